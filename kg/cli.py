@@ -1,0 +1,232 @@
+"""The ``kg`` command. Each command parses its input, calls one core function and prints."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, serialize
+
+from kg.errors import KgError
+from kg.store import Store
+
+DEFAULT_STORE = "./kg-data"
+
+
+class Context:
+    def __init__(self, location: str) -> None:
+        self.location = location
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.location)
+        return self._store
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group()
+@click.option("--store", "location", envvar="KG_STORE", default=DEFAULT_STORE, show_default=True,
+              help="A directory (embedded store) or the URL of a SPARQL 1.1 query endpoint.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every warning as it happens.")
+@click.version_option(package_name="evidence-kg")
+@click.pass_context
+def cli(ctx: click.Context, location: str, verbose: bool) -> None:
+    """kg: the evidence graph. Load research records, then ask where claims' data comes from."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(message)s")
+    ctx.obj = Context(location)
+    ctx.call_on_close(lambda: ctx.obj._store.close() if ctx.obj._store else None)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="Reject a record on any warning too.")
+@click.option("--report", type=click.Path(path_type=Path), help="Write every problem to this file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_ctx
+def load(ctx: Context, paths: tuple[Path, ...], strict: bool, report: Path | None, as_json: bool) -> None:
+    """Load record files: API responses, list pages, JSON Lines, .gz, data dumps, directories."""
+    from loaders.pipeline import load as run_load
+    from loaders.read import read_paths
+    with _progress("loading") as bar:
+        result = run_load(ctx.store, read_paths(paths), strict=strict, progress=bar.update)
+    _finish(result, report, as_json)
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--doi", "dois", multiple=True, help="Fetch this DOI (repeatable).")
+@click.option("--filter", "filter_", help="Crossref filter, e.g. from-pub-date:2024-01-01,type:dataset.")
+@click.option("--query", help="Free-text query of the source's search.")
+@click.option("--max-pages", type=int, help="Stop after this many pages.")
+@click.option("--rows", type=int, default=100, show_default=True, help="Records per page.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), envvar="KG_CACHE_DIR",
+              default=Path("./kg-cache"), show_default=True, help="Where raw responses are kept.")
+@click.option("--mailto", envvar="KG_MAILTO", help="Your e-mail, for the sources' polite pools.")
+@click.option("--refresh", is_flag=True, help="Fetch again even what is in the cache.")
+@click.option("--strict", is_flag=True, help="Reject a record on any warning too.")
+@click.option("--report", type=click.Path(path_type=Path), help="Write every problem to this file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_ctx
+def harvest(ctx: Context, source: str, dois: tuple[str, ...], filter_: str | None, query: str | None,
+            max_pages: int | None, rows: int, cache_dir: Path, mailto: str | None, refresh: bool,
+            strict: bool, report: Path | None, as_json: bool) -> None:
+    """Fetch records from a source's API (online) and load them. SOURCE: crossref, datacite."""
+    from loaders import get_loader
+    from loaders.base import HarvestRequest
+    from loaders.harvest import harvest as run_harvest
+    from loaders.http import HttpConfig
+    loader = get_loader(source)
+    config = HttpConfig.from_env(mailto=mailto, cache_dir=cache_dir, refresh=refresh)
+    request = HarvestRequest(dois=list(dois), filter=filter_, query=query, rows=rows, max_pages=max_pages)
+    with _progress("harvesting") as bar:
+        result = run_harvest(ctx.store, loader, config, request, strict=strict, progress=bar.update)
+    _finish(result, report, as_json)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_ctx
+def stats(ctx: Context, as_json: bool) -> None:
+    """What the store holds: quads, graphs per source, works per class."""
+    from kg.stats import store_stats
+    s = store_stats(ctx.store)
+    if as_json:
+        click.echo(json.dumps(s.as_dict(), indent=2))
+        return
+    click.echo(f"store: {ctx.location}")
+    click.echo(f"quads: {s.quads:,}  citations: {s.citations:,}  evidence edges: {s.evidence_edges:,}")
+    for name, n in s.graphs_by_source.items():
+        click.echo(f"  {name:<12} {n:>8,} records")
+    for name, n in s.works_by_class.items():
+        click.echo(f"  {name:<28} {n:>8,} works")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@pass_ctx
+def query(ctx: Context, query: str, fmt: str) -> None:
+    """Run a SPARQL query: its text, a .rq file, or the name of a catalogue query."""
+    from kg.queries import load_query
+    path = Path(query)
+    if query.endswith(".rq") and path.is_file():
+        text = path.read_text("utf-8")
+    elif query.isidentifier():
+        text = load_query(query).text
+    else:
+        text = query
+    result = ctx.store.query(text)
+    if isinstance(result, QueryBoolean):
+        click.echo(json.dumps({"boolean": bool(result)}) if fmt == "json" else str(bool(result)).lower())
+    elif isinstance(result, QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows = [[_cell(sol[v]) for v in variables] for sol in result]
+        click.echo(_table(variables, rows, fmt), nl=False)
+    else:
+        out = io.BytesIO()
+        serialize(result, out, format=RdfFormat.TURTLE)
+        click.echo(out.getvalue().decode())
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["nq", "trig", "ttl", "nt"]), default="nq",
+              show_default=True, help="nq/trig keep the graphs; ttl/nt merge them (no provenance).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
+@pass_ctx
+def export(ctx: Context, fmt: str, output: Path | None) -> None:
+    """Write the whole store as RDF."""
+    formats = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "ttl": RdfFormat.TURTLE,
+               "nt": RdfFormat.N_TRIPLES}
+    if output:
+        with output.open("wb") as f:
+            ctx.store.dump(f, formats[fmt])
+    else:
+        ctx.store.dump(sys.stdout.buffer, formats[fmt])
+
+
+def _cell(term: Any) -> str:
+    return "" if term is None else str(term.value)
+
+
+def _table(variables: list[str], rows: list[list[str]], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([dict(zip(variables, r)) for r in rows], indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(variables)
+        writer.writerows(rows)
+        return out.getvalue()
+    widths = [min(60, max([len(v), *(len(r[i]) for r in rows)])) for i, v in enumerate(variables)]
+    lines = [" | ".join(v.ljust(w) for v, w in zip(variables, widths)),
+             "-+-".join("-" * w for w in widths)]
+    lines += [" | ".join(c[:w].ljust(w) for c, w in zip(r, widths)) for r in rows]
+    return "\n".join(lines) + f"\n({len(rows)} rows)\n"
+
+
+class _Bar:
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+
+    def update(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+
+class _progress:
+    """A records/s progress bar on stderr, shown only on a terminal."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.bar: Any = None
+
+    def __enter__(self) -> _Bar:
+        if sys.stderr.isatty() and not os.environ.get("CI"):
+            from tqdm import tqdm
+            self.bar = tqdm(desc=self.what, unit=" records", file=sys.stderr)
+        return _Bar(self.bar)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _finish(result: Any, report: Path | None, as_json: bool) -> None:
+    problems = [str(p) for p in result.problems]
+    if report:
+        report.write_text("".join(f"{p}\n" for p in problems), "utf-8")
+    if as_json:
+        click.echo(json.dumps({"loaded": result.loaded, "unchanged": result.unchanged,
+                               "rejected": result.rejected, "quads": result.quads,
+                               "problems": problems}, indent=2))
+    else:
+        for p in result.errors:
+            click.echo(str(p), err=True)
+        warnings = len(result.warnings)
+        if warnings:
+            hint = f"; see {report}" if report else "; --report FILE lists them"
+            click.echo(f"{warnings} warnings{hint}", err=True)
+        click.echo(result.summary())
+    if result.rejected:
+        raise SystemExit(1)
+
+
+def main() -> None:
+    """Entry point: KgError becomes a one-line message and exit code 2."""
+    try:
+        cli(standalone_mode=True)
+    except KgError as e:
+        click.echo(f"error: {e}", err=True)
+        raise SystemExit(2) from e

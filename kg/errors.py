@@ -1,0 +1,90 @@
+"""The one exception hierarchy of kg.
+
+Every exception carries structured fields and builds its message from them, so a user reading
+it learns which record, which field and which value were wrong, and what to do about it.
+"""
+
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base class of every error kg raises on purpose."""
+
+
+class IdentifierError(KgError, ValueError):
+    """A string is not a valid identifier of the expected kind.
+
+    >>> str(IdentifierError("doi", "11.1/x", "a DOI starts with '10.'"))
+    "not a valid DOI: '11.1/x' (a DOI starts with '10.')"
+    """
+
+    def __init__(self, kind: str, value: str, reason: str) -> None:
+        self.kind = kind
+        self.value = value
+        self.reason = reason
+        shown = value if len(value) <= 200 else value[:200] + "..."
+        names = {"doi": "DOI", "orcid": "ORCID", "ror": "ROR ID", "funder": "Crossref Funder ID",
+                 "pdb": "PDB ID", "pmid": "PubMed ID", "pmcid": "PMC ID", "arxiv": "arXiv ID"}
+        super().__init__(f"not a valid {names.get(kind, kind)}: {shown!r} ({reason})")
+
+
+class RecordError(KgError, ValueError):
+    """One raw record cannot be mapped: names the source, the record, the field and the value.
+
+    >>> str(RecordError("crossref", "10.1/x", "title", "is a number, expected a list of strings", 5))
+    "crossref record 10.1/x: field 'title' is a number, expected a list of strings (value: 5)"
+    """
+
+    def __init__(self, source: str, record_id: str, field: str, problem: str,
+                 value: object = None) -> None:
+        self.source = source
+        self.record_id = record_id
+        self.field = field
+        self.problem = problem
+        self.value = value
+        shown = "" if value is None else f" (value: {_short(value)})"
+        super().__init__(f"{source} record {record_id}: field {field!r} {problem}{shown}")
+
+
+class ReadError(KgError, ValueError):
+    """A file, or one line or item of it, cannot be read as records.
+
+    >>> str(ReadError("a.json", "not valid JSON: Expecting value", location="line 3"))
+    'a.json, line 3: not valid JSON: Expecting value'
+    """
+
+    def __init__(self, path: str, problem: str, location: str | None = None) -> None:
+        self.path = path
+        self.location = location
+        self.problem = problem
+        where = f"{path}, {location}" if location else path
+        super().__init__(f"{where}: {problem}")
+
+
+class UnknownSourceError(KgError, LookupError):
+    """A source name, or a record shape, that no registered loader handles."""
+
+    def __init__(self, name: str, valid: list[str]) -> None:
+        self.name = name
+        self.valid = valid
+        super().__init__(f"unknown source {name!r}; valid sources: {', '.join(valid)}")
+
+
+class StoreError(KgError, OSError):
+    """The store cannot be opened, read or written."""
+
+
+class FetchError(KgError, OSError):
+    """An HTTP request to a source failed for good (after retries, where retrying made sense)."""
+
+    def __init__(self, url: str, problem: str, status: int | None = None) -> None:
+        self.url = url
+        self.status = status
+        self.problem = problem
+        code = f"HTTP {status}: " if status is not None else ""
+        super().__init__(f"fetching {url} failed: {code}{problem}")
+
+
+def _short(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"

@@ -1,0 +1,44 @@
+"""What the store holds: graphs per source, works per class, quads and edges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.queries import load_query
+from kg.store import Store
+
+
+@dataclass(frozen=True)
+class Stats:
+    quads: int
+    citations: int
+    evidence_edges: int
+    graphs_by_source: dict[str, int] = field(default_factory=dict)
+    works_by_class: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"quads": self.quads, "citations": self.citations, "evidence_edges": self.evidence_edges,
+                "graphs_by_source": self.graphs_by_source, "works_by_class": self.works_by_class}
+
+
+def store_stats(store: Store) -> Stats:
+    """Counts over the whole store.
+
+    >>> store_stats(Store.open(None)).quads
+    0
+    """
+    sizes = store.select(load_query("stats_quads").text).rows
+    quads, citations, evidence = (int(t.value) if t is not None else 0 for t in sizes[0]) if sizes else (0, 0, 0)
+    by_source = {row[0].value: int(row[1].value) for row in store.select(load_query("stats_sources").text).rows
+                 if row[0] is not None and row[1] is not None}
+    by_class = {_short(row[0].value): int(row[1].value)
+                for row in store.select(load_query("stats_classes").text).rows
+                if row[0] is not None and row[1] is not None}
+    return Stats(quads, citations, evidence, by_source, by_class)
+
+
+def _short(iri: str) -> str:
+    for prefix, base in (("schema:", "http://schema.org/"), ("kg:", "https://w3id.org/evidence-kg/ns#")):
+        if iri.startswith(base):
+            return prefix + iri[len(base):]
+    return iri

@@ -1,0 +1,389 @@
+"""The one module that talks to the database.
+
+Two backends answer the same interface: an embedded pyoxigraph store (on disk, or in memory for
+tests) and any SPARQL 1.1 server (queries over the SPARQL 1.1 Protocol with SPARQLWrapper,
+writes with SPARQL Update).
+
+Writes are per record graph. :meth:`Store.write` takes a batch of :class:`RecordGraph` and, in
+transactions, replaces each changed graph whole (the old triples go in the same transaction as
+the new ones arrive) and skips each graph whose content hash is already stored. The provenance
+of every record graph lives in the meta graph, written in the same transaction as the graph.
+
+>>> from pyoxigraph import Quad, Literal
+>>> from kg.vocab import SCHEMA
+>>> store = Store.open(None)
+>>> work = NamedNode("https://doi.org/10.1/x")
+>>> graph = NamedNode("https://w3id.org/evidence-kg/graph/test/10.1/x")
+>>> record = RecordGraph(graph, [Quad(work, SCHEMA.name, Literal("X"), graph)],
+...     GraphMeta("test", "10.1/x", work, "file:///x.json", datetime(2024, 1, 1, tzinfo=UTC)))
+>>> store.write([record]), store.write([record])
+(WriteResult(written=1, unchanged=0), WriteResult(written=0, unchanged=1))
+>>> store.select("SELECT ?n WHERE { ?w <http://schema.org/name> ?n }", {"w": work}).rows
+[(<Literal value=X datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>,)]
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+)
+from pyoxigraph import Store as OxStore
+
+from kg.errors import StoreError
+from kg.ids import META_GRAPH
+from kg.vocab import KG, PROV, RDF, SCHEMA, XSD
+
+Term = NamedNode | BlankNode | Literal | Triple
+
+#: Bumped whenever a mapper's output changes for the same input, so re-loads replace graphs.
+MAPPER_VERSION = "1"
+
+META = NamedNode(META_GRAPH)
+
+
+@dataclass(frozen=True)
+class GraphMeta:
+    """Provenance of one record graph."""
+
+    #: loader name, e.g. "crossref"
+    source: str
+    #: the record's id in its source, e.g. its DOI
+    record_id: str
+    #: the work the record describes
+    about: NamedNode
+    #: the API URL or file the record came from
+    derived_from: str
+    #: when the raw record was retrieved
+    retrieved_at: datetime
+
+
+@dataclass(frozen=True)
+class RecordGraph:
+    """The quads one raw record maps to, all in one named graph, with their provenance."""
+
+    graph: NamedNode
+    quads: list[Quad]
+    meta: GraphMeta
+    content_hash: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.content_hash:
+            lines = sorted(str(q.triple) for q in self.quads)
+            digest = hashlib.sha256("\n".join([MAPPER_VERSION, *lines]).encode()).hexdigest()
+            object.__setattr__(self, "content_hash", digest)
+
+    def meta_quads(self) -> list[Quad]:
+        """The meta-graph quads that describe this record graph."""
+        m, g = self.meta, self.graph
+        derived = (NamedNode(m.derived_from) if "://" in m.derived_from and " " not in m.derived_from
+                   else Literal(m.derived_from))
+        return [Quad(g, p, o, META) for p, o in (
+            (RDF.type, PROV.Entity),
+            (KG.source, Literal(m.source)),
+            (KG.recordId, Literal(m.record_id)),
+            (SCHEMA.about, m.about),
+            (PROV.wasDerivedFrom, derived),
+            (PROV.generatedAtTime, Literal(m.retrieved_at.astimezone(UTC).isoformat(),
+                                           datatype=XSD.dateTime)),
+            (KG.contentHash, Literal(self.content_hash)),
+            (KG.mapperVersion, Literal(MAPPER_VERSION)),
+        )]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    written: int
+    unchanged: int
+
+
+@dataclass(frozen=True)
+class SelectResult:
+    """The answer to a SELECT query: variable names and rows of terms (None where unbound)."""
+
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]]
+
+    def dicts(self) -> list[dict[str, Term]]:
+        """The rows as dicts of bound variables."""
+        return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+
+
+class Store(ABC):
+    """A quad store holding record graphs and their provenance."""
+
+    @staticmethod
+    def open(location: str | Path | None) -> Store:
+        """Open a store: None for memory, a directory path for disk, an http(s) URL for a server.
+
+        >>> Store.open(None)
+        EmbeddedStore(None)
+        """
+        if location is None:
+            return EmbeddedStore(None)
+        text = str(location)
+        if text.startswith(("http://", "https://")):
+            return RemoteStore(text)
+        return EmbeddedStore(Path(text))
+
+    # -- reads -------------------------------------------------------------------------
+
+    @abstractmethod
+    def _query(self, sparql: str, bindings: Mapping[str, Term]) -> QuerySolutions | QueryBoolean | QueryTriples:
+        """Run a query against the union of all graphs."""
+
+    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
+        """Run a SELECT query; ``bindings`` fix variables to terms (never pasted into the text)."""
+        result = self._query(sparql, bindings or {})
+        if not isinstance(result, QuerySolutions):
+            raise StoreError("select() needs a SELECT query")
+        variables = [v.value for v in result.variables]
+        return SelectResult(variables, [tuple(sol[v] for v in variables) for sol in result])
+
+    def ask(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bool:
+        result = self._query(sparql, bindings or {})
+        if not isinstance(result, QueryBoolean):
+            raise StoreError("ask() needs an ASK query")
+        return bool(result)
+
+    def construct(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[Triple]:
+        result = self._query(sparql, bindings or {})
+        if not isinstance(result, QueryTriples):
+            raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
+        return list(result)
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None
+              ) -> QuerySolutions | QueryBoolean | QueryTriples:
+        """Run any query and return pyoxigraph's result object (solutions, boolean or triples)."""
+        return self._query(sparql, bindings or {})
+
+    def content_hashes(self, graphs: Sequence[NamedNode]) -> dict[str, str]:
+        """The stored content hash of each of ``graphs`` that is in the store."""
+        if not graphs:
+            return {}
+        sparql = (f"SELECT ?g ?h WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{KG.contentHash.value}> ?h }} }}"
+                  f" VALUES ?g {{ {' '.join(str(g) for g in graphs)} }}")
+        return {row[0].value: row[1].value for row in self.select(sparql).rows  # type: ignore[union-attr]
+                if row[0] is not None and row[1] is not None}
+
+    # -- writes ------------------------------------------------------------------------
+
+    def write(self, records: Sequence[RecordGraph]) -> WriteResult:
+        """Store a batch of record graphs: new ones added, changed ones replaced, unchanged skipped.
+
+        Each graph, with its provenance, is either wholly old or wholly new afterwards, whatever
+        happens during the call. When a batch names the same graph twice, the last one wins.
+        """
+        latest = {r.graph.value: r for r in records}
+        stored = self.content_hashes([r.graph for r in latest.values()])
+        new = [r for g, r in latest.items() if g not in stored]
+        changed = [r for g, r in latest.items() if g in stored and stored[g] != r.content_hash]
+        if new:
+            self._add(new)
+        if changed:
+            self._replace(changed)
+        return WriteResult(written=len(new) + len(changed),
+                           unchanged=len(records) - len(new) - len(changed))
+
+    def replace(self, record: RecordGraph) -> bool:
+        """Store one record graph; False when the same content was already stored."""
+        return self.write([record]).written == 1
+
+    def _add(self, records: Sequence[RecordGraph]) -> None:
+        """Add graphs not yet in the store, in one transaction."""
+        self._replace(records)
+
+    def _replace(self, records: Sequence[RecordGraph]) -> None:
+        """Replace graphs (and their provenance), in one transaction."""
+        self.update(replace_update(records))
+
+    @abstractmethod
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL Update, atomically."""
+
+    @abstractmethod
+    def dump(self, output: IO[bytes], format: RdfFormat) -> None:
+        """Write every quad (N-Quads, TriG) or every triple of every graph (Turtle, N-Triples)."""
+
+    def close(self) -> None:
+        """Release the store (flushes an embedded one)."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def replace_update(records: Iterable[RecordGraph]) -> str:
+    """One SPARQL Update that replaces each record graph and its provenance.
+
+    Terms are written in their N-Triples form by pyoxigraph, which escapes them.
+    """
+    parts: list[str] = []
+    inserts: list[str] = []
+    for r in records:
+        parts.append(f"DROP SILENT GRAPH {r.graph} ;")
+        parts.append(f"DELETE WHERE {{ GRAPH {META} {{ {r.graph} ?p ?o }} }} ;")
+        body = " .\n".join(str(q.triple) for q in r.quads)
+        meta = " .\n".join(str(q.triple) for q in r.meta_quads())
+        inserts.append(f"GRAPH {r.graph} {{\n{body} }}\nGRAPH {META} {{\n{meta} }}")
+    return "\n".join(parts) + "\nINSERT DATA {\n" + "\n".join(inserts) + "\n}"
+
+
+class EmbeddedStore(Store):
+    """pyoxigraph's embedded store, on disk (a directory) or in memory (``path=None``)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._ox: OxStore | None = None
+
+    def __repr__(self) -> str:
+        return f"EmbeddedStore({str(self.path) if self.path else None})"
+
+    @property
+    def ox(self) -> OxStore:
+        """The pyoxigraph store, opened on first use."""
+        if self._ox is None:
+            try:
+                self._ox = OxStore(str(self.path)) if self.path else OxStore()
+            except OSError as e:
+                raise StoreError(f"cannot open the store at {self.path}: {e}") from e
+        return self._ox
+
+    def _query(self, sparql: str, bindings: Mapping[str, Term]) -> QuerySolutions | QueryBoolean | QueryTriples:
+        from pyoxigraph import Variable
+        result: QuerySolutions | QueryBoolean | QueryTriples = self.ox.query(
+            sparql, use_default_graph_as_union=True,
+            substitutions={Variable(k): v for k, v in bindings.items()} or None)
+        return result
+
+    def _add(self, records: Sequence[RecordGraph]) -> None:
+        # extend() is one transaction, and several times faster than an INSERT DATA text.
+        self.ox.extend([q for r in records for q in (*r.quads, *r.meta_quads())])
+
+    def update(self, sparql_update: str) -> None:
+        self.ox.update(sparql_update)
+
+    def bulk_load_nquads(self, path: Path) -> None:
+        """Load ready N-Quads with pyoxigraph's own bulk loader (no transactions, no hashes)."""
+        self.ox.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+
+    def dump(self, output: IO[bytes], format: RdfFormat) -> None:
+        if format in (RdfFormat.N_QUADS, RdfFormat.TRIG):
+            self.ox.dump(output, format=format)
+            return
+        triples = (q.triple for q in self.ox.quads_for_pattern(None, None, None, None)
+                   if not isinstance(q.graph_name, DefaultGraph) and q.graph_name != META)
+        from pyoxigraph import serialize
+        serialize(triples, output, format=format)
+
+    def close(self) -> None:
+        if self._ox is not None:
+            self._ox.flush()
+            self._ox = None
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 server. ``url`` is its query endpoint; the update endpoint is derived.
+
+    Oxigraph's ``/query`` pairs with ``/update``; an endpoint named ``/sparql`` takes both.
+    The server must use the union of its named graphs as the default graph (Oxigraph:
+    ``--union-default-graph``; Fuseki: ``unionDefaultGraph``; Virtuoso does by default).
+    """
+
+    def __init__(self, url: str, update_url: str | None = None) -> None:
+        self.url = url
+        self.update_url = update_url or (url[: -len("/query")] + "/update" if url.endswith("/query") else url)
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.url!r})"
+
+    def _wrapper(self, endpoint: str) -> Any:
+        from SPARQLWrapper import SPARQLWrapper
+        w = SPARQLWrapper(endpoint, agent="kg (https://w3id.org/evidence-kg)")
+        w.setMethod("POST")
+        w.setTimeout(300)
+        return w
+
+    def _query(self, sparql: str, bindings: Mapping[str, Term]) -> QuerySolutions | QueryBoolean | QueryTriples:
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+        w = self._wrapper(self.url)
+        w.setQuery(with_values(sparql, bindings))
+        w.setReturnFormat("json")
+        w.addCustomHttpHeader("Accept", "application/sparql-results+json, application/n-triples;q=0.9")
+        try:
+            response = w.query().response
+            body = response.read()
+            content_type = response.headers.get("Content-Type", "")
+        except SPARQLWrapperException as e:
+            raise StoreError(f"the SPARQL server at {self.url} refused the query: {e}") from e
+        except OSError as e:
+            raise StoreError(f"cannot reach the SPARQL server at {self.url}: {e}") from e
+        if "n-triples" in content_type:
+            return QueryTriplesList(list(parse(body, format=RdfFormat.N_TRIPLES)))  # type: ignore[return-value]
+        result: QuerySolutions | QueryBoolean = parse_query_results(body, format=QueryResultsFormat.JSON)
+        return result
+
+    def construct(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[Triple]:
+        result = self._query(sparql, bindings or {})
+        if not isinstance(result, QueryTriplesList):
+            raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
+        return list(result)
+
+    def update(self, sparql_update: str) -> None:
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+        w = self._wrapper(self.update_url)
+        w.setQuery(sparql_update)
+        try:
+            w.query()
+        except (SPARQLWrapperException, OSError) as e:
+            raise StoreError(f"the SPARQL server at {self.update_url} refused the update: {e}") from e
+
+    def dump(self, output: IO[bytes], format: RdfFormat) -> None:
+        from pyoxigraph import serialize
+        rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        if format in (RdfFormat.N_QUADS, RdfFormat.TRIG):
+            serialize((Quad(s, p, o, g) for s, p, o, g in rows), output, format=format)  # type: ignore[arg-type]
+        else:
+            serialize((Triple(s, p, o) for s, p, o, g in rows if g != META), output,  # type: ignore[arg-type]
+                      format=format)
+
+
+class QueryTriplesList(list[Triple]):
+    """CONSTRUCT results read back from a server."""
+
+
+def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
+    """The query with a trailing ``VALUES`` clause binding each variable to its term.
+
+    The terms are written by pyoxigraph in N-Triples form, which escapes them, so user input
+    never becomes query syntax.
+
+    >>> with_values("SELECT ?t WHERE { ?w ?p ?t }", {"w": NamedNode("https://doi.org/10.1/x")})
+    'SELECT ?t WHERE { ?w ?p ?t }\\nVALUES (?w) { (<https://doi.org/10.1/x>) }'
+    """
+    if not bindings:
+        return sparql
+    names = " ".join(f"?{k}" for k in bindings)
+    values = " ".join(str(v) for v in bindings.values())
+    return f"{sparql}\nVALUES ({names}) {{ ({values}) }}"

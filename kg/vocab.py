@@ -1,0 +1,135 @@
+"""Namespaces, terms and the relation catalogue, read from ``ontology/kg.ttl``.
+
+Relation semantics are written down once, in the ontology; loaders and queries both read them
+from here.
+
+>>> rel = relation("is-supplemented-by")
+>>> rel.iri.value, rel.role, rel.reliance
+('https://w3id.org/evidence-kg/ns#isSupplementedBy', 'data', 'subject')
+>>> relation("IsSupplementedBy") is rel
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal as Lit
+
+from pyoxigraph import NamedNode, RdfFormat, parse
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+
+
+class Namespace:
+    """A namespace whose attributes are NamedNodes: ``SCHEMA.name``."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def __getattr__(self, local: str) -> NamedNode:
+        return NamedNode(self.base + local)
+
+    def __getitem__(self, local: str) -> NamedNode:
+        return NamedNode(self.base + local)
+
+
+KG = Namespace("https://w3id.org/evidence-kg/ns#")
+SCHEMA = Namespace("http://schema.org/")
+CITO = Namespace("http://purl.org/spar/cito/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+
+#: Prefixes used in queries, exports and docs.
+PREFIXES = {
+    "kg": KG.base, "schema": SCHEMA.base, "cito": CITO.base, "prov": PROV.base,
+    "rdf": RDF.base, "rdfs": RDFS.base, "owl": OWL.base, "xsd": XSD.base, "dcterms": DCTERMS.base,
+}
+
+Role = Lit["data", "software", "method", "citation", "version", "part", "none"]
+Reliance = Lit["subject", "object"]
+
+#: The evidence edge written for each role (citation: ``cito:cites``); other roles write none.
+EVIDENCE_PROPERTY: dict[str, NamedNode] = {
+    "data": KG.reliesOnData,
+    "software": KG.reliesOnSoftware,
+    "method": KG.reliesOnMethod,
+    "citation": CITO.cites,
+}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One relation of the catalogue."""
+
+    #: the kg: property of the typed edge
+    iri: NamedNode
+    label: str
+    #: the inverse relation's property
+    inverse: NamedNode
+    role: Role
+    #: which end relies on the other, for roles that carry evidence
+    reliance: Reliance | None
+    #: the names sources use for it
+    names: tuple[str, ...]
+
+    @property
+    def evidence_property(self) -> NamedNode | None:
+        """The evidence edge this relation implies, or None."""
+        return EVIDENCE_PROPERTY.get(self.role)
+
+
+def relation_key(name: str) -> str:
+    """The form names are matched in: lower case, letters only.
+
+    >>> relation_key("is-supplement-to") == relation_key("IsSupplementTo") == relation_key("isSupplementTo")
+    True
+    """
+    return re.sub(r"[^a-z]", "", name.lower())
+
+
+@cache
+def catalogue() -> dict[str, Relation]:
+    """Every relation of ``ontology/kg.ttl``, by :func:`relation_key` of each of its names."""
+    triples = list(parse(path=ONTOLOGY_DIR / "kg.ttl", format=RdfFormat.TURTLE))
+    props: dict[str, dict[str, list[str]]] = {}
+    for t in triples:
+        subject = getattr(t.subject, "value", "")
+        props.setdefault(subject, {}).setdefault(t.predicate.value, []).append(t.object.value)
+    role_of = {KG[f"Role{r.capitalize()}"].value: r for r in
+               ("data", "software", "method", "citation", "version", "part", "none")}
+    reliance_of = {KG.SubjectRelies.value: "subject", KG.ObjectRelies.value: "object"}
+    by_name: dict[str, Relation] = {}
+    for subject, p in props.items():
+        if KG.Relation.value not in p.get(RDF.type.value, []):
+            continue
+        rel = Relation(
+            iri=NamedNode(subject),
+            label=p[RDFS.label.value][0],
+            inverse=NamedNode(p[OWL.inverseOf.value][0]),
+            role=role_of[p[KG.evidenceRole.value][0]],  # type: ignore[typeddict-item]
+            reliance=reliance_of.get(p.get(KG.reliance.value, [""])[0]),  # type: ignore[arg-type]
+            names=tuple(sorted(p[KG.sourceName.value])),
+        )
+        for name in rel.names:
+            key = relation_key(name)
+            if key in by_name:
+                raise ValueError(f"ontology/kg.ttl: the name {name!r} is given to two relations")
+            by_name[key] = rel
+    return by_name
+
+
+def relation(name: str) -> Relation | None:
+    """The catalogue relation a source calls ``name`` (any case, with or without '-' and '_')."""
+    return catalogue().get(relation_key(name))
+
+
+def relations() -> list[Relation]:
+    """Every relation of the catalogue, once each, ordered by IRI."""
+    return sorted({r.iri.value: r for r in catalogue().values()}.values(), key=lambda r: r.iri.value)

@@ -1,0 +1,25 @@
+"""The loaders, one module per source, and the registry that the CLI, docs and tests derive from.
+
+>>> sorted(REGISTRY)
+['crossref', 'datacite']
+>>> get_loader("crossref").name
+'crossref'
+"""
+
+from __future__ import annotations
+
+from loaders.base import Loader
+from loaders.crossref import CrossrefLoader
+from loaders.datacite import DataciteLoader
+from kg.errors import UnknownSourceError
+
+#: source name -> loader class
+REGISTRY: dict[str, type[Loader]] = {cls.name: cls for cls in (CrossrefLoader, DataciteLoader)}
+
+
+def get_loader(name: str) -> type[Loader]:
+    """The loader registered under ``name``; an unknown name lists the valid ones."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise UnknownSourceError(name, sorted(REGISTRY)) from None

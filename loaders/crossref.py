@@ -1,0 +1,248 @@
+"""Crossref: works from the REST API (``/works/{doi}``, ``/works?filter=...``) and the annual
+public data file (many ``.json.gz`` files, each ``{"items": [...]}``).
+
+>>> from datetime import datetime, UTC
+>>> raw = RawRecord("crossref", {"DOI": "10.1/ABC", "type": "journal-article", "title": ["A"]},
+...                 "file:///x.json", datetime(2024, 1, 1, tzinfo=UTC))
+>>> mapped = CrossrefLoader.map(raw)
+>>> mapped.graph.graph.value
+'https://w3id.org/evidence-kg/graph/crossref/10.1/abc'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
+
+from pyoxigraph import Literal, NamedNode
+
+from kg import ids
+from kg.errors import IdentifierError
+from loaders.base import Fields, HarvestRequest, Loader, Mapped, RawRecord, RecordBuilder, date_literal
+from loaders.http import HttpClient, Response
+from kg.vocab import KG, SCHEMA
+
+#: Crossref work types -> class. Every type Crossref lists at /types; others are CreativeWork.
+CLASSES: dict[str, NamedNode] = {
+    **{t: SCHEMA.ScholarlyArticle for t in (
+        "journal-article", "proceedings-article", "posted-content", "book-chapter", "book-section",
+        "book-part", "peer-review", "report", "report-component", "dissertation", "reference-entry",
+        "monograph", "edited-book", "book", "reference-book", "book-track", "standard",
+        "proceedings", "report-series", "book-series", "book-set", "journal-volume", "journal-issue",
+        "journal", "proceedings-series", "standard-series", "grant")},
+    "dataset": SCHEMA.Dataset,
+    "database": SCHEMA.Dataset,
+    "component": SCHEMA.CreativeWork,
+    "other": SCHEMA.CreativeWork,
+}
+#: Types that are containers or records rather than articles.
+CONTAINERS = {"journal", "journal-volume", "journal-issue", "book-series", "book-set", "proceedings",
+              "proceedings-series", "report-series", "standard-series", "grant"}
+
+
+class CrossrefLoader(Loader):
+    name: ClassVar[str] = "crossref"
+    description: ClassVar[str] = "Crossref REST API works and public data files"
+    api: ClassVar[str] = "https://api.crossref.org"
+    min_interval: ClassVar[float] = 0.1
+
+    @classmethod
+    def records_in(cls, document: Any) -> list[Any] | None:
+        if not isinstance(document, dict):
+            return None
+        message = document.get("message")
+        kind = document.get("message-type")
+        if kind == "work" and isinstance(message, dict):
+            return [message]
+        if kind == "work-list" and isinstance(message, dict):
+            return list(message.get("items") or [])
+        items = document.get("items")
+        if kind is None and isinstance(items, list) and all(_is_work(i) for i in items[:5]):
+            return items  # the annual public data file
+        if _is_work(document):
+            return [document]  # one work per line in JSON Lines
+        return None
+
+    @classmethod
+    def record_id(cls, data: Mapping[str, Any]) -> str:
+        doi = data.get("DOI")
+        return str(doi).lower() if isinstance(doi, str) and doi else "(no DOI)"
+
+    @classmethod
+    def map(cls, raw: RawRecord) -> Mapped:
+        f = Fields(raw.data, cls.name, cls.record_id(raw.data))
+        doi_text = f.str("DOI")
+        if not doi_text:
+            raise f.error("DOI", "is missing; every Crossref work has one")
+        try:
+            doi = ids.normalize_doi(doi_text) or ""
+        except IdentifierError as e:
+            raise f.error("DOI", f"is not a valid DOI ({e.reason})", doi_text) from e
+        f.record_id = doi
+        work = NamedNode(ids.doi_iri(doi))
+        b = RecordBuilder(f, work)
+        kind = f.str("type") or "other"
+        pdb = ids.pdb_id_from_doi(doi)
+        b.typed(KG.StructureEntry if pdb else CLASSES.get(kind, SCHEMA.CreativeWork), kind)
+        b.add(work, KG.doi, Literal(doi))
+        if pdb:
+            b.add(work, KG.pdbId, Literal(pdb))
+        titles = f.strs("title")
+        b.text(work, SCHEMA.name, titles[0] if titles else None, markup=True)
+        for extra in [*titles[1:], *f.strs("original-title")]:
+            b.text(work, SCHEMA.alternateName, extra, markup=True)
+        for subtitle in f.strs("subtitle"):
+            b.text(work, SCHEMA.alternativeHeadline, subtitle, markup=True)
+        b.text(work, SCHEMA.abstract, f.str("abstract"), markup=True)
+        issued = _date(f, "issued") or _date(f, "published") or _date(f, "published-online") \
+            or _date(f, "published-print")
+        if issued is not None:
+            b.add(work, SCHEMA.datePublished, issued)
+        created = _date(f, "created")
+        if created is not None:
+            b.add(work, SCHEMA.dateCreated, created)
+        _map_publisher(f, b)
+        for i, a in enumerate(f.objs("author"), start=1):
+            _map_person(a, b, SCHEMA.author, i)
+        for i, e in enumerate(f.objs("editor"), start=1):
+            _map_person(e, b, SCHEMA.editor, i)
+        for fund in f.objs("funder"):
+            _map_funder(fund, b)
+        _map_references(f, b)
+        _map_relations(f, b)
+        for lic in f.objs("license"):
+            url = lic.str("URL")
+            node = b.related_node("url", url, lic.name("URL")) if url else None
+            if node is not None:
+                b.add(work, SCHEMA.license, node)
+        for subject in f.strs("subject"):
+            b.text(work, SCHEMA.keywords, subject)
+        count = f.int("is-referenced-by-count")
+        if count is not None:
+            b.add(work, KG.sourceCitationCount, Literal(count))
+        resource = f.obj("resource")
+        primary = resource.obj("primary") if resource else None
+        url = (primary.str("URL") if primary else None) or f.str("URL")
+        node = b.related_node("url", url, "URL") if url else None
+        if node is not None and node != work:
+            b.add(work, SCHEMA.url, node)
+        return b.build(raw)
+
+    @classmethod
+    def fetch(cls, client: HttpClient, request: HarvestRequest) -> Iterator[Response]:
+        if request.dois:
+            return (cls.fetch_work(client, doi) for doi in request.dois)
+        return cls.fetch_works(client, filter=request.filter, query=request.query, rows=request.rows, max_pages=request.max_pages)
+
+    @classmethod
+    def fetch_work(cls, client: HttpClient, doi: str) -> Response:
+        """One work by DOI."""
+        return client.get_json(f"{cls.api}/works/{ids.normalize_doi(doi)}")
+
+    @classmethod
+    def fetch_works(cls, client: HttpClient, *, filter: str | None = None, query: str | None = None,
+                    rows: int = 100, max_pages: int | None = None) -> Iterator[Response]:
+        """Pages of ``/works`` with deep cursor paging (``cursor=*``, then ``next-cursor``)."""
+        params: dict[str, str | int] = {"rows": rows, "cursor": "*"}
+        if filter:
+            params["filter"] = filter
+        if query:
+            params["query"] = query
+
+        def next_page(page: Response) -> tuple[str, Mapping[str, str | int] | None] | None:
+            message = page.data.get("message", {}) if isinstance(page.data, dict) else {}
+            cursor = message.get("next-cursor")
+            if not cursor or not message.get("items"):
+                return None
+            return f"{cls.api}/works", {**params, "cursor": cursor}
+
+        return client.paged(f"{cls.api}/works", params, next_page, max_pages=max_pages)
+
+
+def _is_work(item: Any) -> bool:
+    return isinstance(item, dict) and "DOI" in item and ("type" in item or "title" in item)
+
+
+def _date(f: Fields, key: str) -> Literal | None:
+    value = f.obj(key)
+    if value is None:
+        return None
+    parts = value.list("date-parts")
+    first = parts[0] if parts and isinstance(parts[0], list) else []
+    nums = [p if isinstance(p, int) else int(p) if isinstance(p, str) and p.isdigit() else None
+            for p in first[:3]]
+    if not nums or not nums[0]:
+        return None
+    month = nums[1] if len(nums) > 1 and nums[1] and 1 <= nums[1] <= 12 else None
+    day = nums[2] if month and len(nums) > 2 and nums[2] and 1 <= nums[2] <= 31 else None
+    return date_literal(nums[0], month, day)
+
+
+def _map_publisher(f: Fields, b: RecordBuilder) -> None:
+    name = f.str("publisher")
+    member = f.str("member")
+    if not (name or member):
+        return
+    node = NamedNode(f"https://id.crossref.org/member/{member}") if member and member.isdigit() \
+        else b.mint("publisher")
+    b.add(b.work, SCHEMA.publisher, node)
+    b.add(node, SCHEMA.name, Literal(name)) if name else None
+    for title in f.strs("container-title")[:1]:
+        b.text(b.work, KG.containerTitle, title, markup=True)
+    for issn in f.strs("ISSN"):
+        b.text(b.work, KG.issn, issn)
+
+
+def _map_person(a: Fields, b: RecordBuilder, role: NamedNode, position: int) -> None:
+    affiliations: list[tuple[str | None, str | None]] = []
+    for aff in a.objs("affiliation"):
+        ror = next((i.str("id") for i in aff.objs("id") if (i.str("id-type") or "").upper() == "ROR"), None)
+        affiliations.append((aff.str("name"), ror))
+    given, family, name = a.str("given"), a.str("family"), a.str("name")
+    b.agent(role, position, name=name if not (given or family) else None, given=given, family=family,
+            orcid=a.str("ORCID"), organization=bool(name and not (given or family)),
+            affiliations=affiliations, field_name=a.path)
+
+
+def _map_funder(fund: Fields, b: RecordBuilder) -> None:
+    funder_id = fund.str("DOI")
+    scheme = "doi" if funder_id else None
+    if not funder_id:
+        for i in fund.objs("id"):
+            if (i.str("id-type") or "").upper() in ("DOI", "ROR"):
+                funder_id, scheme = i.str("id"), (i.str("id-type") or "").lower()
+                break
+    awards = [(a, None) for a in fund.strs("award")]
+    b.funding(name=fund.str("name"), funder_id=funder_id, scheme=scheme, awards=awards,
+              field_name=fund.path)
+
+
+def _map_references(f: Fields, b: RecordBuilder) -> None:
+    refs = f.objs("reference")
+    unresolved = 0
+    for ref in refs:
+        doi = ref.str("DOI")
+        iri = ids.doi_iri(doi) if doi and ids.normalize_doi(doi, strict=False) else None
+        if iri is None:
+            unresolved += 1
+            if doi:
+                b.warn(ref.name("DOI"), "is not a valid DOI; counted as unresolved", doi)
+            continue
+        b.cites(NamedNode(iri))
+    if refs or f.int("reference-count"):
+        b.add(b.work, KG.referenceCount, Literal(max(len(refs), f.int("reference-count") or 0)))
+        b.add(b.work, KG.unresolvedReferenceCount, Literal(unresolved))
+
+
+def _map_relations(f: Fields, b: RecordBuilder) -> None:
+    relations = f.obj("relation")
+    if relations is None:
+        return
+    for key in relations.data:
+        for target in relations.objs(key):
+            value = target.str("id")
+            if not value:
+                continue
+            node = b.related_node(target.str("id-type") or "uri", value, target.name("id"))
+            if node is not None:
+                b.relate(key, node, relations.name(key))

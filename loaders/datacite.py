@@ -1,0 +1,250 @@
+"""DataCite: DOIs from the REST API (``/dois/{doi}``, ``/dois?query=...``) and the public data
+file (JSON Lines, one ``{"id", "type": "dois", "attributes"}`` per line).
+
+>>> from datetime import datetime, UTC
+>>> data = {"id": "10.5281/ZENODO.1", "type": "dois", "attributes": {"doi": "10.5281/ZENODO.1",
+...         "types": {"resourceTypeGeneral": "Software"}, "titles": [{"title": "Tool"}]}}
+>>> mapped = DataciteLoader.map(RawRecord("datacite", data, "file:///x", datetime(2024, 1, 1, tzinfo=UTC)))
+>>> len(mapped.graph.quads) > 2
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
+
+from pyoxigraph import Literal, NamedNode
+
+from kg import ids
+from kg.errors import IdentifierError
+from kg.vocab import KG, SCHEMA
+from loaders.base import Fields, HarvestRequest, Loader, Mapped, RawRecord, RecordBuilder, parse_date
+from loaders.http import HttpClient, Response
+
+#: resourceTypeGeneral -> class (DataCite metadata schema 4.6); others are CreativeWork.
+CLASSES: dict[str, NamedNode] = {
+    **{t: SCHEMA.Dataset for t in ("Dataset", "Collection")},
+    **{t: SCHEMA.SoftwareSourceCode for t in ("Software", "ComputationalNotebook")},
+    **{t: SCHEMA.ScholarlyArticle for t in (
+        "JournalArticle", "Preprint", "Text", "ConferencePaper", "ConferenceProceeding", "DataPaper",
+        "Book", "BookChapter", "Dissertation", "Report", "PeerReview", "Journal", "Standard",
+        "StudyRegistration", "Instrument")},
+}
+#: resourceTypeGeneral of the relation's target -> its class, where it tells the evidence role.
+TARGET_CLASSES = {"Dataset": SCHEMA.Dataset, "Software": SCHEMA.SoftwareSourceCode,
+                  "ComputationalNotebook": SCHEMA.SoftwareSourceCode}
+#: alternate identifier types kept as properties of the work
+ALTERNATE = {"pmid": KG.pmid, "pmcid": KG.pmcid, "arxiv": KG.arxiv}
+
+
+class DataciteLoader(Loader):
+    name: ClassVar[str] = "datacite"
+    description: ClassVar[str] = "DataCite REST API DOIs and public data files"
+    api: ClassVar[str] = "https://api.datacite.org"
+    min_interval: ClassVar[float] = 0.1
+
+    @classmethod
+    def records_in(cls, document: Any) -> list[Any] | None:
+        if not isinstance(document, dict):
+            return None
+        data = document.get("data")
+        if isinstance(data, dict) and _is_doi(data):
+            return [data]
+        if isinstance(data, list) and all(_is_doi(d) for d in data[:5]):
+            return data
+        if _is_doi(document):
+            return [document]
+        return None
+
+    @classmethod
+    def record_id(cls, data: Mapping[str, Any]) -> str:
+        attributes = data.get("attributes")
+        doi = attributes.get("doi") if isinstance(attributes, dict) else None
+        doi = doi or data.get("id")
+        return str(doi).lower() if isinstance(doi, str) and doi else "(no DOI)"
+
+    @classmethod
+    def map(cls, raw: RawRecord) -> Mapped:
+        top = Fields(raw.data, cls.name, cls.record_id(raw.data))
+        f = top.obj("attributes")
+        if f is None:
+            raise top.error("attributes", "is missing; a DataCite DOI record has attributes")
+        doi_text = f.str("doi") or top.str("id")
+        if not doi_text:
+            raise f.error("doi", "is missing; every DataCite record has one")
+        try:
+            doi = ids.normalize_doi(doi_text) or ""
+        except IdentifierError as e:
+            raise f.error("doi", f"is not a valid DOI ({e.reason})", doi_text) from e
+        f.record_id = doi
+        work = NamedNode(ids.doi_iri(doi))
+        b = RecordBuilder(f, work)
+        types = f.obj("types")
+        general = types.str("resourceTypeGeneral") if types else None
+        specific = types.str("resourceType") if types else None
+        pdb = ids.pdb_id_from_doi(doi)
+        b.typed(KG.StructureEntry if pdb else CLASSES.get(general or "", SCHEMA.CreativeWork),
+                specific or general)
+        b.add(work, KG.doi, Literal(doi))
+        if pdb:
+            b.add(work, KG.pdbId, Literal(pdb))
+        _map_titles(f, b)
+        _map_dates(f, b)
+        _map_publisher(f, b)
+        for i, c in enumerate(f.objs("creators"), start=1):
+            _map_agent(c, b, SCHEMA.creator, i)
+        for i, c in enumerate(f.objs("contributors"), start=1):
+            _map_agent(c, b, SCHEMA.contributor, i)
+        b.text(work, SCHEMA.version, f.str("version"))
+        for fund in f.objs("fundingReferences"):
+            b.funding(name=fund.str("funderName"), funder_id=fund.str("funderIdentifier"),
+                      scheme=fund.str("funderIdentifierType"),
+                      awards=[(fund.str("awardNumber"), fund.str("awardTitle"))]
+                      if fund.str("awardNumber") or fund.str("awardTitle") else [],
+                      field_name=fund.path)
+        for rel in f.objs("relatedIdentifiers"):
+            _map_related(rel, b)
+        for ident in [*f.objs("identifiers"), *f.objs("alternateIdentifiers")]:
+            _map_identifier(ident, b)
+        for rights in f.objs("rightsList"):
+            uri = rights.str("rightsUri")
+            node = b.related_node("url", uri, rights.name("rightsUri")) if uri else None
+            if node is not None:
+                b.add(work, SCHEMA.license, node)
+            elif rights.str("rights"):
+                b.text(work, SCHEMA.license, rights.str("rights"))
+        for d in f.objs("descriptions"):
+            prop = SCHEMA.abstract if d.str("descriptionType") == "Abstract" else SCHEMA.description
+            b.text(work, prop, d.str("description"), markup=True)
+        for s in f.objs("subjects"):
+            b.text(work, SCHEMA.keywords, s.str("subject"))
+        count = f.int("citationCount")
+        if count is not None:
+            b.add(work, KG.sourceCitationCount, Literal(count))
+        url = f.str("url")
+        node = b.related_node("url", url, "url") if url else None
+        if node is not None and node != work:
+            b.add(work, SCHEMA.url, node)
+        return b.build(raw)
+
+    @classmethod
+    def fetch(cls, client: HttpClient, request: HarvestRequest) -> Iterator[Response]:
+        if request.dois:
+            return (cls.fetch_doi(client, doi) for doi in request.dois)
+        return cls.fetch_dois(client, query=request.query, page_size=request.rows, max_pages=request.max_pages)
+
+    @classmethod
+    def fetch_doi(cls, client: HttpClient, doi: str) -> Response:
+        """One DOI's metadata."""
+        return client.get_json(f"{cls.api}/dois/{ids.normalize_doi(doi)}")
+
+    @classmethod
+    def fetch_dois(cls, client: HttpClient, *, query: str | None = None, client_id: str | None = None,
+                   page_size: int = 100, max_pages: int | None = None) -> Iterator[Response]:
+        """Pages of ``/dois`` with cursor paging (``page[cursor]=1``, then ``links.next``)."""
+        params: dict[str, str | int] = {"page[size]": page_size, "page[cursor]": 1}
+        if query:
+            params["query"] = query
+        if client_id:
+            params["client-id"] = client_id
+
+        def next_page(page: Response) -> tuple[str, Mapping[str, str | int] | None] | None:
+            links = page.data.get("links", {}) if isinstance(page.data, dict) else {}
+            following = links.get("next") if isinstance(links, dict) else None
+            if not following or not page.data.get("data"):
+                return None
+            return str(following), None
+
+        return client.paged(f"{cls.api}/dois", params, next_page, max_pages=max_pages)
+
+
+def _is_doi(item: Any) -> bool:
+    return isinstance(item, dict) and item.get("type") == "dois" and isinstance(item.get("attributes"), dict)
+
+
+def _map_titles(f: Fields, b: RecordBuilder) -> None:
+    titles = f.objs("titles")
+    main = next((t for t in titles if not t.str("titleType")), titles[0] if titles else None)
+    for t in titles:
+        prop = SCHEMA.name if t is main else SCHEMA.alternateName
+        b.text(b.work, prop, t.str("title"), markup=True)
+
+
+def _map_dates(f: Fields, b: RecordBuilder) -> None:
+    dates = {d.str("dateType"): d.str("date") for d in f.objs("dates")}
+    issued = parse_date(dates.get("Issued") or "") if dates.get("Issued") else None
+    year = f.data.get("publicationYear")
+    if issued is None and isinstance(year, (int, str)) and str(year).isdigit():
+        issued = parse_date(str(year))
+    if issued is not None:
+        b.add(b.work, SCHEMA.datePublished, issued)
+    created = parse_date(dates.get("Created") or "")
+    if created is not None:
+        b.add(b.work, SCHEMA.dateCreated, created)
+
+
+def _map_publisher(f: Fields, b: RecordBuilder) -> None:
+    value = f.data.get("publisher")
+    pub = f.obj("publisher") if isinstance(value, dict) else None
+    name = pub.str("name") if pub else f.str("publisher")
+    ror = pub.str("publisherIdentifier") if pub and "ror" in (pub.str("publisherIdentifierScheme") or "").lower() \
+        else None
+    if not name and not ror:
+        return
+    node = None
+    if ror:
+        try:
+            node = NamedNode(ids.ror_iri(ror))
+        except IdentifierError as e:
+            b.warn("publisher.publisherIdentifier", f"is not a valid ROR ID: {e.reason}", ror)
+    node = node or b.mint("publisher")
+    b.add(b.work, SCHEMA.publisher, node)
+    b.text(node, SCHEMA.name, name)
+
+
+def _map_agent(c: Fields, b: RecordBuilder, role: NamedNode, position: int) -> None:
+    orcid = ror = None
+    for n in c.objs("nameIdentifiers"):
+        scheme = (n.str("nameIdentifierScheme") or "").upper()
+        value = n.str("nameIdentifier")
+        if value and scheme == "ORCID" and not orcid:
+            orcid = value
+        elif value and scheme == "ROR" and not ror:
+            ror = value
+    affiliations: list[tuple[str | None, str | None]] = []
+    for i, aff in enumerate(c.list("affiliation")):
+        if isinstance(aff, str):
+            affiliations.append((aff, None))
+        elif isinstance(aff, dict):
+            a = Fields(aff, c.source, c.record_id, c.name("affiliation") + f"[{i}]")
+            scheme = (a.str("affiliationIdentifierScheme") or "").upper()
+            affiliations.append((a.str("name"), a.str("affiliationIdentifier") if scheme == "ROR" else None))
+    organization = c.str("nameType") == "Organizational"
+    b.agent(role, position, name=c.str("name"), given=c.str("givenName"), family=c.str("familyName"),
+            orcid=orcid, ror=ror, organization=organization, affiliations=affiliations, field_name=c.path)
+
+
+def _map_related(rel: Fields, b: RecordBuilder) -> None:
+    value = rel.str("relatedIdentifier")
+    kind = rel.str("relationType")
+    if not value:
+        return
+    if not kind:
+        raise rel.error("relationType", "is missing; every related identifier needs one", value)
+    node = b.related_node(rel.str("relatedIdentifierType") or "uri", value, rel.name("relatedIdentifier"))
+    if node is not None:
+        b.relate(kind, node, rel.name("relationType"),
+                 TARGET_CLASSES.get(rel.str("resourceTypeGeneral") or ""))
+
+
+def _map_identifier(ident: Fields, b: RecordBuilder) -> None:
+    kind = (ident.str("identifierType") or ident.str("alternateIdentifierType") or "").lower()
+    value = ident.str("identifier") or ident.str("alternateIdentifier")
+    if value and kind in ALTERNATE:
+        normalise = {"pmid": ids.normalize_pmid, "pmcid": ids.normalize_pmcid, "arxiv": ids.normalize_arxiv}[kind]
+        normal = normalise(value, strict=False)
+        if normal:
+            b.add(b.work, ALTERNATE[kind], Literal(normal))
+        else:
+            b.warn(ident.path, f"is not a valid {kind}", value)

@@ -1,0 +1,41 @@
+"""Harvesting: fetch -> raw responses (cached on disk) -> records -> the load pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+from kg.errors import FetchError
+from kg.store import Store
+from loaders.base import HarvestRequest, Loader, Problem, RawRecord
+from loaders.http import HttpClient, HttpConfig, Response
+from loaders.pipeline import LoadReport, load
+from loaders.read import records_of
+
+
+def harvest(store: Store, loader: type[Loader], config: HttpConfig, request: HarvestRequest, *,
+            strict: bool = False, progress: Callable[[int], None] | None = None) -> LoadReport:
+    """Fetch what ``request`` names from ``loader``'s API and load it.
+
+    A failed request becomes a problem in the report (naming the URL and the reason); what was
+    fetched before it is loaded, and the other identifiers of the request are still fetched.
+    """
+    with HttpClient(loader.name, config, min_interval=loader.min_interval,
+                    mailto_param=loader.name == "crossref") as client:
+        return load(store, fetched(loader, client, request), strict=strict, progress=progress)
+
+
+def fetched(loader: type[Loader], client: HttpClient, request: HarvestRequest
+            ) -> Iterator[RawRecord | Problem]:
+    """The records of every response, in order; a fetch error becomes a problem."""
+    parts = [replace(request, dois=[d]) for d in request.dois] if request.dois else [request]
+    for part in parts:
+        yield from _records(loader.fetch(client, part))
+
+
+def _records(responses: Iterator[Response]) -> Iterator[RawRecord | Problem]:
+    try:
+        for response in responses:
+            yield from records_of(response.data, response.url, response.retrieved_at, response.url, "")
+    except FetchError as e:
+        yield Problem("error", str(e), e.url)

@@ -1,0 +1,337 @@
+"""The one HTTP client every loader shares: polite, rate-limited, retried, and caching raw bodies.
+
+Each successful body is kept on disk exactly as received (when a cache directory is configured),
+so that a harvest can be replayed offline with ``kg load <cache_dir>``: the ``*.json`` files are
+the records, the ``*.meta`` sidecars say where and when they came from.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import logging
+import os
+import random
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import urlencode
+
+import requests
+
+import kg
+from kg.errors import FetchError
+
+log = logging.getLogger("kg.http")
+
+#: Query parameters of a request; values are sent as their ``str()``.
+Params = Mapping[str, str | int]
+#: What ``paged`` asks for next: a URL and its parameters, or None to stop.
+NextRequest = Callable[["Response"], tuple[str, Params | None] | None]
+
+#: Statuses worth another attempt: throttling and transient server trouble.
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: Response headers copied into the cache sidecar.
+META_HEADERS = ("content-type", "date", "etag", "last-modified",
+                "x-rate-limit-limit", "x-rate-limit-interval")
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    """How every client of one run behaves; build it with :meth:`from_env` in the CLI."""
+
+    #: Contact address for the APIs' polite pools (User-Agent, and Crossref's mailto parameter).
+    mailto: str | None = None
+    #: Seconds allowed to connect, and again to read the response.
+    timeout: float = 30.0
+    #: Attempts after the first one, for retryable failures.
+    retries: int = 5
+    #: Base of the exponential backoff: ``backoff * 2**attempt``, with jitter, capped by max_wait.
+    backoff: float = 1.0
+    #: Cap on any single wait, Retry-After included.
+    max_wait: float = 120.0
+    #: Where raw responses are kept; None means no cache.
+    cache_dir: Path | None = None
+    #: True ignores cached responses (fresh ones are still written).
+    refresh: bool = False
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> HttpConfig:
+        """Read ``KG_MAILTO``, ``KG_CACHE_DIR`` and ``KG_HTTP_TIMEOUT``; keyword overrides win.
+
+        :raises ValueError: when ``KG_HTTP_TIMEOUT`` is not a number of seconds.
+
+        >>> HttpConfig.from_env(mailto="me@example.org", timeout=5.0).timeout
+        5.0
+        """
+        values: dict[str, Any] = {}
+        if mailto := os.environ.get("KG_MAILTO"):
+            values["mailto"] = mailto
+        if cache_dir := os.environ.get("KG_CACHE_DIR"):
+            values["cache_dir"] = Path(cache_dir)
+        if timeout := os.environ.get("KG_HTTP_TIMEOUT"):
+            try:
+                values["timeout"] = float(timeout)
+            except ValueError:
+                raise ValueError(f"KG_HTTP_TIMEOUT must be a number of seconds, "
+                                 f"not {timeout!r}") from None
+        return cls(**{**values, **overrides})
+
+
+@dataclass(frozen=True)
+class Response:
+    """One parsed JSON answer, fresh or from the cache."""
+
+    #: The URL requested, with its query string (the mailto parameter left out).
+    url: str
+    #: The parsed JSON body.
+    data: Any
+    #: When it was fetched, in UTC (for a cache hit: when it was originally fetched).
+    retrieved_at: datetime
+    #: The raw body on disk, when caching.
+    cache_path: Path | None
+    from_cache: bool
+
+
+class HttpClient:
+    """The HTTP client of one source: rate-limited, retried, caching raw bodies.
+
+    :param source: the source name, also the cache sub-directory (``crossref``).
+    :param config: the shared settings.
+    :param min_interval: least seconds between the starts of two requests.
+    :param session: a session to use (not closed by :meth:`close`); default a new one.
+    :param mailto_param: also send ``mailto=`` as a query parameter (Crossref's polite pool).
+    :param headers: extra request headers, overriding the defaults (e.g. ``Accept``).
+    :param sleep: how to wait; tests pass a recorder.
+    """
+
+    def __init__(self, source: str, config: HttpConfig, *, min_interval: float = 0.0,
+                 session: requests.Session | None = None, mailto_param: bool = False,
+                 headers: Mapping[str, str] | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.source = source
+        self.config = config
+        self.min_interval = min_interval
+        self.mailto_param = mailto_param
+        self._sleep = sleep
+        self._own_session = session is None
+        self._session = session if session is not None else requests.Session()
+        contact = f"; mailto:{config.mailto}" if config.mailto else ""
+        self.headers: dict[str, str] = {
+            "User-Agent": f"kg/{kg.__version__} (https://w3id.org/evidence-kg{contact})",
+            "Accept": "application/json", **(headers or {})}
+        self._header_interval = 0.0  # from X-Rate-Limit-* headers
+        self._throttle = 0.0  # grows on each 429
+        self._last_start: float | None = None
+
+    @property
+    def interval(self) -> float:
+        """Seconds currently kept between request starts (grows with rate-limit headers, 429)."""
+        return max(self.min_interval, self._header_interval, self._throttle)
+
+    def get_json(self, url: str, params: Params | None = None) -> Response:
+        """GET ``url`` with ``params`` and parse the JSON answer (from the cache when there).
+
+        :raises FetchError: on a 4xx other than 429 at once, otherwise once retries are used up.
+        """
+        return self._request("GET", url, params, None, None)
+
+    def post_json(self, url: str, body: str | bytes | Mapping[str, Any], *,
+                  content_type: str | None = None) -> Response:
+        """POST ``body`` and parse the JSON answer, e.g. PDBe's ``"1cbs,6gv0"`` id lists.
+
+        Text and bytes go as ``text/plain`` and a mapping as JSON unless ``content_type`` says
+        otherwise. PDBe's POSTs are queries, so they are retried and cached like GETs.
+
+        :raises FetchError: as :meth:`get_json`.
+        """
+        if isinstance(body, Mapping):
+            raw, default = json.dumps(body, sort_keys=True).encode(), "application/json"
+        else:
+            raw = body.encode() if isinstance(body, str) else body
+            default = "text/plain"
+        return self._request("POST", url, None, raw, content_type or default)
+
+    def paged(self, url: str, params: Params | None, next_request: NextRequest, *,
+              max_pages: int | None = None) -> Iterator[Response]:
+        """Yield the first page, then each page ``next_request(page)`` asks for, until it says None.
+
+        :param next_request: given a page, the next ``(url, params)``, or None to stop.
+        :param max_pages: stop after this many pages.
+        :raises FetchError: as :meth:`get_json`, for any page.
+        """
+        request: tuple[str, Params | None] | None = (url, params)
+        count = 0
+        while request is not None and (max_pages is None or count < max_pages):
+            page = self.get_json(request[0], request[1])
+            count += 1
+            yield page
+            request = next_request(page)
+
+    def close(self) -> None:
+        """Close the session, when this client created it."""
+        if self._own_session:
+            self._session.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+    def _request(self, method: str, url: str, params: Params | None, body: bytes | None,
+                 content_type: str | None) -> Response:
+        query = {key: str(value) for key, value in (params or {}).items()}
+        try:
+            shown = requests.Request(method, url, params=query).prepare().url or url
+        except requests.RequestException as error:
+            raise FetchError(url, f"not a usable URL ({error})") from error
+        path = self._cache_path(method, url, query, body)
+        if path is not None and not self.config.refresh:
+            cached = _read_cache(path, shown)
+            if cached is not None:
+                log.debug("%s %s: from cache %s", method, shown, path)
+                return cached
+        if self.mailto_param and self.config.mailto:
+            query["mailto"] = self.config.mailto
+        headers = {**self.headers, **({"Content-Type": content_type} if content_type else {})}
+        raw, data, status, answer_headers = self._fetch(method, url, shown, query, body, headers)
+        retrieved_at = datetime.now(UTC)
+        if path is not None:
+            meta = {"url": shown, "method": method, "status": status, "source": self.source,
+                    "retrieved_at": retrieved_at.isoformat(),
+                    "request_body": body.decode(errors="replace") if body else None,
+                    "headers": {h: answer_headers[h] for h in META_HEADERS if h in answer_headers}}
+            _write_atomic(path, raw)
+            _write_atomic(path.with_suffix(".meta"), json.dumps(meta, indent=1).encode())
+        return Response(shown, data, retrieved_at, path, False)
+
+    def _fetch(self, method: str, url: str, shown: str, query: dict[str, str],
+               body: bytes | None, headers: dict[str, str],
+               ) -> tuple[bytes, Any, int, requests.structures.CaseInsensitiveDict[str]]:
+        attempts = self.config.retries + 1
+        wait, attempt = 0.0, 0
+        while True:
+            attempt += 1
+            self._pause(wait)
+            log.debug("%s %s (attempt %d of %d)", method, shown, attempt, attempts)
+            status: int | None = None
+            retry_after: float | None = None
+            try:
+                answer = self._session.request(method, url, params=query, data=body,
+                                               headers=headers, timeout=self.config.timeout)
+            except requests.Timeout:
+                problem = f"timed out after {self.config.timeout:g}s"
+            except (requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError):
+                problem = "response body ended early (truncated)"
+            except requests.ConnectionError as error:
+                problem = f"connection failed ({error})"
+            except requests.RequestException as error:
+                raise FetchError(shown, str(error)) from error
+            else:
+                with answer:
+                    status = answer.status_code
+                    self._note_rate_limit(answer.headers)
+                    if 200 <= status < 300:
+                        try:
+                            return answer.content, json.loads(answer.content), status, answer.headers
+                        except ValueError:
+                            problem = "response body is not valid JSON (truncated?)"
+                    elif status in RETRY_STATUSES:
+                        problem = answer.reason or "server error"
+                        retry_after = _retry_after(answer.headers.get("Retry-After"))
+                        if status == 429:
+                            self._throttle = min(self.config.max_wait, max(2 * self.interval, 0.1))
+                    else:
+                        raise FetchError(shown, f"{answer.reason}: {_excerpt(answer.text)}",
+                                         status=status)
+            if attempt == attempts:
+                plural = "s" if attempts > 1 else ""
+                raise FetchError(shown, f"{problem} (gave up after {attempts} attempt{plural})",
+                                 status=status)
+            if retry_after is None:
+                retry_after = self.config.backoff * 2 ** (attempt - 1) * random.uniform(0.5, 1.0)
+            wait = min(retry_after, self.config.max_wait)
+            code = f"HTTP {status} " if status is not None else ""
+            log.warning("%s %s: %s%s; retry %d of %d in %.2fs", method, shown, code, problem,
+                        attempt, self.config.retries, wait)
+
+    def _pause(self, wait: float) -> None:
+        """Wait ``wait`` seconds, or longer when the rate limit asks, then mark a request start."""
+        if self._last_start is not None:
+            wait = max(wait, self._last_start + self.interval - time.monotonic())
+        if wait > 0:
+            self._sleep(wait)
+        self._last_start = time.monotonic()
+
+    def _note_rate_limit(self, headers: Mapping[str, str]) -> None:
+        """Follow Crossref's ``X-Rate-Limit-Limit: 50`` / ``X-Rate-Limit-Interval: 1s``."""
+        limit, span = headers.get("X-Rate-Limit-Limit"), headers.get("X-Rate-Limit-Interval")
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*", span or "")
+        if limit and limit.strip().isdigit() and int(limit) > 0 and match:
+            seconds = float(match[1]) * _UNITS[match[2] or "s"]
+            self._header_interval = seconds / int(limit)
+
+    def _cache_path(self, method: str, url: str, query: Mapping[str, str],
+                    body: bytes | None) -> Path | None:
+        if self.config.cache_dir is None:
+            return None
+        digest = hashlib.sha256(f"{method}\n{url}\n{urlencode(sorted(query.items()))}\n".encode())
+        digest.update(body or b"")
+        key = digest.hexdigest()
+        return self.config.cache_dir / self.source / key[:2] / f"{key}.json"
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _excerpt(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit] + "..."
+
+
+def _read_cache(path: Path, url: str) -> Response | None:
+    """The cached response at ``path``, or None when missing or unreadable (then refetched)."""
+    try:
+        meta = json.loads(path.with_suffix(".meta").read_bytes())
+        data = json.loads(path.read_bytes())
+        retrieved_at = datetime.fromisoformat(meta["retrieved_at"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Response(url, data, retrieved_at, path, True)
+
+
+def _write_atomic(path: Path, content: bytes) -> None:
+    """Write via a temporary file and ``os.replace``, so readers see old or new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,101 @@
+"""Raw records -> mapped graphs -> store, in batches, with a report of what happened.
+
+Memory stays bounded whatever the input size: records stream through one batch at a time.
+A record that cannot be mapped is reported (naming its origin, the record and the field) and
+the rest of the batch loads; nothing already stored is touched by a rejected record.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from kg.errors import RecordError
+from kg.store import RecordGraph, Store
+from loaders import REGISTRY
+from loaders.base import Problem, RawRecord
+
+log = logging.getLogger("kg.load")
+
+#: records per store transaction
+BATCH_SIZE = 500
+
+
+@dataclass
+class LoadReport:
+    """What a load did."""
+
+    loaded: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    quads: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "warning"]
+
+    def summary(self) -> str:
+        return (f"{self.loaded} loaded, {self.unchanged} unchanged, {self.rejected} rejected"
+                f" ({len(self.warnings)} warnings)")
+
+
+def map_record(raw: RawRecord, *, strict: bool = False) -> tuple[RecordGraph | None, list[Problem]]:
+    """Map one raw record; on failure, no graph and an error naming the record and the field."""
+    loader = REGISTRY[raw.source]
+    try:
+        mapped = loader.map(raw)
+    except RecordError as e:
+        return None, [Problem("error", str(e), raw.origin, raw.location)]
+    except ValueError as e:  # an IRI or literal the RDF model refuses
+        rid = loader.record_id(raw.data)
+        return None, [Problem("error", f"{raw.source} record {rid}: cannot be mapped: {e}",
+                              raw.origin, raw.location)]
+    level = "error" if strict else "warning"
+    problems = [Problem(level, w, raw.origin, raw.location) for w in mapped.warnings]
+    if strict and problems:
+        return None, problems
+    return mapped.graph, problems
+
+
+def load(store: Store, items: Iterable[RawRecord | Problem], *, strict: bool = False,
+         batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None) -> LoadReport:
+    """Map and store every record; problems in the input are collected in the report.
+
+    ``progress`` is called with the number of records done after each batch.
+    """
+    report = LoadReport()
+    batch: list[RecordGraph] = []
+
+    def flush() -> None:
+        result = store.write(batch)
+        report.loaded += result.written
+        report.unchanged += result.unchanged
+        report.quads += sum(len(r.quads) for r in batch)
+        if progress:
+            progress(len(batch))
+        batch.clear()
+
+    for item in items:
+        if isinstance(item, Problem):
+            report.problems.append(item)
+            report.rejected += item.level == "error"
+            continue
+        graph, problems = map_record(item, strict=strict)
+        report.problems.extend(problems)
+        for p in problems:
+            log.warning("%s", p)
+        if graph is None:
+            report.rejected += 1
+            continue
+        batch.append(graph)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    return report

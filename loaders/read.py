@@ -1,0 +1,128 @@
+"""Reading files into raw records: single API responses, list pages, JSON Lines, gzip, and the
+sources' public data files; directories are read recursively. The source of each record is
+recognised from its shape.
+
+A file, line or item that cannot be read becomes a :class:`~loaders.base.Problem` in the
+stream, and reading goes on with the next one.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kg.errors import ReadError
+from loaders import REGISTRY
+from loaders.base import Loader, Problem, RawRecord
+
+#: file name endings read as records
+SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
+LINES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+
+
+def files_in(paths: Iterable[Path]) -> Iterator[Path]:
+    """The record files named, directories expanded recursively in name order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES))
+        else:
+            yield path
+
+
+def read_paths(paths: Iterable[Path]) -> Iterator[RawRecord | Problem]:
+    """Every record in the files and directories named, or a Problem where one cannot be read."""
+    for path in files_in(paths):
+        yield from read_file(path)
+
+
+def read_file(path: Path) -> Iterator[RawRecord | Problem]:
+    """The records of one file (see :data:`SUFFIXES`)."""
+    origin, retrieved = _provenance(path)
+    try:
+        raw = path.read_bytes()
+        if path.name.endswith(".gz"):
+            raw = gzip.decompress(raw)
+    except (OSError, EOFError, gzip.BadGzipFile) as e:
+        yield Problem("error", f"cannot read the file: {e}", str(path))
+        return
+    if not path.name.endswith(LINES):
+        try:
+            document = json.loads(_text(raw, str(path)))
+        except ReadError as e:
+            yield Problem("error", e.problem, str(path))
+            return
+        except json.JSONDecodeError as e:
+            if not e.msg.startswith("Extra data"):
+                yield Problem("error", f"not valid JSON ({e.msg} at line {e.lineno} column {e.colno};"
+                                       " is the file truncated?)", str(path))
+                return
+        else:
+            yield from records_of(document, origin, retrieved, str(path), "")
+            return
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"line {number}"
+        try:
+            document = json.loads(_text(line, str(path)))
+        except ReadError as e:
+            yield Problem("error", e.problem, str(path), where)
+            continue
+        except json.JSONDecodeError as e:
+            yield Problem("error", f"not valid JSON ({e.msg} at column {e.colno})", str(path), where)
+            continue
+        yield from records_of(document, origin, retrieved, str(path), where)
+
+
+def records_of(document: Any, origin: str, retrieved: datetime, path: str, where: str
+               ) -> Iterator[RawRecord | Problem]:
+    """The records in one parsed JSON document, tagged with the source whose shape they have."""
+    loader, records = detect(document)
+    if loader is None or records is None:
+        names = ", ".join(sorted(REGISTRY))
+        yield Problem("error", f"not a record shape kg knows (sources: {names})", path, where)
+        return
+    for i, data in enumerate(records):
+        location = ", ".join(x for x in (where, f"item {i + 1}" if len(records) > 1 else "") if x)
+        if isinstance(data, dict):
+            yield RawRecord(loader.name, data, origin, retrieved, location)
+        else:
+            yield Problem("error", f"{loader.name} record is {type(data).__name__}, expected an object",
+                          path, location)
+
+
+def detect(document: Any) -> tuple[type[Loader] | None, list[Any] | None]:
+    """The loader whose record shape the document has, and its records."""
+    for loader in REGISTRY.values():
+        records = loader.records_in(document)
+        if records is not None:
+            return loader, records
+    return None, None
+
+
+def _text(raw: bytes, path: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ReadError(path, f"not valid UTF-8 (byte {e.start}: {raw[e.start:e.start + 1]!r})") from e
+
+
+def _provenance(path: Path) -> tuple[str, datetime]:
+    """Where the file's records came from: the API URL and time recorded beside a cached
+    response (``<file>.meta``), else the file itself and its modification time."""
+    meta = path.with_name(path.name.removesuffix(".json") + ".meta")
+    if meta.is_file():
+        try:
+            info = json.loads(meta.read_text("utf-8"))
+            return str(info["url"]), datetime.fromisoformat(info["retrieved_at"])
+        except (ValueError, KeyError, OSError):
+            pass
+    try:
+        mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except OSError:
+        mtime = datetime.now(UTC)
+    return path.resolve().as_uri(), mtime
