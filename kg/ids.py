@@ -44,8 +44,9 @@ _ROR_ID = re.compile(r"0([0-9a-hjkmnp-tv-z]{6})([0-9]{2})", _FLAGS)
 _FUNDER_PREFIX = re.compile(r"funder(?:\s*id)?\s*[:\s]\s*", _FLAGS)
 _FUNDER_DOI = re.compile(r"10\.13039/([0-9]+)", re.A)
 _PDB_PREFIX = re.compile(r"pdb(?:\s*id)?\s*[:\s]\s*", _FLAGS)
-_PDB_ID = re.compile(r"(?:pdb_?(?:0000)?)?([0-9][0-9a-z]{3})|(pdb_[0-9a-z]{8})", _FLAGS)
-_PDB_DOI = re.compile(r"10\.2210/(pdb_?[0-9a-z]+)/pdb", re.A)
+# Extended IDs zero-padded to a classic ID are that ID; others keep "pdb_", as does their DOI.
+_PDB_ID = re.compile(r"(?:pdb_?(?:0000)?)?([0-9][0-9a-z]{3})|(pdb_(?!0000)[0-9a-z]{8})", _FLAGS)
+_PDB_DOI = re.compile(r"10\.2210/(pdb(?:[0-9][0-9a-z]{3}|_(?!0000)[0-9a-z]{8}))/pdb", re.A)
 _PMID_PREFIX = re.compile(rf"(?:pmid|pubmed)\s*[:\s]\s*|{_URL}(?:pubmed\.ncbi\.nlm\.nih\.gov/"
                           r"|ncbi\.nlm\.nih\.gov/pubmed/|europepmc\.org/(?:article|abstract)/med/)", _FLAGS)
 _PMCID_PREFIX = re.compile(rf"(?P<label>pmcid\s*[:\s]\s*)|{_URL}(?:ncbi\.nlm\.nih\.gov/pmc/articles/"
@@ -111,11 +112,12 @@ def _is_ucschar(code: int) -> bool:
 
 def _escape(text: str) -> str:
     """Percent-encode what an IRI path cannot hold unescaped; '/' stays (see module docstring)."""
-    def keep(char: str) -> bool:
+    def escaped(char: str) -> str:
         code = ord(char)
-        return 0x20 < code < 0x7F and char not in _IRI_UNSAFE_ASCII if code < 0x80 else _is_ucschar(code)
-    return "".join(char if keep(char) else "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))
-                   for char in text)
+        if (0x20 < code < 0x7F and char not in _IRI_UNSAFE_ASCII) or (code >= 0x80 and _is_ucschar(code)):
+            return char
+        return "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))
+    return "".join(map(escaped, text))
 
 
 class _Normalizer(Protocol):

@@ -271,10 +271,10 @@ class EmbeddedStore(Store):
         return self._ox
 
     def _query(self, sparql: str, bindings: Mapping[str, Term]) -> QuerySolutions | QueryBoolean | QueryTriples:
-        from pyoxigraph import Variable
+        # pyoxigraph's substitutions need the variable in the projection; a trailing VALUES
+        # clause does not, and answers the same on every backend.
         result: QuerySolutions | QueryBoolean | QueryTriples = self.ox.query(
-            sparql, use_default_graph_as_union=True,
-            substitutions={Variable(k): v for k, v in bindings.items()} or None)
+            with_values(sparql, bindings), use_default_graph_as_union=True)
         return result
 
     def _add(self, records: Sequence[RecordGraph]) -> None:

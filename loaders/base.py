@@ -191,17 +191,20 @@ def check_text(value: str, fields: Fields, key: str) -> str:
     return value
 
 
-_TAG = re.compile(r"<[^>]{0,200}>")
+_BLOCK_TAG = re.compile(r"</?(?:[a-z]+:)?(?:p|br|div|li|ul|ol|sec|title|tr|td|h[1-6])\b[^>]{0,200}>", re.I)
+_TAG = re.compile(r"</?[a-z][a-z0-9:_-]*\b[^>]{0,200}>", re.I)
 _SPACE = re.compile(r"\s+")
 
 
 def plain(text: str) -> str:
     """Markup (JATS, HTML) removed, entities decoded, white space folded.
 
-    >>> plain("<jats:p>Arabidopsis  <i>thaliana</i> &amp; co</jats:p>")
-    'Arabidopsis thaliana & co'
+    >>> plain("<jats:p>Arabidopsis  <i>thaliana</i> &amp; H<sub>2</sub>O</jats:p><p>Next</p>")
+    'Arabidopsis thaliana & H2O Next'
+    >>> plain("if a < b and c > d")
+    'if a < b and c > d'
     """
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))).strip()
+    return _SPACE.sub(" ", html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", text)))).strip()
 
 
 def date_literal(year: int, month: int | None = None, day: int | None = None) -> Literal:

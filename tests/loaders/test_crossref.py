@@ -1,0 +1,130 @@
+"""The Crossref mapper, on a record of our own that holds every field it maps."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from pyoxigraph import Literal, NamedNode
+
+from kg.errors import RecordError
+from kg.vocab import CITO, KG, RDF, SCHEMA, XSD
+from loaders.crossref import CrossrefLoader
+from tests.loaders.conftest import Edges, fixture_json, raw
+
+WORK = NamedNode("https://doi.org/10.5555/kg.test.1")
+
+
+@pytest.fixture
+def record() -> dict:
+    return fixture_json("crossref/work-full.json")["message"]
+
+
+def mapped(data: dict) -> Edges:
+    return Edges(CrossrefLoader.map(raw("crossref", data)))
+
+
+def test_work_is_named_by_its_lower_case_doi_in_its_own_graph(record: dict) -> None:
+    m = mapped(record)
+    assert m.mapped.graph.graph.value == "https://w3id.org/evidence-kg/graph/crossref/10.5555/kg.test.1"
+    assert m.values(WORK, KG.doi) == {"10.5555/kg.test.1"}
+    assert m.objects(WORK, RDF.type) == {SCHEMA.ScholarlyArticle}
+    assert m.values(WORK, SCHEMA.additionalType) == {"journal-article"}
+
+
+def test_title_and_abstract_lose_their_markup(record: dict) -> None:
+    m = mapped(record)
+    assert m.values(WORK, SCHEMA.name) == {"A test article about shared data"}
+    assert m.values(WORK, SCHEMA.abstract) == {"We used the data & the code."}
+
+
+def test_dates_keep_their_precision(record: dict) -> None:
+    m = mapped(record)
+    assert m.objects(WORK, SCHEMA.datePublished) == {Literal("2021-03-04", datatype=XSD.date)}
+    record["issued"] = {"date-parts": [[2021]]}
+    assert mapped(record).objects(WORK, SCHEMA.datePublished) == {Literal("2021", datatype=XSD.gYear)}
+    record["issued"] = {"date-parts": [[None]]}
+    record.pop("created")
+    assert mapped(record).objects(WORK, SCHEMA.datePublished) == set()
+
+
+def test_authors_are_ordered_with_orcid_and_ror_affiliations(record: dict) -> None:
+    m = mapped(record)
+    authors = m.objects(WORK, SCHEMA.author)
+    assert len(authors) == 3
+    carberry = NamedNode("https://orcid.org/0000-0002-1825-0097")
+    assert carberry in authors
+    assert m.values(carberry, SCHEMA.position) == {"1"}
+    assert m.values(carberry, SCHEMA.familyName) == {"Carberry"}
+    assert m.objects(carberry, SCHEMA.affiliation) == {NamedNode("https://ror.org/05gq02987")}
+    by_position = {next(iter(m.values(a, SCHEMA.position))): a for a in authors}
+    assert m.values(by_position["2"], SCHEMA.name) == {"Lovelace, Ada"}
+    assert by_position["2"].value.startswith(m.mapped.graph.graph.value + "#person-")
+    assert m.objects(by_position["3"], RDF.type) == {SCHEMA.Organization}
+    assert m.values(by_position["3"], SCHEMA.name) == {"The Test Consortium"}
+
+
+def test_funders_link_by_funder_id_with_one_grant_per_award(record: dict) -> None:
+    m = mapped(record)
+    nsf = NamedNode("https://doi.org/10.13039/100000001")
+    funders = m.objects(WORK, SCHEMA.funder)
+    assert nsf in funders and len(funders) == 2
+    grants = m.objects(WORK, SCHEMA.funding)
+    assert {next(iter(m.values(g, SCHEMA.identifier))) for g in grants} == {"ABC-123", "DEF-456"}
+    assert all(m.objects(g, SCHEMA.funder) == {nsf} for g in grants)
+
+
+def test_references_with_a_doi_are_citations_and_the_rest_are_counted(record: dict, doi) -> None:
+    m = mapped(record)
+    assert m.objects(WORK, CITO.cites) == {doi("10.5555/kg.cited.1"), doi("10.5555/kg.cited.2")}
+    assert m.values(WORK, KG.unresolvedReferenceCount) == {"1"}
+    assert m.values(WORK, KG.referenceCount) == {"3"}
+
+
+def test_relations_go_through_the_catalogue_with_evidence_edges(record: dict, doi) -> None:
+    m = mapped(record)
+    dryad = doi("10.5061/dryad.test")
+    assert m.objects(WORK, KG.isSupplementedBy) == {dryad}
+    assert m.objects(WORK, KG.reliesOnData) == {dryad}
+    review = doi("10.5555/kg.review.1")
+    assert m.objects(WORK, KG.isReviewedBy) == {review}
+    assert m.objects(review, CITO.cites) == {WORK}
+    assert m.objects(WORK, KG.isPartOf) == {NamedNode("https://portal.issn.org/resource/ISSN/1234-5679")}
+
+
+def test_source_reported_count_is_kept_apart(record: dict) -> None:
+    assert mapped(record).values(WORK, KG.sourceCitationCount) == {"12"}
+
+
+def test_pdb_doi_is_a_structure_entry_with_its_pdb_id(record: dict) -> None:
+    record = {"DOI": "10.2210/pdb4hhb/pdb", "type": "dataset", "title": ["Haemoglobin"]}
+    m = mapped(record)
+    entry = NamedNode("https://doi.org/10.2210/pdb4hhb/pdb")
+    assert m.objects(entry, RDF.type) == {KG.StructureEntry}
+    assert m.values(entry, KG.pdbId) == {"4HHB"}
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    (lambda r: r.pop("DOI"), "DOI", "is missing"),
+    (lambda r: r.update(DOI="11.1/x"), "DOI", "is not a valid DOI"),
+    (lambda r: r.update(title=5), "title", "is a number, expected a list"),
+    (lambda r: r.update(author="Carberry"), "author", "is a string, expected a list"),
+    (lambda r: r.update(author=["Carberry"]), r"author\[0\]", "is a string, expected an object"),
+    (lambda r: r.update(title=["x" * 10_000_000]), "title", "is 10,000,000 characters long"),
+    (lambda r: r.update(relation={"is-frobnicated-by": [{"id-type": "doi", "id": "10.1/x"}]}),
+     "relation.is-frobnicated-by", "not in the catalogue"),
+    (lambda r: r.update({"is-referenced-by-count": "many"}), "is-referenced-by-count", "expected a whole number"),
+])
+def test_bad_record_is_rejected_naming_the_record_and_the_field(record: dict, change, field, message) -> None:
+    bad = copy.deepcopy(record)
+    change(bad)
+    with pytest.raises(RecordError, match=rf"crossref record .*: field '{field}' .*{message}"):
+        CrossrefLoader.map(raw("crossref", bad))
+
+
+def test_records_in_recognises_every_crossref_shape(record: dict) -> None:
+    single = {"status": "ok", "message-type": "work", "message": record}
+    page = {"status": "ok", "message-type": "work-list", "message": {"items": [record, record]}}
+    annual = {"items": [record]}
+    assert [len(CrossrefLoader.records_in(d) or []) for d in (single, page, annual, record)] == [1, 2, 1, 1]
+    assert CrossrefLoader.records_in({"data": {"type": "dois"}}) is None

@@ -1,0 +1,91 @@
+"""The DataCite mapper, on a record of our own that holds every field it maps."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from pyoxigraph import Literal, NamedNode
+
+from kg.errors import RecordError
+from kg.vocab import CITO, KG, RDF, SCHEMA, XSD
+from loaders.datacite import DataciteLoader
+from tests.loaders.conftest import Edges, fixture_json, raw
+
+WORK = NamedNode("https://doi.org/10.5281/zenodo.999001")
+
+
+@pytest.fixture
+def record() -> dict:
+    return fixture_json("datacite/software-full.json")["data"]
+
+
+def mapped(data: dict) -> Edges:
+    return Edges(DataciteLoader.map(raw("datacite", data)))
+
+
+def test_software_is_typed_titled_dated_and_versioned(record: dict) -> None:
+    m = mapped(record)
+    assert m.objects(WORK, RDF.type) == {SCHEMA.SoftwareSourceCode}
+    assert m.values(WORK, SCHEMA.name) == {"kgtool: a test tool"}
+    assert m.values(WORK, SCHEMA.alternateName) == {"kgtool"}
+    assert m.objects(WORK, SCHEMA.datePublished) == {Literal("2022-05-06", datatype=XSD.date)}
+    assert m.values(WORK, SCHEMA.version) == {"v1.2.0"}
+    assert m.values(WORK, KG.pmid) == {"33462295"}
+    assert m.values(WORK, SCHEMA.abstract) == {"A tool."}
+
+
+def test_creators_with_orcid_ror_and_organisations(record: dict) -> None:
+    m = mapped(record)
+    carberry = NamedNode("https://orcid.org/0000-0002-1825-0097")
+    creators = m.objects(WORK, SCHEMA.creator)
+    assert carberry in creators and len(creators) == 2
+    assert m.objects(carberry, SCHEMA.affiliation) == {NamedNode("https://ror.org/05gq02987")}
+    lab = next(c for c in creators if c != carberry)
+    assert m.objects(lab, RDF.type) == {SCHEMA.Organization}
+    assert m.values(lab, SCHEMA.position) == {"2"}
+
+
+def test_funding_references_by_funder_id_and_ror(record: dict) -> None:
+    m = mapped(record)
+    assert m.objects(WORK, SCHEMA.funder) == {NamedNode("https://doi.org/10.13039/501100000780"),
+                                              NamedNode("https://ror.org/05gq02987")}
+    grants = m.objects(WORK, SCHEMA.funding)
+    assert len(grants) == 1
+    grant = next(iter(grants))
+    assert m.values(grant, SCHEMA.identifier) == {"101004728"}
+    assert m.values(grant, SCHEMA.name) == {"PaNOSC"}
+
+
+def test_related_identifiers_of_every_scheme_through_the_catalogue(record: dict, doi) -> None:
+    m = mapped(record)
+    article = doi("10.5555/kg.test.1")
+    assert m.objects(WORK, KG.isSupplementTo) == {article}
+    # the article relies on this record, which is software
+    assert m.objects(article, KG.reliesOnSoftware) == {WORK}
+    assert m.objects(WORK, KG.isVersionOf) == {doi("10.5281/zenodo.999000")}
+    lib = NamedNode("https://github.com/example/lib")
+    assert m.objects(WORK, KG.requires) == {lib}
+    assert m.objects(WORK, KG.reliesOnSoftware) == {lib}
+    assert m.objects(WORK, CITO.cites) == {NamedNode("https://arxiv.org/abs/arXiv:2101.00001")} or \
+        m.objects(WORK, CITO.cites) == {NamedNode("https://arxiv.org/abs/2101.00001")}
+    derived = m.objects(WORK, KG.isDerivedFrom)
+    assert len(derived) == 1
+    assert m.values(next(iter(derived)), SCHEMA.identifier) == {"bibcode:2020ApJ...900..100X"}
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    (lambda r: r["attributes"].pop("doi") and r.pop("id"), "attributes.doi", "is missing"),
+    (lambda r: r["attributes"].update(titles="A title"), "attributes.titles", "is a string, expected a list"),
+    (lambda r: r["attributes"].update(titles=[{"title": 7}]), r"attributes.titles\[0\].title", "is a number"),
+    (lambda r: r["attributes"].update(relatedIdentifiers=[
+        {"relationType": "IsFrobnicatedBy", "relatedIdentifier": "10.1/x", "relatedIdentifierType": "DOI"}]),
+     r"attributes.relatedIdentifiers\[0\].relationType", "not in the catalogue"),
+    (lambda r: r["attributes"].update(descriptions=[{"description": "\ud800 broken"}]),
+     r"attributes.descriptions\[0\].description", "unpaired UTF-16 surrogate"),
+])
+def test_bad_record_is_rejected_naming_the_record_and_the_field(record: dict, change, field, message) -> None:
+    bad = copy.deepcopy(record)
+    change(bad)
+    with pytest.raises(RecordError, match=rf"datacite record .*: field '{field}' .*{message}"):
+        DataciteLoader.map(raw("datacite", bad))
