@@ -53,13 +53,17 @@ def cli(ctx: click.Context, location: str, verbose: bool) -> None:
 @click.option("--strict", is_flag=True, help="Reject a record on any warning too.")
 @click.option("--report", type=click.Path(path_type=Path), help="Write every problem to this file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True,
+              help="Records per store transaction.")
 @pass_ctx
-def load(ctx: Context, paths: tuple[Path, ...], strict: bool, report: Path | None, as_json: bool) -> None:
+def load(ctx: Context, paths: tuple[Path, ...], strict: bool, report: Path | None, as_json: bool,
+         batch_size: int) -> None:
     """Load record files: API responses, list pages, JSON Lines, .gz, data dumps, directories."""
     from loaders.pipeline import load as run_load
     from loaders.read import read_paths
     with _progress("loading") as bar:
-        result = run_load(ctx.store, read_paths(paths), strict=strict, progress=bar.update)
+        result = run_load(ctx.store, read_paths(paths), strict=strict, batch_size=batch_size,
+                          progress=bar.update)
     _finish(result, report, as_json)
 
 

@@ -169,9 +169,10 @@ def normalize_doi(value: str) -> str:
     registrant, slash, suffix = doi.partition("/")
     if not doi.startswith("10."):
         reason = "a DOI starts with '10.' followed by a registrant code and '/', e.g. 10.7554/elife.01567"
+    elif not slash:
+        reason = "a DOI needs a '/' between the registrant code and the suffix"
     elif not _REGISTRANT.fullmatch(registrant):
-        reason = (f"the registrant code {registrant!r} must be '10.' and digits, with dots, then '/'"
-                  if slash else "a DOI needs a '/' between the registrant code and the suffix")
+        reason = f"the registrant code {registrant!r} must be '10.' and digits, with dots, then '/'"
     elif not suffix:
         reason = f"the suffix after '{registrant}/' is empty"
     elif any(unicodedata.category(char) in ("Cc", "Cs") for char in doi):

@@ -152,7 +152,7 @@ class Fields:
     def strs(self, key: str) -> list[str]:
         """A list of strings; a bare string counts as a list of one."""
         value = self.data.get(key)
-        items = [value] if isinstance(value, str) else self.list(key)
+        items = [value] if isinstance(value, str) else self._typed(key, list, "a list of strings") or []
         for i, item in enumerate(items):
             if not isinstance(item, str):
                 raise RecordError(self.source, self.record_id, f"{self.name(key)}[{i}]",

@@ -160,7 +160,12 @@ class CrossrefLoader(Loader):
 
 
 def _is_work(item: Any) -> bool:
-    return isinstance(item, dict) and "DOI" in item and ("type" in item or "title" in item)
+    """A Crossref work: has a DOI and a type or title, or (DOI missing) a Crossref type and titles."""
+    if not isinstance(item, dict):
+        return False
+    if "DOI" in item:
+        return "type" in item or "title" in item
+    return item.get("type") in CLASSES and isinstance(item.get("title"), list)
 
 
 def _date(f: Fields, key: str) -> Literal | None:

@@ -77,6 +77,7 @@ def load(store: Store, items: Iterable[RawRecord | Problem], *, strict: bool = F
         report.loaded += result.written
         report.unchanged += result.unchanged
         report.quads += sum(len(r.quads) for r in batch)
+        log.info("stored a batch of %d records (%d so far)", len(batch), report.loaded + report.unchanged)
         if progress:
             progress(len(batch))
         batch.clear()
