@@ -259,6 +259,7 @@ class RecordBuilder:
         self.quads: list[Quad] = []
         self.warnings: list[str] = []
         self._minted = 0
+        self._keyed: dict[tuple[str, str], NamedNode] = {}
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
         self.quads.append(Quad(s, p, o, self.graph))
@@ -269,10 +270,18 @@ class RecordBuilder:
             if value:
                 self.add(s, p, Literal(value))
 
-    def mint(self, kind: str) -> NamedNode:
-        """A new node local to this record graph (people without ORCID, grants, ...)."""
+    def mint(self, kind: str, key: str | None = None) -> NamedNode:
+        """A node local to this record graph (people without ORCID, grants, ...).
+
+        Calls with the same ``kind`` and ``key`` (e.g. an affiliation's name) get the same node.
+        """
+        if key is not None and (kind, key) in self._keyed:
+            return self._keyed[(kind, key)]
         self._minted += 1
-        return NamedNode(f"{self.graph.value}#{kind}-{self._minted}")
+        node = NamedNode(f"{self.graph.value}#{kind}-{self._minted}")
+        if key is not None:
+            self._keyed[(kind, key)] = node
+        return node
 
     def warn(self, field_name: str, problem: str, value: object = None) -> None:
         shown = "" if value is None else f" (value: {value!r:.80})"
@@ -352,7 +361,7 @@ class RecordBuilder:
             aff = self._known(ids.ror_iri, aff_ror, f"{field_name}.affiliation") if aff_ror else None
             if aff is None and not aff_name:
                 continue
-            aff = aff or self.mint("org")
+            aff = aff or self.mint("org", aff_name)
             self.add(node, SCHEMA.affiliation, aff)
             self.add(aff, RDF.type, SCHEMA.Organization)
             self.text(aff, SCHEMA.name, aff_name)
@@ -370,7 +379,7 @@ class RecordBuilder:
             normalise = ids.ror_iri if "ror" in kind or "ror.org" in funder_id else ids.funder_iri
             if kind in ("", "crossref funder id", "doi", "ror") or "ror.org" in funder_id:
                 funder = self._known(normalise, funder_id, f"{field_name}.identifier")
-        funder = funder or self.mint("funder")
+        funder = funder or self.mint("funder", name)
         self.add(funder, RDF.type, SCHEMA.Organization)
         self.text(funder, SCHEMA.name, name)
         self.add(self.work, SCHEMA.funder, funder)
