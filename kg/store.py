@@ -402,17 +402,26 @@ class QueryTriplesList(list[Triple]):
     """CONSTRUCT results read back from a server."""
 
 
+_BODY = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
+
+
 def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
-    """The query with a trailing ``VALUES`` clause binding each variable to its term.
+    """The query with a ``VALUES`` block binding each variable, first in its WHERE clause.
 
-    The terms are written by pyoxigraph in N-Triples form, which escapes them, so user input
-    never becomes query syntax.
+    Placed there, the bound values join the whole pattern before any aggregation (a trailing
+    VALUES clause would join only after it), and the engine starts from them. The terms are
+    written by pyoxigraph in N-Triples form, which escapes them, so user input never becomes
+    query syntax. A query without a WHERE clause gets a trailing VALUES clause.
 
-    >>> with_values("SELECT ?t WHERE { ?w ?p ?t }", {"w": NamedNode("https://doi.org/10.1/x")})
-    'SELECT ?t WHERE { ?w ?p ?t }\\nVALUES (?w) { (<https://doi.org/10.1/x>) }'
+    >>> with_values("SELECT (COUNT(*) AS ?n) WHERE { ?w ?p ?t }", {"w": NamedNode("https://doi.org/10.1/x")})
+    'SELECT (COUNT(*) AS ?n) WHERE { VALUES (?w) { (<https://doi.org/10.1/x>) } ?w ?p ?t }'
     """
     if not bindings:
         return sparql
     names = " ".join(f"?{k}" for k in bindings)
     values = " ".join(str(v) for v in bindings.values())
-    return f"{sparql}\nVALUES ({names}) {{ ({values}) }}"
+    block = f"VALUES ({names}) {{ ({values}) }}"
+    body = _BODY.search(sparql)
+    if body is None:
+        return f"{sparql}\n{block}"
+    return f"{sparql[:body.end()]} {block}{sparql[body.end():]}"
