@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -338,34 +338,41 @@ class RecordBuilder:
 
     def agent(self, role: NamedNode, position: int, *, name: str | None, given: str | None = None,
               family: str | None = None, orcid: str | None = None, ror: str | None = None,
-              organization: bool = False, affiliations: list[tuple[str | None, str | None]] = (),  # type: ignore[assignment]
+              organization: bool = False, affiliations: Sequence[tuple[str | None, str | None]] = (),
               field_name: str) -> NamedNode:
-        """A creator, contributor or editor of the work, in order (``schema:position``).
+        """A creator, contributor or editor of the work, in the schema.org Role pattern.
 
-        People with a valid ORCID and organisations with a valid ROR ID are named by it;
-        others get a node minted in this record graph. ``affiliations`` are (name, ROR) pairs.
+        ``<work> role <slot>``, and the slot (minted in this record graph, a ``schema:Role``)
+        holds what is true of this person in this work: ``role <agent>``, ``schema:position``,
+        the name as the record gives it, and the affiliations. The agent is named by its ORCID
+        (a person) or ROR ID (an organisation) when valid, else minted in this record graph.
+        ``affiliations`` are (name, ROR) pairs. Returns the agent.
         """
-        node = self._known(ids.orcid_iri, orcid, f"{field_name}.ORCID") if orcid else None
-        if ror and node is None:
-            node = self._known(ids.ror_iri, ror, f"{field_name}.ROR")
-        node = node or self.mint("org" if organization else "person")
-        self.add(self.work, role, node)
-        self.add(node, RDF.type, SCHEMA.Organization if organization else SCHEMA.Person)
+        agent = self._known(ids.orcid_iri, orcid, f"{field_name}.ORCID") if orcid else None
+        if ror and agent is None:
+            agent = self._known(ids.ror_iri, ror, f"{field_name}.ROR")
+        agent = agent or self.mint("org" if organization else "person")
         if not name:
             name = ", ".join(x for x in (family, given) if x) or None
-        self.text(node, SCHEMA.name, name)
-        self.text(node, SCHEMA.givenName, given)
-        self.text(node, SCHEMA.familyName, family)
-        self.add(node, SCHEMA.position, Literal(position))
+        slot = self.mint(role.value.rsplit("/", 1)[-1])
+        self.add(self.work, role, slot)
+        self.add(slot, RDF.type, SCHEMA.Role)
+        self.add(slot, role, agent)
+        self.add(slot, SCHEMA.position, Literal(position))
+        self.text(slot, SCHEMA.name, name)
+        self.add(agent, RDF.type, SCHEMA.Organization if organization else SCHEMA.Person)
+        self.text(agent, SCHEMA.name, name)
+        self.text(agent, SCHEMA.givenName, given)
+        self.text(agent, SCHEMA.familyName, family)
         for aff_name, aff_ror in affiliations:
             aff = self._known(ids.ror_iri, aff_ror, f"{field_name}.affiliation") if aff_ror else None
             if aff is None and not aff_name:
                 continue
             aff = aff or self.mint("org", aff_name)
-            self.add(node, SCHEMA.affiliation, aff)
+            self.add(slot, SCHEMA.affiliation, aff)
             self.add(aff, RDF.type, SCHEMA.Organization)
             self.text(aff, SCHEMA.name, aff_name)
-        return node
+        return agent
 
     def funding(self, *, name: str | None, funder_id: str | None, scheme: str | None,
                 awards: list[tuple[str | None, str | None]], field_name: str) -> None:

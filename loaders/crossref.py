@@ -22,22 +22,19 @@ from loaders.base import Fields, HarvestRequest, Loader, Mapped, RawRecord, Reco
 from loaders.http import HttpClient, Response
 from kg.vocab import KG, SCHEMA
 
+#: Crossref types of containers and records that are not themselves research outputs.
+CONTAINERS = ("journal", "journal-volume", "journal-issue", "book-series", "book-set", "proceedings",
+              "proceedings-series", "report-series", "standard-series", "grant")
 #: Crossref work types -> class. Every type Crossref lists at /types; others are CreativeWork.
 CLASSES: dict[str, NamedNode] = {
     **{t: SCHEMA.ScholarlyArticle for t in (
         "journal-article", "proceedings-article", "posted-content", "book-chapter", "book-section",
         "book-part", "peer-review", "report", "report-component", "dissertation", "reference-entry",
-        "monograph", "edited-book", "book", "reference-book", "book-track", "standard",
-        "proceedings", "report-series", "book-series", "book-set", "journal-volume", "journal-issue",
-        "journal", "proceedings-series", "standard-series", "grant")},
+        "monograph", "edited-book", "book", "reference-book", "book-track", "standard")},
+    **{t: SCHEMA.CreativeWork for t in (*CONTAINERS, "component", "other")},
     "dataset": SCHEMA.Dataset,
     "database": SCHEMA.Dataset,
-    "component": SCHEMA.CreativeWork,
-    "other": SCHEMA.CreativeWork,
 }
-#: Types that are containers or records rather than articles.
-CONTAINERS = {"journal", "journal-volume", "journal-issue", "book-series", "book-set", "proceedings",
-              "proceedings-series", "report-series", "standard-series", "grant"}
 
 
 class CrossrefLoader(Loader):

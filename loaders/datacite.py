@@ -22,14 +22,14 @@ from kg.vocab import KG, SCHEMA
 from loaders.base import Fields, HarvestRequest, Loader, Mapped, RawRecord, RecordBuilder, parse_date
 from loaders.http import HttpClient, Response
 
-#: resourceTypeGeneral -> class (DataCite metadata schema 4.6); others are CreativeWork.
+#: resourceTypeGeneral -> class (DataCite metadata schema 4.6); others (Collection, Journal,
+#: ConferenceProceeding, Image, Instrument, ...) are CreativeWork.
 CLASSES: dict[str, NamedNode] = {
-    **{t: SCHEMA.Dataset for t in ("Dataset", "Collection")},
+    "Dataset": SCHEMA.Dataset,
     **{t: SCHEMA.SoftwareSourceCode for t in ("Software", "ComputationalNotebook")},
     **{t: SCHEMA.ScholarlyArticle for t in (
-        "JournalArticle", "Preprint", "Text", "ConferencePaper", "ConferenceProceeding", "DataPaper",
-        "Book", "BookChapter", "Dissertation", "Report", "PeerReview", "Journal", "Standard",
-        "StudyRegistration", "Instrument")},
+        "JournalArticle", "Preprint", "Text", "ConferencePaper", "DataPaper", "Book", "BookChapter",
+        "Dissertation", "Report", "PeerReview", "Standard", "StudyRegistration")},
 }
 #: resourceTypeGeneral of the relation's target -> its class, where it tells the evidence role.
 TARGET_CLASSES = {"Dataset": SCHEMA.Dataset, "Software": SCHEMA.SoftwareSourceCode,
@@ -204,14 +204,15 @@ def _map_publisher(f: Fields, b: RecordBuilder) -> None:
 
 
 def _map_agent(c: Fields, b: RecordBuilder, role: NamedNode, position: int) -> None:
-    orcid = ror = None
-    for n in c.objs("nameIdentifiers"):
-        scheme = (n.str("nameIdentifierScheme") or "").upper()
-        value = n.str("nameIdentifier")
-        if value and scheme == "ORCID" and not orcid:
-            orcid = value
-        elif value and scheme == "ROR" and not ror:
-            ror = value
+    # Real records name the ORCID scheme "ORCID", "https://orcid.org/", or "Other" with an
+    # ORCID URL as the value; the first valid one wins (an invalid one alone is warned about).
+    named = [(n.str("nameIdentifier") or "",
+              " ".join(x for x in (n.str("nameIdentifierScheme"), n.str("schemeUri"), n.str("nameIdentifier"))
+                       if x).lower()) for n in c.objs("nameIdentifiers")]
+    orcids = [v for v, scheme in named if v and "orcid" in scheme]
+    rors = [v for v, scheme in named if v and "ror" in scheme]
+    orcid = next((v for v in orcids if ids.normalize_orcid(v, strict=False)), orcids[0] if orcids else None)
+    ror = next((v for v in rors if ids.normalize_ror(v, strict=False)), None)
     affiliations: list[tuple[str | None, str | None]] = []
     for i, aff in enumerate(c.list("affiliation")):
         if isinstance(aff, str):

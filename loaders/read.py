@@ -9,11 +9,12 @@ stream, and reading goes on with the next one.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from kg.errors import ReadError
 from loaders import REGISTRY
@@ -40,42 +41,58 @@ def read_paths(paths: Iterable[Path]) -> Iterator[RawRecord | Problem]:
 
 
 def read_file(path: Path) -> Iterator[RawRecord | Problem]:
-    """The records of one file (see :data:`SUFFIXES`)."""
+    """The records of one file (see :data:`SUFFIXES`).
+
+    JSON Lines are streamed line by line, so memory stays flat whatever the file's size; a
+    ``.json`` file is one document (or, if it turns out to hold several lines of JSON, lines).
+    """
     origin, retrieved = _provenance(path)
-    try:
-        raw = path.read_bytes()
-        if path.name.endswith(".gz"):
-            raw = gzip.decompress(raw)
-    except (OSError, EOFError, gzip.BadGzipFile) as e:
-        yield Problem("error", f"cannot read the file: {e}", str(path))
+    if path.name.endswith(LINES):
+        yield from _read_lines(path, _open(path), origin, retrieved)
         return
-    if not path.name.endswith(LINES):
-        try:
-            document = json.loads(_text(raw, str(path)))
-        except ReadError as e:
-            yield Problem("error", e.problem, str(path))
-            return
-        except json.JSONDecodeError as e:
-            if not e.msg.startswith("Extra data"):
-                yield Problem("error", f"not valid JSON ({e.msg} at line {e.lineno} column {e.colno};"
-                                       " is the file truncated?)", str(path))
-                return
+    raw = b""
+    try:
+        with _open(path) as stream:
+            raw = stream.read()
+        document = json.loads(_text(raw, str(path)))
+    except (OSError, EOFError) as e:
+        yield Problem("error", f"cannot read the file: {e}", str(path))
+    except ReadError as e:
+        yield Problem("error", e.problem, str(path))
+    except json.JSONDecodeError as e:
+        if e.msg.startswith("Extra data"):
+            yield from _read_lines(path, io.BytesIO(raw), origin, retrieved)
         else:
-            yield from records_of(document, origin, retrieved, str(path), "")
-            return
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"line {number}"
-        try:
-            document = json.loads(_text(line, str(path)))
-        except ReadError as e:
-            yield Problem("error", e.problem, str(path), where)
-            continue
-        except json.JSONDecodeError as e:
-            yield Problem("error", f"not valid JSON ({e.msg} at column {e.colno})", str(path), where)
-            continue
-        yield from records_of(document, origin, retrieved, str(path), where)
+            yield Problem("error", f"not valid JSON ({e.msg} at line {e.lineno} column {e.colno};"
+                                   " is the file truncated?)", str(path))
+    else:
+        yield from records_of(document, origin, retrieved, str(path), "")
+
+
+def _open(path: Path) -> IO[bytes]:
+    return gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")
+
+
+def _read_lines(path: Path, stream: IO[bytes], origin: str, retrieved: datetime
+                ) -> Iterator[RawRecord | Problem]:
+    number = 0
+    try:
+        with stream:
+            for number, line in enumerate(stream, start=1):
+                if not line.strip():
+                    continue
+                where = f"line {number}"
+                try:
+                    document = json.loads(_text(line, str(path)))
+                except ReadError as e:
+                    yield Problem("error", e.problem, str(path), where)
+                    continue
+                except json.JSONDecodeError as e:
+                    yield Problem("error", f"not valid JSON ({e.msg} at column {e.colno})", str(path), where)
+                    continue
+                yield from records_of(document, origin, retrieved, str(path), where)
+    except (OSError, EOFError) as e:  # unreadable, or a truncated .gz
+        yield Problem("error", f"cannot read the file after line {number}: {e}", str(path))
 
 
 def records_of(document: Any, origin: str, retrieved: datetime, path: str, where: str

@@ -48,20 +48,24 @@ def test_dates_keep_their_precision(record: dict) -> None:
     assert mapped(record).objects(WORK, SCHEMA.datePublished) == set()
 
 
-def test_authors_are_ordered_with_orcid_and_ror_affiliations(record: dict) -> None:
+def test_authors_are_ordered_roles_naming_orcid_people_and_their_affiliations(record: dict) -> None:
     m = mapped(record)
-    authors = m.objects(WORK, SCHEMA.author)
-    assert len(authors) == 3
+    slots = m.objects(WORK, SCHEMA.author)
+    assert len(slots) == 3
+    assert all(m.objects(s, RDF.type) == {SCHEMA.Role} for s in slots)
+    by_position = {next(iter(m.values(s, SCHEMA.position))): s for s in slots}
+    assert sorted(by_position) == ["1", "2", "3"]
     carberry = NamedNode("https://orcid.org/0000-0002-1825-0097")
-    assert carberry in authors
-    assert m.values(carberry, SCHEMA.position) == {"1"}
+    assert m.objects(by_position["1"], SCHEMA.author) == {carberry}
+    assert m.objects(carberry, RDF.type) == {SCHEMA.Person}
     assert m.values(carberry, SCHEMA.familyName) == {"Carberry"}
-    assert m.objects(carberry, SCHEMA.affiliation) == {NamedNode("https://ror.org/05gq02987")}
-    by_position = {next(iter(m.values(a, SCHEMA.position))): a for a in authors}
+    assert m.objects(by_position["1"], SCHEMA.affiliation) == {NamedNode("https://ror.org/05gq02987")}
     assert m.values(by_position["2"], SCHEMA.name) == {"Lovelace, Ada"}
-    assert by_position["2"].value.startswith(m.mapped.graph.graph.value + "#person-")
-    assert m.objects(by_position["3"], RDF.type) == {SCHEMA.Organization}
-    assert m.values(by_position["3"], SCHEMA.name) == {"The Test Consortium"}
+    (lovelace,) = m.objects(by_position["2"], SCHEMA.author)
+    assert lovelace.value.startswith(m.mapped.graph.graph.value + "#person-")
+    (consortium,) = m.objects(by_position["3"], SCHEMA.author)
+    assert m.objects(consortium, RDF.type) == {SCHEMA.Organization}
+    assert m.values(consortium, SCHEMA.name) == {"The Test Consortium"}
 
 
 def test_funders_link_by_funder_id_with_one_grant_per_award(record: dict) -> None:

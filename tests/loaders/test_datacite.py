@@ -37,13 +37,27 @@ def test_software_is_typed_titled_dated_and_versioned(record: dict) -> None:
 
 def test_creators_with_orcid_ror_and_organisations(record: dict) -> None:
     m = mapped(record)
-    carberry = NamedNode("https://orcid.org/0000-0002-1825-0097")
-    creators = m.objects(WORK, SCHEMA.creator)
-    assert carberry in creators and len(creators) == 2
-    assert m.objects(carberry, SCHEMA.affiliation) == {NamedNode("https://ror.org/05gq02987")}
-    lab = next(c for c in creators if c != carberry)
+    slots = {next(iter(m.values(s, SCHEMA.position))): s for s in m.objects(WORK, SCHEMA.creator)}
+    assert sorted(slots) == ["1", "2"]
+    assert m.objects(slots["1"], SCHEMA.creator) == {NamedNode("https://orcid.org/0000-0002-1825-0097")}
+    assert m.objects(slots["1"], SCHEMA.affiliation) == {NamedNode("https://ror.org/05gq02987")}
+    (lab,) = m.objects(slots["2"], SCHEMA.creator)
     assert m.objects(lab, RDF.type) == {SCHEMA.Organization}
-    assert m.values(lab, SCHEMA.position) == {"2"}
+    assert m.values(lab, SCHEMA.name) == {"Test Lab"}
+
+
+@pytest.mark.parametrize(("scheme", "value"), [
+    ("ORCID", "0000-0002-1825-0097"),
+    ("https://orcid.org/", "0000-0002-1825-0097"),
+    ("Other", "https://orcid.org/0000-0002-1825-0097"),
+])
+def test_orcids_are_recognised_however_the_scheme_is_named(record: dict, scheme: str, value: str) -> None:
+    creator = record["attributes"]["creators"][0]
+    creator["nameIdentifiers"] = [{"nameIdentifier": "0000-0002-1825-0098", "nameIdentifierScheme": "ORCID"},
+                                  {"nameIdentifier": value, "nameIdentifierScheme": scheme}]
+    m = mapped(record)
+    slot = next(s for s in m.objects(WORK, SCHEMA.creator) if m.values(s, SCHEMA.position) == {"1"})
+    assert m.objects(slot, SCHEMA.creator) == {NamedNode("https://orcid.org/0000-0002-1825-0097")}
 
 
 def test_funding_references_by_funder_id_and_ror(record: dict) -> None:

@@ -386,7 +386,7 @@ def test_people_with_an_orcid_are_named_by_it(path: Path, corpus: dict[Path, Loa
     store = corpus[path].store
     wrong = []
     for e in expectations(path):
-        rows = select(store, "SELECT ?role ?agent WHERE { GRAPH ?g { ?work ?role ?agent } "
+        rows = select(store, "SELECT ?role ?agent WHERE { GRAPH ?g { ?work ?role ?slot . ?slot ?role ?agent } "
                              "VALUES ?role { schema:author schema:creator schema:contributor schema:editor } }",
                       work=e.work, g=e.graph)
         actual = {(r["role"], r["agent"]) for r in rows if r["agent"].value.startswith(ids.ORCID_BASE)}
