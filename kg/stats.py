@@ -27,13 +27,12 @@ def store_stats(store: Store) -> Stats:
     >>> store_stats(Store.open(None)).quads
     0
     """
-    sizes = store.select(load_query("stats_quads").text).rows
-    quads, citations, evidence = (int(t.value) if t is not None else 0 for t in sizes[0]) if sizes else (0, 0, 0)
-    by_source = {row[0].value: int(row[1].value) for row in store.select(load_query("stats_sources").text).rows
-                 if row[0] is not None and row[1] is not None}
-    by_class = {_short(row[0].value): int(row[1].value)
-                for row in store.select(load_query("stats_classes").text).rows
-                if row[0] is not None and row[1] is not None}
+    sizes = store.select(load_query("stats_quads").text).values()
+    quads, citations, evidence = (int(v or 0) for v in sizes[0]) if sizes else (0, 0, 0)
+    by_source = {name: int(n) for name, n, *_ in store.select(load_query("stats_sources").text).values()
+                 if name is not None and n is not None}
+    by_class = {_short(cls): int(n) for cls, n in store.select(load_query("stats_classes").text).values()
+                if cls is not None and n is not None}
     return Stats(quads, citations, evidence, by_source, by_class)
 
 

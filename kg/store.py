@@ -125,6 +125,10 @@ class SelectResult:
     variables: list[str]
     rows: list[tuple[Term | None, ...]]
 
+    def values(self) -> list[tuple[str | None, ...]]:
+        """The rows as the terms' lexical values (IRIs, literal texts)."""
+        return [tuple(None if t is None else getattr(t, "value", str(t)) for t in row) for row in self.rows]
+
     def dicts(self) -> list[dict[str, Term]]:
         """The rows as dicts of bound variables."""
         return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
@@ -184,8 +188,7 @@ class Store(ABC):
             return {}
         sparql = (f"SELECT ?g ?h WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{KG.contentHash.value}> ?h }} }}"
                   f" VALUES ?g {{ {' '.join(str(g) for g in graphs)} }}")
-        return {row[0].value: row[1].value for row in self.select(sparql).rows  # type: ignore[union-attr]
-                if row[0] is not None and row[1] is not None}
+        return {g: h for g, h in self.select(sparql).values() if g is not None and h is not None}
 
     # -- writes ------------------------------------------------------------------------
 

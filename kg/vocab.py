@@ -102,9 +102,9 @@ def catalogue() -> dict[str, Relation]:
     for t in triples:
         subject = getattr(t.subject, "value", "")
         props.setdefault(subject, {}).setdefault(t.predicate.value, []).append(t.object.value)
-    role_of = {KG[f"Role{r.capitalize()}"].value: r for r in
-               ("data", "software", "method", "citation", "version", "part", "none")}
-    reliance_of = {KG.SubjectRelies.value: "subject", KG.ObjectRelies.value: "object"}
+    roles: tuple[Role, ...] = ("data", "software", "method", "citation", "version", "part", "none")
+    role_of: dict[str, Role] = {KG[f"Role{r.capitalize()}"].value: r for r in roles}
+    reliance_of: dict[str, Reliance] = {KG.SubjectRelies.value: "subject", KG.ObjectRelies.value: "object"}
     by_name: dict[str, Relation] = {}
     for subject, p in props.items():
         if KG.Relation.value not in p.get(RDF.type.value, []):
@@ -113,8 +113,8 @@ def catalogue() -> dict[str, Relation]:
             iri=NamedNode(subject),
             label=p[RDFS.label.value][0],
             inverse=NamedNode(p[OWL.inverseOf.value][0]),
-            role=role_of[p[KG.evidenceRole.value][0]],  # type: ignore[typeddict-item]
-            reliance=reliance_of.get(p.get(KG.reliance.value, [""])[0]),  # type: ignore[arg-type]
+            role=role_of[p[KG.evidenceRole.value][0]],
+            reliance=reliance_of.get(p.get(KG.reliance.value, [""])[0]),
             names=tuple(sorted(p[KG.sourceName.value])),
         )
         for name in rel.names:

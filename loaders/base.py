@@ -110,9 +110,9 @@ class Fields:
     """Typed access to one raw record's JSON; a wrong type raises RecordError naming the field.
 
     >>> f = Fields({"title": ["A"], "n": "x"}, "crossref", "10.1/x")
-    >>> f.strs("title")
+    >>> f.strings("title")
     ['A']
-    >>> f.int("n")
+    >>> f.integer("n")
     Traceback (most recent call last):
     kg.errors.RecordError: crossref record 10.1/x: field 'n' is a string, expected a whole number (value: 'x')
     """
@@ -137,19 +137,19 @@ class Fields:
             return value
         raise self.error(key, f"is {_kind(value)}, expected {expected}", value)
 
-    def str(self, key: str) -> str | None:
+    def string(self, key: str) -> str | None:
         """A text field, checked for length and encoding; None when absent or empty."""
         value = self._typed(key, str, "a string")
         return check_text(value, self, key) if value else None
 
-    def int(self, key: str) -> int | None:
+    def integer(self, key: str) -> int | None:
         value = self._typed(key, int, "a whole number")
         return int(value) if value is not None else None
 
-    def list(self, key: str) -> list[Any]:
+    def array(self, key: str) -> list[Any]:
         return self._typed(key, list, "a list") or []
 
-    def strs(self, key: str) -> list[str]:
+    def strings(self, key: str) -> list[str]:
         """A list of strings; a bare string counts as a list of one."""
         value = self.data.get(key)
         items = [value] if isinstance(value, str) else self._typed(key, list, "a list of strings") or []
@@ -166,7 +166,7 @@ class Fields:
     def objs(self, key: str) -> list[Fields]:
         """A list of objects, each as Fields named ``key[i]``."""
         out = []
-        for i, item in enumerate(self.list(key)):
+        for i, item in enumerate(self.array(key)):
             name = f"{self.name(key)}[{i}]"
             if not isinstance(item, dict):
                 raise RecordError(self.source, self.record_id, name, f"is {_kind(item)}, expected an object",
@@ -375,7 +375,7 @@ class RecordBuilder:
         return agent
 
     def funding(self, *, name: str | None, funder_id: str | None, scheme: str | None,
-                awards: list[tuple[str | None, str | None]], field_name: str) -> None:
+                awards: Sequence[tuple[str | None, str | None]], field_name: str) -> None:
         """A funder of the work (Crossref Funder ID or ROR), with one schema:Grant per award.
 
         ``awards`` are (award number, award title) pairs.

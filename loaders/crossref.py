@@ -68,7 +68,7 @@ class CrossrefLoader(Loader):
     @classmethod
     def map(cls, raw: RawRecord) -> Mapped:
         f = Fields(raw.data, cls.name, cls.record_id(raw.data))
-        doi_text = f.str("DOI")
+        doi_text = f.string("DOI")
         if not doi_text:
             raise f.error("DOI", "is missing; every Crossref work has one")
         try:
@@ -78,19 +78,19 @@ class CrossrefLoader(Loader):
         f.record_id = doi
         work = NamedNode(ids.doi_iri(doi))
         b = RecordBuilder(f, work)
-        kind = f.str("type") or "other"
+        kind = f.string("type") or "other"
         pdb = ids.pdb_id_from_doi(doi)
         b.typed(KG.StructureEntry if pdb else CLASSES.get(kind, SCHEMA.CreativeWork), kind)
         b.add(work, KG.doi, Literal(doi))
         if pdb:
             b.add(work, KG.pdbId, Literal(pdb))
-        titles = f.strs("title")
+        titles = f.strings("title")
         b.text(work, SCHEMA.name, titles[0] if titles else None, markup=True)
-        for extra in [*titles[1:], *f.strs("original-title")]:
+        for extra in [*titles[1:], *f.strings("original-title")]:
             b.text(work, SCHEMA.alternateName, extra, markup=True)
-        for subtitle in f.strs("subtitle"):
+        for subtitle in f.strings("subtitle"):
             b.text(work, SCHEMA.alternativeHeadline, subtitle, markup=True)
-        b.text(work, SCHEMA.abstract, f.str("abstract"), markup=True)
+        b.text(work, SCHEMA.abstract, f.string("abstract"), markup=True)
         issued = _date(f, "issued") or _date(f, "published") or _date(f, "published-online") \
             or _date(f, "published-print")
         if issued is not None:
@@ -101,25 +101,25 @@ class CrossrefLoader(Loader):
         _map_publisher(f, b)
         for i, a in enumerate(f.objs("author"), start=1):
             _map_person(a, b, SCHEMA.author, i)
-        for i, e in enumerate(f.objs("editor"), start=1):
-            _map_person(e, b, SCHEMA.editor, i)
+        for i, editor in enumerate(f.objs("editor"), start=1):
+            _map_person(editor, b, SCHEMA.editor, i)
         for fund in f.objs("funder"):
             _map_funder(fund, b)
         _map_references(f, b)
         _map_relations(f, b)
         for lic in f.objs("license"):
-            url = lic.str("URL")
+            url = lic.string("URL")
             node = b.related_node("url", url, lic.name("URL")) if url else None
             if node is not None:
                 b.add(work, SCHEMA.license, node)
-        for subject in f.strs("subject"):
+        for subject in f.strings("subject"):
             b.text(work, SCHEMA.keywords, subject)
-        count = f.int("is-referenced-by-count")
+        count = f.integer("is-referenced-by-count")
         if count is not None:
             b.add(work, KG.sourceCitationCount, Literal(count))
         resource = f.obj("resource")
         primary = resource.obj("primary") if resource else None
-        url = (primary.str("URL") if primary else None) or f.str("URL")
+        url = (primary.string("URL") if primary else None) or f.string("URL")
         node = b.related_node("url", url, "URL") if url else None
         if node is not None and node != work:
             b.add(work, SCHEMA.url, node)
@@ -169,7 +169,7 @@ def _date(f: Fields, key: str) -> Literal | None:
     value = f.obj(key)
     if value is None:
         return None
-    parts = value.list("date-parts")
+    parts = value.array("date-parts")
     first = parts[0] if parts and isinstance(parts[0], list) else []
     nums = [p if isinstance(p, int) else int(p) if isinstance(p, str) and p.isdigit() else None
             for p in first[:3]]
@@ -181,41 +181,41 @@ def _date(f: Fields, key: str) -> Literal | None:
 
 
 def _map_publisher(f: Fields, b: RecordBuilder) -> None:
-    name = f.str("publisher")
-    member = f.str("member")
+    name = f.string("publisher")
+    member = f.string("member")
     if not (name or member):
         return
     node = NamedNode(f"https://id.crossref.org/member/{member}") if member and member.isdigit() \
         else b.mint("publisher")
     b.add(b.work, SCHEMA.publisher, node)
     b.add(node, SCHEMA.name, Literal(name)) if name else None
-    for title in f.strs("container-title")[:1]:
+    for title in f.strings("container-title")[:1]:
         b.text(b.work, KG.containerTitle, title, markup=True)
-    for issn in f.strs("ISSN"):
+    for issn in f.strings("ISSN"):
         b.text(b.work, KG.issn, issn)
 
 
 def _map_person(a: Fields, b: RecordBuilder, role: NamedNode, position: int) -> None:
     affiliations: list[tuple[str | None, str | None]] = []
     for aff in a.objs("affiliation"):
-        ror = next((i.str("id") for i in aff.objs("id") if (i.str("id-type") or "").upper() == "ROR"), None)
-        affiliations.append((aff.str("name"), ror))
-    given, family, name = a.str("given"), a.str("family"), a.str("name")
+        ror = next((i.string("id") for i in aff.objs("id") if (i.string("id-type") or "").upper() == "ROR"), None)
+        affiliations.append((aff.string("name"), ror))
+    given, family, name = a.string("given"), a.string("family"), a.string("name")
     b.agent(role, position, name=name if not (given or family) else None, given=given, family=family,
-            orcid=a.str("ORCID"), organization=bool(name and not (given or family)),
+            orcid=a.string("ORCID"), organization=bool(name and not (given or family)),
             affiliations=affiliations, field_name=a.path)
 
 
 def _map_funder(fund: Fields, b: RecordBuilder) -> None:
-    funder_id = fund.str("DOI")
+    funder_id = fund.string("DOI")
     scheme = "doi" if funder_id else None
     if not funder_id:
         for i in fund.objs("id"):
-            if (i.str("id-type") or "").upper() in ("DOI", "ROR"):
-                funder_id, scheme = i.str("id"), (i.str("id-type") or "").lower()
+            if (i.string("id-type") or "").upper() in ("DOI", "ROR"):
+                funder_id, scheme = i.string("id"), (i.string("id-type") or "").lower()
                 break
-    awards = [(a, None) for a in fund.strs("award")]
-    b.funding(name=fund.str("name"), funder_id=funder_id, scheme=scheme, awards=awards,
+    awards = [(a, None) for a in fund.strings("award")]
+    b.funding(name=fund.string("name"), funder_id=funder_id, scheme=scheme, awards=awards,
               field_name=fund.path)
 
 
@@ -223,7 +223,7 @@ def _map_references(f: Fields, b: RecordBuilder) -> None:
     refs = f.objs("reference")
     unresolved = 0
     for ref in refs:
-        doi = ref.str("DOI")
+        doi = ref.string("DOI")
         iri = ids.doi_iri(doi) if doi and ids.normalize_doi(doi, strict=False) else None
         if iri is None:
             unresolved += 1
@@ -231,8 +231,8 @@ def _map_references(f: Fields, b: RecordBuilder) -> None:
                 b.warn(ref.name("DOI"), "is not a valid DOI; counted as unresolved", doi)
             continue
         b.cites(NamedNode(iri))
-    if refs or f.int("reference-count"):
-        b.add(b.work, KG.referenceCount, Literal(max(len(refs), f.int("reference-count") or 0)))
+    if refs or f.integer("reference-count"):
+        b.add(b.work, KG.referenceCount, Literal(max(len(refs), f.integer("reference-count") or 0)))
         b.add(b.work, KG.unresolvedReferenceCount, Literal(unresolved))
 
 
@@ -242,9 +242,9 @@ def _map_relations(f: Fields, b: RecordBuilder) -> None:
         return
     for key in relations.data:
         for target in relations.objs(key):
-            value = target.str("id")
+            value = target.string("id")
             if not value:
                 continue
-            node = b.related_node(target.str("id-type") or "uri", value, target.name("id"))
+            node = b.related_node(target.string("id-type") or "uri", value, target.name("id"))
             if node is not None:
                 b.relate(key, node, relations.name(key))

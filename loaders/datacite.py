@@ -70,7 +70,7 @@ class DataciteLoader(Loader):
         f = top.obj("attributes")
         if f is None:
             raise top.error("attributes", "is missing; a DataCite DOI record has attributes")
-        doi_text = f.str("doi") or top.str("id")
+        doi_text = f.string("doi") or top.string("id")
         if not doi_text:
             raise f.error("doi", "is missing; every DataCite record has one")
         try:
@@ -81,8 +81,8 @@ class DataciteLoader(Loader):
         work = NamedNode(ids.doi_iri(doi))
         b = RecordBuilder(f, work)
         types = f.obj("types")
-        general = types.str("resourceTypeGeneral") if types else None
-        specific = types.str("resourceType") if types else None
+        general = types.string("resourceTypeGeneral") if types else None
+        specific = types.string("resourceType") if types else None
         pdb = ids.pdb_id_from_doi(doi)
         b.typed(KG.StructureEntry if pdb else CLASSES.get(general or "", SCHEMA.CreativeWork),
                 specific or general)
@@ -96,33 +96,33 @@ class DataciteLoader(Loader):
             _map_agent(c, b, SCHEMA.creator, i)
         for i, c in enumerate(f.objs("contributors"), start=1):
             _map_agent(c, b, SCHEMA.contributor, i)
-        b.text(work, SCHEMA.version, f.str("version"))
+        b.text(work, SCHEMA.version, f.string("version"))
         for fund in f.objs("fundingReferences"):
-            b.funding(name=fund.str("funderName"), funder_id=fund.str("funderIdentifier"),
-                      scheme=fund.str("funderIdentifierType"),
-                      awards=[(fund.str("awardNumber"), fund.str("awardTitle"))]
-                      if fund.str("awardNumber") or fund.str("awardTitle") else [],
+            b.funding(name=fund.string("funderName"), funder_id=fund.string("funderIdentifier"),
+                      scheme=fund.string("funderIdentifierType"),
+                      awards=[(fund.string("awardNumber"), fund.string("awardTitle"))]
+                      if fund.string("awardNumber") or fund.string("awardTitle") else [],
                       field_name=fund.path)
         for rel in f.objs("relatedIdentifiers"):
             _map_related(rel, b)
         for ident in [*f.objs("identifiers"), *f.objs("alternateIdentifiers")]:
             _map_identifier(ident, b)
         for rights in f.objs("rightsList"):
-            uri = rights.str("rightsUri")
+            uri = rights.string("rightsUri")
             node = b.related_node("url", uri, rights.name("rightsUri")) if uri else None
             if node is not None:
                 b.add(work, SCHEMA.license, node)
-            elif rights.str("rights"):
-                b.text(work, SCHEMA.license, rights.str("rights"))
+            elif rights.string("rights"):
+                b.text(work, SCHEMA.license, rights.string("rights"))
         for d in f.objs("descriptions"):
-            prop = SCHEMA.abstract if d.str("descriptionType") == "Abstract" else SCHEMA.description
-            b.text(work, prop, d.str("description"), markup=True)
+            prop = SCHEMA.abstract if d.string("descriptionType") == "Abstract" else SCHEMA.description
+            b.text(work, prop, d.string("description"), markup=True)
         for s in f.objs("subjects"):
-            b.text(work, SCHEMA.keywords, s.str("subject"))
-        count = f.int("citationCount")
+            b.text(work, SCHEMA.keywords, s.string("subject"))
+        count = f.integer("citationCount")
         if count is not None:
             b.add(work, KG.sourceCitationCount, Literal(count))
-        url = f.str("url")
+        url = f.string("url")
         node = b.related_node("url", url, "url") if url else None
         if node is not None and node != work:
             b.add(work, SCHEMA.url, node)
@@ -165,14 +165,14 @@ def _is_doi(item: Any) -> bool:
 
 def _map_titles(f: Fields, b: RecordBuilder) -> None:
     titles = f.objs("titles")
-    main = next((t for t in titles if not t.str("titleType")), titles[0] if titles else None)
+    main = next((t for t in titles if not t.string("titleType")), titles[0] if titles else None)
     for t in titles:
         prop = SCHEMA.name if t is main else SCHEMA.alternateName
-        b.text(b.work, prop, t.str("title"), markup=True)
+        b.text(b.work, prop, t.string("title"), markup=True)
 
 
 def _map_dates(f: Fields, b: RecordBuilder) -> None:
-    dates = {d.str("dateType"): d.str("date") for d in f.objs("dates")}
+    dates = {d.string("dateType"): d.string("date") for d in f.objs("dates")}
     issued = parse_date(dates.get("Issued") or "") if dates.get("Issued") else None
     year = f.data.get("publicationYear")
     if issued is None and isinstance(year, (int, str)) and str(year).isdigit():
@@ -187,8 +187,8 @@ def _map_dates(f: Fields, b: RecordBuilder) -> None:
 def _map_publisher(f: Fields, b: RecordBuilder) -> None:
     value = f.data.get("publisher")
     pub = f.obj("publisher") if isinstance(value, dict) else None
-    name = pub.str("name") if pub else f.str("publisher")
-    ror = pub.str("publisherIdentifier") if pub and "ror" in (pub.str("publisherIdentifierScheme") or "").lower() \
+    name = pub.string("name") if pub else f.string("publisher")
+    ror = pub.string("publisherIdentifier") if pub and "ror" in (pub.string("publisherIdentifierScheme") or "").lower() \
         else None
     if not name and not ror:
         return
@@ -206,42 +206,42 @@ def _map_publisher(f: Fields, b: RecordBuilder) -> None:
 def _map_agent(c: Fields, b: RecordBuilder, role: NamedNode, position: int) -> None:
     # Real records name the ORCID scheme "ORCID", "https://orcid.org/", or "Other" with an
     # ORCID URL as the value; the first valid one wins (an invalid one alone is warned about).
-    named = [(n.str("nameIdentifier") or "",
-              " ".join(x for x in (n.str("nameIdentifierScheme"), n.str("schemeUri"), n.str("nameIdentifier"))
+    named = [(n.string("nameIdentifier") or "",
+              " ".join(x for x in (n.string("nameIdentifierScheme"), n.string("schemeUri"), n.string("nameIdentifier"))
                        if x).lower()) for n in c.objs("nameIdentifiers")]
     orcids = [v for v, scheme in named if v and "orcid" in scheme]
     rors = [v for v, scheme in named if v and "ror" in scheme]
     orcid = next((v for v in orcids if ids.normalize_orcid(v, strict=False)), orcids[0] if orcids else None)
     ror = next((v for v in rors if ids.normalize_ror(v, strict=False)), None)
     affiliations: list[tuple[str | None, str | None]] = []
-    for i, aff in enumerate(c.list("affiliation")):
+    for i, aff in enumerate(c.array("affiliation")):
         if isinstance(aff, str):
             affiliations.append((aff, None))
         elif isinstance(aff, dict):
             a = Fields(aff, c.source, c.record_id, c.name("affiliation") + f"[{i}]")
-            scheme = (a.str("affiliationIdentifierScheme") or "").upper()
-            affiliations.append((a.str("name"), a.str("affiliationIdentifier") if scheme == "ROR" else None))
-    organization = c.str("nameType") == "Organizational"
-    b.agent(role, position, name=c.str("name"), given=c.str("givenName"), family=c.str("familyName"),
+            scheme = (a.string("affiliationIdentifierScheme") or "").upper()
+            affiliations.append((a.string("name"), a.string("affiliationIdentifier") if scheme == "ROR" else None))
+    organization = c.string("nameType") == "Organizational"
+    b.agent(role, position, name=c.string("name"), given=c.string("givenName"), family=c.string("familyName"),
             orcid=orcid, ror=ror, organization=organization, affiliations=affiliations, field_name=c.path)
 
 
 def _map_related(rel: Fields, b: RecordBuilder) -> None:
-    value = rel.str("relatedIdentifier")
-    kind = rel.str("relationType")
+    value = rel.string("relatedIdentifier")
+    kind = rel.string("relationType")
     if not value:
         return
     if not kind:
         raise rel.error("relationType", "is missing; every related identifier needs one", value)
-    node = b.related_node(rel.str("relatedIdentifierType") or "uri", value, rel.name("relatedIdentifier"))
+    node = b.related_node(rel.string("relatedIdentifierType") or "uri", value, rel.name("relatedIdentifier"))
     if node is not None:
         b.relate(kind, node, rel.name("relationType"),
-                 TARGET_CLASSES.get(rel.str("resourceTypeGeneral") or ""))
+                 TARGET_CLASSES.get(rel.string("resourceTypeGeneral") or ""))
 
 
 def _map_identifier(ident: Fields, b: RecordBuilder) -> None:
-    kind = (ident.str("identifierType") or ident.str("alternateIdentifierType") or "").lower()
-    value = ident.str("identifier") or ident.str("alternateIdentifier")
+    kind = (ident.string("identifierType") or ident.string("alternateIdentifierType") or "").lower()
+    value = ident.string("identifier") or ident.string("alternateIdentifier")
     if value and kind in ALTERNATE:
         normalise = {"pmid": ids.normalize_pmid, "pmcid": ids.normalize_pmcid, "arxiv": ids.normalize_arxiv}[kind]
         normal = normalise(value, strict=False)

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from kg.errors import ReadError
 from loaders import REGISTRY
@@ -70,7 +70,7 @@ def read_file(path: Path) -> Iterator[RawRecord | Problem]:
 
 
 def _open(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")
+    return cast(IO[bytes], gzip.open(path, "rb")) if path.name.endswith(".gz") else path.open("rb")
 
 
 def _read_lines(path: Path, stream: IO[bytes], origin: str, retrieved: datetime
