@@ -186,8 +186,8 @@ class Store(ABC):
         """The stored content hash of each of ``graphs`` that is in the store."""
         if not graphs:
             return {}
-        sparql = (f"SELECT ?g ?h WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{KG.contentHash.value}> ?h }} }}"
-                  f" VALUES ?g {{ {' '.join(str(g) for g in graphs)} }}")
+        sparql = (f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {' '.join(str(g) for g in graphs)} }} "
+                  f"GRAPH <{META_GRAPH}> {{ ?g <{KG.contentHash.value}> ?h }} }}")
         return {g: h for g, h in self.select(sparql).values() if g is not None and h is not None}
 
     # -- writes ------------------------------------------------------------------------
@@ -289,8 +289,8 @@ class EmbeddedStore(Store):
         # there with its provenance, or absent. Quads in a graph without provenance (written by
         # another tool) are cleared first.
         leftovers = self.select(
-            "SELECT ?g WHERE { FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } } VALUES ?g { "
-            + " ".join(str(r.graph) for r in records) + " }").rows
+            "SELECT ?g WHERE { VALUES ?g { " + " ".join(str(r.graph) for r in records)
+            + " } FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }").rows
         if leftovers:
             self.update(" ".join(f"DROP SILENT GRAPH {g} ;" for (g,) in leftovers).rstrip(" ;"))
         self.ox.bulk_extend([q for r in records for q in (*r.quads, *r.meta_quads())])

@@ -202,6 +202,19 @@ def test_replacing_a_graph_leaves_other_graphs_untouched(store: Store) -> None:
     assert meta_of(store, c.graph) == c_meta
 
 
+def test_a_new_graph_holding_stray_quads_without_provenance_is_cleared_first(store: Store) -> None:
+    stray = record("10.1/stray", (SCHEMA.name, Literal("left by another tool")))
+    store.update(f"INSERT DATA {{ GRAPH {stray.graph} {{ {stray.quads[0].triple} }} }}")
+    kept = record("10.1/kept", (SCHEMA.name, Literal("kept")))
+    store.update(f"INSERT DATA {{ GRAPH {kept.graph} {{ {kept.quads[0].triple} }} }}")
+    fresh = record("10.1/stray", (SCHEMA.name, Literal("from the source")))
+    assert store.write([fresh, record("10.1/other", (SCHEMA.name, Literal("other")))]) == WriteResult(2, 0)
+    names = {row[0].value for row in store.select(  # type: ignore[union-attr]
+        "SELECT ?n WHERE { GRAPH ?g { ?w <http://schema.org/name> ?n } }", {"g": fresh.graph}).rows}
+    assert names == {"from the source"}
+    assert quads(store) >= set(kept.quads)
+
+
 def test_an_empty_batch_writes_nothing(store: Store) -> None:
     assert store.write([]) == WriteResult(written=0, unchanged=0)
     assert quad_count(store) == 0
