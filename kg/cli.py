@@ -78,13 +78,14 @@ def load(ctx: Context, paths: tuple[Path, ...], strict: bool, report: Path | Non
               default=Path("./kg-cache"), show_default=True, help="Where raw responses are kept.")
 @click.option("--mailto", envvar="KG_MAILTO", help="Your e-mail, for the sources' polite pools.")
 @click.option("--refresh", is_flag=True, help="Fetch again even what is in the cache.")
+@click.option("--api", help="The API's base URL, if not the public one (a mirror, a test system).")
 @click.option("--strict", is_flag=True, help="Reject a record on any warning too.")
 @click.option("--report", type=click.Path(path_type=Path), help="Write every problem to this file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_ctx
 def harvest(ctx: Context, source: str, dois: tuple[str, ...], filter_: str | None, query: str | None,
             max_pages: int | None, rows: int, cache_dir: Path, mailto: str | None, refresh: bool,
-            strict: bool, report: Path | None, as_json: bool) -> None:
+            api: str | None, strict: bool, report: Path | None, as_json: bool) -> None:
     """Fetch records from a source's API (online) and load them. SOURCE: crossref, datacite."""
     from loaders import get_loader
     from loaders.base import HarvestRequest
@@ -92,7 +93,8 @@ def harvest(ctx: Context, source: str, dois: tuple[str, ...], filter_: str | Non
     from loaders.http import HttpConfig
     loader = get_loader(source)
     config = HttpConfig.from_env(mailto=mailto, cache_dir=cache_dir, refresh=refresh)
-    request = HarvestRequest(dois=list(dois), filter=filter_, query=query, rows=rows, max_pages=max_pages)
+    request = HarvestRequest(dois=list(dois), filter=filter_, query=query, rows=rows, max_pages=max_pages,
+                             api=api)
     with _progress("harvesting") as bar:
         result = run_harvest(ctx.store, loader, config, request, strict=strict, progress=bar.update)
     _finish(result, report, as_json)

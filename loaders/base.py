@@ -71,6 +71,8 @@ class HarvestRequest:
     query: str | None = None
     rows: int = 100
     max_pages: int | None = None
+    #: the API's base URL, when not the source's public one (a mirror, a test system)
+    api: str | None = None
 
 
 class Loader(ABC):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode
 
@@ -128,17 +129,19 @@ class CrossrefLoader(Loader):
     @classmethod
     def fetch(cls, client: HttpClient, request: HarvestRequest) -> Iterator[Response]:
         if request.dois:
-            return (cls.fetch_work(client, doi) for doi in request.dois)
-        return cls.fetch_works(client, filter=request.filter, query=request.query, rows=request.rows, max_pages=request.max_pages)
+            return (cls.fetch_work(client, doi, api=request.api) for doi in request.dois)
+        return cls.fetch_works(client, api=request.api, filter=request.filter, query=request.query,
+                               rows=request.rows, max_pages=request.max_pages)
 
     @classmethod
-    def fetch_work(cls, client: HttpClient, doi: str) -> Response:
+    def fetch_work(cls, client: HttpClient, doi: str, *, api: str | None = None) -> Response:
         """One work by DOI."""
-        return client.get_json(f"{cls.api}/works/{ids.normalize_doi(doi)}")
+        return client.get_json(f"{api or cls.api}/works/{quote(ids.normalize_doi(doi), safe='/')}")
 
     @classmethod
-    def fetch_works(cls, client: HttpClient, *, filter: str | None = None, query: str | None = None,
-                    rows: int = 100, max_pages: int | None = None) -> Iterator[Response]:
+    def fetch_works(cls, client: HttpClient, *, api: str | None = None, filter: str | None = None,
+                    query: str | None = None, rows: int = 100, max_pages: int | None = None
+                    ) -> Iterator[Response]:
         """Pages of ``/works`` with deep cursor paging (``cursor=*``, then ``next-cursor``)."""
         params: dict[str, str | int] = {"rows": rows, "cursor": "*"}
         if filter:
@@ -151,9 +154,9 @@ class CrossrefLoader(Loader):
             cursor = message.get("next-cursor")
             if not cursor or not message.get("items"):
                 return None
-            return f"{cls.api}/works", {**params, "cursor": cursor}
+            return f"{api or cls.api}/works", {**params, "cursor": cursor}
 
-        return client.paged(f"{cls.api}/works", params, next_page, max_pages=max_pages)
+        return client.paged(f"{api or cls.api}/works", params, next_page, max_pages=max_pages)
 
 
 def _is_work(item: Any) -> bool:

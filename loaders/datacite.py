@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode
 
@@ -131,16 +132,16 @@ class DataciteLoader(Loader):
     @classmethod
     def fetch(cls, client: HttpClient, request: HarvestRequest) -> Iterator[Response]:
         if request.dois:
-            return (cls.fetch_doi(client, doi) for doi in request.dois)
-        return cls.fetch_dois(client, query=request.query, page_size=request.rows, max_pages=request.max_pages)
+            return (cls.fetch_doi(client, doi, api=request.api) for doi in request.dois)
+        return cls.fetch_dois(client, api=request.api, query=request.query, page_size=request.rows, max_pages=request.max_pages)
 
     @classmethod
-    def fetch_doi(cls, client: HttpClient, doi: str) -> Response:
+    def fetch_doi(cls, client: HttpClient, doi: str, *, api: str | None = None) -> Response:
         """One DOI's metadata."""
-        return client.get_json(f"{cls.api}/dois/{ids.normalize_doi(doi)}")
+        return client.get_json(f"{api or cls.api}/dois/{quote(ids.normalize_doi(doi), safe='/')}")
 
     @classmethod
-    def fetch_dois(cls, client: HttpClient, *, query: str | None = None, client_id: str | None = None,
+    def fetch_dois(cls, client: HttpClient, *, api: str | None = None, query: str | None = None, client_id: str | None = None,
                    page_size: int = 100, max_pages: int | None = None) -> Iterator[Response]:
         """Pages of ``/dois`` with cursor paging (``page[cursor]=1``, then ``links.next``)."""
         params: dict[str, str | int] = {"page[size]": page_size, "page[cursor]": 1}
@@ -156,7 +157,7 @@ class DataciteLoader(Loader):
                 return None
             return str(following), None
 
-        return client.paged(f"{cls.api}/dois", params, next_page, max_pages=max_pages)
+        return client.paged(f"{api or cls.api}/dois", params, next_page, max_pages=max_pages)
 
 
 def _is_doi(item: Any) -> bool:
