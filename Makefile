@@ -24,6 +24,7 @@ run: $(BIN)/kg
 
 ## test: install the test dependencies, type-check, run the whole test suite
 test: $(VENV)/.test-deps
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
 

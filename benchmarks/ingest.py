@@ -31,7 +31,8 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from pyoxigraph import RdfFormat, Store as OxStore  # noqa: E402
+from pyoxigraph import RdfFormat  # noqa: E402
+from pyoxigraph import Store as OxStore  # noqa: E402
 
 from kg.store import Store  # noqa: E402
 from loaders.base import RawRecord  # noqa: E402

@@ -8,6 +8,8 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,8 @@ from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, serialize
 
 from kg.errors import KgError
 from kg.store import Store
+from loaders.base import Problem
+from loaders.pipeline import LoadReport
 
 DEFAULT_STORE = "./kg-data"
 
@@ -61,9 +65,9 @@ def load(ctx: Context, paths: tuple[Path, ...], strict: bool, report: Path | Non
     """Load record files: API responses, list pages, JSON Lines, .gz, data dumps, directories."""
     from loaders.pipeline import load as run_load
     from loaders.read import read_paths
-    with _progress("loading") as bar:
+    with _problems(report) as on_problem, _progress("loading") as bar:
         result = run_load(ctx.store, read_paths(paths), strict=strict, batch_size=batch_size,
-                          progress=bar.update)
+                          progress=bar.update, on_problem=on_problem)
     _finish(result, report, as_json)
 
 
@@ -95,8 +99,9 @@ def harvest(ctx: Context, source: str, dois: tuple[str, ...], filter_: str | Non
     config = HttpConfig.from_env(mailto=mailto, cache_dir=cache_dir, refresh=refresh)
     request = HarvestRequest(dois=list(dois), filter=filter_, query=query, rows=rows, max_pages=max_pages,
                              api=api)
-    with _progress("harvesting") as bar:
-        result = run_harvest(ctx.store, loader, config, request, strict=strict, progress=bar.update)
+    with _problems(report) as on_problem, _progress("harvesting") as bar:
+        result = run_harvest(ctx.store, loader, config, request, strict=strict, progress=bar.update,
+                             on_problem=on_problem)
     _finish(result, report, as_json)
 
 
@@ -168,7 +173,7 @@ def _cell(term: Any) -> str:
 
 def _table(variables: list[str], rows: list[list[str]], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps([dict(zip(variables, r)) for r in rows], indent=2) + "\n"
+        return json.dumps([dict(zip(variables, r, strict=True)) for r in rows], indent=2) + "\n"
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
@@ -176,9 +181,9 @@ def _table(variables: list[str], rows: list[list[str]], fmt: str) -> str:
         writer.writerows(rows)
         return out.getvalue()
     widths = [min(60, max([len(v), *(len(r[i]) for r in rows)])) for i, v in enumerate(variables)]
-    lines = [" | ".join(v.ljust(w) for v, w in zip(variables, widths)),
+    lines = [" | ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)),
              "-+-".join("-" * w for w in widths)]
-    lines += [" | ".join(c[:w].ljust(w) for c, w in zip(r, widths)) for r in rows]
+    lines += [" | ".join(c[:w].ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join(lines) + f"\n({len(rows)} rows)\n"
 
 
@@ -209,18 +214,28 @@ class _progress:
             self.bar.close()
 
 
-def _finish(result: Any, report: Path | None, as_json: bool) -> None:
-    problems = [str(p) for p in result.problems]
-    if report:
-        report.write_text("".join(f"{p}\n" for p in problems), "utf-8")
+@contextmanager
+def _problems(report: Path | None) -> Iterator[Callable[[Problem], None] | None]:
+    """Every problem written to the report file as it happens (a report can outgrow memory)."""
+    if report is None:
+        yield None
+        return
+    with report.open("w", encoding="utf-8") as out:
+        yield lambda p: print(p, file=out)
+
+
+def _finish(result: LoadReport, report: Path | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"loaded": result.loaded, "unchanged": result.unchanged,
                                "rejected": result.rejected, "quads": result.quads,
-                               "problems": problems}, indent=2))
+                               "errors": result.error_count, "warnings": result.warning_count,
+                               "problems": [str(p) for p in result.problems]}, indent=2))
     else:
         for p in result.errors:
             click.echo(str(p), err=True)
-        warnings = len(result.warnings)
+        if result.error_count > len(result.errors):
+            click.echo(f"... and {result.error_count - len(result.errors)} more errors", err=True)
+        warnings = result.warning_count
         if warnings:
             hint = f"; see {report}" if report else "; --report FILE lists them"
             click.echo(f"{warnings} warnings{hint}", err=True)

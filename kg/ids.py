@@ -110,8 +110,18 @@ def _is_ucschar(code: int) -> bool:
             or (0x10000 <= code <= 0xEFFFD and code & 0xFFFF <= 0xFFFD and not 0xE0000 <= code < 0xE1000))
 
 
+# Any character _escape may have to encode: one regex search spares the per-character work
+# for the usual plain-ASCII DOI.
+_MAYBE_UNSAFE = re.compile(r'[^!$&-;=@-Z_a-z~]')
+# General categories Cc (C0, DEL, C1) and Cs (surrogates), as one character class.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _escape(text: str) -> str:
     """Percent-encode what an IRI path cannot hold unescaped; '/' stays (see module docstring)."""
+    if not _MAYBE_UNSAFE.search(text):
+        return text
+
     def escaped(char: str) -> str:
         code = ord(char)
         if (0x20 < code < 0x7F and char not in _IRI_UNSAFE_ASCII) or (code >= 0x80 and _is_ucschar(code)):
@@ -175,13 +185,14 @@ def normalize_doi(value: str) -> str:
         reason = f"the registrant code {registrant!r} must be '10.' and digits, with dots, then '/'"
     elif not suffix:
         reason = f"the suffix after '{registrant}/' is empty"
-    elif any(unicodedata.category(char) in ("Cc", "Cs") for char in doi):
+    elif _CONTROL.search(doi):
         reason = "a DOI cannot contain control characters such as tabs or line breaks"
     else:
         return doi
     raise IdentifierError("doi", value, reason)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same DOIs recur across records (cited works, funders)
 def doi_iri(value: str) -> str:
     """The canonical IRI of a DOI in any accepted form (idempotent).
 

@@ -131,7 +131,7 @@ class SelectResult:
 
     def dicts(self) -> list[dict[str, Term]]:
         """The rows as dicts of bound variables."""
-        return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        return [{v: t for v, t in zip(self.variables, row, strict=True) if t is not None} for row in self.rows]
 
 
 class Store(ABC):
@@ -229,7 +229,7 @@ class Store(ABC):
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
         """Write every quad (N-Quads, TriG) or every triple of every graph (Turtle, N-Triples)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (a remote store has nothing to release)
         """Release the store (flushes an embedded one)."""
 
     def __enter__(self) -> Store:

@@ -28,12 +28,20 @@ class Namespace:
 
     def __init__(self, base: str) -> None:
         self.base = base
+        self._terms: dict[str, NamedNode] = {}
 
     def __getattr__(self, local: str) -> NamedNode:
-        return NamedNode(self.base + local)
+        if local.startswith("_"):
+            raise AttributeError(local)
+        term = self[local]
+        setattr(self, local, term)  # later reads are plain attribute lookups
+        return term
 
     def __getitem__(self, local: str) -> NamedNode:
-        return NamedNode(self.base + local)
+        term = self._terms.get(local)
+        if term is None:
+            term = self._terms[local] = NamedNode(self.base + local)
+        return term
 
 
 KG = Namespace("https://w3id.org/evidence-kg/ns#")

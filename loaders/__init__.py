@@ -8,10 +8,10 @@
 
 from __future__ import annotations
 
+from kg.errors import UnknownSourceError
 from loaders.base import Loader
 from loaders.crossref import CrossrefLoader
 from loaders.datacite import DataciteLoader
-from kg.errors import UnknownSourceError
 
 #: source name -> loader class
 REGISTRY: dict[str, type[Loader]] = {cls.name: cls for cls in (CrossrefLoader, DataciteLoader)}

@@ -19,9 +19,9 @@ from pyoxigraph import Literal, NamedNode
 
 from kg import ids
 from kg.errors import IdentifierError
+from kg.vocab import KG, SCHEMA
 from loaders.base import Fields, HarvestRequest, Loader, Mapped, RawRecord, RecordBuilder, date_literal
 from loaders.http import HttpClient, Response
-from kg.vocab import KG, SCHEMA
 
 #: Crossref types of containers and records that are not themselves research outputs.
 CONTAINERS = ("journal", "journal-volume", "journal-issue", "book-series", "book-set", "proceedings",
@@ -227,13 +227,12 @@ def _map_references(f: Fields, b: RecordBuilder) -> None:
     unresolved = 0
     for ref in refs:
         doi = ref.string("DOI")
-        iri = ids.doi_iri(doi) if doi and ids.normalize_doi(doi, strict=False) else None
-        if iri is None:
+        try:
+            b.cites(NamedNode(ids.doi_iri(doi or "")))
+        except IdentifierError:
             unresolved += 1
             if doi:
                 b.warn(ref.name("DOI"), "is not a valid DOI; counted as unresolved", doi)
-            continue
-        b.cites(NamedNode(iri))
     if refs or f.integer("reference-count"):
         b.add(b.work, KG.referenceCount, Literal(max(len(refs), f.integer("reference-count") or 0)))
         b.add(b.work, KG.unresolvedReferenceCount, Literal(unresolved))

@@ -133,7 +133,8 @@ class DataciteLoader(Loader):
     def fetch(cls, client: HttpClient, request: HarvestRequest) -> Iterator[Response]:
         if request.dois:
             return (cls.fetch_doi(client, doi, api=request.api) for doi in request.dois)
-        return cls.fetch_dois(client, api=request.api, query=request.query, page_size=request.rows, max_pages=request.max_pages)
+        return cls.fetch_dois(client, api=request.api, query=request.query, page_size=request.rows,
+                              max_pages=request.max_pages)
 
     @classmethod
     def fetch_doi(cls, client: HttpClient, doi: str, *, api: str | None = None) -> Response:
@@ -141,8 +142,9 @@ class DataciteLoader(Loader):
         return client.get_json(f"{api or cls.api}/dois/{quote(ids.normalize_doi(doi), safe='/')}")
 
     @classmethod
-    def fetch_dois(cls, client: HttpClient, *, api: str | None = None, query: str | None = None, client_id: str | None = None,
-                   page_size: int = 100, max_pages: int | None = None) -> Iterator[Response]:
+    def fetch_dois(cls, client: HttpClient, *, api: str | None = None, query: str | None = None,
+                   client_id: str | None = None, page_size: int = 100, max_pages: int | None = None
+                   ) -> Iterator[Response]:
         """Pages of ``/dois`` with cursor paging (``page[cursor]=1``, then ``links.next``)."""
         params: dict[str, str | int] = {"page[size]": page_size, "page[cursor]": 1}
         if query:
@@ -189,8 +191,8 @@ def _map_publisher(f: Fields, b: RecordBuilder) -> None:
     value = f.data.get("publisher")
     pub = f.obj("publisher") if isinstance(value, dict) else None
     name = pub.string("name") if pub else f.string("publisher")
-    ror = pub.string("publisherIdentifier") if pub and "ror" in (pub.string("publisherIdentifierScheme") or "").lower() \
-        else None
+    scheme = (pub.string("publisherIdentifierScheme") or "").lower() if pub else ""
+    ror = pub.string("publisherIdentifier") if pub and "ror" in scheme else None
     if not name and not ror:
         return
     node = None

@@ -14,7 +14,8 @@ from loaders.read import records_of
 
 
 def harvest(store: Store, loader: type[Loader], config: HttpConfig, request: HarvestRequest, *,
-            strict: bool = False, progress: Callable[[int], None] | None = None) -> LoadReport:
+            strict: bool = False, progress: Callable[[int], None] | None = None,
+            on_problem: Callable[[Problem], None] | None = None) -> LoadReport:
     """Fetch what ``request`` names from ``loader``'s API and load it.
 
     A failed request becomes a problem in the report (naming the URL and the reason); what was
@@ -22,7 +23,8 @@ def harvest(store: Store, loader: type[Loader], config: HttpConfig, request: Har
     """
     with HttpClient(loader.name, config, min_interval=loader.min_interval,
                     mailto_param=loader.name == "crossref") as client:
-        return load(store, fetched(loader, client, request), strict=strict, progress=progress)
+        return load(store, fetched(loader, client, request), strict=strict, progress=progress,
+                    on_problem=on_problem)
 
 
 def fetched(loader: type[Loader], client: HttpClient, request: HarvestRequest

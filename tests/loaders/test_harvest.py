@@ -19,7 +19,7 @@ from loaders.http import HttpConfig
 from loaders.pipeline import load
 from loaders.read import read_paths
 from tests.loaders.conftest import FIXTURES
-from tests.loaders.replay import Reply, ReplayServer
+from tests.loaders.replay import ReplayServer, Reply
 
 HTTP = FIXTURES / "http"
 

@@ -14,7 +14,7 @@ import pytest
 import kg
 from kg.errors import FetchError
 from loaders.http import HttpClient, HttpConfig, Response
-from tests.loaders.replay import Reply, ReplayServer
+from tests.loaders.replay import ReplayServer, Reply
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "http"
 

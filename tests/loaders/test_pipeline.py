@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -121,8 +122,8 @@ def test_bad_input_is_rejected_record_by_record_and_the_rest_loads(bad_batch: Pa
         r"not valid UTF-8",
     ]
     assert len(messages) == len(expected), messages
-    for pattern, message in zip(expected, messages):
-        assert __import__("re").search(pattern, message), (pattern, message)
+    for pattern, message in zip(expected, messages, strict=True):
+        assert re.search(pattern, message), (pattern, message)
     locations = [p.location for p in report.errors]
     assert locations[2:] == ["line 2", "line 3", "line 4", "line 5", "line 6", "line 8"]
     assert report.rejected == 8
@@ -145,3 +146,16 @@ def test_strict_mode_rejects_records_with_warnings(tmp_path: Path) -> None:
     strict = load(Store.open(None), read_paths([path]), strict=True)
     assert (strict.loaded, strict.rejected) == (0, 1)
     assert [p.level for p in strict.problems] == ["error"]
+
+
+
+def test_a_report_keeps_the_first_problems_counts_them_all_and_streams_each(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import loaders.pipeline
+    monkeypatch.setattr(loaders.pipeline, "MAX_KEPT_PROBLEMS", 2)
+    lines = [json.dumps(crossref_work(f"10.5555/bad.{i}", title=i)) for i in range(5)]
+    (tmp_path / "bad.jsonl").write_text("\n".join(lines))
+    streamed: list[str] = []
+    report = load(Store.open(None), read_paths([tmp_path / "bad.jsonl"]), on_problem=lambda p: streamed.append(p.message))
+    assert (report.rejected, report.error_count, len(report.problems)) == (5, 5, 2)
+    assert [m.split(":")[0] for m in streamed] == [f"crossref record 10.5555/bad.{i}" for i in range(5)]
