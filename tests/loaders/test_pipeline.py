@@ -156,6 +156,7 @@ def test_a_report_keeps_the_first_problems_counts_them_all_and_streams_each(
     lines = [json.dumps(crossref_work(f"10.5555/bad.{i}", title=i)) for i in range(5)]
     (tmp_path / "bad.jsonl").write_text("\n".join(lines))
     streamed: list[str] = []
-    report = load(Store.open(None), read_paths([tmp_path / "bad.jsonl"]), on_problem=lambda p: streamed.append(p.message))
+    report = load(Store.open(None), read_paths([tmp_path / "bad.jsonl"]),
+                  on_problem=lambda p: streamed.append(p.message))
     assert (report.rejected, report.error_count, len(report.problems)) == (5, 5, 2)
     assert [m.split(":")[0] for m in streamed] == [f"crossref record 10.5555/bad.{i}" for i in range(5)]
