@@ -20,7 +20,9 @@ from pyoxigraph import Literal, NamedNode
 from kg import ids
 from kg.errors import IdentifierError
 from kg.vocab import KG, SCHEMA
-from loaders.base import Fields, HarvestRequest, Loader, Mapped, RawRecord, RecordBuilder, date_literal
+from loaders.base import HarvestRequest, Loader, Mapped, RawRecord
+from loaders.builder import RecordBuilder
+from loaders.fields import Fields, date_literal
 from loaders.http import HttpClient, Response
 
 #: Crossref types of containers and records that are not themselves research outputs.
@@ -189,7 +191,7 @@ def _map_publisher(f: Fields, b: RecordBuilder) -> None:
     if not (name or member):
         return
     node = NamedNode(f"https://id.crossref.org/member/{member}") if member and member.isdigit() \
-        else b.mint("publisher")
+        else b.shared("org", name or "")
     b.add(b.work, SCHEMA.publisher, node)
     b.add(node, SCHEMA.name, Literal(name)) if name else None
     for title in f.strings("container-title")[:1]:

@@ -20,7 +20,9 @@ from pyoxigraph import Literal, NamedNode
 from kg import ids
 from kg.errors import IdentifierError
 from kg.vocab import KG, SCHEMA
-from loaders.base import Fields, HarvestRequest, Loader, Mapped, RawRecord, RecordBuilder, parse_date
+from loaders.base import HarvestRequest, Loader, Mapped, RawRecord
+from loaders.builder import RecordBuilder
+from loaders.fields import Fields, parse_date
 from loaders.http import HttpClient, Response
 
 #: resourceTypeGeneral -> class (DataCite metadata schema 4.6); others (Collection, Journal,
@@ -201,7 +203,7 @@ def _map_publisher(f: Fields, b: RecordBuilder) -> None:
             node = NamedNode(ids.ror_iri(ror))
         except IdentifierError as e:
             b.warn("publisher.publisherIdentifier", f"is not a valid ROR ID: {e.reason}", ror)
-    node = node or b.mint("publisher")
+    node = node or b.shared("org", name or "")
     b.add(b.work, SCHEMA.publisher, node)
     b.text(node, SCHEMA.name, name)
 

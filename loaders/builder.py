@@ -1,0 +1,219 @@
+"""RecordBuilder: the quads of one record graph, with the mapping rules every loader shares
+(agents in the Role pattern, funding, related items, relations through the catalogue)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg import ids
+from kg.errors import IdentifierError, RecordError
+from kg.store import GraphMeta, RecordGraph
+from kg.vocab import CITO, KG, RDF, SCHEMA, Relation, relation
+from loaders.base import Mapped, RawRecord
+from loaders.fields import Fields, plain
+
+#: IRIs that resolve an identifier scheme's values, for related items without a DOI.
+SCHEME_IRI = {
+    "url": "{}", "uri": "{}", "purl": "{}", "w3id": "{}",
+    "handle": "https://hdl.handle.net/{}",
+    "pmid": "https://pubmed.ncbi.nlm.nih.gov/{}",
+    "arxiv": "https://arxiv.org/abs/{}",
+    "issn": "https://portal.issn.org/resource/ISSN/{}",
+    "eissn": "https://portal.issn.org/resource/ISSN/{}",
+    "lissn": "https://portal.issn.org/resource/ISSN/{}",
+    "igsn": "https://igsn.org/{}",
+}
+
+
+class RecordBuilder:
+    """Collects the quads of one record graph, with the shared mapping rules."""
+
+    def __init__(self, fields: Fields, work: NamedNode) -> None:
+        self.fields = fields
+        self.source = fields.source
+        self.record_id = fields.record_id
+        self.graph = NamedNode(ids.graph_iri(fields.source, fields.record_id))
+        self.work = work
+        self.quads: list[Quad] = []
+        self.warnings: list[str] = []
+        self._minted = 0
+        self._keyed: dict[tuple[str, str], NamedNode] = {}
+
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        self.quads.append(Quad(s, p, o, self.graph))
+
+    def text(self, s: NamedNode, p: NamedNode, value: str | None, *, markup: bool = False) -> None:
+        if value:
+            value = plain(value) if markup else value.strip()
+            if value:
+                self.add(s, p, Literal(value))
+
+    def mint(self, kind: str, key: str | None = None) -> NamedNode:
+        """A node local to this record graph (people without ORCID, grants, ...).
+
+        Calls with the same ``kind`` and ``key`` (e.g. an affiliation's name) get the same node.
+        """
+        if key is not None and (kind, key) in self._keyed:
+            return self._keyed[(kind, key)]
+        self._minted += 1
+        node = NamedNode(f"{self.graph.value}#{kind}-{self._minted}")
+        if key is not None:
+            self._keyed[(kind, key)] = node
+        return node
+
+    def shared(self, kind: str, *key: str) -> NamedNode:
+        """A node named by what identifies it when it has no identifier of its own, so that
+        every record saying the same thing names the same node: a person by their name in this
+        work, an organisation by its name.
+
+        >>> RecordBuilder.shared_iri("org", "University of  Lausanne") == RecordBuilder.shared_iri("org", "university of lausanne")
+        True
+        """
+        return NamedNode(self.shared_iri(kind, *key))
+
+    @staticmethod
+    def shared_iri(kind: str, *key: str) -> str:
+        text = "\x1f".join(" ".join(k.casefold().split()) for k in key)
+        return f"{ids.KG_BASE}{kind}/{hashlib.sha256(text.encode()).hexdigest()[:20]}"
+
+    def warn(self, field_name: str, problem: str, value: object = None) -> None:
+        shown = "" if value is None else f" (value: {value!r:.80})"
+        self.warnings.append(f"{self.source} record {self.record_id}: field {field_name!r} {problem}{shown}")
+
+    def related_node(self, scheme: str, value: str, field_name: str) -> NamedNode | None:
+        """The node of a related item named by an identifier of ``scheme``."""
+        value = value.strip()
+        key = scheme.lower()
+        try:
+            if key == "doi" or (key in SCHEME_IRI and ids.normalize_doi(value, strict=False)
+                                and key not in ("issn", "eissn", "lissn")):
+                return NamedNode(ids.doi_iri(value))
+            if key in SCHEME_IRI:
+                iri = SCHEME_IRI[key].format(value)
+                if re.match(r"^[a-z][a-z0-9+.-]*://[^\s<>\"{}|\\^`]+$", iri, re.I):
+                    return NamedNode(iri)
+        except IdentifierError as e:
+            self.warn(field_name, f"is not a valid {scheme}: {e.reason}", value)
+            return None
+        node = self.mint("related")
+        self.add(node, SCHEMA.identifier, Literal(f"{scheme}:{value}"))
+        return node
+
+    def relate(self, name: str, target: NamedNode, field_name: str,
+               target_class: NamedNode | None = None) -> Relation:
+        """The typed edge for a relation the source names, and its evidence edge.
+
+        Raises RecordError when the catalogue does not know the relation.
+        """
+        rel = relation(name)
+        if rel is None:
+            raise RecordError(self.source, self.record_id, field_name,
+                              "names a relation type that is not in the catalogue "
+                              "(add it to ontology/kg.ttl)", name)
+        if target == self.work:
+            return rel
+        self.add(self.work, rel.iri, target)
+        evidence = rel.evidence_property
+        if evidence is not None:
+            relier, relied = (self.work, target) if rel.reliance == "subject" else (target, self.work)
+            relied_class = self.work_class if relied == self.work else target_class
+            if evidence == KG.reliesOnData and relied_class == SCHEMA.SoftwareSourceCode:
+                evidence = KG.reliesOnSoftware
+            self.add(relier, evidence, relied)
+        return rel
+
+    work_class: NamedNode | None = None
+
+    def typed(self, cls: NamedNode, additional: str | None) -> None:
+        self.work_class = cls
+        self.add(self.work, RDF.type, cls)
+        self.text(self.work, SCHEMA.additionalType, additional)
+
+    def agent(self, role: NamedNode, position: int, *, name: str | None, given: str | None = None,
+              family: str | None = None, orcid: str | None = None, ror: str | None = None,
+              organization: bool = False, affiliations: Sequence[tuple[str | None, str | None]] = (),
+              field_name: str) -> NamedNode:
+        """A creator, contributor or editor of the work, in the schema.org Role pattern.
+
+        ``<work> role <slot>``, and the slot (minted in this record graph, a ``schema:Role``)
+        holds what is true of this person in this work: ``role <agent>``, ``schema:position``,
+        the name as the record gives it, and the affiliations. The agent is named by its ORCID
+        (a person) or ROR ID (an organisation) when valid; else a person is named by their
+        name in this work, and an organisation by its name (:meth:`shared`), so two sources
+        describing the same work name the same agents. ``affiliations`` are (name, ROR) pairs.
+        """
+        agent = self._known(ids.orcid_iri, orcid, f"{field_name}.ORCID") if orcid else None
+        if ror and agent is None:
+            agent = self._known(ids.ror_iri, ror, f"{field_name}.ROR")
+        if not name:
+            name = ", ".join(x for x in (family, given) if x) or None
+        if agent is None and name:
+            agent = self.shared("org", name) if organization else self.shared("person", self.work.value, name)
+        agent = agent or self.mint("org" if organization else "person")
+        slot = self.mint(role.value.rsplit("/", 1)[-1])
+        self.add(self.work, role, slot)
+        self.add(slot, RDF.type, SCHEMA.Role)
+        self.add(slot, role, agent)
+        self.add(slot, SCHEMA.position, Literal(position))
+        self.text(slot, SCHEMA.name, name)
+        self.add(agent, RDF.type, SCHEMA.Organization if organization else SCHEMA.Person)
+        self.text(agent, SCHEMA.name, name)
+        self.text(agent, SCHEMA.givenName, given)
+        self.text(agent, SCHEMA.familyName, family)
+        for aff_name, aff_ror in affiliations:
+            aff = self._known(ids.ror_iri, aff_ror, f"{field_name}.affiliation") if aff_ror else None
+            if aff is None and not aff_name:
+                continue
+            aff = aff or self.shared("org", aff_name or "")
+            self.add(slot, SCHEMA.affiliation, aff)
+            self.add(aff, RDF.type, SCHEMA.Organization)
+            self.text(aff, SCHEMA.name, aff_name)
+        return agent
+
+    def funding(self, *, name: str | None, funder_id: str | None, scheme: str | None,
+                awards: Sequence[tuple[str | None, str | None]], field_name: str) -> None:
+        """A funder of the work (Crossref Funder ID or ROR), with one schema:Grant per award.
+
+        ``awards`` are (award number, award title) pairs.
+        """
+        funder: NamedNode | None = None
+        if funder_id:
+            kind = (scheme or "").lower()
+            normalise = ids.ror_iri if "ror" in kind or "ror.org" in funder_id else ids.funder_iri
+            if kind in ("", "crossref funder id", "doi", "ror") or "ror.org" in funder_id:
+                funder = self._known(normalise, funder_id, f"{field_name}.identifier")
+        funder = funder or (self.shared("org", name) if name else self.mint("funder"))
+        self.add(funder, RDF.type, SCHEMA.Organization)
+        self.text(funder, SCHEMA.name, name)
+        self.add(self.work, SCHEMA.funder, funder)
+        for number, title in awards:
+            grant = self.mint("grant")
+            self.add(self.work, SCHEMA.funding, grant)
+            self.add(grant, RDF.type, SCHEMA.Grant)
+            self.add(grant, SCHEMA.funder, funder)
+            self.text(grant, SCHEMA.identifier, number)
+            self.text(grant, SCHEMA.name, title)
+
+    def _known(self, to_iri: Any, value: str, field_name: str) -> NamedNode | None:
+        try:
+            return NamedNode(to_iri(value))
+        except IdentifierError as e:
+            self.warn(field_name, f"is not valid and was left out: {e.reason}", value)
+            return None
+
+    def cites(self, target: NamedNode) -> None:
+        if target != self.work:
+            self.add(self.work, CITO.cites, target)
+
+    def build(self, raw: RawRecord) -> Mapped:
+        meta = GraphMeta(self.source, self.record_id, self.work, raw.origin, raw.retrieved_at)
+        return Mapped(RecordGraph(self.graph, _unique(self.quads), meta), self.warnings)
+
+
+def _unique(quads: list[Quad]) -> list[Quad]:
+    return list(dict.fromkeys(quads))

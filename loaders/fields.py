@@ -1,0 +1,143 @@
+"""Typed, checked access to a raw record's JSON, and the text and date rules of mapping."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pyoxigraph import Literal
+
+from kg.errors import RecordError
+from kg.vocab import XSD
+
+#: The longest text kept in one literal; a longer one rejects its record.
+MAX_TEXT = 100_000
+
+class Fields:
+    """Typed access to one raw record's JSON; a wrong type raises RecordError naming the field.
+
+    >>> f = Fields({"title": ["A"], "n": "x"}, "crossref", "10.1/x")
+    >>> f.strings("title")
+    ['A']
+    >>> f.integer("n")
+    Traceback (most recent call last):
+    kg.errors.RecordError: crossref record 10.1/x: field 'n' is a string, expected a whole number (value: 'x')
+    """
+
+    def __init__(self, data: Mapping[str, Any], source: str, record_id: str, path: str = "") -> None:
+        self.data = data
+        self.source = source
+        self.record_id = record_id
+        self.path = path
+
+    def name(self, key: str | int) -> str:
+        if isinstance(key, int):
+            return f"{self.path}[{key}]"
+        return f"{self.path}.{key}" if self.path else key
+
+    def error(self, key: str | int, problem: str, value: object = None) -> RecordError:
+        return RecordError(self.source, self.record_id, self.name(key), problem, value)
+
+    def _typed(self, key: str, kinds: type | tuple[type, ...], expected: str) -> Any:
+        value = self.data.get(key)
+        if value is None or isinstance(value, kinds) and not isinstance(value, bool):
+            return value
+        raise self.error(key, f"is {_kind(value)}, expected {expected}", value)
+
+    def string(self, key: str) -> str | None:
+        """A text field, checked for length and encoding; None when absent or empty."""
+        value = self._typed(key, str, "a string")
+        return check_text(value, self, key) if value else None
+
+    def integer(self, key: str) -> int | None:
+        value = self._typed(key, int, "a whole number")
+        return int(value) if value is not None else None
+
+    def array(self, key: str) -> list[Any]:
+        return self._typed(key, list, "a list") or []
+
+    def strings(self, key: str) -> list[str]:
+        """A list of strings; a bare string counts as a list of one."""
+        value = self.data.get(key)
+        items = [value] if isinstance(value, str) else self._typed(key, list, "a list of strings") or []
+        for i, item in enumerate(items):
+            if not isinstance(item, str):
+                raise RecordError(self.source, self.record_id, f"{self.name(key)}[{i}]",
+                                  f"is {_kind(item)}, expected a string", item)
+        return [check_text(s, self, key) for s in items if s.strip()]
+
+    def obj(self, key: str) -> Fields | None:
+        value = self._typed(key, dict, "an object")
+        return Fields(value, self.source, self.record_id, self.name(key)) if value else None
+
+    def objs(self, key: str) -> list[Fields]:
+        """A list of objects, each as Fields named ``key[i]``."""
+        out = []
+        for i, item in enumerate(self.array(key)):
+            name = f"{self.name(key)}[{i}]"
+            if not isinstance(item, dict):
+                raise RecordError(self.source, self.record_id, name, f"is {_kind(item)}, expected an object",
+                                  item)
+            out.append(Fields(item, self.source, self.record_id, name))
+        return out
+
+
+def _kind(value: object) -> str:
+    return {str: "a string", int: "a number", float: "a number", bool: "true/false", list: "a list",
+            dict: "an object"}.get(type(value), type(value).__name__)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_text(value: str, fields: Fields, key: str) -> str:
+    if len(value) > MAX_TEXT:
+        raise fields.error(key, f"is {len(value):,} characters long; the limit is {MAX_TEXT:,}")
+    if _SURROGATE.search(value):
+        raise fields.error(key, "holds an unpaired UTF-16 surrogate (broken Unicode)", value)
+    return value
+
+
+_BLOCK_TAG = re.compile(r"</?(?:[a-z]+:)?(?:p|br|div|li|ul|ol|sec|title|tr|td|h[1-6])\b[^>]{0,200}>", re.I)
+_TAG = re.compile(r"</?[a-z][a-z0-9:_-]*\b[^>]{0,200}>", re.I)
+_SPACE = re.compile(r"\s+")
+
+
+def plain(text: str) -> str:
+    """Markup (JATS, HTML) removed, entities decoded, white space folded.
+
+    >>> plain("<jats:p>Arabidopsis  <i>thaliana</i> &amp; H<sub>2</sub>O</jats:p><p>Next</p>")
+    'Arabidopsis thaliana & H2O Next'
+    >>> plain("if a < b and c > d")
+    'if a < b and c > d'
+    """
+    return _SPACE.sub(" ", html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", text)))).strip()
+
+
+def date_literal(year: int, month: int | None = None, day: int | None = None) -> Literal:
+    """The most precise XSD literal for a partial date.
+
+    >>> date_literal(2014, 2).value, date_literal(2014, 2, 11).datatype.value[-4:]
+    ('2014-02', 'date')
+    """
+    if day and month:
+        return Literal(f"{year:04d}-{month:02d}-{day:02d}", datatype=XSD.date)
+    if month:
+        return Literal(f"{year:04d}-{month:02d}", datatype=XSD.gYearMonth)
+    return Literal(f"{year:04d}", datatype=XSD.gYear)
+
+
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def parse_date(text: str) -> Literal | None:
+    """A date literal from the start of an ISO 8601 text, or None."""
+    m = _ISO_DATE.match(text.strip())
+    if not m:
+        return None
+    year, month, day = (int(g) if g else None for g in m.groups())
+    if not year or (month and not 1 <= month <= 12) or (day and not 1 <= day <= 31):
+        return None
+    return date_literal(year, month, day)
