@@ -14,7 +14,10 @@ from loaders.crossref import CrossrefLoader
 from loaders.datacite import DataciteLoader
 
 #: source name -> loader class
-REGISTRY: dict[str, type[Loader]] = {cls.name: cls for cls in (CrossrefLoader, DataciteLoader)}
+REGISTRY: dict[str, type[Loader]] = {cls.name: cls for cls in (
+    CrossrefLoader,
+    DataciteLoader,
+)}
 
 
 def get_loader(name: str) -> type[Loader]:
