@@ -145,3 +145,17 @@ def test_a_load_killed_part_way_then_run_again_ends_complete(tmp_path: Path, sto
         sizes = _graph_sizes(store)
     meta = sizes.pop("https://w3id.org/evidence-kg/graph/meta")
     assert len(sizes) == 3000 and set(sizes.values()) == per_graph and meta == 8 * 3000
+
+
+def test_harvest_fetches_through_the_api_caches_and_loads(store_dir: Path, tmp_path: Path) -> None:
+    from tests.loaders.replay import Reply, ReplayServer
+    work = (FIXTURES / "crossref" / "work-full.json").read_bytes()
+    with ReplayServer() as server:
+        server.add("/works/10.5555/kg.test.1", Reply(body=work))
+        code, out, err = run("--store", str(store_dir), "harvest", "crossref", "--doi", "10.5555/KG.TEST.1",
+                             "--api", server.base, "--cache-dir", str(tmp_path / "cache"), "--mailto", "a@b.org")
+        assert server.seen[0].query["mailto"] == ["a@b.org"]
+    assert (code, out.strip()) == (0, "1 loaded, 0 unchanged, 0 rejected (0 warnings)")
+    assert len(list((tmp_path / "cache" / "crossref").rglob("*.json"))) == 1
+    code, out, _ = run("--store", str(store_dir), "load", str(tmp_path / "cache"))
+    assert out.strip() == "0 loaded, 1 unchanged, 0 rejected (0 warnings)"
