@@ -71,10 +71,18 @@ def load(ctx: Context, paths: tuple[Path, ...], strict: bool, report: Path | Non
     _finish(result, report, as_json)
 
 
-@cli.command()
+def _sources() -> str:
+    from loaders import REGISTRY
+    return "\n".join(f"  {name:<14} {loader.description}" for name, loader in sorted(REGISTRY.items()))
+
+
+@cli.command(help="Fetch records from a source's API (online) and load them.\n\nSOURCE is one of:\n\n\b\n"
+                  + _sources())
 @click.argument("source")
-@click.option("--doi", "dois", multiple=True, help="Fetch this DOI (repeatable).")
-@click.option("--filter", "filter_", help="Crossref filter, e.g. from-pub-date:2024-01-01,type:dataset.")
+@click.option("--doi", "dois", multiple=True,
+              help="Fetch this identifier: a DOI, or the source's own (PDB ID, Zenodo record); repeatable.")
+@click.option("--filter", "filter_",
+              help="The source's filter, e.g. Crossref from-pub-date:2024-01-01,type:dataset (see docs/loading.md).")
 @click.option("--query", help="Free-text query of the source's search.")
 @click.option("--max-pages", type=int, help="Stop after this many pages.")
 @click.option("--rows", type=int, default=100, show_default=True, help="Records per page.")
@@ -90,7 +98,6 @@ def load(ctx: Context, paths: tuple[Path, ...], strict: bool, report: Path | Non
 def harvest(ctx: Context, source: str, dois: tuple[str, ...], filter_: str | None, query: str | None,
             max_pages: int | None, rows: int, cache_dir: Path, mailto: str | None, refresh: bool,
             api: str | None, strict: bool, report: Path | None, as_json: bool) -> None:
-    """Fetch records from a source's API (online) and load them. SOURCE: crossref, datacite."""
     from loaders import get_loader
     from loaders.base import HarvestRequest
     from loaders.harvest import harvest as run_harvest

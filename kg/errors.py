@@ -85,6 +85,20 @@ class FetchError(KgError, OSError):
         super().__init__(f"fetching {url} failed: {code}{problem}")
 
 
+class UnsupportedRequestError(KgError, ValueError):
+    """A harvest request asks a source's API for something it cannot do.
+
+    >>> str(UnsupportedRequestError("opencitations", "--query", "the API looks citations up by DOI"))
+    'opencitations: --query is not supported: the API looks citations up by DOI'
+    """
+
+    def __init__(self, source: str, option: str, reason: str) -> None:
+        self.source = source
+        self.option = option
+        self.reason = reason
+        super().__init__(f"{source}: {option} is not supported: {reason}")
+
+
 def _short(value: object, limit: int = 80) -> str:
     text = repr(value)
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"

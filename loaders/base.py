@@ -47,10 +47,16 @@ class Problem:
 
 @dataclass
 class Mapped:
-    """A mapped record: its graph and the warnings met on the way."""
+    """A mapped record: its graph and the warnings met on the way. No graph: the record holds
+    nothing to store (a self-link, a similarity suggestion), and the warnings say why."""
 
-    graph: RecordGraph
+    graph: RecordGraph | None
     warnings: list[str] = field(default_factory=list)
+
+
+def skipped(warnings: list[str]) -> Mapped:
+    """A record that holds nothing to store: only the warnings saying why."""
+    return Mapped(None, warnings)
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,8 @@ class Loader(ABC):
     api: ClassVar[str]
     #: seconds between the starts of two requests (the source's rate limit)
     min_interval: ClassVar[float] = 0.1
+    #: how many identifiers one ``fetch`` call is given (PDBe answers POSTs of many)
+    batch_size: ClassVar[int] = 1
 
     @classmethod
     @abstractmethod

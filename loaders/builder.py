@@ -71,7 +71,8 @@ class RecordBuilder:
         every record saying the same thing names the same node: a person by their name in this
         work, an organisation by its name.
 
-        >>> RecordBuilder.shared_iri("org", "University of  Lausanne") == RecordBuilder.shared_iri("org", "university of lausanne")
+        >>> a = RecordBuilder.shared_iri("org", "University of  Lausanne")
+        >>> a == RecordBuilder.shared_iri("org", "university of lausanne")
         True
         """
         return NamedNode(self.shared_iri(kind, *key))
@@ -100,7 +101,7 @@ class RecordBuilder:
         except IdentifierError as e:
             self.warn(field_name, f"is not a valid {scheme}: {e.reason}", value)
             return None
-        node = self.mint("related")
+        node = self.shared("related", key, value)
         self.add(node, SCHEMA.identifier, Literal(f"{scheme}:{value}"))
         return node
 
@@ -137,7 +138,7 @@ class RecordBuilder:
     def agent(self, role: NamedNode, position: int, *, name: str | None, given: str | None = None,
               family: str | None = None, orcid: str | None = None, ror: str | None = None,
               organization: bool = False, affiliations: Sequence[tuple[str | None, str | None]] = (),
-              field_name: str) -> NamedNode:
+              field_name: str, work: NamedNode | None = None) -> NamedNode:
         """A creator, contributor or editor of the work, in the schema.org Role pattern.
 
         ``<work> role <slot>``, and the slot (minted in this record graph, a ``schema:Role``)
@@ -146,6 +147,8 @@ class RecordBuilder:
         (a person) or ROR ID (an organisation) when valid; else a person is named by their
         name in this work, and an organisation by its name (:meth:`shared`), so two sources
         describing the same work name the same agents. ``affiliations`` are (name, ROR) pairs.
+        ``work`` is the record's work unless another work described in the record is meant
+        (e.g. a PDB entry's primary article).
         """
         agent = self._known(ids.orcid_iri, orcid, f"{field_name}.ORCID") if orcid else None
         if ror and agent is None:
@@ -153,10 +156,10 @@ class RecordBuilder:
         if not name:
             name = ", ".join(x for x in (family, given) if x) or None
         if agent is None and name:
-            agent = self.shared("org", name) if organization else self.shared("person", self.work.value, name)
+            agent = self.shared("org", name) if organization else self.shared("person", (work or self.work).value, name)
         agent = agent or self.mint("org" if organization else "person")
         slot = self.mint(role.value.rsplit("/", 1)[-1])
-        self.add(self.work, role, slot)
+        self.add(work or self.work, role, slot)
         self.add(slot, RDF.type, SCHEMA.Role)
         self.add(slot, role, agent)
         self.add(slot, SCHEMA.position, Literal(position))

@@ -30,7 +30,9 @@ def harvest(store: Store, loader: type[Loader], config: HttpConfig, request: Har
 def fetched(loader: type[Loader], client: HttpClient, request: HarvestRequest
             ) -> Iterator[RawRecord | Problem]:
     """The records of every response, in order; a fetch error becomes a problem."""
-    parts = [replace(request, dois=[d]) for d in request.dois] if request.dois else [request]
+    size = max(1, loader.batch_size)
+    parts = ([replace(request, dois=request.dois[i:i + size]) for i in range(0, len(request.dois), size)]
+             if request.dois else [request])
     for part in parts:
         yield from _records(loader.fetch(client, part))
 

@@ -20,5 +20,6 @@ def test_every_source_has_fixtures_tests_and_docs(name: str) -> None:
 
 
 def test_unknown_source_lists_the_valid_names() -> None:
-    with pytest.raises(UnknownSourceError, match=r"unknown source 'x'; valid sources: crossref, datacite"):
+    names = ", ".join(sorted(REGISTRY))
+    with pytest.raises(UnknownSourceError, match=rf"^unknown source 'x'; valid sources: {names}$"):
         get_loader("x")
