@@ -16,7 +16,7 @@ from pyoxigraph import Literal, NamedNode
 
 from kg import ids
 from kg.errors import RecordError
-from kg.store import RecordGraph, Store
+from kg.store import Store
 from kg.vocab import CITO, KG, RDF, SCHEMA, XSD
 from loaders.base import HarvestRequest, Problem, RawRecord
 from loaders.harvest import harvest
@@ -27,7 +27,7 @@ from loaders.read import read_file, read_paths
 from loaders.scholix import UnsupportedRequestError
 from tests.loaders.conftest import FIXTURES, Edges, fixture_json, raw
 from tests.loaders.replay import ReplayServer, Reply
-from tests.loaders.test_realdata import ABSENT, REALDATA, select, shacl_violations, show
+from tests.loaders.test_realdata import ABSENT, REALDATA, LoadedFile, load_file, select, shacl_violations, show
 
 ARTICLE = NamedNode("https://doi.org/10.5555/kg.article.1")
 CITING = NamedNode("https://doi.org/10.5555/kg.citing.1")
@@ -313,39 +313,16 @@ def expected(path: Path) -> Expected:
     return e
 
 
-@dataclass
-class Loaded:
-    records: list[RawRecord]
-    graphs: list[RecordGraph]
-    problems: list[Problem]
-    store: Store
-
-
 @pytest.fixture(scope="module")
-def corpus() -> dict[Path, Loaded]:
+def corpus() -> dict[Path, LoadedFile]:
     if not CORPUS.is_dir():
         pytest.skip(ABSENT)
-    loaded = {}
-    for param in FILES:
-        path = param.values[0]
-        records, graphs, problems = [], [], []
-        for item in read_file(path):
-            if isinstance(item, Problem):
-                problems.append(item)
-                continue
-            records.append(item)
-            graph, found = map_record(item)
-            problems += found
-            graphs += [graph] if graph is not None else []
-        store = Store.open(None)
-        store.write(graphs)
-        loaded[path] = Loaded(records, graphs, problems, store)
-    return loaded
+    return {param.values[0]: load_file(param.values[0]) for param in FILES}
 
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("path", FILES)
-def test_file_loads_every_record_without_error(path: Path, corpus: dict[Path, Loaded]) -> None:
+def test_file_loads_every_record_without_error(path: Path, corpus: dict[Path, LoadedFile]) -> None:
     loaded, e = corpus[path], expected(path)
     assert [str(p) for p in loaded.problems if p.level == "error"] == []
     graphs = [g for g, *_ in e.citations] + [g for g, *_ in e.works] + [g for g, *_ in e.meta]
@@ -355,7 +332,7 @@ def test_file_loads_every_record_without_error(path: Path, corpus: dict[Path, Lo
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("path", FILES)
-def test_each_citation_is_a_cites_edge_and_an_oci_citation_object(path: Path, corpus: dict[Path, Loaded]) -> None:
+def test_each_citation_is_a_cites_edge_and_an_oci_citation_object(path: Path, corpus: dict[Path, LoadedFile]) -> None:
     store, wrong = corpus[path].store, []
     for graph, citing, cited, creation, span in expected(path).citations:
         edges = {(r["s"], r["o"]) for r in select(store, "SELECT ?s ?o WHERE { GRAPH ?g { ?s cito:cites ?o } }",
@@ -376,7 +353,7 @@ def test_each_citation_is_a_cites_edge_and_an_oci_citation_object(path: Path, co
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("path", FILES)
-def test_each_work_has_the_count_and_the_citations_the_api_reports(path: Path, corpus: dict[Path, Loaded]) -> None:
+def test_each_work_has_the_count_and_the_citations_the_api_reports(path: Path, corpus: dict[Path, LoadedFile]) -> None:
     store, wrong = corpus[path].store, []
     for graph, work, count, edges in expected(path).works:
         counts = [r["n"] for r in select(store, "SELECT ?n WHERE { GRAPH ?g { ?w kg:sourceCitationCount ?n } }",
@@ -394,7 +371,7 @@ def test_each_work_has_the_count_and_the_citations_the_api_reports(path: Path, c
 
 
 @pytest.mark.realdata
-def test_corpus_exercises_citations_metadata_and_meta(corpus: dict[Path, Loaded]) -> None:
+def test_corpus_exercises_citations_metadata_and_meta(corpus: dict[Path, LoadedFile]) -> None:
     every = [expected(p.values[0]) for p in FILES]
     assert sum(len(e.citations) for e in every) > 100
     assert sum(len(e.works) for e in every) >= 3
@@ -404,7 +381,7 @@ def test_corpus_exercises_citations_metadata_and_meta(corpus: dict[Path, Loaded]
 
 @pytest.mark.realdata
 @pytest.mark.slow
-def test_every_mapped_citation_and_work_passes_the_shapes(corpus: dict[Path, Loaded]) -> None:
+def test_every_mapped_citation_and_work_passes_the_shapes(corpus: dict[Path, LoadedFile]) -> None:
     latest = {g.graph: g for loaded in corpus.values() for g in loaded.graphs}
     assert len(latest) > 100
     violations = shacl_violations(q for r in latest.values() for q in (*r.quads, *r.meta_quads()))

@@ -19,7 +19,7 @@ from kg.errors import IdentifierError, RecordError
 from kg.ids import META_GRAPH, graph_iri
 from kg.store import RecordGraph, Store
 from kg.vocab import CITO, KG, RDF, SCHEMA, XSD
-from loaders.base import HarvestRequest, Problem, RawRecord
+from loaders.base import HarvestRequest, RawRecord
 from loaders.harvest import harvest
 from loaders.http import HttpClient, HttpConfig
 from loaders.pdbe import PdbeLoader
@@ -27,7 +27,7 @@ from loaders.pipeline import load, map_record
 from loaders.read import read_file, read_paths, records_of
 from tests.loaders.conftest import FIXTURES, WHEN, Edges, fixture_json, raw
 from tests.loaders.replay import ReplayServer, Reply
-from tests.loaders.test_realdata import ABSENT, REALDATA, shacl_violations
+from tests.loaders.test_realdata import ABSENT, REALDATA, load_file, shacl_violations
 
 ENTRY = NamedNode("https://doi.org/10.2210/pdb6gv0/pdb")
 ARTICLE = NamedNode("https://doi.org/10.1038/s41598-021-81251-2")
@@ -456,26 +456,11 @@ def expected_entries(path: Path) -> dict[str, dict[str, Any]]:
     return expected
 
 
-def load_file(path: Path) -> tuple[list[RecordGraph], list[Problem], Store]:
-    graphs: list[RecordGraph] = []
-    problems: list[Problem] = []
-    for item in read_file(path):
-        if isinstance(item, Problem):
-            problems.append(item)
-            continue
-        graph, found = map_record(item)
-        problems.extend(found)
-        if graph is not None:
-            graphs.append(graph)
-    store = Store.open(None)
-    store.write(graphs)
-    return graphs, problems, store
-
-
 @pytest.mark.realdata
 @pytest.mark.parametrize("path", FILES)
 def test_real_file_loads_each_entry_with_its_method_resolution_and_facility(path: Path) -> None:
-    graphs, problems, store = load_file(path)
+    loaded = load_file(path)
+    graphs, problems, store = loaded.graphs, loaded.problems, loaded.store
     assert [str(p) for p in problems] == []
     expected = expected_entries(path)
     assert expected
@@ -501,6 +486,6 @@ def test_real_file_loads_each_entry_with_its_method_resolution_and_facility(path
 @pytest.mark.realdata
 @pytest.mark.parametrize("path", FILES)
 def test_real_file_passes_the_shapes(path: Path) -> None:
-    graphs, _, _ = load_file(path)
+    graphs = load_file(path).graphs
     assert graphs
     assert shacl_violations(q for g in graphs for q in (*g.quads, *g.meta_quads())) == []

@@ -12,6 +12,7 @@ project, not in it, so these tests skip, saying why, where it is absent (a fresh
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter, defaultdict
@@ -219,31 +220,34 @@ class LoadedFile:
     store: Store
 
 
+@functools.cache
+def load_file(path: Path) -> LoadedFile:
+    """One corpus file read, mapped and written into its own in-memory store (cached: several
+    test modules share it)."""
+    records: list[RawRecord] = []
+    graphs: list[RecordGraph] = []
+    problems: list[Problem] = []
+    for item in read_file(path):
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        records.append(item)
+        graph, mapping_problems = map_record(item)
+        problems.extend(mapping_problems)
+        if graph is not None:
+            graphs.append(graph)
+    store = Store.open(None)
+    store.write(graphs)
+    return LoadedFile(records, graphs, problems, store)
+
+
 @pytest.fixture(scope="module")
 def corpus() -> dict[Path, LoadedFile]:
     """Every corpus file, each in its own store: files overlap (the same DOI recorded at two
     dates), and one store would keep only the last version of each record."""
     if not REALDATA.is_dir():
         pytest.skip(ABSENT)
-    loaded: dict[Path, LoadedFile] = {}
-    for param in FILES:
-        path = param.values[0]
-        records: list[RawRecord] = []
-        graphs: list[RecordGraph] = []
-        problems: list[Problem] = []
-        for item in read_file(path):
-            if isinstance(item, Problem):
-                problems.append(item)
-                continue
-            records.append(item)
-            graph, mapping_problems = map_record(item)
-            problems.extend(mapping_problems)
-            if graph is not None:
-                graphs.append(graph)
-        store = Store.open(None)
-        store.write(graphs)
-        loaded[path] = LoadedFile(records, graphs, problems, store)
-    return loaded
+    return {param.values[0]: load_file(param.values[0]) for param in FILES}
 
 
 PREFIXES = """PREFIX kg: <https://w3id.org/evidence-kg/ns#>

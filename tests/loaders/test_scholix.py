@@ -19,18 +19,18 @@ from pyoxigraph import Literal, NamedNode
 
 from kg import ids
 from kg.errors import RecordError
-from kg.store import RecordGraph, Store
+from kg.store import Store
 from kg.vocab import CITO, KG, RDF, SCHEMA, XSD, relation
-from loaders.base import HarvestRequest, Problem, RawRecord
+from loaders.base import HarvestRequest, RawRecord
 from loaders.fields import plain
 from loaders.harvest import harvest
 from loaders.http import HttpConfig
 from loaders.pipeline import load, map_record
-from loaders.read import read_file, read_paths
+from loaders.read import read_paths
 from loaders.scholix import ScholixLoader, UnsupportedRequestError
 from tests.loaders.conftest import FIXTURES, Edges, fixture_json, raw
 from tests.loaders.replay import ReplayServer, Reply
-from tests.loaders.test_realdata import ABSENT, META, REALDATA, select, shacl_violations, show
+from tests.loaders.test_realdata import ABSENT, META, REALDATA, LoadedFile, load_file, select, shacl_violations, show
 
 ARTICLE = NamedNode("https://doi.org/10.5555/kg.article.1")
 DATA = NamedNode("https://doi.org/10.5555/kg.data.1")
@@ -407,39 +407,16 @@ def expectations(path: Path) -> tuple[list[Link], list[dict[str, Any]]]:
     return [link for link in found if link.source != link.target], entities
 
 
-@dataclass
-class Loaded:
-    records: list[RawRecord]
-    graphs: list[RecordGraph]
-    problems: list[Problem]
-    store: Store
-
-
 @pytest.fixture(scope="module")
-def corpus() -> dict[Path, Loaded]:
+def corpus() -> dict[Path, LoadedFile]:
     if not CORPUS.is_dir():
         pytest.skip(ABSENT)
-    loaded = {}
-    for param in FILES:
-        path = param.values[0]
-        records, graphs, problems = [], [], []
-        for item in read_file(path):
-            if isinstance(item, Problem):
-                problems.append(item)
-                continue
-            records.append(item)
-            graph, found = map_record(item)
-            problems += found
-            graphs += [graph] if graph is not None else []
-        store = Store.open(None)
-        store.write(graphs)
-        loaded[path] = Loaded(records, graphs, problems, store)
-    return loaded
+    return {param.values[0]: load_file(param.values[0]) for param in FILES}
 
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("path", FILES)
-def test_file_loads_every_record_without_error(path: Path, corpus: dict[Path, Loaded]) -> None:
+def test_file_loads_every_record_without_error(path: Path, corpus: dict[Path, LoadedFile]) -> None:
     loaded = corpus[path]
     assert [str(p) for p in loaded.problems if p.level == "error"] == []
     items = json.loads(path.read_text("utf-8"))
@@ -451,7 +428,7 @@ def test_file_loads_every_record_without_error(path: Path, corpus: dict[Path, Lo
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("path", FILES)
-def test_each_link_is_its_catalogue_edge_in_its_own_graph(path: Path, corpus: dict[Path, Loaded]) -> None:
+def test_each_link_is_its_catalogue_edge_in_its_own_graph(path: Path, corpus: dict[Path, LoadedFile]) -> None:
     store, wrong = corpus[path].store, []
     for e in expectations(path)[0]:
         rows = select(store, "SELECT ?s ?o WHERE { GRAPH ?g { ?s ?p ?o } }", g=e.graph, p=e.prop)
@@ -468,7 +445,7 @@ def test_each_link_is_its_catalogue_edge_in_its_own_graph(path: Path, corpus: di
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("path", FILES)
-def test_each_link_graph_names_its_providers_and_its_date(path: Path, corpus: dict[Path, Loaded]) -> None:
+def test_each_link_graph_names_its_providers_and_its_date(path: Path, corpus: dict[Path, LoadedFile]) -> None:
     store, wrong = corpus[path].store, []
     for e in expectations(path)[0]:
         rows = select(store, "SELECT ?p ?o WHERE { GRAPH ?g { ?g ?p ?o } }", g=e.graph)
@@ -481,7 +458,7 @@ def test_each_link_graph_names_its_providers_and_its_date(path: Path, corpus: di
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("path", FILES)
-def test_each_entity_is_its_work_typed_and_titled(path: Path, corpus: dict[Path, Loaded]) -> None:
+def test_each_entity_is_its_work_typed_and_titled(path: Path, corpus: dict[Path, LoadedFile]) -> None:
     """Titles lose their markup (MathML, escaped tags), as every loader's do."""
     store, wrong = corpus[path].store, []
     for entity in expectations(path)[1]:
@@ -497,7 +474,7 @@ def test_each_entity_is_its_work_typed_and_titled(path: Path, corpus: dict[Path,
 
 
 @pytest.mark.realdata
-def test_corpus_exercises_every_kind_of_link(corpus: dict[Path, Loaded]) -> None:
+def test_corpus_exercises_every_kind_of_link(corpus: dict[Path, LoadedFile]) -> None:
     every = [e for param in FILES for e in expectations(param.values[0])[0]]
     assert len(every) > 1300
     assert len({e.prop for e in every}) > 25
@@ -508,7 +485,7 @@ def test_corpus_exercises_every_kind_of_link(corpus: dict[Path, Loaded]) -> None
 
 @pytest.mark.realdata
 @pytest.mark.slow
-def test_every_mapped_link_and_entity_passes_the_shapes(corpus: dict[Path, Loaded]) -> None:
+def test_every_mapped_link_and_entity_passes_the_shapes(corpus: dict[Path, LoadedFile]) -> None:
     """The union of every record graph of the Scholix and OpenCitations corpora with its
     provenance (the last version of each)."""
     latest = {g.graph: g for loaded in corpus.values() for g in loaded.graphs}

@@ -8,7 +8,6 @@ import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +17,17 @@ from pyoxigraph import Literal, NamedNode
 from kg import ids
 from kg.errors import IdentifierError, RecordError
 from kg.ids import META_GRAPH
-from kg.store import RecordGraph, Store
+from kg.store import Store
 from kg.vocab import CITO, KG, RDF, SCHEMA, XSD, relation, relations
-from loaders.base import HarvestRequest, Problem, RawRecord
+from loaders.base import HarvestRequest, RawRecord
 from loaders.harvest import harvest
 from loaders.http import HttpClient, HttpConfig
-from loaders.pipeline import load, map_record
-from loaders.read import detect, read_file, read_paths
+from loaders.pipeline import load
+from loaders.read import detect, read_paths
 from loaders.zenodo import ZenodoLoader
 from tests.loaders.conftest import FIXTURES, WHEN, Edges, fixture_json, raw
 from tests.loaders.replay import ReplayServer, Reply
-from tests.loaders.test_realdata import ABSENT, REALDATA, shacl_violations
+from tests.loaders.test_realdata import ABSENT, REALDATA, load_file, shacl_violations
 
 ZENODO = FIXTURES / "zenodo"
 META = NamedNode(META_GRAPH)
@@ -512,32 +511,10 @@ def expect(item: dict[str, Any]) -> Expected:
     return e
 
 
-@dataclass
-class Loaded:
-    graphs: list[RecordGraph]
-    problems: list[Problem]
-    store: Store
-
-
-@cache
-def loaded(path: Path) -> Loaded:
-    graphs, problems = [], []
-    for item in read_file(path):
-        if isinstance(item, Problem):
-            problems.append(item)
-            continue
-        graph, found = map_record(item)
-        problems += found
-        graphs += [graph] if graph is not None else []
-    store = Store.open(None)
-    store.write(graphs)
-    return Loaded(graphs, problems, store)
-
-
 @pytest.mark.realdata
 @pytest.mark.parametrize("path", FILES)
 def test_real_file_loads_every_record_without_error(path: Path) -> None:
-    result = loaded(path)
+    result = load_file(path)
     assert [str(p) for p in result.problems] == []
     assert [g.graph for g in result.graphs] == [expect(i).graph for i in items_of(path)]
 
@@ -545,7 +522,7 @@ def test_real_file_loads_every_record_without_error(path: Path) -> None:
 @pytest.mark.realdata
 @pytest.mark.parametrize("path", FILES)
 def test_real_record_has_its_class_concept_links_people_and_funders(path: Path) -> None:
-    store, wrong = loaded(path).store, []
+    store, wrong = load_file(path).store, []
     for e in map(expect, items_of(path)):
         def rows(sparql: str, **more: NamedNode) -> set[Any]:
             return {tuple(r.values()) for r in select(store, sparql, work=e.work, g=e.graph, **more)}  # noqa: B023
@@ -580,6 +557,6 @@ def test_real_corpus_exercises_every_expectation_and_passes_the_shapes() -> None
     assert {e.cls for e in every} == {SCHEMA.Dataset, SCHEMA.SoftwareSourceCode, SCHEMA.ScholarlyArticle,
                                       SCHEMA.CreativeWork}
     for folder in FOLDERS:  # a record is in both folders: validate each folder on its own
-        graphs = [g for p in FILES if p.values[0].parent == REALDATA / folder for g in loaded(p.values[0]).graphs]
+        graphs = [g for p in FILES if p.values[0].parent == REALDATA / folder for g in load_file(p.values[0]).graphs]
         violations = shacl_violations(q for g in graphs for q in (*g.quads, *g.meta_quads()))
         assert violations == [], "\n".join(violations)
