@@ -70,6 +70,18 @@ class UnknownSourceError(KgError, LookupError):
         super().__init__(f"unknown source {name!r}; valid sources: {', '.join(valid)}")
 
 
+class NotFoundError(KgError, LookupError):
+    """An identifier that is valid but names nothing in the graph.
+
+    >>> str(NotFoundError("https://doi.org/10.1/x"))
+    'nothing in the graph is named https://doi.org/10.1/x; load or harvest its record first'
+    """
+
+    def __init__(self, iri: str) -> None:
+        self.iri = iri
+        super().__init__(f"nothing in the graph is named {iri}; load or harvest its record first")
+
+
 class StoreError(KgError, OSError):
     """The store cannot be opened, read or written."""
 

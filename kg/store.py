@@ -56,6 +56,8 @@ from kg.ids import META_GRAPH
 from kg.vocab import KG, PROV, RDF, SCHEMA, XSD
 
 Term = NamedNode | BlankNode | Literal | Triple
+#: variable name -> the term it is bound to, or a list of terms (one solution each)
+Bindings = Mapping[str, Term | Sequence[Term]]
 
 #: Bumped whenever a mapper's output changes for the same input, so re-loads replace graphs.
 MAPPER_VERSION = "1"
@@ -154,10 +156,10 @@ class Store(ABC):
     # -- reads -------------------------------------------------------------------------
 
     @abstractmethod
-    def _query(self, sparql: str, bindings: Mapping[str, Term]) -> QuerySolutions | QueryBoolean | QueryTriples:
+    def _query(self, sparql: str, bindings: Bindings) -> QuerySolutions | QueryBoolean | QueryTriples:
         """Run a query against the union of all graphs."""
 
-    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
+    def select(self, sparql: str, bindings: Bindings | None = None) -> SelectResult:
         """Run a SELECT query; ``bindings`` fix variables to terms (never pasted into the text)."""
         result = self._query(sparql, bindings or {})
         if not isinstance(result, QuerySolutions):
@@ -165,19 +167,19 @@ class Store(ABC):
         variables = [v.value for v in result.variables]
         return SelectResult(variables, [tuple(sol[v] for v in variables) for sol in result])
 
-    def ask(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bool:
+    def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
         result = self._query(sparql, bindings or {})
         if not isinstance(result, QueryBoolean):
             raise StoreError("ask() needs an ASK query")
         return bool(result)
 
-    def construct(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[Triple]:
+    def construct(self, sparql: str, bindings: Bindings | None = None) -> list[Triple]:
         result = self._query(sparql, bindings or {})
         if not isinstance(result, QueryTriples):
             raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
         return list(result)
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None
+    def query(self, sparql: str, bindings: Bindings | None = None
               ) -> QuerySolutions | QueryBoolean | QueryTriples:
         """Run any query and return pyoxigraph's result object (solutions, boolean or triples)."""
         return self._query(sparql, bindings or {})
@@ -275,7 +277,7 @@ class EmbeddedStore(Store):
                 raise StoreError(f"cannot open the store at {self.path}: {e}") from e
         return self._ox
 
-    def _query(self, sparql: str, bindings: Mapping[str, Term]) -> QuerySolutions | QueryBoolean | QueryTriples:
+    def _query(self, sparql: str, bindings: Bindings) -> QuerySolutions | QueryBoolean | QueryTriples:
         # pyoxigraph's substitutions need the variable in the projection; a trailing VALUES
         # clause does not, and answers the same on every backend.
         result: QuerySolutions | QueryBoolean | QueryTriples = self.ox.query(
@@ -358,7 +360,7 @@ class RemoteStore(Store):
         except OSError as e:
             raise StoreError(f"cannot reach the SPARQL server at {endpoint}: {e}") from e
 
-    def _query(self, sparql: str, bindings: Mapping[str, Term]) -> QuerySolutions | QueryBoolean | QueryTriples:
+    def _query(self, sparql: str, bindings: Bindings) -> QuerySolutions | QueryBoolean | QueryTriples:
         w = self._wrapper(self.url)
         # Not setQuery(): SPARQLWrapper takes the first keyword found anywhere for the query form,
         # so "loader" in a header comment sent a SELECT to the update endpoint as a LOAD.
@@ -378,7 +380,7 @@ class RemoteStore(Store):
         result: QuerySolutions | QueryBoolean = parse_query_results(body, format=QueryResultsFormat.JSON)
         return result
 
-    def construct(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[Triple]:
+    def construct(self, sparql: str, bindings: Bindings | None = None) -> list[Triple]:
         result = self._query(sparql, bindings or {})
         if not isinstance(result, QueryTriplesList):
             raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
@@ -408,8 +410,10 @@ class QueryTriplesList(list[Triple]):
 _BODY = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
 
 
-def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
+def with_values(sparql: str, bindings: Bindings) -> str:
     """The query with a ``VALUES`` block binding each variable, first in its WHERE clause.
+
+    A variable bound to a list of terms gets one row per term (one block per such variable).
 
     Placed there, the bound values join the whole pattern before any aggregation (a trailing
     VALUES clause would join only after it), and the engine starts from them. The terms are
@@ -421,9 +425,13 @@ def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
     """
     if not bindings:
         return sparql
-    names = " ".join(f"?{k}" for k in bindings)
-    values = " ".join(str(v) for v in bindings.values())
-    block = f"VALUES ({names}) {{ ({values}) }}"
+    single = {k: v for k, v in bindings.items() if not isinstance(v, (list, tuple))}
+    blocks = [f"VALUES ?{k} {{ {' '.join(str(t) for t in v)} }}" for k, v in bindings.items()
+              if isinstance(v, (list, tuple))]
+    if single:
+        names = " ".join(f"?{k}" for k in single)
+        blocks.insert(0, f"VALUES ({names}) {{ ({' '.join(str(v) for v in single.values())}) }}")
+    block = " ".join(blocks)
     body = _BODY.search(sparql)
     if body is None:
         return f"{sparql}\n{block}"
