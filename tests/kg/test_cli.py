@@ -34,14 +34,14 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_load_prints_a_summary_and_stats_counts_what_was_loaded(store_dir: Path) -> None:
     code, out, _ = run("--store", str(store_dir), "load", str(SAMPLES))
     assert code == 0
-    assert out.strip() == "3 loaded, 0 unchanged, 0 rejected (0 warnings)"
+    assert out.strip() == "16 loaded, 0 unchanged, 0 rejected (0 warnings)"
     code, out, _ = run("--store", str(store_dir), "stats", "--json")
     stats = json.loads(out)
-    assert stats["graphs_by_source"] == {"crossref": 2, "datacite": 1}
-    assert stats["works_by_class"]["schema:ScholarlyArticle"] == 2
-    assert stats["evidence_edges"] == 3
+    assert stats["graphs_by_source"] == {"crossref": 7, "datacite": 2, "pdbe": 4, "zenodo": 3}
+    assert stats["works_by_class"]["schema:ScholarlyArticle"] == 7
+    assert stats["evidence_edges"] == 4
     code, out, _ = run("--store", str(store_dir), "load", str(SAMPLES))
-    assert out.strip() == "0 loaded, 3 unchanged, 0 rejected (0 warnings)"
+    assert out.strip() == "0 loaded, 16 unchanged, 0 rejected (0 warnings)"
 
 
 def test_load_with_rejected_records_exits_non_zero_and_writes_a_report(tmp_path: Path, store_dir: Path) -> None:
@@ -61,13 +61,14 @@ def test_query_runs_text_files_and_catalogue_names_in_every_format(store_dir: Pa
     run("--store", str(store_dir), "load", str(SAMPLES))
     code, out, _ = run("--store", str(store_dir), "query", "stats_sources", "--format", "csv")
     assert out.splitlines()[:3] == ["source,graphs,newest", *out.splitlines()[1:3]]
-    assert [line.split(",")[:2] for line in out.splitlines()[1:]] == [["crossref", "2"], ["datacite", "1"]]
+    assert [line.split(",")[:2] for line in out.splitlines()[1:]] == [
+        ["crossref", "7"], ["datacite", "2"], ["pdbe", "4"], ["zenodo", "3"]]
     rq = tmp_path / "q.rq"
     rq.write_text("SELECT ?pdb WHERE { ?s <https://w3id.org/evidence-kg/ns#reliesOnData> ?pdb } ORDER BY ?pdb")
     code, out, _ = run("--store", str(store_dir), "query", str(rq), "--format", "json")
     assert [r["pdb"] for r in json.loads(out)] == [
-        "https://doi.org/10.5061/dryad.b835k", "https://doi.org/10.5281/zenodo.4456817",
-        "https://doi.org/10.5281/zenodo.4456817"]
+        "https://doi.org/10.2210/pdb6gv0/pdb", "https://doi.org/10.5061/dryad.b835k",
+        "https://doi.org/10.5281/zenodo.4456817", "https://doi.org/10.5555/kg-sample.data"]
     code, out, _ = run("--store", str(store_dir), "query", "ASK { ?s ?p ?o }")
     assert out.strip() == "true"
     code, out, _ = run("--store", str(store_dir), "query", "SELECT (1 AS ?one) WHERE {}")
@@ -81,7 +82,9 @@ def test_export_writes_every_quad_and_reloads_into_the_same_graph(store_dir: Pat
     assert code == 0
     lines = out.read_text().splitlines()
     assert len(lines) == json.loads(run("--store", str(store_dir), "stats", "--json")[1])["quads"]
-    assert sum("<https://w3id.org/evidence-kg/graph/meta> ." in line for line in lines) == 3 * 8
+    graphs = sum(json.loads(run("--store", str(store_dir), "stats", "--json")[1])["graphs_by_source"].values())
+    assert graphs == 16
+    assert sum("<https://w3id.org/evidence-kg/graph/meta> ." in line for line in lines) == graphs * 8
     copy_dir = tmp_path / "copy"
     Store.open(copy_dir).bulk_load_nquads(out)  # type: ignore[attr-defined]
     code, again, _ = run("--store", str(copy_dir), "export", "--format", "nq")

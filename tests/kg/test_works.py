@@ -44,6 +44,7 @@ def test_summaries_gather_class_title_year_and_identifiers(store: Store) -> None
     article, data = NamedNode("https://doi.org/10.1038/s41598-021-81251-2"), NamedNode("https://doi.org/10.5281/zenodo.4456817")
     found = summaries(store, [article, data])
     assert found[article.value].kind == "ScholarlyArticle" and found[article.value].year == 2021
-    assert found[article.value].identifiers == {"doi": "10.1038/s41598-021-81251-2"}
+    # the DOI from Crossref, the PubMed ID from PDBe's publications record of the same article
+    assert found[article.value].identifiers == {"doi": "10.1038/s41598-021-81251-2", "pmid": "33462295"}
     assert found[data.value].kind == "Dataset"
     assert summaries(store, []) == {}
