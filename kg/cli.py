@@ -174,6 +174,95 @@ def export(ctx: Context, fmt: str, output: Path | None) -> None:
         ctx.store.dump(sys.stdout.buffer, formats[fmt])
 
 
+@cli.command()
+@click.argument("identifier")
+@click.option("--depth", type=click.IntRange(0, 10), default=5, show_default=True, help="Hops to follow at most.")
+@click.option("--format", "fmt", type=click.Choice(["tree", "json", "node-link", "graphml"]), default="tree",
+              show_default=True)
+@pass_ctx
+def chain(ctx: Context, identifier: str, depth: int, fmt: str) -> None:
+    """The evidence chain of a work: what it relies on, down to the data, with every hop's source."""
+    from kg.chains import evidence_chain, to_graphml, to_node_link
+    found = evidence_chain(ctx.store, identifier, max_depth=depth)
+    if fmt == "json":
+        click.echo(json.dumps(found.as_dict(), indent=2))
+    elif fmt == "node-link":
+        click.echo(json.dumps(to_node_link(found), indent=2))
+    elif fmt == "graphml":
+        out = io.BytesIO()
+        to_graphml(found, out)
+        click.echo(out.getvalue().decode())
+    else:
+        click.echo(_chain_tree(found))
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["item", "funder", "facility", "publisher"]))
+@click.argument("identifier")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@pass_ctx
+def metrics(ctx: Context, kind: str, identifier: str, fmt: str) -> None:
+    """Reuse metrics of a work (versions rolled up), a funder, a facility or beamline, a publisher.
+
+    See docs/metrics.md for what each figure counts and what it does not."""
+    from kg import metrics as m
+    result: m.ItemMetrics | m.PortfolioMetrics | m.FacilityMetrics
+    if kind == "item":
+        result = m.item_metrics(ctx.store, identifier)
+    elif kind == "funder":
+        result = m.funder_metrics(ctx.store, identifier)
+    elif kind == "facility":
+        result = m.facility_metrics(ctx.store, identifier)
+    else:
+        result = m.publisher_metrics(ctx.store, identifier)
+    click.echo(m.to_csv(result) if fmt == "csv" else json.dumps(result.as_dict(), indent=2), nl=fmt != "csv")
+
+
+@cli.command()
+@click.argument("identifier")
+@click.option("--limit", type=click.IntRange(1, 200), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_ctx
+def related(ctx: Context, identifier: str, limit: int, as_json: bool) -> None:
+    """Works related to a work, each with a score and the reasons why."""
+    from kg.related import related_items
+    found = related_items(ctx.store, identifier, limit=limit)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in found], indent=2))
+        return
+    for r in found:
+        ident = r.item.identifiers.get("doi") or r.item.identifiers.get("pdb") or r.item.iri
+        click.echo(f"{r.score:5.1f}  {r.item.kind or 'Work'} {ident}: {r.item.title or '(no title)'}")
+        click.echo(f"       {'; '.join(reason.text for reason in r.reasons)}")
+
+
+def _chain_tree(found: Any) -> str:
+    """The chain as an indented tree: each work once, under the first hop that reaches it."""
+    lines: list[str] = []
+    seen: set[str] = set()
+
+    def label(iri: str) -> str:
+        work = found.node(iri).work
+        ident = work.identifiers.get("doi") or work.identifiers.get("pdb") or iri
+        year = f" ({work.year})" if work.year else ""
+        return f"{work.kind or 'Work'} {ident}{year}: {work.title or '(no title)'}"
+
+    def walk(iri: str, indent: int) -> None:
+        for hop in found.hops_from(iri):
+            sources = ", ".join(sorted({a.source or "?" for a in hop.assertions}))
+            lines.append(f"{'  ' * indent}└ {hop.role} [{hop.evidence}; {sources}] {label(hop.to)}")
+            if hop.to not in seen:
+                seen.add(hop.to)
+                walk(hop.to, indent + 1)
+
+    seen.add(found.root)
+    lines.append(label(found.root))
+    walk(found.root, 1)
+    if found.truncated:
+        lines.append("(truncated: some levels had more works than the fan-out limit)")
+    return "\n".join(lines)
+
+
 def _cell(term: Any) -> str:
     return "" if term is None else str(term.value)
 

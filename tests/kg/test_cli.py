@@ -163,3 +163,44 @@ def test_harvest_fetches_through_the_api_caches_and_loads(store_dir: Path, tmp_p
     assert len(list((tmp_path / "cache" / "crossref").rglob("*.json"))) == 1
     code, out, _ = run("--store", str(store_dir), "load", str(tmp_path / "cache"))
     assert out.strip() == "0 loaded, 1 unchanged, 0 rejected (0 warnings)"
+
+
+def test_chain_prints_the_tree_and_json(store_dir: Path) -> None:
+    run("--store", str(store_dir), "load", str(SAMPLES))
+    code, out, _ = run("--store", str(store_dir), "chain", "doi:10.1038/S41598-021-81251-2")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("ScholarlyArticle 10.1038/s41598-021-81251-2 (2021)")
+    assert lines[1].startswith("  └ data [kg:reliesOnData; pdbe] StructureEntry 10.2210/pdb6gv0/pdb")
+    assert lines[2].startswith("    └ data [kg:reliesOnData; pdbe] Dataset 10.5281/zenodo.4456817")
+    code, out, _ = run("--store", str(store_dir), "chain", "10.1038/s41598-021-81251-2", "--format", "json")
+    assert [h["to"] for h in json.loads(out)["hops"]] == ["https://doi.org/10.2210/pdb6gv0/pdb",
+                                                          "https://doi.org/10.5281/zenodo.4456817"]
+
+
+def test_chain_of_an_unknown_work_is_a_clear_error(store_dir: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "kg", "--store", str(store_dir), "chain", "10.1/absent"],
+                            capture_output=True, text=True, cwd=PROJECT)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("error: nothing in the graph is named https://doi.org/10.1/absent; "
+                                     "load or harvest its record first")
+
+
+def test_metrics_print_json_and_csv(store_dir: Path) -> None:
+    run("--store", str(store_dir), "load", str(SAMPLES))
+    code, out, _ = run("--store", str(store_dir), "metrics", "funder", "10.13039/100000001")
+    figures = json.loads(out)
+    assert code == 0 and (figures["outputs"], figures["reused"]) == (5, 4)
+    code, out, _ = run("--store", str(store_dir), "metrics", "item", "10.5555/kg-sample.tool.v1", "--format", "csv")
+    rows = out.splitlines()
+    assert rows[0] == "subject,metric,key,value"
+    assert "https://doi.org/10.5555/kg-sample.tool.v1,all_versions.total,,4" in rows
+
+
+def test_related_prints_items_with_reasons(store_dir: Path) -> None:
+    run("--store", str(store_dir), "load", str(SAMPLES))
+    code, out, _ = run("--store", str(store_dir), "related", "10.5555/kg-sample.tool.v1", "--json")
+    found = {r["item"]["iri"]: r for r in json.loads(out)}
+    assert code == 0
+    assert {"https://doi.org/10.5555/kg-sample.tool.v2", "https://doi.org/10.5555/kg-sample.data"} <= set(found)
+    code, out, _ = run("--store", str(store_dir), "related", "10.5555/kg-sample.tool.v1")
+    assert "cited together by 3 works" in out

@@ -1,0 +1,151 @@
+"""Query latency on graphs of about 1M and 10M quads, and the same queries on rdflib.
+
+Builds on-disk stores from the real corpus (../shared/realdata) replicated with fresh DOIs to
+about 1M and 10M quads (cached in --work between runs), then for a sample of works that have
+citations prints p50/p95 latency of:
+
+- the evidence chain (depth 4),
+- related items (20),
+- item metrics,
+
+and, on the 1M graph, the same three run with rdflib's SPARQL engine over the same quads (through
+the same Store interface), as a ratio. Targets on 10M quads: chain p50 < 20 ms, related items
+p50 < 50 ms, item metrics p50 < 20 ms.
+
+    python benchmarks/queries.py                      # 1M and 10M
+    python benchmarks/queries.py --sizes 1000000 --items 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+
+from pyoxigraph import (  # noqa: E402
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    parse_query_results,
+)
+
+from benchmarks.ingest import corpus, replicated  # noqa: E402
+from kg.chains import evidence_chain  # noqa: E402
+from kg.metrics import item_metrics  # noqa: E402
+from kg.related import related_items  # noqa: E402
+from kg.store import Bindings, EmbeddedStore, Store, with_values  # noqa: E402
+from loaders.base import RawRecord  # noqa: E402
+from loaders.pipeline import load  # noqa: E402
+
+QUADS_PER_RECORD = 75  # measured on the replicated corpus
+
+
+class RdflibStore(EmbeddedStore):
+    """The same Store interface answered by rdflib's SPARQL engine (reads only)."""
+
+    def __init__(self, nquads: Path) -> None:
+        super().__init__(None)
+        import rdflib
+        self.dataset = rdflib.Dataset(default_union=True)
+        self.dataset.parse(str(nquads), format="nquads")
+
+    def _query(self, sparql: str, bindings: Bindings) -> QuerySolutions | QueryBoolean | QueryTriples:
+        result = self.dataset.query(with_values(sparql, bindings))
+        body = result.serialize(format="json")
+        parsed: QuerySolutions | QueryBoolean = parse_query_results(
+            body if isinstance(body, bytes) else body.encode(), format=QueryResultsFormat.JSON)
+        return parsed
+
+
+def build(path: Path, quads: int) -> EmbeddedStore:
+    """An on-disk store of about ``quads`` quads (built once, reused)."""
+    store = EmbeddedStore(path)
+    if path.exists():
+        return store
+    records = corpus()
+    n = quads // QUADS_PER_RECORD
+    print(f"building {path.name}: {n:,} records ...", flush=True)
+    start = time.perf_counter()
+    load(store, (RawRecord(r.source, data, r.origin, r.retrieved_at)
+                 for r, data in zip((records[i % len(records)] for i in range(n)), replicated(records, n),
+                                    strict=True)))
+    print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
+    return store
+
+
+def sample_items(store: Store, count: int) -> list[NamedNode]:
+    """Works that are cited at least once, spread over the graph."""
+    rows = store.select("SELECT DISTINCT ?w WHERE { ?c <http://purl.org/spar/cito/cites> ?w . "
+                        "?w <https://w3id.org/evidence-kg/ns#doi> ?d } LIMIT 5000").rows
+    works = [r[0] for r in rows if isinstance(r[0], NamedNode)]
+    step = max(1, len(works) // count)
+    return works[::step][:count]
+
+
+def latencies(call: Callable[[NamedNode], object], items: list[NamedNode]) -> list[float]:
+    call(items[0])  # warm caches once
+    out = []
+    for item in items:
+        start = time.perf_counter()
+        call(item)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def p(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+
+
+CALLS: Mapping[str, Callable[[Store, NamedNode], object]] = {
+    "chain (depth 4)": lambda s, w: evidence_chain(s, w, max_depth=4),
+    "related items": lambda s, w: related_items(s, w, limit=20),
+    "item metrics": lambda s, w: item_metrics(s, w),
+}
+
+
+def run(store: Store, items: list[NamedNode]) -> dict[str, list[float]]:
+    return {name: latencies(lambda w, call=call: call(store, w), items) for name, call in CALLS.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--work", type=Path, default=PROJECT / "benchmarks" / "out")
+    parser.add_argument("--no-rdflib", action="store_true")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    for size in args.sizes:
+        store = build(args.work / f"store-{size}", size)
+        quads = sum(int(v or 0) for (v,) in store.select(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").values())
+        items = sample_items(store, args.items)
+        print(f"\n{quads:,} quads, {len(items)} cited works sampled")
+        ours = run(store, items)
+        for name, ms in ours.items():
+            print(f"  {name:<16} p50 {p(ms, 50):8.1f} ms   p95 {p(ms, 95):8.1f} ms")
+        if size == min(args.sizes) and not args.no_rdflib:
+            nq = args.work / f"store-{size}.nq"
+            if not nq.exists():
+                with nq.open("wb") as f:
+                    store.dump(f, RdfFormat.N_QUADS)
+            print("  loading the same quads into rdflib ...", flush=True)
+            rdf = RdflibStore(nq)
+            theirs = run(rdf, items[: max(3, len(items) // 10)])
+            for name, ms in theirs.items():
+                print(f"  rdflib {name:<9} p50 {p(ms, 50):8.1f} ms   ratio rdflib/kg p50 "
+                      f"{p(ms, 50) / p(ours[name], 50):6.1f}x")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""Related items with reasons, on the sample graph and on the real corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode
+
+from kg.errors import NotFoundError
+from kg.related import RelatedItem, related_items
+from kg.store import Store
+from loaders.pipeline import load
+from loaders.read import read_paths
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+REALDATA = ROOT.parent / "shared" / "realdata"
+DOI = "https://doi.org/"
+
+
+@pytest.fixture(scope="module")
+def sample() -> Store:
+    s = Store.open(None)
+    load(s, read_paths([SAMPLES]))
+    return s
+
+
+def _table(found: list[RelatedItem]) -> list[tuple[str, float, list[tuple[str, str, int]]]]:
+    assert found
+    return [(r.item.iri.removeprefix(DOI), r.score, [(x.kind, x.text, x.count) for x in r.reasons]) for r in found]
+
+
+def test_a_software_version_is_related_to_its_concept_siblings_citers_and_co_cited_data(sample: Store) -> None:
+    sibling = ("version", "another version of the same software", 1)
+    assert _table(related_items(sample, "10.5555/kg-sample.tool.v1")) == [
+        ("10.5555/kg-sample.p1", 4.0, [("link", "cites it", 1), ("co-citation", "cited together by 1 work", 1)]),
+        ("10.5555/kg-sample.data", 3.0, [("co-citation", "cited together by 3 works", 3)]),
+        ("10.5555/kg-sample.p4", 3.0, [("link", "cites it", 1)]),
+        ("10.5555/kg-sample.tool", 3.0, [("version", "has it as version", 1)]),
+        ("10.5555/kg-sample.tool.v2", 3.0, [sibling]),
+        ("10.5555/kg-sample.tool.v3", 3.0, [sibling]),
+    ]
+
+
+def test_co_citation_of_a_version_rolls_up_over_all_versions_and_names_the_citing_works(sample: Store) -> None:
+    data = next(r for r in related_items(sample, "10.5555/kg-sample.tool.v1") if r.item.iri.endswith("data"))
+    assert data.reasons[0].shared == tuple(f"{DOI}10.5555/kg-sample.p{n}" for n in (2, 3, 4))
+    assert data.item.kind == "Dataset" and data.item.year == 2019
+
+
+def test_a_dataset_is_related_to_its_citers_and_the_software_concept_cited_with_it(sample: Store) -> None:
+    cited = ("link", "cites it", 1)
+    together = ("co-citation", "cited together by 1 work", 1)
+    assert _table(related_items(sample, "10.5555/kg-sample.data")) == [
+        ("10.5555/kg-sample.p2", 4.0, [cited, together]),
+        ("10.5555/kg-sample.p3", 4.0, [cited, ("link", "is supplemented by it", 1), together]),
+        ("10.5555/kg-sample.p4", 3.0, [cited]),
+        ("10.5555/kg-sample.p5", 3.0, [cited]),
+        ("10.5555/kg-sample.tool", 3.0, [("co-citation", "cited together by 3 works", 3)]),
+        ("10.5555/kg-sample.p1", 1.0, [together]),
+    ]
+
+
+def test_a_link_reason_names_the_relation_from_the_item_to_the_related_node(sample: Store) -> None:
+    p3 = next(r for r in related_items(sample, "10.5555/kg-sample.data") if r.item.iri.endswith("p3"))
+    assert [(r.label, r.relation) for r in p3.reasons if r.kind == "link"] == [
+        ("is cited by", "https://w3id.org/evidence-kg/ns#isCitedBy"),
+        ("is supplement to", "https://w3id.org/evidence-kg/ns#isSupplementTo")]
+
+
+def test_bibliographic_coupling_counts_shared_references(sample: Store) -> None:
+    assert _table(related_items(sample, "10.5555/kg-sample.p3")) == [
+        ("10.5555/kg-sample.data", 4.0, [("link", "is cited by it", 1), ("link", "is supplement to it", 1),
+                                         ("co-citation", "cited together by 1 work", 1)]),
+        ("10.5555/kg-sample.p5", 3.5, [("link", "cites it", 1), ("coupling", "cites 1 work it cites too", 1)]),
+        ("10.5555/kg-sample.tool.v3", 3.0, [("link", "is cited by it", 1)]),
+        ("10.5555/kg-sample.p2", 1.5, [("co-citation", "cited together by 1 work", 1),
+                                       ("coupling", "cites 1 work it cites too", 1)]),
+        ("10.5555/kg-sample.p4", 0.5, [("coupling", "cites 1 work it cites too", 1)]),
+    ]
+
+
+def test_a_concept_is_related_to_its_versions(sample: Store) -> None:
+    found = _table(related_items(sample, NamedNode(f"{DOI}10.5555/kg-sample.tool")))
+    assert [row for row in found if row[2][0][0] == "version"] == [
+        (f"10.5555/kg-sample.tool.v{n}", 3.0, [("version", "is version of it", 1)]) for n in (1, 2, 3)]
+
+
+def test_the_sci_rep_article_is_related_to_its_structure(sample: Store) -> None:
+    assert _table(related_items(sample, "10.1038/s41598-021-81251-2")) == [
+        ("10.2210/pdb6gv0/pdb", 3.0, [("link", "is supplement to it", 1)])]
+
+
+def test_limit_keeps_the_best(sample: Store) -> None:
+    assert [r.item.iri for r in related_items(sample, "10.5555/kg-sample.data", limit=2)] == [
+        f"{DOI}10.5555/kg-sample.p2", f"{DOI}10.5555/kg-sample.p3"]
+
+
+def test_results_are_json_ready(sample: Store) -> None:
+    first = related_items(sample, "10.5555/kg-sample.tool.v1", limit=1)[0].as_dict()
+    assert first["score"] == 4.0 and first["reasons"][0] == {  # type: ignore[index]
+        "kind": "link", "text": "cites it", "count": 1, "shared": [],
+        "relation": "https://w3id.org/evidence-kg/ns#isCitedBy", "label": "is cited by"}
+
+
+def test_an_unknown_identifier_raises_not_found(sample: Store) -> None:
+    with pytest.raises(NotFoundError, match=r"nothing in the graph is named https://doi.org/10.1/absent"):
+        related_items(sample, "10.1/absent")
+
+
+def test_an_item_with_no_links_has_no_related_items() -> None:
+    s = Store.open(None)
+    s.update('INSERT DATA { GRAPH <https://example.org/g> { '
+             '<https://doi.org/10.1/alone> <http://schema.org/name> "x" } }')
+    assert related_items(s, "10.1/alone") == []
+
+
+def test_works_relying_on_the_same_data_software_and_structure_are_related() -> None:
+    # the sample graph has no two works relying on the same data, so a small graph of our own
+    s = Store.open(None)
+    s.update("""PREFIX kg: <https://w3id.org/evidence-kg/ns#>
+        INSERT DATA { GRAPH <https://example.org/g> {
+          <https://doi.org/10.1/a> kg:reliesOnData <https://doi.org/10.1/d1>, <https://doi.org/10.1/d2>,
+                                                   <https://doi.org/10.2210/pdb1abc/pdb> ;
+                                   kg:reliesOnSoftware <https://doi.org/10.1/s> .
+          <https://doi.org/10.1/b> kg:reliesOnData <https://doi.org/10.1/d1>, <https://doi.org/10.1/d2> .
+          <https://doi.org/10.1/c> kg:reliesOnSoftware <https://doi.org/10.1/s> ;
+                                   kg:reliesOnData <https://doi.org/10.2210/pdb1abc/pdb> .
+          <https://doi.org/10.2210/pdb1abc/pdb> a kg:StructureEntry .
+        } }""")
+    assert _table(related_items(s, "10.1/a")) == [
+        ("10.1/b", 4.0, [("shared-data", "uses 2 of the same datasets: 10.1/d1, 10.1/d2", 2)]),
+        ("10.1/c", 4.0, [("structure", "uses the same structure 10.2210/pdb1abc/pdb", 1),
+                         ("shared-software", "uses the same software 10.1/s", 1)]),
+    ]
+
+
+# -- the real corpus ---------------------------------------------------------------------
+
+needs_realdata = pytest.mark.skipif(not REALDATA.is_dir(), reason=f"the real corpus is not at {REALDATA}")
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Store:
+    if not REALDATA.is_dir():
+        pytest.skip(f"the real corpus is not at {REALDATA}")
+    s = Store.open(None)
+    load(s, read_paths([REALDATA / "crossref", REALDATA / "datacite", REALDATA / "zenodo"]))
+    return s
+
+
+@needs_realdata
+@pytest.mark.realdata
+def test_the_elife_article_is_related_to_its_dryad_data(corpus: Store) -> None:
+    dryad = next(r for r in related_items(corpus, "10.7554/elife.01567", limit=100)
+                 if r.item.iri == f"{DOI}10.5061/dryad.b835k")
+    # the article both lists the data in its references and states the supplement relation
+    assert [(x.text, x.label) for x in dryad.reasons if x.kind == "link"] == [
+        ("is cited by it", "cites"), ("is supplement to it", "is supplemented by")]
+
+
+def _zenodo_versions(store: Store) -> dict[str, tuple[str, list[str]]]:
+    """Each loaded version of a concept: (its concept, its sibling versions loaded)."""
+    rows = store.select("PREFIX kg: <https://w3id.org/evidence-kg/ns#> SELECT ?c ?v WHERE { "
+                        "?c a kg:Concept ; kg:hasVersion ?v . ?v kg:isVersionOf ?c }").values()
+    by_concept: dict[str, set[str]] = {}
+    for c, v in rows:
+        assert c is not None and v is not None
+        by_concept.setdefault(c, set()).add(v)
+    return {v: (c, sorted(vs - {v})) for c, vs in by_concept.items() for v in vs}
+
+
+@needs_realdata
+@pytest.mark.realdata
+def test_a_zenodo_version_is_related_to_its_concept_and_the_concepts_other_versions(corpus: Store) -> None:
+    versions = _zenodo_versions(corpus)
+    # the corpus holds one version of each concept, so siblings are checked where there are any
+    assert len(versions) >= 10
+    for version, (concept, siblings) in versions.items():
+        found = {r.item.iri: r for r in related_items(corpus, version, limit=1000)}
+        # legacy Zenodo records may also say the version is part of its concept
+        assert ("has it as version", "is version of") in [(x.text, x.label) for x in found[concept].reasons]
+        for sibling in siblings:
+            assert "another version of the same" in found[sibling].reasons[0].text
+
+
+def _corpus_records(store: Store) -> list[str]:
+    """The works of the first 20 record graphs, by IRI."""
+    rows = store.select("SELECT DISTINCT ?w WHERE { GRAPH <https://w3id.org/evidence-kg/graph/meta> "
+                        "{ ?g <http://schema.org/about> ?w } } ORDER BY ?w LIMIT 20").values()
+    return [w for (w,) in rows if w is not None]
+
+
+@needs_realdata
+@pytest.mark.realdata
+@pytest.mark.parametrize("index", range(20))
+def test_related_items_run_on_corpus_records(corpus: Store, index: int) -> None:
+    records = _corpus_records(corpus)
+    assert len(records) == 20
+    for related in related_items(corpus, NamedNode(records[index]), limit=1000):
+        assert related.score > 0 and related.reasons and related.item.iri != records[index]
