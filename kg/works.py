@@ -42,11 +42,13 @@ class WorkSummary:
                 "identifiers": self.identifiers, "version": self.version}
 
 
-def resolve(store: Store, identifier: str) -> NamedNode:
-    """The node an identifier names, in any form kg.ids accepts (or a full IRI).
+def resolve(store: Store, identifier: str | NamedNode) -> NamedNode:
+    """The node an identifier names, in any form kg.ids accepts (or a full IRI, or the node).
 
     Raises IdentifierError for malformed input and NotFoundError when the graph has nothing
     about it."""
+    if isinstance(identifier, NamedNode):
+        identifier = identifier.value
     try:
         iri = ids.parse_identifier(identifier).iri
     except IdentifierError:
