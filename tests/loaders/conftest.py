@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode
 
 from loaders.base import Mapped, RawRecord
+from tests.loaders.replay import ReplayServer
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 WHEN = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -40,6 +42,13 @@ class Edges:
 
     def subjects(self, p: NamedNode, o: NamedNode | Literal) -> set[Any]:
         return {s for (s, p2, o2) in self.triples if p2 == p and o2 == o}
+
+
+@pytest.fixture
+def server() -> Iterator[ReplayServer]:
+    """A real HTTP server on 127.0.0.1 replaying the responses a test queues."""
+    with ReplayServer() as running:
+        yield running
 
 
 @pytest.fixture

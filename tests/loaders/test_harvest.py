@@ -3,10 +3,8 @@ server replaying API responses, into a real store; then the same again offline f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pyoxigraph import NamedNode
 
 from kg.ids import graph_iri
@@ -23,11 +21,6 @@ from tests.loaders.replay import ReplayServer, Reply
 
 HTTP = FIXTURES / "http"
 
-
-@pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    with ReplayServer() as running:
-        yield running
 
 
 def page(name: str, server: ReplayServer) -> Reply:

@@ -6,7 +6,7 @@ import email.utils
 import json
 import logging
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -18,11 +18,6 @@ from tests.loaders.replay import ReplayServer, Reply
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "http"
 
-
-@pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    with ReplayServer() as running:
-        yield running
 
 
 class Waits(list[float]):

@@ -6,7 +6,6 @@ expectations read straight from its JSON."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -211,11 +210,6 @@ def test_records_in_recognises_every_opencitations_shape_and_no_other() -> None:
 
 
 # ---------------------------------------------------------------- harvesting
-
-@pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    with ReplayServer() as running:
-        yield running
 
 
 def reply(name: str) -> Reply:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -323,11 +322,6 @@ def test_mapped_fixtures_pass_the_shapes() -> None:
 
 
 # ---------------------------------------------------------------- HTTP
-
-@pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    with ReplayServer() as running:
-        yield running
 
 
 def config(tmp_path: Path) -> HttpConfig:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -250,11 +249,6 @@ def test_who_asserted_a_link_is_answered_by_the_documented_query() -> None:
 
 
 # ---------------------------------------------------------------- harvesting
-
-@pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    with ReplayServer() as running:
-        yield running
 
 
 def reply(name: str) -> Reply:

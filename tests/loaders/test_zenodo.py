@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import json
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -367,11 +366,6 @@ def test_our_records_pass_the_shapes(names: tuple[str, ...]) -> None:
 
 # ---------------------------------------------------------------- harvesting over HTTP
 
-
-@pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    with ReplayServer() as running:
-        yield running
 
 
 def config(tmp_path: Path) -> HttpConfig:
