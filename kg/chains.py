@@ -242,13 +242,16 @@ def _hops(store: Store, query: str, frontier: list[NamedNode], level: int) -> li
     catalogue = _catalogue()
     # (from, to, evidence) -> graph -> (source, retrieved, typed relations)
     found: dict[tuple[str, str, str], dict[str, tuple[str | None, str | None, dict[StatedRelation, None]]]] = {}
-    for node, evidence, target, graph, source, retrieved, rel, forward in store.select(
-            query, {"node": list(frontier)}).values():
+    rows = store.select(query, {"node": list(frontier)}).values()
+    graphs = sorted({g for *_, g, _rel, _fw in rows if g is not None})
+    provenance = {g: (source, retrieved) for g, source, retrieved in store.select(
+        load_query("graph_provenance").text, {"g": [NamedNode(g) for g in graphs]}).values() if g} if graphs else {}
+    for node, evidence, target, graph, rel, forward in rows:
         if node is None or evidence is None or target is None or graph is None or node == target:
             continue
         role = EVIDENCE_ROLE[evidence]
         per_graph = found.setdefault((node, target, evidence), {})
-        entry = per_graph.setdefault(graph, (source, retrieved, {}))
+        entry = per_graph.setdefault(graph, (*provenance.get(graph, (None, None)), {}))
         typed = catalogue.get(rel or "")
         if typed is None or typed.role not in _TYPED_ROLES[role]:
             continue
