@@ -200,10 +200,12 @@ def _works(n: int) -> str:
 
 def _co_citation(store: Store, item: NamedNode, family: list[str], found: dict[str, list[Reason]]) -> None:
     targets: list[Term] = [NamedNode(n) for n in family]
-    # A UNION of the plain and the rolled-up case would be slower: Oxigraph evaluates each
-    # branch before joining the bound targets. A version with concepts counts for each concept.
-    rows = [{"other": row.get("concept", row["cited"]), "citing": row["citing"]}
-            for row in _rows(store, "related_co_citation", {"target": targets})]
+    citers = {row["cited"]: row["citers"].split() for row in _rows(store, "related_co_citation", {"target": targets})}
+    # A version counts for each concept it is a version of (rolled up), else for itself.
+    concepts = _grouped(_rows(store, "related_concepts", {"version": [NamedNode(c) for c in citers]}),
+                        "version", "concept") if citers else {}
+    rows = [{"other": other, "citing": citing} for cited, citing_works in citers.items()
+            for other in concepts.get(cited, [cited]) for citing in citing_works]
     for other, citing in _grouped(rows, "other", "citing").items():
         if other in family:
             continue
