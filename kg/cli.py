@@ -18,8 +18,13 @@ from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, serialize
 
 from kg.errors import KgError
 from kg.store import Store
-from loaders.base import Problem
+from loaders import REGISTRY, get_loader
+from loaders.base import HarvestRequest, Problem
+from loaders.harvest import harvest as run_harvest
+from loaders.http import HttpConfig
 from loaders.pipeline import LoadReport
+from loaders.pipeline import load as run_load
+from loaders.read import read_paths
 
 DEFAULT_STORE = "./kg-data"
 
@@ -63,8 +68,6 @@ def cli(ctx: click.Context, location: str, verbose: bool) -> None:
 def load(ctx: Context, paths: tuple[Path, ...], strict: bool, report: Path | None, as_json: bool,
          batch_size: int) -> None:
     """Load record files: API responses, list pages, JSON Lines, .gz, data dumps, directories."""
-    from loaders.pipeline import load as run_load
-    from loaders.read import read_paths
     with _problems(report) as on_problem, _progress("loading") as bar:
         result = run_load(ctx.store, read_paths(paths), strict=strict, batch_size=batch_size,
                           progress=bar.update, on_problem=on_problem)
@@ -72,7 +75,6 @@ def load(ctx: Context, paths: tuple[Path, ...], strict: bool, report: Path | Non
 
 
 def _sources() -> str:
-    from loaders import REGISTRY
     return "\n".join(f"  {name:<14} {loader.description}" for name, loader in sorted(REGISTRY.items()))
 
 
@@ -98,10 +100,6 @@ def _sources() -> str:
 def harvest(ctx: Context, source: str, dois: tuple[str, ...], filter_: str | None, query: str | None,
             max_pages: int | None, rows: int, cache_dir: Path, mailto: str | None, refresh: bool,
             api: str | None, strict: bool, report: Path | None, as_json: bool) -> None:
-    from loaders import get_loader
-    from loaders.base import HarvestRequest
-    from loaders.harvest import harvest as run_harvest
-    from loaders.http import HttpConfig
     loader = get_loader(source)
     config = HttpConfig.from_env(mailto=mailto, cache_dir=cache_dir, refresh=refresh)
     request = HarvestRequest(dois=list(dois), filter=filter_, query=query, rows=rows, max_pages=max_pages,

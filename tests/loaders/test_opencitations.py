@@ -26,7 +26,16 @@ from loaders.read import read_file, read_paths
 from loaders.scholix import UnsupportedRequestError
 from tests.loaders.conftest import FIXTURES, Edges, fixture_json, raw
 from tests.loaders.replay import ReplayServer, Reply
-from tests.loaders.test_realdata import ABSENT, REALDATA, LoadedFile, load_file, select, shacl_violations, show
+from tests.loaders.test_realdata import (
+    ABSENT,
+    REALDATA,
+    LoadedFile,
+    corpus_files,
+    load_file,
+    select,
+    shacl_violations,
+    show,
+)
 
 ARTICLE = NamedNode("https://doi.org/10.5555/kg.article.1")
 CITING = NamedNode("https://doi.org/10.5555/kg.citing.1")
@@ -254,13 +263,7 @@ CORPUS = REALDATA / "opencitations"
 DATATYPE = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
 
 
-def corpus_files() -> list[Any]:
-    if not CORPUS.is_dir():
-        return [pytest.param(None, id="realdata-absent", marks=pytest.mark.skip(reason=ABSENT))]
-    return [pytest.param(p, id=p.relative_to(REALDATA).as_posix()) for p in sorted(CORPUS.glob("*/*.json"))]
-
-
-FILES = corpus_files()
+FILES = corpus_files("opencitations/*/*.json")
 
 
 @dataclass

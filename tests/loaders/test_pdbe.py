@@ -26,7 +26,7 @@ from loaders.pipeline import load, map_record
 from loaders.read import read_file, read_paths, records_of
 from tests.loaders.conftest import FIXTURES, WHEN, Edges, fixture_json, raw
 from tests.loaders.replay import ReplayServer, Reply
-from tests.loaders.test_realdata import ABSENT, REALDATA, load_file, shacl_violations
+from tests.loaders.test_realdata import corpus_files, load_file, shacl_violations
 
 ENTRY = NamedNode("https://doi.org/10.2210/pdb6gv0/pdb")
 ARTICLE = NamedNode("https://doi.org/10.1038/s41598-021-81251-2")
@@ -408,14 +408,7 @@ def test_fetch_needs_pdb_ids(dois: list[str], message: str, tmp_path: Path) -> N
 
 # ---------------------------------------------------------------- the real corpus
 
-def corpus_files() -> list[Any]:
-    folder = REALDATA / "pdbe"
-    if not folder.is_dir():
-        return [pytest.param(None, id="realdata-absent", marks=pytest.mark.skip(reason=ABSENT))]
-    return [pytest.param(p, id=p.name) for p in sorted(folder.glob("*.json"))]
-
-
-FILES = corpus_files()
+FILES = corpus_files("pdbe/*.json")
 
 
 def slug_of(name: str) -> str:

@@ -42,15 +42,16 @@ SHAPES = ONTOLOGY_DIR / "shapes.ttl"
 META = NamedNode(META_GRAPH)
 
 
-def corpus_files() -> list[Any]:
-    """One parameter per corpus file, named by its path under realdata/."""
+def corpus_files(*patterns: str) -> list[Any]:
+    """One parameter per corpus file matching the glob ``patterns`` (relative to realdata/),
+    named by its path there; one skipped parameter, saying why, when the corpus is absent."""
     if not REALDATA.is_dir():
         return [pytest.param(None, id="realdata-absent", marks=pytest.mark.skip(reason=ABSENT))]
     return [pytest.param(path, id=path.relative_to(REALDATA).as_posix())
-            for folder in FOLDERS for path in sorted((REALDATA / folder).glob("*.json"))]
+            for pattern in patterns for path in sorted(REALDATA.glob(pattern))]
 
 
-FILES = corpus_files()
+FILES = corpus_files(*(f"{folder}/*.json" for folder in FOLDERS))
 
 
 # ---------------------------------------------------------------- expectations, from the raw JSON

@@ -29,7 +29,17 @@ from loaders.read import read_paths
 from loaders.scholix import ScholixLoader, UnsupportedRequestError
 from tests.loaders.conftest import FIXTURES, Edges, fixture_json, raw
 from tests.loaders.replay import ReplayServer, Reply
-from tests.loaders.test_realdata import ABSENT, META, REALDATA, LoadedFile, load_file, select, shacl_violations, show
+from tests.loaders.test_realdata import (
+    ABSENT,
+    META,
+    REALDATA,
+    LoadedFile,
+    corpus_files,
+    load_file,
+    select,
+    shacl_violations,
+    show,
+)
 
 ARTICLE = NamedNode("https://doi.org/10.5555/kg.article.1")
 DATA = NamedNode("https://doi.org/10.5555/kg.data.1")
@@ -304,13 +314,7 @@ RESOLVER = {"pmid": "https://pubmed.ncbi.nlm.nih.gov/{}", "uniprot": "https://ww
             "ascl": "https://ascl.net/{}", "handle": "https://hdl.handle.net/{}"}
 
 
-def corpus_files() -> list[Any]:
-    if not CORPUS.is_dir():
-        return [pytest.param(None, id="realdata-absent", marks=pytest.mark.skip(reason=ABSENT))]
-    return [pytest.param(p, id=p.relative_to(REALDATA).as_posix()) for p in sorted(CORPUS.glob("*.json"))]
-
-
-FILES = corpus_files()
+FILES = corpus_files("scholix/*.json")
 
 
 @dataclass

@@ -26,7 +26,7 @@ from loaders.read import detect, read_paths
 from loaders.zenodo import ZenodoLoader
 from tests.loaders.conftest import FIXTURES, WHEN, Edges, fixture_json, raw
 from tests.loaders.replay import ReplayServer, Reply
-from tests.loaders.test_realdata import ABSENT, REALDATA, load_file, shacl_violations
+from tests.loaders.test_realdata import ABSENT, REALDATA, corpus_files, load_file, shacl_violations
 
 ZENODO = FIXTURES / "zenodo"
 META = NamedNode(META_GRAPH)
@@ -449,14 +449,7 @@ RESOURCE_CLASS = {"dataset": SCHEMA.Dataset, "software": SCHEMA.SoftwareSourceCo
                   "workflow": SCHEMA.SoftwareSourceCode, "publication": SCHEMA.ScholarlyArticle}
 
 
-def corpus_files() -> list[Any]:
-    if not REALDATA.is_dir():
-        return [pytest.param(None, id="realdata-absent", marks=pytest.mark.skip(reason=ABSENT))]
-    return [pytest.param(p, id=p.relative_to(REALDATA).as_posix())
-            for folder in FOLDERS for p in sorted((REALDATA / folder).glob("*.json"))]
-
-
-FILES = corpus_files()
+FILES = corpus_files(*(f"{folder}/*.json" for folder in FOLDERS))
 
 
 @dataclass
