@@ -234,6 +234,36 @@ def related(ctx: Context, identifier: str, limit: int, as_json: bool) -> None:
         click.echo(f"       {'; '.join(reason.text for reason in r.reasons)}")
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--update-token", envvar="KG_UPDATE_TOKEN",
+              help="Accept SPARQL Update with 'Authorization: Bearer TOKEN' (read-only without it).")
+@click.option("--query-timeout", type=click.FloatRange(0.1), envvar="KG_QUERY_TIMEOUT", default=30.0,
+              show_default=True, help="Seconds a /sparql query may run before it is stopped.")
+@click.option("--max-rows", type=click.IntRange(1), envvar="KG_MAX_ROWS", default=10_000, show_default=True,
+              help="Rows or triples a /sparql answer holds at most (truncated beyond, and says so).")
+@click.option("--query-workers", type=click.IntRange(1, 64), envvar="KG_QUERY_WORKERS", default=2,
+              show_default=True, help="Processes running /sparql queries against an embedded store.")
+@click.option("--cors-origin", "cors_origins", multiple=True, envvar="KG_CORS_ORIGINS",
+              help="An origin allowed to call the service from a browser ('*' for any); repeatable.")
+@click.option("--base-url", envvar="KG_BASE_URL", help="The public URL of the service, behind a proxy.")
+@click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+              default="info", show_default=True)
+@pass_ctx
+def serve(ctx: Context, host: str, port: int, update_token: str | None, query_timeout: float, max_rows: int,
+          query_workers: int, cors_origins: tuple[str, ...], base_url: str | None, log_level: str) -> None:
+    """Run the HTTP service: /sparql, /graphql, /works/{id}, /api/..., /healthz (see docs/api.md)."""
+    import uvicorn
+
+    from kg.web.app import create_app
+    from kg.web.config import Settings
+    settings = Settings(query_timeout=query_timeout, max_rows=max_rows, query_workers=query_workers,
+                        update_token=update_token or None, cors_origins=cors_origins,
+                        base_url=base_url.rstrip("/") if base_url else None)
+    uvicorn.run(create_app(ctx.store, settings), host=host, port=port, log_level=log_level)
+
+
 def _chain_tree(found: Any) -> str:
     """The chain as an indented tree: each work once, under the first hop that reaches it."""
     lines: list[str] = []

@@ -114,3 +114,43 @@ class UnsupportedRequestError(KgError, ValueError):
 def _short(value: object, limit: int = 80) -> str:
     text = repr(value)
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+class QueryTimeoutError(KgError, TimeoutError):
+    """A query ran past the time limit and was stopped.
+
+    >>> str(QueryTimeoutError(30))
+    'the query ran past the 30 s time limit and was stopped; narrow it (LIMIT, more specific patterns) or ask an operator for a longer limit'
+    """  # noqa: E501
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"the query ran past the {seconds:g} s time limit and was stopped; narrow it "
+                         "(LIMIT, more specific patterns) or ask an operator for a longer limit")
+
+
+class QuerySyntaxError(KgError, ValueError):
+    """A SPARQL query or update that the parser rejects; carries the parser's message."""
+
+    def __init__(self, message: str) -> None:
+        self.parser_message = message
+        super().__init__(f"the SPARQL text does not parse: {message}")
+
+
+class BadRequestError(KgError, ValueError):
+    """A request parameter is missing or out of range: names the parameter and what is allowed.
+
+    >>> str(BadRequestError("first", "must be between 1 and 100", 5000))
+    "parameter 'first' must be between 1 and 100 (value: 5000)"
+    """
+
+    def __init__(self, parameter: str, problem: str, value: object = None) -> None:
+        self.parameter = parameter
+        self.problem = problem
+        self.value = value
+        shown = "" if value is None else f" (value: {_short(value)})"
+        super().__init__(f"parameter {parameter!r} {problem}{shown}")
+
+
+class NotAllowedError(KgError, PermissionError):
+    """A request needs a permission it does not carry (an update without the update token)."""

@@ -1,0 +1,34 @@
+"""What an operator can set about the service, read from ``kg serve`` options or ``KG_*`` variables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's limits and switches. Every field has a safe default.
+
+    >>> Settings().query_timeout
+    30.0
+    """
+
+    #: seconds a SPARQL query may run before it is stopped and answered with a timeout error
+    query_timeout: float = 30.0
+    #: rows (SELECT) or triples (CONSTRUCT/DESCRIBE) a SPARQL answer holds at most; beyond, it is
+    #: truncated and says so
+    max_rows: int = 10_000
+    #: worker processes that run /sparql queries against an embedded store (each can be stopped)
+    query_workers: int = 2
+    #: when set, SPARQL Update is accepted with ``Authorization: Bearer <token>``; else read-only
+    update_token: str | None = None
+    #: origins allowed to call the service from a browser (``*`` for any); none by default
+    cors_origins: tuple[str, ...] = ()
+    #: largest page a list (GraphQL connection, JSON endpoint) returns
+    max_page_size: int = 100
+    #: GraphQL: deepest selection nesting, most aliases, most tokens in one document
+    graphql_max_depth: int = 10
+    graphql_max_aliases: int = 30
+    graphql_max_tokens: int = 2_000
+    #: the public base URL, when the service sits behind a proxy (for links and redirects)
+    base_url: str | None = None

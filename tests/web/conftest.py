@@ -1,0 +1,138 @@
+"""Live services for the web tests: ``kg serve`` started as a real process (uvicorn) on loopback, over
+the sample graph, on each backend: the embedded store on disk, and a real ``oxigraph serve``.
+
+``live`` is parametrised over both backends, so every test that uses it runs against both. It is
+read-only and shared by the session (its query time limit is short, its result cap small, so the
+limit tests do not wait); ``writable`` is a separate service, with an update token, on a store of
+its own.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kg.store import Store
+from loaders.pipeline import load
+from loaders.read import read_paths
+from tests.conftest import _free_port, _oxigraph_binary, _wait_until_answering
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+#: the live services' limits, small so that the tests of them are quick
+QUERY_TIMEOUT = 2.0
+MAX_ROWS = 50
+UPDATE_TOKEN = "test-token-1234"
+
+
+@dataclass(frozen=True)
+class Live:
+    """A running service: its base URL, and the backend behind it ("embedded" or "remote")."""
+
+    url: str
+    backend: str
+    log: Path
+
+    def __call__(self, path: str) -> str:
+        return self.url + path
+
+
+def _load_samples(location: str) -> None:
+    with Store.open(location) as store:
+        report = load(store, read_paths([SAMPLES]))
+    assert report.rejected == 0, report.summary()
+
+
+def _start(command: list[str], url: str, log_path: Path) -> subprocess.Popen[bytes]:
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{command[:4]} exited with {process.returncode}:\n{log_path.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return process
+        except urllib.error.HTTPError as e:
+            e.close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    pytest.fail(f"{command[:4]} did not answer at {url}:\n{log_path.read_text(errors='replace')}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def remote_sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``oxigraph serve`` holding the sample graph, with its own query time limit (seconds)."""
+    binary = _oxigraph_binary()
+    if binary is None:
+        pytest.skip("the oxigraph server CLI is not installed (pip install 'oxigraph>=0.5,<0.6')")
+    directory = tmp_path_factory.mktemp("oxigraph-web")
+    url = f"http://127.0.0.1:{_free_port()}/query"
+    log = directory / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [binary, "serve", "--location", str(directory / "db"), "--bind", url.split("/")[2],
+             "--union-default-graph", "--timeout-s", str(int(QUERY_TIMEOUT))],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_answering(url, process, log)
+        _load_samples(url)
+        yield url
+    finally:
+        _stop(process)
+
+
+def serve(location: str, directory: Path, *options: str) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """Start ``kg --store LOCATION serve`` on a free loopback port; its base URL and log."""
+    url = f"http://127.0.0.1:{_free_port()}"
+    log = directory / "kg-serve.log"
+    command = [sys.executable, "-m", "kg", "--store", location, "serve", "--port", url.rsplit(":", 1)[1],
+               "--query-timeout", str(QUERY_TIMEOUT), "--max-rows", str(MAX_ROWS), "--log-level", "warning",
+               *options]
+    return _start(command, url + "/healthz", log), url, log
+
+
+@pytest.fixture(scope="session", params=["embedded", pytest.param("remote", marks=pytest.mark.slow)])
+def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """``kg serve`` over the sample graph, read-only, on each backend."""
+    directory = tmp_path_factory.mktemp(f"live-{request.param}")
+    if request.param == "embedded":
+        location = str(directory / "db")
+        _load_samples(location)
+    else:
+        location = request.getfixturevalue("remote_sample_store")
+    process, url, log = serve(location, directory, "--cors-origin", "http://portal.example")
+    try:
+        yield Live(url, request.param, log)
+    finally:
+        _stop(process)
+
+
+@pytest.fixture
+def writable(tmp_path: Path) -> Iterator[Live]:
+    """``kg serve`` with an update token, over its own embedded copy of the sample graph."""
+    location = str(tmp_path / "db")
+    _load_samples(location)
+    process, url, log = serve(location, tmp_path, "--update-token", UPDATE_TOKEN)
+    try:
+        yield Live(url, "embedded", log)
+    finally:
+        _stop(process)
