@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STORE  ?= ./kg-data
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
 .PHONY: run test typecheck clean
 
@@ -17,10 +19,12 @@ $(VENV)/.test-deps: $(BIN)/kg
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-## run: install, load the sample data into the embedded store, print what it holds
+## run: install, load the sample data into the embedded store, print what it holds, then serve it
+## on http://$(HOST):$(PORT)/ (Ctrl-C stops it)
 run: $(BIN)/kg
 	$(BIN)/kg --store $(STORE) load samples/
 	$(BIN)/kg --store $(STORE) stats
+	$(BIN)/kg --store $(STORE) serve --host $(HOST) --port $(PORT)
 
 ## test: install the test dependencies, type-check, run the whole test suite
 test: $(VENV)/.test-deps

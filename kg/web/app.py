@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from kg.errors import KgError
-from kg.store import RemoteStore, Store
+from kg.store import EmbeddedStore, RemoteStore, Store
 from kg.web import api, graphql, sparql, works
 from kg.web.config import Settings
 from kg.web.errors import http_error, kg_error, server_error
@@ -52,6 +52,8 @@ def create_app(store: Store, settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if isinstance(store, EmbeddedStore):
+            store.ask("ASK { }")  # open it now: its lock keeps other writers out while it is served
         state.runner = sparql.make_runner(store, settings)
         try:
             yield

@@ -3,9 +3,13 @@ the configured origins only, and answers errors in one JSON shape."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import requests
 
-from tests.web.conftest import Live
+from tests.web.conftest import SAMPLES, Live, _load_samples, _stop, serve
 
 
 def test_healthz_says_ok_and_names_the_backend(live: Live) -> None:
@@ -31,3 +35,19 @@ def test_cors_allows_the_configured_origin_only(live: Live) -> None:
         "Access-Control-Request-Headers": "Content-Type"})
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["access-control-allow-methods"]
+
+
+def test_a_served_embedded_store_cannot_be_written_by_another_process(tmp_path: Path) -> None:
+    """kg serve holds the store's lock from the start, so a concurrent `kg load` fails at once and clearly."""
+    location = str(tmp_path / "db")
+    _load_samples(location)
+    process, url, _ = serve(location, tmp_path)
+    try:
+        loading = subprocess.run([sys.executable, "-m", "kg", "--store", location, "load", str(SAMPLES)],
+                                 capture_output=True, text=True, timeout=60)
+        assert loading.returncode == 2
+        assert f"cannot open the store at {location}" in loading.stderr
+        assert "LOCK" in loading.stderr
+        assert requests.get(url + "/healthz", timeout=10).json()["status"] == "ok"
+    finally:
+        _stop(process)
