@@ -1,0 +1,181 @@
+"""Drawings rendered on the server as SVG: an evidence chain, and a bar chart over time.
+
+Server-rendered, so a page shows them with scripts off, a test can read them as XML, and no
+drawing library is shipped. Interaction is what SVG gives for free: every node is a link to its
+work's page, every hop and bar has a ``<title>`` (a tooltip on hover, read by screen readers), and
+both are focusable. ``data-*`` attributes carry the IRIs and sources for scripts and tests.
+
+>>> from kg.works import WorkSummary
+>>> from kg.chains import Chain, ChainNode
+>>> root = ChainNode(WorkSummary("https://doi.org/10.1/a", "ScholarlyArticle", "A"), 0, True)
+>>> svg = chain_svg(Chain("https://doi.org/10.1/a", 5, (root,), ()), lambda w: "/works/10.1/a")
+>>> svg.count('class="node'), svg.count('class="hop"')
+(1, 0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html import escape
+
+import networkx as nx
+
+from kg.chains import Chain, Hop
+from kg.works import WorkSummary
+
+#: fill colour per work class (light, so the dark labels keep a contrast ratio above 7:1)
+KIND_COLOURS = {"ScholarlyArticle": "#dbe8fb", "Dataset": "#d7f0dc", "StructureEntry": "#e8dcf6",
+                "SoftwareSourceCode": "#fde6cc", "Claim": "#fbe0e0"}
+OTHER_COLOUR = "#e8e8e8"
+#: stroke colour per hop role
+ROLE_COLOURS = {"data": "#1b7a34", "software": "#a05a00", "method": "#6a3fa0", "unspecified": "#444444",
+                "citation": "#2c5fa8"}
+#: the class as a box names it
+KIND_NAMES = {"ScholarlyArticle": "Article", "StructureEntry": "PDB entry", "SoftwareSourceCode": "Software",
+              "CreativeWork": "Work"}
+NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD = 230, 54, 150, 22, 16
+#: the most works drawn in one column; the rest are counted under it
+MAX_PER_COLUMN = 25
+
+
+def _label(work: WorkSummary) -> tuple[str, str]:
+    """Two lines: the kind and identifier, then the title (shortened)."""
+    ident = work.identifiers.get("pdb") or work.identifiers.get("doi") or work.iri
+    title = work.title or "(no title)"
+    first = f"{KIND_NAMES.get(work.kind or '', work.kind or 'Work')} · {ident}"
+    return first if len(first) <= 34 else first[:33] + "…", title if len(title) <= 34 else title[:33] + "…"
+
+
+def _hop_text(hops: Sequence[Hop]) -> tuple[str, str]:
+    """The label drawn on an edge (the typed relation, else the evidence edge) and its tooltip."""
+    relations = [r.property for h in hops for r in h.relations]
+    label = relations[0] if relations else hops[0].evidence
+    lines = []
+    for h in hops:
+        lines.append(f"{h.evidence} ({h.role})")
+        for a in h.assertions:
+            rel = ", ".join(r.property for r in a.relations)
+            lines.append(f"  asserted by {a.source or 'unknown source'}"
+                         f"{' on ' + a.retrieved[:10] if a.retrieved else ''}{': ' + rel if rel else ''}")
+    return label, "\n".join(lines)
+
+
+def _layers(chain: Chain) -> dict[str, int]:
+    """A column per work: the longest path to it from the root, so that hops point rightwards even
+    between works at the same depth (a paper relying on data its co-cited paper also cites). Hops
+    closing a cycle are left out of the layering, and are drawn as curves."""
+    depth = {n.iri: n.depth for n in chain.nodes}
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(depth)
+    graph.add_edges_from((h.from_, h.to) for h in chain.hops if depth[h.to] >= depth[h.from_])
+    while not nx.is_directed_acyclic_graph(graph):
+        graph.remove_edge(*nx.find_cycle(graph)[-1][:2])
+    layer = dict.fromkeys(depth, 0)
+    for iri in nx.topological_sort(graph):
+        for successor in graph.successors(iri):
+            layer[successor] = max(layer[successor], layer[iri] + 1)
+    return layer
+
+
+def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
+    """The chain left to right, one column per depth; ``href`` gives each work's page."""
+    columns: dict[int, list[WorkSummary]] = {}
+    layer = _layers(chain)
+    for node in chain.nodes:
+        columns.setdefault(layer[node.iri], []).append(node.work)
+    position: dict[str, tuple[float, float]] = {}
+    hidden: dict[int, int] = {}
+    for depth, works in columns.items():
+        hidden[depth] = max(0, len(works) - MAX_PER_COLUMN)
+        for row, work in enumerate(works[:MAX_PER_COLUMN]):
+            position[work.iri] = (PAD + depth * (NODE_W + COL_GAP), PAD + row * (NODE_H + ROW_GAP))
+    rows = max((min(len(w), MAX_PER_COLUMN) + (1 if hidden[d] else 0) for d, w in columns.items()), default=1)
+    width = PAD * 2 + max(columns, default=0) * (NODE_W + COL_GAP) + NODE_W + COL_GAP
+    height = PAD * 2 + rows * (NODE_H + ROW_GAP)
+    grouped: dict[tuple[str, str], list[Hop]] = {}
+    for h in chain.hops:
+        if h.from_ in position and h.to in position:
+            grouped.setdefault((h.from_, h.to), []).append(h)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chain" viewBox="0 0 {width} {height}" '
+           f'width="{width}" height="{height}" role="img" aria-labelledby="chain-title">',
+           f'<title id="chain-title">Evidence chain of {escape(chain.root)}: {len(chain.nodes)} works, '
+           f'{len(chain.hops)} hops</title>',
+           '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+           'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>']
+    for (source, target), hops in grouped.items():
+        (x1, y1), (x2, y2) = position[source], position[target]
+        if x2 > x1:  # to a later column: straight, right side to left side
+            start, end, bend = (x1 + NODE_W, y1 + NODE_H / 2), (x2, y2 + NODE_H / 2), (0.0, 0.0)
+        else:  # within a column, or back (a cycle): a curve out to the right of the boxes
+            start, end = (x1 + NODE_W, y1 + NODE_H * 0.7), (x2 + NODE_W, y2 + NODE_H * 0.3)
+            bend = (COL_GAP * 0.6 + (x1 - x2) * 0.1, 0.0)
+        label, tip = _hop_text(hops)
+        colour = ROLE_COLOURS[min((h.role for h in hops), key=list(ROLE_COLOURS).index)]
+        sources = sorted({s for h in hops for s in h.sources})
+        mid_x, mid_y = (start[0] + end[0]) / 2 + bend[0], (start[1] + end[1]) / 2
+        # labels of straight hops a third of the way along, so that crossing hops keep theirs apart
+        label_x, label_y = (mid_x, mid_y) if bend[0] else (start[0] + (end[0] - start[0]) * 0.4,
+                                                         start[1] + (end[1] - start[1]) * 0.4)
+        out.append(
+            f'<g class="hop" tabindex="0" data-from="{escape(source)}" data-to="{escape(target)}" '
+            f'data-relation="{escape(label)}" data-sources="{escape(" ".join(sources))}">'
+            f'<title>{escape(tip)}</title>'
+            f'<path d="M{start[0]:.0f},{start[1]:.0f} Q{mid_x + bend[0]:.0f},{mid_y:.0f} {end[0]:.0f},{end[1]:.0f}" '
+            f'fill="none" stroke="{colour}" stroke-width="2" marker-end="url(#arrow)"/>'
+            f'<text x="{label_x:.0f}" y="{label_y - 6:.0f}" text-anchor="middle" font-size="11" '
+            f'fill="{colour}">{escape(label)}</text></g>')
+    for node in chain.nodes:
+        if node.iri not in position:
+            continue
+        x, y = position[node.iri]
+        first, second = _label(node.work)
+        fill = KIND_COLOURS.get(node.work.kind or "", OTHER_COLOUR)
+        root = " root" if node.iri == chain.root else ""
+        out.append(
+            f'<a class="node{root}" href="{escape(href(node.work))}" data-iri="{escape(node.iri)}" '
+            f'data-kind="{escape(node.work.kind or "Work")}">'
+            f'<title>{escape(node.work.title or node.iri)} ({escape(node.iri)})</title>'
+            f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="8" fill="{fill}" '
+            f'stroke="{"#111" if root else "#777"}" stroke-width="{2 if root else 1}"/>'
+            f'<text x="{x + 10}" y="{y + 21}" font-size="12" font-weight="bold" fill="#111">{escape(first)}</text>'
+            f'<text x="{x + 10}" y="{y + 40}" font-size="12" fill="#222">{escape(second)}</text></a>')
+    for depth, count in hidden.items():
+        if count:
+            x = PAD + depth * (NODE_W + COL_GAP)
+            y = PAD + MAX_PER_COLUMN * (NODE_H + ROW_GAP) + 20
+            out.append(f'<text class="more" x="{x}" y="{y}" font-size="12" fill="#222">'
+                       f'+ {count} more at depth {depth}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def bar_chart(points: Sequence[tuple[str, int]], title: str, unit: str = "citations") -> str:
+    """A bar per (label, value), e.g. citations per year; an empty chart says there is nothing to draw.
+
+    >>> svg = bar_chart([("2021", 1), ("2022", 2)], "Citations per year")
+    >>> svg.count('class="bar"')
+    2
+    """
+    bar_w, gap, chart_h, pad = 36, 12, 140, 30
+    width = max(240, pad * 2 + len(points) * (bar_w + gap))
+    height = chart_h + pad * 2 + 10
+    top = max((v for _, v in points), default=0)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" viewBox="0 0 {width} {height}" '
+           f'width="{width}" height="{height}" role="img" aria-labelledby="chart-title">',
+           f'<title id="chart-title">{escape(title)}</title>',
+           f'<line x1="{pad}" y1="{pad + chart_h}" x2="{width - pad}" y2="{pad + chart_h}" stroke="#555"/>']
+    if not points or top == 0:
+        out.append(f'<text x="{width / 2:.0f}" y="{pad + chart_h / 2:.0f}" text-anchor="middle" font-size="13" '
+                   f'fill="#222">no {escape(unit)} yet</text>')
+    for i, (label, value) in enumerate(points):
+        h = chart_h * value / top if top else 0
+        x = pad + gap / 2 + i * (bar_w + gap)
+        out.append(f'<g class="bar" tabindex="0" data-label="{escape(label)}" data-value="{value}">'
+                   f'<title>{escape(label)}: {value} {escape(unit)}</title>'
+                   f'<rect x="{x:.0f}" y="{pad + chart_h - h:.0f}" width="{bar_w}" height="{h:.0f}" fill="#2c5fa8"/>'
+                   f'<text x="{x + bar_w / 2:.0f}" y="{pad + chart_h - h - 4:.0f}" text-anchor="middle" '
+                   f'font-size="12" fill="#111">{value}</text>'
+                   f'<text x="{x + bar_w / 2:.0f}" y="{pad + chart_h + 16:.0f}" text-anchor="middle" '
+                   f'font-size="12" fill="#111">{escape(label)}</text></g>')
+    out.append("</svg>")
+    return "".join(out)

@@ -1,0 +1,81 @@
+"""The server-rendered drawings: the evidence chain and the bar chart are well-formed SVG holding
+exactly the chain's works and hops (with their sources) and the chart's values."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+import pytest
+
+from kg.chains import evidence_chain
+from kg.metrics import item_metrics
+from kg.store import Store
+from kg.web.svg import bar_chart, chain_svg
+from tests.web.conftest import _load_samples
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    location = str(tmp_path_factory.mktemp("svg") / "db")
+    _load_samples(location)
+    with Store.open(location) as store:
+        yield store
+
+
+def _box_x(node: ET.Element) -> float:
+    rect = node.find(f"{SVG}rect")
+    assert rect is not None
+    return float(rect.attrib["x"])
+
+
+def test_the_6gv0_chain_is_drawn_with_every_work_and_hop_and_its_source(samples: Store) -> None:
+    drawing = ET.fromstring(chain_svg(evidence_chain(samples, "10.1038/s41598-021-81251-2"),
+                                      lambda w: "/works/" + (w.identifiers.get("doi") or "")))
+    nodes = {n.attrib["data-iri"]: n for n in drawing.iter(f"{SVG}a")}
+    assert set(nodes) == {"https://doi.org/10.1038/s41598-021-81251-2", "https://doi.org/10.2210/pdb6gv0/pdb",
+                          "https://doi.org/10.5281/zenodo.4456817"}
+    assert nodes["https://doi.org/10.2210/pdb6gv0/pdb"].attrib["data-kind"] == "StructureEntry"
+    assert nodes["https://doi.org/10.2210/pdb6gv0/pdb"].attrib["href"] == "/works/10.2210/pdb6gv0/pdb"
+    hops = [(h.attrib["data-from"], h.attrib["data-to"], h.attrib["data-relation"], h.attrib["data-sources"])
+            for h in drawing.iter(f"{SVG}g") if h.attrib.get("class") == "hop"]
+    assert hops == [
+        ("https://doi.org/10.1038/s41598-021-81251-2", "https://doi.org/10.2210/pdb6gv0/pdb", "kg:isSupplementTo",
+         "pdbe"),
+        ("https://doi.org/10.2210/pdb6gv0/pdb", "https://doi.org/10.5281/zenodo.4456817", "kg:isDerivedFrom",
+         "pdbe")]
+    tooltip = next(h for h in drawing.iter(f"{SVG}g") if h.attrib.get("class") == "hop").findtext(f"{SVG}title")
+    assert tooltip is not None and re.search(r"asserted by pdbe on \d{4}-\d\d-\d\d", tooltip)
+
+
+def test_hops_between_works_at_one_depth_still_point_rightwards(samples: Store) -> None:
+    """P5 cites P3 and D, and P3 relies on D: D is drawn right of P3, not beside it."""
+    drawing = ET.fromstring(chain_svg(evidence_chain(samples, "10.5555/kg-sample.p5"), lambda w: "#"))
+    x = {n.attrib["data-iri"]: _box_x(n) for n in drawing.iter(f"{SVG}a")}
+    hops = [h for h in drawing.iter(f"{SVG}g") if h.attrib.get("class") == "hop"]
+    assert hops
+    for hop in hops:
+        assert x[hop.attrib["data-to"]] > x[hop.attrib["data-from"]], hop.attrib
+
+
+def test_the_bar_chart_holds_each_year_and_count(samples: Store) -> None:
+    by_year = item_metrics(samples, "10.5555/kg-sample.data").all_versions.by_year
+    drawing = ET.fromstring(bar_chart(sorted(by_year.items()), "Citations per year"))
+    bars = [(b.attrib["data-label"], int(b.attrib["data-value"])) for b in drawing.iter(f"{SVG}g")]
+    assert bars == [("2021", 1), ("2022", 2), ("2023", 1)]
+    assert drawing.findtext(f"{SVG}title") == "Citations per year"
+
+
+def test_an_empty_chart_says_there_is_nothing_yet() -> None:
+    assert "no citations yet" in bar_chart([], "Citations per year")
+
+
+def test_text_from_the_graph_is_escaped() -> None:
+    drawing = bar_chart([("<script>alert(1)</script>", 1)], "a & b")
+    assert "<script>" not in drawing
+    ET.fromstring(drawing)
+
+
