@@ -9,6 +9,8 @@ its own.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import time
@@ -17,6 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -24,6 +27,9 @@ from kg.store import Store
 from loaders.pipeline import load
 from loaders.read import read_paths
 from tests.conftest import _free_port, _oxigraph_binary, _wait_until_answering
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 #: the live services' limits, small so that the tests of them are quick
@@ -136,3 +142,60 @@ def writable(tmp_path: Path) -> Iterator[Live]:
         yield Live(url, "embedded", log)
     finally:
         _stop(process)
+
+
+# -- a real browser for the pages ------------------------------------------------------------------------
+
+#: where page tests write their screenshots (a CI artifact)
+ARTIFACTS = Path(os.environ.get("KG_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                  "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium driven by Playwright. Outside CI, a machine without them skips the page
+    tests and says how to install them; in CI (``CI`` set, as .ci/run does) their absence fails."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        chromium = None
+    if chromium is None:
+        reason = "the page tests need Chromium and Playwright: apt-get install chromium; pip install -e '.[test]'"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@dataclass
+class Tab:
+    """A fresh browser page, and every console error and uncaught exception it has met."""
+
+    page: Page
+    errors: list[str]
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def tab(browser: Browser) -> Iterator[Tab]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+    try:
+        yield Tab(page, errors)
+    finally:
+        context.close()
