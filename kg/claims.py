@@ -1,0 +1,492 @@
+"""Claims in text: identifier mentions, citation cues and the sentences that carry them.
+
+A spaCy pipeline that needs no download: ``spacy.blank("en")`` with the rule-based
+``sentencizer``, a token :class:`~spacy.matcher.Matcher` for author-year cues, a
+:class:`~spacy.matcher.PhraseMatcher` for the names the graph knows (venues, first authors,
+facilities) and regular expressions over the text for identifiers. The extractor only finds
+candidate spans; :mod:`kg.ids` decides whether each is a valid identifier and normalises it.
+When a statistical English model (``en_core_web_sm``) happens to be installed, its ORG, PERSON
+and DATE entities are added as cues; it is never required.
+
+Matching cues against the works of the graph, and storing claims, is :mod:`kg.trace`'s part.
+
+>>> found = extract("A 2021 study in Scientific Reports (doi:10.1038/s41598-021-81251-2) solved it. It rained.")
+>>> [(m.kind, m.value) for m in found.mentions]
+[('doi', '10.1038/s41598-021-81251-2')]
+>>> [c.text for c in found.claims]
+['A 2021 study in Scientific Reports (doi:10.1038/s41598-021-81251-2) solved it.']
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from kg import ids
+from kg.errors import IdentifierError, KgError
+
+#: the most characters of text traced at once (spaCy's own default limit); longer input is refused
+MAX_CHARS = 1_000_000
+#: the most characters of input, markup included, read at all
+MAX_INPUT_CHARS = 5_000_000
+#: the share of control or replacement characters above which input is taken for binary data
+MAX_JUNK_SHARE = 0.02
+
+
+class TraceInputError(KgError, ValueError):
+    """Text that cannot be traced: empty, too long, or not text at all.
+
+    >>> str(TraceInputError("the text is empty", "give a sentence or a paragraph"))
+    'cannot trace this input: the text is empty; give a sentence or a paragraph'
+    """
+
+    def __init__(self, problem: str, hint: str) -> None:
+        self.problem = problem
+        self.hint = hint
+        super().__init__(f"cannot trace this input: {problem}; {hint}")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An identifier written in the text, valid by :mod:`kg.ids`."""
+
+    #: as written, e.g. "https://dx.doi.org/10.1038/S41598-021-81251-2"
+    text: str
+    #: doi, pdb, pmid, pmcid, arxiv or zenodo (a Zenodo record URL)
+    kind: str
+    #: the normalised value (a Zenodo record: its number)
+    value: str
+    #: the canonical IRI for a DOI or PDB ID; None for the others (looked up in the graph)
+    iri: str | None
+    start: int
+    end: int
+    #: how it was found: "regex:doi", "matcher:pdb-in-context", ...
+    method: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"text": self.text, "kind": self.kind, "value": self.value, "iri": self.iri,
+                "start": self.start, "end": self.end, "method": self.method}
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A hint at a work without an identifier: an author, a venue, a year, an organisation."""
+
+    #: author, author-year, venue, year, organisation, person (model), date (model)
+    kind: str
+    text: str
+    #: the normalised value: a lower-case name, or a four-digit year
+    value: str
+    start: int
+    end: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "text": self.text, "value": self.value, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class ClaimSpan:
+    """The sentence (or consecutive sentences) carrying a research claim, with what it cites."""
+
+    text: str
+    start: int
+    end: int
+    mentions: tuple[Mention, ...]
+    cues: tuple[Cue, ...]
+    #: the content words of the text, lower case, plurals folded (for matching titles)
+    words: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What :func:`extract` found in one text."""
+
+    #: the plain text traced (HTML reduced to its text)
+    text: str
+    claims: tuple[ClaimSpan, ...]
+
+    @property
+    def mentions(self) -> tuple[Mention, ...]:
+        return tuple(m for c in self.claims for m in c.mentions)
+
+
+@dataclass(frozen=True)
+class CueNames:
+    """Names the graph knows, matched as phrases: venues, author family names, organisations."""
+
+    venues: Sequence[str] = ()
+    authors: Sequence[str] = ()
+    organisations: Sequence[str] = ()
+
+
+# ------------------------------------------------------------------------------ input
+
+
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "object"})
+_BLOCK_TAGS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
+                         "article", "blockquote", "header", "footer", "figcaption", "dd", "dt", "title"})
+_HTML_HINT = re.compile(r"<\s*(?:!doctype|html|body|p|div|script|style|span|a|article|h[1-6])\b", re.I)
+
+
+class _TextParser(HTMLParser):
+    """The text of an HTML document: script, style and the like dropped, blocks on their own lines."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED_TAGS:
+            self.skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+        if tag == "a" and not self.skipping:
+            # a link's target is often the only place the DOI is written
+            href = dict(attrs).get("href") or ""
+            if re.search(r"doi\.org/|zenodo\.org/records?/|pubmed|arxiv\.org/|/pmc/", href, re.I):
+                self.parts.append(f" {href} ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_text(html: str) -> str:
+    """The readable text of an HTML page (stdlib ``html.parser``; scripts and styles dropped).
+
+    >>> html_text("<p>Hello <b>world</b></p><script>alert(1)</script><p>Bye</p>")
+    'Hello world\\n\\nBye'
+    """
+    parser = _TextParser()
+    parser.feed(html)
+    parser.close()
+    text = re.sub(r"[ \t\r\f\v]+", " ", "".join(parser.parts))
+    return re.sub(r"\s*\n\s*\n\s*", "\n\n", text).strip()
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether ``text`` is markup rather than prose (a tag among its first 2,000 characters)."""
+    return bool(_HTML_HINT.search(text[:2000]))
+
+
+def checked_text(text: str, *, html: bool | None = None) -> str:
+    """The plain text to trace, or TraceInputError saying why there is none.
+
+    :param html: True for markup, False for plain text, None to guess from the first tags
+    :raises TraceInputError: empty input, more than :data:`MAX_CHARS` characters, or binary data
+    """
+    if not isinstance(text, str):
+        raise TraceInputError(f"expected text, got {type(text).__name__}", "decode it as UTF-8 first")
+    if len(text) > MAX_INPUT_CHARS:
+        raise TraceInputError(f"{len(text):,} characters is over the limit of {MAX_INPUT_CHARS:,}",
+                              "trace one article or a few paragraphs at a time")
+    sample = text[:100_000]
+    junk = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd"
+               or 0xD800 <= ord(ch) <= 0xDFFF)
+    if "\x00" in sample or (sample and junk / len(sample) > MAX_JUNK_SHARE):
+        raise TraceInputError("it looks like binary data, not text (control characters or undecodable bytes)",
+                              "give the text of an article, or its HTML")
+    if html or (html is None and looks_like_html(text)):
+        text = html_text(text)
+    if not text.strip():
+        raise TraceInputError("there is no text in it", "give a sentence, a paragraph or an article")
+    if len(text) > MAX_CHARS:
+        raise TraceInputError(f"{len(text):,} characters of text is over the limit of {MAX_CHARS:,}",
+                              "trace one article or a few paragraphs at a time")
+    return text
+
+
+# ------------------------------------------------------------------------------ identifiers
+
+# Candidate spans; kg.ids decides. Order matters: earlier patterns claim their span first.
+_CANDIDATES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("zenodo", re.compile(r"(?:https?://)?(?:www\.)?zenodo\.org/records?/(\d+)", re.I)),
+    # a bare DOI needs a registrant code of four digits or more; after "doi:" or doi.org any will do
+    ("doi", re.compile(r"(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|\bdoi\s*:\s*|\bdoi\s+|\binfo:doi/)"
+                       r"10\.\d+(?:\.\d+)*/[^\s\"<>]+|\b10\.\d{4,9}(?:\.\d+)*/[^\s\"<>]+", re.I)),
+    ("pmcid", re.compile(r"(?:https?://)?(?:www\.)?(?:ncbi\.nlm\.nih\.gov/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/"
+                         r"articles/|europepmc\.org/articles?/)PMC\d+/?|\bPMC\s?\d{4,9}\b|\bPMCID\s*:?\s*(?:PMC)?\d+",
+                         re.I)),
+    ("pmid", re.compile(r"(?:https?://)?(?:pubmed\.ncbi\.nlm\.nih\.gov/|(?:www\.)?ncbi\.nlm\.nih\.gov/pubmed/)\d+/?"
+                        r"|\b(?:PMID|PubMed(?:\s+ID)?)\s*:?\s*\d{1,9}\b", re.I)),
+    ("arxiv", re.compile(r"(?:https?://)?(?:www\.)?arxiv\.org/(?:abs|pdf)/[\w.\-/]+\d(?:v\d+)?"
+                         r"|\barXiv\s*:\s*(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)),
+)
+#: a PDB ID: a digit 1-9 and three letters or digits, at least one a letter (not a year)
+_PDB_TOKEN = re.compile(r"[1-9](?=[0-9a-z]{0,2}[a-z])[0-9a-z]{3}", re.I)
+#: words that say a nearby four-character code is a PDB entry
+_PDB_CONTEXT = frozenset({"pdb", "rcsb", "pdbe", "pdbj", "wwpdb", "entry", "entries", "structure", "structures",
+                          "accession", "code", "id", "coordinates", "deposited", "bank"})
+_PDB_WINDOW = 6
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    """The end of a candidate without the punctuation prose puts after it: '.', ',', quotes,
+    and a ')' or ']' that closes nothing inside it."""
+    while end > start:
+        span = text[start:end]
+        last = span[-1]
+        if last in ".,;:!?'\"\u201d\u2019>" or (last == ")" and span.count(")") > span.count("(")) \
+                or (last == "]" and span.count("]") > span.count("[")):
+            end -= 1
+        else:
+            return end
+    return end
+
+
+def _identify(kind: str, written: str) -> tuple[str, str, str | None] | None:
+    """(kind, value, IRI) of a candidate by kg.ids, or None when it is not valid."""
+    try:
+        if kind == "zenodo":
+            record = re.search(r"(\d+)$", written.rstrip("/"))
+            return ("zenodo", record[1], None) if record else None
+        if kind == "doi":
+            parsed = ids.parse_identifier(ids.normalize_doi(written))
+            return parsed.kind, parsed.value, parsed.iri
+        normalize = {"pmid": ids.normalize_pmid, "pmcid": ids.normalize_pmcid, "arxiv": ids.normalize_arxiv}[kind]
+        value = normalize(re.sub(r"(?i)^pubmed\s+id", "PMID", written))
+        return kind, value, None
+    except IdentifierError:
+        return None
+
+
+def find_identifiers(text: str, tokens: Sequence[tuple[str, int]] = ()) -> list[Mention]:
+    """Every identifier mention in ``text``, in order; ``tokens`` (text, offset) find PDB IDs in context.
+
+    >>> [(m.kind, m.value, m.text) for m in find_identifiers("See https://dx.doi.org/10.1/ABC). PMID: 33462295.")]
+    [('doi', '10.1/abc', 'https://dx.doi.org/10.1/ABC'), ('pmid', '33462295', 'PMID: 33462295')]
+    """
+    taken: list[tuple[int, int]] = []
+    found: list[Mention] = []
+    for kind, pattern in _CANDIDATES:
+        for m in pattern.finditer(text):
+            start, end = m.start(), _trim(text, m.start(), m.end())
+            if any(s < end and start < e for s, e in taken):
+                continue
+            written = text[start:end]
+            identified = _identify(kind, written)
+            if identified is None:
+                continue
+            taken.append((start, end))
+            found.append(Mention(written, *identified, start, end, f"regex:{kind}"))
+    found.extend(_pdb_mentions(text, tokens, taken))
+    return sorted(found, key=lambda x: x.start)
+
+
+def _pdb_mentions(text: str, tokens: Sequence[tuple[str, int]], taken: list[tuple[int, int]]) -> list[Mention]:
+    """PDB IDs: four-character tokens with a PDB word among the few tokens before or after them."""
+    if not tokens:
+        tokens = [(m.group(), m.start()) for m in re.finditer(r"\w+", text)]
+    lowered = [t.lower() for t, _ in tokens]
+    found = []
+    for i, (token, offset) in enumerate(tokens):
+        if len(token) != 4 or not _PDB_TOKEN.fullmatch(token):
+            continue
+        if any(s < offset + 4 and offset < e for s, e in taken):
+            continue
+        window = lowered[max(0, i - _PDB_WINDOW):i] + lowered[i + 1:i + 3]
+        if not _PDB_CONTEXT.intersection(window):
+            continue
+        value = ids.normalize_pdb_id(token, strict=False)
+        if value is not None:
+            found.append(Mention(token, "pdb", value, ids.pdb_iri(value), offset, offset + 4,
+                                 "matcher:pdb-in-context"))
+    return found
+
+
+# ------------------------------------------------------------------------------ the pipeline
+
+#: words that say a sentence reports research
+_RESEARCH_WORDS = frozenset("""
+study studies paper papers article research researchers scientist scientists team published publish journal
+preprint dataset datasets data findings report reported analysis survey trial experiment experiments
+structure structures software tool authors author et al according shown showed show found finds reveal
+reveals revealed suggests suggest demonstrate demonstrated measured measurements measurement deposited
+released release review reviewed co-author lab laboratory university institute
+""".split())
+
+
+@functools.cache
+def _research_words() -> frozenset[str]:
+    return frozenset(_fold(w) for w in _RESEARCH_WORDS)
+
+
+_STOPWORDS = frozenset("""
+a an the of in on at to for from by with and or but as is are was were be been being it its this that these
+those their they them he she his her we our us you your i not no into than then so such which who whom whose
+what when where how has have had do does did can could may might will would shall should also more most
+very new first about over under after before between during while up down out all any each other some one two
+""".split())
+_ANAPHORA = re.compile(r"^(?:the (?:study|paper|team|researchers|authors|work|data|article|analysis|findings|"
+                       r"structure|group|scientists)|it|they|this|these|their|its|such|he|she)\b", re.I)
+
+
+@functools.cache
+def _pipeline() -> Any:
+    """The blank English pipeline with the sentencizer (built once; no model download)."""
+    import spacy
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = MAX_CHARS + 1
+    return nlp
+
+
+@functools.cache
+def _entity_model() -> Any | None:
+    """``en_core_web_sm`` when it is installed, else None (it is never required)."""
+    import spacy
+    if not spacy.util.is_package("en_core_web_sm"):
+        return None
+    return spacy.load("en_core_web_sm", exclude=["lemmatizer"])
+
+
+@functools.cache
+def _author_year_matcher() -> Any:
+    """Token patterns: "Gillis et al. (2021)", "Gillis et al., 2021", "Gillis and Park (2021)"."""
+    from spacy.matcher import Matcher
+    matcher = Matcher(_pipeline().vocab)
+    name = {"IS_TITLE": True, "IS_ALPHA": True}
+    year = {"TEXT": {"REGEX": r"^(?:19|20)\d\d$"}}
+    matcher.add("author-year", [
+        [name, {"LOWER": "et"}, {"LOWER": {"IN": ["al", "al."]}}, {"TEXT": ".", "OP": "?"},
+         {"TEXT": {"IN": [",", "("]}, "OP": "?"}, year],
+        [name, {"LOWER": {"IN": ["and", "&"]}}, name, {"TEXT": {"IN": [",", "("]}, "OP": "?"}, year],
+        [name, {"TEXT": "("}, year, {"TEXT": ")"}],
+    ])
+    return matcher
+
+
+def _phrase_matcher(names: CueNames) -> Any:
+    from spacy.matcher import PhraseMatcher
+    nlp = _pipeline()
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for label, phrases in (("venue", names.venues), ("author", names.authors),
+                           ("organisation", names.organisations)):
+        docs = [nlp.make_doc(p) for p in dict.fromkeys(phrases) if p.strip()]
+        if docs:
+            matcher.add(label, docs)
+    return matcher
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Lower-case words of ``text`` without stop words, plurals folded ("structures" -> "structure").
+
+    >>> sorted(content_words("The crystal structures of insulin"))
+    ['crystal', 'insulin', 'structure']
+    """
+    return frozenset(_fold(w) for w in re.findall(r"[a-z0-9][a-z0-9\-]*[a-z0-9]|[a-z]", text.lower())
+                     if w not in _STOPWORDS and not w.isdigit())
+
+
+def _fold(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def extract(text: str, names: CueNames | None = None,
+            names_a_title: Callable[[frozenset[str]], bool] | None = None) -> Extraction:
+    """The claims of a plain text: each sentence carrying an identifier or a citation cue.
+
+    A sentence that starts by referring back ("The study ...", "It ...", "They ...") and
+    follows a claim in the same paragraph joins that claim.
+
+    :param names: the graph's venues, author names and organisations, matched as phrases
+    :param names_a_title: whether a sentence's content words name a work's title (then it is a claim
+        even without a word saying research)
+    """
+    nlp = _pipeline()
+    doc = nlp(text)
+    tokens = [(t.text, t.idx) for t in doc]
+    mentions = find_identifiers(text, tokens)
+    cues = _cues(doc, names or CueNames())
+    claims: list[ClaimSpan] = []
+    previous_end = -1
+    for start, end in _sentences(doc):
+        own_mentions = tuple(m for m in mentions if start <= m.start < end)
+        own_cues = tuple(c for c in cues if start <= c.start < end)
+        words = content_words(text[start:end])
+        research = bool(words & _research_words()) or (names_a_title is not None and names_a_title(words))
+        if not (own_mentions or any(c.kind in ("author-year", "venue", "author", "organisation") for c in own_cues)
+                or research):
+            previous_end = -1
+            continue
+        stripped = text[start:end].strip()
+        same_paragraph = previous_end >= 0 and "\n\n" not in text[previous_end:start]
+        if claims and same_paragraph and _ANAPHORA.match(stripped):
+            last = claims.pop()
+            start = last.start
+            own_mentions = last.mentions + own_mentions
+            own_cues = last.cues + own_cues
+        lead = len(text[start:end]) - len(text[start:end].lstrip())
+        start, end = start + lead, start + len(text[start:end].rstrip())
+        claims.append(ClaimSpan(text[start:end], start, end, own_mentions, own_cues,
+                                content_words(text[start:end])))
+        previous_end = end
+    return Extraction(text, tuple(claims))
+
+
+_ABBREVIATION_END = re.compile(r"(?:\bet al|\be\.g|\bi\.e|\bfig|\bdr|\bprof|\bvs|\bapprox|\bno|\bca|\bst)\.[\s(]*$",
+                               re.I)
+
+
+def _sentences(doc: Any) -> list[tuple[int, int]]:
+    """Sentence spans (character offsets): the sentencizer's, rejoined after "et al.", "e.g." and
+    the like, and before a sentence that starts in lower case or with a closing bracket."""
+    spans: list[tuple[int, int]] = []
+    text = doc.text
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        head = text[start:end].lstrip()[:1]
+        if spans and (_ABBREVIATION_END.search(text[spans[-1][0]:spans[-1][1]])
+                      or head.islower() or head in ")]," or (head.isdigit() and text[start:end].lstrip()[4:5] == ")")):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _cues(doc: Any, names: CueNames) -> list[Cue]:
+    """Author-year, year, venue, author and organisation cues; the model's entities when installed."""
+    text = doc.text
+    found: list[Cue] = []
+    for _, s, e in _author_year_matcher()(doc):
+        span = doc[s:e]
+        year = next(t.text for t in reversed(span) if t.text.isdigit())
+        found.append(Cue("author-year", span.text, f"{span[0].lower_} {year}", span.start_char, span.end_char))
+    for m in re.finditer(r"\b(?:19|20)\d\d\b", text):
+        found.append(Cue("year", m.group(), m.group(), m.start(), m.end()))
+    if names.venues or names.authors or names.organisations:
+        matcher = _phrase_matcher(names)
+        for match_id, s, e in matcher(doc):
+            span = doc[s:e]
+            label = doc.vocab.strings[match_id]
+            if label == "author" and not span[0].is_title:
+                continue  # "sample" the word is not Sample the author
+            found.append(Cue(label, span.text, span.text.lower(), span.start_char, span.end_char))
+    found.extend(_model_cues(text))
+    return sorted(found, key=lambda c: (c.start, c.kind))
+
+
+def _model_cues(text: str) -> list[Cue]:
+    """ORG, PERSON and DATE entities of the statistical model, when one is installed."""
+    model = _entity_model()
+    if model is None:
+        return []
+    kinds = {"ORG": "organisation", "PERSON": "person", "DATE": "date"}
+    return [Cue(kinds[ent.label_], ent.text, ent.text.lower(), ent.start_char, ent.end_char)
+            for ent in model(text).ents if ent.label_ in kinds]
+

@@ -1,0 +1,123 @@
+"""On-demand resolution: an identifier the graph does not describe is fetched through the loaders.
+
+The same fetch -> map -> store path as ``kg harvest`` (:func:`loaders.harvest.harvest`): a DOI
+from Crossref, then DataCite; a PDB entry (or its DOI) from PDBe; a Zenodo record from Zenodo;
+an arXiv ID as its DataCite DOI ``10.48550/arXiv.{id}``. Then one hop: the works the fetched
+work relies on or cites that no record describes yet are fetched the same way (at most
+:data:`MAX_LINK_FETCHES`), so that its evidence chain reaches further than the work itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pyoxigraph import NamedNode
+
+from kg import ids
+from kg.chains import evidence_chain
+from kg.claims import Mention
+from kg.errors import KgError
+from kg.queries import load_query
+from kg.store import Store
+from kg.works import summaries
+from loaders import get_loader
+from loaders.base import HarvestRequest
+from loaders.harvest import harvest
+from loaders.http import HttpConfig
+
+#: the most linked works fetched after one work, per work
+MAX_LINK_FETCHES = 20
+
+
+class ResolutionError(KgError, LookupError):
+    """An identifier that could not be fetched: says which and why, source by source.
+
+    >>> str(ResolutionError("doi", "10.1/x", ["crossref: HTTP 404", "datacite: HTTP 404"]))
+    'cannot fetch DOI 10.1/x: crossref: HTTP 404; datacite: HTTP 404'
+    """
+
+    def __init__(self, kind: str, value: str, reasons: list[str]) -> None:
+        self.kind = kind
+        self.value = value
+        self.reasons = reasons
+        names = {"doi": "DOI", "pdb": "PDB entry", "zenodo": "Zenodo record", "arxiv": "arXiv ID"}
+        super().__init__(f"cannot fetch {names.get(kind, kind)} {value}: {'; '.join(reasons) or 'nothing found'}")
+
+
+@dataclass(frozen=True)
+class Resolver:
+    """How to reach the sources: the shared HTTP settings and, per source, a base URL override."""
+
+    config: HttpConfig
+    #: source name -> base URL, for a mirror or a test server; the public API otherwise
+    apis: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def make(cls, http: HttpConfig | None, apis: Mapping[str, str] | None) -> Resolver:
+        return cls(http or HttpConfig.from_env(), dict(apis or {}))
+
+    def load(self, store: Store, source: str, identifier: str) -> list[str]:
+        """Fetch one identifier from one source into the store; the problems met (none: loaded)."""
+        loader = get_loader(source)
+        report = harvest(store, loader, self.config, HarvestRequest(dois=[identifier], api=self.apis.get(source)))
+        if report.loaded + report.unchanged and not report.errors:
+            return []
+        return [f"{source}: {p.message}" for p in report.errors] or [f"{source}: no record"]
+
+
+def fetch_mention(store: Store, resolver: Resolver, mention: Mention, notes: list[str]) -> str:
+    """Fetch the work a mention names, then one hop of its links; the work's IRI.
+
+    :param notes: problems fetching linked works are appended here (the work itself is still resolved)
+    :raises ResolutionError: the work could not be fetched from any of its sources
+    """
+    if mention.kind == "zenodo":
+        problems = resolver.load(store, "zenodo", mention.value)
+        pages = [NamedNode(f"https://zenodo.org/records/{mention.value}"),
+                 NamedNode(f"https://zenodo.org/record/{mention.value}")]
+        rows = store.select(load_query("trace_works_by_identifier").text, {"value": pages}).values()
+        work = next((w for w, _ in rows if w), None)
+    elif mention.kind == "arxiv":
+        bare = mention.value.rsplit("v", 1)[0] if "v" in mention.value.split("/")[-1] else mention.value
+        work, problems = fetch_doi(store, resolver, f"10.48550/arxiv.{bare}")
+    elif mention.kind in ("doi", "pdb"):
+        work, problems = fetch_doi(store, resolver, mention.iri or mention.value)
+    else:
+        raise ResolutionError(mention.kind, mention.value, ["no loader fetches this kind of identifier"])
+    if work is None:
+        raise ResolutionError(mention.kind, mention.value, problems)
+    notes.extend(fetch_links(store, resolver, work))
+    return work
+
+
+def fetch_doi(store: Store, resolver: Resolver, doi: str) -> tuple[str | None, list[str]]:
+    """Fetch a DOI (a PDB entry's from PDBe; others from Crossref, then DataCite); its IRI once described."""
+    iri = ids.doi_iri(doi)
+    pdb = ids.pdb_id_from_doi(iri.removeprefix(ids.DOI_BASE))
+    problems: list[str] = []
+    for source in (["pdbe"] if pdb else ["crossref", "datacite"]):
+        problems += resolver.load(store, source, pdb or ids.normalize_doi(doi))
+        if _described(store, iri):
+            return iri, []
+    return None, problems
+
+
+def fetch_links(store: Store, resolver: Resolver, work: str) -> list[str]:
+    """Fetch the works ``work`` relies on or cites that no record describes; the problems met."""
+    chain = evidence_chain(store, NamedNode(work), max_depth=1)
+    targets = list(dict.fromkeys(h.to for h in chain.hops))
+    missing = [t for t in targets if not _described(store, t) and t.startswith(ids.DOI_BASE)]
+    problems: list[str] = []
+    for target in missing[:MAX_LINK_FETCHES]:
+        found, met = fetch_doi(store, resolver, target)
+        if found is None:
+            problems.append(f"linked work {target} not fetched: {'; '.join(met)}")
+    if len(missing) > MAX_LINK_FETCHES:
+        problems.append(f"{len(missing) - MAX_LINK_FETCHES} more linked works of {work} left unfetched")
+    return problems
+
+
+def _described(store: Store, iri: str) -> bool:
+    s = summaries(store, [NamedNode(iri)])[iri]
+    return s.kind is not None or s.title is not None
