@@ -1,9 +1,148 @@
-"""Placeholder: routes land with issue #5."""
+"""JSON endpoints for portals, mirroring the Python API: ``/api/related``, ``/api/chain``,
+``/api/metrics/{item,funder,facility,publisher}`` and ``/api/works`` (a batch of summaries).
+
+Each endpoint reads and checks its parameters (a missing or out-of-range one is a 400 naming it),
+calls one core function and returns its ``as_dict()``; the metrics also as CSV (``format=csv``).
+Identifiers are read as /works/{id} reads them (:func:`kg.web.works.locate`), so ``pmid:...``
+works here too. Errors have the one JSON shape of :mod:`kg.web.errors`.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from collections.abc import Callable
+
+from pyoxigraph import NamedNode
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from kg import chains, metrics
+from kg.errors import BadRequestError, KgError
+from kg.related import related_items
+from kg.store import Store
+from kg.web.config import Settings
+from kg.web.errors import status_of
+from kg.web.works import base_of, checked_id, locate, work_path
+from kg.works import summaries
+
+#: the deepest evidence chain asked for (each level is one query)
+MAX_DEPTH = 10
+#: related items and chain depth when the request does not say
+DEFAULT_LIMIT = 20
+DEFAULT_DEPTH = 5
 
 
 def routes() -> list[BaseRoute]:
-    return []
+    methods = ["GET", "HEAD"]
+    return [Route("/api/related", related, methods=methods), Route("/api/chain", chain, methods=methods),
+            Route("/api/metrics/item", item_metrics, methods=methods),
+            Route("/api/metrics/funder", funder_metrics, methods=methods),
+            Route("/api/metrics/facility", facility_metrics, methods=methods),
+            Route("/api/metrics/publisher", publisher_metrics, methods=methods),
+            Route("/api/works", works, methods=methods)]
+
+
+def _state(request: Request) -> tuple[Store, Settings]:
+    from kg.web.app import services  # app imports this module
+
+    found = services(request)
+    return found.store, found.settings
+
+
+def whole_number(request: Request, name: str, default: int, low: int, high: int) -> int:
+    """The integer query parameter ``name`` (``default`` when absent), checked to lie in [low, high]."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise BadRequestError(name, f"must be a whole number between {low} and {high}", raw)
+    return value
+
+
+def choice(request: Request, name: str, allowed: tuple[str, ...]) -> str:
+    """The query parameter ``name``, one of ``allowed`` (the first when absent)."""
+    value = request.query_params.get(name, allowed[0])
+    if value not in allowed:
+        raise BadRequestError(name, f"must be one of {', '.join(allowed)}", value)
+    return value
+
+
+def related(request: Request) -> Response:
+    """``/api/related?id=&limit=``: the works related to one, best first, each with its reasons."""
+    store, settings = _state(request)
+    limit = whole_number(request, "limit", min(DEFAULT_LIMIT, settings.max_page_size), 1, settings.max_page_size)
+    node = locate(store, checked_id(request.query_params.get("id")))
+    base = base_of(request, settings)
+    items = [{**r.as_dict(), "url": base + work_path(r.item.iri)} for r in related_items(store, node, limit)]
+    return JSONResponse({"id": node.value, "url": base + work_path(node.value), "limit": limit, "items": items})
+
+
+def chain(request: Request) -> Response:
+    """``/api/chain?id=&depth=&fanout=&format=json|node-link``: the evidence chain from a work."""
+    store, settings = _state(request)
+    depth = whole_number(request, "depth", DEFAULT_DEPTH, 0, MAX_DEPTH)
+    fanout = whole_number(request, "fanout", settings.max_page_size, 1, settings.max_page_size)
+    shape = choice(request, "format", ("json", "node-link"))
+    node = locate(store, checked_id(request.query_params.get("id")))
+    found = chains.evidence_chain(store, node, depth, fanout=fanout)
+    return JSONResponse(chains.to_node_link(found) if shape == "node-link" else found.as_dict())
+
+
+def _metrics(request: Request, parameter: str, compute: Callable[[Store, str], metrics.Metrics],
+             locate_first: bool = False) -> Response:
+    store, _ = _state(request)
+    shape = choice(request, "format", ("json", "csv"))
+    subject = checked_id(request.query_params.get(parameter), parameter)
+    if locate_first:
+        subject = locate(store, subject).value
+    found = compute(store, subject)
+    if shape == "csv":
+        return Response(metrics.to_csv(found), media_type="text/csv")
+    return JSONResponse(found.as_dict())
+
+
+def item_metrics(request: Request) -> Response:
+    """``/api/metrics/item?id=&format=json|csv``: citations of a work, alone and over all its versions."""
+    return _metrics(request, "id", metrics.item_metrics, locate_first=True)
+
+
+def funder_metrics(request: Request) -> Response:
+    """``/api/metrics/funder?id=``: a funder's outputs and their reuse (Crossref Funder ID or ROR ID)."""
+    return _metrics(request, "id", metrics.funder_metrics)
+
+
+def facility_metrics(request: Request) -> Response:
+    """``/api/metrics/facility?id=``: entries measured at a facility or instrument (IRI, name or slug)."""
+    return _metrics(request, "id", metrics.facility_metrics)
+
+
+def publisher_metrics(request: Request) -> Response:
+    """``/api/metrics/publisher?name=``: a publisher's works and their reuse (name or IRI)."""
+    return _metrics(request, "name", metrics.publisher_metrics)
+
+
+def works(request: Request) -> Response:
+    """``/api/works?id=A&id=B``: a summary of each work, in the order asked; an unknown or malformed
+    identifier gets its error in place, the others still answer. One parameter per identifier: DOIs
+    may hold commas and spaces, so a list in one parameter could not be split safely."""
+    store, settings = _state(request)
+    given = request.query_params.getlist("id")
+    if not given:
+        raise BadRequestError("id", "is required: repeat it once per work, e.g. ?id=10.1/a&id=PDB 6GV0")
+    if len(given) > settings.max_page_size:
+        raise BadRequestError("id", f"is given {len(given)} times; at most {settings.max_page_size} are accepted")
+    found: list[tuple[str, str | None, dict[str, object] | None]] = []
+    for text in given:
+        try:
+            found.append((text, locate(store, checked_id(text)).value, None))
+        except KgError as e:
+            found.append((text, None, {"status": status_of(e), "type": type(e).__name__, "message": str(e)}))
+    summary = summaries(store, [NamedNode(iri) for _, iri, _ in found if iri is not None])
+    base = base_of(request, settings)
+    return JSONResponse({"works": [
+        {"id": text, "work": None if iri is None else {**summary[iri].as_dict(), "url": base + work_path(iri)},
+         "error": error} for text, iri, error in found]})
