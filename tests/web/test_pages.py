@@ -1,0 +1,106 @@
+"""The pages for people, in a real browser against a live server on the sample graph: each loads
+with no console errors, shows the figures of the sample graph, and is written as a screenshot."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import _free_port
+from tests.web.conftest import Live, Tab
+
+pytestmark = pytest.mark.slow
+
+
+def _visit(tab: Tab, url: str, shot: str) -> None:
+    response = tab.page.goto(url)
+    assert response is not None and response.status == 200, url
+    tab.screenshot(shot)
+    assert tab.errors == []
+
+
+def test_the_funder_dashboard_shows_outputs_reuse_and_a_chart(live: Live, tab: Tab) -> None:
+    _visit(tab, live("/funders/10.13039/100000001"), f"funder-{live.backend}")
+    page = tab.page
+    figures = dict(zip(page.locator("dl.figures dt").all_inner_texts(), page.locator("dl.figures dd").all_inner_texts(),
+                       strict=True))
+    assert figures["Outputs"].startswith("5 ")  # T1, T2, T3, D and P5
+    bars = page.locator("svg.bar-chart g.bar")
+    assert bars.count() >= 1
+    assert page.locator("table tbody tr").count() >= 2
+    csv = page.get_by_role("link", name="Download these figures as CSV")
+    answer = requests.get(live(csv.get_attribute("href") or ""), timeout=30)
+    assert answer.status_code == 200 and answer.text.startswith("subject,metric,key,value")
+
+
+def test_the_facility_dashboard_lists_its_entry_with_raw_data(live: Live, tab: Tab) -> None:
+    _visit(tab, live("/facilities/example-light-source"), f"facility-{live.backend}")
+    page = tab.page
+    assert page.locator("h1").inner_text() == "Example Light Source"
+    row = page.locator("table tbody tr")
+    assert row.count() == 1
+    assert "6GV0" in row.inner_text() and "10.5281/zenodo.4456817" in row.inner_text()
+
+
+def test_search_finds_works_by_title_and_jumps_to_an_identifier(live: Live, tab: Tab) -> None:
+    _visit(tab, live("/"), f"home-{live.backend}")
+    tab.page.get_by_label("Find a work by title words or identifier (DOI, PDB ID, PubMed ID)").fill("sample paper")
+    tab.page.keyboard.press("Enter")
+    tab.page.wait_for_url("**/search?q=sample+paper")
+    assert tab.page.locator("ol.results li").count() == 5
+    tab.page.goto(live("/search?q=PDB%206GV0"))
+    assert tab.page.url.endswith("/works/10.2210/pdb6gv0/pdb")
+    assert tab.errors == []
+
+
+@pytest.fixture
+def other_origin(tmp_path: Path, live: Live) -> Iterator[str]:
+    """A plain page on another origin (its own port) embedding the widget as a portal would."""
+    (tmp_path / "record.html").write_text(f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>A repository record</title><link rel="icon" href="data:,"></head><body><h1>Sample data set</h1>
+<div id="related" data-kg-related="10.5555/kg-sample.data" data-limit="5">
+<a href="{live('/works/10.5555/kg-sample.data')}">Related items on kg</a></div>
+<script src="{live('/static/related.js')}" async></script></body></html>""")
+    port = _free_port()
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}/record.html"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_widget_works_inside_a_page_on_another_origin(live: Live, tab: Tab, other_origin: str) -> None:
+    tab.page.goto(other_origin)
+    frame_element = tab.page.locator("#related iframe.kg-related-frame")
+    frame_element.wait_for()
+    frame = tab.page.frame_locator("#related iframe.kg-related-frame")
+    items = frame.locator("ol li")
+    items.first.wait_for()
+    texts = items.all_inner_texts()
+    assert any("Sample tool" in t for t in texts), texts
+    assert all(t.count("\n") >= 1 for t in texts)  # each item has its reasons
+    # the frame was resized to its content by the widget's message
+    tab.page.wait_for_function("document.querySelector('#related iframe').style.height !== '160px'")
+    tab.screenshot(f"widget-{live.backend}")
+    assert tab.errors == []
+
+
+def test_the_widget_degrades_to_a_link_without_scripts(live: Live, browser: object, other_origin: str) -> None:
+    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.goto(other_origin)
+        link = page.get_by_role("link", name="Related items on kg")
+        assert link.get_attribute("href") == live("/works/10.5555/kg-sample.data")
+    finally:
+        context.close()
