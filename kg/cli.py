@@ -264,6 +264,67 @@ def serve(ctx: Context, host: str, port: int, update_token: str | None, query_ti
     uvicorn.run(create_app(ctx.store, settings), host=host, port=port, log_level=log_level)
 
 
+@cli.command(name="trace")
+@click.argument("text", required=False)
+@click.option("--file", "file_", type=click.File("rb"), help="Read the text or HTML from this file ('-': stdin).")
+@click.option("--url", help="Where the text appeared (stored with each claim).")
+@click.option("--source-kind", type=click.Choice(["news", "academic", "social", "other"]),
+              help="The kind of source (default: guessed from --url).")
+@click.option("--published", type=click.DateTime(["%Y-%m-%d"]), help="When the text first appeared.")
+@click.option("--offline", is_flag=True, help="Never fetch: identifiers not in the graph are reported unresolved.")
+@click.option("--no-store", is_flag=True, help="Do not store the claims in the graph.")
+@click.option("--depth", type=click.IntRange(0, 10), default=5, show_default=True, help="Hops of each chain.")
+@click.option("--api", "apis", multiple=True, metavar="SOURCE=URL",
+              help="A source's API base URL (a mirror, a test system); repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_ctx
+def trace_command(ctx: Context, text: str | None, file_: Any, url: str | None, source_kind: str | None,
+                  published: Any, offline: bool, no_store: bool, depth: int, apis: tuple[str, ...],
+                  as_json: bool) -> None:
+    """Trace the claims of TEXT to the works and data behind them ('-' reads stdin; an http(s) URL is
+    fetched unless --offline). Prints each claim, the works it rests on with scores, and their
+    evidence chains; identifiers missing from the graph are fetched from their sources."""
+    from kg.ondemand import fetch_page
+    from kg.trace import trace
+    if (text is None) == (file_ is None):
+        raise click.UsageError("give TEXT, '-' for stdin, or --file FILE (one of them)")
+    overrides = dict(a.split("=", 1) for a in apis if "=" in a)
+    if len(overrides) != len(apis):
+        raise click.BadParameter("expected SOURCE=URL, e.g. crossref=http://127.0.0.1:8080", param_hint="--api")
+    config = HttpConfig.from_env()
+    if file_ is not None or text == "-":
+        stream = file_ if file_ is not None else sys.stdin.buffer
+        body = bytes(stream.read()).decode("utf-8", errors="replace")
+    elif text is not None and text.startswith(("http://", "https://")) and " " not in text.strip():
+        if offline:
+            raise click.UsageError("fetching a URL needs the network: drop --offline, or save the page and use --file")
+        body, url = fetch_page(text.strip(), config), url or text.strip()
+    else:
+        body = text or ""
+    result = trace(ctx.store, body, url=url, source_kind=source_kind, published=published.date() if published else None,
+                   online=not offline, http=config, apis=overrides, store_claims=not no_store, max_depth=depth)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    if not result.claims:
+        click.echo(f"no research claims found in {result.characters:,} characters")
+    for n, claim in enumerate(result.claims, start=1):
+        shown = " ".join(claim.text.split())
+        click.echo(f"claim {n}: {shown[:300]}{'...' if len(shown) > 300 else ''}")
+        for m in claim.mentions:
+            status = f"-> {m.work}" if m.work else f"unresolved: {m.reason}"
+            click.echo(f"  {m.mention.kind} {m.mention.value} {status}{' (fetched)' if m.fetched else ''}")
+        if not claim.works:
+            click.echo("  (no work found)")
+        for w in claim.works:
+            click.echo(f"  {w.score:.2f} {w.method} [{', '.join(w.matched)}]")
+            click.echo("\n".join("    " + line for line in _chain_tree(result.chains[w.iri]).splitlines()))
+        if claim.stored:
+            click.echo(f"  stored as {claim.iri}")
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+
+
 def _chain_tree(found: Any) -> str:
     """The chain as an indented tree: each work once, under the first hop that reaches it."""
     lines: list[str] = []

@@ -16,8 +16,8 @@ from pyoxigraph import NamedNode
 
 from kg import ids
 from kg.chains import evidence_chain
-from kg.claims import Mention
-from kg.errors import KgError
+from kg.claims import MAX_INPUT_CHARS, Mention
+from kg.errors import FetchError, KgError
 from kg.queries import load_query
 from kg.store import Store
 from kg.works import summaries
@@ -116,6 +116,33 @@ def fetch_links(store: Store, resolver: Resolver, work: str) -> list[str]:
     if len(missing) > MAX_LINK_FETCHES:
         problems.append(f"{len(missing) - MAX_LINK_FETCHES} more linked works of {work} left unfetched")
     return problems
+
+
+def fetch_page(url: str, config: HttpConfig, *, max_chars: int = MAX_INPUT_CHARS) -> str:
+    """The text or HTML of a web page, read up to ``max_chars`` characters (more is refused).
+
+    :raises FetchError: the page cannot be fetched, is not text, or is too long
+    """
+    import requests
+
+    import kg
+    headers = {"User-Agent": f"kg/{kg.__version__} (https://w3id.org/evidence-kg)",
+               "Accept": "text/html, text/plain;q=0.9"}
+    try:
+        with requests.get(url, headers=headers, timeout=config.timeout, stream=True) as response:
+            if response.status_code >= 400:
+                raise FetchError(url, response.reason or "the server refused", response.status_code)
+            kind = response.headers.get("Content-Type", "text/html").split(";")[0].strip().lower()
+            if not (kind.startswith("text/") or kind in ("application/xhtml+xml", "application/xml")):
+                raise FetchError(url, f"the page is {kind}, not text or HTML")
+            body = b""
+            for chunk in response.iter_content(65536):
+                body += chunk
+                if len(body) > max_chars * 4:
+                    raise FetchError(url, f"the page is over {max_chars:,} characters")
+            return body.decode(response.encoding or "utf-8", errors="replace")
+    except requests.RequestException as e:
+        raise FetchError(url, str(e)) from e
 
 
 def _described(store: Store, iri: str) -> bool:
