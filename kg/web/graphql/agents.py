@@ -1,0 +1,136 @@
+"""People, organisations and funders, with their names, identifiers and works (a connection); a
+funder also with the reuse metrics of its outputs (:func:`kg.metrics.funder_metrics`)."""
+
+from __future__ import annotations
+
+import strawberry
+from pyoxigraph import NamedNode
+from starlette.concurrency import run_in_threadpool
+
+from kg import metrics
+from kg.queries import load_query
+from kg.store import Store
+from kg.vocab import OWL, SCHEMA
+from kg.web.graphql.connection import DEFAULT_FIRST, Connection
+from kg.web.graphql.context import KgInfo, described
+from kg.web.graphql.loaders import AgentRecord
+from kg.web.graphql.metadata import YearTotal
+from kg.web.graphql.work import Work, work_connection, works_of
+
+
+def _works(store: Store, query: str, variable: str, iri: str) -> list[str]:
+    rows = store.select(load_query(query).text, {variable: NamedNode(iri)}).values()
+    return sorted({row[0] for row in rows if row[0] is not None})
+
+
+def _identifiers(record: AgentRecord) -> list[str]:
+    return sorted({record.iri, *record.props.get(SCHEMA.identifier.value, ()), *record.props.get(OWL.sameAs.value, ())})
+
+
+@strawberry.type(description="A person: an author or creator, named by ORCID or by an IRI kg minted.")
+class Person:
+    record: strawberry.Private[AgentRecord]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.iri)
+
+    @strawberry.field
+    def name(self) -> str | None:
+        return self.record.first(SCHEMA.name)
+
+    @strawberry.field
+    def given_name(self) -> str | None:
+        return self.record.first(SCHEMA.givenName)
+
+    @strawberry.field
+    def family_name(self) -> str | None:
+        return self.record.first(SCHEMA.familyName)
+
+    @strawberry.field
+    def identifiers(self) -> list[str]:
+        return _identifiers(self.record)
+
+    @described("Works the person is an author or creator of.")
+    async def works(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> Connection[Work]:
+        iris = await run_in_threadpool(_works, info.context.store, "gql_agent_works", "agent", self.record.iri)
+        return await work_connection(info, iris, first, after)
+
+
+@strawberry.type(description="An organisation: affiliation, publisher or funder (ROR, Funder ID or an IRI kg minted).")
+class Organization:
+    record: strawberry.Private[AgentRecord]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.iri)
+
+    @strawberry.field
+    def name(self) -> str | None:
+        return self.record.first(SCHEMA.name)
+
+    @strawberry.field
+    def identifiers(self) -> list[str]:
+        return _identifiers(self.record)
+
+    @described("Works it is author, creator, affiliation, publisher or funder of.")
+    async def works(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> Connection[Work]:
+        iris = await run_in_threadpool(_works, info.context.store, "gql_agent_works", "agent", self.record.iri)
+        return await work_connection(info, iris, first, after)
+
+
+@strawberry.type(description="A count of works of one class.")
+class KindCount:
+    kind: str
+    count: int
+
+
+@strawberry.type(description="One output of a funder and its citations.")
+class OutputReuse:
+    work: Work
+    citation_count: int
+    all_versions_citation_count: int
+
+
+@strawberry.type(description="Reuse of a funder's outputs: versions rolled up, citations per year, the most cited.")
+class FunderMetrics:
+    output_count: int
+    outputs_by_kind: list[KindCount]
+    reused_count: int = strawberry.field(description="Outputs cited at least once, versions rolled up.")
+    citing_work_count: int = strawberry.field(description="Distinct works citing any output or any version of one.")
+    citations_over_time: list[YearTotal]
+    top: list[OutputReuse]
+
+
+@strawberry.type(description="A funder (Crossref Funder ID or ROR).")
+class Funder:
+    record: strawberry.Private[AgentRecord]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.iri)
+
+    @strawberry.field
+    def name(self) -> str | None:
+        return self.record.first(SCHEMA.name)
+
+    @strawberry.field
+    def identifiers(self) -> list[str]:
+        return _identifiers(self.record)
+
+    @described("Works funded: naming the funder, or with a grant from it.")
+    async def works(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> Connection[Work]:
+        iris = await run_in_threadpool(_works, info.context.store, "metrics_funder_outputs", "funder", self.record.iri)
+        return await work_connection(info, iris, first, after)
+
+    @strawberry.field
+    async def metrics(self, info: KgInfo) -> FunderMetrics:
+        found = await run_in_threadpool(metrics.funder_metrics, info.context.store, self.record.iri)
+        works = await works_of(info, [t.iri for t in found.top])
+        return FunderMetrics(
+            output_count=found.outputs, reused_count=found.reused, citing_work_count=found.citing_works,
+            outputs_by_kind=[KindCount(kind=k, count=n) for k, n in found.outputs_by_kind.items()],
+            citations_over_time=[YearTotal(year=int(y), total=n) for y, n in found.citations_by_year.items()
+                                 if y.isdigit()],
+            top=[OutputReuse(work=w, citation_count=t.citations, all_versions_citation_count=t.all_versions)
+                 for t, w in zip(found.top, works, strict=True)])

@@ -1,0 +1,36 @@
+"""The typed context of one GraphQL request: the store, the settings and this request's loaders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+import strawberry
+from strawberry.types import Info
+
+from kg.store import Store
+from kg.web.config import Settings
+from kg.web.graphql.loaders import Loaders
+
+
+@dataclass
+class Context:
+    store: Store
+    settings: Settings
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        # per request: a loader's cache must not outlive the request (the store may change)
+        self.loaders = Loaders(self.store)
+
+
+#: what resolvers receive as ``info``
+KgInfo = Info[Context, None]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def described(description: str) -> Callable[[F], F]:
+    """``@strawberry.field(description=...)`` typed for mypy: strawberry types that call ``Any``."""
+    return cast(Callable[[F], F], strawberry.field(description=description))

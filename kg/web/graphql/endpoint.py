@@ -1,0 +1,46 @@
+"""``/graphql``: strawberry's ASGI app behind a Starlette route. POST (and GET) run operations;
+a browser (GET, ``Accept: text/html``) gets GraphiQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from kg.web.config import Settings
+from kg.web.graphql.context import Context
+from kg.web.graphql.schema import build_schema
+
+
+class KgGraphQL(GraphQL[Context, None]):
+    """Strawberry's app with kg's typed context: the store and settings of the running service."""
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        # kg.web.app imports this package: read its state rather than import it back
+        state: Any = request.app.state.services
+        return Context(state.store, state.settings)
+
+
+class GraphQLEndpoint:
+    """The ASGI endpoint: one strawberry app per settings (the limits are the schema's extensions)."""
+
+    def __init__(self) -> None:
+        self._apps: dict[Settings, KgGraphQL] = {}
+
+    def app_for(self, settings: Settings) -> KgGraphQL:
+        if settings not in self._apps:
+            self._apps[settings] = KgGraphQL(build_schema(settings), graphql_ide="graphiql")
+        return self._apps[settings]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        settings: Settings = scope["app"].state.services.settings
+        await self.app_for(settings)(scope, receive, send)
+
+
+def routes() -> list[BaseRoute]:
+    return [Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"])]

@@ -1,0 +1,235 @@
+"""DataLoaders: what the GraphQL types need from the store, fetched for a whole batch of keys in one
+catalogue query (``queries/gql_*.rq``, the keys bound as a list), so a page of works costs a fixed
+number of store queries whatever its size.
+
+The loaders are created per request (:class:`Loaders`), so nothing is cached between requests.
+Store calls block: they run in the thread pool, never on the event loop.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal as Lit
+from typing import TypeVar
+
+from pyoxigraph import NamedNode
+from starlette.concurrency import run_in_threadpool
+from strawberry.dataloader import DataLoader
+
+from kg import metrics
+from kg.queries import load_query
+from kg.store import Store, Term
+from kg.vocab import CITO, relations
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class WorkRecord:
+    """What the store says about one work: property IRI -> values (sorted), and the names of the
+    nodes among the values (publisher, facility, instrument)."""
+
+    iri: str
+    props: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def values(self, prop: NamedNode) -> tuple[str, ...]:
+        return self.props.get(prop.value, ())
+
+    def first(self, prop: NamedNode) -> str | None:
+        found = self.values(prop)
+        return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class CreatorRecord:
+    """One place in a work's author or creator list."""
+
+    agent: str
+    position: int | None
+    #: the name as printed in the work, else the agent's own name
+    name: str | None
+    given: str | None
+    family: str | None
+    #: "Person", "Organization" or None
+    kind: str | None
+    #: (IRI, name) of each affiliation
+    affiliations: tuple[tuple[str, str | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class FundingRecord:
+    funder: str | None
+    funder_name: str | None
+    grant: str | None = None
+    award: str | None = None
+    award_title: str | None = None
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    """A typed link between the work and ``other``, with every record graph stating it."""
+
+    relation: str
+    direction: Lit["out", "in"]
+    other: str
+    graphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProvenanceRecord:
+    graph: str
+    source: str | None = None
+    retrieved: str | None = None
+    derived_from: str | None = None
+
+
+@dataclass(frozen=True)
+class AgentRecord:
+    iri: str
+    props: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def first(self, prop: NamedNode) -> str | None:
+        found = self.props.get(prop.value, ())
+        return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class MetricsRecord:
+    """Citations of a work alone and rolled up over all versions of its concept, and its usage."""
+
+    item: str
+    versions: tuple[str, ...]
+    #: citing work IRI -> year ("unknown" without a date)
+    citing: dict[str, str]
+    all_versions_citing: dict[str, str]
+    usage: tuple[metrics.UsageFigures, ...]
+    source_counts: tuple[metrics.SourceCount, ...]
+
+
+def _text(term: Term | None) -> str | None:
+    return None if term is None else str(getattr(term, "value", term))
+
+
+def _rows(store: Store, name: str, bindings: dict[str, Term | list[Term]]) -> list[dict[str, str]]:
+    result = store.select(load_query(name).text, bindings)
+    return [{k: str(getattr(t, "value", t)) for k, t in row.items()} for row in result.dicts()]
+
+
+def _nodes(keys: Sequence[str]) -> list[Term]:
+    return [NamedNode(k) for k in keys]
+
+
+def work_records(store: Store, keys: Sequence[str]) -> list[WorkRecord]:
+    props: dict[str, dict[str, set[str]]] = {k: defaultdict(set) for k in keys}
+    labels: dict[str, dict[str, str]] = {k: {} for k in keys}
+    for row in _rows(store, "gql_work_fields", {"work": _nodes(keys)}):
+        props[row["work"]][row["p"]].add(row["value"])
+        if "label" in row:
+            labels[row["work"]].setdefault(row["value"], row["label"])
+    return [WorkRecord(k, {p: tuple(sorted(v)) for p, v in props[k].items()}, labels[k]) for k in keys]
+
+
+def creator_records(store: Store, keys: Sequence[str]) -> list[list[CreatorRecord]]:
+    rows: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+    for row in _rows(store, "gql_creators", {"work": _nodes(keys)}):
+        rows[row["work"], row["role"]].append(row)
+    found: dict[str, list[CreatorRecord]] = {k: [] for k in keys}
+    for (work, _role), group in sorted(rows.items()):
+        first = group[0]
+        affiliations = sorted({(r["affiliation"], r.get("affiliationName")) for r in group if "affiliation" in r},
+                              key=lambda a: a[0])
+        kind = first.get("agentClass", "").rsplit("/", 1)[-1] or None
+        position = first.get("position")
+        found[work].append(CreatorRecord(
+            first["agent"], int(position) if position and position.isdigit() else None,
+            first.get("printed") or first.get("agentName"), first.get("given"), first.get("family"), kind,
+            tuple(affiliations)))
+    # places of one agent stated by two sources (DataCite and Zenodo) are one creator
+    result = []
+    for k in keys:
+        places = sorted(found[k], key=lambda c: (c.position is None, c.position or 0, c.agent))
+        kept: dict[str, CreatorRecord] = {}
+        for c in places:
+            kept.setdefault(c.agent, c)
+        result.append(list(kept.values()))
+    return result
+
+
+def funding_records(store: Store, keys: Sequence[str]) -> list[list[FundingRecord]]:
+    found: dict[str, list[FundingRecord]] = {k: [] for k in keys}
+    for row in _rows(store, "gql_funding", {"work": _nodes(keys)}):
+        found[row["work"]].append(FundingRecord(row.get("funder"), row.get("funderName"), row.get("grant"),
+                                                row.get("award"), row.get("awardTitle")))
+    result = []
+    for k in keys:
+        granted = {f.funder for f in found[k] if f.grant}
+        kept = {(f.funder, f.award, f.award_title): f for f in found[k] if f.grant or f.funder not in granted}
+        result.append([kept[key] for key in sorted(kept, key=lambda t: tuple(x or "" for x in t))])
+    return result
+
+
+def link_records(store: Store, keys: Sequence[str]) -> list[list[LinkRecord]]:
+    rels: list[Term] = [r.iri for r in relations()]
+    rels.append(CITO.cites)
+    graphs: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+    for row in _rows(store, "gql_links", {"work": _nodes(keys), "relation": rels}):
+        graphs[row["work"], row["relation"], row["direction"], row["other"]].add(row["g"])
+    found: dict[str, list[LinkRecord]] = {k: [] for k in keys}
+    for (work, relation, direction, other), gs in sorted(graphs.items()):
+        if other != work:
+            found[work].append(LinkRecord(relation, "out" if direction == "out" else "in", other,
+                                          tuple(sorted(gs))))
+    return [found[k] for k in keys]
+
+
+def provenance_records(store: Store, keys: Sequence[str]) -> list[ProvenanceRecord]:
+    found = {row["g"]: ProvenanceRecord(row["g"], row.get("source"), row.get("retrieved"), row.get("derivedFrom"))
+             for row in _rows(store, "gql_provenance", {"g": _nodes(keys)})}
+    return [found.get(k, ProvenanceRecord(k)) for k in keys]
+
+
+def agent_records(store: Store, keys: Sequence[str]) -> list[AgentRecord]:
+    props: dict[str, dict[str, set[str]]] = {k: defaultdict(set) for k in keys}
+    for row in _rows(store, "gql_agent_fields", {"agent": _nodes(keys)}):
+        props[row["agent"]][row["p"]].add(row["value"])
+    return [AgentRecord(k, {p: tuple(sorted(v)) for p, v in props[k].items()}) for k in keys]
+
+
+def metrics_records(store: Store, keys: Sequence[str]) -> list[MetricsRecord]:
+    """Four queries for any number of works: version scopes, citing works, usage, source counts."""
+    scopes = metrics.version_scopes(store, [NamedNode(k) for k in keys])
+    every = sorted({n for scope in scopes.values() for n in scope})
+    cited = metrics.citing_works(store, every)
+    use = metrics.usage(store, every)
+    counts = metrics.source_counts(store, every)
+    result = []
+    for k in keys:
+        scope = scopes[k]
+        rolled = {c.iri: c.year for n in scope for c in cited.get(n, {}).values()}
+        result.append(MetricsRecord(k, scope, {c.iri: c.year for c in cited.get(k, {}).values()}, rolled,
+                                    tuple(u for u in use if u.work in scope),
+                                    tuple(s for s in counts if s.work in scope)))
+    return result
+
+
+def _batch(store: Store, fetch: Callable[[Store, Sequence[str]], list[T]]) -> DataLoader[str, T]:
+    async def load(keys: list[str]) -> list[T]:
+        return await run_in_threadpool(fetch, store, keys)
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    """The DataLoaders of one request, keyed by IRI."""
+
+    def __init__(self, store: Store) -> None:
+        self.works = _batch(store, work_records)
+        self.creators = _batch(store, creator_records)
+        self.funding = _batch(store, funding_records)
+        self.links = _batch(store, link_records)
+        self.provenance = _batch(store, provenance_records)
+        self.agents = _batch(store, agent_records)
+        self.metrics = _batch(store, metrics_records)

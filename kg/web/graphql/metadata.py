@@ -1,0 +1,130 @@
+"""The small value types of a work's metadata, named as in DataCite's GraphQL API (``titles``,
+``creators``, ``types``, ``fundingReferences``, ``relatedIdentifiers``), and the provenance of a link."""
+
+from __future__ import annotations
+
+import strawberry
+
+from kg.vocab import KG, RDF, SCHEMA
+from kg.web.graphql.loaders import CreatorRecord, FundingRecord, ProvenanceRecord, WorkRecord
+from kg.works import WORK_CLASSES
+
+#: kg's work class (short name) -> DataCite's resourceTypeGeneral and schema.org type
+_GENERAL = {"StructureEntry": ("Dataset", "Dataset"), "Dataset": ("Dataset", "Dataset"),
+            "SoftwareSourceCode": ("Software", "SoftwareSourceCode"),
+            "ScholarlyArticle": ("Text", "ScholarlyArticle"), "CreativeWork": ("Other", "CreativeWork")}
+_ARTICLE_TYPES = {"journal-article", "JournalArticle"}
+
+
+def kind_of(record: WorkRecord) -> str | None:
+    """The most specific work class any source gives, as a short name ("Dataset", "StructureEntry")."""
+    classes = set(record.values(RDF.type))
+    return next((c.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for c in WORK_CLASSES if c.value in classes), None)
+
+
+def year_of(record: WorkRecord) -> int | None:
+    """The earliest publication year any source gives."""
+    years = [int(d[:4]) for d in record.values(SCHEMA.datePublished) if d[:4].isdigit()]
+    return min(years) if years else None
+
+
+@strawberry.type(description="A title of the work.")
+class Title:
+    title: str
+
+
+@strawberry.type(description="An affiliation of a creator in this work.")
+class Affiliation:
+    id: strawberry.ID
+    name: str | None
+
+
+@strawberry.type(description="An author or creator, in list order.")
+class Creator:
+    id: strawberry.ID = strawberry.field(description="ORCID IRI, or an IRI minted by kg when there is none.")
+    type: str | None = strawberry.field(description='"Person" or "Organization", when a source says.')
+    name: str | None = strawberry.field(description="The name as printed in the work.")
+    given_name: str | None
+    family_name: str | None
+    affiliation: list[Affiliation]
+
+    @classmethod
+    def from_domain(cls, record: CreatorRecord) -> Creator:
+        return cls(id=strawberry.ID(record.agent), type=record.kind, name=record.name, given_name=record.given,
+                   family_name=record.family,
+                   affiliation=[Affiliation(id=strawberry.ID(i), name=n) for i, n in record.affiliations])
+
+
+@strawberry.type(description="The work's type: DataCite's general type, the source's own, and schema.org's.")
+class ResourceType:
+    resource_type_general: str | None
+    resource_type: str | None = strawberry.field(description="The source's own type, e.g. journal-article.")
+    schema_org: str | None
+    kg_class: str | None = strawberry.field(description="kg's most specific class, e.g. StructureEntry.")
+
+    @classmethod
+    def from_domain(cls, record: WorkRecord) -> ResourceType:
+        kind = kind_of(record)
+        general, schema_org = _GENERAL.get(kind or "", (None, None))
+        own = record.values(SCHEMA.additionalType)
+        if kind == "ScholarlyArticle" and _ARTICLE_TYPES & set(own):
+            general = "JournalArticle"
+        return cls(resource_type_general=general, resource_type=own[0] if own else None, schema_org=schema_org,
+                   kg_class=kind)
+
+
+@strawberry.type(description="A count in one year.")
+class YearTotal:
+    year: int
+    total: int
+
+
+@strawberry.type(description="Another identifier of the same work.")
+class Identifier:
+    identifier: str
+    identifier_type: str
+
+    @staticmethod
+    def all_of(record: WorkRecord) -> list[Identifier]:
+        names = {"DOI": KG.doi, "PDB": KG.pdbId, "PMID": KG.pmid, "PMCID": KG.pmcid, "arXiv": KG.arxiv}
+        return [Identifier(identifier=v, identifier_type=name) for name, prop in names.items()
+                for v in record.values(prop)]
+
+
+@strawberry.type(description="A grant or funder of the work.")
+class FundingReference:
+    funder_identifier: str | None = strawberry.field(description="The funder's IRI (Funder ID DOI or ROR).")
+    funder_identifier_type: str | None
+    funder_name: str | None
+    award_number: str | None
+    award_title: str | None
+
+    @classmethod
+    def from_domain(cls, record: FundingRecord) -> FundingReference:
+        kind = None
+        if record.funder and record.funder.startswith("https://doi.org/10.13039/"):
+            kind = "Crossref Funder ID"
+        elif record.funder and record.funder.startswith("https://ror.org/"):
+            kind = "ROR"
+        return cls(funder_identifier=record.funder, funder_identifier_type=kind, funder_name=record.funder_name,
+                   award_number=record.award, award_title=record.award_title)
+
+
+@strawberry.type(description="Which record graph stated a link, from which source, retrieved when and from where.")
+class Provenance:
+    graph: strawberry.ID
+    source: str | None = strawberry.field(description='The loader that made the graph, e.g. "crossref".')
+    retrieved_at: str | None = strawberry.field(description="When its record was retrieved (xsd:dateTime).")
+    derived_from: str | None = strawberry.field(description="The API URL or file the record was read from.")
+
+    @classmethod
+    def from_domain(cls, record: ProvenanceRecord) -> Provenance:
+        return cls(graph=strawberry.ID(record.graph), source=record.source, retrieved_at=record.retrieved,
+                   derived_from=record.derived_from)
+
+
+@strawberry.type(description="A typed relation as a source stated it.")
+class StatedRelation:
+    property: str
+    subject: strawberry.ID
+    object: strawberry.ID

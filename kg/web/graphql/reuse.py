@@ -1,0 +1,68 @@
+"""Reuse metrics of a work: its citations alone and rolled up over every version of its concept,
+its usage and the counts the sources reported (from the building blocks of :mod:`kg.metrics`)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from kg import metrics
+from kg.web.graphql.loaders import MetricsRecord
+from kg.web.graphql.metadata import YearTotal
+
+
+def years(citing: dict[str, str]) -> list[YearTotal]:
+    """Citing works per year, years without a date left out."""
+    counts: dict[int, int] = {}
+    for year in citing.values():
+        if year.isdigit():
+            counts[int(year)] = counts.get(int(year), 0) + 1
+    return [YearTotal(year=y, total=counts[y]) for y in sorted(counts)]
+
+
+@strawberry.type(description="Views and downloads one source reported (never counted as citations).")
+class Usage:
+    work: strawberry.ID
+    source: str
+    observed_at: str
+    views: int | None
+    downloads: int | None
+    unique_views: int | None
+    unique_downloads: int | None
+    version_views: int | None
+    version_downloads: int | None
+
+    @classmethod
+    def from_domain(cls, u: metrics.UsageFigures) -> Usage:
+        return cls(work=strawberry.ID(u.work), source=u.source, observed_at=u.observed_at, views=u.views,
+                   downloads=u.downloads, unique_views=u.unique_views, unique_downloads=u.unique_downloads,
+                   version_views=u.version_views, version_downloads=u.version_downloads)
+
+
+@strawberry.type(description="A citation count as a source reported it (not computed by kg).")
+class SourceCount:
+    work: strawberry.ID
+    source: str
+    count: int
+
+
+@strawberry.type(description="Citations of the work alone and of all its versions together.")
+class WorkMetrics:
+    citation_count: int
+    citations_over_time: list[YearTotal]
+    all_versions_citation_count: int = strawberry.field(
+        description="Distinct works citing the work, its concept or any version of it.")
+    all_versions_citations_over_time: list[YearTotal]
+    versions_rolled_up: list[strawberry.ID] = strawberry.field(
+        description="The nodes rolled up: the work, its concept and every version.")
+    usage: list[Usage]
+    source_counts: list[SourceCount]
+
+    @classmethod
+    def from_domain(cls, record: MetricsRecord) -> WorkMetrics:
+        return cls(citation_count=len(record.citing), citations_over_time=years(record.citing),
+                   all_versions_citation_count=len(record.all_versions_citing),
+                   all_versions_citations_over_time=years(record.all_versions_citing),
+                   versions_rolled_up=[strawberry.ID(v) for v in record.versions],
+                   usage=[Usage.from_domain(u) for u in record.usage],
+                   source_counts=[SourceCount(work=strawberry.ID(s.work), source=s.source, count=s.count)
+                                  for s in record.source_counts])

@@ -1,0 +1,49 @@
+"""Structure facts of a PDB entry (from PDBe's records): method, resolution, where it was measured,
+its raw data and the publications reporting it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from pyoxigraph import NamedNode
+
+from kg.vocab import KG
+from kg.web.graphql.loaders import WorkRecord
+
+if TYPE_CHECKING:
+    from kg.web.graphql.work import Link, Work
+
+LazyWork = Annotated["Work", strawberry.lazy("kg.web.graphql.work")]
+LazyLink = Annotated["Link", strawberry.lazy("kg.web.graphql.work")]
+
+
+@strawberry.type(description="A facility (synchrotron), a beamline or an instrument.")
+class Place:
+    id: strawberry.ID
+    name: str | None
+
+
+def _place(record: WorkRecord, prop: NamedNode) -> Place | None:
+    iri = record.first(prop)
+    return None if iri is None else Place(id=strawberry.ID(iri), name=record.labels.get(iri))
+
+
+@strawberry.type(description="What PDBe says about how a structure entry was determined.")
+class Structure:
+    pdb_id: str | None
+    methods: list[str] = strawberry.field(description='Experimental methods, e.g. "X-ray diffraction".')
+    resolution: float | None = strawberry.field(description="In Ångström.")
+    deposition_date: str | None
+    facility: Place | None
+    beamline: Place | None = strawberry.field(description="The beamline or instrument (an electron microscope).")
+    raw_data: list[LazyLink] = strawberry.field(description="The raw data the entry was derived from.")
+    primary_publications: list[LazyWork] = strawberry.field(description="The articles the entry supplements.")
+
+    @classmethod
+    def from_domain(cls, record: WorkRecord, raw_data: list[Link], papers: list[Work]) -> Structure:
+        resolution = record.first(KG.resolution)
+        return cls(pdb_id=record.first(KG.pdbId), methods=list(record.values(KG.experimentalMethod)),
+                   resolution=float(resolution) if resolution else None,
+                   deposition_date=record.first(KG.depositionDate), facility=_place(record, KG.facility),
+                   beamline=_place(record, KG.instrument), raw_data=raw_data, primary_publications=papers)

@@ -1,0 +1,192 @@
+"""/graphql over HTTP against the live service on both backends, with a plain HTTP GraphQL client
+(requests POSTing JSON): every example operation of graphql/examples/ gives the sample graph's
+facts (samples/README.md), and hostile documents get clear errors while the server keeps serving."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.web.conftest import Live
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "graphql" / "examples"
+D = "https://doi.org/10.5555/kg-sample.data"
+NSF = "https://doi.org/10.13039/100000001"
+
+
+def post(live: Live, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    answer = requests.post(live("/graphql"), json={"query": query, "variables": variables or {}}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def data(live: Live, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    body = post(live, query, variables)
+    assert "errors" not in body, body["errors"]
+    found: dict[str, Any] = body["data"]
+    return found
+
+
+def check_portal_related_items(d: dict[str, Any]) -> None:
+    related = {r["work"]["id"]: r for r in d["work"]["relatedItems"]}
+    assert related, "D has related items"
+    # D and the tool are cited together by P2, P3 and P4
+    tool = related["https://doi.org/10.5555/kg-sample.tool"]
+    assert {"kind": "co-citation", "text": "cited together by 3 works", "count": 3} in tool["reasons"]
+    # P3 is supplemented by D: a direct link
+    assert any(r["kind"] == "link" for r in related["https://doi.org/10.5555/kg-sample.p3"]["reasons"])
+
+
+def check_analyst_citations_over_time(d: dict[str, Any]) -> None:
+    work = d["work"]
+    assert work["citationCount"] == 4
+    assert work["citationsOverTime"] == [{"year": 2021, "total": 1}, {"year": 2022, "total": 2},
+                                         {"year": 2023, "total": 1}]
+    citations = work["citations"]
+    assert citations["totalCount"] == 4 and not citations["pageInfo"]["hasNextPage"]
+    assert [e["node"]["doi"] for e in citations["edges"]] == [f"10.5555/kg-sample.p{n}" for n in (2, 3, 4, 5)]
+    for edge in citations["edges"]:
+        assert edge["relationTypes"] == ["IsCitedBy"]
+        assert [p["source"] for p in edge["provenance"]] == ["crossref"]
+        assert edge["provenance"][0]["retrievedAt"]
+
+
+def check_funder_outputs_and_metrics(d: dict[str, Any]) -> None:
+    funder = d["funder"]
+    assert funder["id"] == NSF and funder["name"] == "National Science Foundation"
+    assert sorted(n["doi"] for n in funder["works"]["nodes"]) == [
+        "10.5555/kg-sample.data", "10.5555/kg-sample.p5", "10.5555/kg-sample.tool.v1", "10.5555/kg-sample.tool.v2",
+        "10.5555/kg-sample.tool.v3"]
+    assert funder["works"]["totalCount"] == 5
+    metrics = funder["metrics"]
+    assert metrics["outputCount"] == 5
+    assert metrics["top"][0] == {"work": {"doi": "10.5555/kg-sample.data"}, "citationCount": 4,
+                                 "allVersionsCitationCount": 4}
+
+
+def check_journalist_evidence_chain(d: dict[str, Any]) -> None:
+    chain = d["work"]["evidenceChain"]
+    assert [(n["work"]["doi"], n["depth"]) for n in chain["nodes"]] == [
+        ("10.1038/s41598-021-81251-2", 0), ("10.2210/pdb6gv0/pdb", 1), ("10.5281/zenodo.4456817", 2)]
+    hops = [(h["from"]["doi"], h["to"]["doi"], h["evidence"], h["role"]) for h in chain["hops"]]
+    assert hops == [("10.1038/s41598-021-81251-2", "10.2210/pdb6gv0/pdb", "kg:reliesOnData", "data"),
+                    ("10.2210/pdb6gv0/pdb", "10.5281/zenodo.4456817", "kg:reliesOnData", "data")]
+    first, second = chain["hops"]
+    assert [(p["source"], p["graph"]) for p in first["provenance"]] == [
+        ("pdbe", "https://w3id.org/evidence-kg/graph/pdbe/6gv0/publications")]
+    assert [(p["source"], p["graph"]) for p in second["provenance"]] == [
+        ("pdbe", "https://w3id.org/evidence-kg/graph/pdbe/6gv0/related_experiment_data")]
+    assert first["relations"][0]["property"] == "kg:isSupplementTo"
+    assert all(p["retrievedAt"] and p["derivedFrom"] for h in chain["hops"] for p in h["provenance"])
+
+
+def check_pdb_structure_raw_data(d: dict[str, Any]) -> None:
+    entry = d["dataset"]
+    assert entry["doi"] == "10.2210/pdb6gv0/pdb"
+    s = entry["structure"]
+    assert s["pdbId"] == "6GV0" and s["methods"] == ["X-ray diffraction"] and s["resolution"] == 2.3
+    assert s["facility"]["name"] == "Example Light Source" and s["beamline"]["name"] == "BL-1"
+    assert [(r["node"]["doi"], r["node"]["types"]["resourceType"]) for r in s["rawData"]] == [
+        ("10.5281/zenodo.4456817", "diffraction image data")]
+    assert s["rawData"][0]["relationTypes"] == ["IsDerivedFrom"]
+    assert [p["source"] for p in s["rawData"][0]["provenance"]] == ["pdbe"]
+    assert [p["doi"] for p in s["primaryPublications"]] == ["10.1038/s41598-021-81251-2"]
+
+
+def check_software_versions_rolled_up(d: dict[str, Any]) -> None:
+    tool = d["software"]
+    assert tool["versionCount"] == 3
+    assert [(v["doi"], v["version"], v["publicationYear"]) for v in tool["versions"]["nodes"]] == [
+        ("10.5555/kg-sample.tool.v1", "1.0", 2019), ("10.5555/kg-sample.tool.v2", "1.1", 2020),
+        ("10.5555/kg-sample.tool.v3", "2.0", 2022)]
+    metrics = tool["metrics"]
+    # P1, P2, P3, P4 cite some version; none cites the concept DOI itself
+    assert metrics["citationCount"] == 0 and metrics["allVersionsCitationCount"] == 4
+    assert metrics["allVersionsCitationsOverTime"] == [{"year": 2020, "total": 1}, {"year": 2021, "total": 1},
+                                                       {"year": 2022, "total": 2}]
+    assert len(metrics["versionsRolledUp"]) == 4
+
+
+def check_dataset_search(d: dict[str, Any]) -> None:
+    found = d["datasets"]
+    assert found["totalCount"] == 2
+    assert [n["doi"] for n in found["nodes"]] == ["10.2210/pdb6gv0/pdb", "10.5555/kg-sample.data"]
+    data_set = found["nodes"][1]
+    assert data_set["publisher"] == "Example Data Repository"
+    assert data_set["types"] == {"resourceTypeGeneral": "Dataset", "resourceType": "sample measurements",
+                                 "schemaOrg": "Dataset"}
+    assert data_set["fundingReferences"] == [{"funderIdentifier": NSF, "funderName": "National Science Foundation",
+                                              "awardNumber": "DEB-0000002"}]
+
+
+CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
+    name.removeprefix("check_"): check for name, check in dict(globals()).items() if name.startswith("check_")}
+
+
+def test_every_example_has_its_check() -> None:
+    names = sorted(p.stem for p in EXAMPLES.glob("*.graphql"))
+    assert len(names) >= 7
+    assert names == sorted(CHECKS)
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_example_operation_gives_the_sample_facts(live: Live, name: str) -> None:
+    CHECKS[name](data(live, (EXAMPLES / f"{name}.graphql").read_text("utf-8")))
+
+
+def test_a_connection_pages_with_its_end_cursor(live: Live) -> None:
+    query = "query($after: String) { works(first: 5, after: $after) { totalCount pageInfo { hasNextPage endCursor } " \
+            "nodes { id } } }"
+    seen: list[str] = []
+    after = None
+    while True:
+        page = data(live, query, {"after": after})["works"]
+        seen += [n["id"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == page["totalCount"] == len(set(seen)) >= 14
+    assert D in seen
+
+
+def test_graphiql_is_served_to_a_browser(live: Live) -> None:
+    answer = requests.get(live("/graphql"), headers={"Accept": "text/html"}, timeout=10)
+    assert answer.status_code == 200
+    assert "text/html" in answer.headers["content-type"]
+    assert "graphiql" in answer.text.lower()
+
+
+HOSTILE = {
+    "too deep": ("{ work(id: \"10.5555/kg-sample.data\") { citations { nodes { citations { nodes { citations { "
+                 "nodes { citations { nodes { citations { nodes { id } } } } } } } } } } } }",
+                 "exceeds maximum operation depth of 10"),
+    "too many aliases": ("{ " + " ".join(f"a{i}: work(id: \"10.5555/kg-sample.data\") {{ id }}" for i in range(31))
+                         + " }", "31 aliases found. Allowed: 30"),
+    "too many tokens": ("{ " + "work(id: \"10.5555/kg-sample.data\") { id } " * 300 + "}",
+                        "Document contains more than 2000 tokens"),
+    "huge first": ("{ works(first: 1000000) { totalCount } }",
+                   "parameter 'first' must be between 1 and 100 (value: 1000000)"),
+    "SPARQL in an id": ("{ work(id: \"10.1/x> } ; DROP ALL #\") { id } }",
+                        "nothing in the graph is named https://doi.org/10.1/x%3E%20%7D%20;%20drop%20all%20%23"),
+    "quotes in an id": ("{ work(id: \"10.1/x\\\" . ?s ?p ?o '\") { id } }", "nothing in the graph is named"),
+    "quotes in a search": ("{ works(query: \"x\\\")) } DROP ALL #\") { totalCount } }", None),
+    "malformed document": ("{ work(id: ", "Syntax Error"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_documents_get_clear_errors_and_change_nothing(live: Live, case: str) -> None:
+    query, message = HOSTILE[case]
+    body = post(live, query)
+    if message is None:
+        assert body == {"data": {"works": {"totalCount": 0}}}
+    else:
+        assert len(body["errors"]) == 1 and message in body["errors"][0]["message"]
+        assert "Traceback" not in str(body) and "/kg/" not in str(body)
+    after = data(live, "{ works(first: 1) { totalCount } work(id: \"10.5555/kg-sample.data\") { citationCount } }")
+    assert after["works"]["totalCount"] >= 14 and after["work"]["citationCount"] == 4

@@ -1,0 +1,126 @@
+"""The GraphQL schema in process (strawberry's ``schema.execute`` over a real in-memory store): the
+checked-in SDL matches the code, a page of works costs a fixed number of store queries whatever its
+size, and unexpected errors are masked while kg's own keep their message."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from strawberry.types import ExecutionResult
+
+from kg.errors import StoreError
+from kg.store import Bindings, EmbeddedStore
+from kg.web.config import Settings
+from kg.web.graphql.context import Context
+from kg.web.graphql.limits import MASKED
+from kg.web.graphql.schema import build_schema, sdl
+from loaders.pipeline import load
+from loaders.read import read_paths
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class CountingStore(EmbeddedStore):
+    """The real in-memory store, counting the queries it is asked."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.queries = 0
+
+    def _query(self, sparql: str, bindings: Bindings) -> Any:
+        self.queries += 1
+        return super()._query(sparql, bindings)
+
+
+class FailingStore(CountingStore):
+    """A store whose reads fail after loading, the way a broken disk or server would."""
+
+    failure: Exception = RuntimeError("disk /var/secret/kg-data is gone")
+    failing = False
+
+    def _query(self, sparql: str, bindings: Bindings) -> Any:
+        if self.failing:
+            raise self.failure
+        return super()._query(sparql, bindings)
+
+
+def _loaded(store: CountingStore) -> CountingStore:
+    report = load(store, read_paths([ROOT / "samples"]))
+    assert report.rejected == 0
+    return store
+
+
+@pytest.fixture(scope="module")
+def store() -> CountingStore:
+    return _loaded(CountingStore())
+
+
+def execute(store: EmbeddedStore, query: str, variables: dict[str, Any] | None = None) -> ExecutionResult:
+    schema = build_schema(Settings())
+    return asyncio.run(schema.execute(query, variable_values=variables, context_value=Context(store, Settings())))
+
+
+def test_the_checked_in_sdl_matches_the_code() -> None:
+    checked_in = (ROOT / "graphql" / "schema.graphql").read_text("utf-8")
+    assert checked_in == sdl(), "graphql/schema.graphql is stale: run python -m kg.web.graphql > graphql/schema.graphql"
+
+
+def test_the_sdl_command_prints_the_schema() -> None:
+    printed = subprocess.run([sys.executable, "-m", "kg.web.graphql"], capture_output=True, text=True, check=True,
+                             cwd=ROOT).stdout
+    assert printed == sdl()
+    assert "citationsOverTime: [YearTotal!]!" in printed and "evidenceChain(maxDepth: Int! = 5)" in printed
+
+
+PAGE = """query($ids: [ID!]!) { works(ids: $ids) { totalCount nodes {
+  id titles { title } publisher creators { name affiliation { name } } fundingReferences { funderName }
+  citationCount citationsOverTime { year total } referenceCount versionCount
+  citations(first: 5) { nodes { doi publicationYear } edges { provenance { source } } }
+  references(first: 5) { nodes { doi } }
+  relatedIdentifiers { relationType provenance { source } }
+  metrics { allVersionsCitationCount }
+} } }"""
+
+
+def test_a_page_of_works_costs_the_same_queries_whatever_its_size(store: CountingStore) -> None:
+    small = ["10.5555/kg-sample.data", "10.5555/kg-sample.p5"]
+    large = [*small, *(f"10.5555/kg-sample.p{n}" for n in range(1, 5)), "10.5555/kg-sample.tool",
+             *(f"10.5555/kg-sample.tool.v{n}" for n in range(1, 4)), "PDB 6GV0", "10.1038/s41598-021-81251-2"]
+    costs = {}
+    for page in (small, large):
+        store.queries = 0
+        result = execute(store, PAGE, {"ids": page})
+        assert result.errors is None
+        assert result.data is not None and len(result.data["works"]["nodes"]) == len(page)
+        costs[len(page)] = store.queries
+    # fields, creators, funding, links, provenance, fields of linked works (one batch per level of
+    # the selection; none when the page holds them all already), version scopes, citing works,
+    # usage, source counts: a bound that does not grow with the page
+    assert costs[12] <= costs[2] <= 11, costs
+
+
+def test_funder_and_person_lookups_name_what_is_wrong(store: CountingStore) -> None:
+    result = execute(store, '{ funder(id: "funder:abc") { id } person(id: "0000-0002-1825-0097") { id } }')
+    assert result.data == {"funder": None, "person": None}
+    messages = sorted(e.message for e in result.errors or [])
+    assert messages[0].startswith("not a valid Crossref Funder ID: 'funder:abc'")
+    assert messages[1] == ("nothing in the graph is named https://orcid.org/0000-0002-1825-0097; "
+                           "load or harvest its record first")
+
+
+@pytest.mark.parametrize("failure", [RuntimeError("disk /var/secret/kg-data is gone"),
+                                     StoreError("cannot open /var/secret/kg-data")], ids=["unexpected", "store"])
+def test_unexpected_and_store_errors_are_masked(failure: Exception) -> None:
+    store = FailingStore()
+    _loaded(store)
+    store.failure = failure
+    store.failing = True
+    result = execute(store, '{ work(id: "10.5555/kg-sample.data") { id } }')
+    assert result.data == {"work": None}
+    assert [e.message for e in result.errors or []] == [MASKED]
+    assert "secret" not in str(result.errors)
