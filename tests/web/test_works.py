@@ -294,3 +294,17 @@ def test_dois_with_url_unsafe_characters_round_trip(odd: Live, doi: str) -> None
     followed = get(odd("/works/" + quote("doi:" + doi, safe="")) + "?format=jsonld")
     document = json.loads(followed.content)
     assert [n["@id"] for n in document["@graph"]] == [iri]
+
+
+def test_html_error_pages_escape_what_the_client_sent(live: Live) -> None:
+    page = get(works_url(live, "11.1/<script>alert(1)</script>"), "text/html")
+    assert page.status_code == 400
+    assert "<script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_head_answers_like_get_without_a_body(live: Live) -> None:
+    answer = requests.head(live(A0_PATH), headers={"Accept": "text/turtle"}, timeout=30)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "text/turtle; charset=utf-8"
+    assert answer.content == b""
