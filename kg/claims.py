@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -267,24 +268,24 @@ def find_identifiers(text: str, tokens: Sequence[tuple[str, int]] = ()) -> list[
     >>> [(m.kind, m.value, m.text) for m in find_identifiers("See https://dx.doi.org/10.1/ABC). PMID: 33462295.")]
     [('doi', '10.1/abc', 'https://dx.doi.org/10.1/ABC'), ('pmid', '33462295', 'PMID: 33462295')]
     """
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where an earlier pattern's mention is
     found: list[Mention] = []
     for kind, pattern in _CANDIDATES:
         for m in pattern.finditer(text):
             start, end = m.start(), _trim(text, m.start(), m.end())
-            if any(s < end and start < e for s, e in taken):
+            if 1 in taken[start:end]:
                 continue
             written = text[start:end]
             identified = _identify(kind, written)
             if identified is None:
                 continue
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
             found.append(Mention(written, *identified, start, end, f"regex:{kind}"))
     found.extend(_pdb_mentions(text, tokens, taken))
     return sorted(found, key=lambda x: x.start)
 
 
-def _pdb_mentions(text: str, tokens: Sequence[tuple[str, int]], taken: list[tuple[int, int]]) -> list[Mention]:
+def _pdb_mentions(text: str, tokens: Sequence[tuple[str, int]], taken: bytearray) -> list[Mention]:
     """PDB IDs: four-character tokens with a PDB word among the few tokens before or after them."""
     if not tokens:
         tokens = [(m.group(), m.start()) for m in re.finditer(r"\w+", text)]
@@ -293,7 +294,7 @@ def _pdb_mentions(text: str, tokens: Sequence[tuple[str, int]], taken: list[tupl
     for i, (token, offset) in enumerate(tokens):
         if len(token) != 4 or not _PDB_TOKEN.fullmatch(token):
             continue
-        if any(s < offset + 4 and offset < e for s, e in taken):
+        if 1 in taken[offset:offset + 4]:
             continue
         window = lowered[max(0, i - _PDB_WINDOW):i] + lowered[i + 1:i + 3]
         if not _PDB_CONTEXT.intersection(window):
@@ -415,9 +416,11 @@ def extract(text: str, names: CueNames | None = None,
     cues = _cues(doc, names or CueNames())
     claims: list[ClaimSpan] = []
     previous_end = -1
+    mention_starts = [m.start for m in mentions]
+    cue_starts = [c.start for c in cues]
     for start, end in _sentences(doc):
-        own_mentions = tuple(m for m in mentions if start <= m.start < end)
-        own_cues = tuple(c for c in cues if start <= c.start < end)
+        own_mentions = tuple(mentions[bisect_left(mention_starts, start):bisect_left(mention_starts, end)])
+        own_cues = tuple(cues[bisect_left(cue_starts, start):bisect_left(cue_starts, end)])
         words = content_words(text[start:end])
         research = bool(words & _research_words()) or (names_a_title is not None and names_a_title(words))
         if not (own_mentions or any(c.kind in ("author-year", "venue", "author", "organisation") for c in own_cues)
