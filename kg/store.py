@@ -24,8 +24,11 @@ of every record graph lives in the meta graph, written in the same transaction a
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import math
 import re
+import time
 import urllib.error
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
@@ -51,7 +54,7 @@ from pyoxigraph import (
 )
 from pyoxigraph import Store as OxStore
 
-from kg.errors import StoreError
+from kg.errors import QuerySyntaxError, QueryTimeoutError, StoreError
 from kg.ids import META_GRAPH
 from kg.vocab import KG, PROV, RDF, SCHEMA, XSD
 
@@ -121,6 +124,30 @@ class WriteResult:
 
 
 @dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs over, as the SPARQL 1.1 Protocol's ``default-graph-uri`` and
+    ``named-graph-uri`` name it: the default graph is the merge of ``default_graphs`` (empty when
+    none is named) and ``GRAPH`` reaches only ``named_graphs``. Without a Dataset a query runs over
+    the whole store, with the union of all graphs as its default graph.
+    """
+
+    default_graphs: tuple[NamedNode, ...] = ()
+    named_graphs: tuple[NamedNode, ...] = ()
+
+
+class RemoteQuerySyntaxError(QuerySyntaxError, StoreError):
+    """A SPARQL server answered 400: the text does not parse (or does not fit the endpoint).
+
+    A :class:`QuerySyntaxError` carrying the server's message, and a :class:`StoreError` naming the
+    server, as every other refusal of the remote store is.
+    """
+
+    def __init__(self, endpoint: str, what: str, message: str) -> None:
+        super().__init__(f"{message} (the SPARQL server at {endpoint} refused the {what})")
+        self.parser_message = message
+
+
+@dataclass(frozen=True)
 class SelectResult:
     """The answer to a SELECT query: variable names and rows of terms (None where unbound)."""
 
@@ -153,11 +180,21 @@ class Store(ABC):
             return RemoteStore(text)
         return EmbeddedStore(Path(text))
 
+    @staticmethod
+    def open_read_only(path: str | Path) -> EmbeddedStore:
+        """Open an embedded store on disk for reading only, beside the process that has it open read-write.
+
+        It sees the store as it was when opened. RocksDB leaves a read-only open undefined while
+        another process writes: open it only while nothing writes, and reopen it after a write.
+        """
+        return EmbeddedStore(Path(path), read_only=True)
+
     # -- reads -------------------------------------------------------------------------
 
     @abstractmethod
-    def _query(self, sparql: str, bindings: Bindings) -> QuerySolutions | QueryBoolean | QueryTriples:
-        """Run a query against the union of all graphs."""
+    def _query(self, sparql: str, bindings: Bindings, dataset: Dataset | None = None
+               ) -> QuerySolutions | QueryBoolean | QueryTriples:
+        """Run a query against the union of all graphs, or against ``dataset``."""
 
     def select(self, sparql: str, bindings: Bindings | None = None) -> SelectResult:
         """Run a SELECT query; ``bindings`` fix variables to terms (never pasted into the text)."""
@@ -179,10 +216,14 @@ class Store(ABC):
             raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
         return list(result)
 
-    def query(self, sparql: str, bindings: Bindings | None = None
+    def query(self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset | None = None
               ) -> QuerySolutions | QueryBoolean | QueryTriples:
-        """Run any query and return pyoxigraph's result object (solutions, boolean or triples)."""
-        return self._query(sparql, bindings or {})
+        """Run any query and return pyoxigraph's result object (solutions, boolean or triples).
+
+        ``dataset`` replaces the union of all graphs by the graphs it names (SPARQL 1.1 Protocol).
+        A malformed query raises :class:`SyntaxError` (embedded) or :class:`RemoteQuerySyntaxError`.
+        """
+        return self._query(sparql, bindings or {}, dataset)
 
     def content_hashes(self, graphs: Sequence[NamedNode]) -> dict[str, str]:
         """The stored content hash of each of ``graphs`` that is in the store."""
@@ -260,8 +301,10 @@ def replace_update(records: Iterable[RecordGraph]) -> str:
 class EmbeddedStore(Store):
     """pyoxigraph's embedded store, on disk (a directory) or in memory (``path=None``)."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, read_only: bool = False) -> None:
         self.path = path
+        #: opened with :meth:`Store.open_read_only`: reads only, a snapshot of when it was opened
+        self.read_only = read_only
         self._ox: OxStore | None = None
 
     def __repr__(self) -> str:
@@ -272,16 +315,25 @@ class EmbeddedStore(Store):
         """The pyoxigraph store, opened on first use."""
         if self._ox is None:
             try:
-                self._ox = OxStore(str(self.path)) if self.path else OxStore()
+                if self.read_only and self.path:
+                    self._ox = OxStore.read_only(str(self.path))
+                else:
+                    self._ox = OxStore(str(self.path)) if self.path else OxStore()
             except OSError as e:
                 raise StoreError(f"cannot open the store at {self.path}: {e}") from e
         return self._ox
 
-    def _query(self, sparql: str, bindings: Bindings) -> QuerySolutions | QueryBoolean | QueryTriples:
+    def _query(self, sparql: str, bindings: Bindings, dataset: Dataset | None = None
+               ) -> QuerySolutions | QueryBoolean | QueryTriples:
         # pyoxigraph's substitutions need the variable in the projection; a trailing VALUES
         # clause does not, and answers the same on every backend.
-        result: QuerySolutions | QueryBoolean | QueryTriples = self.ox.query(
-            with_values(sparql, bindings), use_default_graph_as_union=True)
+        text = with_values(sparql, bindings)
+        result: QuerySolutions | QueryBoolean | QueryTriples
+        if dataset is None:
+            result = self.ox.query(text, use_default_graph_as_union=True)
+        else:
+            result = self.ox.query(text, default_graph=list(dataset.default_graphs),
+                                   named_graphs=list(dataset.named_graphs))
         return result
 
     def _add(self, records: Sequence[RecordGraph]) -> None:
@@ -315,7 +367,8 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         if self._ox is not None:
-            self._ox.flush()
+            if not self.read_only:
+                self._ox.flush()
             self._ox = None
 
 
@@ -327,9 +380,15 @@ class RemoteStore(Store):
     ``--union-default-graph``; Fuseki: ``unionDefaultGraph``; Virtuoso does by default).
     """
 
-    def __init__(self, url: str, update_url: str | None = None) -> None:
+    def __init__(self, url: str, update_url: str | None = None, timeout: float = 300) -> None:
         self.url = url
         self.update_url = update_url or (url[: -len("/query")] + "/update" if url.endswith("/query") else url)
+        #: seconds an answer may take, in all; past it the request is dropped with QueryTimeoutError
+        self.timeout = timeout
+
+    def with_timeout(self, seconds: float) -> RemoteStore:
+        """The same server, with answers cut off after ``seconds``."""
+        return RemoteStore(self.url, self.update_url, seconds)
 
     #: What may come before a query's form keyword: whitespace, comments, BASE and PREFIX.
     _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE)
@@ -342,26 +401,54 @@ class RemoteStore(Store):
         from SPARQLWrapper import SPARQLWrapper
         w = SPARQLWrapper(endpoint, agent="kg (https://w3id.org/evidence-kg)")
         w.setMethod("POST")
-        w.setTimeout(300)
+        w.setTimeout(math.ceil(self.timeout))
         return w
 
+    #: what Oxigraph's server writes into an answer it had started when its own time limit stops it
+    _CANCELLED = b"The SPARQL operation has been cancelled"
+
     def _send(self, w: Any, endpoint: str, what: str) -> tuple[bytes, str]:
-        """The body and Content-Type of the server's answer; StoreError naming ``endpoint`` if none."""
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+        """The body and Content-Type of the server's answer; StoreError naming ``endpoint`` if none.
+
+        Raises QueryTimeoutError past ``timeout`` seconds (waiting for the answer, or reading it).
+        """
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+        deadline = time.monotonic() + self.timeout
         try:
             with w.query().response as response:
-                body: bytes = response.read()
+                chunks: list[bytes] = []
+                # read1 returns what has arrived, so the deadline is checked as the answer streams in
+                while chunk := response.read1(1 << 16):
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise QueryTimeoutError(self.timeout)
+                body = b"".join(chunks)
+                if self._CANCELLED in body[-200:]:
+                    raise QueryTimeoutError(self.timeout)
                 return body, response.headers.get("Content-Type", "")
+        except QueryBadFormed as e:
+            raise RemoteQuerySyntaxError(endpoint, what, _server_message(e)) from e
         except SPARQLWrapperException as e:
             raise StoreError(f"the SPARQL server at {endpoint} refused the {what}: {e}") from e
+        except TimeoutError as e:
+            raise QueryTimeoutError(self.timeout) from e
         except urllib.error.HTTPError as e:
             e.close()
             raise StoreError(f"the SPARQL server at {endpoint} refused the {what}: HTTP {e.code} {e.reason}") from e
         except OSError as e:
+            if isinstance(getattr(e, "reason", None), TimeoutError):  # urllib's URLError around a timeout
+                raise QueryTimeoutError(self.timeout) from e
             raise StoreError(f"cannot reach the SPARQL server at {endpoint}: {e}") from e
 
-    def _query(self, sparql: str, bindings: Bindings) -> QuerySolutions | QueryBoolean | QueryTriples:
+    def _query(self, sparql: str, bindings: Bindings, dataset: Dataset | None = None
+               ) -> QuerySolutions | QueryBoolean | QueryTriples:
         w = self._wrapper(self.url)
+        if dataset is not None:
+            # The protocol's parameters; a server given only named graphs has an empty default graph.
+            for graph in dataset.default_graphs:
+                w.addDefaultGraph(graph.value)
+            for graph in dataset.named_graphs:
+                w.addNamedGraph(graph.value)
         # Not setQuery(): SPARQLWrapper takes the first keyword found anywhere for the query form,
         # so "loader" in a header comment sent a SELECT to the update endpoint as a LOAD.
         found = self._FORM.match(sparql, self._PROLOGUE.match(sparql).end())  # type: ignore[union-attr]
@@ -401,6 +488,15 @@ class RemoteStore(Store):
         else:
             serialize((Triple(s, p, o) for s, p, o, g in rows if g != META), output,  # type: ignore[arg-type]
                       format=format)
+
+
+def _server_message(error: Exception) -> str:
+    """The server's own text in a SPARQLWrapper error, which keeps it only as the repr of its bytes."""
+    found = re.search(r"Response:\n(b(['\"]).*\2)\s*$", str(error), re.DOTALL)
+    if found is None:
+        return str(error)
+    raw = ast.literal_eval(found[1])
+    return raw.decode("utf-8", "replace").strip() if isinstance(raw, bytes) else str(error)
 
 
 class QueryTriplesList(list[Triple]):

@@ -1,21 +1,228 @@
-"""Placeholder: the SPARQL 1.1 Protocol endpoint lands with issue #5."""
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint, its service description and its editor page.
+
+Queries come by GET (``?query=``), POST form (``query=``) or POST ``application/sparql-query``;
+updates by POST form (``update=``) or POST ``application/sparql-update``, with the update token.
+The answer's format is negotiated from ``Accept`` or named by ``format`` (``output``). Queries run
+in a :class:`~kg.web.sparql_runner.QueryRunner`, under the time limit and the row cap
+(docs/sparql.md says how, per backend).
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import hmac
+import re
+from pathlib import Path
+from urllib.parse import parse_qsl
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pyoxigraph import BlankNode, NamedNode, Triple, serialize
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from kg.errors import BadRequestError, NotAllowedError
+from kg.queries import all_queries
 from kg.store import Store
+from kg.vocab import RDF
 from kg.web.config import Settings
+from kg.web.errors import error_response
+from kg.web.sparql_results import (
+    GRAPH_FORMATS,
+    SOLUTION_FORMATS,
+    NotAcceptableError,
+    ResultFormat,
+    by_name,
+    negotiate,
+)
+from kg.web.sparql_runner import QueryJob, QueryRunner, ServiceBusyError, make_runner
 
+__all__ = ["QueryRunner", "make_runner", "routes"]
 
-class QueryRunner:
-    def close(self) -> None:
-        pass
+HERE = Path(__file__).resolve().parent
+TEMPLATES = Jinja2Templates(env=Environment(loader=FileSystemLoader(HERE / "templates"),
+                                            autoescape=select_autoescape(default=True)))
+#: bytes a POSTed query or update may hold
+MAX_BODY = 1 << 20
+#: graphs a request may name in default-graph-uri and named-graph-uri together
+MAX_GRAPHS = 100
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_HTML = ResultFormat("html", "text/html", "page", ("application/xhtml+xml",))
 
-
-def make_runner(store: Store, settings: Settings) -> QueryRunner:
-    return QueryRunner()
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+#: the W3C format IRIs of what /sparql writes
+FORMAT_IRIS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+               "Turtle", "N-Triples", "N-Quads", "JSON-LD", "RDF_XML")
 
 
 def routes() -> list[BaseRoute]:
-    return []
+    return [Route("/sparql", endpoint, methods=["GET", "POST"]),
+            Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static")]
+
+
+def _services(request: Request) -> tuple[Store, Settings, QueryRunner]:
+    state = request.app.state.services
+    if state.runner is None:  # pragma: no cover - only outside the app's lifespan
+        raise RuntimeError("the query runner is not running")
+    return state.store, state.settings, state.runner
+
+
+async def _parameters(request: Request) -> tuple[list[tuple[str, str]], str | None, str | None]:
+    """The request's parameters, and the query or update sent as the whole POST body."""
+    params = list(request.query_params.multi_items())
+    if request.method != "POST":
+        return params, None, None
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY:
+        raise BadRequestError("body", f"must hold at most {MAX_BODY} bytes", f"{declared} bytes")
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise BadRequestError("body", f"must hold at most {MAX_BODY} bytes", f"{len(body)} bytes")
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequestError("body", "must be UTF-8 text") from None
+    if media == "application/x-www-form-urlencoded" or (not body and not media):
+        return params + parse_qsl(text, keep_blank_values=True), None, None
+    if media == "application/sparql-query":
+        return params, text, None
+    if media == "application/sparql-update":
+        return params, None, text
+    raise BadRequestError("Content-Type", "must be application/x-www-form-urlencoded, application/sparql-query "
+                          "or application/sparql-update", media or "(none)")
+
+
+def _one(params: list[tuple[str, str]], name: str) -> str | None:
+    values = [v for k, v in params if k == name]
+    if len(values) > 1:
+        raise BadRequestError(name, "must be given once", f"{len(values)} times")
+    return values[0] if values else None
+
+
+def _graphs(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
+    graphs = tuple(v for k, v in params if k == name)
+    for graph in graphs:
+        try:
+            if not _SCHEME.match(graph):
+                raise ValueError("no scheme")
+            NamedNode(graph)
+        except ValueError:
+            raise BadRequestError(name, "must be an absolute IRI", graph) from None
+    return graphs
+
+
+async def endpoint(request: Request) -> Response:
+    """GET or POST a query (or POST an update); GET alone: the editor page or the service description."""
+    store, settings, runner = _services(request)
+    params, body_query, body_update = await _parameters(request)
+    query = body_query if body_query is not None else _one(params, "query")
+    update = body_update if body_update is not None else _one(params, "update")
+    if query is not None and update is not None:
+        raise BadRequestError("update", "cannot come with a query in the same request")
+    if update is not None:
+        if request.method != "POST":
+            raise BadRequestError("update", "must be sent by POST (SPARQL 1.1 Protocol)")
+        return await _update(request, settings, runner, update, params)
+    if query is None:
+        if request.method == "POST":
+            raise BadRequestError("query", "is missing: POST a query (query=...) or an update (update=...)")
+        return _describe(request, settings)
+    try:
+        answer = await run_in_threadpool(runner.run, _job(request, settings, query, params))
+    except NotAcceptableError as e:
+        return error_response(406, "NotAcceptableError", str(e))
+    except ServiceBusyError as e:
+        return error_response(503, "ServiceBusyError", str(e), {"Retry-After": "5"})
+    headers = {"Content-Type": answer.content_type, "Vary": "Accept"}
+    if answer.truncated:
+        headers |= {"KG-Truncated": "true", "KG-Result-Limit": str(settings.max_rows)}
+    return Response(answer.body, headers=headers)
+
+
+def _job(request: Request, settings: Settings, query: str, params: list[tuple[str, str]]) -> QueryJob:
+    """The query with the formats the request asks for (406 here when no answer could fit)."""
+    # SPARQLWrapper repeats its choice in format and output, some as a name and a media type
+    names = [v for k, v in params if k in ("format", "output") and v]
+    accept = request.headers.get("accept")
+    if names:
+        known = [n for n in names if by_name(n, SOLUTION_FORMATS) or by_name(n, GRAPH_FORMATS)]
+        if not known:
+            choices = sorted({n for f in (*SOLUTION_FORMATS, *GRAPH_FORMATS) for n in f.names})
+            raise BadRequestError("format", f"must be one of {', '.join(choices)} or a media type", names[0])
+        solutions, graph = by_name(known[0], SOLUTION_FORMATS), by_name(known[0], GRAPH_FORMATS)
+        asked = f"format={known[0]}"
+    else:
+        solutions, graph = negotiate(accept, SOLUTION_FORMATS), negotiate(accept, GRAPH_FORMATS)
+        asked = f"Accept: {accept}"
+        if solutions is None and graph is None:
+            raise NotAcceptableError(asked, [f.media_type for f in (*SOLUTION_FORMATS, *GRAPH_FORMATS)])
+    default_graphs = _graphs(params, "default-graph-uri")
+    named_graphs = _graphs(params, "named-graph-uri")
+    if len(default_graphs) + len(named_graphs) > MAX_GRAPHS:
+        raise BadRequestError("named-graph-uri", f"with default-graph-uri may name at most {MAX_GRAPHS} graphs",
+                              len(default_graphs) + len(named_graphs))
+    return QueryJob(query, solutions.key if solutions else None, graph.key if graph else None, asked[:200],
+                    default_graphs, named_graphs, settings.max_rows, settings.query_timeout)
+
+
+async def _update(request: Request, settings: Settings, runner: QueryRunner, update: str,
+                  params: list[tuple[str, str]]) -> Response:
+    if settings.update_token is None:
+        return error_response(403, "NotAllowedError", "this service is read-only: it accepts no SPARQL Update "
+                              "(an operator can enable updates with an update token)")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), settings.update_token.encode()):
+        raise NotAllowedError("SPARQL Update needs the header 'Authorization: Bearer <token>' with the "
+                              "service's update token")
+    for name in ("using-graph-uri", "using-named-graph-uri"):
+        if any(k == name for k, _ in params):
+            raise BadRequestError(name, "is not supported: name the graphs in the update (USING, WITH, GRAPH)")
+    await run_in_threadpool(runner.update, update)
+    return Response(status_code=204)
+
+
+def _describe(request: Request, settings: Settings) -> Response:
+    """The editor page for a browser, else the SPARQL 1.1 Service Description (Turtle first)."""
+    accept = request.headers.get("accept")
+    fmt = negotiate(accept, (GRAPH_FORMATS[0], _HTML, *GRAPH_FORMATS[1:]))
+    if fmt is None:
+        raise NotAcceptableError(f"Accept: {accept}", ["text/html", *(f.media_type for f in GRAPH_FORMATS)])
+    endpoint_iri = (settings.base_url + "/sparql") if settings.base_url else str(request.url.replace(query=""))
+    if fmt is _HTML:
+        examples = [q for q in all_queries() if q.title]
+        return TEMPLATES.TemplateResponse(request, "sparql.html", {
+            "endpoint": endpoint_iri, "examples": examples, "max_rows": settings.max_rows,
+            "timeout": settings.query_timeout, "writable": settings.update_token is not None},
+            headers={"Vary": "Accept"})
+    body = serialize(service_description(endpoint_iri, settings.update_token is not None), format=fmt.rdf_format)
+    return Response(body, headers={"Content-Type": fmt.content_type, "Vary": "Accept"})
+
+
+def service_description(endpoint_iri: str, writable: bool) -> list[Triple]:
+    """The SPARQL 1.1 Service Description of the endpoint at ``endpoint_iri``.
+
+    >>> len(service_description("http://localhost/sparql", False)) > 10
+    True
+    """
+    service, dataset, graph = NamedNode(endpoint_iri), BlankNode(), BlankNode()
+
+    def sd(name: str) -> NamedNode:
+        return NamedNode(SD + name)
+
+    languages = ["SPARQL11Query", *(["SPARQL11Update"] if writable else [])]
+    return [
+        Triple(service, RDF.type, sd("Service")),
+        Triple(service, sd("endpoint"), service),
+        *(Triple(service, sd("supportedLanguage"), sd(lang)) for lang in languages),
+        *(Triple(service, sd("resultFormat"), NamedNode(FORMATS_NS + f)) for f in FORMAT_IRIS),
+        Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        Triple(service, sd("feature"), sd("BasicFederatedQuery")),
+        Triple(service, sd("defaultDataset"), dataset),
+        Triple(dataset, RDF.type, sd("Dataset")),
+        Triple(dataset, sd("defaultGraph"), graph),
+        Triple(graph, RDF.type, sd("Graph")),
+    ]
