@@ -4,6 +4,7 @@ facts (samples/README.md), and hostile documents get clear errors while the serv
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.web.conftest import Live
+from tests.web.conftest import Live, Tab
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "graphql" / "examples"
 D = "https://doi.org/10.5555/kg-sample.data"
@@ -159,6 +160,11 @@ def test_graphiql_is_served_to_a_browser(live: Live) -> None:
     assert answer.status_code == 200
     assert "text/html" in answer.headers["content-type"]
     assert "graphiql" in answer.text.lower()
+    scripts = re.findall(r'(?:src|href)="([^"]+)"', answer.text)
+    assert len(scripts) == 5 and not [s for s in scripts if "//" in s], "no CDN: every asset is served here"
+    for path in scripts:
+        asset = requests.get(live("/" + path), timeout=10)
+        assert asset.status_code == 200 and len(asset.content) > 500, path
 
 
 HOSTILE = {
@@ -190,3 +196,16 @@ def test_hostile_documents_get_clear_errors_and_change_nothing(live: Live, case:
         assert "Traceback" not in str(body) and "/kg/" not in str(body)
     after = data(live, "{ works(first: 1) { totalCount } work(id: \"10.5555/kg-sample.data\") { citationCount } }")
     assert after["works"]["totalCount"] >= 14 and after["work"]["citationCount"] == 4
+
+
+def test_graphiql_runs_a_query_in_a_browser(live: Live, tab: Tab) -> None:
+    page = tab.page
+    page.goto(live("/graphql"))
+    page.wait_for_selector(".graphiql-container", timeout=20_000)
+    page.click(".graphiql-execute-button")
+    page.wait_for_function("document.querySelector('.graphiql-response')?.innerText.includes('citationCount')",
+                           timeout=20_000)
+    answer = page.inner_text(".graphiql-response")
+    assert '"citationCount": 4' in answer and '"year": 2022' in answer
+    assert tab.errors == []
+    tab.screenshot("graphiql")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,13 @@ def store() -> CountingStore:
 
 def execute(store: EmbeddedStore, query: str, variables: dict[str, Any] | None = None) -> ExecutionResult:
     schema = build_schema(Settings())
-    return asyncio.run(schema.execute(query, variable_values=variables, context_value=Context(store, Settings())))
+
+    def run() -> ExecutionResult:
+        return asyncio.run(schema.execute(query, variable_values=variables, context_value=Context(store, Settings())))
+
+    # a thread of its own: Playwright's sync API (the browser tests) keeps an event loop in this one
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
 
 
 def test_the_checked_in_sdl_matches_the_code() -> None:

@@ -27,11 +27,18 @@ class PageInfo:
     end_cursor: str | None
 
 
+@strawberry.type(description="An item of a list and the cursor to page on after it.")
+class Edge(Generic[N]):
+    cursor: str
+    node: N
+
+
 @strawberry.type(description="A list of items, a page at a time.")
 class Connection(Generic[N]):
     total_count: int = strawberry.field(description="Items in the whole list, not just this page.")
     page_info: PageInfo
     nodes: list[N]
+    edges: list[Edge[N]]
 
 
 def encode_cursor(offset: int) -> str:

@@ -1,13 +1,16 @@
 """``/graphql``: strawberry's ASGI app behind a Starlette route. POST (and GET) run operations;
-a browser (GET, ``Accept: text/html``) gets GraphiQL."""
+a browser (GET, ``Accept: text/html``) gets GraphiQL, served from ``kg/web/static/graphiql/``
+(vendored: no CDN) at ``/graphql/assets/``."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -16,9 +19,16 @@ from kg.web.config import Settings
 from kg.web.graphql.context import Context
 from kg.web.graphql.schema import build_schema
 
+#: GraphiQL's built files and kg's page mounting it
+ASSETS = Path(__file__).resolve().parent.parent / "static" / "graphiql"
+
 
 class KgGraphQL(GraphQL[Context, None]):
     """Strawberry's app with kg's typed context: the store and settings of the running service."""
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # strawberry's own page loads React and GraphiQL from a CDN; this one loads the vendored copies
+        return HTMLResponse((ASSETS / "graphiql.html").read_text("utf-8"))
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         # kg.web.app imports this package: read its state rather than import it back
@@ -43,4 +53,5 @@ class GraphQLEndpoint:
 
 
 def routes() -> list[BaseRoute]:
-    return [Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"])]
+    return [Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"]),
+            Mount("/graphql/assets", app=StaticFiles(directory=ASSETS), name="graphiql")]

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from kg import chains, related
 from kg.errors import BadRequestError
 from kg.vocab import CITO, KG, SCHEMA, relations
-from kg.web.graphql.connection import DEFAULT_FIRST, Connection, PageInfo, check_first, paginate
+from kg.web.graphql.connection import DEFAULT_FIRST, Connection, Edge, PageInfo, check_first, paginate
 from kg.web.graphql.context import KgInfo, described
 from kg.web.graphql.evidence import ChainNode, EvidenceChain, Hop, Reason, RelatedItem
 from kg.web.graphql.limits import MAX_CHAIN_DEPTH
@@ -107,7 +107,9 @@ async def works_of(info: KgInfo, iris: Sequence[str]) -> list[Work]:
 
 async def work_connection(info: KgInfo, iris: Sequence[str], first: int, after: str | None) -> Connection[Work]:
     page = paginate(iris, first, after, info.context.settings)
-    return Connection(total_count=page.total, page_info=page.page_info(), nodes=await works_of(info, page.keys))
+    nodes = await works_of(info, page.keys)
+    return Connection(total_count=page.total, page_info=page.page_info(), nodes=nodes,
+                      edges=[Edge(cursor=page.cursor(i), node=n) for i, n in enumerate(nodes)])
 
 
 async def _provenance(info: KgInfo, graphs: Sequence[str]) -> dict[str, Provenance]:
