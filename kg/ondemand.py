@@ -92,22 +92,26 @@ def fetch_mention(store: Store, resolver: Resolver, mention: Mention, notes: lis
 
 
 def fetch_doi(store: Store, resolver: Resolver, doi: str) -> tuple[str | None, list[str]]:
-    """Fetch a DOI (a PDB entry's from PDBe; others from Crossref, then DataCite); its IRI once described."""
+    """Fetch a DOI (a PDB entry's from PDBe; others from Crossref, then DataCite): its IRI once a source
+    had its record, else None and the problems met at each source."""
     iri = ids.doi_iri(doi)
     pdb = ids.pdb_id_from_doi(iri.removeprefix(ids.DOI_BASE))
     problems: list[str] = []
     for source in (["pdbe"] if pdb else ["crossref", "datacite"]):
-        problems += resolver.load(store, source, pdb or ids.normalize_doi(doi))
-        if _described(store, iri):
+        met = resolver.load(store, source, pdb or ids.normalize_doi(doi))
+        if not met and _described(store, iri):
             return iri, []
+        problems += met
     return None, problems
 
 
 def fetch_links(store: Store, resolver: Resolver, work: str) -> list[str]:
-    """Fetch the works ``work`` relies on or cites that no record describes; the problems met."""
+    """Fetch the works ``work`` relies on or cites that have no record of their own; the problems met."""
     chain = evidence_chain(store, NamedNode(work), max_depth=1)
     targets = list(dict.fromkeys(h.to for h in chain.hops))
-    missing = [t for t in targets if not _described(store, t) and t.startswith(ids.DOI_BASE)]
+    recorded = {w for (w,) in store.select(load_query("trace_records_about").text,
+                                           {"work": [NamedNode(t) for t in targets]}).values()} if targets else set()
+    missing = [t for t in targets if t not in recorded and t.startswith(ids.DOI_BASE)]
     problems: list[str] = []
     for target in missing[:MAX_LINK_FETCHES]:
         found, met = fetch_doi(store, resolver, target)

@@ -204,3 +204,22 @@ def test_a_text_without_claims_stores_nothing_and_says_so(store: Store) -> None:
 def test_an_unknown_source_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="source kind must be one of news, academic, social, other, not 'blog'"):
         trace(Store.open(None), "A study (doi:10.1/x).", source_kind="blog")
+
+
+def test_online_an_unknown_pdb_entry_is_fetched_from_pdbe_and_its_raw_data_from_datacite(
+        server: ReplayServer) -> None:
+    from loaders.pdbe import PdbeLoader
+    samples = ROOT / "samples"
+    for endpoint in PdbeLoader.endpoints:
+        server.add(f"/pdb/entry/{endpoint}/6gv0", Reply(body=(samples / "pdbe" / f"6gv0-{endpoint}.json").read_bytes()))
+    server.add("/works/10.5281/zenodo.4456817", Reply(404, b'{"message": "Resource not found."}'))
+    server.add("/dois/10.5281/zenodo.4456817", Reply(body=(samples / "datacite" / "zenodo-4456817.json").read_bytes()))
+    empty = Store.open(None)
+    result = trace(empty, "The structure of insulin glulisine is PDB entry 6GV0, scientists say.", online=True,
+                   http=http(), apis={"pdbe": server.base, "crossref": server.base, "datacite": server.base})
+    [mention] = result.claims[0].mentions
+    assert (mention.status, mention.work, mention.fetched) == ("resolved", ENTRY, True)
+    chain = result.chains[ENTRY]
+    assert [(h.from_, h.to, h.role, h.sources) for h in chain.hops] == [(ENTRY, RAW, "data", ("pdbe",))]
+    assert (chain.node(RAW).work.kind, chain.node(RAW).work.year) == ("Dataset", 2021)
+    assert claims_about(empty, [ENTRY])[ENTRY][0].method == "identifier:pdb"
