@@ -24,7 +24,7 @@ from starlette.routing import BaseRoute, Route
 
 from kg.errors import KgError
 from kg.store import EmbeddedStore, RemoteStore, Store
-from kg.web import api, graphql, pages, sparql, works
+from kg.web import api, graphql, pages, sparql, tracing, works
 from kg.web.config import Settings
 from kg.web.errors import http_error, kg_error, server_error
 
@@ -62,7 +62,7 @@ def create_app(store: Store, settings: Settings | None = None) -> Starlette:
             state.runner = None
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET", "HEAD"])]
-    routes += sparql.routes() + graphql.routes() + works.routes() + api.routes() + pages.routes()
+    routes += sparql.routes() + graphql.routes() + works.routes() + api.routes() + pages.routes() + tracing.routes()
     middleware = []
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),

@@ -30,5 +30,9 @@ class Settings:
     graphql_max_depth: int = 10
     graphql_max_aliases: int = 30
     graphql_max_tokens: int = 2_000
+    #: tracing fetches identifiers missing from the graph (and pages by URL) from their sources
+    trace_online: bool = False
+    #: hops of the evidence chains a trace returns
+    trace_max_depth: int = 5
     #: the public base URL, when the service sits behind a proxy (for links and redirects)
     base_url: str | None = None

@@ -43,7 +43,7 @@ def _label(work: WorkSummary) -> tuple[str, str]:
     ident = work.identifiers.get("pdb") or work.identifiers.get("doi") or work.iri
     title = work.title or "(no title)"
     first = f"{KIND_NAMES.get(work.kind or '', work.kind or 'Work')} · {ident}"
-    return first if len(first) <= 34 else first[:33] + "…", title if len(title) <= 34 else title[:33] + "…"
+    return first if len(first) <= 31 else first[:30] + "…", title if len(title) <= 34 else title[:33] + "…"
 
 
 def _hop_text(hops: Sequence[Hop]) -> tuple[str, str]:

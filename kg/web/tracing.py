@@ -1,0 +1,126 @@
+"""Tracing claims over HTTP: the trace page ``/trace`` (a form, answered with the claims, the works
+they rest on and each work's evidence chain drawn) and ``POST /api/trace`` (the same as JSON).
+
+A trace may write: the claims it resolves are stored in their own graphs, and, when the service
+fetches on demand (``kg serve --online``), the records it fetched. Writes to an embedded store wait
+until the /sparql workers are stopped (see kg.web.sparql_runner), so a trace runs with the query
+runner's write access; offline, that is a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from kg.claims import MAX_INPUT_CHARS
+from kg.errors import BadRequestError, KgError
+from kg.ondemand import fetch_page
+from kg.trace import SOURCE_KINDS, TraceResult, trace
+from kg.web.svg import chain_svg
+from kg.web.works import TEMPLATES, error_page, work_path
+from loaders.http import HttpConfig
+
+#: bytes of request body read at most (the text limit, in UTF-8 at worst, plus the form's overhead)
+MAX_BODY = MAX_INPUT_CHARS * 4 + 65_536
+
+
+def routes() -> list[BaseRoute]:
+    return [Route("/trace", page, methods=["GET", "HEAD", "POST"]),
+            Route("/api/trace", api_trace, methods=["POST"])]
+
+
+async def _body(request: Request) -> bytes:
+    """The request body, refused past :data:`MAX_BODY` before it is all read."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise BadRequestError("text", f"is over the limit of {MAX_INPUT_CHARS:,} characters")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise BadRequestError("text", f"is over the limit of {MAX_INPUT_CHARS:,} characters")
+    return bytes(body)
+
+
+def _run(request: Request, text: str, url: str | None, source_kind: str | None) -> TraceResult:
+    """Trace ``text`` (or, when it is empty and fetching is on, the page at ``url``)."""
+    from kg.web.app import services  # app imports this module
+
+    state = services(request)
+    if source_kind is not None and source_kind not in SOURCE_KINDS:
+        raise BadRequestError("source_kind", f"must be one of {', '.join(SOURCE_KINDS)}", source_kind)
+    online = state.settings.trace_online
+    if not text.strip() and url:
+        if not online:
+            raise BadRequestError("url", "cannot be fetched: this service does not fetch pages (it runs offline); "
+                                  "paste the text instead")
+        text = fetch_page(url, HttpConfig.from_env())
+    if state.runner is None:  # pragma: no cover - only outside the app's lifespan
+        raise KgError("the service is not running")
+    with state.runner.writes():
+        return trace(state.store, text, url=url or None, source_kind=source_kind or None, online=online,
+                     max_depth=state.settings.trace_max_depth)
+
+
+async def api_trace(request: Request) -> Response:
+    """``POST /api/trace`` with JSON ``{"text": ..., "url": ..., "source_kind": ...}`` (or a form)."""
+    fields = await _fields(request)
+    from starlette.concurrency import run_in_threadpool
+
+    result = await run_in_threadpool(_run, request, fields.get("text", ""), fields.get("url"),
+                                     fields.get("source_kind"))
+    return JSONResponse(result.as_dict())
+
+
+async def _fields(request: Request) -> dict[str, str]:
+    body = await _body(request)
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json":
+        try:
+            data: Any = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as e:
+            raise BadRequestError("body", f"is not valid JSON: {e}") from None
+        if not isinstance(data, dict):
+            raise BadRequestError("body", "must be a JSON object with 'text', and optionally 'url', 'source_kind'")
+    elif kind in ("application/x-www-form-urlencoded", ""):
+        from urllib.parse import parse_qs
+        try:
+            data = {k: v[0] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}
+        except UnicodeDecodeError:
+            raise BadRequestError("text", "is not UTF-8 text") from None
+    elif kind == "text/plain":
+        try:
+            data = {"text": body.decode("utf-8")}
+        except UnicodeDecodeError:
+            raise BadRequestError("text", "is not UTF-8 text") from None
+    else:
+        raise BadRequestError("Content-Type", "must be application/json, a form, or text/plain", kind)
+    for name in ("text", "url", "source_kind"):
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise BadRequestError(name, "must be a string", data[name])
+    return {k: v for k, v in data.items() if isinstance(v, str)}
+
+
+async def page(request: Request) -> Response:
+    """``/trace``: the form; posted, the form again with what the trace found."""
+    if request.method != "POST":
+        return TEMPLATES.TemplateResponse(request, "trace.html", {"kinds": SOURCE_KINDS, "form": {}})
+    from starlette.concurrency import run_in_threadpool
+
+    fields: dict[str, str] = {}
+    try:
+        fields = await _fields(request)
+        result = await run_in_threadpool(_run, request, fields.get("text", ""), fields.get("url"),
+                                         fields.get("source_kind") or None)
+    except KgError as e:
+        if not isinstance(e, ValueError):  # bad input is shown above the form; the rest as error pages
+            return error_page(request, e)
+        return TEMPLATES.TemplateResponse(request, "trace.html", {"kinds": SOURCE_KINDS, "form": fields,
+                                                                  "problem": str(e)}, status_code=400)
+    drawings = {iri: chain_svg(chain, lambda w: work_path(w.iri)) for iri, chain in result.chains.items()}
+    return TEMPLATES.TemplateResponse(request, "trace.html", {
+        "kinds": SOURCE_KINDS, "form": fields, "result": result, "drawings": drawings})
