@@ -16,8 +16,9 @@ from pyoxigraph import NamedNode
 
 from kg import ids
 from kg.chains import evidence_chain
-from kg.claims import MAX_INPUT_CHARS, Mention
+from kg.claims import MAX_INPUT_CHARS
 from kg.errors import FetchError, KgError
+from kg.mentions import Mention
 from kg.queries import load_query
 from kg.store import Store
 from kg.works import summaries

@@ -33,9 +33,10 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg import ids
 from kg.chains import Chain, evidence_chain
-from kg.claims import Cue, Mention, checked_text, extract
+from kg.claims import Cue, checked_text, extract
 from kg.cues import cue_index
 from kg.errors import KgError
+from kg.mentions import Mention
 from kg.ondemand import Resolver, fetch_mention
 from kg.queries import load_query
 from kg.store import GraphMeta, RecordGraph, Store

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from kg.claims import CueNames, TraceInputError, checked_text, extract, find_identifiers, html_text
+from kg.claims import CueNames, TraceInputError, checked_text, extract, html_text
+from kg.mentions import find_identifiers
 from kg.store import Store
 from kg.trace import trace
 from loaders.pipeline import load

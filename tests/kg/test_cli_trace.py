@@ -89,3 +89,18 @@ def test_trace_refuses_binary_input_with_a_clear_error(store_dir: str) -> None:
 def test_trace_usage_errors_say_what_to_give(store_dir: str, args: tuple[str, ...], message: str) -> None:
     code, _, err = run(store_dir, *args)
     assert code == 2 and message in err
+
+
+def test_trace_fetches_a_url_and_stores_the_claims_with_it_as_their_appearance(store_dir: str) -> None:
+    page = f"<html><head><script>alert('10.9999/x')</script></head><body><p>{STORY}</p></body></html>"
+    with ReplayServer() as server:
+        url = server.add("/news/insulin", Reply(body=page.encode(), headers={"Content-Type": "text/html"}))
+        server.add("/works/10.5555/kg-claims.absent", Reply(404, b'{"message": "Resource not found."}'))
+        server.add("/dois/10.5555/kg-claims.absent", Reply(404, b'{"errors": []}'))
+        code, out, _ = run(store_dir, "--json", "--api", f"crossref={server.base}", "--api",
+                           f"datacite={server.base}", url)
+    assert code == 0
+    found = json.loads(out)
+    assert (found["url"], found["source_kind"]) == (url, "news")
+    assert [c["stored"] for c in found["claims"]] == [True, True]
+    assert "10.9999/x" not in out
