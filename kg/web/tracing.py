@@ -10,6 +10,7 @@ runner's write access; offline, that is a few milliseconds.
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from typing import Any
 
 from starlette.requests import Request
@@ -19,7 +20,10 @@ from starlette.routing import BaseRoute, Route
 from kg.claims import MAX_INPUT_CHARS
 from kg.errors import BadRequestError, KgError
 from kg.ondemand import fetch_page
+from kg.store import Store
 from kg.trace import SOURCE_KINDS, TraceResult, trace
+from kg.web.config import Settings
+from kg.web.sparql_runner import QueryRunner
 from kg.web.svg import chain_svg
 from kg.web.works import TEMPLATES, error_page, work_path
 from loaders.http import HttpConfig
@@ -46,24 +50,29 @@ async def _body(request: Request) -> bytes:
     return bytes(body)
 
 
-def _run(request: Request, text: str, url: str | None, source_kind: str | None) -> TraceResult:
-    """Trace ``text`` (or, when it is empty and fetching is on, the page at ``url``)."""
-    from kg.web.app import services  # app imports this module
-
-    state = services(request)
+def run_trace(store: Store, settings: Settings, runner: QueryRunner | None, text: str, url: str | None,
+              source_kind: str | None) -> TraceResult:
+    """Trace ``text`` (or, when it is empty and fetching is on, the page at ``url``), writing with the
+    query runner's write access. The one way the web traces: the page, /api/trace and GraphQL's
+    traceClaim."""
     if source_kind is not None and source_kind not in SOURCE_KINDS:
         raise BadRequestError("source_kind", f"must be one of {', '.join(SOURCE_KINDS)}", source_kind)
-    online = state.settings.trace_online
+    online = settings.trace_online
     if not text.strip() and url:
         if not online:
             raise BadRequestError("url", "cannot be fetched: this service does not fetch pages (it runs offline); "
                                   "paste the text instead")
         text = fetch_page(url, HttpConfig.from_env())
-    if state.runner is None:  # pragma: no cover - only outside the app's lifespan
-        raise KgError("the service is not running")
-    with state.runner.writes():
-        return trace(state.store, text, url=url or None, source_kind=source_kind or None, online=online,
-                     max_depth=state.settings.trace_max_depth)
+    with runner.writes() if runner is not None else nullcontext():
+        return trace(store, text, url=url or None, source_kind=source_kind or None, online=online,
+                     max_depth=settings.trace_max_depth)
+
+
+def _run(request: Request, text: str, url: str | None, source_kind: str | None) -> TraceResult:
+    from kg.web.app import services  # app imports this module
+
+    state = services(request)
+    return run_trace(state.store, state.settings, state.runner, text, url, source_kind)
 
 
 async def api_trace(request: Request) -> Response:

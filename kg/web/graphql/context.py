@@ -12,12 +12,15 @@ from strawberry.types import Info
 from kg.store import Store
 from kg.web.config import Settings
 from kg.web.graphql.loaders import Loaders
+from kg.web.sparql_runner import QueryRunner
 
 
 @dataclass
 class Context:
     store: Store
     settings: Settings
+    #: the service's query runner: writes (traceClaim) go through its write access
+    runner: QueryRunner | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

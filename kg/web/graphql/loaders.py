@@ -18,7 +18,7 @@ from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
-from kg import metrics
+from kg import metrics, trace
 from kg.queries import load_query
 from kg.store import Store, Term
 from kg.vocab import CITO, relations
@@ -215,6 +215,12 @@ def metrics_records(store: Store, keys: Sequence[str]) -> list[MetricsRecord]:
     return result
 
 
+def claim_records(store: Store, keys: Sequence[str]) -> list[list[trace.ClaimSummary]]:
+    """The claims stored about each work (issue #6), in one query."""
+    found = trace.claims_about(store, keys)
+    return [found.get(k, []) for k in keys]
+
+
 def _batch(store: Store, fetch: Callable[[Store, Sequence[str]], list[T]]) -> DataLoader[str, T]:
     async def load(keys: list[str]) -> list[T]:
         return await run_in_threadpool(fetch, store, keys)
@@ -233,3 +239,4 @@ class Loaders:
         self.provenance = _batch(store, provenance_records)
         self.agents = _batch(store, agent_records)
         self.metrics = _batch(store, metrics_records)
+        self.claims = _batch(store, claim_records)

@@ -2,8 +2,8 @@
 ``datasets``, ``software``, ``softwares``, ``funder``, ``person``, ``organization``), built from
 one part per concept, and the schema with the limits of :class:`kg.web.config.Settings`.
 
-A new concept adds its own part to :data:`QUERY_PARTS` (issue #6's claims will add
-``claim``/``claims`` this way, and a ``claims`` field on Work in its own module).
+A new concept adds its own part to :data:`QUERY_PARTS` or :data:`MUTATION_PARTS`, as claims add
+the ``traceClaim`` mutation (kg.web.graphql.claims).
 
 >>> "work(id: ID!): Work" in sdl()
 True
@@ -24,6 +24,7 @@ from kg import ids
 from kg.errors import BadRequestError, IdentifierError
 from kg.web.config import Settings
 from kg.web.graphql.agents import Funder, Organization, Person
+from kg.web.graphql.claims import ClaimMutations
 from kg.web.graphql.connection import DEFAULT_FIRST, Connection, check_first
 from kg.web.graphql.context import KgInfo, described
 from kg.web.graphql.limits import extensions, should_mask
@@ -140,12 +141,15 @@ class AgentQueries:
 #: the parts the root Query type is merged from
 QUERY_PARTS: tuple[type, ...] = (WorkQueries, AgentQueries)
 Query = merge_types("Query", QUERY_PARTS)
+#: the parts the root Mutation type is merged from
+MUTATION_PARTS: tuple[type, ...] = (ClaimMutations,)
+Mutation = merge_types("Mutation", MUTATION_PARTS)
 
 
 @cache
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the limits of ``settings`` (one per distinct settings)."""
-    return KgSchema(query=Query, extensions=extensions(settings))
+    return KgSchema(query=Query, mutation=Mutation, extensions=extensions(settings))
 
 
 def sdl() -> str:

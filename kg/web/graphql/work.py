@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from kg import chains, related
 from kg.errors import BadRequestError
 from kg.vocab import CITO, KG, SCHEMA, relations
+from kg.web.graphql.claims import Claim
 from kg.web.graphql.connection import DEFAULT_FIRST, Connection, Edge, PageInfo, check_first, paginate
 from kg.web.graphql.context import KgInfo, described
 from kg.web.graphql.evidence import ChainNode, EvidenceChain, Hop, Reason, RelatedItem
@@ -303,6 +304,10 @@ class Work:
                       relations=[StatedRelation(property=r.property, subject=strawberry.ID(r.subject),
                                                 object=strawberry.ID(r.object)) for r in h.relations],
                       provenance=[provenance[a.graph] for a in h.assertions]) for h in chain.hops])
+
+    @described("Claims traced to this work (views from academia, news media, social media), best match first.")
+    async def claims(self, info: KgInfo) -> list[Claim]:
+        return [Claim.from_domain(c) for c in await info.context.loaders.claims.load(self.record.iri)]
 
     @described("Related works, best first, each with the reasons it is related.")
     async def related_items(self, info: KgInfo, first: int = 10) -> list[RelatedItem]:
