@@ -350,7 +350,11 @@ def work(request: Request) -> Response:
         body = json.dumps(summary_json(state.store, node, base), ensure_ascii=False)
         return Response(body, media_type="application/json", headers=vary)
     if name == "html":
-        return TEMPLATES.TemplateResponse(request, "work.html", {"work": summary_json(state.store, node, base)},
+        from kg.web.item import page_context  # it imports this module
+
+        summary = summary_json(state.store, node, base)
+        return TEMPLATES.TemplateResponse(request, "work.html",
+                                          {"work": summary, **page_context(state.store, node, summary)},
                                           headers=vary)
     return Response(rdf_body(description(state.store, node), name), media_type=FORMATS[name], headers=vary)
 

@@ -104,3 +104,68 @@ def test_the_widget_degrades_to_a_link_without_scripts(live: Live, browser: obje
         assert link.get_attribute("href") == live("/works/10.5555/kg-sample.data")
     finally:
         context.close()
+
+
+A0 = "https://doi.org/10.1038/s41598-021-81251-2"
+ENTRY = "https://doi.org/10.2210/pdb6gv0/pdb"
+RAW = "https://doi.org/10.5281/zenodo.4456817"
+
+
+def test_the_item_page_draws_the_evidence_chain_with_each_hops_source(live: Live, tab: Tab) -> None:
+    _visit(tab, live("/works/10.1038/s41598-021-81251-2"), f"item-6gv0-{live.backend}")
+    page = tab.page
+    nodes = page.locator("svg.chain a.node").evaluate_all("ns => ns.map(n => [n.dataset.iri, n.dataset.kind])")
+    assert sorted(nodes) == sorted([[A0, "ScholarlyArticle"], [ENTRY, "StructureEntry"], [RAW, "Dataset"]])
+    hops = page.locator("svg.chain g.hop").evaluate_all(
+        "hs => hs.map(h => [h.dataset.from, h.dataset.to, h.dataset.relation, h.dataset.sources])")
+    assert hops == [[A0, ENTRY, "kg:isSupplementTo", "pdbe"], [ENTRY, RAW, "kg:isDerivedFrom", "pdbe"]]
+    # the hop's sources are its tooltip, reachable by keyboard
+    page.locator("svg.chain g.hop").first.focus()
+    tooltip = page.locator("svg.chain g.hop").first.locator("title").text_content() or ""
+    assert "asserted by pdbe on" in tooltip
+    # a node is a link to its work's page
+    page.locator(f"svg.chain a.node[data-iri='{ENTRY}']").click()
+    page.wait_for_url("**/works/10.2210/pdb6gv0/pdb")
+    assert tab.errors == []
+
+
+def test_the_item_page_shows_reuse_rolled_up_over_versions_with_a_chart(live: Live, tab: Tab) -> None:
+    _visit(tab, live("/works/10.5555/kg-sample.tool.v1"), f"item-tool-{live.backend}")
+    page = tab.page
+    figures = dict(zip(page.locator("#reuse-heading + dl dt").all_inner_texts(),
+                       page.locator("#reuse-heading + dl dd").all_inner_texts(), strict=True))
+    assert figures["Cited by"] == "2 works"  # P1 and P4 cite T1 itself
+    assert figures["All versions"].startswith("4 works")  # P1..P4 cite some version
+    bars = page.locator("section[aria-labelledby=reuse-heading] svg.bar-chart g.bar")
+    assert bars.evaluate_all("bs => bs.map(b => [b.dataset.label, Number(b.dataset.value)])") == [
+        ["2020", 1], ["2021", 1], ["2022", 2]]
+    groups = page.locator("section[aria-labelledby=related-heading] h3").all_inner_texts()
+    assert "Versions and parts" in groups
+    citation = page.locator("pre.citation").inner_text()
+    assert citation.startswith("@misc{") and "doi = {10.5555/kg-sample.tool.v1}" in citation
+
+
+def test_every_page_is_usable_on_a_phone(live: Live, browser: object) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        for path, name in (("/", "home"), ("/works/10.1038/s41598-021-81251-2", "item"),
+                           ("/funders/10.13039/100000001", "funder"), ("/trace", "trace")):
+            page.goto(live(path))
+            # nothing is wider than the screen: drawings and tables scroll inside their own boxes
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+            if live.backend == "embedded":
+                Tab(page, []).screenshot(f"phone-{name}")
+    finally:
+        context.close()
+
+
+def test_the_site_search_is_in_every_page_header_and_reachable_by_keyboard(live: Live, tab: Tab) -> None:
+    _visit(tab, live("/funders/10.13039/100000001"), f"funder-again-{live.backend}")
+    page = tab.page
+    page.keyboard.press("Tab")  # the skip link first
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the content"
+    page.get_by_label("Search works by title words or identifier").fill("10.5555/KG-SAMPLE.DATA")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/works/10.5555/kg-sample.data")
+    assert tab.errors == []

@@ -1,0 +1,116 @@
+"""What the item page (``/works/{id}`` as HTML) shows beyond the work's JSON: its evidence chain
+drawn, related items grouped by reason, reuse rolled up over versions with a chart, the claims
+made about it, and a citation to copy.
+
+Each part is computed on its own: a part that fails (a store error on one query) is left out with
+a note, and the rest of the page still shows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from pyoxigraph import NamedNode
+
+from kg.chains import evidence_chain
+from kg.errors import KgError
+from kg.metrics import item_metrics
+from kg.related import RelatedItem, related_items
+from kg.store import Store
+from kg.trace import claims_about
+from kg.web.svg import bar_chart, chain_svg
+from kg.web.works import TEMPLATES, work_path
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: how the page names each kind of reason, in the order it lists them
+REASON_GROUPS = {"link": "Linked to it", "version": "Versions and parts", "structure": "Same structure",
+                 "shared-data": "Used the same data", "shared-software": "Used the same software",
+                 "co-citation": "Cited together with it", "coupling": "Cite the same works"}
+#: how the page names each kind of source a claim appeared in
+CLAIM_GROUPS = {"academic": "Views from academia", "news": "Views from news media",
+                "social": "Views from social media", "other": "Other views"}
+RELATED_LIMIT = 20
+CHAIN_DEPTH = 5
+
+
+def _part(notes: list[str], what: str, compute: Callable[[], T]) -> T | None:
+    try:
+        return compute()
+    except KgError as e:
+        log.warning("item page: %s failed: %s", what, e)
+        notes.append(f"The {what} could not be computed just now.")
+        return None
+
+
+def grouped_related(found: list[RelatedItem]) -> list[tuple[str, list[RelatedItem]]]:
+    """Related items under the heading of their strongest reason, the groups in page order."""
+    groups: dict[str, list[RelatedItem]] = {}
+    for item in found:
+        kind = min((r.kind for r in item.reasons), key=list(REASON_GROUPS).index)
+        groups.setdefault(kind, []).append(item)
+    return [(REASON_GROUPS[k], groups[k]) for k in REASON_GROUPS if k in groups]
+
+
+def citation(work: dict[str, object]) -> str:
+    """A BibTeX-like entry for the work (as far as the graph knows it).
+
+    >>> print(citation({"kind": "Dataset", "identifiers": {"doi": "10.1/x"}, "title": "X", "year": 2020,
+    ...                 "creators": [{"name": "Ada Lovelace", "role": "creator"}]}))
+    @misc{kg_10_1_x,
+      author = {Ada Lovelace},
+      title = {X},
+      year = {2020},
+      doi = {10.1/x},
+    }
+    """
+    identifiers = work.get("identifiers") or {}
+    assert isinstance(identifiers, dict)
+    doi = identifiers.get("doi")
+    entry = "article" if work.get("kind") == "ScholarlyArticle" else "misc"
+    key = "kg_" + "".join(c if c.isalnum() else "_" for c in str(doi or work.get("id", "work")))[:40]
+    creators = work.get("creators") or []
+    assert isinstance(creators, list)
+    authors = " and ".join(str(c["name"]) for c in creators if c.get("name") and c.get("role") in ("author", "creator"))
+    fields = [("author", authors), ("title", work.get("title")), ("year", work.get("year")),
+              ("version", work.get("version")), ("doi", doi), ("url", None if doi else work.get("id"))]
+    lines = [f"  {name} = {{{value}}}," for name, value in fields if value]
+    return "\n".join([f"@{entry}{{{key},", *lines, "}"])
+
+
+def is_web_address(value: object) -> bool:
+    """Whether a value from the graph may be a link's target: only http(s) URLs, never ``javascript:``.
+
+    >>> is_web_address("https://news.example/a"), is_web_address("javascript:alert(1)")
+    (True, False)
+    """
+    return isinstance(value, str) and value.lower().startswith(("https://", "http://"))
+
+
+TEMPLATES.env.tests["web_address"] = is_web_address
+
+
+def page_context(store: Store, node: NamedNode, work: dict[str, object]) -> dict[str, object]:
+    """Everything the item page shows beyond ``work`` (the work's JSON)."""
+    notes: list[str] = []
+    chain = _part(notes, "evidence chain", lambda: evidence_chain(store, node, CHAIN_DEPTH))
+    related = _part(notes, "list of related items", lambda: related_items(store, node, RELATED_LIMIT)) or []
+    reuse = _part(notes, "reuse metrics", lambda: item_metrics(store, node.value))
+    claims = (_part(notes, "list of claims", lambda: claims_about(store, [node])) or {}).get(node.value, [])
+    by_kind: dict[str, list[object]] = {}
+    for c in claims:
+        by_kind.setdefault(c.source_kind, []).append(c)
+    return {
+        "chain": chain,
+        "chain_svg": chain_svg(chain, lambda w: work_path(w.iri)) if chain and chain.hops else None,
+        "related_groups": grouped_related(related),
+        "reuse": reuse,
+        "reuse_chart": bar_chart(sorted(reuse.all_versions.by_year.items()),
+                                 "Works citing it or any of its versions, per year") if reuse else None,
+        "claim_groups": [(CLAIM_GROUPS[k], by_kind[k]) for k in CLAIM_GROUPS if k in by_kind],
+        "citation": citation(work),
+        "notes": notes,
+    }
