@@ -6,6 +6,8 @@ it learns which record, which field and which value were wrong, and what to do a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class KgError(Exception):
     """Base class of every error kg raises on purpose."""
@@ -110,10 +112,23 @@ class UnsupportedRequestError(KgError, ValueError):
         self.reason = reason
         super().__init__(f"{source}: {option} is not supported: {reason}")
 
+class NotAcceptableError(KgError):
+    """No format the request accepts fits the answer; names the formats that would (HTTP 406)."""
 
-def _short(value: object, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+    def __init__(self, asked: str, available: Sequence[str]) -> None:
+        self.asked = asked
+        self.available = list(available)
+        super().__init__(f"cannot answer in a format the request accepts ({asked}); "
+                         f"available: {', '.join(self.available)}")
+
+
+class ServiceBusyError(KgError):
+    """Every query worker stayed busy for the whole time limit (HTTP 503 with Retry-After)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"every query worker was busy for {seconds:g} s; try again shortly")
+
 
 
 class QueryTimeoutError(KgError, TimeoutError):
@@ -154,3 +169,9 @@ class BadRequestError(KgError, ValueError):
 
 class NotAllowedError(KgError, PermissionError):
     """A request needs a permission it does not carry (an update without the update token)."""
+
+
+def _short(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+

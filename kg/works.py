@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
 from kg import ids
 from kg.errors import IdentifierError, NotFoundError
@@ -45,22 +45,39 @@ class WorkSummary:
 def resolve(store: Store, identifier: str | NamedNode) -> NamedNode:
     """The node an identifier names, in any form kg.ids accepts (or a full IRI, or the node).
 
+    A PubMed, PMC or arXiv ID, which kg keeps as a property of the work's DOI node, names the work
+    that carries it.
+
     Raises IdentifierError for malformed input and NotFoundError when the graph has nothing
     about it."""
     if isinstance(identifier, NamedNode):
         identifier = identifier.value
     try:
-        iri = ids.parse_identifier(identifier).iri
+        parsed = ids.parse_identifier(identifier)
     except IdentifierError:
         if not identifier.startswith(("http://", "https://")):
             raise
         iri = identifier
-    if iri is None:
-        raise IdentifierError("identifier", identifier, "it names no node here; give a DOI, a PDB ID or an IRI")
+    else:
+        if parsed.iri is None:
+            return _carrying(store, parsed)
+        iri = parsed.iri
     node = NamedNode(iri)
     if not store.ask("ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }", {"node": node}):
         raise NotFoundError(iri)
     return node
+
+
+def _carrying(store: Store, parsed: ids.Identifier) -> NamedNode:
+    """The work carrying an identifier kept as a property (kg:pmid, kg:pmcid, kg:arxiv)."""
+    prop = {"pmid": KG.pmid, "pmcid": KG.pmcid, "arxiv": KG.arxiv}.get(parsed.kind)
+    if prop is None:
+        raise IdentifierError(parsed.kind, parsed.value, "it names no node here; give a DOI, a PDB ID or an IRI")
+    rows = store.select(load_query("work_by_identifier").text, {"property": prop, "value": Literal(parsed.value)}).rows
+    found = [r[0] for r in rows if isinstance(r[0], NamedNode)]
+    if not found:
+        raise NotFoundError(f"{parsed.kind}:{parsed.value}")
+    return found[0]
 
 
 def summaries(store: Store, iris: Iterable[NamedNode]) -> dict[str, WorkSummary]:

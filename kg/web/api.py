@@ -3,7 +3,7 @@
 
 Each endpoint reads and checks its parameters (a missing or out-of-range one is a 400 naming it),
 calls one core function and returns its ``as_dict()``; the metrics also as CSV (``format=csv``).
-Identifiers are read as /works/{id} reads them (:func:`kg.web.works.locate`), so ``pmid:...``
+Identifiers are read as /works/{id} reads them (:func:`kg.works.resolve`), so ``pmid:...``
 works here too. Errors have the one JSON shape of :mod:`kg.web.errors`.
 """
 
@@ -22,8 +22,8 @@ from kg.related import related_items
 from kg.store import Store
 from kg.web.config import Settings
 from kg.web.errors import status_of
-from kg.web.works import base_of, checked_id, locate, work_path
-from kg.works import summaries
+from kg.web.works import base_of, checked_id, work_path
+from kg.works import resolve, summaries
 
 #: the deepest evidence chain asked for (each level is one query)
 MAX_DEPTH = 10
@@ -75,7 +75,7 @@ def related(request: Request) -> Response:
     """``/api/related?id=&limit=``: the works related to one, best first, each with its reasons."""
     store, settings = _state(request)
     limit = whole_number(request, "limit", min(DEFAULT_LIMIT, settings.max_page_size), 1, settings.max_page_size)
-    node = locate(store, checked_id(request.query_params.get("id")))
+    node = resolve(store, checked_id(request.query_params.get("id")))
     base = base_of(request, settings)
     items = [{**r.as_dict(), "url": base + work_path(r.item.iri)} for r in related_items(store, node, limit)]
     return JSONResponse({"id": node.value, "url": base + work_path(node.value), "limit": limit, "items": items})
@@ -87,7 +87,7 @@ def chain(request: Request) -> Response:
     depth = whole_number(request, "depth", DEFAULT_DEPTH, 0, MAX_DEPTH)
     fanout = whole_number(request, "fanout", settings.max_page_size, 1, settings.max_page_size)
     shape = choice(request, "format", ("json", "node-link"))
-    node = locate(store, checked_id(request.query_params.get("id")))
+    node = resolve(store, checked_id(request.query_params.get("id")))
     found = chains.evidence_chain(store, node, depth, fanout=fanout)
     return JSONResponse(chains.to_node_link(found) if shape == "node-link" else found.as_dict())
 
@@ -98,7 +98,7 @@ def _metrics(request: Request, parameter: str, compute: Callable[[Store, str], m
     shape = choice(request, "format", ("json", "csv"))
     subject = checked_id(request.query_params.get(parameter), parameter)
     if locate_first:
-        subject = locate(store, subject).value
+        subject = resolve(store, subject).value
     found = compute(store, subject)
     if shape == "csv":
         return Response(metrics.to_csv(found), media_type="text/csv")
@@ -138,7 +138,7 @@ def works(request: Request) -> Response:
     found: list[tuple[str, str | None, dict[str, object] | None]] = []
     for text in given:
         try:
-            found.append((text, locate(store, checked_id(text)).value, None))
+            found.append((text, resolve(store, checked_id(text)).value, None))
         except KgError as e:
             found.append((text, None, {"status": status_of(e), "type": type(e).__name__, "message": str(e)}))
     summary = summaries(store, [NamedNode(iri) for _, iri, _ in found if iri is not None])

@@ -22,6 +22,8 @@ class Settings:
     query_workers: int = 2
     #: when set, SPARQL Update is accepted with ``Authorization: Bearer <token>``; else read-only
     update_token: str | None = None
+    #: run SERVICE clauses of /sparql queries (federation): off, since they make the service call any host
+    allow_federation: bool = False
     #: origins allowed to call the service from a browser (``*`` for any); none by default
     cors_origins: tuple[str, ...] = ()
     #: largest page a list (GraphQL connection, JSON endpoint) returns

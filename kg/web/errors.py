@@ -15,12 +15,15 @@ from starlette.responses import JSONResponse, Response
 
 from kg.errors import (
     BadRequestError,
+    FetchError,
     IdentifierError,
     KgError,
+    NotAcceptableError,
     NotAllowedError,
     NotFoundError,
     QuerySyntaxError,
     QueryTimeoutError,
+    ServiceBusyError,
     StoreError,
 )
 
@@ -33,7 +36,10 @@ STATUS: tuple[tuple[type[KgError], int], ...] = (
     (BadRequestError, 400),
     (NotAllowedError, 401),
     (NotFoundError, 404),
+    (NotAcceptableError, 406),
     (QueryTimeoutError, 503),
+    (ServiceBusyError, 503),
+    (FetchError, 502),
     (StoreError, 502),
 )
 
@@ -60,7 +66,8 @@ async def kg_error(request: Request, exc: Exception) -> Response:
         message = "the store could not answer; try again later"
     else:
         message = str(exc)
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAllowedError) else None
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAllowedError) else \
+        {"Retry-After": "5"} if isinstance(exc, ServiceBusyError) else None
     return error_response(status, type(exc).__name__, message, headers)
 
 

@@ -23,8 +23,8 @@ from kg.related import related_items
 from kg.store import Store
 from kg.web.api import whole_number
 from kg.web.svg import bar_chart
-from kg.web.works import TEMPLATES, checked_id, error_page, locate, work_path
-from kg.works import WorkSummary, summaries
+from kg.web.works import TEMPLATES, checked_id, error_page, work_path
+from kg.works import WorkSummary, resolve, summaries
 
 STATIC = Path(__file__).resolve().parent / "static"
 #: works listed by a search page at most
@@ -70,7 +70,7 @@ def search(request: Request) -> Response:
     text = checked_id(request.query_params.get("q"), "q").strip()
     store = _store(request)
     try:
-        return RedirectResponse(work_path(locate(store, text).value), 303)
+        return RedirectResponse(work_path(resolve(store, text).value), 303)
     except (IdentifierError, NotFoundError) as e:
         lookup_problem = str(e) if _looks_like_identifier(text) else None
     rows = store.select(load_query("gql_work_search").text, {"text": Literal(text.lower())}).rows
@@ -137,7 +137,7 @@ def embed_related(request: Request) -> Response:
     limit = whole_number(request, "limit", 5, 1, 20)
     try:
         found = related_items(store, identifier, limit=limit)
-        root = locate(store, identifier).value
+        root = resolve(store, identifier).value
     except KgError as e:
         return error_page(request, e)
     return TEMPLATES.TemplateResponse(request, "embed_related.html", {

@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from kg.errors import BadRequestError, NotAllowedError
+from kg.errors import BadRequestError, NotAcceptableError, NotAllowedError
 from kg.queries import all_queries
 from kg.store import Store
 from kg.vocab import RDF
@@ -32,12 +32,11 @@ from kg.web.errors import error_response
 from kg.web.sparql_results import (
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
-    NotAcceptableError,
     ResultFormat,
     by_name,
     negotiate,
 )
-from kg.web.sparql_runner import QueryJob, QueryRunner, ServiceBusyError, make_runner
+from kg.web.sparql_runner import QueryJob, QueryRunner, make_runner
 
 __all__ = ["QueryRunner", "make_runner", "routes"]
 
@@ -131,16 +130,37 @@ async def endpoint(request: Request) -> Response:
         if request.method == "POST":
             raise BadRequestError("query", "is missing: POST a query (query=...) or an update (update=...)")
         return _describe(request, settings)
-    try:
-        answer = await run_in_threadpool(runner.run, _job(request, settings, query, params))
-    except NotAcceptableError as e:
-        return error_response(406, "NotAcceptableError", str(e))
-    except ServiceBusyError as e:
-        return error_response(503, "ServiceBusyError", str(e), {"Retry-After": "5"})
+    if not settings.allow_federation and uses_service(query):
+        raise BadRequestError("query", "uses SERVICE (a federated query), which this endpoint does not run: it "
+                              "would make the service call other hosts. Query the other endpoint yourself, or ask "
+                              "an operator to start kg serve with --allow-federation")
+    answer = await run_in_threadpool(runner.run, _job(request, settings, query, params))
     headers = {"Content-Type": answer.content_type, "Vary": "Accept"}
     if answer.truncated:
         headers |= {"KG-Truncated": "true", "KG-Result-Limit": str(settings.max_rows)}
     return Response(answer.body, headers=headers)
+
+
+#: what may hide a keyword: long and short strings, IRIs, comments
+_NOT_KEYWORDS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+                           r'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.IGNORECASE)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def uses_service(query: str) -> bool:
+    """Whether a query has a SERVICE clause (outside strings, IRIs and comments; ``\\u`` escapes, which
+    SPARQL decodes before parsing, decoded first).
+
+    >>> uses_service("SELECT * { SERVICE <http://10.0.0.1/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT * { ?s ?p "SERVICE" ; <http://x/SERVICE> ?service } # SERVICE')
+    False
+    >>> uses_service(r"SELECT * { \\u0053ERVICE <http://10.0.0.1/> { ?s ?p ?o } }")
+    True
+    """
+    decoded = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+    return _SERVICE.search(_NOT_KEYWORDS.sub(" ", decoded)) is not None
 
 
 def _job(request: Request, settings: Settings, query: str, params: list[tuple[str, str]]) -> QueryJob:

@@ -23,20 +23,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
-from kg.errors import KgError, QueryTimeoutError
+from kg.errors import QueryTimeoutError
 from kg.vocab import XSD
 
 Term = NamedNode | BlankNode | Literal | Triple
-
-
-class NotAcceptableError(KgError):
-    """No format the request accepts fits the answer; names the formats that would (HTTP 406)."""
-
-    def __init__(self, asked: str, available: Sequence[str]) -> None:
-        self.asked = asked
-        self.available = list(available)
-        super().__init__(f"cannot answer in a format the request accepts ({asked}); "
-                         f"available: {', '.join(self.available)}")
 
 
 @dataclass(frozen=True)

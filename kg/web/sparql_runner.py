@@ -35,7 +35,15 @@ from multiprocessing.process import BaseProcess
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions
 
-from kg.errors import BadRequestError, KgError, QuerySyntaxError, QueryTimeoutError, StoreError
+from kg.errors import (
+    BadRequestError,
+    KgError,
+    NotAcceptableError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    ServiceBusyError,
+    StoreError,
+)
 from kg.store import Dataset, EmbeddedStore, RemoteStore, Store
 from kg.web.config import Settings
 from kg.web.sparql_results import (
@@ -43,7 +51,6 @@ from kg.web.sparql_results import (
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
     Answer,
-    NotAcceptableError,
     write_boolean,
     write_graph,
     write_solutions,
@@ -55,14 +62,6 @@ log = logging.getLogger(__name__)
 REMOTE_MARGIN = 1.0
 #: seconds a new worker may take to open the store
 WORKER_START_TIMEOUT = 60.0
-
-
-class ServiceBusyError(KgError):
-    """Every query worker stayed busy for the whole time limit (HTTP 503 with Retry-After)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        super().__init__(f"every query worker was busy for {seconds:g} s; try again shortly")
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,6 @@ _PATH_SAFE = "/!$&'()*+,;=:@"
 _CREATOR_PROPERTIES = (SCHEMA.author, SCHEMA.creator, SCHEMA.contributor, SCHEMA.editor)
 _DATE_PROPERTIES = (SCHEMA.datePublished, SCHEMA.dateCreated, SCHEMA.dateModified, KG.depositionDate)
 #: identifier properties a work carries besides its IRI, by the kind kg.ids names them
-_IDENTIFIER_PROPERTIES = {"pmid": KG.pmid, "pmcid": KG.pmcid, "arxiv": KG.arxiv}
 _JSONLD_CONTEXT = {"@vocab": SCHEMA.base, **{p: base for p, base in PREFIXES.items() if p != "schema"}}
 
 
@@ -64,26 +63,6 @@ def checked_id(value: str | None, parameter: str = "id") -> str:
     if len(value) > MAX_ID_LENGTH:
         raise BadRequestError(parameter, f"is {len(value)} characters long; at most {MAX_ID_LENGTH} are accepted")
     return value
-
-
-def locate(store: Store, identifier: str) -> NamedNode:
-    """The node an identifier names: what :func:`kg.works.resolve` finds, and for a PubMed, PMC or
-    arXiv ID (which kg keeps as a property of the work's DOI node) the work that carries it.
-
-    :raises IdentifierError: malformed identifier; :raises NotFoundError: nothing is named so
-    """
-    try:
-        parsed = ids.parse_identifier(identifier)
-    except IdentifierError:
-        return resolve(store, identifier)
-    if parsed.iri is not None:
-        return resolve(store, parsed.iri)
-    rows = store.select(load_query("work_by_identifier").text,
-                        {"property": _IDENTIFIER_PROPERTIES[parsed.kind], "value": Literal(parsed.value)}).rows
-    found = [r[0] for r in rows if isinstance(r[0], NamedNode)]
-    if not found:
-        raise NotFoundError(f"{parsed.kind}:{parsed.value}")
-    return found[0]
 
 
 def work_key(iri: str) -> str:
@@ -336,7 +315,7 @@ def work(request: Request) -> Response:
         return not_acceptable(request.headers.get("accept", ""))
     given = request.path_params["id"]
     try:
-        node = locate(state.store, checked_id(given))
+        node = resolve(state.store, checked_id(given))
     except (IdentifierError, NotFoundError, BadRequestError) as e:
         if name != "html":
             raise

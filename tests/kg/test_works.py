@@ -29,6 +29,16 @@ def test_any_doi_form_resolves_to_the_node(store: Store, text: str) -> None:
     assert resolve(store, text) == NamedNode("https://doi.org/10.1038/s41598-021-81251-2")
 
 
+@pytest.mark.parametrize("text", ["pmid:33462295", "PMID 33462295"])
+def test_a_pubmed_id_resolves_to_the_work_carrying_it(store: Store, text: str) -> None:
+    assert resolve(store, text) == NamedNode("https://doi.org/10.1038/s41598-021-81251-2")
+
+
+def test_a_pubmed_id_no_work_carries_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFoundError, match=r"nothing in the graph is named pmid:1\b"):
+        resolve(store, "pmid:1")
+
+
 def test_an_identifier_only_linked_to_resolves(store: Store) -> None:
     assert resolve(store, "10.5061/dryad.b835k") == NamedNode("https://doi.org/10.5061/dryad.b835k")
 

@@ -4,6 +4,7 @@ the token, and with it are seen by the next query."""
 
 from __future__ import annotations
 
+import http.server
 import threading
 
 import pytest
@@ -163,3 +164,29 @@ def test_a_query_sent_as_an_update_and_a_malformed_update_are_400s(writable: Liv
     assert simple_query_answers(writable)
     assert requests.post(writable("/sparql"), data={"query": INSERT}, timeout=30).status_code == 400
     assert not ask(writable, MARKER)
+
+
+@pytest.mark.parametrize("service", ["SERVICE", "service SILENT", "\\u0053ERVICE"])
+def test_a_federated_query_is_refused_and_the_service_calls_no_other_host(live: Live, service: str) -> None:
+    """SERVICE would let anyone make the service send requests to any host, internal ones included."""
+    calls: list[str] = []
+
+    class Record(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            calls.append(self.path)
+            self.send_response(500)
+            self.end_headers()
+
+        do_POST = do_GET  # noqa: N815
+
+    target = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
+    threading.Thread(target=target.serve_forever, daemon=True).start()
+    try:
+        query = f"SELECT * WHERE {{ {service} <http://127.0.0.1:{target.server_port}/sparql> {{ ?s ?p ?o }} }}"
+        answer = requests.get(live("/sparql"), params={"query": query}, timeout=30)
+        assert answer.status_code == 400
+        assert "uses SERVICE (a federated query)" in answer.json()["error"]["message"]
+        assert calls == []
+    finally:
+        target.shutdown()
+        target.server_close()
