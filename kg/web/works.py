@@ -160,7 +160,9 @@ def not_acceptable(accept: str) -> Response:
 
 def description(store: Store, node: NamedNode) -> list[Triple]:
     """The work's statements and the nodes that make them readable, each once, in a stable order."""
-    triples = set(store.construct(load_query("work_description").text, {"work": node}))
+    own = store.select(load_query("work_statements").text, {"work": node}).rows
+    triples = {Triple(node, p, o) for p, o, _ in own if isinstance(p, NamedNode) and o is not None}
+    triples.update(store.construct(load_query("work_description").text, {"work": node}))
     return sorted(triples, key=lambda t: (t.subject != node, str(t.subject), str(t.predicate), str(t.object)))
 
 
