@@ -82,8 +82,8 @@ def requests_for(base: str, citing: list[str], cited: list[str]) -> dict[str, Se
         return s.post(f"{base}/graphql", json={"query": GRAPHQL, "variables": {"id": rng.choice(citing)}},
                       timeout=60)
 
-    return {"work lookup": work, "item page": page, "related items": related, "evidence chain": chain, "simple SPARQL": sparql,
-            "GraphQL work": graphql}
+    return {"work lookup": work, "item page": page, "related items": related, "evidence chain": chain,
+            "simple SPARQL": sparql, "GraphQL work": graphql}
 
 
 def client(kinds: dict[str, Send], until: float, seed: int, tally: Tally) -> None:

@@ -48,6 +48,16 @@ def _wait_until_answering(url: str, process: subprocess.Popen[bytes], log: Path,
     pytest.fail(f"oxigraph serve did not answer at {url} within {timeout}s:\n{log.read_text(errors='replace')}")
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """End a server the tests started: politely, then for sure."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The query URL of an Oxigraph server (on disk, union default graph) shared by the session.
@@ -69,12 +79,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             _wait_until_answering(url, process, log_path)
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 @pytest.fixture(params=["embedded-memory", "embedded-disk", pytest.param("remote", marks=pytest.mark.slow)])

@@ -25,6 +25,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, s
 
 from kg.errors import QueryTimeoutError
 from kg.vocab import XSD
+from kg.web.negotiation import parse_accept, quality
 
 Term = NamedNode | BlankNode | Literal | Triple
 
@@ -69,58 +70,6 @@ GRAPH_FORMATS = (
                  ("rdf+xml", "rdfxml", "rdf", "xml"), RdfFormat.RDF_XML),
 )
 FORMATS = {f.key: f for f in (*SOLUTION_FORMATS, *GRAPH_FORMATS)}
-
-
-@dataclass(frozen=True)
-class MediaRange:
-    type: str
-    subtype: str
-    q: float
-
-    def specificity(self, media_type: str) -> int:
-        """-1 when this range does not match ``media_type``; else 0 (*/*), 1 (type/*) or 2 (exact)."""
-        kind, _, sub = media_type.partition("/")
-        if self.type == "*":
-            return 0
-        if self.type != kind:
-            return -1
-        if self.subtype == "*":
-            return 1
-        return 2 if self.subtype == sub else -1
-
-
-def parse_accept(header: str) -> list[MediaRange]:
-    """The media ranges of an Accept header, with their q-values (1 when absent or unreadable).
-
-    >>> parse_accept("text/html;level=1, */*;q=0.1")
-    [MediaRange(type='text', subtype='html', q=1.0), MediaRange(type='*', subtype='*', q=0.1)]
-    """
-    ranges = []
-    for part in header.split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        kind, _, sub = media.lower().partition("/")
-        if not kind or not sub:
-            continue
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    q = 1.0
-        ranges.append(MediaRange(kind, sub, q))
-    return ranges
-
-
-def quality(ranges: Sequence[MediaRange], media_type: str) -> float:
-    """The q-value the most specific matching range gives ``media_type`` (0 when none matches)."""
-    best, q = -1, 0.0
-    for r in ranges:
-        s = r.specificity(media_type)
-        if s > best:
-            best, q = s, r.q
-    return q
 
 
 def negotiate(accept: str | None, offered: Sequence[ResultFormat]) -> ResultFormat | None:

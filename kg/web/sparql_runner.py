@@ -100,7 +100,7 @@ def execute(store: Store, job: QueryJob, deadline: float | None = None) -> Answe
     if job.default_graphs or job.named_graphs:
         dataset = Dataset(tuple(NamedNode(g) for g in job.default_graphs),
                           tuple(NamedNode(g) for g in job.named_graphs))
-    try:
+    with _client_errors("query", "answer a query", "evaluated"):
         result = store.query(job.sparql, dataset=dataset)
         if isinstance(result, QuerySolutions | QueryBoolean):
             fmt = FORMATS.get(job.solutions_format or "")
@@ -115,16 +115,6 @@ def execute(store: Store, job: QueryJob, deadline: float | None = None) -> Answe
         if fmt is None:
             raise NotAcceptableError(job.asked, [f.media_type for f in GRAPH_FORMATS])
         return write_graph(result, fmt, job.max_rows, deadline, job.timeout)
-    except QuerySyntaxError as e:  # the remote server's 400, which is also a StoreError
-        raise QuerySyntaxError(e.parser_message) from None
-    except SyntaxError as e:
-        raise QuerySyntaxError(str(e)) from None
-    except KgError:
-        raise
-    except OSError as e:
-        raise StoreError(f"the store failed to answer a query: {e}") from e
-    except (ValueError, TypeError, RuntimeError) as e:  # evaluation errors pyoxigraph raises
-        raise BadRequestError("query", f"cannot be evaluated: {e}") from None
 
 
 class QueryRunner(ABC):
@@ -161,19 +151,27 @@ def _locked(lock: threading.Lock) -> Iterator[None]:
         yield
 
 
-def _update(store: Store, sparql_update: str) -> None:
+@contextmanager
+def _client_errors(parameter: str, doing: str, done: str) -> Iterator[None]:
+    """pyoxigraph's and the remote store's errors as kg's: the parser's message as a 400, an evaluation
+    error as a 400 naming the parameter, a store failure as a StoreError."""
     try:
-        store.update(sparql_update)
-    except QuerySyntaxError as e:
+        yield
+    except QuerySyntaxError as e:  # the remote server's 400, which is also a StoreError
         raise QuerySyntaxError(e.parser_message) from None
     except SyntaxError as e:
         raise QuerySyntaxError(str(e)) from None
     except KgError:
         raise
     except OSError as e:
-        raise StoreError(f"the store failed to apply an update: {e}") from e
-    except (ValueError, RuntimeError) as e:
-        raise BadRequestError("update", f"cannot be applied: {e}") from None
+        raise StoreError(f"the store failed to {doing}: {e}") from e
+    except (ValueError, TypeError, RuntimeError) as e:  # evaluation errors pyoxigraph raises
+        raise BadRequestError(parameter, f"cannot be {done}: {e}") from None
+
+
+def _update(store: Store, sparql_update: str) -> None:
+    with _client_errors("update", "apply an update", "applied"):
+        store.update(sparql_update)
 
 
 class InProcessRunner(QueryRunner):

@@ -31,6 +31,7 @@ from kg.store import Store
 from kg.vocab import CITO, KG, PREFIXES, RDF, SCHEMA, relations
 from kg.web.config import Settings
 from kg.web.errors import error_response, status_of
+from kg.web.negotiation import preferred
 from kg.works import resolve, summaries
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
@@ -91,47 +92,6 @@ def base_of(request: Request, settings: Settings) -> str:
 # -- content negotiation --------------------------------------------------------------------------
 
 
-def negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
-    """The offered media type the ``Accept`` header prefers, or None when it accepts none of them.
-
-    The most specific matching range gives an offer its q-value (RFC 9110 §12.5.1); ties go to
-    the more specific match, then to the order of ``offered``. No header accepts anything.
-
-    >>> negotiate("text/turtle;q=0.5, application/*;q=0.8", ["text/html", "text/turtle", "application/json"])
-    'application/json'
-    >>> negotiate("image/png", ["text/html"]) is None
-    True
-    """
-    if accept is None or not accept.strip():
-        return offered[0] if offered else None
-    ranges: list[tuple[str, float]] = []
-    for part in accept.split(","):
-        media, *params = (f.strip() for f in part.split(";"))
-        q = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
-        if media:
-            ranges.append((media.lower(), q))
-    best: tuple[float, int, int] | None = None
-    chosen = None
-    for index, offer in enumerate(offered):
-        specificity, q = -1, 0.0
-        for media, range_q in ranges:
-            level = (2 if media == offer else 1 if media.endswith("/*") and offer.startswith(media[:-1])
-                     else 0 if media == "*/*" else -1)
-            if level > specificity:
-                specificity, q = level, range_q
-        rank = (q, specificity, -index)
-        if q > 0 and (best is None or rank > best):
-            best, chosen = rank, offer
-    return chosen
-
-
 def chosen_format(request: Request) -> str | None:
     """The format name asked for by ``?format=`` or ``Accept``; None when nothing offered is acceptable.
 
@@ -143,7 +103,7 @@ def chosen_format(request: Request) -> str | None:
         if name not in FORMATS:
             raise BadRequestError("format", f"must be one of {', '.join(FORMATS)}", asked)
         return name
-    media = negotiate(request.headers.get("accept"), list(FORMATS.values()))
+    media = preferred(request.headers.get("accept"), list(FORMATS.values()))
     return next((name for name, m in FORMATS.items() if m == media), None)
 
 

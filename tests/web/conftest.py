@@ -26,7 +26,7 @@ import pytest
 from kg.store import Store
 from loaders.pipeline import load
 from loaders.read import read_paths
-from tests.conftest import _free_port, _oxigraph_binary, _wait_until_answering
+from tests.conftest import _free_port, _oxigraph_binary, _wait_until_answering, stop
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -50,7 +50,7 @@ class Live:
         return self.url + path
 
 
-def _load_samples(location: str) -> None:
+def load_samples(location: str) -> None:
     with Store.open(location) as store:
         report = load(store, read_paths([SAMPLES]))
     assert report.rejected == 0, report.summary()
@@ -75,15 +75,6 @@ def _start(command: list[str], url: str, log_path: Path) -> subprocess.Popen[byt
     pytest.fail(f"{command[:4]} did not answer at {url}:\n{log_path.read_text(errors='replace')}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.fixture(scope="session")
 def remote_sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real ``oxigraph serve`` holding the sample graph, with its own query time limit (seconds)."""
@@ -100,10 +91,10 @@ def remote_sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
     try:
         _wait_until_answering(url, process, log)
-        _load_samples(url)
+        load_samples(url)
         yield url
     finally:
-        _stop(process)
+        stop(process)
 
 
 def serve(location: str, directory: Path, *options: str) -> tuple[subprocess.Popen[bytes], str, Path]:
@@ -122,26 +113,26 @@ def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     directory = tmp_path_factory.mktemp(f"live-{request.param}")
     if request.param == "embedded":
         location = str(directory / "db")
-        _load_samples(location)
+        load_samples(location)
     else:
         location = request.getfixturevalue("remote_sample_store")
     process, url, log = serve(location, directory, "--cors-origin", "http://portal.example")
     try:
         yield Live(url, request.param, log)
     finally:
-        _stop(process)
+        stop(process)
 
 
 @pytest.fixture
 def writable(tmp_path: Path) -> Iterator[Live]:
     """``kg serve`` with an update token, over its own embedded copy of the sample graph."""
     location = str(tmp_path / "db")
-    _load_samples(location)
+    load_samples(location)
     process, url, log = serve(location, tmp_path, "--update-token", UPDATE_TOKEN)
     try:
         yield Live(url, "embedded", log)
     finally:
-        _stop(process)
+        stop(process)
 
 
 # -- a real browser for the pages ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import requests
 
-from tests.web.conftest import SAMPLES, Live, _load_samples, _stop, serve
+from tests.web.conftest import SAMPLES, Live, load_samples, serve, stop
 
 
 def test_healthz_says_ok_and_names_the_backend(live: Live) -> None:
@@ -40,7 +40,7 @@ def test_cors_allows_the_configured_origin_only(live: Live) -> None:
 def test_a_served_embedded_store_cannot_be_written_by_another_process(tmp_path: Path) -> None:
     """kg serve holds the store's lock from the start, so a concurrent `kg load` fails at once and clearly."""
     location = str(tmp_path / "db")
-    _load_samples(location)
+    load_samples(location)
     process, url, _ = serve(location, tmp_path)
     try:
         loading = subprocess.run([sys.executable, "-m", "kg", "--store", location, "load", str(SAMPLES)],
@@ -50,4 +50,4 @@ def test_a_served_embedded_store_cannot_be_written_by_another_process(tmp_path: 
         assert "LOCK" in loading.stderr
         assert requests.get(url + "/healthz", timeout=10).json()["status"] == "ok"
     finally:
-        _stop(process)
+        stop(process)

@@ -13,7 +13,7 @@ from kg.chains import evidence_chain
 from kg.metrics import item_metrics
 from kg.store import Store
 from kg.web.svg import bar_chart, chain_svg
-from tests.web.conftest import _load_samples
+from tests.web.conftest import load_samples
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -21,7 +21,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     location = str(tmp_path_factory.mktemp("svg") / "db")
-    _load_samples(location)
+    load_samples(location)
     with Store.open(location) as store:
         yield store
 

@@ -17,7 +17,7 @@ from kg import ids
 from kg.store import GraphMeta, RecordGraph, Store
 from kg.vocab import KG, SCHEMA
 from kg.web.works import work_path
-from tests.web.conftest import Live, _stop, serve
+from tests.web.conftest import Live, serve, stop
 
 A0 = "https://doi.org/10.1038/s41598-021-81251-2"
 A0_PATH = "/works/10.1038/s41598-021-81251-2"
@@ -275,7 +275,7 @@ def odd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     try:
         yield Live(url, "embedded", Path(log))
     finally:
-        _stop(process)
+        stop(process)
 
 
 @pytest.mark.parametrize("doi", ODD_DOIS)
