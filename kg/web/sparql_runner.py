@@ -182,7 +182,14 @@ class InProcessRunner(QueryRunner):
         self._writing = threading.Lock()
 
     def run(self, job: QueryJob) -> Answer:
-        return execute(self.store, job, time.monotonic() + job.timeout)
+        try:
+            return execute(self.store, job, time.monotonic() + job.timeout)
+        except KgError as e:
+            failure = e
+        # pyoxigraph's result objects must be dropped in the thread that made them, and the frames of
+        # the traceback hold one: free them here, not in the event loop's thread that answers the error
+        failure.__traceback__ = None
+        raise failure
 
     def writes(self) -> AbstractContextManager[None]:
         return _locked(self._writing)

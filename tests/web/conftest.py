@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,18 +76,17 @@ def _start(command: list[str], url: str, log_path: Path) -> subprocess.Popen[byt
     pytest.fail(f"{command[:4]} did not answer at {url}:\n{log_path.read_text(errors='replace')}")
 
 
-@pytest.fixture(scope="session")
-def remote_sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def oxigraph_with_samples(directory: Path) -> Iterator[str]:
     """A real ``oxigraph serve`` holding the sample graph, with its own query time limit (seconds)."""
     binary = _oxigraph_binary()
     if binary is None:
         pytest.skip("the oxigraph server CLI is not installed (pip install 'oxigraph>=0.5,<0.6')")
-    directory = tmp_path_factory.mktemp("oxigraph-web")
     url = f"http://127.0.0.1:{_free_port()}/query"
     log = directory / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [binary, "serve", "--location", str(directory / "db"), "--bind", url.split("/")[2],
+            [binary, "serve", "--location", str(directory / "oxigraph-db"), "--bind", url.split("/")[2],
              "--union-default-graph", "--timeout-s", str(int(QUERY_TIMEOUT))],
             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -95,6 +95,13 @@ def remote_sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
         yield url
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="session")
+def remote_sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The Oxigraph server behind the shared read-only ``live`` service."""
+    with oxigraph_with_samples(tmp_path_factory.mktemp("oxigraph-web")) as url:
+        yield url
 
 
 def serve(location: str, directory: Path, *options: str) -> tuple[subprocess.Popen[bytes], str, Path]:
@@ -123,16 +130,27 @@ def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         stop(process)
 
 
-@pytest.fixture
-def writable(tmp_path: Path) -> Iterator[Live]:
-    """``kg serve`` with an update token, over its own embedded copy of the sample graph."""
-    location = str(tmp_path / "db")
-    load_samples(location)
-    process, url, log = serve(location, tmp_path, "--update-token", UPDATE_TOKEN)
-    try:
-        yield Live(url, "embedded", log)
-    finally:
-        stop(process)
+@contextmanager
+def writable_service(backend: str, directory: Path) -> Iterator[Live]:
+    """``kg serve`` with an update token, over its own copy of the sample graph, on ``backend``."""
+    with ExitStack() as stack:
+        if backend == "embedded":
+            location = str(directory / "db")
+            load_samples(location)
+        else:
+            location = stack.enter_context(oxigraph_with_samples(directory))
+        process, url, log = serve(location, directory, "--update-token", UPDATE_TOKEN)
+        try:
+            yield Live(url, backend, log)
+        finally:
+            stop(process)
+
+
+@pytest.fixture(params=["embedded", pytest.param("remote", marks=pytest.mark.slow)])
+def writable(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Live]:
+    """A service that may be written to, of its own, on each backend."""
+    with writable_service(request.param, tmp_path) as service:
+        yield service
 
 
 # -- a real browser for the pages ------------------------------------------------------------------------
