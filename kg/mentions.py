@@ -1,8 +1,13 @@
-"""Identifier mentions in text: DOIs, PDB IDs, PubMed and PMC IDs, arXiv IDs, Zenodo record URLs.
+"""Identifier mentions in text: DOIs, PDB IDs, PubMed and PMC IDs, arXiv IDs, Zenodo record URLs,
+and accessions of data archives (EMDB, EMPIAR, GEO, ArrayExpress, GenBank/ENA/DDBJ, UniProt,
+BioProject, SRA).
 
 Regular expressions find candidate spans, the punctuation prose puts around them is trimmed, and
 :mod:`kg.ids` decides whether each is a valid identifier and normalises it: no other parsing of
-identifiers happens here. A PDB ID (four characters) counts only when a nearby word says PDB.
+identifiers happens here. A PDB ID (four characters) counts only when a nearby word says PDB; an
+accession only when a nearby word names its archive or says it is an accession (for accessions
+that look like model numbers, GenBank's and UniProt's, and GEO's GSM and GPL, only the archive's
+own words will do).
 
 >>> [(m.kind, m.value, m.text) for m in find_identifiers("The entry (PDB 6gv0; doi:10.1038/S41598-021-81251-2).")]
 [('pdb', '6GV0', '6gv0'), ('doi', '10.1038/s41598-021-81251-2', 'doi:10.1038/S41598-021-81251-2')]
@@ -24,11 +29,11 @@ class Mention:
 
     #: as written, e.g. "https://dx.doi.org/10.1038/S41598-021-81251-2"
     text: str
-    #: doi, pdb, pmid, pmcid, arxiv or zenodo (a Zenodo record URL)
+    #: doi, pdb, pmid, pmcid, arxiv, zenodo (a Zenodo record URL) or an accession kind of :data:`kg.ids.ARCHIVES`
     kind: str
     #: the normalised value (a Zenodo record: its number)
     value: str
-    #: the canonical IRI for a DOI or PDB ID; None for the others (looked up in the graph)
+    #: the canonical IRI for a DOI, PDB ID or accession; None for the others (looked up in the graph)
     iri: str | None
     start: int
     end: int
@@ -61,6 +66,43 @@ _PDB_TOKEN = re.compile(r"[1-9](?=[0-9a-z]{0,2}[a-z])[0-9a-z]{3}", re.I)
 _PDB_CONTEXT = frozenset({"pdb", "rcsb", "pdbe", "pdbj", "wwpdb", "entry", "entries", "structure", "structures",
                           "accession", "code", "id", "coordinates", "deposited", "bank"})
 _PDB_WINDOW = 6
+
+#: words saying a nearby accession-like code is an accession of some archive
+_DATA_WORDS = frozenset({"accession", "accessions", "deposited", "archived", "dataset", "datasets", "data",
+                         "database", "repository", "entry", "entries", "id", "ids", "code", "number"})
+_WORDS = {
+    "emdb": {"emdb", "emd", "map", "maps", "cryo-em", "density", "pdbe", "wwpdb"},
+    "empiar": {"empiar"},
+    "geo": {"geo", "omnibus", "ncbi"},
+    "arrayexpress": {"arrayexpress", "biostudies"},
+    "insdc": {"genbank", "ena", "ddbj", "insdc", "embl", "nucleotide", "nuccore", "accession", "accessions",
+              "sequence", "sequences", "genome"},
+    "uniprot": {"uniprot", "uniprotkb", "swiss-prot", "swissprot", "trembl", "protein", "proteins"},
+    "bioproject": {"bioproject", "ncbi", "ena", "sra", "project"},
+    "sra": {"sra", "ena", "ncbi", "reads", "run", "runs", "sequencing"},
+}
+# Accession candidates: (kind, pattern, the words one of which must be near). Case-sensitive, as
+# archives write them; UniProt before GenBank (P69905 fits both: the context decides).
+_EDGE, _END = r"(?<![\w-])", r"(?![\w-])"
+_ACCESSIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
+    ("empiar", re.compile(rf"{_EDGE}EMPIAR-\d{{5}}{_END}"), frozenset()),  # the accession names its archive
+    ("emdb", re.compile(rf"{_EDGE}EMD[-_]\d{{4,5}}{_END}"), frozenset(_WORDS["emdb"]) | _DATA_WORDS),
+    ("geo", re.compile(rf"{_EDGE}G(?:SE|DS)[1-9]\d{{0,8}}{_END}"), frozenset(_WORDS["geo"]) | _DATA_WORDS),
+    ("geo", re.compile(rf"{_EDGE}G(?:SM|PL)[1-9]\d{{0,8}}{_END}"), frozenset(_WORDS["geo"])),
+    ("arrayexpress", re.compile(rf"{_EDGE}E-[A-Z]{{4}}-[1-9]\d{{0,8}}{_END}"),
+     frozenset(_WORDS["arrayexpress"]) | _DATA_WORDS),
+    ("bioproject", re.compile(rf"{_EDGE}PRJ[DEN][A-Z][1-9]\d{{0,8}}{_END}"),
+     frozenset(_WORDS["bioproject"]) | _DATA_WORDS),
+    ("sra", re.compile(rf"{_EDGE}[SED]R[RXSP]\d{{6,9}}{_END}"), frozenset(_WORDS["sra"]) | _DATA_WORDS),
+    ("uniprot", re.compile(rf"{_EDGE}(?:[OPQ]\d[A-Z\d]{{3}}\d|[A-NR-Z]\d(?:[A-Z][A-Z\d]{{2}}\d){{1,2}}){_END}"),
+     frozenset(_WORDS["uniprot"])),
+    ("insdc", re.compile(rf"{_EDGE}(?:[A-Z]\d{{5}}|[A-Z]{{2}}(?:\d{{6}}|\d{{8}}))(?:\.[1-9]\d{{0,3}})?{_END}"),
+     frozenset(_WORDS["insdc"])),
+)
+#: how many words before and after an accession are its context
+_ACCESSION_BEFORE, _ACCESSION_AFTER = 6, 3
+_CONTEXT_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
+_SENTENCE_END = re.compile(r"[.;!?]\s+|\n\s*\n")
 
 
 def _trim(text: str, start: int, end: int) -> int:
@@ -112,8 +154,39 @@ def find_identifiers(text: str, tokens: Sequence[tuple[str, int]] = ()) -> list[
                 continue
             taken[start:end] = b"\x01" * (end - start)
             found.append(Mention(written, *identified, start, end, f"regex:{kind}"))
+    found.extend(_accession_mentions(text, taken))
     found.extend(_pdb_mentions(text, tokens, taken))
     return sorted(found, key=lambda x: x.start)
+
+
+def _accession_mentions(text: str, taken: bytearray) -> list[Mention]:
+    """Accessions of data archives with a word naming the archive (or saying accession) nearby.
+
+    >>> [(m.kind, m.value) for m in _accession_mentions("Reads are in the SRA (SRR1234567).", bytearray(40))]
+    [('sra', 'SRR1234567')]
+    """
+    found: list[Mention] = []
+    for kind, pattern, words in _ACCESSIONS:
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            if 1 in taken[start:end] or (words and not words.intersection(_context(text, start, end))):
+                continue
+            value = ids.normalize_accession(kind, m.group(), strict=False)
+            if value is None:
+                continue
+            taken[start:end] = b"\x01" * (end - start)
+            found.append(Mention(m.group(), kind, value, ids.accession_iri(kind, value), start, end,
+                                 f"regex:{kind}-in-context"))
+    return found
+
+
+def _context(text: str, start: int, end: int) -> set[str]:
+    """The lower-cased words just before and after a span in its sentence (a URL's path segments
+    count: ebi.ac.uk/ena/...)."""
+    before = _SENTENCE_END.split(text[max(0, start - 120):start])[-1]
+    after = _SENTENCE_END.split(text[end:end + 60], maxsplit=1)[0]
+    words = _CONTEXT_WORD.findall(before)[-_ACCESSION_BEFORE:] + _CONTEXT_WORD.findall(after)[:_ACCESSION_AFTER]
+    return {w.lower() for w in words}
 
 
 def _pdb_mentions(text: str, tokens: Sequence[tuple[str, int]], taken: bytearray) -> list[Mention]:

@@ -2,7 +2,8 @@
 
 The same fetch -> map -> store path as ``kg harvest`` (:func:`loaders.harvest.harvest`): a DOI
 from Crossref, then DataCite; a PDB entry (or its DOI) from PDBe; a Zenodo record from Zenodo;
-an arXiv ID as its DataCite DOI ``10.48550/arXiv.{id}``. Then one hop: the works the fetched
+an arXiv ID as its DataCite DOI ``10.48550/arXiv.{id}``; an archive's accession (EMPIAR, GEO, ...)
+never (no loader reads those archives: see :func:`unfetchable`). Then one hop: the works the fetched
 work relies on or cites that no record describes yet are fetched the same way (at most
 :data:`MAX_LINK_FETCHES`), so that its evidence chain reaches further than the work itself.
 """
@@ -42,7 +43,8 @@ class ResolutionError(KgError, LookupError):
         self.kind = kind
         self.value = value
         self.reasons = reasons
-        names = {"doi": "DOI", "pdb": "PDB entry", "zenodo": "Zenodo record", "arxiv": "arXiv ID"}
+        names = {"doi": "DOI", "pdb": "PDB entry", "zenodo": "Zenodo record", "arxiv": "arXiv ID",
+                 **{k: f"{a.name} accession" for k, a in ids.ARCHIVES.items()}}
         super().__init__(f"cannot fetch {names.get(kind, kind)} {value}: {'; '.join(reasons) or 'nothing found'}")
 
 
@@ -84,12 +86,23 @@ def fetch_mention(store: Store, resolver: Resolver, mention: Mention, notes: lis
         work, problems = fetch_doi(store, resolver, f"10.48550/arxiv.{bare}")
     elif mention.kind in ("doi", "pdb"):
         work, problems = fetch_doi(store, resolver, mention.iri or mention.value)
+    elif mention.kind in ids.ARCHIVES:
+        raise ResolutionError(mention.kind, mention.value, [unfetchable(mention.kind)])
     else:
         raise ResolutionError(mention.kind, mention.value, ["no loader fetches this kind of identifier"])
     if work is None:
         raise ResolutionError(mention.kind, mention.value, problems)
     notes.extend(fetch_links(store, resolver, work))
     return work
+
+
+def unfetchable(kind: str) -> str:
+    """Why an archive's accession the graph does not hold stays unresolved: kg has no loader for the archive.
+
+    >>> unfetchable("empiar")
+    'no loader fetches EMPIAR records; load a record that links to it'
+    """
+    return f"no loader fetches {ids.ARCHIVES[kind].name} records; load a record that links to it"
 
 
 def fetch_doi(store: Store, resolver: Resolver, doi: str) -> tuple[str | None, list[str]]:

@@ -37,11 +37,12 @@ from kg.claims import Cue, checked_text, extract
 from kg.cues import cue_index
 from kg.errors import KgError
 from kg.mentions import Mention
-from kg.ondemand import Resolver, fetch_mention
+from kg.ondemand import Resolver, fetch_mention, unfetchable
 from kg.queries import load_query
 from kg.store import GraphMeta, RecordGraph, Store
 from kg.vocab import CITO, KG, PROV, RDF, SCHEMA, XSD
 from kg.works import WorkSummary, summaries
+from loaders.builder import RecordBuilder
 from loaders.http import HttpConfig
 
 #: the kg:source of claim graphs, and their graph IRIs' source segment
@@ -290,6 +291,8 @@ def _resolve_mentions(run: _Run, mentions: Iterable[Mention]) -> dict[Mention, M
         work = direct.get(m)
         if work is not None:
             out[m] = MentionResult(m, "resolved", work)
+        elif m.kind in ids.ARCHIVES:
+            out[m] = MentionResult(m, "unresolved", reason=unfetchable(m.kind))
         elif m.kind in ("pmid", "pmcid"):
             out[m] = MentionResult(m, "unresolved", reason=f"no work in the graph has this {m.kind.upper()}, "
                                                            "and no loader fetches PubMed records")
@@ -309,7 +312,10 @@ def _in_graph(store: Store, mentions: list[Mention]) -> dict[Mention, str]:
     """The described works the mentions name, found by IRI or by identifier literal or URL."""
     by_iri: dict[str, list[Mention]] = {}
     by_value: dict[Literal | NamedNode, list[Mention]] = {}
+    found = _accession_nodes(store, [m for m in mentions if m.kind in ids.ARCHIVES])
     for m in mentions:
+        if m.kind in ids.ARCHIVES:
+            continue
         if m.iri:
             by_iri.setdefault(m.iri, []).append(m)
         elif m.kind == "zenodo":
@@ -322,7 +328,6 @@ def _in_graph(store: Store, mentions: list[Mention]) -> dict[Mention, str]:
             by_iri.setdefault(ids.doi_iri(f"10.48550/arxiv.{bare}"), []).append(m)
         else:
             by_value.setdefault(Literal(m.value), []).append(m)
-    found: dict[Mention, str] = {}
     if by_value:
         rows = store.select(load_query("trace_works_by_identifier").text, {"value": list(by_value)}).rows
         for work, value in rows:
@@ -335,6 +340,26 @@ def _in_graph(store: Store, mentions: list[Mention]) -> dict[Mention, str]:
             for m in ms:
                 if iri in described:
                     found.setdefault(m, iri)
+    return found
+
+
+def _accession_nodes(store: Store, mentions: list[Mention]) -> dict[Mention, str]:
+    """The nodes of the graph the accession mentions name: no loader fetches an archive's records, so
+    such a node is there when a record links to it, under one of the IRIs sources give it (the
+    archive's page, identifiers.org, ...) or as a related item named by its scheme and value
+    (:meth:`loaders.builder.RecordBuilder.shared_iri`). A described node is preferred."""
+    found: dict[Mention, str] = {}
+    for m in mentions:
+        values = dict.fromkeys([m.value, m.value.split(".")[0]])
+        candidates = list(dict.fromkeys([*ids.accession_iris(m.kind, m.value), *(
+            RecordBuilder.shared_iri("related", scheme, v) for scheme in ids.ARCHIVES[m.kind].schemes
+            for v in values)]))
+        described = described_works(store, candidates)
+        node = next((c for c in candidates if c in described), None) or next(
+            (c for c in candidates if store.select(load_query("work_incoming_links").text,
+                                                   {"work": NamedNode(c)}).rows), None)
+        if node is not None:
+            found[m] = node
     return found
 
 

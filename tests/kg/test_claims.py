@@ -61,7 +61,8 @@ def test_labelled_set_has_sixty_items_of_every_kind() -> None:
     assert sum(bool(i["cue_works"]) and not i["mentions"] for i in LABELLED) >= 15
     assert sum(not i["mentions"] and not i["cue_works"] for i in LABELLED) >= 10
     kinds = {m[0] for i in LABELLED for m in i["mentions"]}
-    assert kinds == {"doi", "pdb", "pmid", "pmcid", "arxiv", "zenodo"}
+    assert kinds == {"doi", "pdb", "pmid", "pmcid", "arxiv", "zenodo", "emdb", "empiar", "geo", "arrayexpress", "insdc",
+                     "uniprot", "bioproject", "sra"}
 
 
 def test_precision_and_recall_on_the_labelled_set_reach_their_floors(store: Store) -> None:

@@ -63,3 +63,54 @@ def test_pubmed_pmc_arxiv_and_zenodo_mentions_are_normalised_by_kg_ids(text: str
 
 def test_numbers_ratios_and_versions_are_not_identifiers() -> None:
     assert find_identifiers("At 10.5 km/h, ratio 10.25/20, version 2.0, 4000 g, on 10.1.2021, PMC is a word.") == []
+
+
+@pytest.mark.parametrize(("text", "kind", "value", "iri"), [
+    ("The raw movies are in EMPIAR-10001.", "empiar", "EMPIAR-10001", "https://www.ebi.ac.uk/empiar/EMPIAR-10001"),
+    ("The map (EMD-1234) was deposited in the EMDB.", "emdb", "EMD-1234", "https://www.ebi.ac.uk/emdb/EMD-1234"),
+    ("Expression data are in GEO under accession GSE123456.", "geo", "GSE123456",
+     "https://www.ncbi.nlm.nih.gov/geo/query/acc.cgi?acc=GSE123456"),
+    ("The Gene Expression Omnibus holds sample GSM575.", "geo", "GSM575",
+     "https://www.ncbi.nlm.nih.gov/geo/query/acc.cgi?acc=GSM575"),
+    ("The arrays are in ArrayExpress, E-MTAB-1234.", "arrayexpress", "E-MTAB-1234",
+     "https://www.ebi.ac.uk/biostudies/arrayexpress/studies/E-MTAB-1234"),
+    ("The genome (GenBank accession MN908947.3) was shared.", "insdc", "MN908947.3",
+     "https://www.ebi.ac.uk/ena/browser/view/MN908947.3"),
+    ("Sequences were deposited in ENA: AB123456.", "insdc", "AB123456", "https://www.ebi.ac.uk/ena/browser/view/AB123456"),
+    ("Haemoglobin alpha (UniProt P69905) binds oxygen.", "uniprot", "P69905",
+     "https://www.uniprot.org/uniprotkb/P69905"),
+    ("The protein Q9Y6K9 is a kinase.", "uniprot", "Q9Y6K9", "https://www.uniprot.org/uniprotkb/Q9Y6K9"),
+    ("All data are under BioProject PRJNA123456.", "bioproject", "PRJNA123456",
+     "https://www.ncbi.nlm.nih.gov/bioproject/PRJNA123456"),
+    ("Reads are in the SRA as SRR1234567.", "sra", "SRR1234567", "https://www.ncbi.nlm.nih.gov/sra/SRR1234567"),
+    ("See https://www.ebi.ac.uk/ena/browser/view/MN908947 for it.", "insdc", "MN908947",
+     "https://www.ebi.ac.uk/ena/browser/view/MN908947"),
+])
+def test_an_accession_is_found_when_the_context_names_its_archive(text: str, kind: str, value: str, iri: str) -> None:
+    found = find_identifiers(text)
+    assert [(m.kind, m.value, m.iri, m.method) for m in found] == [(kind, value, iri, f"regex:{kind}-in-context")]
+    assert text[found[0].start:found[0].end] == found[0].text
+
+
+@pytest.mark.parametrize("text", [
+    "The AB123456 model of the vacuum cleaner is quiet.",  # GenBank-like, no archive word
+    "Replace valve P69905 before winter.",  # UniProt-like, no protein word
+    "Part A12345 is out of stock.",
+    "The code is released under GPL3 and GPL2.",  # GEO platform-like, licences
+    "The phone works on GSM900 and GSM1800.",  # GEO sample-like, radio bands
+    "An EMD-1234 locomotive pulled the train.",  # EMDB-like, a diesel engine
+    "Flight SRR1234567 does not exist.",
+    "Serial numbers AB123456-7 and XAB123456 are not accessions, nor is ab123456 in a sequence.",
+])
+def test_an_accession_like_code_without_its_archive_nearby_is_not_a_mention(text: str) -> None:
+    assert find_identifiers(text) == []
+
+
+def test_an_accession_inside_a_doi_stays_part_of_the_doi() -> None:
+    assert [(m.kind, m.value) for m in find_identifiers("GEO data: doi:10.5555/GSE123456.")] == [
+        ("doi", "10.5555/gse123456")]
+
+
+def test_a_code_fitting_uniprot_and_genbank_goes_by_the_context_of_its_own_sentence() -> None:
+    found = find_identifiers("The protein is UniProt P69905. Its gene is GenBank P12345.")
+    assert [(m.kind, m.value) for m in found] == [("uniprot", "P69905"), ("insdc", "P12345")]

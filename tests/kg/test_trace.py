@@ -223,3 +223,48 @@ def test_online_an_unknown_pdb_entry_is_fetched_from_pdbe_and_its_raw_data_from_
     assert [(h.from_, h.to, h.role, h.sources) for h in chain.hops] == [(ENTRY, RAW, "data", ("pdbe",))]
     assert (chain.node(RAW).work.kind, chain.node(RAW).work.year) == ("Dataset", 2021)
     assert claims_about(empty, [ENTRY])[ENTRY][0].method == "identifier:pdb"
+
+
+ICE_PROTEIN = "https://doi.org/10.5555/kg-claims.ice-protein"
+EMPIAR = "https://www.ebi.ac.uk/empiar/EMPIAR-19999"
+
+
+def labelled(item_id: str) -> str:
+    import json
+    lines = (CLAIMS / "labelled.jsonl").read_text("utf-8").splitlines()
+    return next(str(i["text"]) for i in map(json.loads, filter(None, lines)) if i["id"] == item_id)
+
+
+def test_an_accession_resolves_to_the_node_a_loaded_record_links_to_and_the_citing_works_chain_shows_it(
+        store: Store) -> None:
+    report = load(store, read_paths([CLAIMS / "crossref-work-accessions.json"]))
+    assert (report.loaded, report.rejected) == (1, 0)
+    result = trace(store, labelled("s70"), now=WHEN)
+    [claim] = result.claims
+    [empiar, geo] = claim.mentions
+    assert (empiar.mention.kind, empiar.mention.iri, empiar.status, empiar.work) == ("empiar", EMPIAR, "resolved",
+                                                                                  EMPIAR)
+    # Crossref's id-type "accession": a related item named by its scheme and value, as loaders.builder mints it
+    assert (geo.mention.kind, geo.status) == ("geo", "resolved")
+    assert geo.work is not None and geo.work.startswith("https://w3id.org/evidence-kg/related/")
+    assert [(w.iri, w.method) for w in claim.works] == [(EMPIAR, "identifier:empiar"), (geo.work, "identifier:geo")]
+    assert claim.stored and claims_about(store, [EMPIAR])[EMPIAR][0].method == "identifier:empiar"
+    hops = evidence_chain(store, NamedNode(ICE_PROTEIN), 2).hops
+    assert sorted((h.to, h.role, h.sources) for h in hops) == sorted([(EMPIAR, "data", ("crossref",)),
+                                                                      (geo.work, "data", ("crossref",))])
+
+
+def test_an_accession_no_record_links_to_is_unresolved_without_fetching_and_the_rest_is_answered(
+        store: Store, server: ReplayServer) -> None:
+    result = trace(store, "The paper (doi:10.1038/s41598-021-81251-2) used the cryo-EM map EMD-99999 and the "
+                          "raw images in EMPIAR-19998.", apis={"crossref": server.base, "datacite": server.base},
+                   http=http(), online=True, store_claims=False)
+    assert [(m.mention.kind, m.mention.value, m.status, m.reason) for m in result.claims[0].mentions] == [
+        ("doi", "10.1038/s41598-021-81251-2", "resolved", None),
+        ("emdb", "EMD-99999", "unresolved", "no loader fetches EMDB records; load a record that links to it"),
+        ("empiar", "EMPIAR-19998", "unresolved", "no loader fetches EMPIAR records; load a record that links to it")]
+    as_json = result.as_dict()["claims"][0]["mentions"]  # type: ignore[index]
+    assert as_json[1]["iri"] == "https://www.ebi.ac.uk/emdb/EMD-99999"  # type: ignore[index]
+    assert [w.iri for w in result.claims[0].works] == [A0]
+    assert [h.to for h in result.chains[A0].hops] == [ENTRY, RAW]
+    assert server.seen == []
