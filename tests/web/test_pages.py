@@ -169,3 +169,16 @@ def test_the_site_search_is_in_every_page_header_and_reachable_by_keyboard(live:
     page.keyboard.press("Enter")
     page.wait_for_url("**/works/10.5555/kg-sample.data")
     assert tab.errors == []
+
+
+def test_the_sparql_editor_runs_a_catalogue_query_in_the_browser(live: Live, tab: Tab) -> None:
+    _visit(tab, live("/sparql"), f"sparql-{live.backend}")
+    page = tab.page
+    page.get_by_label("Example").select_option("stats_sources")
+    page.get_by_role("button", name="Run").click()
+    rows = page.locator("#results table tbody tr")
+    rows.first.wait_for()
+    sources = {r.split("\t")[0].strip('"') for r in rows.all_inner_texts()}  # literals are shown quoted
+    assert {"crossref", "datacite", "pdbe", "zenodo"} <= sources
+    tab.screenshot(f"sparql-results-{live.backend}")
+    assert tab.errors == []

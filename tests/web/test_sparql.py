@@ -283,7 +283,7 @@ class _Assets(HTMLParser):
         found = dict(attrs)
         if tag in ("script", "img") and found.get("src"):
             self.assets.append(found["src"] or "")
-        if tag == "link" and found.get("rel") == "stylesheet":
+        if tag == "link" and found.get("rel") in ("stylesheet", "icon"):
             self.assets.append(found.get("href") or "")
         if tag == "option" and found.get("data-query"):
             self.options.append(found)
@@ -296,7 +296,7 @@ def test_the_editor_page_offers_the_catalogue_and_loads_only_local_assets(live: 
     assert answer.headers["content-type"].startswith("text/html")
     page = _Assets()
     page.feed(answer.text)
-    assert sorted(page.assets) == ["/static/sparql.css", "/static/sparql.js"]
+    assert sorted(page.assets) == ["/static/favicon.svg", "/static/kg.css", "/static/sparql.css", "/static/sparql.js"]
     for asset in page.assets:
         loaded = requests.get(live(asset), timeout=30)
         assert loaded.status_code == 200 and loaded.content
