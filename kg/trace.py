@@ -347,17 +347,25 @@ def _accession_nodes(store: Store, mentions: list[Mention]) -> dict[Mention, str
     """The nodes of the graph the accession mentions name: no loader fetches an archive's records, so
     such a node is there when a record links to it, under one of the IRIs sources give it (the
     archive's page, identifiers.org, ...) or as a related item named by its scheme and value
-    (:meth:`loaders.builder.RecordBuilder.shared_iri`). A described node is preferred."""
+    (:meth:`loaders.builder.RecordBuilder.shared_iri`). A described node is preferred. Two queries
+    however many mentions."""
+    candidates: dict[tuple[str, str], list[str]] = {}
+    for m in mentions:
+        if (m.kind, m.value) not in candidates:
+            values = dict.fromkeys([m.value, m.value.split(".")[0]])
+            candidates[(m.kind, m.value)] = list(dict.fromkeys([*ids.accession_iris(m.kind, m.value), *(
+                RecordBuilder.shared_iri("related", scheme, v) for scheme in ids.ARCHIVES[m.kind].schemes
+                for v in values)]))
+    every = list(dict.fromkeys(c for cs in candidates.values() for c in cs))
+    if not every:
+        return {}
+    described = described_works(store, every)
+    rows = store.select(load_query("metrics_incoming_relations").text, {"target": [NamedNode(c) for c in every]})
+    linked = {target for _, _, target in rows.values() if target is not None}
     found: dict[Mention, str] = {}
     for m in mentions:
-        values = dict.fromkeys([m.value, m.value.split(".")[0]])
-        candidates = list(dict.fromkeys([*ids.accession_iris(m.kind, m.value), *(
-            RecordBuilder.shared_iri("related", scheme, v) for scheme in ids.ARCHIVES[m.kind].schemes
-            for v in values)]))
-        described = described_works(store, candidates)
-        node = next((c for c in candidates if c in described), None) or next(
-            (c for c in candidates if store.select(load_query("work_incoming_links").text,
-                                                   {"work": NamedNode(c)}).rows), None)
+        cs = candidates[(m.kind, m.value)]
+        node = next((c for c in cs if c in described), None) or next((c for c in cs if c in linked), None)
         if node is not None:
             found[m] = node
     return found
