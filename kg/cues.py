@@ -17,18 +17,27 @@ may be about. Each signal gives a strength and the strengths combine as a noisy-
 
 A claim naming years none of which is the work's year multiplies its score by 0.85. A work is
 matched when its score reaches :data:`MIN_SCORE` and is within 10% of the best.
+
+Reading the index is the cost of a trace on a large graph (seconds on a million quads), so
+:func:`cue_index` keeps it for each store until the store is written (:attr:`kg.store.Store.generation`
+moves); a trace's own claim graphs do not change it (:func:`keep_cue_index`). A remote server may
+be written by other clients: its index is read again after :data:`REMOTE_MAX_AGE` seconds.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import threading
+import time
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from kg.claims import ClaimSpan, CueNames, content_words
 from kg.queries import load_query
-from kg.store import Store
+from kg.store import RemoteStore, Store
 
 #: the least score of a work matched from cues alone
 MIN_SCORE = 0.6
@@ -40,6 +49,8 @@ MAX_MATCHES = 3
 YEAR_MISMATCH = 0.85
 #: title words are counted, weighted by rarity, against this many for a full-strength match
 FULL_TITLE_WORDS = 3
+#: seconds a remote store's index is kept, since other clients may write to the server
+REMOTE_MAX_AGE = 60.0
 
 
 @dataclass
@@ -112,10 +123,14 @@ class CueIndex:
         return any(n >= FULL_TITLE_WORDS and n >= 0.6 * len(self.works[i].words) for i, n in shared.items())
 
     def names(self) -> CueNames:
-        """The phrases :func:`kg.claims.extract` looks for."""
-        venues = sorted({v for w in self.works.values() for v in w.venues})
-        organisations = sorted({o for w in self.works.values() for o in w.organisations})
-        return CueNames(venues=venues, authors=sorted(self.author_names), organisations=organisations)
+        """The phrases :func:`kg.claims.extract` looks for (the same object each time)."""
+        return self._names
+
+    @cached_property
+    def _names(self) -> CueNames:
+        venues = tuple(sorted({v for w in self.works.values() for v in w.venues}))
+        organisations = tuple(sorted({o for w in self.works.values() for o in w.organisations}))
+        return CueNames(venues=venues, authors=tuple(sorted(self.author_names)), organisations=organisations)
 
     def match(self, claim: ClaimSpan) -> list[CueMatch]:
         """The works the claim's cues point at, best first (none below :data:`MIN_SCORE`)."""
@@ -179,8 +194,42 @@ def _title_words(title: str) -> set[str]:
     return set(words if len(words) >= 2 else content_words(title))
 
 
+@dataclass
+class _Kept:
+    generation: int
+    built: float
+    index: CueIndex
+
+
+_KEPT: weakref.WeakKeyDictionary[Store, _Kept] = weakref.WeakKeyDictionary()
+_BUILDING = threading.Lock()
+
+
 def cue_index(store: Store) -> CueIndex:
-    """The index of every work's titles, venues, years, authors and facilities (one query)."""
+    """The index of every work's titles, venues, years, authors and facilities, read in one query
+    and kept for ``store`` until the store is written."""
+    with _BUILDING:  # traces arriving together wait for one read instead of each making its own
+        generation = store.generation
+        kept = _KEPT.get(store)
+        if kept is not None and kept.generation == generation and (
+                not isinstance(store, RemoteStore) or time.monotonic() - kept.built < REMOTE_MAX_AGE):
+            return kept.index
+        index = read_cue_index(store)
+        _KEPT[store] = _Kept(generation, time.monotonic(), index)
+        return index
+
+
+def keep_cue_index(store: Store, since: int) -> None:
+    """Keep the index of ``store`` across the writes made since generation ``since``, which the caller
+    knows cannot change it (a trace's claim graphs: claims are not works)."""
+    with _BUILDING:
+        kept = _KEPT.get(store)
+        if kept is not None and kept.generation == since:
+            kept.generation = store.generation
+
+
+def read_cue_index(store: Store) -> CueIndex:
+    """The index of every work's titles, venues, years, authors and facilities, read now (one query)."""
     works: dict[str, IndexedWork] = {}
     author_names: dict[str, str] = {}
     for iri, kind, value, position in store.select(load_query("trace_cue_index").text).values():

@@ -166,6 +166,10 @@ class SelectResult:
 class Store(ABC):
     """A quad store holding record graphs and their provenance."""
 
+    #: bumped by every write through this object: what is built from the store (the cue index)
+    #: is stale when it was built at another generation
+    generation: int = 0
+
     @staticmethod
     def open(location: str | Path | None) -> Store:
         """Open a store: None for memory, a directory path for disk, an http(s) URL for a server.
@@ -249,6 +253,8 @@ class Store(ABC):
             self._add(new)
         if changed:
             self._replace(changed)
+        if new or changed:
+            self.generation += 1
         return WriteResult(written=len(new) + len(changed),
                            unchanged=len(records) - len(new) - len(changed))
 
@@ -350,10 +356,12 @@ class EmbeddedStore(Store):
         self.ox.bulk_extend([q for r in records for q in (*r.quads, *r.meta_quads())])
 
     def update(self, sparql_update: str) -> None:
+        self.generation += 1
         self.ox.update(sparql_update)
 
     def bulk_load_nquads(self, path: Path) -> None:
         """Load ready N-Quads with pyoxigraph's own bulk loader (no transactions, no hashes)."""
+        self.generation += 1
         self.ox.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
 
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
@@ -474,6 +482,7 @@ class RemoteStore(Store):
         return list(result)
 
     def update(self, sparql_update: str) -> None:
+        self.generation += 1
         w = self._wrapper(self.update_url)
         # Any update type routes the request to the update endpoint; setQuery() could take an
         # update for a query (a prefix IRI ".../ask/" read as ASK).

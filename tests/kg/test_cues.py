@@ -1,15 +1,18 @@
 """Cue matching: each signal's strength, the noisy-or, the year check, ties, and the index read
-from the graph (titles without their bracketed remarks, authors by position, venues, facilities)."""
+from the graph (titles without their bracketed remarks, authors by position, venues, facilities),
+kept between traces until the store is written."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from kg.claims import ClaimSpan, Cue, content_words
-from kg.cues import CueIndex, IndexedWork, cue_index
+from kg.cues import CueIndex, IndexedWork, cue_index, read_cue_index
 from kg.store import Store
+from kg.trace import trace
 from loaders.pipeline import load
 from loaders.read import read_paths
 
@@ -74,3 +77,50 @@ def test_the_index_reads_titles_authors_venues_and_facilities_from_the_graph() -
     reef = index.works["https://doi.org/10.5555/kg-claims.reef"]
     assert (reef.first_authors, reef.other_authors) == ({"gillis"}, {"okafor"})
     assert index.author_names["mara gillis"] == "gillis"
+
+
+EXTRA = ROOT / "tests" / "fixtures" / "claims" / "extra-works-page.json"
+REEF = "https://doi.org/10.5555/kg-claims.reef"
+REEF_NEWS = ("Mara Gillis and colleagues report in Marine Ecology Letters that reef fish are shifting their "
+             "feeding times.")
+
+
+def traced_works(store: Store, text: str, *, store_claims: bool = False) -> set[str]:
+    return {w.iri for c in trace(store, text, store_claims=store_claims).claims for w in c.works}
+
+
+def test_a_trace_after_a_work_is_loaded_finds_it() -> None:
+    store = Store.open(None)
+    load(store, read_paths([ROOT / "samples"]))
+    assert traced_works(store, REEF_NEWS) == set()
+    load(store, read_paths([EXTRA]))
+    assert traced_works(store, REEF_NEWS) == {REEF}
+
+
+def test_the_index_is_kept_until_the_store_is_written() -> None:
+    store = Store.open(None)
+    load(store, read_paths([ROOT / "samples", EXTRA]))
+    first = cue_index(store)
+    assert cue_index(store) is first
+    assert traced_works(store, REEF_NEWS, store_claims=True) == {REEF}  # a claim graph is written ...
+    assert cue_index(store) is first  # ... and claims are not works: the index holds
+    store.update("INSERT DATA { GRAPH <https://w3id.org/evidence-kg/graph/test/x> { "
+                 "<https://doi.org/10.5555/x> a <http://schema.org/Dataset> ; "
+                 "<http://schema.org/name> \"Otters of the northern kelp forests\" } }")
+    again = cue_index(store)
+    assert again is not first and again.works["https://doi.org/10.5555/x"].words == {"otter", "northern", "kelp",
+                                                                                      "forest"}
+    assert cue_index(Store.open(None)).works == {}  # each store its own index
+
+
+def test_a_changed_title_replaces_the_old_one_in_the_kept_index(tmp_path: Path) -> None:
+    store = Store.open(None)
+    load(store, read_paths([EXTRA]))
+    assert "reef" in cue_index(store).works[REEF].words
+    page = json.loads(EXTRA.read_text())
+    page["message"]["items"] = [i for i in page["message"]["items"] if i["DOI"] == "10.5555/kg-claims.reef"]
+    page["message"]["items"][0]["title"] = ["Kelp forest otters"]
+    (tmp_path / "changed.json").write_text(json.dumps(page))
+    load(store, read_paths([tmp_path / "changed.json"]))
+    assert cue_index(store).works[REEF].words == {"kelp", "forest", "otter"}
+    assert cue_index(store).works[REEF].words == read_cue_index(store).works[REEF].words
