@@ -34,7 +34,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from kg import ids
 from kg.chains import Chain, evidence_chain
 from kg.claims import Cue, checked_text, extract
-from kg.cues import cue_index
+from kg.cues import cue_index, keep_cue_index
 from kg.errors import KgError
 from kg.mentions import Mention
 from kg.ondemand import Resolver, fetch_mention, unfetchable
@@ -221,7 +221,9 @@ def trace(store: Store, text: str, *, url: str | None = None, source_kind: str |
         when = now or datetime.now(UTC)
         records = [claim_record(c, url, kind, published, when) for c in claims if c.works]
         if records:
+            generation = store.generation
             store.write(records)
+            keep_cue_index(store, generation)  # claims are not works: the cue index still holds
         claims = [TracedClaim(c.iri, c.text, c.start, c.end, c.mentions, c.cues, c.works, bool(c.works))
                   for c in claims]
     return TraceResult(tuple(claims), chains, url, kind, len(plain), tuple(run.notes))
