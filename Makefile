@@ -17,6 +17,9 @@ $(BIN)/kg: pyproject.toml
 
 $(VENV)/.test-deps: $(BIN)/kg
 	$(BIN)/pip install --quiet -e '.[test]'
+	# axe-core, for the pages' accessibility test (from the npm registry; skipped without npm outside CI)
+	-command -v npm >/dev/null && mkdir -p $(VENV)/axe && cd $(VENV)/axe && npm pack --silent axe-core@4 >/dev/null \
+		&& tar xzf axe-core-*.tgz package/axe.min.js package/LICENSE && rm -f axe-core-*.tgz
 	touch $@
 
 ## run: install, load the sample data into the embedded store, print what it holds, then serve it

@@ -97,7 +97,7 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
         if h.from_ in position and h.to in position:
             grouped.setdefault((h.from_, h.to), []).append(h)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chain" viewBox="0 0 {width} {height}" '
-           f'width="{width}" height="{height}" role="img" aria-labelledby="chain-title">',
+           f'width="{width}" height="{height}" role="group" aria-labelledby="chain-title">',
            f'<title id="chain-title">Evidence chain of {escape(chain.root)}: {len(chain.nodes)} works, '
            f'{len(chain.hops)} hops</title>',
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
@@ -161,7 +161,7 @@ def bar_chart(points: Sequence[tuple[str, int]], title: str, unit: str = "citati
     height = chart_h + pad * 2 + 10
     top = max((v for _, v in points), default=0)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" viewBox="0 0 {width} {height}" '
-           f'width="{width}" height="{height}" role="img" aria-labelledby="chart-title">',
+           f'width="{width}" height="{height}" role="group" aria-labelledby="chart-title">',
            f'<title id="chart-title">{escape(title)}</title>',
            f'<line x1="{pad}" y1="{pad + chart_h}" x2="{width - pad}" y2="{pad + chart_h}" stroke="#555"/>']
     if not points or top == 0:

@@ -183,6 +183,21 @@ def browser() -> Iterator[Browser]:
             launched.close()
 
 
+#: axe-core's browser build, fetched from the npm registry by `make test`
+AXE = Path(__file__).resolve().parents[2] / ".venv" / "axe" / "package" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe() -> str:
+    """axe-core's source, to inject into a page; outside CI its absence skips, in CI it fails."""
+    if not AXE.is_file():
+        reason = f"the accessibility test needs axe-core at {AXE}: run `make test` (it fetches it with npm)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return AXE.read_text("utf-8")
+
+
 @dataclass
 class Tab:
     """A fresh browser page, and every console error and uncaught exception it has met."""

@@ -182,3 +182,19 @@ def test_the_sparql_editor_runs_a_catalogue_query_in_the_browser(live: Live, tab
     assert {"crossref", "datacite", "pdbe", "zenodo"} <= sources
     tab.screenshot(f"sparql-results-{live.backend}")
     assert tab.errors == []
+
+
+#: every page kg renders itself (GraphiQL, vendored as it is, is left out)
+PAGES = ["/", "/search?q=sample", "/works/10.1038/s41598-021-81251-2", "/works/10.5555/kg-sample.tool.v1",
+         "/funders/10.13039/100000001", "/facilities/example-light-source", "/trace", "/sparql",
+         "/embed/related?id=10.5555/kg-sample.data", "/works/10.1/not-in-the-graph"]
+
+
+@pytest.mark.parametrize("live", ["embedded"], indirect=True)  # the same HTML on both backends
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_pass_the_wcag_a_and_aa_checks_of_axe(live: Live, tab: Tab, axe: str, path: str) -> None:
+    tab.page.goto(live(path))
+    tab.page.add_script_tag(content=axe)
+    violations = tab.page.evaluate("""async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']}))
+        .violations.map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""")
+    assert violations == []
