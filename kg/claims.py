@@ -101,6 +101,11 @@ class CueNames:
     authors: Sequence[str] = ()
     organisations: Sequence[str] = ()
 
+    def __post_init__(self) -> None:
+        # tuples, so that the names are hashable and their matcher can be kept (_phrase_matcher)
+        for name in ("venues", "authors", "organisations"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
 
 # ------------------------------------------------------------------------------ input
 
@@ -248,7 +253,9 @@ def _author_year_matcher() -> Any:
     return matcher
 
 
+@functools.lru_cache(maxsize=4)
 def _phrase_matcher(names: CueNames) -> Any:
+    """The matcher of the graph's names; kept while the cue index returns the same names."""
     from spacy.matcher import PhraseMatcher
     nlp = _pipeline()
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")

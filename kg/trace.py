@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Literal as Lit
 
@@ -217,16 +217,22 @@ def trace(store: Store, text: str, *, url: str | None = None, source_kind: str |
                           tuple(WorkMatch(works[w.iri], w.score, w.method, w.matched) for w in c.works))
               for c in claims]
     chains = {iri: evidence_chain(store, NamedNode(iri), max_depth) for iri in works}
-    if store_claims:
-        when = now or datetime.now(UTC)
-        records = [claim_record(c, url, kind, published, when) for c in claims if c.works]
-        if records:
-            generation = store.generation
-            store.write(records)
-            keep_cue_index(store, generation)  # claims are not works: the cue index still holds
-        claims = [TracedClaim(c.iri, c.text, c.start, c.end, c.mentions, c.cues, c.works, bool(c.works))
-                  for c in claims]
-    return TraceResult(tuple(claims), chains, url, kind, len(plain), tuple(run.notes))
+    result = TraceResult(tuple(claims), chains, url, kind, len(plain), tuple(run.notes))
+    return save_claims(store, result, published=published, now=now) if store_claims else result
+
+
+def save_claims(store: Store, found: TraceResult, *, published: date | None = None,
+                now: datetime | None = None) -> TraceResult:
+    """Store each claim of a trace that rests on at least one work, in its own graph; the same
+    result with those claims marked stored. (:func:`trace` does it unless told not to; a service
+    calls it apart, so that only the write waits for write access.)"""
+    records = [claim_record(c, found.url, found.source_kind, published, now or datetime.now(UTC))
+               for c in found.claims if c.works]
+    if records:
+        generation = store.generation
+        store.write(records)
+        keep_cue_index(store, generation)  # claims are not works: the cue index still holds
+    return replace(found, claims=tuple(replace(c, stored=bool(c.works)) for c in found.claims))
 
 
 def _source_kind(kind: str | None, url: str | None) -> SourceKind:

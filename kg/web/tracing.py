@@ -3,8 +3,9 @@ they rest on and each work's evidence chain drawn) and ``POST /api/trace`` (the 
 
 A trace may write: the claims it resolves are stored in their own graphs, and, when the service
 fetches on demand (``kg serve --online``), the records it fetched. Writes to an embedded store wait
-until the /sparql workers are stopped (see kg.web.sparql_runner), so a trace runs with the query
-runner's write access; offline, that is a few milliseconds.
+until the /sparql workers are stopped (see kg.web.sparql_runner). Offline, the trace reads beside
+the workers and only the claims' write takes the runner's write access; online, the whole trace
+does (fetches write at any point).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from kg.claims import MAX_INPUT_CHARS
 from kg.errors import BadRequestError, KgError
 from kg.ondemand import fetch_page
 from kg.store import Store
-from kg.trace import SOURCE_KINDS, TraceResult, trace
+from kg.trace import SOURCE_KINDS, TraceResult, save_claims, trace
 from kg.web.config import Settings
 from kg.web.sparql_runner import QueryRunner
 from kg.web.svg import chain_svg
@@ -63,9 +64,18 @@ def run_trace(store: Store, settings: Settings, runner: QueryRunner | None, text
             raise BadRequestError("url", "cannot be fetched: this service does not fetch pages (it runs offline); "
                                   "paste the text instead")
         text = fetch_page(url, HttpConfig.from_env())
-    with runner.writes() if runner is not None else nullcontext():
-        return trace(store, text, url=url or None, source_kind=source_kind or None, online=online,
-                     max_depth=settings.trace_max_depth)
+    writing = runner.writes if runner is not None else nullcontext
+    if online:  # fetching stores the records it fetches, at any point of the trace
+        with writing():
+            return trace(store, text, url=url or None, source_kind=source_kind or None, online=True,
+                         max_depth=settings.trace_max_depth)
+    # offline only the claims are written: the trace reads beside the /sparql workers, the write waits
+    found = trace(store, text, url=url or None, source_kind=source_kind or None, store_claims=False,
+                  max_depth=settings.trace_max_depth)
+    if not any(c.works for c in found.claims):
+        return found
+    with writing():
+        return save_claims(store, found)
 
 
 def _run(request: Request, text: str, url: str | None, source_kind: str | None) -> TraceResult:
