@@ -64,6 +64,8 @@ def main() -> None:
         pages["funder dashboard"] = [(f"/funders/{funder.removeprefix('https://doi.org/')}", None)] * args.repeat
     if facility:
         pages["facility dashboard"] = [(f"/facilities/{facility}", None)] * args.repeat
+    else:
+        print("(no facility or beamline in this graph: the facility dashboard is not timed)")
     story = (f"Researchers reported the findings in a new paper (doi:{citing[0]}), "
              "which the team says rests on data collected over several years.")
     try:
