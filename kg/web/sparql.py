@@ -143,7 +143,7 @@ async def endpoint(request: Request) -> Response:
 
 #: what may hide a keyword: long and short strings, IRIs, comments
 _NOT_KEYWORDS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-                           r'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+                           r'|<[^<>"{}|^`\\\s]*>|#[^\r\n]*')  # a comment ends at CR or LF
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.IGNORECASE)
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 

@@ -166,7 +166,7 @@ def test_a_query_sent_as_an_update_and_a_malformed_update_are_400s(writable: Liv
     assert not ask(writable, MARKER)
 
 
-@pytest.mark.parametrize("service", ["SERVICE", "service SILENT", "\\u0053ERVICE"])
+@pytest.mark.parametrize("service", ["SERVICE", "service SILENT", "\\u0053ERVICE", "# a comment ends at CR\rSERVICE"])
 def test_a_federated_query_is_refused_and_the_service_calls_no_other_host(live: Live, service: str) -> None:
     """SERVICE would let anyone make the service send requests to any host, internal ones included."""
     calls: list[str] = []
