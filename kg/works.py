@@ -62,7 +62,10 @@ def resolve(store: Store, identifier: str | NamedNode) -> NamedNode:
         if parsed.iri is None:
             return _carrying(store, parsed)
         iri = parsed.iri
-    node = NamedNode(iri)
+    try:
+        node = NamedNode(iri)
+    except ValueError as e:  # a URL that is no IRI (a space, '<'): the user's mistake, not a server error
+        raise IdentifierError("IRI", identifier, str(e)) from None
     if not store.ask("ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }", {"node": node}):
         raise NotFoundError(iri)
     return node

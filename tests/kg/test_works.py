@@ -48,6 +48,8 @@ def test_unknown_and_malformed_identifiers_say_what_is_wrong(store: Store) -> No
         resolve(store, "10.1/absent")
     with pytest.raises(IdentifierError, match=r"not a valid"):
         resolve(store, "10.1/x> } ; DROP ALL #".replace("10.", "11."))
+    with pytest.raises(IdentifierError, match=r"not a valid IRI: 'http://a b'"):
+        resolve(store, "http://a b")
 
 
 def test_summaries_gather_class_title_year_and_identifiers(store: Store) -> None:
