@@ -67,14 +67,13 @@ def citation(work: dict[str, object]) -> str:
       doi = {10.1/x},
     }
     """
-    identifiers = work.get("identifiers") or {}
-    assert isinstance(identifiers, dict)
-    doi = identifiers.get("doi")
+    identifiers = work.get("identifiers")
+    doi = identifiers.get("doi") if isinstance(identifiers, dict) else None
     entry = "article" if work.get("kind") == "ScholarlyArticle" else "misc"
     key = "kg_" + "".join(c if c.isalnum() else "_" for c in str(doi or work.get("id", "work")))[:40]
-    creators = work.get("creators") or []
-    assert isinstance(creators, list)
-    authors = " and ".join(str(c["name"]) for c in creators if c.get("name") and c.get("role") in ("author", "creator"))
+    creators = work.get("creators")
+    authors = " and ".join(str(c["name"]) for c in (creators if isinstance(creators, list) else [])
+                           if c.get("name") and c.get("role") in ("author", "creator"))
     fields = [("author", authors), ("title", work.get("title")), ("year", work.get("year")),
               ("version", work.get("version")), ("doi", doi), ("url", None if doi else work.get("id"))]
     lines = [f"  {name} = {{{value}}}," for name, value in fields if value]
