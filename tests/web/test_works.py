@@ -17,7 +17,7 @@ from kg import ids
 from kg.store import GraphMeta, RecordGraph, Store
 from kg.vocab import KG, SCHEMA
 from kg.web.works import work_path
-from tests.web.conftest import Live, serve, stop
+from tests.web.conftest import UPDATE_TOKEN, Live, serve, stop
 
 A0 = "https://doi.org/10.1038/s41598-021-81251-2"
 A0_PATH = "/works/10.1038/s41598-021-81251-2"
@@ -308,3 +308,20 @@ def test_head_answers_like_get_without_a_body(live: Live) -> None:
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "text/turtle; charset=utf-8"
     assert answer.content == b""
+
+
+def test_a_creator_iri_that_is_no_web_address_is_not_a_link(writable: Live) -> None:
+    """An agent IRI from the graph becomes a link only when it is http(s): never ``javascript:``."""
+    update = """PREFIX schema: <http://schema.org/>
+    INSERT DATA { GRAPH <https://w3id.org/evidence-kg/graph/test/hostile> {
+      <https://doi.org/10.5555/hostile> a schema:ScholarlyArticle ; schema:name "Hostile" ;
+        schema:author <https://w3id.org/evidence-kg/test/role> .
+      <https://w3id.org/evidence-kg/test/role> a schema:Role ; schema:author <javascript:alert(1)> ;
+        schema:name "Eve" ; schema:position 1 . } }"""
+    done = requests.post(writable("/sparql"), data={"update": update},
+                         headers={"Authorization": f"Bearer {UPDATE_TOKEN}"}, timeout=60)
+    assert done.status_code == 204, done.text
+    page = get(writable("/works/10.5555/hostile"), "text/html")
+    assert page.status_code == 200
+    assert "<li>Eve" in page.text
+    assert 'href="javascript:' not in page.text
