@@ -62,6 +62,8 @@ log = logging.getLogger(__name__)
 REMOTE_MARGIN = 1.0
 #: seconds a new worker may take to open the store
 WORKER_START_TIMEOUT = 60.0
+#: times a worker that cannot open the store is started again before the pool waits for the next query
+WORKER_START_ATTEMPTS = 4
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,7 @@ def _serve_queries(path: str, conn: Connection) -> None:
     try:
         store = Store.open_read_only(path)
         store.ask("ASK { }")
-    except (KgError, OSError) as e:
+    except Exception as e:  # RocksDB's "Corruption" while the writer compacts is a RuntimeError
         conn.send(Failure("store", f"cannot open the store read-only: {e}"))
         return
     conn.send("ready")
@@ -314,29 +316,59 @@ class ProcessRunner(QueryRunner):
         self._context.set_forkserver_preload(["kg.web.sparql_runner"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._gate = _Gate()
+        self._short = 0
+        self._short_lock = threading.Lock()
         self._start(settings.query_workers)
+        if self._short == settings.query_workers:
+            raise StoreError("no query worker could open the store read-only (see the log)")
 
     def _start(self, count: int) -> None:
-        """Start ``count`` workers and wait until each has the store open."""
-        started = []
-        for _ in range(count):
-            parent, child = self._context.Pipe()
-            process = self._context.Process(target=_serve_queries, args=(self.path, child), daemon=True,
-                                            name="kg-sparql-worker")
-            process.start()
-            child.close()
-            started.append(_Worker(process, parent))
-        for worker in started:
+        """Start ``count`` workers and wait until each has the store open. A read-only open can fail
+        while the service's own RocksDB still compacts after a write (its files come and go): those
+        are started again, a few times; workers still missing then are started by the next query."""
+        problems: list[str] = []
+        for attempt in range(WORKER_START_ATTEMPTS):
+            spawned = [self._spawn() for _ in range(count)]
+            problems = [p for p in map(self._welcome, spawned) if p is not None]
+            count = len(problems)
+            if not count:
+                return
+            log.warning("%d query worker(s) could not open the store (%s); trying again", count, problems[0])
+            time.sleep(0.25 * (attempt + 1))
+        with self._short_lock:
+            self._short += count
+        log.error("the query pool is %d worker(s) short for now: %s", count, problems[0])
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_serve_queries, args=(self.path, child), daemon=True,
+                                        name="kg-sparql-worker")
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _welcome(self, worker: _Worker) -> str | None:
+        """Put a started worker in the pool once it has the store open; else end it and say why."""
+        try:
             hello: object = worker.conn.recv() if worker.conn.poll(WORKER_START_TIMEOUT) else None
-            if hello != "ready":
-                worker.stop(kill=True)
-                problem = hello.message if isinstance(hello, Failure) else "it did not start in time"
-                log.error("a query worker failed to start: %s", problem)
-                raise StoreError(f"a query worker failed to start: {problem}")
+        except (EOFError, OSError) as e:
+            hello = Failure("store", f"it exited before opening the store: {e}")
+        if hello == "ready":
             self._idle.put(worker)
+            return None
+        worker.stop(kill=True)
+        return hello.message if isinstance(hello, Failure) else "it did not start in time"
+
+    def _refill(self) -> None:
+        """Start the workers an earlier start left missing."""
+        with self._short_lock:
+            missing, self._short = self._short, 0
+        if missing:
+            self._start(missing)
 
     def run(self, job: QueryJob) -> Answer:
         with self._gate.reading():
+            self._refill()
             try:
                 worker = self._idle.get(timeout=job.timeout)
             except queue.Empty:
@@ -362,10 +394,7 @@ class ProcessRunner(QueryRunner):
 
     def _replace(self, worker: _Worker) -> None:
         worker.stop(kill=True)
-        try:
-            self._start(1)
-        except StoreError:
-            log.exception("the query pool is one worker short")
+        self._start(1)
 
     @contextmanager
     def writes(self) -> Iterator[None]:

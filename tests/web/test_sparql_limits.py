@@ -190,3 +190,41 @@ def test_a_federated_query_is_refused_and_the_service_calls_no_other_host(live: 
     finally:
         target.shutdown()
         target.server_close()
+
+
+def test_queries_updates_and_traces_at_once_all_succeed(writable: Live) -> None:
+    """Each write stops the query workers and starts new ones, while other clients keep querying: no
+    request may fail for it (a read-only open racing the writer's compaction is retried)."""
+    codes: list[str] = []
+    auth = {"Authorization": f"Bearer {UPDATE_TOKEN}"}
+
+    def query() -> None:
+        for _ in range(10):
+            answer = requests.get(writable("/sparql"), params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+                                  timeout=60)
+            codes.append(f"query {answer.status_code}")
+
+    def update(n: int) -> None:
+        for i in range(5):
+            answer = requests.post(writable("/sparql"), headers=auth, timeout=60, data={
+                "update": f"INSERT DATA {{ GRAPH <http://example.org/g{n}> {{ <http://example.org/s{i}> "
+                          f"<http://example.org/p> {i} }} }}"})
+            codes.append(f"update {answer.status_code}")
+
+    def trace(n: int) -> None:
+        for i in range(3):
+            answer = requests.post(writable("/api/trace"), headers=auth, timeout=120, json={
+                "text": f"The structure (doi:10.1038/s41598-021-81251-2) was described again, run {n}.{i}."})
+            codes.append(f"trace {answer.status_code}")
+
+    threads = [threading.Thread(target=f, args=a) for n in range(3)
+               for f, a in ((query, ()), (update, (n,)), (trace, (n,)))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(set(codes)) == ["query 200", "trace 200", "update 204"]
+    assert len(codes) == 3 * (10 + 5 + 3)
+    count = requests.get(writable("/sparql"), timeout=30, headers={"Accept": "text/csv"}, params={
+        "query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s <http://example.org/p> ?o } }"})
+    assert count.text.splitlines()[1] == "15"
