@@ -32,6 +32,8 @@ class Settings:
     graphql_max_depth: int = 10
     graphql_max_aliases: int = 30
     graphql_max_tokens: int = 2_000
+    #: GraphQL: most objects one document may resolve, as estimated before execution (kg.web.graphql.cost)
+    graphql_max_cost: int = 50_000
     #: tracing fetches identifiers missing from the graph (and pages by URL) from their sources
     trace_online: bool = False
     #: hops of the evidence chains a trace returns

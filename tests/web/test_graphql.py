@@ -199,6 +199,9 @@ HOSTILE = {
                          + " }", "31 aliases found. Allowed: 30"),
     "too many tokens": ("{ " + "work(id: \"10.5555/kg-sample.data\") { id } " * 300 + "}",
                         "Document contains more than 2000 tokens"),
+    "too costly": ("{ works(first: 100) { nodes { citations(first: 100) { nodes { references(first: 100) { nodes { "
+                   "citations(first: 100) { nodes { id } } } } } } } } }",
+                   "the query could resolve about 102,020,201 objects, more than the limit of 50,000"),
     "huge first": ("{ works(first: 1000000) { totalCount } }",
                    "parameter 'first' must be between 1 and 100 (value: 1000000)"),
     "SPARQL in an id": ("{ work(id: \"10.1/x> } ; DROP ALL #\") { id } }",

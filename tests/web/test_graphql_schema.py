@@ -1,6 +1,7 @@
 """The GraphQL schema in process (strawberry's ``schema.execute`` over a real in-memory store): the
 checked-in SDL matches the code, a page of works costs a fixed number of store queries whatever its
-size, and unexpected errors are masked while kg's own keep their message."""
+size, a document that could resolve too many objects is refused before execution, and unexpected
+errors are masked while kg's own keep their message."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from typing import Any
 import pytest
 from strawberry.types import ExecutionResult
 
+from graphql import parse
 from kg.errors import StoreError
 from kg.store import Bindings, EmbeddedStore
 from kg.web.config import Settings
 from kg.web.graphql.context import Context
+from kg.web.graphql.cost import Sizes, estimate
 from kg.web.graphql.limits import MASKED
 from kg.web.graphql.schema import build_schema, sdl
 from loaders.pipeline import load
@@ -131,3 +134,64 @@ def test_unexpected_and_store_errors_are_masked(failure: Exception) -> None:
     assert result.data == {"work": None}
     assert [e.message for e in result.errors or []] == [MASKED]
     assert "secret" not in str(result.errors)
+
+
+NESTED = ("{ works(first: 100) { nodes { citations(first: 100) { nodes { references(first: 100) { nodes { "
+          "citations(first: 100) { nodes { id } } } } } } } } }")
+REFUSED = ("the query could resolve about 102,020,201 objects, more than the limit of 50,000 (graphql_max_cost): "
+           "ask for smaller pages (first) or fewer nested lists")
+
+
+def test_a_document_nesting_pages_is_refused_before_execution(store: CountingStore) -> None:
+    store.queries = 0
+    result = execute(store, NESTED)
+    assert result.data is None
+    assert [e.message for e in result.errors or []] == [REFUSED]
+    assert store.queries == 0, "refused before any resolver asked the store"
+
+
+def test_variables_for_first_are_honoured_by_the_cost_limit(store: CountingStore) -> None:
+    query = ("query($n: Int! = 100) { works(first: $n) { nodes { citations(first: $n) { nodes { "
+             "references(first: $n) { nodes { id } } } } } } }")
+    for variables in ({"n": 100}, None):
+        [error] = execute(store, query, variables).errors or []
+        assert "could resolve about 1,020,201 objects, more than the limit of 50,000" in error.message
+    small = execute(store, query, {"n": 5})
+    assert small.errors is None and small.data is not None and len(small.data["works"]["nodes"]) == 5
+
+
+def test_a_page_of_100_works_with_10_references_each_passes(store: CountingStore) -> None:
+    query = "{ works(first: 100) { nodes { id titles { title } references(first: 10) { nodes { id doi } } } } }"
+    result = execute(store, query)
+    assert result.errors is None and result.data is not None
+    assert len(result.data["works"]["nodes"]) >= 14
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "graphql" / "examples").glob("*.graphql")))
+def test_every_example_is_well_under_the_cost_limit(name: str) -> None:
+    document = parse((ROOT / "graphql" / "examples" / f"{name}.graphql").read_text("utf-8"))
+    assert estimate(build_schema(Settings())._schema, document, Sizes()) <= Settings().graphql_max_cost // 4
+
+
+def test_fragments_chains_and_the_running_operation_are_costed() -> None:
+    schema = build_schema(Settings())._schema
+    spread = parse("fragment F on Work { citations(first: 100) { nodes { references(first: 100) { nodes { id } } } } }"
+                   "{ works(first: 100) { nodes { ...F } } }")
+    # works, its nodes; citations of each, their nodes; references of each, their nodes
+    assert estimate(schema, spread, Sizes()) == 1 + 100 + 100 + 100 ** 2 + 100 ** 2 + 100 ** 3
+    # a chain counts as the most works it can reach on each of its lists: fan-out 200 per level
+    chain = parse('{ work(id: "x") { evidenceChain(maxDepth: 2) { nodes { work { id } } } } }')
+    assert estimate(schema, chain, Sizes()) == 1 + 1 + 600 + 600
+    # a first or maxDepth out of range counts as its bound (the resolver names the parameter)
+    assert estimate(schema, parse("{ works(first: 1000000) { nodes { id } } }"), Sizes()) == 1 + 100
+    two = parse("query Small { works(first: 1) { totalCount } } query Big { works(first: 50) { nodes { id } } }")
+    assert [estimate(schema, two, Sizes(), name) for name in ("Small", "Big", None)] == [1, 51, 51]
+    # introspection costs nothing
+    assert estimate(schema, parse("{ __schema { types { name fields { name } } } }"), Sizes()) == 0
+
+
+def test_a_document_the_other_limits_refuse_gets_their_error_alone(store: CountingStore) -> None:
+    deep = "{ work(id: \"10.5555/kg-sample.data\") { " + "citations { nodes { " * 5 + "id" + " } }" * 5 + " } }"
+    assert [e.message for e in execute(store, deep).errors or []] == [
+        "'anonymous' exceeds maximum operation depth of 10"]
+

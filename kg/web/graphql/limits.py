@@ -1,5 +1,6 @@
 """The limits of the GraphQL endpoint, from :class:`kg.web.config.Settings`: strawberry's own
-extensions for depth, aliases and tokens, and errors masked unless they are kg's own.
+extensions for depth, aliases and tokens, kg's cost limit (:mod:`.cost`), and errors masked unless
+they are kg's own.
 
 A document over a limit is rejected before execution with an error naming the limit; an
 unexpected exception becomes "the service failed to answer" (logged, never shown), while a
@@ -17,6 +18,7 @@ from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimite
 from graphql import GraphQLError
 from kg.errors import KgError, StoreError
 from kg.web.config import Settings
+from kg.web.graphql.cost import CostLimiter
 
 #: what an unexpected error says
 MASKED = "the service failed to answer; the error is logged"
@@ -37,7 +39,10 @@ def should_mask(error: GraphQLError) -> bool:
 
 def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """The schema's extensions, each made afresh for every operation."""
+    # the cost limiter first: it leaves a document the others refuse to their error alone
     return [
+        partial(CostLimiter, max_cost=settings.graphql_max_cost, max_page_size=settings.max_page_size,
+                max_chain_depth=MAX_CHAIN_DEPTH),
         partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
         partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
         partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
