@@ -250,6 +250,8 @@ def related(ctx: Context, identifier: str, limit: int, as_json: bool) -> None:
 @click.option("--base-url", envvar="KG_BASE_URL", help="The public URL of the service, behind a proxy.")
 @click.option("--online/--offline", envvar="KG_ONLINE", default=False, show_default=True,
               help="Let traces fetch identifiers missing from the graph (and pages by URL) from their sources.")
+@click.option("--store-traces", is_flag=True, envvar="KG_STORE_TRACES",
+              help="Store the claims of every trace; without it, only traces sent with the update token.")
 @click.option("--allow-federation", is_flag=True, envvar="KG_ALLOW_FEDERATION",
               help="Run SERVICE clauses of /sparql queries (they make the service call other hosts).")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
@@ -257,7 +259,7 @@ def related(ctx: Context, identifier: str, limit: int, as_json: bool) -> None:
 @pass_ctx
 def serve(ctx: Context, host: str, port: int, update_token: str | None, query_timeout: float, max_rows: int,
           query_workers: int, cors_origins: tuple[str, ...], base_url: str | None, online: bool,
-          allow_federation: bool, log_level: str) -> None:
+          store_traces: bool, allow_federation: bool, log_level: str) -> None:
     """Run the HTTP service: /sparql, /graphql, /works/{id}, /api/..., /healthz (see docs/api.md)."""
     import uvicorn
 
@@ -266,7 +268,7 @@ def serve(ctx: Context, host: str, port: int, update_token: str | None, query_ti
     settings = Settings(query_timeout=query_timeout, max_rows=max_rows, query_workers=query_workers,
                         update_token=update_token or None, cors_origins=cors_origins,
                         base_url=base_url.rstrip("/") if base_url else None, trace_online=online,
-                        allow_federation=allow_federation)
+                        store_traces=store_traces, allow_federation=allow_federation)
     uvicorn.run(create_app(ctx.store, settings), host=host, port=port, log_level=log_level)
 
 

@@ -10,8 +10,12 @@ work relies on or cites that no record describes yet are fetched the same way (a
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
 
 from pyoxigraph import NamedNode
 
@@ -30,6 +34,10 @@ from loaders.http import HttpConfig
 
 #: the most linked works fetched after one work, per work
 MAX_LINK_FETCHES = 20
+
+
+#: redirects a fetched page may take
+MAX_REDIRECTS = 5
 
 
 class ResolutionError(KgError, LookupError):
@@ -136,31 +144,58 @@ def fetch_links(store: Store, resolver: Resolver, work: str) -> list[str]:
     return problems
 
 
-def fetch_page(url: str, config: HttpConfig, *, max_chars: int = MAX_INPUT_CHARS) -> str:
+def fetch_page(url: str, config: HttpConfig, *, max_chars: int = MAX_INPUT_CHARS, public_only: bool = False) -> str:
     """The text or HTML of a web page, read up to ``max_chars`` characters (more is refused).
 
-    :raises FetchError: the page cannot be fetched, is not text, or is too long
+    :param public_only: refuse hosts on loopback, private, link-local or reserved addresses, also
+        on each redirect (a service fetching pages for anyone must not reach its own network)
+    :raises FetchError: the page cannot be fetched, is not text, is too long, or is not public
     """
     import requests
 
     import kg
     headers = {"User-Agent": f"kg/{kg.__version__} (https://w3id.org/evidence-kg)",
                "Accept": "text/html, text/plain;q=0.9"}
+    deadline = time.monotonic() + config.timeout * 3
     try:
-        with requests.get(url, headers=headers, timeout=config.timeout, stream=True) as response:
-            if response.status_code >= 400:
-                raise FetchError(url, response.reason or "the server refused", response.status_code)
-            kind = response.headers.get("Content-Type", "text/html").split(";")[0].strip().lower()
-            if not (kind.startswith("text/") or kind in ("application/xhtml+xml", "application/xml")):
-                raise FetchError(url, f"the page is {kind}, not text or HTML")
-            body = b""
-            for chunk in response.iter_content(65536):
-                body += chunk
-                if len(body) > max_chars * 4:
-                    raise FetchError(url, f"the page is over {max_chars:,} characters")
-            return body.decode(response.encoding or "utf-8", errors="replace")
+        for _ in range(MAX_REDIRECTS + 1):
+            if public_only:
+                _check_public(url)
+            with requests.get(url, headers=headers, timeout=config.timeout, stream=True,
+                              allow_redirects=False) as response:
+                if response.is_redirect and "location" in response.headers:
+                    url = urljoin(url, response.headers["location"])
+                    continue
+                if response.status_code >= 400:
+                    raise FetchError(url, response.reason or "the server refused", response.status_code)
+                kind = response.headers.get("Content-Type", "text/html").split(";")[0].strip().lower()
+                if not (kind.startswith("text/") or kind in ("application/xhtml+xml", "application/xml")):
+                    raise FetchError(url, f"the page is {kind}, not text or HTML")
+                body = b""
+                for chunk in response.iter_content(65536):
+                    body += chunk
+                    if len(body) > max_chars * 4:
+                        raise FetchError(url, f"the page is over {max_chars:,} characters")
+                    if time.monotonic() > deadline:
+                        raise FetchError(url, f"the page took over {config.timeout * 3:g} s to arrive")
+                return body.decode(response.encoding or "utf-8", errors="replace")
+        raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
     except requests.RequestException as e:
         raise FetchError(url, str(e)) from e
+
+
+def _check_public(url: str) -> None:
+    """Refuse a URL that is not http(s) or whose host resolves to a non-public address."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(url, "only http(s) URLs with a host name are fetched")
+    try:
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
+    except (OSError, UnicodeError) as e:
+        raise FetchError(url, f"the host name does not resolve: {e}") from None
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise FetchError(url, "the host is not on the public internet; this service fetches public pages only")
 
 
 def _described(store: Store, iri: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 
 
@@ -36,7 +37,19 @@ class Settings:
     graphql_max_cost: int = 50_000
     #: tracing fetches identifiers missing from the graph (and pages by URL) from their sources
     trace_online: bool = False
+    #: store every trace's claims; when off, only traces sent with the update token are stored
+    store_traces: bool = False
     #: hops of the evidence chains a trace returns
     trace_max_depth: int = 5
     #: the public base URL, when the service sits behind a proxy (for links and redirects)
     base_url: str | None = None
+
+    def authorizes(self, authorization: str | None) -> bool:
+        """Whether an ``Authorization`` header carries the update token (never, when none is set).
+
+        >>> Settings(update_token="t0k").authorizes("Bearer t0k"), Settings().authorizes("Bearer t0k")
+        (True, False)
+        """
+        scheme, _, given = (authorization or "").partition(" ")
+        return (self.update_token is not None and scheme.lower() == "bearer"
+                and hmac.compare_digest(given.strip().encode(), self.update_token.encode()))

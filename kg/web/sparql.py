@@ -9,7 +9,6 @@ in a :class:`~kg.web.sparql_runner.QueryRunner`, under the time limit and the ro
 
 from __future__ import annotations
 
-import hmac
 import re
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -194,8 +193,7 @@ async def _update(request: Request, settings: Settings, runner: QueryRunner, upd
     if settings.update_token is None:
         return error_response(403, "NotAllowedError", "this service is read-only: it accepts no SPARQL Update "
                               "(an operator can enable updates with an update token)")
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), settings.update_token.encode()):
+    if not settings.authorizes(request.headers.get("authorization")):
         raise NotAllowedError("SPARQL Update needs the header 'Authorization: Bearer <token>' with the "
                               "service's update token")
     for name in ("using-graph-uri", "using-named-graph-uri"):

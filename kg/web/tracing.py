@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from contextlib import nullcontext
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
@@ -29,6 +30,12 @@ from kg.web.svg import chain_svg
 from kg.web.works import TEMPLATES, error_page, work_path
 from loaders.http import HttpConfig
 
+#: the most claims one trace stores (a long article's claims beyond are answered, not stored)
+MAX_STORED_CLAIMS = 100
+MAX_URL_LENGTH = 2_000
+NOT_STORED = ("the claims were not stored: this service stores traces sent with its update token "
+              "(Authorization: Bearer ...), or every trace when started with --store-traces")
+TOO_MANY = f"only the first {MAX_STORED_CLAIMS} claims resting on a work were stored"
 #: bytes of request body read at most (the text limit, in UTF-8 at worst, plus the form's overhead)
 MAX_BODY = MAX_INPUT_CHARS * 4 + 65_536
 
@@ -52,37 +59,55 @@ async def _body(request: Request) -> bytes:
 
 
 def run_trace(store: Store, settings: Settings, runner: QueryRunner | None, text: str, url: str | None,
-              source_kind: str | None) -> TraceResult:
+              source_kind: str | None, authorized: bool = False) -> TraceResult:
     """Trace ``text`` (or, when it is empty and fetching is on, the page at ``url``), writing with the
     query runner's write access. The one way the web traces: the page, /api/trace and GraphQL's
-    traceClaim."""
+    traceClaim.
+
+    The claims are stored when the request carries the update token or the service stores every
+    trace (``--store-traces``): otherwise anyone could put text on the works' pages. At most
+    :data:`MAX_STORED_CLAIMS` claims of one trace are stored."""
     if source_kind is not None and source_kind not in SOURCE_KINDS:
         raise BadRequestError("source_kind", f"must be one of {', '.join(SOURCE_KINDS)}", source_kind)
+    if url is not None and url.strip():
+        _check_url(url)
     online = settings.trace_online
     if not text.strip() and url:
         if not online:
             raise BadRequestError("url", "cannot be fetched: this service does not fetch pages (it runs offline); "
                                   "paste the text instead")
-        text = fetch_page(url, HttpConfig.from_env())
+        text = fetch_page(url, HttpConfig.from_env(), public_only=True)
     writing = runner.writes if runner is not None else nullcontext
-    if online:  # fetching stores the records it fetches, at any point of the trace
-        with writing():
-            return trace(store, text, url=url or None, source_kind=source_kind or None, online=True,
-                         max_depth=settings.trace_max_depth)
-    # offline only the claims are written: the trace reads beside the /sparql workers, the write waits
-    found = trace(store, text, url=url or None, source_kind=source_kind or None, store_claims=False,
-                  max_depth=settings.trace_max_depth)
-    if not any(c.works for c in found.claims):
+    # online, fetching stores the records it fetches at any point of the trace; offline the trace reads
+    # beside the /sparql workers, and only the claims' write below waits for them
+    with writing() if online else nullcontext():
+        found = trace(store, text, url=url or None, source_kind=source_kind or None, online=online,
+                      store_claims=False, max_depth=settings.trace_max_depth)
+    if not (settings.store_traces or authorized):
+        return replace(found, notes=(*found.notes, NOT_STORED))
+    stored = [c for c in found.claims if c.works][:MAX_STORED_CLAIMS]
+    if not stored:
         return found
     with writing():
-        return save_claims(store, found)
+        saved = save_claims(store, replace(found, claims=tuple(stored)))
+    kept = {c.iri: c for c in saved.claims}
+    notes = found.notes if len(stored) == sum(1 for c in found.claims if c.works) else (*found.notes, TOO_MANY)
+    return replace(found, claims=tuple(kept.get(c.iri, c) for c in found.claims), notes=notes)
+
+
+def _check_url(url: str) -> None:
+    if len(url) > MAX_URL_LENGTH:
+        raise BadRequestError("url", f"is {len(url):,} characters long; at most {MAX_URL_LENGTH:,} are accepted")
+    if not url.lower().startswith(("http://", "https://")):
+        raise BadRequestError("url", "must be an http(s) URL: where the text appeared", url)
 
 
 def _run(request: Request, text: str, url: str | None, source_kind: str | None) -> TraceResult:
     from kg.web.app import services  # app imports this module
 
     state = services(request)
-    return run_trace(state.store, state.settings, state.runner, text, url, source_kind)
+    return run_trace(state.store, state.settings, state.runner, text, url, source_kind,
+                     state.settings.authorizes(request.headers.get("authorization")))
 
 
 async def api_trace(request: Request) -> Response:

@@ -131,15 +131,16 @@ def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
 
 @contextmanager
-def writable_service(backend: str, directory: Path) -> Iterator[Live]:
-    """``kg serve`` with an update token, over its own copy of the sample graph, on ``backend``."""
+def writable_service(backend: str, directory: Path, *options: str) -> Iterator[Live]:
+    """``kg serve`` with an update token, over its own copy of the sample graph, on ``backend``; it stores
+    every trace unless ``options`` say otherwise (it is given them instead of ``--store-traces``)."""
     with ExitStack() as stack:
         if backend == "embedded":
             location = str(directory / "db")
             load_samples(location)
         else:
             location = stack.enter_context(oxigraph_with_samples(directory))
-        process, url, log = serve(location, directory, "--update-token", UPDATE_TOKEN)
+        process, url, log = serve(location, directory, "--update-token", UPDATE_TOKEN, *(options or ["--store-traces"]))
         try:
             yield Live(url, backend, log)
         finally:

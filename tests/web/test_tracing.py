@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import requests
 
-from tests.web.conftest import Live, Tab
+from tests.web.conftest import UPDATE_TOKEN, Live, Tab, writable_service
 
 #: the 6GV0 story as a news report would tell it (no identifier but the journal's DOI)
 STORY = ("Insulin glulisine, a fast-acting insulin analogue, has had its crystal structure solved. "
@@ -36,6 +37,36 @@ def test_the_api_traces_the_6gv0_story_to_the_raw_data(writable: Live) -> None:
     assert all(h["assertions"] for h in hops)
     # the claim is stored and queries see it (the /sparql workers were restarted after the write)
     assert _count_claim_graphs(writable) == 1
+
+
+def test_a_trace_without_the_token_is_answered_but_not_stored(live: Live) -> None:
+    """Anyone may trace; only the operator's token (or --store-traces) puts claims on the works' pages."""
+    answer = requests.post(live("/api/trace"), json={"text": STORY, "url": "https://spam.example/"}, timeout=60)
+    assert answer.status_code == 200, answer.text
+    found = answer.json()
+    assert [c["stored"] for c in found["claims"]] == [False]
+    assert any("not stored" in note for note in found["notes"])
+    assert found["claims"][0]["works"][0]["iri"] == "https://doi.org/10.1038/s41598-021-81251-2"
+    assert _count_claim_graphs(live) == 0
+
+
+def test_with_a_token_but_not_store_traces_only_token_bearing_traces_are_stored(tmp_path: Path) -> None:
+    with writable_service("embedded", tmp_path, "--log-level", "warning") as service:
+        anonymous = requests.post(service("/api/trace"), json={"text": STORY}, timeout=60).json()
+        assert [c["stored"] for c in anonymous["claims"]] == [False]
+        assert _count_claim_graphs(service) == 0
+        signed = requests.post(service("/api/trace"), json={"text": STORY}, timeout=60,
+                               headers={"Authorization": f"Bearer {UPDATE_TOKEN}"}).json()
+        assert [c["stored"] for c in signed["claims"]] == [True]
+        assert _count_claim_graphs(service) == 1
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "https://x.example/" + "a" * 3000])
+def test_a_url_that_is_no_web_address_or_too_long_is_a_400(writable: Live, url: str) -> None:
+    answer = requests.post(writable("/api/trace"), json={"text": STORY, "url": url}, timeout=60)
+    assert answer.status_code == 400
+    assert "parameter 'url'" in answer.json()["error"]["message"]
+    assert _count_claim_graphs(writable) == 0
 
 
 @pytest.mark.parametrize(("body", "kind", "message"), [

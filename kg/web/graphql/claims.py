@@ -75,15 +75,17 @@ class Trace:
 
 @strawberry.type
 class ClaimMutations:
-    @described("Trace the claims of a text (plain text or HTML) to the works and data they rest on, and "
-               "store them. sourceKind: news, academic, social or other (guessed from url when null).")
+    @described("Trace the claims of a text (plain text or HTML) to the works and data they rest on; the claims "
+               "are stored when the request carries the update token or the service stores every trace. "
+               "sourceKind: news, academic, social or other (guessed from url when null).")
     async def trace_claim(self, info: KgInfo, text: str, url: str | None = None,
                           source_kind: str | None = None) -> Trace:
         from kg.web.graphql.work import works_of
         from kg.web.tracing import run_trace
 
         ctx = info.context
-        found = await run_in_threadpool(run_trace, ctx.store, ctx.settings, ctx.runner, text, url, source_kind)
+        found = await run_in_threadpool(run_trace, ctx.store, ctx.settings, ctx.runner, text, url, source_kind,
+                                        ctx.authorized)
         works = {w.record.iri: w for w in await works_of(info, sorted({w.iri for c in found.claims
                                                                        for w in c.works}))}
         return Trace(source_kind=found.source_kind, characters=found.characters, notes=list(found.notes), claims=[

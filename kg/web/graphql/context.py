@@ -21,6 +21,8 @@ class Context:
     settings: Settings
     #: the service's query runner: writes (traceClaim) go through its write access
     runner: QueryRunner | None = None
+    #: whether the request carries the update token (traceClaim then stores its claims)
+    authorized: bool = False
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -33,7 +33,8 @@ class KgGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         # kg.web.app imports this package: read its state rather than import it back
         state: Any = request.app.state.services
-        return Context(state.store, state.settings, state.runner)
+        return Context(state.store, state.settings, state.runner,
+                       state.settings.authorizes(request.headers.get("authorization")))
 
 
 class GraphQLEndpoint:
