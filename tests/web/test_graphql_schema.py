@@ -195,3 +195,17 @@ def test_a_document_the_other_limits_refuse_gets_their_error_alone(store: Counti
     assert [e.message for e in execute(store, deep).errors or []] == [
         "'anonymous' exceeds maximum operation depth of 10"]
 
+
+def test_people_organisations_and_funders_share_the_agent_interface(store: CountingStore) -> None:
+    query = """fragment A on Agent { id name works(first: 10) { totalCount nodes { doi } } }
+    { funder(id: "10.13039/100000001") { ...A metrics { outputCount } }
+      organization(id: "10.13039/100000001") { ...A }
+      person(id: "https://w3id.org/evidence-kg/person/c3d479e73b478311c5b3") { ...A givenName } }"""
+    result = execute(store, query)
+    assert result.errors is None and result.data is not None
+    funder, organization, person = result.data["funder"], result.data["organization"], result.data["person"]
+    assert funder["name"] == organization["name"] == "National Science Foundation"
+    # a funder's works are the outputs it funded (the metrics' query), as many as its metrics count
+    assert funder["works"]["totalCount"] == funder["metrics"]["outputCount"] == 5
+    assert (person["name"], person["givenName"]) == ("Example, B.", "B.")
+    assert [n["doi"] for n in person["works"]["nodes"]] == ["10.2210/pdb6gv0/pdb"]

@@ -3,6 +3,8 @@ funder also with the reuse metrics of its outputs (:func:`kg.metrics.funder_metr
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import strawberry
 from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
@@ -27,9 +29,23 @@ def _identifiers(record: AgentRecord) -> list[str]:
     return sorted({record.iri, *record.props.get(SCHEMA.identifier.value, ()), *record.props.get(OWL.sameAs.value, ())})
 
 
-@strawberry.type(description="A person: an author or creator, named by ORCID or by an IRI kg minted.")
-class Person:
+async def _agent_works(self: Agent, info: KgInfo, first: int = DEFAULT_FIRST,
+                       after: str | None = None) -> Connection[Work]:
+    query, variable = self.works_query
+    iris = await run_in_threadpool(_works, info.context.store, query, variable, self.record.iri)
+    return await work_connection(info, iris, first, after)
+
+
+def _works_field(description: str) -> Any:
+    """The agent's ``works``, described for one kind of agent."""
+    return strawberry.field(resolver=_agent_works, description=description)
+
+
+@strawberry.interface(description="A person, organisation or funder: what they share.")
+class Agent:
     record: strawberry.Private[AgentRecord]
+    #: the catalogue query listing the agent's works, and the variable it binds the agent to
+    works_query: ClassVar[tuple[str, str]] = ("gql_agent_works", "agent")
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -39,6 +55,17 @@ class Person:
     def name(self) -> str | None:
         return self.record.first(SCHEMA.name)
 
+    @strawberry.field
+    def identifiers(self) -> list[str]:
+        return _identifiers(self.record)
+
+    @described("Works the agent is author, creator, affiliation, publisher or funder of.")
+    async def works(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> Connection[Work]:
+        return await _agent_works(self, info, first, after)
+
+
+@strawberry.type(description="A person: an author or creator, named by ORCID or by an IRI kg minted.")
+class Person(Agent):
     @strawberry.field
     def given_name(self) -> str | None:
         return self.record.first(SCHEMA.givenName)
@@ -47,36 +74,12 @@ class Person:
     def family_name(self) -> str | None:
         return self.record.first(SCHEMA.familyName)
 
-    @strawberry.field
-    def identifiers(self) -> list[str]:
-        return _identifiers(self.record)
-
-    @described("Works the person is an author or creator of.")
-    async def works(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> Connection[Work]:
-        iris = await run_in_threadpool(_works, info.context.store, "gql_agent_works", "agent", self.record.iri)
-        return await work_connection(info, iris, first, after)
+    works = _works_field("Works the person is an author or creator of.")
 
 
 @strawberry.type(description="An organisation: affiliation, publisher or funder (ROR, Funder ID or an IRI kg minted).")
-class Organization:
-    record: strawberry.Private[AgentRecord]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.iri)
-
-    @strawberry.field
-    def name(self) -> str | None:
-        return self.record.first(SCHEMA.name)
-
-    @strawberry.field
-    def identifiers(self) -> list[str]:
-        return _identifiers(self.record)
-
-    @described("Works it is author, creator, affiliation, publisher or funder of.")
-    async def works(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> Connection[Work]:
-        iris = await run_in_threadpool(_works, info.context.store, "gql_agent_works", "agent", self.record.iri)
-        return await work_connection(info, iris, first, after)
+class Organization(Agent):
+    works = _works_field("Works it is author, creator, affiliation, publisher or funder of.")
 
 
 @strawberry.type(description="A count of works of one class.")
@@ -103,25 +106,9 @@ class FunderMetrics:
 
 
 @strawberry.type(description="A funder (Crossref Funder ID or ROR).")
-class Funder:
-    record: strawberry.Private[AgentRecord]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.iri)
-
-    @strawberry.field
-    def name(self) -> str | None:
-        return self.record.first(SCHEMA.name)
-
-    @strawberry.field
-    def identifiers(self) -> list[str]:
-        return _identifiers(self.record)
-
-    @described("Works funded: naming the funder, or with a grant from it.")
-    async def works(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> Connection[Work]:
-        iris = await run_in_threadpool(_works, info.context.store, "metrics_funder_outputs", "funder", self.record.iri)
-        return await work_connection(info, iris, first, after)
+class Funder(Agent):
+    works_query = ("metrics_funder_outputs", "funder")
+    works = _works_field("Works funded: naming the funder, or with a grant from it.")
 
     @strawberry.field
     async def metrics(self, info: KgInfo) -> FunderMetrics:
