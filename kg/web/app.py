@@ -23,15 +23,18 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.cues import cue_index
 from kg.errors import KgError
 from kg.store import EmbeddedStore, RemoteStore, Store
 from kg.web import api, graphql, pages, sparql, tracing, works
 from kg.web.config import Settings
-from kg.web.errors import http_error, kg_error, server_error
+from kg.web.errors import error_response, http_error, kg_error, server_error
 
 log = logging.getLogger(__name__)
+#: bytes of request body an endpoint reads at most, unless its path has a larger limit
+MAX_BODY = 1 << 20
 
 
 @dataclass
@@ -70,7 +73,8 @@ def create_app(store: Store, settings: Settings | None = None) -> Starlette:
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET", "HEAD"])]
     routes += sparql.routes() + graphql.routes() + works.routes() + api.routes() + pages.routes() + tracing.routes()
-    middleware = []
+    middleware = [Middleware(BodyLimit, default=MAX_BODY, larger={"/trace": tracing.MAX_BODY,
+                                                                   "/api/trace": tracing.MAX_BODY})]
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                      allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
@@ -80,6 +84,56 @@ def create_app(store: Store, settings: Settings | None = None) -> Starlette:
                     exception_handlers={KgError: kg_error, HTTPException: http_error, Exception: server_error})
     app.state.services = state
     return app
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuses a request body over the limit of its path with 413, before it is read whole: by its
+    declared Content-Length, or, for a chunked body, as soon as the bytes received pass the limit."""
+
+    def __init__(self, app: ASGIApp, default: int, larger: dict[str, int]) -> None:
+        self.app, self.default, self.larger = app, default, larger
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.larger.get(scope["path"], self.default)
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            await self._refuse(limit, scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise _TooLargeError
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except _TooLargeError:
+            if started:
+                raise
+            await self._refuse(limit, scope, receive, send)
+
+    @staticmethod
+    async def _refuse(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(413, "PayloadTooLargeError", f"the request body is over the limit of "
+                                  f"{limit:,} bytes for {scope['path']}")
+        await response(scope, receive, send)
 
 
 def _warm_cue_index(store: Store) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import requests
@@ -51,3 +52,20 @@ def test_a_served_embedded_store_cannot_be_written_by_another_process(tmp_path: 
         assert requests.get(url + "/healthz", timeout=10).json()["status"] == "ok"
     finally:
         stop(process)
+
+
+def test_a_body_over_the_limit_is_refused_with_413_declared_or_chunked(live: Live) -> None:
+    too_big = b'{"query": "{ works { totalCount } }", "variables": {"x": "' + b"a" * (2 << 20) + b'"}}'
+    declared = requests.post(live("/graphql"), data=too_big, headers={"Content-Type": "application/json"},
+                             timeout=30)
+    assert declared.status_code == 413
+    assert declared.json()["error"]["type"] == "PayloadTooLargeError"
+
+    def chunks() -> Iterator[bytes]:
+        yield too_big[: 1 << 19]
+        yield too_big[1 << 19:]
+
+    chunked = requests.post(live("/graphql"), data=chunks(), headers={"Content-Type": "application/json"},
+                            timeout=30)
+    assert chunked.status_code == 413
+    assert requests.get(live("/healthz"), timeout=10).status_code == 200
