@@ -150,5 +150,6 @@ def healthz(request: Request) -> Response:
     try:
         state.store.ask("ASK { }")
     except KgError as e:
-        return JSONResponse({"status": "unavailable", "store": backend, "problem": str(e)}, 503)
+        log.error("health check: the store does not answer: %s", e)
+        return JSONResponse({"status": "unavailable", "store": backend, "problem": "the store does not answer"}, 503)
     return JSONResponse({"status": "ok", "store": backend, "uptime_s": round(time.time() - state.started, 1)})

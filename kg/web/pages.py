@@ -67,8 +67,11 @@ def home(request: Request) -> Response:
 def search(request: Request) -> Response:
     """``/search?q=``: an identifier goes straight to its work's page; other text lists the works
     whose titles hold it."""
-    text = checked_id(request.query_params.get("q"), "q").strip()
     store = _store(request)
+    try:
+        text = checked_id(request.query_params.get("q"), "q").strip()
+    except KgError as e:
+        return error_page(request, e)
     try:
         return RedirectResponse(work_path(resolve(store, text).value), 303)
     except (IdentifierError, NotFoundError) as e:
@@ -97,8 +100,8 @@ def _top(store: Store, rows: list[tuple[str, int, int]]) -> list[dict[str, objec
 def funder(request: Request) -> Response:
     """``/funders/{id}``: a funder's outputs, how many were reused, citations per year, the most reused."""
     store = _store(request)
-    identifier = checked_id(request.path_params["id"])
     try:
+        identifier = checked_id(request.path_params["id"])
         figures = funder_metrics(store, identifier)
     except KgError as e:
         return error_page(request, e)
@@ -114,8 +117,8 @@ def funder(request: Request) -> Response:
 def facility(request: Request) -> Response:
     """``/facilities/{id}``: structures measured at a facility or beamline, their publications and reuse."""
     store = _store(request)
-    identifier = checked_id(request.path_params["id"])
     try:
+        identifier = checked_id(request.path_params["id"])
         figures = facility_metrics(store, identifier)
     except KgError as e:
         return error_page(request, e)
@@ -133,10 +136,9 @@ def facility(request: Request) -> Response:
 def embed_related(request: Request) -> Response:
     """``/embed/related?id=&limit=``: the compact related-items list a portal shows in an iframe."""
     store = _store(request)
-    identifier = checked_id(request.query_params.get("id"))
-    limit = whole_number(request, "limit", 5, 1, 20)
     try:
-        found = related_items(store, identifier, limit=limit)
+        identifier = checked_id(request.query_params.get("id"))
+        found = related_items(store, identifier, limit=whole_number(request, "limit", 5, 1, 20))
         root = resolve(store, identifier).value
     except KgError as e:
         return error_page(request, e)

@@ -209,11 +209,12 @@ def _describe(request: Request, settings: Settings) -> Response:
             "endpoint": endpoint_iri, "examples": examples, "max_rows": settings.max_rows,
             "timeout": settings.query_timeout, "writable": settings.update_token is not None},
             headers={"Vary": "Accept"})
-    body = serialize(service_description(endpoint_iri, settings.update_token is not None), format=fmt.rdf_format)
+    described = service_description(endpoint_iri, settings.update_token is not None, settings.allow_federation)
+    body = serialize(described, format=fmt.rdf_format)
     return Response(body, headers={"Content-Type": fmt.content_type, "Vary": "Accept"})
 
 
-def service_description(endpoint_iri: str, writable: bool) -> list[Triple]:
+def service_description(endpoint_iri: str, writable: bool, federated: bool = False) -> list[Triple]:
     """The SPARQL 1.1 Service Description of the endpoint at ``endpoint_iri``.
 
     >>> len(service_description("http://localhost/sparql", False)) > 10
@@ -231,7 +232,7 @@ def service_description(endpoint_iri: str, writable: bool) -> list[Triple]:
         *(Triple(service, sd("supportedLanguage"), sd(lang)) for lang in languages),
         *(Triple(service, sd("resultFormat"), NamedNode(FORMATS_NS + f)) for f in FORMAT_IRIS),
         Triple(service, sd("feature"), sd("UnionDefaultGraph")),
-        Triple(service, sd("feature"), sd("BasicFederatedQuery")),
+        *([Triple(service, sd("feature"), sd("BasicFederatedQuery"))] if federated else []),
         Triple(service, sd("defaultDataset"), dataset),
         Triple(dataset, RDF.type, sd("Dataset")),
         Triple(dataset, sd("defaultGraph"), graph),

@@ -69,3 +69,14 @@ def test_a_body_over_the_limit_is_refused_with_413_declared_or_chunked(live: Liv
                             timeout=30)
     assert chunked.status_code == 413
     assert requests.get(live("/healthz"), timeout=10).status_code == 200
+
+
+def test_healthz_of_an_unreachable_store_says_so_without_naming_it(tmp_path: Path) -> None:
+    hidden = "http://127.0.0.1:9/query"
+    process, url, _ = serve(hidden, tmp_path)
+    try:
+        answer = requests.get(url + "/healthz", timeout=30)
+        assert answer.status_code == 503
+        assert answer.json() == {"status": "unavailable", "store": "remote", "problem": "the store does not answer"}
+    finally:
+        stop(process)

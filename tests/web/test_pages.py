@@ -198,3 +198,12 @@ def test_pages_pass_the_wcag_a_and_aa_checks_of_axe(live: Live, tab: Tab, axe: s
     violations = tab.page.evaluate("""async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']}))
         .violations.map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""")
     assert violations == []
+
+
+@pytest.mark.parametrize("path", ["/search?q=", "/embed/related", "/embed/related?id=10.5555/kg-sample.data&limit=99",
+                                  "/funders/" + "9" * 3000, "/facilities/nowhere", "/works/10.1/absent"])
+def test_a_page_asked_badly_answers_an_html_error_page(live: Live, path: str) -> None:
+    answer = requests.get(live(path), headers={"Accept": "text/html"}, timeout=30)
+    assert answer.status_code in (400, 404)
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "<main" in answer.text

@@ -304,3 +304,10 @@ def test_the_editor_page_offers_the_catalogue_and_loads_only_local_assets(live: 
     assert page.options, "no catalogue query offered as an example"
     assert "stats_sources" in {o["value"] for o in page.options}
     assert all("SELECT" in (o["data-query"] or "") or "CONSTRUCT" in (o["data-query"] or "") for o in page.options)
+
+
+def test_the_service_description_claims_no_federation_it_refuses(live: Live) -> None:
+    answer = requests.get(live("/sparql"), headers={"Accept": "text/turtle"}, timeout=30)
+    assert answer.status_code == 200
+    assert "BasicFederatedQuery" not in answer.text
+    assert "UnionDefaultGraph" in answer.text
