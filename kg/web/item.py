@@ -34,6 +34,8 @@ REASON_GROUPS = {"link": "Linked to it", "version": "Versions and parts", "struc
 CLAIM_GROUPS = {"academic": "Views from academia", "news": "Views from news media",
                 "social": "Views from social media", "other": "Other views"}
 RELATED_LIMIT = 20
+#: claims listed per kind of source, best match first (the rest are counted)
+CLAIMS_SHOWN = 20
 CHAIN_DEPTH = 5
 
 
@@ -109,7 +111,8 @@ def page_context(store: Store, node: NamedNode, work: dict[str, object]) -> dict
         "reuse": reuse,
         "reuse_chart": bar_chart(sorted(reuse.all_versions.by_year.items()),
                                  "Works citing it or any of its versions, per year") if reuse else None,
-        "claim_groups": [(CLAIM_GROUPS[k], by_kind[k]) for k in CLAIM_GROUPS if k in by_kind],
+        "claim_groups": [(CLAIM_GROUPS[k], by_kind[k][:CLAIMS_SHOWN], len(by_kind[k]))
+                         for k in CLAIM_GROUPS if k in by_kind],
         "citation": citation(work),
         "notes": notes,
     }

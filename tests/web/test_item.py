@@ -1,0 +1,31 @@
+"""The item page's parts (kg.web.item) on an in-memory store: claims listed per kind of source, at
+most CLAIMS_SHOWN each with the rest counted, so that many claims cannot swell every visit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from kg.store import Store
+from kg.trace import trace
+from kg.web.app import create_app
+from kg.web.item import CLAIMS_SHOWN
+from loaders.pipeline import load
+from loaders.read import read_paths
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def test_claims_on_the_item_page_are_capped_and_the_rest_counted() -> None:
+    store = Store.open(None)
+    load(store, read_paths([SAMPLES]))
+    text = " ".join(f"Finding {n} of the insulin glulisine work (doi:10.1038/s41598-021-81251-2) holds."
+                    for n in range(CLAIMS_SHOWN + 5))
+    traced = trace(store, text, url="https://news.example/story")
+    assert sum(c.stored for c in traced.claims) == CLAIMS_SHOWN + 5
+    with TestClient(create_app(store)) as client:
+        page = client.get("/works/10.1038/s41598-021-81251-2", headers={"Accept": "text/html"}).text
+    assert page.count("<q>Finding ") == CLAIMS_SHOWN
+    assert "and 5 more." in page
+    assert "Views from news media" in page
