@@ -250,6 +250,12 @@ def related(ctx: Context, identifier: str, limit: int, as_json: bool) -> None:
 @click.option("--base-url", envvar="KG_BASE_URL", help="The public URL of the service, behind a proxy.")
 @click.option("--online/--offline", envvar="KG_ONLINE", default=False, show_default=True,
               help="Let traces fetch identifiers missing from the graph (and pages by URL) from their sources.")
+@click.option("--max-page-size", type=click.IntRange(1, 10_000), envvar="KG_MAX_PAGE_SIZE", default=100,
+              show_default=True, help="Largest page of a GraphQL connection or a JSON list.")
+@click.option("--graphql-max-cost", type=click.IntRange(1), envvar="KG_GRAPHQL_MAX_COST", default=50_000,
+              show_default=True, help="Objects a GraphQL document may resolve at most (estimated before it runs).")
+@click.option("--graphql-max-depth", type=click.IntRange(1, 100), envvar="KG_GRAPHQL_MAX_DEPTH", default=10,
+              show_default=True, help="Deepest selection nesting of a GraphQL document.")
 @click.option("--store-traces", is_flag=True, envvar="KG_STORE_TRACES",
               help="Store the claims of every trace; without it, only traces sent with the update token.")
 @click.option("--allow-federation", is_flag=True, envvar="KG_ALLOW_FEDERATION",
@@ -259,7 +265,8 @@ def related(ctx: Context, identifier: str, limit: int, as_json: bool) -> None:
 @pass_ctx
 def serve(ctx: Context, host: str, port: int, update_token: str | None, query_timeout: float, max_rows: int,
           query_workers: int, cors_origins: tuple[str, ...], base_url: str | None, online: bool,
-          store_traces: bool, allow_federation: bool, log_level: str) -> None:
+          max_page_size: int, graphql_max_cost: int, graphql_max_depth: int, store_traces: bool,
+          allow_federation: bool, log_level: str) -> None:
     """Run the HTTP service: /sparql, /graphql, /works/{id}, /api/..., /healthz (see docs/api.md)."""
     import uvicorn
 
@@ -268,7 +275,9 @@ def serve(ctx: Context, host: str, port: int, update_token: str | None, query_ti
     settings = Settings(query_timeout=query_timeout, max_rows=max_rows, query_workers=query_workers,
                         update_token=update_token or None, cors_origins=cors_origins,
                         base_url=base_url.rstrip("/") if base_url else None, trace_online=online,
-                        store_traces=store_traces, allow_federation=allow_federation)
+                        max_page_size=max_page_size, graphql_max_cost=graphql_max_cost,
+                        graphql_max_depth=graphql_max_depth, store_traces=store_traces,
+                        allow_federation=allow_federation)
     uvicorn.run(create_app(ctx.store, settings), host=host, port=port, log_level=log_level)
 
 

@@ -80,3 +80,17 @@ def test_healthz_of_an_unreachable_store_says_so_without_naming_it(tmp_path: Pat
         assert answer.json() == {"status": "unavailable", "store": "remote", "problem": "the store does not answer"}
     finally:
         stop(process)
+
+
+def test_the_service_options_set_its_limits(tmp_path: Path) -> None:
+    location = str(tmp_path / "db")
+    load_samples(location)
+    process, url, _ = serve(location, tmp_path, "--graphql-max-cost", "2", "--max-page-size", "3")
+    try:
+        costly = requests.post(url + "/graphql", json={"query": "{ works(first: 3) { nodes { doi } } }"}, timeout=30)
+        assert "more than the limit of 2" in costly.json()["errors"][0]["message"]
+        page = requests.get(url + "/api/related", params={"id": "10.5555/kg-sample.data", "limit": 4}, timeout=30)
+        assert page.status_code == 400
+        assert "between 1 and 3" in page.json()["error"]["message"]
+    finally:
+        stop(process)
