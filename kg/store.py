@@ -51,6 +51,7 @@ from pyoxigraph import (
     Triple,
     parse,
     parse_query_results,
+    serialize,
 )
 from pyoxigraph import Store as OxStore
 
@@ -347,13 +348,16 @@ class EmbeddedStore(Store):
         # transaction. A batch this size is one RocksDB ingestion of SST files across all
         # indexes, which RocksDB applies atomically, provenance included: each graph is wholly
         # there with its provenance, or absent. Quads in a graph without provenance (written by
-        # another tool) are cleared first.
+        # another tool) are cleared first. The quads go in as N-Quads bytes rather than through
+        # bulk_extend: pyoxigraph then loads them without holding the GIL, so a caller's other
+        # thread (the pipeline mapping the next batch) runs meanwhile.
         leftovers = self.select(
             "SELECT ?g WHERE { VALUES ?g { " + " ".join(str(r.graph) for r in records)
             + " } FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }").rows
         if leftovers:
             self.update(" ".join(f"DROP SILENT GRAPH {g} ;" for (g,) in leftovers).rstrip(" ;"))
-        self.ox.bulk_extend([q for r in records for q in (*r.quads, *r.meta_quads())])
+        nquads = serialize([q for r in records for q in (*r.quads, *r.meta_quads())], format=RdfFormat.N_QUADS)
+        self.ox.bulk_load(input=nquads, format=RdfFormat.N_QUADS)
 
     def update(self, sparql_update: str) -> None:
         self.generation += 1
