@@ -32,7 +32,7 @@ import time
 import urllib.error
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -51,7 +51,6 @@ from pyoxigraph import (
     Triple,
     parse,
     parse_query_results,
-    serialize,
 )
 from pyoxigraph import Store as OxStore
 
@@ -85,20 +84,68 @@ class GraphMeta:
     retrieved_at: datetime
 
 
-@dataclass(frozen=True)
 class RecordGraph:
-    """The quads one raw record maps to, all in one named graph, with their provenance."""
+    """The quads one raw record maps to, all in one named graph, with their provenance.
 
-    graph: NamedNode
-    quads: list[Quad]
-    meta: GraphMeta
-    content_hash: str = field(default="", compare=False)
+    Made from quads, or (what the loaders do: cheaper, since the store takes N-Quads text and
+    the content hash is computed from text) from ``triples``, each triple in N-Triples form as
+    ``str(Triple)`` writes it. Either form is there on demand. The content hash is the same
+    whichever form a record was made from.
+    """
 
-    def __post_init__(self) -> None:
-        if not self.content_hash:
-            lines = sorted(str(q.triple) for q in self.quads)
-            digest = hashlib.sha256("\n".join([MAPPER_VERSION, *lines]).encode()).hexdigest()
-            object.__setattr__(self, "content_hash", digest)
+    def __init__(self, graph: NamedNode, quads: Sequence[Quad], meta: GraphMeta, content_hash: str = "") -> None:
+        self.graph = graph
+        self.meta = meta
+        self._quads: list[Quad] | None = list(quads)
+        self._triples: list[str] | None = None
+        self.content_hash = content_hash or self._hash()
+
+    @classmethod
+    def from_triples(cls, graph: NamedNode, triples: list[str], meta: GraphMeta) -> RecordGraph:
+        """A record graph from its triples in N-Triples form (``"<s> <p> \"o\""``, no final dot)."""
+        record = cls.__new__(cls)
+        record.graph, record.meta = graph, meta
+        record._quads, record._triples = None, triples
+        record.content_hash = record._hash()
+        return record
+
+    def _hash(self) -> str:
+        lines = sorted(self.triples)
+        return hashlib.sha256("\n".join([MAPPER_VERSION, *lines]).encode()).hexdigest()
+
+    @property
+    def triples(self) -> list[str]:
+        """The graph's triples in N-Triples form."""
+        if self._triples is None:
+            self._triples = [str(q.triple) for q in self._quads or ()]
+        return self._triples
+
+    @property
+    def quads(self) -> list[Quad]:
+        """The graph's quads."""
+        if self._quads is None:
+            g = self.graph
+            text = "".join(f"{t} .\n" for t in self._triples or ())
+            self._quads = [Quad(q.subject, q.predicate, q.object, g) for q in parse(text, format=RdfFormat.N_TRIPLES)]
+        return self._quads
+
+    def __len__(self) -> int:
+        """The number of quads in the graph (its provenance not counted)."""
+        return len(self._triples) if self._triples is not None else len(self._quads or ())
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, RecordGraph) and (self.graph, self.meta) == (other.graph, other.meta)
+                and self.triples == other.triples)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"RecordGraph({self.graph.value!r}, {len(self)} quads, {self.meta!r})"
+
+    def nquads(self) -> str:
+        """The graph and its provenance as N-Quads text."""
+        g = self.graph
+        return "".join([*(f"{t} {g} .\n" for t in self.triples), *(f"{q} .\n" for q in self.meta_quads())])
 
     def meta_quads(self) -> list[Quad]:
         """The meta-graph quads that describe this record graph."""
@@ -299,7 +346,7 @@ def replace_update(records: Iterable[RecordGraph]) -> str:
     for r in records:
         parts.append(f"DROP SILENT GRAPH {r.graph} ;")
         parts.append(f"DELETE WHERE {{ GRAPH {META} {{ {r.graph} ?p ?o }} }} ;")
-        body = " .\n".join(str(q.triple) for q in r.quads)
+        body = " .\n".join(r.triples)
         meta = " .\n".join(str(q.triple) for q in r.meta_quads())
         inserts.append(f"GRAPH {r.graph} {{\n{body} }}\nGRAPH {META} {{\n{meta} }}")
     return "\n".join(parts) + "\nINSERT DATA {\n" + "\n".join(inserts) + "\n}"
@@ -356,8 +403,7 @@ class EmbeddedStore(Store):
             + " } FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }").rows
         if leftovers:
             self.update(" ".join(f"DROP SILENT GRAPH {g} ;" for (g,) in leftovers).rstrip(" ;"))
-        nquads = serialize([q for r in records for q in (*r.quads, *r.meta_quads())], format=RdfFormat.N_QUADS)
-        self.ox.bulk_load(input=nquads, format=RdfFormat.N_QUADS)
+        self.ox.bulk_load(input="".join(r.nquads() for r in records).encode(), format=RdfFormat.N_QUADS)
 
     def update(self, sparql_update: str) -> None:
         self.generation += 1

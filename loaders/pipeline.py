@@ -138,7 +138,7 @@ def _finish(pending: _Pending, report: LoadReport, progress: Callable[[int], Non
         result = pending.written.result()
         report.loaded += result.written
         report.unchanged += result.unchanged
-        report.quads += sum(len(r.quads) for r in pending.batch)
+        report.quads += sum(len(r) for r in pending.batch)
         log.info("stored a batch of %d records (%d so far)", len(pending.batch), report.loaded + report.unchanged)
     if progress:
         progress(pending.records)
