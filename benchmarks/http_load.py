@@ -30,7 +30,8 @@ import threading
 import time
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,6 +105,26 @@ def client(kinds: dict[str, Send], until: float, seed: int, tally: Tally) -> Non
                 (tally.errors[name].append(problem) if problem else tally.ms[name].append(elapsed))
 
 
+@contextmanager
+def served(path: Path) -> Iterator[str]:
+    """``kg serve`` over the store at ``path``, as its own process on a free port; its base URL."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "kg", "--store", str(path), "serve", "--port", str(port),
+                               "--log-level", "warning"], cwd=PROJECT)
+    try:
+        for _ in range(300):
+            try:
+                if requests.get(base + "/healthz", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else (values[0] if values else 0.0)
 
@@ -123,17 +144,7 @@ def main() -> None:
     cited = [d for d in (doi_from_iri(w.value) for w in sample_items(store, args.items, CITED)) if d]
     store.close()
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "kg", "--store", str(path), "serve", "--port", str(port),
-                               "--log-level", "warning"], cwd=PROJECT)
-    try:
-        for _ in range(300):
-            try:
-                if requests.get(base + "/healthz", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+    with served(path) as base:
         kinds = requests_for(base, citing, cited)
         with requests.Session() as warm:  # each path once, before the clock starts
             for send in kinds.values():
@@ -147,9 +158,6 @@ def main() -> None:
         for t in threads:
             t.join()
         wall = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     every = [ms for values in tally.ms.values() for ms in values]
     errors = sum(len(e) for e in tally.errors.values())

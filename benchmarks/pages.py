@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,9 +23,9 @@ import requests
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+from benchmarks.http_load import served  # noqa: E402
 from benchmarks.queries import CITED, CITING, build, sample_items  # noqa: E402
 from kg.ids import doi_from_iri  # noqa: E402
-from tests.conftest import _free_port  # noqa: E402
 
 #: the funder with the most outputs and the facility with the most entries, found in the graph
 BIGGEST_FUNDER = """SELECT ?funder (COUNT(DISTINCT ?work) AS ?n) WHERE { ?work <http://schema.org/funder> ?funder }
@@ -51,10 +50,6 @@ def main() -> None:
         "SELECT ?t WHERE { ?w <http://schema.org/name> ?t } LIMIT 1").rows if r[0] is not None), "protein")
     store.close()
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "kg", "--store", str(path), "serve", "--port", str(port),
-                               "--log-level", "warning"], cwd=PROJECT)
     pages: dict[str, list[tuple[str, dict[str, str] | None]]] = {
         "item page": [(f"/works/{d}", None) for d in citing],
         "widget": [(f"/embed/related?id={d}", None) for d in cited],
@@ -68,13 +63,7 @@ def main() -> None:
         print("(no facility or beamline in this graph: the facility dashboard is not timed)")
     story = (f"Researchers reported the findings in a new paper (doi:{citing[0]}), "
              "which the team says rests on data collected over several years.")
-    try:
-        for _ in range(300):
-            try:
-                if requests.get(base + "/healthz", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+    with served(path) as base:
         print(f"\none request at a time against kg serve on {path.name}")
         print(f"  {'page':<22} {'n':>4} {'p50 ms':>8} {'p95 ms':>8}")
         with requests.Session() as s:
@@ -94,9 +83,6 @@ def main() -> None:
                 ms.append((time.perf_counter() - start) * 1000)
                 answer.raise_for_status()
             _report("trace page", ms)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _report(name: str, ms: list[float]) -> None:
