@@ -204,7 +204,7 @@ def _co_citation(store: Store, item: NamedNode, family: list[str], found: dict[s
               for row in _select_rows(store, "related_co_citation", {"target": targets})}
     # A version counts for each concept it is a version of (rolled up), else for itself.
     concepts = _group_values(_select_rows(store, "related_concepts", {"version": [NamedNode(c) for c in citers]}),
-                        "version", "concept") if citers else {}
+                             "version", "concept") if citers else {}
     rows = [{"other": other, "citing": citing} for cited, citing_works in citers.items()
             for other in concepts.get(cited, [cited]) for citing in citing_works]
     for other, citing in _group_values(rows, "other", "citing").items():
