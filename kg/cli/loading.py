@@ -34,7 +34,7 @@ from loaders.read import read_paths
 def load(ctx: Context, paths: tuple[Path, ...], strict: bool, report: Path | None, fmt: str,
          batch_size: int) -> None:
     """Load record files: API responses, list pages, JSON Lines, .gz, data dumps, directories."""
-    with problem_report(report) as on_problem, progress_bar("loading") as bar:
+    with problem_report(report) as on_problem, ProgressBar("loading") as bar:
         result = load_records(ctx.store, read_paths(paths), strict=strict, batch_size=batch_size,
                               progress=bar.update, on_problem=on_problem)
     print_load_report(result, report, fmt)
@@ -73,7 +73,7 @@ def harvest(ctx: Context, source: str, dois: tuple[str, ...], filter_: str | Non
     config = HttpConfig.from_env(mailto=mailto, cache_dir=cache_dir, refresh=refresh)
     request = HarvestRequest(dois=list(dois), filter=filter_, query=query, rows=rows, max_pages=max_pages,
                              api=api)
-    with problem_report(report) as on_problem, progress_bar("harvesting") as bar:
+    with problem_report(report) as on_problem, ProgressBar("harvesting") as bar:
         result = harvest_records(ctx.store, loader, config, request, strict=strict, progress=bar.update,
                                  on_problem=on_problem)
     print_load_report(result, report, fmt)
@@ -90,7 +90,7 @@ class ProgressCounter:
             self.bar.update(n)
 
 
-class progress_bar:
+class ProgressBar:
     """A records/s progress bar on stderr, shown only on a terminal."""
 
     def __init__(self, what: str) -> None:
