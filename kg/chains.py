@@ -218,7 +218,7 @@ def evidence_chain(store: Store, identifier_or_node: str | NamedNode, max_depth:
     query = load_query("evidence_hops").text
     while frontier and len(by_level) < max_depth:
         level = len(by_level) + 1
-        found = _hops(store, query, frontier, level)
+        found = _next_hops(store, query, frontier, level)
         order = {n.value: i for i, n in enumerate(frontier)}
         found.sort(key=lambda h: (ROLE_RANK[h.role], order[h.from_], h.to))
         new = list(dict.fromkeys(h.to for h in found if h.to not in depth_of))
@@ -231,15 +231,15 @@ def evidence_chain(store: Store, identifier_or_node: str | NamedNode, max_depth:
         by_level.append(found)
         frontier = [NamedNode(iri) for iri in new]
     works = summaries(store, [NamedNode(iri) for iri in depth_of])
-    nodes, hops = _ordered(root.value, by_level, works)
+    nodes, hops = _in_chain_order(root.value, by_level, works)
     return Chain(root.value, max_depth,
                  tuple(ChainNode(works[iri], depth_of[iri], depth_of[iri] < max_depth) for iri in nodes),
                  tuple(hops), truncated)
 
 
-def _hops(store: Store, query: str, frontier: list[NamedNode], level: int) -> list[Hop]:
+def _next_hops(store: Store, query: str, frontier: list[NamedNode], level: int) -> list[Hop]:
     """The hops leaving the frontier works, each with every graph asserting it."""
-    catalogue = _catalogue()
+    catalogue = _relations_by_iri()
     # (from, to, evidence) -> graph -> (source, retrieved, typed relations)
     found: dict[tuple[str, str, str], dict[str, tuple[str | None, str | None, dict[StatedRelation, None]]]] = {}
     rows = store.select(query, {"node": list(frontier)}).values()
@@ -265,11 +265,11 @@ def _hops(store: Store, query: str, frontier: list[NamedNode], level: int) -> li
             for (node, target, evidence), per_graph in found.items()]
 
 
-def _catalogue() -> dict[str, Relation]:
+def _relations_by_iri() -> dict[str, Relation]:
     return {r.iri.value: r for r in relations()}
 
 
-def _ordered(root: str, by_level: list[list[Hop]], works: dict[str, WorkSummary]) -> tuple[list[str], list[Hop]]:
+def _in_chain_order(root: str, by_level: list[list[Hop]], works: dict[str, WorkSummary]) -> tuple[list[str], list[Hop]]:
     """Nodes and hops in chain order: level by level, each level by the node it leaves, then role,
     then hops to data before hops to software before others, then by IRI."""
     index = {root: 0}
@@ -324,7 +324,7 @@ def to_graphml(chain: Chain, path_or_file: str | Path | IO[bytes]) -> None:
                                     "version": n.work.version, "depth": n.depth, "expanded": n.expanded,
                                     "identifiers": ";".join(f"{k}={v}" for k, v in n.work.identifiers.items())}
         flat.add_node(n.iri, **{k: v for k, v in attrs.items() if v not in (None, "")})
-    for (a, b), edge_hops in _edges(chain).items():
+    for (a, b), edge_hops in _hops_by_work_pair(chain).items():
         best = min(edge_hops, key=lambda h: ROLE_RANK[h.role])
         flat.add_edge(a, b, role=best.role, evidence=" ".join(h.evidence for h in edge_hops),
                       relations=" ".join(dict.fromkeys(r.property for h in edge_hops for r in h.relations)),
@@ -333,7 +333,7 @@ def to_graphml(chain: Chain, path_or_file: str | Path | IO[bytes]) -> None:
     nx.write_graphml(flat, path_or_file)
 
 
-def _edges(chain: Chain) -> dict[tuple[str, str], list[Hop]]:
+def _hops_by_work_pair(chain: Chain) -> dict[tuple[str, str], list[Hop]]:
     edges: dict[tuple[str, str], list[Hop]] = {}
     for h in chain.hops:
         edges.setdefault((h.from_, h.to), []).append(h)
@@ -347,7 +347,8 @@ def paths(chain: Chain, limit: int = 100) -> list[ChainPath]:
     more data and software hops, then the shorter, then by IRIs. At most ``limit`` paths are
     returned, chosen from at most 100 times as many enumerated.
     """
-    best = {pair: min((h.role for h in hs), key=ROLE_RANK.__getitem__) for pair, hs in _edges(chain).items()}
+    best = {pair: min((h.role for h in hs), key=ROLE_RANK.__getitem__)
+            for pair, hs in _hops_by_work_pair(chain).items()}
     graph = to_digraph(chain)
     found: list[ChainPath] = []
     for trail in _simple_paths(graph, chain.root, limit * 100):

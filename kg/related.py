@@ -99,7 +99,7 @@ def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int 
     found.pop(item.value, None)
     if not found:
         return []
-    merged = {iri: _merge(reasons) for iri, reasons in found.items()}
+    merged = {iri: _dedupe_reasons(reasons) for iri, reasons in found.items()}
     scored = sorted(((_score(reasons), iri) for iri, reasons in merged.items()), key=lambda s: (-s[0], s[1]))[:limit]
     # summaries only for what is returned: they are the costliest part on large graphs
     works = summaries(store, [item, *(NamedNode(iri) for _, iri in scored)])
@@ -122,17 +122,17 @@ def _score(reasons: list[Reason]) -> float:
     return total
 
 
-def _merge(reasons: list[Reason]) -> list[Reason]:
+def _dedupe_reasons(reasons: list[Reason]) -> list[Reason]:
     """One reason per kind and text (a DataCite Cites and a cito:cites say the same)."""
     return list({(r.kind, r.text): r for r in reasons}.values())
 
 
-def _rows(store: Store, name: str, bindings: dict[str, Term | list[Term]]) -> list[dict[str, str]]:
+def _select_rows(store: Store, name: str, bindings: dict[str, Term | list[Term]]) -> list[dict[str, str]]:
     result = store.select(load_query(name).text, bindings)
     return [{k: getattr(t, "value", str(t)) for k, t in row.items()} for row in result.dicts()]
 
 
-def _catalogue() -> dict[str, Relation]:
+def _relations_by_iri() -> dict[str, Relation]:
     by_iri = {r.iri.value: r for r in relations()}
     return by_iri
 
@@ -142,10 +142,10 @@ def _versions_and_parts(store: Store, item: NamedNode, found: dict[str, list[Rea
     """Adds version and part reasons. Returns the item's version family (itself first: its
     concept and sibling versions, or, for a concept, its versions) and the concepts it is a
     version of."""
-    catalogue = _catalogue()
+    catalogue = _relations_by_iri()
     rels: list[Term] = [r.iri for r in catalogue.values() if r.role in ("version", "part")]
     family, concepts = [item.value], []
-    for row in _rows(store, "related_versions_and_parts", {"item": item, "relation": rels}):
+    for row in _select_rows(store, "related_versions_and_parts", {"item": item, "relation": rels}):
         other, direction, rel = row["other"], row["direction"], catalogue[row["relation"]]
         if direction == "sibling":
             # the text waits for the item's kind ("another version of the same software")
@@ -154,7 +154,7 @@ def _versions_and_parts(store: Store, item: NamedNode, found: dict[str, list[Rea
             family += [row["concept"], other]
             continue
         outward = rel if direction == "out" else catalogue[rel.inverse.value]
-        found[other].append(Reason("version", _text(catalogue[outward.inverse.value]), 1, (),
+        found[other].append(Reason("version", _reason_text(catalogue[outward.inverse.value]), 1, (),
                                    outward.iri.value, outward.label))
         if outward.iri == KG.isVersionOf:
             concepts.append(other)
@@ -163,7 +163,7 @@ def _versions_and_parts(store: Store, item: NamedNode, found: dict[str, list[Rea
     return list(dict.fromkeys(family)), sorted(set(concepts))
 
 
-def _text(rel: Relation, suffix: str = "it") -> str:
+def _reason_text(rel: Relation, suffix: str = "it") -> str:
     """A relation read from the related node's side: "cites it", "has it as part"."""
     if rel.label.startswith("has "):
         return f"has {suffix} as {rel.label[4:]}"
@@ -171,75 +171,78 @@ def _text(rel: Relation, suffix: str = "it") -> str:
 
 
 def _direct_links(store: Store, item: NamedNode, concepts: list[str], found: dict[str, list[Reason]]) -> None:
-    catalogue = _catalogue()
+    catalogue = _relations_by_iri()
     cites = catalogue[KG.cites.value]
     rels: list[Term] = [r.iri for r in catalogue.values() if r.role not in ("version", "part")]
     rels.append(CITO.cites)
     items: list[Term] = [item, *(NamedNode(c) for c in concepts)]
-    for row in _rows(store, "related_direct_links", {"item": items, "relation": rels}):
+    for row in _select_rows(store, "related_direct_links", {"item": items, "relation": rels}):
         rel = cites if row["relation"] == CITO.cites.value else catalogue[row["relation"]]
         outward = rel if row["direction"] == "out" else catalogue[rel.inverse.value]
         back = catalogue[outward.inverse.value]
         if row["item"] == item.value:
-            found[row["other"]].append(Reason("link", _text(back), 1, (), outward.iri.value, outward.label))
+            found[row["other"]].append(Reason("link", _reason_text(back), 1, (), outward.iri.value, outward.label))
         else:
-            found[row["other"]].append(Reason("link", _text(back, "its concept"), 1, (row["item"],),
+            found[row["other"]].append(Reason("link", _reason_text(back, "its concept"), 1, (row["item"],),
                                               outward.iri.value, outward.label))
 
 
-def _grouped(rows: list[dict[str, str]], key: str, value: str) -> dict[str, list[str]]:
+def _group_values(rows: list[dict[str, str]], key: str, value: str) -> dict[str, list[str]]:
     groups: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         groups[row[key]].add(row[value])
     return {k: sorted(v) for k, v in groups.items()}
 
 
-def _works(n: int) -> str:
+def _count_of_works(n: int) -> str:
     return f"{n} work" if n == 1 else f"{n} works"
 
 
 def _co_citation(store: Store, item: NamedNode, family: list[str], found: dict[str, list[Reason]]) -> None:
     targets: list[Term] = [NamedNode(n) for n in family]
-    citers = {row["cited"]: row["citers"].split() for row in _rows(store, "related_co_citation", {"target": targets})}
+    citers = {row["cited"]: row["citers"].split()
+              for row in _select_rows(store, "related_co_citation", {"target": targets})}
     # A version counts for each concept it is a version of (rolled up), else for itself.
-    concepts = _grouped(_rows(store, "related_concepts", {"version": [NamedNode(c) for c in citers]}),
-                        "version", "concept") if citers else {}
+    concepts = _group_values(_select_rows(store, "related_concepts", {"version": [NamedNode(c) for c in citers]}),
+                             "version", "concept") if citers else {}
     rows = [{"other": other, "citing": citing} for cited, citing_works in citers.items()
             for other in concepts.get(cited, [cited]) for citing in citing_works]
-    for other, citing in _grouped(rows, "other", "citing").items():
+    for other, citing in _group_values(rows, "other", "citing").items():
         if other in family:
             continue
-        found[other].append(Reason("co-citation", f"cited together by {_works(len(citing))}", len(citing),
+        found[other].append(Reason("co-citation", f"cited together by {_count_of_works(len(citing))}", len(citing),
                                    tuple(citing)))
 
 
 def _coupling(store: Store, item: NamedNode, found: dict[str, list[Reason]]) -> None:
-    for other, refs in _grouped(_rows(store, "related_bibliographic_coupling", {"item": item}),
-                                "other", "shared").items():
-        found[other].append(Reason("coupling", f"cites {_works(len(refs))} it cites too", len(refs), tuple(refs)))
+    for other, refs in _group_values(_select_rows(store, "related_bibliographic_coupling", {"item": item}),
+                                     "other", "shared").items():
+        found[other].append(Reason("coupling", f"cites {_count_of_works(len(refs))} it cites too", len(refs),
+                                   tuple(refs)))
 
 
 def _shared_data(store: Store, item: NamedNode, found: dict[str, list[Reason]]) -> None:
-    rows = _rows(store, "related_shared_data_or_software", {"item": item,
+    rows = _select_rows(store, "related_shared_data_or_software", {"item": item,
                                                             "relation": [KG.reliesOnData, KG.reliesOnSoftware]})
     for rel, kind, noun, nouns in ((KG.reliesOnData, "shared-data", "dataset", "datasets"),
                                    (KG.reliesOnSoftware, "shared-software", "software", "software")):
         mine = [r for r in rows if r["relation"] == rel.value]
-        for other, shared in _grouped(mine, "other", "shared").items():
-            names = ", ".join(_name(s) for s in shared)
+        for other, shared in _group_values(mine, "other", "shared").items():
+            names = ", ".join(_display_id(s) for s in shared)
             text = (f"uses the same {noun} {names}" if len(shared) == 1
                     else f"uses {len(shared)} of the same {nouns}: {names}")
             found[other].append(Reason(kind, text, len(shared), tuple(shared)))  # type: ignore[arg-type]
 
 
 def _same_structure(store: Store, item: NamedNode, found: dict[str, list[Reason]]) -> None:
-    for other, shared in _grouped(_rows(store, "related_same_structure", {"item": item}), "other", "shared").items():
-        names = ", ".join(_name(s) for s in shared)
+    rows = _select_rows(store, "related_same_structure", {"item": item})
+    for other, shared in _group_values(rows, "other", "shared").items():
+        names = ", ".join(_display_id(s) for s in shared)
         text = (f"uses the same structure {names}" if len(shared) == 1
                 else f"uses {len(shared)} of the same structures: {names}")
         found[other].append(Reason("structure", text, len(shared), tuple(shared)))
 
 
-def _name(iri: str) -> str:
+def _display_id(iri: str) -> str:
     """A DOI for a DOI IRI, else the IRI."""
     return unquote(iri[len("https://doi.org/"):]) if iri.startswith("https://doi.org/") else iri

@@ -1,8 +1,11 @@
-"""The kg command: load, stats, query, export; and a load killed part way."""
+"""The kg command: load, stats, query, export, chain, metrics, related; the one --format/--json convention; the
+CLI reference; and a load killed part way."""
 
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 import os
 import signal
@@ -10,10 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
+from kg.cli.reference import cli_reference
 from kg.store import Store
 from tests.loaders.conftest import FIXTURES, fixture_json
 
@@ -204,3 +209,166 @@ def test_related_prints_items_with_reasons(store_dir: Path) -> None:
     assert {"https://doi.org/10.5555/kg-sample.tool.v2", "https://doi.org/10.5555/kg-sample.data"} <= set(found)
     code, out, _ = run("--store", str(store_dir), "related", "10.5555/kg-sample.tool.v1")
     assert "cited together by 3 works" in out
+
+
+# -- the one output convention: --format, and --json for --format json ------------------------------
+
+STORY = "Insulin glulisine's structure was reported in Scientific Reports (doi:10.1038/s41598-021-81251-2)."
+#: every command that prints results, with arguments that give a result on the sample graph
+PRINTING = {
+    "load": [str(SAMPLES)],
+    "stats": [],
+    "query": ["stats_sources"],
+    "export": [],
+    "chain": ["10.1038/s41598-021-81251-2"],
+    "metrics": ["funder", "10.13039/100000001"],
+    "related": ["10.5555/kg-sample.tool.v1"],
+    "trace": ["--offline", "--no-store", STORY],
+    "harvest": [],  # needs a replayed API: test_harvest_summary_as_json
+}
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    location = str(tmp_path_factory.mktemp("cli") / "store")
+    code, out, _ = run("--store", location, "load", str(SAMPLES))
+    assert (code, out.strip()) == (0, "16 loaded, 0 unchanged, 0 rejected (0 warnings)")
+    return location
+
+
+def test_every_command_but_serve_takes_format_and_json() -> None:
+    ctx = click.Context(cli, info_name="kg")
+    names = cli.list_commands(ctx)
+    assert set(names) == {*PRINTING, "serve"}, "a new command: decide its formats and add it to PRINTING"
+    for name in PRINTING:
+        command = cli.get_command(ctx, name)
+        assert command is not None
+        options = {o: p for p in command.params for o in p.opts}
+        assert isinstance(options["--format"].type, click.Choice), name
+        assert "json" in options["--format"].type.choices, name
+        assert options["--json"].is_flag, name  # type: ignore[attr-defined]
+
+
+def _json_of(location: str, name: str, *flags: str) -> object:
+    code, out, err = run("--store", location, name, *PRINTING[name], *flags)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def _facts(name: str, found: object) -> object:
+    """The facts each command's JSON must hold on the sample graph."""
+    if name == "load":
+        assert isinstance(found, dict)
+        return found["loaded"], found["unchanged"], found["rejected"]
+    if name == "stats":
+        assert isinstance(found, dict)
+        return found["graphs_by_source"]
+    if name == "query":
+        assert isinstance(found, list)
+        return [(r["source"], r["graphs"]) for r in found]
+    if name == "export":
+        assert isinstance(found, list)
+        return {"https://doi.org/10.2210/pdb6gv0/pdb", "https://doi.org/10.5555/kg-sample.data"} <= {
+            node["@id"] for node in found}
+    if name == "chain":
+        assert isinstance(found, dict)
+        return [h["to"] for h in found["hops"]]
+    if name == "metrics":
+        assert isinstance(found, dict)
+        return found["outputs"], found["reused"], found["citing_works"]
+    if name == "related":
+        assert isinstance(found, list)
+        return {"https://doi.org/10.5555/kg-sample.tool.v2", "https://doi.org/10.5555/kg-sample.data"} <= {
+            r["item"]["iri"] for r in found}
+    assert isinstance(found, dict)
+    return [w["iri"] for c in found["claims"] for w in c["works"]]
+
+
+EXPECTED = {
+    "load": (0, 16, 0),
+    "stats": {"crossref": 7, "datacite": 2, "pdbe": 4, "zenodo": 3},
+    "query": [("crossref", "7"), ("datacite", "2"), ("pdbe", "4"), ("zenodo", "3")],
+    "export": True,
+    "chain": ["https://doi.org/10.2210/pdb6gv0/pdb", "https://doi.org/10.5281/zenodo.4456817"],
+    "metrics": (5, 4, 5),
+    "related": True,
+    "trace": ["https://doi.org/10.1038/s41598-021-81251-2"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_json_and_format_json_print_the_same_facts(sample_store: str, name: str) -> None:
+    short = _json_of(sample_store, name, "--json")
+    assert _facts(name, short) == EXPECTED[name]
+    assert _json_of(sample_store, name, "--format", "json") == short
+    assert _json_of(sample_store, name, "--format", "json", "--json") == short
+
+
+def test_harvest_summary_as_json(store_dir: Path, tmp_path: Path) -> None:
+    from tests.loaders.replay import ReplayServer, Reply
+    work = (FIXTURES / "crossref" / "work-full.json").read_bytes()
+    with ReplayServer() as server:
+        server.add("/works/10.5555/kg.test.1", Reply(body=work))
+        code, out, _ = run("--store", str(store_dir), "harvest", "crossref", "--doi", "10.5555/KG.TEST.1",
+                           "--api", server.base, "--cache-dir", str(tmp_path / "cache"), "--format", "json")
+        _, again, _ = run("--store", str(store_dir), "harvest", "crossref", "--doi", "10.5555/KG.TEST.1",
+                          "--api", server.base, "--cache-dir", str(tmp_path / "cache"), "--json")
+    assert code == 0
+    assert {k: json.loads(out)[k] for k in ("loaded", "unchanged", "rejected", "errors")} == {
+        "loaded": 1, "unchanged": 0, "rejected": 0, "errors": 0}
+    assert (json.loads(again)["loaded"], json.loads(again)["unchanged"]) == (0, 1)
+
+
+def test_json_with_another_format_is_a_usage_error(sample_store: str) -> None:
+    code, out, err = run("--store", sample_store, "metrics", "funder", "10.13039/100000001", "--format", "csv",
+                         "--json")
+    assert (code, out) == (2, "")
+    assert "Error: --json means --format json; it contradicts --format csv" in err
+
+
+def test_query_prints_construct_results_as_rdf_or_rows(sample_store: str, store_dir: Path) -> None:
+    construct = ("CONSTRUCT { ?s <https://w3id.org/evidence-kg/ns#reliesOnData> ?o } "
+                 "WHERE { ?s <https://w3id.org/evidence-kg/ns#reliesOnData> ?o }")
+    code, out, _ = run("--store", sample_store, "query", construct, "--format", "ntriples")
+    assert code == 0
+    assert ("<https://doi.org/10.2210/pdb6gv0/pdb> <https://w3id.org/evidence-kg/ns#reliesOnData> "
+            "<https://doi.org/10.5281/zenodo.4456817> .") in out.splitlines()
+    code, out, _ = run("--store", sample_store, "query", construct, "--json")
+    assert {"subject": "https://doi.org/10.2210/pdb6gv0/pdb",
+            "predicate": "https://w3id.org/evidence-kg/ns#reliesOnData",
+            "object": "https://doi.org/10.5281/zenodo.4456817"} in json.loads(out)
+    code, out, _ = run("--store", sample_store, "query", construct, "--format", "tsv")
+    assert out.splitlines()[0] == "subject\tpredicate\tobject" and len(out.splitlines()) == 5
+    # a store of its own: the error's traceback, kept by CliRunner, holds the query result and its store's lock
+    code, _, err = run("--store", str(store_dir), "query", "SELECT (1 AS ?one) WHERE {}", "--format", "turtle")
+    assert code == 2 and "--format turtle prints a CONSTRUCT or DESCRIBE result" in err
+
+
+def test_metrics_table_and_related_csv(sample_store: str) -> None:
+    code, out, _ = run("--store", sample_store, "metrics", "funder", "10.13039/100000001", "--format", "table")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split(" | ")[1].strip() == "metric" and lines[-1] == "(16 rows)"
+    code, out, _ = run("--store", sample_store, "related", "10.5555/kg-sample.tool.v1", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and rows[0].keys() == {"score", "iri", "kind", "identifier", "title", "reasons"}
+    data = next(r for r in rows if r["iri"] == "https://doi.org/10.5555/kg-sample.data")
+    assert (data["kind"], data["reasons"]) == ("Dataset", "cited together by 3 works")
+
+
+# -- help and the CLI reference -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted([*PRINTING, "serve"]))
+def test_every_command_help_shows_examples(name: str) -> None:
+    code, out, _ = run(name, "--help")
+    assert code == 0
+    examples = out.split("Examples:\n", 1)[1].splitlines()
+    assert examples and all(line.startswith("    ") for line in examples if line), examples
+    assert any(f"kg {name}" in line or "| kg" in line for line in examples)
+
+
+def test_the_cli_reference_matches_the_help() -> None:
+    expected = cli_reference()
+    assert "## kg chain" in expected and "--json" in expected
+    assert (PROJECT / "docs" / "cli.md").read_text("utf-8") == expected, (
+        "docs/cli.md is stale: run python -m kg.cli.reference > docs/cli.md")

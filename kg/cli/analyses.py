@@ -1,0 +1,97 @@
+"""Commands that ask about one work, funder or facility: ``kg chain``, ``kg related``, ``kg metrics``."""
+
+from __future__ import annotations
+
+import io
+
+import click
+
+from kg import metrics as reuse
+from kg.cli.context import Context, pass_ctx
+from kg.cli.output import echo_json, examples, format_chain_tree, format_rows, output_format
+from kg.related import related_items
+
+
+@click.command(epilog=examples("kg chain 10.1038/s41598-021-81251-2", "kg chain doi:10.1038/s41598-021-81251-2 --json",
+                               "kg chain 6GV0 --depth 2 --format graphml > chain.graphml"))
+@click.argument("identifier")
+@click.option("--depth", type=click.IntRange(0, 10), default=5, show_default=True, help="Hops to follow at most.")
+@output_format("tree", "json", "node-link", "graphml", default="tree",
+               help="tree: indented text; json: the chain; node-link, graphml: the graph for networkx and viewers.")
+@pass_ctx
+def chain(ctx: Context, identifier: str, depth: int, fmt: str) -> None:
+    """The evidence chain of a work: what it relies on, down to the data, with every hop's source."""
+    # imported here: kg.chains imports networkx, which `kg --help` and other commands do without
+    from kg.chains import evidence_chain, to_graphml, to_node_link
+    found = evidence_chain(ctx.store, identifier, max_depth=depth)
+    if fmt == "json":
+        echo_json(found.as_dict())
+    elif fmt == "node-link":
+        echo_json(to_node_link(found))
+    elif fmt == "graphml":
+        out = io.BytesIO()
+        to_graphml(found, out)
+        click.echo(out.getvalue().decode())
+    else:
+        click.echo(format_chain_tree(found))
+
+
+@click.command(epilog=examples("kg metrics item 10.5555/kg-sample.tool.v1",
+                               "kg metrics funder 10.13039/100000001 --format csv",
+                               "kg metrics facility example-light-source --format table",
+                               "kg metrics publisher 'Example Publisher' --json"))
+@click.argument("kind", type=click.Choice(["item", "funder", "facility", "publisher"]))
+@click.argument("identifier")
+@output_format("json", "csv", "table", default="json",
+               help="json: every figure; csv, table: rows of subject, metric, key, value.")
+@pass_ctx
+def metrics(ctx: Context, kind: str, identifier: str, fmt: str) -> None:
+    """Reuse metrics of a work (versions rolled up), a funder, a facility or beamline, a publisher.
+
+    See docs/metrics.md for what each figure counts and what it does not."""
+    result: reuse.Metrics
+    if kind == "item":
+        result = reuse.item_metrics(ctx.store, identifier)
+    elif kind == "funder":
+        result = reuse.funder_metrics(ctx.store, identifier)
+    elif kind == "facility":
+        result = reuse.facility_metrics(ctx.store, identifier)
+    else:
+        result = reuse.publisher_metrics(ctx.store, identifier)
+    if fmt == "csv":
+        click.echo(reuse.to_csv(result), nl=False)
+    elif fmt == "table":
+        rows = [[str(cell) for cell in row] for row in reuse.metric_rows(result)]
+        click.echo(format_rows(list(reuse.CSV_COLUMNS), rows, fmt), nl=False)
+    else:
+        echo_json(result.as_dict())
+
+
+#: the columns of ``kg related --format csv``
+RELATED_COLUMNS = ["score", "iri", "kind", "identifier", "title", "reasons"]
+
+
+@click.command(epilog=examples("kg related 10.5555/kg-sample.tool.v1", "kg related 10.5555/kg-sample.data --json",
+                               "kg related 10.5555/kg-sample.tool.v1 --limit 5 --format csv"))
+@click.argument("identifier")
+@click.option("--limit", type=click.IntRange(1, 200), default=20, show_default=True)
+@output_format("text", "json", "csv", default="text",
+               help="text: two lines per work; json: every reason in full; csv: one row per work.")
+@pass_ctx
+def related(ctx: Context, identifier: str, limit: int, fmt: str) -> None:
+    """Works related to a work, each with a score and the reasons why."""
+    found = related_items(ctx.store, identifier, limit=limit)
+    if fmt == "json":
+        echo_json([r.as_dict() for r in found])
+        return
+    rows = []
+    for r in found:
+        ident = r.item.identifiers.get("doi") or r.item.identifiers.get("pdb") or r.item.iri
+        reasons = "; ".join(reason.text for reason in r.reasons)
+        if fmt == "csv":
+            rows.append([f"{r.score:.1f}", r.item.iri, r.item.kind or "", ident, r.item.title or "", reasons])
+            continue
+        click.echo(f"{r.score:5.1f}  {r.item.kind or 'Work'} {ident}: {r.item.title or '(no title)'}")
+        click.echo(f"       {reasons}")
+    if fmt == "csv":
+        click.echo(format_rows(RELATED_COLUMNS, rows, fmt), nl=False)

@@ -1,0 +1,99 @@
+"""Commands that read the store as a whole: ``kg stats``, ``kg query`` (SPARQL) and ``kg export``."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, serialize
+
+from kg.cli.context import Context, pass_ctx
+from kg.cli.output import echo_json, examples, format_rows, output_format
+from kg.queries import load_query
+from kg.stats import store_stats
+
+#: what ``kg query`` can print a CONSTRUCT or DESCRIBE result as, besides rows of subject, predicate, object
+GRAPH_FORMATS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "rdfxml": RdfFormat.RDF_XML,
+                 "jsonld": RdfFormat.JSON_LD}
+#: what ``kg export`` can write; ``json`` is JSON-LD
+EXPORT_FORMATS = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "ttl": RdfFormat.TURTLE,
+                  "nt": RdfFormat.N_TRIPLES, "json": RdfFormat.JSON_LD}
+
+
+@click.command(epilog=examples("kg stats", "kg stats --json", "kg --store http://localhost:7878/query stats"))
+@output_format("table", "json", default="table")
+@pass_ctx
+def stats(ctx: Context, fmt: str) -> None:
+    """What the store holds: quads, graphs per source, works per class."""
+    s = store_stats(ctx.store)
+    if fmt == "json":
+        echo_json(s.as_dict())
+        return
+    click.echo(f"store: {ctx.location}")
+    click.echo(f"quads: {s.quads:,}  citations: {s.citations:,}  evidence edges: {s.evidence_edges:,}")
+    for name, n in s.graphs_by_source.items():
+        click.echo(f"  {name:<12} {n:>8,} records")
+    for name, n in s.works_by_class.items():
+        click.echo(f"  {name:<28} {n:>8,} works")
+
+
+@click.command(epilog=examples("kg query stats_sources", "kg query queries/stats_sources.rq --format csv",
+                               "kg query 'SELECT * WHERE { ?s ?p ?o } LIMIT 5' --json",
+                               "kg query 'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5' --format ntriples"))
+@click.argument("query")
+@output_format("table", "json", "csv", "tsv", *GRAPH_FORMATS, default="table",
+               help="table, json, csv, tsv: rows (a CONSTRUCT gives subject, predicate, object; its table is "
+                    "Turtle). turtle, ntriples, rdfxml, jsonld: a CONSTRUCT or DESCRIBE result only.")
+@pass_ctx
+def query(ctx: Context, query: str, fmt: str) -> None:
+    """Run a SPARQL query: its text, a .rq file, or the name of a catalogue query."""
+    path = Path(query)
+    if query.endswith(".rq") and path.is_file():
+        text = path.read_text("utf-8")
+    elif query.isidentifier():
+        text = load_query(query).text
+    else:
+        text = query
+    result = ctx.store.query(text)
+    if not isinstance(result, QueryBoolean | QuerySolutions):
+        if fmt == "table" or fmt in GRAPH_FORMATS:
+            out = io.BytesIO()
+            serialize(result, out, format=GRAPH_FORMATS.get(fmt, RdfFormat.TURTLE))
+            click.echo(out.getvalue().decode())
+        else:
+            rows = [[_term_text(t.subject), _term_text(t.predicate), _term_text(t.object)] for t in result]
+            click.echo(format_rows(["subject", "predicate", "object"], rows, fmt), nl=False)
+        return
+    if fmt in GRAPH_FORMATS:
+        raise click.UsageError(f"--format {fmt} prints a CONSTRUCT or DESCRIBE result; "
+                               "for this query use table, json, csv or tsv")
+    if isinstance(result, QueryBoolean):
+        click.echo(json.dumps({"boolean": bool(result)}) if fmt == "json" else str(bool(result)).lower())
+    else:
+        variables = [v.value for v in result.variables]
+        rows = [[_term_text(sol[v]) for v in variables] for sol in result]
+        click.echo(format_rows(variables, rows, fmt), nl=False)
+
+
+def _term_text(term: Any) -> str:
+    """A cell of a result row: the term's value, empty when unbound."""
+    return "" if term is None else str(term.value)
+
+
+@click.command(epilog=examples("kg export -o graph.nq", "kg export --format ttl > merged.ttl",
+                               "kg export --json -o graph.jsonld"))
+@output_format(*EXPORT_FORMATS, default="nq",
+               help="nq, trig keep the graphs; ttl, nt, json (JSON-LD) merge them (no provenance).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
+@pass_ctx
+def export(ctx: Context, fmt: str, output: Path | None) -> None:
+    """Write the whole store as RDF."""
+    if output:
+        with output.open("wb") as f:
+            ctx.store.dump(f, EXPORT_FORMATS[fmt])
+    else:
+        ctx.store.dump(sys.stdout.buffer, EXPORT_FORMATS[fmt])

@@ -1,0 +1,57 @@
+"""``kg serve``: the HTTP service over the store."""
+
+from __future__ import annotations
+
+import click
+
+from kg.cli.context import Context, pass_ctx
+from kg.cli.output import examples
+
+
+@click.command(epilog=examples("kg serve", "kg --store ./kg-data serve --port 8080 --online",
+                               "KG_UPDATE_TOKEN=secret kg serve --host 0.0.0.0"))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--update-token", envvar="KG_UPDATE_TOKEN",
+              help="Accept SPARQL Update with 'Authorization: Bearer TOKEN' (read-only without it).")
+@click.option("--query-timeout", type=click.FloatRange(0.1), envvar="KG_QUERY_TIMEOUT", default=30.0,
+              show_default=True, help="Seconds a /sparql query may run before it is stopped.")
+@click.option("--max-rows", type=click.IntRange(1), envvar="KG_MAX_ROWS", default=10_000, show_default=True,
+              help="Rows or triples a /sparql answer holds at most (truncated beyond, and says so).")
+@click.option("--query-workers", type=click.IntRange(1, 64), envvar="KG_QUERY_WORKERS", default=2,
+              show_default=True, help="Processes running /sparql queries against an embedded store.")
+@click.option("--cors-origin", "cors_origins", multiple=True, envvar="KG_CORS_ORIGINS",
+              help="An origin allowed to call the service from a browser ('*' for any); repeatable.")
+@click.option("--base-url", envvar="KG_BASE_URL", help="The public URL of the service, behind a proxy.")
+@click.option("--online/--offline", envvar="KG_ONLINE", default=False, show_default=True,
+              help="Let traces fetch identifiers missing from the graph (and pages by URL) from their sources.")
+@click.option("--max-page-size", type=click.IntRange(1, 10_000), envvar="KG_MAX_PAGE_SIZE", default=100,
+              show_default=True, help="Largest page of a GraphQL connection or a JSON list.")
+@click.option("--graphql-max-cost", type=click.IntRange(1), envvar="KG_GRAPHQL_MAX_COST", default=50_000,
+              show_default=True, help="Objects a GraphQL document may resolve at most (estimated before it runs).")
+@click.option("--graphql-max-depth", type=click.IntRange(1, 100), envvar="KG_GRAPHQL_MAX_DEPTH", default=10,
+              show_default=True, help="Deepest selection nesting of a GraphQL document.")
+@click.option("--store-traces", is_flag=True, envvar="KG_STORE_TRACES",
+              help="Store the claims of every trace; without it, only traces sent with the update token.")
+@click.option("--allow-federation", is_flag=True, envvar="KG_ALLOW_FEDERATION",
+              help="Run SERVICE clauses of /sparql queries (they make the service call other hosts).")
+@click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+              default="info", show_default=True)
+@pass_ctx
+def serve(ctx: Context, host: str, port: int, update_token: str | None, query_timeout: float, max_rows: int,
+          query_workers: int, cors_origins: tuple[str, ...], base_url: str | None, online: bool,
+          max_page_size: int, graphql_max_cost: int, graphql_max_depth: int, store_traces: bool,
+          allow_federation: bool, log_level: str) -> None:
+    """Run the HTTP service: /sparql, /graphql, /works/{id}, /api/..., /healthz (see docs/api.md)."""
+    # imported here: the web stack (uvicorn, Starlette, strawberry) is needed by this command only
+    import uvicorn
+
+    from kg.web.app import create_app
+    from kg.web.config import Settings
+    settings = Settings(query_timeout=query_timeout, max_rows=max_rows, query_workers=query_workers,
+                        update_token=update_token or None, cors_origins=cors_origins,
+                        base_url=base_url.rstrip("/") if base_url else None, trace_online=online,
+                        max_page_size=max_page_size, graphql_max_cost=graphql_max_cost,
+                        graphql_max_depth=graphql_max_depth, store_traces=store_traces,
+                        allow_federation=allow_federation)
+    uvicorn.run(create_app(ctx.store, settings), host=host, port=port, log_level=log_level)

@@ -1,0 +1,30 @@
+"""Reuse metrics: citations of an item (alone and rolled up over its versions), of a funder's or a
+publisher's outputs, and of the structures measured at a facility or instrument.
+
+Every figure comes from the catalogue queries ``queries/metrics_*.rq``; this package binds their
+parameters and counts their rows. A citation is a distinct citing work (``cito:cites``), so a
+work citing two versions of one piece of software counts once in the roll-up. Usage (views,
+downloads) and the counts the sources report are kept apart, never added to kg's own counts.
+See docs/metrics.md for what each figure counts and what it does not.
+
+The modules: ``counting`` (citing works, roll-up scopes, counts shared by all), ``item``,
+``portfolio`` (funders and publishers), ``facility`` and ``table`` (the CSV form).
+
+>>> from kg.store import Store
+>>> item_metrics(Store.open(None), "10.1/nothing")
+Traceback (most recent call last):
+kg.errors.NotFoundError: nothing in the graph is named https://doi.org/10.1/nothing; load or harvest its record first
+"""
+
+from kg.metrics.counting import EVIDENCE_EDGES, UNKNOWN, Citations, CitingWork, citing_works, version_scopes
+from kg.metrics.facility import EntryFigures, FacilityMetrics, facility_metrics
+from kg.metrics.item import ItemMetrics, SourceCount, UsageFigures, item_metrics, source_counts, usage
+from kg.metrics.portfolio import TOP, OutputReuse, PortfolioMetrics, funder_metrics, publisher_metrics
+from kg.metrics.table import CSV_COLUMNS, Metrics, metric_rows, to_csv
+
+__all__ = [
+    "CSV_COLUMNS", "EVIDENCE_EDGES", "TOP", "UNKNOWN", "Citations", "CitingWork", "EntryFigures", "FacilityMetrics",
+    "ItemMetrics", "Metrics", "OutputReuse", "PortfolioMetrics", "SourceCount", "UsageFigures", "citing_works",
+    "facility_metrics", "funder_metrics", "item_metrics", "metric_rows", "publisher_metrics", "source_counts",
+    "to_csv", "usage", "version_scopes",
+]

@@ -1,0 +1,143 @@
+"""What every metric family shares: citing works, their years and classes, counts per key, and the
+nodes a metric rolls up over (an item, its concept and every version of it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pyoxigraph import NamedNode
+
+from kg.queries import load_query
+from kg.store import Store, Term
+from kg.vocab import CITO, KG, PREFIXES, relations
+from kg.works import WORK_CLASSES
+
+#: the evidence edges counted beside the catalogue's typed relations
+EVIDENCE_EDGES = (CITO.cites, KG.reliesOn, KG.reliesOnData, KG.reliesOnSoftware, KG.reliesOnMethod)
+#: the year bucket of citing works without a publication date
+UNKNOWN = "unknown"
+
+
+def most_specific_kind(classes: Iterable[str]) -> str:
+    """The local name of the most specific work class among ``classes`` (``unknown`` if none)."""
+    present = set(classes)
+    return next((c.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for c in WORK_CLASSES if c.value in present), UNKNOWN)
+
+
+def compact_iri(iri: str) -> str:
+    """The IRI as a CURIE of a known prefix, or the IRI itself."""
+    for prefix, base in PREFIXES.items():
+        if iri.startswith(base):
+            return f"{prefix}:{iri[len(base):]}"
+    return iri
+
+
+def count_values(values: Iterable[str]) -> dict[str, int]:
+    """How often each value occurs, keys sorted (the unknown bucket last)."""
+    found: dict[str, int] = {}
+    for v in values:
+        found[v] = found.get(v, 0) + 1
+    return {k: found[k] for k in sorted(found, key=lambda k: (k == UNKNOWN, k))}
+
+
+def term_text(term: Term | None) -> str | None:
+    """The lexical value of a term (None stays None)."""
+    return None if term is None else str(getattr(term, "value", term))
+
+
+def term_int(term: Term | None) -> int | None:
+    """The term as an integer, or None if it is missing or not one."""
+    text = term_text(term)
+    return int(text) if text is not None and text.lstrip("-").isdigit() else None
+
+
+@dataclass(frozen=True)
+class CitingWork:
+    """A work citing something: its IRI, the year it was published (earliest any source gives) and
+    its most specific work class."""
+
+    iri: str
+    year: str = UNKNOWN
+    kind: str = UNKNOWN
+
+    def as_dict(self) -> dict[str, object]:
+        return {"iri": self.iri, "year": self.year, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Citations:
+    """Citations of a set of nodes: distinct citing works, in total, per year and per class, and
+    the works pointing at them per relation (typed relation or evidence edge)."""
+
+    total: int = 0
+    by_year: dict[str, int] = field(default_factory=dict)
+    by_kind: dict[str, int] = field(default_factory=dict)
+    #: relation CURIE (``kg:isSupplementedBy``, ``cito:cites``) -> distinct works pointing with it
+    by_relation: dict[str, int] = field(default_factory=dict)
+    citing: tuple[CitingWork, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {"total": self.total, "by_year": self.by_year, "by_kind": self.by_kind,
+                "by_relation": self.by_relation, "citing": [c.as_dict() for c in self.citing]}
+
+
+# -- the building blocks, one catalogue query each ----------------------------------------------
+
+
+def version_scopes(store: Store, items: Sequence[NamedNode]) -> dict[str, tuple[str, ...]]:
+    """For each item, the nodes its metrics roll up over (itself, its concept, every version), sorted."""
+    if not items:
+        return {}
+    found: dict[str, set[str]] = {i.value: {i.value} for i in items}
+    for item, node in store.select(load_query("metrics_version_scope").text, {"item": list(items)}).values():
+        if item is not None and node is not None:
+            found[item].add(node)
+    return {k: tuple(sorted(v)) for k, v in found.items()}
+
+
+def citing_works(store: Store, cited: Sequence[str]) -> dict[str, dict[str, CitingWork]]:
+    """For each cited node, its citing works by IRI (each with year and class)."""
+    if not cited:
+        return {}
+    years: dict[str, set[str]] = {}
+    classes: dict[str, set[str]] = {}
+    pairs: set[tuple[str, str]] = set()
+    rows = store.select(load_query("metrics_citations").text, {"cited": [NamedNode(c) for c in cited]}).values()
+    for target, citing, when, cls in rows:
+        if target is None or citing is None:
+            continue
+        pairs.add((target, citing))
+        if when is not None and when[:4].isdigit():
+            years.setdefault(citing, set()).add(when[:4])
+        if cls is not None:
+            classes.setdefault(citing, set()).add(cls)
+    works = {c: CitingWork(c, min(years.get(c, {UNKNOWN})), most_specific_kind(classes.get(c, ()))) for _, c in pairs}
+    result: dict[str, dict[str, CitingWork]] = {c: {} for c in cited}
+    for target, citing in pairs:
+        result[target][citing] = works[citing]
+    return result
+
+
+def relation_counts(store: Store, targets: Sequence[str], inside: Iterable[str]) -> dict[str, int]:
+    """Distinct works pointing at ``targets``, per relation; works in ``inside`` (the versions
+    rolled up: links between versions are no reuse) are left out."""
+    props = [*(r.iri for r in relations()), *EVIDENCE_EDGES]
+    inside = set(inside)
+    works: dict[str, set[str]] = {}
+    rows = store.select(load_query("metrics_incoming_relations").text,
+                        {"relation": props, "target": [NamedNode(t) for t in targets]}).values()
+    for relation, work, _ in rows:
+        if relation is not None and work is not None and work not in inside:
+            works.setdefault(compact_iri(relation), set()).add(work)
+    return {k: len(works[k]) for k in sorted(works)}
+
+
+def summarise_citations(store: Store, nodes: Sequence[str], cited: dict[str, dict[str, CitingWork]],
+                        scope: Sequence[str]) -> Citations:
+    """The citations of ``nodes`` together, from ``cited`` (:func:`citing_works` of them), and
+    the works pointing at them per relation, leaving out the versions in ``scope``."""
+    citing = {iri: w for n in nodes for iri, w in cited.get(n, {}).items()}
+    ordered = tuple(citing[k] for k in sorted(citing))
+    return Citations(len(ordered), count_values(w.year for w in ordered), count_values(w.kind for w in ordered),
+                     relation_counts(store, nodes, scope), ordered)

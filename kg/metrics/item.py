@@ -1,0 +1,123 @@
+"""Reuse of one item: its citations alone and rolled up over all versions of its concept, beside
+its usage (views, downloads) and the citation counts its sources reported, never added together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pyoxigraph import NamedNode
+
+from kg.metrics.counting import Citations, citing_works, summarise_citations, term_int, term_text, version_scopes
+from kg.queries import load_query
+from kg.store import Store
+from kg.works import resolve
+
+
+@dataclass(frozen=True)
+class UsageFigures:
+    """The latest usage observation one source reported for one work."""
+
+    work: str
+    source: str
+    graph: str
+    observed_at: str
+    #: all versions together (Zenodo's concept figures)
+    views: int | None = None
+    downloads: int | None = None
+    unique_views: int | None = None
+    unique_downloads: int | None = None
+    #: this version only
+    version_views: int | None = None
+    version_downloads: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"work": self.work, "source": self.source, "graph": self.graph, "observed_at": self.observed_at,
+                "views": self.views, "downloads": self.downloads, "unique_views": self.unique_views,
+                "unique_downloads": self.unique_downloads, "version_views": self.version_views,
+                "version_downloads": self.version_downloads}
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    """A citation count as a source reported it (not computed by kg)."""
+
+    work: str
+    source: str
+    graph: str
+    count: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {"work": self.work, "source": self.source, "graph": self.graph, "count": self.count}
+
+
+@dataclass(frozen=True)
+class ItemMetrics:
+    """Reuse of one item: its own citations, the citations of all versions of its concept, its
+    usage and the counts its sources reported."""
+
+    item: str
+    #: the nodes rolled up: the item, its concept and every version of it (just the item if none)
+    versions: tuple[str, ...]
+    citations: Citations
+    all_versions: Citations
+    #: views and downloads, latest per work and source; never citations
+    usage: tuple[UsageFigures, ...] = ()
+    #: citation counts as the sources reported them, for the item and each node rolled up
+    source_counts: tuple[SourceCount, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {"item": self.item, "versions": list(self.versions), "citations": self.citations.as_dict(),
+                "all_versions": self.all_versions.as_dict(), "usage": [u.as_dict() for u in self.usage],
+                "source_counts": [s.as_dict() for s in self.source_counts]}
+
+
+def usage(store: Store, works: Sequence[str]) -> tuple[UsageFigures, ...]:
+    """The latest usage observation of each work from each source."""
+    if not works:
+        return ()
+    latest: dict[tuple[str, str], UsageFigures] = {}
+    for row in store.select(load_query("metrics_usage").text, {"work": [NamedNode(w) for w in works]}).rows:
+        work, source, graph, observed = (term_text(t) for t in row[:4])
+        if work is None or source is None or graph is None or observed is None:
+            continue
+        figures = UsageFigures(work, source, graph, observed, *(term_int(t) for t in row[4:]))
+        kept = latest.get((work, source))
+        if kept is None or (kept.observed_at, kept.graph) < (observed, graph):
+            latest[(work, source)] = figures
+    return tuple(latest[k] for k in sorted(latest))
+
+
+def source_counts(store: Store, works: Sequence[str]) -> tuple[SourceCount, ...]:
+    """The citation counts the sources reported for each work, one per record graph."""
+    if not works:
+        return ()
+    found = []
+    for work, source, graph, count in store.select(load_query("metrics_source_counts").text,
+                                                   {"work": [NamedNode(w) for w in works]}).values():
+        if work is not None and source is not None and graph is not None and count is not None:
+            found.append(SourceCount(work, source, graph, int(count)))
+    return tuple(sorted(found, key=lambda s: (s.work, s.source, s.graph)))
+
+
+def item_metrics(store: Store, identifier: str) -> ItemMetrics:
+    """Citations of one item, alone and rolled up over all versions of its concept, beside its
+    usage and the counts its sources reported.
+
+    :param identifier: any form :func:`kg.works.resolve` accepts (DOI, PDB ID, IRI, ...)
+    :raises NotFoundError: nothing in the graph is named so
+    :raises IdentifierError: the identifier is malformed
+
+    >>> from kg.store import Store
+    >>> item_metrics(Store.open(None), "not an id")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kg.errors.IdentifierError: not a valid identifier: 'not an id' (...)
+    """
+    node = resolve(store, identifier)
+    scope = version_scopes(store, [node])[node.value]
+    cited = citing_works(store, scope)
+    return ItemMetrics(
+        item=node.value, versions=scope,
+        citations=summarise_citations(store, [node.value], cited, scope),
+        all_versions=summarise_citations(store, scope, cited, scope),
+        usage=usage(store, scope), source_counts=source_counts(store, scope))

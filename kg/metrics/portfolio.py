@@ -1,0 +1,112 @@
+"""Reuse of a portfolio: the outputs of a funder or a publisher, how many were reused, their
+citations per year (versions rolled up) and the most cited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal as Lit
+
+from pyoxigraph import Literal, NamedNode
+
+from kg.errors import NotFoundError
+from kg.metrics.counting import citing_works, count_values, most_specific_kind, version_scopes
+from kg.queries import load_query
+from kg.store import Store
+from kg.works import resolve
+
+#: how many outputs ``top`` lists
+TOP = 10
+
+
+@dataclass(frozen=True)
+class OutputReuse:
+    """One output and its citations: distinct citing works of it alone, and of all its versions."""
+
+    iri: str
+    kind: str
+    citations: int
+    all_versions: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {"iri": self.iri, "kind": self.kind, "citations": self.citations, "all_versions": self.all_versions}
+
+
+@dataclass(frozen=True)
+class PortfolioMetrics:
+    """Reuse of the outputs of a funder or a publisher."""
+
+    of: Lit["funder", "publisher"]
+    #: the funder's or publisher's IRIs (a publisher name may name several nodes)
+    subjects: tuple[str, ...]
+    outputs: int = 0
+    outputs_by_kind: dict[str, int] = field(default_factory=dict)
+    #: outputs cited at least once, versions rolled up
+    reused: int = 0
+    reused_by_kind: dict[str, int] = field(default_factory=dict)
+    #: distinct works citing any output or any version of one, in total and per year
+    citing_works: int = 0
+    citations_by_year: dict[str, int] = field(default_factory=dict)
+    #: the most cited outputs (versions rolled up), most first, ties by IRI
+    top: tuple[OutputReuse, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {"of": self.of, "subjects": list(self.subjects), "outputs": self.outputs,
+                "outputs_by_kind": self.outputs_by_kind, "reused": self.reused,
+                "reused_by_kind": self.reused_by_kind, "citing_works": self.citing_works,
+                "citations_by_year": self.citations_by_year, "top": [t.as_dict() for t in self.top]}
+
+
+def _portfolio_metrics(store: Store, of: Lit["funder", "publisher"], subjects: Sequence[NamedNode]
+                       ) -> PortfolioMetrics:
+    classes: dict[str, set[str]] = {}
+    query = load_query(f"metrics_{of}_outputs").text
+    for subject in subjects:
+        for work, cls in store.select(query, {of: subject}).values():
+            if work is not None:
+                classes.setdefault(work, set()).update([cls] if cls is not None else [])
+    names = tuple(s.value for s in subjects)
+    if not classes:
+        return PortfolioMetrics(of, names)
+    outputs = sorted(classes)
+    kinds = {w: most_specific_kind(classes[w]) for w in outputs}
+    scopes = version_scopes(store, [NamedNode(w) for w in outputs])
+    cited = citing_works(store, sorted({n for s in scopes.values() for n in s}))
+    reuse = [OutputReuse(w, kinds[w], len(cited.get(w, {})),
+                         len({c for n in scopes[w] for c in cited.get(n, {})})) for w in outputs]
+    reused = [r for r in reuse if r.all_versions]
+    citing = {c: cw for w in outputs for n in scopes[w] for c, cw in cited.get(n, {}).items()}
+    return PortfolioMetrics(
+        of, names, len(outputs), count_values(kinds.values()), len(reused), count_values(r.kind for r in reused),
+        len(citing), count_values(w.year for w in citing.values()),
+        tuple(sorted(reused, key=lambda r: (-r.all_versions, r.iri))[:TOP]))
+
+
+def funder_metrics(store: Store, funder_id: str) -> PortfolioMetrics:
+    """Outputs of a funder by class, how many were reused, their citations per year, the most cited.
+
+    :param funder_id: a Crossref Funder ID (``10.13039/100000001``, ``funder:100000001``, its DOI
+        URL) or a ROR ID, in any form :mod:`kg.ids` accepts
+    :raises NotFoundError: the graph does not name the funder
+    :raises IdentifierError: the identifier is malformed
+
+    A funder the graph names but with no outputs gets zeros.
+    """
+    return _portfolio_metrics(store, "funder", [resolve(store, funder_id)])
+
+
+def publisher_metrics(store: Store, publisher: str) -> PortfolioMetrics:
+    """The same figures as :func:`funder_metrics` over the works of a publisher.
+
+    :param publisher: the publisher's IRI (``https://id.crossref.org/member/297``) or its name
+        (compared case-blind; every publisher node with that name is counted)
+    :raises NotFoundError: no publisher has that IRI or name
+    """
+    if publisher.startswith(("http://", "https://")):
+        return _portfolio_metrics(store, "publisher", [resolve(store, publisher)])
+    rows = store.select(load_query("metrics_publisher_by_name").text,
+                        {"lname": Literal(publisher.strip().lower())}).rows
+    nodes = [r[0] for r in rows if isinstance(r[0], NamedNode)]
+    if not nodes:
+        raise NotFoundError(publisher)
+    return _portfolio_metrics(store, "publisher", nodes)
