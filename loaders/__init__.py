@@ -11,7 +11,10 @@ from __future__ import annotations
 from kg.errors import UnknownSourceError
 from loaders.base import Loader
 from loaders.crossref import CrossrefLoader
+from loaders.datacitations import DataCitationsLoader
 from loaders.datacite import DataciteLoader
+from loaders.datacite_events import DataciteEventsLoader
+from loaders.eventdata import EventDataLoader
 from loaders.opencitations import OpenCitationsLoader
 from loaders.pdbe import PdbeLoader
 from loaders.scholix import ScholixLoader
@@ -25,6 +28,9 @@ REGISTRY: dict[str, type[Loader]] = {cls.name: cls for cls in (
     PdbeLoader,
     ScholixLoader,
     OpenCitationsLoader,
+    DataCitationsLoader,
+    EventDataLoader,
+    DataciteEventsLoader,
 )}
 
 
