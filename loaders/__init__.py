@@ -17,6 +17,7 @@ from loaders.datacite_events import DataciteEventsLoader
 from loaders.eventdata import EventDataLoader
 from loaders.opencitations import OpenCitationsLoader
 from loaders.pdbe import PdbeLoader
+from loaders.ror import RorLoader
 from loaders.scholix import ScholixLoader
 from loaders.zenodo import ZenodoLoader
 
@@ -31,6 +32,7 @@ REGISTRY: dict[str, type[Loader]] = {cls.name: cls for cls in (
     DataCitationsLoader,
     EventDataLoader,
     DataciteEventsLoader,
+    RorLoader,
 )}
 
 
