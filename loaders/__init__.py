@@ -14,6 +14,7 @@ from loaders.crossref import CrossrefLoader
 from loaders.datacitations import DataCitationsLoader
 from loaders.datacite import DataciteLoader
 from loaders.datacite_events import DataciteEventsLoader
+from loaders.doi_ra import DoiRaLoader
 from loaders.eventdata import EventDataLoader
 from loaders.opencitations import OpenCitationsLoader
 from loaders.pdbe import PdbeLoader
@@ -33,6 +34,7 @@ REGISTRY: dict[str, type[Loader]] = {cls.name: cls for cls in (
     EventDataLoader,
     DataciteEventsLoader,
     RorLoader,
+    DoiRaLoader,
 )}
 
 
