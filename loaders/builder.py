@@ -14,7 +14,7 @@ from pyoxigraph import Literal, NamedNode
 from kg import ids
 from kg.errors import IdentifierError, RecordError
 from kg.store import GraphMeta, RecordGraph
-from kg.vocab import CITO, KG, RDF, SCHEMA, Relation, relation
+from kg.vocab import CITO, KG, RDF, SCHEMA, XSD, Relation, relation
 from loaders.base import Mapped, RawRecord
 from loaders.fields import Fields, plain
 
@@ -228,6 +228,20 @@ class RecordBuilder:
     def cites(self, target: NamedNode) -> None:
         if target != self.work:
             self.add(self.work, CITO.cites, target)
+
+    def usage(self, observed_at: str, figures: Sequence[tuple[NamedNode, int]]) -> None:
+        """A usage observation of the work (views, downloads: never citations), when there are figures.
+
+        :param observed_at: when the source reported them, an ISO date-time
+        """
+        if not figures:
+            return
+        node = self.mint("usage")
+        self.add(self.work, KG.usage, node)
+        self.add(node, RDF.type, KG.UsageObservation)
+        self.add(node, KG.observedAt, Literal(observed_at, datatype=XSD.dateTime))
+        for prop, count in figures:
+            self.add(node, prop, Literal(count))
 
     def build(self, raw: RawRecord) -> Mapped:
         meta = GraphMeta(self.source, self.record_id, self.work, raw.origin, raw.retrieved_at)

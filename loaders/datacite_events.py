@@ -38,7 +38,7 @@ from typing import Any, ClassVar
 from pyoxigraph import Literal, NamedNode
 
 from kg import ids
-from kg.vocab import KG, PROV, RDF, XSD
+from kg.vocab import KG, PROV, XSD
 from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, skipped
 from loaders.builder import RecordBuilder
 from loaders.datacite import DataciteLoader
@@ -156,12 +156,7 @@ def _map_usage(top: Fields, f: Fields, raw: RawRecord, relation: str, prop: Name
         raise f.error("total", "is missing or negative; a usage event counts something", f.data.get("total"))
     b = RecordBuilder(top, NamedNode(ids.doi_iri(doi)))
     b.add(b.work, KG.doi, Literal(doi))
-    node = b.mint("usage")
-    b.add(b.work, KG.usage, node)
-    b.add(node, RDF.type, KG.UsageObservation)
-    observed = f.string("occurredAt") or raw.retrieved_at.astimezone(UTC).isoformat()
-    b.add(node, KG.observedAt, Literal(observed, datatype=XSD.dateTime))
-    b.add(node, prop, Literal(str(total), datatype=XSD.integer))
+    b.usage(f.string("occurredAt") or raw.retrieved_at.astimezone(UTC).isoformat(), [(prop, total)])
     return b.build(raw)
 
 
