@@ -11,6 +11,7 @@ from __future__ import annotations
 from kg.errors import UnknownSourceError
 from loaders.base import Loader
 from loaders.crossref import CrossrefLoader
+from loaders.crossref_funders import CrossrefFundersLoader
 from loaders.datacitations import DataCitationsLoader
 from loaders.datacite import DataciteLoader
 from loaders.datacite_events import DataciteEventsLoader
@@ -35,6 +36,7 @@ REGISTRY: dict[str, type[Loader]] = {cls.name: cls for cls in (
     DataciteEventsLoader,
     RorLoader,
     DoiRaLoader,
+    CrossrefFundersLoader,
 )}
 
 
