@@ -11,9 +11,15 @@ from __future__ import annotations
 from kg.errors import UnknownSourceError
 from loaders.base import Loader
 from loaders.crossref import CrossrefLoader
+from loaders.crossref_funders import CrossrefFundersLoader
+from loaders.datacitations import DataCitationsLoader
 from loaders.datacite import DataciteLoader
+from loaders.datacite_events import DataciteEventsLoader
+from loaders.doi_ra import DoiRaLoader
+from loaders.eventdata import EventDataLoader
 from loaders.opencitations import OpenCitationsLoader
 from loaders.pdbe import PdbeLoader
+from loaders.ror import RorLoader
 from loaders.scholix import ScholixLoader
 from loaders.zenodo import ZenodoLoader
 
@@ -25,6 +31,12 @@ REGISTRY: dict[str, type[Loader]] = {cls.name: cls for cls in (
     PdbeLoader,
     ScholixLoader,
     OpenCitationsLoader,
+    DataCitationsLoader,
+    EventDataLoader,
+    DataciteEventsLoader,
+    RorLoader,
+    DoiRaLoader,
+    CrossrefFundersLoader,
 )}
 
 

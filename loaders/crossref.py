@@ -141,6 +141,13 @@ class CrossrefLoader(Loader):
         return client.get_json(f"{api or cls.api}/works/{quote(ids.normalize_doi(doi), safe='/')}")
 
     @classmethod
+    def fetch_batch(cls, client: HttpClient, dois: list[str], *, api: str | None = None) -> Response:
+        """The works of several DOIs in one request (``filter=doi:a,doi:b``: the filters are OR-ed)."""
+        normal = [ids.normalize_doi(d) for d in dois]
+        return client.get_json(f"{api or cls.api}/works", {"filter": ",".join(f"doi:{d}" for d in normal),
+                                                            "rows": len(normal)})
+
+    @classmethod
     def fetch_works(cls, client: HttpClient, *, api: str | None = None, filter: str | None = None,
                     query: str | None = None, rows: int = 100, max_pages: int | None = None
                     ) -> Iterator[Response]:

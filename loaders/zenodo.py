@@ -28,7 +28,7 @@ from pyoxigraph import Literal, NamedNode
 
 from kg import ids
 from kg.errors import IdentifierError
-from kg.vocab import KG, RDF, SCHEMA, XSD
+from kg.vocab import KG, RDF, SCHEMA
 from loaders.base import HarvestRequest, Loader, Mapped, RawRecord
 from loaders.builder import RecordBuilder
 from loaders.fields import Fields, parse_date
@@ -435,14 +435,7 @@ def _map_stats(top: Fields, b: RecordBuilder, raw: RawRecord) -> None:
         whole, version = (ALL_VERSIONS, THIS_VERSION) if "recid" in top.data else (THIS_VERSION, ALL_VERSIONS)
         figures += [(whole[name], n) for name in whole if (n := _count(stats, name, b)) is not None]
         figures += [(version[name], n) for name in version if (n := _count(stats, f"version_{name}", b)) is not None]
-    if not figures:
-        return
-    node = b.mint("usage")
-    b.add(b.work, KG.usage, node)
-    b.add(node, RDF.type, KG.UsageObservation)
-    b.add(node, KG.observedAt, Literal(raw.retrieved_at.astimezone(UTC).isoformat(), datatype=XSD.dateTime))
-    for prop, n in figures:
-        b.add(node, prop, Literal(n))
+    b.usage(raw.retrieved_at.astimezone(UTC).isoformat(), figures)
 
 
 def _count(f: Fields, key: str, b: RecordBuilder) -> int | None:

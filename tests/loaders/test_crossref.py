@@ -132,3 +132,12 @@ def test_records_in_recognises_every_crossref_shape(record: dict) -> None:
     annual = {"items": [record]}
     assert [len(CrossrefLoader.records_in(d) or []) for d in (single, page, annual, record)] == [1, 2, 1, 1]
     assert CrossrefLoader.records_in({"data": {"type": "dois"}}) is None
+
+
+def test_a_resource_url_with_brackets_is_escaped_and_the_record_loads_whole(record: dict) -> None:
+    data = copy.deepcopy(record)
+    data["resource"] = {"primary": {"URL": "https://example.org/article?id=[12]&v=2"}}
+    m = Edges(CrossrefLoader.map(raw("crossref", data)))
+    work = NamedNode("https://doi.org/" + data["DOI"].lower())
+    assert m.values(work, SCHEMA.url) == {"https://example.org/article?id=%5B12%5D&v=2"}
+    assert m.objects(work, CITO.cites)

@@ -103,3 +103,20 @@ def test_bad_record_is_rejected_naming_the_record_and_the_field(record: dict, ch
     change(bad)
     with pytest.raises(RecordError, match=rf"datacite record .*: field '{field}' .*{message}"):
         DataciteLoader.map(raw("datacite", bad))
+
+
+def test_view_and_download_counts_are_a_usage_observation_citation_count_apart(record: dict) -> None:
+    data = copy.deepcopy(record)
+    data["attributes"].update({"viewCount": 491, "downloadCount": 37, "citationCount": 4})
+    m = mapped(data)
+    [observation] = m.objects(WORK, KG.usage)
+    assert m.values(observation, KG.versionViews) == {"491"}
+    assert m.values(observation, KG.versionDownloads) == {"37"}
+    assert m.values(observation, KG.observedAt) == {"2024-05-01T12:00:00+00:00"}
+    assert m.values(WORK, KG.sourceCitationCount) == {"4"}
+
+
+def test_zero_counts_are_no_usage_report(record: dict) -> None:
+    data = copy.deepcopy(record)
+    data["attributes"].update({"viewCount": 0, "downloadCount": 0})
+    assert mapped(data).objects(WORK, KG.usage) == set()
