@@ -129,7 +129,7 @@ def enrich(store: Store, config: HttpConfig, *, max_requests: int = 100, limit: 
                     continue
                 report.requests += len(responses)
                 records = (item for r in responses for item in records_of(r.data, r.url, r.retrieved_at, r.url, ""))
-                _add(report.load, load(store, records, on_problem=on_problem))
+                merge_reports(report.load, load(store, records, on_problem=on_problem))
                 have = _with_records(store, batch)
                 report.found[loader.name] = report.found.get(loader.name, 0) + len(have)
                 unanswered += [d for d in batch if d not in have]
@@ -170,7 +170,8 @@ def _read_missing(path: Path | None) -> list[str]:
     return [d for d in found if isinstance(d, str)] if isinstance(found, list) else []
 
 
-def _add(total: LoadReport, part: LoadReport) -> None:
+def merge_reports(total: LoadReport, part: LoadReport) -> None:
+    """Add ``part``'s counts and problems to ``total``."""
     total.loaded += part.loaded
     total.unchanged += part.unchanged
     total.rejected += part.rejected

@@ -1,6 +1,6 @@
 """The ``kg`` command. Each command parses its input, calls one core function and prints.
 
-Only this package knows the terminal. Commands live by theme: ``loading`` (load, harvest),
+Only this package knows the terminal. Commands live by theme: ``loading`` (load, harvest, enrich),
 ``querying`` (stats, query, export), ``analyses`` (chain, related, metrics), ``trace_command``,
 ``serving``; ``output`` holds the one ``--format``/``--json`` convention and the printers."""
 
@@ -12,7 +12,7 @@ import click
 
 from kg.cli.analyses import chain, metrics, related
 from kg.cli.context import DEFAULT_STORE, Context
-from kg.cli.loading import harvest, load
+from kg.cli.loading import enrich, harvest, load
 from kg.cli.output import examples
 from kg.cli.querying import export, query, stats
 from kg.cli.serving import serve
@@ -38,7 +38,7 @@ def cli(ctx: click.Context, location: str, verbose: bool) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-for command in (load, harvest, stats, query, export, chain, metrics, related, serve, trace_command):
+for command in (load, harvest, enrich, stats, query, export, chain, metrics, related, serve, trace_command):
     cli.add_command(command)
 
 

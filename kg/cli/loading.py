@@ -15,6 +15,8 @@ from kg.cli.context import Context, pass_ctx
 from kg.cli.output import echo_json, examples, output_format
 from loaders import REGISTRY, get_loader
 from loaders.base import HarvestRequest, Problem
+from loaders.enrich import enrich as enrich_records
+from loaders.enrich import merge_reports
 from loaders.harvest import harvest as harvest_records
 from loaders.http import HttpConfig
 from loaders.pipeline import LoadReport
@@ -64,11 +66,18 @@ def describe_sources() -> str:
 @click.option("--api", help="The API's base URL, if not the public one (a mirror, a test system).")
 @click.option("--strict", is_flag=True, help="Reject a record on any warning too.")
 @click.option("--report", type=click.Path(path_type=Path), help="Write every problem to this file.")
+@click.option("--follow-links", type=click.IntRange(0, 5), default=0, show_default=True,
+              help="Then fetch the records of linked works that have none, this many rounds (see kg enrich).")
+@click.option("--max-requests", type=click.IntRange(1), default=100, show_default=True,
+              help="With --follow-links: requests the enrichment may send, in all.")
+@click.option("--link-api", "link_apis", multiple=True, metavar="SOURCE=URL",
+              help="With --follow-links: another source's API base URL (--api is the harvested source's).")
 @output_format("text", "json", default="text", help="Print the summary as text or JSON.")
 @pass_ctx
 def harvest(ctx: Context, source: str, dois: tuple[str, ...], filter_: str | None, query: str | None,
             max_pages: int | None, rows: int, cache_dir: Path, mailto: str | None, refresh: bool,
-            api: str | None, strict: bool, report: Path | None, fmt: str) -> None:
+            api: str | None, strict: bool, report: Path | None, follow_links: int, max_requests: int,
+            link_apis: tuple[str, ...], fmt: str) -> None:
     loader = get_loader(source)
     config = HttpConfig.from_env(mailto=mailto, cache_dir=cache_dir, refresh=refresh)
     request = HarvestRequest(dois=list(dois), filter=filter_, query=query, rows=rows, max_pages=max_pages,
@@ -76,7 +85,56 @@ def harvest(ctx: Context, source: str, dois: tuple[str, ...], filter_: str | Non
     with problem_report(report) as on_problem, ProgressBar("harvesting") as bar:
         result = harvest_records(ctx.store, loader, config, request, strict=strict, progress=bar.update,
                                  on_problem=on_problem)
+        budget, bases = max_requests, {**({source: api} if api else {}), **api_bases(link_apis)}
+        for _ in range(follow_links):
+            round_ = enrich_records(ctx.store, config, max_requests=budget, apis=bases, on_problem=on_problem)
+            merge_reports(result, round_.load)
+            budget -= round_.requests
+            if budget <= 0 or not round_.load.loaded:
+                break
     print_load_report(result, report, fmt)
+
+
+@click.command(epilog=examples("kg enrich", "kg enrich --max-requests 500 --json",
+                               "kg enrich --api crossref=http://localhost:8080"))
+@click.option("--max-requests", type=click.IntRange(1), default=100, show_default=True,
+              help="Requests this run may send, in all; the next run goes on where it stopped.")
+@click.option("--limit", type=click.IntRange(1), default=10_000, show_default=True,
+              help="Linked works considered in this run.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), envvar="KG_CACHE_DIR",
+              default=Path("./kg-cache"), show_default=True, help="Where raw responses are kept.")
+@click.option("--mailto", envvar="KG_MAILTO", help="Your e-mail, for the sources' polite pools.")
+@click.option("--api", "apis", multiple=True, metavar="SOURCE=URL",
+              help="A source's API base URL (a mirror, a test system); repeatable.")
+@click.option("--report", type=click.Path(path_type=Path), help="Write every problem to this file.")
+@output_format("text", "json", default="text", help="Print the summary as text or JSON.")
+@pass_ctx
+def enrich(ctx: Context, max_requests: int, limit: int, cache_dir: Path, mailto: str | None,
+           apis: tuple[str, ...], report: Path | None, fmt: str) -> None:
+    """Fetch the records of works the graph links to but has no record of (online; see docs/loading.md)."""
+    config = HttpConfig.from_env(mailto=mailto, cache_dir=cache_dir)
+    with problem_report(report) as on_problem:
+        result = enrich_records(ctx.store, config, max_requests=max_requests, limit=limit, apis=api_bases(apis),
+                                on_problem=on_problem)
+    if fmt == "json":
+        echo_json({"candidates": result.candidates, "requests": result.requests, "found": result.found,
+                   "missing": len(result.missing), "unsupported": result.unsupported, "left": result.left,
+                   "loaded": result.load.loaded, "rejected": result.load.rejected})
+        return
+    found = ", ".join(f"{n} from {source}" for source, n in sorted(result.found.items())) or "none"
+    click.echo(f"{result.candidates} linked works without a record; {result.requests} requests; found {found}; "
+               f"{len(result.missing)} no source has; {result.left} left for the next run")
+    for agency, n in sorted(result.unsupported.items()):
+        click.echo(f"{n} registered by {agency}: kg has no loader for it", err=True)
+    print_load_report(result.load, report, "text")
+
+
+def api_bases(given: tuple[str, ...]) -> dict[str, str]:
+    """``SOURCE=URL`` options as a mapping; a value without '=' is a usage error."""
+    bad = [g for g in given if "=" not in g]
+    if bad:
+        raise click.BadParameter(f"{bad[0]!r}: write SOURCE=URL, e.g. crossref=http://localhost:8080")
+    return dict(g.split("=", 1) for g in given)
 
 
 class ProgressCounter:

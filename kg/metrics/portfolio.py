@@ -90,9 +90,23 @@ def funder_metrics(store: Store, funder_id: str) -> PortfolioMetrics:
     :raises NotFoundError: the graph does not name the funder
     :raises IdentifierError: the identifier is malformed
 
-    A funder the graph names but with no outputs gets zeros.
+    A funder the graph names but with no outputs gets zeros. One body named two ways is one
+    funder: its ROR ID and its own Funder ID (``owl:sameAs``), a Funder ID and the one that
+    replaced it (``dcterms:replaces``) are counted together, whichever is asked for; ``subjects``
+    lists them all.
     """
-    return _portfolio_metrics(store, "funder", [resolve(store, funder_id)])
+    return _portfolio_metrics(store, "funder", funder_nodes(store, funder_id))
+
+
+def funder_nodes(store: Store, funder_id: str) -> list[NamedNode]:
+    """The nodes that name one funder: the one asked for first, then those ``funder_identities`` joins to it.
+
+    :raises NotFoundError: the graph does not name the funder
+    """
+    node = resolve(store, funder_id)
+    same = {r.value for (r,) in store.select(load_query("funder_identities").text, {"funder": node}).rows
+            if isinstance(r, NamedNode)}
+    return [node, *(NamedNode(iri) for iri in sorted(same - {node.value}))]
 
 
 def publisher_metrics(store: Store, publisher: str) -> PortfolioMetrics:

@@ -225,6 +225,7 @@ PRINTING = {
     "related": ["10.5555/kg-sample.tool.v1"],
     "trace": ["--offline", "--no-store", STORY],
     "harvest": [],  # needs a replayed API: test_harvest_summary_as_json
+    "enrich": [],  # needs a replayed API: test_enrich_and_follow_links_summaries_as_json
 }
 
 
@@ -317,6 +318,31 @@ def test_harvest_summary_as_json(store_dir: Path, tmp_path: Path) -> None:
     assert {k: json.loads(out)[k] for k in ("loaded", "unchanged", "rejected", "errors")} == {
         "loaded": 1, "unchanged": 0, "rejected": 0, "errors": 0}
     assert (json.loads(again)["loaded"], json.loads(again)["unchanged"]) == (0, 1)
+
+
+def test_enrich_and_follow_links_summaries_as_json(store_dir: Path, tmp_path: Path) -> None:
+    from tests.loaders.replay import ReplayServer, Reply
+    article = json.loads((FIXTURES / "crossref" / "work-full.json").read_text("utf-8"))
+    cited = sorted({r["DOI"].lower() for r in article["message"]["reference"] if "DOI" in r})
+    page = {"status": "ok", "message-type": "work-list", "message": {"items": [
+        {"DOI": cited[0], "type": "journal-article", "title": ["A cited work"]}]}}
+    with ReplayServer() as server:
+        server.add("/works/10.5555/kg.test.1", Reply(body=json.dumps(article).encode()))
+        server.add("/works", *[Reply(body=json.dumps(page).encode())] * 2)
+        server.add("/dois", *[Reply(body=b'{"data": []}')] * 2)
+        code, out, err = run("--store", str(store_dir), "harvest", "crossref", "--doi", "10.5555/kg.test.1",
+                             "--api", server.base, "--cache-dir", str(tmp_path / "cache"), "--follow-links", "1",
+                             "--link-api", f"datacite={server.base}", "--json")
+        assert code == 0, err
+        assert json.loads(out)["loaded"] == 2  # the article, then the one cited work a source had
+        [asked] = [s.query["filter"][0].split(",") for s in server.paths("/works") if "filter" in s.query]
+        assert f"doi:{cited[0]}" in asked
+        code, out, err = run("--store", str(store_dir), "enrich", "--api", f"crossref={server.base}",
+                             "--api", f"datacite={server.base}", "--cache-dir", str(tmp_path / "cache"), "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["found"] == {} and summary["missing"] == 0  # what no source had is remembered, not asked again
+    assert summary["candidates"] == len(asked) - 1
 
 
 def test_json_with_another_format_is_a_usage_error(sample_store: str) -> None:

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from kg.ids import graph_iri
-from kg.metrics import item_metrics
+from kg.metrics import funder_metrics, item_metrics
 from kg.store import Store
 from loaders.pipeline import load
 from loaders.read import read_paths
@@ -75,3 +75,38 @@ def test_source_reported_counts_are_the_records_own(corpus: Store, source: str, 
     m = item_metrics(corpus, doi)
     assert [(s.source, s.graph, s.count) for s in m.source_counts if s.work == m.item] == [
         (source, graph_iri(source, doi), count)]
+
+
+def _funded_by(funder_id: str, ror: str) -> set[str]:
+    """The DOIs of the corpus's Crossref and DataCite records that name a funder by its Funder ID or its ROR ID,
+    read from the JSON."""
+    found: set[str] = set()
+    for path in REALDATA.glob("crossref/works*/*.json"):
+        document = json.loads(path.read_text("utf-8"))
+        message = document.get("message")
+        items = [message] if document.get("message-type") == "work" else (message or {}).get("items", [])
+        for item in items:
+            for funder in item.get("funder") or []:
+                named = [str(funder.get("DOI", "")).lower(), *(str(i.get("id", "")) for i in funder.get("id") or [])]
+                if any(n.endswith(funder_id) or ror in n for n in named):
+                    found.add(f"https://doi.org/{item['DOI'].lower()}")
+    for path in REALDATA.glob("datacite/dois*/*.json"):
+        data = json.loads(path.read_text("utf-8"))["data"]
+        for item in data if isinstance(data, list) else [data]:
+            attributes = item["attributes"]
+            for reference in attributes.get("fundingReferences") or []:
+                named = str(reference.get("funderIdentifier") or "")
+                if named.endswith(funder_id) or ror in named:
+                    found.add(f"https://doi.org/{attributes['doi'].lower()}")
+    return found
+
+
+@pytest.mark.realdata
+def test_nsf_by_funder_id_and_by_ror_is_one_funder(corpus: Store) -> None:
+    expected = _funded_by("10.13039/100000001", "021nxhr62")
+    by_ror_only = _funded_by("10.13039/no-such-id", "021nxhr62")
+    assert by_ror_only and len(expected) > len(by_ror_only)
+    by_ror, by_funder_id = funder_metrics(corpus, "021nxhr62"), funder_metrics(corpus, "10.13039/100000001")
+    assert set(by_ror.subjects) == set(by_funder_id.subjects) == {"https://ror.org/021nxhr62",
+                                                                   "https://doi.org/10.13039/100000001"}
+    assert by_ror.outputs == by_funder_id.outputs == len(expected)
