@@ -5,7 +5,6 @@ cross join sorted by ORDER BY to need gigabytes), its query workers limited to 1
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
