@@ -110,8 +110,9 @@ def served(path: Path) -> Iterator[str]:
     """``kg serve`` over the store at ``path``, as its own process on a free port; its base URL."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
+    # the clients all come from 127.0.0.1, one client address to the service: let it use every worker
     server = subprocess.Popen([sys.executable, "-m", "kg", "--store", str(path), "serve", "--port", str(port),
-                               "--log-level", "warning"], cwd=PROJECT)
+                               "--log-level", "warning", "--queries-per-client", "64"], cwd=PROJECT)
     try:
         for _ in range(300):
             try:

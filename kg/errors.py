@@ -131,6 +131,33 @@ class ServiceBusyError(KgError):
 
 
 
+class TooManyQueriesError(KgError):
+    """A client already has as many queries running as it may (HTTP 429 with Retry-After).
+
+    >>> str(TooManyQueriesError(1))
+    'this client already has 1 query running, the most one client may run at once; wait for it to finish'
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        running = f"{limit} quer{'y' if limit == 1 else 'ies'}"
+        super().__init__(f"this client already has {running} running, the most one client may run at once; "
+                         "wait for it to finish")
+
+
+class QueryMemoryError(KgError):
+    """A query needed more memory than a query worker may use, and was stopped (HTTP 503).
+
+    >>> str(QueryMemoryError(2048))
+    'the query needed more than 2048 MB and was stopped; narrow it (LIMIT, more specific patterns, no ORDER BY over everything) or ask an operator for a larger limit'
+    """  # noqa: E501
+
+    def __init__(self, megabytes: int) -> None:
+        self.megabytes = megabytes
+        super().__init__(f"the query needed more than {megabytes} MB and was stopped; narrow it (LIMIT, more "
+                         "specific patterns, no ORDER BY over everything) or ask an operator for a larger limit")
+
+
 class QueryTimeoutError(KgError, TimeoutError):
     """A query ran past the time limit and was stopped.
 

@@ -20,6 +20,12 @@ from kg.cli.output import examples
               help="Rows or triples a /sparql answer holds at most (truncated beyond, and says so).")
 @click.option("--query-workers", type=click.IntRange(1, 64), envvar="KG_QUERY_WORKERS", default=2,
               show_default=True, help="Processes running /sparql queries against an embedded store.")
+@click.option("--query-memory-mb", type=click.IntRange(0), envvar="KG_QUERY_MEMORY_MB", default=2048,
+              show_default=True, help="Address space of each query worker, in MB (0: no limit).")
+@click.option("--max-answer-bytes", type=click.IntRange(1), envvar="KG_MAX_ANSWER_BYTES", default=64 << 20,
+              show_default=True, help="Bytes a /sparql answer holds at most (truncated beyond, and says so).")
+@click.option("--queries-per-client", type=click.IntRange(1), envvar="KG_QUERIES_PER_CLIENT",
+              help="/sparql queries one client address may run at once [default: half the workers, at least 1].")
 @click.option("--cors-origin", "cors_origins", multiple=True, envvar="KG_CORS_ORIGINS",
               help="An origin allowed to call the service from a browser ('*' for any); repeatable.")
 @click.option("--base-url", envvar="KG_BASE_URL", help="The public URL of the service, behind a proxy.")
@@ -31,6 +37,10 @@ from kg.cli.output import examples
               show_default=True, help="Objects a GraphQL document may resolve at most (estimated before it runs).")
 @click.option("--graphql-max-depth", type=click.IntRange(1, 100), envvar="KG_GRAPHQL_MAX_DEPTH", default=10,
               show_default=True, help="Deepest selection nesting of a GraphQL document.")
+@click.option("--graphql-max-fields", type=click.IntRange(1), envvar="KG_GRAPHQL_MAX_FIELDS", default=5_000,
+              show_default=True, help="Field selections of a GraphQL document once its fragments are spread.")
+@click.option("--graphql-timeout", type=click.FloatRange(0.1), envvar="KG_GRAPHQL_TIMEOUT", default=30.0,
+              show_default=True, help="Seconds a GraphQL request may take before it is answered with an error.")
 @click.option("--store-traces", is_flag=True, envvar="KG_STORE_TRACES",
               help="Store the claims of every trace; without it, only traces sent with the update token.")
 @click.option("--allow-federation", is_flag=True, envvar="KG_ALLOW_FEDERATION",
@@ -39,9 +49,10 @@ from kg.cli.output import examples
               default="info", show_default=True)
 @pass_ctx
 def serve(ctx: Context, host: str, port: int, update_token: str | None, query_timeout: float, max_rows: int,
-          query_workers: int, cors_origins: tuple[str, ...], base_url: str | None, online: bool,
-          max_page_size: int, graphql_max_cost: int, graphql_max_depth: int, store_traces: bool,
-          allow_federation: bool, log_level: str) -> None:
+          query_workers: int, query_memory_mb: int, max_answer_bytes: int, queries_per_client: int | None,
+          cors_origins: tuple[str, ...], base_url: str | None, online: bool, max_page_size: int,
+          graphql_max_cost: int, graphql_max_depth: int, graphql_max_fields: int, graphql_timeout: float,
+          store_traces: bool, allow_federation: bool, log_level: str) -> None:
     """Run the HTTP service: /sparql, /graphql, /works/{id}, /api/..., /healthz (see docs/api.md)."""
     # imported here: the web stack (uvicorn, Starlette, strawberry) is needed by this command only
     import uvicorn
@@ -53,5 +64,7 @@ def serve(ctx: Context, host: str, port: int, update_token: str | None, query_ti
                         base_url=base_url.rstrip("/") if base_url else None, trace_online=online,
                         max_page_size=max_page_size, graphql_max_cost=graphql_max_cost,
                         graphql_max_depth=graphql_max_depth, store_traces=store_traces,
-                        allow_federation=allow_federation)
+                        allow_federation=allow_federation, query_memory_mb=query_memory_mb,
+                        max_answer_bytes=max_answer_bytes, queries_per_client=queries_per_client,
+                        graphql_max_fields=graphql_max_fields, graphql_timeout=graphql_timeout)
     uvicorn.run(create_app(ctx.store, settings), host=host, port=port, log_level=log_level)

@@ -79,7 +79,8 @@ def create_app(store: Store, settings: Settings | None = None) -> Starlette:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                      allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                                      allow_headers=["Accept", "Content-Type", "Authorization"],
-                                     expose_headers=["KG-Truncated", "KG-Result-Limit", "Location"]))
+                                     expose_headers=["KG-Truncated", "KG-Result-Limit", "KG-Byte-Limit",
+                                                     "Location"]))
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={KgError: kg_error, HTTPException: http_error, Exception: server_error})
     app.state.services = state

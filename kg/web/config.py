@@ -19,8 +19,17 @@ class Settings:
     #: rows (SELECT) or triples (CONSTRUCT/DESCRIBE) a SPARQL answer holds at most; beyond, it is
     #: truncated and says so
     max_rows: int = 10_000
+    #: bytes a SPARQL answer holds at most (as written, in the format asked for); beyond, it is
+    #: truncated and says so, as past ``max_rows``
+    max_answer_bytes: int = 64 << 20
     #: worker processes that run /sparql queries against an embedded store (each can be stopped)
     query_workers: int = 2
+    #: megabytes of address space each query worker may use (``RLIMIT_AS``); a query needing more is
+    #: stopped with an error and its worker replaced. 0: no limit
+    query_memory_mb: int = 2048
+    #: /sparql queries one client address may have running at once (more are refused with 429);
+    #: None: half the query workers, at least one, so one client cannot hold every worker
+    queries_per_client: int | None = None
     #: when set, SPARQL Update is accepted with ``Authorization: Bearer <token>``; else read-only
     update_token: str | None = None
     #: run SERVICE clauses of /sparql queries (federation): off, since they make the service call any host
@@ -35,6 +44,11 @@ class Settings:
     graphql_max_tokens: int = 2_000
     #: GraphQL: most objects one document may resolve, as estimated before execution (kg.web.graphql.cost)
     graphql_max_cost: int = 50_000
+    #: GraphQL: most field selections of a document once its fragments are spread (checked in time
+    #: linear in the document, before validation: kg.web.graphql.expansion)
+    graphql_max_fields: int = 5_000
+    #: GraphQL: seconds a request may take to validate and execute before it is answered with an error
+    graphql_timeout: float = 30.0
     #: tracing fetches identifiers missing from the graph (and pages by URL) from their sources
     trace_online: bool = False
     #: store every trace's claims; when off, only traces sent with the update token are stored
@@ -43,6 +57,15 @@ class Settings:
     trace_max_depth: int = 5
     #: the public base URL, when the service sits behind a proxy (for links and redirects)
     base_url: str | None = None
+
+    @property
+    def client_query_limit(self) -> int:
+        """/sparql queries one client may have running at once.
+
+        >>> Settings().client_query_limit, Settings(query_workers=8).client_query_limit
+        (1, 4)
+        """
+        return self.queries_per_client or max(1, self.query_workers // 2)
 
     def authorizes(self, authorization: str | None) -> bool:
         """Whether an ``Authorization`` header carries the update token (never, when none is set).

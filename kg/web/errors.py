@@ -21,10 +21,12 @@ from kg.errors import (
     NotAcceptableError,
     NotAllowedError,
     NotFoundError,
+    QueryMemoryError,
     QuerySyntaxError,
     QueryTimeoutError,
     ServiceBusyError,
     StoreError,
+    TooManyQueriesError,
 )
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,9 @@ STATUS: tuple[tuple[type[KgError], int], ...] = (
     (NotAllowedError, 401),
     (NotFoundError, 404),
     (NotAcceptableError, 406),
+    (TooManyQueriesError, 429),
     (QueryTimeoutError, 503),
+    (QueryMemoryError, 503),
     (ServiceBusyError, 503),
     (FetchError, 502),
     (StoreError, 502),
@@ -67,7 +71,7 @@ async def kg_error(request: Request, exc: Exception) -> Response:
     else:
         message = str(exc)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAllowedError) else \
-        {"Retry-After": "5"} if isinstance(exc, ServiceBusyError) else None
+        {"Retry-After": "5"} if isinstance(exc, ServiceBusyError | TooManyQueriesError) else None
     return error_response(status, type(exc).__name__, message, headers)
 
 

@@ -3,13 +3,15 @@
 Queries come by GET (``?query=``), POST form (``query=``) or POST ``application/sparql-query``;
 updates by POST form (``update=``) or POST ``application/sparql-update``, with the update token.
 The answer's format is negotiated from ``Accept`` or named by ``format`` (``output``). Queries run
-in a :class:`~kg.web.sparql_runner.QueryRunner`, under the time limit and the row cap
-(docs/sparql.md says how, per backend).
+in a :class:`~kg.web.sparql_runner.QueryRunner`, under the time limit, the row and byte caps
+(docs/sparql.md says how, per backend), and at most ``client_query_limit`` at once per client
+address (:mod:`kg.web.sparql_clients`).
 """
 
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -28,6 +30,7 @@ from kg.store import Store
 from kg.vocab import RDF
 from kg.web.config import Settings
 from kg.web.errors import error_response
+from kg.web.sparql_clients import ClientQueries
 from kg.web.sparql_results import (
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
@@ -55,7 +58,8 @@ FORMAT_IRIS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV"
 
 
 def routes() -> list[BaseRoute]:
-    return [Route("/sparql", endpoint, methods=["GET", "POST"]),
+    # one count of running queries per app
+    return [Route("/sparql", partial(endpoint, clients=ClientQueries()), methods=["GET", "POST"]),
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static")]
 
 
@@ -106,7 +110,7 @@ def _graphs(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
     return graphs
 
 
-async def endpoint(request: Request) -> Response:
+async def endpoint(request: Request, clients: ClientQueries) -> Response:
     """GET or POST a query (or POST an update); GET alone: the editor page or the service description."""
     store, settings, runner = _services(request)
     params, body_query, body_update = await _parameters(request)
@@ -126,10 +130,15 @@ async def endpoint(request: Request) -> Response:
         raise BadRequestError("query", "uses SERVICE (a federated query), which this endpoint does not run: it "
                               "would make the service call other hosts. Query the other endpoint yourself, or ask "
                               "an operator to start kg serve with --allow-federation")
-    answer = await run_in_threadpool(runner.run, _job(request, settings, query, params))
+    job = _job(request, settings, query, params)
+    client = request.client.host if request.client is not None else ""
+    with clients.admitted(client, settings.client_query_limit):
+        answer = await run_in_threadpool(runner.run, job)
     headers = {"Content-Type": answer.content_type, "Vary": "Accept"}
     if answer.truncated:
         headers |= {"KG-Truncated": "true", "KG-Result-Limit": str(settings.max_rows)}
+    if answer.byte_limit is not None:
+        headers["KG-Byte-Limit"] = str(answer.byte_limit)
     return Response(answer.body, headers=headers)
 
 
@@ -178,7 +187,8 @@ def _job(request: Request, settings: Settings, query: str, params: list[tuple[st
         raise BadRequestError("named-graph-uri", f"with default-graph-uri may name at most {MAX_GRAPHS} graphs",
                               len(default_graphs) + len(named_graphs))
     return QueryJob(query, solutions.key if solutions else None, graph.key if graph else None, asked[:200],
-                    default_graphs, named_graphs, settings.max_rows, settings.query_timeout)
+                    default_graphs, named_graphs, settings.max_rows, settings.query_timeout,
+                    settings.max_answer_bytes)
 
 
 async def _update(request: Request, settings: Settings, runner: QueryRunner, update: str,

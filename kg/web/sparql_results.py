@@ -2,7 +2,9 @@
 
 SELECT and ASK answers are written here, per the W3C specs (SPARQL 1.1 Query Results JSON, XML,
 CSV and TSV), because a capped answer must say it is truncated; CONSTRUCT and DESCRIBE answers
-are written by pyoxigraph. Nothing here imports Starlette: the query workers use this module.
+are written by pyoxigraph. Two caps: rows (``max_rows``) and bytes (``max_answer_bytes``): one
+row can hold a string of hundreds of megabytes (kg issue 13). Nothing here imports Starlette:
+the query workers use this module.
 
 >>> negotiate("text/csv;q=0.5, application/sparql-results+json", SOLUTION_FORMATS).key
 'json'
@@ -17,7 +19,7 @@ import csv
 import io
 import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -102,6 +104,8 @@ class Answer:
     content_type: str
     #: rows or triples were left out past the cap
     truncated: bool = False
+    #: the byte cap, when it is what cut the answer
+    byte_limit: int | None = None
 
 
 def _deadline_passed(deadline: float | None, seconds: float) -> None:
@@ -169,37 +173,89 @@ def _tsv_value(term: Term | None) -> str:
     return "" if term is None else str(term).replace("\t", "\\t")
 
 
+def _raw(term: Term | None) -> int:
+    """Characters of a term's text: no writer spends fewer bytes on it (escapes only add)."""
+    if term is None:
+        return 0
+    return len(str(term)) if isinstance(term, Triple) else len(term.value)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How one results format writes a SELECT answer: its start, one row, between rows, its end."""
+
+    head: str
+    row: Callable[[tuple[Term | None, ...]], str]
+    separator: str
+    tail: Callable[[bool, bool], str]
+
+
+def _layout(variables: Sequence[str], fmt: ResultFormat, max_rows: int, max_bytes: int | None) -> _Layout:
+    if fmt.key == "json":
+        def json_tail(truncated: bool, by_bytes: bool) -> str:
+            extra = f', "kg:truncated": true, "kg:resultLimit": {max_rows}' if truncated else ""
+            return "]}" + extra + (f', "kg:byteLimit": {max_bytes}' if by_bytes else "") + "}"
+        return _Layout('{"head": ' + json.dumps({"vars": list(variables)}, ensure_ascii=False)
+                       + ', "results": {"bindings": [',
+                       lambda row: json.dumps({v: _json_term(t) for v, t in zip(variables, row, strict=True)
+                                               if t is not None}, ensure_ascii=False), ", ", json_tail)
+    if fmt.key == "xml":
+        head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+        return _Layout('<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                       f"<head>{head}</head><results>",
+                       lambda row: "<result>" + "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                                                        for v, t in zip(variables, row, strict=True)
+                                                        if t is not None) + "</result>",
+                       "", lambda truncated, by_bytes: "</results></sparql>\n")
+    if fmt.key == "csv":
+        def csv_row(values: Sequence[str]) -> str:
+            out = io.StringIO()
+            csv.writer(out, lineterminator="\r\n").writerow(values)
+            return out.getvalue()
+        return _Layout(csv_row(variables), lambda row: csv_row([_csv_value(t) for t in row]), "",
+                       lambda truncated, by_bytes: "")
+    return _Layout("\t".join(f"?{v}" for v in variables) + "\n",
+                   lambda row: "\t".join(_tsv_value(t) for t in row) + "\n", "", lambda truncated, by_bytes: "")
+
+
+#: bytes kept free for the end of an answer (the JSON end that says it is truncated is the longest)
+_TAIL_ROOM = 128
+
+
 def write_solutions(variables: Sequence[str], rows: Iterable[tuple[Term | None, ...]], fmt: ResultFormat,
-                    max_rows: int, deadline: float | None = None, seconds: float = 0) -> Answer:
-    """A SELECT answer in ``fmt``, cut after ``max_rows`` rows (JSON says so in ``kg:truncated``)."""
+                    max_rows: int, deadline: float | None = None, seconds: float = 0,
+                    max_bytes: int | None = None) -> Answer:
+    """A SELECT answer in ``fmt``, cut after ``max_rows`` rows, or before the row that would take it
+    past ``max_bytes`` bytes (JSON says so in ``kg:truncated``, and ``kg:byteLimit`` for the bytes).
+
+    A row is measured before it is written: a term longer than the bytes left is never encoded.
+
+    >>> big = [(Literal("x" * 1000),), (Literal("y"),)]
+    >>> answer = write_solutions(["v"], iter(big), FORMATS["csv"], 10, max_bytes=500)
+    >>> answer.body, answer.truncated, answer.byte_limit
+    (b'v\\r\\n', True, 500)
+    """
     taken, truncated = capped(rows, max_rows, deadline, seconds)
     kept: list[tuple[Term | None, ...]] = taken  # type: ignore[assignment]
-    if fmt.key == "json":
-        document: dict[str, object] = {"head": {"vars": list(variables)}, "results": {"bindings": [
-            {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in kept]}}
-        if truncated:
-            document["kg:truncated"] = True
-            document["kg:resultLimit"] = max_rows
-        body = json.dumps(document, ensure_ascii=False).encode()
-    elif fmt.key == "xml":
-        head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
-        results = "".join(
-            "<result>" + "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                                 for v, t in zip(variables, row, strict=True) if t is not None) + "</result>"
-            for row in kept)
-        body = ('<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head>{head}</head><results>{results}</results></sparql>\n").encode()
-    elif fmt.key == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(variables)
-        writer.writerows([_csv_value(t) for t in row] for row in kept)
-        body = out.getvalue().encode()
-    else:
-        lines = ["\t".join(f"?{v}" for v in variables)]
-        lines += ["\t".join(_tsv_value(t) for t in row) for row in kept]
-        body = ("\n".join(lines) + "\n").encode()
-    return Answer(body, fmt.content_type, truncated)
+    layout = _layout(variables, fmt, max_rows, max_bytes)
+    pieces = [layout.head.encode()]
+    room = None if max_bytes is None else max_bytes - len(pieces[0]) - _TAIL_ROOM
+    by_bytes = False
+    for index, row in enumerate(kept):
+        separator = layout.separator if index else ""
+        if room is not None and sum(map(_raw, row)) + len(separator) > room:
+            by_bytes = True
+            break
+        piece = (separator + layout.row(row)).encode()
+        if room is not None:
+            if len(piece) > room:
+                by_bytes = True
+                break
+            room -= len(piece)
+        pieces.append(piece)
+    truncated = truncated or by_bytes
+    pieces.append(layout.tail(truncated, by_bytes).encode())
+    return Answer(b"".join(pieces), fmt.content_type, truncated, max_bytes if by_bytes else None)
 
 
 def write_boolean(value: bool, fmt: ResultFormat) -> Answer:
@@ -216,12 +272,30 @@ def write_boolean(value: bool, fmt: ResultFormat) -> Answer:
 
 
 def write_graph(triples: Iterable[Triple], fmt: ResultFormat, max_rows: int,
-                deadline: float | None = None, seconds: float = 0) -> Answer:
-    """A CONSTRUCT or DESCRIBE answer in ``fmt``, cut after ``max_rows`` triples."""
+                deadline: float | None = None, seconds: float = 0, max_bytes: int | None = None) -> Answer:
+    """A CONSTRUCT or DESCRIBE answer in ``fmt``, cut after ``max_rows`` triples, or to the triples
+    that fit in ``max_bytes`` bytes as written."""
     taken, truncated = capped(triples, max_rows, deadline, seconds)
     kept: list[Triple] = taken  # type: ignore[assignment]
+    by_bytes = False
+    if max_bytes is not None:
+        # first by their N-Triples form; then, for a format that writes them longer, halved until they fit
+        size = 0
+        for count, triple in enumerate(kept):
+            size += len(str(triple)) + 3
+            if size > max_bytes:
+                kept, by_bytes = kept[:count], True
+                break
+    body = _serialized(kept, fmt)
+    while max_bytes is not None and len(body) > max_bytes:
+        kept, by_bytes = kept[:len(kept) // 2], True
+        body = _serialized(kept, fmt)
+    return Answer(body, fmt.content_type, truncated or by_bytes, max_bytes if by_bytes else None)
+
+
+def _serialized(triples: list[Triple], fmt: ResultFormat) -> bytes:
     if fmt.rdf_format is RdfFormat.N_QUADS:
-        body = serialize([Quad(t.subject, t.predicate, t.object) for t in kept], format=RdfFormat.N_QUADS)
+        body = serialize([Quad(t.subject, t.predicate, t.object) for t in triples], format=RdfFormat.N_QUADS)
     else:
-        body = serialize(kept, format=fmt.rdf_format)
-    return Answer(body or b"", fmt.content_type, truncated)
+        body = serialize(triples, format=fmt.rdf_format)
+    return body or b""

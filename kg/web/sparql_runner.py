@@ -10,7 +10,9 @@ pyoxigraph cannot stop a query it is evaluating, so the limit is enforced around
   RocksDB's lock: no other process can write while the workers read. A SPARQL Update runs in the
   service's process once the queries in flight are done and the workers are stopped (a read-only
   RocksDB open is undefined while another process writes), and new workers, which see the update,
-  start after it.
+  start after it. Each worker's address space is limited to ``query_memory_mb`` (``RLIMIT_AS``): a
+  query needing more ends its worker (or raises MemoryError in it), the worker is replaced and the
+  client gets :class:`QueryMemoryError`.
 * embedded store in memory: :class:`InProcessRunner`. The query runs in the request's thread and the
   deadline is checked between result rows; a query that computes everything before its first row
   (a big COUNT, ORDER BY) cannot be stopped there. Serve from disk for a hard limit.
@@ -23,6 +25,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import queue
+import resource
 import signal
 import threading
 import time
@@ -39,6 +42,7 @@ from kg.errors import (
     BadRequestError,
     KgError,
     NotAcceptableError,
+    QueryMemoryError,
     QuerySyntaxError,
     QueryTimeoutError,
     ServiceBusyError,
@@ -80,11 +84,13 @@ class QueryJob:
     named_graphs: tuple[str, ...] = ()
     max_rows: int = 10_000
     timeout: float = 30.0
+    #: bytes the written answer holds at most (None: no cap)
+    max_bytes: int | None = None
 
 
 @dataclass(frozen=True)
 class Failure:
-    """A worker's error, as plain values: ``kind`` is "syntax", "not_acceptable", "bad" or "store"."""
+    """A worker's error, as plain values: ``kind`` is "syntax", "not_acceptable", "bad", "memory" or "store"."""
 
     kind: str
     message: str
@@ -112,11 +118,11 @@ def execute(store: Store, job: QueryJob, deadline: float | None = None) -> Answe
                 return write_boolean(bool(result), fmt)
             variables = [v.value for v in result.variables]
             rows = (tuple(solution[v] for v in variables) for solution in result)
-            return write_solutions(variables, rows, fmt, job.max_rows, deadline, job.timeout)
+            return write_solutions(variables, rows, fmt, job.max_rows, deadline, job.timeout, job.max_bytes)
         fmt = FORMATS.get(job.graph_format or "")
         if fmt is None:
             raise NotAcceptableError(job.asked, [f.media_type for f in GRAPH_FORMATS])
-        return write_graph(result, fmt, job.max_rows, deadline, job.timeout)
+        return write_graph(result, fmt, job.max_rows, deadline, job.timeout, job.max_bytes)
 
 
 class QueryRunner(ABC):
@@ -218,9 +224,22 @@ class RemoteRunner(QueryRunner):
 # -- worker processes ----------------------------------------------------------------------------
 
 
-def _serve_queries(path: str, conn: Connection) -> None:
-    """A worker's life: open the store read-only, then answer jobs until told to stop (None) or killed."""
+def limit_memory(megabytes: int) -> None:
+    """Limit this process's address space to ``megabytes`` (0: leave it); a hard limit set lower stays."""
+    if megabytes <= 0:
+        return
+    wanted = megabytes << 20
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
+def _serve_queries(path: str, conn: Connection, memory_mb: int = 0) -> None:
+    """A worker's life: open the store read-only, then answer jobs until told to stop (None) or killed.
+    A job that runs out of memory is answered with a "memory" failure and ends the worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the service, which stops its workers
+    limit_memory(memory_mb)
     try:
         store = Store.open_read_only(path)
         store.ask("ASK { }")
@@ -235,7 +254,7 @@ def _serve_queries(path: str, conn: Connection) -> None:
             return
         if job is None:
             return
-        reply: Answer | Failure
+        reply: Answer | Failure | None
         try:
             reply = execute(store, job)
         except QuerySyntaxError as e:
@@ -246,6 +265,11 @@ def _serve_queries(path: str, conn: Connection) -> None:
             reply = Failure("bad", e.problem)
         except (KgError, OSError) as e:
             reply = Failure("store", str(e))
+        except MemoryError:
+            reply = None
+        if reply is None:  # the memory the job held may not all be back: a fresh worker replaces this one
+            conn.send(Failure("memory", "the query needed more memory than a worker may use"))
+            return
         conn.send(reply)
 
 
@@ -341,7 +365,8 @@ class ProcessRunner(QueryRunner):
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve_queries, args=(self.path, child), daemon=True,
+        process = self._context.Process(target=_serve_queries, daemon=True,
+                                        args=(self.path, child, self.settings.query_memory_mb),
                                         name="kg-sparql-worker")
         process.start()
         child.close()
@@ -379,12 +404,20 @@ class ProcessRunner(QueryRunner):
                 reply = worker.conn.recv() if answered else None
             except (EOFError, OSError) as e:
                 log.error("a query worker (pid %s) died: %s", worker.process.pid, e)
+                worker.process.join(5)
+                out_of_memory = self.settings.query_memory_mb > 0 and worker.process.exitcode == -signal.SIGABRT
                 self._replace(worker)
+                if out_of_memory:  # Rust aborts when an allocation fails: over RLIMIT_AS
+                    raise QueryMemoryError(self.settings.query_memory_mb) from None
                 raise StoreError("a query worker stopped unexpectedly") from e
             if not answered:
                 log.warning("a query ran past %g s; its worker (pid %s) is killed", job.timeout, worker.process.pid)
                 self._replace(worker)
                 raise QueryTimeoutError(job.timeout)
+            if isinstance(reply, Failure) and reply.kind == "memory":
+                log.warning("a query ran out of memory; its worker (pid %s) is replaced", worker.process.pid)
+                self._replace(worker)
+                raise QueryMemoryError(self.settings.query_memory_mb)
             self._idle.put(worker)
         if isinstance(reply, Failure):
             raise _error(reply)

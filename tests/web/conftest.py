@@ -108,9 +108,11 @@ def serve(location: str, directory: Path, *options: str) -> tuple[subprocess.Pop
     """Start ``kg --store LOCATION serve`` on a free loopback port; its base URL and log."""
     url = f"http://127.0.0.1:{_free_port()}"
     log = directory / "kg-serve.log"
+    # every test client is 127.0.0.1, one client to the service: it may run as many queries at once as the
+    # tests send (the per-client limit has its own tests, in tests/hostile)
     command = [sys.executable, "-m", "kg", "--store", location, "serve", "--port", url.rsplit(":", 1)[1],
                "--query-timeout", str(QUERY_TIMEOUT), "--max-rows", str(MAX_ROWS), "--log-level", "warning",
-               *options]
+               "--queries-per-client", "16", *options]
     return _start(command, url + "/healthz", log), url, log
 
 

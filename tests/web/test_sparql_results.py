@@ -8,7 +8,7 @@ import json
 
 import pytest
 import rdflib
-from pyoxigraph import BlankNode, Literal, NamedNode
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from rdflib.query import Result
 
 from kg.errors import QueryTimeoutError
@@ -17,9 +17,11 @@ from kg.web.sparql_results import (
     FORMATS,
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
+    ResultFormat,
     by_name,
     negotiate,
     write_boolean,
+    write_graph,
     write_solutions,
 )
 
@@ -103,3 +105,42 @@ def test_format_names_choose_per_query_form(name: str, solutions: str | None, gr
     found_solutions, found_graph = by_name(name, SOLUTION_FORMATS), by_name(name, GRAPH_FORMATS)
     assert (found_solutions.key if found_solutions else None) == solutions
     assert (found_graph.key if found_graph else None) == graph
+
+
+# -- byte cap --------------------------------------------------------------------------------------
+
+
+BIG_ROWS = [(NamedNode(f"urn:x:{i}"), Literal("v" * 300)) for i in range(20)]
+
+
+@pytest.mark.parametrize("key", ["json", "xml", "csv", "tsv"])
+def test_the_byte_cap_keeps_the_rows_that_fit_and_the_answer_still_parses(key: str) -> None:
+    answer = write_solutions(["s", "o"], iter(BIG_ROWS), FORMATS[key], 100, max_bytes=2_000)
+    assert answer.truncated and answer.byte_limit == 2_000
+    assert len(answer.body) <= 2_000
+    rows = list(Result.parse(io.BytesIO(answer.body), format=key))
+    assert 3 <= len(rows) < 20
+    assert [str(row[0]) for row in rows] == [f"urn:x:{i}" for i in range(len(rows))]
+
+
+def test_a_byte_capped_json_answer_says_which_cap_cut_it() -> None:
+    document = json.loads(write_solutions(["s", "o"], iter(BIG_ROWS), FORMATS["json"], 100, max_bytes=2_000).body)
+    assert document["kg:truncated"] is True and document["kg:byteLimit"] == 2_000
+    whole = write_solutions(["s", "o"], iter(BIG_ROWS), FORMATS["json"], 100, max_bytes=100_000)
+    assert not whole.truncated and whole.byte_limit is None and "kg:byteLimit" not in json.loads(whole.body)
+
+
+def test_a_term_longer_than_the_cap_is_left_out_whole() -> None:
+    answer = write_solutions(["o"], iter([(Literal("x" * 10_000),)]), FORMATS["json"], 10, max_bytes=1_000)
+    assert json.loads(answer.body)["results"]["bindings"] == []
+    assert answer.truncated and answer.byte_limit == 1_000
+
+
+@pytest.mark.parametrize("fmt", GRAPH_FORMATS, ids=lambda f: f.key)
+def test_a_graph_answer_is_cut_to_the_byte_cap_in_every_format(fmt: ResultFormat) -> None:
+    triples = [Triple(NamedNode(f"urn:x:s{i}"), NamedNode("urn:x:p"), Literal("w" * 200)) for i in range(50)]
+    answer = write_graph(iter(triples), fmt, 100, max_bytes=3_000)
+    assert answer.truncated and answer.byte_limit == 3_000
+    assert 0 < len(answer.body) <= 3_000
+    whole = write_graph(iter(triples), fmt, 100, max_bytes=1_000_000)
+    assert not whole.truncated and whole.byte_limit is None

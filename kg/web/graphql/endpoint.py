@@ -1,12 +1,19 @@
 """``/graphql``: strawberry's ASGI app behind a Starlette route. POST (and GET) run operations;
 a browser (GET, ``Accept: text/html``) gets GraphiQL, served from ``kg/web/static/graphiql/``
-(vendored: no CDN) at ``/graphql/assets/``."""
+(vendored: no CDN) at ``/graphql/assets/``.
+
+Each operation has ``graphql_timeout`` seconds to validate and execute; past them the client is
+answered with an error (HTTP 503) while the work left is abandoned. A document refused for its
+expansion (:mod:`kg.web.graphql.expansion`) is answered with HTTP 400.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -14,9 +21,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
+from graphql import GraphQLError
 from kg.web.config import Settings
 from kg.web.graphql.context import Context
+from kg.web.graphql.expansion import REFUSED
 from kg.web.graphql.schema import build_schema
 
 #: GraphiQL's built files and kg's page mounting it
@@ -35,6 +46,22 @@ class KgGraphQL(GraphQL[Context, None]):
         state: Any = request.app.state.services
         return Context(state.store, state.settings, state.runner,
                        state.settings.authorizes(request.headers.get("authorization")))
+
+    async def execute_single(self, request: Request, request_adapter: AsyncHTTPRequestAdapter,  # noqa: PLR0917
+                             sub_response: Response, context: Context, root_value: None,
+                             request_data: GraphQLRequestData) -> ExecutionResult:
+        seconds = context.settings.graphql_timeout
+        try:
+            result = await asyncio.wait_for(super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data), seconds)
+        except TimeoutError:
+            sub_response.status_code = 503
+            return ExecutionResult(data=None, errors=[GraphQLError(
+                f"the request ran past the {seconds:g} s time limit (graphql_timeout) and was stopped: ask for "
+                "fewer or smaller lists", extensions={"code": "TIMEOUT", "limit": "graphql_timeout"})])
+        if any((e.extensions or {}).get("code") == REFUSED for e in result.errors or ()):
+            sub_response.status_code = 400
+        return result
 
 
 class GraphQLEndpoint:

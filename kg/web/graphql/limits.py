@@ -1,6 +1,9 @@
-"""The limits of the GraphQL endpoint, from :class:`kg.web.config.Settings`: strawberry's own
-extensions for depth, aliases and tokens, kg's cost limit (:mod:`.cost`), and errors masked unless
-they are kg's own.
+"""The limits of the GraphQL endpoint, from :class:`kg.web.config.Settings`: the expansion limit
+(:mod:`.expansion`, checked before any validation rule), strawberry's own extensions for depth,
+aliases and tokens, kg's cost limit (:mod:`.cost`), and errors masked unless they are kg's own.
+
+Validation runs in a worker thread, not on the event loop: a document that is slow to validate
+cannot hold up the service's other requests (the endpoint puts a deadline on the whole request).
 
 A document over a limit is rejected before execution with an error naming the limit; an
 unexpected exception becomes "the service failed to answer" (logged, never shown), while a
@@ -10,15 +13,18 @@ unexpected exception becomes "the service failed to answer" (logged, never shown
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 
+from anyio import to_thread
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.schema.schema import validate_document
 
 from graphql import GraphQLError
 from kg.errors import KgError, StoreError
 from kg.web.config import Settings
 from kg.web.graphql.cost import CostLimiter
+from kg.web.graphql.expansion import refusal
 
 #: what an unexpected error says
 MASKED = "the service failed to answer; the error is logged"
@@ -37,10 +43,36 @@ def should_mask(error: GraphQLError) -> bool:
     return not isinstance(original, KgError) or isinstance(original, StoreError)
 
 
+class BoundedValidation(SchemaExtension):
+    """Refuses a document whose expansion is over ``max_fields`` (or whose fragments form a cycle)
+    before any validation rule walks it, then runs the validation rules in a worker thread.
+
+    Strawberry's own validation step then finds the errors already set, and skips its run on the
+    event loop."""
+
+    def __init__(self, max_fields: int) -> None:
+        self.max_fields = max_fields
+
+    async def on_validate(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.pre_execution_errors is None:
+            refused = refusal(document, self.max_fields)
+            if refused is not None:
+                context.pre_execution_errors = [refused]
+            elif context.validation_rules:
+                rules = tuple(context.validation_rules)
+                # abandoned on cancel: the request's deadline answers the client even if the thread runs on
+                context.pre_execution_errors = await to_thread.run_sync(
+                    validate_document, context.schema._schema, document, rules, abandon_on_cancel=True)
+        yield
+
+
 def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """The schema's extensions, each made afresh for every operation."""
     # the cost limiter first: it leaves a document the others refuse to their error alone
     return [
+        partial(BoundedValidation, max_fields=settings.graphql_max_fields),
         partial(CostLimiter, max_cost=settings.graphql_max_cost, max_page_size=settings.max_page_size,
                 max_chain_depth=MAX_CHAIN_DEPTH),
         partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
