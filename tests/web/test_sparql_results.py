@@ -1,83 +1,12 @@
-"""The /sparql answer writers: each results format is read back by rdflib term for term, tricky terms
-included; the cap cuts and flags; content negotiation honours q-values and specificity."""
+"""/sparql's content negotiation: q-values and specificity are honoured; ``format=`` names choose a format per
+query form."""
 
 from __future__ import annotations
 
-import io
-import json
-
 import pytest
-import rdflib
-from pyoxigraph import BlankNode, Literal, NamedNode
-from rdflib.query import Result
 
-from kg.errors import QueryTimeoutError
-from kg.vocab import XSD
-from kg.web.sparql_results import (
-    FORMATS,
-    GRAPH_FORMATS,
-    SOLUTION_FORMATS,
-    by_name,
-    negotiate,
-    write_boolean,
-    write_solutions,
-)
-
-ROWS = [
-    (NamedNode("https://doi.org/10.1/a%22b"), Literal('a "quoted", comma\nand line', language="en")),
-    (BlankNode("b0"), Literal("42", datatype=XSD.integer)),
-    (NamedNode("urn:x:tab"), Literal("tab\there")),
-    (NamedNode("urn:x:unbound"), None),
-]
-EXPECTED = [
-    (rdflib.URIRef("https://doi.org/10.1/a%22b"), rdflib.Literal('a "quoted", comma\nand line', lang="en")),
-    (rdflib.BNode("b0"), rdflib.Literal("42", datatype=rdflib.XSD.integer)),
-    (rdflib.URIRef("urn:x:tab"), rdflib.Literal("tab\there")),
-    (rdflib.URIRef("urn:x:unbound"), None),
-]
-
-
-@pytest.mark.parametrize("key", ["json", "xml", "tsv"])
-def test_each_typed_results_format_is_read_back_by_rdflib_term_for_term(key: str) -> None:
-    answer = write_solutions(["s", "o"], iter(ROWS), FORMATS[key], 10)
-    parsed = Result.parse(io.BytesIO(answer.body), format=key)
-    assert [str(v) for v in parsed.vars] == ["s", "o"]
-    rows = [tuple(row) for row in parsed]
-    assert len(rows) == len(EXPECTED)
-    for row, expected in zip(rows, EXPECTED, strict=True):
-        assert row[0] == expected[0] or isinstance(expected[0], rdflib.BNode)
-        assert row[1] == expected[1]
-
-
-def test_csv_holds_the_lexical_forms_quoted_where_needed() -> None:
-    answer = write_solutions(["s", "o"], iter(ROWS), FORMATS["csv"], 10)
-    parsed = Result.parse(io.BytesIO(answer.body), format="csv")
-    values = [tuple(None if t is None else str(t) for t in row) for row in parsed]
-    assert values == [("https://doi.org/10.1/a%22b", 'a "quoted", comma\nand line'), ("_:b0", "42"),
-                      ("urn:x:tab", "tab\there"), ("urn:x:unbound", None)]
-    assert answer.body.startswith(b"s,o\r\n")
-
-
-def test_the_cap_cuts_the_rows_and_json_says_so() -> None:
-    rows = [(NamedNode(f"urn:x:{i}"),) for i in range(5)]
-    answer = write_solutions(["s"], iter(rows), FORMATS["json"], 3)
-    document = json.loads(answer.body)
-    assert answer.truncated
-    assert [b["s"]["value"] for b in document["results"]["bindings"]] == ["urn:x:0", "urn:x:1", "urn:x:2"]
-    assert document["kg:truncated"] is True and document["kg:resultLimit"] == 3
-    exact = write_solutions(["s"], iter(rows), FORMATS["json"], 5)
-    assert not exact.truncated and "kg:truncated" not in json.loads(exact.body)
-
-
-def test_a_passed_deadline_stops_writing_between_rows() -> None:
-    with pytest.raises(QueryTimeoutError, match=r"^the query ran past the 2 s time limit"):
-        write_solutions(["s"], iter([(NamedNode("urn:x:a"),)]), FORMATS["json"], 10, deadline=0.0, seconds=2)
-
-
-@pytest.mark.parametrize("key", ["json", "xml"])
-@pytest.mark.parametrize("value", [True, False])
-def test_booleans_are_read_back_by_rdflib(key: str, value: bool) -> None:
-    assert Result.parse(io.BytesIO(write_boolean(value, FORMATS[key]).body), format=key).askAnswer is value
+from kg.store.answers import GRAPH_FORMATS, SOLUTION_FORMATS
+from kg.web.sparql_results import by_name, negotiate
 
 
 @pytest.mark.parametrize("accept, solutions, graph", [
