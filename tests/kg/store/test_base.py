@@ -7,9 +7,11 @@ import io
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
-from kg.errors import StoreError
+from kg.errors import NotAcceptableError, QuerySyntaxError, StoreError
 from kg.ids import META_GRAPH, graph_iri
-from kg.store import EmbeddedStore, RemoteStore, Store
+from kg.store import EmbeddedStore, QueryJob, RemoteStore, Store, StoreProfile
+from kg.store.limits import InProcessRunner, ServerRunner
+from kg.store.workers import ProcessRunner
 from kg.vocab import KG, RDF, SCHEMA, XSD
 from tests.kg.store.conftest import LONG_TEXT, META, ODD_DOI, SICI_DOI, quad_count, quads, record, work
 
@@ -161,3 +163,81 @@ def test_a_malformed_query_raises_naming_the_problem(store: Store) -> None:
     if isinstance(store, RemoteStore):
         assert store.update_url in str(raised.value)
     assert quad_count(store) == 0
+
+
+# -- profile and capabilities -------------------------------------------------------------------
+
+#: each backend of the ``store`` fixture, and what its profile says
+PROFILES = {
+    "embedded-memory": StoreProfile(backend="embedded", on_disk=False, read_only_open=False, bulk_write=True,
+                                    stops_queries="rows", sees_outside_writes=False),
+    "embedded-disk": StoreProfile(backend="embedded", on_disk=True, read_only_open=True, bulk_write=True,
+                                  stops_queries="process", sees_outside_writes=False),
+    "remote": StoreProfile(backend="remote", on_disk=False, read_only_open=False, bulk_write=False,
+                           stops_queries="server", sees_outside_writes=True),
+}
+#: the runner that enforces each way of stopping a query
+RUNNERS = {"process": ProcessRunner, "rows": InProcessRunner, "server": ServerRunner}
+
+
+def backend_of(request: pytest.FixtureRequest) -> str:
+    """The ``store`` fixture's parameter for this test: "embedded-memory", "embedded-disk" or "remote"."""
+    name: str = request.node.callspec.params["store"]
+    return name
+
+
+def test_each_backend_says_what_it_is_and_does_in_its_profile(store: Store, request: pytest.FixtureRequest) -> None:
+    assert store.profile == PROFILES[backend_of(request)]
+
+
+def test_ping_returns_once_the_store_answers_and_open_now_opens_it(store: Store) -> None:
+    store.open_now()
+    assert store.ping() is None
+    store.write([record("10.1/a", (SCHEMA.name, Literal("A")))])
+    assert store.ping() is None
+
+
+def test_the_query_runner_stops_queries_as_the_profile_says(store: Store) -> None:
+    runner = store.query_runner(timeout_s=10, workers=1)
+    try:
+        assert type(runner) is RUNNERS[store.profile.stops_queries]
+        assert runner.store is store
+    finally:
+        runner.close()
+
+
+NAMES = "SELECT ?n WHERE { ?w <http://schema.org/name> ?n } ORDER BY ?n"
+
+
+def test_the_query_runner_answers_written_and_capped_and_sees_its_own_updates(store: Store) -> None:
+    store.write([record("10.1/a", (SCHEMA.name, Literal("A"))), record("10.1/b", (SCHEMA.name, Literal("B")))])
+    runner = store.query_runner(timeout_s=10, workers=1)
+    try:
+        answer = runner.run(QueryJob(NAMES, "csv", None, "Accept: text/csv", max_rows=1))
+        assert (answer.body, answer.content_type, answer.truncated) == (b"n\r\nA\r\n", "text/csv; charset=utf-8", True)
+
+        runner.update("INSERT DATA { GRAPH <urn:kg-test:g> { <urn:kg-test:s> <http://schema.org/name> '0' } }")
+
+        answer = runner.run(QueryJob(NAMES, "tsv", None, "Accept: text/tab-separated-values"))
+        assert answer.body == b'?n\n"0"\n"A"\n"B"\n'
+        assert not answer.truncated
+        graph = runner.run(QueryJob("CONSTRUCT WHERE { ?s ?p '0' }", None, "ntriples", "Accept: */*"))
+        assert graph.body == b'<urn:kg-test:s> <http://schema.org/name> "0" .\n'
+    finally:
+        runner.close()
+
+
+def test_the_query_runner_reports_bad_queries_updates_and_formats_as_kg_errors(store: Store) -> None:
+    runner = store.query_runner(timeout_s=10, workers=1)
+    try:
+        with pytest.raises(QuerySyntaxError, match=r"^the SPARQL text does not parse: error at 1:\d+: expected"):
+            runner.run(QueryJob("SELECT WHERE { ?s ?p ?o }", "json", None, "Accept: */*"))
+        with pytest.raises(QuerySyntaxError, match=r"^the SPARQL text does not parse: error at 1:\d+: expected"):
+            runner.update("INSERT DATA { <urn:x:a> }")
+        with pytest.raises(NotAcceptableError, match=r"^cannot answer in a format the request accepts \(Accept: "
+                           r"text/csv\); available: text/turtle, application/n-triples, application/n-quads, "
+                           r"application/ld\+json, application/rdf\+xml$"):
+            runner.run(QueryJob("CONSTRUCT WHERE { ?s ?p ?o }", "csv", None, "Accept: text/csv"))
+        assert runner.run(QueryJob("ASK { ?s ?p ?o }", "json", None, "")).body == b'{"head": {}, "boolean": false}'
+    finally:
+        runner.close()

@@ -10,6 +10,7 @@ from pyoxigraph import Literal
 
 from kg.errors import StoreError
 from kg.store import RemoteStore, Store
+from kg.store.limits import REMOTE_MARGIN, ServerRunner
 from kg.vocab import SCHEMA
 from tests.kg.store.conftest import record
 
@@ -56,3 +57,23 @@ def test_an_unreachable_server_raises_store_error_naming_the_url() -> None:
         store.write([a])
     with pytest.raises(StoreError, match=rf"^cannot reach the SPARQL server at {re.escape(store.update_url)}: "):
         store.update("CLEAR ALL")
+
+
+def test_ping_of_an_unreachable_server_raises_store_error_naming_the_url() -> None:
+    url = _unused_url()
+    with pytest.raises(StoreError, match=rf"^cannot reach the SPARQL server at {re.escape(url)}: .*refused"):
+        Store.open(url).ping()
+
+
+def test_a_server_cannot_be_opened_read_only() -> None:
+    with pytest.raises(StoreError, match=r"^a SPARQL server cannot be opened read-only: http://127\.0\.0\.1:7878/query$"):
+        Store.open_read_only("http://127.0.0.1:7878/query")
+
+
+def test_the_server_runner_cuts_its_client_off_a_margin_past_the_limit() -> None:
+    store = Store.open("http://127.0.0.1:7878/query")
+    runner = store.query_runner(timeout_s=2.5)  # no I/O either
+    assert isinstance(runner, ServerRunner)
+    assert isinstance(runner._limited, RemoteStore)
+    assert (runner._limited.url, runner._limited.timeout) == (store.url, 2.5 + REMOTE_MARGIN)
+    assert store.timeout == 300  # the store itself keeps its own patience
