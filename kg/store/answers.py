@@ -3,8 +3,8 @@
 SELECT and ASK answers are written here, per the W3C specs (SPARQL 1.1 Query Results JSON, XML,
 CSV and TSV), because a capped answer must say it is truncated; CONSTRUCT and DESCRIBE answers
 are written by pyoxigraph. The query workers (:mod:`kg.store.workers`) write their answers with
-these, so that only bytes cross the pipe; which format a request asks for is the web's business
-(:mod:`kg.web.sparql_results`).
+these, so that only bytes cross the pipe. Which format a request asks for is the caller's to say
+(the web negotiates it from the request's ``Accept`` header), by a key of :data:`FORMATS`.
 
 >>> answer = write_solutions(["x"], iter([(NamedNode("https://doi.org/10.1/x"),)]), FORMATS["csv"], 10)
 >>> answer.body, answer.truncated

@@ -138,10 +138,14 @@ class Store(ABC):
 
     def open_now(self) -> None:  # noqa: B027 (a remote store has nothing to open)
         """Open the store now rather than at its first use: an embedded store on disk then holds its
-        lock, which keeps other writers out while this process serves it."""
+        lock, which keeps other writers out while this process serves it. Raises StoreError when it
+        cannot be opened."""
 
     def ping(self) -> None:
-        """Return when the store answers a query; raise a KgError (StoreError, QueryTimeoutError) if not."""
+        """Return when the store answers a query; raise a KgError (StoreError, QueryTimeoutError) if not.
+
+        >>> Store.open(None).ping()
+        """
         self.ask("ASK { }")
 
     @abstractmethod
