@@ -84,15 +84,6 @@ class QueryJob:
     timeout: float = 30.0
 
 
-@dataclass(frozen=True)
-class Failure:
-    """A worker's error, as plain values: ``kind`` is "syntax", "not_acceptable", "bad" or "store"."""
-
-    kind: str
-    message: str
-    available: tuple[str, ...] = ()
-
-
 def execute(store: Queryable, job: QueryJob, deadline: float | None = None) -> Answer:
     """Run ``job`` and write its answer, capped, in the format it asks for.
 

@@ -45,7 +45,7 @@ from kg.errors import (
     StoreError,
 )
 from kg.store.answers import Answer
-from kg.store.limits import Failure, Queryable, QueryJob, QueryRunner, execute
+from kg.store.limits import Queryable, QueryJob, QueryRunner, execute
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,15 @@ log = logging.getLogger(__name__)
 WORKER_START_TIMEOUT = 60.0
 #: times a worker that cannot open the store is started again before the pool waits for the next query
 WORKER_START_ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A worker's error, as plain values: ``kind`` is "syntax", "not_acceptable", "bad" or "store"."""
+
+    kind: str
+    message: str
+    available: tuple[str, ...] = ()
 
 
 def _serve_queries(open_store: Callable[[], Queryable], conn: Connection) -> None:
