@@ -37,7 +37,7 @@ from functools import cached_property
 
 from kg.claims import ClaimSpan, CueNames, content_words
 from kg.queries import load_query
-from kg.store import RemoteStore, Store
+from kg.store import Store
 
 #: the least score of a work matched from cues alone
 MIN_SCORE = 0.6
@@ -212,7 +212,7 @@ def cue_index(store: Store) -> CueIndex:
         generation = store.generation
         kept = _KEPT.get(store)
         if kept is not None and kept.generation == generation and (
-                not isinstance(store, RemoteStore) or time.monotonic() - kept.built < REMOTE_MAX_AGE):
+                not store.profile.sees_outside_writes or time.monotonic() - kept.built < REMOTE_MAX_AGE):
             return kept.index
         index = read_cue_index(store)
         _KEPT[store] = _Kept(generation, time.monotonic(), index)

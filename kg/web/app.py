@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.cues import cue_index
 from kg.errors import KgError
-from kg.store import EmbeddedStore, RemoteStore, Store
+from kg.store import QueryRunner, Store
 from kg.web import api, graphql, pages, sparql, tracing, works
 from kg.web.config import Settings
 from kg.web.errors import error_response, http_error, kg_error, server_error
@@ -44,7 +44,7 @@ class Services:
     store: Store
     settings: Settings
     #: runs /sparql queries under the time limit (set while the app runs)
-    runner: sparql.QueryRunner | None = None
+    runner: QueryRunner | None = None
     started: float = field(default_factory=time.time)
 
 
@@ -60,9 +60,9 @@ def create_app(store: Store, settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if isinstance(store, EmbeddedStore):
-            store.ask("ASK { }")  # open it now: its lock keeps other writers out while it is served
-        state.runner = sparql.make_runner(store, settings)
+        store.open_now()  # an embedded store's lock keeps other writers out while it is served
+        state.runner = store.query_runner(timeout_s=settings.query_timeout, workers=settings.query_workers,
+                                          memory_mb=settings.query_memory_mb)
         # the first trace would read the cue index (40 s on 10M quads): read it now, beside the start
         threading.Thread(target=_warm_cue_index, args=(store,), name="kg-cue-index", daemon=True).start()
         try:
@@ -147,9 +147,9 @@ def _warm_cue_index(store: Store) -> None:
 def healthz(request: Request) -> Response:
     """200 when the store answers a query, 503 when it does not."""
     state = services(request)
-    backend = "remote" if isinstance(state.store, RemoteStore) else "embedded"
+    backend = state.store.profile.backend
     try:
-        state.store.ask("ASK { }")
+        state.store.ping()
     except KgError as e:
         log.error("health check: the store does not answer: %s", e)
         return JSONResponse({"status": "unavailable", "store": backend, "problem": "the store does not answer"}, 503)

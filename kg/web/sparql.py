@@ -3,7 +3,7 @@
 Queries come by GET (``?query=``), POST form (``query=``) or POST ``application/sparql-query``;
 updates by POST form (``update=``) or POST ``application/sparql-update``, with the update token.
 The answer's format is negotiated from ``Accept`` or named by ``format`` (``output``). Queries run
-in a :class:`~kg.web.sparql_runner.QueryRunner`, under the time limit, the row and byte caps
+in the store's :class:`~kg.store.QueryRunner`, under the time limit, the row and byte caps
 (docs/sparql.md says how, per backend), and at most ``client_query_limit`` at once per client
 address (:mod:`kg.web.sparql_clients`).
 """
@@ -26,21 +26,14 @@ from starlette.templating import Jinja2Templates
 
 from kg.errors import BadRequestError, NotAcceptableError, NotAllowedError
 from kg.queries import all_queries
-from kg.store import Store
+from kg.store import GRAPH_FORMATS, SOLUTION_FORMATS, QueryJob, QueryRunner, ResultFormat, Store
 from kg.vocab import RDF
 from kg.web.config import Settings
 from kg.web.errors import error_response
 from kg.web.sparql_clients import ClientQueries
-from kg.web.sparql_results import (
-    GRAPH_FORMATS,
-    SOLUTION_FORMATS,
-    ResultFormat,
-    by_name,
-    negotiate,
-)
-from kg.web.sparql_runner import QueryJob, QueryRunner, make_runner
+from kg.web.sparql_results import by_name, negotiate
 
-__all__ = ["QueryRunner", "make_runner", "routes"]
+__all__ = ["routes"]
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(env=Environment(loader=FileSystemLoader(HERE / "templates"),

@@ -3,7 +3,7 @@ they rest on and each work's evidence chain drawn) and ``POST /api/trace`` (the 
 
 A trace may write: the claims it resolves are stored in their own graphs, and, when the service
 fetches on demand (``kg serve --online``), the records it fetched. Writes to an embedded store wait
-until the /sparql workers are stopped (see kg.web.sparql_runner). Offline, the trace reads beside
+until the /sparql workers are stopped (see kg.store.workers). Offline, the trace reads beside
 the workers and only the claims' write takes the runner's write access; online, the whole trace
 does (fetches write at any point).
 """
@@ -22,10 +22,9 @@ from starlette.routing import BaseRoute, Route
 from kg.claims import MAX_INPUT_CHARS
 from kg.errors import BadRequestError, KgError
 from kg.ondemand import fetch_page
-from kg.store import Store
+from kg.store import QueryRunner, Store
 from kg.trace import SOURCE_KINDS, TraceResult, save_claims, trace
 from kg.web.config import Settings
-from kg.web.sparql_runner import QueryRunner
 from kg.web.svg import chain_svg
 from kg.web.works import TEMPLATES, error_page, work_path
 from loaders.http import HttpConfig

@@ -9,10 +9,9 @@ from typing import Any, TypeVar, cast
 import strawberry
 from strawberry.types import Info
 
-from kg.store import Store
+from kg.store import QueryRunner, Store
 from kg.web.config import Settings
 from kg.web.graphql.loaders import Loaders
-from kg.web.sparql_runner import QueryRunner
 
 
 @dataclass

@@ -1,0 +1,255 @@
+"""The Store: what every backend answers, and its profile, which says how backends differ.
+
+Writes are per record graph. :meth:`Store.write` takes a batch of
+:class:`~kg.store.records.RecordGraph` and, in transactions, replaces each changed graph whole (the
+old triples go in the same transaction as the new ones arrive) and skips each graph whose content
+hash is already stored. The provenance of every record graph lives in the meta graph, written in
+the same transaction as the graph.
+
+Code outside ``kg/store/`` never tests a store's type: what differs between backends is in
+:attr:`Store.profile`, and what must be done differently (opening, a health check, queries under a
+time limit) is a method of the store.
+
+>>> from datetime import UTC, datetime
+>>> from pyoxigraph import Quad, Literal
+>>> from kg.store import GraphMeta, RecordGraph
+>>> from kg.vocab import SCHEMA
+>>> store = Store.open(None)
+>>> work = NamedNode("https://doi.org/10.1/x")
+>>> graph = NamedNode("https://w3id.org/evidence-kg/graph/test/10.1/x")
+>>> record = RecordGraph(graph, [Quad(work, SCHEMA.name, Literal("X"), graph)],
+...     GraphMeta("test", "10.1/x", work, "file:///x.json", datetime(2024, 1, 1, tzinfo=UTC)))
+>>> store.write([record]), store.write([record])
+(WriteResult(written=1, unchanged=0), WriteResult(written=0, unchanged=1))
+>>> store.select("SELECT ?n WHERE { ?w <http://schema.org/name> ?n }", {"w": work}).rows
+[(<Literal value=X datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>,)]
+>>> store.profile.backend, store.profile.stops_queries
+('embedded', 'rows')
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, ClassVar, Literal
+
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Triple
+
+from kg.errors import StoreError
+from kg.ids import META_GRAPH
+from kg.store.limits import QueryRunner
+from kg.store.records import RecordGraph, WriteResult, replace_update
+from kg.store.terms import Bindings, Dataset, SelectResult
+from kg.vocab import KG
+
+#: the engine behind a store: pyoxigraph in this process, or a SPARQL 1.1 server
+Backend = Literal["embedded", "remote"]
+#: how a query time limit is enforced: a worker process killed, the deadline checked between
+#: result rows, or the server's own limit (kg.store.limits says more)
+QueryStop = Literal["process", "rows", "server"]
+
+
+@dataclass(frozen=True)
+class StoreProfile:
+    """What a store is and can do: what code outside ``kg/store/`` asks instead of the store's type.
+
+    >>> Store.open(None).profile
+    StoreProfile(backend='embedded', on_disk=False, read_only_open=False, bulk_write=True, \
+stops_queries='rows', sees_outside_writes=False)
+    """
+
+    #: "embedded" (pyoxigraph in this process, on disk or in memory) or "remote" (a SPARQL server)
+    backend: Backend
+    #: its data is in files this process opened (an embedded store on disk)
+    on_disk: bool
+    #: other processes may open it read-only beside this one (:meth:`Store.open_read_only`)
+    read_only_open: bool
+    #: new graphs go in through the engine's bulk loader rather than a SPARQL Update
+    bulk_write: bool
+    #: how :meth:`Store.query_runner` stops a query past its time limit
+    stops_queries: QueryStop
+    #: others may write to it too, unseen by :attr:`Store.generation`: what is built from it (the
+    #: cue index) must be read again after a while, whatever the generation says
+    sees_outside_writes: bool
+
+
+class Store(ABC):
+    """A quad store holding record graphs and their provenance."""
+
+    #: bumped by every write through this object: what is built from the store (the cue index)
+    #: is stale when it was built at another generation
+    generation: int = 0
+
+    #: the backends :meth:`open` chooses from: each subclass defining :meth:`at` joins as its module
+    #: is imported (the package kg.store imports them all)
+    _backends: ClassVar[list[type[Store]]] = []
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "at" in vars(cls):
+            Store._backends.append(cls)
+
+    @classmethod
+    def at(cls, location: str | Path | None, read_only: bool = False) -> Store | None:
+        """This backend's store at ``location``, or None when ``location`` is not of its kind.
+
+        Raises StoreError when it is, but cannot be opened so (``read_only``).
+        """
+        return None
+
+    @staticmethod
+    def open(location: str | Path | None) -> Store:
+        """Open a store: None for memory, a directory path for disk, an http(s) URL for a server.
+
+        Opening does no I/O: the store is opened on first use (or :meth:`open_now`).
+
+        >>> Store.open(None)
+        EmbeddedStore(None)
+        >>> Store.open("http://127.0.0.1:7878/query").profile.backend
+        'remote'
+        """
+        return Store._open(location, read_only=False)
+
+    @staticmethod
+    def open_read_only(path: str | Path) -> Store:
+        """Open an embedded store on disk for reading only, beside the process that has it open read-write.
+
+        It sees the store as it was when opened. RocksDB leaves a read-only open undefined while
+        another process writes: open it only while nothing writes, and reopen it after a write.
+        """
+        return Store._open(path, read_only=True)
+
+    @staticmethod
+    def _open(location: str | Path | None, read_only: bool) -> Store:
+        for backend in Store._backends:
+            found = backend.at(location, read_only)
+            if found is not None:
+                return found
+        raise StoreError(f"no backend opens the store at {location}: give a directory, an http(s) URL or nothing")
+
+    # -- what it is and does ---------------------------------------------------------------
+
+    @property
+    @abstractmethod
+    def profile(self) -> StoreProfile:
+        """What this store is and can do."""
+
+    def open_now(self) -> None:  # noqa: B027 (a remote store has nothing to open)
+        """Open the store now rather than at its first use: an embedded store on disk then holds its
+        lock, which keeps other writers out while this process serves it. Raises StoreError when it
+        cannot be opened."""
+
+    def ping(self) -> None:
+        """Return when the store answers a query; raise a KgError (StoreError, QueryTimeoutError) if not.
+
+        >>> Store.open(None).ping()
+        """
+        self.ask("ASK { }")
+
+    @abstractmethod
+    def query_runner(self, timeout_s: float, workers: int = 2, memory_mb: int = 0) -> QueryRunner:
+        """What runs queries on this store under a time limit of ``timeout_s`` seconds, and updates.
+
+        The way it stops a query is the profile's ``stops_queries``; ``workers`` is the number of
+        worker processes where that is ``"process"``, each with at most ``memory_mb`` of address
+        space (0: no limit). Close the runner when done with it.
+        """
+
+    # -- reads -------------------------------------------------------------------------
+
+    @abstractmethod
+    def _query(self, sparql: str, bindings: Bindings, dataset: Dataset | None = None
+               ) -> QuerySolutions | QueryBoolean | QueryTriples:
+        """Run a query against the union of all graphs, or against ``dataset``."""
+
+    def select(self, sparql: str, bindings: Bindings | None = None) -> SelectResult:
+        """Run a SELECT query; ``bindings`` fix variables to terms (never pasted into the text)."""
+        result = self._query(sparql, bindings or {})
+        if not isinstance(result, QuerySolutions):
+            raise StoreError("select() needs a SELECT query")
+        variables = [v.value for v in result.variables]
+        return SelectResult(variables, [tuple(sol[v] for v in variables) for sol in result])
+
+    def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
+        """Run an ASK query."""
+        result = self._query(sparql, bindings or {})
+        if not isinstance(result, QueryBoolean):
+            raise StoreError("ask() needs an ASK query")
+        return bool(result)
+
+    def construct(self, sparql: str, bindings: Bindings | None = None) -> list[Triple]:
+        """Run a CONSTRUCT or DESCRIBE query."""
+        result = self._query(sparql, bindings or {})
+        if not isinstance(result, QueryTriples):
+            raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
+        return list(result)
+
+    def query(self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset | None = None
+              ) -> QuerySolutions | QueryBoolean | QueryTriples:
+        """Run any query and return pyoxigraph's result object (solutions, boolean or triples).
+
+        ``dataset`` replaces the union of all graphs by the graphs it names (SPARQL 1.1 Protocol).
+        A malformed query raises :class:`SyntaxError` (embedded) or
+        :class:`~kg.store.remote.RemoteQuerySyntaxError`.
+        """
+        return self._query(sparql, bindings or {}, dataset)
+
+    def content_hashes(self, graphs: Sequence[NamedNode]) -> dict[str, str]:
+        """The stored content hash of each of ``graphs`` that is in the store."""
+        if not graphs:
+            return {}
+        sparql = (f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {' '.join(str(g) for g in graphs)} }} "
+                  f"GRAPH <{META_GRAPH}> {{ ?g <{KG.contentHash.value}> ?h }} }}")
+        return {g: h for g, h in self.select(sparql).values() if g is not None and h is not None}
+
+    # -- writes ------------------------------------------------------------------------
+
+    def write(self, records: Sequence[RecordGraph]) -> WriteResult:
+        """Store a batch of record graphs: new ones added, changed ones replaced, unchanged skipped.
+
+        Each graph, with its provenance, is either wholly old or wholly new afterwards, whatever
+        happens during the call. When a batch names the same graph twice, the last one wins.
+        """
+        latest = {r.graph.value: r for r in records}
+        stored = self.content_hashes([r.graph for r in latest.values()])
+        new = [r for g, r in latest.items() if g not in stored]
+        changed = [r for g, r in latest.items() if g in stored and stored[g] != r.content_hash]
+        if new:
+            self._add(new)
+        if changed:
+            self._replace(changed)
+        if new or changed:
+            self.generation += 1
+        return WriteResult(written=len(new) + len(changed),
+                           unchanged=len(records) - len(new) - len(changed))
+
+    def replace(self, record: RecordGraph) -> bool:
+        """Store one record graph; False when the same content was already stored."""
+        return self.write([record]).written == 1
+
+    def _add(self, records: Sequence[RecordGraph]) -> None:
+        """Add graphs not yet in the store, in one transaction."""
+        self._replace(records)
+
+    def _replace(self, records: Sequence[RecordGraph]) -> None:
+        """Replace graphs (and their provenance), in one transaction."""
+        self.update(replace_update(records))
+
+    @abstractmethod
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL Update, atomically."""
+
+    @abstractmethod
+    def dump(self, output: IO[bytes], format: RdfFormat) -> None:
+        """Write every quad (N-Quads, TriG) or every triple of every graph (Turtle, N-Triples)."""
+
+    def close(self) -> None:  # noqa: B027 (a remote store has nothing to release)
+        """Release the store (flushes an embedded one)."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

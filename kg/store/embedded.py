@@ -1,0 +1,133 @@
+"""pyoxigraph's embedded store: on disk (a directory), or in memory for tests and the Python API.
+
+On disk, other processes may open it read-only beside this one; the query workers that enforce the
+time limit do (:mod:`kg.store.workers`). Opening it read-write takes RocksDB's lock, which keeps
+other writers out.
+
+>>> store = Store.open(None)
+>>> store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 'o' } }")
+>>> store.ask("ASK { <urn:x:s> ?p ?o }"), store.profile.on_disk
+(True, False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+from typing import IO
+
+from pyoxigraph import DefaultGraph, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, serialize
+from pyoxigraph import Store as OxStore
+
+from kg.errors import StoreError
+from kg.store.base import Store, StoreProfile
+from kg.store.limits import InProcessRunner, QueryRunner
+from kg.store.records import META, RecordGraph
+from kg.store.terms import Bindings, Dataset, with_values
+from kg.store.workers import ProcessRunner
+
+
+class EmbeddedStore(Store):
+    """pyoxigraph's embedded store, on disk (a directory) or in memory (``path=None``)."""
+
+    def __init__(self, path: Path | None, read_only: bool = False) -> None:
+        self.path = path
+        #: opened with :meth:`Store.open_read_only`: reads only, a snapshot of when it was opened
+        self.read_only = read_only
+        self._ox: OxStore | None = None
+
+    @classmethod
+    def at(cls, location: str | Path | None, read_only: bool = False) -> EmbeddedStore | None:
+        """The store in memory for None, on disk for a directory path; None for a URL."""
+        if location is None:
+            return cls(None)
+        if str(location).startswith(("http://", "https://")):
+            return None
+        return cls(Path(location), read_only=read_only)
+
+    def __repr__(self) -> str:
+        return f"EmbeddedStore({str(self.path) if self.path else None})"
+
+    @property
+    def profile(self) -> StoreProfile:
+        on_disk = self.path is not None
+        return StoreProfile(backend="embedded", on_disk=on_disk, read_only_open=on_disk, bulk_write=True,
+                            stops_queries="process" if on_disk else "rows", sees_outside_writes=False)
+
+    def open_now(self) -> None:
+        self.ox  # noqa: B018 (opening is what is wanted)
+
+    def query_runner(self, timeout_s: float, workers: int = 2, memory_mb: int = 0) -> QueryRunner:
+        """On disk, worker processes that each open the store read-only (:mod:`kg.store.workers`); in
+        memory, the caller's thread, with the deadline checked between rows. The limit is each job's."""
+        if self.path is None:
+            return InProcessRunner(self)
+        return ProcessRunner(self, partial(Store.open_read_only, self.path), workers, memory_mb)
+
+    @property
+    def ox(self) -> OxStore:
+        """The pyoxigraph store, opened on first use."""
+        if self._ox is None:
+            try:
+                if self.read_only and self.path:
+                    self._ox = OxStore.read_only(str(self.path))
+                else:
+                    self._ox = OxStore(str(self.path)) if self.path else OxStore()
+            except OSError as e:
+                raise StoreError(f"cannot open the store at {self.path}: {e}") from e
+        return self._ox
+
+    def _query(self, sparql: str, bindings: Bindings, dataset: Dataset | None = None
+               ) -> QuerySolutions | QueryBoolean | QueryTriples:
+        # pyoxigraph's substitutions need the variable in the projection; a trailing VALUES
+        # clause does not, and answers the same on every backend.
+        text = with_values(sparql, bindings)
+        result: QuerySolutions | QueryBoolean | QueryTriples
+        if dataset is None:
+            result = self.ox.query(text, use_default_graph_as_union=True)
+        else:
+            result = self.ox.query(text, default_graph=list(dataset.default_graphs),
+                                   named_graphs=list(dataset.named_graphs))
+        return result
+
+    def _add(self, records: Sequence[RecordGraph]) -> None:
+        # New graphs go in through Oxigraph's bulk loader, several times faster than a
+        # transaction. A batch this size is one RocksDB ingestion of SST files across all
+        # indexes, which RocksDB applies atomically, provenance included: each graph is wholly
+        # there with its provenance, or absent. Quads in a graph without provenance (written by
+        # another tool) are cleared first. The quads go in as N-Quads bytes rather than through
+        # bulk_extend: pyoxigraph then loads them without holding the GIL, so a caller's other
+        # thread (the pipeline mapping the next batch) runs meanwhile.
+        leftovers = self.select(
+            "SELECT ?g WHERE { VALUES ?g { " + " ".join(str(r.graph) for r in records)
+            + " } FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }").rows
+        if leftovers:
+            self.update(" ".join(f"DROP SILENT GRAPH {g} ;" for (g,) in leftovers).rstrip(" ;"))
+        self.ox.bulk_load(input="".join(r.nquads() for r in records).encode(), format=RdfFormat.N_QUADS)
+
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL Update in one transaction."""
+        self.generation += 1
+        self.ox.update(sparql_update)
+
+    def bulk_load_nquads(self, path: Path) -> None:
+        """Load ready N-Quads with pyoxigraph's own bulk loader (no transactions, no hashes)."""
+        self.generation += 1
+        self.ox.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+
+    def dump(self, output: IO[bytes], format: RdfFormat) -> None:
+        """Write every quad (N-Quads, TriG) or every triple outside the meta graph (Turtle, N-Triples)."""
+        if format in (RdfFormat.N_QUADS, RdfFormat.TRIG):
+            self.ox.dump(output, format=format)
+            return
+        triples = (q.triple for q in self.ox.quads_for_pattern(None, None, None, None)
+                   if not isinstance(q.graph_name, DefaultGraph) and q.graph_name != META)
+        serialize(triples, output, format=format)
+
+    def close(self) -> None:
+        """Flush what was written (unless opened read-only) and let the store go; it reopens on next use."""
+        if self._ox is not None:
+            if not self.read_only:
+                self._ox.flush()
+            self._ox = None

@@ -1,0 +1,212 @@
+"""Queries under a time limit: the job, how its answer is written, and the runners that stop it.
+
+pyoxigraph cannot stop a query it is evaluating, so the limit is enforced around it, in one way per
+backend; :meth:`kg.store.Store.query_runner` gives the runner that fits the store (its
+:attr:`~kg.store.StoreProfile.stops_queries` says which):
+
+* embedded store on disk (``"process"``): :class:`kg.store.workers.ProcessRunner`. Worker processes
+  each open the store read-only and answer; one still busy at the limit is killed and replaced.
+* embedded store in memory (``"rows"``): :class:`InProcessRunner`. The query runs in the caller's
+  thread and the deadline is checked between result rows; a query that computes everything before
+  its first row (a big COUNT, ORDER BY) cannot be stopped there. Serve from disk for a hard limit.
+* remote store (``"server"``): :class:`ServerRunner`. The server's own limit (``oxigraph serve
+  --timeout-s``) stops the work; our HTTP client drops the answer a second after the limit.
+
+Every runner returns the answer already written (:class:`kg.store.answers.Answer`), capped at the
+job's row cap, and raises :class:`~kg.errors.QueryTimeoutError` past the limit.
+
+>>> from kg.store import Store
+>>> runner = Store.open(None).query_runner(timeout_s=5)
+>>> runner.run(QueryJob("ASK { }", "json", None, "Accept: */*")).body
+b'{"head": {}, "boolean": true}'
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from typing import Protocol
+
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples
+
+from kg.errors import (
+    BadRequestError,
+    KgError,
+    NotAcceptableError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    StoreError,
+)
+from kg.store.answers import (
+    FORMATS,
+    GRAPH_FORMATS,
+    SOLUTION_FORMATS,
+    Answer,
+    write_boolean,
+    write_graph,
+    write_solutions,
+)
+from kg.store.terms import Bindings, Dataset
+
+#: seconds our HTTP client waits past the limit for a remote server to stop the query itself
+REMOTE_MARGIN = 1.0
+
+
+class Queryable(Protocol):
+    """What a runner needs of a store: queries over a dataset, and updates."""
+
+    def query(self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset | None = None
+              ) -> QuerySolutions | QueryBoolean | QueryTriples: ...
+
+    def update(self, sparql_update: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query to run under the limit: plain values only, so that it pickles (to a worker process)."""
+
+    sparql: str
+    #: keys of :data:`kg.store.answers.FORMATS` for the answer, chosen by the caller; None when
+    #: nothing fits that kind of answer
+    solutions_format: str | None
+    graph_format: str | None
+    #: what the client asked for, for the NotAcceptableError message
+    asked: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    #: rows (SELECT) or triples (CONSTRUCT, DESCRIBE) the answer holds at most; beyond, it is truncated
+    max_rows: int = 10_000
+    #: seconds the query may run
+    timeout: float = 30.0
+    #: bytes the written answer holds at most (None: no cap)
+    max_bytes: int | None = None
+
+
+def execute(store: Queryable, job: QueryJob, deadline: float | None = None) -> Answer:
+    """Run ``job`` and write its answer, capped, in the format it asks for.
+
+    Raises QuerySyntaxError (with the parser's message), NotAcceptableError, QueryTimeoutError
+    (when ``deadline`` passes between rows), BadRequestError (the query cannot be evaluated) or
+    StoreError.
+
+    >>> from kg.store import Store
+    >>> execute(Store.open(None), QueryJob("SELECT ?x { VALUES ?x { 1 2 } }", "csv", None, "", max_rows=1))
+    Answer(body=b'x\\r\\n1\\r\\n', content_type='text/csv; charset=utf-8', truncated=True)
+    """
+    dataset = None
+    if job.default_graphs or job.named_graphs:
+        dataset = Dataset(tuple(NamedNode(g) for g in job.default_graphs),
+                          tuple(NamedNode(g) for g in job.named_graphs))
+    with client_errors("query", "answer a query", "evaluated"):
+        result = store.query(job.sparql, dataset=dataset)
+        if isinstance(result, QuerySolutions | QueryBoolean):
+            fmt = FORMATS.get(job.solutions_format or "")
+            if fmt is None:
+                raise NotAcceptableError(job.asked, [f.media_type for f in SOLUTION_FORMATS])
+            if isinstance(result, QueryBoolean):
+                return write_boolean(bool(result), fmt)
+            variables = [v.value for v in result.variables]
+            rows = (tuple(solution[v] for v in variables) for solution in result)
+            return write_solutions(variables, rows, fmt, job.max_rows, deadline, job.timeout, job.max_bytes)
+        fmt = FORMATS.get(job.graph_format or "")
+        if fmt is None:
+            raise NotAcceptableError(job.asked, [f.media_type for f in GRAPH_FORMATS])
+        return write_graph(result, fmt, job.max_rows, deadline, job.timeout, job.max_bytes)
+
+
+@contextmanager
+def client_errors(parameter: str, doing: str, done: str) -> Iterator[None]:
+    """pyoxigraph's and the remote store's errors as kg's: the parser's message as a QuerySyntaxError,
+    an evaluation error as a BadRequestError naming the parameter, a store failure as a StoreError."""
+    try:
+        yield
+    except QuerySyntaxError as e:  # the remote server's 400, which is also a StoreError
+        raise QuerySyntaxError(e.parser_message) from None
+    except SyntaxError as e:
+        raise QuerySyntaxError(str(e)) from None
+    except KgError:
+        raise
+    except OSError as e:
+        raise StoreError(f"the store failed to {doing}: {e}") from e
+    except (ValueError, TypeError, RuntimeError) as e:  # evaluation errors pyoxigraph raises
+        raise BadRequestError(parameter, f"cannot be {done}: {e}") from None
+
+
+class QueryRunner(ABC):
+    """Runs queries under the time limit, and SPARQL Updates: one per served store."""
+
+    def __init__(self, store: Queryable) -> None:
+        #: the store, open read-write in this process: updates go to it
+        self.store = store
+
+    @abstractmethod
+    def run(self, job: QueryJob) -> Answer:
+        """The written answer to ``job``, or a KgError (QueryTimeoutError past the limit)."""
+
+    @abstractmethod
+    def writes(self) -> AbstractContextManager[None]:
+        """Hold the store for writing: inside, this process may write to ``self.store``.
+
+        Queries wait meanwhile. On disk the query workers are stopped before and restarted after
+        (a write costs their restart: about a second), so they see what was written.
+        """
+
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL Update on the store (raises QuerySyntaxError when it does not parse)."""
+        with self.writes(), client_errors("update", "apply an update", "applied"):
+            self.store.update(sparql_update)
+
+    def close(self) -> None:  # noqa: B027 (only the process runner holds anything)
+        """Stop whatever the runner started."""
+
+
+@contextmanager
+def _locked(lock: threading.Lock) -> Iterator[None]:
+    with lock:
+        yield
+
+
+class InProcessRunner(QueryRunner):
+    """In-memory store: the query runs in the caller's thread; the deadline is checked between rows."""
+
+    def __init__(self, store: Queryable) -> None:
+        super().__init__(store)
+        self._writing = threading.Lock()
+
+    def run(self, job: QueryJob) -> Answer:
+        try:
+            return execute(self.store, job, time.monotonic() + job.timeout)
+        except KgError as e:
+            failure = e
+        # pyoxigraph's result objects must be dropped in the thread that made them, and the frames of
+        # the traceback hold one: free them here, not in the event loop's thread that answers the error
+        failure.__traceback__ = None
+        raise failure
+
+    def writes(self) -> AbstractContextManager[None]:
+        return _locked(self._writing)
+
+
+class ServerRunner(QueryRunner):
+    """A SPARQL server: its own limit stops the work, our client stops waiting ``REMOTE_MARGIN`` later.
+
+    ``limited`` is the same server as ``store``, its answers cut off at the limit plus the margin.
+    """
+
+    def __init__(self, store: Queryable, limited: Queryable) -> None:
+        super().__init__(store)
+        self._limited = limited
+        self._writing = threading.Lock()
+
+    def run(self, job: QueryJob) -> Answer:
+        try:
+            return execute(self._limited, job, time.monotonic() + job.timeout + REMOTE_MARGIN)
+        except QueryTimeoutError:
+            raise QueryTimeoutError(job.timeout) from None
+
+    def writes(self) -> AbstractContextManager[None]:
+        return _locked(self._writing)

@@ -1,0 +1,81 @@
+"""What queries take and give: terms, bindings, the dataset a query runs over, SELECT answers.
+
+Bound values never become query syntax: :func:`with_values` writes them as a ``VALUES`` block in
+their N-Triples form, which pyoxigraph escapes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+Term = NamedNode | BlankNode | Literal | Triple
+#: variable name -> the term it is bound to, or a list of terms (one solution each)
+Bindings = Mapping[str, Term | Sequence[Term]]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs over, as the SPARQL 1.1 Protocol's ``default-graph-uri`` and
+    ``named-graph-uri`` name it: the default graph is the merge of ``default_graphs`` (empty when
+    none is named) and ``GRAPH`` reaches only ``named_graphs``. Without a Dataset a query runs over
+    the whole store, with the union of all graphs as its default graph.
+    """
+
+    default_graphs: tuple[NamedNode, ...] = ()
+    named_graphs: tuple[NamedNode, ...] = ()
+
+
+@dataclass(frozen=True)
+class SelectResult:
+    """The answer to a SELECT query: variable names and rows of terms (None where unbound).
+
+    >>> result = SelectResult(["w", "n"], [(NamedNode("https://doi.org/10.1/x"), None)])
+    >>> result.values(), result.dicts()
+    ([('https://doi.org/10.1/x', None)], [{'w': <NamedNode value=https://doi.org/10.1/x>}])
+    """
+
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]]
+
+    def values(self) -> list[tuple[str | None, ...]]:
+        """The rows as the terms' lexical values (IRIs, literal texts)."""
+        return [tuple(None if t is None else getattr(t, "value", str(t)) for t in row) for row in self.rows]
+
+    def dicts(self) -> list[dict[str, Term]]:
+        """The rows as dicts of bound variables."""
+        return [{v: t for v, t in zip(self.variables, row, strict=True) if t is not None} for row in self.rows]
+
+
+_BODY = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
+
+
+def with_values(sparql: str, bindings: Bindings) -> str:
+    """The query with a ``VALUES`` block binding each variable, first in its WHERE clause.
+
+    A variable bound to a list of terms gets one row per term (one block per such variable).
+
+    Placed there, the bound values join the whole pattern before any aggregation (a trailing
+    VALUES clause would join only after it), and the engine starts from them. The terms are
+    written by pyoxigraph in N-Triples form, which escapes them, so user input never becomes
+    query syntax. A query without a WHERE clause gets a trailing VALUES clause.
+
+    >>> with_values("SELECT (COUNT(*) AS ?n) WHERE { ?w ?p ?t }", {"w": NamedNode("https://doi.org/10.1/x")})
+    'SELECT (COUNT(*) AS ?n) WHERE { VALUES (?w) { (<https://doi.org/10.1/x>) } ?w ?p ?t }'
+    """
+    if not bindings:
+        return sparql
+    single = {k: v for k, v in bindings.items() if not isinstance(v, (list, tuple))}
+    blocks = [f"VALUES ?{k} {{ {' '.join(str(t) for t in v)} }}" for k, v in bindings.items()
+              if isinstance(v, (list, tuple))]
+    if single:
+        names = " ".join(f"?{k}" for k in single)
+        blocks.insert(0, f"VALUES ({names}) {{ ({' '.join(str(v) for v in single.values())}) }}")
+    block = " ".join(blocks)
+    body = _BODY.search(sparql)
+    if body is None:
+        return f"{sparql}\n{block}"
+    return f"{sparql[:body.end()]} {block}{sparql[body.end():]}"
