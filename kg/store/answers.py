@@ -206,6 +206,7 @@ def write_solutions(variables: Sequence[str], rows: Iterable[tuple[Term | None, 
 
     A row is measured before it is written: a term longer than the bytes left is never encoded.
 
+    >>> from pyoxigraph import Literal
     >>> big = [(Literal("x" * 1000),), (Literal("y"),)]
     >>> answer = write_solutions(["v"], iter(big), FORMATS["csv"], 10, max_bytes=500)
     >>> answer.body, answer.truncated, answer.byte_limit
