@@ -47,7 +47,8 @@ from kg.ids.literature import (
     normalize_pmcid,
     normalize_pmid,
     normalize_zenodo_record,
-    zenodo_record_iris,
+    zenodo_doi_iri,
+    zenodo_record_pages,
 )
 from kg.ids.parse import Identifier, parse_identifier
 
@@ -59,5 +60,5 @@ __all__ = [
     "normalize_empiar", "normalize_funder_id", "normalize_geo", "normalize_insdc", "normalize_orcid",
     "normalize_pdb_id", "normalize_pmcid", "normalize_pmid", "normalize_ror", "normalize_sra", "normalize_uniprot",
     "normalize_zenodo_record", "orcid_iri", "parse_identifier", "pdb_id_from_doi", "pdb_iri", "ror_iri",
-    "shared_iri", "zenodo_record_iris",
+    "shared_iri", "zenodo_doi_iri", "zenodo_record_pages",
 ]

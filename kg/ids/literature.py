@@ -111,12 +111,21 @@ def normalize_zenodo_record(value: str) -> str:
     return str(int(found[1]))
 
 
-def zenodo_record_iris(value: str) -> tuple[str, ...]:
-    """The IRIs sources name a Zenodo record by: its pages (the current form first), then its DOI.
+def zenodo_record_pages(value: str) -> tuple[str, ...]:
+    """The pages of a Zenodo record as sources link to them, the current form first.
 
-    >>> zenodo_record_iris("4456817")  # doctest: +NORMALIZE_WHITESPACE
-    ('https://zenodo.org/records/4456817', 'https://zenodo.org/record/4456817',
-     'https://doi.org/10.5281/zenodo.4456817')
+    >>> zenodo_record_pages("https://zenodo.org/record/4456817")
+    ('https://zenodo.org/records/4456817', 'https://zenodo.org/record/4456817')
     """
-    number = value if value.isascii() and value.isdigit() else normalize_zenodo_record(value)
-    return (*(page.format(number) for page in _ZENODO_PAGES), doi_iri(f"10.5281/zenodo.{number}"))
+    number = normalize_zenodo_record(value) if not (value.isascii() and value.isdigit()) else str(int(value))
+    return tuple(page.format(number) for page in _ZENODO_PAGES)
+
+
+def zenodo_doi_iri(value: str) -> str:
+    """The IRI of the DOI Zenodo gives a record (``10.5281/zenodo.{number}``).
+
+    >>> zenodo_doi_iri("4456817")
+    'https://doi.org/10.5281/zenodo.4456817'
+    """
+    number = normalize_zenodo_record(value) if not (value.isascii() and value.isdigit()) else str(int(value))
+    return doi_iri(f"10.5281/zenodo.{number}")
