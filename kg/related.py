@@ -25,13 +25,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Literal as Lit
-from urllib.parse import unquote
 
 from pyoxigraph import NamedNode
 
+from kg import ids
 from kg.queries import load_query
 from kg.store import Store, Term
-from kg.vocab import CITO, KG, Relation, relations
+from kg.vocab import CITO, KG, Relation, relations_by_iri
 from kg.works import WorkSummary, resolve, summaries
 
 ReasonKind = Lit["link", "version", "co-citation", "coupling", "shared-data", "shared-software", "structure"]
@@ -133,8 +133,7 @@ def _rows(store: Store, name: str, bindings: dict[str, Term | list[Term]]) -> li
 
 
 def _catalogue() -> dict[str, Relation]:
-    by_iri = {r.iri.value: r for r in relations()}
-    return by_iri
+    return relations_by_iri()
 
 
 def _versions_and_parts(store: Store, item: NamedNode, found: dict[str, list[Reason]]
@@ -242,4 +241,4 @@ def _same_structure(store: Store, item: NamedNode, found: dict[str, list[Reason]
 
 def _name(iri: str) -> str:
     """A DOI for a DOI IRI, else the IRI."""
-    return unquote(iri[len("https://doi.org/"):]) if iri.startswith("https://doi.org/") else iri
+    return ids.doi_or_iri(iri)
