@@ -1,6 +1,6 @@
-"""Tracing on hostile and large input: how long kg.trace takes to answer, or to refuse.
+"""Tracing on hostile and large input: how long kg.tracing takes to answer, or to refuse.
 
-Runs kg.trace.trace on the sample graph (samples/) with claims not stored, offline, for:
+Runs kg.tracing.trace on the sample graph (samples/) with claims not stored, offline, for:
 
 - empty text, whitespace, binary junk (refused at once),
 - 5 MB of text (refused: over the 1,000,000-character limit, before any parsing),
@@ -32,11 +32,11 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from kg.claims import checked_text, extract  # noqa: E402
-from kg.cues import read_cue_index  # noqa: E402
 from kg.errors import KgError  # noqa: E402
 from kg.store import Store  # noqa: E402
-from kg.trace import trace  # noqa: E402
+from kg.tracing import trace  # noqa: E402
+from kg.tracing.claims import checked_text, extract  # noqa: E402
+from kg.tracing.cues import read_cue_index  # noqa: E402
 from loaders.pipeline import load  # noqa: E402
 from loaders.read import read_paths  # noqa: E402
 

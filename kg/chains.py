@@ -24,26 +24,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO
 
 import networkx as nx
 from pyoxigraph import NamedNode
 
 from kg.queries import load_query
 from kg.store import Store
-from kg.vocab import CITO, KG, PREFIXES, Relation, relations
+from kg.vocab import EvidenceRole, curie, evidence_edges, relations_by_iri
 from kg.works import WorkSummary, resolve, summaries
 
-ChainRole = Literal["data", "software", "method", "unspecified", "citation"]
+ChainRole = EvidenceRole
 
 #: the evidence edges a chain follows, with the role each gives its hop
-EVIDENCE_ROLE: dict[str, ChainRole] = {
-    KG.reliesOnData.value: "data",
-    KG.reliesOnSoftware.value: "software",
-    KG.reliesOnMethod.value: "method",
-    KG.reliesOn.value: "unspecified",
-    CITO.cites.value: "citation",
-}
+EVIDENCE_ROLE: dict[str, ChainRole] = evidence_edges()
 #: hops are ordered data, software, method, plain kg:reliesOn, then citations
 ROLE_RANK: dict[str, int] = {"data": 0, "software": 1, "method": 2, "unspecified": 3, "citation": 4}
 #: the catalogue roles whose typed relations an evidence edge of each role can come from (a
@@ -59,18 +53,6 @@ _TYPED_ROLES: dict[ChainRole, frozenset[str]] = {
 _KIND_RANK = {"StructureEntry": 0, "Dataset": 0, "SoftwareSourceCode": 1}
 #: the most new works kept at one level (the rest, and the hops to them, are left out)
 DEFAULT_FANOUT = 200
-
-
-def curie(iri: str) -> str:
-    """An IRI in the prefixes of :data:`kg.vocab.PREFIXES`, else unchanged.
-
-    >>> curie("https://w3id.org/evidence-kg/ns#reliesOnData")
-    'kg:reliesOnData'
-    """
-    for prefix, base in PREFIXES.items():
-        if iri.startswith(base) and len(iri) > len(base):
-            return f"{prefix}:{iri[len(base):]}"
-    return iri
 
 
 @dataclass(frozen=True)
@@ -239,7 +221,7 @@ def evidence_chain(store: Store, identifier_or_node: str | NamedNode, max_depth:
 
 def _next_hops(store: Store, query: str, frontier: list[NamedNode], level: int) -> list[Hop]:
     """The hops leaving the frontier works, each with every graph asserting it."""
-    catalogue = _relations_by_iri()
+    catalogue = relations_by_iri()
     # (from, to, evidence) -> graph -> (source, retrieved, typed relations)
     found: dict[tuple[str, str, str], dict[str, tuple[str | None, str | None, dict[StatedRelation, None]]]] = {}
     rows = store.select(query, {"node": list(frontier)}).values()
@@ -263,10 +245,6 @@ def _next_hops(store: Store, query: str, frontier: list[NamedNode], level: int) 
                 tuple(Assertion(g, source, retrieved, tuple(sorted(rels, key=lambda r: r.property)))
                       for g, (source, retrieved, rels) in sorted(per_graph.items())))
             for (node, target, evidence), per_graph in found.items()]
-
-
-def _relations_by_iri() -> dict[str, Relation]:
-    return {r.iri.value: r for r in relations()}
 
 
 def _in_chain_order(root: str, by_level: list[list[Hop]], works: dict[str, WorkSummary]) -> tuple[list[str], list[Hop]]:

@@ -25,13 +25,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Literal as Lit
-from urllib.parse import unquote
 
 from pyoxigraph import NamedNode
 
+from kg import ids
 from kg.queries import load_query
 from kg.store import Store, Term
-from kg.vocab import CITO, KG, Relation, relations
+from kg.vocab import CITO, KG, Relation, relations_by_iri
 from kg.works import WorkSummary, resolve, summaries
 
 ReasonKind = Lit["link", "version", "co-citation", "coupling", "shared-data", "shared-software", "structure"]
@@ -132,17 +132,12 @@ def _select_rows(store: Store, name: str, bindings: dict[str, Term | list[Term]]
     return [{k: getattr(t, "value", str(t)) for k, t in row.items()} for row in result.dicts()]
 
 
-def _relations_by_iri() -> dict[str, Relation]:
-    by_iri = {r.iri.value: r for r in relations()}
-    return by_iri
-
-
 def _versions_and_parts(store: Store, item: NamedNode, found: dict[str, list[Reason]]
                         ) -> tuple[list[str], list[str]]:
     """Adds version and part reasons. Returns the item's version family (itself first: its
     concept and sibling versions, or, for a concept, its versions) and the concepts it is a
     version of."""
-    catalogue = _relations_by_iri()
+    catalogue = relations_by_iri()
     rels: list[Term] = [r.iri for r in catalogue.values() if r.role in ("version", "part")]
     family, concepts = [item.value], []
     for row in _select_rows(store, "related_versions_and_parts", {"item": item, "relation": rels}):
@@ -171,7 +166,7 @@ def _reason_text(rel: Relation, suffix: str = "it") -> str:
 
 
 def _direct_links(store: Store, item: NamedNode, concepts: list[str], found: dict[str, list[Reason]]) -> None:
-    catalogue = _relations_by_iri()
+    catalogue = relations_by_iri()
     cites = catalogue[KG.cites.value]
     rels: list[Term] = [r.iri for r in catalogue.values() if r.role not in ("version", "part")]
     rels.append(CITO.cites)
@@ -245,4 +240,4 @@ def _same_structure(store: Store, item: NamedNode, found: dict[str, list[Reason]
 
 def _display_id(iri: str) -> str:
     """A DOI for a DOI IRI, else the IRI."""
-    return unquote(iri[len("https://doi.org/"):]) if iri.startswith("https://doi.org/") else iri
+    return ids.doi_or_iri(iri)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from kg.queries import load_query
 from kg.store import Store
+from kg.vocab import curie
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,6 @@ def store_stats(store: Store) -> Stats:
     quads, citations, evidence = (int(v or 0) for v in sizes[0]) if sizes else (0, 0, 0)
     by_source = {name: int(n) for name, n, *_ in store.select(load_query("stats_sources").text).values()
                  if name is not None and n is not None}
-    by_class = {_compact_iri(cls): int(n) for cls, n in store.select(load_query("stats_classes").text).values()
+    by_class = {curie(cls): int(n) for cls, n in store.select(load_query("stats_classes").text).values()
                 if cls is not None and n is not None}
     return Stats(quads, citations, evidence, by_source, by_class)
-
-
-def _compact_iri(iri: str) -> str:
-    for prefix, base in (("schema:", "http://schema.org/"), ("kg:", "https://w3id.org/evidence-kg/ns#")):
-        if iri.startswith(base):
-            return prefix + iri[len(base):]
-    return iri

@@ -62,6 +62,9 @@ PREFIXES = {
 
 Role = Lit["data", "software", "method", "citation", "version", "part", "none"]
 Reliance = Lit["subject", "object"]
+#: the role of an evidence edge's hops: a catalogue role, or "unspecified" for plain ``kg:reliesOn``
+EvidenceRole = Lit["data", "software", "method", "unspecified", "citation"]
+_EVIDENCE_ROLES: tuple[EvidenceRole, ...] = ("data", "software", "method", "unspecified", "citation")
 
 #: The evidence edge written for each role (citation: ``cito:cites``); other roles write none.
 EVIDENCE_PROPERTY: dict[str, NamedNode] = {
@@ -93,6 +96,18 @@ class Relation:
         return EVIDENCE_PROPERTY.get(self.role)
 
 
+def curie(iri: str) -> str:
+    """An IRI in the prefixes of :data:`PREFIXES`, else unchanged.
+
+    >>> curie("https://w3id.org/evidence-kg/ns#reliesOnData"), curie("https://example.org/x")
+    ('kg:reliesOnData', 'https://example.org/x')
+    """
+    for prefix, base in PREFIXES.items():
+        if iri.startswith(base) and len(iri) > len(base):
+            return f"{prefix}:{iri[len(base):]}"
+    return iri
+
+
 def relation_key(name: str) -> str:
     """The form names are matched in: lower case, letters only.
 
@@ -103,13 +118,19 @@ def relation_key(name: str) -> str:
 
 
 @cache
-def catalogue() -> dict[str, Relation]:
-    """Every relation of ``ontology/kg.ttl``, by :func:`relation_key` of each of its names."""
-    triples = list(parse(path=ONTOLOGY_DIR / "kg.ttl", format=RdfFormat.TURTLE))
+def _ontology() -> dict[str, dict[str, list[str]]]:
+    """``ontology/kg.ttl`` as subject -> predicate -> objects (IRIs and literals by their values)."""
     props: dict[str, dict[str, list[str]]] = {}
-    for t in triples:
+    for t in parse(path=ONTOLOGY_DIR / "kg.ttl", format=RdfFormat.TURTLE):
         subject = getattr(t.subject, "value", "")
         props.setdefault(subject, {}).setdefault(t.predicate.value, []).append(t.object.value)
+    return props
+
+
+@cache
+def catalogue() -> dict[str, Relation]:
+    """Every relation of ``ontology/kg.ttl``, by :func:`relation_key` of each of its names."""
+    props = _ontology()
     roles: tuple[Role, ...] = ("data", "software", "method", "citation", "version", "part", "none")
     role_of: dict[str, Role] = {KG[f"Role{r.capitalize()}"].value: r for r in roles}
     reliance_of: dict[str, Reliance] = {KG.SubjectRelies.value: "subject", KG.ObjectRelies.value: "object"}
@@ -141,3 +162,48 @@ def relation(name: str) -> Relation | None:
 def relations() -> list[Relation]:
     """Every relation of the catalogue, once each, ordered by IRI."""
     return sorted({r.iri.value: r for r in catalogue().values()}.values(), key=lambda r: r.iri.value)
+
+
+@cache
+def relations_by_iri() -> dict[str, Relation]:
+    """Every relation of the catalogue by its property's IRI.
+
+    >>> relations_by_iri()[KG.isVersionOf.value].inverse.value
+    'https://w3id.org/evidence-kg/ns#hasVersion'
+    """
+    return {r.iri.value: r for r in relations()}
+
+
+def inverse(prop: NamedNode) -> NamedNode:
+    """The inverse of a catalogue relation; ``cito:cites`` reads back as ``kg:isCitedBy``.
+
+    :raises KeyError: ``prop`` is neither a relation of the catalogue nor ``cito:cites``
+
+    >>> inverse(KG.hasPart).value, inverse(CITO.cites).value
+    ('https://w3id.org/evidence-kg/ns#isPartOf', 'https://w3id.org/evidence-kg/ns#isCitedBy')
+    """
+    if prop == CITO.cites:
+        return KG.isCitedBy
+    return relations_by_iri()[prop.value].inverse
+
+
+@cache
+def evidence_edges() -> dict[str, EvidenceRole]:
+    """The evidence edges chains walk, as ``ontology/kg.ttl`` declares them (``kg:reliesOn`` and its
+    sub-properties), by IRI, each with the role it gives its hops (:data:`EVIDENCE_PROPERTY` inverted,
+    "unspecified" for ``kg:reliesOn`` itself); ordered data, software, method, unspecified, citation.
+
+    :raises ValueError: the ontology declares an evidence edge no role writes
+
+    >>> [curie(iri) for iri in evidence_edges()]
+    ['kg:reliesOnData', 'kg:reliesOnSoftware', 'kg:reliesOnMethod', 'kg:reliesOn', 'cito:cites']
+    """
+    role_of: dict[str, EvidenceRole] = {p.value: r for r, p in EVIDENCE_PROPERTY.items()
+                                        if r in _EVIDENCE_ROLES}
+    role_of[KG.reliesOn.value] = "unspecified"
+    declared = [KG.reliesOn.value] + [s for s, p in _ontology().items()
+                                      if KG.reliesOn.value in p.get(RDFS.subPropertyOf.value, [])]
+    for edge in declared:
+        if edge not in role_of:
+            raise ValueError(f"ontology/kg.ttl: the evidence edge {edge} has no role in kg.vocab.EVIDENCE_PROPERTY")
+    return {e: role_of[e] for e in sorted(declared, key=lambda e: _EVIDENCE_ROLES.index(role_of[e]))}

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -83,20 +82,13 @@ class RecordBuilder:
         return node
 
     def shared(self, kind: str, *key: str) -> NamedNode:
-        """A node named by what identifies it when it has no identifier of its own, so that
-        every record saying the same thing names the same node: a person by their name in this
-        work, an organisation by its name.
+        """A node named by what identifies it when it has no identifier of its own (:func:`kg.ids.shared_iri`):
+        a person by their name in this work, an organisation by its name.
 
-        >>> a = RecordBuilder.shared_iri("org", "University of  Lausanne")
-        >>> a == RecordBuilder.shared_iri("org", "university of lausanne")
-        True
+        >>> RecordBuilder(Fields({}, "crossref", "10.1/x"), NamedNode("https://doi.org/10.1/x")).shared("org", "ETH")
+        <NamedNode value=https://w3id.org/evidence-kg/org/c69ea13227bace6e1f8a>
         """
-        return NamedNode(self.shared_iri(kind, *key))
-
-    @staticmethod
-    def shared_iri(kind: str, *key: str) -> str:
-        text = "\x1f".join(" ".join(k.casefold().split()) for k in key)
-        return f"{ids.KG_BASE}{kind}/{hashlib.sha256(text.encode()).hexdigest()[:20]}"
+        return NamedNode(ids.shared_iri(kind, *key))
 
     def warn(self, field_name: str, problem: str, value: object = None) -> None:
         shown = "" if value is None else f" (value: {value!r:.80})"

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import ipaddress
 import json
 import logging
 import os
 import random
 import re
+import socket
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -22,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
 
@@ -42,6 +44,10 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 META_HEADERS = ("content-type", "date", "etag", "last-modified",
                 "x-rate-limit-limit", "x-rate-limit-interval")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+#: Redirects a fetched page may take.
+MAX_REDIRECTS = 5
+#: Content types of a page read as text, besides ``text/*``.
+_TEXT_TYPES = ("application/xhtml+xml", "application/xml")
 
 
 @dataclass(frozen=True)
@@ -290,6 +296,65 @@ class HttpClient:
         digest.update(body or b"")
         key = digest.hexdigest()
         return self.config.cache_dir / self.source / key[:2] / f"{key}.json"
+
+
+def get_page(url: str, config: HttpConfig, *, max_chars: int, public_only: bool = False) -> str:
+    """The text or HTML of a web page, read up to ``max_chars`` characters (more is refused).
+
+    Redirects are followed by hand (at most :data:`MAX_REDIRECTS`), so that each one's host is checked
+    like the first; the whole answer must arrive within three times ``config.timeout``. Not retried
+    or cached: a page is read once, for the reader who asked.
+
+    :param public_only: refuse hosts on loopback, private, link-local or reserved addresses, also
+        on each redirect (a service fetching pages for anyone must not reach its own network)
+    :raises FetchError: the page cannot be fetched, is not text, is too long, or is not public
+
+    >>> get_page("http://127.0.0.1:9/x", HttpConfig(), max_chars=100, public_only=True)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kg.errors.FetchError: fetching http://127.0.0.1:9/x failed: the host is not on the public internet; ...
+    """
+    headers = {"User-Agent": f"kg/{kg.__version__} (https://w3id.org/evidence-kg)",
+               "Accept": "text/html, text/plain;q=0.9"}
+    deadline = time.monotonic() + config.timeout * 3
+    try:
+        for _ in range(MAX_REDIRECTS + 1):
+            if public_only:
+                _check_public(url)
+            with requests.get(url, headers=headers, timeout=config.timeout, stream=True,
+                              allow_redirects=False) as response:
+                if response.is_redirect and "location" in response.headers:
+                    url = urljoin(url, response.headers["location"])
+                    continue
+                if response.status_code >= 400:
+                    raise FetchError(url, response.reason or "the server refused", response.status_code)
+                kind = response.headers.get("Content-Type", "text/html").split(";")[0].strip().lower()
+                if not (kind.startswith("text/") or kind in _TEXT_TYPES):
+                    raise FetchError(url, f"the page is {kind}, not text or HTML")
+                body = b""
+                for chunk in response.iter_content(65536):
+                    body += chunk
+                    if len(body) > max_chars * 4:
+                        raise FetchError(url, f"the page is over {max_chars:,} characters")
+                    if time.monotonic() > deadline:
+                        raise FetchError(url, f"the page took over {config.timeout * 3:g} s to arrive")
+                return body.decode(response.encoding or "utf-8", errors="replace")
+        raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+    except requests.RequestException as e:
+        raise FetchError(url, str(e)) from e
+
+
+def _check_public(url: str) -> None:
+    """Refuse a URL that is not http(s) or whose host resolves to a non-public address."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(url, "only http(s) URLs with a host name are fetched")
+    try:
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
+    except (OSError, UnicodeError) as e:
+        raise FetchError(url, f"the host name does not resolve: {e}") from None
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise FetchError(url, "the host is not on the public internet; this service fetches public pages only")
 
 
 def _retry_after(value: str | None) -> float | None:

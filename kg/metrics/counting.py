@@ -10,11 +10,11 @@ from pyoxigraph import NamedNode
 
 from kg.queries import load_query
 from kg.store import Store, Term
-from kg.vocab import CITO, KG, PREFIXES, relations
+from kg.vocab import curie, evidence_edges, relations
 from kg.works import WORK_CLASSES
 
 #: the evidence edges counted beside the catalogue's typed relations
-EVIDENCE_EDGES = (CITO.cites, KG.reliesOn, KG.reliesOnData, KG.reliesOnSoftware, KG.reliesOnMethod)
+EVIDENCE_EDGES = tuple(NamedNode(iri) for iri in evidence_edges())
 #: the year bucket of citing works without a publication date
 UNKNOWN = "unknown"
 
@@ -23,14 +23,6 @@ def most_specific_kind(classes: Iterable[str]) -> str:
     """The local name of the most specific work class among ``classes`` (``unknown`` if none)."""
     present = set(classes)
     return next((c.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for c in WORK_CLASSES if c.value in present), UNKNOWN)
-
-
-def compact_iri(iri: str) -> str:
-    """The IRI as a CURIE of a known prefix, or the IRI itself."""
-    for prefix, base in PREFIXES.items():
-        if iri.startswith(base):
-            return f"{prefix}:{iri[len(base):]}"
-    return iri
 
 
 def count_values(values: Iterable[str]) -> dict[str, int]:
@@ -129,7 +121,7 @@ def relation_counts(store: Store, targets: Sequence[str], inside: Iterable[str])
                         {"relation": props, "target": [NamedNode(t) for t in targets]}).values()
     for relation, work, _ in rows:
         if relation is not None and work is not None and work not in inside:
-            works.setdefault(compact_iri(relation), set()).add(work)
+            works.setdefault(curie(relation), set()).add(work)
     return {k: len(works[k]) for k in sorted(works)}
 
 

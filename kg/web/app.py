@@ -25,9 +25,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kg.cues import cue_index
 from kg.errors import KgError
 from kg.store import QueryRunner, Store
+from kg.tracing.cues import cue_index
 from kg.web import api, graphql, pages, sparql, tracing, works
 from kg.web.config import Settings
 from kg.web.errors import error_response, http_error, kg_error, server_error

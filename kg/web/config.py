@@ -5,6 +5,8 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 
+from kg.tracing import TracePolicy
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -76,3 +78,13 @@ class Settings:
         scheme, _, given = (authorization or "").partition(" ")
         return (self.update_token is not None and scheme.lower() == "bearer"
                 and hmac.compare_digest(given.strip().encode(), self.update_token.encode()))
+
+    def trace_policy(self, authorized: bool) -> TracePolicy:
+        """What a trace for a request may do: fetch when the service runs online, store its claims when the
+        service stores every trace or the request carries the update token (``authorized``).
+
+        >>> Settings(store_traces=True).trace_policy(authorized=False).permitted
+        True
+        """
+        return TracePolicy.for_service(online=self.trace_online, store_every=self.store_traces, authorized=authorized,
+                                       max_depth=self.trace_max_depth)

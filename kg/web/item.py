@@ -19,7 +19,7 @@ from kg.errors import KgError
 from kg.metrics import item_metrics
 from kg.related import RelatedItem, related_items
 from kg.store import Store
-from kg.trace import claims_about
+from kg.tracing import claims_about
 from kg.web.svg import bar_chart, chain_svg
 from kg.web.works import TEMPLATES, work_path
 

@@ -1,40 +1,25 @@
 """Tracing claims over HTTP: the trace page ``/trace`` (a form, answered with the claims, the works
 they rest on and each work's evidence chain drawn) and ``POST /api/trace`` (the same as JSON).
 
-A trace may write: the claims it resolves are stored in their own graphs, and, when the service
-fetches on demand (``kg serve --online``), the records it fetched. Writes to an embedded store wait
-until the /sparql workers are stopped (see kg.store.workers). Offline, the trace reads beside
-the workers and only the claims' write takes the runner's write access; online, the whole trace
-does (fetches write at any point).
+Both call :func:`kg.tracing.trace_text` with the service's policy (:meth:`kg.web.config.Settings.trace_policy`)
+and the query runner's write access: writes to an embedded store wait until the /sparql workers
+are stopped (see kg.store.workers).
 """
 
 from __future__ import annotations
 
 import json
-from contextlib import nullcontext
-from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from kg.claims import MAX_INPUT_CHARS
 from kg.errors import BadRequestError, KgError
-from kg.ondemand import fetch_page
-from kg.store import QueryRunner, Store
-from kg.trace import SOURCE_KINDS, TraceResult, save_claims, trace
-from kg.web.config import Settings
+from kg.tracing import MAX_INPUT_CHARS, SOURCE_KINDS, TraceResult, trace_text
 from kg.web.svg import chain_svg
 from kg.web.works import TEMPLATES, error_page, work_path
-from loaders.http import HttpConfig
 
-#: the most claims one trace stores (a long article's claims beyond are answered, not stored)
-MAX_STORED_CLAIMS = 100
-MAX_URL_LENGTH = 2_000
-NOT_STORED = ("the claims were not stored: this service stores traces sent with its update token "
-              "(Authorization: Bearer ...), or every trace when started with --store-traces")
-TOO_MANY = f"only the first {MAX_STORED_CLAIMS} claims resting on a work were stored"
 #: bytes of request body /trace and /api/trace read at most (the text limit, in UTF-8 at worst, plus
 #: the form's overhead); kg.web.app's BodyLimit refuses more with 413
 MAX_BODY = MAX_INPUT_CHARS * 4 + 65_536
@@ -45,56 +30,13 @@ def routes() -> list[BaseRoute]:
             Route("/api/trace", api_trace, methods=["POST"])]
 
 
-def run_trace(store: Store, settings: Settings, runner: QueryRunner | None, text: str, url: str | None,
-              source_kind: str | None, authorized: bool = False) -> TraceResult:
-    """Trace ``text`` (or, when it is empty and fetching is on, the page at ``url``), writing with the
-    query runner's write access. The one way the web traces: the page, /api/trace and GraphQL's
-    traceClaim.
-
-    The claims are stored when the request carries the update token or the service stores every
-    trace (``--store-traces``): otherwise anyone could put text on the works' pages. At most
-    :data:`MAX_STORED_CLAIMS` claims of one trace are stored."""
-    if source_kind is not None and source_kind not in SOURCE_KINDS:
-        raise BadRequestError("source_kind", f"must be one of {', '.join(SOURCE_KINDS)}", source_kind)
-    if url is not None and url.strip():
-        _check_url(url)
-    online = settings.trace_online
-    if not text.strip() and url:
-        if not online:
-            raise BadRequestError("url", "cannot be fetched: this service does not fetch pages (it runs offline); "
-                                  "paste the text instead")
-        text = fetch_page(url, HttpConfig.from_env(), public_only=True)
-    writing = runner.writes if runner is not None else nullcontext
-    # online, fetching stores the records it fetches at any point of the trace; offline the trace reads
-    # beside the /sparql workers, and only the claims' write below waits for them
-    with writing() if online else nullcontext():
-        found = trace(store, text, url=url or None, source_kind=source_kind or None, online=online,
-                      store_claims=False, max_depth=settings.trace_max_depth)
-    if not (settings.store_traces or authorized):
-        return replace(found, notes=(*found.notes, NOT_STORED))
-    stored = [c for c in found.claims if c.works][:MAX_STORED_CLAIMS]
-    if not stored:
-        return found
-    with writing():
-        saved = save_claims(store, replace(found, claims=tuple(stored)))
-    kept = {c.iri: c for c in saved.claims}
-    notes = found.notes if len(stored) == sum(1 for c in found.claims if c.works) else (*found.notes, TOO_MANY)
-    return replace(found, claims=tuple(kept.get(c.iri, c) for c in found.claims), notes=notes)
-
-
-def _check_url(url: str) -> None:
-    if len(url) > MAX_URL_LENGTH:
-        raise BadRequestError("url", f"is {len(url):,} characters long; at most {MAX_URL_LENGTH:,} are accepted")
-    if not url.lower().startswith(("http://", "https://")):
-        raise BadRequestError("url", "must be an http(s) URL: where the text appeared", url)
-
-
 def _run(request: Request, text: str, url: str | None, source_kind: str | None) -> TraceResult:
     from kg.web.app import services  # app imports this module
 
     state = services(request)
-    return run_trace(state.store, state.settings, state.runner, text, url, source_kind,
-                     state.settings.authorizes(request.headers.get("authorization")))
+    policy = state.settings.trace_policy(state.settings.authorizes(request.headers.get("authorization")))
+    return trace_text(state.store, text, url=url, source_kind=source_kind, policy=policy,
+                      writes=state.runner.writes if state.runner is not None else None)
 
 
 async def api_trace(request: Request) -> Response:

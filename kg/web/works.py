@@ -28,7 +28,7 @@ from kg import ids
 from kg.errors import BadRequestError, IdentifierError, KgError, NotFoundError
 from kg.queries import load_query
 from kg.store import Store
-from kg.vocab import CITO, KG, PREFIXES, RDF, SCHEMA, relations
+from kg.vocab import KG, PREFIXES, RDF, SCHEMA, curie, evidence_edges, relations
 from kg.web.config import Settings
 from kg.web.errors import error_response, status_of
 from kg.web.negotiation import preferred
@@ -131,13 +131,6 @@ def text(term: object) -> str:
     return term.value if isinstance(term, (NamedNode, BlankNode, Literal)) else str(term)
 
 
-def curie(iri: str) -> str:
-    for prefix, base in PREFIXES.items():
-        if iri.startswith(base) and len(iri) > len(base):
-            return f"{prefix}:{iri[len(base):]}"
-    return iri
-
-
 def _term_json(term: object) -> object:
     if isinstance(term, NamedNode):
         return {"@id": term.value}
@@ -187,8 +180,7 @@ def rdf_body(triples: Sequence[Triple], name: str) -> bytes:
 
 
 def _link_properties() -> set[str]:
-    return {r.iri.value for r in relations()} | {p.value for p in (
-        CITO.cites, KG.reliesOn, KG.reliesOnData, KG.reliesOnSoftware, KG.reliesOnMethod)}
+    return {r.iri.value for r in relations()} | set(evidence_edges())
 
 
 def _creators(node: NamedNode, triples: Sequence[Triple]) -> list[dict[str, object]]:

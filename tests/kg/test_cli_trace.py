@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.claims import TraceInputError
 from kg.cli import cli
+from kg.tracing.claims import TraceInputError
 from tests.loaders.replay import ReplayServer, Reply
 
 PROJECT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from kg.vocab import CITO, KG, catalogue, relation, relation_key, relations
+from kg.vocab import (
+    CITO,
+    EVIDENCE_PROPERTY,
+    KG,
+    PREFIXES,
+    catalogue,
+    curie,
+    evidence_edges,
+    inverse,
+    relation,
+    relation_key,
+    relations,
+    relations_by_iri,
+)
 
 #: Every relationType of the DataCite Metadata Schema 4.6.
 DATACITE_RELATION_TYPES = """
@@ -67,3 +80,33 @@ def test_known_semantics() -> None:
     assert cites is not None and cites.evidence_property == CITO.cites and cites.reliance == "subject"
     assert relation("HasVersion").role == "version"  # type: ignore[union-attr]
     assert len(catalogue()) >= len(relations()) == 68
+
+
+def test_the_evidence_edges_are_read_from_the_ontology_with_the_role_of_their_hops() -> None:
+    assert evidence_edges() == {KG.reliesOnData.value: "data", KG.reliesOnSoftware.value: "software",
+                                KG.reliesOnMethod.value: "method", KG.reliesOn.value: "unspecified",
+                                CITO.cites.value: "citation"}
+
+
+@pytest.mark.parametrize("role", list(EVIDENCE_PROPERTY))
+def test_every_evidence_property_a_relation_writes_is_an_evidence_edge(role: str) -> None:
+    assert evidence_edges()[EVIDENCE_PROPERTY[role].value] == role
+
+
+@pytest.mark.parametrize("rel", relations(), ids=lambda r: r.label)
+def test_inverse_reads_the_catalogue_both_ways(rel) -> None:
+    assert inverse(rel.iri) == rel.inverse
+    assert inverse(inverse(rel.iri)) == rel.iri
+    assert relations_by_iri()[rel.iri.value] is rel
+
+
+def test_cito_cites_reads_back_as_is_cited_by_and_anything_else_is_refused() -> None:
+    assert inverse(CITO.cites) == KG.isCitedBy
+    with pytest.raises(KeyError, match="reliesOn"):
+        inverse(KG.reliesOn)
+
+
+@pytest.mark.parametrize("prefix", list(PREFIXES))
+def test_curie_shortens_each_prefix_and_leaves_the_bare_base(prefix: str) -> None:
+    assert curie(PREFIXES[prefix] + "x") == f"{prefix}:x"
+    assert curie(PREFIXES[prefix]) == PREFIXES[prefix]

@@ -13,7 +13,7 @@ import pytest
 
 import kg
 from kg.errors import FetchError
-from loaders.http import HttpClient, HttpConfig, Response
+from loaders.http import MAX_REDIRECTS, HttpClient, HttpConfig, Response, get_page
 from tests.loaders.replay import ReplayServer, Reply
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "http"
@@ -357,3 +357,34 @@ def test_config_from_env_reads_variables_and_overrides_win(monkeypatch: pytest.M
 def test_unusable_url_raises_fetch_error(waits: Waits) -> None:
     with client(waits) as http, pytest.raises(FetchError, match="not a usable URL"):
         http.get_json("api.crossref.org/works")
+
+
+# --- pages (get_page) -------------------------------------------------------------------------
+
+
+def test_a_page_is_read_as_text_in_its_declared_encoding() -> None:
+    with ReplayServer() as server:
+        url = server.add("/p", Reply(body="caf\u00e9".encode("latin-1"),
+                                     headers={"Content-Type": "text/plain; charset=iso-8859-1"}))
+        assert get_page(url, HttpConfig(), max_chars=100) == "caf\u00e9"
+
+
+def test_a_page_that_is_not_text_is_refused() -> None:
+    with ReplayServer() as server:
+        url = server.add("/p.pdf", Reply(body=b"%PDF-1.7", headers={"Content-Type": "application/pdf"}))
+        with pytest.raises(FetchError, match="the page is application/pdf, not text or HTML"):
+            get_page(url, HttpConfig(), max_chars=100)
+
+
+def test_a_page_longer_than_allowed_is_refused() -> None:
+    with ReplayServer() as server:
+        url = server.add("/long", Reply(body=b"x" * 500, headers={"Content-Type": "text/plain"}))
+        with pytest.raises(FetchError, match="the page is over 100 characters"):
+            get_page(url, HttpConfig(), max_chars=100)
+
+
+def test_a_page_redirecting_in_a_loop_is_given_up() -> None:
+    with ReplayServer() as server:
+        url = server.add("/loop", Reply(status=302, headers={"Location": "/loop"}))
+        with pytest.raises(FetchError, match=f"more than {MAX_REDIRECTS} redirects"):
+            get_page(url, HttpConfig(), max_chars=100)

@@ -8,7 +8,7 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 from kg.store import Store
-from kg.trace import trace
+from kg.tracing import trace
 from kg.web.app import create_app
 from kg.web.item import CLAIMS_SHOWN
 from loaders.pipeline import load

@@ -1,6 +1,6 @@
 """Claims (issue #6): the claims traced to a work (``Work.claims``) and the ``traceClaim`` mutation,
-which traces a text through :func:`kg.web.tracing.run_trace` (the same path as /trace and
-/api/trace) and answers with the claims found and the works they rest on, as full Work objects
+which traces a text through :func:`kg.tracing.trace_text` with the service's policy (the same path
+as /trace and /api/trace) and answers with the claims found and the works they rest on, as full Work objects
 (so a client asks each one's ``evidenceChain`` as for any work)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from starlette.concurrency import run_in_threadpool
 
-from kg import trace
+from kg import tracing
 from kg.web.graphql.context import KgInfo, described
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class Claim:
     graph: strawberry.ID = strawberry.field(description="The claim's own named graph.")
 
     @classmethod
-    def from_domain(cls, found: trace.ClaimSummary) -> Claim:
+    def from_domain(cls, found: tracing.ClaimSummary) -> Claim:
         return cls(id=strawberry.ID(found.iri), text=found.text, source_kind=found.source_kind,
                    appearance=found.appearance, first_appearance=found.first_appearance, score=found.score,
                    method=found.method, graph=strawberry.ID(found.graph))
@@ -81,11 +81,12 @@ class ClaimMutations:
     async def trace_claim(self, info: KgInfo, text: str, url: str | None = None,
                           source_kind: str | None = None) -> Trace:
         from kg.web.graphql.work import works_of
-        from kg.web.tracing import run_trace
 
         ctx = info.context
-        found = await run_in_threadpool(run_trace, ctx.store, ctx.settings, ctx.runner, text, url, source_kind,
-                                        ctx.authorized)
+        found = await run_in_threadpool(
+            lambda: tracing.trace_text(ctx.store, text, url=url, source_kind=source_kind,
+                                       policy=ctx.settings.trace_policy(ctx.authorized),
+                                       writes=ctx.runner.writes if ctx.runner is not None else None))
         works = {w.record.iri: w for w in await works_of(info, sorted({w.iri for c in found.claims
                                                                        for w in c.works}))}
         return Trace(source_kind=found.source_kind, characters=found.characters, notes=list(found.notes), claims=[

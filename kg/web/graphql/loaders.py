@@ -18,7 +18,7 @@ from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
-from kg import metrics, trace
+from kg import metrics, tracing
 from kg.queries import load_query
 from kg.store import Store, Term
 from kg.vocab import CITO, relations
@@ -215,9 +215,9 @@ def metrics_records(store: Store, keys: Sequence[str]) -> list[MetricsRecord]:
     return result
 
 
-def claim_records(store: Store, keys: Sequence[str]) -> list[list[trace.ClaimSummary]]:
+def claim_records(store: Store, keys: Sequence[str]) -> list[list[tracing.ClaimSummary]]:
     """The claims stored about each work (issue #6), in one query."""
-    found = trace.claims_about(store, keys)
+    found = tracing.claims_about(store, keys)
     return [found.get(k, []) for k in keys]
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import strawberry
 from starlette.concurrency import run_in_threadpool
 
-from kg import chains, related
+from kg import chains, ids, related
 from kg.errors import BadRequestError
-from kg.vocab import CITO, KG, SCHEMA, relations
+from kg.vocab import CITO, KG, SCHEMA, inverse, relations
 from kg.web.graphql.claims import Claim
 from kg.web.graphql.connection import DEFAULT_FIRST, Connection, Edge, PageInfo, check_first, paginate
 from kg.web.graphql.context import KgInfo, described
@@ -128,10 +128,10 @@ async def _years(info: KgInfo, iris: Sequence[str]) -> list[YearTotal]:
 
 
 #: (relation stated from the work, relation stated towards the work) of each kind of link
-_VERSIONS = ({KG.hasVersion.value}, {KG.isVersionOf.value})
-_VERSION_OF = ({KG.isVersionOf.value}, {KG.hasVersion.value})
-_PARTS = ({KG.hasPart.value}, {KG.isPartOf.value})
-_PART_OF = ({KG.isPartOf.value}, {KG.hasPart.value})
+_VERSIONS = ({KG.hasVersion.value}, {inverse(KG.hasVersion).value})
+_VERSION_OF = ({KG.isVersionOf.value}, {inverse(KG.isVersionOf).value})
+_PARTS = ({KG.hasPart.value}, {inverse(KG.hasPart).value})
+_PART_OF = ({KG.isPartOf.value}, {inverse(KG.isPartOf).value})
 _CITATIONS: tuple[set[str], set[str]] = (set(), {CITO.cites.value})
 _REFERENCES: tuple[set[str], set[str]] = ({CITO.cites.value}, set())
 
@@ -264,8 +264,8 @@ class Work:
         merged = _merge(links, lambda lk: lk.relation != CITO.cites.value)
         provenance = await _provenance(info, sorted({g for m in merged for g in m.graphs}))
         return [RelatedIdentifier(
-            related_identifier=m.other.removeprefix("https://doi.org/") if m.other.startswith("https://doi.org/")
-            else m.other, related_identifier_type="DOI" if m.other.startswith("https://doi.org/") else "URL",
+            related_identifier=ids.doi_or_iri(m.other, unescape=False),
+            related_identifier_type="DOI" if m.other.startswith(ids.DOI_BASE) else "URL",
             relation_type=rel, provenance=[provenance[g] for g in m.graphs])
             for m in merged for rel in m.relations]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.mentions import find_identifiers
+from kg.tracing.mentions import find_identifiers
 
 
 @pytest.mark.parametrize(("written", "value"), [

@@ -3,12 +3,12 @@
 A spaCy pipeline that needs no download: ``spacy.blank("en")`` with the rule-based
 ``sentencizer``, a token :class:`~spacy.matcher.Matcher` for author-year cues, a
 :class:`~spacy.matcher.PhraseMatcher` for the names the graph knows (venues, first authors,
-facilities) and regular expressions over the text for identifiers (:mod:`kg.mentions`: the extractor only finds
+facilities) and regular expressions over the text for identifiers (:mod:`kg.tracing.mentions`: the extractor only finds
 candidate spans, :mod:`kg.ids` decides whether each is a valid identifier and normalises it).
 When a statistical English model (``en_core_web_sm``) happens to be installed, its ORG, PERSON
 and DATE entities are added as cues; it is never required.
 
-Matching cues against the works of the graph, and storing claims, is :mod:`kg.trace`'s part.
+Matching cues against the works of the graph, and storing claims, is :mod:`kg.tracing.tracer`'s part.
 
 >>> found = extract("A 2021 study in Scientific Reports (doi:10.1038/s41598-021-81251-2) solved it. It rained.")
 >>> [(m.kind, m.value) for m in found.mentions]
@@ -28,7 +28,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from kg.errors import KgError
-from kg.mentions import Mention, find_identifiers
+from kg.tracing.mentions import Mention, find_identifiers
 
 #: the most characters of text traced at once (spaCy's own default limit); longer input is refused
 MAX_CHARS = 1_000_000

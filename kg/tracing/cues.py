@@ -35,9 +35,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from kg.claims import ClaimSpan, CueNames, content_words
 from kg.queries import load_query
 from kg.store import Store
+from kg.tracing.claims import ClaimSpan, CueNames, content_words
 
 #: the least score of a work matched from cues alone
 MIN_SCORE = 0.6
@@ -123,7 +123,7 @@ class CueIndex:
         return any(n >= FULL_TITLE_WORDS and n >= 0.6 * len(self.works[i].words) for i, n in shared.items())
 
     def names(self) -> CueNames:
-        """The phrases :func:`kg.claims.extract` looks for (the same object each time)."""
+        """The phrases :func:`kg.tracing.claims.extract` looks for (the same object each time)."""
         return self._names
 
     @cached_property

@@ -70,7 +70,7 @@ _PDB_WINDOW = 6
 #: words saying a nearby accession-like code is an accession of some archive
 _DATA_WORDS = frozenset({"accession", "accessions", "deposited", "archived", "dataset", "datasets", "data",
                          "database", "repository", "entry", "entries", "id", "ids", "code", "number"})
-_WORDS = {
+_WORDS: dict[str, frozenset[str]] = {kind: frozenset(words) for kind, words in {
     "emdb": {"emdb", "emd", "map", "maps", "cryo-em", "density", "pdbe", "wwpdb"},
     "empiar": {"empiar"},
     "geo": {"geo", "omnibus", "ncbi"},
@@ -80,25 +80,7 @@ _WORDS = {
     "uniprot": {"uniprot", "uniprotkb", "swiss-prot", "swissprot", "trembl", "protein", "proteins"},
     "bioproject": {"bioproject", "ncbi", "ena", "sra", "project"},
     "sra": {"sra", "ena", "ncbi", "reads", "run", "runs", "sequencing"},
-}
-# Accession candidates: (kind, pattern, the words one of which must be near). Case-sensitive, as
-# archives write them; UniProt before GenBank (P69905 fits both: the context decides).
-_EDGE, _END = r"(?<![\w-])", r"(?![\w-])"
-_ACCESSIONS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
-    ("empiar", re.compile(rf"{_EDGE}EMPIAR-\d{{5}}{_END}"), frozenset()),  # the accession names its archive
-    ("emdb", re.compile(rf"{_EDGE}EMD[-_]\d{{4,5}}{_END}"), frozenset(_WORDS["emdb"]) | _DATA_WORDS),
-    ("geo", re.compile(rf"{_EDGE}G(?:SE|DS)[1-9]\d{{0,8}}{_END}"), frozenset(_WORDS["geo"]) | _DATA_WORDS),
-    ("geo", re.compile(rf"{_EDGE}G(?:SM|PL)[1-9]\d{{0,8}}{_END}"), frozenset(_WORDS["geo"])),
-    ("arrayexpress", re.compile(rf"{_EDGE}E-[A-Z]{{4}}-[1-9]\d{{0,8}}{_END}"),
-     frozenset(_WORDS["arrayexpress"]) | _DATA_WORDS),
-    ("bioproject", re.compile(rf"{_EDGE}PRJ[DEN][A-Z][1-9]\d{{0,8}}{_END}"),
-     frozenset(_WORDS["bioproject"]) | _DATA_WORDS),
-    ("sra", re.compile(rf"{_EDGE}[SED]R[RXSP]\d{{6,9}}{_END}"), frozenset(_WORDS["sra"]) | _DATA_WORDS),
-    ("uniprot", re.compile(rf"{_EDGE}(?:[OPQ]\d[A-Z\d]{{3}}\d|[A-NR-Z]\d(?:[A-Z][A-Z\d]{{2}}\d){{1,2}}){_END}"),
-     frozenset(_WORDS["uniprot"])),
-    ("insdc", re.compile(rf"{_EDGE}(?:[A-Z]\d{{5}}|[A-Z]{{2}}(?:\d{{6}}|\d{{8}}))(?:\.[1-9]\d{{0,3}})?{_END}"),
-     frozenset(_WORDS["insdc"])),
-)
+}.items()}
 #: how many words before and after an accession are its context
 _ACCESSION_BEFORE, _ACCESSION_AFTER = 6, 3
 _CONTEXT_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
@@ -123,8 +105,7 @@ def _identify(kind: str, written: str) -> tuple[str, str, str | None] | None:
     """(kind, value, IRI) of a candidate by kg.ids, or None when it is not valid."""
     try:
         if kind == "zenodo":
-            record = re.search(r"(\d+)$", written.rstrip("/"))
-            return ("zenodo", record[1], None) if record else None
+            return "zenodo", ids.normalize_zenodo_record(written), None
         if kind == "doi":
             parsed = ids.parse_identifier(ids.normalize_doi(written))
             return parsed.kind, parsed.value, parsed.iri
@@ -160,23 +141,24 @@ def find_identifiers(text: str, tokens: Sequence[tuple[str, int]] = ()) -> list[
 
 
 def _accession_mentions(text: str, taken: bytearray) -> list[Mention]:
-    """Accessions of data archives with a word naming the archive (or saying accession) nearby.
+    """Accessions of data archives (:func:`kg.ids.find_accessions`) with a word naming the archive nearby,
+    or saying it is an accession; for one that looks like other codes only the archive's own words
+    will do, and one that names its archive (EMPIAR-10001) needs none.
 
     >>> [(m.kind, m.value) for m in _accession_mentions("Reads are in the SRA (SRR1234567).", bytearray(40))]
     [('sra', 'SRR1234567')]
     """
     found: list[Mention] = []
-    for kind, pattern, words in _ACCESSIONS:
-        for m in pattern.finditer(text):
-            start, end = m.span()
-            if 1 in taken[start:end] or (words and not words.intersection(_context(text, start, end))):
-                continue
-            value = ids.normalize_accession(kind, m.group(), strict=False)
-            if value is None:
-                continue
-            taken[start:end] = b"\x01" * (end - start)
-            found.append(Mention(m.group(), kind, value, ids.accession_iri(kind, value), start, end,
-                                 f"regex:{kind}-in-context"))
+    for written in ids.find_accessions(text):
+        kind, start, end = written.kind, written.start, written.end
+        if 1 in taken[start:end]:
+            continue
+        words = _WORDS[kind] if written.lookalike else _WORDS[kind] | _DATA_WORDS
+        if not written.text.startswith(ids.ARCHIVES[kind].name) and not words.intersection(_context(text, start, end)):
+            continue
+        taken[start:end] = b"\x01" * (end - start)
+        found.append(Mention(written.text, kind, written.value, ids.accession_iri(kind, written.value), start, end,
+                             f"regex:{kind}-in-context"))
     return found
 
 

@@ -1,14 +1,14 @@
-"""Fetching a page to trace (kg.ondemand.fetch_page): a local replay server stands in for the web.
-For a service, ``public_only`` refuses every host that is not on the public internet (each redirect
-is followed by hand and checked the same way), so that anyone tracing a URL cannot make the service
-reach its own network."""
+"""Fetching a page to trace (kg.tracing.fetch_page, over loaders.http.get_page): a local replay server
+stands in for the web. For a service, ``public_only`` refuses every host that is not on the public
+internet (each redirect is followed by hand and checked the same way), so that anyone tracing a URL
+cannot make the service reach its own network."""
 
 from __future__ import annotations
 
 import pytest
 
 from kg.errors import FetchError
-from kg.ondemand import fetch_page
+from kg.tracing import fetch_page
 from loaders.http import HttpConfig
 from tests.loaders.replay import ReplayServer, Reply
 

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from kg.claims import ClaimSpan, Cue, content_words
-from kg.cues import CueIndex, IndexedWork, cue_index, read_cue_index
 from kg.store import Store
-from kg.trace import trace
+from kg.tracing import trace
+from kg.tracing.claims import ClaimSpan, Cue, content_words
+from kg.tracing.cues import CueIndex, IndexedWork, cue_index, read_cue_index
 from loaders.pipeline import load
 from loaders.read import read_paths
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def claim(text: str, *cues: Cue) -> ClaimSpan:

@@ -1,4 +1,5 @@
-"""On-demand resolution: an identifier the graph does not describe is fetched through the loaders.
+"""On-demand resolution: an identifier the graph does not describe is fetched through the loaders,
+and a page is fetched to be traced (:func:`fetch_page`).
 
 The same fetch -> map -> store path as ``kg harvest`` (:func:`loaders.harvest.harvest`): a DOI
 from Crossref, then DataCite; a PDB entry (or its DOI) from PDBe; a Zenodo record from Zenodo;
@@ -10,34 +11,26 @@ work relies on or cites that no record describes yet are fetched the same way (a
 
 from __future__ import annotations
 
-import ipaddress
-import socket
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
 
 from pyoxigraph import NamedNode
 
 from kg import ids
 from kg.chains import evidence_chain
-from kg.claims import MAX_INPUT_CHARS
-from kg.errors import FetchError, KgError
-from kg.mentions import Mention
+from kg.errors import KgError
 from kg.queries import load_query
 from kg.store import Store
+from kg.tracing.claims import MAX_INPUT_CHARS
+from kg.tracing.mentions import Mention
 from kg.works import summaries
 from loaders import get_loader
 from loaders.base import HarvestRequest
 from loaders.harvest import harvest
-from loaders.http import HttpConfig
+from loaders.http import HttpConfig, get_page
 
 #: the most linked works fetched after one work, per work
 MAX_LINK_FETCHES = 20
-
-
-#: redirects a fetched page may take
-MAX_REDIRECTS = 5
 
 
 class ResolutionError(KgError, LookupError):
@@ -85,13 +78,11 @@ def fetch_mention(store: Store, resolver: Resolver, mention: Mention, notes: lis
     """
     if mention.kind == "zenodo":
         problems = resolver.load(store, "zenodo", mention.value)
-        pages = [NamedNode(f"https://zenodo.org/records/{mention.value}"),
-                 NamedNode(f"https://zenodo.org/record/{mention.value}")]
+        pages = [NamedNode(iri) for iri in ids.zenodo_record_pages(mention.value)]
         rows = store.select(load_query("trace_works_by_identifier").text, {"value": pages}).values()
         work = next((w for w, _ in rows if w), None)
     elif mention.kind == "arxiv":
-        bare = mention.value.rsplit("v", 1)[0] if "v" in mention.value.split("/")[-1] else mention.value
-        work, problems = fetch_doi(store, resolver, f"10.48550/arxiv.{bare}")
+        work, problems = fetch_doi(store, resolver, ids.arxiv_doi(mention.value))
     elif mention.kind in ("doi", "pdb"):
         work, problems = fetch_doi(store, resolver, mention.iri or mention.value)
     elif mention.kind in ids.ARCHIVES:
@@ -144,58 +135,20 @@ def fetch_links(store: Store, resolver: Resolver, work: str) -> list[str]:
     return problems
 
 
-def fetch_page(url: str, config: HttpConfig, *, max_chars: int = MAX_INPUT_CHARS, public_only: bool = False) -> str:
-    """The text or HTML of a web page, read up to ``max_chars`` characters (more is refused).
+def fetch_page(url: str, config: HttpConfig | None = None, *, max_chars: int = MAX_INPUT_CHARS,
+               public_only: bool = False) -> str:
+    """The text or HTML of the web page at ``url``, to trace: at most ``max_chars`` characters (the most
+    a trace reads) through :func:`loaders.http.get_page`.
 
-    :param public_only: refuse hosts on loopback, private, link-local or reserved addresses, also
-        on each redirect (a service fetching pages for anyone must not reach its own network)
+    :param config: the HTTP settings (default: from the environment)
+    :param public_only: refuse hosts off the public internet, also on each redirect (a service)
     :raises FetchError: the page cannot be fetched, is not text, is too long, or is not public
+
+    >>> fetch_page("file:///etc/passwd", public_only=True)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kg.errors.FetchError: fetching file:///etc/passwd failed: only http(s) URLs with a host name are fetched
     """
-    import requests
-
-    import kg
-    headers = {"User-Agent": f"kg/{kg.__version__} (https://w3id.org/evidence-kg)",
-               "Accept": "text/html, text/plain;q=0.9"}
-    deadline = time.monotonic() + config.timeout * 3
-    try:
-        for _ in range(MAX_REDIRECTS + 1):
-            if public_only:
-                _check_public(url)
-            with requests.get(url, headers=headers, timeout=config.timeout, stream=True,
-                              allow_redirects=False) as response:
-                if response.is_redirect and "location" in response.headers:
-                    url = urljoin(url, response.headers["location"])
-                    continue
-                if response.status_code >= 400:
-                    raise FetchError(url, response.reason or "the server refused", response.status_code)
-                kind = response.headers.get("Content-Type", "text/html").split(";")[0].strip().lower()
-                if not (kind.startswith("text/") or kind in ("application/xhtml+xml", "application/xml")):
-                    raise FetchError(url, f"the page is {kind}, not text or HTML")
-                body = b""
-                for chunk in response.iter_content(65536):
-                    body += chunk
-                    if len(body) > max_chars * 4:
-                        raise FetchError(url, f"the page is over {max_chars:,} characters")
-                    if time.monotonic() > deadline:
-                        raise FetchError(url, f"the page took over {config.timeout * 3:g} s to arrive")
-                return body.decode(response.encoding or "utf-8", errors="replace")
-        raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
-    except requests.RequestException as e:
-        raise FetchError(url, str(e)) from e
-
-
-def _check_public(url: str) -> None:
-    """Refuse a URL that is not http(s) or whose host resolves to a non-public address."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError(url, "only http(s) URLs with a host name are fetched")
-    try:
-        addresses = {str(info[4][0]) for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-    except (OSError, UnicodeError) as e:
-        raise FetchError(url, f"the host name does not resolve: {e}") from None
-    for address in addresses:
-        if not ipaddress.ip_address(address.split("%")[0]).is_global:
-            raise FetchError(url, "the host is not on the public internet; this service fetches public pages only")
+    return get_page(url, config or HttpConfig.from_env(), max_chars=max_chars, public_only=public_only)
 
 
 def _described(store: Store, iri: str) -> bool:

@@ -13,15 +13,15 @@ import pytest
 from pyoxigraph import NamedNode, RdfFormat
 
 from kg.chains import evidence_chain
-from kg.claims import TraceInputError
 from kg.store import Store
-from kg.trace import claim_iri, claims_about, trace
+from kg.tracing import claim_iri, claims_about, trace
+from kg.tracing.claims import TraceInputError
 from loaders.http import HttpConfig
 from loaders.pipeline import load
 from loaders.read import read_paths
 from tests.loaders.replay import ReplayServer, Reply
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 CLAIMS = ROOT / "tests" / "fixtures" / "claims"
 A0 = "https://doi.org/10.1038/s41598-021-81251-2"
 ENTRY = "https://doi.org/10.2210/pdb6gv0/pdb"

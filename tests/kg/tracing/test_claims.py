@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from kg.claims import CueNames, TraceInputError, checked_text, extract, html_text
 from kg.store import Store
-from kg.trace import trace
+from kg.tracing import trace
+from kg.tracing.claims import CueNames, TraceInputError, checked_text, extract, html_text
 from loaders.pipeline import load
 from loaders.read import read_paths
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 CLAIMS = ROOT / "tests" / "fixtures" / "claims"
 LABELLED = [json.loads(line) for line in (CLAIMS / "labelled.jsonl").read_text("utf-8").splitlines() if line]
 
