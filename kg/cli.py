@@ -177,11 +177,13 @@ def export(ctx: Context, fmt: str, output: Path | None) -> None:
 @click.option("--depth", type=click.IntRange(0, 10), default=5, show_default=True, help="Hops to follow at most.")
 @click.option("--format", "fmt", type=click.Choice(["tree", "json", "node-link", "graphml"]), default="tree",
               show_default=True)
+@click.option("--all-citations", is_flag=True, help="List every work cited, not only the 10 strongest.")
 @pass_ctx
-def chain(ctx: Context, identifier: str, depth: int, fmt: str) -> None:
-    """The evidence chain of a work: what it relies on, down to the data, with every hop's source."""
+def chain(ctx: Context, identifier: str, depth: int, fmt: str, all_citations: bool) -> None:
+    """The evidence chain of a work: what it rests on (data, software, structures, methods), down to the
+    raw data, then what it cites; every hop with its source."""
     from kg.chains import evidence_chain, to_graphml, to_node_link
-    found = evidence_chain(ctx.store, identifier, max_depth=depth)
+    found = evidence_chain(ctx.store, identifier, max_depth=depth, all_citations=all_citations)
     if fmt == "json":
         click.echo(json.dumps(found.as_dict(), indent=2))
     elif fmt == "node-link":
@@ -354,9 +356,13 @@ def _chain_tree(found: Any) -> str:
         return f"{work.kind or 'Work'} {ident}{year}: {work.title or '(no title)'}"
 
     def walk(iri: str, indent: int) -> None:
+        noted = False
         for hop in found.hops_from(iri):
+            if hop.is_citation and not noted:  # "cites 229 works (the 10 strongest shown):"
+                lines.append(f"{'  ' * indent}{found.node(iri).citation_note}:")
+                noted = True
             sources = ", ".join(sorted({a.source or "?" for a in hop.assertions}))
-            lines.append(f"{'  ' * indent}└ {hop.role} [{hop.evidence}; {sources}] {label(hop.to)}")
+            lines.append(f"{'  ' * indent}└ {hop.label} [{hop.basis}: {sources}] {label(hop.to)}")
             if hop.to not in seen:
                 seen.add(hop.to)
                 walk(hop.to, indent + 1)
