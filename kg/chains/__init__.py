@@ -130,8 +130,9 @@ def evidence_chain(store: Store, identifier_or_node: str | NamedNode, max_depth:
             found = [h for h in found if h.to not in dropped]
         depth_of.update((iri, level) for iri in new)
         by_level.append(found)
-        onward = {h.to for h in found if not h.is_citation}
-        frontier = [NamedNode(iri) for iri in new if iri in onward]
+        # a work first met as a citation is still expanded once an evidence hop reaches it
+        onward = dict.fromkeys(h.to for h in found if not h.is_citation and h.to not in looked_up)
+        frontier = [NamedNode(iri) for iri in onward]
     works = summaries(store, [NamedNode(iri) for iri in depth_of])
     nodes, hops = _ordered(root.value, by_level, works, standing)
     return Chain(root.value, max_depth,

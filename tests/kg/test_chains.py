@@ -16,7 +16,7 @@ from kg.chains import StatedRelation, evidence_chain, paths, to_graphml, to_node
 from kg.errors import IdentifierError, NotFoundError
 from kg.ids import META_GRAPH
 from kg.store import GraphMeta, RecordGraph, Store
-from kg.vocab import KG, SCHEMA
+from kg.vocab import CITO, KG, SCHEMA
 from loaders.pipeline import load
 from loaders.read import read_paths
 
@@ -262,3 +262,15 @@ def test_every_record_of_the_corpus_has_a_consistent_chain_at_depth_2(corpus: St
         assert paths(chain), work
         with_hops += bool(chain.hops)
     assert with_hops > 20
+
+
+def test_a_work_first_met_as_a_citation_is_expanded_when_evidence_reaches_it() -> None:
+    a, d, x, raw = (doi(f"10.5555/met.{n}") for n in ("a", "d", "x", "raw"))
+    store = Store.open(None)
+    store.write([_record("crossref", a, [(a, CITO.cites, x), (a, KG.reliesOnData, d)]),
+                 _record("datacite", d, [(d, KG.reliesOnData, x)]),
+                 _record("datacite", x, [(x, KG.reliesOnData, raw)])])
+    chain = evidence_chain(store, a)
+    assert [(h.from_, h.to, h.role, h.depth) for h in chain.hops] == [
+        (a, d, "data", 1), (a, x, "citation", 1), (d, x, "data", 2), (x, raw, "data", 3)]
+    assert chain.node(x).expanded and chain.node(x).depth == 1
