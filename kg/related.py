@@ -3,16 +3,25 @@ together with it, what cites the same works, and what relies on the same data, s
 structure.
 
 Each kind of reason is one catalogue query (``queries/related_*.rq``), so a call runs a fixed
-number of queries however many candidates there are. Candidates are merged by node, scored,
-and summarised in one more query.
+number of queries however many candidates there are. Candidates are merged by node, ranked with
+their standing in the graph (``queries/work_standing.rq``, one query), and summarised in one more.
 
-Scoring (the weights are :data:`WEIGHTS`):
+Ranking: evidence first. Each item falls in the tier of its strongest reason (:data:`TIER`):
 
-- a direct link (any catalogue relation or ``cito:cites``, either direction): 3, once
-- a version or part (including sibling versions of the same concept): 3, once
-- a shared dataset or software, or the same structure: 2 per shared item
-- co-citation: 1 per work citing both
-- bibliographic coupling: 0.5 per shared reference
+1. ``evidence``: a stated data, software or method link between the two, either way round
+   (supplements, derived from, requires ...: the catalogue relations with those roles), the same
+   data, software or structure used, a version or a part;
+2. ``similarity``: co-citation and bibliographic coupling, each normalised by Salton's cosine
+   (works citing both / sqrt(works citing one x works citing the other); shared references /
+   sqrt(references of one x of the other)), so a pair of much-cited works is not related by
+   one co-citation as strongly as a pair cited only together;
+3. ``link``: a plain citation (cites it, is cited by it) or another stated link (reviews,
+   comments, corrections, related material).
+
+Within a tier, by score (the sum over all its reasons of :data:`WEIGHTS`: stated evidence link
+4, version or part 3, each shared item 2, co-citation and coupling 1 x their cosine, plain link
+1), then by how many works in the graph cite the item, then by year, newest first; the IRI only
+keeps the output stable where all of these tie, never the alphabet before them.
 
 >>> from kg.store import Store
 >>> related_items(Store.open(None), "10.1/absent")
@@ -22,6 +31,7 @@ kg.errors.NotFoundError: nothing in the graph is named https://doi.org/10.1/abse
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Literal as Lit
@@ -30,22 +40,35 @@ from pyoxigraph import NamedNode
 
 from kg import ids
 from kg.queries import load_query
+from kg.standing import Standing, standings
 from kg.store import Store, Term
 from kg.vocab import CITO, KG, Relation, relations_by_iri
 from kg.works import WorkSummary, resolve, summaries
 
-ReasonKind = Lit["link", "version", "co-citation", "coupling", "shared-data", "shared-software", "structure"]
+ReasonKind = Lit["evidence", "link", "version", "co-citation", "coupling", "shared-data", "shared-software",
+                 "structure"]
+Tier = Lit["evidence", "similarity", "link"]
 
-#: score of each kind of reason; "per item" kinds are multiplied by the count of shared items
-WEIGHTS: dict[str, float] = {"link": 3, "version": 3, "shared-data": 2, "shared-software": 2, "structure": 2,
-                             "co-citation": 1, "coupling": 0.5}
+#: score of each kind of reason; "per item" kinds are multiplied by the count of shared items, the
+#: normalised kinds by their cosine (0 to 1)
+WEIGHTS: dict[str, float] = {"evidence": 4, "version": 3, "shared-data": 2, "shared-software": 2, "structure": 2,
+                             "co-citation": 1, "coupling": 1, "link": 1}
+#: the tier of each kind of reason, best first; an item ranks in the tier of its best reason
+TIER: dict[str, Tier] = {"evidence": "evidence", "version": "evidence", "structure": "evidence",
+                         "shared-data": "evidence", "shared-software": "evidence",
+                         "co-citation": "similarity", "coupling": "similarity", "link": "link"}
+_TIERS: list[Tier] = ["evidence", "similarity", "link"]
 #: kinds scored once per candidate, however many relations connect the two
-_ONCE = {"link", "version"}
+_ONCE = {"evidence", "link", "version"}
+#: kinds scored by their cosine (Reason.strength)
+_NORMALISED = {"co-citation", "coupling"}
+#: catalogue roles whose relations are stated evidence links
+_EVIDENCE_ROLES = ("data", "software", "method")
 #: how sibling versions name what they are versions of
 _NOUN = {"SoftwareSourceCode": "software", "Dataset": "dataset", "StructureEntry": "structure",
          "ScholarlyArticle": "article"}
 #: order reasons are listed in
-_ORDER = ["link", "version", "structure", "shared-data", "shared-software", "co-citation", "coupling"]
+_ORDER = ["evidence", "version", "structure", "shared-data", "shared-software", "co-citation", "coupling", "link"]
 
 
 @dataclass(frozen=True)
@@ -59,28 +82,35 @@ class Reason:
     count: int = 1
     #: the IRIs behind the count: co-citing works, shared references or datasets, the concept
     shared: tuple[str, ...] = ()
-    #: for links, versions and parts: the relation from the item to the related node
+    #: for links, versions and parts: the relation from the related node to the item, as ``text`` reads
     relation: str | None = None
-    #: the relation's catalogue label, from the item to the related node ("is supplemented by")
+    #: the relation's catalogue label, from the related node to the item ("is supplement to")
     label: str | None = None
+    #: for co-citation and coupling: Salton's cosine, 0 to 1; else None
+    strength: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"kind": self.kind, "text": self.text, "count": self.count, "shared": list(self.shared),
-                "relation": self.relation, "label": self.label}
+                "relation": self.relation, "label": self.label, "strength": self.strength}
 
 
 @dataclass(frozen=True)
 class RelatedItem:
     item: WorkSummary
+    #: the strength within its tier (see the module's docs)
     score: float
     reasons: tuple[Reason, ...] = field(default_factory=tuple)
+    #: the tier of its best reason: evidence, similarity or link
+    tier: Tier = "link"
 
     def as_dict(self) -> dict[str, object]:
-        return {"item": self.item.as_dict(), "score": self.score, "reasons": [r.as_dict() for r in self.reasons]}
+        return {"item": self.item.as_dict(), "tier": self.tier, "score": self.score,
+                "reasons": [r.as_dict() for r in self.reasons]}
 
 
 def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int = 20) -> list[RelatedItem]:
-    """The nodes related to a work, best first (score, then IRI), each with its reasons.
+    """The nodes related to a work, best first (tier, score, citations in the graph, year), each
+    with its reasons.
 
     :param identifier_or_node: any identifier :func:`kg.works.resolve` accepts, or the node
     :param limit: how many to return, after merging and sorting
@@ -92,34 +122,70 @@ def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int 
     found: dict[str, list[Reason]] = defaultdict(list)
     family, concepts = _versions_and_parts(store, item, found)
     _direct_links(store, item, concepts, found)
-    _co_citation(store, item, family, found)
+    item_citers = _co_citation(store, item, family, found)
     _coupling(store, item, found)
     _shared_data(store, item, found)
     _same_structure(store, item, found)
     found.pop(item.value, None)
     if not found:
         return []
-    merged = {iri: _dedupe_reasons(reasons) for iri, reasons in found.items()}
-    scored = sorted(((_score(reasons), iri) for iri, reasons in merged.items()), key=lambda s: (-s[0], s[1]))[:limit]
+    standing = standings(store, [item, *(NamedNode(iri) for iri in found)])
+    merged = {iri: _normalised(_dedupe_reasons(reasons), standing[item.value], standing[iri], item_citers)
+              for iri, reasons in found.items()}
+    scored = sorted(((_tier(reasons), _score(reasons), iri) for iri, reasons in merged.items()),
+                    key=lambda s: (_TIERS.index(s[0]), -s[1], *_standing_key(standing[s[2]]), s[2]))[:limit]
     # summaries only for what is returned: they are the costliest part on large graphs
-    works = summaries(store, [item, *(NamedNode(iri) for _, iri in scored)])
+    works = summaries(store, [item, *(NamedNode(iri) for *_, iri in scored)])
     sibling = f"another version of the same {_NOUN.get(works[item.value].kind or '', 'work')}"
     ranked = []
-    for score, iri in scored:
+    for tier, score, iri in scored:
         named = [replace(r, text=sibling) if r.kind == "version" and not r.text else r for r in merged[iri]]
         reasons = tuple(sorted(named, key=lambda r: (_ORDER.index(r.kind), r.text)))
-        ranked.append(RelatedItem(works[iri], score, reasons))
+        ranked.append(RelatedItem(works[iri], score, reasons, tier))
     return ranked
+
+
+def _tier(reasons: list[Reason]) -> Tier:
+    return min((TIER[r.kind] for r in reasons), key=_TIERS.index)
+
+
+def _standing_key(s: Standing) -> tuple[int, int, bool]:
+    """Ties within a score: the more cited in the graph, then the newer, then one with a record."""
+    return (-s.citers, -(s.year or 0), s.records == 0)
+
+
+def _normalised(reasons: list[Reason], item: Standing, other: Standing, item_citers: int) -> list[Reason]:
+    """Co-citation and coupling with their Salton cosine: the count over the geometric mean of the
+    two works' citing works (co-citation) or references (coupling)."""
+    out = []
+    for r in reasons:
+        if r.kind == "co-citation":
+            r = replace(r, strength=_cosine(r.count, max(item_citers, r.count), max(other.citers, r.count)))
+        elif r.kind == "coupling":
+            r = replace(r, strength=_cosine(r.count, max(item.references, r.count), max(other.references, r.count)))
+        out.append(r)
+    return out
+
+
+def _cosine(shared: int, one: int, other: int) -> float:
+    """
+    >>> _cosine(2, 4, 4), _cosine(1, 1, 100)
+    (0.5, 0.1)
+    """
+    return round(shared / math.sqrt(one * other), 4) if one and other else 0.0
 
 
 def _score(reasons: list[Reason]) -> float:
     total = 0.0
     for kind in {r.kind for r in reasons}:
+        of_kind = [r for r in reasons if r.kind == kind]
         if kind in _ONCE:
             total += WEIGHTS[kind]
+        elif kind in _NORMALISED:
+            total += WEIGHTS[kind] * sum(r.strength or 0.0 for r in of_kind)
         else:
-            total += WEIGHTS[kind] * sum(r.count for r in reasons if r.kind == kind)
-    return total
+            total += WEIGHTS[kind] * sum(r.count for r in of_kind)
+    return round(total, 4)
 
 
 def _dedupe_reasons(reasons: list[Reason]) -> list[Reason]:
@@ -149,8 +215,8 @@ def _versions_and_parts(store: Store, item: NamedNode, found: dict[str, list[Rea
             family += [row["concept"], other]
             continue
         outward = rel if direction == "out" else catalogue[rel.inverse.value]
-        found[other].append(Reason("version", _reason_text(catalogue[outward.inverse.value]), 1, (),
-                                   outward.iri.value, outward.label))
+        back = catalogue[outward.inverse.value]  # from the related node to the item, as the text reads
+        found[other].append(Reason("version", _reason_text(back), 1, (), back.iri.value, back.label))
         if outward.iri == KG.isVersionOf:
             concepts.append(other)
         if outward.iri in (KG.isVersionOf, KG.hasVersion):
@@ -174,12 +240,13 @@ def _direct_links(store: Store, item: NamedNode, concepts: list[str], found: dic
     for row in _select_rows(store, "related_direct_links", {"item": items, "relation": rels}):
         rel = cites if row["relation"] == CITO.cites.value else catalogue[row["relation"]]
         outward = rel if row["direction"] == "out" else catalogue[rel.inverse.value]
-        back = catalogue[outward.inverse.value]
+        back = catalogue[outward.inverse.value]  # from the related node to the item, as the text reads
+        kind: ReasonKind = "evidence" if back.role in _EVIDENCE_ROLES else "link"
         if row["item"] == item.value:
-            found[row["other"]].append(Reason("link", _reason_text(back), 1, (), outward.iri.value, outward.label))
+            found[row["other"]].append(Reason(kind, _reason_text(back), 1, (), back.iri.value, back.label))
         else:
-            found[row["other"]].append(Reason("link", _reason_text(back, "its concept"), 1, (row["item"],),
-                                              outward.iri.value, outward.label))
+            found[row["other"]].append(Reason(kind, _reason_text(back, "its concept"), 1, (row["item"],),
+                                              back.iri.value, back.label))
 
 
 def _group_values(rows: list[dict[str, str]], key: str, value: str) -> dict[str, list[str]]:
@@ -193,13 +260,14 @@ def _count_of_works(n: int) -> str:
     return f"{n} work" if n == 1 else f"{n} works"
 
 
-def _co_citation(store: Store, item: NamedNode, family: list[str], found: dict[str, list[Reason]]) -> None:
+def _co_citation(store: Store, item: NamedNode, family: list[str], found: dict[str, list[Reason]]) -> int:
+    """Adds co-citation reasons; returns how many works cite the item or its version family."""
     targets: list[Term] = [NamedNode(n) for n in family]
     citers = {row["cited"]: row["citers"].split()
               for row in _select_rows(store, "related_co_citation", {"target": targets})}
     # A version counts for each concept it is a version of (rolled up), else for itself.
     concepts = _group_values(_select_rows(store, "related_concepts", {"version": [NamedNode(c) for c in citers]}),
-                             "version", "concept") if citers else {}
+                        "version", "concept") if citers else {}
     rows = [{"other": other, "citing": citing} for cited, citing_works in citers.items()
             for other in concepts.get(cited, [cited]) for citing in citing_works]
     for other, citing in _group_values(rows, "other", "citing").items():
@@ -207,11 +275,12 @@ def _co_citation(store: Store, item: NamedNode, family: list[str], found: dict[s
             continue
         found[other].append(Reason("co-citation", f"cited together by {_count_of_works(len(citing))}", len(citing),
                                    tuple(citing)))
+    return len({c for cited in family for c in citers.get(cited, [])})
 
 
 def _coupling(store: Store, item: NamedNode, found: dict[str, list[Reason]]) -> None:
     for other, refs in _group_values(_select_rows(store, "related_bibliographic_coupling", {"item": item}),
-                                     "other", "shared").items():
+                                "other", "shared").items():
         found[other].append(Reason("coupling", f"cites {_count_of_works(len(refs))} it cites too", len(refs),
                                    tuple(refs)))
 

@@ -18,12 +18,14 @@ from kg.related import related_items
 @click.option("--depth", type=click.IntRange(0, 10), default=5, show_default=True, help="Hops to follow at most.")
 @output_format("tree", "json", "node-link", "graphml", default="tree",
                help="tree: indented text; json: the chain; node-link, graphml: the graph for networkx and viewers.")
+@click.option("--all-citations", is_flag=True, help="List every work cited, not only the 10 strongest.")
 @pass_ctx
-def chain(ctx: Context, identifier: str, depth: int, fmt: str) -> None:
-    """The evidence chain of a work: what it relies on, down to the data, with every hop's source."""
+def chain(ctx: Context, identifier: str, depth: int, fmt: str, all_citations: bool) -> None:
+    """The evidence chain of a work: what it rests on (data, software, structures, methods), down to the
+    raw data, then what it cites; every hop with its source."""
     # imported here: kg.chains imports networkx, which `kg --help` and other commands do without
     from kg.chains import evidence_chain, to_graphml, to_node_link
-    found = evidence_chain(ctx.store, identifier, max_depth=depth)
+    found = evidence_chain(ctx.store, identifier, max_depth=depth, all_citations=all_citations)
     if fmt == "json":
         echo_json(found.as_dict())
     elif fmt == "node-link":

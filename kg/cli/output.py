@@ -91,9 +91,13 @@ def format_chain_tree(found: Chain) -> str:
         return f"{work.kind or 'Work'} {ident}{year}: {work.title or '(no title)'}"
 
     def walk(iri: str, indent: int) -> None:
+        noted = False
         for hop in found.hops_from(iri):
+            if hop.is_citation and not noted:  # "cites 229 works (the 10 strongest shown):"
+                lines.append(f"{'  ' * indent}{found.node(iri).citation_note}:")
+                noted = True
             sources = ", ".join(sorted({a.source or "?" for a in hop.assertions}))
-            lines.append(f"{'  ' * indent}└ {hop.role} [{hop.evidence}; {sources}] {label(hop.to)}")
+            lines.append(f"{'  ' * indent}└ {hop.label} [{hop.basis}: {sources}] {label(hop.to)}")
             if hop.to not in seen:
                 seen.add(hop.to)
                 walk(hop.to, indent + 1)

@@ -82,13 +82,15 @@ def related(request: Request) -> Response:
 
 
 def chain(request: Request) -> Response:
-    """``/api/chain?id=&depth=&fanout=&format=json|node-link``: the evidence chain from a work."""
+    """``/api/chain?id=&depth=&fanout=&all_citations=false|true&format=json|node-link``: the evidence
+    chain from a work (its 10 strongest citations per work, or all with ``all_citations=true``)."""
     store, settings = _state(request)
     depth = whole_number(request, "depth", DEFAULT_DEPTH, 0, MAX_DEPTH)
     fanout = whole_number(request, "fanout", settings.max_page_size, 1, settings.max_page_size)
     shape = choice(request, "format", ("json", "node-link"))
+    every = choice(request, "all_citations", ("false", "true")) == "true"
     node = resolve(store, checked_id(request.query_params.get("id")))
-    found = chains.evidence_chain(store, node, depth, fanout=fanout)
+    found = chains.evidence_chain(store, node, depth, fanout=fanout, all_citations=every)
     return JSONResponse(chains.to_node_link(found) if shape == "node-link" else found.as_dict())
 
 

@@ -20,7 +20,7 @@ from html import escape
 
 import networkx as nx
 
-from kg.chains import Chain, Hop
+from kg.chains import ROLE_RANK, Chain, Hop
 from kg.works import WorkSummary
 
 #: fill colour per work class (light, so the dark labels keep a contrast ratio above 7:1)
@@ -43,21 +43,29 @@ def _label(work: WorkSummary) -> tuple[str, str]:
     ident = work.identifiers.get("pdb") or work.identifiers.get("doi") or work.iri
     title = work.title or "(no title)"
     first = f"{KIND_NAMES.get(work.kind or '', work.kind or 'Work')} · {ident}"
-    return first if len(first) <= 31 else first[:30] + "…", title if len(title) <= 34 else title[:33] + "…"
+    # the identifier is never cut (it is what leads to the raw data): a long one stands alone
+    return first if len(first) <= 31 else ident, title if len(title) <= 34 else title[:33] + "…"
 
 
-def _hop_text(hops: Sequence[Hop]) -> tuple[str, str]:
-    """The label drawn on an edge (the typed relation, else the evidence edge) and its tooltip."""
+def _fit(line: str) -> str:
+    """Attributes squeezing a line longer than the box holds into it, so that it is shown whole."""
+    return f' textLength="{NODE_W - 20}" lengthAdjust="spacingAndGlyphs"' if len(line) > 31 else ""
+
+
+def _hop_text(hops: Sequence[Hop]) -> tuple[str, str, str]:
+    """The label drawn on an edge (how its best hop reads in the direction of reliance: "uses
+    structure", "supplemented by data"), the typed relation the source stated (else the evidence
+    edge), and its tooltip."""
+    best = min(hops, key=lambda h: ROLE_RANK[h.role])
     relations = [r.property for h in hops for r in h.relations]
-    label = relations[0] if relations else hops[0].evidence
     lines = []
     for h in hops:
-        lines.append(f"{h.evidence} ({h.role})")
+        lines.append(f"{h.label or h.evidence} ({h.evidence}, {h.basis}{': ' + h.rule if h.rule else ''})")
         for a in h.assertions:
             rel = ", ".join(r.property for r in a.relations)
             lines.append(f"  asserted by {a.source or 'unknown source'}"
                          f"{' on ' + a.retrieved[:10] if a.retrieved else ''}{': ' + rel if rel else ''}")
-    return label, "\n".join(lines)
+    return best.label or best.evidence, relations[0] if relations else best.evidence, "\n".join(lines)
 
 
 def _layers(chain: Chain) -> dict[str, int]:
@@ -109,7 +117,9 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
         else:  # within a column, or back (a cycle): a curve out to the right of the boxes
             start, end = (x1 + NODE_W, y1 + NODE_H * 0.7), (x2 + NODE_W, y2 + NODE_H * 0.3)
             bend = (COL_GAP * 0.6 + (x1 - x2) * 0.1, 0.0)
-        label, tip = _hop_text(hops)
+        label, relation, tip = _hop_text(hops)
+        if all(h.is_citation for h in hops):
+            label = ""  # counted once under the citing work: many "cites" labels would overlap
         colour = ROLE_COLOURS[min((h.role for h in hops), key=list(ROLE_COLOURS).index)]
         sources = sorted({s for h in hops for s in h.sources})
         mid_x, mid_y = (start[0] + end[0]) / 2 + bend[0], (start[1] + end[1]) / 2
@@ -118,7 +128,8 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
                                                          start[1] + (end[1] - start[1]) * 0.4)
         out.append(
             f'<g class="hop" tabindex="0" data-from="{escape(source)}" data-to="{escape(target)}" '
-            f'data-relation="{escape(label)}" data-sources="{escape(" ".join(sources))}">'
+            f'data-relation="{escape(relation)}" data-label="{escape(label)}" '
+            f'data-sources="{escape(" ".join(sources))}">'
             f'<title>{escape(tip)}</title>'
             f'<path d="M{start[0]:.0f},{start[1]:.0f} Q{mid_x + bend[0]:.0f},{mid_y:.0f} {end[0]:.0f},{end[1]:.0f}" '
             f'fill="none" stroke="{colour}" stroke-width="2" marker-end="url(#arrow)"/>'
@@ -137,8 +148,12 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
             f'<title>{escape(node.work.title or node.iri)} ({escape(node.iri)})</title>'
             f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="8" fill="{fill}" '
             f'stroke="{"#111" if root else "#777"}" stroke-width="{2 if root else 1}"/>'
-            f'<text x="{x + 10}" y="{y + 21}" font-size="12" font-weight="bold" fill="#111">{escape(first)}</text>'
+            f'<text x="{x + 10}" y="{y + 21}" font-size="12" font-weight="bold" fill="#111"{_fit(first)}>'
+            f'{escape(first)}</text>'
             f'<text x="{x + 10}" y="{y + 40}" font-size="12" fill="#222">{escape(second)}</text></a>')
+        if node.citation_note:  # "cites 229 works (the 10 strongest shown)", in the gap below the box
+            out.append(f'<text class="citations" x="{x + 10}" y="{y + NODE_H + 14}" font-size="11" fill="#2c5fa8">'
+                       f'{escape(node.citation_note)}</text>')
     for depth, count in hidden.items():
         if count:
             x = PAD + depth * (NODE_W + COL_GAP)

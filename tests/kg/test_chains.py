@@ -87,27 +87,39 @@ def test_p3_hops_come_data_first_then_citations(sample: Store) -> None:
     assert [p.roles for p in paths(chain)] == [("data",), ("citation",)]
 
 
-def test_p5_at_depth_1_stops_at_what_p5_cites(sample: Store) -> None:
+def test_p5_lists_what_it_cites_the_cited_data_first_and_follows_no_citation(sample: Store) -> None:
     chain = evidence_chain(sample, "10.5555/kg-sample.p5", max_depth=1)
-    assert [(h.from_, h.to, h.evidence) for h in chain.hops] == [
-        (P5, D, "cito:cites"), (P5, P2, "cito:cites"), (P5, P3, "cito:cites")]
+    # the dataset first (a cited work that is data), then P3 (2022) before P2 (2021): each cited once
+    assert [(h.from_, h.to, h.evidence, h.label) for h in chain.hops] == [
+        (P5, D, "cito:cites", "cites"), (P5, P3, "cito:cites", "cites"), (P5, P2, "cito:cites", "cites")]
     assert [(n.iri, n.depth, n.expanded) for n in chain.nodes] == [
-        (P5, 0, True), (D, 1, False), (P2, 1, False), (P3, 1, False)]
+        (P5, 0, True), (D, 1, False), (P3, 1, False), (P2, 1, False)]
+    assert (chain.nodes[0].citations, chain.nodes[0].citations_listed) == (3, 3)
+    assert chain.nodes[0].citation_note == "cites 3 works"
 
 
-def test_p5_at_depth_2_adds_what_p2_and_p3_rely_on(sample: Store) -> None:
+def test_citations_are_not_followed_deeper(sample: Store) -> None:
     shallow = evidence_chain(sample, "10.5555/kg-sample.p5", max_depth=1)
-    deep = evidence_chain(sample, "10.5555/kg-sample.p5", max_depth=2)
-    assert deep.hops[:3] == shallow.hops
-    assert [(h.from_, h.to, h.evidence, h.depth) for h in deep.hops[3:]] == [
-        (P2, D, "cito:cites", 2), (P2, T2, "cito:cites", 2),
-        (P3, D, "kg:reliesOnData", 2), (P3, D, "cito:cites", 2), (P3, T3, "cito:cites", 2)]
-    assert [(n.iri, n.depth) for n in deep.nodes] == [(P5, 0), (D, 1), (P2, 1), (P3, 1), (T2, 2), (T3, 2)]
-    # the sample's software and dataset rely on nothing further: depth 5 adds nothing
-    assert evidence_chain(sample, "10.5555/kg-sample.p5", max_depth=5).hops == deep.hops
-    # P5 -> P3 -> D has a data hop: it ranks before the plain citations
-    assert paths(deep)[0].nodes == (P5, P3, D)
-    assert paths(deep)[0].roles == ("citation", "data")
+    deep = evidence_chain(sample, "10.5555/kg-sample.p5", max_depth=5)
+    # P3 relies on the dataset, but P5 only cites P3: what P3 rests on is P3's own chain
+    assert deep.hops == shallow.hops
+    assert [(h.to, h.label) for h in evidence_chain(sample, "10.5555/kg-sample.p3").hops][:1] == [
+        (D, "supplemented by data")]
+
+
+def test_the_strongest_citations_are_listed_and_all_are_counted(sample: Store) -> None:
+    chain = evidence_chain(sample, "10.5555/kg-sample.p5", max_depth=1)
+    assert chain.citation_limit == 10
+    every = evidence_chain(sample, "10.5555/kg-sample.p5", max_depth=1, all_citations=True)
+    assert every.citation_limit is None and every.hops == chain.hops
+
+
+def test_hops_are_stated_with_their_source_and_read_in_the_direction_of_reliance(sample: Store) -> None:
+    chain = evidence_chain(sample, "10.1038/s41598-021-81251-2")
+    assert [(h.label, h.basis, h.rule) for h in chain.hops] == [
+        ("uses structure", "stated", None), ("derived from data", "stated", None)]
+    assert chain.hops[0].as_dict()["label"] == "uses structure"
+    assert chain.hops[0].as_dict()["basis"] == "stated"
 
 
 def test_a_work_without_evidence_edges_is_a_chain_of_its_root(sample: Store) -> None:
@@ -178,11 +190,11 @@ def _record(source: str, about: str, triples: list[tuple[str, NamedNode, str]]) 
                                                datetime(2024, 1, 2, tzinfo=UTC)))
 
 
-def test_a_citation_cycle_and_a_self_reliance_terminate() -> None:
+def test_an_evidence_cycle_and_a_self_reliance_terminate() -> None:
     a, b = doi("10.5555/cycle.a"), doi("10.5555/cycle.b")
     store = Store.open(None)
-    store.write([_record("crossref", a, [(a, CITO.cites, b), (a, KG.reliesOnData, a)]),
-                 _record("crossref", b, [(b, CITO.cites, a)])])
+    store.write([_record("crossref", a, [(a, KG.reliesOnData, b), (a, KG.reliesOnData, a)]),
+                 _record("crossref", b, [(b, KG.reliesOnData, a)])])
     chain = evidence_chain(store, a, max_depth=10)
     assert [n.iri for n in chain.nodes] == [a, b]
     assert [(h.from_, h.to, h.depth) for h in chain.hops] == [(a, b, 1), (b, a, 2)]
@@ -226,8 +238,11 @@ def test_the_elife_article_relies_on_its_dryad_data(corpus: Store) -> None:
     assert [(a.graph, a.source) for a in first.assertions] == [(GRAPH + "crossref/10.7554/elife.01567", "crossref")]
     assert first.relations == (StatedRelation("kg:isSupplementedBy", doi("10.7554/elife.01567"),
                                               doi("10.5061/dryad.b835k")),)
-    # then its 27 references, plain citations
-    assert [h.role for h in chain.hops[1:]] == ["citation"] * 27
+    # then the 10 strongest of its 27 references, plain citations; all 27 when asked
+    assert [h.role for h in chain.hops[1:]] == ["citation"] * 10
+    assert chain.nodes[0].citation_note == "cites 27 works (the 10 strongest shown)"
+    every = evidence_chain(corpus, "10.7554/eLife.01567", max_depth=1, all_citations=True)
+    assert [h.role for h in every.hops[1:]] == ["citation"] * 27
 
 
 @pytest.mark.realdata
@@ -247,3 +262,15 @@ def test_every_record_of_the_corpus_has_a_consistent_chain_at_depth_2(corpus: St
         assert paths(chain), work
         with_hops += bool(chain.hops)
     assert with_hops > 20
+
+
+def test_a_work_first_met_as_a_citation_is_expanded_when_evidence_reaches_it() -> None:
+    a, d, x, raw = (doi(f"10.5555/met.{n}") for n in ("a", "d", "x", "raw"))
+    store = Store.open(None)
+    store.write([_record("crossref", a, [(a, CITO.cites, x), (a, KG.reliesOnData, d)]),
+                 _record("datacite", d, [(d, KG.reliesOnData, x)]),
+                 _record("datacite", x, [(x, KG.reliesOnData, raw)])])
+    chain = evidence_chain(store, a)
+    assert [(h.from_, h.to, h.role, h.depth) for h in chain.hops] == [
+        (a, d, "data", 1), (a, x, "citation", 1), (d, x, "data", 2), (x, raw, "data", 3)]
+    assert chain.node(x).expanded and chain.node(x).depth == 1

@@ -26,20 +26,23 @@ def sample() -> Store:
     return s
 
 
-def _table(found: list[RelatedItem]) -> list[tuple[str, float, list[tuple[str, str, int]]]]:
+def _table(found: list[RelatedItem]) -> list[tuple[str, str, float, list[tuple[str, str, int]]]]:
     assert found
-    return [(r.item.iri.removeprefix(DOI), r.score, [(x.kind, x.text, x.count) for x in r.reasons]) for r in found]
+    return [(r.item.iri.removeprefix(DOI), r.tier, r.score, [(x.kind, x.text, x.count) for x in r.reasons])
+            for r in found]
 
 
 def test_a_software_version_is_related_to_its_concept_siblings_citers_and_co_cited_data(sample: Store) -> None:
     sibling = ("version", "another version of the same software", 1)
+    # versions first (evidence), then co-citation by its cosine, then a plain citation; ties by year
     assert _table(related_items(sample, "10.5555/kg-sample.tool.v1")) == [
-        ("10.5555/kg-sample.p1", 4.0, [("link", "cites it", 1), ("co-citation", "cited together by 1 work", 1)]),
-        ("10.5555/kg-sample.data", 3.0, [("co-citation", "cited together by 3 works", 3)]),
-        ("10.5555/kg-sample.p4", 3.0, [("link", "cites it", 1)]),
-        ("10.5555/kg-sample.tool", 3.0, [("version", "has it as version", 1)]),
-        ("10.5555/kg-sample.tool.v2", 3.0, [sibling]),
-        ("10.5555/kg-sample.tool.v3", 3.0, [sibling]),
+        ("10.5555/kg-sample.tool", "evidence", 3.0, [("version", "has it as version", 1)]),
+        ("10.5555/kg-sample.tool.v3", "evidence", 3.0, [sibling]),
+        ("10.5555/kg-sample.tool.v2", "evidence", 3.0, [sibling]),
+        ("10.5555/kg-sample.p1", "similarity", 1.5, [("co-citation", "cited together by 1 work", 1),
+                                                     ("link", "cites it", 1)]),
+        ("10.5555/kg-sample.data", "similarity", 0.75, [("co-citation", "cited together by 3 works", 3)]),
+        ("10.5555/kg-sample.p4", "link", 1.0, [("link", "cites it", 1)]),
     ]
 
 
@@ -53,55 +56,59 @@ def test_a_dataset_is_related_to_its_citers_and_the_software_concept_cited_with_
     cited = ("link", "cites it", 1)
     together = ("co-citation", "cited together by 1 work", 1)
     assert _table(related_items(sample, "10.5555/kg-sample.data")) == [
-        ("10.5555/kg-sample.p2", 4.0, [cited, together]),
-        ("10.5555/kg-sample.p3", 4.0, [cited, ("link", "is supplemented by it", 1), together]),
-        ("10.5555/kg-sample.p4", 3.0, [cited]),
-        ("10.5555/kg-sample.p5", 3.0, [cited]),
-        ("10.5555/kg-sample.tool", 3.0, [("co-citation", "cited together by 3 works", 3)]),
-        ("10.5555/kg-sample.p1", 1.0, [together]),
+        ("10.5555/kg-sample.p3", "evidence", 5.5, [("evidence", "is supplemented by it", 1), together, cited]),
+        ("10.5555/kg-sample.p2", "similarity", 1.5, [together, cited]),
+        ("10.5555/kg-sample.tool", "similarity", 0.75, [("co-citation", "cited together by 3 works", 3)]),
+        ("10.5555/kg-sample.p1", "similarity", 0.5, [together]),
+        ("10.5555/kg-sample.p5", "link", 1.0, [cited]),
+        ("10.5555/kg-sample.p4", "link", 1.0, [cited]),
     ]
 
 
-def test_a_link_reason_names_the_relation_from_the_item_to_the_related_node(sample: Store) -> None:
+def test_a_link_reason_names_the_relation_from_the_related_node_to_the_item_as_its_text_reads(sample: Store) -> None:
     p3 = next(r for r in related_items(sample, "10.5555/kg-sample.data") if r.item.iri.endswith("p3"))
-    assert [(r.label, r.relation) for r in p3.reasons if r.kind == "link"] == [
-        ("is cited by", "https://w3id.org/evidence-kg/ns#isCitedBy"),
-        ("is supplement to", "https://w3id.org/evidence-kg/ns#isSupplementTo")]
+    assert [(r.text, r.label, r.relation) for r in p3.reasons if r.kind in ("evidence", "link")] == [
+        ("is supplemented by it", "is supplemented by", "https://w3id.org/evidence-kg/ns#isSupplementedBy"),
+        ("cites it", "cites", "https://w3id.org/evidence-kg/ns#cites")]
 
 
-def test_bibliographic_coupling_counts_shared_references(sample: Store) -> None:
+def test_bibliographic_coupling_counts_shared_references_normalised_by_salton(sample: Store) -> None:
+    coupled = ("coupling", "cites 1 work it cites too", 1)
     assert _table(related_items(sample, "10.5555/kg-sample.p3")) == [
-        ("10.5555/kg-sample.data", 4.0, [("link", "is cited by it", 1), ("link", "is supplement to it", 1),
-                                         ("co-citation", "cited together by 1 work", 1)]),
-        ("10.5555/kg-sample.p5", 3.5, [("link", "cites it", 1), ("coupling", "cites 1 work it cites too", 1)]),
-        ("10.5555/kg-sample.tool.v3", 3.0, [("link", "is cited by it", 1)]),
-        ("10.5555/kg-sample.p2", 1.5, [("co-citation", "cited together by 1 work", 1),
-                                       ("coupling", "cites 1 work it cites too", 1)]),
-        ("10.5555/kg-sample.p4", 0.5, [("coupling", "cites 1 work it cites too", 1)]),
+        ("10.5555/kg-sample.data", "evidence", 5.5, [("evidence", "is supplement to it", 1),
+                                                     ("co-citation", "cited together by 1 work", 1),
+                                                     ("link", "is cited by it", 1)]),
+        ("10.5555/kg-sample.p2", "similarity", 1.5, [("co-citation", "cited together by 1 work", 1), coupled]),
+        ("10.5555/kg-sample.p5", "similarity", 1.4082, [coupled, ("link", "cites it", 1)]),
+        ("10.5555/kg-sample.p4", "similarity", 0.4082, [coupled]),
+        ("10.5555/kg-sample.tool.v3", "link", 1.0, [("link", "is cited by it", 1)]),
     ]
+    p4 = next(r for r in related_items(sample, "10.5555/kg-sample.p3") if r.item.iri.endswith("p4"))
+    # 1 shared reference; P3 cites 2 works, P4 cites 3: 1 / sqrt(2 x 3)
+    assert p4.reasons[0].strength == 0.4082
 
 
 def test_a_concept_is_related_to_its_versions(sample: Store) -> None:
     found = _table(related_items(sample, NamedNode(f"{DOI}10.5555/kg-sample.tool")))
-    assert [row for row in found if row[2][0][0] == "version"] == [
-        (f"10.5555/kg-sample.tool.v{n}", 3.0, [("version", "is version of it", 1)]) for n in (1, 2, 3)]
+    assert [row for row in found if row[3][0][0] == "version"] == [
+        (f"10.5555/kg-sample.tool.v{n}", "evidence", 3.0, [("version", "is version of it", 1)]) for n in (1, 3, 2)]
 
 
 def test_the_sci_rep_article_is_related_to_its_structure(sample: Store) -> None:
     assert _table(related_items(sample, "10.1038/s41598-021-81251-2")) == [
-        ("10.2210/pdb6gv0/pdb", 3.0, [("link", "is supplement to it", 1)])]
+        ("10.2210/pdb6gv0/pdb", "evidence", 4.0, [("evidence", "is supplement to it", 1)])]
 
 
 def test_limit_keeps_the_best(sample: Store) -> None:
     assert [r.item.iri for r in related_items(sample, "10.5555/kg-sample.data", limit=2)] == [
-        f"{DOI}10.5555/kg-sample.p2", f"{DOI}10.5555/kg-sample.p3"]
+        f"{DOI}10.5555/kg-sample.p3", f"{DOI}10.5555/kg-sample.p2"]
 
 
 def test_results_are_json_ready(sample: Store) -> None:
     first = related_items(sample, "10.5555/kg-sample.tool.v1", limit=1)[0].as_dict()
-    assert first["score"] == 4.0 and first["reasons"][0] == {  # type: ignore[index]
-        "kind": "link", "text": "cites it", "count": 1, "shared": [],
-        "relation": "https://w3id.org/evidence-kg/ns#isCitedBy", "label": "is cited by"}
+    assert first["score"] == 3.0 and first["tier"] == "evidence" and first["reasons"][0] == {  # type: ignore[index]
+        "kind": "version", "text": "has it as version", "count": 1, "shared": [],
+        "relation": "https://w3id.org/evidence-kg/ns#hasVersion", "label": "has version", "strength": None}
 
 
 def test_an_unknown_identifier_raises_not_found(sample: Store) -> None:
@@ -130,9 +137,9 @@ def test_works_relying_on_the_same_data_software_and_structure_are_related() -> 
           <https://doi.org/10.2210/pdb1abc/pdb> a kg:StructureEntry .
         } }""")
     assert _table(related_items(s, "10.1/a")) == [
-        ("10.1/b", 4.0, [("shared-data", "uses 2 of the same datasets: 10.1/d1, 10.1/d2", 2)]),
-        ("10.1/c", 4.0, [("structure", "uses the same structure 10.2210/pdb1abc/pdb", 1),
-                         ("shared-software", "uses the same software 10.1/s", 1)]),
+        ("10.1/b", "evidence", 4.0, [("shared-data", "uses 2 of the same datasets: 10.1/d1, 10.1/d2", 2)]),
+        ("10.1/c", "evidence", 4.0, [("structure", "uses the same structure 10.2210/pdb1abc/pdb", 1),
+                                     ("shared-software", "uses the same software 10.1/s", 1)]),
     ]
 
 
@@ -153,11 +160,13 @@ def corpus() -> Store:
 @needs_realdata
 @pytest.mark.realdata
 def test_the_elife_article_is_related_to_its_dryad_data(corpus: Store) -> None:
-    dryad = next(r for r in related_items(corpus, "10.7554/elife.01567", limit=100)
-                 if r.item.iri == f"{DOI}10.5061/dryad.b835k")
-    # the article both lists the data in its references and states the supplement relation
-    assert [(x.text, x.label) for x in dryad.reasons if x.kind == "link"] == [
-        ("is cited by it", "cites"), ("is supplement to it", "is supplemented by")]
+    found = related_items(corpus, "10.7554/elife.01567", limit=100)
+    # the data supplement first, though the article also lists it among 27 plain references
+    dryad = found[0]
+    assert dryad.item.iri == f"{DOI}10.5061/dryad.b835k" and dryad.tier == "evidence"
+    assert [(x.kind, x.text, x.label) for x in dryad.reasons] == [
+        ("evidence", "is supplement to it", "is supplement to"), ("link", "is cited by it", "is cited by")]
+    assert all(r.tier != "evidence" for r in found[1:])
 
 
 def _zenodo_versions(store: Store) -> dict[str, tuple[str, list[str]]]:
@@ -180,7 +189,7 @@ def test_a_zenodo_version_is_related_to_its_concept_and_the_concepts_other_versi
     for version, (concept, siblings) in versions.items():
         found = {r.item.iri: r for r in related_items(corpus, version, limit=1000)}
         # legacy Zenodo records may also say the version is part of its concept
-        assert ("has it as version", "is version of") in [(x.text, x.label) for x in found[concept].reasons]
+        assert ("has it as version", "has version") in [(x.text, x.label) for x in found[concept].reasons]
         for sibling in siblings:
             assert "another version of the same" in found[sibling].reasons[0].text
 

@@ -35,8 +35,9 @@ def test_related_lists_the_works_citing_a_dataset_with_reasons(live: Live) -> No
     for paper in PAPERS[1:]:
         assert "cites it" in [r["text"] for r in by_iri[paper]["reasons"]], paper
     assert by_iri[PAPERS[1]]["url"] == live("/works/10.5555/kg-sample.p2")
-    scores = [item["score"] for item in body["items"]]
-    assert scores == sorted(scores, reverse=True)
+    # evidence first, then similarity, then plain links; by score within each
+    ranks = [(["evidence", "similarity", "link"].index(item["tier"]), -item["score"]) for item in body["items"]]
+    assert ranks == sorted(ranks) and body["items"][0]["item"]["iri"] == PAPERS[2]
 
 
 def test_related_honours_the_limit(live: Live) -> None:
@@ -63,6 +64,16 @@ def test_the_chain_from_the_article_goes_through_the_structure_to_the_raw_data(l
         assert {a["source"] for a in hop["assertions"]} == {"pdbe"}
         assert all(a["graph"].startswith("https://w3id.org/evidence-kg/graph/pdbe/6gv0/") for a in hop["assertions"])
     assert [n["iri"] for n in api(live, "/api/chain", id=A0, depth=1).json()["nodes"]] == [A0, ENTRY]
+
+
+def test_the_chain_lists_the_strongest_citations_and_counts_them_all(live: Live) -> None:
+    body = api(live, "/api/chain", id="10.5555/kg-sample.p3").json()
+    assert [(h["to"], h["label"], h["basis"], h["rule"]) for h in body["hops"]] == [
+        (DATA, "supplemented by data", "stated", None), (DATA, "cites", "stated", None),
+        ("https://doi.org/10.5555/kg-sample.tool.v3", "cites", "stated", None)]
+    assert body["citation_limit"] == 10
+    assert (body["nodes"][0]["citations"], body["nodes"][0]["citations_listed"]) == (2, 2)
+    assert api(live, "/api/chain", id="10.5555/kg-sample.p3", all_citations="true").json()["citation_limit"] is None
 
 
 def test_the_chain_as_node_link_json(live: Live) -> None:
@@ -154,6 +165,7 @@ def test_works_summarises_each_identifier_in_order_with_errors_in_place(live: Li
     ("/api/chain", {"id": "6gv0", "depth": "-1"}, "parameter 'depth' must be a whole number between 0 and 10"),
     ("/api/chain", {"id": "6gv0", "fanout": "100000"}, "parameter 'fanout' must be a whole number between 1 and 100"),
     ("/api/chain", {"id": "6gv0", "format": "graphml"}, "parameter 'format' must be one of json, node-link"),
+    ("/api/chain", {"id": "6gv0", "all_citations": "yes"}, "parameter 'all_citations' must be one of false, true"),
     ("/api/related", {"id": "6gv0", "limit": "1e9"}, "parameter 'limit' must be a whole number between 1 and 100"),
     ("/api/related", {"id": "6gv0", "limit": "0"}, "parameter 'limit' must be a whole number between 1 and 100"),
     ("/api/related", {}, "parameter 'id' is required"),

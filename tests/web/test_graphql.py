@@ -41,6 +41,8 @@ def check_portal_related_items(d: dict[str, Any]) -> None:
     assert {"kind": "co-citation", "text": "cited together by 3 works", "count": 3} in tool["reasons"]
     # P3 is supplemented by D: a direct link
     assert any(r["kind"] == "link" for r in related["https://doi.org/10.5555/kg-sample.p3"]["reasons"])
+    # ... and it is evidence: P3 ranks first
+    assert d["work"]["relatedItems"][0]["work"]["id"] == "https://doi.org/10.5555/kg-sample.p3"
 
 
 def check_analyst_citations_over_time(d: dict[str, Any]) -> None:
@@ -177,6 +179,23 @@ def test_a_connection_pages_with_its_end_cursor(live: Live) -> None:
         after = page["pageInfo"]["endCursor"]
     assert len(seen) == page["totalCount"] == len(set(seen)) >= 14
     assert D in seen
+
+
+def test_the_evidence_chain_reads_each_hop_and_counts_the_citations(live: Live) -> None:
+    query = """query ($all: Boolean!) { work(id: "10.5555/kg-sample.p3") {
+        evidenceChain(maxDepth: 1, allCitations: $all) { citationLimit
+          nodes { citations citationsListed } hops { to { id } label basis rule } }
+        relatedItems(first: 1) { tier reasons { kind text label strength } } } }"""
+    work = data(live, query, {"all": False})["work"]
+    chain = work["evidenceChain"]
+    assert chain["citationLimit"] == 10 and chain["nodes"][0] == {"citations": 2, "citationsListed": 2}
+    assert [(h["label"], h["basis"], h["rule"]) for h in chain["hops"]] == [
+        ("supplemented by data", "stated", None), ("cites", "stated", None), ("cites", "stated", None)]
+    assert data(live, query, {"all": True})["work"]["evidenceChain"]["citationLimit"] is None
+    (first,) = work["relatedItems"]
+    assert first["tier"] == "evidence"
+    assert first["reasons"][0] == {"kind": "evidence", "text": "is supplement to it", "label": "is supplement to",
+                                   "strength": None}
 
 
 def test_graphiql_is_served_to_a_browser(live: Live) -> None:

@@ -84,7 +84,8 @@ def test_the_sdl_command_prints_the_schema() -> None:
     printed = subprocess.run([sys.executable, "-m", "kg.web.graphql"], capture_output=True, text=True, check=True,
                              cwd=ROOT).stdout
     assert printed == sdl()
-    assert "citationsOverTime: [YearTotal!]!" in printed and "evidenceChain(maxDepth: Int! = 5)" in printed
+    assert "citationsOverTime: [YearTotal!]!" in printed
+    assert "evidenceChain(maxDepth: Int! = 5, allCitations: Boolean! = false)" in printed
 
 
 PAGE = """query($ids: [ID!]!) { works(ids: $ids) { totalCount nodes {

@@ -29,3 +29,16 @@ def test_claims_on_the_item_page_are_capped_and_the_rest_counted() -> None:
     assert page.count("<q>Finding ") == CLAIMS_SHOWN
     assert "and 5 more." in page
     assert "Views from news media" in page
+
+
+def test_the_item_page_lists_evidence_hops_first_then_counts_the_citations() -> None:
+    store = Store.open(None)
+    load(store, read_paths([SAMPLES]))
+    with TestClient(create_app(store)) as client:
+        page = client.get("/works/10.5555/kg-sample.p3", headers={"Accept": "text/html"}).text
+    assert "It cites 2 works." in page
+    hops = page[page.index('<ol class="hops">'):page.index("</ol>", page.index('<ol class="hops">'))]
+    assert hops.index("supplemented by data") < hops.index(" cites ")
+    assert "stated: asserted by crossref on " in hops
+    related = page[page.index("Related"):]
+    assert related.index("Data, software and methods linked to it") < related.index("Cited together with it")

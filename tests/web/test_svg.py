@@ -51,6 +51,27 @@ def test_the_6gv0_chain_is_drawn_with_every_work_and_hop_and_its_source(samples:
     assert tooltip is not None and re.search(r"asserted by pdbe on \d{4}-\d\d-\d\d", tooltip)
 
 
+def test_arrows_read_in_the_direction_of_reliance_and_the_raw_data_is_named_whole(samples: Store) -> None:
+    drawing = ET.fromstring(chain_svg(evidence_chain(samples, "10.1038/s41598-021-81251-2"), lambda w: "#"))
+    labels = [(h.attrib["data-label"], h.findtext(f"{SVG}text")) for h in drawing.iter(f"{SVG}g")
+              if h.attrib.get("class") == "hop"]
+    assert labels == [("uses structure", "uses structure"), ("derived from data", "derived from data")]
+    raw = next(n for n in drawing.iter(f"{SVG}a") if n.attrib["data-iri"] == "https://doi.org/10.5281/zenodo.4456817")
+    assert "10.5281/zenodo.4456817" in [t.text for t in raw.iter(f"{SVG}text")]
+
+
+def test_citations_are_counted_under_the_citing_work_not_labelled_on_each_arrow() -> None:
+    store = Store.open(None)
+    cited = " ".join(f"<https://doi.org/10.1/ref{n}>" for n in range(15))
+    store.update("PREFIX cito: <http://purl.org/spar/cito/> INSERT DATA { GRAPH <https://example.org/g> { "
+                 f"<https://doi.org/10.1/a> cito:cites {', '.join(cited.split())} }} }}")
+    drawing = ET.fromstring(chain_svg(evidence_chain(store, "10.1/a"), lambda w: "#"))
+    hops = [h for h in drawing.iter(f"{SVG}g") if h.attrib.get("class") == "hop"]
+    assert len(hops) == 10 and all(h.findtext(f"{SVG}text") == "" for h in hops)
+    assert [t.text for t in drawing.iter(f"{SVG}text") if t.attrib.get("class") == "citations"] == [
+        "cites 15 works (the 10 strongest shown)"]
+
+
 def test_hops_between_works_at_one_depth_still_point_rightwards(samples: Store) -> None:
     """P5 cites P3 and D, and P3 relies on D: D is drawn right of P3, not beside it."""
     drawing = ET.fromstring(chain_svg(evidence_chain(samples, "10.5555/kg-sample.p5"), lambda w: "#"))

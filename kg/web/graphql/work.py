@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
@@ -291,16 +292,20 @@ class Work:
         return WorkMetrics.from_domain(record)
 
     @described("The evidence chain from this work down to the data, max_depth hops deep.")
-    async def evidence_chain(self, info: KgInfo, max_depth: int = 5) -> EvidenceChain:
+    async def evidence_chain(self, info: KgInfo, max_depth: int = 5, all_citations: bool = False) -> EvidenceChain:
         if not 0 <= max_depth <= MAX_CHAIN_DEPTH:
             raise BadRequestError("maxDepth", f"must be between 0 and {MAX_CHAIN_DEPTH}", max_depth)
-        chain = await run_in_threadpool(chains.evidence_chain, info.context.store, self.record.iri, max_depth)
+        chain = await run_in_threadpool(partial(chains.evidence_chain, all_citations=all_citations),
+                                        info.context.store, self.record.iri, max_depth)
         works = {w.record.iri: w for w in await works_of(info, [n.iri for n in chain.nodes])}
         provenance = await _provenance(info, sorted({a.graph for h in chain.hops for a in h.assertions}))
         return EvidenceChain(
             root=strawberry.ID(chain.root), max_depth=chain.max_depth, truncated=chain.truncated,
-            nodes=[ChainNode(work=works[n.iri], depth=n.depth, expanded=n.expanded) for n in chain.nodes],
-            hops=[Hop(from_=works[h.from_], to=works[h.to], evidence=h.evidence, role=h.role, depth=h.depth,
+            citation_limit=chain.citation_limit,
+            nodes=[ChainNode(work=works[n.iri], depth=n.depth, expanded=n.expanded, citations=n.citations,
+                             citations_listed=n.citations_listed) for n in chain.nodes],
+            hops=[Hop(from_=works[h.from_], to=works[h.to], evidence=h.evidence, role=h.role, label=h.label,
+                      basis=h.basis, rule=h.rule, depth=h.depth,
                       relations=[StatedRelation(property=r.property, subject=strawberry.ID(r.subject),
                                                 object=strawberry.ID(r.object)) for r in h.relations],
                       provenance=[provenance[a.graph] for a in h.assertions]) for h in chain.hops])
@@ -314,5 +319,5 @@ class Work:
         check_first(first, info.context.settings)
         found = await run_in_threadpool(related.related_items, info.context.store, self.record.iri, first)
         works = await works_of(info, [r.item.iri for r in found])
-        return [RelatedItem(work=w, score=r.score, reasons=[Reason.from_domain(x) for x in r.reasons])
+        return [RelatedItem(work=w, tier=r.tier, score=r.score, reasons=[Reason.from_domain(x) for x in r.reasons])
                 for r, w in zip(found, works, strict=True)]
