@@ -8,6 +8,7 @@ import pytest
 from pyoxigraph import NamedNode
 
 from kg.errors import IdentifierError, NotFoundError
+from kg.queries import load_query
 from kg.store import Store
 from kg.works import WorkSummary, resolve, summaries
 from loaders.crossref import CrossrefLoader
@@ -120,3 +121,14 @@ def test_a_work_nobody_names_is_named_by_its_identifier(citers: Store) -> None:
     assert _names(citers, "10.5555/kg.bare") == {"10.5555/kg.bare": ("DOI 10.5555/kg.bare", "identifier")}
     assert WorkSummary("https://doi.org/10.2210/pdb6gv0/pdb", identifiers={"pdb": "6GV0"}).name == "PDB 6GV0"
     assert WorkSummary("https://example.org/thing").name == "https://example.org/thing"
+
+
+def test_the_references_of_a_work_are_listed_in_order_as_its_record_words_them(citers: Store) -> None:
+    rows = citers.select(load_query("work_references").text, {"work": NamedNode("https://doi.org/10.5555/kg.a")}).dicts()
+    assert [(r["position"].value, r["cited"].value.removeprefix("https://doi.org/"),
+             r["title"].value if "title" in r else None) for r in rows] == [
+        ("1", "10.5555/kg.x", "X as A saw it"), ("2", "10.5555/kg.tie", "Short"),
+        ("3", "10.5555/kg.own", "Not its own title"), ("4", "10.5555/kg.parts", None),
+        ("5", "10.5555/kg.text", None), ("6", "10.5555/kg.bare", None)]
+    assert rows[2]["ownTitle"].value == "Its own title"
+    assert rows[3]["author"].value == "Brown" and rows[4]["unstructured"].value.startswith("Green A.")
