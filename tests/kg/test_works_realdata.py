@@ -127,3 +127,45 @@ def test_the_elife_articles_references_have_their_titles() -> None:
     found = summaries(load_file(path).store, [NamedNode(iri) for iri in by_doi])
     assert {iri: s.name for iri, s in found.items()} == {iri: clean(t) for iri, t in by_doi.items()}
     assert {s.name_source for s in found.values()} == {"cited-as by 10.7554/elife.01567"}
+
+
+def _related_items_with_doi(param: Any) -> bool:
+    path = param.values[0]
+    return path is None or any(
+        (i.get("relatedItemIdentifier") or {}).get("relatedItemIdentifierType") == "DOI"
+        for item in raw_items(path)[1] for i in item["attributes"].get("relatedItems") or [])
+
+
+#: the DataCite files whose records describe related items named by DOI
+DATACITE = [p for p in corpus_files("datacite/dois/*.json", "datacite/dois-lists/*.json") if _related_items_with_doi(p)]
+
+
+def _main_title(titles: Any) -> str | None:
+    titles = [t for t in titles or [] if isinstance(t, dict)]
+    main = next((t for t in titles if not t.get("titleType")), titles[0] if titles else None)
+    return clean(main.get("title")) if main else None
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("path", DATACITE)
+def test_every_related_item_with_a_doi_is_named_by_its_title(path: Path) -> None:
+    _, items = raw_items(path)
+    records = {ids.normalize_doi(item["attributes"].get("doi") or item["id"]): item for item in items}
+    named: dict[str, list[tuple[str, str]]] = {}
+    for doi, item in records.items():
+        for related in item["attributes"].get("relatedItems") or []:
+            ident = related.get("relatedItemIdentifier") or {}
+            target = doi_node(ident.get("relatedItemIdentifier"), doi) \
+                if ident.get("relatedItemIdentifierType") == "DOI" else None
+            if target is not None and (t := _main_title(related.get("titles"))):
+                named.setdefault(target.value, []).append((t, doi))
+    assert named, f"{path.name}: no related item with a DOI and a title"
+    expected = {}
+    for iri, found in named.items():
+        own = records.get(ids.doi_from_iri(iri))
+        own_title = _main_title(own["attributes"].get("titles")) if own else None
+        best = most_frequent(found)
+        assert best is not None
+        expected[iri] = (own_title, "record") if own_title else (best[0], f"cited-as by {best[1]}")
+    found_names = summaries(load_file(path).store, [NamedNode(iri) for iri in expected])
+    assert {iri: (s.name, s.name_source) for iri, s in found_names.items()} == expected
