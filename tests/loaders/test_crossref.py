@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import copy
+from collections import Counter
 
 import pytest
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.errors import RecordError
 from kg.vocab import CITO, KG, RDF, SCHEMA, XSD
 from loaders.crossref import CrossrefLoader
 from tests.loaders.conftest import Edges, fixture_json, raw
+from tests.loaders.test_realdata import shacl_violations
 
 WORK = NamedNode("https://doi.org/10.5555/kg.test.1")
 
@@ -194,3 +196,16 @@ def test_a_reference_field_of_the_wrong_type_is_left_out_with_a_warning_not_the_
 def test_references_still_count_as_citations(doi) -> None:
     m, _ = cited_as()
     assert len(m.objects(REFS_WORK, CITO.cites)) == 6
+
+
+def test_the_shapes_reject_a_cited_as_node_that_breaks_them() -> None:
+    """Two titles, a literal cited work, position 0 and no citing work: one violation each."""
+    graph = NamedNode(REFS_GRAPH)
+    ref = NamedNode(REFS_GRAPH + "#reference-1")
+    quads = [Quad(s, p, o, graph) for s, p, o in (
+        (ref, RDF.type, KG.CitedAs), (ref, SCHEMA.position, Literal(0)),
+        (ref, KG.citedWork, Literal("10.1/y")), (ref, KG.citedTitle, Literal("A")), (ref, KG.citedTitle, Literal("B")))]
+    violations = shacl_violations(quads, limit=100)
+    paths = Counter(v.split(" ")[1] for v in violations)
+    assert paths == Counter({"(alternative-path)": 1, SCHEMA.position.value: 1, KG.citedWork.value: 1,
+                             KG.citedTitle.value: 1}), "\n".join(violations)
