@@ -1,5 +1,17 @@
 """Works as the query layer sees them: an identifier resolved to its node, and a short summary
-(classes, title, year, identifiers) gathered from every source that describes it.
+(classes, title, year, identifiers, display name) gathered from every source that describes it.
+
+A work's display name (:attr:`WorkSummary.name`) is, in this order: its own title (the longest
+``schema:name`` any record gives the work); else the title its citers give it most often
+(``kg:citedTitle`` of the references pointing at it; ties: the longest, then the first in
+alphabetical order); else, the same way, a reference's wording: "author year, venue
+volume:page" from its parts when it names an author or a venue, else its whole text
+(``kg:unstructured``); else its identifier with its kind ("DOI 10.1/x", "PDB 6GV0") or its IRI.
+
+>>> WorkSummary("https://doi.org/10.1/x").name
+'DOI 10.1/x'
+>>> cited_as_wording(CitedAsRow("10.1/c", None, "Smith", "1999", "Nature", "12", "3", None, 1))
+'Smith 1999, Nature 12:3'
 
 >>> from kg.store import Store
 >>> resolve(Store.open(None), "doi:10.1/nothing")
@@ -10,7 +22,8 @@ kg.errors.NotFoundError: nothing in the graph is named https://doi.org/10.1/noth
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from pyoxigraph import Literal, NamedNode
 
@@ -22,6 +35,8 @@ from kg.vocab import KG, RDF, SCHEMA
 
 #: identifier properties reported in summaries, by the name they are shown under
 IDENTIFIERS = {"doi": KG.doi, "pdb": KG.pdbId, "pmid": KG.pmid, "pmcid": KG.pmcid, "arxiv": KG.arxiv}
+#: how a display name built from an identifier names its kind
+IDENTIFIER_KINDS = {"doi": "DOI", "pdb": "PDB", "pmid": "PMID", "pmcid": "PMCID", "arxiv": "arXiv"}
 #: the classes of works, most specific first
 WORK_CLASSES = (KG.StructureEntry, SCHEMA.SoftwareSourceCode, SCHEMA.Dataset, SCHEMA.ScholarlyArticle,
                 SCHEMA.CreativeWork)
@@ -32,14 +47,90 @@ class WorkSummary:
     iri: str
     #: the most specific work class any source gives, as a short name ("Dataset", "StructureEntry")
     kind: str | None = None
+    #: the work's own title, from a record that describes it (None when no record does)
     title: str | None = None
     year: int | None = None
     identifiers: dict[str, str] = field(default_factory=dict)
     version: str | None = None
+    #: the name to show: the title, else how citers name it, else the identifier (module docs);
+    #: worked out from the title and identifiers when not given
+    name: str = ""
+    #: where the name comes from: "record", "cited-as by <citing DOI or IRI>" or "identifier"
+    name_source: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            name, source = (self.title, "record") if self.title else (identifier_name(self.iri, self.identifiers),
+                                                                      "identifier")
+            object.__setattr__(self, "name", name)
+            object.__setattr__(self, "name_source", source)
 
     def as_dict(self) -> dict[str, object]:
         return {"iri": self.iri, "kind": self.kind, "title": self.title, "year": self.year,
-                "identifiers": self.identifiers, "version": self.version}
+                "identifiers": self.identifiers, "version": self.version, "name": self.name,
+                "nameSource": self.name_source}
+
+
+class CitedAsRow(NamedTuple):
+    """One wording of references to a work (a row of ``cited_as_names.rq``)."""
+
+    cited_by: str
+    title: str | None
+    author: str | None
+    year: str | None
+    venue: str | None
+    volume: str | None
+    page: str | None
+    unstructured: str | None
+    references: int
+
+
+def identifier_name(iri: str, identifiers: dict[str, str]) -> str:
+    """The work's identifier with its kind: its PDB ID, else its DOI, else another, else its IRI.
+
+    >>> identifier_name("https://doi.org/10.2210/pdb6gv0/pdb", {"pdb": "6GV0"})
+    'PDB 6GV0'
+    """
+    for kind in ("pdb", "doi", "pmid", "pmcid", "arxiv"):
+        if kind in identifiers:
+            return f"{IDENTIFIER_KINDS[kind]} {identifiers[kind]}"
+    if iri.startswith(ids.DOI_BASE):
+        try:
+            return f"DOI {ids.doi_from_iri(iri)}"
+        except IdentifierError:
+            pass
+    return iri
+
+
+def cited_as_wording(row: CitedAsRow) -> str | None:
+    """A reference's wording without its title: "author year, venue volume:page" when it names an
+    author or a venue, else the reference's whole text; None when it holds neither."""
+    if row.author or row.venue:
+        head = " ".join(x for x in (row.author, row.year) if x)
+        where = " ".join(x for x in (row.venue, row.volume) if x)
+        if row.page:
+            where = f"{where}:{row.page}" if row.volume else ", ".join(x for x in (where, f"p. {row.page}") if x)
+        return ", ".join(x for x in (head, where) if x)
+    return row.unstructured
+
+
+def cited_as_name(rows: Iterable[CitedAsRow]) -> tuple[str, str] | None:
+    """The display name citers give a work, and the first citing work (by IRI) naming it so: the
+    most frequent title, else the most frequent wording; ties go to the longest, then the first
+    in alphabetical order. None when no reference names it."""
+    rows = list(rows)
+    for pick in (lambda r: r.title, cited_as_wording):
+        counts: dict[str, int] = {}
+        by: dict[str, str] = {}
+        for row in rows:
+            text = pick(row)
+            if text:
+                counts[text] = counts.get(text, 0) + row.references
+                by[text] = min(by.get(text, row.cited_by), row.cited_by)
+        if counts:
+            best = min(counts, key=lambda t: (-counts[t], -len(t), t))
+            return best, by[best]
+    return None
 
 
 def resolve(store: Store, identifier: str | NamedNode) -> NamedNode:
@@ -84,7 +175,8 @@ def _carrying(store: Store, parsed: ids.Identifier) -> NamedNode:
 
 
 def summaries(store: Store, iris: Iterable[NamedNode]) -> dict[str, WorkSummary]:
-    """A summary of each work, in one query however many works."""
+    """A summary of each work, with its display name, in one query however many works (and a
+    second for those without a title of their own, over the references that point at them)."""
     nodes = list(dict.fromkeys(iris))
     if not nodes:
         return {}
@@ -92,7 +184,26 @@ def summaries(store: Store, iris: Iterable[NamedNode]) -> dict[str, WorkSummary]
     for work, prop, value in store.select(load_query("work_summaries").text, {"work": nodes}).values():
         if work is not None and prop is not None and value is not None:
             found[work].setdefault(prop, []).append(value)
-    return {iri: _summary(iri, props) for iri, props in found.items()}
+    works = {iri: _summary(iri, props) for iri, props in found.items()}
+    nameless = [n for n in nodes if works[n.value].title is None]
+    if nameless:
+        for iri, (name, citing) in _cited_as_names(store, nameless).items():
+            try:
+                citing = ids.doi_from_iri(citing)
+            except IdentifierError:
+                pass
+            works[iri] = replace(works[iri], name=name, name_source=f"cited-as by {citing}")
+    return works
+
+
+def _cited_as_names(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str, str]]:
+    rows: dict[str, list[CitedAsRow]] = {}
+    for work, title, author, year, venue, volume, page, text, count, by in store.select(
+            load_query("cited_as_names").text, {"work": nodes}).values():
+        if work is not None and by is not None and count is not None:
+            rows.setdefault(work, []).append(CitedAsRow(by, title, author, year, venue, volume, page, text,
+                                                        int(count)))
+    return {work: name for work, found in rows.items() if (name := cited_as_name(found)) is not None}
 
 
 def _summary(iri: str, props: dict[str, list[str]]) -> WorkSummary:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -15,7 +16,32 @@ from kg.errors import IdentifierError, RecordError
 from kg.store import GraphMeta, RecordGraph
 from kg.vocab import CITO, KG, RDF, SCHEMA, XSD, Relation, relation
 from loaders.base import Mapped, RawRecord
-from loaders.fields import Fields, plain
+from loaders.fields import Fields, date_literal, plain
+
+#: a year at the start of a reference's year text ("1999", "1999a", "2005-2006")
+_YEAR = re.compile(r"^\s*([12]\d{3})(?!\d)")
+
+
+@dataclass(frozen=True)
+class CitedAs:
+    """How a record names a work it cites: the reference's own metadata, as the citing record
+    gives it (Crossref ``reference[]``, DataCite ``relatedItems[]``). Every field may be absent."""
+
+    #: the title of the cited work (Crossref article-title, else volume-title or series-title)
+    title: str | None = None
+    #: the first author, as printed ("Smith", "Smith J", "Smith, John")
+    author: str | None = None
+    #: the year text; its first four digits become an xsd:gYear ("1999a" -> 1999)
+    year: str | None = None
+    #: the journal, book or series it appeared in
+    venue: str | None = None
+    volume: str | None = None
+    first_page: str | None = None
+    #: the whole reference as the citing authors wrote it
+    unstructured: str | None = None
+    #: who matched the DOI to the reference (Crossref doi-asserted-by: "publisher", "crossref")
+    doi_asserted_by: str | None = None
+
 
 #: IRIs that resolve an identifier scheme's values, for related items without a DOI.
 SCHEME_IRI = {
@@ -234,6 +260,34 @@ class RecordBuilder:
         self.add(node, KG.observedAt, Literal(observed_at, datatype=XSD.dateTime))
         for prop, count in figures:
             self.add(node, prop, Literal(count))
+
+    def cited_as(self, kind: str, position: int, target: NamedNode | None, ref: CitedAs) -> NamedNode:
+        """A reference of the work, as the record words it: ``<work> kg:citedAs <graph#kind-N>``,
+        the node (a ``kg:CitedAs``, minted in this record graph, so it carries the record's
+        provenance) holds its place in the list, the cited work when known (``kg:citedWork``)
+        and the reference's own metadata. A reference without a usable identifier gets a node
+        too, without ``kg:citedWork``, so its references are counted honestly.
+
+        Its own ``kg:cited*`` terms, not schema:name and schema:datePublished: searches, the cue
+        index and summaries read those of works, and a reference is not a work.
+        """
+        node = NamedNode(f"{self.graph.value}#{kind}-{position}")
+        self.add(self.work, KG.citedAs, node)
+        self.add(node, RDF.type, KG.CitedAs)
+        self.add(node, SCHEMA.position, Literal(position))
+        if target is not None and target != self.work:
+            self.add(node, KG.citedWork, target)
+        self.text(node, KG.citedTitle, ref.title, markup=True)
+        self.text(node, KG.citedAuthor, ref.author, markup=True)
+        year = _YEAR.match(ref.year or "")
+        if year:
+            self.add(node, KG.citedYear, date_literal(int(year.group(1))))
+        self.text(node, KG.citedVenue, ref.venue, markup=True)
+        self.text(node, KG.citedVolume, ref.volume)
+        self.text(node, KG.citedFirstPage, ref.first_page)
+        self.text(node, KG.unstructured, ref.unstructured, markup=True)
+        self.text(node, KG.doiAssertedBy, ref.doi_asserted_by)
+        return node
 
     def build(self, raw: RawRecord) -> Mapped:
         meta = GraphMeta(self.source, self.record_id, self.work, raw.origin, raw.retrieved_at)

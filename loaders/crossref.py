@@ -18,10 +18,10 @@ from urllib.parse import quote
 from pyoxigraph import Literal, NamedNode
 
 from kg import ids
-from kg.errors import IdentifierError
+from kg.errors import IdentifierError, RecordError
 from kg.vocab import KG, SCHEMA
 from loaders.base import HarvestRequest, Loader, Mapped, RawRecord
-from loaders.builder import RecordBuilder
+from loaders.builder import CitedAs, RecordBuilder
 from loaders.fields import Fields, date_literal
 from loaders.http import HttpClient, Response
 
@@ -234,17 +234,44 @@ def _map_funder(fund: Fields, b: RecordBuilder) -> None:
 def _map_references(f: Fields, b: RecordBuilder) -> None:
     refs = f.objs("reference")
     unresolved = 0
-    for ref in refs:
-        doi = ref.string("DOI")
+    for position, ref in enumerate(refs, start=1):
+        doi = _lenient(ref, "DOI", b)
+        target: NamedNode | None = None
         try:
-            b.cites(NamedNode(ids.doi_iri(doi or "")))
+            target = NamedNode(ids.doi_iri(doi or ""))
         except IdentifierError:
             unresolved += 1
             if doi:
                 b.warn(ref.name("DOI"), "is not a valid DOI; counted as unresolved", doi)
+        if target is not None:
+            b.cites(target)
+        b.cited_as("reference", position, target, _cited_as(ref, b))
     if refs or f.integer("reference-count"):
         b.add(b.work, KG.referenceCount, Literal(max(len(refs), f.integer("reference-count") or 0)))
         b.add(b.work, KG.unresolvedReferenceCount, Literal(unresolved))
+
+
+def _cited_as(ref: Fields, b: RecordBuilder) -> CitedAs:
+    """A Crossref reference's own metadata. A chapter's title is its article-title and its book
+    the volume-title; a book cited whole has only the volume-title (or series-title)."""
+    def text(key: str) -> str | None:
+        return _lenient(ref, key, b)
+
+    article, volume_title, series = text("article-title"), text("volume-title"), text("series-title")
+    return CitedAs(title=article or volume_title or series, author=text("author"), year=text("year"),
+                   venue=text("journal-title") or (volume_title if article else None),
+                   volume=text("volume"), first_page=text("first-page"), unstructured=text("unstructured"),
+                   doi_asserted_by=text("doi-asserted-by"))
+
+
+def _lenient(ref: Fields, key: str, b: RecordBuilder) -> str | None:
+    """A reference's text field; a value of the wrong type is left out with a warning, never
+    rejecting the whole record over one reference."""
+    try:
+        return ref.string(key)
+    except RecordError as e:
+        b.warn(ref.name(key), f"was left out: {e.problem}", ref.data.get(key))
+        return None
 
 
 def _map_relations(f: Fields, b: RecordBuilder) -> None:

@@ -19,10 +19,10 @@ from urllib.parse import quote
 from pyoxigraph import Literal, NamedNode
 
 from kg import ids
-from kg.errors import IdentifierError
-from kg.vocab import KG, SCHEMA
+from kg.errors import IdentifierError, RecordError
+from kg.vocab import KG, SCHEMA, relation
 from loaders.base import HarvestRequest, Loader, Mapped, RawRecord
-from loaders.builder import RecordBuilder
+from loaders.builder import CitedAs, RecordBuilder
 from loaders.fields import Fields, parse_date
 from loaders.http import HttpClient, Response
 
@@ -112,6 +112,12 @@ class DataciteLoader(Loader):
                       field_name=fund.path)
         for rel in f.objs("relatedIdentifiers"):
             _map_related(rel, b)
+        for position, item in enumerate(f.array("relatedItems"), start=1):
+            name = f"{f.name('relatedItems')}[{position - 1}]"
+            if isinstance(item, dict):
+                _map_related_item(Fields(item, f.source, f.record_id, name), position, b)
+            else:
+                b.warn(name, "is not an object and was left out")
         for ident in [*f.objs("identifiers"), *f.objs("alternateIdentifiers")]:
             _map_identifier(ident, b)
         for rights in f.objs("rightsList"):
@@ -256,6 +262,35 @@ def _map_related(rel: Fields, b: RecordBuilder) -> None:
     if node is not None:
         b.relate(kind, node, rel.name("relationType"),
                  TARGET_CLASSES.get(rel.string("resourceTypeGeneral") or ""))
+
+
+def _map_related_item(item: Fields, position: int, b: RecordBuilder) -> None:
+    """A related item described in the record (``relatedItems[]``): its node as cited, with the
+    record's title, first creator, year, volume and first page for it (and the relation, as
+    ``kg:citedVia``). The typed links stay those of ``relatedIdentifiers``. A malformed item is
+    left out with a warning; the record still loads."""
+    try:
+        ident = item.obj("relatedItemIdentifier")
+        value = ident.string("relatedItemIdentifier") if ident else None
+        target = b.related_node(ident.string("relatedItemIdentifierType") or "uri", value,
+                                ident.name("relatedItemIdentifier")) if ident and value else None
+        titles = item.objs("titles")
+        main = next((t for t in titles if not t.string("titleType")), titles[0] if titles else None)
+        creators = item.objs("creators")
+        first = creators[0] if creators else None
+        author = (first.string("name") or ", ".join(x for x in (first.string("familyName"), first.string("givenName"))
+                                                    if x)) if first else None
+        year = item.data.get("publicationYear")
+        cited = CitedAs(title=main.string("title") if main else None, author=author or None,
+                        year=str(year) if isinstance(year, (int, str)) else None, volume=item.string("volume"),
+                        first_page=item.string("firstPage"))
+        rel = relation(item.string("relationType") or "")
+    except RecordError as e:
+        b.warn(e.field, f"was left out with its related item: {e.problem}", e.value)
+        return
+    node = b.cited_as("related-item", position, target, cited)
+    if rel is not None:
+        b.add(node, KG.citedVia, rel.iri)
 
 
 def _map_identifier(ident: Fields, b: RecordBuilder) -> None:

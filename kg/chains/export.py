@@ -46,7 +46,8 @@ def to_graphml(chain: Chain, path_or_file: str | Path | IO[bytes]) -> None:
     flat.graph.update(root=chain.root, max_depth=chain.max_depth, truncated=chain.truncated)
     for n in chain.nodes:
         attrs: dict[str, object] = {"kind": n.work.kind, "title": n.work.title, "year": n.work.year,
-                                    "version": n.work.version, "depth": n.depth, "expanded": n.expanded,
+                                    "name": n.work.name, "version": n.work.version, "depth": n.depth,
+                                    "expanded": n.expanded,
                                     "identifiers": ";".join(f"{k}={v}" for k, v in n.work.identifiers.items())}
         flat.add_node(n.iri, **{k: v for k, v in attrs.items() if v not in (None, "")})
     for (a, b), edge_hops in _edges(chain).items():

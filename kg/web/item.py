@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from pyoxigraph import NamedNode
 
-from kg.chains import evidence_chain
+from kg.chains import Chain, evidence_chain
 from kg.errors import KgError
 from kg.metrics import item_metrics
 from kg.related import RelatedItem, related_items
@@ -22,6 +22,7 @@ from kg.store import Store
 from kg.tracing import claims_about
 from kg.web.svg import bar_chart, chain_svg
 from kg.web.works import TEMPLATES, work_path
+from kg.works import summaries
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -95,6 +96,16 @@ def is_web_address(value: object) -> bool:
 TEMPLATES.env.tests["web_address"] = is_web_address
 
 
+def _names(store: Store, work: dict[str, object], chain: Chain | None) -> dict[str, str]:
+    """The display name of every work the page links to: the chain's, and the links' others."""
+    names = {n.iri: n.work.name for n in chain.nodes} if chain else {}
+    links = work.get("links")
+    others = {str(link["other"]) for link in (links if isinstance(links, list) else [])
+              if isinstance(link, dict) and link.get("other") and link["other"] not in names}
+    found = summaries(store, [NamedNode(iri) for iri in sorted(others)])
+    return {**names, **{iri: s.name for iri, s in found.items()}}
+
+
 def page_context(store: Store, node: NamedNode, work: dict[str, object]) -> dict[str, object]:
     """Everything the item page shows beyond ``work`` (the work's JSON)."""
     notes: list[str] = []
@@ -102,6 +113,7 @@ def page_context(store: Store, node: NamedNode, work: dict[str, object]) -> dict
     related = _part(notes, "list of related items", lambda: related_items(store, node, RELATED_LIMIT)) or []
     reuse = _part(notes, "reuse metrics", lambda: item_metrics(store, node.value))
     claims = (_part(notes, "list of claims", lambda: claims_about(store, [node])) or {}).get(node.value, [])
+    names = _part(notes, "names of linked works", lambda: _names(store, work, chain)) or {}
     by_kind: dict[str, list[object]] = {}
     for c in claims:
         by_kind.setdefault(c.source_kind, []).append(c)
@@ -115,5 +127,6 @@ def page_context(store: Store, node: NamedNode, work: dict[str, object]) -> dict
         "claim_groups": [(CLAIM_GROUPS[k], by_kind[k][:CLAIMS_SHOWN], len(by_kind[k]))
                          for k in CLAIM_GROUPS if k in by_kind],
         "citation": citation(work),
+        "names": names,
         "notes": notes,
     }

@@ -39,9 +39,9 @@ MAX_PER_COLUMN = 25
 
 
 def _label(work: WorkSummary) -> tuple[str, str]:
-    """Two lines: the kind and identifier, then the title (shortened)."""
+    """Two lines: the kind and identifier, then the display name (shortened)."""
     ident = work.identifiers.get("pdb") or work.identifiers.get("doi") or work.iri
-    title = work.title or "(no title)"
+    title = work.name
     first = f"{KIND_NAMES.get(work.kind or '', work.kind or 'Work')} · {ident}"
     # the identifier is never cut (it is what leads to the raw data): a long one stands alone
     return first if len(first) <= 31 else ident, title if len(title) <= 34 else title[:33] + "…"
@@ -145,7 +145,7 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
         out.append(
             f'<a class="node{root}" href="{escape(href(node.work))}" data-iri="{escape(node.iri)}" '
             f'data-kind="{escape(node.work.kind or "Work")}">'
-            f'<title>{escape(node.work.title or node.iri)} ({escape(node.iri)})</title>'
+            f'<title>{escape(node.work.name)} ({escape(node.iri)})</title>'
             f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="8" fill="{fill}" '
             f'stroke="{"#111" if root else "#777"}" stroke-width="{2 if root else 1}"/>'
             f'<text x="{x + 10}" y="{y + 21}" font-size="12" font-weight="bold" fill="#111"{_fit(first)}>'

@@ -8,10 +8,13 @@ import pytest
 from pyoxigraph import NamedNode
 
 from kg.errors import IdentifierError, NotFoundError
+from kg.queries import load_query
 from kg.store import Store
-from kg.works import resolve, summaries
+from kg.works import WorkSummary, resolve, summaries
+from loaders.crossref import CrossrefLoader
 from loaders.pipeline import load
 from loaders.read import read_paths
+from tests.loaders.conftest import raw
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -60,3 +63,72 @@ def test_summaries_gather_class_title_year_and_identifiers(store: Store) -> None
     assert found[article.value].identifiers == {"doi": "10.1038/s41598-021-81251-2", "pmid": "33462295"}
     assert found[data.value].kind == "Dataset"
     assert summaries(store, []) == {}
+
+
+# ---------------------------------------------------------------- display names
+
+def _citing(doi: str, *refs: dict[str, str], title: str | None = None) -> dict[str, object]:
+    return {"DOI": doi, "type": "journal-article", **({"title": [title]} if title else {}), "reference": list(refs)}
+
+
+@pytest.fixture(scope="module")
+def citers() -> Store:
+    """Works of our own citing each other, each wording its references its own way."""
+    records = [
+        _citing("10.5555/kg.a", {"DOI": "10.5555/kg.x", "article-title": "X as A saw it"},
+                {"DOI": "10.5555/kg.tie", "article-title": "Short"},
+                {"DOI": "10.5555/kg.own", "article-title": "Not its own title"},
+                {"DOI": "10.5555/kg.parts", "author": "Brown", "year": "2005", "journal-title": "Nature",
+                 "volume": "7", "first-page": "100"},
+                {"DOI": "10.5555/kg.text", "unstructured": "Green A. 2010. Something said once."},
+                {"DOI": "10.5555/kg.bare", "doi-asserted-by": "crossref"}),
+        _citing("10.5555/kg.c", {"DOI": "10.5555/kg.x", "article-title": "X, as most cite it"},
+                {"DOI": "10.5555/kg.tie", "article-title": "A longer title"}),
+        _citing("10.5555/kg.b", {"DOI": "10.5555/kg.x", "article-title": "X, as most cite it"}),
+        _citing("10.5555/kg.own", title="Its own title"),
+    ]
+    s = Store.open(None)
+    s.write([g for r in records if (g := CrossrefLoader.map(raw("crossref", r)).graph) is not None])
+    return s
+
+
+def _names(store: Store, *dois: str) -> dict[str, tuple[str, str]]:
+    found = summaries(store, [NamedNode(f"https://doi.org/{d}") for d in dois])
+    return {iri.removeprefix("https://doi.org/"): (s.name, s.name_source) for iri, s in found.items()}
+
+
+def test_a_work_with_a_record_is_named_by_its_own_title(citers: Store) -> None:
+    assert _names(citers, "10.5555/kg.own") == {"10.5555/kg.own": ("Its own title", "record")}
+
+
+def test_a_work_without_a_record_is_named_by_the_title_its_citers_give_it_most(citers: Store) -> None:
+    found = summaries(citers, [NamedNode("https://doi.org/10.5555/kg.x")])["https://doi.org/10.5555/kg.x"]
+    assert (found.title, found.name, found.name_source) == (None, "X, as most cite it", "cited-as by 10.5555/kg.b")
+    assert found.as_dict()["name"] == "X, as most cite it"
+
+
+def test_titles_cited_as_often_go_to_the_longest(citers: Store) -> None:
+    assert _names(citers, "10.5555/kg.tie") == {"10.5555/kg.tie": ("A longer title", "cited-as by 10.5555/kg.c")}
+
+
+def test_a_reference_without_a_title_names_it_by_its_parts_or_its_text(citers: Store) -> None:
+    assert _names(citers, "10.5555/kg.parts", "10.5555/kg.text") == {
+        "10.5555/kg.parts": ("Brown 2005, Nature 7:100", "cited-as by 10.5555/kg.a"),
+        "10.5555/kg.text": ("Green A. 2010. Something said once.", "cited-as by 10.5555/kg.a")}
+
+
+def test_a_work_nobody_names_is_named_by_its_identifier(citers: Store) -> None:
+    assert _names(citers, "10.5555/kg.bare") == {"10.5555/kg.bare": ("DOI 10.5555/kg.bare", "identifier")}
+    assert WorkSummary("https://doi.org/10.2210/pdb6gv0/pdb", identifiers={"pdb": "6GV0"}).name == "PDB 6GV0"
+    assert WorkSummary("https://example.org/thing").name == "https://example.org/thing"
+
+
+def test_the_references_of_a_work_are_listed_in_order_as_its_record_words_them(citers: Store) -> None:
+    rows = citers.select(load_query("work_references").text, {"work": NamedNode("https://doi.org/10.5555/kg.a")}).dicts()
+    assert [(r["position"].value, r["cited"].value.removeprefix("https://doi.org/"),
+             r["title"].value if "title" in r else None) for r in rows] == [
+        ("1", "10.5555/kg.x", "X as A saw it"), ("2", "10.5555/kg.tie", "Short"),
+        ("3", "10.5555/kg.own", "Not its own title"), ("4", "10.5555/kg.parts", None),
+        ("5", "10.5555/kg.text", None), ("6", "10.5555/kg.bare", None)]
+    assert rows[2]["ownTitle"].value == "Its own title"
+    assert rows[3]["author"].value == "Brown" and rows[4]["unstructured"].value.startswith("Green A.")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import copy
+from collections import Counter
 
 import pytest
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.errors import RecordError
 from kg.vocab import CITO, KG, RDF, SCHEMA, XSD
 from loaders.crossref import CrossrefLoader
 from tests.loaders.conftest import Edges, fixture_json, raw
+from tests.loaders.test_realdata import shacl_violations
 
 WORK = NamedNode("https://doi.org/10.5555/kg.test.1")
 
@@ -141,3 +143,77 @@ def test_a_resource_url_with_brackets_is_escaped_and_the_record_loads_whole(reco
     work = NamedNode("https://doi.org/" + data["DOI"].lower())
     assert m.values(work, SCHEMA.url) == {"https://example.org/article?id=%5B12%5D&v=2"}
     assert m.objects(work, CITO.cites)
+
+# ---------------------------------------------------------------- references as cited
+
+REFS_WORK = NamedNode("https://doi.org/10.5555/kg.refs.1")
+REFS_GRAPH = "https://w3id.org/evidence-kg/graph/crossref/10.5555/kg.refs.1"
+
+
+def cited_as() -> tuple[Edges, dict[int, NamedNode]]:
+    """The references of our fixture that words a reference in every way, by position."""
+    m = mapped(fixture_json("crossref/work-references.json")["message"])
+    nodes = m.objects(REFS_WORK, KG.citedAs)
+    return m, {int(next(iter(m.values(n, SCHEMA.position)))): n for n in nodes}
+
+
+def test_every_reference_is_a_cited_as_node_in_the_citing_graph_with_or_without_a_doi() -> None:
+    m, refs = cited_as()
+    assert sorted(refs) == list(range(1, 9))
+    assert refs[1] == NamedNode(REFS_GRAPH + "#reference-1")
+    assert all(m.objects(n, RDF.type) == {KG.CitedAs} for n in refs.values())
+    assert m.objects(refs[7], KG.citedWork) == set()
+    assert m.objects(refs[8], KG.citedWork) == set()
+    assert m.values(REFS_WORK, KG.referenceCount) == {"8"}
+    assert m.values(REFS_WORK, KG.unresolvedReferenceCount) == {"2"}
+
+
+def test_a_cited_as_node_keeps_the_references_own_metadata(doi) -> None:
+    m, refs = cited_as()
+    article = refs[1]
+    assert m.objects(article, KG.citedWork) == {doi("10.5555/kg.cited.article")}
+    assert m.values(article, KG.citedTitle) == {"A cited article"}
+    assert m.values(article, KG.citedAuthor) == {"Smith"}
+    assert m.objects(article, KG.citedYear) == {Literal("1999", datatype=XSD.gYear)}
+    assert m.values(article, KG.citedVenue) == {"J Test"}
+    assert m.values(article, KG.citedVolume) == {"12"}
+    assert m.values(article, KG.citedFirstPage) == {"34"}
+    assert m.values(article, KG.doiAssertedBy) == {"publisher"}
+    assert m.values(refs[6], KG.unstructured) == {"Green A. 2010. Something said once. Obscure Proceedings."}
+    assert m.values(refs[7], KG.unstructured) == {"White B. A reference without a DOI. 2012."}
+
+
+def test_a_chapter_is_titled_by_its_article_title_in_its_book_and_a_book_by_its_volume_title() -> None:
+    m, refs = cited_as()
+    assert m.values(refs[2], KG.citedTitle) == {"A chapter"}
+    assert m.values(refs[2], KG.citedVenue) == {"The book it is in"}
+    assert m.values(refs[3], KG.citedTitle) == {"A book cited whole"}
+    assert m.values(refs[3], KG.citedVenue) == set()
+    assert m.objects(refs[3], KG.citedYear) == set()  # "in press" is no year
+    assert m.values(refs[4], KG.citedTitle) == {"A series"}
+
+
+def test_a_reference_field_of_the_wrong_type_is_left_out_with_a_warning_not_the_record() -> None:
+    m, refs = cited_as()
+    assert m.values(refs[8], KG.citedTitle) == {"A reference whose DOI is broken"}
+    assert m.objects(refs[8], KG.citedYear) == set()
+    assert any("reference[7].year" in w and "was left out" in w for w in m.mapped.warnings)
+    assert any("reference[7].DOI" in w and "not a valid DOI" in w for w in m.mapped.warnings)
+
+
+def test_references_still_count_as_citations(doi) -> None:
+    m, _ = cited_as()
+    assert len(m.objects(REFS_WORK, CITO.cites)) == 6
+
+
+def test_the_shapes_reject_a_cited_as_node_that_breaks_them() -> None:
+    """Two titles, a literal cited work, position 0 and no citing work: one violation each."""
+    graph = NamedNode(REFS_GRAPH)
+    ref = NamedNode(REFS_GRAPH + "#reference-1")
+    quads = [Quad(s, p, o, graph) for s, p, o in (
+        (ref, RDF.type, KG.CitedAs), (ref, SCHEMA.position, Literal(0)),
+        (ref, KG.citedWork, Literal("10.1/y")), (ref, KG.citedTitle, Literal("A")), (ref, KG.citedTitle, Literal("B")))]
+    violations = shacl_violations(quads, limit=100)
+    paths = Counter(v.split(" ")[1] for v in violations)
+    assert paths == Counter({"(alternative-path)": 1, SCHEMA.position.value: 1, KG.citedWork.value: 1,
+                             KG.citedTitle.value: 1}), "\n".join(violations)

@@ -120,3 +120,40 @@ def test_zero_counts_are_no_usage_report(record: dict) -> None:
     data = copy.deepcopy(record)
     data["attributes"].update({"viewCount": 0, "downloadCount": 0})
     assert mapped(data).objects(WORK, KG.usage) == set()
+
+# ---------------------------------------------------------------- related items as cited
+
+RELATED_ITEMS = [
+    {"relationType": "IsPublishedIn", "relatedItemType": "ConferenceProceeding",
+     "relatedItemIdentifier": {"relatedItemIdentifier": "10.5555/KG.PROCEEDINGS", "relatedItemIdentifierType": "DOI"},
+     "titles": [{"title": "Proceedings of a test", "titleType": "Subtitle"}, {"title": "KG Test 2013"}],
+     "creators": [{"name": "Severini, Simone", "nameType": "Personal"}], "publicationYear": "2013",
+     "volume": "22", "firstPage": "93"},
+    {"relationType": "IsVariantFormOf", "relatedItemType": "Text",
+     "titles": [{"title": "A variant without an identifier"}]},
+    {"relationType": "Cites", "titles": "not a list"},
+    "not an object",
+]
+
+
+def test_related_items_are_cited_as_nodes_with_their_own_metadata(record: dict, doi) -> None:
+    record["attributes"]["relatedItems"] = copy.deepcopy(RELATED_ITEMS)
+    m = mapped(record)
+    graph = "https://w3id.org/evidence-kg/graph/datacite/10.5281/zenodo.999001"
+    nodes = {int(next(iter(m.values(n, SCHEMA.position)))): n for n in m.objects(WORK, KG.citedAs)}
+    assert nodes == {1: NamedNode(f"{graph}#related-item-1"), 2: NamedNode(f"{graph}#related-item-2")}
+    first = nodes[1]
+    assert m.objects(first, KG.citedWork) == {doi("10.5555/kg.proceedings")}
+    assert m.objects(first, KG.citedVia) == {KG.isPublishedIn}
+    assert m.values(first, KG.citedTitle) == {"KG Test 2013"}
+    assert m.values(first, KG.citedAuthor) == {"Severini, Simone"}
+    assert m.objects(first, KG.citedYear) == {Literal("2013", datatype=XSD.gYear)}
+    assert (m.values(first, KG.citedVolume), m.values(first, KG.citedFirstPage)) == ({"22"}, {"93"})
+    assert m.objects(nodes[2], KG.citedWork) == set()
+    assert m.values(nodes[2], KG.citedTitle) == {"A variant without an identifier"}
+    # malformed items are left out with a warning; the typed links stay those of relatedIdentifiers
+    assert [w for w in m.mapped.warnings if "relatedItems" in w] == [
+        "datacite record 10.5281/zenodo.999001: field 'attributes.relatedItems[2].titles' was left out with its "
+        "related item: is a string, expected a list (value: 'not a list')",
+        "datacite record 10.5281/zenodo.999001: field 'attributes.relatedItems[3]' is not an object and was left out"]
+    assert m.subjects(KG.isPublishedIn, doi("10.5555/kg.proceedings")) == set()

@@ -210,3 +210,33 @@ def test_people_organisations_and_funders_share_the_agent_interface(store: Count
     assert funder["works"]["totalCount"] == funder["metrics"]["outputCount"] == 5
     assert (person["name"], person["givenName"]) == ("Example, B.", "B.")
     assert [n["doi"] for n in person["works"]["nodes"]] == ["10.2210/pdb6gv0/pdb"]
+
+
+def test_a_works_references_are_named_as_cited_in_a_fixed_number_of_queries() -> None:
+    store = CountingStore()
+    report = load(store, read_paths([ROOT / "tests" / "fixtures" / "crossref" / "work-references.json"]))
+    assert report.rejected == 0
+    store.queries = 0
+    result = execute(store, """{ work(id: "10.5555/kg.refs.1") { name nameSource
+      references(first: 10) { nodes { id name nameSource titles { title } } } } }""")
+    assert result.errors is None and result.data is not None
+    work = result.data["work"]
+    assert (work["name"], work["nameSource"]) == (
+        "A test article citing in every way Crossref words a reference", "record")
+    named = {n["id"].removeprefix("https://doi.org/"): (n["name"], n["nameSource"], n["titles"])
+             for n in work["references"]["nodes"]}
+    by = "cited-as by 10.5555/kg.refs.1"
+    assert named == {
+        "10.5555/kg.cited.article": ("A cited article", by, []),
+        "10.5555/kg.cited.chapter": ("A chapter", by, []),
+        "10.5555/kg.cited.book": ("A book cited whole", by, []),
+        "10.5555/kg.cited.series": ("A series", by, []),
+        "10.5555/kg.cited.parts": ("Brown 2005, Nature 7:100", by, []),
+        "10.5555/kg.cited.text": ("Green A. 2010. Something said once. Obscure Proceedings.", by, [])}
+    # the names of the work and of its whole page of references: two summary queries, not one per work
+    store.queries = 0
+    execute(store, """{ work(id: "10.5555/kg.refs.1") { references(first: 10) { nodes { name } } } }""")
+    with_names = store.queries
+    store.queries = 0
+    execute(store, """{ work(id: "10.5555/kg.refs.1") { references(first: 10) { nodes { id } } } }""")
+    assert with_names - store.queries <= 2, (with_names, store.queries)

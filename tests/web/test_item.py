@@ -15,6 +15,7 @@ from loaders.pipeline import load
 from loaders.read import read_paths
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def test_claims_on_the_item_page_are_capped_and_the_rest_counted() -> None:
@@ -42,3 +43,23 @@ def test_the_item_page_lists_evidence_hops_first_then_counts_the_citations() -> 
     assert "stated: asserted by crossref on " in hops
     related = page[page.index("Related"):]
     assert related.index("Data, software and methods linked to it") < related.index("Cited together with it")
+
+def test_cited_works_without_records_are_shown_by_the_names_their_citers_give_them() -> None:
+    store = Store.open(None)
+    load(store, read_paths([FIXTURES / "crossref" / "work-references.json"]))
+    with TestClient(create_app(store)) as client:
+        page = client.get("/works/10.5555/kg.refs.1", headers={"Accept": "text/html"}).text
+        cited = client.get("/works/10.5555/kg.cited.article", headers={"Accept": "text/html"}).text
+        widget = client.get("/embed/related", params={"id": "10.5555/kg.refs.1"}).text
+        related = client.get("/api/related", params={"id": "10.5555/kg.refs.1"}).json()
+    assert "(no title)" not in page
+    drawing = page[page.index("<svg"):page.index("</svg>")]
+    for name in ("A cited article", "A chapter", "A book cited whole", "Brown 2005, Nature 7:100"):
+        assert f"<title>{name} (" in drawing
+    links = page[page.index("<h2>Links</h2>"):]
+    assert ">A chapter</a>" in links and ">Green A. 2010. Something said once. Obscure Proceedings.</a>" in links
+    assert "<h1>A cited article</h1>" in cited
+    assert ">Brown 2005, Nature 7:100</a>" in widget and "(no title)" not in widget
+    named = {r["item"]["iri"]: (r["item"]["name"], r["item"]["nameSource"]) for r in related["items"]}
+    assert named["https://doi.org/10.5555/kg.cited.chapter"] == ("A chapter", "cited-as by 10.5555/kg.refs.1")
+    assert "its name is how it is cited (cited-as by 10.5555/kg.refs.1)" in cited

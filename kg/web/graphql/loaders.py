@@ -18,7 +18,7 @@ from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
-from kg import metrics, tracing
+from kg import metrics, tracing, works
 from kg.queries import load_query
 from kg.store import Store, Term
 from kg.vocab import CITO, relations
@@ -221,6 +221,12 @@ def claim_records(store: Store, keys: Sequence[str]) -> list[list[tracing.ClaimS
     return [found.get(k, []) for k in keys]
 
 
+def name_records(store: Store, keys: Sequence[str]) -> list[works.WorkSummary]:
+    """Each work's summary, for its display name (one query, a second for works without a title)."""
+    found = works.summaries(store, [NamedNode(k) for k in keys])
+    return [found[k] for k in keys]
+
+
 def _batch(store: Store, fetch: Callable[[Store, Sequence[str]], list[T]]) -> DataLoader[str, T]:
     async def load(keys: list[str]) -> list[T]:
         return await run_in_threadpool(fetch, store, keys)
@@ -240,3 +246,4 @@ class Loaders:
         self.agents = _batch(store, agent_records)
         self.metrics = _batch(store, metrics_records)
         self.claims = _batch(store, claim_records)
+        self.names = _batch(store, name_records)

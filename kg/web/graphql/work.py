@@ -166,6 +166,15 @@ class Work:
         names = sorted(self.record.values(SCHEMA.name), key=lambda t: (-len(t), t))
         return [Title(title=t) for t in names]
 
+    @described("The name to show: its title, else the title (or wording) the works citing it give it most "
+               "often, else its identifier with its kind (docs/data-model.md, Display names).")
+    async def name(self, info: KgInfo) -> str:
+        return (await info.context.loaders.names.load(self.record.iri)).name
+
+    @described('Where the name comes from: "record", "cited-as by <citing DOI>" or "identifier".')
+    async def name_source(self, info: KgInfo) -> str:
+        return (await info.context.loaders.names.load(self.record.iri)).name_source
+
     @described("Descriptions and abstracts.")
     def descriptions(self) -> list[str]:
         return list(self.record.values(SCHEMA.description))
