@@ -14,14 +14,11 @@ from typing import TypeVar
 
 from pyoxigraph import NamedNode
 
-from kg.chains import evidence_chain
 from kg.errors import KgError
-from kg.metrics import item_metrics
-from kg.related import RelatedItem, related_items
-from kg.store import Store
-from kg.trace import claims_about
+from kg.graph import KnowledgeGraph
+from kg.related import RelatedItem
 from kg.web.svg import bar_chart, chain_svg
-from kg.web.works import TEMPLATES, work_path
+from kg.web.urls import work_path
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -82,25 +79,13 @@ def citation(work: dict[str, object]) -> str:
     return "\n".join([f"@{entry}{{{key},", *lines, "}"])
 
 
-def is_web_address(value: object) -> bool:
-    """Whether a value from the graph may be a link's target: only http(s) URLs, never ``javascript:``.
-
-    >>> is_web_address("https://news.example/a"), is_web_address("javascript:alert(1)")
-    (True, False)
-    """
-    return isinstance(value, str) and value.lower().startswith(("https://", "http://"))
-
-
-TEMPLATES.env.tests["web_address"] = is_web_address
-
-
-def page_context(store: Store, node: NamedNode, work: dict[str, object]) -> dict[str, object]:
+def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]) -> dict[str, object]:
     """Everything the item page shows beyond ``work`` (the work's JSON)."""
     notes: list[str] = []
-    chain = _part(notes, "evidence chain", lambda: evidence_chain(store, node, CHAIN_DEPTH))
-    related = _part(notes, "list of related items", lambda: related_items(store, node, RELATED_LIMIT)) or []
-    reuse = _part(notes, "reuse metrics", lambda: item_metrics(store, node.value))
-    claims = (_part(notes, "list of claims", lambda: claims_about(store, [node])) or {}).get(node.value, [])
+    chain = _part(notes, "evidence chain", lambda: graph.chain(node, CHAIN_DEPTH))
+    related = _part(notes, "list of related items", lambda: graph.related(node, RELATED_LIMIT)) or []
+    reuse = _part(notes, "reuse metrics", lambda: graph.metrics.item(node))
+    claims = (_part(notes, "list of claims", lambda: graph.claims([node])) or {}).get(node.value, [])
     by_kind: dict[str, list[object]] = {}
     for c in claims:
         by_kind.setdefault(c.source_kind, []).append(c)

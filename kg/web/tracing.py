@@ -14,20 +14,24 @@ import json
 from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
+from urllib.parse import parse_qs
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from kg.claims import MAX_INPUT_CHARS
 from kg.errors import BadRequestError, KgError
+from kg.graph import KnowledgeGraph
 from kg.ondemand import fetch_page
-from kg.store import Store
-from kg.trace import SOURCE_KINDS, TraceResult, save_claims, trace
+from kg.trace import SOURCE_KINDS, TraceResult
 from kg.web.config import Settings
+from kg.web.services import services
 from kg.web.sparql_runner import QueryRunner
 from kg.web.svg import chain_svg
-from kg.web.works import TEMPLATES, error_page, work_path
+from kg.web.templating import TEMPLATES, error_page
+from kg.web.urls import work_path
 from loaders.http import HttpConfig
 
 #: the most claims one trace stores (a long article's claims beyond are answered, not stored)
@@ -46,7 +50,7 @@ def routes() -> list[BaseRoute]:
             Route("/api/trace", api_trace, methods=["POST"])]
 
 
-def run_trace(store: Store, settings: Settings, runner: QueryRunner | None, text: str, url: str | None,
+def run_trace(graph: KnowledgeGraph, settings: Settings, runner: QueryRunner | None, text: str, url: str | None,
               source_kind: str | None, authorized: bool = False) -> TraceResult:
     """Trace ``text`` (or, when it is empty and fetching is on, the page at ``url``), writing with the
     query runner's write access. The one way the web traces: the page, /api/trace and GraphQL's
@@ -69,15 +73,15 @@ def run_trace(store: Store, settings: Settings, runner: QueryRunner | None, text
     # online, fetching stores the records it fetches at any point of the trace; offline the trace reads
     # beside the /sparql workers, and only the claims' write below waits for them
     with writing() if online else nullcontext():
-        found = trace(store, text, url=url or None, source_kind=source_kind or None, online=online,
-                      store_claims=False, max_depth=settings.trace_max_depth)
+        found = graph.trace(text, url=url or None, source_kind=source_kind or None, online=online,
+                            store_claims=False, max_depth=settings.trace_max_depth)
     if not (settings.store_traces or authorized):
         return replace(found, notes=(*found.notes, NOT_STORED))
     stored = [c for c in found.claims if c.works][:MAX_STORED_CLAIMS]
     if not stored:
         return found
     with writing():
-        saved = save_claims(store, replace(found, claims=tuple(stored)))
+        saved = graph.save_claims(replace(found, claims=tuple(stored)))
     kept = {c.iri: c for c in saved.claims}
     notes = found.notes if len(stored) == sum(1 for c in found.claims if c.works) else (*found.notes, TOO_MANY)
     return replace(found, claims=tuple(kept.get(c.iri, c) for c in found.claims), notes=notes)
@@ -91,18 +95,14 @@ def _check_url(url: str) -> None:
 
 
 def _run(request: Request, text: str, url: str | None, source_kind: str | None) -> TraceResult:
-    from kg.web.app import services  # app imports this module
-
     state = services(request)
-    return run_trace(state.store, state.settings, state.runner, text, url, source_kind,
+    return run_trace(state.graph, state.settings, state.runner, text, url, source_kind,
                      state.settings.authorizes(request.headers.get("authorization")))
 
 
 async def api_trace(request: Request) -> Response:
     """``POST /api/trace`` with JSON ``{"text": ..., "url": ..., "source_kind": ...}`` (or a form)."""
     fields = await _fields(request)
-    from starlette.concurrency import run_in_threadpool
-
     result = await run_in_threadpool(_run, request, fields.get("text", ""), fields.get("url"),
                                      fields.get("source_kind"))
     return JSONResponse(result.as_dict())
@@ -119,7 +119,6 @@ async def _fields(request: Request) -> dict[str, str]:
         if not isinstance(data, dict):
             raise BadRequestError("body", "must be a JSON object with 'text', and optionally 'url', 'source_kind'")
     elif kind in ("application/x-www-form-urlencoded", ""):
-        from urllib.parse import parse_qs
         try:
             data = {k: v[0] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}
         except UnicodeDecodeError:
@@ -141,8 +140,6 @@ async def page(request: Request) -> Response:
     """``/trace``: the form; posted, the form again with what the trace found."""
     if request.method != "POST":
         return TEMPLATES.TemplateResponse(request, "trace.html", {"kinds": SOURCE_KINDS, "form": {}})
-    from starlette.concurrency import run_in_threadpool
-
     fields: dict[str, str] = {}
     try:
         fields = await _fields(request)
