@@ -129,8 +129,34 @@ class WorkDescription:
     def iri(self) -> str:
         return self.summary.iri
 
+    def values(self, prop: NamedNode | str) -> tuple[str, ...]:
+        """The values of one property from every source, sorted (``d.values(SCHEMA.publisher)``)."""
+        iri = prop if isinstance(prop, str) else prop.value
+        return tuple(s.value for s in self.statements if s.property == iri)
+
+    def name_of(self, iri: str) -> str | None:
+        """The name the graph gives a node the work points to (a publisher, a funder, a linked work)."""
+        names = [text(t.object) for t in self.triples if text(t.subject) == iri and t.predicate == SCHEMA.name]
+        return max(names, key=len) if names else None
+
+    @property
+    def publishers(self) -> tuple[str, ...]:
+        """The publishers' IRIs (:meth:`name_of` names them)."""
+        return self.values(SCHEMA.publisher)
+
+    @property
+    def venues(self) -> tuple[str, ...]:
+        """The journals or books the work appeared in, as each source names them."""
+        return self.values(KG.containerTitle)
+
+    @property
+    def funders(self) -> tuple[str, ...]:
+        """The funders the work names directly (grants and their funders: ``g.records.funding``)."""
+        return self.values(SCHEMA.funder)
+
     def as_dict(self) -> dict[str, object]:
-        """The description as JSON-ready data (properties as CURIEs); ``/works/{id}`` adds its URLs."""
+        """The description as JSON-ready data (properties as CURIEs); ``/works/{id}`` adds its URLs.
+        (Publishers, venues and funders are among the statements.)"""
         return {
             **self.summary.as_dict(), "id": self.iri,
             "types": [curie(t) for t in self.types], "titles": list(self.titles),

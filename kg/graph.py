@@ -15,8 +15,8 @@ Every method takes identifiers in any form :mod:`kg.ids` reads (``doi:10.1/X``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -28,6 +28,7 @@ from kg.answers import Answer, Value, ask
 from kg.describe import WorkDescription, describe, work_triples
 from kg.records import RecordFetches, agent_works
 from kg.store import Store
+from loaders.http import HttpConfig
 from loaders.pipeline import BATCH_SIZE, LoadReport
 from loaders.pipeline import load as load_records
 from loaders.read import read_paths
@@ -173,13 +174,20 @@ class KnowledgeGraph:
         return tracing.claims_about(self._store, iris)
 
     def trace(self, text: str, *, url: str | None = None, source_kind: str | None = None,
-              published: date | None = None, online: bool = False, store_claims: bool = True,
-              max_depth: int = 5) -> tracing.TraceResult:
-        """Trace the claims of ``text`` (plain text or HTML) to the works and data they rest on; each
-        claim resting on a work is stored unless ``store_claims`` is False. ``online`` fetches
-        identifiers missing from the graph from their sources."""
-        return tracing.trace(self._store, text, url=url, source_kind=source_kind, published=published, online=online,
-                             store_claims=store_claims, max_depth=max_depth)
+              published: date | None = None, html: bool | None = None, online: bool = False,
+              http: HttpConfig | None = None, apis: Mapping[str, str] | None = None, store_claims: bool = True,
+              max_depth: int = 5, now: datetime | None = None) -> tracing.TraceResult:
+        """Trace the claims of ``text`` (plain text or HTML) to the works and data they rest on.
+
+        Each claim resting on a work is stored in its own graph unless ``store_claims`` is False.
+        ``online`` fetches identifiers missing from the graph from their sources (``http`` configures
+        the client, ``apis`` names mirrors by source). The parameters are :func:`kg.trace.trace`'s.
+
+        :raises TraceInputError: empty text, too long, or binary data (nothing is stored)
+        """
+        return tracing.trace(self._store, text, url=url, source_kind=source_kind, published=published, html=html,
+                             online=online, http=http, apis=apis, store_claims=store_claims, max_depth=max_depth,
+                             now=now)
 
     def save_claims(self, found: tracing.TraceResult) -> tracing.TraceResult:
         """Store the claims of a trace run with ``store_claims=False`` (those resting on a work)."""
