@@ -28,6 +28,7 @@ from kg.store import Store
 from kg.vocab import RDF
 from kg.web.config import Settings
 from kg.web.errors import error_response
+from kg.web.services import services
 from kg.web.sparql_results import (
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
@@ -60,7 +61,7 @@ def routes() -> list[BaseRoute]:
 
 
 def _services(request: Request) -> tuple[Store, Settings, QueryRunner]:
-    state = request.app.state.services
+    state = services(request)
     if state.runner is None:  # pragma: no cover - only outside the app's lifespan
         raise RuntimeError("the query runner is not running")
     return state.store, state.settings, state.runner
