@@ -4,6 +4,8 @@ its own result, and a new request starts with an empty cache."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,12 @@ from loaders.read import read_paths
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 ENTRY = "https://doi.org/10.2210/pdb6gv0/pdb"
 DATA = "https://doi.org/10.5555/kg-sample.data"
+
+
+def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Run in a thread of its own: Playwright's sync API (the browser tests) keeps an event loop in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class CountingStore(EmbeddedStore):
@@ -38,7 +46,7 @@ def test_the_loads_of_one_tick_are_one_query_and_each_key_gets_its_record() -> N
                                          loaders.creators.load(ENTRY), loaders.works.load(ENTRY)))
 
     store.queries = 0
-    entry, data, creators, again = asyncio.run(page())
+    entry, data, creators, again = run(page())
     assert store.queries == 2  # the works' fields, the creators
     assert (entry.iri, data.iri, again) == (ENTRY, DATA, entry)
     assert [c.name for c in creators] == ["Sample, A.", "Example, B."]
@@ -46,5 +54,5 @@ def test_the_loads_of_one_tick_are_one_query_and_each_key_gets_its_record() -> N
     async def next_request() -> Any:
         return await Loaders(KnowledgeGraph(store).records).works.load(ENTRY)
 
-    assert asyncio.run(next_request()) == entry
+    assert run(next_request()) == entry
     assert store.queries == 3
