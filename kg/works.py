@@ -215,3 +215,18 @@ def _summary(iri: str, props: dict[str, list[str]]) -> WorkSummary:
     versions = props.get(SCHEMA.version.value)
     return WorkSummary(iri, kind, titles[0] if titles else None, years[0] if years else None, identifiers,
                        versions[0] if versions else None)
+
+
+def names(store: Store, iris: Iterable[str]) -> dict[str, str]:
+    """The longest ``schema:name`` of each node that has one (funders, facilities, works, people).
+
+    >>> names(Store.open(None), ["https://ror.org/000000000"])
+    {}
+    """
+    nodes = [NamedNode(i) for i in dict.fromkeys(iris)]
+    found: dict[str, str] = {}
+    rows = store.select(load_query("node_names").text, {"node": nodes}).values() if nodes else []
+    for node, name in rows:
+        if node is not None and name is not None and len(name) > len(found.get(node, "")):
+            found[node] = name
+    return found

@@ -4,7 +4,7 @@ The journalists' flow, in its own package: :mod:`~kg.tracing.claims` (claims, id
 and citation cues in text, a spaCy blank pipeline), :mod:`~kg.tracing.mentions` (identifiers in
 text), :mod:`~kg.tracing.cues` (cues matched to works), :mod:`~kg.tracing.fetching` (on-demand
 resolution through the loaders, and pages to trace), :mod:`~kg.tracing.matching` (mentions resolved
-to works), :mod:`~kg.tracing.tracer` (the trace), :mod:`~kg.tracing.records` (claims stored and
+to works), :mod:`~kg.tracing.tracer` (the trace), :mod:`~kg.tracing.stored` (claims stored and
 listed), :mod:`~kg.tracing.results` (the typed results) and :mod:`~kg.tracing.policy` (what a caller
 may do).
 
@@ -27,7 +27,6 @@ from kg.tracing.policy import (
     WriteAccess,
     trace_text,
 )
-from kg.tracing.records import claim_iri, claims_about, save_claims
 from kg.tracing.results import (
     SOURCE_KINDS,
     ClaimSummary,
@@ -37,6 +36,7 @@ from kg.tracing.results import (
     TraceResult,
     WorkMatch,
 )
+from kg.tracing.stored import claim_iri, claims_about, save_claims
 from kg.tracing.tracer import trace
 
 __all__ = [

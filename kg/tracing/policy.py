@@ -26,8 +26,8 @@ from datetime import date, datetime
 from kg.errors import BadRequestError
 from kg.store import Store
 from kg.tracing.fetching import fetch_page
-from kg.tracing.records import save_claims
 from kg.tracing.results import SOURCE_KINDS, TraceResult
+from kg.tracing.stored import save_claims
 from kg.tracing.tracer import trace
 from loaders.http import HttpConfig
 

@@ -5,7 +5,7 @@ mention to its work (:mod:`kg.tracing.matching`: fetching it through the loaders
 the graph and network use is allowed, then one hop of its links), matches the claims without
 identifiers against the graph by their cues (:mod:`kg.tracing.cues`), computes the evidence chain of
 every work found (:func:`kg.chains.evidence_chain`), and stores each claim with at least one work in
-its own named graph (:mod:`kg.tracing.records`).
+its own named graph (:mod:`kg.tracing.stored`).
 
 This is the analysis; what a caller may do (fetch, store, how much) is :func:`kg.tracing.trace_text`'s.
 
@@ -28,8 +28,8 @@ from kg.tracing.claims import checked_text, extract
 from kg.tracing.cues import cue_index
 from kg.tracing.fetching import Resolver
 from kg.tracing.matching import resolve_mentions
-from kg.tracing.records import claim_iri, save_claims
 from kg.tracing.results import SOURCE_KINDS, SourceKind, TracedClaim, TraceResult, WorkMatch
+from kg.tracing.stored import claim_iri, save_claims
 from kg.works import WorkSummary, summaries
 from loaders.http import HttpConfig
 

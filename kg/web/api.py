@@ -3,27 +3,25 @@
 
 Each endpoint reads and checks its parameters (a missing or out-of-range one is a 400 naming it),
 calls one core function and returns its ``as_dict()``; the metrics also as CSV (``format=csv``).
-Identifiers are read as /works/{id} reads them (:func:`kg.works.resolve`), so ``pmid:...``
-works here too. Errors have the one JSON shape of :mod:`kg.web.errors`.
+Identifiers are read as /works/{id} reads them (:meth:`kg.graph.KnowledgeGraph.resolve`), so
+``pmid:...`` works here too. Errors have the one JSON shape of :mod:`kg.web.errors`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from pyoxigraph import NamedNode
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from kg import chains, metrics
 from kg.errors import BadRequestError, KgError
-from kg.related import related_items
-from kg.store import Store
+from kg.graph import KnowledgeGraph, MetricsQueries
 from kg.web.config import Settings
 from kg.web.errors import status_of
-from kg.web.works import base_of, checked_id, work_path
-from kg.works import resolve, summaries
+from kg.web.services import services
+from kg.web.urls import base_of, checked_id, choice, whole_number, work_path
 
 #: the deepest evidence chain asked for (each level is one query)
 MAX_DEPTH = 10
@@ -42,66 +40,42 @@ def routes() -> list[BaseRoute]:
             Route("/api/works", works, methods=methods)]
 
 
-def _state(request: Request) -> tuple[Store, Settings]:
-    from kg.web.app import services  # app imports this module
-
+def _state(request: Request) -> tuple[KnowledgeGraph, Settings]:
     found = services(request)
-    return found.store, found.settings
-
-
-def whole_number(request: Request, name: str, default: int, low: int, high: int) -> int:
-    """The integer query parameter ``name`` (``default`` when absent), checked to lie in [low, high]."""
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = low - 1
-    if not low <= value <= high:
-        raise BadRequestError(name, f"must be a whole number between {low} and {high}", raw)
-    return value
-
-
-def choice(request: Request, name: str, allowed: tuple[str, ...]) -> str:
-    """The query parameter ``name``, one of ``allowed`` (the first when absent)."""
-    value = request.query_params.get(name, allowed[0])
-    if value not in allowed:
-        raise BadRequestError(name, f"must be one of {', '.join(allowed)}", value)
-    return value
+    return found.graph, found.settings
 
 
 def related(request: Request) -> Response:
     """``/api/related?id=&limit=``: the works related to one, best first, each with its reasons."""
-    store, settings = _state(request)
+    graph, settings = _state(request)
     limit = whole_number(request, "limit", min(DEFAULT_LIMIT, settings.max_page_size), 1, settings.max_page_size)
-    node = resolve(store, checked_id(request.query_params.get("id")))
+    node = graph.resolve(checked_id(request.query_params.get("id")))
     base = base_of(request, settings)
-    items = [{**r.as_dict(), "url": base + work_path(r.item.iri)} for r in related_items(store, node, limit)]
+    items = [{**r.as_dict(), "url": base + work_path(r.item.iri)} for r in graph.related(node, limit)]
     return JSONResponse({"id": node.value, "url": base + work_path(node.value), "limit": limit, "items": items})
 
 
 def chain(request: Request) -> Response:
     """``/api/chain?id=&depth=&fanout=&all_citations=false|true&format=json|node-link``: the evidence
     chain from a work (its 10 strongest citations per work, or all with ``all_citations=true``)."""
-    store, settings = _state(request)
+    graph, settings = _state(request)
     depth = whole_number(request, "depth", DEFAULT_DEPTH, 0, MAX_DEPTH)
     fanout = whole_number(request, "fanout", settings.max_page_size, 1, settings.max_page_size)
     shape = choice(request, "format", ("json", "node-link"))
+    node = graph.resolve(checked_id(request.query_params.get("id")))
     every = choice(request, "all_citations", ("false", "true")) == "true"
-    node = resolve(store, checked_id(request.query_params.get("id")))
-    found = chains.evidence_chain(store, node, depth, fanout=fanout, all_citations=every)
+    found = graph.chain(node, depth, fanout=fanout, all_citations=every)
     return JSONResponse(chains.to_node_link(found) if shape == "node-link" else found.as_dict())
 
 
-def _metrics(request: Request, parameter: str, compute: Callable[[Store, str], metrics.Metrics],
+def _metrics(request: Request, parameter: str, compute: Callable[[MetricsQueries, str], metrics.Metrics],
              locate_first: bool = False) -> Response:
-    store, _ = _state(request)
+    graph, _ = _state(request)
     shape = choice(request, "format", ("json", "csv"))
     subject = checked_id(request.query_params.get(parameter), parameter)
     if locate_first:
-        subject = resolve(store, subject).value
-    found = compute(store, subject)
+        subject = graph.resolve(subject).value
+    found = compute(graph.metrics, subject)
     if shape == "csv":
         return Response(metrics.to_csv(found), media_type="text/csv")
     return JSONResponse(found.as_dict())
@@ -109,29 +83,29 @@ def _metrics(request: Request, parameter: str, compute: Callable[[Store, str], m
 
 def item_metrics(request: Request) -> Response:
     """``/api/metrics/item?id=&format=json|csv``: citations of a work, alone and over all its versions."""
-    return _metrics(request, "id", metrics.item_metrics, locate_first=True)
+    return _metrics(request, "id", MetricsQueries.item, locate_first=True)
 
 
 def funder_metrics(request: Request) -> Response:
     """``/api/metrics/funder?id=``: a funder's outputs and their reuse (Crossref Funder ID or ROR ID)."""
-    return _metrics(request, "id", metrics.funder_metrics)
+    return _metrics(request, "id", MetricsQueries.funder)
 
 
 def facility_metrics(request: Request) -> Response:
     """``/api/metrics/facility?id=``: entries measured at a facility or instrument (IRI, name or slug)."""
-    return _metrics(request, "id", metrics.facility_metrics)
+    return _metrics(request, "id", MetricsQueries.facility)
 
 
 def publisher_metrics(request: Request) -> Response:
     """``/api/metrics/publisher?name=``: a publisher's works and their reuse (name or IRI)."""
-    return _metrics(request, "name", metrics.publisher_metrics)
+    return _metrics(request, "name", MetricsQueries.publisher)
 
 
 def works(request: Request) -> Response:
     """``/api/works?id=A&id=B``: a summary of each work, in the order asked; an unknown or malformed
     identifier gets its error in place, the others still answer. One parameter per identifier: DOIs
     may hold commas and spaces, so a list in one parameter could not be split safely."""
-    store, settings = _state(request)
+    graph, settings = _state(request)
     given = request.query_params.getlist("id")
     if not given:
         raise BadRequestError("id", "is required: repeat it once per work, e.g. ?id=10.1/a&id=PDB 6GV0")
@@ -140,10 +114,10 @@ def works(request: Request) -> Response:
     found: list[tuple[str, str | None, dict[str, object] | None]] = []
     for text in given:
         try:
-            found.append((text, resolve(store, checked_id(text)).value, None))
+            found.append((text, graph.resolve(checked_id(text)).value, None))
         except KgError as e:
             found.append((text, None, {"status": status_of(e), "type": type(e).__name__, "message": str(e)}))
-    summary = summaries(store, [NamedNode(iri) for _, iri, _ in found if iri is not None])
+    summary = graph.summaries(iri for _, iri, _ in found if iri is not None)
     base = base_of(request, settings)
     return JSONResponse({"works": [
         {"id": text, "work": None if iri is None else {**summary[iri].as_dict(), "url": base + work_path(iri)},

@@ -1,5 +1,9 @@
 """The app factory: one Starlette app over one store, its routes contributed by the modules of kg.web.
 
+The factory builds the :class:`~kg.web.services.Services` (the store, the settings, the Python API
+over the store, the /sparql runner); every route reads them through :func:`kg.web.services.services`,
+so no route module imports this one.
+
 >>> from starlette.testclient import TestClient
 >>> from kg.store import Store
 >>> with TestClient(create_app(Store.open(None))) as client:
@@ -14,7 +18,6 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -26,31 +29,16 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.errors import KgError
-from kg.store import QueryRunner, Store
+from kg.store import Store
 from kg.tracing.cues import cue_index
 from kg.web import api, graphql, pages, sparql, tracing, works
 from kg.web.config import Settings
 from kg.web.errors import error_response, http_error, kg_error, server_error
+from kg.web.services import Services, services
 
 log = logging.getLogger(__name__)
 #: bytes of request body an endpoint reads at most, unless its path has a larger limit
 MAX_BODY = 1 << 20
-
-
-@dataclass
-class Services:
-    """What every endpoint may use, on ``request.app.state.services``."""
-
-    store: Store
-    settings: Settings
-    #: runs /sparql queries under the time limit (set while the app runs)
-    runner: QueryRunner | None = None
-    started: float = field(default_factory=time.time)
-
-
-def services(request: Request) -> Services:
-    found: Services = request.app.state.services
-    return found
 
 
 def create_app(store: Store, settings: Settings | None = None) -> Starlette:

@@ -14,15 +14,12 @@ from typing import TypeVar
 
 from pyoxigraph import NamedNode
 
-from kg.chains import Chain, evidence_chain
+from kg.chains import Chain
 from kg.errors import KgError
-from kg.metrics import item_metrics
-from kg.related import RelatedItem, related_items
-from kg.store import Store
-from kg.tracing import claims_about
+from kg.graph import KnowledgeGraph
+from kg.related import RelatedItem
 from kg.web.svg import bar_chart, chain_svg
-from kg.web.works import TEMPLATES, work_path
-from kg.works import summaries
+from kg.web.urls import work_path
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,7 +38,7 @@ CLAIMS_SHOWN = 20
 CHAIN_DEPTH = 5
 
 
-def _part(notes: list[str], what: str, compute: Callable[[], T]) -> T | None:
+def _section(notes: list[str], what: str, compute: Callable[[], T]) -> T | None:
     try:
         return compute()
     except KgError as e:
@@ -84,36 +81,24 @@ def citation(work: dict[str, object]) -> str:
     return "\n".join([f"@{entry}{{{key},", *lines, "}"])
 
 
-def is_web_address(value: object) -> bool:
-    """Whether a value from the graph may be a link's target: only http(s) URLs, never ``javascript:``.
-
-    >>> is_web_address("https://news.example/a"), is_web_address("javascript:alert(1)")
-    (True, False)
-    """
-    return isinstance(value, str) and value.lower().startswith(("https://", "http://"))
-
-
-TEMPLATES.env.tests["web_address"] = is_web_address
-
-
-def _names(store: Store, work: dict[str, object], chain: Chain | None) -> dict[str, str]:
+def _names(graph: KnowledgeGraph, work: dict[str, object], chain: Chain | None) -> dict[str, str]:
     """The display name of every work the page links to: the chain's, and the links' others."""
     names = {n.iri: n.work.name for n in chain.nodes} if chain else {}
     links = work.get("links")
     others = {str(link["other"]) for link in (links if isinstance(links, list) else [])
               if isinstance(link, dict) and link.get("other") and link["other"] not in names}
-    found = summaries(store, [NamedNode(iri) for iri in sorted(others)])
+    found = graph.summaries(sorted(others))
     return {**names, **{iri: s.name for iri, s in found.items()}}
 
 
-def page_context(store: Store, node: NamedNode, work: dict[str, object]) -> dict[str, object]:
+def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]) -> dict[str, object]:
     """Everything the item page shows beyond ``work`` (the work's JSON)."""
     notes: list[str] = []
-    chain = _part(notes, "evidence chain", lambda: evidence_chain(store, node, CHAIN_DEPTH))
-    related = _part(notes, "list of related items", lambda: related_items(store, node, RELATED_LIMIT)) or []
-    reuse = _part(notes, "reuse metrics", lambda: item_metrics(store, node.value))
-    claims = (_part(notes, "list of claims", lambda: claims_about(store, [node])) or {}).get(node.value, [])
-    names = _part(notes, "names of linked works", lambda: _names(store, work, chain)) or {}
+    chain = _section(notes, "evidence chain", lambda: graph.chain(node, CHAIN_DEPTH))
+    related = _section(notes, "list of related items", lambda: graph.related(node, RELATED_LIMIT)) or []
+    reuse = _section(notes, "reuse metrics", lambda: graph.metrics.item(node))
+    claims = (_section(notes, "list of claims", lambda: graph.claims([node])) or {}).get(node.value, [])
+    names = _section(notes, "names of linked works", lambda: _names(graph, work, chain)) or {}
     by_kind: dict[str, list[object]] = {}
     for c in claims:
         by_kind.setdefault(c.source_kind, []).append(c)

@@ -30,6 +30,7 @@ from kg.store import GRAPH_FORMATS, SOLUTION_FORMATS, QueryJob, QueryRunner, Res
 from kg.vocab import RDF
 from kg.web.config import Settings
 from kg.web.errors import error_response
+from kg.web.services import services
 from kg.web.sparql_clients import ClientQueries
 from kg.web.sparql_results import by_name, negotiate
 
@@ -57,7 +58,7 @@ def routes() -> list[BaseRoute]:
 
 
 def _services(request: Request) -> tuple[Store, Settings, QueryRunner]:
-    state = request.app.state.services
+    state = services(request)
     if state.runner is None:  # pragma: no cover - only outside the app's lifespan
         raise RuntimeError("the query runner is not running")
     return state.store, state.settings, state.runner

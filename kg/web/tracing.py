@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qs
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from kg.errors import BadRequestError, KgError
-from kg.tracing import MAX_INPUT_CHARS, SOURCE_KINDS, TraceResult, trace_text
+from kg.tracing import MAX_INPUT_CHARS, SOURCE_KINDS, TraceResult
+from kg.web.services import services
 from kg.web.svg import chain_svg
-from kg.web.works import TEMPLATES, error_page, work_path
+from kg.web.templating import TEMPLATES, error_page
+from kg.web.urls import work_path
 
 #: bytes of request body /trace and /api/trace read at most (the text limit, in UTF-8 at worst, plus
 #: the form's overhead); kg.web.app's BodyLimit refuses more with 413
@@ -30,21 +34,17 @@ def routes() -> list[BaseRoute]:
             Route("/api/trace", api_trace, methods=["POST"])]
 
 
-def _run(request: Request, text: str, url: str | None, source_kind: str | None) -> TraceResult:
-    from kg.web.app import services  # app imports this module
-
+def _trace_request(request: Request, text: str, url: str | None, source_kind: str | None) -> TraceResult:
     state = services(request)
     policy = state.settings.trace_policy(state.settings.authorizes(request.headers.get("authorization")))
-    return trace_text(state.store, text, url=url, source_kind=source_kind, policy=policy,
-                      writes=state.runner.writes if state.runner is not None else None)
+    return state.graph.trace(text, url=url, source_kind=source_kind, policy=policy,
+                             writes=state.runner.writes if state.runner is not None else None)
 
 
 async def api_trace(request: Request) -> Response:
     """``POST /api/trace`` with JSON ``{"text": ..., "url": ..., "source_kind": ...}`` (or a form)."""
     fields = await _fields(request)
-    from starlette.concurrency import run_in_threadpool
-
-    result = await run_in_threadpool(_run, request, fields.get("text", ""), fields.get("url"),
+    result = await run_in_threadpool(_trace_request, request, fields.get("text", ""), fields.get("url"),
                                      fields.get("source_kind"))
     return JSONResponse(result.as_dict())
 
@@ -60,7 +60,6 @@ async def _fields(request: Request) -> dict[str, str]:
         if not isinstance(data, dict):
             raise BadRequestError("body", "must be a JSON object with 'text', and optionally 'url', 'source_kind'")
     elif kind in ("application/x-www-form-urlencoded", ""):
-        from urllib.parse import parse_qs
         try:
             data = {k: v[0] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}
         except UnicodeDecodeError:
@@ -82,12 +81,10 @@ async def page(request: Request) -> Response:
     """``/trace``: the form; posted, the form again with what the trace found."""
     if request.method != "POST":
         return TEMPLATES.TemplateResponse(request, "trace.html", {"kinds": SOURCE_KINDS, "form": {}})
-    from starlette.concurrency import run_in_threadpool
-
     fields: dict[str, str] = {}
     try:
         fields = await _fields(request)
-        result = await run_in_threadpool(_run, request, fields.get("text", ""), fields.get("url"),
+        result = await run_in_threadpool(_trace_request, request, fields.get("text", ""), fields.get("url"),
                                          fields.get("source_kind") or None)
     except KgError as e:
         if not isinstance(e, ValueError):  # bad input is shown above the form; the rest as error pages

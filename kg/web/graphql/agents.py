@@ -6,23 +6,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import strawberry
-from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 
-from kg import metrics
-from kg.queries import load_query
-from kg.store import Store
+from kg.batches import AgentRecord, agent_works
 from kg.vocab import OWL, SCHEMA
 from kg.web.graphql.connection import DEFAULT_FIRST, Connection
 from kg.web.graphql.context import KgInfo, described
-from kg.web.graphql.loaders import AgentRecord
 from kg.web.graphql.metadata import YearTotal
 from kg.web.graphql.work import Work, work_connection, works_of
-
-
-def _works(store: Store, query: str, variable: str, iri: str) -> list[str]:
-    rows = store.select(load_query(query).text, {variable: NamedNode(iri)}).values()
-    return sorted({row[0] for row in rows if row[0] is not None})
 
 
 def _identifiers(record: AgentRecord) -> list[str]:
@@ -31,8 +22,7 @@ def _identifiers(record: AgentRecord) -> list[str]:
 
 async def _agent_works(self: Agent, info: KgInfo, first: int = DEFAULT_FIRST,
                        after: str | None = None) -> Connection[Work]:
-    query, variable = self.works_query
-    iris = await run_in_threadpool(_works, info.context.store, query, variable, self.record.iri)
+    iris = await run_in_threadpool(agent_works, info.context.store, self.record.iri, funded=self.funded)
     return await work_connection(info, iris, first, after)
 
 
@@ -44,8 +34,8 @@ def _works_field(description: str) -> Any:
 @strawberry.interface(description="A person, organisation or funder: what they share.")
 class Agent:
     record: strawberry.Private[AgentRecord]
-    #: the catalogue query listing the agent's works, and the variable it binds the agent to
-    works_query: ClassVar[tuple[str, str]] = ("gql_agent_works", "agent")
+    #: whether the agent's works are those it funded (:func:`kg.batches.agent_works`)
+    funded: ClassVar[bool] = False
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -107,12 +97,12 @@ class FunderMetrics:
 
 @strawberry.type(description="A funder (Crossref Funder ID or ROR).")
 class Funder(Agent):
-    works_query = ("metrics_funder_outputs", "funder")
+    funded = True
     works = _works_field("Works funded: naming the funder, or with a grant from it.")
 
     @strawberry.field
     async def metrics(self, info: KgInfo) -> FunderMetrics:
-        found = await run_in_threadpool(metrics.funder_metrics, info.context.store, self.record.iri)
+        found = await run_in_threadpool(info.context.graph.metrics.funder, self.record.iri)
         works = await works_of(info, [t.iri for t in found.top])
         return FunderMetrics(
             output_count=found.outputs, reused_count=found.reused, citing_work_count=found.citing_works,

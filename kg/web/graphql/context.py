@@ -1,4 +1,5 @@
-"""The typed context of one GraphQL request: the store, the settings and this request's loaders."""
+"""The typed context of one GraphQL request: the store and the Python API over it, the settings and
+this request's DataLoaders."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Any, TypeVar, cast
 import strawberry
 from strawberry.types import Info
 
+from kg.graph import KnowledgeGraph
 from kg.store import QueryRunner, Store
 from kg.web.config import Settings
-from kg.web.graphql.loaders import Loaders
+from kg.web.graphql.dataloaders import Loaders
 
 
 @dataclass
@@ -22,11 +24,14 @@ class Context:
     runner: QueryRunner | None = None
     #: whether the request carries the update token (traceClaim then stores its claims)
     authorized: bool = False
+    #: the Python API over ``store``: what resolvers ask
+    graph: KnowledgeGraph = field(init=False)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
+        self.graph = KnowledgeGraph(self.store)
         # per request: a loader's cache must not outlive the request (the store may change)
-        self.loaders = Loaders(self.store)
+        self.loaders = Loaders(self.graph.records)
 
 
 #: what resolvers receive as ``info``

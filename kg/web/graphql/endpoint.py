@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -29,6 +28,7 @@ from kg.web.config import Settings
 from kg.web.graphql.context import Context
 from kg.web.graphql.expansion import REFUSED
 from kg.web.graphql.schema import build_schema
+from kg.web.services import services
 
 #: GraphiQL's built files and kg's page mounting it
 ASSETS = Path(__file__).resolve().parent.parent / "static" / "graphiql"
@@ -42,8 +42,7 @@ class KgGraphQL(GraphQL[Context, None]):
         return HTMLResponse((ASSETS / "graphiql.html").read_text("utf-8"))
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        # kg.web.app imports this package: read its state rather than import it back
-        state: Any = request.app.state.services
+        state = services(request)
         return Context(state.store, state.settings, state.runner,
                        state.settings.authorizes(request.headers.get("authorization")))
 
@@ -76,8 +75,7 @@ class GraphQLEndpoint:
         return self._apps[settings]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        settings: Settings = scope["app"].state.services.settings
-        await self.app_for(settings)(scope, receive, send)
+        await self.app_for(services(HTTPConnection(scope)).settings)(scope, receive, send)
 
 
 def routes() -> list[BaseRoute]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import strawberry
 
+from kg.batches import CreatorRecord, FundingRecord, ProvenanceRecord, WorkRecord
 from kg.vocab import KG, RDF, SCHEMA
-from kg.web.graphql.loaders import CreatorRecord, FundingRecord, ProvenanceRecord, WorkRecord
 from kg.works import WORK_CLASSES
 
 #: kg's work class (short name) -> DataCite's resourceTypeGeneral and schema.org type

@@ -6,7 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from kg import metrics
-from kg.web.graphql.loaders import MetricsRecord
+from kg.batches import MetricsRecord
 from kg.web.graphql.metadata import YearTotal
 
 

@@ -22,16 +22,15 @@ from strawberry.types import ExecutionContext
 from graphql import GraphQLError
 from kg import ids
 from kg.errors import BadRequestError, IdentifierError
+from kg.search import WorkFilter
 from kg.web.config import Settings
 from kg.web.graphql.agents import Funder, Organization, Person
-from kg.web.graphql.claims import ClaimMutations
 from kg.web.graphql.connection import DEFAULT_FIRST, Connection, check_first
 from kg.web.graphql.context import KgInfo, described
 from kg.web.graphql.limits import extensions, should_mask
 from kg.web.graphql.metadata import kind_of
-from kg.web.graphql.search import WorkFilter, search_works
+from kg.web.graphql.mutations import ClaimMutations
 from kg.web.graphql.work import Work, work_connection, works_of
-from kg.works import resolve
 
 #: kg classes each typed lookup accepts
 _DATASET = {"Dataset", "StructureEntry"}
@@ -62,7 +61,7 @@ def iri_of(identifier: str) -> str:
 
 
 async def _node(info: KgInfo, id: str) -> str:
-    node = await run_in_threadpool(resolve, info.context.store, id)
+    node = await run_in_threadpool(info.context.graph.resolve, id)
     return node.value
 
 
@@ -85,7 +84,8 @@ async def _works(info: KgInfo, wanted: WorkFilter, ids: list[str] | None, first:
         # one query for all: ids naming nothing the graph describes are left out, as DataCite does
         iris = [r.iri for r in await info.context.loaders.works.load_many(named) if r.props]
     else:
-        iris = await run_in_threadpool(search_works, info.context.store, wanted)
+        iris = await run_in_threadpool(info.context.graph.find, wanted.query, funder=wanted.funder_id,
+                                       type=wanted.type, published=wanted.published)
     return await work_connection(info, iris, first, after)
 
 

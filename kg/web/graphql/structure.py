@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from pyoxigraph import NamedNode
 
+from kg.batches import WorkRecord
 from kg.vocab import KG
-from kg.web.graphql.loaders import WorkRecord
 
 if TYPE_CHECKING:
     from kg.web.graphql.work import Link, Work

@@ -15,7 +15,8 @@ from functools import partial
 import strawberry
 from starlette.concurrency import run_in_threadpool
 
-from kg import chains, ids, related
+from kg import ids
+from kg.batches import LinkRecord, WorkRecord
 from kg.errors import BadRequestError
 from kg.vocab import CITO, KG, SCHEMA, inverse, relations
 from kg.web.graphql.claims import Claim
@@ -23,7 +24,6 @@ from kg.web.graphql.connection import DEFAULT_FIRST, Connection, Edge, PageInfo,
 from kg.web.graphql.context import KgInfo, described
 from kg.web.graphql.evidence import ChainNode, EvidenceChain, Hop, Reason, RelatedItem
 from kg.web.graphql.limits import MAX_CHAIN_DEPTH
-from kg.web.graphql.loaders import LinkRecord, WorkRecord
 from kg.web.graphql.metadata import (
     Creator,
     FundingReference,
@@ -304,8 +304,8 @@ class Work:
     async def evidence_chain(self, info: KgInfo, max_depth: int = 5, all_citations: bool = False) -> EvidenceChain:
         if not 0 <= max_depth <= MAX_CHAIN_DEPTH:
             raise BadRequestError("maxDepth", f"must be between 0 and {MAX_CHAIN_DEPTH}", max_depth)
-        chain = await run_in_threadpool(partial(chains.evidence_chain, all_citations=all_citations),
-                                        info.context.store, self.record.iri, max_depth)
+        chain = await run_in_threadpool(partial(info.context.graph.chain, all_citations=all_citations),
+                                        self.record.iri, max_depth)
         works = {w.record.iri: w for w in await works_of(info, [n.iri for n in chain.nodes])}
         provenance = await _provenance(info, sorted({a.graph for h in chain.hops for a in h.assertions}))
         return EvidenceChain(
@@ -326,7 +326,7 @@ class Work:
     @described("Related works, best first, each with the reasons it is related.")
     async def related_items(self, info: KgInfo, first: int = 10) -> list[RelatedItem]:
         check_first(first, info.context.settings)
-        found = await run_in_threadpool(related.related_items, info.context.store, self.record.iri, first)
+        found = await run_in_threadpool(info.context.graph.related, self.record.iri, first)
         works = await works_of(info, [r.item.iri for r in found])
         return [RelatedItem(work=w, tier=r.tier, score=r.score, reasons=[Reason.from_domain(x) for x in r.reasons])
                 for r, w in zip(found, works, strict=True)]

@@ -1,33 +1,42 @@
-"""DataLoaders: what the GraphQL types need from the store, fetched for a whole batch of keys in one
-catalogue query (``queries/gql_*.rq``, the keys bound as a list), so a page of works costs a fixed
-number of store queries whatever its size.
+"""Batch fetches: what the store says about many works, agents or record graphs at once, each
+fetch one catalogue query (``queries/gql_*.rq``, the keys bound as a list) whatever the number of
+keys. Every fetch returns one result per key, in the order of the keys (an empty record for a key
+the graph does not describe), which is what a DataLoader needs: the GraphQL API's DataLoaders
+(:mod:`kg.web.graphql.dataloaders`) call these, and so may anyone through
+:attr:`kg.graph.KnowledgeGraph.records`.
 
-The loaders are created per request (:class:`Loaders`), so nothing is cached between requests.
-Store calls block: they run in the thread pool, never on the event loop.
+>>> from kg.store import Store
+>>> work_records(Store.open(None), ["https://doi.org/10.1/x"])
+[WorkRecord(iri='https://doi.org/10.1/x', props={}, labels={})]
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Literal as Lit
-from typing import TypeVar
 
 from pyoxigraph import NamedNode
-from starlette.concurrency import run_in_threadpool
-from strawberry.dataloader import DataLoader
 
 from kg import metrics, tracing, works
 from kg.queries import load_query
 from kg.store import Store, Term
 from kg.vocab import CITO, relations
+from kg.works import WorkSummary
 
-T = TypeVar("T")
+
+class Record:
+    """What every record shares: its fields as plain data."""
+
+    def as_dict(self) -> dict[str, object]:
+        """The record's fields as JSON-ready data (tuples stay tuples)."""
+        found: dict[str, object] = asdict(self)  # type: ignore[call-overload]
+        return found
 
 
 @dataclass(frozen=True)
-class WorkRecord:
+class WorkRecord(Record):
     """What the store says about one work: property IRI -> values (sorted), and the names of the
     nodes among the values (publisher, facility, instrument)."""
 
@@ -44,7 +53,7 @@ class WorkRecord:
 
 
 @dataclass(frozen=True)
-class CreatorRecord:
+class CreatorRecord(Record):
     """One place in a work's author or creator list."""
 
     agent: str
@@ -60,7 +69,7 @@ class CreatorRecord:
 
 
 @dataclass(frozen=True)
-class FundingRecord:
+class FundingRecord(Record):
     funder: str | None
     funder_name: str | None
     grant: str | None = None
@@ -69,7 +78,7 @@ class FundingRecord:
 
 
 @dataclass(frozen=True)
-class LinkRecord:
+class LinkRecord(Record):
     """A typed link between the work and ``other``, with every record graph stating it."""
 
     relation: str
@@ -79,7 +88,7 @@ class LinkRecord:
 
 
 @dataclass(frozen=True)
-class ProvenanceRecord:
+class ProvenanceRecord(Record):
     graph: str
     source: str | None = None
     retrieved: str | None = None
@@ -87,7 +96,7 @@ class ProvenanceRecord:
 
 
 @dataclass(frozen=True)
-class AgentRecord:
+class AgentRecord(Record):
     iri: str
     props: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -97,7 +106,7 @@ class AgentRecord:
 
 
 @dataclass(frozen=True)
-class MetricsRecord:
+class MetricsRecord(Record):
     """Citations of a work alone and rolled up over all versions of its concept, and its usage."""
 
     item: str
@@ -107,10 +116,6 @@ class MetricsRecord:
     all_versions_citing: dict[str, str]
     usage: tuple[metrics.UsageFigures, ...]
     source_counts: tuple[metrics.SourceCount, ...]
-
-
-def _text(term: Term | None) -> str | None:
-    return None if term is None else str(getattr(term, "value", term))
 
 
 def _rows(store: Store, name: str, bindings: dict[str, Term | list[Term]]) -> list[dict[str, str]]:
@@ -221,29 +226,67 @@ def claim_records(store: Store, keys: Sequence[str]) -> list[list[tracing.ClaimS
     return [found.get(k, []) for k in keys]
 
 
-def name_records(store: Store, keys: Sequence[str]) -> list[works.WorkSummary]:
+def name_records(store: Store, keys: Sequence[str]) -> list[WorkSummary]:
     """Each work's summary, for its display name (one query, a second for works without a title)."""
     found = works.summaries(store, [NamedNode(k) for k in keys])
     return [found[k] for k in keys]
 
 
-def _batch(store: Store, fetch: Callable[[Store, Sequence[str]], list[T]]) -> DataLoader[str, T]:
-    async def load(keys: list[str]) -> list[T]:
-        return await run_in_threadpool(fetch, store, keys)
+def agent_works(store: Store, agent: str, *, funded: bool = False) -> list[str]:
+    """The works an agent is author, creator, affiliation, publisher or funder of, in IRI order; with
+    ``funded``, the works funded by it (naming it as funder, or with a grant from it).
 
-    return DataLoader(load_fn=load)
+    >>> agent_works(Store.open(None), "https://ror.org/000000000")
+    []
+    """
+    query, variable = ("metrics_funder_outputs", "funder") if funded else ("gql_agent_works", "agent")
+    rows = store.select(load_query(query).text, {variable: NamedNode(agent)}).values()
+    return sorted({row[0] for row in rows if row[0] is not None})
 
 
-class Loaders:
-    """The DataLoaders of one request, keyed by IRI."""
+class RecordFetches:
+    """The batch fetches over one store (``g.records``): each takes IRIs and returns one result per
+    IRI, in their order.
+
+    >>> RecordFetches(Store.open(None)).works(["https://doi.org/10.1/x"])[0].props
+    {}
+    """
 
     def __init__(self, store: Store) -> None:
-        self.works = _batch(store, work_records)
-        self.creators = _batch(store, creator_records)
-        self.funding = _batch(store, funding_records)
-        self.links = _batch(store, link_records)
-        self.provenance = _batch(store, provenance_records)
-        self.agents = _batch(store, agent_records)
-        self.metrics = _batch(store, metrics_records)
-        self.claims = _batch(store, claim_records)
-        self.names = _batch(store, name_records)
+        self._store = store
+
+    def works(self, iris: Sequence[str]) -> list[WorkRecord]:
+        """Every property of each work (``gql_work_fields``), with the names of the nodes among the values."""
+        return work_records(self._store, iris)
+
+    def creators(self, iris: Sequence[str]) -> list[list[CreatorRecord]]:
+        """Each work's authors or creators in list order (``gql_creators``)."""
+        return creator_records(self._store, iris)
+
+    def funding(self, iris: Sequence[str]) -> list[list[FundingRecord]]:
+        """Each work's funders and grants (``gql_funding``)."""
+        return funding_records(self._store, iris)
+
+    def links(self, iris: Sequence[str]) -> list[list[LinkRecord]]:
+        """Each work's typed links in and out, with the graphs stating them (``gql_links``)."""
+        return link_records(self._store, iris)
+
+    def provenance(self, graphs: Sequence[str]) -> list[ProvenanceRecord]:
+        """Source, retrieval time and origin of each record graph (``gql_provenance``)."""
+        return provenance_records(self._store, graphs)
+
+    def agents(self, iris: Sequence[str]) -> list[AgentRecord]:
+        """Every property of each person or organisation (``gql_agent_fields``)."""
+        return agent_records(self._store, iris)
+
+    def metrics(self, iris: Sequence[str]) -> list[MetricsRecord]:
+        """Each work's citations alone and over all versions, usage and the sources' counts."""
+        return metrics_records(self._store, iris)
+
+    def claims(self, iris: Sequence[str]) -> list[list[tracing.ClaimSummary]]:
+        """The claims stored about each work."""
+        return claim_records(self._store, iris)
+
+    def names(self, iris: Sequence[str]) -> list[WorkSummary]:
+        """Each work's summary with its display name (``work_summaries``, ``cited_as_names``)."""
+        return name_records(self._store, iris)

@@ -1,0 +1,222 @@
+"""The Python API: one object that answers every question kg answers, for notebooks, the CLI and the
+web alike. Open it over an embedded store on disk, in memory, or a SPARQL endpoint:
+
+>>> import kg
+>>> with kg.open(None) as g:                      # in memory; "kg-data" or "http://host/query" too
+...     report = g.load(["samples"])
+...     g.work("pmid:33462295").summary.title
+'The crystal structure of insulin glulisine (sample record: title paraphrased)'
+
+Every method takes identifiers in any form :mod:`kg.ids` reads (``doi:10.1/X``,
+``https://doi.org/...``, ``PDB 6GV0``, ``pmid:...``, an IRI) and returns typed results with
+``as_dict()``. Errors are :class:`kg.errors.KgError` subclasses: a malformed identifier is an
+:class:`~kg.errors.IdentifierError`, one the graph does not hold a :class:`~kg.errors.NotFoundError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+
+from pyoxigraph import NamedNode, Triple
+
+from kg import chains, metrics, related, search, stats, tracing, works
+from kg.batches import RecordFetches, agent_works
+from kg.describe import WorkDescription, describe, work_triples
+from kg.questions import Answer, Value, ask
+from kg.store import Store
+from loaders.http import HttpConfig
+from loaders.pipeline import BATCH_SIZE, LoadReport
+from loaders.pipeline import load as load_records
+from loaders.read import read_paths
+
+
+class MetricsQueries:
+    """Reuse metrics (``g.metrics``): see docs/metrics.md for what each figure counts."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def item(self, identifier: str | NamedNode) -> metrics.ItemMetrics:
+        """Citations of a work, alone and rolled up over all its versions, its usage and the sources' counts.
+
+        >>> import kg
+        >>> kg.open(None).metrics.item("pmid:1")
+        Traceback (most recent call last):
+        kg.errors.NotFoundError: nothing in the graph is named pmid:1; load or harvest its record first
+        """
+        return metrics.item_metrics(self._store, identifier if isinstance(identifier, str) else identifier.value)
+
+    def funder(self, funder_id: str) -> metrics.PortfolioMetrics:
+        """A funder's outputs and their reuse (a Crossref Funder ID, ``funder:...`` or a ROR ID)."""
+        return metrics.funder_metrics(self._store, funder_id)
+
+    def facility(self, facility_id: str) -> metrics.FacilityMetrics:
+        """Structures measured at a facility or instrument (its IRI, name or slug), their publications and reuse."""
+        return metrics.facility_metrics(self._store, facility_id)
+
+    def publisher(self, publisher: str) -> metrics.PortfolioMetrics:
+        """A publisher's works and their reuse (its name or IRI)."""
+        return metrics.publisher_metrics(self._store, publisher)
+
+
+class KnowledgeGraph:
+    """The evidence graph over one store. A context manager: leaving it closes the store.
+
+    Constructing it does no I/O; :func:`kg.open` opens the store first.
+
+    >>> from kg.store import Store
+    >>> with KnowledgeGraph(Store.open(None)) as g:
+    ...     g.stats().quads
+    0
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        #: reuse metrics: ``g.metrics.item(id)``, ``.funder(id)``, ``.facility(id)``, ``.publisher(name)``
+        self.metrics = MetricsQueries(store)
+        #: batch fetches of many works, agents or record graphs in one query each (what GraphQL uses)
+        self.records = RecordFetches(store)
+
+    @classmethod
+    def open(cls, location: str | Path | None = None) -> KnowledgeGraph:
+        """The graph in ``location``: None for memory, a directory for an embedded store on disk, an
+        http(s) URL for a SPARQL 1.1 query endpoint."""
+        return cls(Store.open(location))
+
+    @property
+    def store(self) -> Store:
+        """The store underneath, for what the API does not say (writes, dumps)."""
+        return self._store
+
+    def close(self) -> None:
+        self._store.close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"KnowledgeGraph({self._store!r})"
+
+    # -- works ---------------------------------------------------------------------------------
+
+    def resolve(self, identifier: str | NamedNode) -> NamedNode:
+        """The node an identifier names; a PubMed, PMC or arXiv ID names the work carrying it.
+
+        :raises IdentifierError: malformed input
+        :raises NotFoundError: the graph has nothing about it
+
+        >>> KnowledgeGraph.open().resolve("doi:10.1/X")
+        Traceback (most recent call last):
+        kg.errors.NotFoundError: nothing in the graph is named https://doi.org/10.1/x; load or harvest its record first
+        """
+        return works.resolve(self._store, identifier)
+
+    def work(self, identifier: str | NamedNode) -> WorkDescription:
+        """The full description of a work: summary, titles, creators, dates, identifiers, versions, typed
+        links in and out, every statement with its sources, and the provenance of the records."""
+        return describe(self._store, identifier)
+
+    def triples(self, identifier: str | NamedNode) -> list[Triple]:
+        """The RDF triples describing a work (its statements and the nodes that make them readable)."""
+        return work_triples(self._store, identifier)
+
+    def summaries(self, iris: Iterable[str | NamedNode]) -> dict[str, works.WorkSummary]:
+        """A short summary (class, title, year, identifiers, version) of each work, by IRI, in one query.
+
+        >>> KnowledgeGraph.open().summaries(["https://doi.org/10.1/x"])["https://doi.org/10.1/x"].title is None
+        True
+        """
+        return works.summaries(self._store, [i if isinstance(i, NamedNode) else NamedNode(i) for i in iris])
+
+    def names(self, iris: Iterable[str]) -> dict[str, str]:
+        """The name of each node that has one (works, funders, facilities, people), by IRI."""
+        return works.names(self._store, iris)
+
+    def search(self, text: str, limit: int = search.SEARCH_LIMIT) -> search.SearchResult:
+        """The works whose titles hold ``text`` (case-insensitive), at most ``limit``, and whether there are more."""
+        return search.search_titles(self._store, text, limit)
+
+    def find(self, query: str | None = None, *, funder: str | None = None, type: str | None = None,
+             published: str | None = None) -> list[str]:
+        """The IRIs of the works matching every filter given (title words, funder, type, year), in IRI order.
+
+        :raises BadRequestError: an unknown ``type`` (one of :data:`kg.search.TYPES`) or a ``published``
+            that is no year
+        """
+        return search.find_works(self._store, search.WorkFilter(query, funder, type, published))
+
+    def agent_works(self, agent: str | NamedNode, *, funded: bool = False) -> list[str]:
+        """The works a person or organisation is author, creator, affiliation, publisher or funder of
+        (with ``funded``: the works funded by it), in IRI order."""
+        return agent_works(self._store, self.resolve(agent).value, funded=funded)
+
+    # -- analyses ------------------------------------------------------------------------------
+
+    def chain(self, identifier: str | NamedNode, max_depth: int = 5, *, fanout: int = chains.DEFAULT_FANOUT,
+              all_citations: bool = False) -> chains.Chain:
+        """The evidence chain from a work down to the data, at most ``max_depth`` hops deep: its
+        evidence hops first, then the 10 strongest plain citations of each work (all of them with
+        ``all_citations``)."""
+        return chains.evidence_chain(self._store, identifier, max_depth, fanout=fanout, all_citations=all_citations)
+
+    def related(self, identifier: str | NamedNode, limit: int = 20) -> list[related.RelatedItem]:
+        """Works related to a work, best first, each with its score and reasons."""
+        return related.related_items(self._store, identifier, limit)
+
+    def claims(self, iris: Iterable[str | NamedNode]) -> dict[str, list[tracing.ClaimSummary]]:
+        """The stored claims citing each work as evidence, best match first."""
+        return tracing.claims_about(self._store, iris)
+
+    def trace(self, text: str, *, url: str | None = None, source_kind: str | None = None,
+              published: date | None = None, html: bool | None = None, online: bool = False,
+              http: HttpConfig | None = None, apis: Mapping[str, str] | None = None, store_claims: bool = True,
+              max_depth: int = 5, policy: tracing.TracePolicy | None = None,
+              writes: tracing.WriteAccess | None = None, now: datetime | None = None) -> tracing.TraceResult:
+        """Trace the claims of ``text`` (plain text or HTML) to the works and data they rest on.
+
+        Each claim resting on a work is stored in its own graph unless ``store_claims`` is False.
+        ``online`` fetches identifiers missing from the graph from their sources (``http`` configures
+        the client, ``apis`` names mirrors by source). A service passes its own ``policy`` (what a
+        caller may do: :meth:`kg.tracing.TracePolicy.for_service`) instead of those switches, and its
+        write access (``writes``). See :func:`kg.tracing.trace_text`.
+
+        :raises TraceInputError: empty text, too long, or binary data (nothing is stored)
+        """
+        chosen = policy or tracing.TracePolicy(online=online, store_claims=store_claims, max_depth=max_depth)
+        return tracing.trace_text(self._store, text, url=url, source_kind=source_kind, published=published,
+                                  html=html, policy=chosen, http=http, apis=apis, writes=writes, now=now)
+
+    def save_claims(self, found: tracing.TraceResult) -> tracing.TraceResult:
+        """Store the claims of a trace run with ``store_claims=False`` (those resting on a work)."""
+        return tracing.save_claims(self._store, found)
+
+    # -- the store -----------------------------------------------------------------------------
+
+    def query(self, name_or_text: str, **bindings: Value | Sequence[Value]) -> Answer:
+        """Run a catalogue query by name (``queries/<name>.rq``) or SPARQL text, with ``bindings``
+        bound to its variables: terms, or plain strings (an http(s) string is an IRI), numbers, lists.
+
+        >>> KnowledgeGraph.open().query("stats_quads").variables
+        ('quads', 'citations', 'evidence')
+        """
+        return ask(self._store, name_or_text, **bindings)
+
+    def load(self, paths: Iterable[str | Path], *, strict: bool = False, batch_size: int = BATCH_SIZE) -> LoadReport:
+        """Load record files (API responses, list pages, JSON Lines, .gz, dumps, directories)."""
+        return load_records(self._store, read_paths([Path(p) for p in paths]), strict=strict, batch_size=batch_size)
+
+    def stats(self) -> stats.Stats:
+        """What the store holds: quads, citations, evidence edges, records per source, works per class."""
+        return stats.store_stats(self._store)
+
+
+def open(location: str | Path | None = None) -> KnowledgeGraph:  # noqa: A001 (kg.open, like io.open)
+    """The knowledge graph in ``location``: None for memory, a directory, or a SPARQL endpoint's URL."""
+    return KnowledgeGraph.open(location)

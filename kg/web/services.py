@@ -1,0 +1,46 @@
+"""What every endpoint may use: the :class:`Services` the app factory builds, and the one typed way
+to reach them from a request (:func:`services`).
+
+>>> from kg.store import Store
+>>> from kg.web.config import Settings
+>>> Services(Store.open(None), Settings()).graph
+KnowledgeGraph(EmbeddedStore(None))
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from starlette.requests import HTTPConnection
+
+from kg.graph import KnowledgeGraph
+from kg.store import QueryRunner, Store
+from kg.web.config import Settings
+
+
+@dataclass
+class Services:
+    """What every endpoint may use, on ``request.app.state.services``."""
+
+    store: Store
+    settings: Settings
+    #: runs /sparql queries under the time limit (set while the app runs)
+    runner: QueryRunner | None = None
+    started: float = field(default_factory=time.time)
+    #: the Python API over ``store``: every question the routes ask goes through it
+    graph: KnowledgeGraph = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.graph = KnowledgeGraph(self.store)
+
+
+def services(connection: HTTPConnection) -> Services:
+    """The services of the app a request (or websocket) reached.
+
+    :raises TypeError: the app was not built by :func:`kg.web.app.create_app`
+    """
+    found = getattr(connection.app.state, "services", None)
+    if not isinstance(found, Services):
+        raise TypeError("this app has no kg services: build it with kg.web.app.create_app")
+    return found

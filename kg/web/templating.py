@@ -1,0 +1,47 @@
+"""The HTML pages' templates (Jinja2, autoescaped), the filters and tests they use, and the error page.
+
+>>> kind_name(WorkSummary("https://doi.org/10.1/x", kind="StructureEntry"))
+'PDB entry'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from kg.errors import KgError
+from kg.web.errors import status_of
+from kg.web.urls import work_path
+from kg.works import WorkSummary
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+
+
+def kind_name(work: WorkSummary) -> str:
+    """How a page names a work's class."""
+    return {"ScholarlyArticle": "Article", "StructureEntry": "PDB entry", "SoftwareSourceCode": "Software",
+            "Dataset": "Dataset"}.get(work.kind or "", "Work")
+
+
+def is_web_address(value: object) -> bool:
+    """Whether a value from the graph may be a link's target: only http(s) URLs, never ``javascript:``.
+
+    >>> is_web_address("https://news.example/a"), is_web_address("javascript:alert(1)")
+    (True, False)
+    """
+    return isinstance(value, str) and value.lower().startswith(("https://", "http://"))
+
+
+def error_page(request: Request, error: KgError) -> Response:
+    """The HTML page of an error, with the status of :func:`kg.web.errors.status_of`."""
+    status = status_of(error)
+    return TEMPLATES.TemplateResponse(request, "error.html", {"status": status, "message": str(error)},
+                                      status_code=status, headers={"Vary": "Accept"})
+
+
+TEMPLATES.env.filters["work_path"] = work_path
+TEMPLATES.env.filters["kind_name"] = kind_name
+TEMPLATES.env.tests["web_address"] = is_web_address

@@ -1,0 +1,80 @@
+"""The service's URLs: a work's canonical path, the public base URL, and the parameters of a request
+(the identifier it names, numbers and choices), each checked with a 400 naming the parameter.
+
+Every work has ONE canonical URL: ``/works/`` and its DOI, lower-case, percent-encoded where a URL
+path cannot hold the character; a node without a DOI is named by its IRI.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.requests import Request
+
+from kg import ids
+from kg.errors import BadRequestError
+from kg.web.config import Settings
+
+#: the longest identifier accepted; DOIs are short, this only keeps huge input away from the parser
+MAX_ID_LENGTH = 2000
+#: characters a URL path keeps unescaped (RFC 3986 pchar and '/'); everything else is percent-encoded
+_PATH_SAFE = "/!$&'()*+,;=:@"
+
+
+def checked_id(value: str | None, parameter: str = "id") -> str:
+    """The identifier text of a request, or BadRequestError when it is missing or too long.
+
+    >>> checked_id(None)
+    Traceback (most recent call last):
+    kg.errors.BadRequestError: parameter 'id' is required: give a DOI, a PDB ID, pmid:..., or an IRI
+    """
+    if value is None or not value.strip():
+        raise BadRequestError(parameter, "is required: give a DOI, a PDB ID, pmid:..., or an IRI")
+    if len(value) > MAX_ID_LENGTH:
+        raise BadRequestError(parameter, f"is {len(value)} characters long; at most {MAX_ID_LENGTH} are accepted")
+    return value
+
+
+def work_key(iri: str) -> str:
+    """What follows ``/works/`` in a node's canonical URL (not yet percent-encoded): its DOI, or the IRI.
+
+    >>> work_key("https://doi.org/10.1/a%20b%3Cc%3E"), work_key("https://w3id.org/evidence-kg/related/x")
+    ('10.1/a b<c>', 'https://w3id.org/evidence-kg/related/x')
+    """
+    return ids.doi_from_iri(iri) if iri.startswith(ids.DOI_BASE) else iri
+
+
+def work_path(iri: str) -> str:
+    """The canonical path of a node's page.
+
+    >>> work_path("https://doi.org/10.1/a%20b%3Fc%23d")
+    '/works/10.1/a%20b%3Fc%23d'
+    """
+    return "/works/" + quote(work_key(iri), safe=_PATH_SAFE)
+
+
+def base_of(request: Request, settings: Settings) -> str:
+    """The service's public base URL, without a trailing '/'."""
+    return (settings.base_url or str(request.base_url)).rstrip("/")
+
+
+def whole_number(request: Request, name: str, default: int, low: int, high: int) -> int:
+    """The integer query parameter ``name`` (``default`` when absent), checked to lie in [low, high]."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise BadRequestError(name, f"must be a whole number between {low} and {high}", raw)
+    return value
+
+
+def choice(request: Request, name: str, allowed: tuple[str, ...]) -> str:
+    """The query parameter ``name``, one of ``allowed`` (the first when absent)."""
+    value = request.query_params.get(name, allowed[0])
+    if value not in allowed:
+        raise BadRequestError(name, f"must be one of {', '.join(allowed)}", value)
+    return value
