@@ -95,7 +95,7 @@ def execute(store: Queryable, job: QueryJob, deadline: float | None = None) -> A
 
     >>> from kg.store import Store
     >>> execute(Store.open(None), QueryJob("SELECT ?x { VALUES ?x { 1 2 } }", "csv", None, "", max_rows=1))
-    Answer(body=b'x\\r\\n1\\r\\n', content_type='text/csv; charset=utf-8', truncated=True)
+    Answer(body=b'x\\r\\n1\\r\\n', content_type='text/csv; charset=utf-8', truncated=True, byte_limit=None)
     """
     dataset = None
     if job.default_graphs or job.named_graphs:
