@@ -35,7 +35,9 @@ class RawRecord:
 class Problem:
     """Something wrong with one record or one piece of input, as reported to the user."""
 
-    level: str  # "error" (the record was rejected) or "warning" (loaded without one value)
+    #: "error" (the record or file was rejected), "warning" (loaded without one value) or
+    #: "skipped" (a file in a folder that is not a record file)
+    level: str
     message: str
     origin: str = ""
     location: str = ""
@@ -90,6 +92,12 @@ class Loader(ABC):
     @abstractmethod
     def records_in(cls, document: Any) -> list[Any] | None:
         """The raw records inside one parsed JSON document, or None if the shape is not ours."""
+
+    @classmethod
+    def shape_problem(cls, document: Any) -> str | None:
+        """For a document :meth:`records_in` refused that is nearly one of this source's records:
+        what is wrong, naming the field; otherwise None."""
+        return None
 
     @classmethod
     @abstractmethod

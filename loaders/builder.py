@@ -41,7 +41,8 @@ class RecordBuilder:
         self.work = work
         #: the record's triples in N-Triples form (what the store and the content hash take)
         self.triples: list[str] = []
-        self.warnings: list[str] = []
+        #: the Fields' notes (lists cut short, control characters removed) come first
+        self.warnings: list[str] = fields.notes
         self._minted = 0
         self._keyed: dict[tuple[str, str], NamedNode] = {}
 

@@ -33,7 +33,7 @@ from kg.errors import FetchError, IdentifierError, RecordError
 from kg.vocab import KG, RDF, SCHEMA, XSD
 from loaders.base import HarvestRequest, Loader, Mapped, RawRecord
 from loaders.builder import RecordBuilder
-from loaders.fields import Fields, date_literal, parse_date
+from loaders.fields import Fields, date_literal, kind_of, parse_date
 from loaders.http import HttpClient, Response
 
 #: The entry endpoints mapped, in the order they are fetched.
@@ -84,6 +84,33 @@ class PdbeLoader(Loader):
             return None
         endpoint = _endpoint(document.values())
         return None if endpoint is None else [_wrap(k, endpoint, v) for k, v in document.items()]
+
+    @classmethod
+    def shape_problem(cls, document: Any) -> str | None:
+        if not isinstance(document, dict) or not document:
+            return None
+        if "pdb_id" in document and ("endpoint" in document or "items" in document):
+            missing = [k for k in ("pdb_id", "endpoint", "items") if k not in document]
+            return f"pdbe record: field {missing[0]!r} is missing" if missing else None
+        pdb_id = document.get("pdb_id")
+        if pdb_id is not None and any(k in document for k in ("title", "experimental_method", "entry_entity")):
+            return f"pdbe search document: field 'pdb_id' is not a PDB ID (value: {str(pdb_id)[:40]!r})"
+        response = document.get("response")
+        if isinstance(response, dict) and "docs" in response:
+            return f"pdbe search answer: field 'response.docs' is {kind_of(response['docs'])} or holds no search " \
+                   "documents, expected a list of them"
+        keys = [k for k in document if isinstance(k, str) and ids.normalize_pdb_id(k, strict=False)]
+        if not keys:
+            return None
+        for key in keys:
+            value = document[key]
+            if not isinstance(value, list):
+                return f"pdbe entry response: field {key!r} is {kind_of(value)}, expected a list of objects"
+            for i, item in enumerate(value):
+                if not isinstance(item, dict):
+                    return f"pdbe entry response: field '{key}[{i}]' is {kind_of(item)}, expected an object"
+        return (f"pdbe entry response: the items of field {keys[0]!r} have none of the fields of a PDBe endpoint "
+                f"({', '.join(ENDPOINTS)})")
 
     @classmethod
     def record_id(cls, data: Mapping[str, Any]) -> str:
