@@ -22,6 +22,7 @@ from loaders import REGISTRY, get_loader
 from loaders.base import HarvestRequest, Problem
 from loaders.harvest import harvest as run_harvest
 from loaders.http import HttpConfig
+from loaders.limits import Limits
 from loaders.pipeline import LoadReport
 from loaders.pipeline import load as run_load
 from loaders.read import read_paths
@@ -67,9 +68,14 @@ def cli(ctx: click.Context, location: str, verbose: bool) -> None:
 @pass_ctx
 def load(ctx: Context, paths: tuple[Path, ...], strict: bool, report: Path | None, as_json: bool,
          batch_size: int) -> None:
-    """Load record files: API responses, list pages, JSON Lines, .gz, data dumps, directories."""
+    """Load record files: API responses, list pages, JSON Lines, .gz, data dumps, directories.
+
+    Exit status: 0 all loaded, 1 some records or files rejected (the rest loaded), 2 the load
+    failed or stopped early (see docs/loading.md)."""
+    limits = Limits.from_env()
+    _store_folder(ctx.location)
     with _problems(report) as on_problem, _progress("loading") as bar:
-        result = run_load(ctx.store, read_paths(paths), strict=strict, batch_size=batch_size,
+        result = run_load(ctx.store, read_paths(paths, limits), strict=strict, batch_size=batch_size,
                           progress=bar.update, on_problem=on_problem)
     _finish(result, report, as_json)
 
@@ -102,6 +108,7 @@ def harvest(ctx: Context, source: str, dois: tuple[str, ...], filter_: str | Non
             api: str | None, strict: bool, report: Path | None, as_json: bool) -> None:
     loader = get_loader(source)
     config = HttpConfig.from_env(mailto=mailto, cache_dir=cache_dir, refresh=refresh)
+    _store_folder(ctx.location)
     request = HarvestRequest(dois=list(dois), filter=filter_, query=query, rows=rows, max_pages=max_pages,
                              api=api)
     with _problems(report) as on_problem, _progress("harvesting") as bar:
@@ -431,9 +438,10 @@ def _finish(result: LoadReport, report: Path | None, as_json: bool) -> None:
         click.echo(json.dumps({"loaded": result.loaded, "unchanged": result.unchanged,
                                "rejected": result.rejected, "quads": result.quads,
                                "errors": result.error_count, "warnings": result.warning_count,
+                               "skipped": result.skipped_count, "failure": result.failure,
                                "problems": [str(p) for p in result.problems]}, indent=2))
     else:
-        for p in result.errors:
+        for p in [*result.skipped, *result.errors]:
             click.echo(str(p), err=True)
         if result.error_count > len(result.errors):
             click.echo(f"... and {result.error_count - len(result.errors)} more errors", err=True)
@@ -442,8 +450,19 @@ def _finish(result: LoadReport, report: Path | None, as_json: bool) -> None:
             hint = f"; see {report}" if report else "; --report FILE lists them"
             click.echo(f"{warnings} warnings{hint}", err=True)
         click.echo(result.summary())
-    if result.rejected:
+    if result.failure:
+        raise SystemExit(2)
+    if result.rejected or result.error_count:
         raise SystemExit(1)
+
+
+def _store_folder(location: str) -> None:
+    """Make an embedded store's parent folders, so ``--store new/dir`` works like ``mkdir -p``."""
+    if not location.startswith(("http://", "https://")):
+        try:
+            Path(location).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise click.UsageError(f"cannot make the store's folder {Path(location).parent}: {e.strerror}") from e
 
 
 def main() -> None:

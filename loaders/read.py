@@ -35,8 +35,10 @@ LINES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 CSV = (".csv", ".csv.gz")
 
 
-#: files in a folder passed over without a word: the cache's sidecars and temporary files
-_QUIET = (".meta", ".tmp")
+#: files in a folder passed over without a word: the cache's sidecars and temporary files, and
+#: a folder's own documentation (README.md, LICENSE)
+_QUIET = (".meta", ".tmp", ".md")
+_QUIET_NAMES = ("readme", "license", "licence", "changelog")
 
 
 def files_in(paths: Iterable[Path]) -> Iterator[Path]:
@@ -88,7 +90,7 @@ def _skip_reason(path: Path) -> str | None:
     """Why a file in a folder is not read ("" to pass it over quietly), or None to read it."""
     if path.name.endswith(SUFFIXES) and not path.name.startswith("."):
         return None if path.is_file() else "not a regular file"
-    if path.name.endswith(_QUIET) or path.name.startswith("."):
+    if path.name.endswith(_QUIET) or path.name.startswith(".") or path.name.lower().startswith(_QUIET_NAMES):
         return ""
     return f"not a record file: kg reads {', '.join(SUFFIXES)}"
 
