@@ -8,6 +8,7 @@ the quads of one named graph). ``map`` is a pure function of one record, written
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ class RawRecord:
     location: str = ""
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something wrong with one record or one piece of input, as reported to the user."""
@@ -43,8 +47,15 @@ class Problem:
     location: str = ""
 
     def __str__(self) -> str:
+        """The problem as one line of text; control and bidi characters in it (from a record's
+        values) are shown escaped, so that printing it cannot rewrite the terminal.
+
+        >>> str(Problem("error", "field 'DOI' is '10.1/a\\x1b[2Jb'", "a.jsonl", "line 3"))
+        "error: a.jsonl, line 3: field 'DOI' is '10.1/a\\\\x1b[2Jb'"
+        """
         where = ", ".join(x for x in (self.origin, self.location) if x)
-        return f"{self.level}: {where}: {self.message}" if where else f"{self.level}: {self.message}"
+        text = f"{self.level}: {where}: {self.message}" if where else f"{self.level}: {self.message}"
+        return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass

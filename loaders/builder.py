@@ -15,7 +15,7 @@ from kg.errors import IdentifierError, RecordError
 from kg.store import GraphMeta, RecordGraph
 from kg.vocab import CITO, KG, RDF, SCHEMA, Relation, relation
 from loaders.base import Mapped, RawRecord
-from loaders.fields import Fields, plain
+from loaders.fields import Fields, plain, strip_controls
 
 #: IRIs that resolve an identifier scheme's values, for related items without a DOI.
 SCHEME_IRI = {
@@ -52,6 +52,7 @@ class RecordBuilder:
 
     def text(self, s: NamedNode, p: NamedNode, value: str | None, *, markup: bool = False) -> None:
         if value:
+            value = strip_controls(value, self.fields)
             value = plain(value) if markup else value.strip()
             if value:
                 self.add(s, p, Literal(value))

@@ -31,7 +31,7 @@ class Fields:
     """
 
     def __init__(self, data: Mapping[str, Any], source: str, record_id: str, path: str = "",
-                 notes: list[str] | None = None) -> None:
+                 notes: list[str] | None = None, controls: dict[str, str] | None = None) -> None:
         self.data = data
         self.source = source
         self.record_id = record_id
@@ -39,6 +39,10 @@ class Fields:
         #: warnings met while reading (a list cut short, control characters removed), shared by
         #: every Fields of one record; RecordBuilder reports them with its own
         self.notes: list[str] = [] if notes is None else notes
+        #: text values holding control characters -> the field each came from, so that the
+        #: builder names the field when it strips them from a literal (identifiers keep them,
+        #: and their parsers refuse them)
+        self.controls: dict[str, str] = {} if controls is None else controls
 
     def name(self, key: str | int) -> str:
         if isinstance(key, int):
@@ -91,7 +95,7 @@ class Fields:
 
     def obj(self, key: str) -> Fields | None:
         value = self._typed(key, dict, "an object")
-        return Fields(value, self.source, self.record_id, self.name(key), self.notes) if value else None
+        return Fields(value, self.source, self.record_id, self.name(key), self.notes, self.controls) if value else None
 
     def objs(self, key: str) -> list[Fields]:
         """A list of objects, each as Fields named ``key[i]``."""
@@ -101,7 +105,7 @@ class Fields:
             if not isinstance(item, dict):
                 raise RecordError(self.source, self.record_id, name, f"is {kind_of(item)}, expected an object",
                                   item)
-            out.append(Fields(item, self.source, self.record_id, name, self.notes))
+            out.append(Fields(item, self.source, self.record_id, name, self.notes, self.controls))
         return out
 
 
@@ -117,24 +121,32 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def check_text(value: str, fields: Fields, key: str) -> str:
-    """``value`` checked for length and encoding, control characters removed with a note.
-
-    >>> f = Fields({}, "crossref", "10.1/x")
-    >>> check_text("A\x00B\x1b", f, "title"), f.notes
-    ('AB', ["crossref record 10.1/x: field 'title' held 2 control characters (U+0000, U+001B); removed"])
-    """
+    """``value`` checked for length and encoding; one holding control characters is remembered
+    with its field, for :func:`strip_controls`."""
     if len(value) > MAX_TEXT:
         raise fields.error(key, f"is {len(value):,} characters long; the limit is {MAX_TEXT:,} "
                                 "(KG_MAX_TEXT_CHARS)")
     if _SURROGATE.search(value):
         raise fields.error(key, "holds an unpaired UTF-16 surrogate (broken Unicode)", value)
-    found = _CONTROL.findall(value)
-    if found:
-        codes = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in found[:20]))
-        fields.note(key, f"held {len(found):,} control character{'s' if len(found) > 1 else ''} ({codes}); "
-                         "removed")
-        value = _CONTROL.sub("", value)
+    if _CONTROL.search(value):
+        fields.controls.setdefault(value, fields.name(key))
     return value
+
+
+def strip_controls(value: str, fields: Fields) -> str:
+    """``value`` without control characters, noting which were removed from which field.
+
+    >>> f = Fields({"title": "A\\x00B\\x1b"}, "crossref", "10.1/x")
+    >>> strip_controls(f.string("title") or "", f), f.notes
+    ('AB', ["crossref record 10.1/x: field 'title' held 2 control characters (U+0000, U+001B); removed"])
+    """
+    found = _CONTROL.findall(value)
+    if not found:
+        return value
+    codes = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in found[:20]))
+    fields.notes.append(f"{fields.source} record {fields.record_id}: field {fields.controls.get(value, '(text)')!r} "
+                        f"held {len(found):,} control character{'s' if len(found) > 1 else ''} ({codes}); removed")
+    return _CONTROL.sub("", value)
 
 
 _BLOCK_TAG = re.compile(r"</?(?:[a-z]+:)?(?:p|br|div|li|ul|ol|sec|title|tr|td|h[1-6])\b[^>]{0,200}>", re.I)
