@@ -32,7 +32,9 @@ class RawRecord:
     location: str = ""
 
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: control, bidi and invisible characters: shown escaped in messages
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                          "\u2066-\u2069\ufeff]")
 
 
 @dataclass(frozen=True)
