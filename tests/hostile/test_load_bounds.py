@@ -53,7 +53,7 @@ def graphs(store: Path) -> int:
         rows = opened.select("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
                              "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/evidence-kg/graph/crossref/')) }")
         value = rows.values()[0][0]
-        return int(getattr(value, "value", value))
+        return int(str(getattr(value, "value", value)))
     finally:
         opened.close()
 
