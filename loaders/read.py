@@ -267,7 +267,8 @@ def _read_csv(path: Path, origin: str, retrieved: datetime, limits: Limits) -> I
         with _open(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
                                                   newline="") as text:
             csv.field_size_limit(limits.record_bytes)
-            reader = csv.DictReader(text)
+            lines = _CsvLines(text, limits.record_bytes)
+            reader = csv.DictReader(lines)
             header = _csv_header(reader, path)
             if isinstance(header, Problem):
                 yield header
@@ -278,18 +279,59 @@ def _read_csv(path: Path, origin: str, retrieved: datetime, limits: Limits) -> I
                     row = next(reader)
                 except StopIteration:
                     break
+                except _LongLine as e:
+                    line = e.number
+                    yield Problem("error", f"is longer than {limits.record_bytes:,} characters; the limit of one "
+                                           "record is KG_MAX_RECORD_BYTES", str(path), f"line {line}")
+                    continue
                 except csv.Error as e:
-                    if reader.line_num == line:  # the reader cannot get past this point
+                    if reader.line_num + lines.skipped == line:  # the reader cannot get past this point
                         yield Problem("error", f"not valid CSV ({e}); the rest of the file is not read",
                                       str(path), f"line {line}")
                         break
-                    line = reader.line_num
+                    line = reader.line_num + lines.skipped
                     yield Problem("error", f"not valid CSV ({e})", str(path), f"line {line}")
                     continue
-                line = reader.line_num
+                line = reader.line_num + lines.skipped
                 yield from _csv_row(loader, row, columns, origin, retrieved, str(path), f"line {line}")
     except (OSError, EOFError) as e:  # unreadable, or a truncated .gz
         yield Problem("error", f"cannot read the file after line {line}: {_why(e)}", str(path))
+
+
+class _LongLine(csv.Error):
+    """A CSV line over the record limit, read through and dropped."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"line {number} is too long")
+        self.number = number
+
+
+class _CsvLines:
+    """The lines of a CSV text for ``csv.reader``, each at most ``limit`` characters: a longer
+    one is read through a megabyte at a time and raises :class:`_LongLine` in its place, so a
+    line without end costs no memory (the reader carries on with the next line)."""
+
+    def __init__(self, text: IO[str], limit: int) -> None:
+        self.text = text
+        self.limit = limit
+        self.number = 0
+        #: lines dropped, which the reader's own line count does not see
+        self.skipped = 0
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if len(line) > self.limit and not line.endswith(("\n", "\r")):
+            while (rest := self.text.readline(1 << 20)) and not rest.endswith(("\n", "\r")):
+                pass
+            self.skipped += 1
+            raise _LongLine(self.number)
+        return line
 
 
 def _csv_header(reader: csv.DictReader[str], path: Path) -> tuple[type[Loader], int] | Problem:

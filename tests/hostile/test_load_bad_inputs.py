@@ -119,7 +119,12 @@ ROWS: list[Bad] = [
     whole("a CSV row that is not UTF-8", "a.csv", b"oci,citing,cited,creation,timespan,journal_sc,author_sc\n"
           b"1-2,10.1/\xff,10.1/b,2020,P1Y,no,no\n", r"not valid UTF-8 \(b'10\.1/\\xff'\)"),
     whole("a CSV row with an unclosed quote", "a.csv", "oci,citing,cited,creation,timespan,journal_sc,author_sc\n"
-          '1-2,"10.1/a,10.1/b,2020,P1Y,no,no\n' + "x" * 400_000 + "\n", r"not valid CSV \(field larger than field limit"),
+          '1-2,"10.1/a,10.1/b,2020,P1Y,no,no\n3-4,10.1/c,10.1/d,2020,P1Y,no,no\n',
+          r"the row has 2 fields; the header has 7"),
+    Bad("a CSV line longer than the limit", "a.csv", ("oci,citing,cited,creation,timespan,journal_sc,author_sc\n"
+        + "1-2,10.1/a," + "x" * 400_000 + ",2020,P1Y,no,no\n" + "3-4,10.1/c,10.1/d,2020,P1Y,no,no\n").encode(),
+        r"a\.csv, line 2: is longer than 300,000 characters; the limit of one record is KG_MAX_RECORD_BYTES",
+        loaded=1),
     # -- lines of JSON Lines (the good lines around them load) --------------------------------
     line("a line that is not JSON", "{not json}", r"not valid JSON \(Expecting property name enclosed in double quotes"
          r" at column 2\)"),
