@@ -137,9 +137,9 @@ class PdbeLoader(Loader):
             docs = data.get("items")
             if not isinstance(docs, list) or not all(isinstance(d, dict) for d in docs):
                 raise top.error("items", "is not a list of search documents", docs)
-            items = [Fields(d, cls.name, rid) for d in docs]
+            items = [Fields(d, cls.name, rid, "", top.notes, top.controls) for d in docs]
         else:
-            items = Fields({key_field: data.get("items")}, cls.name, rid).objs(key_field)
+            items = Fields({key_field: data.get("items")}, cls.name, rid, "", top.notes, top.controls).objs(key_field)
         entry = NamedNode(ids.pdb_iri(pdb))
         b = RecordBuilder(top, entry)
         b.typed(KG.StructureEntry, None)
@@ -339,7 +339,7 @@ def _map_publication(f: Fields, b: RecordBuilder, index: int) -> None:
     """PDBe lists the primary citation first: the article that reports the structure. The entry
     IsSupplementTo it, so the article relies on the entry as data; the entry References the
     others (methods, earlier structures), which gives ``<entry> cito:cites <other>``."""
-    journal = f.obj("journal_info") or Fields({}, f.source, f.record_id, f.name("journal_info"))
+    journal = f.obj("journal_info") or Fields({}, f.source, f.record_id, f.name("journal_info"), f.notes, f.controls)
     abstract = f.obj("abstract")
     authors = [(a.string("full_name"), a.string("last_name"), a.string("first_name")) for a in f.objs("author_list")]
     node = _article(f, b, doi=f.string("doi"), pmid=_identifier(f, "pubmed_id"), title=f.string("title"),
