@@ -165,7 +165,7 @@ def _finish(pending: _Pending, report: LoadReport, progress: Callable[[int], Non
     if pending.written is not None:
         try:
             result = pending.written.result()
-        except (KgError, OSError) as e:
+        except (KgError, OSError, RuntimeError) as e:  # pyoxigraph raises RuntimeError for some I/O failures
             report.failure = f"writing to the store failed ({e})"
             failed = Problem("error", f"{report.failure}; the load stopped")
             report.add(failed)

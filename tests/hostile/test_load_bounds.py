@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from kg.store import Store
+from loaders.pipeline import load
+from loaders.read import read_paths
 
 #: runs a command and writes its peak resident memory (KiB) to a file: a fresh process, so
 #: RUSAGE_CHILDREN holds this one child only
@@ -190,3 +192,24 @@ def test_an_unusable_limit_fails_the_load_with_exit_status_2(tmp_path: Path) -> 
     run = kg(tmp_path, "load", str(path), env={"KG_MAX_RECORD_BYTES": "lots"})
     assert run.code == 2
     assert run.err.strip() == "error: KG_MAX_RECORD_BYTES must be a positive whole number, not 'lots'"
+
+
+def test_a_store_that_fails_stops_the_load_and_the_report_says_so(tmp_path: Path) -> None:
+    first = tmp_path / "first.json"
+    first.write_text(json.dumps(work(100)))
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(json.dumps(work(i)) for i in range(3)) + "\n")
+    store = tmp_path / "store"
+    writable = Store.open(store)
+    assert load(writable, read_paths([first])).loaded == 1
+    writable.close()
+    opened = Store.open_read_only(store)  # a real store that refuses writes
+    try:
+        report = load(opened, read_paths([path]))
+    finally:
+        opened.close()
+    assert report.failure is not None and report.failure.startswith("writing to the store failed")
+    assert report.summary().startswith("0 loaded, 0 unchanged, 0 rejected (0 warnings); stopped early: "
+                                       "writing to the store failed")
+    assert [p.message for p in report.errors] == [f"{report.failure}; the load stopped"]
+    assert graphs(store) == 1
