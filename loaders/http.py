@@ -469,7 +469,7 @@ def _read_cache(path: Path, url: str) -> Response | None:
         retrieved_at = datetime.fromisoformat(meta["retrieved_at"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return Response(url, data, retrieved_at, path, True)
+    return Response(str(meta.get("url") or url), data, retrieved_at, path, True)  # after a redirect: where it came from
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
