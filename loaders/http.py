@@ -29,7 +29,7 @@ import requests
 import urllib3
 
 import kg
-from kg.errors import FetchError
+from kg.errors import ConfigError, FetchError
 from loaders.limits import MIB, env_int, env_seconds
 
 log = logging.getLogger("kg.http")
@@ -84,8 +84,7 @@ class HttpConfig:
         ``KG_HTTP_MAX_RETRY_AFTER``, ``KG_MAX_BODY_BYTES`` and ``KG_HTTP_ALLOW_HOSTS``; keyword
         overrides win.
 
-        :raises ValueError: when ``KG_HTTP_TIMEOUT`` is not a number of seconds (ConfigError, a
-            ValueError, for the others).
+        :raises ConfigError: (a ValueError) when one of them is not a usable number.
 
         >>> HttpConfig.from_env(mailto="me@example.org", timeout=5.0).timeout
         5.0
@@ -99,8 +98,7 @@ class HttpConfig:
             try:
                 values["timeout"] = float(timeout)
             except ValueError:
-                raise ValueError(f"KG_HTTP_TIMEOUT must be a number of seconds, "
-                                 f"not {timeout!r}") from None
+                raise ConfigError("KG_HTTP_TIMEOUT", f"must be a number of seconds, not {timeout!r}") from None
         values["deadline"] = env_seconds("KG_HTTP_DEADLINE", cls.deadline)
         values["max_retry_after"] = env_seconds("KG_HTTP_MAX_RETRY_AFTER", cls.max_retry_after)
         values["max_body"] = env_int("KG_MAX_BODY_BYTES", cls.max_body)

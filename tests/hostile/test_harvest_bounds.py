@@ -283,3 +283,18 @@ def test_a_same_host_redirect_is_followed_and_the_answering_url_is_the_provenanc
                             {"g": NamedNode(graph_iri("crossref", "10.5555/kg.ok"))}).values()
         assert [str(r[0]).strip("<>\"") for r in rows] == [f"{hostile.base}/ok/works/10.5555/kg.ok"]
     assert hostile.seen == ["/near/works/10.5555/kg.ok", "/ok/works/10.5555/kg.ok"]
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("KG_HTTP_DEADLINE", "never", "KG_HTTP_DEADLINE must be a positive number of seconds, not 'never'"),
+    ("KG_HTTP_MAX_RETRY_AFTER", "-1", "KG_HTTP_MAX_RETRY_AFTER must be a positive number of seconds, not '-1'"),
+    ("KG_MAX_BODY_BYTES", "1.5", "KG_MAX_BODY_BYTES must be a positive whole number, not '1.5'"),
+    ("KG_HTTP_TIMEOUT", "soon", "KG_HTTP_TIMEOUT must be a number of seconds, not 'soon'"),
+])
+def test_an_unusable_setting_fails_the_harvest_with_exit_status_2(tmp_path: Path, name: str, value: str,
+                                                                  message: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "kg", "--store", str(tmp_path / "store"), "harvest", "crossref",
+                           "--doi", "10.5555/kg.ok", "--api", "http://127.0.0.1:9", "--cache-dir",
+                           str(tmp_path / "cache")], capture_output=True, text=True,
+                          env={**os.environ, name: value}, timeout=120)
+    assert (done.returncode, done.stderr.strip()) == (2, f"error: {message}")
