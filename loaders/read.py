@@ -124,9 +124,11 @@ def read_file(path: Path, limits: Limits | None = None) -> Iterator[RawRecord | 
         return
     raw = b""
     try:
-        with _open(path) as stream:
-            raw = stream.read(limits.document_bytes + 1)
-        if len(raw) > limits.document_bytes:
+        size = path.stat().st_size if path.is_file() and not path.name.endswith(".gz") else 0
+        if size <= limits.document_bytes:  # a plain file known too big is not read at all
+            with _open(path) as stream:
+                raw = stream.read(limits.document_bytes + 1)
+        if size > limits.document_bytes or len(raw) > limits.document_bytes:
             raise ReadError(str(path), f"holds more than {limits.document_bytes:,} bytes of JSON"
                                        f"{' once decompressed' if path.name.endswith('.gz') else ''}; "
                                        "the limit is KG_MAX_DOCUMENT_BYTES (or give the records as JSON Lines)")
