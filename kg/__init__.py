@@ -12,16 +12,17 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from kg.version import __version__
+
 if TYPE_CHECKING:
     from kg.graph import KnowledgeGraph, open
 
-__version__ = "0.1.0"
-__all__ = ["KnowledgeGraph", "open"]
+__all__ = ["KnowledgeGraph", "__version__", "open"]
 
 
 def __getattr__(name: str) -> object:
     # kg.graph sits on top of every layer (loaders included, which import kg.ids): importing it here,
     # eagerly, would make `import loaders` circular and every `import kg.ids` load the whole stack
-    if name in __all__:
+    if name in ("KnowledgeGraph", "open"):
         return getattr(import_module("kg.graph"), name)
     raise AttributeError(f"module 'kg' has no attribute {name!r}")

@@ -63,6 +63,19 @@ class ReadError(KgError, ValueError):
         super().__init__(f"{where}: {problem}")
 
 
+class ConfigError(KgError, ValueError):
+    """A setting (an environment variable or option) has a value kg cannot use.
+
+    >>> str(ConfigError("KG_MAX_LIST_ITEMS", "must be a positive whole number, not 'x'"))
+    "KG_MAX_LIST_ITEMS must be a positive whole number, not 'x'"
+    """
+
+    def __init__(self, name: str, problem: str) -> None:
+        self.name = name
+        self.problem = problem
+        super().__init__(f"{name} {problem}")
+
+
 class UnknownSourceError(KgError, LookupError):
     """A source name, or a record shape, that no registered loader handles."""
 

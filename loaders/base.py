@@ -8,6 +8,7 @@ the quads of one named graph). ``map`` is a pure function of one record, written
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -31,18 +32,32 @@ class RawRecord:
     location: str = ""
 
 
+#: control, bidi and invisible characters: shown escaped in messages
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                          "\u2066-\u2069\ufeff]")
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something wrong with one record or one piece of input, as reported to the user."""
 
-    level: str  # "error" (the record was rejected) or "warning" (loaded without one value)
+    #: "error" (the record or file was rejected), "warning" (loaded without one value) or
+    #: "skipped" (a file in a folder that is not a record file)
+    level: str
     message: str
     origin: str = ""
     location: str = ""
 
     def __str__(self) -> str:
+        """The problem as one line of text; control and bidi characters in it (from a record's
+        values) are shown escaped, so that printing it cannot rewrite the terminal.
+
+        >>> str(Problem("error", "field 'DOI' is '10.1/a\\x1b[2Jb'", "a.jsonl", "line 3"))
+        "error: a.jsonl, line 3: field 'DOI' is '10.1/a\\\\x1b[2Jb'"
+        """
         where = ", ".join(x for x in (self.origin, self.location) if x)
-        return f"{self.level}: {where}: {self.message}" if where else f"{self.level}: {self.message}"
+        text = f"{self.level}: {where}: {self.message}" if where else f"{self.level}: {self.message}"
+        return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass
@@ -90,6 +105,12 @@ class Loader(ABC):
     @abstractmethod
     def records_in(cls, document: Any) -> list[Any] | None:
         """The raw records inside one parsed JSON document, or None if the shape is not ours."""
+
+    @classmethod
+    def shape_problem(cls, document: Any) -> str | None:
+        """For a document :meth:`records_in` refused that is nearly one of this source's records:
+        what is wrong, naming the field; otherwise None."""
+        return None
 
     @classmethod
     @abstractmethod

@@ -16,7 +16,7 @@ from kg.errors import IdentifierError, RecordError
 from kg.store import GraphMeta, RecordGraph
 from kg.vocab import CITO, KG, RDF, SCHEMA, XSD, Relation, relation
 from loaders.base import Mapped, RawRecord
-from loaders.fields import Fields, date_literal, plain
+from loaders.fields import Fields, date_literal, plain, strip_controls
 
 #: a year at the start of a reference's year text ("1999", "1999a", "2005-2006")
 _YEAR = re.compile(r"^\s*([12]\d{3})(?!\d)")
@@ -80,7 +80,8 @@ class RecordBuilder:
         self.work = work
         #: the record's triples in N-Triples form (what the store and the content hash take)
         self.triples: list[str] = []
-        self.warnings: list[str] = []
+        #: the Fields' notes (lists cut short, control characters removed) come first
+        self.warnings: list[str] = fields.notes
         self._minted = 0
         self._keyed: dict[tuple[str, str], NamedNode] = {}
 
@@ -90,6 +91,7 @@ class RecordBuilder:
 
     def text(self, s: NamedNode, p: NamedNode, value: str | None, *, markup: bool = False) -> None:
         if value:
+            value = strip_controls(value, self.fields)
             value = plain(value) if markup else value.strip()
             if value:
                 self.add(s, p, Literal(value))

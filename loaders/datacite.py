@@ -243,7 +243,7 @@ def _map_agent(c: Fields, b: RecordBuilder, role: NamedNode, position: int) -> N
         if isinstance(aff, str):
             affiliations.append((aff, None))
         elif isinstance(aff, dict):
-            a = Fields(aff, c.source, c.record_id, c.name("affiliation") + f"[{i}]")
+            a = Fields(aff, c.source, c.record_id, c.name("affiliation") + f"[{i}]", c.notes, c.controls)
             scheme = (a.string("affiliationIdentifierScheme") or "").upper()
             affiliations.append((a.string("name"), a.string("affiliationIdentifier") if scheme == "ROR" else None))
     organization = c.string("nameType") == "Organizational"

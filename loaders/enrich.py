@@ -129,7 +129,7 @@ def enrich(store: Store, config: HttpConfig, *, max_requests: int = 100, limit: 
                     continue
                 report.requests += len(responses)
                 records = (item for r in responses for item in records_of(r.data, r.url, r.retrieved_at, r.url, ""))
-                merge_reports(report.load, load(store, records, on_problem=on_problem))
+                report.load.extend(load(store, records, on_problem=on_problem))
                 have = _with_records(store, batch)
                 report.found[loader.name] = report.found.get(loader.name, 0) + len(have)
                 unanswered += [d for d in batch if d not in have]
@@ -170,20 +170,8 @@ def _read_missing(path: Path | None) -> list[str]:
     return [d for d in found if isinstance(d, str)] if isinstance(found, list) else []
 
 
-def merge_reports(total: LoadReport, part: LoadReport) -> None:
-    """Add ``part``'s counts and problems to ``total``."""
-    total.loaded += part.loaded
-    total.unchanged += part.unchanged
-    total.rejected += part.rejected
-    total.quads += part.quads
-    total.error_count += part.error_count
-    total.warning_count += part.warning_count
-    total.problems.extend(part.problems)
-
-
 def _problem(report: EnrichReport, problem: Problem, on_problem: Callable[[Problem], None] | None) -> None:
-    report.load.error_count += 1
-    report.load.problems.append(problem)
+    report.load.add(problem)
     if on_problem is not None:
         on_problem(problem)
 

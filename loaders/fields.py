@@ -11,9 +11,13 @@ from pyoxigraph import Literal
 
 from kg.errors import RecordError
 from kg.vocab import XSD
+from loaders.limits import default_limits
 
-#: The longest text kept in one literal; a longer one rejects its record.
-MAX_TEXT = 100_000
+#: The longest text kept in one literal; a longer one rejects its record (``KG_MAX_TEXT_CHARS``).
+MAX_TEXT = default_limits().text_chars
+#: The most items read from one list of a record; the rest are dropped with a warning
+#: (``KG_MAX_LIST_ITEMS``): a record with 100,000 authors costs what one with 10,000 does.
+MAX_ITEMS = default_limits().list_items
 
 class Fields:
     """Typed access to one raw record's JSON; a wrong type raises RecordError naming the field.
@@ -26,11 +30,19 @@ class Fields:
     kg.errors.RecordError: crossref record 10.1/x: field 'n' is a string, expected a whole number (value: 'x')
     """
 
-    def __init__(self, data: Mapping[str, Any], source: str, record_id: str, path: str = "") -> None:
+    def __init__(self, data: Mapping[str, Any], source: str, record_id: str, path: str = "",
+                 notes: list[str] | None = None, controls: dict[str, str] | None = None) -> None:
         self.data = data
         self.source = source
         self.record_id = record_id
         self.path = path
+        #: warnings met while reading (a list cut short, control characters removed), shared by
+        #: every Fields of one record; RecordBuilder reports them with its own
+        self.notes: list[str] = [] if notes is None else notes
+        #: text values holding control characters -> the field each came from, so that the
+        #: builder names the field when it strips them from a literal (identifiers keep them,
+        #: and their parsers refuse them)
+        self.controls: dict[str, str] = {} if controls is None else controls
 
     def name(self, key: str | int) -> str:
         if isinstance(key, int):
@@ -40,11 +52,15 @@ class Fields:
     def error(self, key: str | int, problem: str, value: object = None) -> RecordError:
         return RecordError(self.source, self.record_id, self.name(key), problem, value)
 
+    def note(self, key: str | int, problem: str) -> None:
+        """A warning about field ``key``: the record loads, without what the warning names."""
+        self.notes.append(f"{self.source} record {self.record_id}: field {self.name(key)!r} {problem}")
+
     def _typed(self, key: str, kinds: type | tuple[type, ...], expected: str) -> Any:
         value = self.data.get(key)
         if value is None or isinstance(value, kinds) and not isinstance(value, bool):
             return value
-        raise self.error(key, f"is {_kind(value)}, expected {expected}", value)
+        raise self.error(key, f"is {kind_of(value)}, expected {expected}", value)
 
     def string(self, key: str) -> str | None:
         """A text field, checked for length and encoding; None when absent or empty."""
@@ -56,21 +72,30 @@ class Fields:
         return int(value) if value is not None else None
 
     def array(self, key: str) -> list[Any]:
-        return self._typed(key, list, "a list") or []
+        """A list; one longer than :data:`MAX_ITEMS` is cut to its first items, with a note."""
+        return self._capped(key, self._typed(key, list, "a list") or [])
+
+    def _capped(self, key: str, items: list[Any]) -> list[Any]:
+        if len(items) <= MAX_ITEMS:
+            return items
+        self.note(key, f"has {len(items):,} items; the first {MAX_ITEMS:,} are kept "
+                       "(the limit is KG_MAX_LIST_ITEMS)")
+        return items[:MAX_ITEMS]
 
     def strings(self, key: str) -> list[str]:
         """A list of strings; a bare string counts as a list of one."""
         value = self.data.get(key)
-        items = [value] if isinstance(value, str) else self._typed(key, list, "a list of strings") or []
+        items = [value] if isinstance(value, str) else self._capped(key, self._typed(key, list, "a list of strings")
+                                                                    or [])
         for i, item in enumerate(items):
             if not isinstance(item, str):
                 raise RecordError(self.source, self.record_id, f"{self.name(key)}[{i}]",
-                                  f"is {_kind(item)}, expected a string", item)
+                                  f"is {kind_of(item)}, expected a string", item)
         return [check_text(s, self, key) for s in items if s.strip()]
 
     def obj(self, key: str) -> Fields | None:
         value = self._typed(key, dict, "an object")
-        return Fields(value, self.source, self.record_id, self.name(key)) if value else None
+        return Fields(value, self.source, self.record_id, self.name(key), self.notes, self.controls) if value else None
 
     def objs(self, key: str) -> list[Fields]:
         """A list of objects, each as Fields named ``key[i]``."""
@@ -78,26 +103,50 @@ class Fields:
         for i, item in enumerate(self.array(key)):
             name = f"{self.name(key)}[{i}]"
             if not isinstance(item, dict):
-                raise RecordError(self.source, self.record_id, name, f"is {_kind(item)}, expected an object",
+                raise RecordError(self.source, self.record_id, name, f"is {kind_of(item)}, expected an object",
                                   item)
-            out.append(Fields(item, self.source, self.record_id, name))
+            out.append(Fields(item, self.source, self.record_id, name, self.notes, self.controls))
         return out
 
 
-def _kind(value: object) -> str:
+def kind_of(value: object) -> str:
+    """How a JSON value is named in messages: 'a string', 'a list', 'null'."""
     return {str: "a string", int: "a number", float: "a number", bool: "true/false", list: "a list",
-            dict: "an object"}.get(type(value), type(value).__name__)
+            dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: C0 and C1 controls but tab, line feed and carriage return: never meant in metadata text
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def check_text(value: str, fields: Fields, key: str) -> str:
+    """``value`` checked for length and encoding; one holding control characters is remembered
+    with its field, for :func:`strip_controls`."""
     if len(value) > MAX_TEXT:
-        raise fields.error(key, f"is {len(value):,} characters long; the limit is {MAX_TEXT:,}")
+        raise fields.error(key, f"is {len(value):,} characters long; the limit is {MAX_TEXT:,} "
+                                "(KG_MAX_TEXT_CHARS)")
     if _SURROGATE.search(value):
         raise fields.error(key, "holds an unpaired UTF-16 surrogate (broken Unicode)", value)
+    if _CONTROL.search(value):
+        fields.controls.setdefault(value, fields.name(key))
     return value
+
+
+def strip_controls(value: str, fields: Fields) -> str:
+    """``value`` without control characters, noting which were removed from which field.
+
+    >>> f = Fields({"title": "A\\x00B\\x1b"}, "crossref", "10.1/x")
+    >>> strip_controls(f.string("title") or "", f), f.notes
+    ('AB', ["crossref record 10.1/x: field 'title' held 2 control characters (U+0000, U+001B); removed"])
+    """
+    found = _CONTROL.findall(value)
+    if not found:
+        return value
+    codes = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in found[:20]))
+    fields.notes.append(f"{fields.source} record {fields.record_id}: field {fields.controls.get(value, '(text)')!r} "
+                        f"held {len(found):,} control character{'s' if len(found) > 1 else ''} ({codes}); removed")
+    return _CONTROL.sub("", value)
 
 
 _BLOCK_TAG = re.compile(r"</?(?:[a-z]+:)?(?:p|br|div|li|ul|ol|sec|title|tr|td|h[1-6])\b[^>]{0,200}>", re.I)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from kg.errors import FetchError
+from kg.errors import FetchError, KgError
 from kg.store import Store
 from loaders.base import HarvestRequest, Loader, Problem, RawRecord
 from loaders.http import HttpClient, HttpConfig, Response
@@ -38,8 +38,15 @@ def fetched(loader: type[Loader], client: HttpClient, request: HarvestRequest
 
 
 def _records(responses: Iterator[Response]) -> Iterator[RawRecord | Problem]:
+    """The records of each response; a failed request ends these responses (a listing stops
+    there) as one problem, and what came before it is loaded."""
+    pages = 0
     try:
         for response in responses:
+            pages += 1
             yield from records_of(response.data, response.url, response.retrieved_at, response.url, "")
     except FetchError as e:
-        yield Problem("error", str(e), e.url)
+        after = f" (after {pages} response{'s' if pages != 1 else ''}, whose records are loaded)" if pages else ""
+        yield Problem("error", f"{e}{after}", e.url)
+    except KgError as e:  # e.g. an identifier of the request the source cannot look up
+        yield Problem("error", str(e))

@@ -17,6 +17,7 @@ import random
 import re
 import socket
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -27,9 +28,11 @@ from typing import Any, Self
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
+import urllib3
 
-import kg
-from kg.errors import FetchError
+from kg.errors import ConfigError, FetchError
+from kg.version import __version__
+from loaders.limits import MIB, env_int, env_seconds
 
 log = logging.getLogger("kg.http")
 
@@ -64,6 +67,18 @@ class HttpConfig:
     backoff: float = 1.0
     #: Cap on any single wait, Retry-After included.
     max_wait: float = 120.0
+    #: A Retry-After longer than this gives up at once instead of waiting (``KG_HTTP_MAX_RETRY_AFTER``).
+    max_retry_after: float = 3600.0
+    #: Seconds one request may take in all: connecting, redirects, headers and the whole body
+    #: (``KG_HTTP_DEADLINE``); ``timeout`` bounds each read only, which a dripping server defeats.
+    deadline: float = 300.0
+    #: Bytes of one response body, decompressed (``KG_MAX_BODY_BYTES``); a bigger one is refused
+    #: and never cached.
+    max_body: int = 64 * MIB
+    #: Hosts a redirect may lead to besides the requested one (``KG_HTTP_ALLOW_HOSTS``, commas).
+    allow_hosts: tuple[str, ...] = ()
+    #: Redirects followed within one request.
+    max_redirects: int = 5
     #: Where raw responses are kept; None means no cache.
     cache_dir: Path | None = None
     #: True ignores cached responses (fresh ones are still written).
@@ -71,9 +86,11 @@ class HttpConfig:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> HttpConfig:
-        """Read ``KG_MAILTO``, ``KG_CACHE_DIR`` and ``KG_HTTP_TIMEOUT``; keyword overrides win.
+        """Read ``KG_MAILTO``, ``KG_CACHE_DIR``, ``KG_HTTP_TIMEOUT``, ``KG_HTTP_DEADLINE``,
+        ``KG_HTTP_MAX_RETRY_AFTER``, ``KG_MAX_BODY_BYTES`` and ``KG_HTTP_ALLOW_HOSTS``; keyword
+        overrides win.
 
-        :raises ValueError: when ``KG_HTTP_TIMEOUT`` is not a number of seconds.
+        :raises ConfigError: (a ValueError) when one of them is not a usable number.
 
         >>> HttpConfig.from_env(mailto="me@example.org", timeout=5.0).timeout
         5.0
@@ -87,8 +104,12 @@ class HttpConfig:
             try:
                 values["timeout"] = float(timeout)
             except ValueError:
-                raise ValueError(f"KG_HTTP_TIMEOUT must be a number of seconds, "
-                                 f"not {timeout!r}") from None
+                raise ConfigError("KG_HTTP_TIMEOUT", f"must be a number of seconds, not {timeout!r}") from None
+        values["deadline"] = env_seconds("KG_HTTP_DEADLINE", cls.deadline)
+        values["max_retry_after"] = env_seconds("KG_HTTP_MAX_RETRY_AFTER", cls.max_retry_after)
+        values["max_body"] = env_int("KG_MAX_BODY_BYTES", cls.max_body)
+        if hosts := os.environ.get("KG_HTTP_ALLOW_HOSTS"):
+            values["allow_hosts"] = tuple(h.strip().lower() for h in hosts.split(",") if h.strip())
         return cls(**{**values, **overrides})
 
 
@@ -132,7 +153,7 @@ class HttpClient:
         self._session = session if session is not None else requests.Session()
         contact = f"; mailto:{config.mailto}" if config.mailto else ""
         self.headers: dict[str, str] = {
-            "User-Agent": f"kg/{kg.__version__} (https://w3id.org/evidence-kg{contact})",
+            "User-Agent": f"kg/{__version__} (https://w3id.org/evidence-kg{contact})",
             "Accept": "application/json", **(headers or {})}
         self._header_interval = 0.0  # from X-Rate-Limit-* headers
         self._throttle = 0.0  # grows on each 429
@@ -176,7 +197,15 @@ class HttpClient:
         """
         request: tuple[str, Params | None] | None = (url, params)
         count = 0
+        asked: set[str] = set()
         while request is not None and (max_pages is None or count < max_pages):
+            # a listing whose next page is one it gave already (a repeated cursor) would loop forever
+            key = json.dumps([request[0], sorted((k, str(v)) for k, v in (request[1] or {}).items())])
+            if key in asked:
+                shown = requests.Request("GET", request[0], params=request[1]).prepare().url or request[0]
+                raise FetchError(shown, f"the listing asks for a page it gave already (its cursor or next link "
+                                        f"repeats) after {count} pages; stopped there")
+            asked.add(key)
             page = self.get_json(request[0], request[1])
             count += 1
             yield page
@@ -210,8 +239,9 @@ class HttpClient:
         if self.mailto_param and self.config.mailto:
             query["mailto"] = self.config.mailto
         headers = {**self.headers, **({"Content-Type": content_type} if content_type else {})}
-        raw, data, status, answer_headers = self._fetch(method, url, shown, query, body, headers)
+        raw, data, status, answer_headers, final = self._fetch(method, url, shown, query, body, headers)
         retrieved_at = datetime.now(UTC)
+        shown = final or shown  # a same-host redirect: provenance is where the answer came from
         if path is not None:
             meta = {"url": shown, "method": method, "status": status, "source": self.source,
                     "retrieved_at": retrieved_at.isoformat(),
@@ -223,7 +253,7 @@ class HttpClient:
 
     def _fetch(self, method: str, url: str, shown: str, query: dict[str, str],
                body: bytes | None, headers: dict[str, str],
-               ) -> tuple[bytes, Any, int, requests.structures.CaseInsensitiveDict[str]]:
+               ) -> tuple[bytes, Any, int, requests.structures.CaseInsensitiveDict[str], str | None]:
         attempts = self.config.retries + 1
         wait, attempt = 0.0, 0
         while True:
@@ -233,10 +263,12 @@ class HttpClient:
             status: int | None = None
             retry_after: float | None = None
             try:
-                answer = self._session.request(method, url, params=query, data=body,
-                                               headers=headers, timeout=self.config.timeout)
+                answer = self._attempt(method, url, shown, query, body, headers)
             except requests.Timeout:
                 problem = f"timed out after {self.config.timeout:g}s"
+            except _DeadlinePassed:
+                problem = (f"took longer than the {self.config.deadline:g} s one request may take in all "
+                           "(KG_HTTP_DEADLINE)")
             except (requests.exceptions.ChunkedEncodingError,
                     requests.exceptions.ContentDecodingError):
                 problem = "response body ended early (truncated)"
@@ -245,22 +277,29 @@ class HttpClient:
             except requests.RequestException as error:
                 raise FetchError(shown, str(error)) from error
             else:
-                with answer:
-                    status = answer.status_code
-                    self._note_rate_limit(answer.headers)
-                    if 200 <= status < 300:
-                        try:
-                            return answer.content, json.loads(answer.content), status, answer.headers
-                        except ValueError:
-                            problem = "response body is not valid JSON (truncated?)"
-                    elif status in RETRY_STATUSES:
-                        problem = answer.reason or "server error"
-                        retry_after = _retry_after(answer.headers.get("Retry-After"))
-                        if status == 429:
-                            self._throttle = min(self.config.max_wait, max(2 * self.interval, 0.1))
-                    else:
-                        raise FetchError(shown, f"{answer.reason}: {_excerpt(answer.text)}",
+                status = answer.status
+                self._note_rate_limit(answer.headers)
+                if 200 <= status < 300:
+                    try:
+                        return answer.body, json.loads(answer.body), status, answer.headers, answer.final_url
+                    except json.JSONDecodeError:
+                        problem = "response body is not valid JSON (truncated?)"
+                    except (ValueError, RecursionError) as error:  # a 5,000-digit number, 100k-deep nesting
+                        raise FetchError(shown, "response body is JSON kg does not read ("
+                                         + ("a number of too many digits" if isinstance(error, ValueError)
+                                            else "nested too deep") + ")", status=status) from None
+                elif status in RETRY_STATUSES:
+                    problem = answer.reason or "server error"
+                    retry_after = _retry_after(answer.headers.get("Retry-After"))
+                    if retry_after is not None and retry_after > self.config.max_retry_after:
+                        raise FetchError(shown, f"{problem}: the server asks kg to wait {retry_after:,.0f} s "
+                                                f"(Retry-After), more than the {self.config.max_retry_after:,g} s "
+                                                "kg waits for (KG_HTTP_MAX_RETRY_AFTER); try again later",
                                          status=status)
+                    if status == 429:
+                        self._throttle = min(self.config.max_wait, max(2 * self.interval, 0.1))
+                else:
+                    raise FetchError(shown, f"{answer.reason}: {_excerpt(answer.text)}", status=status)
             if attempt == attempts:
                 plural = "s" if attempts > 1 else ""
                 raise FetchError(shown, f"{problem} (gave up after {attempts} attempt{plural})",
@@ -271,6 +310,68 @@ class HttpClient:
             code = f"HTTP {status} " if status is not None else ""
             log.warning("%s %s: %s%s; retry %d of %d in %.2fs", method, shown, code, problem,
                         attempt, self.config.retries, wait)
+
+    def _attempt(self, method: str, url: str, shown: str, query: dict[str, str], body: bytes | None,
+                 headers: dict[str, str]) -> _Answer:
+        """One attempt within the overall deadline: it runs in a worker thread, so that a server
+        dripping bytes (each read within ``timeout``) is abandoned when the deadline passes; the
+        worker stops at its next read."""
+        outcome: list[_Answer | BaseException] = []
+        cancel = threading.Event()
+
+        def run() -> None:
+            try:
+                outcome.append(self._exchange(method, url, shown, query, body, headers, cancel))
+            except BaseException as error:  # handed to the caller's thread, raised there
+                outcome.append(error)
+
+        worker = threading.Thread(target=run, name=f"kg-http-{self.source}", daemon=True)
+        worker.start()
+        worker.join(self.config.deadline)
+        if worker.is_alive() or not outcome:
+            cancel.set()
+            raise _DeadlinePassed()
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]
+
+    def _exchange(self, method: str, url: str, shown: str, query: dict[str, str], body: bytes | None,
+                  headers: dict[str, str], cancel: threading.Event) -> _Answer:
+        """The request, redirects within the same host (or ``allow_hosts``), and the body read
+        up to ``max_body`` bytes: a bigger body is refused before anything is cached."""
+        target, params, final = url, query, None
+        for _ in range(self.config.max_redirects + 1):
+            answer = self._session.request(method, target, params=params, data=body, headers=headers,
+                                           timeout=self.config.timeout, stream=True, allow_redirects=False)
+            with answer:
+                if answer.is_redirect:
+                    following = urljoin(answer.url, answer.headers["Location"])
+                    if not _same_site(url, following, self.config.allow_hosts):
+                        raise FetchError(shown, f"redirected to {following}, which is on another host; kg "
+                                                f"follows redirects only within {urlsplit(url).netloc} "
+                                                "(allow more hosts with KG_HTTP_ALLOW_HOSTS)",
+                                         status=answer.status_code)
+                    target, params, final = following, {}, following
+                    continue
+                ok = 200 <= answer.status_code < 300
+                cap = self.config.max_body if ok else min(self.config.max_body, 1 << 16)
+                declared = answer.headers.get("Content-Length", "")
+                if ok and declared.isdigit() and int(declared) > cap:
+                    raise FetchError(shown, f"the response body is {int(declared):,} bytes (Content-Length); "
+                                            f"the limit is {cap:,} (KG_MAX_BODY_BYTES)", status=answer.status_code)
+                parts: list[bytes] = []
+                size = 0
+                while not cancel.is_set() and (chunk := _read1(answer)):
+                    size += len(chunk)
+                    if size > cap:
+                        if not ok:
+                            break  # an error page: its start is enough
+                        packed = " once decompressed" if answer.headers.get("Content-Encoding") else ""
+                        raise FetchError(shown, f"the response body is more than {cap:,} bytes{packed}; "
+                                                f"the limit is {cap:,} (KG_MAX_BODY_BYTES)", status=answer.status_code)
+                    parts.append(chunk)
+                return _Answer(answer.status_code, answer.reason, answer.headers, b"".join(parts), final)
+        raise FetchError(shown, f"more than {self.config.max_redirects} redirects")
 
     def _pause(self, wait: float) -> None:
         """Wait ``wait`` seconds, or longer when the rate limit asks, then mark a request start."""
@@ -313,7 +414,7 @@ def get_page(url: str, config: HttpConfig, *, max_chars: int, public_only: bool 
     Traceback (most recent call last):
     kg.errors.FetchError: fetching http://127.0.0.1:9/x failed: the host is not on the public internet; ...
     """
-    headers = {"User-Agent": f"kg/{kg.__version__} (https://w3id.org/evidence-kg)",
+    headers = {"User-Agent": f"kg/{__version__} (https://w3id.org/evidence-kg)",
                "Accept": "text/html, text/plain;q=0.9"}
     deadline = time.monotonic() + config.timeout * 3
     try:
@@ -356,6 +457,50 @@ def _check_public(url: str) -> None:
         if not ipaddress.ip_address(address.split("%")[0]).is_global:
             raise FetchError(url, "the host is not on the public internet; this service fetches public pages only")
 
+@dataclass(frozen=True)
+class _Answer:
+    """One answer as received: status, headers and the (bounded) body."""
+
+    status: int
+    reason: str
+    headers: requests.structures.CaseInsensitiveDict[str]
+    body: bytes
+    #: the URL answered from, after same-host redirects; None when not redirected
+    final_url: str | None
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+def _read1(answer: requests.Response) -> bytes:
+    """What one read of the body brings, decompressed (at most 64 KiB): a server dripping bytes
+    gives them one by one, so the deadline is checked between them. urllib3's errors become
+    requests' own, as ``iter_content`` would raise them."""
+    try:
+        return bytes(answer.raw.read1(1 << 16, decode_content=True))
+    except urllib3.exceptions.ReadTimeoutError as error:
+        raise requests.exceptions.ReadTimeout(error) from error
+    except urllib3.exceptions.ProtocolError as error:
+        raise requests.exceptions.ChunkedEncodingError(error) from error
+    except urllib3.exceptions.DecodeError as error:
+        raise requests.exceptions.ContentDecodingError(error) from error
+    except urllib3.exceptions.SSLError as error:
+        raise requests.exceptions.SSLError(error) from error
+
+
+class _DeadlinePassed(Exception):
+    """One request took longer than ``HttpConfig.deadline`` in all."""
+
+
+def _same_site(asked: str, following: str, allowed: tuple[str, ...]) -> bool:
+    """A redirect stays on the host asked (http may become https, never the reverse) or goes
+    to an allowed host."""
+    a, b = urlsplit(asked), urlsplit(following)
+    if b.scheme not in ("http", "https") or (a.scheme == "https" and b.scheme == "http"):
+        return False
+    return (b.hostname or "") == (a.hostname or "") or (b.hostname or "").lower() in allowed
+
 
 def _retry_after(value: str | None) -> float | None:
     """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date."""
@@ -386,7 +531,7 @@ def _read_cache(path: Path, url: str) -> Response | None:
         retrieved_at = datetime.fromisoformat(meta["retrieved_at"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return Response(url, data, retrieved_at, path, True)
+    return Response(str(meta.get("url") or url), data, retrieved_at, path, True)  # after a redirect: where it came from
 
 
 def _write_atomic(path: Path, content: bytes) -> None:

@@ -33,7 +33,7 @@ from kg.errors import FetchError, IdentifierError, RecordError
 from kg.vocab import KG, RDF, SCHEMA, XSD
 from loaders.base import HarvestRequest, Loader, Mapped, RawRecord
 from loaders.builder import RecordBuilder
-from loaders.fields import Fields, date_literal, parse_date
+from loaders.fields import Fields, date_literal, kind_of, parse_date
 from loaders.http import HttpClient, Response
 
 #: The entry endpoints mapped, in the order they are fetched.
@@ -86,6 +86,33 @@ class PdbeLoader(Loader):
         return None if endpoint is None else [_wrap(k, endpoint, v) for k, v in document.items()]
 
     @classmethod
+    def shape_problem(cls, document: Any) -> str | None:
+        if not isinstance(document, dict) or not document:
+            return None
+        if "pdb_id" in document and ("endpoint" in document or "items" in document):
+            missing = [k for k in ("pdb_id", "endpoint", "items") if k not in document]
+            return f"pdbe record: field {missing[0]!r} is missing" if missing else None
+        pdb_id = document.get("pdb_id")
+        if pdb_id is not None and any(k in document for k in ("title", "experimental_method", "entry_entity")):
+            return f"pdbe search document: field 'pdb_id' is not a PDB ID (value: {str(pdb_id)[:40]!r})"
+        response = document.get("response")
+        if isinstance(response, dict) and "docs" in response:
+            return f"pdbe search answer: field 'response.docs' is {kind_of(response['docs'])} or holds no search " \
+                   "documents, expected a list of them"
+        keys = [k for k in document if isinstance(k, str) and ids.normalize_pdb_id(k, strict=False)]
+        if not keys:
+            return None
+        for key in keys:
+            value = document[key]
+            if not isinstance(value, list):
+                return f"pdbe entry response: field {key!r} is {kind_of(value)}, expected a list of objects"
+            for i, item in enumerate(value):
+                if not isinstance(item, dict):
+                    return f"pdbe entry response: field '{key}[{i}]' is {kind_of(item)}, expected an object"
+        return (f"pdbe entry response: the items of field {keys[0]!r} have none of the fields of a PDBe endpoint "
+                f"({', '.join(ENDPOINTS)})")
+
+    @classmethod
     def record_id(cls, data: Mapping[str, Any]) -> str:
         key, endpoint = data.get("pdb_id"), data.get("endpoint")
         pdb = ids.normalize_pdb_id(key, strict=False) if isinstance(key, str) else None
@@ -110,9 +137,9 @@ class PdbeLoader(Loader):
             docs = data.get("items")
             if not isinstance(docs, list) or not all(isinstance(d, dict) for d in docs):
                 raise top.error("items", "is not a list of search documents", docs)
-            items = [Fields(d, cls.name, rid) for d in docs]
+            items = [Fields(d, cls.name, rid, "", top.notes, top.controls) for d in docs]
         else:
-            items = Fields({key_field: data.get("items")}, cls.name, rid).objs(key_field)
+            items = Fields({key_field: data.get("items")}, cls.name, rid, "", top.notes, top.controls).objs(key_field)
         entry = NamedNode(ids.pdb_iri(pdb))
         b = RecordBuilder(top, entry)
         b.typed(KG.StructureEntry, None)
@@ -312,7 +339,7 @@ def _map_publication(f: Fields, b: RecordBuilder, index: int) -> None:
     """PDBe lists the primary citation first: the article that reports the structure. The entry
     IsSupplementTo it, so the article relies on the entry as data; the entry References the
     others (methods, earlier structures), which gives ``<entry> cito:cites <other>``."""
-    journal = f.obj("journal_info") or Fields({}, f.source, f.record_id, f.name("journal_info"))
+    journal = f.obj("journal_info") or Fields({}, f.source, f.record_id, f.name("journal_info"), f.notes, f.controls)
     abstract = f.obj("abstract")
     authors = [(a.string("full_name"), a.string("last_name"), a.string("first_name")) for a in f.objs("author_list")]
     node = _article(f, b, doi=f.string("doi"), pmid=_identifier(f, "pubmed_id"), title=f.string("title"),

@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 
-from kg.errors import RecordError
+from kg.errors import KgError, RecordError
 from kg.store import RecordGraph, Store, WriteResult
 from loaders import REGISTRY
 from loaders.base import Problem, RawRecord
@@ -36,6 +36,10 @@ class LoadReport:
     quads: int = 0
     error_count: int = 0
     warning_count: int = 0
+    #: files in a folder that were not read (each a "skipped" problem saying why)
+    skipped_count: int = 0
+    #: why the load stopped before the end (the store failed), or None when it ran to the end
+    failure: str | None = None
     #: the first MAX_KEPT_PROBLEMS problems
     problems: list[Problem] = field(default_factory=list)
 
@@ -47,17 +51,37 @@ class LoadReport:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.level == "warning"]
 
+    @property
+    def skipped(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "skipped"]
+
     def add(self, problem: Problem) -> None:
         if problem.level == "error":
             self.error_count += 1
+        elif problem.level == "skipped":
+            self.skipped_count += 1
         else:
             self.warning_count += 1
         if len(self.problems) < MAX_KEPT_PROBLEMS:
             self.problems.append(problem)
 
+    def extend(self, other: LoadReport) -> None:
+        """Add another load's counts and problems to these (a harvest and the enrichment after it)."""
+        self.loaded += other.loaded
+        self.unchanged += other.unchanged
+        self.rejected += other.rejected
+        self.quads += other.quads
+        self.error_count += other.error_count
+        self.warning_count += other.warning_count
+        self.skipped_count += other.skipped_count
+        self.failure = self.failure or other.failure
+        self.problems.extend(other.problems[:max(0, MAX_KEPT_PROBLEMS - len(self.problems))])
+
     def summary(self) -> str:
+        skipped = f", {self.skipped_count} files skipped" if self.skipped_count else ""
+        stopped = f"; stopped early: {self.failure}" if self.failure else ""
         return (f"{self.loaded} loaded, {self.unchanged} unchanged, {self.rejected} rejected"
-                f" ({self.warning_count} warnings)")
+                f" ({self.warning_count} warnings{skipped}){stopped}")
 
 
 def map_record(raw: RawRecord, *, strict: bool = False) -> tuple[RecordGraph | None, list[Problem]]:
@@ -68,14 +92,28 @@ def map_record(raw: RawRecord, *, strict: bool = False) -> tuple[RecordGraph | N
     except RecordError as e:
         return None, [Problem("error", str(e), raw.origin, raw.location)]
     except ValueError as e:  # an IRI or literal the RDF model refuses
-        rid = loader.record_id(raw.data)
-        return None, [Problem("error", f"{raw.source} record {rid}: cannot be mapped: {e}",
+        return None, [Problem("error", f"{raw.source} record {_record_id(raw)}: cannot be mapped: {e}",
                               raw.origin, raw.location)]
+    except RecursionError:
+        return None, [Problem("error", f"{raw.source} record {_record_id(raw)}: is nested too deep to map",
+                              raw.origin, raw.location)]
+    except (LookupError, TypeError, AttributeError, ArithmeticError) as e:
+        # a record shape the mapper did not foresee: still one rejection, never a crash
+        return None, [Problem("error", f"{raw.source} record {_record_id(raw)}: cannot be mapped "
+                                       f"({type(e).__name__}: {e}); please report this record as a "
+                                       f"{raw.source} loader bug", raw.origin, raw.location)]
     level = "error" if strict else "warning"
     problems = [Problem(level, w, raw.origin, raw.location) for w in mapped.warnings]
     if strict and problems:
         return None, problems
     return mapped.graph, problems
+
+
+def _record_id(raw: RawRecord) -> str:
+    try:
+        return REGISTRY[raw.source].record_id(raw.data)
+    except (KgError, LookupError, TypeError, ValueError, AttributeError):
+        return "(no id)"
 
 
 def load(store: Store, items: Iterable[RawRecord | Problem], *, strict: bool = False,
@@ -98,11 +136,11 @@ def load(store: Store, items: Iterable[RawRecord | Problem], *, strict: bool = F
         pending: _Pending | None = None
         while chunk := list(islice(it, batch_size)):
             batch = _map_chunk(chunk, report, strict, on_problem)
-            if pending:
-                _finish(pending, report, progress)
+            if pending and not _finish(pending, report, progress, on_problem):
+                return report
             pending = _Pending(writer.submit(store.write, batch) if batch else None, batch, len(chunk))
         if pending:
-            _finish(pending, report, progress)
+            _finish(pending, report, progress, on_problem)
     return report
 
 
@@ -132,13 +170,24 @@ def _map_chunk(chunk: list[RawRecord | Problem], report: LoadReport, strict: boo
     return batch
 
 
-def _finish(pending: _Pending, report: LoadReport, progress: Callable[[int], None] | None) -> None:
-    """Wait for a batch's write (its error, if any, is raised here) and count it."""
+def _finish(pending: _Pending, report: LoadReport, progress: Callable[[int], None] | None,
+            on_problem: Callable[[Problem], None] | None) -> bool:
+    """Wait for a batch's write and count it; False when the store failed (the report says how:
+    the batches written before stay, and the load stops)."""
     if pending.written is not None:
-        result = pending.written.result()
+        try:
+            result = pending.written.result()
+        except (KgError, OSError, RuntimeError) as e:  # pyoxigraph raises RuntimeError for some I/O failures
+            report.failure = f"writing to the store failed ({e})"
+            failed = Problem("error", f"{report.failure}; the load stopped")
+            report.add(failed)
+            if on_problem:
+                on_problem(failed)
+            return False
         report.loaded += result.written
         report.unchanged += result.unchanged
         report.quads += sum(len(r) for r in pending.batch)
         log.info("stored a batch of %d records (%d so far)", len(pending.batch), report.loaded + report.unchanged)
     if progress:
         progress(pending.records)
+    return True

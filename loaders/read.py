@@ -3,7 +3,9 @@ JSON Lines, CSV dumps (one record per row), gzip, and the sources' public data f
 directories are read recursively. The source of each record is recognised from its shape.
 
 A file, line or item that cannot be read becomes a :class:`~loaders.base.Problem` in the
-stream, and reading goes on with the next one.
+stream, and reading goes on with the next one. Every read is bounded (:mod:`loaders.limits`): a
+``.json`` document, decompressed, by ``document_bytes``; a line of JSON Lines or CSV by
+``record_bytes``. A file in a folder that is not read is listed as a ``skipped`` problem.
 """
 
 from __future__ import annotations
@@ -12,15 +14,20 @@ import csv
 import gzip
 import io
 import json
+import os
 import re
+import stat
+import sys
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, cast
 
-from kg.errors import ReadError
+from kg.errors import KgError, ReadError
 from loaders import REGISTRY
 from loaders.base import Loader, Problem, RawRecord
+from loaders.fields import kind_of
+from loaders.limits import Limits, default_limits
 
 #: file name endings read as records
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".json.gz", ".jsonl.gz", ".ndjson.gz", ".csv.gz")
@@ -28,94 +35,220 @@ LINES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 CSV = (".csv", ".csv.gz")
 
 
+#: files in a folder passed over without a word: the cache's sidecars and temporary files, and
+#: a folder's own documentation (README.md, LICENSE)
+_QUIET = (".meta", ".tmp", ".md")
+_QUIET_NAMES = ("readme", "license", "licence", "changelog")
+
+
 def files_in(paths: Iterable[Path]) -> Iterator[Path]:
     """The record files named, directories expanded recursively in name order."""
+    return (p for p in entries_in(paths) if isinstance(p, Path))
+
+
+def entries_in(paths: Iterable[Path]) -> Iterator[Path | Problem]:
+    """The record files named, directories expanded recursively in name order; a folder that
+    cannot be read is an error, a file in a folder that is not a record file is ``skipped``,
+    each with the reason."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES))
+            yield from _walk(path)
+        elif _is_device(path):
+            yield Problem("error", "is a device, not a file; kg loads files and folders", str(path))
         else:
             yield path
 
 
-def read_paths(paths: Iterable[Path]) -> Iterator[RawRecord | Problem]:
+def _is_device(path: Path) -> bool:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False  # reported when it is opened
+    return stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+
+
+def _walk(folder: Path) -> Iterator[Path | Problem]:
+    problems: list[Problem] = []
+    found: list[Path] = []
+
+    def unreadable(error: OSError) -> None:
+        problems.append(Problem("error", f"cannot read the folder ({error.strerror}); its files are not loaded",
+                                str(error.filename or folder)))
+
+    for top, _, names in os.walk(folder, onerror=unreadable):
+        found.extend(Path(top, name) for name in names)
+    yield from problems
+    for path in sorted(found):
+        why = _skip_reason(path)
+        if why is None:
+            yield path
+        elif why:
+            yield Problem("skipped", why, str(path))
+
+
+def _skip_reason(path: Path) -> str | None:
+    """Why a file in a folder is not read ("" to pass it over quietly), or None to read it."""
+    if path.name.endswith(SUFFIXES) and not path.name.startswith("."):
+        return None if path.is_file() else "not a regular file"
+    if path.name.endswith(_QUIET) or path.name.startswith(".") or path.name.lower().startswith(_QUIET_NAMES):
+        return ""
+    return f"not a record file: kg reads {', '.join(SUFFIXES)}"
+
+
+def read_paths(paths: Iterable[Path], limits: Limits | None = None) -> Iterator[RawRecord | Problem]:
     """Every record in the files and directories named, or a Problem where one cannot be read."""
-    for path in files_in(paths):
-        yield from read_file(path)
+    for path in entries_in(paths):
+        if isinstance(path, Problem):
+            yield path
+        else:
+            yield from read_file(path, limits)
 
 
-def read_file(path: Path) -> Iterator[RawRecord | Problem]:
+def read_file(path: Path, limits: Limits | None = None) -> Iterator[RawRecord | Problem]:
     """The records of one file (see :data:`SUFFIXES`).
 
     JSON Lines and CSV are streamed line by line, so memory stays flat whatever the file's size;
     a ``.json`` file is one document (or, if it turns out to hold several lines of JSON, lines).
     """
+    limits = limits or default_limits()
     origin, retrieved = _provenance(path)
-    if path.name.endswith(LINES):
-        yield from _read_lines(path, _open(path), origin, retrieved)
-        return
-    if path.name.endswith(CSV):
-        yield from _read_csv(path, origin, retrieved)
+    try:
+        if path.name.endswith(LINES):
+            yield from _read_lines(path, _open(path), origin, retrieved, limits)
+            return
+        if path.name.endswith(CSV):
+            yield from _read_csv(path, origin, retrieved, limits)
+            return
+    except OSError as e:  # cannot open it
+        yield Problem("error", f"cannot read the file: {_why(e)}", str(path))
         return
     raw = b""
     try:
-        with _open(path) as stream:
-            raw = stream.read()
-        document = json.loads(_text(raw, str(path)))
+        size = path.stat().st_size if path.is_file() and not path.name.endswith(".gz") else 0
+        if size <= limits.document_bytes:  # a plain file known too big is not read at all
+            with _open(path) as stream:
+                raw = stream.read(limits.document_bytes + 1)
+        if size > limits.document_bytes or len(raw) > limits.document_bytes:
+            raise ReadError(str(path), f"holds more than {limits.document_bytes:,} bytes of JSON"
+                                       f"{' once decompressed' if path.name.endswith('.gz') else ''}; "
+                                       "the limit is KG_MAX_DOCUMENT_BYTES (or give the records as JSON Lines)")
+        document = parse_json(_text(raw, str(path)))
     except (OSError, EOFError) as e:
-        yield Problem("error", f"cannot read the file: {e}", str(path))
+        yield Problem("error", f"cannot read the file: {_why(e)}", str(path))
     except ReadError as e:
         yield Problem("error", e.problem, str(path))
     except json.JSONDecodeError as e:
         if e.msg.startswith("Extra data"):
-            yield from _read_lines(path, io.BytesIO(raw), origin, retrieved)
+            yield from _read_lines(path, io.BytesIO(raw), origin, retrieved, limits)
         else:
-            yield Problem("error", f"not valid JSON ({e.msg} at line {e.lineno} column {e.colno};"
-                                   " is the file truncated?)", str(path))
+            yield Problem("error", _not_json(e, raw, whole=True), str(path))
     else:
+        raw = b""
         yield from records_of(document, origin, retrieved, str(path), "")
+
+
+def parse_json(text: str) -> Any:
+    """The JSON value of ``text``.
+
+    :raises json.JSONDecodeError: when it is not JSON.
+    :raises ReadError: for JSON kg will not read: a number of more than 4,300 digits, or nesting
+        deeper than about a thousand levels (Python's own limits, which would otherwise crash).
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError as e:  # int() refusing a huge number
+        digits = re.search(r"value has (\d+) digits", str(e))
+        size = f"{int(digits[1]):,} digits" if digits else "too many digits"
+        raise ReadError("", f"holds a number of {size}; the limit is {sys.get_int_max_str_digits():,}") from None
+    except RecursionError:
+        raise ReadError("", f"is nested more than about {sys.getrecursionlimit():,} levels deep "
+                            "(arrays or objects inside each other); kg does not read it") from None
+
+
+def _not_json(e: json.JSONDecodeError, raw: bytes, *, whole: bool) -> str:
+    start = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:200].lower()
+    if start.startswith((b"<?xml", b"<!doctype", b"<html", b"<")):
+        kind = "HTML" if b"html" in start else "XML"
+        return (f"an {kind} document, not JSON: kg reads the sources' JSON (harvest the JSON API, "
+                "or save its JSON answers)")
+    where = f" at line {e.lineno} column {e.colno}" if whole else f" at column {e.colno}"
+    hint = "; is the file truncated?" if whole else ""
+    return f"not valid JSON ({e.msg}{where}{hint})"
+
+
+def _why(e: BaseException) -> str:
+    return e.strerror if isinstance(e, OSError) and e.strerror else str(e) or type(e).__name__
 
 
 def _open(path: Path) -> IO[bytes]:
     return cast(IO[bytes], gzip.open(path, "rb")) if path.name.endswith(".gz") else path.open("rb")
 
 
-def _read_lines(path: Path, stream: IO[bytes], origin: str, retrieved: datetime
+def _read_lines(path: Path, stream: IO[bytes], origin: str, retrieved: datetime, limits: Limits
                 ) -> Iterator[RawRecord | Problem]:
     number = 0
     try:
         with stream:
-            for number, line in enumerate(stream, start=1):
+            for number, line in bounded_lines(stream, limits.record_bytes):
+                where = f"line {number}"
+                if line is None:
+                    yield Problem("error", f"is longer than {limits.record_bytes:,} bytes; the limit of one "
+                                           "record is KG_MAX_RECORD_BYTES", str(path), where)
+                    continue
                 if not line.strip():
                     continue
-                where = f"line {number}"
                 try:
-                    document = json.loads(_text(line, str(path)))
+                    document = parse_json(_text(line, str(path)))
                 except ReadError as e:
                     yield Problem("error", e.problem, str(path), where)
                     continue
                 except json.JSONDecodeError as e:
-                    yield Problem("error", f"not valid JSON ({e.msg} at column {e.colno})", str(path), where)
+                    yield Problem("error", _not_json(e, line, whole=False), str(path), where)
                     continue
                 yield from records_of(document, origin, retrieved, str(path), where)
-    except (OSError, EOFError) as e:  # unreadable, or a truncated .gz
-        yield Problem("error", f"cannot read the file after line {number}: {e}", str(path))
+    except (OSError, EOFError, gzip.BadGzipFile) as e:  # unreadable, or a truncated .gz
+        yield Problem("error", f"cannot read the file after line {number}: {_why(e)}", str(path))
 
 
-def records_of(document: Any, origin: str, retrieved: datetime, path: str, where: str
+def bounded_lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """Each line of ``stream`` with its number; None for a line longer than ``limit`` bytes,
+    whose rest is read and dropped a megabyte at a time (memory stays flat).
+
+    >>> list(bounded_lines(io.BytesIO(b"ab\\nabcdef\\nc"), 4))
+    [(1, b'ab\\n'), (2, None), (3, b'c')]
+    """
+    number = 0
+    while line := stream.readline(limit + 1):
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+        else:
+            yield number, line
+
+
+def records_of(document: Any, origin: str, retrieved: datetime, path: str, where: str, *, nested: bool = False
                ) -> Iterator[RawRecord | Problem]:
     """The records in one parsed JSON document, tagged with the source whose shape they have.
 
     A JSON array that no loader claims as a whole (OpenCitations answers, ScholeXplorer dumps)
     is read item by item, each recognised on its own; an empty array holds no records.
     """
-    loader, records = detect(document)
-    if loader is None and isinstance(document, list):
+    try:
+        loader, records = detect(document)
+    except (KgError, ValueError, TypeError, AttributeError, KeyError, RecursionError) as e:
+        yield Problem("error", f"cannot be read as records ({type(e).__name__}: {e})", path, where)
+        return
+    if loader is None and isinstance(document, list) and not nested:
         for i, item in enumerate(document, start=1):
-            yield from records_of(item, origin, retrieved, path, ", ".join(x for x in (where, f"item {i}") if x))
+            yield from records_of(item, origin, retrieved, path, ", ".join(x for x in (where, f"item {i}") if x),
+                                  nested=True)
         return
     if loader is None or records is None:
-        names = ", ".join(sorted(REGISTRY))
-        yield Problem("error", f"not a record shape kg knows (sources: {names})", path, where)
+        yield Problem("error", shape_problem(document), path, where)
         return
     for i, data in enumerate(records):
         location = ", ".join(x for x in (where, f"item {i + 1}" if len(records) > 1 else "") if x)
@@ -126,7 +259,7 @@ def records_of(document: Any, origin: str, retrieved: datetime, path: str, where
                           path, location)
 
 
-def _read_csv(path: Path, origin: str, retrieved: datetime) -> Iterator[RawRecord | Problem]:
+def _read_csv(path: Path, origin: str, retrieved: datetime, limits: Limits) -> Iterator[RawRecord | Problem]:
     """The records of a CSV file with a header line: each row is a document for the loader that
     recognises the header's shape. A row that cannot be read is a problem naming its line (the
     line it ends on, when a quoted field spans lines)."""
@@ -135,7 +268,9 @@ def _read_csv(path: Path, origin: str, retrieved: datetime) -> Iterator[RawRecor
         # surrogateescape: a byte that is not UTF-8 spoils its row only, reported below
         with _open(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
                                                   newline="") as text:
-            reader = csv.DictReader(text)
+            csv.field_size_limit(limits.record_bytes)
+            lines = _CsvLines(text, limits.record_bytes)
+            reader = csv.DictReader(lines)
             header = _csv_header(reader, path)
             if isinstance(header, Problem):
                 yield header
@@ -146,18 +281,59 @@ def _read_csv(path: Path, origin: str, retrieved: datetime) -> Iterator[RawRecor
                     row = next(reader)
                 except StopIteration:
                     break
+                except _LongLine as e:
+                    line = e.number
+                    yield Problem("error", f"is longer than {limits.record_bytes:,} characters; the limit of one "
+                                           "record is KG_MAX_RECORD_BYTES", str(path), f"line {line}")
+                    continue
                 except csv.Error as e:
-                    if reader.line_num == line:  # the reader cannot get past this point
+                    if reader.line_num + lines.skipped == line:  # the reader cannot get past this point
                         yield Problem("error", f"not valid CSV ({e}); the rest of the file is not read",
                                       str(path), f"line {line}")
                         break
-                    line = reader.line_num
+                    line = reader.line_num + lines.skipped
                     yield Problem("error", f"not valid CSV ({e})", str(path), f"line {line}")
                     continue
-                line = reader.line_num
+                line = reader.line_num + lines.skipped
                 yield from _csv_row(loader, row, columns, origin, retrieved, str(path), f"line {line}")
     except (OSError, EOFError) as e:  # unreadable, or a truncated .gz
-        yield Problem("error", f"cannot read the file after line {line}: {e}", str(path))
+        yield Problem("error", f"cannot read the file after line {line}: {_why(e)}", str(path))
+
+
+class _LongLine(csv.Error):
+    """A CSV line over the record limit, read through and dropped."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"line {number} is too long")
+        self.number = number
+
+
+class _CsvLines:
+    """The lines of a CSV text for ``csv.reader``, each at most ``limit`` characters: a longer
+    one is read through a megabyte at a time and raises :class:`_LongLine` in its place, so a
+    line without end costs no memory (the reader carries on with the next line)."""
+
+    def __init__(self, text: IO[str], limit: int) -> None:
+        self.text = text
+        self.limit = limit
+        self.number = 0
+        #: lines dropped, which the reader's own line count does not see
+        self.skipped = 0
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if len(line) > self.limit and not line.endswith(("\n", "\r")):
+            while (rest := self.text.readline(1 << 20)) and not rest.endswith(("\n", "\r")):
+                pass
+            self.skipped += 1
+            raise _LongLine(self.number)
+        return line
 
 
 def _csv_header(reader: csv.DictReader[str], path: Path) -> tuple[type[Loader], int] | Problem:
@@ -207,11 +383,26 @@ def detect(document: Any) -> tuple[type[Loader] | None, list[Any] | None]:
     return None, None
 
 
+def shape_problem(document: Any) -> str:
+    """Why no loader claims ``document``: the field a loader's shape lacks when the document is
+    nearly one of its records, else the shapes kg knows."""
+    for loader in REGISTRY.values():
+        problem = loader.shape_problem(document)
+        if problem:
+            return problem
+    names = ", ".join(sorted(REGISTRY))
+    if not isinstance(document, dict):
+        return f"not a record shape kg knows (sources: {names}): {kind_of(document)}, not a JSON object"
+    keys = ", ".join(repr(k)[:40] for k in list(document)[:8]) or "none"
+    return f"not a record shape kg knows (sources: {names}); its fields: {keys}"
+
+
 def _text(raw: bytes, path: str) -> str:
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ReadError(path, f"not valid UTF-8 (byte {e.start}: {raw[e.start:e.start + 1]!r})") from e
+    return text.removeprefix("\ufeff")  # a byte order mark, as Windows editors write
 
 
 def _provenance(path: Path) -> tuple[str, datetime]:

@@ -34,7 +34,7 @@ from kg.errors import KgError, UnsupportedRequestError
 from kg.vocab import KG, RDF, SCHEMA, relation, relation_key
 from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, skipped
 from loaders.builder import SCHEME_IRI, RecordBuilder
-from loaders.fields import Fields, parse_date
+from loaders.fields import Fields, kind_of, parse_date
 from loaders.http import HttpClient, Response
 
 #: Scholix object types -> class; "other", "unknown" and anything else are CreativeWork.
@@ -88,6 +88,27 @@ class ScholixLoader(Loader):
             return result  # a /v3/Links page
         if _is_scholix(document) or _is_dump_link(document) or _is_entity(document):
             return [document]
+        return None
+
+    @classmethod
+    def shape_problem(cls, document: Any) -> str | None:
+        if not isinstance(document, dict):
+            return None
+        if "result" in document and ("totalLinks" in document or "currentPage" in document):
+            return f"scholix links page: field 'result' is {kind_of(document['result'])}, expected a list of links"
+        for shape, keys in (("Scholix link", ("Source", "Target", "RelationshipType")),
+                            ("ScholeXplorer dump link", ("sourcePid", "targetPid", "relationType"))):
+            present = [k for k in keys if k in document]
+            if len(present) >= 2 or present and "LinkProvider" in document:
+                missing = [k for k in keys if k not in document]
+                if missing:
+                    return f"scholix {shape}: field {missing[0]!r} is missing; a {shape} has {', '.join(keys)}"
+                if shape == "Scholix link":
+                    kind = kind_of(document["RelationshipType"])
+                    return f"scholix {shape}: field 'RelationshipType' is {kind}, expected an object with a Name"
+        if "dnetIdentifier" in document and "objectType" in document:
+            return (f"scholix entity: field 'identifier' is {kind_of(document.get('identifier'))}, "
+                    "expected a list of identifiers")
         return None
 
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from kg.store import Store
@@ -21,6 +23,17 @@ class Context:
         if self._store is None:
             self._store = Store.open(self.location)
         return self._store
+
+    def writable_store(self) -> Store:
+        """The store, its parent folders made first when it is a new embedded store (``--store new/dir``
+        works like ``mkdir -p``): what the commands that write open."""
+        if self._store is None and not self.location.startswith(("http://", "https://")):
+            parent = Path(self.location).parent
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise click.UsageError(f"cannot make the store's folder {parent}: {e.strerror}") from e
+        return self.store
 
     def close(self) -> None:
         if self._store is not None:

@@ -16,9 +16,9 @@ from kg.cli.output import echo_json, examples, output_format
 from loaders import REGISTRY, get_loader
 from loaders.base import HarvestRequest, Problem
 from loaders.enrich import enrich as enrich_records
-from loaders.enrich import merge_reports
 from loaders.harvest import harvest as harvest_records
 from loaders.http import HttpConfig
+from loaders.limits import Limits
 from loaders.pipeline import LoadReport
 from loaders.pipeline import load as load_records
 from loaders.read import read_paths
@@ -35,9 +35,14 @@ from loaders.read import read_paths
 @pass_ctx
 def load(ctx: Context, paths: tuple[Path, ...], strict: bool, report: Path | None, fmt: str,
          batch_size: int) -> None:
-    """Load record files: API responses, list pages, JSON Lines, .gz, data dumps, directories."""
+    """Load record files: API responses, list pages, JSON Lines, .gz, data dumps, directories.
+
+    Exit status: 0 all loaded, 1 some records or files rejected (the rest loaded), 2 the load
+    failed or stopped early (see docs/loading.md)."""
+    limits = Limits.from_env()
+    store = ctx.writable_store()
     with problem_report(report) as on_problem, ProgressBar("loading") as bar:
-        result = load_records(ctx.store, read_paths(paths), strict=strict, batch_size=batch_size,
+        result = load_records(store, read_paths(paths, limits), strict=strict, batch_size=batch_size,
                               progress=bar.update, on_problem=on_problem)
     print_load_report(result, report, fmt)
 
@@ -80,15 +85,16 @@ def harvest(ctx: Context, source: str, dois: tuple[str, ...], filter_: str | Non
             link_apis: tuple[str, ...], fmt: str) -> None:
     loader = get_loader(source)
     config = HttpConfig.from_env(mailto=mailto, cache_dir=cache_dir, refresh=refresh)
+    store = ctx.writable_store()
     request = HarvestRequest(dois=list(dois), filter=filter_, query=query, rows=rows, max_pages=max_pages,
                              api=api)
     with problem_report(report) as on_problem, ProgressBar("harvesting") as bar:
-        result = harvest_records(ctx.store, loader, config, request, strict=strict, progress=bar.update,
+        result = harvest_records(store, loader, config, request, strict=strict, progress=bar.update,
                                  on_problem=on_problem)
         budget, bases = max_requests, {**({source: api} if api else {}), **api_bases(link_apis)}
         for _ in range(follow_links):
-            round_ = enrich_records(ctx.store, config, max_requests=budget, apis=bases, on_problem=on_problem)
-            merge_reports(result, round_.load)
+            round_ = enrich_records(store, config, max_requests=budget, apis=bases, on_problem=on_problem)
+            result.extend(round_.load)
             budget -= round_.requests
             if budget <= 0 or not round_.load.loaded:
                 break
@@ -114,7 +120,8 @@ def enrich(ctx: Context, max_requests: int, limit: int, cache_dir: Path, mailto:
     """Fetch the records of works the graph links to but has no record of (online; see docs/loading.md)."""
     config = HttpConfig.from_env(mailto=mailto, cache_dir=cache_dir)
     with problem_report(report) as on_problem:
-        result = enrich_records(ctx.store, config, max_requests=max_requests, limit=limit, apis=api_bases(apis),
+        result = enrich_records(ctx.writable_store(), config, max_requests=max_requests, limit=limit,
+                                apis=api_bases(apis),
                                 on_problem=on_problem)
     if fmt == "json":
         echo_json({"candidates": result.candidates, "requests": result.requests, "found": result.found,
@@ -178,13 +185,15 @@ def problem_report(report: Path | None) -> Iterator[Callable[[Problem], None] | 
 
 
 def print_load_report(result: LoadReport, report: Path | None, fmt: str) -> None:
-    """The summary of a load or harvest on stdout, errors on stderr; exit 1 if any record was rejected."""
+    """The summary of a load or harvest on stdout, skipped files and errors on stderr; exit 1 if any
+    record or file was rejected, 2 if the load failed or stopped early."""
     if fmt == "json":
         echo_json({"loaded": result.loaded, "unchanged": result.unchanged, "rejected": result.rejected,
                    "quads": result.quads, "errors": result.error_count, "warnings": result.warning_count,
+                   "skipped": result.skipped_count, "failure": result.failure,
                    "problems": [str(p) for p in result.problems]})
     else:
-        for p in result.errors:
+        for p in [*result.skipped, *result.errors]:
             click.echo(str(p), err=True)
         if result.error_count > len(result.errors):
             click.echo(f"... and {result.error_count - len(result.errors)} more errors", err=True)
@@ -193,5 +202,7 @@ def print_load_report(result: LoadReport, report: Path | None, fmt: str) -> None
             hint = f"; see {report}" if report else "; --report FILE lists them"
             click.echo(f"{warnings} warnings{hint}", err=True)
         click.echo(result.summary())
-    if result.rejected:
+    if result.failure:
+        raise SystemExit(2)
+    if result.rejected or result.error_count:
         raise SystemExit(1)

@@ -58,6 +58,12 @@ def normalize_doi(value: str) -> str:
         reason = f"the suffix after '{registrant}/' is empty"
     elif _CONTROL.search(doi):
         reason = "a DOI cannot contain control characters such as tabs or line breaks"
+    elif hidden := re.search("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+                             "\ufeff]", doi):
+        # invisible and bidi-control characters make two DOIs look alike (issue 13, finding 8)
+        reason = (f"it holds the invisible or bidirectional-control character U+{ord(hidden[0]):04X} "
+                  f"({unicodedata.name(hidden[0], 'unnamed')}) at position {hidden.start() + 1}; "
+                  "delete it or retype the DOI")
     else:
         return doi
     raise IdentifierError("doi", value, reason)
