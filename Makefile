@@ -29,10 +29,11 @@ run: $(BIN)/kg
 	$(BIN)/kg --store $(STORE) stats
 	$(BIN)/kg --store $(STORE) serve --host $(HOST) --port $(PORT)
 
-## test: install the test dependencies, type-check, run the whole test suite
+## test: install the test dependencies, lint, type-check, check the import layers, run the whole test suite
 test: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 clean:

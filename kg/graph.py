@@ -27,6 +27,7 @@ from kg.batches import RecordFetches, agent_works
 from kg.describe import WorkDescription, describe, work_triples
 from kg.questions import Answer, Value, ask
 from kg.store import Store
+from loaders.enrich import EnrichReport, enrich
 from loaders.http import HttpConfig
 from loaders.pipeline import BATCH_SIZE, LoadReport
 from loaders.pipeline import load as load_records
@@ -207,6 +208,18 @@ class KnowledgeGraph:
         ('quads', 'citations', 'evidence')
         """
         return ask(self._store, name_or_text, **bindings)
+
+    def references(self, identifier: str | NamedNode) -> list[works.Reference]:
+        """A work's references in list order, as its record words them (title, author, year, venue, the
+        whole text, the cited work when the reference has a DOI): named even when the cited works have
+        no record of their own."""
+        return works.references(self._store, self.resolve(identifier))
+
+    def enrich(self, http: HttpConfig, *, max_requests: int = 100, limit: int = 10_000,
+               apis: Mapping[str, str] | None = None) -> EnrichReport:
+        """Fetch and load the records of linked works that have none (online: Crossref, DataCite and
+        PDBe by registration agency, batched, within ``max_requests``); see docs/loading.md."""
+        return enrich(self._store, http, max_requests=max_requests, limit=limit, apis=dict(apis or {}))
 
     def load(self, paths: Iterable[str | Path], *, strict: bool = False, batch_size: int = BATCH_SIZE) -> LoadReport:
         """Load record files (API responses, list pages, JSON Lines, .gz, dumps, directories)."""

@@ -230,3 +230,39 @@ def names(store: Store, iris: Iterable[str]) -> dict[str, str]:
         if node is not None and name is not None and len(name) > len(found.get(node, "")):
             found[node] = name
     return found
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One reference of a work, as the citing record words it (a ``kg:CitedAs`` node)."""
+
+    position: int
+    #: the cited work's IRI, when the reference has a usable DOI
+    cited: str | None
+    title: str | None
+    author: str | None
+    year: str | None
+    venue: str | None
+    unstructured: str | None
+    #: who matched the DOI to the reference ("publisher", "crossref")
+    asserted_by: str | None
+    #: the cited work's own title, when a record of it is loaded
+    own_title: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"position": self.position, "cited": self.cited, "title": self.title, "author": self.author,
+                "year": self.year, "venue": self.venue, "unstructured": self.unstructured,
+                "assertedBy": self.asserted_by, "ownTitle": self.own_title}
+
+
+def references(store: Store, node: NamedNode) -> list[Reference]:
+    """A work's references in list order with their cited-as metadata (``work_references``), each once.
+
+    >>> references(Store.open(None), NamedNode("https://doi.org/10.1/x"))
+    []
+    """
+    found: dict[int, Reference] = {}
+    for position, *rest in store.select(load_query("work_references").text, {"work": node}).values():
+        if position is not None and position.isdigit() and int(position) not in found:
+            found[int(position)] = Reference(int(position), *rest)
+    return [found[p] for p in sorted(found)]

@@ -7,9 +7,9 @@ import io
 import click
 
 from kg import metrics as reuse
+from kg.chains import to_graphml, to_node_link
 from kg.cli.context import Context, pass_ctx
 from kg.cli.output import echo_json, examples, format_chain_tree, format_rows, output_format
-from kg.related import related_items
 
 
 @click.command(epilog=examples("kg chain 10.1038/s41598-021-81251-2", "kg chain doi:10.1038/s41598-021-81251-2 --json",
@@ -23,9 +23,7 @@ from kg.related import related_items
 def chain(ctx: Context, identifier: str, depth: int, fmt: str, all_citations: bool) -> None:
     """The evidence chain of a work: what it rests on (data, software, structures, methods), down to the
     raw data, then what it cites; every hop with its source."""
-    # imported here: kg.chains imports networkx, which `kg --help` and other commands do without
-    from kg.chains import evidence_chain, to_graphml, to_node_link
-    found = evidence_chain(ctx.store, identifier, max_depth=depth, all_citations=all_citations)
+    found = ctx.graph.chain(identifier, max_depth=depth, all_citations=all_citations)
     if fmt == "json":
         echo_json(found.as_dict())
     elif fmt == "node-link":
@@ -53,13 +51,13 @@ def metrics(ctx: Context, kind: str, identifier: str, fmt: str) -> None:
     See docs/metrics.md for what each figure counts and what it does not."""
     result: reuse.Metrics
     if kind == "item":
-        result = reuse.item_metrics(ctx.store, identifier)
+        result = ctx.graph.metrics.item(identifier)
     elif kind == "funder":
-        result = reuse.funder_metrics(ctx.store, identifier)
+        result = ctx.graph.metrics.funder(identifier)
     elif kind == "facility":
-        result = reuse.facility_metrics(ctx.store, identifier)
+        result = ctx.graph.metrics.facility(identifier)
     else:
-        result = reuse.publisher_metrics(ctx.store, identifier)
+        result = ctx.graph.metrics.publisher(identifier)
     if fmt == "csv":
         click.echo(reuse.to_csv(result), nl=False)
     elif fmt == "table":
@@ -82,7 +80,7 @@ RELATED_COLUMNS = ["score", "iri", "kind", "identifier", "title", "reasons"]
 @pass_ctx
 def related(ctx: Context, identifier: str, limit: int, fmt: str) -> None:
     """Works related to a work, each with a score and the reasons why."""
-    found = related_items(ctx.store, identifier, limit=limit)
+    found = ctx.graph.related(identifier, limit=limit)
     if fmt == "json":
         echo_json([r.as_dict() for r in found])
         return

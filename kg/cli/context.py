@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from kg.graph import KnowledgeGraph
 from kg.store import Store
 
 DEFAULT_STORE = "./kg-data"
@@ -23,6 +24,11 @@ class Context:
         if self._store is None:
             self._store = Store.open(self.location)
         return self._store
+
+    @property
+    def graph(self) -> KnowledgeGraph:
+        """The Python API over the store: what every command that answers a question asks."""
+        return KnowledgeGraph(self.store)
 
     def writable_store(self) -> Store:
         """The store, its parent folders made first when it is a new embedded store (``--store new/dir``

@@ -14,7 +14,6 @@ from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, serialize
 from kg.cli.context import Context, pass_ctx
 from kg.cli.output import echo_json, examples, format_rows, output_format
 from kg.queries import load_query
-from kg.stats import store_stats
 
 #: what ``kg query`` can print a CONSTRUCT or DESCRIBE result as, besides rows of subject, predicate, object
 GRAPH_FORMATS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "rdfxml": RdfFormat.RDF_XML,
@@ -29,7 +28,7 @@ EXPORT_FORMATS = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "ttl": RdfFor
 @pass_ctx
 def stats(ctx: Context, fmt: str) -> None:
     """What the store holds: quads, graphs per source, works per class."""
-    s = store_stats(ctx.store)
+    s = ctx.graph.stats()
     if fmt == "json":
         echo_json(s.as_dict())
         return

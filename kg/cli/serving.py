@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+
 import click
 
 from kg.cli.context import Context, pass_ctx
 from kg.cli.output import examples
+
+#: what kg.web.app.served_app reads the store and the options from (kg.web.app.SERVE_ENV)
+SERVE_ENV = "KG_SERVE"
 
 
 @click.command(epilog=examples("kg serve", "kg --store ./kg-data serve --port 8080 --online",
@@ -54,17 +60,18 @@ def serve(ctx: Context, host: str, port: int, update_token: str | None, query_ti
           graphql_max_cost: int, graphql_max_depth: int, graphql_max_fields: int, graphql_timeout: float,
           store_traces: bool, allow_federation: bool, log_level: str) -> None:
     """Run the HTTP service: /sparql, /graphql, /works/{id}, /api/..., /healthz (see docs/api.md)."""
-    # imported here: the web stack (uvicorn, Starlette, strawberry) is needed by this command only
+    # imported here: the server is needed by this command only
     import uvicorn
 
-    from kg.web.app import create_app
-    from kg.web.config import Settings
-    settings = Settings(query_timeout=query_timeout, max_rows=max_rows, query_workers=query_workers,
-                        update_token=update_token or None, cors_origins=cors_origins,
-                        base_url=base_url.rstrip("/") if base_url else None, trace_online=online,
-                        max_page_size=max_page_size, graphql_max_cost=graphql_max_cost,
-                        graphql_max_depth=graphql_max_depth, store_traces=store_traces,
-                        allow_federation=allow_federation, query_memory_mb=query_memory_mb,
-                        max_answer_bytes=max_answer_bytes, queries_per_client=queries_per_client,
-                        graphql_max_fields=graphql_max_fields, graphql_timeout=graphql_timeout)
-    uvicorn.run(create_app(ctx.store, settings), host=host, port=port, log_level=log_level)
+    # the web is named by its import string, never imported: the options reach its app factory as JSON
+    # in KG_SERVE (kg.web.app.served_app), which opens the store itself
+    settings = {"query_timeout": query_timeout, "max_rows": max_rows, "query_workers": query_workers,
+                "update_token": update_token or None, "cors_origins": list(cors_origins),
+                "base_url": base_url.rstrip("/") if base_url else None, "trace_online": online,
+                "max_page_size": max_page_size, "graphql_max_cost": graphql_max_cost,
+                "graphql_max_depth": graphql_max_depth, "store_traces": store_traces,
+                "allow_federation": allow_federation, "query_memory_mb": query_memory_mb,
+                "max_answer_bytes": max_answer_bytes, "queries_per_client": queries_per_client,
+                "graphql_max_fields": graphql_max_fields, "graphql_timeout": graphql_timeout}
+    os.environ[SERVE_ENV] = json.dumps({"store": ctx.location, **settings})
+    uvicorn.run("kg.web.app:served_app", factory=True, host=host, port=port, log_level=log_level)

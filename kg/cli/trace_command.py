@@ -1,7 +1,4 @@
-"""``kg trace``: the claims of a text, the works they rest on and those works' evidence chains.
-
-kg.tracing is imported inside the command: it loads the language model and the HTTP client, which
-``kg --help`` and the other commands do without."""
+"""``kg trace``: the claims of a text, the works they rest on and those works' evidence chains."""
 
 from __future__ import annotations
 
@@ -12,6 +9,7 @@ import click
 
 from kg.cli.context import Context, pass_ctx
 from kg.cli.output import echo_json, examples, format_chain_tree, output_format
+from kg.tracing import fetch_page
 from loaders.http import HttpConfig
 
 
@@ -37,7 +35,6 @@ def trace_command(ctx: Context, text: str | None, file_: Any, url: str | None, s
     """Trace the claims of TEXT to the works and data behind them ('-' reads stdin; an http(s) URL is
     fetched unless --offline). Prints each claim, the works it rests on with scores, and their
     evidence chains; identifiers missing from the graph are fetched from their sources."""
-    from kg.tracing import TracePolicy, fetch_page, trace_text
     if (text is None) == (file_ is None):
         raise click.UsageError("give TEXT, '-' for stdin, or --file FILE (one of them)")
     overrides = dict(a.split("=", 1) for a in apis if "=" in a)
@@ -53,9 +50,9 @@ def trace_command(ctx: Context, text: str | None, file_: Any, url: str | None, s
         body, url = fetch_page(text.strip(), config), url or text.strip()
     else:
         body = text or ""
-    result = trace_text(ctx.store, body, url=url, source_kind=source_kind,
-                        published=published.date() if published else None, http=config, apis=overrides,
-                        policy=TracePolicy(online=not offline, store_claims=not no_store, max_depth=depth))
+    result = ctx.graph.trace(body, url=url, source_kind=source_kind, published=published.date() if published else None,
+                             http=config, apis=overrides, online=not offline, store_claims=not no_store,
+                             max_depth=depth)
     if fmt == "json":
         echo_json(result.as_dict())
         return

@@ -13,11 +13,14 @@ so no route module imports this one.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -28,7 +31,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kg.errors import KgError
+from kg.errors import ConfigError, KgError
 from kg.store import Store
 from kg.tracing.cues import cue_index
 from kg.web import api, graphql, pages, sparql, tracing, works
@@ -41,8 +44,32 @@ log = logging.getLogger(__name__)
 MAX_BODY = 1 << 20
 
 
-def create_app(store: Store, settings: Settings | None = None) -> Starlette:
-    """The service over ``store``. The store stays the caller's: the app never closes it."""
+#: the environment variable through which ``kg serve`` hands the store and its options to
+#: :func:`served_app` (a JSON object: ``store`` and the :class:`Settings` fields), so that the CLI
+#: names the app by its import string and never imports the web
+SERVE_ENV = "KG_SERVE"
+
+
+def served_app() -> Starlette:
+    """The app ``kg serve`` runs (``uvicorn kg.web.app:served_app --factory``): the store and settings
+    read from :data:`SERVE_ENV`. The app owns that store and closes it when it stops.
+
+    :raises ConfigError: the variable is missing or not a JSON object naming the store and settings
+    """
+    try:
+        spec = json.loads(os.environ[SERVE_ENV])
+        location = spec.pop("store")
+        fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in spec.items()}
+        settings = Settings(**fields)
+    except (KeyError, ValueError, TypeError, AttributeError) as e:
+        raise ConfigError(SERVE_ENV, f"must be a JSON object with the store's location and the service's "
+                                     f"settings, as kg serve writes it ({e})") from None
+    return create_app(Store.open(location), settings, owns_store=True)
+
+
+def create_app(store: Store, settings: Settings | None = None, *, owns_store: bool = False) -> Starlette:
+    """The service over ``store``. The store stays the caller's (the app never closes it) unless
+    ``owns_store``: then the app closes it when it stops."""
     settings = settings or Settings()
     state = Services(store, settings)
 
@@ -58,6 +85,8 @@ def create_app(store: Store, settings: Settings | None = None) -> Starlette:
         finally:
             state.runner.close()
             state.runner = None
+            if owns_store:
+                store.close()
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET", "HEAD"])]
     routes += sparql.routes() + graphql.routes() + works.routes() + api.routes() + pages.routes() + tracing.routes()

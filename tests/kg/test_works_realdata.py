@@ -32,13 +32,15 @@ def _cites_by_doi(param: Any) -> bool:
 #: the Crossref files whose records cite works by DOI (or the one skipped parameter)
 CROSSREF = [p for p in corpus_files("crossref/works/*.json", "crossref/works-lists/*.json") if _cites_by_doi(p)]
 _TAG = re.compile(r"<[^<>]{1,200}>")
+#: C0 and C1 control characters (but tab and line breaks), which loaders strip from text (docs/loading.md)
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def clean(value: Any) -> str | None:
-    """A reference's text as shown: tags dropped, entities decoded, white space folded."""
+    """A reference's text as shown: control characters and tags dropped, entities decoded, white space folded."""
     if not isinstance(value, str):
         return None
-    return " ".join(html.unescape(_TAG.sub("", value)).split()) or None
+    return " ".join(html.unescape(_TAG.sub("", _CONTROLS.sub("", value))).split()) or None
 
 
 def wording(ref: dict[str, Any]) -> str | None:
