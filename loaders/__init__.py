@@ -1,7 +1,7 @@
 """The loaders, one module per source, and the registry that the CLI, docs and tests derive from.
 
->>> sorted(REGISTRY)[:2]
-['crossref', 'datacite']
+>>> sorted(REGISTRY)[:3]
+['crossref', 'crossref-datacitations', 'crossref-funders']
 >>> get_loader("crossref").name
 'crossref'
 """
