@@ -44,8 +44,13 @@ class GraphMeta:
     about: NamedNode
     #: the API URL or file the record came from
     derived_from: str
-    #: when the raw record was retrieved
+    #: when the raw record was retrieved: when the source answered (its HTTP ``Date``), or for a
+    #: file without that, the file's modification time
     retrieved_at: datetime
+    #: when the source last changed the record, by the record's own date (Crossref ``indexed``,
+    #: DataCite ``updated``, ...); None when the record has none. Decides which of two versions
+    #: of a record is kept (:meth:`kg.store.Store.write`)
+    source_modified: datetime | None = None
 
 
 class RecordGraph:
@@ -116,25 +121,74 @@ class RecordGraph:
         m, g = self.meta, self.graph
         derived = (NamedNode(m.derived_from) if "://" in m.derived_from and " " not in m.derived_from
                    else Literal(m.derived_from))
-        return [Quad(g, p, o, META) for p, o in (
+        modified: list[tuple[NamedNode, Literal]] = (
+            [] if m.source_modified is None else [(KG.sourceModified, date_literal(m.source_modified))])
+        pairs: list[tuple[NamedNode, NamedNode | Literal]] = [
             (RDF.type, PROV.Entity),
             (KG.source, Literal(m.source)),
             (KG.recordId, Literal(m.record_id)),
             (SCHEMA.about, m.about),
             (PROV.wasDerivedFrom, derived),
-            (PROV.generatedAtTime, Literal(m.retrieved_at.astimezone(UTC).isoformat(),
-                                           datatype=XSD.dateTime)),
+            (PROV.generatedAtTime, date_literal(m.retrieved_at)),
+            *modified,
             (KG.contentHash, Literal(self.content_hash)),
             (KG.mapperVersion, Literal(MAPPER_VERSION)),
-        )]
+        ]
+        return [Quad(g, p, o, META) for p, o in pairs]
+
+
+def date_literal(when: datetime) -> Literal:
+    """An ``xsd:dateTime`` literal of ``when`` in UTC.
+
+    >>> date_literal(datetime(2024, 1, 1, 12, tzinfo=UTC)).value
+    '2024-01-01T12:00:00+00:00'
+    """
+    return Literal(when.astimezone(UTC).isoformat(), datatype=XSD.dateTime)
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """What the meta graph says of a stored record graph: enough to decide whether a new version replaces it."""
+
+    content_hash: str
+    #: the record's own date (``kg:sourceModified``), None when it had none
+    source_modified: datetime | None
 
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What one :meth:`kg.store.Store.write` did: graphs written (new or changed), and left as they were."""
+    """What one :meth:`kg.store.Store.write` did: graphs written (new or changed), records left as
+    they were, and records not written because a newer version of the same record (by the
+    source's own date) is stored or came earlier in the batch."""
 
     written: int
     unchanged: int
+    older: int = 0
+
+
+def is_older(incoming: datetime | None, kept: datetime | None) -> bool:
+    """Whether a record dated ``incoming`` loses to the version dated ``kept``: it is older, or it
+    has no date while the kept version has one (an undated record cannot be shown newer). With
+    no date on the kept version, or the same date, the incoming record is not older.
+
+    >>> is_older(datetime(2023, 1, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC))
+    True
+    >>> is_older(None, datetime(2024, 1, 1, tzinfo=UTC)), is_older(datetime(2023, 1, 1, tzinfo=UTC), None)
+    (True, False)
+    >>> is_older(None, None), is_older(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC))
+    (False, False)
+    """
+    if kept is None:
+        return False
+    return incoming is None or incoming < kept
+
+
+def redate_update(dates: dict[NamedNode, datetime]) -> str:
+    """One SPARQL Update that sets the stored ``kg:sourceModified`` of record graphs whose content
+    is unchanged but whose source gave a newer date."""
+    deletes = " ".join(f"DELETE WHERE {{ GRAPH {META} {{ {g} {KG.sourceModified} ?d }} }} ;" for g in dates)
+    inserts = " .\n".join(f"{g} {KG.sourceModified} {date_literal(d)}" for g, d in dates.items())
+    return f"{deletes}\nINSERT DATA {{ GRAPH {META} {{\n{inserts} }} }}"
 
 
 def replace_update(records: Iterable[RecordGraph]) -> str:
