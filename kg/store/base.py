@@ -41,7 +41,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Rd
 from kg.errors import StoreError
 from kg.ids import META_GRAPH
 from kg.store.limits import QueryRunner
-from kg.store.records import RecordGraph, StoredVersion, WriteResult, is_older, redate_update, replace_update
+from kg.store.records import RecordGraph, StoredVersion, WriteResult, plan_write, redate_update, replace_update
 from kg.store.terms import Bindings, Dataset, SelectResult
 from kg.vocab import KG
 
@@ -221,49 +221,27 @@ class Store(ABC):
         the order they come in: an incoming record older than the kept version is not written
         (counted as ``older``), nor is one without a date when the kept version has one. When
         neither has a date, or both the same, the incoming one replaces the other (the last one
-        wins). A record whose content is stored already is not
-        rewritten; when it comes with a newer date, only the stored date moves forward, so that
-        an older version coming later still loses.
+        wins). A record whose content is stored already is not rewritten; when it comes with a
+        newer date, only the stored date moves forward, so that an older version coming later
+        still loses (:func:`~kg.store.records.plan_write`).
 
         Each graph, with its provenance, is either wholly old or wholly new afterwards, whatever
         happens during the call.
         """
         stored = self.stored_versions(list({r.graph.value: r.graph for r in records}.values()))
-        kept: dict[str, StoredVersion] = dict(stored)
-        chosen: dict[str, RecordGraph] = {}
-        redated: dict[str, RecordGraph] = {}
-        older = 0
-        for r in records:
-            g, date = r.graph.value, r.meta.source_modified
-            current = kept.get(g)
-            if current is not None and current.content_hash == r.content_hash:
-                if date is not None and (current.source_modified is None or date > current.source_modified):
-                    kept[g] = StoredVersion(r.content_hash, date)
-                    (chosen if g in chosen else redated)[g] = r
-                continue
-            if current is not None and is_older(date, current.source_modified):
-                older += 1
-                continue
-            kept[g] = StoredVersion(r.content_hash, date)
-            chosen[g] = r
-            redated.pop(g, None)
-        for g, r in list(chosen.items()):
-            if g in stored and stored[g].content_hash == r.content_hash:  # changed, then changed back
-                del chosen[g]
-                if r.meta.source_modified is not None and r.meta.source_modified != stored[g].source_modified:
-                    redated[g] = r
-        new = [r for g, r in chosen.items() if g not in stored]
-        changed = [r for g, r in chosen.items() if g in stored]
+        plan = plan_write(records, stored)
+        new = [r for r in plan.write if r.graph.value not in stored]
+        changed = [r for r in plan.write if r.graph.value in stored]
         if new:
             self._add(new)
         if changed:
             self._replace(changed)
-        if redated:
-            self.update(redate_update({r.graph: r.meta.source_modified for r in redated.values()
-                                       if r.meta.source_modified is not None}))
-        if new or changed or redated:
+        if plan.redate:
+            self.update(redate_update(plan.redate))
+        if new or changed or plan.redate:
             self.generation += 1
-        return WriteResult(written=len(chosen), unchanged=len(records) - len(chosen) - older, older=older)
+        return WriteResult(written=len(plan.write), unchanged=len(records) - len(plan.write) - plan.older,
+                           older=plan.older)
 
     def replace(self, record: RecordGraph) -> bool:
         """Store one record graph; False when the same content was already stored."""

@@ -183,6 +183,64 @@ def is_older(incoming: datetime | None, kept: datetime | None) -> bool:
     return incoming is None or incoming < kept
 
 
+@dataclass
+class WritePlan:
+    """What a batch of record graphs changes in the store (:func:`plan_write`)."""
+
+    #: graphs to write: new, or replacing a stored version
+    write: list[RecordGraph]
+    #: stored graphs whose content stays and whose ``kg:sourceModified`` moves forward
+    redate: dict[NamedNode, datetime]
+    #: records not written because a newer version is stored or came earlier in the batch
+    older: int
+
+
+def plan_write(records: Sequence[RecordGraph], stored: dict[str, StoredVersion]) -> WritePlan:
+    """Which of ``records`` to write over the ``stored`` versions: of two versions of one record,
+    the newer by the source's own date wins (:func:`is_older`); with the same date or none, the
+    later one. Content already stored is never written again: a newer date for it only moves the
+    stored date forward.
+
+    >>> from kg.vocab import SCHEMA
+    >>> def version(title: str, year: int) -> RecordGraph:
+    ...     g = NamedNode("https://w3id.org/evidence-kg/graph/test/1")
+    ...     meta = GraphMeta("test", "1", NamedNode("https://doi.org/10.1/x"), "file:///x.json",
+    ...                      datetime(2025, 1, 1, tzinfo=UTC), datetime(year, 1, 1, tzinfo=UTC))
+    ...     return RecordGraph.from_triples(g, [f"<https://doi.org/10.1/x> {SCHEMA.name} {Literal(title)}"], meta)
+    >>> old, new = version("Old", 2023), version("New", 2024)
+    >>> plan = plan_write([new, old], {})
+    >>> [r.meta.source_modified.year for r in plan.write], plan.older
+    ([2024], 1)
+    >>> plan_write([old], {new.graph.value: StoredVersion(new.content_hash, datetime(2024, 1, 1, tzinfo=UTC))}).older
+    1
+    """
+    kept: dict[str, StoredVersion] = dict(stored)
+    chosen: dict[str, RecordGraph] = {}
+    redated: dict[str, RecordGraph] = {}
+    older = 0
+    for r in records:
+        g, date = r.graph.value, r.meta.source_modified
+        current = kept.get(g)
+        if current is not None and current.content_hash == r.content_hash:
+            if date is not None and (current.source_modified is None or date > current.source_modified):
+                kept[g] = StoredVersion(r.content_hash, date)
+                (chosen if g in chosen else redated)[g] = r
+            continue
+        if current is not None and is_older(date, current.source_modified):
+            older += 1
+            continue
+        kept[g] = StoredVersion(r.content_hash, date)
+        chosen[g] = r
+        redated.pop(g, None)
+    for g, r in list(chosen.items()):
+        if g in stored and stored[g].content_hash == r.content_hash:  # changed, then changed back
+            del chosen[g]
+            if r.meta.source_modified is not None and r.meta.source_modified != stored[g].source_modified:
+                redated[g] = r
+    redate = {r.graph: r.meta.source_modified for r in redated.values() if r.meta.source_modified is not None}
+    return WritePlan(list(chosen.values()), redate, older)
+
+
 def redate_update(dates: dict[NamedNode, datetime]) -> str:
     """One SPARQL Update that sets the stored ``kg:sourceModified`` of record graphs whose content
     is unchanged but whose source gave a newer date."""
