@@ -12,7 +12,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from kg.store import RecordGraph
@@ -30,6 +30,58 @@ class RawRecord:
     retrieved_at: datetime
     #: where in the origin: "item 3", "line 12"
     location: str = ""
+    #: when the source last changed the record, by the record's own date (its loader's
+    #: :meth:`Loader.record_date`); None when it has none
+    source_modified: datetime | None = None
+
+
+#: a date and time as the sources write them: ISO 8601 with or without time, fraction and zone
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?")
+#: PDB's dates: 20110713
+_COMPACT = re.compile(r"\d{8}")
+
+
+def source_date(value: object) -> datetime | None:
+    """A record's date field as an aware datetime (UTC when it names no zone), or None when the
+    value is not a date: ISO 8601 (``2024-01-02T03:04:05.123Z``, ``2024-01-02``), PDB's
+    ``20240102`` and a Crossref ``date-parts`` list are read.
+
+    >>> source_date("2021-11-09T17:09:34.479930+00:00"), source_date("20110713")
+    (datetime.datetime(2021, 11, 9, 17, 9, 34, 479930, tzinfo=datetime.timezone.utc), \
+datetime.datetime(2011, 7, 13, 0, 0, tzinfo=datetime.timezone.utc))
+    >>> source_date("2023-01-01T00:04:57Z").isoformat(), source_date("soon"), source_date(None)
+    ('2023-01-01T00:04:57+00:00', None, None)
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        if _COMPACT.fullmatch(text):
+            when = datetime.strptime(text, "%Y%m%d")
+        elif _ISO.fullmatch(text):
+            when = datetime.fromisoformat(text)
+        else:
+            return None
+    except ValueError:
+        return None
+    return when.astimezone(UTC) if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def first_date(data: Mapping[str, Any], *paths: str) -> datetime | None:
+    """The first of the dotted ``paths`` in ``data`` that holds a date (:func:`source_date`).
+
+    >>> first_date({"indexed": {"date-time": "x"}, "deposited": {"date-time": "2024-01-02"}},
+    ...            "indexed.date-time", "deposited.date-time").isoformat()
+    '2024-01-02T00:00:00+00:00'
+    """
+    for path in paths:
+        value: Any = data
+        for key in path.split("."):
+            value = value.get(key) if isinstance(value, Mapping) else None
+        found = source_date(value)
+        if found is not None:
+            return found
+    return None
 
 
 #: control, bidi and invisible characters: shown escaped in messages
@@ -116,6 +168,14 @@ class Loader(ABC):
     @abstractmethod
     def record_id(cls, data: Mapping[str, Any]) -> str:
         """The record's id in the source (for messages, before mapping)."""
+
+    @classmethod
+    def record_date(cls, data: Mapping[str, Any]) -> datetime | None:
+        """When the source last changed this record, by the record's own date field (Crossref
+        ``indexed``, DataCite ``updated``, ...); None when the record has none. Of two versions of
+        one record, the newer by this date is kept (:meth:`kg.store.Store.write`). Never raises:
+        a missing or malformed date is None."""
+        return None
 
     @classmethod
     @abstractmethod

@@ -292,5 +292,5 @@ class RecordBuilder:
         return node
 
     def build(self, raw: RawRecord) -> Mapped:
-        meta = GraphMeta(self.source, self.record_id, self.work, raw.origin, raw.retrieved_at)
+        meta = GraphMeta(self.source, self.record_id, self.work, raw.origin, raw.retrieved_at, raw.source_modified)
         return Mapped(RecordGraph.from_triples(self.graph, list(dict.fromkeys(self.triples)), meta), self.warnings)

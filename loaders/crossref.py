@@ -12,6 +12,7 @@ public data file (many ``.json.gz`` files, each ``{"items": [...]}``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -20,7 +21,7 @@ from pyoxigraph import Literal, NamedNode
 from kg import ids
 from kg.errors import IdentifierError, RecordError
 from kg.vocab import KG, SCHEMA
-from loaders.base import HarvestRequest, Loader, Mapped, RawRecord
+from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.builder import CitedAs, RecordBuilder
 from loaders.fields import Fields, date_literal
 from loaders.http import HttpClient, Response
@@ -67,6 +68,11 @@ class CrossrefLoader(Loader):
     def record_id(cls, data: Mapping[str, Any]) -> str:
         doi = data.get("DOI")
         return str(doi).lower() if isinstance(doi, str) and doi else "(no DOI)"
+
+    @classmethod
+    def record_date(cls, data: Mapping[str, Any]) -> datetime | None:
+        """Crossref's ``indexed`` (when the record last changed in its index), else ``deposited``."""
+        return first_date(data, "indexed.date-time", "deposited.date-time")
 
     @classmethod
     def map(cls, raw: RawRecord) -> Mapped:

@@ -20,11 +20,12 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from typing import Any, ClassVar
 
 from kg import ids
 from kg.errors import UnsupportedRequestError
-from loaders.base import HarvestRequest, Loader, Mapped, RawRecord
+from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.fields import Fields
 from loaders.http import HttpClient, Response
 from loaders.links import Link, LinkEnd, link_id, map_link
@@ -57,6 +58,11 @@ class DataCitationsLoader(Loader):
         if dois[0] is None or dois[1] is None:
             return "(no link id)"
         return link_id(f"doi:{dois[0]}", str(data.get("relation", "")), f"doi:{dois[1]}")
+
+    @classmethod
+    def record_date(cls, data: Mapping[str, Any]) -> datetime | None:
+        """The link's ``timestamp``."""
+        return first_date(data, "timestamp")
 
     @classmethod
     def map(cls, raw: RawRecord) -> Mapped:

@@ -12,7 +12,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -21,7 +21,7 @@ from pyoxigraph import Literal, NamedNode
 from kg import ids
 from kg.errors import IdentifierError, RecordError
 from kg.vocab import KG, SCHEMA, relation
-from loaders.base import HarvestRequest, Loader, Mapped, RawRecord
+from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.builder import CitedAs, RecordBuilder
 from loaders.fields import Fields, parse_date
 from loaders.http import HttpClient, Response
@@ -70,6 +70,11 @@ class DataciteLoader(Loader):
         doi = attributes.get("doi") if isinstance(attributes, dict) else None
         doi = doi or data.get("id")
         return str(doi).lower() if isinstance(doi, str) and doi else "(no DOI)"
+
+    @classmethod
+    def record_date(cls, data: Mapping[str, Any]) -> datetime | None:
+        """DataCite's ``attributes.updated``."""
+        return first_date(data, "attributes.updated")
 
     @classmethod
     def map(cls, raw: RawRecord) -> Mapped:

@@ -32,14 +32,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from pyoxigraph import Literal, NamedNode
 
 from kg import ids
 from kg.vocab import KG, PROV, XSD
-from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, skipped
+from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date, skipped
 from loaders.builder import RecordBuilder
 from loaders.datacite import DataciteLoader
 from loaders.fields import Fields
@@ -79,6 +79,12 @@ class DataciteEventsLoader(Loader):
         if not isinstance(found, str) or not found.strip():
             return "(no id)"
         return f"activity/{found.strip()}" if data.get("type") == "activities" else found.strip()
+
+    @classmethod
+    def record_date(cls, data: Mapping[str, Any]) -> datetime | None:
+        """An event's or activity's ``updated``, else its ``timestamp`` (when DataCite recorded it),
+        else an activity's ``prov:generatedAtTime``; a DOI record's ``updated``."""
+        return first_date(data, "attributes.updated", "attributes.timestamp", "attributes.prov:generatedAtTime")
 
     @classmethod
     def map(cls, raw: RawRecord) -> Mapped:

@@ -21,10 +21,11 @@ the catalogue (``discusses`` from social media, ...) reject the event, naming th
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from typing import Any, ClassVar
 
 from kg.errors import UnsupportedRequestError
-from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, skipped
+from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date, skipped
 from loaders.fields import Fields
 from loaders.http import HttpClient, Response
 from loaders.links import Link, LinkEnd, map_link
@@ -52,6 +53,11 @@ class EventDataLoader(Loader):
     def record_id(cls, data: Mapping[str, Any]) -> str:
         found = data.get("id")
         return found.strip() if isinstance(found, str) and found.strip() else "(no event id)"
+
+    @classmethod
+    def record_date(cls, data: Mapping[str, Any]) -> datetime | None:
+        """The event's ``updated_date`` (an edited event), else its ``timestamp`` (when Event Data recorded it)."""
+        return first_date(data, "updated_date", "timestamp")
 
     @classmethod
     def map(cls, raw: RawRecord) -> Mapped:

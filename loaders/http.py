@@ -121,7 +121,8 @@ class Response:
     url: str
     #: The parsed JSON body.
     data: Any
-    #: When it was fetched, in UTC (for a cache hit: when it was originally fetched).
+    #: When the source answered, in UTC: its ``Date`` header, else the local clock (for a cache
+    #: hit: when it originally answered, as the cache's ``.meta`` keeps it).
     retrieved_at: datetime
     #: The raw body on disk, when caching.
     cache_path: Path | None
@@ -240,7 +241,7 @@ class HttpClient:
             query["mailto"] = self.config.mailto
         headers = {**self.headers, **({"Content-Type": content_type} if content_type else {})}
         raw, data, status, answer_headers, final = self._fetch(method, url, shown, query, body, headers)
-        retrieved_at = datetime.now(UTC)
+        retrieved_at = _answered_at(answer_headers.get("date"))
         shown = final or shown  # a same-host redirect: provenance is where the answer came from
         if path is not None:
             meta = {"url": shown, "method": method, "status": status, "source": self.source,
@@ -516,6 +517,23 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _answered_at(date: str | None) -> datetime:
+    """When the source answered: its ``Date`` header (RFC 9110 HTTP-date), else the local clock.
+
+    >>> _answered_at("Tue, 03 Dec 2024 10:00:00 GMT").isoformat()
+    '2024-12-03T10:00:00+00:00'
+    >>> _answered_at("soon").tzinfo
+    datetime.timezone.utc
+    """
+    try:
+        when = email.utils.parsedate_to_datetime(date) if date else None
+    except (TypeError, ValueError):
+        when = None
+    if when is None:
+        return datetime.now(UTC)
+    return when.astimezone(UTC) if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _excerpt(text: str, limit: int = 200) -> str:

@@ -23,6 +23,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar, cast
 
@@ -31,7 +32,7 @@ from pyoxigraph import Literal, NamedNode
 from kg import ids
 from kg.errors import FetchError, IdentifierError, RecordError
 from kg.vocab import KG, RDF, SCHEMA, XSD
-from loaders.base import HarvestRequest, Loader, Mapped, RawRecord
+from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.builder import RecordBuilder
 from loaders.fields import Fields, date_literal, kind_of, parse_date
 from loaders.http import HttpClient, Response
@@ -118,6 +119,16 @@ class PdbeLoader(Loader):
         pdb = ids.normalize_pdb_id(key, strict=False) if isinstance(key, str) else None
         shown = pdb.lower() if pdb else str(key).lower() if key else "(no PDB id)"
         return f"{shown}/{endpoint}"
+
+    @classmethod
+    def record_date(cls, data: Mapping[str, Any]) -> datetime | None:
+        """The entry's ``revision_date`` (its latest revision), else its ``release_date``, from the
+        first item that has one (summary and search answers; the experiment answer has none)."""
+        items = data.get("items")
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, Mapping) and (found := first_date(item, "revision_date", "release_date")):
+                return found
+        return None
 
     @classmethod
     def map(cls, raw: RawRecord) -> Mapped:

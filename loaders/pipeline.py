@@ -32,6 +32,9 @@ class LoadReport:
 
     loaded: int = 0
     unchanged: int = 0
+    #: records not written because a newer version of the same record, by the source's own
+    #: date, is stored or came earlier (:meth:`kg.store.Store.write`)
+    older: int = 0
     rejected: int = 0
     quads: int = 0
     error_count: int = 0
@@ -69,6 +72,7 @@ class LoadReport:
         """Add another load's counts and problems to these (a harvest and the enrichment after it)."""
         self.loaded += other.loaded
         self.unchanged += other.unchanged
+        self.older += other.older
         self.rejected += other.rejected
         self.quads += other.quads
         self.error_count += other.error_count
@@ -80,7 +84,8 @@ class LoadReport:
     def summary(self) -> str:
         skipped = f", {self.skipped_count} files skipped" if self.skipped_count else ""
         stopped = f"; stopped early: {self.failure}" if self.failure else ""
-        return (f"{self.loaded} loaded, {self.unchanged} unchanged, {self.rejected} rejected"
+        older = f", {self.older} older than stored, kept the newer" if self.older else ""
+        return (f"{self.loaded} loaded, {self.unchanged} unchanged{older}, {self.rejected} rejected"
                 f" ({self.warning_count} warnings{skipped}){stopped}")
 
 
@@ -186,6 +191,7 @@ def _finish(pending: _Pending, report: LoadReport, progress: Callable[[int], Non
             return False
         report.loaded += result.written
         report.unchanged += result.unchanged
+        report.older += result.older
         report.quads += sum(len(r) for r in pending.batch)
         log.info("stored a batch of %d records (%d so far)", len(pending.batch), report.loaded + report.unchanged)
     if progress:

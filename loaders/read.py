@@ -253,7 +253,7 @@ def records_of(document: Any, origin: str, retrieved: datetime, path: str, where
     for i, data in enumerate(records):
         location = ", ".join(x for x in (where, f"item {i + 1}" if len(records) > 1 else "") if x)
         if isinstance(data, dict):
-            yield RawRecord(loader.name, data, origin, retrieved, location)
+            yield RawRecord(loader.name, data, origin, retrieved, location, _record_date(loader, data))
         else:
             yield Problem("error", f"{loader.name} record is {type(data).__name__}, expected an object",
                           path, location)
@@ -371,7 +371,16 @@ def _csv_row(loader: type[Loader], row: dict[Any, Any], columns: int, origin: st
         yield Problem("error", f"not a {loader.name} record", path, where)
         return
     for data in records:
-        yield RawRecord(loader.name, data, origin, retrieved, where)
+        yield RawRecord(loader.name, data, origin, retrieved, where, _record_date(loader, data))
+
+
+def _record_date(loader: type[Loader], data: Any) -> datetime | None:
+    """The record's own date; a loader's reading that trips on an odd shape is no date (the
+    mapper reports the record's problems)."""
+    try:
+        return loader.record_date(data)
+    except (LookupError, TypeError, ValueError, AttributeError, OverflowError):
+        return None
 
 
 def detect(document: Any) -> tuple[type[Loader] | None, list[Any] | None]:

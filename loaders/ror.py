@@ -25,6 +25,7 @@ into the organisation (programmes, colleges): shown, never summed in.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -33,7 +34,7 @@ from pyoxigraph import Literal, NamedNode
 from kg import ids
 from kg.errors import IdentifierError
 from kg.vocab import KG, OWL, RDF, SCHEMA, XSD
-from loaders.base import HarvestRequest, Loader, Mapped, RawRecord
+from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.builder import RecordBuilder, url_node
 from loaders.fields import Fields
 from loaders.http import HttpClient, Response
@@ -71,6 +72,11 @@ class RorLoader(Loader):
             return ids.normalize_ror(found) if isinstance(found, str) else "(no ROR ID)"
         except IdentifierError:
             return "(no ROR ID)"
+
+    @classmethod
+    def record_date(cls, data: Mapping[str, Any]) -> datetime | None:
+        """ROR's ``admin.last_modified.date`` (schema v2; v1 records have none)."""
+        return first_date(data, "admin.last_modified.date")
 
     @classmethod
     def map(cls, raw: RawRecord) -> Mapped:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import chain
 from typing import Any, ClassVar
 
@@ -32,7 +33,7 @@ from pyoxigraph import Literal, NamedNode
 from kg import ids
 from kg.errors import KgError, UnsupportedRequestError
 from kg.vocab import KG, RDF, SCHEMA, relation, relation_key
-from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, skipped
+from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date, skipped
 from loaders.builder import SCHEME_IRI, RecordBuilder
 from loaders.fields import Fields, kind_of, parse_date
 from loaders.http import HttpClient, Response
@@ -126,6 +127,12 @@ class ScholixLoader(Loader):
             return hashlib.sha256(text.encode()).hexdigest()[:32]
         except (KgError, KeyError, TypeError, AttributeError):
             return "(no link id)"
+
+    @classmethod
+    def record_date(cls, data: Mapping[str, Any]) -> datetime | None:
+        """The link's ``LinkPublicationDate`` (Scholix), or ``publicationDate`` (ScholeXplorer
+        dumps); entities have none."""
+        return None if _is_entity(data) else first_date(data, "LinkPublicationDate", "publicationDate")
 
     @classmethod
     def map(cls, raw: RawRecord) -> Mapped:

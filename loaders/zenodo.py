@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import unquote
 
@@ -29,7 +29,7 @@ from pyoxigraph import Literal, NamedNode
 from kg import ids
 from kg.errors import IdentifierError
 from kg.vocab import KG, RDF, SCHEMA
-from loaders.base import HarvestRequest, Loader, Mapped, RawRecord
+from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.builder import RecordBuilder
 from loaders.fields import Fields, parse_date
 from loaders.http import HttpClient, Response
@@ -89,6 +89,11 @@ class ZenodoLoader(Loader):
         value = data.get("id", data.get("recid"))
         return str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) and value != "" \
             else "(no id)"
+
+    @classmethod
+    def record_date(cls, data: Mapping[str, Any]) -> datetime | None:
+        """Zenodo's ``updated``, else ``modified``."""
+        return first_date(data, "updated", "modified")
 
     @classmethod
     def map(cls, raw: RawRecord) -> Mapped:

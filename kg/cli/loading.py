@@ -188,8 +188,9 @@ def print_load_report(result: LoadReport, report: Path | None, fmt: str) -> None
     """The summary of a load or harvest on stdout, skipped files and errors on stderr; exit 1 if any
     record or file was rejected, 2 if the load failed or stopped early."""
     if fmt == "json":
-        echo_json({"loaded": result.loaded, "unchanged": result.unchanged, "rejected": result.rejected,
-                   "quads": result.quads, "errors": result.error_count, "warnings": result.warning_count,
+        echo_json({"loaded": result.loaded, "unchanged": result.unchanged, "older": result.older,
+                   "rejected": result.rejected, "quads": result.quads, "errors": result.error_count,
+                   "warnings": result.warning_count,
                    "skipped": result.skipped_count, "failure": result.failure,
                    "problems": [str(p) for p in result.problems]})
     else:

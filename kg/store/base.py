@@ -20,7 +20,7 @@ time limit) is a method of the store.
 >>> record = RecordGraph(graph, [Quad(work, SCHEMA.name, Literal("X"), graph)],
 ...     GraphMeta("test", "10.1/x", work, "file:///x.json", datetime(2024, 1, 1, tzinfo=UTC)))
 >>> store.write([record]), store.write([record])
-(WriteResult(written=1, unchanged=0), WriteResult(written=0, unchanged=1))
+(WriteResult(written=1, unchanged=0, older=0), WriteResult(written=0, unchanged=1, older=0))
 >>> store.select("SELECT ?n WHERE { ?w <http://schema.org/name> ?n }", {"w": work}).rows
 [(<Literal value=X datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>,)]
 >>> store.profile.backend, store.profile.stops_queries
@@ -32,6 +32,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, ClassVar, Literal
 
@@ -40,7 +41,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Rd
 from kg.errors import StoreError
 from kg.ids import META_GRAPH
 from kg.store.limits import QueryRunner
-from kg.store.records import RecordGraph, WriteResult, replace_update
+from kg.store.records import RecordGraph, StoredVersion, WriteResult, plan_write, redate_update, replace_update
 from kg.store.terms import Bindings, Dataset, SelectResult
 from kg.vocab import KG
 
@@ -198,32 +199,49 @@ class Store(ABC):
 
     def content_hashes(self, graphs: Sequence[NamedNode]) -> dict[str, str]:
         """The stored content hash of each of ``graphs`` that is in the store."""
+        return {g: v.content_hash for g, v in self.stored_versions(graphs).items()}
+
+    def stored_versions(self, graphs: Sequence[NamedNode]) -> dict[str, StoredVersion]:
+        """The stored content hash and source date of each of ``graphs`` that is in the store, in one query."""
         if not graphs:
             return {}
-        sparql = (f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {' '.join(str(g) for g in graphs)} }} "
-                  f"GRAPH <{META_GRAPH}> {{ ?g <{KG.contentHash.value}> ?h }} }}")
-        return {g: h for g, h in self.select(sparql).values() if g is not None and h is not None}
+        sparql = (f"SELECT ?g ?h ?d WHERE {{ VALUES ?g {{ {' '.join(str(g) for g in graphs)} }} "
+                  f"GRAPH <{META_GRAPH}> {{ ?g <{KG.contentHash.value}> ?h "
+                  f"OPTIONAL {{ ?g <{KG.sourceModified.value}> ?d }} }} }}")
+        return {g: StoredVersion(h, _date(d)) for g, h, d in self.select(sparql).values()
+                if g is not None and h is not None}
 
     # -- writes ------------------------------------------------------------------------
 
     def write(self, records: Sequence[RecordGraph]) -> WriteResult:
         """Store a batch of record graphs: new ones added, changed ones replaced, unchanged skipped.
 
+        Of two versions of one record (the stored one and an incoming one, or two in the batch),
+        the newer by the source's own date (:attr:`GraphMeta.source_modified`) is kept, whatever
+        the order they come in: an incoming record older than the kept version is not written
+        (counted as ``older``), nor is one without a date when the kept version has one. When
+        neither has a date, or both the same, the incoming one replaces the other (the last one
+        wins). A record whose content is stored already is not rewritten; when it comes with a
+        newer date, only the stored date moves forward, so that an older version coming later
+        still loses (:func:`~kg.store.records.plan_write`).
+
         Each graph, with its provenance, is either wholly old or wholly new afterwards, whatever
-        happens during the call. When a batch names the same graph twice, the last one wins.
+        happens during the call.
         """
-        latest = {r.graph.value: r for r in records}
-        stored = self.content_hashes([r.graph for r in latest.values()])
-        new = [r for g, r in latest.items() if g not in stored]
-        changed = [r for g, r in latest.items() if g in stored and stored[g] != r.content_hash]
+        stored = self.stored_versions(list({r.graph.value: r.graph for r in records}.values()))
+        plan = plan_write(records, stored)
+        new = [r for r in plan.write if r.graph.value not in stored]
+        changed = [r for r in plan.write if r.graph.value in stored]
         if new:
             self._add(new)
         if changed:
             self._replace(changed)
-        if new or changed:
+        if plan.redate:
+            self.update(redate_update(plan.redate))
+        if new or changed or plan.redate:
             self.generation += 1
-        return WriteResult(written=len(new) + len(changed),
-                           unchanged=len(records) - len(new) - len(changed))
+        return WriteResult(written=len(plan.write), unchanged=len(records) - len(plan.write) - plan.older,
+                           older=plan.older)
 
     def replace(self, record: RecordGraph) -> bool:
         """Store one record graph; False when the same content was already stored."""
@@ -253,3 +271,14 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _date(text: str | None) -> datetime | None:
+    """A stored ``xsd:dateTime`` as an aware datetime; None when absent or unreadable."""
+    if text is None:
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)

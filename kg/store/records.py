@@ -44,8 +44,13 @@ class GraphMeta:
     about: NamedNode
     #: the API URL or file the record came from
     derived_from: str
-    #: when the raw record was retrieved
+    #: when the raw record was retrieved: when the source answered (its HTTP ``Date``), or for a
+    #: file without that, the file's modification time
     retrieved_at: datetime
+    #: when the source last changed the record, by the record's own date (Crossref ``indexed``,
+    #: DataCite ``updated``, ...); None when the record has none. Decides which of two versions
+    #: of a record is kept (:meth:`kg.store.Store.write`)
+    source_modified: datetime | None = None
 
 
 class RecordGraph:
@@ -116,25 +121,132 @@ class RecordGraph:
         m, g = self.meta, self.graph
         derived = (NamedNode(m.derived_from) if "://" in m.derived_from and " " not in m.derived_from
                    else Literal(m.derived_from))
-        return [Quad(g, p, o, META) for p, o in (
+        modified: list[tuple[NamedNode, Literal]] = (
+            [] if m.source_modified is None else [(KG.sourceModified, date_literal(m.source_modified))])
+        pairs: list[tuple[NamedNode, NamedNode | Literal]] = [
             (RDF.type, PROV.Entity),
             (KG.source, Literal(m.source)),
             (KG.recordId, Literal(m.record_id)),
             (SCHEMA.about, m.about),
             (PROV.wasDerivedFrom, derived),
-            (PROV.generatedAtTime, Literal(m.retrieved_at.astimezone(UTC).isoformat(),
-                                           datatype=XSD.dateTime)),
+            (PROV.generatedAtTime, date_literal(m.retrieved_at)),
+            *modified,
             (KG.contentHash, Literal(self.content_hash)),
             (KG.mapperVersion, Literal(MAPPER_VERSION)),
-        )]
+        ]
+        return [Quad(g, p, o, META) for p, o in pairs]
+
+
+def date_literal(when: datetime) -> Literal:
+    """An ``xsd:dateTime`` literal of ``when`` in UTC.
+
+    >>> date_literal(datetime(2024, 1, 1, 12, tzinfo=UTC)).value
+    '2024-01-01T12:00:00+00:00'
+    """
+    return Literal(when.astimezone(UTC).isoformat(), datatype=XSD.dateTime)
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """What the meta graph says of a stored record graph: enough to decide whether a new version replaces it."""
+
+    content_hash: str
+    #: the record's own date (``kg:sourceModified``), None when it had none
+    source_modified: datetime | None
 
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What one :meth:`kg.store.Store.write` did: graphs written (new or changed), and left as they were."""
+    """What one :meth:`kg.store.Store.write` did: graphs written (new or changed), records left as
+    they were, and records not written because a newer version of the same record (by the
+    source's own date) is stored or came earlier in the batch."""
 
     written: int
     unchanged: int
+    older: int = 0
+
+
+def is_older(incoming: datetime | None, kept: datetime | None) -> bool:
+    """Whether a record dated ``incoming`` loses to the version dated ``kept``: it is older, or it
+    has no date while the kept version has one (an undated record cannot be shown newer). With
+    no date on the kept version, or the same date, the incoming record is not older.
+
+    >>> is_older(datetime(2023, 1, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC))
+    True
+    >>> is_older(None, datetime(2024, 1, 1, tzinfo=UTC)), is_older(datetime(2023, 1, 1, tzinfo=UTC), None)
+    (True, False)
+    >>> is_older(None, None), is_older(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC))
+    (False, False)
+    """
+    if kept is None:
+        return False
+    return incoming is None or incoming < kept
+
+
+@dataclass
+class WritePlan:
+    """What a batch of record graphs changes in the store (:func:`plan_write`)."""
+
+    #: graphs to write: new, or replacing a stored version
+    write: list[RecordGraph]
+    #: stored graphs whose content stays and whose ``kg:sourceModified`` moves forward
+    redate: dict[NamedNode, datetime]
+    #: records not written because a newer version is stored or came earlier in the batch
+    older: int
+
+
+def plan_write(records: Sequence[RecordGraph], stored: dict[str, StoredVersion]) -> WritePlan:
+    """Which of ``records`` to write over the ``stored`` versions: of two versions of one record,
+    the newer by the source's own date wins (:func:`is_older`); with the same date or none, the
+    later one. Content already stored is never written again: a newer date for it only moves the
+    stored date forward.
+
+    >>> from kg.vocab import SCHEMA
+    >>> def version(title: str, year: int) -> RecordGraph:
+    ...     g = NamedNode("https://w3id.org/evidence-kg/graph/test/1")
+    ...     meta = GraphMeta("test", "1", NamedNode("https://doi.org/10.1/x"), "file:///x.json",
+    ...                      datetime(2025, 1, 1, tzinfo=UTC), datetime(year, 1, 1, tzinfo=UTC))
+    ...     return RecordGraph.from_triples(g, [f"<https://doi.org/10.1/x> {SCHEMA.name} {Literal(title)}"], meta)
+    >>> old, new = version("Old", 2023), version("New", 2024)
+    >>> plan = plan_write([new, old], {})
+    >>> [r.meta.source_modified.year for r in plan.write], plan.older
+    ([2024], 1)
+    >>> plan_write([old], {new.graph.value: StoredVersion(new.content_hash, datetime(2024, 1, 1, tzinfo=UTC))}).older
+    1
+    """
+    kept: dict[str, StoredVersion] = dict(stored)
+    chosen: dict[str, RecordGraph] = {}
+    redated: dict[str, RecordGraph] = {}
+    older = 0
+    for r in records:
+        g, date = r.graph.value, r.meta.source_modified
+        current = kept.get(g)
+        if current is not None and current.content_hash == r.content_hash:
+            if date is not None and (current.source_modified is None or date > current.source_modified):
+                kept[g] = StoredVersion(r.content_hash, date)
+                (chosen if g in chosen else redated)[g] = r
+            continue
+        if current is not None and is_older(date, current.source_modified):
+            older += 1
+            continue
+        kept[g] = StoredVersion(r.content_hash, date)
+        chosen[g] = r
+        redated.pop(g, None)
+    for g, r in list(chosen.items()):
+        if g in stored and stored[g].content_hash == r.content_hash:  # changed, then changed back
+            del chosen[g]
+            if r.meta.source_modified is not None and r.meta.source_modified != stored[g].source_modified:
+                redated[g] = r
+    redate = {r.graph: r.meta.source_modified for r in redated.values() if r.meta.source_modified is not None}
+    return WritePlan(list(chosen.values()), redate, older)
+
+
+def redate_update(dates: dict[NamedNode, datetime]) -> str:
+    """One SPARQL Update that sets the stored ``kg:sourceModified`` of record graphs whose content
+    is unchanged but whose source gave a newer date."""
+    deletes = " ".join(f"DELETE WHERE {{ GRAPH {META} {{ {g} {KG.sourceModified} ?d }} }} ;" for g in dates)
+    inserts = " .\n".join(f"{g} {KG.sourceModified} {date_literal(d)}" for g, d in dates.items())
+    return f"{deletes}\nINSERT DATA {{ GRAPH {META} {{\n{inserts} }} }}"
 
 
 def replace_update(records: Iterable[RecordGraph]) -> str:

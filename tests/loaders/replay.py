@@ -65,7 +65,13 @@ class ReplayServer:
         if reply.delay:
             self.release.wait(reply.delay)
         try:
-            handler.send_response(reply.status)
+            # send_response adds the server's own Date; a scripted Date replaces it (two would be
+            # joined into one unparseable value by the client)
+            handler.log_request(reply.status)
+            handler.send_response_only(reply.status)
+            handler.send_header("Server", handler.version_string())
+            if not any(name.lower() == "date" for name in reply.headers):
+                handler.send_header("Date", handler.date_time_string())
             for name, value in reply.headers.items():
                 handler.send_header(name, value)
             handler.send_header("Content-Length", str(len(reply.body)))

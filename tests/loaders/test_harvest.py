@@ -3,6 +3,8 @@ server replaying API responses, into a real store; then the same again offline f
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pyoxigraph import NamedNode
@@ -20,6 +22,8 @@ from tests.loaders.conftest import FIXTURES
 from tests.loaders.replay import ReplayServer, Reply
 
 HTTP = FIXTURES / "http"
+#: a Date header the server answers with, and a Crossref record's indexed date
+ANSWERED, INDEXED = datetime(2024, 12, 3, 10, tzinfo=UTC), datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
 
 
 
@@ -87,3 +91,29 @@ def test_a_doi_with_reserved_characters_is_escaped_in_the_url(server: ReplayServ
     server.add("/works/10.5555/a%23b%3Fc", Reply(404, b"{}"))
     harvest(Store.open(None), CrossrefLoader, config(tmp_path), HarvestRequest(dois=["10.5555/a#b?c"], api=server.base))
     assert [seen.path for seen in server.seen] == ["/works/10.5555/a%23b%3Fc"]
+
+
+def test_a_harvested_record_is_dated_by_the_servers_answer_and_by_its_own_date(server: ReplayServer,
+                                                                              tmp_path: Path) -> None:
+    work = json.loads((FIXTURES / "crossref" / "work-full.json").read_bytes())
+    work["message"]["indexed"] = {"date-time": "2024-05-06T07:08:09Z"}
+    server.add("/works/10.5555/kg.test.1", Reply(body=json.dumps(work).encode(),
+                                                 headers={"Date": "Tue, 03 Dec 2024 10:00:00 GMT"}))
+    store = Store.open(None)
+    harvest(store, CrossrefLoader, config(tmp_path), HarvestRequest(dois=["10.5555/kg.test.1"], api=server.base))
+    assert dates(store, "crossref", "10.5555/kg.test.1") == (ANSWERED, INDEXED)
+
+    # offline, from the cache: the same dates
+    again = Store.open(None)
+    load(again, read_paths([tmp_path / "cache"]))
+    assert dates(again, "crossref", "10.5555/kg.test.1") == (ANSWERED, INDEXED)
+
+
+def dates(store: Store, source: str, record_id: str) -> tuple[datetime, ...]:
+    """A record graph's prov:generatedAtTime and kg:sourceModified."""
+    rows = store.select("SELECT ?at ?modified WHERE { GRAPH <https://w3id.org/evidence-kg/graph/meta> { "
+                        "?g <http://www.w3.org/ns/prov#generatedAtTime> ?at ; "
+                        "<https://w3id.org/evidence-kg/ns#sourceModified> ?modified } }",
+                        {"g": NamedNode(graph_iri(source, record_id))}).values()
+    assert len(rows) == 1
+    return tuple(datetime.fromisoformat(str(v)) for v in rows[0])

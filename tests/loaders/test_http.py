@@ -7,6 +7,7 @@ import json
 import logging
 import time
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -263,6 +264,28 @@ def test_rate_limit_headers_tighten_the_interval(server: ReplayServer, waits: Wa
 
 
 # 10: the raw cache
+
+def test_retrieved_at_is_the_servers_date_and_a_replay_from_the_cache_keeps_it(
+        server: ReplayServer, waits: Waits, tmp_path: Path) -> None:
+    url = server.add("/works", json_reply({"ok": True}, headers={"Date": "Tue, 03 Dec 2024 10:00:00 GMT"}))
+    with client(waits, cache_dir=tmp_path) as http:
+        first = http.get_json(url)
+        replayed = http.get_json(url)
+    assert first.retrieved_at == datetime(2024, 12, 3, 10, 0, tzinfo=UTC)
+    assert replayed.from_cache and replayed.retrieved_at == first.retrieved_at
+    assert first.cache_path is not None
+    assert json.loads(first.cache_path.with_suffix(".meta").read_text())["retrieved_at"] == "2024-12-03T10:00:00+00:00"
+
+
+@pytest.mark.parametrize("date", ["not a date", ""])
+def test_retrieved_at_is_the_local_clock_when_the_date_header_is_unreadable(
+        server: ReplayServer, waits: Waits, date: str) -> None:
+    url = server.add("/works", json_reply({"ok": True}, headers={"Date": date}))
+    before = datetime.now(UTC)
+    with client(waits) as http:
+        answered = http.get_json(url).retrieved_at
+    assert before <= answered <= datetime.now(UTC)
+
 
 def test_cache_serves_identical_requests_without_the_network(server: ReplayServer, waits: Waits,
                                                              tmp_path: Path) -> None:

@@ -72,6 +72,23 @@ def test_a_modified_record_replaces_its_graph_without_stale_triples(tmp_path: Pa
     assert graph_triples(store, "datacite", "10.5281/zenodo.999001") == datacite_before
 
 
+def test_two_files_holding_one_record_keep_the_newer_whatever_the_order(tmp_path: Path) -> None:
+    older = crossref_work("10.5555/kg.dated", title=["Old title"], indexed={"date-time": "2023-01-01T00:00:00Z"})
+    newer = crossref_work("10.5555/kg.dated", title=["New title"], indexed={"date-time": "2024-01-01T00:00:00Z"})
+    (tmp_path / "a.json").write_text(json.dumps({"message-type": "work", "message": newer}))
+    (tmp_path / "b.json").write_text(json.dumps({"message-type": "work", "message": older}))
+    for batch_size in (1, 500):
+        store = Store.open(None)
+        report = load(store, read_paths([tmp_path]), batch_size=batch_size)  # a.json (newer) first
+        assert (report.loaded, report.unchanged, report.older) == (1, 0, 1)
+        assert report.summary() == "1 loaded, 0 unchanged, 1 older than stored, kept the newer, 0 rejected (0 warnings)"
+        names = {o for s, p, o in graph_triples(store, "crossref", "10.5555/kg.dated")
+                 if p == "<http://schema.org/name>" and s == "<https://doi.org/10.5555/kg.dated>"}
+        assert names == {'"New title"'}
+        again = load(store, read_paths([tmp_path / "b.json", tmp_path / "a.json"]), batch_size=batch_size)
+        assert (again.loaded, again.unchanged, again.older) == (0, 1, 1)
+
+
 @pytest.fixture
 def bad_batch(tmp_path: Path) -> Path:
     """A folder of real-shaped input where most things are wrong, between good records."""

@@ -8,7 +8,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.ids import META_GRAPH, doi_iri, graph_iri, normalize_doi
 from kg.store import GraphMeta, RecordGraph, Store
-from kg.vocab import PROV, XSD
+from kg.vocab import KG, PROV, XSD
 
 META = NamedNode(META_GRAPH)
 RETRIEVED = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -26,14 +26,16 @@ def work(doi: str) -> NamedNode:
 
 
 def record(doi: str, *properties: tuple[NamedNode, Literal | NamedNode],
-           retrieved: datetime = RETRIEVED, derived_from: str | None = None) -> RecordGraph:
-    """The record graph of a test source describing the work ``doi`` with ``properties``."""
+           retrieved: datetime = RETRIEVED, derived_from: str | None = None,
+           modified: datetime | None = None) -> RecordGraph:
+    """The record graph of a test source describing the work ``doi`` with ``properties``, last
+    changed at its source at ``modified``."""
     key = normalize_doi(doi)
     graph = NamedNode(graph_iri("test", key))
     subject = work(doi)
     origin = derived_from or "https://api.example.org/works/" + doi_iri(doi).removeprefix("https://doi.org/")
     return RecordGraph(graph, [Quad(subject, p, o, graph) for p, o in properties],
-                       GraphMeta("test", key, subject, origin, retrieved))
+                       GraphMeta("test", key, subject, origin, retrieved, modified))
 
 
 def quads(store: Store) -> set[Quad]:
@@ -64,6 +66,17 @@ def objects(pairs: set[tuple[NamedNode, Literal | NamedNode]], predicate: NamedN
 
 def generated_at(store: Store, graph: NamedNode) -> datetime:
     (stamp,) = objects(meta_of(store, graph), PROV.generatedAtTime)
+    assert isinstance(stamp, Literal)
+    assert stamp.datatype == XSD.dateTime
+    return datetime.fromisoformat(stamp.value)
+
+
+def source_modified(store: Store, graph: NamedNode) -> datetime | None:
+    """The stored ``kg:sourceModified`` of ``graph``, None when it has none."""
+    stamps = objects(meta_of(store, graph), KG.sourceModified)
+    if not stamps:
+        return None
+    (stamp,) = stamps
     assert isinstance(stamp, Literal)
     assert stamp.datatype == XSD.dateTime
     return datetime.fromisoformat(stamp.value)

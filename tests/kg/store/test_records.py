@@ -21,6 +21,7 @@ from tests.kg.store.conftest import (
     quad_count,
     quads,
     record,
+    source_modified,
     work,
 )
 
@@ -168,3 +169,120 @@ def test_a_new_graph_holding_stray_quads_without_provenance_is_cleared_first(sto
 def test_an_empty_batch_writes_nothing(store: Store) -> None:
     assert store.write([]) == WriteResult(written=0, unchanged=0)
     assert quad_count(store) == 0
+
+
+# -- newer wins, by the source's own date ------------------------------------------------------
+
+OLD, NEW, NEWEST = (RETRIEVED - timedelta(days=d) for d in (30, 20, 10))
+
+
+def test_the_source_date_is_stored_beside_the_retrieval_time(store: Store) -> None:
+    a = record("10.1/a", (SCHEMA.name, Literal("A")), modified=OLD)
+    store.write([a])
+    assert source_modified(store, a.graph) == OLD
+    assert generated_at(store, a.graph) == RETRIEVED
+    assert source_modified(store, record("10.1/b").graph) is None
+
+
+def test_an_older_record_does_not_replace_a_newer_one_whatever_the_order(store: Store) -> None:
+    older = record("10.1/a", (SCHEMA.name, Literal("Old title")), modified=OLD)
+    newer = record("10.1/a", (SCHEMA.name, Literal("New title")), modified=NEW)
+
+    assert store.write([newer]) == WriteResult(written=1, unchanged=0)
+    assert store.write([older]) == WriteResult(written=0, unchanged=0, older=1)
+    assert data_quads(store) == set(newer.quads)
+    assert source_modified(store, newer.graph) == NEW
+
+    assert store.write([older, newer]) == WriteResult(written=0, unchanged=1, older=1)
+    assert store.write([newer, older]) == WriteResult(written=0, unchanged=1, older=1)
+    assert data_quads(store) == set(newer.quads)
+
+
+def test_a_newer_record_replaces_an_older_one(store: Store) -> None:
+    older = record("10.1/a", (SCHEMA.name, Literal("Old title")), modified=OLD)
+    newer = record("10.1/a", (SCHEMA.name, Literal("New title")), modified=NEW)
+    store.write([older])
+    assert store.write([newer]) == WriteResult(written=1, unchanged=0)
+    assert data_quads(store) == set(newer.quads)
+    assert source_modified(store, newer.graph) == NEW
+
+
+def test_within_one_batch_the_newer_wins_in_either_order(store: Store) -> None:
+    older = record("10.1/a", (SCHEMA.name, Literal("Old title")), modified=OLD)
+    newer = record("10.1/a", (SCHEMA.name, Literal("New title")), modified=NEW)
+    assert store.write([newer, older]) == WriteResult(written=1, unchanged=0, older=1)
+    assert data_quads(store) == set(newer.quads)
+
+
+def test_three_versions_in_every_order_leave_the_newest(store: Store) -> None:
+    versions = [record("10.1/a", (SCHEMA.name, Literal(f"Title {n}")), modified=when)
+                for n, when in enumerate((OLD, NEW, NEWEST))]
+    for order in ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)):
+        store.update("DROP SILENT ALL")
+        for i in order:
+            store.write([versions[i]])  # one write each: stored vs incoming, every time
+        assert data_quads(store) == set(versions[2].quads), order
+        assert source_modified(store, versions[2].graph) == NEWEST
+
+
+def test_an_undated_record_does_not_replace_a_dated_one_but_a_dated_one_replaces_an_undated_one(
+        store: Store) -> None:
+    undated = record("10.1/a", (SCHEMA.name, Literal("Undated")))
+    dated = record("10.1/a", (SCHEMA.name, Literal("Dated")), modified=OLD)
+    store.write([undated])
+    assert store.write([dated]) == WriteResult(written=1, unchanged=0)
+    assert store.write([undated]) == WriteResult(written=0, unchanged=0, older=1)
+    assert data_quads(store) == set(dated.quads)
+
+
+def test_the_same_date_or_no_dates_keep_the_last_one_loaded(store: Store) -> None:
+    for doi, when in (("10.1/dated", OLD), ("10.1/undated", None)):
+        first = record(doi, (SCHEMA.name, Literal("First")), modified=when)
+        last = record(doi, (SCHEMA.name, Literal("Last")), modified=when)
+        store.write([first])
+        assert store.write([last]) == WriteResult(written=1, unchanged=0)
+        assert {q for q in data_quads(store) if q.graph_name == last.graph} == set(last.quads)
+        assert store.write([first]) == WriteResult(written=1, unchanged=0)
+
+
+def test_unchanged_content_with_a_newer_date_moves_only_the_date(store: Store) -> None:
+    a = record("10.1/a", (SCHEMA.name, Literal("A")), modified=OLD)
+    store.write([a])
+    same_later = record("10.1/a", (SCHEMA.name, Literal("A")), modified=NEWEST,
+                        retrieved=RETRIEVED + timedelta(days=1))
+    assert store.write([same_later]) == WriteResult(written=0, unchanged=1)
+    assert source_modified(store, a.graph) == NEWEST
+    assert generated_at(store, a.graph) == RETRIEVED  # the graph and its provenance are not rewritten
+
+    # so a version dated between the two is older than what is stored, and loses
+    between = record("10.1/a", (SCHEMA.name, Literal("B")), modified=NEW)
+    assert store.write([between]) == WriteResult(written=0, unchanged=0, older=1)
+    assert data_quads(store) == set(a.quads)
+
+
+def test_unchanged_content_with_an_older_or_no_date_leaves_the_stored_date(store: Store) -> None:
+    a = record("10.1/a", (SCHEMA.name, Literal("A")), modified=NEW)
+    store.write([a])
+    for when in (OLD, None):
+        assert store.write([record("10.1/a", (SCHEMA.name, Literal("A")), modified=when)]) == WriteResult(0, 1)
+        assert source_modified(store, a.graph) == NEW
+
+
+def test_a_batch_changing_a_record_and_back_rewrites_nothing(store: Store) -> None:
+    a = record("10.1/a", (SCHEMA.name, Literal("A")), modified=OLD)
+    store.write([a])
+    b = record("10.1/a", (SCHEMA.name, Literal("B")), modified=NEW)
+    a_again = record("10.1/a", (SCHEMA.name, Literal("A")), modified=NEWEST)
+    assert store.write([b, a_again]) == WriteResult(written=0, unchanged=2)
+    assert data_quads(store) == set(a.quads)
+    assert source_modified(store, a.graph) == NEWEST
+
+
+def test_stored_versions_give_hash_and_date_of_present_graphs(store: Store) -> None:
+    a = record("10.1/a", (SCHEMA.name, Literal("A")), modified=OLD)
+    b = record("10.1/b", (SCHEMA.name, Literal("B")))
+    store.write([a, b])
+    absent = record("10.1/absent").graph
+    versions = store.stored_versions([a.graph, b.graph, absent])
+    assert {g: (v.content_hash, v.source_modified) for g, v in versions.items()} == {
+        a.graph.value: (a.content_hash, OLD), b.graph.value: (b.content_hash, None)}
