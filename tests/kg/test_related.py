@@ -39,8 +39,9 @@ def test_a_software_version_is_related_to_its_concept_siblings_citers_and_co_cit
         ("10.5555/kg-sample.tool", "evidence", 3.0, [("version", "has it as version", 1)]),
         ("10.5555/kg-sample.tool.v3", "evidence", 3.0, [sibling]),
         ("10.5555/kg-sample.tool.v2", "evidence", 3.0, [sibling]),
-        ("10.5555/kg-sample.p1", "similarity", 1.5, [("co-citation", "cited together by 1 work", 1),
-                                                     ("link", "cites it", 1)]),
+        # P1 co-cited with it by P4 of 4 citers and 2 of P1's own (P4 and R): 1 / sqrt(4 x 2)
+        ("10.5555/kg-sample.p1", "similarity", 1.3536, [("co-citation", "cited together by 1 work", 1),
+                                                        ("link", "cites it", 1)]),
         ("10.5555/kg-sample.data", "similarity", 0.75, [("co-citation", "cited together by 3 works", 3)]),
         ("10.5555/kg-sample.p4", "link", 1.0, [("link", "cites it", 1)]),
     ]
@@ -59,7 +60,7 @@ def test_a_dataset_is_related_to_its_citers_and_the_software_concept_cited_with_
         ("10.5555/kg-sample.p3", "evidence", 5.5, [("evidence", "is supplemented by it", 1), together, cited]),
         ("10.5555/kg-sample.p2", "similarity", 1.5, [together, cited]),
         ("10.5555/kg-sample.tool", "similarity", 0.75, [("co-citation", "cited together by 3 works", 3)]),
-        ("10.5555/kg-sample.p1", "similarity", 0.5, [together]),
+        ("10.5555/kg-sample.p1", "similarity", 0.3536, [together]),
         ("10.5555/kg-sample.p5", "link", 1.0, [cited]),
         ("10.5555/kg-sample.p4", "link", 1.0, [cited]),
     ]
