@@ -234,14 +234,23 @@ def name_records(store: Store, keys: Sequence[str]) -> list[WorkSummary]:
 
 def agent_works(store: Store, agent: str, *, funded: bool = False) -> list[str]:
     """The works an agent is author, creator, affiliation, publisher or funder of, in IRI order; with
-    ``funded``, the works funded by it (naming it as funder, or with a grant from it).
+    ``funded``, the works funded by it (naming it as funder, or with a grant from it) under any of
+    the funder's identities (``funder_identities``: its ROR ID and Funder ID are one funder), the
+    outputs :func:`kg.metrics.funder_metrics` counts.
 
     >>> agent_works(Store.open(None), "https://ror.org/000000000")
     []
     """
-    query, variable = ("metrics_funder_outputs", "funder") if funded else ("gql_agent_works", "agent")
-    rows = store.select(load_query(query).text, {variable: NamedNode(agent)}).values()
-    return sorted({row[0] for row in rows if row[0] is not None})
+    if not funded:
+        rows = store.select(load_query("gql_agent_works").text, {"agent": NamedNode(agent)}).values()
+        return sorted({row[0] for row in rows if row[0] is not None})
+    same = {r for (r,) in store.select(load_query("funder_identities").text, {"funder": NamedNode(agent)}).values()
+            if r is not None}
+    found: set[str] = set()
+    for funder in [agent, *sorted(same - {agent})]:
+        found.update(row[0] for row in store.select(load_query("metrics_funder_outputs").text,
+                                                    {"funder": NamedNode(funder)}).values() if row[0] is not None)
+    return sorted(found)
 
 
 class RecordFetches:

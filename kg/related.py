@@ -10,7 +10,12 @@ Ranking: evidence first. Each item falls in the tier of its strongest reason (:d
 
 1. ``evidence``: a stated data, software or method link between the two, either way round
    (supplements, derived from, requires ...: the catalogue relations with those roles), the same
-   data, software or structure used, a version or a part;
+   data, software or structure used, a version or a part; then, below all of these, an *inferred*
+   data citation (reason kind ``inferred-evidence``): one cites the other and the cited one is a
+   DOI of a data repository by the repository-prefix rule (:func:`kg.repositories.inferred_citation`,
+   the rule evidence chains use; its name is the reason's ``rule``). An item whose only evidence is
+   inferred ranks after every item with stated evidence, whatever the scores; a citation already
+   stated as evidence is not inferred again;
 2. ``similarity``: co-citation and bibliographic coupling, each normalised by Salton's cosine
    (works citing both / sqrt(works citing one x works citing the other); shared references /
    sqrt(references of one x of the other)), so a pair of much-cited works is not related by
@@ -19,8 +24,8 @@ Ranking: evidence first. Each item falls in the tier of its strongest reason (:d
    comments, corrections, related material).
 
 Within a tier, by score (the sum over all its reasons of :data:`WEIGHTS`: stated evidence link
-4, version or part 3, each shared item 2, co-citation and coupling 1 x their cosine, plain link
-1), then by how many works in the graph cite the item, then by year, newest first; the IRI only
+4, version or part 3, each shared item 2, inferred data citation 2, co-citation and coupling 1 x
+their cosine, plain link 1), then by how many works in the graph cite the item, then by year, newest first; the IRI only
 keeps the output stable where all of these tie, never the alphabet before them.
 
 >>> from kg.store import Store
@@ -40,26 +45,29 @@ from pyoxigraph import NamedNode
 
 from kg import ids
 from kg.queries import load_query
+from kg.repositories import inferred_citation
 from kg.standing import Standing, standings
 from kg.store import Store, Term
 from kg.vocab import CITO, KG, Relation, relations_by_iri
 from kg.works import WorkSummary, resolve, summaries
 
-ReasonKind = Lit["evidence", "link", "version", "co-citation", "coupling", "shared-data", "shared-software",
-                 "structure"]
+ReasonKind = Lit["evidence", "inferred-evidence", "link", "version", "co-citation", "coupling", "shared-data",
+                 "shared-software", "structure"]
 Tier = Lit["evidence", "similarity", "link"]
 
 #: score of each kind of reason; "per item" kinds are multiplied by the count of shared items, the
 #: normalised kinds by their cosine (0 to 1)
-WEIGHTS: dict[str, float] = {"evidence": 4, "version": 3, "shared-data": 2, "shared-software": 2, "structure": 2,
+WEIGHTS: dict[str, float] = {"evidence": 4, "inferred-evidence": 2, "version": 3, "shared-data": 2,
+                             "shared-software": 2, "structure": 2,
                              "co-citation": 1, "coupling": 1, "link": 1}
 #: the tier of each kind of reason, best first; an item ranks in the tier of its best reason
-TIER: dict[str, Tier] = {"evidence": "evidence", "version": "evidence", "structure": "evidence",
+TIER: dict[str, Tier] = {"evidence": "evidence", "inferred-evidence": "evidence", "version": "evidence",
+                         "structure": "evidence",
                          "shared-data": "evidence", "shared-software": "evidence",
                          "co-citation": "similarity", "coupling": "similarity", "link": "link"}
 _TIERS: list[Tier] = ["evidence", "similarity", "link"]
 #: kinds scored once per candidate, however many relations connect the two
-_ONCE = {"evidence", "link", "version"}
+_ONCE = {"evidence", "inferred-evidence", "link", "version"}
 #: kinds scored by their cosine (Reason.strength)
 _NORMALISED = {"co-citation", "coupling"}
 #: catalogue roles whose relations are stated evidence links
@@ -68,7 +76,8 @@ _EVIDENCE_ROLES = ("data", "software", "method")
 _NOUN = {"SoftwareSourceCode": "software", "Dataset": "dataset", "StructureEntry": "structure",
          "ScholarlyArticle": "article"}
 #: order reasons are listed in
-_ORDER = ["evidence", "version", "structure", "shared-data", "shared-software", "co-citation", "coupling", "link"]
+_ORDER = ["evidence", "inferred-evidence", "version", "structure", "shared-data", "shared-software", "co-citation",
+          "coupling", "link"]
 
 
 @dataclass(frozen=True)
@@ -88,10 +97,12 @@ class Reason:
     label: str | None = None
     #: for co-citation and coupling: Salton's cosine, 0 to 1; else None
     strength: float | None = None
+    #: for an inferred reason: the rule that inferred it ("repository-prefix:10.5061"); else None
+    rule: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"kind": self.kind, "text": self.text, "count": self.count, "shared": list(self.shared),
-                "relation": self.relation, "label": self.label, "strength": self.strength}
+                "relation": self.relation, "label": self.label, "strength": self.strength, "rule": self.rule}
 
 
 @dataclass(frozen=True)
@@ -130,10 +141,12 @@ def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int 
     if not found:
         return []
     standing = standings(store, [item, *(NamedNode(iri) for iri in found)])
-    merged = {iri: _normalised(_dedupe_reasons(reasons), standing[item.value], standing[iri], item_citers)
+    merged = {iri: _normalised(_dedupe_reasons(_inferred(item.value, iri, reasons, standing)), standing[item.value],
+                               standing[iri], item_citers)
               for iri, reasons in found.items()}
     scored = sorted(((_tier(reasons), _score(reasons), iri) for iri, reasons in merged.items()),
-                    key=lambda s: (_TIERS.index(s[0]), -s[1], *_standing_key(standing[s[2]]), s[2]))[:limit]
+                    key=lambda s: (_TIERS.index(s[0]), _inferred_only(merged[s[2]]), -s[1],
+                                   *_standing_key(standing[s[2]]), s[2]))[:limit]
     # summaries only for what is returned: they are the costliest part on large graphs
     works = summaries(store, [item, *(NamedNode(iri) for *_, iri in scored)])
     sibling = f"another version of the same {_NOUN.get(works[item.value].kind or '', 'work')}"
@@ -147,6 +160,38 @@ def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int 
 
 def _tier(reasons: list[Reason]) -> Tier:
     return min((TIER[r.kind] for r in reasons), key=_TIERS.index)
+
+
+def _inferred_only(reasons: list[Reason]) -> bool:
+    """Whether the item's evidence is all inferred: it then ranks after the items with stated evidence.
+
+    >>> _inferred_only([Reason("inferred-evidence", "cites it as data"), Reason("co-citation", "")])
+    True
+    >>> _inferred_only([Reason("inferred-evidence", "cites it as data"), Reason("version", "")])
+    False
+    """
+    evidence = {r.kind for r in reasons if TIER[r.kind] == "evidence"}
+    return evidence == {"inferred-evidence"}
+
+
+def _inferred(item: str, other: str, reasons: list[Reason], standing: dict[str, Standing]) -> list[Reason]:
+    """The reasons with each citation between the item and ``other`` (the item's own, not its
+    concept's) that the repository-prefix rule reads as a data citation made an ``inferred-evidence``
+    reason naming the rule; none when a stated evidence link joins the two already."""
+    if any(r.kind == "evidence" for r in reasons):
+        return reasons
+    catalogue = relations_by_iri()
+    out = []
+    for r in reasons:
+        rel = catalogue.get(r.relation or "")
+        if r.kind == "link" and not r.shared and rel is not None and rel.role == "citation":
+            cited = standing[item if rel.reliance == "subject" else other]
+            found = inferred_citation(cited.iri, cited.classes, cited.records)
+            if found is not None:
+                r = replace(r, kind="inferred-evidence", rule=found.rule,
+                            text=f"{r.text} as {found.label.removeprefix('cites ')}")
+        out.append(r)
+    return out
 
 
 def _standing_key(s: Standing) -> tuple[int, int, bool]:

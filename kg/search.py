@@ -40,7 +40,7 @@ class WorkFilter:
 
     #: words of the title (case-insensitive)
     query: str | None = None
-    #: the funder, in any form :func:`kg.works.resolve` reads
+    #: the funder, in any form :func:`kg.works.resolve` reads; its other identities (ROR ID, Funder ID) count too
     funder_id: str | None = None
     #: one of :data:`TYPES`
     type: str | None = None
@@ -78,7 +78,11 @@ def find_works(store: Store, wanted: WorkFilter) -> list[str]:
     if wanted.query is not None and wanted.query.strip():
         bindings["text"] = Literal(wanted.query.strip().lower())
     if wanted.funder_id is not None:
-        bindings["funder"] = resolve(store, wanted.funder_id)
+        # the funder under each of its identities (its ROR ID and Funder ID are one funder), as
+        # kg.metrics.funder_metrics counts its outputs
+        funder = resolve(store, wanted.funder_id)
+        same = {r for (r,) in store.select(load_query("funder_identities").text, {"funder": funder}).values() if r}
+        bindings["funder"] = [funder, *(NamedNode(iri) for iri in sorted(same - {funder.value}))]
     rows = store.select(load_query("gql_work_search").text, bindings).values()
     return [work for (work,) in rows if work is not None]
 

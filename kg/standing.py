@@ -45,6 +45,8 @@ class Standing:
     year: int | None = None
     #: its most specific work class, as a short name ("Dataset"), like kg.works.WorkSummary.kind
     kind: str | None = None
+    #: every work class any graph gives it, as short names (a record may say Dataset, another article)
+    classes: frozenset[str] = frozenset()
 
     @property
     def is_data_or_software(self) -> bool:
@@ -63,7 +65,8 @@ def standings(store: Store, iris: Iterable[NamedNode]) -> dict[str, Standing]:
         if work is None:
             continue
         types = set((classes or "").split())
-        kind = next((c.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for c in WORK_CLASSES if c.value in types), None)
+        named = [c.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for c in WORK_CLASSES if c.value in types]
         year = int(published[:4]) if published and published[:4].isdigit() else None
-        found[work] = Standing(work, int(citers or 0), int(references or 0), int(records or 0), year, kind)
+        found[work] = Standing(work, int(citers or 0), int(references or 0), int(records or 0), year,
+                               named[0] if named else None, frozenset(named))
     return found

@@ -3,7 +3,7 @@
 
 Works are named below as the README names them: A0 the Sci Rep article, the 6GV0 entry and its raw
 data, T the sample tool's concept and T1..T3 its versions, D the sample data set, P1..P5 the
-sample papers.
+sample papers, R the article with a long reference list and S its supplement.
 """
 
 from __future__ import annotations
@@ -39,6 +39,12 @@ T1, T2, T3 = (f"{T}.v{n}" for n in (1, 2, 3))
 D = "https://doi.org/10.5555/kg-sample.data"
 P1, P2, P3, P4, P5 = (f"https://doi.org/10.5555/kg-sample.p{n}" for n in range(1, 6))
 NSF = "https://doi.org/10.13039/100000001"
+NSF_ROR = "https://ror.org/021nxhr62"
+R = "https://doi.org/10.5555/kg-sample.article"
+S = "https://doi.org/10.5061/dryad.kg-sample-supplement"
+REUSED = "https://doi.org/10.5061/dryad.kg-sample-reused"
+COUNTS = "https://doi.org/10.5281/zenodo.kg-sample-counts"
+CODE = "https://doi.org/10.5281/zenodo.kg-sample-code"
 
 
 @pytest.fixture(scope="module")
@@ -61,16 +67,16 @@ def rows(store: Store, sparql: str) -> list[tuple[str | None, ...]]:
 def test_every_sample_record_loads_without_rejections_or_warnings(loaded: tuple[Store, LoadReport]) -> None:
     _, report = loaded
     assert report.problems == []
-    assert (report.loaded, report.unchanged, report.rejected, report.warning_count) == (16, 0, 0, 0)
+    assert (report.loaded, report.unchanged, report.rejected, report.warning_count) == (20, 0, 0, 0)
 
 
 def test_the_sample_holds_one_record_graph_per_record_from_each_source(store: Store) -> None:
     assert rows(store, f"""SELECT ?source (COUNT(?g) AS ?graphs) WHERE {{
         GRAPH <{META}> {{ ?g kg:source ?source }} }} GROUP BY ?source""") == [
-        ("crossref", "7"), ("datacite", "2"), ("pdbe", "4"), ("zenodo", "3")]
+        ("crossref", "8"), ("datacite", "4"), ("pdbe", "4"), ("ror", "1"), ("zenodo", "3")]
 
 
-def test_the_evidence_edges_are_the_6gv0_chain_p3_on_d_and_elife_on_dryad_each_with_its_asserting_graph(
+def test_the_evidence_edges_are_the_6gv0_chain_p3_on_d_elife_on_dryad_and_r_on_s_each_with_its_asserting_graph(
         store: Store) -> None:
     assert rows(store, f"""SELECT ?s ?o ?g ?source WHERE {{
         GRAPH ?g {{ ?s kg:reliesOnData|kg:reliesOnSoftware|kg:reliesOnMethod ?o }}
@@ -79,6 +85,8 @@ def test_the_evidence_edges_are_the_6gv0_chain_p3_on_d_and_elife_on_dryad_each_w
         (ENTRY, RAW, GRAPH + "pdbe/6gv0/related_experiment_data", "pdbe"),
         (P3, D, GRAPH + "crossref/10.5555/kg-sample.p3", "crossref"),
         (ELIFE, DRYAD, GRAPH + "crossref/10.7554/elife.01567", "crossref"),
+        (R, S, GRAPH + "crossref/10.5555/kg-sample.article", "crossref"),
+        (R, S, GRAPH + "datacite/10.5061/dryad.kg-sample-supplement", "datacite"),
     ])
 
 
@@ -158,13 +166,38 @@ def test_nsf_funds_the_three_tool_versions_d_and_p5_each_through_its_award(store
 
 def test_no_other_work_has_a_funder(store: Store) -> None:
     assert rows(store, """SELECT DISTINCT ?w WHERE {
-        ?w schema:funder ?f FILTER NOT EXISTS { ?w a schema:Grant } }""") == [(D,), (P5,), (T1,), (T2,), (T3,)]
+        ?w schema:funder ?f FILTER NOT EXISTS { ?w a schema:Grant } }""") == [(R,), (D,), (P5,), (T1,), (T2,), (T3,)]
 
 
 def test_the_reused_outputs_are_d_and_the_three_tool_versions(store: Store) -> None:
     assert rows(store, f"""SELECT DISTINCT ?x WHERE {{
         VALUES ?x {{ <{D}> <{T1}> <{T2}> <{T3}> <{RAW}> <{ENTRY}> <{T}> }} ?w cito:cites ?x }}""") == [
         (D,), (T1,), (T2,), (T3,)]
+
+
+def test_r_cites_30_works_and_names_10_references_only_by_their_own_metadata(store: Store) -> None:
+    assert rows(store, f"""SELECT ?refs ?unresolved WHERE {{
+        <{R}> kg:referenceCount ?refs ; kg:unresolvedReferenceCount ?unresolved }}""") == [("40", "10")]
+    assert rows(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ <{R}> cito:cites ?x }}") == [("30",)]
+    cited = [x for (x,) in rows(store, f"SELECT ?x WHERE {{ <{R}> cito:cites ?x }}")]
+    assert {S, REUSED, COUNTS, CODE, P1} <= set(cited)
+    assert len([x for x in cited if x and x.startswith("https://doi.org/10.5555/kg-sample.ref")]) == 25
+
+
+def test_r_is_supplemented_by_s_on_dryad_and_cites_its_code_typed_software(store: Store) -> None:
+    assert rows(store, f"""SELECT DISTINCT ?source WHERE {{
+        GRAPH ?g {{ {{ <{R}> kg:isSupplementedBy <{S}> }} UNION {{ <{S}> kg:isSupplementTo <{R}> }} }}
+        GRAPH <{META}> {{ ?g kg:source ?source }} }}""") == [("crossref",), ("datacite",)]
+    assert rows(store, f"SELECT ?x WHERE {{ VALUES ?x {{ <{S}> <{CODE}> <{REUSED}> <{COUNTS}> }} ?x a ?c }}") == [
+        (S,), (CODE,)]
+    assert store.ask(PREFIXES + f"ASK {{ <{CODE}> a schema:SoftwareSourceCode . <{S}> a schema:Dataset }}")
+
+
+def test_nsf_is_named_by_ror_in_r_and_by_funder_id_elsewhere_and_ror_says_they_are_one(store: Store) -> None:
+    assert rows(store, f"SELECT DISTINCT ?w ?award WHERE {{ ?w schema:funding [ schema:funder <{NSF_ROR}> ; "
+                       f"schema:identifier ?award ] }}") == [(R, "OCE-0000003")]
+    assert rows(store, f"""SELECT ?g WHERE {{ GRAPH ?g {{ <{NSF_ROR}> <http://www.w3.org/2002/07/owl#sameAs> <{NSF}> ;
+        kg:funderId <{NSF}> }} }}""") == [(GRAPH + "ror/021nxhr62",)]
 
 
 def all_quads(store: Store) -> list[Quad]:

@@ -12,9 +12,14 @@ most cited in the graph, then the most recent (:mod:`kg.standing`).
 
 Each hop is ``stated`` (a source asserts it: every record graph asserting it is listed with the
 graph's source and retrieval time, and the typed relations it states between the two works) or
-``inferred`` (a rule of ours, named in :attr:`Hop.rule`; none is inferred yet). Each reads in the
-direction of reliance (:attr:`Hop.label`: "relies on data", "uses structure", "supplemented by
-data", "cites").
+``inferred`` (a rule of ours, named in :attr:`Hop.rule`). The one rule so far is the repository
+prefix (:mod:`kg.chains.inferred`): a plain citation of a DOI of a data, raw-data or structure
+repository (Dryad, PANGAEA, the PDB ...; ``ontology/repositories.csv``), or of a mixed one (Zenodo,
+figshare, OSF) when a record types the cited work data or software and none an article (or nothing
+at all is known of it), is an inferred evidence hop: listed after the stated evidence hops and
+before the plain citations, and followed further like them. Each hop reads in the direction of
+reliance (:attr:`Hop.label`: "relies on data", "uses structure", "supplemented by data", "cites
+data (inferred: Dryad DOI)", "cites").
 
 networkx assembles the chain for ranking its paths (:func:`paths`) and for export
 (:func:`to_node_link`, :func:`to_graphml`).
@@ -35,6 +40,7 @@ from dataclasses import replace
 from pyoxigraph import NamedNode
 
 from kg.chains.export import paths, to_digraph, to_graphml, to_node_link
+from kg.chains.inferred import infer_citations
 from kg.chains.model import (
     BASIS_RANK,
     EVIDENCE_ROLE,
@@ -118,9 +124,9 @@ def evidence_chain(store: Store, identifier_or_node: str | NamedNode, max_depth:
         looked_up.update(n.value for n in frontier)
         found = _next_hops(store, query, frontier, level)
         standing.update(standings(store, [NamedNode(h.to) for h in found if h.is_citation and h.to not in standing]))
-        found = _strongest_citations(found, standing, limit, cited)
+        found = _strongest_citations(infer_citations(found, standing), standing, limit, cited)
         order = {n.value: i for i, n in enumerate(frontier)}
-        found.sort(key=lambda h: (h.is_citation, ROLE_RANK[h.role], order[h.from_]))
+        found.sort(key=lambda h: (h.is_citation, BASIS_RANK[h.basis], ROLE_RANK[h.role], order[h.from_]))
         new = list(dict.fromkeys(h.to for h in found if h.to not in depth_of))
         if len(new) > fanout:
             truncated = True
@@ -148,17 +154,21 @@ def _strength(standing: Standing) -> tuple[bool, bool, int, int]:
 
 def _strongest_citations(found: list[Hop], standing: dict[str, Standing], limit: int | None,
                          cited: dict[str, tuple[int, int]]) -> list[Hop]:
-    """The evidence hops and, from each work, its strongest ``limit`` citations (all when None);
-    records in ``cited`` how many works each work cites and how many are kept."""
+    """The evidence hops and, from each work, its strongest ``limit`` plain citations (all when
+    None); records in ``cited`` how many works each work cites and how many are kept (a citation
+    inferred to be of data is counted, and always kept, as an evidence hop)."""
     by_work: dict[str, list[Hop]] = {}
+    inferred: dict[str, int] = {}
     for h in found:
         if h.is_citation:
             by_work.setdefault(h.from_, []).append(h)
+        elif h.basis == "inferred":
+            inferred[h.from_] = inferred.get(h.from_, 0) + 1
     kept = [h for h in found if not h.is_citation]
-    for work, hops in by_work.items():
-        hops.sort(key=lambda h: (_strength(standing.get(h.to, Standing(h.to))), h.to))
+    for work in dict.fromkeys([*by_work, *inferred]):
+        hops = sorted(by_work.get(work, []), key=lambda h: (_strength(standing.get(h.to, Standing(h.to))), h.to))
         listed = hops if limit is None else hops[:limit]
-        cited[work] = (len(hops), len(listed))
+        cited[work] = (len(hops) + inferred.get(work, 0), len(listed) + inferred.get(work, 0))
         kept.extend(listed)
     return kept
 
@@ -195,15 +205,17 @@ def _next_hops(store: Store, query: str, frontier: list[NamedNode], level: int) 
 def _in_chain_order(root: str, by_level: list[list[Hop]], works: dict[str, WorkSummary],
              standing: dict[str, Standing]) -> tuple[list[str], list[Hop]]:
     """Nodes and hops in chain order, each hop with its label: level by level, each level by the
-    node it leaves; from each node its evidence hops by role (stated before inferred, to data
-    before software before others), then its citations, strongest first."""
+    node it leaves; from each node its stated evidence hops by role (to data before software
+    before others), then its inferred ones, then its citations, strongest first. An inferred hop
+    keeps the label its rule gave it."""
     index = {root: 0}
     hops: list[Hop] = []
     for found in by_level:
-        found = sorted(found, key=lambda h: (index[h.from_], h.is_citation, ROLE_RANK[h.role], BASIS_RANK[h.basis],
+        found = sorted(found, key=lambda h: (index[h.from_], h.is_citation, BASIS_RANK[h.basis], ROLE_RANK[h.role],
                                              _KIND_RANK.get(works[h.to].kind or "", 2),
                                              _strength(standing.get(h.to, Standing(h.to))), h.to, h.evidence))
         for h in found:
             index.setdefault(h.to, len(index))
-        hops.extend(replace(h, label=hop_label(h.role, h.relations, works[h.to].kind)) for h in found)
+        hops.extend(h if h.basis == "inferred" else replace(h, label=hop_label(h.role, h.relations, works[h.to].kind))
+                    for h in found)
     return list(index), hops

@@ -18,7 +18,7 @@ Basis = Literal["stated", "inferred"]
 EVIDENCE_ROLE: dict[str, ChainRole] = evidence_edges()
 #: hops are ordered data, software, method, plain kg:reliesOn, then citations
 ROLE_RANK: dict[str, int] = {"data": 0, "software": 1, "method": 2, "unspecified": 3, "citation": 4}
-#: stated hops before inferred ones of the same role
+#: stated evidence hops (of any role) before inferred ones
 BASIS_RANK: dict[str, int] = {"stated": 0, "inferred": 1}
 #: how a hop reads, from the work that relies to the work relied upon, by role
 ROLE_LABEL: dict[str, str] = {"data": "relies on data", "software": "relies on software",
@@ -163,8 +163,8 @@ class Chain:
     max_depth: int
     #: the root first, then by depth, each level in the order of the hops reaching it
     nodes: tuple[ChainNode, ...]
-    #: by depth, then by the node they leave; from each node its evidence hops (data, software,
-    #: method; stated before inferred), then its strongest citations
+    #: by depth, then by the node they leave; from each node its stated evidence hops (data,
+    #: software, method), then its inferred ones, then its strongest citations
     hops: tuple[Hop, ...]
     #: True when some level had more new works than the fan-out cap and some were left out
     truncated: bool = False

@@ -27,7 +27,9 @@ T = TypeVar("T")
 #: how the page names each kind of reason, in the order it lists them
 REASON_GROUPS = {"evidence": "Data, software and methods linked to it", "version": "Versions and parts",
                  "structure": "Same structure", "shared-data": "Used the same data",
-                 "shared-software": "Used the same software", "co-citation": "Cited together with it",
+                 "shared-software": "Used the same software",
+                 "inferred-evidence": "Data and software it cites or is cited by (inferred)",
+                 "co-citation": "Cited together with it",
                  "coupling": "Cite the same works", "link": "Cites it or cited by it, and other links"}
 #: how the page names each kind of source a claim appeared in
 CLAIM_GROUPS = {"academic": "Views from academia", "news": "Views from news media",

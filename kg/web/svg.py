@@ -3,7 +3,8 @@
 Server-rendered, so a page shows them with scripts off, a test can read them as XML, and no
 drawing library is shipped. Interaction is what SVG gives for free: every node is a link to its
 work's page, every hop and bar has a ``<title>`` (a tooltip on hover, read by screen readers), and
-both are focusable. ``data-*`` attributes carry the IRIs and sources for scripts and tests.
+both are focusable. ``data-*`` attributes carry the IRIs and sources for scripts and tests. A hop
+that a rule of ours inferred (``basis`` "inferred") is drawn dashed, and its label says "inferred".
 
 >>> from kg.works import WorkSummary
 >>> from kg.chains import Chain, ChainNode
@@ -121,6 +122,10 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
         if all(h.is_citation for h in hops):
             label = ""  # counted once under the citing work: many "cites" labels would overlap
         colour = ROLE_COLOURS[min((h.role for h in hops), key=list(ROLE_COLOURS).index)]
+        # inferred unless a source states an evidence hop between the two (then that one is drawn)
+        basis = "inferred" if any(h.basis == "inferred" for h in hops) and not any(
+            h.basis == "stated" and not h.is_citation for h in hops) else "stated"
+        dashed = ' stroke-dasharray="6 4"' if basis == "inferred" else ""
         sources = sorted({s for h in hops for s in h.sources})
         mid_x, mid_y = (start[0] + end[0]) / 2 + bend[0], (start[1] + end[1]) / 2
         # labels of straight hops a third of the way along, so that crossing hops keep theirs apart
@@ -128,11 +133,11 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
                                                          start[1] + (end[1] - start[1]) * 0.4)
         out.append(
             f'<g class="hop" tabindex="0" data-from="{escape(source)}" data-to="{escape(target)}" '
-            f'data-relation="{escape(relation)}" data-label="{escape(label)}" '
+            f'data-relation="{escape(relation)}" data-label="{escape(label)}" data-basis="{basis}" '
             f'data-sources="{escape(" ".join(sources))}">'
             f'<title>{escape(tip)}</title>'
             f'<path d="M{start[0]:.0f},{start[1]:.0f} Q{mid_x + bend[0]:.0f},{mid_y:.0f} {end[0]:.0f},{end[1]:.0f}" '
-            f'fill="none" stroke="{colour}" stroke-width="2" marker-end="url(#arrow)"/>'
+            f'fill="none" stroke="{colour}" stroke-width="2"{dashed} marker-end="url(#arrow)"/>'
             f'<text x="{label_x:.0f}" y="{label_y - 6:.0f}" text-anchor="middle" font-size="11" '
             f'fill="{colour}">{escape(label)}</text></g>')
     for node in chain.nodes:

@@ -39,14 +39,15 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_load_prints_a_summary_and_stats_counts_what_was_loaded(store_dir: Path) -> None:
     code, out, _ = run("--store", str(store_dir), "load", str(SAMPLES))
     assert code == 0
-    assert out.strip() == "16 loaded, 0 unchanged, 0 rejected (0 warnings)"
+    assert out.strip() == "20 loaded, 0 unchanged, 0 rejected (0 warnings)"
     code, out, _ = run("--store", str(store_dir), "stats", "--json")
     stats = json.loads(out)
-    assert stats["graphs_by_source"] == {"crossref": 7, "datacite": 2, "pdbe": 4, "zenodo": 3}
-    assert stats["works_by_class"]["schema:ScholarlyArticle"] == 7
-    assert stats["evidence_edges"] == 4
+    assert stats["graphs_by_source"] == {"crossref": 8, "datacite": 4, "pdbe": 4, "ror": 1, "zenodo": 3}
+    assert stats["works_by_class"]["schema:ScholarlyArticle"] == 8
+    # R on its supplement S is stated by two records (R's and S's), so counted twice
+    assert stats["evidence_edges"] == 6
     code, out, _ = run("--store", str(store_dir), "load", str(SAMPLES))
-    assert out.strip() == "0 loaded, 16 unchanged, 0 rejected (0 warnings)"
+    assert out.strip() == "0 loaded, 20 unchanged, 0 rejected (0 warnings)"
 
 
 def test_load_with_rejected_records_exits_non_zero_and_writes_a_report(tmp_path: Path, store_dir: Path) -> None:
@@ -67,12 +68,14 @@ def test_query_runs_text_files_and_catalogue_names_in_every_format(store_dir: Pa
     code, out, _ = run("--store", str(store_dir), "query", "stats_sources", "--format", "csv")
     assert out.splitlines()[:3] == ["source,graphs,newest", *out.splitlines()[1:3]]
     assert [line.split(",")[:2] for line in out.splitlines()[1:]] == [
-        ["crossref", "7"], ["datacite", "2"], ["pdbe", "4"], ["zenodo", "3"]]
+        ["crossref", "8"], ["datacite", "4"], ["pdbe", "4"], ["ror", "1"], ["zenodo", "3"]]
     rq = tmp_path / "q.rq"
     rq.write_text("SELECT ?pdb WHERE { ?s <https://w3id.org/evidence-kg/ns#reliesOnData> ?pdb } ORDER BY ?pdb")
     code, out, _ = run("--store", str(store_dir), "query", str(rq), "--format", "json")
     assert [r["pdb"] for r in json.loads(out)] == [
         "https://doi.org/10.2210/pdb6gv0/pdb", "https://doi.org/10.5061/dryad.b835k",
+        # stated by two records, so once per record graph
+        "https://doi.org/10.5061/dryad.kg-sample-supplement", "https://doi.org/10.5061/dryad.kg-sample-supplement",
         "https://doi.org/10.5281/zenodo.4456817", "https://doi.org/10.5555/kg-sample.data"]
     code, out, _ = run("--store", str(store_dir), "query", "ASK { ?s ?p ?o }")
     assert out.strip() == "true"
@@ -88,7 +91,7 @@ def test_export_writes_every_quad_and_reloads_into_the_same_graph(store_dir: Pat
     lines = out.read_text().splitlines()
     assert len(lines) == json.loads(run("--store", str(store_dir), "stats", "--json")[1])["quads"]
     graphs = sum(json.loads(run("--store", str(store_dir), "stats", "--json")[1])["graphs_by_source"].values())
-    assert graphs == 16
+    assert graphs == 20
     # eight provenance quads per graph, and the record's own date (kg:sourceModified) where it has one
     dated = sum("<https://w3id.org/evidence-kg/ns#sourceModified>" in line for line in lines)
     assert sum("<https://w3id.org/evidence-kg/graph/meta> ." in line for line in lines) == graphs * 8 + dated
@@ -196,7 +199,7 @@ def test_metrics_print_json_and_csv(store_dir: Path) -> None:
     run("--store", str(store_dir), "load", str(SAMPLES))
     code, out, _ = run("--store", str(store_dir), "metrics", "funder", "10.13039/100000001")
     figures = json.loads(out)
-    assert code == 0 and (figures["outputs"], figures["reused"]) == (5, 4)
+    assert code == 0 and (figures["outputs"], figures["reused"]) == (6, 4)
     code, out, _ = run("--store", str(store_dir), "metrics", "item", "10.5555/kg-sample.tool.v1", "--format", "csv")
     rows = out.splitlines()
     assert rows[0] == "subject,metric,key,value"
@@ -235,7 +238,7 @@ PRINTING = {
 def sample_store(tmp_path_factory: pytest.TempPathFactory) -> str:
     location = str(tmp_path_factory.mktemp("cli") / "store")
     code, out, _ = run("--store", location, "load", str(SAMPLES))
-    assert (code, out.strip()) == (0, "16 loaded, 0 unchanged, 0 rejected (0 warnings)")
+    assert (code, out.strip()) == (0, "20 loaded, 0 unchanged, 0 rejected (0 warnings)")
     return location
 
 
@@ -288,12 +291,12 @@ def _facts(name: str, found: object) -> object:
 
 
 EXPECTED = {
-    "load": (0, 16, 0),
-    "stats": {"crossref": 7, "datacite": 2, "pdbe": 4, "zenodo": 3},
-    "query": [("crossref", "7"), ("datacite", "2"), ("pdbe", "4"), ("zenodo", "3")],
+    "load": (0, 20, 0),
+    "stats": {"crossref": 8, "datacite": 4, "pdbe": 4, "ror": 1, "zenodo": 3},
+    "query": [("crossref", "8"), ("datacite", "4"), ("pdbe", "4"), ("ror", "1"), ("zenodo", "3")],
     "export": True,
     "chain": ["https://doi.org/10.2210/pdb6gv0/pdb", "https://doi.org/10.5281/zenodo.4456817"],
-    "metrics": (5, 4, 5),
+    "metrics": (6, 4, 5),
     "related": True,
     "trace": ["https://doi.org/10.1038/s41598-021-81251-2"],
 }
@@ -366,7 +369,7 @@ def test_query_prints_construct_results_as_rdf_or_rows(sample_store: str, store_
             "predicate": "https://w3id.org/evidence-kg/ns#reliesOnData",
             "object": "https://doi.org/10.5281/zenodo.4456817"} in json.loads(out)
     code, out, _ = run("--store", sample_store, "query", construct, "--format", "tsv")
-    assert out.splitlines()[0] == "subject\tpredicate\tobject" and len(out.splitlines()) == 5
+    assert out.splitlines()[0] == "subject\tpredicate\tobject" and len(out.splitlines()) == 6
     # a store of its own: the error's traceback, kept by CliRunner, holds the query result and its store's lock
     code, _, err = run("--store", str(store_dir), "query", "SELECT (1 AS ?one) WHERE {}", "--format", "turtle")
     assert code == 2 and "--format turtle prints a CONSTRUCT or DESCRIBE result" in err

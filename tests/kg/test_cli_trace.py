@@ -55,7 +55,8 @@ def test_trace_json_reads_a_file_and_no_store_leaves_the_graph_alone(store_dir: 
     assert found["claims"][0]["works"][0]["iri"] == "https://doi.org/10.1038/s41598-021-81251-2"
     assert [m["status"] for m in found["claims"][1]["mentions"]] == ["resolved", "unresolved"]
     stats = CliRunner().invoke(cli, ["--store", store_dir, "stats", "--json"], catch_exceptions=False)
-    assert json.loads(stats.stdout)["graphs_by_source"] == {"crossref": 7, "datacite": 2, "pdbe": 4, "zenodo": 3}
+    assert json.loads(stats.stdout)["graphs_by_source"] == {"crossref": 8, "datacite": 4, "pdbe": 4, "ror": 1,
+                                                             "zenodo": 3}
 
 
 def test_trace_reads_stdin_and_says_when_there_is_no_claim(store_dir: str) -> None:

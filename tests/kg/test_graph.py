@@ -35,7 +35,7 @@ STORY = ("Insulin glulisine, a fast-acting insulin used by people with diabetes,
 def g() -> Iterator[KnowledgeGraph]:
     with kg.open(None) as graph:
         report = graph.load([SAMPLES])
-        assert (report.loaded, report.rejected) == (16, 0)
+        assert (report.loaded, report.rejected) == (20, 0)
         yield graph
 
 
@@ -73,7 +73,8 @@ def test_chain_related_and_metrics(g: KnowledgeGraph) -> None:
     related = g.related(ENTRY, limit=3)
     assert related and len(related) <= 3 and related[0].as_dict()["score"] == related[0].score
     assert g.metrics.item(NamedNode(RAW)).as_dict()["item"] == RAW
-    assert g.metrics.funder("funder:100000001").subjects == (FUNDER,)
+    # the sample's ROR record makes NSF's ROR ID and Funder ID one funder
+    assert g.metrics.funder("funder:100000001").subjects == (FUNDER, "https://ror.org/021nxhr62")
     assert g.metrics.facility("Example Light Source").facilities == (ELS,)
     assert g.metrics.publisher("https://id.crossref.org/member/297").outputs >= 1
 
@@ -129,7 +130,7 @@ def test_query_runs_a_catalogue_query_or_text_with_plain_values_bound(g: Knowled
 
 def test_stats(g: KnowledgeGraph) -> None:
     found = g.stats()
-    assert found.graphs_by_source == {"crossref": 7, "datacite": 2, "pdbe": 4, "zenodo": 3}
+    assert found.graphs_by_source == {"crossref": 8, "datacite": 4, "pdbe": 4, "ror": 1, "zenodo": 3}
     assert found.as_dict()["quads"] == found.quads > 0
 
 

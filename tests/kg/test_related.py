@@ -39,8 +39,9 @@ def test_a_software_version_is_related_to_its_concept_siblings_citers_and_co_cit
         ("10.5555/kg-sample.tool", "evidence", 3.0, [("version", "has it as version", 1)]),
         ("10.5555/kg-sample.tool.v3", "evidence", 3.0, [sibling]),
         ("10.5555/kg-sample.tool.v2", "evidence", 3.0, [sibling]),
-        ("10.5555/kg-sample.p1", "similarity", 1.5, [("co-citation", "cited together by 1 work", 1),
-                                                     ("link", "cites it", 1)]),
+        # P1 co-cited with it by P4 of 4 citers and 2 of P1's own (P4 and R): 1 / sqrt(4 x 2)
+        ("10.5555/kg-sample.p1", "similarity", 1.3536, [("co-citation", "cited together by 1 work", 1),
+                                                        ("link", "cites it", 1)]),
         ("10.5555/kg-sample.data", "similarity", 0.75, [("co-citation", "cited together by 3 works", 3)]),
         ("10.5555/kg-sample.p4", "link", 1.0, [("link", "cites it", 1)]),
     ]
@@ -59,7 +60,7 @@ def test_a_dataset_is_related_to_its_citers_and_the_software_concept_cited_with_
         ("10.5555/kg-sample.p3", "evidence", 5.5, [("evidence", "is supplemented by it", 1), together, cited]),
         ("10.5555/kg-sample.p2", "similarity", 1.5, [together, cited]),
         ("10.5555/kg-sample.tool", "similarity", 0.75, [("co-citation", "cited together by 3 works", 3)]),
-        ("10.5555/kg-sample.p1", "similarity", 0.5, [together]),
+        ("10.5555/kg-sample.p1", "similarity", 0.3536, [together]),
         ("10.5555/kg-sample.p5", "link", 1.0, [cited]),
         ("10.5555/kg-sample.p4", "link", 1.0, [cited]),
     ]
@@ -108,7 +109,8 @@ def test_results_are_json_ready(sample: Store) -> None:
     first = related_items(sample, "10.5555/kg-sample.tool.v1", limit=1)[0].as_dict()
     assert first["score"] == 3.0 and first["tier"] == "evidence" and first["reasons"][0] == {  # type: ignore[index]
         "kind": "version", "text": "has it as version", "count": 1, "shared": [],
-        "relation": "https://w3id.org/evidence-kg/ns#hasVersion", "label": "has version", "strength": None}
+        "relation": "https://w3id.org/evidence-kg/ns#hasVersion", "label": "has version", "strength": None,
+        "rule": None}
 
 
 def test_an_unknown_identifier_raises_not_found(sample: Store) -> None:
@@ -141,6 +143,39 @@ def test_works_relying_on_the_same_data_software_and_structure_are_related() -> 
         ("10.1/c", "evidence", 4.0, [("structure", "uses the same structure 10.2210/pdb1abc/pdb", 1),
                                      ("shared-software", "uses the same software 10.1/s", 1)]),
     ]
+
+
+def test_an_inferred_data_citation_is_evidence_ranked_below_stated_evidence_and_names_its_rule() -> None:
+    s = Store.open(None)
+    s.update("""PREFIX kg: <https://w3id.org/evidence-kg/ns#>
+        PREFIX cito: <http://purl.org/spar/cito/>
+        PREFIX schema: <http://schema.org/>
+        INSERT DATA { GRAPH <https://example.org/g> {
+          <https://doi.org/10.1/a> cito:cites <https://doi.org/10.5061/dryad.x>, <https://doi.org/10.1/p>,
+                                              <https://doi.org/10.5281/zenodo.article>,
+                                              <https://doi.org/10.5061/dryad.s> ;
+                                   kg:requires <https://doi.org/10.1/s> ;
+                                   kg:isSupplementedBy <https://doi.org/10.5061/dryad.s> .
+          <https://doi.org/10.5281/zenodo.article> a schema:ScholarlyArticle .
+        } }""")
+    found = related_items(s, "10.1/a")
+    assert _table(found) == [
+        # stated as a supplement and cited: the stated link and the plain citation, never inferred
+        ("10.5061/dryad.s", "evidence", 5.0, [("evidence", "is supplement to it", 1), ("link", "is cited by it", 1)]),
+        ("10.1/s", "evidence", 4.0, [("evidence", "is required by it", 1)]),
+        ("10.5061/dryad.x", "evidence", 2.0, [("inferred-evidence", "is cited by it as data (inferred: Dryad DOI)",
+                                               1)]),
+        # a Zenodo DOI a record types as an article: a plain citation
+        ("10.1/p", "link", 1.0, [("link", "is cited by it", 1)]),
+        ("10.5281/zenodo.article", "link", 1.0, [("link", "is cited by it", 1)]),
+    ]
+    inferred = found[2].reasons[0]
+    assert (inferred.rule, inferred.as_dict()["rule"]) == ("repository-prefix:10.5061", "repository-prefix:10.5061")
+    # from the data's side, the citing work is related by the same inference
+    back = related_items(s, "10.5061/dryad.x")
+    assert _table(back)[0] == ("10.1/a", "evidence", 2.0, [("inferred-evidence",
+                                                            "cites it as data (inferred: Dryad DOI)", 1)])
+    assert {r.tier for r in back[1:]} == {"similarity"}  # what a cites beside it
 
 
 # -- the real corpus ---------------------------------------------------------------------

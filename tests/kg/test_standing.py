@@ -20,7 +20,8 @@ def test_each_work_has_its_citers_references_records_year_and_kind() -> None:
     store = Store.open(None)
     load(store, read_paths([SAMPLES]))
     found = standings(store, [NamedNode(DOI + n) for n in ("data", "p3", "tool")] + [NamedNode(DOI + "absent")])
-    assert found[DOI + "data"] == Standing(DOI + "data", citers=4, references=0, records=1, year=2019, kind="Dataset")
+    assert found[DOI + "data"] == Standing(DOI + "data", citers=4, references=0, records=1, year=2019, kind="Dataset",
+                                           classes=frozenset({"Dataset"}))
     assert found[DOI + "data"].is_data_or_software
     assert (found[DOI + "p3"].citers, found[DOI + "p3"].references, found[DOI + "p3"].year) == (1, 2, 2022)
     # a concept counts the works citing any of its versions

@@ -109,12 +109,13 @@ def test_item_metrics_as_csv(live: Live) -> None:
 
 def test_funder_metrics_of_nsf(live: Live) -> None:
     body = api(live, "/api/metrics/funder", id="10.13039/100000001").json()
-    assert body["subjects"] == ["https://doi.org/10.13039/100000001"]
-    assert body["outputs"] == 5
-    assert body["outputs_by_kind"] == {"Dataset": 1, "ScholarlyArticle": 1, "SoftwareSourceCode": 3}
+    # NSF's Funder ID and its ROR ID (the sample's ROR record says they are one body)
+    assert body["subjects"] == ["https://doi.org/10.13039/100000001", "https://ror.org/021nxhr62"]
+    assert body["outputs"] == 6
+    assert body["outputs_by_kind"] == {"Dataset": 1, "ScholarlyArticle": 2, "SoftwareSourceCode": 3}
     assert body["top"][0] == {"iri": DATA, "kind": "Dataset", "citations": 4, "all_versions": 4}
     rows = list(csv.reader(io.StringIO(api(live, "/api/metrics/funder", id="funder:100000001", format="csv").text)))
-    assert ["https://doi.org/10.13039/100000001", "outputs", "", "5"] in rows
+    assert ["https://doi.org/10.13039/100000001 https://ror.org/021nxhr62", "outputs", "", "6"] in rows
 
 
 def test_facility_metrics_by_name(live: Live) -> None:

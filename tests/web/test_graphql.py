@@ -62,12 +62,13 @@ def check_analyst_citations_over_time(d: dict[str, Any]) -> None:
 def check_funder_outputs_and_metrics(d: dict[str, Any]) -> None:
     funder = d["funder"]
     assert funder["id"] == NSF and funder["name"] == "National Science Foundation"
+    # R is funded by NSF's ROR ID, one funder with its Funder ID by NSF's ROR record
     assert sorted(n["doi"] for n in funder["works"]["nodes"]) == [
-        "10.5555/kg-sample.data", "10.5555/kg-sample.p5", "10.5555/kg-sample.tool.v1", "10.5555/kg-sample.tool.v2",
-        "10.5555/kg-sample.tool.v3"]
-    assert funder["works"]["totalCount"] == 5
+        "10.5555/kg-sample.article", "10.5555/kg-sample.data", "10.5555/kg-sample.p5", "10.5555/kg-sample.tool.v1",
+        "10.5555/kg-sample.tool.v2", "10.5555/kg-sample.tool.v3"]
+    assert funder["works"]["totalCount"] == 6
     metrics = funder["metrics"]
-    assert metrics["outputCount"] == 5
+    assert metrics["outputCount"] == 6
     assert metrics["top"][0] == {"work": {"doi": "10.5555/kg-sample.data"}, "citationCount": 4,
                                  "allVersionsCitationCount": 4}
 

@@ -63,3 +63,19 @@ def test_cited_works_without_records_are_shown_by_the_names_their_citers_give_th
     named = {r["item"]["iri"]: (r["item"]["name"], r["item"]["nameSource"]) for r in related["items"]}
     assert named["https://doi.org/10.5555/kg.cited.chapter"] == ("A chapter", "cited-as by 10.5555/kg.refs.1")
     assert "its name is how it is cited (cited-as by 10.5555/kg.refs.1)" in cited
+
+
+def test_the_item_page_shows_inferred_hops_apart_dashed_and_named_by_their_rule() -> None:
+    store = Store.open(None)
+    load(store, read_paths([SAMPLES]))
+    with TestClient(create_app(store)) as client:
+        page = client.get("/works/10.5555/kg-sample.article", headers={"Accept": "text/html"}).text
+    hops = page[page.index('<ol class="hops">'):page.index("</ol>", page.index('<ol class="hops">'))]
+    assert hops.index("supplemented by data") < hops.index("cites data (inferred: Dryad DOI)") < hops.index(
+        "cites software (inferred: Zenodo DOI typed software)") < hops.index(" cites <")
+    assert "inferred by the rule repository-prefix:10.5061" in hops
+    drawing = page[page.index("<svg"):page.index("</svg>")]
+    assert drawing.count('data-basis="inferred"') == 3 and drawing.count('stroke-dasharray="6 4"') == 3
+    related = page[page.index("Related"):]
+    assert related.index("Data, software and methods linked to it") < related.index(
+        "Data and software it cites or is cited by (inferred)") < related.index("Cites it or cited by it")

@@ -30,7 +30,7 @@ def test_the_funder_dashboard_shows_outputs_reuse_and_a_chart(live: Live, tab: T
     page = tab.page
     figures = dict(zip(page.locator("dl.figures dt").all_inner_texts(), page.locator("dl.figures dd").all_inner_texts(),
                        strict=True))
-    assert figures["Outputs"].startswith("5 ")  # T1, T2, T3, D and P5
+    assert figures["Outputs"].startswith("6 ")  # T1, T2, T3, D and P5, and R (funded by NSF's ROR ID)
     bars = page.locator("svg.bar-chart g.bar")
     assert bars.count() >= 1
     assert page.locator("table tbody tr").count() >= 2

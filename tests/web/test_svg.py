@@ -72,6 +72,22 @@ def test_citations_are_counted_under_the_citing_work_not_labelled_on_each_arrow(
         "cites 15 works (the 10 strongest shown)"]
 
 
+def test_an_inferred_hop_is_dashed_and_labelled_inferred_a_stated_one_solid() -> None:
+    store = Store.open(None)
+    store.update("PREFIX cito: <http://purl.org/spar/cito/> PREFIX kg: <https://w3id.org/evidence-kg/ns#> "
+                 "INSERT DATA { GRAPH <https://example.org/g> { <https://doi.org/10.1/a> "
+                 "cito:cites <https://doi.org/10.5061/dryad.x> ; kg:reliesOnData <https://doi.org/10.1/d> } }")
+    drawing = ET.fromstring(chain_svg(evidence_chain(store, "10.1/a"), lambda w: "#"))
+    hops = {h.attrib["data-to"]: h for h in drawing.iter(f"{SVG}g") if h.attrib.get("class") == "hop"}
+    inferred, stated = hops["https://doi.org/10.5061/dryad.x"], hops["https://doi.org/10.1/d"]
+    assert (inferred.attrib["data-basis"], inferred.findtext(f"{SVG}text")) == (
+        "inferred", "cites data (inferred: Dryad DOI)")
+    assert inferred.find(f"{SVG}path").attrib["stroke-dasharray"] == "6 4"  # type: ignore[union-attr]
+    assert "repository-prefix:10.5061" in (inferred.findtext(f"{SVG}title") or "")
+    assert stated.attrib["data-basis"] == "stated"
+    assert "stroke-dasharray" not in stated.find(f"{SVG}path").attrib  # type: ignore[union-attr]
+
+
 def test_hops_between_works_at_one_depth_still_point_rightwards(samples: Store) -> None:
     """P5 cites P3 and D, and P3 relies on D: D is drawn right of P3, not beside it."""
     drawing = ET.fromstring(chain_svg(evidence_chain(samples, "10.5555/kg-sample.p5"), lambda w: "#"))

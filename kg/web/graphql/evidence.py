@@ -59,7 +59,8 @@ class EvidenceChain:
 @strawberry.type(description="Why a work is related.")
 class Reason:
     kind: str = strawberry.field(
-        description="evidence, version, structure, shared-data, shared-software, co-citation, coupling or link.")
+        description="evidence, inferred-evidence, version, structure, shared-data, shared-software, co-citation, "
+                    "coupling or link.")
     text: str = strawberry.field(description="From the related work's side: 'is supplement to it', 'cites it'.")
     count: int
     shared: list[strawberry.ID] = strawberry.field(description="The works or items behind the count.")
@@ -67,12 +68,14 @@ class Reason:
     label: str | None = strawberry.field(description="Its catalogue label, read as the text reads.")
     strength: float | None = strawberry.field(
         default=None, description="For co-citation and coupling: Salton's cosine, 0 to 1.")
+    rule: str | None = strawberry.field(
+        default=None, description="For inferred-evidence: the rule that inferred it; null otherwise.")
 
     @classmethod
     def from_domain(cls, reason: related.Reason) -> Reason:
         return cls(kind=reason.kind, text=reason.text, count=reason.count,
                    shared=[strawberry.ID(s) for s in reason.shared], relation=reason.relation, label=reason.label,
-                   strength=reason.strength)
+                   strength=reason.strength, rule=reason.rule)
 
 
 @strawberry.type(description="A related work, its tier and score, and its reasons.")

@@ -12,13 +12,14 @@ from tests.kg.metrics.conftest import NSF, S
 
 def test_nsf_metrics_match_the_hand_count(sample: Store) -> None:
     m = funder_metrics(sample, "10.13039/100000001")
-    # outputs: T1, T2, T3 (grant ACI-0000001), D (funding reference), P5 (funder list)
-    # reused (versions rolled up): D (P2..P5), T1, T2, T3 (each P1..P4 over the concept); P5 uncited
+    # outputs: T1, T2, T3 (grant ACI-0000001), D (funding reference), P5 (funder list), and R (funder
+    # list, NSF named by its ROR ID, which NSF's ROR record says is the same funder)
+    # reused (versions rolled up): D (P2..P5), T1, T2, T3 (each P1..P4 over the concept); P5, R uncited
     # citing works of any output: P1 2020 (T1); P2 2021 (T2, D); P3 2022 (T3, D); P4 2022 (T1, D);
     # P5 2023 (D) -> 2020:1, 2021:1, 2022:2, 2023:1, five in all
     assert m == PortfolioMetrics(
-        of="funder", subjects=(NSF,), outputs=5,
-        outputs_by_kind={"Dataset": 1, "ScholarlyArticle": 1, "SoftwareSourceCode": 3},
+        of="funder", subjects=(NSF, "https://ror.org/021nxhr62"), outputs=6,
+        outputs_by_kind={"Dataset": 1, "ScholarlyArticle": 2, "SoftwareSourceCode": 3},
         reused=4, reused_by_kind={"Dataset": 1, "SoftwareSourceCode": 3},
         citing_works=5, citations_by_year={"2020": 1, "2021": 1, "2022": 2, "2023": 1},
         # all four have 4 citing works rolled up; ties go by IRI
@@ -45,10 +46,10 @@ def test_an_unknown_funder_raises(sample: Store) -> None:
 
 def test_publisher_metrics_by_name_count_its_papers(sample: Store) -> None:
     m = publisher_metrics(sample, "example PUBLISHER")
-    # P1..P5; reused: P1 (by P4), P2 and P3 (by P5); citing works P4 2022, P5 2023
+    # P1..P5 and R; reused: P1 (by P4 and R), P2 and P3 (by P5); citing works P4 2022, P5 2023, R 2024
     assert (m.outputs, m.outputs_by_kind, m.reused, m.citing_works, m.citations_by_year) == (
-        5, {"ScholarlyArticle": 5}, 3, 2, {"2022": 1, "2023": 1})
-    assert [(t.iri, t.all_versions) for t in m.top] == [(S + "p1", 1), (S + "p2", 1), (S + "p3", 1)]
+        6, {"ScholarlyArticle": 6}, 3, 3, {"2022": 1, "2023": 1, "2024": 1})
+    assert [(t.iri, t.all_versions) for t in m.top] == [(S + "p1", 2), (S + "p2", 1), (S + "p3", 1)]
 
 
 def test_publisher_metrics_by_iri(sample: Store) -> None:

@@ -14,14 +14,14 @@ def test_funder_metrics_export_as_one_csv_table(sample: Store) -> None:
     rows = list(csv.reader(io.StringIO(to_csv(funder_metrics(sample, "10.13039/100000001")))))
     assert rows[0] == ["subject", "metric", "key", "value"]
     assert [r[1:] for r in rows[1:]] == [
-        ["outputs", "", "5"], ["outputs.by_kind", "Dataset", "1"], ["outputs.by_kind", "ScholarlyArticle", "1"],
+        ["outputs", "", "6"], ["outputs.by_kind", "Dataset", "1"], ["outputs.by_kind", "ScholarlyArticle", "2"],
         ["outputs.by_kind", "SoftwareSourceCode", "3"], ["reused", "", "4"], ["reused.by_kind", "Dataset", "1"],
         ["reused.by_kind", "SoftwareSourceCode", "3"], ["citing_works", "", "5"],
         ["citing_works.by_year", "2020", "1"], ["citing_works.by_year", "2021", "1"],
         ["citing_works.by_year", "2022", "2"], ["citing_works.by_year", "2023", "1"],
         ["top.all_versions", S + "data", "4"], ["top.all_versions", S + "tool.v1", "4"],
         ["top.all_versions", S + "tool.v2", "4"], ["top.all_versions", S + "tool.v3", "4"]]
-    assert {r[0] for r in rows[1:]} == {NSF}
+    assert {r[0] for r in rows[1:]} == {f"{NSF} https://ror.org/021nxhr62"}  # one funder named two ways
 
 
 def test_item_and_facility_metrics_export_as_csv(sample: Store) -> None:

@@ -28,7 +28,7 @@ def store() -> Iterator[Store]:
     """The sample graph, plus invented works with authors (the sample has few) from the claims fixtures."""
     s = Store.open(None)
     report = load(s, read_paths([ROOT / "samples", CLAIMS / "extra-works-page.json"]))
-    assert (report.loaded, report.rejected) == (22, 0)
+    assert (report.loaded, report.rejected) == (26, 0)
     yield s
     s.close()
 
