@@ -5,9 +5,9 @@ computes from the graph beside the counts its sources report, each with its sour
 record was retrieved, never added together.
 
 >>> from kg.metrics import Citations
->>> c = side_by_side(ItemMetrics("https://doi.org/10.1/x", ("https://doi.org/10.1/x",), Citations(3), Citations(3),
-...     source_counts=(SourceCount("https://doi.org/10.1/x", "crossref", "g", 77, "citations", "2024-05-01T10:00:00Z"),)),
-...     [])
+>>> x = "https://doi.org/10.1/x"
+>>> c = side_by_side(ItemMetrics(x, (x,), Citations(3), Citations(3),
+...     source_counts=(SourceCount(x, "crossref", "g", 77, "citations", "2024-05-01T10:00:00Z"),)), [])
 >>> c.cited_by, [(r.source, r.count) for r in c.reported_citations]
 (3, [('crossref', 77)])
 """

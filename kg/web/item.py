@@ -40,6 +40,9 @@ CLAIMS_SHOWN = 20
 CHAIN_DEPTH = 5
 #: references listed unless the page is asked for all (``?refs=all``): a page stays readable with thousands
 REFERENCES_SHOWN = 50
+#: typed links listed unless the page is asked for all (``?links=all``); up to LINKS_OPEN the table starts open
+LINKS_SHOWN = 50
+LINKS_OPEN = 20
 
 
 def _section(notes: list[str], what: str, compute: Callable[[], T]) -> T | None:
@@ -96,9 +99,10 @@ def _names(graph: KnowledgeGraph, work: dict[str, object], chain: Chain | None) 
 
 
 def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object], *,
-                 all_references: bool = False) -> dict[str, object]:
+                 all_references: bool = False, all_links: bool = False) -> dict[str, object]:
     """Everything the item page shows beyond ``work`` (the work's JSON); ``all_references`` lists every
-    reference instead of the first :data:`REFERENCES_SHOWN`."""
+    reference instead of the first :data:`REFERENCES_SHOWN`, ``all_links`` every typed link instead of
+    the first :data:`LINKS_SHOWN`."""
     notes: list[str] = []
     chain = _section(notes, "evidence chain", lambda: graph.chain(node, CHAIN_DEPTH))
     related = _section(notes, "list of related items", lambda: graph.related(node, RELATED_LIMIT)) or []
@@ -121,6 +125,7 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
         "counts": side_by_side(reuse, refs) if reuse else None,
         "references": refs if all_references else refs[:REFERENCES_SHOWN],
         "references_total": len(refs),
+        "all_links": all_links, "links_shown": LINKS_SHOWN, "links_open": LINKS_OPEN,
         "citation": citation(work),
         "names": names,
         "notes": notes,

@@ -27,8 +27,10 @@ def kind_name(work: WorkSummary) -> str:
 
 
 #: how pages name the sources kg loads
-SOURCE_NAMES = {"crossref": "Crossref", "datacite": "DataCite", "zenodo": "Zenodo", "pdbe": "PDBe", "ror": "ROR",
-                "opencitations": "OpenCitations", "scholix": "Scholix", "eventdata": "Crossref Event Data"}
+SOURCE_NAMES = {"crossref": "Crossref", "crossref-funders": "Crossref", "crossref-datacitations": "Crossref",
+                "datacite": "DataCite", "datacite-events": "DataCite", "zenodo": "Zenodo", "pdbe": "PDBe", "ror": "ROR",
+                "opencitations": "OpenCitations", "scholix": "Scholix", "eventdata": "Crossref Event Data",
+                "doi-ra": "the DOI Foundation"}
 
 
 def source_name(source: str | None) -> str:

@@ -173,9 +173,8 @@ def work(request: Request) -> Response:
         return Response(body, media_type="application/json", headers=vary)
     if name == "html":
         summary = work_json(state.graph.work(node), base)
-        every = request.query_params.get("refs") == "all"
-        return TEMPLATES.TemplateResponse(request, "work.html",
-                                          {"work": summary, **page_context(state.graph, node, summary,
-                                                                           all_references=every)},
-                                          headers=vary)
+        asked = request.query_params
+        return TEMPLATES.TemplateResponse(request, "work.html", {"work": summary, **page_context(
+            state.graph, node, summary, all_references=asked.get("refs") == "all",
+            all_links=asked.get("links") == "all")}, headers=vary)
     return Response(rdf_body(state.graph.triples(node), name), media_type=FORMATS[name], headers=vary)
