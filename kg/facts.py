@@ -22,7 +22,7 @@ from pyoxigraph import NamedNode
 from kg.metrics import ItemMetrics, SourceCount, UsageFigures, item_metrics
 from kg.queries import load_query
 from kg.store import Store
-from kg.vocab import KG, SCHEMA
+from kg.vocab import KG, RDF, SCHEMA
 from kg.works import Reference, references, resolve, summaries
 
 
@@ -112,7 +112,7 @@ def work_facts(store: Store, node: NamedNode, props: Mapping[str, tuple[str, ...
         return None if iri is None else Named(iri, names.get(iri))
 
     structure = None
-    if KG.StructureEntry.value in props.get("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ()):
+    if KG.StructureEntry.value in props.get(RDF.type.value, ()):
         papers = out_links.get(KG.isSupplementTo.value, ())
         raw = out_links.get(KG.isDerivedFrom.value, ())
         found = summaries(store, [NamedNode(i) for i in (*papers, *raw)])

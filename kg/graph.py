@@ -121,7 +121,8 @@ class KnowledgeGraph:
 
     def work(self, identifier: str | NamedNode) -> WorkDescription:
         """The full description of a work: summary, titles, creators, dates, identifiers, versions, typed
-        links in and out, every statement with its sources, and the provenance of the records."""
+        links in and out, every statement with its sources, the provenance of the records, and its
+        ``facts`` (venues, publishers, funders with their awards, a PDB entry's structure facts)."""
         return describe(self._store, identifier)
 
     def counts(self, identifier: str | NamedNode) -> facts.CountsSideBySide:
