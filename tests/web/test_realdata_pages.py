@@ -97,3 +97,12 @@ def test_all_references_are_listed_when_asked_for(efsa: Live) -> None:
     assert counts["citedBy"]["reported"][0]["count"] == record["is-referenced-by-count"]
     assert counts["references"]["inGraphWithDoi"] == len({r["DOI"].lower() for r in record["reference"]
                                                            if r.get("DOI")})
+
+
+@pytest.mark.parametrize("query", ["", "?refs=all&links=all"])
+def test_the_long_page_passes_the_wcag_a_and_aa_checks_of_axe(efsa: Live, tab: Tab, axe: str, query: str) -> None:
+    tab.page.goto(efsa(f"/works/{DOI}{query}"))
+    tab.page.add_script_tag(content=axe)
+    violations = tab.page.evaluate("""async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']}))
+        .violations.map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""")
+    assert violations == []
