@@ -1,7 +1,7 @@
 """How long each page takes on the ~1M-quad graph, one request at a time.
 
 Starts ``kg serve`` over the store benchmarks/queries.py builds (cached in --work), picks works,
-a funder, a facility and title words from the graph, and prints p50/p95 of each page kind: the
+a funder, a facility and title words from the graph, and prints p50/p95/p99 of each page kind: the
 item page (chain drawn, related items, reuse, claims), the funder and facility dashboards, a
 title search, the widget, and the trace page with a news-style paragraph. For load from many
 clients at once, see benchmarks/http_load.py.
@@ -65,7 +65,7 @@ def main() -> None:
              "which the team says rests on data collected over several years.")
     with served(path) as base:
         print(f"\none request at a time against kg serve on {path.name}")
-        print(f"  {'page':<22} {'n':>4} {'p50 ms':>8} {'p95 ms':>8}")
+        print(f"  {'page':<22} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
         with requests.Session() as s:
             for name, requests_ in pages.items():
                 ms = []
@@ -87,7 +87,8 @@ def main() -> None:
 
 def _report(name: str, ms: list[float]) -> None:
     p95 = statistics.quantiles(ms, n=20)[-1] if len(ms) > 1 else ms[0]
-    print(f"  {name:<22} {len(ms):>4} {statistics.median(ms):>8.1f} {p95:>8.1f}")
+    p99 = statistics.quantiles(ms, n=100)[-1] if len(ms) > 1 else ms[0]
+    print(f"  {name:<22} {len(ms):>4} {statistics.median(ms):>8.1f} {p95:>8.1f} {p99:>8.1f}")
 
 
 if __name__ == "__main__":

@@ -107,7 +107,8 @@ class AgentRecord(Record):
 
 @dataclass(frozen=True)
 class MetricsRecord(Record):
-    """Citations of a work alone and rolled up over all versions of its concept, and its usage."""
+    """Citations of a work alone and rolled up over all versions of its concept, its usage, and the
+    citation and reference counts its sources reported (``source_counts``, each with its ``metric``)."""
 
     item: str
     versions: tuple[str, ...]
@@ -209,7 +210,7 @@ def metrics_records(store: Store, keys: Sequence[str]) -> list[MetricsRecord]:
     every = sorted({n for scope in scopes.values() for n in scope})
     cited = metrics.citing_works(store, every)
     use = metrics.usage(store, every)
-    counts = metrics.source_counts(store, every)
+    counts = metrics.reported_counts(store, every)
     result = []
     for k in keys:
         scope = scopes[k]

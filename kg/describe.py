@@ -3,8 +3,9 @@ every statement with the record graphs (and sources) stating it, and the provena
 records; and the RDF triples that describe it (its statements and the nodes that make them
 readable: creator roles, agents, names).
 
-Five catalogue queries per work: ``work_statements`` (once), ``work_description``,
-``work_incoming_links``, ``graph_provenance`` and ``work_summaries``. What ``/works/{id}`` answers
+Six catalogue queries per work: ``work_statements`` (once), ``work_description``,
+``work_incoming_links``, ``graph_provenance``, ``work_summaries`` and ``gql_funding`` (a PDB entry
+one more, naming its publications and raw data: :mod:`kg.facts`). What ``/works/{id}`` answers
 (HTML, JSON, JSON-LD, Turtle) is built from these.
 
 >>> from kg.store import Store
@@ -22,6 +23,7 @@ from typing import Literal as Lit
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from kg import ids
+from kg.facts import WorkFacts, work_facts
 from kg.queries import load_query
 from kg.store import Store, Term
 from kg.vocab import KG, RDF, SCHEMA, curie, evidence_edges, relations
@@ -123,6 +125,8 @@ class WorkDescription:
     records: tuple[RecordSource, ...] = ()
     #: the work's statements and the nodes that make them readable, each once, in a stable order
     triples: tuple[Triple, ...] = ()
+    #: venue, publishers, funders with their awards, a PDB entry's structure facts
+    facts: WorkFacts = field(default_factory=WorkFacts)
 
     @property
     def iri(self) -> str:
@@ -155,7 +159,8 @@ class WorkDescription:
 
     def as_dict(self) -> dict[str, object]:
         """The description as JSON-ready data (properties as CURIEs); ``/works/{id}`` adds its URLs.
-        (Publishers, venues and funders are among the statements.)"""
+        Venues, publishers, funding (funders with their awards) and structure facts are also among the
+        statements, there without their names."""
         return {
             **self.summary.as_dict(), "id": self.iri,
             "types": [curie(t) for t in self.types], "titles": list(self.titles),
@@ -164,7 +169,7 @@ class WorkDescription:
             "versions": list(self.versions), "versionOf": list(self.version_of),
             "links": [link.as_dict() for link in self.links], "linksTruncated": self.links_truncated,
             "statements": [s.as_dict() for s in self.statements],
-            "records": [r.as_dict() for r in self.records],
+            "records": [r.as_dict() for r in self.records], **self.facts.as_dict(),
         }
 
 
@@ -201,6 +206,7 @@ def describe(store: Store, identifier: str | NamedNode) -> WorkDescription:
                   for direction, found in directions
                   for (p, o), gs in sorted(found.items()) if p in links)
     by_property = {p: tuple(sorted(v for (q, v) in statements if q == p)) for p, _ in statements}
+    out_links = {p: by_property[p] for p in by_property if p in links}
     return WorkDescription(
         summary=summaries(store, [node])[node.value],
         types=by_property.get(RDF.type.value, ()), titles=by_property.get(SCHEMA.name.value, ()),
@@ -212,7 +218,7 @@ def describe(store: Store, identifier: str | NamedNode) -> WorkDescription:
         links=typed, links_truncated=len(incoming_rows) >= INCOMING_LIMIT,
         statements=tuple(Statement(p, v, tuple(sorted(gs)), sources(gs)) for (p, v), gs in sorted(statements.items())),
         records=tuple(RecordSource(g, *provenance.get(g, (None, None))) for g in graphs),
-        triples=tuple(triples))
+        triples=tuple(triples), facts=work_facts(store, node, by_property, names, out_links))
 
 
 def work_triples(store: Store, identifier: str | NamedNode) -> list[Triple]:

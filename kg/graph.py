@@ -22,7 +22,7 @@ from types import TracebackType
 
 from pyoxigraph import NamedNode, Triple
 
-from kg import chains, metrics, related, search, stats, tracing, works
+from kg import chains, facts, metrics, related, search, stats, tracing, works
 from kg.batches import RecordFetches, agent_works
 from kg.describe import WorkDescription, describe, work_triples
 from kg.questions import Answer, Value, ask
@@ -121,8 +121,21 @@ class KnowledgeGraph:
 
     def work(self, identifier: str | NamedNode) -> WorkDescription:
         """The full description of a work: summary, titles, creators, dates, identifiers, versions, typed
-        links in and out, every statement with its sources, and the provenance of the records."""
+        links in and out, every statement with its sources, the provenance of the records, and its
+        ``facts`` (venues, publishers, funders with their awards, a PDB entry's structure facts)."""
         return describe(self._store, identifier)
+
+    def counts(self, identifier: str | NamedNode) -> facts.CountsSideBySide:
+        """A work's counts side by side: the works citing it and the references listed in this graph (kg's
+        counts) beside the counts its sources report (Crossref ``is-referenced-by-count`` and
+        ``reference-count``, DataCite ``citationCount``, usage), each with its source and retrieval date,
+        never summed.
+
+        >>> KnowledgeGraph.open().counts("10.1/x")
+        Traceback (most recent call last):
+        kg.errors.NotFoundError: nothing in the graph is named https://doi.org/10.1/x; load or harvest its record first
+        """
+        return facts.counts(self._store, identifier)
 
     def triples(self, identifier: str | NamedNode) -> list[Triple]:
         """The RDF triples describing a work (its statements and the nodes that make them readable)."""

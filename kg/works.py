@@ -249,6 +249,18 @@ class Reference:
     #: the cited work's own title, when a record of it is loaded
     own_title: str | None
 
+    @property
+    def label(self) -> str:
+        """How to name the reference: the cited work's own title, else the title the reference gives, else
+        its whole text, else its wording from author, year and venue, else its DOI, else its place in the list.
+
+        >>> Reference(3, None, None, "Smith", "1999", None, "Smith J. 1999. A book.", None, None).label
+        'Smith J. 1999. A book.'
+        """
+        wording = ", ".join(x for x in (self.author, self.year, self.venue) if x)
+        return (self.own_title or self.title or self.unstructured or wording
+                or (identifier_name(self.cited, {}) if self.cited else f"Reference {self.position}"))
+
     def as_dict(self) -> dict[str, object]:
         return {"position": self.position, "cited": self.cited, "title": self.title, "author": self.author,
                 "year": self.year, "venue": self.venue, "unstructured": self.unstructured,

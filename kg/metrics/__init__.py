@@ -18,13 +18,22 @@ kg.errors.NotFoundError: nothing in the graph is named https://doi.org/10.1/noth
 
 from kg.metrics.counting import EVIDENCE_EDGES, UNKNOWN, Citations, CitingWork, citing_works, version_scopes
 from kg.metrics.facility import EntryFigures, FacilityMetrics, facility_metrics
-from kg.metrics.item import ItemMetrics, SourceCount, UsageFigures, item_metrics, source_counts, usage
+from kg.metrics.item import (
+                             REPORTED_METRICS,
+                             ItemMetrics,
+                             SourceCount,
+                             UsageFigures,
+                             item_metrics,
+                             reported_counts,
+                             source_counts,
+                             usage,
+)
 from kg.metrics.portfolio import TOP, OutputReuse, PortfolioMetrics, funder_metrics, publisher_metrics
-from kg.metrics.table import CSV_COLUMNS, Metrics, metric_rows, to_csv
+from kg.metrics.table import CSV_COLUMNS, Metrics, metric_rows, named_iris, to_csv
 
 __all__ = [
-    "CSV_COLUMNS", "EVIDENCE_EDGES", "TOP", "UNKNOWN", "Citations", "CitingWork", "EntryFigures", "FacilityMetrics",
-    "ItemMetrics", "Metrics", "OutputReuse", "PortfolioMetrics", "SourceCount", "UsageFigures", "citing_works",
-    "facility_metrics", "funder_metrics", "item_metrics", "metric_rows", "publisher_metrics", "source_counts",
-    "to_csv", "usage", "version_scopes",
+    "CSV_COLUMNS", "EVIDENCE_EDGES", "REPORTED_METRICS", "TOP", "UNKNOWN", "Citations", "CitingWork", "EntryFigures",
+    "FacilityMetrics", "ItemMetrics", "Metrics", "OutputReuse", "PortfolioMetrics", "SourceCount", "UsageFigures",
+    "citing_works", "facility_metrics", "funder_metrics", "item_metrics", "metric_rows", "named_iris",
+    "publisher_metrics", "reported_counts", "source_counts", "to_csv", "usage", "version_scopes",
 ]

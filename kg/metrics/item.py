@@ -11,6 +11,7 @@ from pyoxigraph import NamedNode
 from kg.metrics.counting import Citations, citing_works, summarise_citations, term_int, term_text, version_scopes
 from kg.queries import load_query
 from kg.store import Store
+from kg.vocab import KG
 from kg.works import resolve
 
 
@@ -38,17 +39,30 @@ class UsageFigures:
                 "version_downloads": self.version_downloads}
 
 
+#: what a reported count counts, by the property holding it
+REPORTED_METRICS = {KG.sourceCitationCount.value: "citations", KG.referenceCount.value: "references",
+                    KG.sourceWorkCount.value: "works"}
+
+
 @dataclass(frozen=True)
 class SourceCount:
-    """A citation count as a source reported it (not computed by kg)."""
+    """A count as a source reported it (not computed by kg): of citations (Crossref
+    ``is-referenced-by-count``, DataCite ``citationCount``), of references (Crossref ``reference-count``)
+    or of a funder's works (Crossref ``work-count``), with the record that said so and when it was retrieved."""
 
+    #: the work (or funder) counted
     work: str
     source: str
     graph: str
     count: int
+    #: "citations", "references" or "works"
+    metric: str = "citations"
+    #: when the record reporting it was retrieved (ISO date-time), when the provenance says
+    retrieved: str | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {"work": self.work, "source": self.source, "graph": self.graph, "count": self.count}
+        return {"work": self.work, "source": self.source, "graph": self.graph, "count": self.count,
+                "metric": self.metric, "retrieved": self.retrieved}
 
 
 @dataclass(frozen=True)
@@ -65,11 +79,14 @@ class ItemMetrics:
     usage: tuple[UsageFigures, ...] = ()
     #: citation counts as the sources reported them, for the item and each node rolled up
     source_counts: tuple[SourceCount, ...] = ()
+    #: reference counts as the sources reported them (Crossref ``reference-count``), for the item and each node
+    source_reference_counts: tuple[SourceCount, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {"item": self.item, "versions": list(self.versions), "citations": self.citations.as_dict(),
                 "all_versions": self.all_versions.as_dict(), "usage": [u.as_dict() for u in self.usage],
-                "source_counts": [s.as_dict() for s in self.source_counts]}
+                "source_counts": [s.as_dict() for s in self.source_counts],
+                "source_reference_counts": [s.as_dict() for s in self.source_reference_counts]}
 
 
 def usage(store: Store, works: Sequence[str]) -> tuple[UsageFigures, ...]:
@@ -88,16 +105,21 @@ def usage(store: Store, works: Sequence[str]) -> tuple[UsageFigures, ...]:
     return tuple(latest[k] for k in sorted(latest))
 
 
-def source_counts(store: Store, works: Sequence[str]) -> tuple[SourceCount, ...]:
-    """The citation counts the sources reported for each work, one per record graph."""
+def reported_counts(store: Store, works: Sequence[str]) -> tuple[SourceCount, ...]:
+    """The citation and reference counts the sources reported for each work, one per record graph and metric."""
     if not works:
         return ()
     found = []
-    for work, source, graph, count in store.select(load_query("metrics_source_counts").text,
-                                                   {"work": [NamedNode(w) for w in works]}).values():
-        if work is not None and source is not None and graph is not None and count is not None:
-            found.append(SourceCount(work, source, graph, int(count)))
-    return tuple(sorted(found, key=lambda s: (s.work, s.source, s.graph)))
+    for work, metric, source, graph, count, retrieved in store.select(
+            load_query("metrics_source_counts").text, {"work": [NamedNode(w) for w in works]}).values():
+        if work is not None and metric is not None and source is not None and graph is not None and count is not None:
+            found.append(SourceCount(work, source, graph, int(count), REPORTED_METRICS.get(metric, metric), retrieved))
+    return tuple(sorted(found, key=lambda s: (s.work, s.metric, s.source, s.graph)))
+
+
+def source_counts(store: Store, works: Sequence[str]) -> tuple[SourceCount, ...]:
+    """The citation counts the sources reported for each work, one per record graph."""
+    return tuple(s for s in reported_counts(store, works) if s.metric == "citations")
 
 
 def item_metrics(store: Store, identifier: str) -> ItemMetrics:
@@ -116,8 +138,10 @@ def item_metrics(store: Store, identifier: str) -> ItemMetrics:
     node = resolve(store, identifier)
     scope = version_scopes(store, [node])[node.value]
     cited = citing_works(store, scope)
+    reported = reported_counts(store, scope)
     return ItemMetrics(
         item=node.value, versions=scope,
         citations=summarise_citations(store, [node.value], cited, scope),
         all_versions=summarise_citations(store, scope, cited, scope),
-        usage=usage(store, scope), source_counts=source_counts(store, scope))
+        usage=usage(store, scope), source_counts=tuple(r for r in reported if r.metric == "citations"),
+        source_reference_counts=tuple(r for r in reported if r.metric == "references"))

@@ -11,6 +11,7 @@ from pyoxigraph import Literal, NamedNode
 
 from kg.errors import NotFoundError
 from kg.metrics.counting import citing_works, count_values, most_specific_kind, version_scopes
+from kg.metrics.item import SourceCount
 from kg.queries import load_query
 from kg.store import Store
 from kg.works import resolve
@@ -49,12 +50,15 @@ class PortfolioMetrics:
     citations_by_year: dict[str, int] = field(default_factory=dict)
     #: the most cited outputs (versions rolled up), most first, ties by IRI
     top: tuple[OutputReuse, ...] = ()
+    #: the works the sources count for the funder (Crossref ``work-count``): beside ``outputs``, never added
+    source_counts: tuple[SourceCount, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {"of": self.of, "subjects": list(self.subjects), "outputs": self.outputs,
                 "outputs_by_kind": self.outputs_by_kind, "reused": self.reused,
                 "reused_by_kind": self.reused_by_kind, "citing_works": self.citing_works,
-                "citations_by_year": self.citations_by_year, "top": [t.as_dict() for t in self.top]}
+                "citations_by_year": self.citations_by_year, "top": [t.as_dict() for t in self.top],
+                "source_counts": [c.as_dict() for c in self.source_counts]}
 
 
 def _portfolio_metrics(store: Store, of: Lit["funder", "publisher"], subjects: Sequence[NamedNode]
@@ -66,8 +70,9 @@ def _portfolio_metrics(store: Store, of: Lit["funder", "publisher"], subjects: S
             if work is not None:
                 classes.setdefault(work, set()).update([cls] if cls is not None else [])
     names = tuple(s.value for s in subjects)
+    reported = funder_work_counts(store, subjects) if of == "funder" else ()
     if not classes:
-        return PortfolioMetrics(of, names)
+        return PortfolioMetrics(of, names, source_counts=reported)
     outputs = sorted(classes)
     kinds = {w: most_specific_kind(classes[w]) for w in outputs}
     scopes = version_scopes(store, [NamedNode(w) for w in outputs])
@@ -79,7 +84,18 @@ def _portfolio_metrics(store: Store, of: Lit["funder", "publisher"], subjects: S
     return PortfolioMetrics(
         of, names, len(outputs), count_values(kinds.values()), len(reused), count_values(r.kind for r in reused),
         len(citing), count_values(w.year for w in citing.values()),
-        tuple(sorted(reused, key=lambda r: (-r.all_versions, r.iri))[:TOP]))
+        tuple(sorted(reused, key=lambda r: (-r.all_versions, r.iri))[:TOP]), reported)
+
+
+def funder_work_counts(store: Store, funders: Sequence[NamedNode]) -> tuple[SourceCount, ...]:
+    """The works the sources count for each funder (``kg:sourceWorkCount``), one per record graph."""
+    if not funders:
+        return ()
+    found = [SourceCount(funder, source, graph, int(count), "works", retrieved)
+             for funder, source, graph, count, retrieved in store.select(
+                 load_query("funder_source_counts").text, {"funder": list(funders)}).values()
+             if funder is not None and source is not None and graph is not None and count is not None]
+    return tuple(sorted(found, key=lambda s: (s.work, s.source, s.graph)))
 
 
 def funder_metrics(store: Store, funder_id: str) -> PortfolioMetrics:

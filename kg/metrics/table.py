@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 
 from kg.metrics.facility import FacilityMetrics
-from kg.metrics.item import ItemMetrics
+from kg.metrics.item import ItemMetrics, SourceCount
 from kg.metrics.portfolio import PortfolioMetrics
 
 Metrics = ItemMetrics | PortfolioMetrics | FacilityMetrics
@@ -15,9 +16,32 @@ Metrics = ItemMetrics | PortfolioMetrics | FacilityMetrics
 CSV_COLUMNS = ("subject", "metric", "key", "value")
 
 
-def metric_rows(metrics: Metrics) -> list[tuple[str, str, str, object]]:
-    """The metrics as (subject, metric, key, value) rows, in the order docs/metrics.md lists them."""
+def _reported(s: str, counts: tuple[SourceCount, ...]) -> list[tuple[str, str, str, object]]:
+    """Counts the sources reported, each keyed by what it counts, its source and its record's retrieval date."""
+    return [(s, f"source_reported_{c.metric}", " ".join(x for x in (c.work, c.source, (c.retrieved or "")[:10]) if x),
+             c.count) for c in counts]
+
+
+def named_iris(metrics: Metrics) -> list[str]:
+    """The IRIs the rows of ``metrics`` name (subjects, outputs, entries, publications), each once, in row order."""
+    if isinstance(metrics, ItemMetrics):
+        found = [metrics.item, *metrics.versions]
+    elif isinstance(metrics, PortfolioMetrics):
+        found = [*metrics.subjects, *(t.iri for t in metrics.top)]
+    else:
+        found = [*metrics.facilities, *(e.iri for e in metrics.entry_figures),
+                 *(p for e in metrics.entry_figures for p in (*e.primary_publications, *e.raw_data))]
+    return list(dict.fromkeys(found))
+
+
+def metric_rows(metrics: Metrics, names: Mapping[str, str] | None = None) -> list[tuple[str, str, str, object]]:
+    """The metrics as (subject, metric, key, value) rows, in the order docs/metrics.md lists them; with
+    ``names`` (IRI -> title or name, e.g. the display names a page shows), first a ``name`` row for each IRI
+    the rows name (:func:`named_iris`) that has one."""
     rows: list[tuple[str, str, str, object]] = []
+    subject = metrics.item if isinstance(metrics, ItemMetrics) else " ".join(
+        metrics.subjects if isinstance(metrics, PortfolioMetrics) else metrics.facilities)
+    rows.extend((subject, "name", iri, names[iri]) for iri in named_iris(metrics) if names and names.get(iri))
     if isinstance(metrics, ItemMetrics):
         s = metrics.item
         for scope, c in (("citations", metrics.citations), ("all_versions", metrics.all_versions)):
@@ -31,7 +55,8 @@ def metric_rows(metrics: Metrics) -> list[tuple[str, str, str, object]]:
                 value = getattr(u, name)
                 if value is not None:
                     rows.append((s, f"usage.{name}", f"{u.work} {u.source} {u.observed_at}", value))
-        rows.extend((s, "source_reported_citations", f"{c.work} {c.source}", c.count) for c in metrics.source_counts)
+        rows.extend(_reported(s, metrics.source_counts))
+        rows.extend(_reported(s, metrics.source_reference_counts))
     elif isinstance(metrics, PortfolioMetrics):
         s = " ".join(metrics.subjects)
         rows.append((s, "outputs", "", metrics.outputs))
@@ -41,6 +66,9 @@ def metric_rows(metrics: Metrics) -> list[tuple[str, str, str, object]]:
         rows.append((s, "citing_works", "", metrics.citing_works))
         rows.extend((s, "citing_works.by_year", k, v) for k, v in metrics.citations_by_year.items())
         rows.extend((s, "top.all_versions", t.iri, t.all_versions) for t in metrics.top)
+        rows.extend((s, "top.citations", t.iri, t.citations) for t in metrics.top)
+        rows.extend((s, "top.kind", t.iri, t.kind) for t in metrics.top)
+        rows.extend(_reported(s, metrics.source_counts))
     else:
         s = " ".join(metrics.facilities)
         rows.extend([(s, "entries", "", metrics.entries), (s, "primary_publications", "", metrics.primary_publications),
@@ -52,11 +80,16 @@ def metric_rows(metrics: Metrics) -> list[tuple[str, str, str, object]]:
                       "" if metrics.median_days_to_publication is None else metrics.median_days_to_publication)])
         rows.extend((s, "days_to_publication", e.iri, e.days_to_publication) for e in metrics.entry_figures
                     if e.days_to_publication is not None)
+        for e in metrics.entry_figures:
+            rows.extend([(s, "entry.deposited", e.iri, (e.deposited or "")[:10])] if e.deposited else [])
+            rows.extend((s, "entry.primary_publication", e.iri, p) for p in e.primary_publications)
+            rows.extend((s, "entry.raw_data", e.iri, r) for r in e.raw_data)
     return rows
 
 
-def to_csv(metrics: Metrics) -> str:
-    """The metrics as one CSV table with the columns subject, metric, key, value (see docs/metrics.md).
+def to_csv(metrics: Metrics, names: Mapping[str, str] | None = None) -> str:
+    """The metrics as one CSV table with the columns subject, metric, key, value (see docs/metrics.md);
+    with ``names``, the titles of what it names first (:func:`metric_rows`).
 
     >>> print(to_csv(PortfolioMetrics("funder", ("https://doi.org/10.13039/1",))), end="")
     subject,metric,key,value
@@ -67,5 +100,5 @@ def to_csv(metrics: Metrics) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(metric_rows(metrics))
+    writer.writerows(metric_rows(metrics, names))
     return out.getvalue()

@@ -77,8 +77,16 @@ def _metrics(request: Request, parameter: str, compute: Callable[[MetricsQueries
         subject = graph.resolve(subject).value
     found = compute(graph.metrics, subject)
     if shape == "csv":
-        return Response(metrics.to_csv(found), media_type="text/csv")
+        return Response(metrics.to_csv(found, csv_names(graph, metrics.named_iris(found))), media_type="text/csv")
     return JSONResponse(found.as_dict())
+
+
+def csv_names(graph: KnowledgeGraph, iris: list[str]) -> dict[str, str]:
+    """The names a page shows for ``iris``: a node's own name (a funder's, a facility's), else a work's
+    display name (its title, or how its citers name it); none for what is named only by its identifier."""
+    found = graph.names(iris)
+    works = graph.summaries(i for i in iris if i not in found)
+    return {**{i: s.name for i, s in works.items() if s.name_source != "identifier"}, **found}
 
 
 def item_metrics(request: Request) -> Response:

@@ -1,6 +1,7 @@
 """What the item page (``/works/{id}`` as HTML) shows beyond the work's JSON: its evidence chain
-drawn, related items grouped by reason, reuse rolled up over versions with a chart, the claims
-made about it, and a citation to copy.
+drawn, its reference list (collapsed, the first :data:`REFERENCES_SHOWN` unless all are asked for),
+its counts side by side (kg's beside its sources', never summed), related items grouped by reason,
+reuse rolled up over versions with a chart, the claims made about it, and a citation to copy.
 
 Each part is computed on its own: a part that fails (a store error on one query) is left out with
 a note, and the rest of the page still shows.
@@ -16,6 +17,7 @@ from pyoxigraph import NamedNode
 
 from kg.chains import Chain
 from kg.errors import KgError
+from kg.facts import side_by_side
 from kg.graph import KnowledgeGraph
 from kg.related import RelatedItem
 from kg.web.svg import bar_chart, chain_svg
@@ -38,6 +40,11 @@ RELATED_LIMIT = 20
 #: claims listed per kind of source, best match first (the rest are counted)
 CLAIMS_SHOWN = 20
 CHAIN_DEPTH = 5
+#: references listed unless the page is asked for all (``?refs=all``): a page stays readable with thousands
+REFERENCES_SHOWN = 50
+#: typed links listed unless the page is asked for all (``?links=all``); up to LINKS_OPEN the table starts open
+LINKS_SHOWN = 50
+LINKS_OPEN = 20
 
 
 def _section(notes: list[str], what: str, compute: Callable[[], T]) -> T | None:
@@ -93,14 +100,18 @@ def _names(graph: KnowledgeGraph, work: dict[str, object], chain: Chain | None) 
     return {**names, **{iri: s.name for iri, s in found.items()}}
 
 
-def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]) -> dict[str, object]:
-    """Everything the item page shows beyond ``work`` (the work's JSON)."""
+def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object], *,
+                 all_references: bool = False, all_links: bool = False) -> dict[str, object]:
+    """Everything the item page shows beyond ``work`` (the work's JSON); ``all_references`` lists every
+    reference instead of the first :data:`REFERENCES_SHOWN`, ``all_links`` every typed link instead of
+    the first :data:`LINKS_SHOWN`."""
     notes: list[str] = []
     chain = _section(notes, "evidence chain", lambda: graph.chain(node, CHAIN_DEPTH))
     related = _section(notes, "list of related items", lambda: graph.related(node, RELATED_LIMIT)) or []
     reuse = _section(notes, "reuse metrics", lambda: graph.metrics.item(node))
     claims = (_section(notes, "list of claims", lambda: graph.claims([node])) or {}).get(node.value, [])
     names = _section(notes, "names of linked works", lambda: _names(graph, work, chain)) or {}
+    refs = _section(notes, "reference list", lambda: graph.references(node)) or []
     by_kind: dict[str, list[object]] = {}
     for c in claims:
         by_kind.setdefault(c.source_kind, []).append(c)
@@ -113,6 +124,10 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
                                  "Works citing it or any of its versions, per year") if reuse else None,
         "claim_groups": [(CLAIM_GROUPS[k], by_kind[k][:CLAIMS_SHOWN], len(by_kind[k]))
                          for k in CLAIM_GROUPS if k in by_kind],
+        "counts": side_by_side(reuse, refs) if reuse else None,
+        "references": refs if all_references else refs[:REFERENCES_SHOWN],
+        "references_total": len(refs),
+        "all_links": all_links, "links_shown": LINKS_SHOWN, "links_open": LINKS_OPEN,
         "citation": citation(work),
         "names": names,
         "notes": notes,

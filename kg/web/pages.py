@@ -105,12 +105,13 @@ def facility(request: Request) -> Response:
         return error_page(request, e)
     found = graph.names(figures.facilities)
     title = ", ".join(found.get(f, f) for f in figures.facilities)
-    entries = graph.summaries(e.iri for e in figures.entry_figures)
+    entries = graph.summaries([*(e.iri for e in figures.entry_figures),
+                               *(w for e in figures.entry_figures for w in (*e.primary_publications, *e.raw_data))])
     return TEMPLATES.TemplateResponse(request, "facility.html", {
         "title": title, "identifier": identifier, "m": figures,
         "chart": bar_chart(sorted(figures.citations_by_year.items()),
                            f"Works citing publications of structures measured at {title}, per year"),
-        "entries": [(e, entries[e.iri]) for e in figures.entry_figures],
+        "entries": [(e, entries[e.iri]) for e in figures.entry_figures], "names": entries,
         "csv": f"/api/metrics/facility?id={quote(identifier, safe='')}&format=csv"})
 
 

@@ -14,7 +14,7 @@ from starlette.templating import Jinja2Templates
 
 from kg.errors import KgError
 from kg.web.errors import status_of
-from kg.web.urls import work_path
+from kg.web.urls import facility_path, funder_path, work_key, work_path
 from kg.works import WorkSummary
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
@@ -24,6 +24,22 @@ def kind_name(work: WorkSummary) -> str:
     """How a page names a work's class."""
     return {"ScholarlyArticle": "Article", "StructureEntry": "PDB entry", "SoftwareSourceCode": "Software",
             "Dataset": "Dataset"}.get(work.kind or "", "Work")
+
+
+#: how pages name the sources kg loads
+SOURCE_NAMES = {"crossref": "Crossref", "crossref-funders": "Crossref", "crossref-datacitations": "Crossref",
+                "datacite": "DataCite", "datacite-events": "DataCite", "zenodo": "Zenodo", "pdbe": "PDBe", "ror": "ROR",
+                "opencitations": "OpenCitations", "scholix": "Scholix", "eventdata": "Crossref Event Data",
+                "doi-ra": "the DOI Foundation"}
+
+
+def source_name(source: str | None) -> str:
+    """How a page names a source (``crossref`` -> ``Crossref``); an unknown one as it is.
+
+    >>> source_name("datacite"), source_name("other")
+    ('DataCite', 'other')
+    """
+    return SOURCE_NAMES.get(source or "", source or "an unknown source")
 
 
 def is_web_address(value: object) -> bool:
@@ -44,4 +60,8 @@ def error_page(request: Request, error: KgError) -> Response:
 
 TEMPLATES.env.filters["work_path"] = work_path
 TEMPLATES.env.filters["kind_name"] = kind_name
+TEMPLATES.env.filters["work_key"] = work_key
+TEMPLATES.env.filters["source_name"] = source_name
+TEMPLATES.env.filters["funder_path"] = funder_path
+TEMPLATES.env.filters["facility_path"] = facility_path
 TEMPLATES.env.tests["web_address"] = is_web_address

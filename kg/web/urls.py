@@ -53,6 +53,31 @@ def work_path(iri: str) -> str:
     return "/works/" + quote(work_key(iri), safe=_PATH_SAFE)
 
 
+def funder_path(iri: str | None) -> str | None:
+    """The path of a funder's dashboard: by its Funder ID or ROR ID; None for a funder only named in a record.
+
+    >>> funder_path("https://doi.org/10.13039/100000001"), funder_path("https://w3id.org/evidence-kg/org/x")
+    ('/funders/10.13039/100000001', None)
+    """
+    if iri is None or iri.startswith(ids.KG_BASE):
+        return None
+    if iri.startswith(ids.DOI_BASE):
+        return "/funders/" + quote(ids.doi_from_iri(iri), safe=_PATH_SAFE)
+    return "/funders/" + quote(iri, safe=_PATH_SAFE) if iri.startswith("https://ror.org/") else None
+
+
+def facility_path(iri: str) -> str:
+    """The path of a facility's or beamline's dashboard: by the slug of kg's IRI for it, else by the IRI.
+
+    >>> facility_path("https://w3id.org/evidence-kg/facility/example-light-source/bl-1")
+    '/facilities/example-light-source/bl-1'
+    """
+    for marker in ("/facility/", "/instrument/"):
+        if iri.startswith(ids.KG_BASE) and marker in iri:
+            return "/facilities/" + quote(iri.split(marker, 1)[1], safe=_PATH_SAFE)
+    return "/facilities/" + quote(iri, safe=_PATH_SAFE)
+
+
 def base_of(request: Request, settings: Settings) -> str:
     """The service's public base URL, without a trailing '/'."""
     return (settings.base_url or str(request.base_url)).rstrip("/")

@@ -168,11 +168,13 @@ def work(request: Request) -> Response:
         location = (state.settings.base_url or "").rstrip("/") + work_path(node.value) + query
         return Response(status_code=308, headers={"Location": location, **vary})
     if name == "json":
-        body = json.dumps(work_json(state.graph.work(node), base), ensure_ascii=False)
+        body = json.dumps({**work_json(state.graph.work(node), base), "counts": state.graph.counts(node).as_dict()},
+                          ensure_ascii=False)
         return Response(body, media_type="application/json", headers=vary)
     if name == "html":
         summary = work_json(state.graph.work(node), base)
-        return TEMPLATES.TemplateResponse(request, "work.html",
-                                          {"work": summary, **page_context(state.graph, node, summary)},
-                                          headers=vary)
+        asked = request.query_params
+        return TEMPLATES.TemplateResponse(request, "work.html", {"work": summary, **page_context(
+            state.graph, node, summary, all_references=asked.get("refs") == "all",
+            all_links=asked.get("links") == "all")}, headers=vary)
     return Response(rdf_body(state.graph.triples(node), name), media_type=FORMATS[name], headers=vary)

@@ -110,7 +110,7 @@ def test_the_statements_are_read_once_per_description(store: Store, monkeypatch:
     monkeypatch.setattr(store, "select", counting)
     describe(store, A0)
     assert asked.count(load_query("work_statements").text) == 1
-    assert len(asked) == 4  # statements, incoming links, provenance, summaries (+ the CONSTRUCT)
+    assert len(asked) == 5  # statements, incoming links, provenance, summaries, funding (+ the CONSTRUCT)
 
 
 def test_unknown_and_malformed_identifiers_say_what_is_wrong(store: Store) -> None:

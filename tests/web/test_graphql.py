@@ -4,6 +4,7 @@ facts (samples/README.md), and hostile documents get clear errors while the serv
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.web.conftest import Live, Tab, writable_service
+from tests.web.conftest import SAMPLES, Live, Tab, writable_service
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "graphql" / "examples"
 D = "https://doi.org/10.5555/kg-sample.data"
@@ -256,3 +257,16 @@ def test_graphiql_runs_a_query_in_a_browser(live: Live, tab: Tab) -> None:
     assert '"citationCount": 4' in answer and '"year": 2022' in answer
     assert tab.errors == []
     tab.screenshot("graphiql")
+
+
+def test_source_counts_are_labelled_with_what_they_count_their_source_and_date(live: Live) -> None:
+    page = json.loads((SAMPLES / "crossref" / "kg-sample-papers-page.json").read_text("utf-8"))
+    record = next(i for i in page["message"]["items"] if i["DOI"] == "10.5555/kg-sample.p4")
+    found = data(live, """{ work(id: "10.5555/kg-sample.p4") { referenceCount
+        metrics { citationCount sourceCounts { work metric source count retrieved graph } } } }""")["work"]
+    counts = found["metrics"]["sourceCounts"]
+    assert [(c["metric"], c["source"], c["count"]) for c in counts] == [
+        ("references", "crossref", record["reference-count"])]
+    assert counts[0]["work"] == "https://doi.org/10.5555/kg-sample.p4"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT.*", counts[0]["retrieved"])
+    assert counts[0]["graph"] == "https://w3id.org/evidence-kg/graph/crossref/10.5555/kg-sample.p4"

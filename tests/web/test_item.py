@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
 from kg.store import Store
 from kg.tracing import trace
+from kg.web import item
 from kg.web.app import create_app
 from kg.web.item import CLAIMS_SHOWN
 from loaders.pipeline import load
@@ -79,3 +81,76 @@ def test_the_item_page_shows_inferred_hops_apart_dashed_and_named_by_their_rule(
     related = page[page.index("Related"):]
     assert related.index("Data, software and methods linked to it") < related.index(
         "Data and software it cites or is cited by (inferred)") < related.index("Cites it or cited by it")
+
+def _pages(paths: list[Path], *urls: str) -> list[str]:
+    store = Store.open(None)
+    report = load(store, read_paths(paths))
+    assert report.rejected == 0, report.summary()
+    with TestClient(create_app(store)) as client:
+        return [client.get(url, headers={"Accept": "text/html"}).text for url in urls]
+
+
+def test_a_pdb_entry_page_shows_its_method_resolution_facility_beamline_and_primary_publication() -> None:
+    (page,) = _pages([SAMPLES], "/works/10.2210/pdb6gv0/pdb")
+    section = page[page.index('id="structure-heading"'):page.index("</section>", page.index('id="structure-heading"'))]
+    assert "<dt>Method</dt><dd>X-ray diffraction</dd>" in section
+    assert "<dt>Resolution</dt><dd>2.3 Å</dd>" in section
+    assert '<a href="/facilities/example-light-source">Example Light Source</a>' in section
+    assert '<a href="/facilities/example-light-source/bl-1">BL-1</a>' in section
+    assert '<a href="/works/10.1038/s41598-021-81251-2">The crystal structure of insulin glulisine' in section
+    assert '<a href="/works/10.5281/zenodo.4456817">' in section
+
+
+def test_the_page_names_the_venue_publisher_and_funders_with_their_awards() -> None:
+    (page,) = _pages([SAMPLES], "/works/10.5555/kg-sample.data")
+    header = page[page.index("<dl>"):page.index("</dl>")]
+    assert '<a href="/funders/10.13039/100000001">National Science Foundation</a>: award <code>DEB-0000002</code>' \
+        in header
+    (article,) = _pages([FIXTURES / "crossref" / "work-full.json"], "/works/10.5555/kg.test.1")
+    header = article[article.index("<dl>"):article.index("</dl>")]
+    assert "<dt>Venue</dt><dd>Journal of Tests</dd>" in header and "<dt>Publisher</dt><dd>Test Publisher</dd>" in header
+    assert "A funder without an identifier" in header
+
+
+def test_counts_stand_side_by_side_with_their_source_and_date_in_the_page_and_the_json() -> None:
+    store = Store.open(None)
+    load(store, read_paths([FIXTURES / "crossref" / "work-full.json"]))
+    with TestClient(create_app(store)) as client:
+        page = client.get("/works/10.5555/kg.test.1", headers={"Accept": "text/html"}).text
+        counts = client.get("/works/10.5555/kg.test.1", params={"format": "json"}).json()["counts"]
+    cited = counts["citedBy"]["inGraph"]
+    assert cited == 1  # the fixture's own relation: one work in the graph cites it
+    assert [(r["source"], r["count"]) for r in counts["citedBy"]["reported"]] == [("crossref", 12)]
+    assert [(r["source"], r["count"]) for r in counts["references"]["reported"]] == [("crossref", 3)]
+    assert all(r["retrieved"] for r in counts["references"]["reported"] + counts["citedBy"]["reported"])
+    retrieved = counts["citedBy"]["reported"][0]["retrieved"][:10]
+    assert (f'<dt>Cited by</dt><dd>{cited} work in this graph · <span class="reported">Crossref reports 12 '
+            f'<span class="muted">(retrieved {retrieved})</span>') in page
+    assert "Crossref lists 3" in page
+
+
+def test_the_funder_dashboard_shows_the_work_count_crossref_reports_beside_its_outputs() -> None:
+    (page,) = _pages([FIXTURES / "crossref-funders" / "funder.json"], "/funders/10.13039/501100000780")
+    assert "<dt>Outputs</dt><dd>0 in this graph" in page
+    assert '<span class="reported">Crossref counts 1234 works' in page
+
+
+def test_a_long_reference_list_is_collapsed_and_capped_unless_all_are_asked_for(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(item, "REFERENCES_SHOWN", 2)
+    monkeypatch.setattr(item, "LINKS_SHOWN", 2)
+    store = Store.open(None)
+    load(store, read_paths([FIXTURES / "crossref" / "work-references.json"]))
+    with TestClient(create_app(store)) as client:
+        body = client.get("/works/10.5555/kg.refs.1", params={"format": "json"}).json()
+        capped = client.get("/works/10.5555/kg.refs.1", headers={"Accept": "text/html"}).text
+        every = client.get("/works/10.5555/kg.refs.1", params={"refs": "all", "links": "all"},
+                           headers={"Accept": "text/html"}).text
+    total, links = body["counts"]["references"]["inGraph"], len(body["links"])
+    assert total > 2 and links > 2
+    section = capped[capped.index('id="references-heading"'):]
+    assert f"<details><summary>The first 2 of {total} references" in section
+    assert capped.count('<li value="') == 2
+    assert f'<a href="?refs=all#references-heading">Show all {total} references</a>' in capped
+    assert f'<a href="?links=all#links">Show all {links} links</a>' in capped
+    assert every.count('<li value="') == total and "Show all" not in every

@@ -38,11 +38,21 @@ class Usage:
                    version_views=u.version_views, version_downloads=u.version_downloads)
 
 
-@strawberry.type(description="A citation count as a source reported it (not computed by kg).")
+@strawberry.type(description="A count as a source reported it, not computed by kg: shown beside kg's own counts "
+                             "(citationCount, referenceCount), never added to them.")
 class SourceCount:
     work: strawberry.ID
-    source: str
+    metric: str = strawberry.field(description='What it counts: "citations" (Crossref is-referenced-by-count, '
+                                               'DataCite citationCount) or "references" (Crossref reference-count).')
+    source: str = strawberry.field(description='The source that reported it, e.g. "crossref".')
     count: int
+    retrieved: str | None = strawberry.field(description="When the record reporting it was retrieved (ISO date-time).")
+    graph: strawberry.ID = strawberry.field(description="The record graph stating it.")
+
+    @classmethod
+    def from_domain(cls, s: metrics.SourceCount) -> SourceCount:
+        return cls(work=strawberry.ID(s.work), metric=s.metric, source=s.source, count=s.count,
+                   retrieved=s.retrieved, graph=strawberry.ID(s.graph))
 
 
 @strawberry.type(description="Citations of the work alone and of all its versions together.")
@@ -55,7 +65,8 @@ class WorkMetrics:
     versions_rolled_up: list[strawberry.ID] = strawberry.field(
         description="The nodes rolled up: the work, its concept and every version.")
     usage: list[Usage]
-    source_counts: list[SourceCount]
+    source_counts: list[SourceCount] = strawberry.field(
+        description="Citation and reference counts as the sources reported them, each with its source and date.")
 
     @classmethod
     def from_domain(cls, record: MetricsRecord) -> WorkMetrics:
@@ -64,5 +75,4 @@ class WorkMetrics:
                    all_versions_citations_over_time=years(record.all_versions_citing),
                    versions_rolled_up=[strawberry.ID(v) for v in record.versions],
                    usage=[Usage.from_domain(u) for u in record.usage],
-                   source_counts=[SourceCount(work=strawberry.ID(s.work), source=s.source, count=s.count)
-                                  for s in record.source_counts])
+                   source_counts=[SourceCount.from_domain(s) for s in record.source_counts])
