@@ -34,6 +34,9 @@ from kg.tracing.mentions import Mention, find_identifiers
 MAX_CHARS = 1_000_000
 #: the most characters of input, markup included, read at all
 MAX_INPUT_CHARS = 5_000_000
+#: the most characters a claim grows to by joining the sentences that refer back to it ("The study ...",
+#: "It ..."): a text of one such sentence repeated is many claims, not one of a million characters
+MAX_CLAIM_CHARS = 2_000
 #: the share of control or replacement characters above which input is taken for binary data
 MAX_JUNK_SHARE = 0.02
 
@@ -316,15 +319,16 @@ def extract(text: str, names: CueNames | None = None,
             continue
         stripped = text[start:end].strip()
         same_paragraph = previous_end >= 0 and "\n\n" not in text[previous_end:start]
-        if claims and same_paragraph and _ANAPHORA.match(stripped):
+        if (claims and same_paragraph and _ANAPHORA.match(stripped)
+                and end - claims[-1].start <= MAX_CLAIM_CHARS):
             last = claims.pop()
             start = last.start
             own_mentions = last.mentions + own_mentions
             own_cues = last.cues + own_cues
+            words = last.words | words  # the words so far, not the joined text read again
         lead = len(text[start:end]) - len(text[start:end].lstrip())
         start, end = start + lead, start + len(text[start:end].rstrip())
-        claims.append(ClaimSpan(text[start:end], start, end, own_mentions, own_cues,
-                                content_words(text[start:end])))
+        claims.append(ClaimSpan(text[start:end], start, end, own_mentions, own_cues, words))
         previous_end = end
     return Extraction(text, tuple(claims))
 
