@@ -168,7 +168,8 @@ class RemoteStore(Store):
                 if attempt == TRIES:
                     raise StoreError(f"cannot reach the SPARQL server at {endpoint}: {e.__cause__} "
                                      f"(tried {TRIES} times)") from e.__cause__
-                log.warning("the SPARQL server at %s refused or dropped the %s (%s); trying again", endpoint, what, e.__cause__)
+                log.warning("the SPARQL server at %s refused or dropped the %s (%s); trying again",
+                            endpoint, what, e.__cause__)
                 time.sleep(BACKOFF * 2 ** (attempt - 1))
         raise AssertionError("unreachable")  # pragma: no cover
 

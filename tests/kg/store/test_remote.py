@@ -19,11 +19,11 @@ from kg.errors import QueryTimeoutError, StoreError
 from kg.store import RemoteStore, Store
 from kg.store.limits import REMOTE_MARGIN, ServerRunner
 from kg.store.remote import BACKOFF, FrozenServerError
+from kg.vocab import SCHEMA
 from loaders.base import RawRecord
 from loaders.pipeline import load
 from loaders.read import read_paths
 from tests.conftest import _free_port, _oxigraph_binary, _wait_until_answering, stop
-from kg.vocab import SCHEMA
 from tests.kg.store.conftest import record
 
 SAMPLES = Path(__file__).resolve().parents[3] / "samples"
