@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from kg.web.app import BODY_DEADLINE
+from kg.web.protocol import HEADERS_DEADLINE
 from tests.hostile.conftest import healthy
 from tests.web.conftest import Live
 
@@ -69,3 +70,25 @@ def test_a_client_dripping_its_body_is_dropped_while_the_service_answers(target:
         assert b"did not arrive within" in answer
     assert time.monotonic() - started < BODY_DEADLINE + 15
     assert health and all(health)
+
+
+def test_a_client_dripping_its_headers_is_dropped(target: Live) -> None:
+    where = urlsplit(target.url)
+    started = time.monotonic()
+    with socket.create_connection((where.hostname, where.port), timeout=5) as drip:
+        drip.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        closed = False
+        while time.monotonic() - started < HEADERS_DEADLINE + 20:
+            try:
+                drip.sendall(b"X-A: b\r\n")
+                if drip.recv(1024) == b"":
+                    closed = True
+                    break
+            except TimeoutError:
+                continue
+            except OSError:
+                closed = True
+                break
+        assert closed
+    assert HEADERS_DEADLINE - 1 <= time.monotonic() - started < HEADERS_DEADLINE + 10
+    assert healthy(target)
