@@ -12,6 +12,7 @@ worker, 1 MB answers, one query per client at a time), then runs, one after the 
 - dripping HTTP client       a request body sent a byte a second
 - gzip bomb load             ``kg load`` of 400 MB of JSON in a 400 KB gzip file
 - dripping harvest server    ``kg harvest crossref`` from a server sending a byte every half second
+                             (with ``KG_HTTP_DEADLINE=10``; the default is 300 s)
 
 For the web attacks the memory is the ``kg serve`` process's peak (VmHWM; the /sparql query workers
 are processes of their own, stopped at their limit); for the command-line ones the command's own.
@@ -225,7 +226,8 @@ def main() -> None:
         try:
             seconds, outcome, peak = command(["--store", str(directory / "harvest-db"), "harvest", "crossref", "--api",
                                               f"http://127.0.0.1:{drip.server_address[1]}", "--doi", "10.5555/kg.ok",
-                                              "--cache-dir", str(directory / "cache")])
+                                              "--cache-dir", str(directory / "cache")],
+                                             {"KG_HTTP_DEADLINE": "10"})
         finally:
             drip.shutdown()
         print(f"{'dripping harvest server':38} {seconds:9.1f}s {peak:8.0f} {'-':>20}  {outcome}")

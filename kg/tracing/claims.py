@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ MAX_INPUT_CHARS = 5_000_000
 #: the most characters a claim grows to by joining the sentences that refer back to it ("The study ...",
 #: "It ..."): a text of one such sentence repeated is many claims, not one of a million characters
 MAX_CLAIM_CHARS = 2_000
+_NLP_LOCK = threading.Lock()
 #: the share of control or replacement characters above which input is taken for binary data
 MAX_JUNK_SHARE = 0.02
 
@@ -300,15 +302,20 @@ def extract(text: str, names: CueNames | None = None,
         even without a word saying research)
     """
     nlp = _pipeline()
-    doc = nlp(text)
-    tokens = [(t.text, t.idx) for t in doc]
+    # one text at a time: the pipeline's vocabulary is shared, and spaCy's string store is not safe to grow
+    # from two threads ("[E018] Can't retrieve string for hash" under concurrent traces)
+    with _NLP_LOCK:
+        doc = nlp(text)
+        tokens = [(t.text, t.idx) for t in doc]
+        cues = _cues(doc, names or CueNames())
+        sentences = _sentences(doc)
+        del doc
     mentions = find_identifiers(text, tokens)
-    cues = _cues(doc, names or CueNames())
     claims: list[ClaimSpan] = []
     previous_end = -1
     mention_starts = [m.start for m in mentions]
     cue_starts = [c.start for c in cues]
-    for start, end in _sentences(doc):
+    for start, end in sentences:
         own_mentions = tuple(mentions[bisect_left(mention_starts, start):bisect_left(mention_starts, end)])
         own_cues = tuple(cues[bisect_left(cue_starts, start):bisect_left(cue_starts, end)])
         words = content_words(text[start:end])
