@@ -93,7 +93,12 @@ def doublings(levels: int) -> str:
 
 
 def status(answer: requests.Response) -> str:
-    return f"HTTP {answer.status_code}, {len(answer.content):,} bytes"
+    """The status, the size of the answer, and its error type when it is one."""
+    try:
+        kind = answer.json()["error"]["type"] if answer.status_code >= 400 else ""
+    except (ValueError, KeyError, TypeError):
+        kind = ""
+    return f"HTTP {answer.status_code} {kind}, {len(answer.content):,} bytes".replace(" ,", ",")
 
 
 def web_attacks(base: str) -> dict[str, Callable[[], str]]:

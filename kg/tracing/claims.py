@@ -301,11 +301,11 @@ def extract(text: str, names: CueNames | None = None,
     :param names_a_title: whether a sentence's content words name a work's title (then it is a claim
         even without a word saying research)
     """
-    nlp = _pipeline()
-    # one text at a time: the pipeline's vocabulary is shared, and spaCy's string store is not safe to grow
-    # from two threads ("[E018] Can't retrieve string for hash" under concurrent traces)
+    # one text at a time, the pipeline and its matchers built inside: functools.cache does not lock, so
+    # two first traces at once each built a pipeline, and a matcher of one met a document of the other
+    # ("[E018] Can't retrieve string for hash"); spaCy's string store is not safe to grow from two threads
     with _NLP_LOCK:
-        doc = nlp(text)
+        doc = _pipeline()(text)
         tokens = [(t.text, t.idx) for t in doc]
         cues = _cues(doc, names or CueNames())
         sentences = _sentences(doc)
