@@ -107,13 +107,13 @@ class RemoteStore(Store):
         #: seconds an answer may take, in all; past it the request is dropped with QueryTimeoutError
         self.timeout = timeout
         #: seconds the server may stay silent (before the answer starts, or between its parts); past them
-        #: it is taken for frozen (:class:`FrozenServerError`), not slow
+        #: it is taken for frozen (:class:`FrozenServerError`), not slow. Silent for all of ``timeout``
+        #: (``first_byte`` not shorter), it may be the query: QueryTimeoutError
         self.first_byte = first_byte if first_byte is not None else min(timeout, FIRST_BYTE)
 
     def with_timeout(self, seconds: float) -> RemoteStore:
-        """The same server, with answers cut off after ``seconds`` (and silence too: a server that stops
-        queries itself, as the service's runner expects, answers within them)."""
-        return RemoteStore(self.url, self.update_url, seconds, seconds)
+        """The same server, with answers cut off after ``seconds``."""
+        return RemoteStore(self.url, self.update_url, seconds)
 
     #: What may come before a query's form keyword: whitespace, comments, BASE and PREFIX.
     _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE)
@@ -157,9 +157,9 @@ class RemoteStore(Store):
 
         A connection refused, reset or dropped is tried again, :data:`TRIES` times in all with a doubling
         pause (kg's updates insert whole graphs or replace them, so sending one twice stores the same).
-        Raises QueryTimeoutError past ``timeout`` seconds reading an answer that had started (a slow
-        query), FrozenServerError when the server accepted the connection but sent nothing for
-        ``first_byte`` seconds, and StoreError "cannot reach" when no connection can be made.
+        Raises QueryTimeoutError past ``timeout`` seconds (a slow query), FrozenServerError when the
+        server accepted the connection but sent nothing for ``first_byte`` seconds, shorter than
+        ``timeout``, and StoreError "cannot reach" when no connection can be made.
         """
         for attempt in range(1, TRIES + 1):
             try:
@@ -188,10 +188,12 @@ class RemoteStore(Store):
         except (OSError, http.client.HTTPException) as e:
             cause = getattr(e, "reason", e)
             if isinstance(cause, TimeoutError):  # nothing came back: is anyone there?
-                if _accepts(endpoint):
-                    raise FrozenServerError(endpoint, self.first_byte) from e
-                raise StoreError(f"cannot reach the SPARQL server at {endpoint}: no connection within "
-                                 f"{self.first_byte:g} s") from e
+                if not _accepts(endpoint):
+                    raise StoreError(f"cannot reach the SPARQL server at {endpoint}: no connection within "
+                                     f"{self.first_byte:g} s") from e
+                if self.first_byte >= self.timeout:  # silent for the whole time limit: the query's, it may be
+                    raise QueryTimeoutError(self.timeout) from e
+                raise FrozenServerError(endpoint, self.first_byte) from e
             if isinstance(cause, (ConnectionError, http.client.HTTPException)):
                 raise _ConnectionLostError from cause
             raise StoreError(f"cannot reach the SPARQL server at {endpoint}: {cause}") from e
@@ -208,7 +210,7 @@ class RemoteStore(Store):
                     raise QueryTimeoutError(self.timeout)
                 return body, response.headers.get("Content-Type", "")
         except TimeoutError as e:  # the answer had started, then stalled
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or self.first_byte >= self.timeout:
                 raise QueryTimeoutError(self.timeout) from e
             raise FrozenServerError(endpoint, self.first_byte, started=True) from e
         except (ConnectionError, http.client.HTTPException) as e:
