@@ -102,15 +102,17 @@ def _tcp_server(handle: Callable[[socket.socket, int], None]) -> Iterator[str]:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
+    listener.settimeout(0.1)
     held: list[socket.socket] = []
+    done = threading.Event()
 
     def serve() -> None:
         n = 0
-        while True:
+        while not done.is_set():
             try:
                 connection, _ = listener.accept()
-            except OSError:
-                return
+            except TimeoutError:
+                continue
             held.append(connection)
             n += 1
             try:
@@ -118,10 +120,13 @@ def _tcp_server(handle: Callable[[socket.socket, int], None]) -> Iterator[str]:
             except OSError:
                 pass  # the client gave up first
 
-    threading.Thread(target=serve, daemon=True).start()
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
     try:
         yield f"http://127.0.0.1:{listener.getsockname()[1]}/query"
     finally:
+        done.set()
+        thread.join()
         listener.close()
         for connection in held:
             connection.close()
