@@ -11,9 +11,9 @@ each picking requests at random from a mixed workload:
 - simple SPARQL     GET /sparql?query=SELECT ... LIMIT 20   (through the query worker processes)
 - GraphQL           POST /graphql  (a work with its citation count and first 10 references)
 
-and prints requests/s, p50/p99 latency per kind and overall, and the errors (which must be 0: any
-non-2xx answer or connection failure is one). The clients share the machine with the server, so the
-figures are a floor for a dedicated host.
+and prints requests/s, p50/p99 latency per kind and overall, /healthz latency meanwhile, and the
+errors (which must be 0: any non-2xx answer or connection failure is one). The clients share the
+machine with the server, so the figures are a floor for a dedicated host.
 
     python benchmarks/http_load.py                         # 8 clients, 30 s
     python benchmarks/http_load.py --clients 16 --seconds 60
@@ -105,6 +105,18 @@ def client(kinds: dict[str, Send], until: float, seed: int, tally: Tally) -> Non
                 (tally.errors[name].append(problem) if problem else tally.ms[name].append(elapsed))
 
 
+def probe(base: str, until: float, health: list[float]) -> None:
+    """Ask /healthz every half second until ``until``: each latency in ms (inf when unanswered in 30 s)."""
+    while time.monotonic() < until:
+        start = time.perf_counter()
+        try:
+            ok = requests.get(base + "/healthz", timeout=30).ok
+        except requests.RequestException:
+            ok = False
+        health.append((time.perf_counter() - start) * 1000 if ok else float("inf"))
+        time.sleep(0.5)
+
+
 @contextmanager
 def served(path: Path) -> Iterator[str]:
     """``kg serve`` over the store at ``path``, as its own process on a free port; its base URL."""
@@ -153,6 +165,8 @@ def main() -> None:
         tally = Tally()
         until = time.monotonic() + args.seconds
         threads = [threading.Thread(target=client, args=(kinds, until, i, tally)) for i in range(args.clients)]
+        health: list[float] = []
+        threads.append(threading.Thread(target=probe, args=(base, until, health)))
         started = time.perf_counter()
         for t in threads:
             t.start()
@@ -171,6 +185,9 @@ def main() -> None:
               f"{len(tally.errors[name]):>7}")
     print(f"  {'all':<16} {len(every):>7} {len(every) / wall:>8.1f} {pct(every, 50):>8.1f} {pct(every, 99):>8.1f} "
           f"{errors:>7}")
+    answered = [h for h in health if h != float("inf")]
+    print(f"  /healthz every 0.5 s meanwhile: {len(health)} asked, {len(health) - len(answered)} unanswered, "
+          f"p50 {pct(answered, 50):.0f} ms, p99 {pct(answered, 99):.0f} ms, max {max(answered, default=0):.0f} ms")
     for name, problems in tally.errors.items():
         for problem in problems[:3]:
             print(f"  error ({name}): {problem}")

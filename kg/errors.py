@@ -143,6 +143,20 @@ class ServiceBusyError(KgError):
         super().__init__(f"every query worker was busy for {seconds:g} s; try again shortly")
 
 
+class TracesBusyError(ServiceBusyError):
+    """As many traces as the service runs at once stayed running for the whole wait (HTTP 503).
+
+    >>> str(TracesBusyError(2, 30))
+    'the service was tracing 2 texts at once, its most, for 30 s; try again shortly'
+    """
+
+    def __init__(self, running: int, seconds: float) -> None:
+        super().__init__(seconds)
+        self.running = running
+        self.args = (f"the service was tracing {running} texts at once, its most, for {seconds:g} s; "
+                     "try again shortly",)
+
+
 
 class TooManyQueriesError(KgError):
     """A client already has as many queries running as it may (HTTP 429 with Retry-After).

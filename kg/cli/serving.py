@@ -74,4 +74,7 @@ def serve(ctx: Context, host: str, port: int, update_token: str | None, query_ti
                 "max_answer_bytes": max_answer_bytes, "queries_per_client": queries_per_client,
                 "graphql_max_fields": graphql_max_fields, "graphql_timeout": graphql_timeout}
     os.environ[SERVE_ENV] = json.dumps({"store": ctx.location, **settings})
-    uvicorn.run("kg.web.app:served_app", factory=True, host=host, port=port, log_level=log_level)
+    # the h11 protocol with a deadline on request headers, and idle kept-alive connections closed after 5 s:
+    # slow clients are dropped (kg.web.protocol, and kg.web.app.BodyLimit for bodies)
+    uvicorn.run("kg.web.app:served_app", factory=True, host=host, port=port, log_level=log_level,
+                http="kg.web.protocol:HeaderDeadlineProtocol", timeout_keep_alive=5)

@@ -12,12 +12,16 @@ time limit stops a query (``stops_queries == "server"``).
 from __future__ import annotations
 
 import ast
+import http.client
+import logging
 import math
 import re
+import socket
 import time
 import urllib.error
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from pyoxigraph import (
     Quad,
@@ -38,6 +42,14 @@ from kg.store.limits import REMOTE_MARGIN, QueryRunner, ServerRunner
 from kg.store.records import META
 from kg.store.terms import Bindings, Dataset, with_values
 
+log = logging.getLogger(__name__)
+#: tries of a request whose connection is refused, reset or dropped, and the first pause between them
+#: (doubled each time)
+TRIES = 3
+BACKOFF = 0.5
+#: seconds a server may stay silent before it is taken for frozen (at most the store's time limit)
+FIRST_BYTE = 60.0
+
 
 class RemoteQuerySyntaxError(QuerySyntaxError, StoreError):
     """A SPARQL server answered 400: the text does not parse (or does not fit the endpoint).
@@ -52,6 +64,34 @@ class RemoteQuerySyntaxError(QuerySyntaxError, StoreError):
 
 
 
+class FrozenServerError(StoreError):
+    """The SPARQL server took the connection, then sent nothing for ``seconds``: it is stuck, not slow.
+
+    >>> str(FrozenServerError("http://127.0.0.1:7878/query", 30))
+    'the SPARQL server at http://127.0.0.1:7878/query accepted the connection but answered nothing in 30 s'
+    """
+
+    def __init__(self, endpoint: str, seconds: float, *, started: bool = False) -> None:
+        self.endpoint, self.seconds = endpoint, seconds
+        said = "started its answer, then sent nothing more for" if started else "answered nothing in"
+        super().__init__(f"the SPARQL server at {endpoint} accepted the connection but {said} {seconds:g} s")
+
+
+class _ConnectionLostError(Exception):
+    """The connection was refused, reset or dropped (its cause is the socket's error): worth another try."""
+
+
+def _accepts(endpoint: str, seconds: float = 5.0) -> bool:
+    """Whether the server's host takes a TCP connection within ``seconds``."""
+    where = urlsplit(endpoint)
+    port = where.port or (443 if where.scheme == "https" else 80)
+    try:
+        with socket.create_connection((where.hostname or "", port), timeout=seconds):
+            return True
+    except OSError:
+        return False
+
+
 class RemoteStore(Store):
     """A SPARQL 1.1 server. ``url`` is its query endpoint; the update endpoint is derived.
 
@@ -60,11 +100,16 @@ class RemoteStore(Store):
     ``--union-default-graph``; Fuseki: ``unionDefaultGraph``; Virtuoso does by default).
     """
 
-    def __init__(self, url: str, update_url: str | None = None, timeout: float = 300) -> None:
+    def __init__(self, url: str, update_url: str | None = None, timeout: float = 300,
+                 first_byte: float | None = None) -> None:
         self.url = url
         self.update_url = update_url or (url[: -len("/query")] + "/update" if url.endswith("/query") else url)
         #: seconds an answer may take, in all; past it the request is dropped with QueryTimeoutError
         self.timeout = timeout
+        #: seconds the server may stay silent (before the answer starts, or between its parts); past them
+        #: it is taken for frozen (:class:`FrozenServerError`), not slow. Silent for all of ``timeout``
+        #: (``first_byte`` not shorter), it may be the query: QueryTimeoutError
+        self.first_byte = first_byte if first_byte is not None else min(timeout, FIRST_BYTE)
 
     def with_timeout(self, seconds: float) -> RemoteStore:
         """The same server, with answers cut off after ``seconds``."""
@@ -101,7 +146,7 @@ class RemoteStore(Store):
         from SPARQLWrapper import SPARQLWrapper
         w = SPARQLWrapper(endpoint, agent="kg (https://w3id.org/evidence-kg)")
         w.setMethod("POST")
-        w.setTimeout(math.ceil(self.timeout))
+        w.setTimeout(math.ceil(self.first_byte))  # the socket's: connecting, and each read
         return w
 
     #: what Oxigraph's server writes into an answer it had started when its own time limit stops it
@@ -110,12 +155,50 @@ class RemoteStore(Store):
     def _send(self, w: Any, endpoint: str, what: str) -> tuple[bytes, str]:
         """The body and Content-Type of the server's answer; StoreError naming ``endpoint`` if none.
 
-        Raises QueryTimeoutError past ``timeout`` seconds (waiting for the answer, or reading it).
+        A connection refused, reset or dropped is tried again, :data:`TRIES` times in all with a doubling
+        pause (kg's updates insert whole graphs or replace them, so sending one twice stores the same).
+        Raises QueryTimeoutError past ``timeout`` seconds (a slow query), FrozenServerError when the
+        server accepted the connection but sent nothing for ``first_byte`` seconds, shorter than
+        ``timeout``, and StoreError "cannot reach" when no connection can be made.
         """
+        for attempt in range(1, TRIES + 1):
+            try:
+                return self._send_once(w, endpoint, what)
+            except _ConnectionLostError as e:
+                if attempt == TRIES:
+                    raise StoreError(f"cannot reach the SPARQL server at {endpoint}: {e.__cause__} "
+                                     f"(tried {TRIES} times)") from e.__cause__
+                log.warning("the SPARQL server at %s refused or dropped the %s (%s); trying again",
+                            endpoint, what, e.__cause__)
+                time.sleep(BACKOFF * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send_once(self, w: Any, endpoint: str, what: str) -> tuple[bytes, str]:
         from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
         deadline = time.monotonic() + self.timeout
         try:
-            with w.query().response as response:
+            response = w.query().response
+        except QueryBadFormed as e:
+            raise RemoteQuerySyntaxError(endpoint, what, _server_message(e)) from e
+        except SPARQLWrapperException as e:
+            raise StoreError(f"the SPARQL server at {endpoint} refused the {what}: {e}") from e
+        except urllib.error.HTTPError as e:
+            e.close()
+            raise StoreError(f"the SPARQL server at {endpoint} refused the {what}: HTTP {e.code} {e.reason}") from e
+        except (OSError, http.client.HTTPException) as e:
+            cause = getattr(e, "reason", e)
+            if isinstance(cause, TimeoutError):  # nothing came back: is anyone there?
+                if not _accepts(endpoint):
+                    raise StoreError(f"cannot reach the SPARQL server at {endpoint}: no connection within "
+                                     f"{self.first_byte:g} s") from e
+                if self.first_byte >= self.timeout:  # silent for the whole time limit: the query's, it may be
+                    raise QueryTimeoutError(self.timeout) from e
+                raise FrozenServerError(endpoint, self.first_byte) from e
+            if isinstance(cause, (ConnectionError, http.client.HTTPException)):
+                raise _ConnectionLostError from cause
+            raise StoreError(f"cannot reach the SPARQL server at {endpoint}: {cause}") from e
+        try:
+            with response:
                 chunks: list[bytes] = []
                 # read1 returns what has arrived, so the deadline is checked as the answer streams in
                 while chunk := response.read1(1 << 16):
@@ -126,19 +209,12 @@ class RemoteStore(Store):
                 if self._CANCELLED in body[-200:]:
                     raise QueryTimeoutError(self.timeout)
                 return body, response.headers.get("Content-Type", "")
-        except QueryBadFormed as e:
-            raise RemoteQuerySyntaxError(endpoint, what, _server_message(e)) from e
-        except SPARQLWrapperException as e:
-            raise StoreError(f"the SPARQL server at {endpoint} refused the {what}: {e}") from e
-        except TimeoutError as e:
-            raise QueryTimeoutError(self.timeout) from e
-        except urllib.error.HTTPError as e:
-            e.close()
-            raise StoreError(f"the SPARQL server at {endpoint} refused the {what}: HTTP {e.code} {e.reason}") from e
-        except OSError as e:
-            if isinstance(getattr(e, "reason", None), TimeoutError):  # urllib's URLError around a timeout
+        except TimeoutError as e:  # the answer had started, then stalled
+            if time.monotonic() > deadline or self.first_byte >= self.timeout:
                 raise QueryTimeoutError(self.timeout) from e
-            raise StoreError(f"cannot reach the SPARQL server at {endpoint}: {e}") from e
+            raise FrozenServerError(endpoint, self.first_byte, started=True) from e
+        except (ConnectionError, http.client.HTTPException) as e:
+            raise _ConnectionLostError from e
 
     def _query(self, sparql: str, bindings: Bindings, dataset: Dataset | None = None
                ) -> QuerySolutions | QueryBoolean | QueryTriples:

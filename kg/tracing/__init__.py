@@ -37,10 +37,10 @@ from kg.tracing.results import (
     WorkMatch,
 )
 from kg.tracing.stored import claim_iri, claims_about, save_claims
-from kg.tracing.tracer import trace
+from kg.tracing.tracer import MAX_CLAIMS, trace
 
 __all__ = [
-    "MAX_INPUT_CHARS", "MAX_STORED_CLAIMS", "MAX_URL_LENGTH", "NOT_STORED", "SOURCE_KINDS", "TOO_MANY",
+    "MAX_CLAIMS", "MAX_INPUT_CHARS", "MAX_STORED_CLAIMS", "MAX_URL_LENGTH", "NOT_STORED", "SOURCE_KINDS", "TOO_MANY",
     "ClaimSummary", "MentionResult", "ResolutionError", "SourceKind", "TraceInputError", "TracePolicy",
     "TraceResult", "TracedClaim", "WorkMatch", "WriteAccess", "claim_iri", "claims_about", "fetch_page",
     "save_claims", "trace", "trace_text",

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,10 @@ from kg.tracing.mentions import Mention, find_identifiers
 MAX_CHARS = 1_000_000
 #: the most characters of input, markup included, read at all
 MAX_INPUT_CHARS = 5_000_000
+#: the most characters a claim grows to by joining the sentences that refer back to it ("The study ...",
+#: "It ..."): a text of one such sentence repeated is many claims, not one of a million characters
+MAX_CLAIM_CHARS = 2_000
+_NLP_LOCK = threading.Lock()
 #: the share of control or replacement characters above which input is taken for binary data
 MAX_JUNK_SHARE = 0.02
 
@@ -296,16 +301,21 @@ def extract(text: str, names: CueNames | None = None,
     :param names_a_title: whether a sentence's content words name a work's title (then it is a claim
         even without a word saying research)
     """
-    nlp = _pipeline()
-    doc = nlp(text)
-    tokens = [(t.text, t.idx) for t in doc]
+    # one text at a time, the pipeline and its matchers built inside: functools.cache does not lock, so
+    # two first traces at once each built a pipeline, and a matcher of one met a document of the other
+    # ("[E018] Can't retrieve string for hash"); spaCy's string store is not safe to grow from two threads
+    with _NLP_LOCK:
+        doc = _pipeline()(text)
+        tokens = [(t.text, t.idx) for t in doc]
+        cues = _cues(doc, names or CueNames())
+        sentences = _sentences(doc)
+        del doc
     mentions = find_identifiers(text, tokens)
-    cues = _cues(doc, names or CueNames())
     claims: list[ClaimSpan] = []
     previous_end = -1
     mention_starts = [m.start for m in mentions]
     cue_starts = [c.start for c in cues]
-    for start, end in _sentences(doc):
+    for start, end in sentences:
         own_mentions = tuple(mentions[bisect_left(mention_starts, start):bisect_left(mention_starts, end)])
         own_cues = tuple(cues[bisect_left(cue_starts, start):bisect_left(cue_starts, end)])
         words = content_words(text[start:end])
@@ -316,15 +326,16 @@ def extract(text: str, names: CueNames | None = None,
             continue
         stripped = text[start:end].strip()
         same_paragraph = previous_end >= 0 and "\n\n" not in text[previous_end:start]
-        if claims and same_paragraph and _ANAPHORA.match(stripped):
+        if (claims and same_paragraph and _ANAPHORA.match(stripped)
+                and end - claims[-1].start <= MAX_CLAIM_CHARS):
             last = claims.pop()
             start = last.start
             own_mentions = last.mentions + own_mentions
             own_cues = last.cues + own_cues
+            words = last.words | words  # the words so far, not the joined text read again
         lead = len(text[start:end]) - len(text[start:end].lstrip())
         start, end = start + lead, start + len(text[start:end].rstrip())
-        claims.append(ClaimSpan(text[start:end], start, end, own_mentions, own_cues,
-                                content_words(text[start:end])))
+        claims.append(ClaimSpan(text[start:end], start, end, own_mentions, own_cues, words))
         previous_end = end
     return Extraction(text, tuple(claims))
 

@@ -6,6 +6,7 @@ network use is allowed (:mod:`kg.tracing.fetching`), else unresolved with the re
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from pyoxigraph import Literal, NamedNode
 
@@ -30,7 +31,12 @@ def resolve_mentions(store: Store, mentions: Iterable[Mention], resolver: Resolv
     >>> [(r.status, r.reason) for r in found.values()]
     [('unresolved', 'no work in the graph has this PMID, and no loader fetches PubMed records')]
     """
-    mentions = list(mentions)
+    everyone = list(mentions)
+    # an identifier written many times is resolved (and fetched) once, its answer shared
+    firsts: dict[tuple[str, str], Mention] = {}
+    for m in everyone:
+        firsts.setdefault((m.kind, m.value), m)
+    mentions = list(firsts.values())
     direct = _in_graph(store, mentions)
     out: dict[Mention, MentionResult] = {}
     for m in mentions:
@@ -51,6 +57,9 @@ def resolve_mentions(store: Store, mentions: Iterable[Mention], resolver: Resolv
                 out[m] = MentionResult(m, "unresolved", reason=str(e))
             else:
                 out[m] = MentionResult(m, "resolved", work, fetched=True)
+    for m in everyone:
+        if m not in out:
+            out[m] = replace(out[firsts[(m.kind, m.value)]], mention=m)
     return out
 
 

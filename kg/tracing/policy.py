@@ -28,7 +28,7 @@ from kg.store import Store
 from kg.tracing.fetching import fetch_page
 from kg.tracing.results import SOURCE_KINDS, TraceResult
 from kg.tracing.stored import save_claims
-from kg.tracing.tracer import trace
+from kg.tracing.tracer import MAX_CLAIMS, trace
 from loaders.http import HttpConfig
 
 #: the most claims one trace stores for a service (a long article's claims beyond are answered, not stored)
@@ -64,6 +64,8 @@ class TracePolicy:
     service: bool = False
     #: hops of each evidence chain
     max_depth: int = 5
+    #: distinct claims answered at most (:data:`kg.tracing.tracer.MAX_CLAIMS`); a sentence repeated is one
+    max_claims: int = MAX_CLAIMS
 
     @classmethod
     def for_service(cls, *, online: bool, store_every: bool, authorized: bool, max_depth: int = 5) -> TracePolicy:
@@ -108,7 +110,8 @@ def trace_text(store: Store, text: str, *, url: str | None = None, source_kind: 
     # beside other readers, and only the claims' write below waits for write access
     with writing() if policy.online else nullcontext():
         found = trace(store, text, url=url or None, source_kind=source_kind or None, html=html, online=policy.online,
-                      http=http, apis=apis, store_claims=False, max_depth=policy.max_depth)
+                      http=http, apis=apis, store_claims=False, max_depth=policy.max_depth,
+                      max_claims=policy.max_claims)
     if not policy.store_claims:
         return found
     if not policy.permitted:

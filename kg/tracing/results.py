@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal as Lit
 
 from kg.chains import Chain
-from kg.tracing.claims import Cue
+from kg.tracing.claims import MAX_CHARS, Cue
 from kg.tracing.mentions import Mention
 from kg.works import WorkSummary
 
@@ -71,6 +71,9 @@ class TracedClaim:
     works: tuple[WorkMatch, ...]
     #: whether the claim was stored in the graph
     stored: bool = False
+    #: how many times the text says this claim (the same sentence, whitespace folded); ``start`` and
+    #: ``end`` are its first occurrence's
+    occurrences: int = 1
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,15 @@ class TraceResult:
     characters: int
     #: problems met on the way that did not stop the trace (a fetch of a linked work failing)
     notes: tuple[str, ...] = ()
+    #: distinct claims in the text (``claims`` holds at most ``max_claims`` of them)
+    claims_found: int = 0
+    #: the most distinct claims answered; 0 for no limit
+    max_claims: int = 0
+
+    @property
+    def truncated(self) -> bool:
+        """Whether claims of the text were left out of the answer (past ``max_claims``)."""
+        return self.claims_found > len(self.claims)
 
     @property
     def works(self) -> list[WorkMatch]:
@@ -98,13 +110,21 @@ class TraceResult:
         return sorted(best.values(), key=lambda w: (-w.score, w.iri))
 
     def as_dict(self) -> dict[str, object]:
+        """JSON-ready; each work's evidence chain is given once, with the first claim resting on it
+        (``chain`` is null on the later ones), so the answer grows with distinct works, not claims."""
+        shown: set[str] = set()
+
         def work(w: WorkMatch) -> dict[str, object]:
-            chain = self.chains.get(w.iri)
+            chain = self.chains.get(w.iri) if w.iri not in shown else None
+            shown.add(w.iri)
             return {**w.work.as_dict(), "score": w.score, "method": w.method, "matched": list(w.matched),
                     "chain": chain.as_dict() if chain else None}
         return {"url": self.url, "source_kind": self.source_kind, "characters": self.characters,
-                "notes": list(self.notes),
+                "notes": list(self.notes), "truncated": self.truncated,
+                "limits": {"max_claims": self.max_claims, "max_characters": MAX_CHARS,
+                           "claims_found": self.claims_found},
                 "claims": [{"iri": c.iri, "text": c.text, "start": c.start, "end": c.end, "stored": c.stored,
+                            "occurrences": c.occurrences,
                             "mentions": [m.as_dict() for m in c.mentions],
                             "cues": [cue.as_dict() for cue in c.cues],
                             "works": [work(w) for w in c.works]} for c in self.claims]}

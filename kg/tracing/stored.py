@@ -52,8 +52,17 @@ def claim_iri(text: str, url: str | None) -> str:
     >>> claim_iri("Insulin  glulisine is stable.", None) == claim_iri("Insulin glulisine is stable.", None)
     True
     """
-    key = (url or "") + "\n" + " ".join(text.split())
+    key = (url or "") + "\n" + folded(text)
     return CLAIM_BASE + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+
+
+def folded(text: str) -> str:
+    """The text with its whitespace folded: two claims with the same folded text are one.
+
+    >>> folded(" Insulin\\n glulisine  is stable. ")
+    'Insulin glulisine is stable.'
+    """
+    return " ".join(text.split())
 
 
 def claim_record(claim: TracedClaim, url: str | None, kind: str, published: date | None,

@@ -18,18 +18,19 @@ This is the analysis; what a caller may do (fetch, store, how much) is :func:`kg
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
 
 from pyoxigraph import NamedNode
 
 from kg.chains import evidence_chain
 from kg.store import Store
-from kg.tracing.claims import checked_text, extract
+from kg.tracing.claims import ClaimSpan, checked_text, extract
 from kg.tracing.cues import cue_index
 from kg.tracing.fetching import Resolver
 from kg.tracing.matching import resolve_mentions
 from kg.tracing.results import SOURCE_KINDS, SourceKind, TracedClaim, TraceResult, WorkMatch
-from kg.tracing.stored import claim_iri, save_claims
+from kg.tracing.stored import claim_iri, folded, save_claims
 from kg.works import WorkSummary, summaries
 from loaders.http import HttpConfig
 
@@ -37,13 +38,14 @@ _SOCIAL_HOSTS = ("twitter.com", "x.com", "bsky.app", "mastodon", "facebook.com",
                  "linkedin.com")
 _ACADEMIC_HOSTS = ("doi.org", "arxiv.org", "biorxiv.org", "medrxiv.org", "ncbi.nlm.nih.gov", "europepmc.org",
                    "nature.com", "sciencedirect.com", "springer.com", "wiley.com", "plos.org", "elifesciences.org")
-
+#: distinct claims one trace answers at most: a long text's answer stays small (issue 13, finding 3)
+MAX_CLAIMS = 200
 
 
 def trace(store: Store, text: str, *, url: str | None = None, source_kind: str | None = None,
           published: date | None = None, html: bool | None = None, online: bool = False,
           http: HttpConfig | None = None, apis: Mapping[str, str] | None = None, store_claims: bool = True,
-          max_depth: int = 5, now: datetime | None = None) -> TraceResult:
+          max_depth: int = 5, max_claims: int = MAX_CLAIMS, now: datetime | None = None) -> TraceResult:
     """Trace the claims of ``text`` (plain text or HTML) to the works and data they rest on.
 
     :param url: where the text appeared (stored as ``schema:appearance``)
@@ -55,6 +57,8 @@ def trace(store: Store, text: str, *, url: str | None = None, source_kind: str |
     :param apis: base URLs by source name (``{"crossref": "http://127.0.0.1:8080"}``), for mirrors and tests
     :param store_claims: store each claim that rests on at least one work
     :param max_depth: hops of each evidence chain
+    :param max_claims: distinct claims answered at most (a sentence repeated counts once, with its
+        ``occurrences``); those past it are left out, ``truncated`` and a note say so
     :param now: the time recorded on matches (default: the current time)
     :raises TraceInputError: empty text, too long, or binary data (nothing is stored)
     :raises ValueError: an unknown ``source_kind``
@@ -63,10 +67,21 @@ def trace(store: Store, text: str, *, url: str | None = None, source_kind: str |
     plain = checked_text(text, html=html)
     index = cue_index(store)
     extraction = extract(plain, index.names(), index.names_a_title)
-    notes: list[str] = []
-    resolved = resolve_mentions(store, extraction.mentions, Resolver.make(http, apis) if online else None, notes)
-    claims: list[TracedClaim] = []
+    # a sentence repeated is one claim: its first occurrence, with a count of them all
+    repeats: dict[str, list[ClaimSpan]] = {}
     for span in extraction.claims:
+        repeats.setdefault(folded(span.text), []).append(span)
+    distinct = list(repeats.values())
+    kept = distinct[:max_claims]
+    notes: list[str] = []
+    if len(distinct) > max_claims:
+        notes.append(f"only the first {max_claims:,} of {len(distinct):,} distinct claims are answered "
+                     f"(trace a shorter text for the rest)")
+    resolved = resolve_mentions(store, [m for spans in kept for m in spans[0].mentions],
+                                Resolver.make(http, apis) if online else None, notes)
+    claims: list[TracedClaim] = []
+    for spans in kept:
+        span = spans[0]
         mentions = tuple(resolved[m] for m in span.mentions)
         found: dict[str, tuple[float, str, tuple[str, ...]]] = {}
         for r in mentions:
@@ -76,13 +91,15 @@ def trace(store: Store, text: str, *, url: str | None = None, source_kind: str |
             for m in index.match(span):
                 found.setdefault(m.iri, (m.score, m.method, m.matched))
         claims.append(TracedClaim(claim_iri(span.text, url), span.text, span.start, span.end, mentions,
-                                  span.cues, tuple(WorkMatch(WorkSummary(iri), *v) for iri, v in found.items())))
+                                  span.cues, tuple(WorkMatch(WorkSummary(iri), *v) for iri, v in found.items()),
+                                  occurrences=len(spans)))
     works = summaries(store, [NamedNode(w.iri) for c in claims for w in c.works])
-    claims = [TracedClaim(c.iri, c.text, c.start, c.end, c.mentions, c.cues,
-                          tuple(WorkMatch(works[w.iri], w.score, w.method, w.matched) for w in c.works))
+    claims = [replace(c, works=tuple(WorkMatch(works[w.iri], w.score, w.method, w.matched) for w in c.works))
               for c in claims]
+    # one chain per work, however many claims rest on it
     chains = {iri: evidence_chain(store, NamedNode(iri), max_depth) for iri in works}
-    result = TraceResult(tuple(claims), chains, url, kind, len(plain), tuple(notes))
+    result = TraceResult(tuple(claims), chains, url, kind, len(plain), tuple(notes),
+                         claims_found=len(distinct), max_claims=max_claims)
     return save_claims(store, result, published=published, now=now) if store_claims else result
 
 

@@ -13,6 +13,7 @@ so no route module imports this one.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -37,11 +38,15 @@ from kg.tracing.cues import cue_index
 from kg.web import api, graphql, pages, sparql, tracing, works
 from kg.web.config import Settings
 from kg.web.errors import error_response, http_error, kg_error, server_error
+from kg.web.security import SecurityHeaders
 from kg.web.services import Services, services
 
 log = logging.getLogger(__name__)
 #: bytes of request body an endpoint reads at most, unless its path has a larger limit
 MAX_BODY = 1 << 20
+#: seconds a request body may take to arrive, from its first read; a client dripping it slower is
+#: answered 408 and dropped (issue 13, finding 8)
+BODY_DEADLINE = 30.0
 
 
 #: the environment variable through which ``kg serve`` hands the store and its options to
@@ -90,7 +95,8 @@ def create_app(store: Store, settings: Settings | None = None, *, owns_store: bo
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET", "HEAD"])]
     routes += sparql.routes() + graphql.routes() + works.routes() + api.routes() + pages.routes() + tracing.routes()
-    middleware = [Middleware(BodyLimit, default=MAX_BODY, larger={"/trace": tracing.MAX_BODY,
+    middleware = [Middleware(SecurityHeaders),
+                  Middleware(BodyLimit, default=MAX_BODY, larger={"/trace": tracing.MAX_BODY,
                                                                    "/api/trace": tracing.MAX_BODY})]
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
@@ -108,12 +114,17 @@ class _TooLargeError(Exception):
     pass
 
 
+class _TooSlowError(Exception):
+    pass
+
+
 class BodyLimit:
     """Refuses a request body over the limit of its path with 413, before it is read whole: by its
-    declared Content-Length, or, for a chunked body, as soon as the bytes received pass the limit."""
+    declared Content-Length, or, for a chunked body, as soon as the bytes received pass the limit.
+    A body still arriving ``deadline`` seconds after the app first asked for it is answered 408."""
 
-    def __init__(self, app: ASGIApp, default: int, larger: dict[str, int]) -> None:
-        self.app, self.default, self.larger = app, default, larger
+    def __init__(self, app: ASGIApp, default: int, larger: dict[str, int], deadline: float = BODY_DEADLINE) -> None:
+        self.app, self.default, self.larger, self.deadline = app, default, larger, deadline
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -126,10 +137,20 @@ class BodyLimit:
             return
         received = 0
         started = False
+        ends: float | None = None
+        complete = False
 
         async def counted() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, ends, complete
+            if complete:  # the body is in: what is left to wait for is the client leaving
+                return await receive()
+            loop = asyncio.get_running_loop()
+            ends = ends if ends is not None else loop.time() + self.deadline
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, ends - loop.time()))
+            except TimeoutError:
+                raise _TooSlowError from None
+            complete = message["type"] != "http.request" or not message.get("more_body", False)
             received += len(message.get("body", b""))
             if received > limit:
                 raise _TooLargeError
@@ -146,6 +167,13 @@ class BodyLimit:
             if started:
                 raise
             await self._refuse(limit, scope, receive, send)
+        except _TooSlowError:
+            if started:
+                raise
+            response = error_response(408, "RequestTimeoutError", f"the request body did not arrive within "
+                                      f"{self.deadline:g} s; send it at once",
+                                      {"Connection": "close"})
+            await response(scope, receive, send)
 
     @staticmethod
     async def _refuse(limit: int, scope: Scope, receive: Receive, send: Send) -> None:

@@ -9,6 +9,7 @@ are stopped (see kg.store.workers).
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -17,12 +18,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from kg.errors import BadRequestError, KgError
+from kg.errors import BadRequestError, KgError, TracesBusyError
 from kg.tracing import MAX_INPUT_CHARS, SOURCE_KINDS, TraceResult
 from kg.web.services import services
 from kg.web.svg import chain_svg
 from kg.web.templating import TEMPLATES, error_page
 from kg.web.urls import work_path
+
+#: traces the service runs at once: each may hold a spaCy document of up to a million characters
+#: (about 100 MB), so more wait, and past :data:`TRACE_WAIT` seconds are answered 503
+MAX_RUNNING_TRACES = 2
+#: seconds a trace waits for one of the :data:`MAX_RUNNING_TRACES` to finish
+TRACE_WAIT = 30.0
+_RUNNING = threading.BoundedSemaphore(MAX_RUNNING_TRACES)
 
 #: bytes of request body /trace and /api/trace read at most (the text limit, in UTF-8 at worst, plus
 #: the form's overhead); kg.web.app's BodyLimit refuses more with 413
@@ -35,10 +43,17 @@ def routes() -> list[BaseRoute]:
 
 
 def _trace_request(request: Request, text: str, url: str | None, source_kind: str | None) -> TraceResult:
+    """The trace, in a worker thread (the event loop keeps answering), when one of the
+    :data:`MAX_RUNNING_TRACES` is free within :data:`TRACE_WAIT` seconds."""
     state = services(request)
     policy = state.settings.trace_policy(state.settings.authorizes(request.headers.get("authorization")))
-    return state.graph.trace(text, url=url, source_kind=source_kind, policy=policy,
-                             writes=state.runner.writes if state.runner is not None else None)
+    if not _RUNNING.acquire(timeout=TRACE_WAIT):
+        raise TracesBusyError(MAX_RUNNING_TRACES, TRACE_WAIT)
+    try:
+        return state.graph.trace(text, url=url, source_kind=source_kind, policy=policy,
+                                 writes=state.runner.writes if state.runner is not None else None)
+    finally:
+        _RUNNING.release()
 
 
 async def api_trace(request: Request) -> Response:

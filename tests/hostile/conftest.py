@@ -5,6 +5,7 @@ cross join sorted by ORDER BY to need gigabytes), its query workers limited to 1
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,8 @@ QUERY_MEMORY_MB = 1024
 MAX_ANSWER_BYTES = 1_000_000
 #: triples added to the sample graph, in a graph of their own
 EXTRA = 3_000
+#: the process id of each service under attack, by its base URL
+PIDS: dict[str, int] = {}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
@@ -35,6 +38,7 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     process, url, log = serve(location, directory, "--query-timeout", str(QUERY_TIMEOUT),
                               "--query-memory-mb", str(QUERY_MEMORY_MB), "--max-answer-bytes", str(MAX_ANSWER_BYTES),
                               "--queries-per-client", "1")
+    PIDS[url] = process.pid
     try:
         yield Live(url, "embedded", log)
     finally:
@@ -65,6 +69,14 @@ def stored(live: Live) -> int:
     answer = requests.get(live("/sparql"), params={"query": COUNT}, headers={"Accept": "text/csv"}, timeout=60)
     assert answer.status_code == 200, answer.text
     return int(answer.text.splitlines()[1])
+
+
+def peak_memory_mb(live: Live) -> float:
+    """The most memory the service's process has held since it started (VmHWM), in MB."""
+    for line in Path(f"/proc/{PIDS[live.url]}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM in /proc/<pid>/status")
 
 
 def healthy(live: Live) -> bool:

@@ -15,7 +15,7 @@ from pyoxigraph import NamedNode, RdfFormat
 from kg.chains import evidence_chain
 from kg.store import Store
 from kg.tracing import claim_iri, claims_about, trace
-from kg.tracing.claims import TraceInputError
+from kg.tracing.claims import MAX_CLAIM_CHARS, TraceInputError
 from loaders.http import HttpConfig
 from loaders.pipeline import load
 from loaders.read import read_paths
@@ -268,3 +268,32 @@ def test_an_accession_no_record_links_to_is_unresolved_without_fetching_and_the_
     assert [w.iri for w in result.claims[0].works] == [A0]
     assert [h.to for h in result.chains[A0].hops] == [ENTRY, RAW]
     assert server.seen == []
+
+
+def test_a_sentence_repeated_is_one_claim_counted_and_its_work_and_chain_appear_once(store: Store) -> None:
+    sentence = f"A study in Scientific Reports (doi:{A0[16:]}) solved the structure. "
+    found = trace(store, sentence * 500 + "Another study (doi:10.1/absent) agreed. ", store_claims=False)
+    assert [(c.text, c.occurrences) for c in found.claims] == [
+        (sentence.strip(), 500), ("Another study (doi:10.1/absent) agreed.", 1)]
+    assert (found.claims_found, found.max_claims, found.truncated) == (2, 200, False)
+    assert list(found.chains) == [A0]
+    answer = found.as_dict()
+    assert answer["limits"] == {"max_claims": 200, "max_characters": 1_000_000, "claims_found": 2}
+
+
+def test_claims_past_the_limit_are_left_out_and_the_answer_says_so(store: Store) -> None:
+    text = "".join(f"Study {i} in Scientific Reports (doi:{A0[16:]}) counted {i} cells. " for i in range(5))
+    found = trace(store, text, store_claims=False, max_claims=3)
+    assert [c.text.split()[1] for c in found.claims] == ["0", "1", "2"]
+    assert found.truncated and found.claims_found == 5
+    assert found.notes[-1] == "only the first 3 of 5 distinct claims are answered (trace a shorter text for the rest)"
+    chains = [w["chain"] for c in found.as_dict()["claims"] for w in c["works"]]  # type: ignore[attr-defined]
+    assert len(chains) == 3 and chains[0] is not None and chains[1:] == [None, None]
+
+
+def test_sentences_referring_back_join_a_claim_only_up_to_its_length_limit(store: Store) -> None:
+    sentence = "The study was reported in Scientific Reports last year. "
+    found = trace(store, sentence * 200, store_claims=False)
+    assert found.claims
+    assert all(len(c.text) <= MAX_CLAIM_CHARS for c in found.claims)
+    assert sum(c.occurrences * c.text.count("The study") for c in found.claims) == 200
