@@ -54,6 +54,10 @@ class MetricsQueries:
         """A funder's outputs and their reuse (a Crossref Funder ID, ``funder:...`` or a ROR ID)."""
         return metrics.funder_metrics(self._store, funder_id)
 
+    def awards(self, funder_id: str) -> list[metrics.Award]:
+        """A funder's awards (over every node that names it), each with the works it funded."""
+        return metrics.funder_awards(self._store, funder_id)
+
     def facility(self, facility_id: str) -> metrics.FacilityMetrics:
         """Structures measured at a facility or instrument (its IRI, name or slug), their publications and reuse."""
         return metrics.facility_metrics(self._store, facility_id)

@@ -91,7 +91,7 @@ def related(ctx: Context, identifier: str, limit: int, fmt: str) -> None:
         if fmt == "csv":
             rows.append([f"{r.score:.1f}", r.item.iri, r.item.kind or "", ident, r.item.title or "", reasons])
             continue
-        click.echo(f"{r.score:5.1f}  {r.item.kind or 'Work'} {ident}: {r.item.title or '(no title)'}")
+        click.echo(f"{r.score:5.1f}  {r.item.kind or 'Work'} {ident}: {r.item.name}")
         click.echo(f"       {reasons}")
     if fmt == "csv":
         click.echo(format_rows(RELATED_COLUMNS, rows, fmt), nl=False)

@@ -88,7 +88,7 @@ def format_chain_tree(found: Chain) -> str:
         work = found.node(iri).work
         ident = work.identifiers.get("doi") or work.identifiers.get("pdb") or iri
         year = f" ({work.year})" if work.year else ""
-        return f"{work.kind or 'Work'} {ident}{year}: {work.title or '(no title)'}"
+        return f"{work.kind or 'Work'} {ident}{year}: {work.name}"
 
     def walk(iri: str, indent: int) -> None:
         noted = False

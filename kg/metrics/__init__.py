@@ -28,12 +28,21 @@ from kg.metrics.item import (
                              source_counts,
                              usage,
 )
-from kg.metrics.portfolio import TOP, OutputReuse, PortfolioMetrics, funder_metrics, publisher_metrics
+from kg.metrics.portfolio import (
+                             TOP,
+                             Award,
+                             OutputReuse,
+                             PortfolioMetrics,
+                             funder_awards,
+                             funder_metrics,
+                             publisher_metrics,
+)
 from kg.metrics.table import CSV_COLUMNS, Metrics, metric_rows, named_iris, to_csv
 
 __all__ = [
-    "CSV_COLUMNS", "EVIDENCE_EDGES", "REPORTED_METRICS", "TOP", "UNKNOWN", "Citations", "CitingWork", "EntryFigures",
+    "CSV_COLUMNS", "Award", "EVIDENCE_EDGES", "REPORTED_METRICS", "TOP", "UNKNOWN", "Citations", "CitingWork",
+    "EntryFigures",
     "FacilityMetrics", "ItemMetrics", "Metrics", "OutputReuse", "PortfolioMetrics", "SourceCount", "UsageFigures",
-    "citing_works", "facility_metrics", "funder_metrics", "item_metrics", "metric_rows", "named_iris",
+    "citing_works", "facility_metrics", "funder_awards", "funder_metrics", "item_metrics", "metric_rows", "named_iris",
     "publisher_metrics", "reported_counts", "source_counts", "to_csv", "usage", "version_scopes",
 ]

@@ -140,3 +140,34 @@ def publisher_metrics(store: Store, publisher: str) -> PortfolioMetrics:
     if not nodes:
         raise NotFoundError(publisher)
     return _portfolio_metrics(store, "publisher", nodes)
+
+
+@dataclass(frozen=True)
+class Award:
+    """One award of a funder (grants named by the same number in several records are one), and its outputs."""
+
+    #: the award number, or the grant's node when no record gives one
+    number: str
+    title: str | None
+    outputs: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"number": self.number, "title": self.title, "outputs": list(self.outputs)}
+
+
+def funder_awards(store: Store, funder_id: str) -> list[Award]:
+    """Each award of a funder (over every node that names it) with the works it funded, most outputs first.
+
+    :raises NotFoundError: the graph does not name the funder
+    """
+    found: dict[str, tuple[set[str | None], set[str]]] = {}
+    for grant, number, title, work in store.select(load_query("metrics_funder_awards").text,
+                                                   {"funder": list(funder_nodes(store, funder_id))}).values():
+        if grant is None or work is None:
+            continue
+        titles, works = found.setdefault((number or grant).strip(), (set(), set()))
+        titles.add(title)
+        works.add(work)
+    awards = [Award(key, min((t for t in titles if t), default=None), tuple(sorted(works)))
+              for key, (titles, works) in found.items()]
+    return sorted(awards, key=lambda a: (-len(a.outputs), a.number))

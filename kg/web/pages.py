@@ -84,6 +84,7 @@ def funder(request: Request) -> Response:
     try:
         identifier = checked_id(request.path_params["id"])
         figures = graph.metrics.funder(identifier)
+        awards = graph.metrics.awards(identifier)
     except KgError as e:
         return error_page(request, e)
     title = graph.names(figures.subjects).get(figures.subjects[0], identifier)
@@ -92,6 +93,7 @@ def funder(request: Request) -> Response:
         "chart": bar_chart(sorted(figures.citations_by_year.items()), f"Works citing outputs funded by {title}, "
                                                                        "per year"),
         "top": _top(graph, [(t.iri, t.citations, t.all_versions) for t in figures.top]),
+        "awards": awards, "names": graph.names([w for a in awards for w in a.outputs]),
         "csv": f"/api/metrics/funder?id={quote(identifier, safe='')}&format=csv"})
 
 

@@ -181,6 +181,7 @@ def test_every_catalogue_query_is_reached_from_the_python_api(g: KnowledgeGraph,
     g.related("10.5555/kg-sample.tool.v1")  # co-cited: its citers' concepts are read too
     g.metrics.item(RAW)
     g.metrics.funder(FUNDER)
+    g.metrics.awards(FUNDER)
     g.metrics.facility("Example Light Source")
     g.metrics.publisher("example PUBLISHER")
     g.claims([A0])

@@ -154,3 +154,11 @@ def test_a_long_reference_list_is_collapsed_and_capped_unless_all_are_asked_for(
     assert f'<a href="?refs=all#references-heading">Show all {total} references</a>' in capped
     assert f'<a href="?links=all#links">Show all {links} links</a>' in capped
     assert every.count('<li value="') == total and "Show all" not in every
+
+
+def test_the_funder_dashboard_lists_each_award_with_its_outputs() -> None:
+    (page,) = _pages([SAMPLES], "/funders/021nxhr62")
+    awards = page[page.index('id="awards"'):page.index("</section>", page.index('id="awards"'))]
+    assert awards.index("ACI-0000001") < awards.index("DEB-0000002") < awards.index("OCE-0000003")
+    assert "Sample software grant (invented)" in awards
+    assert '<a href="/works/10.5555/kg-sample.article">' in awards

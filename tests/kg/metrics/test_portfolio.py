@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import NotFoundError
-from kg.metrics import OutputReuse, PortfolioMetrics, funder_metrics, publisher_metrics
+from kg.metrics import OutputReuse, PortfolioMetrics, funder_awards, funder_metrics, publisher_metrics
 from kg.store import Store
 from tests.kg.metrics.conftest import NSF, S
 
@@ -58,3 +58,14 @@ def test_publisher_metrics_by_iri(sample: Store) -> None:
         ("https://id.crossref.org/member/297",), 1, {"ScholarlyArticle": 1}, 0)
     with pytest.raises(NotFoundError, match="No Such Press"):
         publisher_metrics(sample, "No Such Press")
+
+
+@pytest.mark.parametrize("text", ["funder:100000001", "021nxhr62"])
+def test_a_funders_awards_list_their_outputs_across_both_of_its_identities(sample: Store, text: str) -> None:
+    # the sample's NSF awards: ACI-0000001 (the three tool versions, by Funder ID, with a grant title),
+    # DEB-0000002 (the data set and p5, by Funder ID), OCE-0000003 (the article, which names NSF by ROR)
+    awards = funder_awards(sample, text)
+    assert [(a.number, a.title, a.outputs) for a in awards] == [
+        ("ACI-0000001", "Sample software grant (invented)", (S + "tool.v1", S + "tool.v2", S + "tool.v3")),
+        ("DEB-0000002", None, (S + "data", S + "p5")),
+        ("OCE-0000003", None, (S + "article",))]
