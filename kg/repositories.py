@@ -94,7 +94,7 @@ def repositories() -> dict[str, Repository]:
 def repository(doi: str) -> Repository | None:
     """The repository whose prefix a DOI (bare, ``doi:`` or doi.org IRI, any case) has, if any."""
     normal = ids.normalize_doi(doi, strict=False)
-    return repositories().get(normal.split("/", 1)[0]) if normal else None
+    return repositories().get(ids.doi_prefix(normal)) if normal else None
 
 
 def inferred_citation(cited: str, classes: frozenset[str], records: int) -> InferredCitation | None:

@@ -37,14 +37,6 @@ from loaders.http import HttpClient, Response
 _PREFIX = re.compile(r"10\.[0-9]{4,9}")
 
 
-def prefix_iri(prefix: str) -> str:
-    """The node of a DOI prefix.
-
-    >>> prefix_iri("10.5061")
-    'https://w3id.org/evidence-kg/doi-prefix/10.5061'
-    """
-    return f"{ids.KG_BASE}doi-prefix/{prefix}"
-
 
 class DoiRaLoader(Loader):
     name: ClassVar[str] = "doi-ra"
@@ -77,7 +69,7 @@ class DoiRaLoader(Loader):
             said = status or f"RA is {agency!r}"
             return skipped([f"{cls.name} record {f.record_id}: the lookup said {said!r}, so nothing is stored"])
         if _PREFIX.fullmatch(f.record_id):
-            node = NamedNode(prefix_iri(f.record_id))
+            node = NamedNode(ids.doi_prefix_iri(f.record_id))
             b = RecordBuilder(f, node)
             b.add(node, RDF.type, KG.DoiPrefix)
             b.add(node, SCHEMA.name, Literal(f.record_id))
@@ -94,7 +86,7 @@ class DoiRaLoader(Loader):
         if request.query or request.filter or not request.dois:
             raise UnsupportedRequestError(cls.name, "--query, --filter or no --doi", "the lookup answers for DOIs: "
                                           "give --doi (each DOI's prefix is looked up once)")
-        prefixes = dict.fromkeys(ids.normalize_doi(doi).split("/", 1)[0] for doi in request.dois)
+        prefixes = dict.fromkeys(ids.doi_prefix(doi) for doi in request.dois)
         return (client.get_json(f"{request.api or cls.api}/{quote(prefix)}") for prefix in prefixes)
 
 

@@ -80,7 +80,7 @@ def candidates(store: Store, limit: int) -> list[tuple[str, str | None]]:
     for work, agency in rows:
         doi = ids.doi_from_iri(work) if work else None
         if doi and doi not in found:
-            found[doi] = agency or prefixes.get(doi.split("/", 1)[0])
+            found[doi] = agency or prefixes.get(ids.doi_prefix(doi))
     return list(found.items())
 
 

@@ -38,7 +38,17 @@ from kg.ids.accessions import (
     normalize_uniprot,
 )
 from kg.ids.contributors import funder_iri, normalize_funder_id, normalize_orcid, normalize_ror, orcid_iri, ror_iri
-from kg.ids.doi import doi_from_iri, doi_iri, doi_or_iri, normalize_doi, normalize_pdb_id, pdb_id_from_doi, pdb_iri
+from kg.ids.doi import (
+    doi_from_iri,
+    doi_iri,
+    doi_or_iri,
+    doi_prefix,
+    doi_prefix_iri,
+    normalize_doi,
+    normalize_pdb_id,
+    pdb_id_from_doi,
+    pdb_iri,
+)
 from kg.ids.iris import DOI_BASE, KG_BASE, META_GRAPH, ORCID_BASE, ROR_BASE, graph_iri, shared_iri
 from kg.ids.literature import (
     arxiv_doi,
@@ -55,7 +65,8 @@ from kg.ids.parse import Identifier, parse_identifier
 __all__ = [
     "ARCHIVES", "DOI_BASE", "KG_BASE", "META_GRAPH", "ORCID_BASE", "PROSE_ORDER", "ROR_BASE", "Archive", "Identifier",
     "IdentifierError", "WrittenAccession", "accession_iri", "accession_iris", "arxiv_doi", "arxiv_doi_iri",
-    "doi_from_iri", "doi_iri", "doi_or_iri", "find_accessions", "funder_iri", "graph_iri", "normalize_accession",
+    "doi_from_iri", "doi_iri", "doi_or_iri", "doi_prefix", "doi_prefix_iri",
+    "find_accessions", "funder_iri", "graph_iri", "normalize_accession",
     "normalize_arrayexpress", "normalize_arxiv", "normalize_bioproject", "normalize_doi", "normalize_emdb",
     "normalize_empiar", "normalize_funder_id", "normalize_geo", "normalize_insdc", "normalize_orcid",
     "normalize_pdb_id", "normalize_pmcid", "normalize_pmid", "normalize_ror", "normalize_sra", "normalize_uniprot",

@@ -10,7 +10,7 @@ import unicodedata
 from urllib.parse import unquote
 
 from kg.errors import IdentifierError
-from kg.ids.iris import DOI_BASE, _escape
+from kg.ids.iris import DOI_BASE, KG_BASE, _escape
 from kg.ids.pasted import _ASCII_LOWER, _FLAGS, _after, _normalizer, _text, _unwrap
 
 _DOI_PREFIX = re.compile(r"(?:(?P<url>(?:https?://)?(?:dx\.|www\.)?doi\.org/)|doi\s*:\s*|doi\s+|info:doi/)+",
@@ -77,6 +77,24 @@ def doi_iri(value: str) -> str:
     'https://doi.org/10.1002/(sici)1097-4636(199605)31:1%3C1::aid-jbm1%3E3.0.co;2-r'
     """
     return DOI_BASE + _escape(normalize_doi(value))
+
+
+def doi_prefix(value: str) -> str:
+    """The prefix (registrant code) of a DOI in any accepted form.
+
+    >>> doi_prefix("https://doi.org/10.5061/DRYAD.cv323")
+    '10.5061'
+    """
+    return normalize_doi(value).split("/", 1)[0]
+
+
+def doi_prefix_iri(prefix: str) -> str:
+    """The node of a DOI prefix (what its registration agency is said of).
+
+    >>> doi_prefix_iri("10.5061")
+    'https://w3id.org/evidence-kg/doi-prefix/10.5061'
+    """
+    return f"{KG_BASE}doi-prefix/{prefix}"
 
 
 def doi_from_iri(iri: str) -> str:

@@ -14,7 +14,7 @@ from kg.errors import UnsupportedRequestError
 from kg.store import Store
 from kg.vocab import KG, RDF
 from loaders.base import HarvestRequest
-from loaders.doi_ra import DoiRaLoader, prefix_iri
+from loaders.doi_ra import DoiRaLoader
 from loaders.harvest import harvest
 from loaders.http import HttpConfig
 from loaders.pipeline import load
@@ -72,7 +72,7 @@ def test_real_answer_states_the_agency_it_names(path: Path) -> None:
         assert report.loaded == 0 and report.warning_count == 1
         return
     doi = item["DOI"].lower()
-    node = NamedNode(prefix_iri(doi) if "/" not in doi else ids.doi_iri(doi))
+    node = NamedNode(ids.doi_prefix_iri(doi) if "/" not in doi else ids.doi_iri(doi))
     rows = store.select("SELECT ?ra WHERE { ?n <https://w3id.org/evidence-kg/ns#registrationAgency> ?ra }",
                         {"n": node}).values()
     assert rows == [(agency,)]
