@@ -1,7 +1,9 @@
 """The SPARQL catalogue: every question the service answers is a file in ``queries/``.
 
 Each file starts with a header of ``# key: value`` lines (title, description, parameters,
-example) and then the query.
+example, and ``audience: analyst`` for the questions an analyst asks, which the /sparql editor offers
+as examples; the others are the service's own helpers, bound by the code that asks them) and then the
+query.
 
 >>> q = load_query("stats_sources")
 >>> q.title
@@ -35,6 +37,8 @@ class StoredQuery:
     parameters: str
     example: str
     text: str
+    #: "analyst" for a question the /sparql editor offers as an example (it runs as it is); else ""
+    audience: str = ""
 
 
 def parse_query_file(path: Path) -> StoredQuery:
@@ -47,7 +51,7 @@ def parse_query_file(path: Path) -> StoredQuery:
             break
         header[m.group(1)] = m.group(2).strip()
     return StoredQuery(path.stem, header.get("title", ""), header.get("description", ""),
-                       header.get("parameters", ""), header.get("example", ""), text)
+                       header.get("parameters", ""), header.get("example", ""), text, header.get("audience", ""))
 
 
 @cache
@@ -62,3 +66,12 @@ def load_query(name: str) -> StoredQuery:
 def all_queries() -> list[StoredQuery]:
     """Every query of the catalogue, by name."""
     return [parse_query_file(p) for p in sorted(QUERY_DIR.glob("*.rq"))]
+
+
+def analyst_queries() -> list[StoredQuery]:
+    """The questions an analyst asks (``audience: analyst``), which run as they are: the editor's examples.
+
+    >>> "stats_sources" in [q.name for q in analyst_queries()]
+    True
+    """
+    return [q for q in all_queries() if q.audience == "analyst"]

@@ -58,16 +58,17 @@ SOLUTION_FORMATS = (
     ResultFormat("tsv", "text/tab-separated-values", "solutions", (), ("tsv",)),
 )
 GRAPH_FORMATS = (
-    ResultFormat("turtle", "text/turtle", "graph", ("application/turtle", "application/x-turtle", "text/n3",
-                                                     "text/rdf+n3", "application/n3"),
-                 ("turtle", "ttl", "n3"), RdfFormat.TURTLE),
+    ResultFormat("turtle", "text/turtle", "graph", ("application/turtle", "application/x-turtle"),
+                 ("turtle", "ttl"), RdfFormat.TURTLE),
     ResultFormat("ntriples", "application/n-triples", "graph", ("text/plain",), ("ntriples", "n-triples", "nt"),
                  RdfFormat.N_TRIPLES),
     ResultFormat("nquads", "application/n-quads", "graph", (), ("nquads", "n-quads", "nq"), RdfFormat.N_QUADS),
+    ResultFormat("trig", "application/trig", "graph", ("application/x-trig",), ("trig",), RdfFormat.TRIG),
     ResultFormat("jsonld", "application/ld+json", "graph", ("application/x-json+ld", "application/json"),
                  ("json-ld", "jsonld", "json"), RdfFormat.JSON_LD),
     ResultFormat("rdfxml", "application/rdf+xml", "graph", ("application/xml", "text/xml"),
                  ("rdf+xml", "rdfxml", "rdf", "xml"), RdfFormat.RDF_XML),
+    ResultFormat("n3", "text/n3", "graph", ("text/rdf+n3", "application/n3"), ("n3",), RdfFormat.N3),
 )
 FORMATS = {f.key: f for f in (*SOLUTION_FORMATS, *GRAPH_FORMATS)}
 
@@ -271,7 +272,7 @@ def write_graph(triples: Iterable[Triple], fmt: ResultFormat, max_rows: int,
 
 
 def _serialized(triples: list[Triple], fmt: ResultFormat) -> bytes:
-    if fmt.rdf_format is RdfFormat.N_QUADS:
+    if fmt.rdf_format in (RdfFormat.N_QUADS, RdfFormat.TRIG):  # the triples are the default graph's
         body = serialize([Quad(t.subject, t.predicate, t.object) for t in triples], format=RdfFormat.N_QUADS)
     else:
         body = serialize(triples, format=fmt.rdf_format)

@@ -26,12 +26,12 @@ from __future__ import annotations
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples
+from pyoxigraph import DefaultGraph, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Triple
 
 from kg.errors import (
     BadRequestError,
@@ -50,6 +50,7 @@ from kg.store.answers import (
     write_graph,
     write_solutions,
 )
+from kg.store.graphs import DEFAULT_GRAPH, drop_update, exists_query, graph_update
 from kg.store.terms import Bindings, Dataset
 
 #: seconds our HTTP client waits past the limit for a remote server to stop the query itself
@@ -99,7 +100,7 @@ def execute(store: Queryable, job: QueryJob, deadline: float | None = None) -> A
     """
     dataset = None
     if job.default_graphs or job.named_graphs:
-        dataset = Dataset(tuple(NamedNode(g) for g in job.default_graphs),
+        dataset = Dataset(tuple(DefaultGraph() if g == DEFAULT_GRAPH else NamedNode(g) for g in job.default_graphs),
                           tuple(NamedNode(g) for g in job.named_graphs))
     with client_errors("query", "answer a query", "evaluated"):
         result = store.query(job.sparql, dataset=dataset)
@@ -159,6 +160,25 @@ class QueryRunner(ABC):
         """Run a SPARQL Update on the store (raises QuerySyntaxError when it does not parse)."""
         with self.writes(), client_errors("update", "apply an update", "applied"):
             self.store.update(sparql_update)
+
+    def write_graph(self, graph: NamedNode | None, triples: Sequence[Triple], *, replace: bool) -> bool:
+        """Put ``triples`` in ``graph`` (None: the store's own default graph), in place of what it held
+        (``replace``) or beside it, in one transaction, as :meth:`update` writes; True when the graph held
+        nothing before (it was created). :mod:`kg.store.graphs` says how."""
+        with self.writes(), client_errors("body", "write a graph", "written"):
+            existed = graph is None or bool(self.store.query(exists_query(graph)))
+            text = graph_update(graph, triples, replace=replace)
+            if text:
+                self.store.update(text)
+        return not existed
+
+    def drop_graph(self, graph: NamedNode | None) -> bool:
+        """Empty ``graph`` (None: the store's own default graph); False when it held nothing."""
+        with self.writes(), client_errors("graph", "drop a graph", "dropped"):
+            if graph is not None and not self.store.query(exists_query(graph)):
+                return False
+            self.store.update(drop_update(graph))
+        return True
 
     def close(self) -> None:  # noqa: B027 (only the process runner holds anything)
         """Stop whatever the runner started."""

@@ -24,6 +24,7 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from pyoxigraph import (
+    NamedNode,
     Quad,
     QueryBoolean,
     QueryResultsFormat,
@@ -222,6 +223,9 @@ class RemoteStore(Store):
         if dataset is not None:
             # The protocol's parameters; a server given only named graphs has an empty default graph.
             for graph in dataset.default_graphs:
+                if not isinstance(graph, NamedNode):
+                    raise StoreError(f"the SPARQL server at {self.url} has no way to be asked for its own default "
+                                     "graph alone over the SPARQL 1.1 Protocol")
                 w.addDefaultGraph(graph.value)
             for graph in dataset.named_graphs:
                 w.addNamedGraph(graph.value)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Triple
 
 Term = NamedNode | BlankNode | Literal | Triple
 #: variable name -> the term it is bound to, or a list of terms (one solution each)
@@ -22,10 +22,12 @@ class Dataset:
     """The RDF dataset a query runs over, as the SPARQL 1.1 Protocol's ``default-graph-uri`` and
     ``named-graph-uri`` name it: the default graph is the merge of ``default_graphs`` (empty when
     none is named) and ``GRAPH`` reaches only ``named_graphs``. Without a Dataset a query runs over
-    the whole store, with the union of all graphs as its default graph.
+    the whole store, with the union of all graphs as its default graph. ``DefaultGraph()`` among
+    ``default_graphs`` is the store's own default graph (an embedded store's; a SPARQL server's cannot
+    be named over the protocol).
     """
 
-    default_graphs: tuple[NamedNode, ...] = ()
+    default_graphs: tuple[NamedNode | DefaultGraph, ...] = ()
     named_graphs: tuple[NamedNode, ...] = ()
 
 

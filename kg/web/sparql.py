@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from pyoxigraph import BlankNode, NamedNode, Triple, serialize
+from pyoxigraph import NamedNode, serialize
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,17 +24,19 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from kg.errors import BadRequestError, NotAcceptableError, NotAllowedError
-from kg.queries import all_queries
+from kg.errors import BadRequestError, NotAcceptableError, NotAllowedError, QuerySyntaxError
+from kg.queries import analyst_queries
 from kg.store import GRAPH_FORMATS, SOLUTION_FORMATS, QueryJob, QueryRunner, ResultFormat, Store
-from kg.vocab import RDF
+from kg.web import graph_store
 from kg.web.config import Settings
 from kg.web.errors import error_response
 from kg.web.services import services
 from kg.web.sparql_clients import ClientQueries
+from kg.web.sparql_description import GraphFigures, service_description
 from kg.web.sparql_results import by_name, negotiate
+from kg.web.sparql_update import base_message, with_base, with_using
 
-__all__ = ["routes"]
+__all__ = ["routes", "service_description"]
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(env=Environment(loader=FileSystemLoader(HERE / "templates"),
@@ -44,17 +46,21 @@ MAX_GRAPHS = 100
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _HTML = ResultFormat("html", "text/html", "page", ("application/xhtml+xml",))
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-#: the W3C format IRIs of what /sparql writes
-FORMAT_IRIS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-               "Turtle", "N-Triples", "N-Quads", "JSON-LD", "RDF_XML")
 
 
 def routes() -> list[BaseRoute]:
-    # one count of running queries per app
-    return [Route("/sparql", partial(endpoint, clients=ClientQueries()), methods=["GET", "POST"]),
+    # one count of running queries per app, shared with the graph store's reads
+    clients = ClientQueries()
+    answer = partial(endpoint, clients=clients, figures=GraphFigures())
+    # /sparql/ answers as /sparql does, not by a redirect: some clients (the W3C tests) use it
+    return [Route("/sparql", answer, methods=["GET", "POST"]), Route("/sparql/", answer, methods=["GET", "POST"]),
+            *graph_store.routes(clients),
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static")]
+
+
+def endpoint_iri(request: Request, settings: Settings) -> str:
+    """The endpoint's own IRI: the base IRI of relative IRIs in queries and updates, and the service's name."""
+    return (settings.base_url + request.url.path) if settings.base_url else str(request.url.replace(query=""))
 
 
 def _services(request: Request) -> tuple[Store, Settings, QueryRunner]:
@@ -104,7 +110,7 @@ def _graphs(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
     return graphs
 
 
-async def endpoint(request: Request, clients: ClientQueries) -> Response:
+async def endpoint(request: Request, clients: ClientQueries, figures: GraphFigures) -> Response:
     """GET or POST a query (or POST an update); GET alone: the editor page or the service description."""
     store, settings, runner = _services(request)
     params, body_query, body_update = await _parameters(request)
@@ -119,7 +125,7 @@ async def endpoint(request: Request, clients: ClientQueries) -> Response:
     if query is None:
         if request.method == "POST":
             raise BadRequestError("query", "is missing: POST a query (query=...) or an update (update=...)")
-        return _describe(request, settings)
+        return await _describe(request, settings, runner, figures)
     if not settings.allow_federation and uses_service(query):
         raise BadRequestError("query", "uses SERVICE (a federated query), which this endpoint does not run: it "
                               "would make the service call other hosts. Query the other endpoint yourself, or ask "
@@ -127,7 +133,10 @@ async def endpoint(request: Request, clients: ClientQueries) -> Response:
     job = _job(request, settings, query, params)
     client = request.client.host if request.client is not None else ""
     with clients.admitted(client, settings.client_query_limit):
-        answer = await run_in_threadpool(runner.run, job)
+        try:
+            answer = await run_in_threadpool(runner.run, job)
+        except QuerySyntaxError as e:
+            raise base_message(e) from None
     headers = {"Content-Type": answer.content_type, "Vary": "Accept"}
     if answer.truncated:
         headers |= {"KG-Truncated": "true", "KG-Result-Limit": str(settings.max_rows)}
@@ -180,7 +189,8 @@ def _job(request: Request, settings: Settings, query: str, params: list[tuple[st
     if len(default_graphs) + len(named_graphs) > MAX_GRAPHS:
         raise BadRequestError("named-graph-uri", f"with default-graph-uri may name at most {MAX_GRAPHS} graphs",
                               len(default_graphs) + len(named_graphs))
-    return QueryJob(query, solutions.key if solutions else None, graph.key if graph else None, asked[:200],
+    return QueryJob(with_base(query, endpoint_iri(request, settings)), solutions.key if solutions else None,
+                    graph.key if graph else None, asked[:200],
                     default_graphs, named_graphs, settings.max_rows, settings.query_timeout,
                     settings.max_answer_bytes)
 
@@ -193,52 +203,32 @@ async def _update(request: Request, settings: Settings, runner: QueryRunner, upd
     if not settings.authorizes(request.headers.get("authorization")):
         raise NotAllowedError("SPARQL Update needs the header 'Authorization: Bearer <token>' with the "
                               "service's update token")
-    for name in ("using-graph-uri", "using-named-graph-uri"):
-        if any(k == name for k, _ in params):
-            raise BadRequestError(name, "is not supported: name the graphs in the update (USING, WITH, GRAPH)")
-    await run_in_threadpool(runner.update, update)
+    using, using_named = _graphs(params, "using-graph-uri"), _graphs(params, "using-named-graph-uri")
+    if len(using) + len(using_named) > MAX_GRAPHS:
+        raise BadRequestError("using-named-graph-uri", f"with using-graph-uri may name at most {MAX_GRAPHS} graphs",
+                              len(using) + len(using_named))
+    text = with_base(with_using(update, using, using_named), endpoint_iri(request, settings))
+    try:
+        await run_in_threadpool(runner.update, text)
+    except QuerySyntaxError as e:
+        raise base_message(e) from None
     return Response(status_code=204)
 
 
-def _describe(request: Request, settings: Settings) -> Response:
+async def _describe(request: Request, settings: Settings, runner: QueryRunner, figures: GraphFigures) -> Response:
     """The editor page for a browser, else the SPARQL 1.1 Service Description (Turtle first)."""
     accept = request.headers.get("accept")
     fmt = negotiate(accept, (GRAPH_FORMATS[0], _HTML, *GRAPH_FORMATS[1:]))
     if fmt is None:
         raise NotAcceptableError(f"Accept: {accept}", ["text/html", *(f.media_type for f in GRAPH_FORMATS)])
-    endpoint_iri = (settings.base_url + "/sparql") if settings.base_url else str(request.url.replace(query=""))
+    iri = endpoint_iri(request, settings)
     if fmt is _HTML:
-        examples = [q for q in all_queries() if q.title]
         return TEMPLATES.TemplateResponse(request, "sparql.html", {
-            "endpoint": endpoint_iri, "examples": examples, "max_rows": settings.max_rows,
+            "endpoint": iri, "examples": analyst_queries(), "max_rows": settings.max_rows,
             "timeout": settings.query_timeout, "writable": settings.update_token is not None},
             headers={"Vary": "Accept"})
-    described = service_description(endpoint_iri, settings.update_token is not None, settings.allow_federation)
+    graphs = await run_in_threadpool(figures.read, runner, settings.query_timeout)
+    described = service_description(iri, settings.update_token is not None, settings.allow_federation, graphs,
+                                    graph_store.store_url(request, settings))
     body = serialize(described, format=fmt.rdf_format)
     return Response(body, headers={"Content-Type": fmt.content_type, "Vary": "Accept"})
-
-
-def service_description(endpoint_iri: str, writable: bool, federated: bool = False) -> list[Triple]:
-    """The SPARQL 1.1 Service Description of the endpoint at ``endpoint_iri``.
-
-    >>> len(service_description("http://localhost/sparql", False)) > 10
-    True
-    """
-    service, dataset, graph = NamedNode(endpoint_iri), BlankNode(), BlankNode()
-
-    def sd(name: str) -> NamedNode:
-        return NamedNode(SD + name)
-
-    languages = ["SPARQL11Query", *(["SPARQL11Update"] if writable else [])]
-    return [
-        Triple(service, RDF.type, sd("Service")),
-        Triple(service, sd("endpoint"), service),
-        *(Triple(service, sd("supportedLanguage"), sd(lang)) for lang in languages),
-        *(Triple(service, sd("resultFormat"), NamedNode(FORMATS_NS + f)) for f in FORMAT_IRIS),
-        Triple(service, sd("feature"), sd("UnionDefaultGraph")),
-        *([Triple(service, sd("feature"), sd("BasicFederatedQuery"))] if federated else []),
-        Triple(service, sd("defaultDataset"), dataset),
-        Triple(dataset, RDF.type, sd("Dataset")),
-        Triple(dataset, sd("defaultGraph"), graph),
-        Triple(graph, RDF.type, sd("Graph")),
-    ]

@@ -13,7 +13,7 @@ import kg
 from kg import queries
 from kg.errors import NotFoundError
 from kg.graph import KnowledgeGraph
-from kg.queries import QUERY_DIR, QueryNotFoundError, load_query
+from kg.queries import QUERY_DIR, QueryNotFoundError, analyst_queries, load_query
 from kg.store import Store
 from loaders.http import HttpConfig
 from loaders.pdbe import PdbeLoader
@@ -188,6 +188,8 @@ def test_every_catalogue_query_is_reached_from_the_python_api(g: KnowledgeGraph,
     g.trace("The study is PMID 33462295; raw images are in EMPIAR-10001.", store_claims=False)
     g.stats()
     g.query("stats_quads")
+    for example in analyst_queries():  # the /sparql editor's examples, asked as they are
+        g.query(example.name)
     for fetch in (g.records.works, g.records.creators, g.records.funding, g.records.links, g.records.provenance,
                   g.records.agents, g.records.metrics, g.records.claims, g.records.names):
         fetch([A0])
