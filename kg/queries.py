@@ -40,6 +40,17 @@ class StoredQuery:
     #: "analyst" for a question the /sparql editor offers as an example (it runs as it is); else ""
     audience: str = ""
 
+    @property
+    def body(self) -> str:
+        """The query without its header lines (what the /sparql editor shows beside the description).
+
+        >>> load_query("stats_sources").body.startswith("PREFIX")
+        True
+        """
+        lines = self.text.splitlines(keepends=True)
+        start = next((i for i, line in enumerate(lines) if not _HEADER.match(line)), len(lines))
+        return "".join(lines[start:])
+
 
 def parse_query_file(path: Path) -> StoredQuery:
     """A query file with its header."""

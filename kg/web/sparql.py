@@ -225,6 +225,7 @@ async def _describe(request: Request, settings: Settings, runner: QueryRunner, f
     if fmt is _HTML:
         return TEMPLATES.TemplateResponse(request, "sparql.html", {
             "endpoint": iri, "examples": analyst_queries(), "max_rows": settings.max_rows,
+            "graph_store": graph_store.store_url(request, settings),
             "timeout": settings.query_timeout, "writable": settings.update_token is not None},
             headers={"Vary": "Accept"})
     graphs = await run_in_threadpool(figures.read, runner, settings.query_timeout)

@@ -174,13 +174,35 @@ def test_the_site_search_is_in_every_page_header_and_reachable_by_keyboard(live:
 def test_the_sparql_editor_runs_a_catalogue_query_in_the_browser(live: Live, tab: Tab) -> None:
     _visit(tab, live("/sparql"), f"sparql-{live.backend}")
     page = tab.page
+    offered = page.locator("#example option").evaluate_all("options => options.map(o => o.value)")
+    assert "analyst_funder_dataset_citations_by_year" in offered
+    assert not [name for name in offered if name.startswith(("gql_", "trace_", "work_", "related_"))]
     page.get_by_label("Example").select_option("stats_sources")
     page.get_by_role("button", name="Run").click()
     rows = page.locator("#results table tbody tr")
     rows.first.wait_for()
-    sources = {r.split("\t")[0].strip('"') for r in rows.all_inner_texts()}  # literals are shown quoted
-    assert {"crossref", "datacite", "pdbe", "zenodo"} <= sources
+    cells = [r.split("\t") for r in rows.all_inner_texts()]
+    # literals are shown as their values: a source's name, a count as a number, not "8"^^<...#integer>
+    assert {"crossref", "datacite", "pdbe", "zenodo"} <= {c[0] for c in cells}
+    assert dict((c[0], c[1]) for c in cells)["crossref"] == "8"
+    count = page.locator("#results table tbody tr td.number").first
+    assert count.get_attribute("title") == "datatype: xsd:integer"
+    assert "^^" not in page.locator("#results").inner_text()
     tab.screenshot(f"sparql-results-{live.backend}")
+    assert tab.errors == []
+
+
+def test_the_sparql_editor_answers_an_analysts_question_with_its_description(live: Live, tab: Tab) -> None:
+    _visit(tab, live("/sparql"), f"sparql-question-{live.backend}")
+    page = tab.page
+    page.get_by_label("Example").select_option("analyst_funder_dataset_citations_by_year")
+    assert "cited" in page.locator("#example-description").inner_text()
+    page.get_by_role("button", name="Run").click()
+    rows = page.locator("#results table tbody tr")
+    rows.first.wait_for()
+    years = {r.split("\t")[0]: r.split("\t")[1] for r in rows.all_inner_texts()}
+    assert years == {"2020": "1", "2021": "1", "2022": "2", "2023": "1"}
+    tab.screenshot(f"sparql-question-results-{live.backend}")
     assert tab.errors == []
 
 

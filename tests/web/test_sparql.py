@@ -76,7 +76,7 @@ def test_sparqlwrapper_asks(live: Live, return_format: str) -> None:
 
 def triples(body: bytes, media_type: str) -> set[tuple[rdflib.term.Node, ...]]:
     """The triples of a graph answer: rdflib parses what it parses without warnings, pyoxigraph the rest."""
-    if media_type in ("application/ld+json", "application/n-quads"):
+    if media_type in ("application/ld+json", "application/n-quads", "application/trig", "text/n3"):
         return {tuple(rdflib.URIRef(t.value) if isinstance(t, pyoxigraph.NamedNode) else rdflib.Literal(t.value)
                       for t in (q.subject, q.predicate, q.object))
                 for q in pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.from_media_type(media_type))}
@@ -93,12 +93,41 @@ def test_sparqlwrapper_constructs_in_each_graph_format(live: Live, return_format
 
 
 @pytest.mark.parametrize("media_type", ["application/n-triples", "application/n-quads", "text/turtle",
-                                        "application/ld+json", "application/rdf+xml"])
+                                        "application/ld+json", "application/rdf+xml", "application/trig", "text/n3"])
 def test_construct_answers_each_graph_format_by_accept(live: Live, media_type: str) -> None:
     answer = requests.get(live("/sparql"), params={"query": CONSTRUCT}, headers={"Accept": media_type}, timeout=30)
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].split(";")[0] == media_type
     assert triples(answer.content, media_type) == {EXPECTED_TRIPLE}
+
+
+@pytest.mark.parametrize("media_type", ["application/trig", "text/n3", "application/rdf+xml"])
+def test_describe_answers_in_every_rdf_format(live: Live, media_type: str) -> None:
+    answer = requests.get(live("/sparql"), params={"query": f"DESCRIBE <{ENTRY}>"}, headers={"Accept": media_type},
+                          timeout=30)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].split(";")[0] == media_type
+    assert EXPECTED_TRIPLE in triples(answer.content, media_type)
+
+
+def test_relative_iris_are_read_against_the_endpoints_own_url(live: Live) -> None:
+    for path, base in (("/sparql", live("/")), ("/sparql/", live("/sparql/"))):
+        answer = requests.post(live(path), data=b"CONSTRUCT { <s> <p> 1 } WHERE { }", timeout=30, allow_redirects=False,
+                               headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"})
+        assert answer.status_code == 200, answer.text
+        assert answer.text.strip() == (f'<{base}s> <{base}p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+
+
+def test_sparql_with_a_trailing_slash_answers_without_a_redirect(live: Live) -> None:
+    answer = requests.get(live("/sparql/"), params={"query": ASK}, timeout=30, allow_redirects=False)
+    assert answer.status_code == 200
+    assert answer.json()["boolean"] is True
+
+
+def test_a_syntax_error_names_the_position_in_the_query_as_sent(live: Live) -> None:
+    answer = requests.get(live("/sparql"), params={"query": "SELECT * {\n ?s ?p }"}, timeout=30)
+    assert answer.status_code == 400
+    assert "error at 2:9" in answer.json()["error"]["message"]
 
 
 def test_describe_answers_triples_about_the_resource(live: Live) -> None:
@@ -271,6 +300,28 @@ def test_get_without_a_query_and_rdf_accept_is_the_service_description(live: Liv
     assert set(graph.objects(service, sd.supportedLanguage)) == {sd.SPARQL11Query}  # read-only
     assert rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON") in set(
         graph.objects(service, sd.resultFormat))
+    formats = rdflib.Namespace("http://www.w3.org/ns/formats/")
+    assert {formats.TriG, formats.N3, formats["RDF_XML"]} <= set(graph.objects(service, sd.resultFormat))
+    assert {formats.Turtle, formats["N-Triples"], formats["JSON-LD"]} <= set(graph.objects(service, sd.inputFormat))
+
+
+def test_the_service_description_lists_the_named_graphs_and_counts_them(live: Live) -> None:
+    answer = requests.get(live("/sparql"), headers={"Accept": "text/turtle"}, timeout=30)
+    graph = rdflib.Graph().parse(data=answer.text, format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    service = rdflib.URIRef(live("/sparql"))
+    dataset, available = graph.value(service, sd.defaultDataset), graph.value(service, sd.availableGraphs)
+    listed = {graph.value(g, sd.name) for g in graph.objects(dataset, sd.namedGraph)}
+    assert listed == {graph.value(g, sd.name) for g in graph.objects(available, sd.namedGraph)}
+    # what the store holds, asked the store itself
+    stored = requests.get(live("/sparql"), params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                          headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
+    names = {rdflib.URIRef(b["g"]["value"]) for b in stored["results"]["bindings"]}
+    assert rdflib.URIRef(SUMMARY_GRAPH) in names and len(names) > 10
+    assert listed == names
+    count = graph.value(dataset, rdflib.URIRef("https://w3id.org/evidence-kg/ns#namedGraphCount"))
+    assert count is not None and count.toPython() == len(names)
+    assert rdflib.URIRef(live("/store")) in set(graph.objects(dataset, rdflib.RDFS.seeAlso))
 
 
 class _Assets(HTMLParser):

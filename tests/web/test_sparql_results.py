@@ -26,7 +26,8 @@ def test_negotiation_honours_q_values_and_specificity(accept: str | None, soluti
 
 
 @pytest.mark.parametrize("name, solutions, graph", [
-    ("json", "json", "jsonld"), ("xml", "xml", "rdfxml"), ("csv", "csv", None), ("n3", None, "n3"), ("trig", None, "trig"),
+    ("json", "json", "jsonld"), ("xml", "xml", "rdfxml"), ("csv", "csv", None), ("n3", None, "n3"),
+    ("trig", None, "trig"),
     ("text/tab-separated-values", "tsv", None), ("rdf+xml", None, "rdfxml"), ("yaml", None, None)])
 def test_format_names_choose_per_query_form(name: str, solutions: str | None, graph: str | None) -> None:
     found_solutions, found_graph = by_name(name, SOLUTION_FORMATS), by_name(name, GRAPH_FORMATS)

@@ -16,7 +16,7 @@
     const chosen = example.selectedOptions[0];
     if (chosen && chosen.dataset.query) {
       query.value = chosen.dataset.query;
-      description.textContent = chosen.title;
+      description.textContent = chosen.dataset.description || chosen.title;
     }
   });
 
@@ -27,6 +27,13 @@
     }
   });
 
+  // An RDF term as a reader wants it: a literal is its value (a number, a date, a title), with its
+  // language or datatype kept in a tooltip and a short tag, not "7"^^<http://www.w3.org/...#integer>.
+  const XSD = "http://www.w3.org/2001/XMLSchema#";
+  const NUMERIC = ["integer", "decimal", "double", "float", "long", "int", "short", "byte",
+    "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
+    "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"];
+
   function termText(term) {
     if (term.type === "uri") return term.value;
     if (term.type === "bnode") return "_:" + term.value;
@@ -34,10 +41,11 @@
       const v = term.value;
       return "<< " + termText(v.subject) + " " + termText(v.predicate) + " " + termText(v.object) + " >>";
     }
-    let text = JSON.stringify(term.value);
-    if (term["xml:lang"]) text += "@" + term["xml:lang"];
-    else if (term.datatype) text += "^^<" + term.datatype + ">";
-    return text;
+    return term.value;
+  }
+
+  function datatypeName(iri) {
+    return iri.startsWith(XSD) ? "xsd:" + iri.slice(XSD.length) : iri;
   }
 
   function cell(term) {
@@ -48,8 +56,25 @@
       a.href = term.value;
       a.textContent = term.value;
       td.appendChild(a);
-    } else {
-      td.textContent = termText(term);
+      return td;
+    }
+    td.textContent = termText(term);
+    if (term.type === "literal" || term.type === "typed-literal") {
+      td.className = "literal";
+      if (term["xml:lang"]) {
+        td.title = "language: " + term["xml:lang"];
+        const tag = document.createElement("span");
+        tag.className = "lang";
+        tag.textContent = term["xml:lang"];
+        td.appendChild(document.createTextNode(" "));
+        td.appendChild(tag);
+      } else if (term.datatype) {
+        td.title = "datatype: " + datatypeName(term.datatype);
+        td.dataset.datatype = datatypeName(term.datatype);
+        if (term.datatype.startsWith(XSD) && NUMERIC.includes(term.datatype.slice(XSD.length))) {
+          td.classList.add("number");
+        }
+      }
     }
     return td;
   }
