@@ -104,6 +104,10 @@ async def _graph_request(request: Request, clients: ClientQueries, direct: bool)
         raise RuntimeError("the query runner is not running")
     target = _target(request, state.settings, direct)
     if request.method in ("GET", "HEAD"):
+        if target.graph is None and state.store.profile.backend == "remote":
+            return error_response(501, "NotSupportedError", "this service reads a SPARQL server, which cannot be "
+                                  "asked for its own default graph alone over the SPARQL 1.1 Protocol; read a named "
+                                  "graph (?graph=IRI), or query /sparql")
         return await _read(request, clients, target, state.settings, state.runner)
     if state.settings.update_token is None:
         return error_response(403, "NotAllowedError", "this service is read-only: it accepts no writes to the "

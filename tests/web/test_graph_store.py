@@ -58,6 +58,16 @@ def test_a_request_naming_no_graph_or_a_bad_one_is_a_400(live: Live, params: dic
     assert answer.json()["error"]["message"] == message
 
 
+def test_the_default_graph_is_the_stores_own_or_a_501_behind_a_sparql_server(live: Live) -> None:
+    answer = requests.get(live("/store"), params={"default": ""}, headers={"Accept": "application/n-triples"},
+                          timeout=30)
+    if live.backend == "remote":
+        assert answer.status_code == 501
+        assert "cannot be asked for its own default graph" in answer.json()["error"]["message"]
+    else:  # kg's loaders write only named graphs
+        assert (answer.status_code, answer.text) == (200, "")
+
+
 def test_an_unacceptable_format_is_a_406(live: Live) -> None:
     answer = requests.get(live("/store"), params={"graph": SUMMARY_GRAPH}, headers={"Accept": "image/png"}, timeout=30)
     assert answer.status_code == 406

@@ -126,13 +126,15 @@ PROTOCOL = read_manifest(W3C / "protocol" / "manifest.ttl")
 GRAPH_STORE = read_manifest(W3C / "graph-store-protocol" / "manifest.ttl")
 
 
-@pytest.fixture(scope="module")
-def empty_writable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """``kg serve`` with the update token over an empty store on disk: the W3C tests write and clear it."""
-    directory = tmp_path_factory.mktemp("w3c")
-    process, url, log = serve(str(directory / "db"), directory, "--update-token", UPDATE_TOKEN)
+@pytest.fixture(scope="module", params=["embedded", pytest.param("remote", marks=pytest.mark.slow)])
+def empty_writable(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """``kg serve`` with the update token over an empty store (on disk, or an Oxigraph server): the W3C
+    tests write and clear it."""
+    directory = tmp_path_factory.mktemp(f"w3c-{request.param}")
+    location = str(directory / "db") if request.param == "embedded" else request.getfixturevalue("oxigraph_server")
+    process, url, log = serve(location, directory, "--update-token", UPDATE_TOKEN)
     try:
-        yield Live(url, "embedded", log)
+        yield Live(url, request.param, log)
     finally:
         stop(process)
 
@@ -204,11 +206,29 @@ def test_the_manifests_hold_every_test() -> None:
     assert len(GRAPH_STORE) == 13
 
 
+#: the tests a backend cannot pass, and why (docs/sparql.md lists them): each is run, must fail, and is xfailed
+_USING = ("Oxigraph's server, run with the union default graph kg needs, refuses an update with USING "
+          "(\"using-union-graph must not be used with a SPARQL UPDATE containing USING\")")
+CANNOT = {("remote", "put_get_default"): "a SPARQL server cannot be asked for its own default graph alone over the "
+                                         "SPARQL 1.1 Protocol, and its union default graph holds every other graph",
+          **{("remote", name): _USING for name in ("update_dataset_default_graph", "update_dataset_default_graphs",
+                                                   "update_dataset_named_graphs", "update_dataset_full")}}
+
+
+def _run_or_fail_as_known(live: Live, test: W3CTest) -> None:
+    reason = CANNOT.get((live.backend, test.name))
+    if reason is not None:
+        with pytest.raises(AssertionError):
+            _run(live, test)
+        pytest.xfail(reason)
+    _run(live, test)
+
+
 @pytest.mark.parametrize("test", PROTOCOL, ids=lambda t: t.name)
 def test_w3c_sparql_protocol(empty_writable: Live, test: W3CTest) -> None:
-    _run(empty_writable, test)
+    _run_or_fail_as_known(empty_writable, test)
 
 
 @pytest.mark.parametrize("test", GRAPH_STORE, ids=lambda t: t.name)
 def test_w3c_graph_store_protocol(empty_writable: Live, test: W3CTest) -> None:
-    _run(empty_writable, test)
+    _run_or_fail_as_known(empty_writable, test)
