@@ -1,7 +1,10 @@
-"""``/sparql``: the SPARQL 1.1 Protocol endpoint, its service description and its editor page.
+"""``/sparql`` (and ``/sparql/``): the SPARQL 1.1 Protocol endpoint, its service description and its
+editor page; the graph store's routes (:mod:`kg.web.graph_store`) come with it.
 
 Queries come by GET (``?query=``), POST form (``query=``) or POST ``application/sparql-query``;
-updates by POST form (``update=``) or POST ``application/sparql-update``, with the update token.
+updates by POST form (``update=``) or POST ``application/sparql-update``, with the update token (and
+``using-graph-uri``, ``using-named-graph-uri``). Relative IRIs in either are read against the
+endpoint's own URL (:mod:`kg.web.sparql_update`).
 The answer's format is negotiated from ``Accept`` or named by ``format`` (``output``). Queries run
 in the store's :class:`~kg.store.QueryRunner`, under the time limit, the row and byte caps
 (docs/sparql.md says how, per backend), and at most ``client_query_limit`` at once per client
