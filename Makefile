@@ -20,6 +20,9 @@ $(VENV)/.test-deps: $(BIN)/kg
 	# axe-core, for the pages' accessibility test (from the npm registry; skipped without npm outside CI)
 	-command -v npm >/dev/null && mkdir -p $(VENV)/axe && cd $(VENV)/axe && npm pack --silent axe-core@4 >/dev/null \
 		&& tar xzf axe-core-*.tgz package/axe.min.js package/LICENSE && rm -f axe-core-*.tgz
+	# Comunica, a SPARQL client that federates kg with other sources, for the federation test (npm registry)
+	-command -v npm >/dev/null && mkdir -p $(VENV)/comunica && cd $(VENV)/comunica \
+		&& npm install --no-audit --no-fund --silent @comunica/query-sparql@4 >/dev/null
 	touch $@
 
 ## run: install, load the sample data into the embedded store, print what it holds, then serve it

@@ -17,6 +17,7 @@ import email.parser
 import email.policy
 import uuid
 from collections.abc import Callable
+from urllib.parse import quote
 
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple, parse
 from starlette.concurrency import run_in_threadpool
@@ -46,6 +47,8 @@ INPUT_FORMATS: dict[str, RdfFormat] = {
     "text/n3": RdfFormat.N3, "application/trig": RdfFormat.TRIG, "application/n-quads": RdfFormat.N_QUADS,
 }
 _METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]
+#: characters a graph IRI's path keeps as they are (RFC 3986 pchar and '/'); the rest is percent-encoded
+_IRI_SAFE = "/!$&'()*+,;=:@~"
 
 
 def routes(clients: ClientQueries) -> list[BaseRoute]:
@@ -75,8 +78,9 @@ class _Target:
 
 
 def _target(request: Request, settings: Settings, direct: bool) -> _Target:
-    if direct:
-        return _Target(NamedNode(store_url(request, settings) + "/" + request.path_params["path"]))
+    if direct:  # the path as the client wrote it, percent-encoded where an IRI cannot hold a character
+        path = quote(request.path_params["path"], safe=_IRI_SAFE)
+        return _Target(NamedNode(f"{store_url(request, settings)}/{path}"))
     params = request.query_params
     graphs = params.getlist("graph")
     if "default" in params and graphs:
