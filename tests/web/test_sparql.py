@@ -14,7 +14,7 @@ import rdflib
 import requests
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
-from SPARQLWrapper import CSV, JSON, JSONLD, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from tests.web.conftest import Live
 
@@ -85,7 +85,7 @@ def triples(body: bytes, media_type: str) -> set[tuple[rdflib.term.Node, ...]]:
 
 
 @pytest.mark.parametrize("return_format, media_type", [
-    (TURTLE, "text/turtle"), (JSONLD, "application/ld+json"), (RDFXML, "application/rdf+xml")])
+    (TURTLE, "text/turtle"), (JSONLD, "application/ld+json"), (RDFXML, "application/rdf+xml"), (N3, "text/n3")])
 def test_sparqlwrapper_constructs_in_each_graph_format(live: Live, return_format: str, media_type: str) -> None:
     answer = wrapper(live, CONSTRUCT, return_format).query()
     assert answer.response.headers["Content-Type"].split(";")[0] == media_type
