@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal as Lit
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
 from kg import metrics, tracing, works
 from kg.queries import load_query
@@ -254,6 +254,23 @@ def agent_works(store: Store, agent: str, *, funded: bool = False) -> list[str]:
     return sorted(found)
 
 
+def people_named(store: Store, words: Sequence[str]) -> list[str]:
+    """The people whose name, given or family name contains every word (case-blind), in IRI order; every
+    person when no word is given (one ``gql_people_search`` query per word).
+
+    >>> people_named(Store.open(None), ["smith"])
+    []
+    """
+    found: set[str] | None = None
+    asked: list[str | None] = [w.lower() for w in words] or [None]
+    for word in asked:
+        bindings: dict[str, Term | list[Term]] = {} if word is None else {"text": Literal(word)}
+        rows = {row[0] for row in store.select(load_query("gql_people_search").text, bindings).values()
+                if row[0] is not None}
+        found = rows if found is None else found & rows
+    return sorted(found or ())
+
+
 class RecordFetches:
     """The batch fetches over one store (``g.records``): each takes IRIs and returns one result per
     IRI, in their order.
@@ -296,6 +313,10 @@ class RecordFetches:
     def claims(self, iris: Sequence[str]) -> list[list[tracing.ClaimSummary]]:
         """The claims stored about each work."""
         return claim_records(self._store, iris)
+
+    def people(self, words: Sequence[str]) -> list[str]:
+        """The people whose names hold every word, by IRI (a search, not one result per key: ``gql_people_search``)."""
+        return people_named(self._store, words)
 
     def names(self, iris: Sequence[str]) -> list[WorkSummary]:
         """Each work's summary with its display name (``work_summaries``, ``cited_as_names``)."""

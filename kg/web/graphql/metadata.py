@@ -128,3 +128,60 @@ class StatedRelation:
     property: str
     subject: strawberry.ID
     object: strawberry.ID
+
+
+@strawberry.type(description="A description or abstract of the work.")
+class Description:
+    description: str | None
+    description_type: str | None = strawberry.field(
+        description='"Abstract" for an abstract; null for other descriptions (kg keeps no finer type).')
+
+    @staticmethod
+    def all_of(record: WorkRecord) -> list[Description]:
+        return [*(Description(description=d, description_type="Abstract") for d in record.values(SCHEMA.abstract)),
+                *(Description(description=d, description_type=None) for d in record.values(SCHEMA.description))]
+
+
+@strawberry.type(description="A date of the work and what it dates.")
+class Date:
+    date: str
+    date_type: str | None = strawberry.field(description='DataCite\'s dateType: "Issued" (published) or "Created".')
+
+    @staticmethod
+    def all_of(record: WorkRecord) -> list[Date]:
+        kinds = {"Issued": SCHEMA.datePublished, "Created": SCHEMA.dateCreated}
+        return [Date(date=d, date_type=kind) for kind, prop in kinds.items() for d in record.values(prop)]
+
+
+@strawberry.type(description="A licence or rights statement of the work.")
+class Rights:
+    rights: str | None = strawberry.field(description="The statement, when a source gives it as text.")
+    rights_uri: str | None = strawberry.field(description="The licence's URL, when a source gives one.")
+    rights_identifier: str | None = strawberry.field(description="Its SPDX identifier: null, kg does not keep one.")
+
+    @staticmethod
+    def all_of(record: WorkRecord) -> list[Rights]:
+        return [Rights(rights=None, rights_uri=v, rights_identifier=None) if v.startswith(("http://", "https://"))
+                else Rights(rights=v, rights_uri=None, rights_identifier=None) for v in record.values(SCHEMA.license)]
+
+
+@strawberry.type(description="A subject or keyword of the work.")
+class Subject:
+    subject: str
+    subject_scheme: str | None = strawberry.field(description="Null: kg keeps keywords without their scheme.")
+
+    @staticmethod
+    def all_of(record: WorkRecord) -> list[Subject]:
+        return [Subject(subject=s, subject_scheme=None) for s in record.values(SCHEMA.keywords)]
+
+
+@strawberry.type(description="A value of a facet of a list of works, and how many works have it (DataCite's Facet).")
+class Facet:
+    id: str | None
+    title: str | None
+    count: int | None
+
+
+def resource_type_general(record: WorkRecord) -> str | None:
+    """DataCite's resourceTypeGeneral of a work, as :class:`ResourceType` gives it."""
+    return ResourceType.from_domain(record).resource_type_general
