@@ -11,10 +11,13 @@ import html
 import json
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
+from strawberry.types import ExecutionResult
 
 from graphql import parse, validate
 from kg.store import Store
@@ -24,7 +27,7 @@ from kg.web.graphql.schema import build_schema
 from loaders.pipeline import load
 from loaders.read import read_paths
 from tests.loaders.test_realdata import ABSENT, REALDATA
-from tests.web.conftest import SAMPLES
+from tests.web.conftest import SAMPLES, Live
 
 QUERIES = Path(__file__).parent / "datacite_queries"
 NAMES = sorted(p.stem for p in QUERIES.glob("*.graphql"))
@@ -55,10 +58,17 @@ def run(store: Store, name: str) -> tuple[dict[str, Any] | None, list[str]]:
     """The query's data and error messages."""
     if missing(name):
         pytest.skip(f"asks for {', '.join(missing(name))}: wired at merge (issue 15 part 3)")
-    schema = build_schema(Settings())
-    result = asyncio.run(schema.execute(text(name), variable_values=variables(name),
-                                        context_value=Context(store, Settings())))
+    result = execute(store, text(name), variables(name))
     return result.data, [e.message for e in result.errors or []]
+
+
+def execute(store: Store, query: str, variables: dict[str, Any] | None = None) -> ExecutionResult:
+    """The schema's answer, computed in a thread of its own: a browser test of the session may have left
+    an event loop running in this one."""
+    schema = build_schema(Settings())
+    coroutine = schema.execute(query, variable_values=variables, context_value=Context(store, Settings()))
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def not_found(iri: str) -> str:
@@ -166,7 +176,7 @@ def datacite_records() -> list[dict[str, Any]]:
 
 
 def crossref_records() -> list[dict[str, Any]]:
-    found = []
+    found: list[dict[str, Any]] = []
     for path in sorted((REALDATA / "crossref").glob("works*/*.json")):
         message = _json(path).get("message", {})
         found += message["items"] if "items" in message else [message] if message.get("DOI") else []
@@ -174,7 +184,7 @@ def crossref_records() -> list[dict[str, Any]]:
 
 
 def zenodo_records() -> list[dict[str, Any]]:
-    found = []
+    found: list[dict[str, Any]] = []
     for path in sorted((REALDATA / "zenodo").glob("records*/*.json")):
         data = _json(path)
         hits = data.get("hits")
@@ -308,13 +318,12 @@ def _by_doi() -> dict[str, list[dict[str, Any]]]:
 def test_the_dataset_query_answers_each_datacite_records_figures(corpus: Store) -> None:
     """user-story-8's query, its DOI replaced by each data set DataCite describes in the corpus."""
     shape = text("us8_dataset_parts")
-    schema = build_schema(Settings())
     zenodo = {r["doi"].lower(): r for r in zenodo_records()}
     records = {d: rs for d, rs in _by_doi().items() if rs[0].get("types", {}).get("resourceTypeGeneral") == "Dataset"}
     assert len(records) >= 5
     for doi, versions in sorted(records.items()):
         query = shape.replace("https://doi.org/10.14291/tccon.ggg2014", DOI + doi)
-        result = asyncio.run(schema.execute(query, context_value=Context(corpus, Settings())))
+        result = execute(corpus, query)
         assert not result.errors, (doi, result.errors)
         assert result.data is not None
         work = result.data["dataset"]
@@ -339,3 +348,67 @@ def test_the_dataset_query_answers_each_datacite_records_figures(corpus: Store) 
 def _plain(value: str) -> str:
     """Text to compare: markup removed, entities decoded, no white space (kg folds it as it sees fit)."""
     return re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", "", value)))
+
+
+# -- over HTTP, and the DataCite shapes on the sample ----------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_query_is_answered_over_http_by_the_live_service(live: Live, name: str) -> None:
+    """Sent as a DataCite client sends it (POSTed JSON), to ``kg serve`` on each backend."""
+    answer = requests.post(live("/graphql"), json={"query": text(name), "variables": variables(name)}, timeout=60)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    errors = [e["message"] for e in body.get("errors", [])]
+    if missing(name):
+        assert body.get("data") is None
+        assert errors == [f"Cannot query field '{f}' on type 'Work'." for f in missing(name)]
+        return
+    assert body["data"] is not None
+    assert all(e.startswith("nothing in the graph is named ") for e in errors), errors
+
+
+def test_works_are_typed_as_datacite_types_them(sample: Store) -> None:
+    query = """{ works(first: 30) { nodes { __typename type id ... on Dataset { repository { name } } } }
+                 dataset(id: "PDB 6GV0") { __typename type types { resourceTypeGeneral kgClass } }
+                 software(id: "10.5555/kg-sample.tool") { __typename } }"""
+    result = execute(sample, query)
+    assert result.errors is None and result.data is not None
+    kinds = {n["id"]: n["__typename"] for n in result.data["works"]["nodes"]}
+    assert all(n["type"] == n["__typename"] for n in result.data["works"]["nodes"])
+    assert kinds[f"{DOI}10.2210/pdb6gv0/pdb"] == kinds[f"{DOI}10.5555/kg-sample.data"] == "Dataset"
+    assert kinds[f"{DOI}10.5555/kg-sample.tool"] == "Software"
+    assert kinds[f"{DOI}10.1038/s41598-021-81251-2"] == "JournalArticle"
+    assert result.data["dataset"] == {"__typename": "Dataset", "type": "Dataset",
+                                      "types": {"resourceTypeGeneral": "Dataset", "kgClass": "StructureEntry"}}
+    assert result.data["software"] == {"__typename": "Software"}
+    named = {n["id"]: n.get("repository") for n in result.data["works"]["nodes"]}
+    assert named[f"{DOI}10.2210/pdb6gv0/pdb"] == {"name": "Protein Data Bank (wwPDB)"}
+    assert named[f"{DOI}10.5555/kg-sample.data"] is None  # 10.5555 is no repository of kg's table
+
+
+def test_facets_count_the_whole_list_not_the_page(sample: Store) -> None:
+    query = """{ works(first: 1) { totalCount nodes { id } published { id title count }
+                 resourceTypes { id title count } } }"""
+    result = execute(sample, query)
+    assert result.errors is None and result.data is not None
+    works = result.data["works"]
+    assert len(works["nodes"]) == 1
+    assert sum(f["count"] for f in works["resourceTypes"]) == works["totalCount"] == 17
+    years = [f["title"] for f in works["published"]]
+    assert years == sorted(years, reverse=True) and all(f["id"] == f["title"] for f in works["published"])
+
+
+def test_a_query_field_kg_does_not_read_is_named(sample: Store) -> None:
+    result = execute(sample, '{ works(query: "subjects.subjectScheme:FOS") { totalCount } }')
+    assert result.errors is not None
+    assert "kg reads only these fields of a query: fundingReferences.awardNumber, types.resourceTypeGeneral" in \
+        result.errors[0].message
+
+
+def test_a_query_joins_at_most_ten_terms(sample: Store) -> None:
+    words = " AND ".join(["x"] * 11)
+    query = f'{{ works(query: "{words}") {{ totalCount }} people(query: "{words}") {{ totalCount }} }}'
+    result = execute(sample, query)
+    assert result.errors is not None and len(result.errors) == 2
+    assert all("joins 11 terms with AND; at most 10" in e.message for e in result.errors)

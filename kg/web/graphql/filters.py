@@ -28,6 +28,8 @@ from kg.web.graphql.metadata import kind_of, resource_type_general, year_of
 
 #: the fields of DataCite's query text kg reads
 QUERY_FIELDS = ("fundingReferences.awardNumber", "types.resourceTypeGeneral")
+#: the most terms a query may join with AND (each word is a search of every title)
+MAX_TERMS = 10
 #: the sources whose usage figures are DataCite's viewCount and downloadCount, preferred first
 USAGE_SOURCES = ("datacite", "zenodo")
 
@@ -46,7 +48,10 @@ def parse_query(text: str | None) -> Query:
         return Query()
     words: list[str] = []
     fields: list[tuple[str, str]] = []
-    for term in re.split(r"\s+AND\s+", text.strip()):
+    terms = re.split(r"\s+AND\s+", text.strip())
+    if len(terms) > MAX_TERMS:
+        raise BadRequestError("query", f"joins {len(terms)} terms with AND; at most {MAX_TERMS}", text)
+    for term in terms:
         found = re.fullmatch(r"([A-Za-z][\w.]*):(.+)", term)
         if found and ("." in found.group(1) or found.group(1) in QUERY_FIELDS):
             if found.group(1) not in QUERY_FIELDS:

@@ -31,6 +31,8 @@ def year_of(record: WorkRecord) -> int | None:
 @strawberry.type(description="A title of the work.")
 class Title:
     title: str
+    title_type: str | None = strawberry.field(default=None, description="Null: kg keeps no title type.")
+    lang: str | None = strawberry.field(default=None, description="Null: kg keeps no language of titles.")
 
 
 @strawberry.type(description="An affiliation of a creator in this work.")
@@ -135,6 +137,7 @@ class Description:
     description: str | None
     description_type: str | None = strawberry.field(
         description='"Abstract" for an abstract; null for other descriptions (kg keeps no finer type).')
+    lang: str | None = strawberry.field(default=None, description="Null: kg keeps no language of descriptions.")
 
     @staticmethod
     def all_of(record: WorkRecord) -> list[Description]:

@@ -183,7 +183,7 @@ class AgentQueries:
 
     @described("People whose names hold every word of query (words joined by AND), in IRI order.")
     async def people(self, info: KgInfo, query: str | None = None, first: int = DEFAULT_FIRST,
-                     after: str | None = None) -> Connection[Person]:
+                     after: str | None = None) -> Connection[Person] | None:
         parsed = parse_query(query)
         if parsed.fields:
             raise BadRequestError("query", "people are found by the words of their names only", query)
