@@ -412,3 +412,14 @@ def test_a_query_joins_at_most_ten_terms(sample: Store) -> None:
     result = execute(sample, query)
     assert result.errors is not None and len(result.errors) == 2
     assert all("joins 11 terms with AND; at most 10" in e.message for e in result.errors)
+
+
+def test_datasets_by_ids_keep_the_data_sets_named(sample: Store) -> None:
+    query = """{ datasets(ids: ["PDB 6GV0", "10.5555/kg-sample.tool", "10.5555/kg-sample.data", "10.1/absent"]) {
+                   totalCount nodes { id type } } }"""
+    result = execute(sample, query)
+    assert result.errors is None and result.data is not None
+    # the software and the identifier naming nothing are left out, as DataCite leaves out what it does not hold
+    assert result.data["datasets"] == {"totalCount": 2, "nodes": [
+        {"id": f"{DOI}10.2210/pdb6gv0/pdb", "type": "Dataset"},
+        {"id": f"{DOI}10.5555/kg-sample.data", "type": "Dataset"}]}
