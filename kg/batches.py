@@ -22,7 +22,7 @@ from pyoxigraph import Literal, NamedNode
 from kg import metrics, tracing, works
 from kg.queries import load_query
 from kg.store import Store, Term
-from kg.vocab import CITO, relations
+from kg.vocab import CITO, SCHEMA, relations
 from kg.works import WorkSummary
 
 
@@ -138,9 +138,11 @@ def work_records(store: Store, keys: Sequence[str]) -> list[WorkRecord]:
     return [WorkRecord(k, {p: tuple(sorted(v)) for p, v in props[k].items()}, labels[k]) for k in keys]
 
 
-def creator_records(store: Store, keys: Sequence[str]) -> list[list[CreatorRecord]]:
+def creator_records(store: Store, keys: Sequence[str], *, contributors: bool = False) -> list[list[CreatorRecord]]:
+    """Each work's authors and creators (or, with ``contributors``, its contributors) in list order."""
+    roles: list[Term] = [SCHEMA.contributor] if contributors else [SCHEMA.author, SCHEMA.creator]
     rows: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
-    for row in _rows(store, "gql_creators", {"work": _nodes(keys)}):
+    for row in _rows(store, "gql_creators", {"work": _nodes(keys), "property": roles}):
         rows[row["work"], row["role"]].append(row)
     found: dict[str, list[CreatorRecord]] = {k: [] for k in keys}
     for (work, _role), group in sorted(rows.items()):
@@ -289,6 +291,10 @@ class RecordFetches:
     def creators(self, iris: Sequence[str]) -> list[list[CreatorRecord]]:
         """Each work's authors or creators in list order (``gql_creators``)."""
         return creator_records(self._store, iris)
+
+    def contributors(self, iris: Sequence[str]) -> list[list[CreatorRecord]]:
+        """Each work's contributors in list order (``gql_creators``)."""
+        return creator_records(self._store, iris, contributors=True)
 
     def funding(self, iris: Sequence[str]) -> list[list[FundingRecord]]:
         """Each work's funders and grants (``gql_funding``)."""

@@ -193,8 +193,8 @@ def test_every_catalogue_query_is_reached_from_the_python_api(g: KnowledgeGraph,
     g.trace("The study is PMID 33462295; raw images are in EMPIAR-10001.", store_claims=False)
     g.stats()
     g.query("stats_quads")
-    for fetch in (g.records.works, g.records.creators, g.records.funding, g.records.links, g.records.provenance,
-                  g.records.agents, g.records.metrics, g.records.claims, g.records.names):
+    for fetch in (g.records.works, g.records.creators, g.records.contributors, g.records.funding, g.records.links,
+                  g.records.provenance, g.records.agents, g.records.metrics, g.records.claims, g.records.names):
         fetch([A0])
     g.records.people(["sample"])
     with ReplayServer() as server:

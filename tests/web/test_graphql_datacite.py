@@ -423,3 +423,35 @@ def test_datasets_by_ids_keep_the_data_sets_named(sample: Store) -> None:
     assert result.data["datasets"] == {"totalCount": 2, "nodes": [
         {"id": f"{DOI}10.2210/pdb6gv0/pdb", "type": "Dataset"},
         {"id": f"{DOI}10.5555/kg-sample.data", "type": "Dataset"}]}
+
+
+@pytest.mark.realdata
+def test_contributors_are_each_datacite_records_in_order(corpus: Store) -> None:
+    by_doi = {a["doi"].lower(): a for a in (_json(p)["data"]["attributes"]
+                                            for p in sorted((REALDATA / "datacite" / "dois").glob("*.json")))}
+    copies = _by_doi()
+    listed = {d: a for d, a in by_doi.items() if a.get("contributors") and len(copies[d]) == 1}
+    assert len(listed) >= 10
+    for doi, record in sorted(listed.items()):
+        result = execute(corpus, "query($id: ID!) { work(id: $id) { contributors { name contributorType } } }",
+                         {"id": doi})
+        assert result.errors is None and result.data is not None, doi
+        # one agent named twice (the same organisation listed in two roles) is one contributor
+        expected = list(dict.fromkeys(c["name"] for c in record["contributors"]))
+        assert [c["name"] for c in result.data["work"]["contributors"]] == expected, doi
+        assert {c["contributorType"] for c in result.data["work"]["contributors"]} == {None}
+
+
+def test_all_and_other_related_read_every_link_either_way(sample: Store) -> None:
+    query = """{ work(id: "10.5555/kg-sample.data") { allRelatedCount otherRelatedCount citationCount
+                   otherRelated { nodes { id } edges { relationTypes } } container { title } }
+                 p: work(id: "10.1038/s41598-021-81251-2") { container { title type } } }"""
+    result = execute(sample, query)
+    assert result.errors is None and result.data is not None
+    work = result.data["work"]
+    # four papers cite the data set; P3 is also supplemented by it: the one link that is no citation
+    assert (work["allRelatedCount"], work["citationCount"], work["otherRelatedCount"]) == (4, 4, 1)
+    assert work["otherRelated"] == {"nodes": [{"id": f"{DOI}10.5555/kg-sample.p3"}],
+                                    "edges": [{"relationTypes": ["IsSupplementTo"]}]}
+    assert work["container"] is None
+    assert result.data["p"]["container"] == {"title": "Sci Rep", "type": None}

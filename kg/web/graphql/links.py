@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import strawberry
 
@@ -75,3 +76,19 @@ PARTS: Kinds = ({KG.hasPart.value}, {inverse(KG.hasPart).value})
 PART_OF: Kinds = ({KG.isPartOf.value}, {inverse(KG.isPartOf).value})
 CITATIONS: Kinds = (set(), {CITO.cites.value})
 REFERENCES: Kinds = ({CITO.cites.value}, set())
+
+
+@cache
+def every_link() -> Kinds:
+    """Every relation of the catalogue and cito:cites, either way: DataCite's ``allRelated``."""
+    every = {r.iri.value for r in relations()} | {CITO.cites.value}
+    return every, every
+
+
+@cache
+def other_links() -> Kinds:
+    """Every link but citations, references, versions and parts: DataCite's ``otherRelated``."""
+    skip = {CITO.cites.value, *(p.value for p in (KG.cites, KG.isCitedBy, KG.references, KG.isReferencedBy,
+                                                  KG.hasVersion, KG.isVersionOf, KG.hasPart, KG.isPartOf))}
+    out, inward = every_link()
+    return out - skip, inward - skip

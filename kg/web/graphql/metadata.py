@@ -57,6 +57,31 @@ class Creator:
                    affiliation=[Affiliation(id=strawberry.ID(i), name=n) for i, n in record.affiliations])
 
 
+@strawberry.type(description="A contributor, in list order.")
+class Contributor:
+    id: strawberry.ID = strawberry.field(description="ORCID or ROR IRI, or an IRI minted by kg when there is none.")
+    type: str | None = strawberry.field(description='"Person" or "Organization", when a source says.')
+    name: str | None
+    given_name: str | None
+    family_name: str | None
+    affiliation: list[Affiliation]
+    contributor_type: str | None = strawberry.field(description="Null: kg keeps no contributor type.")
+
+    @classmethod
+    def from_domain(cls, record: CreatorRecord) -> Contributor:
+        return cls(id=strawberry.ID(record.agent), type=record.kind, name=record.name, given_name=record.given,
+                   family_name=record.family, contributor_type=None,
+                   affiliation=[Affiliation(id=strawberry.ID(i), name=n) for i, n in record.affiliations])
+
+
+@strawberry.type(description="The journal, book or series the work appeared in (DataCite's container).")
+class Container:
+    title: str | None
+    type: str | None = strawberry.field(default=None, description="Null: kg keeps no container type.")
+    identifier: str | None = strawberry.field(default=None, description="Null: kg keeps no container identifier.")
+    identifier_type: str | None = None
+
+
 @strawberry.type(description="The work's type: DataCite's general type, the source's own, and schema.org's.")
 class ResourceType:
     resource_type_general: str | None

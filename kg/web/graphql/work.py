@@ -36,7 +36,9 @@ from kg.web.graphql.links import (
     Kinds,
     Merged,
     RelatedIdentifier,
+    every_link,
     merge,
+    other_links,
     provenance_of,
 )
 from kg.web.graphql.metadata import Provenance, StatedRelation, YearTotal, kind_of, year_of
@@ -172,6 +174,24 @@ class Work(WorkMetadata):
     @described("How many works this one is a part of.")
     async def part_of_count(self, info: KgInfo) -> int:
         return len(await self._links(info, PART_OF))
+
+    @described("Every work linked to this one, by any relation of the catalogue or a citation, either way.")
+    async def all_related(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None,
+                          resource_type_id: str | None = None) -> LinkConnection:
+        return await self._connection(info, every_link(), first, after, WorkFilters(resource_type_id=resource_type_id))
+
+    @strawberry.field
+    async def all_related_count(self, info: KgInfo) -> int:
+        return len(await self._links(info, every_link()))
+
+    @described("Works linked to this one other than by citations, references, versions and parts.")
+    async def other_related(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None,
+                            resource_type_id: str | None = None) -> LinkConnection:
+        return await self._connection(info, other_links(), first, after, WorkFilters(resource_type_id=resource_type_id))
+
+    @strawberry.field
+    async def other_related_count(self, info: KgInfo) -> int:
+        return len(await self._links(info, other_links()))
 
     @described("Every typed link of the catalogue, seen from this work, whichever side stated it.")
     async def related_identifiers(self, info: KgInfo) -> list[RelatedIdentifier]:

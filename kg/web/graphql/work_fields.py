@@ -15,6 +15,8 @@ from kg.vocab import KG, SCHEMA
 from kg.web.graphql.context import KgInfo, described
 from kg.web.graphql.filters import usage_figure
 from kg.web.graphql.metadata import (
+    Container,
+    Contributor,
     Creator,
     Date,
     Description,
@@ -117,6 +119,19 @@ class WorkMetadata:
     async def creators(self, info: KgInfo, first: int | None = None) -> list[Creator]:
         found = await info.context.loaders.creators.load(self.record.iri)
         return [Creator.from_domain(c) for c in found][:first]
+
+    @described("Contributors in list order; contributorType: kg keeps none, so asking for one type answers none.")
+    async def contributors(self, info: KgInfo, contributor_type: str | None = None,
+                           first: int | None = None) -> list[Contributor]:
+        if contributor_type is not None:
+            return []
+        found = await info.context.loaders.contributors.load(self.record.iri)
+        return [Contributor.from_domain(c) for c in found][:first]
+
+    @described("The journal or book the work appeared in, by title.")
+    def container(self) -> Container | None:
+        title = self.record.first(KG.containerTitle)
+        return None if title is None else Container(title=title)
 
     @strawberry.field
     async def funding_references(self, info: KgInfo) -> list[FundingReference]:
