@@ -455,3 +455,27 @@ def test_all_and_other_related_read_every_link_either_way(sample: Store) -> None
                                     "edges": [{"relationTypes": ["IsSupplementTo"]}]}
     assert work["container"] is None
     assert result.data["p"]["container"] == {"title": "Sci Rep", "type": None}
+
+
+@pytest.mark.realdata
+def test_each_datacite_record_is_typed_by_its_resource_type(corpus: Store) -> None:
+    """kg's class gives the object type and the general type (DataCite's Collection, Image, ... are Other);
+    the source's own type is the record's resourceType, else its resourceTypeGeneral."""
+    copies = _by_doi()
+    records = [_json(p)["data"]["attributes"] for p in sorted((REALDATA / "datacite" / "dois").glob("*.json"))]
+    assert len(records) >= 50
+    for record in records:
+        doi, types = record["doi"].lower(), record["types"]
+        query = "query($id: ID!) { work(id: $id) { type types { resourceTypeGeneral resourceType } } }"
+        result = execute(corpus, query, {"id": doi})
+        assert result.errors is None and result.data is not None, doi
+        work, general = result.data["work"], types.get("resourceTypeGeneral")
+        if general in ("Dataset", "Software"):
+            assert (work["type"], work["types"]["resourceTypeGeneral"]) == (general, general), doi
+        elif general in TEXT_GENERAL:
+            assert (work["type"], work["types"]["resourceTypeGeneral"]) in (
+                ("Publication", "Text"), ("JournalArticle", "JournalArticle")), doi
+        else:
+            assert (work["type"], work["types"]["resourceTypeGeneral"]) == ("Other", "Other"), doi
+        if len(copies[doi]) == 1:
+            assert work["types"]["resourceType"] == (types.get("resourceType") or general or "").strip(), doi
