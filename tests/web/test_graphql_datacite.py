@@ -479,3 +479,16 @@ def test_each_datacite_record_is_typed_by_its_resource_type(corpus: Store) -> No
             assert (work["type"], work["types"]["resourceTypeGeneral"]) == ("Other", "Other"), doi
         if len(copies[doi]) == 1:
             assert work["types"]["resourceType"] == (types.get("resourceType") or general or "").strip(), doi
+
+
+def test_titles_and_creators_take_datacites_first(sample: Store) -> None:
+    query = """{ work(id: "PDB 6GV0") { all: creators { name } one: creators(first: 1) { name }
+                                      titles(first: 0) { title } }
+                 x: work(id: "PDB 6GV0") { titles(first: -1) { title } } }"""
+    result = execute(sample, query)
+    assert result.data is not None and result.errors is not None
+    work = result.data["work"]
+    assert [c["name"] for c in work["all"]] == ["Sample, A.", "Example, B."]
+    assert work["one"] == [{"name": "Sample, A."}] and work["titles"] == []
+    assert result.data["x"] is None and [e.message for e in result.errors] == [
+        "parameter 'first' must not be negative (value: -1)"]

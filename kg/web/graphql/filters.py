@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
@@ -25,6 +26,8 @@ from kg.vocab import SCHEMA
 from kg.web.graphql.context import KgInfo
 from kg.web.graphql.links import CITATIONS, merge
 from kg.web.graphql.metadata import kind_of, resource_type_general, year_of
+
+T = TypeVar("T")
 
 #: the fields of DataCite's query text kg reads
 QUERY_FIELDS = ("fundingReferences.awardNumber", "types.resourceTypeGeneral")
@@ -130,8 +133,8 @@ async def keep(info: KgInfo, iris: Sequence[str], filters: WorkFilters) -> list[
         figures = await info.context.loaders.metrics.load_many(found)
         for least, figure in ((filters.has_views, "version_views"), (filters.has_downloads, "version_downloads")):
             if least:
-                found = [i for i, m in zip(found, figures, strict=True) if (usage_figure(m, figure) or 0) >= least]
-                figures = [m for m in figures if m.item in set(found)]
+                kept = [(i, m) for i, m in zip(found, figures, strict=True) if (usage_figure(m, figure) or 0) >= least]
+                found, figures = [i for i, _ in kept], [m for _, m in kept]
     if filters.has_citations and found:
         links = await info.context.loaders.links.load_many(found)
         found = [i for i, lk in zip(found, links, strict=True) if len(merge(lk, _cited)) >= filters.has_citations]
@@ -141,3 +144,12 @@ async def keep(info: KgInfo, iris: Sequence[str], filters: WorkFilters) -> list[
 def _cited(link: LinkRecord) -> bool:
     out, inward = CITATIONS
     return link.relation in (out if link.direction == "out" else inward)
+
+
+def head(items: list[T], first: int | None) -> list[T]:
+    """The first ``first`` items (all of them for None): DataCite's ``titles(first:)``, ``creators(first:)``."""
+    if first is None:
+        return items
+    if first < 0:
+        raise BadRequestError("first", "must not be negative", first)
+    return items[:first]

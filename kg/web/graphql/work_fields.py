@@ -13,7 +13,7 @@ from kg.batches import WorkRecord
 from kg.repositories import repository
 from kg.vocab import KG, SCHEMA
 from kg.web.graphql.context import KgInfo, described
-from kg.web.graphql.filters import usage_figure
+from kg.web.graphql.filters import head, usage_figure
 from kg.web.graphql.metadata import (
     Container,
     Contributor,
@@ -61,7 +61,7 @@ class WorkMetadata:
     @described("Titles from every source describing the work, longest first.")
     def titles(self, first: int | None = None) -> list[Title]:
         names = sorted(self.record.values(SCHEMA.name), key=lambda t: (-len(t), t))
-        return [Title(title=t) for t in names][:first]
+        return head([Title(title=t) for t in names], first)
 
     @described("The name to show: its title, else the title (or wording) the works citing it give it most "
                "often, else its identifier with its kind (docs/data-model.md, Display names).")
@@ -74,7 +74,7 @@ class WorkMetadata:
 
     @described("Abstracts (descriptionType Abstract) and other descriptions.")
     def descriptions(self, first: int | None = None) -> list[Description]:
-        return Description.all_of(self.record)[:first]
+        return head(Description.all_of(self.record), first)
 
     @described("Dates of the work: Issued (published) and Created, from every source.")
     def dates(self) -> list[Date]:
@@ -118,7 +118,7 @@ class WorkMetadata:
     @described("Authors and creators in list order.")
     async def creators(self, info: KgInfo, first: int | None = None) -> list[Creator]:
         found = await info.context.loaders.creators.load(self.record.iri)
-        return [Creator.from_domain(c) for c in found][:first]
+        return head([Creator.from_domain(c) for c in found], first)
 
     @described("Contributors in list order; contributorType: kg keeps none, so asking for one type answers none.")
     async def contributors(self, info: KgInfo, contributor_type: str | None = None,
@@ -126,7 +126,7 @@ class WorkMetadata:
         if contributor_type is not None:
             return []
         found = await info.context.loaders.contributors.load(self.record.iri)
-        return [Contributor.from_domain(c) for c in found][:first]
+        return head([Contributor.from_domain(c) for c in found], first)
 
     @described("The journal or book the work appeared in, by title.")
     def container(self) -> Container | None:
