@@ -48,9 +48,8 @@ def variables(name: str) -> dict[str, Any]:
 
 def missing(name: str) -> list[str]:
     """The awaited fields the query asks for that the schema does not have yet."""
-    fields = build_schema(Settings()).get_type_by_name("Work")
-    have = {f.python_name for f in getattr(fields, "fields", [])} | {f.graphql_name or "" for f in
-                                                                     getattr(fields, "fields", [])}
+    work = build_schema(Settings())._schema.get_type("Work")
+    have = set(getattr(work, "fields", {}))
     return [f for f in AWAITED if re.search(rf"\b{f}\b", text(name)) and f not in have]
 
 
