@@ -17,12 +17,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal as Lit
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
 from kg import metrics, tracing, works
 from kg.queries import load_query
 from kg.store import Store, Term
-from kg.vocab import CITO, relations
+from kg.vocab import CITO, SCHEMA, relations
 from kg.works import WorkSummary
 
 
@@ -138,9 +138,11 @@ def work_records(store: Store, keys: Sequence[str]) -> list[WorkRecord]:
     return [WorkRecord(k, {p: tuple(sorted(v)) for p, v in props[k].items()}, labels[k]) for k in keys]
 
 
-def creator_records(store: Store, keys: Sequence[str]) -> list[list[CreatorRecord]]:
+def creator_records(store: Store, keys: Sequence[str], *, contributors: bool = False) -> list[list[CreatorRecord]]:
+    """Each work's authors and creators (or, with ``contributors``, its contributors) in list order."""
+    roles: list[Term] = [SCHEMA.contributor] if contributors else [SCHEMA.author, SCHEMA.creator]
     rows: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
-    for row in _rows(store, "gql_creators", {"work": _nodes(keys)}):
+    for row in _rows(store, "gql_creators", {"work": _nodes(keys), "property": roles}):
         rows[row["work"], row["role"]].append(row)
     found: dict[str, list[CreatorRecord]] = {k: [] for k in keys}
     for (work, _role), group in sorted(rows.items()):
@@ -254,6 +256,23 @@ def agent_works(store: Store, agent: str, *, funded: bool = False) -> list[str]:
     return sorted(found)
 
 
+def people_named(store: Store, words: Sequence[str]) -> list[str]:
+    """The people whose name, given or family name contains every word (case-blind), in IRI order; every
+    person when no word is given (one ``gql_people_search`` query per word).
+
+    >>> people_named(Store.open(None), ["smith"])
+    []
+    """
+    found: set[str] | None = None
+    asked: list[str | None] = [w.lower() for w in words] or [None]
+    for word in asked:
+        bindings: dict[str, Term | list[Term]] = {} if word is None else {"text": Literal(word)}
+        rows = {row[0] for row in store.select(load_query("gql_people_search").text, bindings).values()
+                if row[0] is not None}
+        found = rows if found is None else found & rows
+    return sorted(found or ())
+
+
 class RecordFetches:
     """The batch fetches over one store (``g.records``): each takes IRIs and returns one result per
     IRI, in their order.
@@ -272,6 +291,10 @@ class RecordFetches:
     def creators(self, iris: Sequence[str]) -> list[list[CreatorRecord]]:
         """Each work's authors or creators in list order (``gql_creators``)."""
         return creator_records(self._store, iris)
+
+    def contributors(self, iris: Sequence[str]) -> list[list[CreatorRecord]]:
+        """Each work's contributors in list order (``gql_creators``)."""
+        return creator_records(self._store, iris, contributors=True)
 
     def funding(self, iris: Sequence[str]) -> list[list[FundingRecord]]:
         """Each work's funders and grants (``gql_funding``)."""
@@ -296,6 +319,10 @@ class RecordFetches:
     def claims(self, iris: Sequence[str]) -> list[list[tracing.ClaimSummary]]:
         """The claims stored about each work."""
         return claim_records(self._store, iris)
+
+    def people(self, words: Sequence[str]) -> list[str]:
+        """The people whose names hold every word, by IRI (a search, not one result per key: ``gql_people_search``)."""
+        return people_named(self._store, words)
 
     def names(self, iris: Sequence[str]) -> list[WorkSummary]:
         """Each work's summary with its display name (``work_summaries``, ``cited_as_names``)."""

@@ -15,6 +15,7 @@ from kg.errors import NotFoundError
 from kg.graph import KnowledgeGraph
 from kg.queries import QUERY_DIR, QueryNotFoundError, analyst_queries, load_query
 from kg.store import Store
+from kg.vocab import SCHEMA
 from loaders.http import HttpConfig
 from loaders.pdbe import PdbeLoader
 from tests.loaders.replay import ReplayServer, Reply
@@ -106,6 +107,10 @@ def test_records_fetch_one_result_per_key_in_order(g: KnowledgeGraph) -> None:
     assert g.records.funding(g.find(funder="funder:100000001"))[0]
     assert g.records.metrics([RAW])[0].item == RAW
     assert g.records.claims([A0]) == [[]]
+    people = g.records.people([])
+    assert people and g.records.people(["no such name anywhere"]) == []
+    named = g.records.people([g.records.agents(people[:1])[0].first(SCHEMA.name) or ""])
+    assert people[0] in named
 
 
 def test_trace_stores_claims_that_works_then_list(g: KnowledgeGraph) -> None:
@@ -190,9 +195,10 @@ def test_every_catalogue_query_is_reached_from_the_python_api(g: KnowledgeGraph,
     g.query("stats_quads")
     for example in analyst_queries():  # the /sparql editor's examples, asked as they are
         g.query(example.name)
-    for fetch in (g.records.works, g.records.creators, g.records.funding, g.records.links, g.records.provenance,
-                  g.records.agents, g.records.metrics, g.records.claims, g.records.names):
+    for fetch in (g.records.works, g.records.creators, g.records.contributors, g.records.funding, g.records.links,
+                  g.records.provenance, g.records.agents, g.records.metrics, g.records.claims, g.records.names):
         fetch([A0])
+    g.records.people(["sample"])
     with ReplayServer() as server:
         _online_trace(server)
     with ReplayServer() as server:

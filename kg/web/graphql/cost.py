@@ -103,6 +103,8 @@ class _Walk:
         if declared is None:
             return None
         value = self.argument(node, name)
+        if value is None and declared.default_value is None:
+            return None  # a list truncated only when asked (titles, creators): as long as its record's
         if not isinstance(value, int):
             value = declared.default_value if isinstance(declared.default_value, int) else high
         return max(low, min(value, high))

@@ -32,6 +32,7 @@ class Loaders:
     def __init__(self, records: RecordFetches) -> None:
         self.works = _batch(records.works)
         self.creators = _batch(records.creators)
+        self.contributors = _batch(records.contributors)
         self.funding = _batch(records.funding)
         self.links = _batch(records.links)
         self.provenance = _batch(records.provenance)

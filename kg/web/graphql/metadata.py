@@ -31,6 +31,8 @@ def year_of(record: WorkRecord) -> int | None:
 @strawberry.type(description="A title of the work.")
 class Title:
     title: str
+    title_type: str | None = strawberry.field(default=None, description="Null: kg keeps no title type.")
+    lang: str | None = strawberry.field(default=None, description="Null: kg keeps no language of titles.")
 
 
 @strawberry.type(description="An affiliation of a creator in this work.")
@@ -53,6 +55,31 @@ class Creator:
         return cls(id=strawberry.ID(record.agent), type=record.kind, name=record.name, given_name=record.given,
                    family_name=record.family,
                    affiliation=[Affiliation(id=strawberry.ID(i), name=n) for i, n in record.affiliations])
+
+
+@strawberry.type(description="A contributor, in list order.")
+class Contributor:
+    id: strawberry.ID = strawberry.field(description="ORCID or ROR IRI, or an IRI minted by kg when there is none.")
+    type: str | None = strawberry.field(description='"Person" or "Organization", when a source says.')
+    name: str | None
+    given_name: str | None
+    family_name: str | None
+    affiliation: list[Affiliation]
+    contributor_type: str | None = strawberry.field(description="Null: kg keeps no contributor type.")
+
+    @classmethod
+    def from_domain(cls, record: CreatorRecord) -> Contributor:
+        return cls(id=strawberry.ID(record.agent), type=record.kind, name=record.name, given_name=record.given,
+                   family_name=record.family, contributor_type=None,
+                   affiliation=[Affiliation(id=strawberry.ID(i), name=n) for i, n in record.affiliations])
+
+
+@strawberry.type(description="The journal, book or series the work appeared in (DataCite's container).")
+class Container:
+    title: str | None
+    type: str | None = strawberry.field(default=None, description="Null: kg keeps no container type.")
+    identifier: str | None = strawberry.field(default=None, description="Null: kg keeps no container identifier.")
+    identifier_type: str | None = None
 
 
 @strawberry.type(description="The work's type: DataCite's general type, the source's own, and schema.org's.")
@@ -128,3 +155,61 @@ class StatedRelation:
     property: str
     subject: strawberry.ID
     object: strawberry.ID
+
+
+@strawberry.type(description="A description or abstract of the work.")
+class Description:
+    description: str | None
+    description_type: str | None = strawberry.field(
+        description='"Abstract" for an abstract; null for other descriptions (kg keeps no finer type).')
+    lang: str | None = strawberry.field(default=None, description="Null: kg keeps no language of descriptions.")
+
+    @staticmethod
+    def all_of(record: WorkRecord) -> list[Description]:
+        return [*(Description(description=d, description_type="Abstract") for d in record.values(SCHEMA.abstract)),
+                *(Description(description=d, description_type=None) for d in record.values(SCHEMA.description))]
+
+
+@strawberry.type(description="A date of the work and what it dates.")
+class Date:
+    date: str
+    date_type: str | None = strawberry.field(description='DataCite\'s dateType: "Issued" (published) or "Created".')
+
+    @staticmethod
+    def all_of(record: WorkRecord) -> list[Date]:
+        kinds = {"Issued": SCHEMA.datePublished, "Created": SCHEMA.dateCreated}
+        return [Date(date=d, date_type=kind) for kind, prop in kinds.items() for d in record.values(prop)]
+
+
+@strawberry.type(description="A licence or rights statement of the work.")
+class Rights:
+    rights: str | None = strawberry.field(description="The statement, when a source gives it as text.")
+    rights_uri: str | None = strawberry.field(description="The licence's URL, when a source gives one.")
+    rights_identifier: str | None = strawberry.field(description="Its SPDX identifier: null, kg does not keep one.")
+
+    @staticmethod
+    def all_of(record: WorkRecord) -> list[Rights]:
+        return [Rights(rights=None, rights_uri=v, rights_identifier=None) if v.startswith(("http://", "https://"))
+                else Rights(rights=v, rights_uri=None, rights_identifier=None) for v in record.values(SCHEMA.license)]
+
+
+@strawberry.type(description="A subject or keyword of the work.")
+class Subject:
+    subject: str
+    subject_scheme: str | None = strawberry.field(description="Null: kg keeps keywords without their scheme.")
+
+    @staticmethod
+    def all_of(record: WorkRecord) -> list[Subject]:
+        return [Subject(subject=s, subject_scheme=None) for s in record.values(SCHEMA.keywords)]
+
+
+@strawberry.type(description="A value of a facet of a list of works, and how many works have it (DataCite's Facet).")
+class Facet:
+    id: str | None
+    title: str | None
+    count: int | None
+
+
+def resource_type_general(record: WorkRecord) -> str | None:
+    """DataCite's resourceTypeGeneral of a work, as :class:`ResourceType` gives it."""
+    return ResourceType.from_domain(record).resource_type_general

@@ -1,5 +1,6 @@
 """The GraphQL schema: the root ``Query`` (DataCite's names: ``work``, ``works``, ``dataset``,
-``datasets``, ``software``, ``softwares``, ``funder``, ``person``, ``organization``), built from
+``datasets``, ``software``, ``softwares``, ``publications``, ``dissertations``, ``funder``, ``person``,
+``people``, ``organization``, ``repository``), built from
 one part per concept, and the schema with the limits of :class:`kg.web.config.Settings`.
 
 A new concept adds its own part to :data:`QUERY_PARTS` or :data:`MUTATION_PARTS`, as claims add
@@ -12,6 +13,7 @@ True
 from __future__ import annotations
 
 from functools import cache
+from typing import cast
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
@@ -25,16 +27,18 @@ from kg.errors import BadRequestError, IdentifierError
 from kg.search import WorkFilter
 from kg.web.config import Settings
 from kg.web.graphql.agents import Funder, Organization, Person
-from kg.web.graphql.connection import DEFAULT_FIRST, Connection, check_first
+from kg.web.graphql.connection import DEFAULT_FIRST, Connection, Edge, check_first, paginate
 from kg.web.graphql.context import KgInfo, described
+from kg.web.graphql.filters import WorkFilters, parse_query
 from kg.web.graphql.limits import extensions, should_mask
+from kg.web.graphql.lists import WorkConnection, work_list
 from kg.web.graphql.metadata import kind_of
 from kg.web.graphql.mutations import ClaimMutations
-from kg.web.graphql.work import Work, work_connection, works_of
+from kg.web.graphql.repository import Repository, find_repository
+from kg.web.graphql.work import WORK_TYPES, Dataset, Software, Work, work_of, works_of
 
-#: kg classes each typed lookup accepts
-_DATASET = {"Dataset", "StructureEntry"}
-_SOFTWARE = {"SoftwareSourceCode"}
+#: kg classes each typed lookup and list accepts
+_KINDS = {"Dataset": {"Dataset", "StructureEntry"}, "Software": {"SoftwareSourceCode"}, "Text": {"ScholarlyArticle"}}
 
 
 class KgSchema(strawberry.Schema):
@@ -71,22 +75,34 @@ async def _work(info: KgInfo, id: str, kinds: set[str] | None = None, wanted: st
     if kinds is not None and kind_of(record) not in kinds:
         raise BadRequestError("id", f"names a {kind_of(record) or 'node'}, not a {wanted}; ask with work(id: ...)",
                               id)
-    return Work.from_domain(record)
+    return work_of(record)
 
 
 async def _works(info: KgInfo, wanted: WorkFilter, ids: list[str] | None, first: int,
-                 after: str | None) -> Connection[Work]:
+                 after: str | None, filters: WorkFilters) -> WorkConnection:
     check_first(first, info.context.settings)
     if ids is not None:
         if len(ids) > info.context.settings.max_page_size:
             check_first(len(ids), info.context.settings, "ids")
         named = list(dict.fromkeys(iri_of(i) for i in ids))
         # one query for all: ids naming nothing the graph describes are left out, as DataCite does
-        iris = [r.iri for r in await info.context.loaders.works.load_many(named) if r.props]
+        records = await info.context.loaders.works.load_many(named)
+        kinds = _KINDS.get(wanted.type or "")
+        iris = [r.iri for r in records if r.props and (kinds is None or kind_of(r) in kinds)]
     else:
-        iris = await run_in_threadpool(info.context.graph.find, wanted.query, funder=wanted.funder_id,
+        # DataCite's query text is read by the filters (kg.web.graphql.filters), not as one title
+        iris = await run_in_threadpool(info.context.graph.find, None, funder=wanted.funder_id,
                                        type=wanted.type, published=wanted.published)
-    return await work_connection(info, iris, first, after)
+    return await work_list(info, iris, first, after, filters)
+
+
+def _filters(query: str | None, resource_type_id: str | None, has_citations: int | None, has_views: int | None,
+             has_downloads: int | None) -> WorkFilters:
+    return WorkFilters(query=query, resource_type_id=resource_type_id, has_citations=has_citations,
+                       has_views=has_views, has_downloads=has_downloads)
+
+
+IDS = list[strawberry.ID] | None
 
 
 @strawberry.type
@@ -95,32 +111,64 @@ class WorkQueries:
     async def work(self, info: KgInfo, id: strawberry.ID) -> Work | None:
         return await _work(info, id)
 
-    @described("Works by identifiers, or matching every filter given, in IRI order.")
-    async def works(self, info: KgInfo, ids: list[strawberry.ID] | None = None, query: str | None = None,
+    @described("Works by identifiers, or matching every filter given, in IRI order. query: DataCite query "
+               "text (title words joined by AND, fundingReferences.awardNumber:..., types.resourceTypeGeneral:...);"
+               " resourceTypeId: DataCite's resourceTypeGeneral; type: kg's (StructureEntry too).")
+    async def works(self, info: KgInfo, ids: IDS = None, query: str | None = None,
                     funder_id: str | None = None, type: str | None = None, published: str | None = None,
-                    first: int = DEFAULT_FIRST, after: str | None = None) -> Connection[Work] | None:
-        wanted = WorkFilter(query, funder_id, type, published)
-        return await _works(info, wanted, None if ids is None else [str(i) for i in ids], first, after)
+                    resource_type_id: str | None = None, has_citations: int | None = None,
+                    has_views: int | None = None, has_downloads: int | None = None,
+                    first: int = DEFAULT_FIRST, after: str | None = None) -> WorkConnection | None:
+        filters = _filters(query, resource_type_id, has_citations, has_views, has_downloads)
+        return await _works(info, WorkFilter(None, funder_id, type, published), _strs(ids), first, after, filters)
 
     @described("A data set (or structure entry) by identifier.")
-    async def dataset(self, info: KgInfo, id: strawberry.ID) -> Work | None:
-        return await _work(info, id, _DATASET, "data set")
+    async def dataset(self, info: KgInfo, id: strawberry.ID) -> Dataset | None:
+        return cast(Dataset, await _work(info, id, _KINDS["Dataset"], "data set"))
 
-    @described("Data sets (and structure entries) matching every filter given.")
-    async def datasets(self, info: KgInfo, query: str | None = None, funder_id: str | None = None,
-                       published: str | None = None, first: int = DEFAULT_FIRST,
-                       after: str | None = None) -> Connection[Work] | None:
-        return await _works(info, WorkFilter(query, funder_id, "Dataset", published), None, first, after)
+    @described("Data sets (and structure entries) by identifiers, or matching every filter given.")
+    async def datasets(self, info: KgInfo, ids: IDS = None, query: str | None = None, funder_id: str | None = None,
+                       published: str | None = None, has_citations: int | None = None,
+                       has_views: int | None = None, has_downloads: int | None = None,
+                       first: int = DEFAULT_FIRST, after: str | None = None) -> WorkConnection | None:
+        filters = _filters(query, None, has_citations, has_views, has_downloads)
+        return await _works(info, WorkFilter(None, funder_id, "Dataset", published), _strs(ids), first, after,
+                            filters)
 
     @described("Software by identifier.")
-    async def software(self, info: KgInfo, id: strawberry.ID) -> Work | None:
-        return await _work(info, id, _SOFTWARE, "software")
+    async def software(self, info: KgInfo, id: strawberry.ID) -> Software | None:
+        return cast(Software, await _work(info, id, _KINDS["Software"], "software"))
 
-    @described("Software matching every filter given.")
-    async def softwares(self, info: KgInfo, query: str | None = None, funder_id: str | None = None,
-                        published: str | None = None, first: int = DEFAULT_FIRST,
-                        after: str | None = None) -> Connection[Work] | None:
-        return await _works(info, WorkFilter(query, funder_id, "Software", published), None, first, after)
+    @described("Software by identifiers, or matching every filter given.")
+    async def softwares(self, info: KgInfo, ids: IDS = None, query: str | None = None, funder_id: str | None = None,
+                        published: str | None = None, has_citations: int | None = None,
+                        has_views: int | None = None, has_downloads: int | None = None,
+                        first: int = DEFAULT_FIRST, after: str | None = None) -> WorkConnection | None:
+        filters = _filters(query, None, has_citations, has_views, has_downloads)
+        return await _works(info, WorkFilter(None, funder_id, "Software", published), _strs(ids), first, after,
+                            filters)
+
+    @described("Publications (DataCite's Text: articles and other texts) by identifiers, or matching every filter.")
+    async def publications(self, info: KgInfo, ids: IDS = None, query: str | None = None,
+                           funder_id: str | None = None, published: str | None = None,
+                           has_citations: int | None = None, has_views: int | None = None,
+                           has_downloads: int | None = None, first: int = DEFAULT_FIRST,
+                           after: str | None = None) -> WorkConnection | None:
+        filters = _filters(query, None, has_citations, has_views, has_downloads)
+        return await _works(info, WorkFilter(None, funder_id, "Text", published), _strs(ids), first, after,
+                            filters)
+
+    @described("Dissertations: works their source types Dissertation (kg keeps no other thesis type).")
+    async def dissertations(self, info: KgInfo, ids: IDS = None, query: str | None = None,
+                            published: str | None = None, has_citations: int | None = None,
+                            has_views: int | None = None, has_downloads: int | None = None,
+                            first: int = DEFAULT_FIRST, after: str | None = None) -> WorkConnection | None:
+        filters = _filters(query, "Dissertation", has_citations, has_views, has_downloads)
+        return await _works(info, WorkFilter(None, None, None, published), _strs(ids), first, after, filters)
+
+
+def _strs(ids: IDS) -> list[str] | None:
+    return None if ids is None else [str(i) for i in ids]
 
 
 @strawberry.type
@@ -133,9 +181,27 @@ class AgentQueries:
     async def person(self, info: KgInfo, id: strawberry.ID) -> Person | None:
         return Person(record=await info.context.loaders.agents.load(await _node(info, id)))
 
+    @described("People whose names hold every word of query (words joined by AND), in IRI order.")
+    async def people(self, info: KgInfo, query: str | None = None, first: int = DEFAULT_FIRST,
+                     after: str | None = None) -> Connection[Person] | None:
+        parsed = parse_query(query)
+        if parsed.fields:
+            raise BadRequestError("query", "people are found by the words of their names only", query)
+        iris = await run_in_threadpool(info.context.graph.records.people, parsed.words)
+        page = paginate(iris, first, after, info.context.settings)
+        nodes = [Person(record=r) for r in await info.context.loaders.agents.load_many(page.keys)]
+        return Connection(total_count=page.total, page_info=page.page_info(), nodes=nodes,
+                          edges=[Edge(cursor=page.cursor(i), node=n) for i, n in enumerate(nodes)])
+
     @described("An organisation by ROR ID, Funder ID or IRI.")
     async def organization(self, info: KgInfo, id: strawberry.ID) -> Organization | None:
         return Organization(record=await info.context.loaders.agents.load(await _node(info, id)))
+
+    @described("A repository by its DOI prefix (10.5061) or name, from kg's table of repositories; null for "
+               "others (DataCite's account IDs such as gbif.gbif name nothing kg holds).")
+    def repository(self, id: strawberry.ID) -> Repository | None:
+        # the table's row itself: the Repository type answers from it
+        return cast("Repository | None", find_repository(str(id)))
 
 
 #: the parts the root Query type is merged from
@@ -149,7 +215,7 @@ Mutation = merge_types("Mutation", MUTATION_PARTS)
 @cache
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the limits of ``settings`` (one per distinct settings)."""
-    return KgSchema(query=Query, mutation=Mutation, extensions=extensions(settings))
+    return KgSchema(query=Query, mutation=Mutation, extensions=extensions(settings), types=WORK_TYPES)
 
 
 def sdl() -> str:

@@ -1,6 +1,8 @@
-"""The Work type: a publication, data set, software or structure, with DataCite's field names and
-kg's own beyond them (metrics rolled up over versions, evidence chains, related items, provenance on
-every link, structure facts).
+"""The Work interface (DataCite's ``DoiItem``) and its object types as DataCite names them
+(``Dataset``, ``Software``, ``JournalArticle``, ``Publication``, ``Other``): DataCite's fields
+(:mod:`kg.web.graphql.work_fields`, the links and their counts here) and kg's own beside them
+(metrics rolled up over versions, evidence chains, related items, provenance on every link,
+structure facts, claims).
 
 Every field that needs the store goes through the request's DataLoaders, so a page of works costs
 the same number of queries whatever its size.
@@ -8,46 +10,41 @@ the same number of queries whatever its size.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import partial
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
 
 from kg import ids
-from kg.batches import LinkRecord, WorkRecord
+from kg.batches import WorkRecord
 from kg.errors import BadRequestError
-from kg.vocab import CITO, KG, SCHEMA, inverse, relations
+from kg.vocab import CITO, KG, SCHEMA
 from kg.web.graphql.claims import Claim
-from kg.web.graphql.connection import DEFAULT_FIRST, Connection, Edge, PageInfo, check_first, paginate
+from kg.web.graphql.connection import DEFAULT_FIRST, PageInfo, check_first, paginate
 from kg.web.graphql.context import KgInfo, described
 from kg.web.graphql.evidence import ChainNode, EvidenceChain, Hop, Reason, RelatedItem
+from kg.web.graphql.filters import WorkFilters, keep
 from kg.web.graphql.limits import MAX_CHAIN_DEPTH
-from kg.web.graphql.metadata import (
-    Creator,
-    FundingReference,
-    Identifier,
-    Provenance,
-    ResourceType,
-    StatedRelation,
-    Title,
-    YearTotal,
-    kind_of,
-    year_of,
+from kg.web.graphql.links import (
+    CITATIONS,
+    PART_OF,
+    PARTS,
+    REFERENCES,
+    VERSION_OF,
+    VERSIONS,
+    Kinds,
+    Merged,
+    RelatedIdentifier,
+    every_link,
+    merge,
+    other_links,
+    provenance_of,
 )
+from kg.web.graphql.metadata import Provenance, StatedRelation, YearTotal, kind_of, year_of
 from kg.web.graphql.reuse import WorkMetrics
 from kg.web.graphql.structure import Structure
-
-
-def relation_type(iri: str) -> str:
-    """DataCite's name of a relation: its local name capitalised (``kg:isSupplementTo`` -> IsSupplementTo).
-
-    >>> relation_type("http://purl.org/spar/cito/cites")
-    'Cites'
-    """
-    local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    return local[:1].upper() + local[1:]
+from kg.web.graphql.work_fields import WorkMetadata
 
 
 @strawberry.type(description="A link from the work to another node: the relation, the node, and who stated it.")
@@ -67,56 +64,26 @@ class LinkConnection:
     edges: list[Link]
 
 
-@strawberry.type(description="A related identifier, as DataCite lists them, with the provenance of the link.")
-class RelatedIdentifier:
-    related_identifier: str
-    related_identifier_type: str
-    relation_type: str
-    provenance: list[Provenance]
 
 
-@dataclass(frozen=True)
-class _Merged:
-    other: str
-    relations: tuple[str, ...]
-    graphs: tuple[str, ...]
-
-
-def _outward(link: LinkRecord, inverse: dict[str, str]) -> str:
-    """The link's relation read from the work: an inward ``isVersionOf`` is ``hasVersion``."""
-    if link.relation == CITO.cites.value:
-        return KG.cites.value if link.direction == "out" else KG.isCitedBy.value
-    return link.relation if link.direction == "out" else inverse.get(link.relation, link.relation)
-
-
-def _merge(links: Sequence[LinkRecord], keep: Callable[[LinkRecord], bool]) -> list[_Merged]:
-    """The links kept, those to the same node merged (a DataCite ``Cites`` beside a ``cito:cites``), by node IRI."""
-    inverse = {r.iri.value: r.inverse.value for r in relations()}
-    found: dict[str, tuple[dict[str, None], dict[str, None]]] = {}
-    for link in links:
-        if not keep(link):
-            continue
-        rels, graphs = found.setdefault(link.other, ({}, {}))
-        rels[relation_type(_outward(link, inverse))] = None
-        graphs.update(dict.fromkeys(link.graphs))
-    return [_Merged(o, tuple(r), tuple(sorted(g))) for o, (r, g) in sorted(found.items())]
+def work_of(record: WorkRecord) -> Work:
+    """The work as its DataCite object type: a data set (or structure entry), software, a journal
+    article, another publication, or other."""
+    kind = kind_of(record)
+    if kind in ("Dataset", "StructureEntry"):
+        return Dataset(record=record)
+    if kind == "SoftwareSourceCode":
+        return Software(record=record)
+    if kind == "ScholarlyArticle":
+        if {"journal-article", "JournalArticle"} & set(record.values(SCHEMA.additionalType)):
+            return JournalArticle(record=record)
+        return Publication(record=record)
+    return Other(record=record)
 
 
 async def works_of(info: KgInfo, iris: Sequence[str]) -> list[Work]:
     """Work objects for IRIs, their fields fetched in one batch."""
-    return [Work.from_domain(r) for r in await info.context.loaders.works.load_many(list(iris))]
-
-
-async def work_connection(info: KgInfo, iris: Sequence[str], first: int, after: str | None) -> Connection[Work]:
-    page = paginate(iris, first, after, info.context.settings)
-    nodes = await works_of(info, page.keys)
-    return Connection(total_count=page.total, page_info=page.page_info(), nodes=nodes,
-                      edges=[Edge(cursor=page.cursor(i), node=n) for i, n in enumerate(nodes)])
-
-
-async def _provenance(info: KgInfo, graphs: Sequence[str]) -> dict[str, Provenance]:
-    records = await info.context.loaders.provenance.load_many(list(graphs))
-    return {r.graph: Provenance.from_domain(r) for r in records}
+    return [work_of(r) for r in await info.context.loaders.works.load_many(list(iris))]
 
 
 async def _years(info: KgInfo, iris: Sequence[str]) -> list[YearTotal]:
@@ -128,151 +95,109 @@ async def _years(info: KgInfo, iris: Sequence[str]) -> list[YearTotal]:
     return [YearTotal(year=y, total=counts[y]) for y in sorted(counts)]
 
 
-#: (relation stated from the work, relation stated towards the work) of each kind of link
-_VERSIONS = ({KG.hasVersion.value}, {inverse(KG.hasVersion).value})
-_VERSION_OF = ({KG.isVersionOf.value}, {inverse(KG.isVersionOf).value})
-_PARTS = ({KG.hasPart.value}, {inverse(KG.hasPart).value})
-_PART_OF = ({KG.isPartOf.value}, {inverse(KG.isPartOf).value})
-_CITATIONS: tuple[set[str], set[str]] = (set(), {CITO.cites.value})
-_REFERENCES: tuple[set[str], set[str]] = ({CITO.cites.value}, set())
-
-
-@strawberry.type(description="A work: a publication, data set, software, structure entry or other creative work.")
-class Work:
-    record: strawberry.Private[WorkRecord]
-
-    @classmethod
-    def from_domain(cls, record: WorkRecord) -> Work:
-        return cls(record=record)
-
-    @described("The work's IRI: https://doi.org/... for anything with a DOI.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.iri)
-
-    @described("The DOI, lower case (null for a node without one).")
-    def doi(self) -> str | None:
-        return self.record.first(KG.doi)
-
-    @described("The landing page.")
-    def url(self) -> str | None:
-        return self.record.first(SCHEMA.url)
-
-    @described("Identifiers of the work: DOI, PDB ID, PubMed, PMC, arXiv.")
-    def identifiers(self) -> list[Identifier]:
-        return Identifier.all_of(self.record)
-
-    @described("Titles from every source describing the work, longest first.")
-    def titles(self) -> list[Title]:
-        names = sorted(self.record.values(SCHEMA.name), key=lambda t: (-len(t), t))
-        return [Title(title=t) for t in names]
-
-    @described("The name to show: its title, else the title (or wording) the works citing it give it most "
-               "often, else its identifier with its kind (docs/data-model.md, Display names).")
-    async def name(self, info: KgInfo) -> str:
-        return (await info.context.loaders.names.load(self.record.iri)).name
-
-    @described('Where the name comes from: "record", "cited-as by <citing DOI>" or "identifier".')
-    async def name_source(self, info: KgInfo) -> str:
-        return (await info.context.loaders.names.load(self.record.iri)).name_source
-
-    @described("Descriptions and abstracts.")
-    def descriptions(self) -> list[str]:
-        return list(self.record.values(SCHEMA.description))
-
-    @described("The publisher's name (its IRI when it has no name).")
-    def publisher(self) -> str | None:
-        iri = self.record.first(SCHEMA.publisher)
-        return None if iri is None else self.record.labels.get(iri, iri)
-
-    @described("The journal or book the work appeared in.")
-    def container_title(self) -> str | None:
-        return self.record.first(KG.containerTitle)
-
-    @described("The earliest publication year any source gives.")
-    def publication_year(self) -> int | None:
-        return year_of(self.record)
-
-    @described("The version string (software and data releases).")
-    def version(self) -> str | None:
-        return self.record.first(SCHEMA.version)
-
-    @strawberry.field
-    def types(self) -> ResourceType:
-        return ResourceType.from_domain(self.record)
-
-    @described("Authors and creators in list order.")
-    async def creators(self, info: KgInfo) -> list[Creator]:
-        return [Creator.from_domain(c) for c in await info.context.loaders.creators.load(self.record.iri)]
-
-    @strawberry.field
-    async def funding_references(self, info: KgInfo) -> list[FundingReference]:
-        return [FundingReference.from_domain(f) for f in await info.context.loaders.funding.load(self.record.iri)]
-
-    async def _links(self, info: KgInfo, kinds: tuple[set[str], set[str]]) -> list[_Merged]:
+@strawberry.interface(description="A work: a publication, data set, software, structure entry or other creative "
+                                  "work (DataCite's DoiItem); its object types are DataCite's.")
+class Work(WorkMetadata):
+    async def _links(self, info: KgInfo, kinds: Kinds) -> list[Merged]:
         out, inward = kinds
         links = await info.context.loaders.links.load(self.record.iri)
-        return _merge(links, lambda lk: lk.relation in (out if lk.direction == "out" else inward))
+        return merge(links, lambda lk: lk.relation in (out if lk.direction == "out" else inward))
 
-    async def _connection(self, info: KgInfo, kinds: tuple[set[str], set[str]], first: int,
-                          after: str | None) -> LinkConnection:
+    async def _connection(self, info: KgInfo, kinds: Kinds, first: int, after: str | None,
+                          filters: WorkFilters | None = None) -> LinkConnection:
         merged = await self._links(info, kinds)
+        if filters is not None and not filters.empty:
+            kept = set(await keep(info, [m.other for m in merged], filters))
+            merged = [m for m in merged if m.other in kept]
         page = paginate(merged, first, after, info.context.settings)
         nodes = await works_of(info, [m.other for m in page.keys])
-        provenance = await _provenance(info, sorted({g for m in page.keys for g in m.graphs}))
+        provenance = await provenance_of(info, sorted({g for m in page.keys for g in m.graphs}))
         edges = [Link(cursor=page.cursor(i), node=node, relation_types=list(m.relations),
                       provenance=[provenance[g] for g in m.graphs])
                  for i, (m, node) in enumerate(zip(page.keys, nodes, strict=True))]
         return LinkConnection(total_count=page.total, page_info=page.page_info(), nodes=nodes, edges=edges)
 
-    @described("Works citing this one (cito:cites), each with the provenance of its citation.")
-    async def citations(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> LinkConnection:
-        return await self._connection(info, _CITATIONS, first, after)
+    @described("Works citing this one (cito:cites), each with the provenance of its citation; DataCite's "
+               "filters narrow them (resourceTypeId: Dataset, Text, ...).")
+    async def citations(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None,
+                        query: str | None = None, resource_type_id: str | None = None,
+                        published: str | None = None, has_citations: int | None = None,
+                        has_views: int | None = None, has_downloads: int | None = None) -> LinkConnection:
+        filters = WorkFilters(query, resource_type_id, published, has_citations, has_views, has_downloads)
+        return await self._connection(info, CITATIONS, first, after, filters)
 
-    @described("Distinct works citing this one.")
+    @described("Distinct works citing this one (counted in this graph; the sources' counts are metrics.sourceCounts).")
     async def citation_count(self, info: KgInfo) -> int:
-        return len(await self._links(info, _CITATIONS))
+        return len(await self._links(info, CITATIONS))
 
     @described("Citing works per year of publication (those without a date left out).")
     async def citations_over_time(self, info: KgInfo) -> list[YearTotal]:
-        return await _years(info, [m.other for m in await self._links(info, _CITATIONS)])
+        return await _years(info, [m.other for m in await self._links(info, CITATIONS)])
 
     @described("Works this one cites.")
-    async def references(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> LinkConnection:
-        return await self._connection(info, _REFERENCES, first, after)
+    async def references(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None,
+                         resource_type_id: str | None = None) -> LinkConnection:
+        return await self._connection(info, REFERENCES, first, after, WorkFilters(resource_type_id=resource_type_id))
 
     @strawberry.field
     async def reference_count(self, info: KgInfo) -> int:
-        return len(await self._links(info, _REFERENCES))
+        return len(await self._links(info, REFERENCES))
 
     @described("The versions of this work (of a concept DOI: all its versions).")
     async def versions(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> LinkConnection:
-        return await self._connection(info, _VERSIONS, first, after)
+        return await self._connection(info, VERSIONS, first, after)
 
     @strawberry.field
     async def version_count(self, info: KgInfo) -> int:
-        return len(await self._links(info, _VERSIONS))
+        return len(await self._links(info, VERSIONS))
 
     @described("What this work is a version of (its concept DOI).")
     async def version_of(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> LinkConnection:
-        return await self._connection(info, _VERSION_OF, first, after)
+        return await self._connection(info, VERSION_OF, first, after)
+
+    @described("How many works this one is a version of.")
+    async def version_of_count(self, info: KgInfo) -> int:
+        return len(await self._links(info, VERSION_OF))
 
     @strawberry.field
     async def parts(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> LinkConnection:
-        return await self._connection(info, _PARTS, first, after)
+        return await self._connection(info, PARTS, first, after)
 
     @strawberry.field
     async def part_count(self, info: KgInfo) -> int:
-        return len(await self._links(info, _PARTS))
+        return len(await self._links(info, PARTS))
 
     @strawberry.field
     async def part_of(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> LinkConnection:
-        return await self._connection(info, _PART_OF, first, after)
+        return await self._connection(info, PART_OF, first, after)
+
+    @described("How many works this one is a part of.")
+    async def part_of_count(self, info: KgInfo) -> int:
+        return len(await self._links(info, PART_OF))
+
+    @described("Every work linked to this one, by any relation of the catalogue or a citation, either way.")
+    async def all_related(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None,
+                          resource_type_id: str | None = None) -> LinkConnection:
+        return await self._connection(info, every_link(), first, after, WorkFilters(resource_type_id=resource_type_id))
+
+    @strawberry.field
+    async def all_related_count(self, info: KgInfo) -> int:
+        return len(await self._links(info, every_link()))
+
+    @described("Works linked to this one other than by citations, references, versions and parts.")
+    async def other_related(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None,
+                            resource_type_id: str | None = None) -> LinkConnection:
+        return await self._connection(info, other_links(), first, after, WorkFilters(resource_type_id=resource_type_id))
+
+    @strawberry.field
+    async def other_related_count(self, info: KgInfo) -> int:
+        return len(await self._links(info, other_links()))
 
     @described("Every typed link of the catalogue, seen from this work, whichever side stated it.")
     async def related_identifiers(self, info: KgInfo) -> list[RelatedIdentifier]:
         links = await info.context.loaders.links.load(self.record.iri)
-        merged = _merge(links, lambda lk: lk.relation != CITO.cites.value)
-        provenance = await _provenance(info, sorted({g for m in merged for g in m.graphs}))
+        merged = merge(links, lambda lk: lk.relation != CITO.cites.value)
+        provenance = await provenance_of(info, sorted({g for m in merged for g in m.graphs}))
         return [RelatedIdentifier(
             related_identifier=ids.doi_or_iri(m.other, unescape=False),
             related_identifier_type="DOI" if m.other.startswith(ids.DOI_BASE) else "URL",
@@ -284,12 +209,12 @@ class Work:
         if kind_of(self.record) != "StructureEntry":
             return None
         links = await info.context.loaders.links.load(self.record.iri)
-        raw = _merge(links, lambda lk: (lk.direction, lk.relation) in (
+        raw = merge(links, lambda lk: (lk.direction, lk.relation) in (
             ("out", KG.isDerivedFrom.value), ("in", KG.isSourceOf.value)))
-        papers = _merge(links, lambda lk: (lk.direction, lk.relation) in (
+        papers = merge(links, lambda lk: (lk.direction, lk.relation) in (
             ("out", KG.isSupplementTo.value), ("in", KG.isSupplementedBy.value)))
         raw_works = await works_of(info, [m.other for m in raw])
-        provenance = await _provenance(info, sorted({g for m in raw for g in m.graphs}))
+        provenance = await provenance_of(info, sorted({g for m in raw for g in m.graphs}))
         raw_links = [Link(cursor=str(i), node=w, relation_types=list(m.relations),
                           provenance=[provenance[g] for g in m.graphs])
                      for i, (m, w) in enumerate(zip(raw, raw_works, strict=True))]
@@ -307,7 +232,7 @@ class Work:
         chain = await run_in_threadpool(partial(info.context.graph.chain, all_citations=all_citations),
                                         self.record.iri, max_depth)
         works = {w.record.iri: w for w in await works_of(info, [n.iri for n in chain.nodes])}
-        provenance = await _provenance(info, sorted({a.graph for h in chain.hops for a in h.assertions}))
+        provenance = await provenance_of(info, sorted({a.graph for h in chain.hops for a in h.assertions}))
         return EvidenceChain(
             root=strawberry.ID(chain.root), max_depth=chain.max_depth, truncated=chain.truncated,
             citation_limit=chain.citation_limit,
@@ -330,3 +255,32 @@ class Work:
         works = await works_of(info, [r.item.iri for r in found])
         return [RelatedItem(work=w, tier=r.tier, score=r.score, reasons=[Reason.from_domain(x) for x in r.reasons])
                 for r, w in zip(found, works, strict=True)]
+
+
+@strawberry.type(description="A data set, or a structure entry (DataCite's resourceTypeGeneral Dataset).")
+class Dataset(Work):
+    pass
+
+
+@strawberry.type(description="Software (DataCite's resourceTypeGeneral Software).")
+class Software(Work):
+    pass
+
+
+@strawberry.type(description="A journal article (DataCite's resourceTypeGeneral JournalArticle).")
+class JournalArticle(Work):
+    pass
+
+
+@strawberry.type(description="Another publication: a text that is no journal article (DataCite's Text).")
+class Publication(Work):
+    pass
+
+
+@strawberry.type(description="Any other work, or a node no source types (DataCite's Other).")
+class Other(Work):
+    pass
+
+
+#: the object types of the Work interface (the schema lists them: none is returned by name alone)
+WORK_TYPES: tuple[type, ...] = (Dataset, Software, JournalArticle, Publication, Other)

@@ -1,0 +1,147 @@
+"""The metadata fields of a work, named and shaped as DataCite's ``DoiItem`` has them (``titles``,
+``descriptions``, ``dates``, ``rights``, ``subjects``, ``creators``, ``fundingReferences``, ``types``,
+``type``, ``repository``, ``viewCount``, ``downloadCount``), with ``null`` or an empty list where kg
+holds nothing: the base of the :class:`kg.web.graphql.work.Work` interface."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, cast
+
+import strawberry
+
+from kg.batches import WorkRecord
+from kg.repositories import repository
+from kg.vocab import KG, SCHEMA
+from kg.web.graphql.context import KgInfo, described
+from kg.web.graphql.filters import head, usage_figure
+from kg.web.graphql.metadata import (
+    Container,
+    Contributor,
+    Creator,
+    Date,
+    Description,
+    FundingReference,
+    Identifier,
+    ResourceType,
+    Rights,
+    Subject,
+    Title,
+    year_of,
+)
+
+if TYPE_CHECKING:
+    from kg.web.graphql.repository import Repository
+
+
+@strawberry.type
+class WorkMetadata:
+    record: strawberry.Private[WorkRecord]
+
+    @described("The work's IRI: https://doi.org/... for anything with a DOI.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.record.iri)
+
+    @described("The type of the item, DataCite's name of its object type: Dataset, Software, JournalArticle, "
+               "Publication or Other.")
+    def type(self) -> str:
+        return type(self).__name__
+
+    @described("The DOI, lower case (null for a node without one).")
+    def doi(self) -> str | None:
+        return self.record.first(KG.doi)
+
+    @described("The landing page.")
+    def url(self) -> str | None:
+        return self.record.first(SCHEMA.url)
+
+    @described("Identifiers of the work: DOI, PDB ID, PubMed, PMC, arXiv.")
+    def identifiers(self) -> list[Identifier]:
+        return Identifier.all_of(self.record)
+
+    @described("Titles from every source describing the work, longest first.")
+    def titles(self, first: int | None = None) -> list[Title]:
+        names = sorted(self.record.values(SCHEMA.name), key=lambda t: (-len(t), t))
+        return head([Title(title=t) for t in names], first)
+
+    @described("The name to show: its title, else the title (or wording) the works citing it give it most "
+               "often, else its identifier with its kind (docs/data-model.md, Display names).")
+    async def name(self, info: KgInfo) -> str:
+        return (await info.context.loaders.names.load(self.record.iri)).name
+
+    @described('Where the name comes from: "record", "cited-as by <citing DOI>" or "identifier".')
+    async def name_source(self, info: KgInfo) -> str:
+        return (await info.context.loaders.names.load(self.record.iri)).name_source
+
+    @described("Abstracts (descriptionType Abstract) and other descriptions.")
+    def descriptions(self, first: int | None = None) -> list[Description]:
+        return head(Description.all_of(self.record), first)
+
+    @described("Dates of the work: Issued (published) and Created, from every source.")
+    def dates(self) -> list[Date]:
+        return Date.all_of(self.record)
+
+    @described("Licences and rights statements.")
+    def rights(self) -> list[Rights]:
+        return Rights.all_of(self.record)
+
+    @described("Keywords and subjects.")
+    def subjects(self) -> list[Subject]:
+        return Subject.all_of(self.record)
+
+    @described("The publisher's name (its IRI when it has no name); DataCite now answers an object here.")
+    def publisher(self) -> str | None:
+        iri = self.record.first(SCHEMA.publisher)
+        return None if iri is None else self.record.labels.get(iri, iri)
+
+    @described("The journal or book the work appeared in.")
+    def container_title(self) -> str | None:
+        return self.record.first(KG.containerTitle)
+
+    @described("The earliest publication year any source gives.")
+    def publication_year(self) -> int | None:
+        return year_of(self.record)
+
+    @described("The version string (software and data releases).")
+    def version(self) -> str | None:
+        return self.record.first(SCHEMA.version)
+
+    @strawberry.field
+    def types(self) -> ResourceType:
+        return ResourceType.from_domain(self.record)
+
+    @described("The repository holding the work, by its DOI prefix (kg's table of repositories); null for others.")
+    def repository(self) -> Annotated[Repository, strawberry.lazy("kg.web.graphql.repository")] | None:
+        doi = self.record.first(KG.doi)
+        # the row itself: the Repository type answers from it (its module lists works, so imports this one)
+        return cast("Repository | None", repository(doi) if doi else None)
+
+    @described("Authors and creators in list order.")
+    async def creators(self, info: KgInfo, first: int | None = None) -> list[Creator]:
+        found = await info.context.loaders.creators.load(self.record.iri)
+        return head([Creator.from_domain(c) for c in found], first)
+
+    @described("Contributors in list order; contributorType: kg keeps none, so asking for one type answers none.")
+    async def contributors(self, info: KgInfo, contributor_type: str | None = None,
+                           first: int | None = None) -> list[Contributor]:
+        if contributor_type is not None:
+            return []
+        found = await info.context.loaders.contributors.load(self.record.iri)
+        return head([Contributor.from_domain(c) for c in found], first)
+
+    @described("The journal or book the work appeared in, by title.")
+    def container(self) -> Container | None:
+        title = self.record.first(KG.containerTitle)
+        return None if title is None else Container(title=title)
+
+    @strawberry.field
+    async def funding_references(self, info: KgInfo) -> list[FundingReference]:
+        return [FundingReference.from_domain(f) for f in await info.context.loaders.funding.load(self.record.iri)]
+
+    @described("Views of this version, as DataCite (else Zenodo) last reported them; null when no source did.")
+    async def view_count(self, info: KgInfo) -> int | None:
+        return usage_figure(await info.context.loaders.metrics.load(self.record.iri), "version_views")
+
+    @described("Downloads of this version, as DataCite (else Zenodo) last reported them; null when no source did.")
+    async def download_count(self, info: KgInfo) -> int | None:
+        return usage_figure(await info.context.loaders.metrics.load(self.record.iri), "version_downloads")
+
