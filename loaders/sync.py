@@ -227,6 +227,7 @@ def sync(store: Store, source: str, config: HttpConfig, *, scope: SyncScope | No
                     # the stored cursor has expired (Crossref's last five minutes): the window again
                     # from its start; what is stored already is skipped by its content hash
                     request = first
+                    asked.clear()
                     continue
                 _fail(report, on_problem, e)
                 return report

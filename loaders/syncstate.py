@@ -88,7 +88,7 @@ def save_state(store: Store, state: SyncState) -> None:
     """Write ``state`` over the stored one, in one update."""
     s = state.iri
     pairs: list[tuple[NamedNode, NamedNode | Literal]] = [
-        (RDF.type, KG.SyncState), (KG.source, Literal(state.source)), (KG.syncScope, Literal(state.scope)),
+        (RDF.type, KG.SyncState), (KG.syncSource, Literal(state.source)), (KG.syncScope, Literal(state.scope)),
         (KG.syncRecords, Literal(state.records)), (KG.syncRequests, Literal(state.requests))]
     for p, when in ((KG.watermark, state.watermark), (KG.lastSync, state.last_sync),
                     (KG.windowFrom, state.window_from), (KG.windowUntil, state.window_until)):

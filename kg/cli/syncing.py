@@ -94,11 +94,11 @@ def sync(ctx: Context, sources: tuple[str, ...], since: datetime | None, prefixe
     lock = SyncLock(lock_path or default_lock(cache_dir, ctx.location))
 
     def once() -> list[SyncReport]:
-        names = list(sources) or sorted({s.source for s in read_states(store) if s.source in PLANS})
-        if not names:
-            raise click.UsageError(f"name a source to sync: {', '.join(sorted(PLANS))} (none was synced before)")
         done = []
-        with lock, problem_report(report) as on_problem:
+        with lock, problem_report(report) as on_problem:  # the lock first: a second sync touches nothing
+            names = list(sources) or sorted({s.source for s in read_states(store) if s.source in PLANS})
+            if not names:
+                raise click.UsageError(f"name a source to sync: {', '.join(sorted(PLANS))} (none was synced before)")
             for name in names:
                 done.append(sync_source(store, name, config, scope=scope, since=when, api=bases.get(name),
                                         rows=rows, max_pages=max_pages, strict=strict, on_problem=on_problem))
