@@ -6,8 +6,8 @@ DataCite DOI of its list pages, served by a local HTTP server the way the source
 ``/dois?query=updated:[.. TO ..]`` with ``links.next``), through the real client (its politeness
 interval included: Crossref's and DataCite's 0.1 s between requests). Three runs on an on-disk
 store: the first sync of the day into an empty store; the same window again (every record
-unchanged: the steady-state cost of the overlap); and the next day with nothing new (one request
-per source).
+unchanged); and the next day, whose window starts on the watermark's day and so fetches that
+day again (the overlap that makes a window's edges safe: its records are all unchanged).
 
     python benchmarks/sync.py
     python benchmarks/sync.py --rows 1000
@@ -113,7 +113,7 @@ def main() -> None:
         with Store.open(Path(tmp) / "store") as store:
             runs = [("first sync of the day", day - timedelta(days=1), day + timedelta(hours=18)),
                     ("the same window again", None, day + timedelta(hours=18)),
-                    ("the next day, nothing new", None, day + timedelta(days=1, hours=18))]
+                    ("the next day (the overlap)", None, day + timedelta(days=1, hours=18))]
             for label, since, now in runs:
                 if label == "the same window again":
                     store.update("DELETE WHERE { GRAPH <https://w3id.org/evidence-kg/graph/meta> { "
