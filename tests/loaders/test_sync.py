@@ -114,6 +114,12 @@ def test_a_retraction_notice_marks_the_retracted_work_and_its_chain_says_so(serv
     node = chain.node(doi_iri(update["DOI"]))
     assert [m.status for m in node.work.status] == ["retracted"]
     assert chain.as_dict()["nodes"][1]["status"][0]["notice"] == doi_iri(notice["DOI"])
+    # what the retracted work cites still counts its citation, and the metrics say whose it is
+    retracted = next(r for r in TIMELINE["crossref"] if r["DOI"] == update["DOI"])
+    cited = retracted["reference"][0]["DOI"]
+    figures = g.metrics.item(cited)
+    assert doi_iri(update["DOI"]) in {c.iri for c in figures.citations.citing}
+    assert [m.status for m in figures.statuses[doi_iri(update["DOI"])]] == ["retracted"]
 
 
 def test_a_datacite_doi_no_longer_findable_is_marked_withdrawn(server: ReplayServer, tmp_path: Path) -> None:
