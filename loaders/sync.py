@@ -170,7 +170,7 @@ class ZenodoPlan(LinksNextPlan):
         query = f"updated:[{_day(start)} TO {_day(until)}]"
         if scope.dois:
             query += f" AND doi:({_quoted(scope.dois)})"
-        params: dict[str, str | int] = {"q": query, "size": min(rows, 25), "sort": "updated"}
+        params: dict[str, str | int] = {"q": query, "size": min(rows, 25)}
         if scope.community:
             params["communities"] = scope.community
         return f"{api}/api/records", params

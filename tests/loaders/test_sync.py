@@ -5,6 +5,7 @@ Expectations come from the timeline's JSON."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -25,6 +26,7 @@ from loaders.pipeline import load
 from loaders.read import records_of
 from loaders.sync import SyncScope, sync
 from loaders.syncstate import read_state
+from tests.loaders.conftest import fixture_json
 from tests.loaders.replay import ReplayServer, Reply, Seen
 from tests.loaders.timeline import TIMELINE, Timeline, crossref_day, held
 
@@ -250,3 +252,18 @@ def test_a_second_sync_is_refused_while_one_runs(server: ReplayServer, tmp_path:
     finally:
         first.kill()
         first.communicate()
+
+
+def test_a_zenodo_sync_asks_for_the_updated_window_of_its_community(server: ReplayServer, tmp_path: Path) -> None:
+    record = fixture_json("zenodo/record-rdm.json")
+    first = {"hits": {"hits": [record], "total": 1}, "links": {"next": f"{server.base}/api/records?page=2&size=25"}}
+    server.add("/api/records", Reply(body=json.dumps(first).encode()),
+               Reply(body=json.dumps({"hits": {"hits": [], "total": 1}, "links": {}}).encode()))
+    store = Store.open(None)
+    report = sync(store, "zenodo", config(tmp_path), scope=SyncScope(community="lexibank"),
+                  since=datetime(2024, 6, 1, tzinfo=UTC), now=EVENING2, api=server.base)
+    assert (report.complete, report.requests, report.load.loaded) == (True, 2, 1)
+    asked = server.paths("/api/records")[0].query
+    assert (asked["q"], asked["communities"]) == (["updated:[2024-06-01 TO 2024-06-02]"], ["lexibank"])
+    assert server.paths("/api/records")[1].query["page"] == ["2"]
+    assert read_state(store, "zenodo", "community:lexibank").watermark == EVENING2
