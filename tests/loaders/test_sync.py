@@ -267,3 +267,26 @@ def test_a_zenodo_sync_asks_for_the_updated_window_of_its_community(server: Repl
     assert (asked["q"], asked["communities"]) == (["updated:[2024-06-01 TO 2024-06-02]"], ["lexibank"])
     assert server.paths("/api/records")[1].query["page"] == ["2"]
     assert read_state(store, "zenodo", "community:lexibank").watermark == EVENING2
+
+
+def test_a_page_that_fails_leaves_the_window_unfinished_and_the_watermark_where_it_was(
+        server: ReplayServer, tmp_path: Path) -> None:
+    timeline, store = Timeline(server, DAY1), Store.open(None)
+    sync(store, "crossref", config(tmp_path), since=datetime(2024, 6, 1, tzinfo=UTC), now=EVENING1,
+         api=server.base, rows=1)
+    timeline.today = DAY2
+    original = timeline.works
+    server.handlers["/works"] = lambda seen: (Reply(404, b'{"message": "gone for now"}')
+                                              if seen.query["cursor"][0] == "c1" else original(seen))
+    failed = sync(store, "crossref", config(tmp_path), now=EVENING2, api=server.base, rows=1)
+    assert not failed.complete and failed.load.loaded + failed.load.unchanged == 1  # the first page only
+    assert "HTTP 404" in str(failed.load.errors[0]) and "the next sync goes on from there" in str(failed.load.errors[0])
+    state = read_state(store, "crossref", "")
+    assert state.watermark == EVENING1 and state.window_until == EVENING2 and '"cursor": "c1"' in (state.cursor or "")
+
+    server.handlers["/works"] = original
+    done = sync(store, "crossref", config(tmp_path), now=datetime(2024, 6, 5, tzinfo=UTC), api=server.base, rows=1)
+    assert done.complete and done.resumed
+    assert done.window_until == EVENING2  # the unfinished window first, not a new one
+    assert read_state(store, "crossref", "").watermark == EVENING2
+    assert graphs_of(store, "crossref") == {graph_iri("crossref", r["DOI"]) for r in held("crossref", DAY2)}
