@@ -216,7 +216,8 @@ def summaries(store: Store, iris: Iterable[NamedNode]) -> dict[str, WorkSummary]
         if work is not None and prop is not None and value is not None:
             found[work].setdefault(prop, []).append(value)
     works = {iri: _summary(iri, props) for iri, props in found.items()}
-    for iri, marks in statuses(store, nodes).items():
+    marked = [n for n in nodes if KG.status.value in found[n.value]]  # rare: asked only for works that have one
+    for iri, marks in (statuses(store, marked) if marked else {}).items():
         works[iri] = replace(works[iri], status=marks)
     nameless = [n for n in nodes if works[n.value].title is None]
     if nameless:
