@@ -111,8 +111,10 @@ def sync(ctx: Context, sources: tuple[str, ...], since: datetime | None, prefixe
     def round_() -> None:
         try:
             _print(once(), fmt, report, last=False)
-        except KgError as e:  # a busy lock or a source down: say so and try again next round
+        except KgError as e:  # a busy lock, a source down, a store in use: say so and try again next round
             click.echo(f"error: {e}", err=True)
+        finally:
+            store.close()  # an embedded store is free for others between rounds (it reopens on next use)
 
     every(round_, interval, rounds=rounds)
 

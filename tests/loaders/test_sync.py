@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import ConfigError, UnsupportedRequestError
+from kg.errors import ConfigError, StoreError, UnsupportedRequestError
 from kg.graph import KnowledgeGraph
 from kg.ids import META_GRAPH, doi_iri, graph_iri
 from kg.store import Store
@@ -290,3 +290,28 @@ def test_a_page_that_fails_leaves_the_window_unfinished_and_the_watermark_where_
     assert done.window_until == EVENING2  # the unfinished window first, not a new one
     assert read_state(store, "crossref", "").watermark == EVENING2
     assert graphs_of(store, "crossref") == {graph_iri("crossref", r["DOI"]) for r in held("crossref", DAY2)}
+
+
+@pytest.mark.slow
+def test_between_rounds_of_every_the_store_is_free_for_others(server: ReplayServer, tmp_path: Path) -> None:
+    Timeline(server, DAY2)
+    where = tmp_path / "store"
+    process = kg_sync(where, server, tmp_path, "--every", "1h", "--json")
+    try:
+        assert process.stdout is not None
+        first_round = process.stdout.readline()  # the round's JSON starts once the round is done
+        assert first_round.startswith("{"), process.stderr.read() if process.stderr else ""
+        deadline = time.monotonic() + 60
+        while True:  # the round closes the store just after printing
+            try:
+                with Store.open(where) as store:
+                    store.open_now()
+                    assert read_state(store, "crossref", "").watermark is not None
+                break
+            except StoreError:
+                assert time.monotonic() < deadline, "the store stayed locked between rounds"
+                time.sleep(0.1)
+        assert process.poll() is None  # still waiting for its next round
+    finally:
+        process.kill()
+        process.communicate()
