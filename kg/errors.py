@@ -229,3 +229,19 @@ def _short(value: object, limit: int = 80) -> str:
     text = repr(value)
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
+
+
+class SyncBusyError(KgError):
+    """Another ``kg sync`` holds the lock of this store: two syncs never run at once.
+
+    >>> print(SyncBusyError("/tmp/kg-cache/sync.lock", "pid 12 since 2024-01-01T00:00:00+00:00"))
+    another kg sync is running on this store (pid 12 since 2024-01-01T00:00:00+00:00; lock file \
+/tmp/kg-cache/sync.lock): wait for it to finish, or stop it
+    """
+
+    def __init__(self, lock_path: str, holder: str) -> None:
+        self.lock_path = lock_path
+        self.holder = holder
+        held = f"{holder}; " if holder else ""
+        super().__init__(f"another kg sync is running on this store ({held}lock file {lock_path}): "
+                         "wait for it to finish, or stop it")

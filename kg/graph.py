@@ -22,7 +22,7 @@ from types import TracebackType
 
 from pyoxigraph import NamedNode, Triple
 
-from kg import chains, facts, metrics, related, search, stats, tracing, works
+from kg import chains, facts, freshness, metrics, related, search, stats, tracing, works
 from kg.batches import RecordFetches, agent_works
 from kg.describe import WorkDescription, describe, work_triples
 from kg.questions import Answer, Value, ask
@@ -32,6 +32,8 @@ from loaders.http import HttpConfig
 from loaders.pipeline import BATCH_SIZE, LoadReport
 from loaders.pipeline import load as load_records
 from loaders.read import read_paths
+from loaders.sync import SyncReport, SyncScope
+from loaders.sync import sync as sync_source
 
 
 class MetricsQueries:
@@ -241,6 +243,17 @@ class KnowledgeGraph:
     def load(self, paths: Iterable[str | Path], *, strict: bool = False, batch_size: int = BATCH_SIZE) -> LoadReport:
         """Load record files (API responses, list pages, JSON Lines, .gz, dumps, directories)."""
         return load_records(self._store, read_paths([Path(p) for p in paths]), strict=strict, batch_size=batch_size)
+
+    def sync(self, source: str, http: HttpConfig, *, scope: SyncScope | None = None, since: datetime | None = None,
+             api: str | None = None, max_pages: int | None = None) -> SyncReport:
+        """Bring ``source`` up to date: fetch what it changed since its watermark (``since`` for the
+        first sync) within ``scope``, and store it; a window left unfinished is gone on with. Hold a
+        :class:`loaders.syncstate.SyncLock` around it when other syncs may run. See docs/operations.md."""
+        return sync_source(self._store, source, http, scope=scope, since=since, api=api, max_pages=max_pages)
+
+    def freshness(self) -> freshness.Freshness:
+        """Each source's last sync, watermark and lag, and the graph's as-of date (the newest watermark)."""
+        return freshness.freshness(self._store)
 
     def stats(self) -> stats.Stats:
         """What the store holds: quads, citations, evidence edges, records per source, works per class."""

@@ -43,6 +43,35 @@ WORK_CLASSES = (KG.StructureEntry, SCHEMA.SoftwareSourceCode, SCHEMA.Dataset, SC
 
 
 @dataclass(frozen=True)
+class WorkStatus:
+    """A status a source gives a work: retracted, withdrawn, removed, obsoleted (docs/data-model.md)."""
+
+    status: str
+    date: str | None = None
+    reason: str | None = None
+    #: the work giving notice of it (a retraction notice), when there is one
+    notice: str | None = None
+    superseded_by: str | None = None
+
+    @property
+    def label(self) -> str:
+        """"retracted on 2024-06-02 (Retraction; notice 10.5555/n)" for pages and terminals.
+
+        >>> WorkStatus("retracted", "2024-06-02", "Retraction", "https://doi.org/10.5555/n").label
+        'retracted on 2024-06-02 (Retraction; notice 10.5555/n)'
+        """
+        notice = self.notice and f"notice {self.notice.removeprefix('https://doi.org/')}"
+        superseded = self.superseded_by and f"superseded by {self.superseded_by}"
+        notes = "; ".join(n for n in (self.reason, notice, superseded) if n)
+        when = f" on {self.date}" if self.date else ""
+        return f"{self.status}{when}{f' ({notes})' if notes else ''}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"status": self.status, "date": self.date, "reason": self.reason, "notice": self.notice,
+                "supersededBy": self.superseded_by}
+
+
+@dataclass(frozen=True)
 class WorkSummary:
     iri: str
     #: the most specific work class any source gives, as a short name ("Dataset", "StructureEntry")
@@ -57,6 +86,8 @@ class WorkSummary:
     name: str = ""
     #: where the name comes from: "record", "cited-as by <citing DOI or IRI>" or "identifier"
     name_source: str = ""
+    #: retracted, withdrawn, ...: shown wherever the work is (pages, chains, metrics), never dropped
+    status: tuple[WorkStatus, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -68,7 +99,7 @@ class WorkSummary:
     def as_dict(self) -> dict[str, object]:
         return {"iri": self.iri, "kind": self.kind, "title": self.title, "year": self.year,
                 "identifiers": self.identifiers, "version": self.version, "name": self.name,
-                "nameSource": self.name_source}
+                "nameSource": self.name_source, "status": [s.as_dict() for s in self.status]}
 
 
 class CitedAsRow(NamedTuple):
@@ -185,6 +216,9 @@ def summaries(store: Store, iris: Iterable[NamedNode]) -> dict[str, WorkSummary]
         if work is not None and prop is not None and value is not None:
             found[work].setdefault(prop, []).append(value)
     works = {iri: _summary(iri, props) for iri, props in found.items()}
+    marked = [n for n in nodes if KG.status.value in found[n.value]]  # rare: asked only for works that have one
+    for iri, marks in (statuses(store, marked) if marked else {}).items():
+        works[iri] = replace(works[iri], status=marks)
     nameless = [n for n in nodes if works[n.value].title is None]
     if nameless:
         for iri, (name, citing) in _cited_as_names(store, nameless).items():
@@ -194,6 +228,18 @@ def summaries(store: Store, iris: Iterable[NamedNode]) -> dict[str, WorkSummary]
                 pass
             works[iri] = replace(works[iri], name=name, name_source=f"cited-as by {citing}")
     return works
+
+
+def statuses(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[WorkStatus, ...]]:
+    """The statuses of the works that have any (``work_statuses.rq``), in one query."""
+    found: dict[str, list[WorkStatus]] = {}
+    for work, status, date, reason, notice, superseded in store.select(
+            load_query("work_statuses").text, {"work": nodes}).values():
+        if work is not None and status is not None:
+            mark = WorkStatus(status, date, reason, notice, superseded)
+            if mark not in found.setdefault(work, []):
+                found[work].append(mark)
+    return {work: tuple(marks) for work, marks in found.items()}
 
 
 def _cited_as_names(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str, str]]:

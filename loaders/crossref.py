@@ -25,6 +25,7 @@ from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.builder import CitedAs, RecordBuilder
 from loaders.fields import Fields, date_literal
 from loaders.http import HttpClient, Response
+from loaders.status import crossref_updates
 
 #: Crossref types of containers and records that are not themselves research outputs.
 CONTAINERS = ("journal", "journal-volume", "journal-issue", "book-series", "book-set", "proceedings",
@@ -116,6 +117,7 @@ class CrossrefLoader(Loader):
             _map_funder(fund, b)
         _map_references(f, b)
         _map_relations(f, b)
+        crossref_updates(f, b)
         for lic in f.objs("license"):
             url = lic.string("URL")
             node = b.related_node("url", url, lic.name("URL")) if url else None

@@ -25,6 +25,7 @@ from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.builder import CitedAs, RecordBuilder
 from loaders.fields import Fields, parse_date
 from loaders.http import HttpClient, Response
+from loaders.status import datacite_state
 
 #: DataCite's usage figures of one DOI (this version, as the repository reports them) -> property
 USAGE = {"viewCount": KG.versionViews, "downloadCount": KG.versionDownloads}
@@ -117,6 +118,7 @@ class DataciteLoader(Loader):
                       field_name=fund.path)
         for rel in f.objs("relatedIdentifiers"):
             _map_related(rel, b)
+        datacite_state(f, b)
         for position, item in enumerate(f.array("relatedItems"), start=1):
             name = f"{f.name('relatedItems')}[{position - 1}]"
             if isinstance(item, dict):

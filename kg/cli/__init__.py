@@ -16,6 +16,7 @@ from kg.cli.loading import enrich, harvest, load
 from kg.cli.output import examples
 from kg.cli.querying import export, query, stats
 from kg.cli.serving import serve
+from kg.cli.syncing import sync
 from kg.cli.trace_command import trace_command
 from kg.errors import KgError
 
@@ -38,7 +39,7 @@ def cli(ctx: click.Context, location: str, verbose: bool) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-for command in (load, harvest, enrich, stats, query, export, chain, metrics, related, serve, trace_command):
+for command in (load, harvest, enrich, sync, stats, query, export, chain, metrics, related, serve, trace_command):
     cli.add_command(command)
 
 

@@ -88,7 +88,8 @@ def format_chain_tree(found: Chain) -> str:
         work = found.node(iri).work
         ident = work.identifiers.get("doi") or work.identifiers.get("pdb") or iri
         year = f" ({work.year})" if work.year else ""
-        return f"{work.kind or 'Work'} {ident}{year}: {work.name}"
+        marks = "".join(f" [{m.label}]" for m in work.status)
+        return f"{work.kind or 'Work'} {ident}{year}: {work.name}{marks}"
 
     def walk(iri: str, indent: int) -> None:
         noted = False

@@ -27,12 +27,19 @@ EXPORT_FORMATS = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "ttl": RdfFor
 @output_format("table", "json", default="table")
 @pass_ctx
 def stats(ctx: Context, fmt: str) -> None:
-    """What the store holds: quads, graphs per source, works per class."""
-    s = ctx.graph.stats()
+    """What the store holds: quads, graphs per source, works per class, and each source's last sync and lag."""
+    s, fresh = ctx.graph.stats(), ctx.graph.freshness()
     if fmt == "json":
-        echo_json(s.as_dict())
+        echo_json({**s.as_dict(), **fresh.as_dict()})
         return
     click.echo(f"store: {ctx.location}")
+    click.echo(f"as of: {fresh.as_of.isoformat(timespec='seconds') if fresh.as_of else 'never synced (kg sync)'}")
+    for sync in fresh.sources:
+        scope = f" ({sync.scope})" if sync.scope else ""
+        last = sync.last_sync.isoformat(timespec="seconds") if sync.last_sync else "never completed"
+        lag = f", lag {sync.lag_s / 3600:.1f} h" if sync.lag_s is not None else ""
+        going = ", a window unfinished" if sync.in_progress else ""
+        click.echo(f"  sync {sync.source}{scope}: last {last}{lag}{going}")
     click.echo(f"quads: {s.quads:,}  citations: {s.citations:,}  evidence edges: {s.evidence_edges:,}")
     for name, n in s.graphs_by_source.items():
         click.echo(f"  {name:<12} {n:>8,} records")

@@ -4,7 +4,7 @@ its usage (views, downloads) and the citation counts its sources reported, never
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
 
@@ -12,7 +12,7 @@ from kg.metrics.counting import Citations, citing_works, summarise_citations, te
 from kg.queries import load_query
 from kg.store import Store
 from kg.vocab import KG
-from kg.works import resolve
+from kg.works import WorkStatus, resolve, statuses
 
 
 @dataclass(frozen=True)
@@ -81,12 +81,16 @@ class ItemMetrics:
     source_counts: tuple[SourceCount, ...] = ()
     #: reference counts as the sources reported them (Crossref ``reference-count``), for the item and each node
     source_reference_counts: tuple[SourceCount, ...] = ()
+    #: the statuses (retracted, withdrawn, ...) of the item, its versions and the works citing them,
+    #: for those that have any: a citation from a retracted paper still counts, and says so
+    statuses: dict[str, tuple[WorkStatus, ...]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {"item": self.item, "versions": list(self.versions), "citations": self.citations.as_dict(),
                 "all_versions": self.all_versions.as_dict(), "usage": [u.as_dict() for u in self.usage],
                 "source_counts": [s.as_dict() for s in self.source_counts],
-                "source_reference_counts": [s.as_dict() for s in self.source_reference_counts]}
+                "source_reference_counts": [s.as_dict() for s in self.source_reference_counts],
+                "statuses": {w: [m.as_dict() for m in marks] for w, marks in self.statuses.items()}}
 
 
 def usage(store: Store, works: Sequence[str]) -> tuple[UsageFigures, ...]:
@@ -144,4 +148,6 @@ def item_metrics(store: Store, identifier: str) -> ItemMetrics:
         citations=summarise_citations(store, [node.value], cited, scope),
         all_versions=summarise_citations(store, scope, cited, scope),
         usage=usage(store, scope), source_counts=tuple(r for r in reported if r.metric == "citations"),
-        source_reference_counts=tuple(r for r in reported if r.metric == "references"))
+        source_reference_counts=tuple(r for r in reported if r.metric == "references"),
+        statuses=statuses(store, [NamedNode(w) for w in dict.fromkeys(
+            [*scope, *(c for works in cited.values() for c in works)])]))

@@ -33,9 +33,11 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.errors import ConfigError, KgError
+from kg.freshness import freshness
 from kg.store import Store
 from kg.tracing.cues import cue_index
 from kg.web import api, graphql, pages, sparql, tracing, works
+from kg.web.asof import HEADER, GraphAsOf
 from kg.web.config import Settings
 from kg.web.errors import error_response, http_error, kg_error, server_error
 from kg.web.security import SecurityHeaders
@@ -95,7 +97,7 @@ def create_app(store: Store, settings: Settings | None = None, *, owns_store: bo
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET", "HEAD"])]
     routes += sparql.routes() + graphql.routes() + works.routes() + api.routes() + pages.routes() + tracing.routes()
-    middleware = [Middleware(SecurityHeaders),
+    middleware = [Middleware(SecurityHeaders), Middleware(GraphAsOf, store=store),
                   Middleware(BodyLimit, default=MAX_BODY, larger={"/trace": tracing.MAX_BODY,
                                                                    "/api/trace": tracing.MAX_BODY})]
     if settings.cors_origins:
@@ -103,7 +105,7 @@ def create_app(store: Store, settings: Settings | None = None, *, owns_store: bo
                                      allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
                                      allow_headers=["Accept", "Content-Type", "Authorization"],
                                      expose_headers=["KG-Truncated", "KG-Result-Limit", "KG-Byte-Limit",
-                                                     "Location"]))
+                                                     "Location", HEADER]))
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={KgError: kg_error, HTTPException: http_error, Exception: server_error})
     app.state.services = state
@@ -198,4 +200,6 @@ def healthz(request: Request) -> Response:
     except KgError as e:
         log.error("health check: the store does not answer: %s", e)
         return JSONResponse({"status": "unavailable", "store": backend, "problem": "the store does not answer"}, 503)
-    return JSONResponse({"status": "ok", "store": backend, "uptime_s": round(time.time() - state.started, 1)})
+    dated = freshness(state.store)
+    return JSONResponse({"status": "ok", "store": backend, "uptime_s": round(time.time() - state.started, 1),
+                         **dated.as_dict()})

@@ -34,6 +34,8 @@ ROLE_COLOURS = {"data": "#1b7a34", "software": "#a05a00", "method": "#6a3fa0", "
 #: the class as a box names it
 KIND_NAMES = {"ScholarlyArticle": "Article", "StructureEntry": "PDB entry", "SoftwareSourceCode": "Software",
               "CreativeWork": "Work"}
+#: the frame and label of a retracted, withdrawn or obsoleted work
+STATUS_COLOUR = "#b00020"
 NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD = 230, 54, 150, 22, 16
 #: the most works drawn in one column; the rest are counted under it
 MAX_PER_COLUMN = 25
@@ -147,15 +149,23 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
         first, second = _label(node.work)
         fill = KIND_COLOURS.get(node.work.kind or "", OTHER_COLOUR)
         root = " root" if node.iri == chain.root else ""
+        # a retracted or withdrawn work says so on its box: a red frame, and its status above it
+        marks = "; ".join(m.label for m in node.work.status)
+        stroke = STATUS_COLOUR if marks else "#111" if root else "#777"
+        status = f' data-status="{escape(node.work.status[0].status)}"' if marks else ""
         out.append(
             f'<a class="node{root}" href="{escape(href(node.work))}" data-iri="{escape(node.iri)}" '
-            f'data-kind="{escape(node.work.kind or "Work")}">'
-            f'<title>{escape(node.work.name)} ({escape(node.iri)})</title>'
+            f'data-kind="{escape(node.work.kind or "Work")}"'
+            f'{status}>'
+            f'<title>{escape(node.work.name)} ({escape(node.iri)}){escape(f": {marks}" if marks else "")}</title>'
             f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="8" fill="{fill}" '
-            f'stroke="{"#111" if root else "#777"}" stroke-width="{2 if root else 1}"/>'
+            f'stroke="{stroke}" stroke-width="{3 if marks else 2 if root else 1}"/>'
             f'<text x="{x + 10}" y="{y + 21}" font-size="12" font-weight="bold" fill="#111"{_fit(first)}>'
             f'{escape(first)}</text>'
             f'<text x="{x + 10}" y="{y + 40}" font-size="12" fill="#222">{escape(second)}</text></a>')
+        if marks:
+            out.append(f'<text class="status" x="{x + 10}" y="{y - 4}" font-size="11" font-weight="bold" '
+                       f'fill="{STATUS_COLOUR}">{escape(node.work.status[0].status.upper())}</text>')
         if node.citation_note:  # "cites 229 works (the 10 strongest shown)", in the gap below the box
             out.append(f'<text class="citations" x="{x + 10}" y="{y + NODE_H + 14}" font-size="11" fill="#2c5fa8">'
                        f'{escape(node.citation_note)}</text>')

@@ -231,6 +231,7 @@ PRINTING = {
     "trace": ["--offline", "--no-store", STORY],
     "harvest": [],  # needs a replayed API: test_harvest_summary_as_json
     "enrich": [],  # needs a replayed API: test_enrich_and_follow_links_summaries_as_json
+    "sync": [],  # needs a replayed API: tests/kg/test_cli_sync.py
 }
 
 

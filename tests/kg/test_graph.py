@@ -192,6 +192,7 @@ def test_every_catalogue_query_is_reached_from_the_python_api(g: KnowledgeGraph,
     g.claims([A0])
     g.trace("The study is PMID 33462295; raw images are in EMPIAR-10001.", store_claims=False)
     g.stats()
+    g.freshness()
     g.query("stats_quads")
     for example in analyst_queries():  # the /sparql editor's examples, asked as they are
         g.query(example.name)

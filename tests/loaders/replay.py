@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -38,6 +39,8 @@ class ReplayServer:
 
     def __init__(self) -> None:
         self.routes: dict[str, list[Reply]] = {}
+        #: paths answered by a function of the request instead of a queue (a scripted timeline)
+        self.handlers: dict[str, Callable[[Seen], Reply]] = {}
         self.seen: list[Seen] = []
         self.release = threading.Event()  # cuts stalled handlers short at teardown
         self._lock = threading.Lock()
@@ -58,10 +61,14 @@ class ReplayServer:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
         with self._lock:
-            self.seen.append(Seen(handler.command, split.path, parse_qs(split.query),
-                                  dict(handler.headers.items()), body))
-            queue = self.routes.get(split.path) or [Reply(404, b"Resource not found.")]
-            reply = queue.pop(0) if len(queue) > 1 else queue[0]
+            seen = Seen(handler.command, split.path, parse_qs(split.query), dict(handler.headers.items()), body)
+            self.seen.append(seen)
+            answer = self.handlers.get(split.path)
+            if answer is not None:
+                reply = answer(seen)
+            else:
+                queue = self.routes.get(split.path) or [Reply(404, b"Resource not found.")]
+                reply = queue.pop(0) if len(queue) > 1 else queue[0]
         if reply.delay:
             self.release.wait(reply.delay)
         try:

@@ -1,0 +1,291 @@
+"""``kg sync``: bring the graph up to date with what each source changed since its last sync.
+
+For each source and scope, one *window* of changes: from the watermark (the end of the last
+complete window) to now, asked by the source's own change date (Crossref ``from-index-date`` /
+``until-index-date``, DataCite and Zenodo ``updated:[from TO until]``). Dates are days and the
+bounds inclusive, so consecutive windows overlap by a day: a record seen twice is stored once
+(content hash). Every page goes through the same read -> map -> :meth:`kg.store.Store.write`
+path as ``kg harvest``; after each page is stored, the state's cursor moves to the next page
+(:mod:`loaders.syncstate`), so a sync that dies goes on from there; the watermark moves only when
+the window is complete. The lock (:class:`loaders.syncstate.SyncLock`) is the caller's.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from kg.errors import ConfigError, FetchError, UnsupportedRequestError
+from kg.store import Store
+from loaders import get_loader
+from loaders.base import Problem
+from loaders.http import HttpClient, HttpConfig, Response
+from loaders.pipeline import LoadReport, load
+from loaders.read import records_of
+from loaders.syncstate import SyncState, read_state, save_state
+
+#: a request: its URL and parameters
+Request = tuple[str, dict[str, str | int]]
+
+
+@dataclass(frozen=True)
+class SyncScope:
+    """The slice of a source a user keeps; empty: all of it.
+
+    >>> SyncScope(prefixes=("10.1371",), dois=("10.1/B", "10.1/a")).key
+    'prefix:10.1371;doi:10.1/a,10.1/b'
+    """
+
+    prefixes: tuple[str, ...] = ()
+    funders: tuple[str, ...] = ()
+    dois: tuple[str, ...] = ()
+    community: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The scope as text, the same whatever the order it was given in: names its sync state."""
+        parts = [("prefix", sorted(p.lower() for p in self.prefixes)), ("funder", sorted(self.funders)),
+                 ("doi", sorted(d.lower() for d in self.dois)),
+                 ("community", [self.community] if self.community else [])]
+        return ";".join(f"{name}:{','.join(values)}" for name, values in parts if values)
+
+
+@dataclass
+class SyncReport:
+    """What one sync of one source and scope did."""
+
+    source: str
+    scope: str
+    window_from: datetime
+    window_until: datetime
+    #: requests sent by this run
+    requests: int = 0
+    #: the window was synced to its end and the watermark moved to ``window_until``
+    complete: bool = False
+    #: this run went on with a window an earlier run left unfinished
+    resumed: bool = False
+    load: LoadReport = field(default_factory=LoadReport)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"source": self.source, "scope": self.scope, "from": self.window_from.isoformat(),
+                "until": self.window_until.isoformat(), "complete": self.complete, "resumed": self.resumed,
+                "requests": self.requests, "loaded": self.load.loaded, "unchanged": self.load.unchanged,
+                "rejected": self.load.rejected, "failure": self.load.failure}
+
+
+class SyncPlan:
+    """How one source is asked for its changes in a window."""
+
+    def first(self, api: str, scope: SyncScope, start: datetime, until: datetime, rows: int) -> Request:
+        raise NotImplementedError
+
+    def next(self, page: Response, asked: Request) -> Request | None:
+        raise NotImplementedError
+
+
+def _day(when: datetime) -> str:
+    return when.astimezone(UTC).date().isoformat()
+
+
+def _refuse(source: str, scope: SyncScope, supported: set[str]) -> None:
+    given = {"--prefix": scope.prefixes, "--funder": scope.funders, "--doi": scope.dois,
+             "--community": scope.community}
+    for option, value in given.items():
+        if value and option not in supported:
+            raise UnsupportedRequestError(source, option, f"a {source} sync can be scoped by "
+                                          f"{', '.join(sorted(supported)) or 'nothing'}")
+
+
+def _quoted(values: tuple[str, ...]) -> str:
+    return " OR ".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+
+
+class CrossrefPlan(SyncPlan):
+    """``/works?filter=from-index-date:D,until-index-date:D[,prefix:..,funder:..,doi:..]`` with
+    deep cursor paging. Filters of one name are OR-ed, of different names AND-ed."""
+
+    def first(self, api: str, scope: SyncScope, start: datetime, until: datetime, rows: int) -> Request:
+        _refuse("crossref", scope, {"--prefix", "--funder", "--doi"})
+        filters = [f"from-index-date:{_day(start)}", f"until-index-date:{_day(until)}",
+                   *(f"prefix:{p}" for p in scope.prefixes), *(f"funder:{f}" for f in scope.funders),
+                   *(f"doi:{d}" for d in scope.dois)]
+        return f"{api}/works", {"filter": ",".join(filters), "rows": rows, "cursor": "*"}
+
+    def next(self, page: Response, asked: Request) -> Request | None:
+        message = page.data.get("message", {}) if isinstance(page.data, dict) else {}
+        cursor = message.get("next-cursor") if isinstance(message, dict) else None
+        if not cursor or not message.get("items"):
+            return None
+        return asked[0], {**asked[1], "cursor": str(cursor)}
+
+
+class LinksNextPlan(SyncPlan):
+    """A listing that names its next page in ``links.next`` (DataCite, Zenodo)."""
+
+    def items(self, data: Mapping[str, Any]) -> object:
+        """The records of a page (an empty page ends the listing)."""
+        return data.get("data")
+
+    def next(self, page: Response, asked: Request) -> Request | None:
+        data = page.data if isinstance(page.data, dict) else {}
+        links = data.get("links")
+        following = links.get("next") if isinstance(links, dict) else None
+        if not following or not self.items(data):
+            return None
+        return str(following), {}
+
+
+class DatacitePlan(LinksNextPlan):
+    """``/dois?query=updated:[D TO D]`` with cursor paging; ``prefix=`` for a prefix."""
+
+    def first(self, api: str, scope: SyncScope, start: datetime, until: datetime, rows: int) -> Request:
+        _refuse("datacite", scope, {"--prefix", "--funder", "--doi"})
+        if len(scope.prefixes) > 1:
+            raise UnsupportedRequestError("datacite", "--prefix", "DataCite takes one prefix per sync")
+        clauses = [f"updated:[{_day(start)} TO {_day(until)}]"]
+        if scope.funders:
+            clauses.append(f"fundingReferences.funderIdentifier:({_quoted(scope.funders)})")
+        if scope.dois:
+            clauses.append(f"doi:({_quoted(tuple(d.lower() for d in scope.dois))})")
+        params: dict[str, str | int] = {"query": " AND ".join(clauses), "page[size]": rows, "page[cursor]": 1}
+        if scope.prefixes:
+            params["prefix"] = scope.prefixes[0]
+        return f"{api}/dois", params
+
+
+class ZenodoPlan(LinksNextPlan):
+    """``/api/records?q=updated:[D TO D]``, ``communities=`` for a community."""
+
+    def items(self, data: Mapping[str, Any]) -> object:
+        hits = data.get("hits")
+        return hits.get("hits") if isinstance(hits, dict) else None
+
+    def first(self, api: str, scope: SyncScope, start: datetime, until: datetime, rows: int) -> Request:
+        _refuse("zenodo", scope, {"--community", "--doi"})
+        query = f"updated:[{_day(start)} TO {_day(until)}]"
+        if scope.dois:
+            query += f" AND doi:({_quoted(scope.dois)})"
+        params: dict[str, str | int] = {"q": query, "size": min(rows, 25)}
+        if scope.community:
+            params["communities"] = scope.community
+        return f"{api}/api/records", params
+
+
+#: the sources ``kg sync`` brings up to date, by name
+PLANS: dict[str, SyncPlan] = {"crossref": CrossrefPlan(), "datacite": DatacitePlan(), "zenodo": ZenodoPlan()}
+
+
+def sync(store: Store, source: str, config: HttpConfig, *, scope: SyncScope | None = None,
+         since: datetime | None = None, now: datetime | None = None, api: str | None = None,
+         rows: int = 100, max_pages: int | None = None, strict: bool = False,
+         on_problem: Callable[[Problem], None] | None = None) -> SyncReport:
+    """Sync ``source`` (within ``scope``) from its watermark to ``now``, or go on with the window
+    an earlier run left unfinished. The first sync of a source and scope starts at ``since``.
+
+    :raises UnsupportedRequestError: a source ``kg sync`` does not know, or a scope it cannot ask.
+    :raises ConfigError: the first sync, without ``since``.
+    """
+    if source not in PLANS:
+        raise UnsupportedRequestError(source, "sync", f"kg sync knows {', '.join(sorted(PLANS))}")
+    plan, loader, scope = PLANS[source], get_loader(source), scope or SyncScope()
+    base = (api or loader.api).rstrip("/")
+    state = read_state(store, source, scope.key)
+    resumed = state.in_progress
+    if not resumed:
+        start = state.watermark or since
+        if start is None:
+            raise ConfigError("--since", f"is needed for the first sync of {source}"
+                                         f"{' (' + scope.key + ')' if scope.key else ''}: the date to fetch "
+                                         "changes from, e.g. the date of the data you loaded")
+        state.window_from, state.window_until = start, now or datetime.now(UTC)
+        state.records = state.requests = 0
+        state.cursor = None
+    window_from, window_until = state.window_from or datetime.now(UTC), state.window_until or datetime.now(UTC)
+    report = SyncReport(source, scope.key, window_from, window_until, resumed=resumed)
+    first = plan.first(base, scope, window_from, window_until, rows)
+    request: Request | None = _decode(state.cursor) if state.cursor else first
+    save_state(store, _with_cursor(state, request))
+    asked: set[str] = set()
+    with HttpClient(source, config, min_interval=loader.min_interval, mailto_param=source == "crossref") as client:
+        while request is not None:
+            if max_pages is not None and report.requests >= max_pages:
+                return report
+            key = json.dumps([request[0], sorted((k, str(v)) for k, v in request[1].items())])
+            if key in asked:
+                _fail(report, on_problem, FetchError(request[0], "the listing gives a page it gave already"))
+                return report
+            asked.add(key)
+            try:
+                page = client.get_json(request[0], request[1] or None)
+            except FetchError as e:
+                if report.requests == 0 and request != first:
+                    # the stored cursor has expired (Crossref's last five minutes): the window again
+                    # from its start; what is stored already is skipped by its content hash
+                    request = first
+                    asked.clear()
+                    continue
+                _fail(report, on_problem, e)
+                return report
+            report.requests += 1
+            part = load(store, records_of(page.data, page.url, page.retrieved_at, page.url, ""),
+                        strict=strict, on_problem=on_problem)
+            report.load.extend(part)
+            if part.failure:
+                return report
+            request = plan.next(page, request)
+            state.records += part.loaded + part.unchanged
+            state.requests += 1
+            save_state(store, _with_cursor(state, request))
+    state.watermark, state.last_sync = window_until, datetime.now(UTC)
+    state.window_from = state.window_until = state.cursor = None
+    save_state(store, state)
+    report.complete = True
+    return report
+
+
+def _with_cursor(state: SyncState, request: Request | None) -> SyncState:
+    state.cursor = None if request is None else json.dumps({"url": request[0], "params": request[1]},
+                                                           sort_keys=True)
+    return state
+
+
+def _decode(cursor: str) -> Request:
+    data = json.loads(cursor)
+    return str(data["url"]), {str(k): v for k, v in dict(data.get("params") or {}).items()}
+
+
+def _fail(report: SyncReport, on_problem: Callable[[Problem], None] | None, error: FetchError) -> None:
+    problem = Problem("error", f"{error}; the window is left unfinished, the next sync goes on from there",
+                      error.url)
+    report.load.add(problem)
+    if on_problem:
+        on_problem(problem)
+
+
+def every(run: Callable[[], object], interval_s: float, *, jitter: float = 0.1, rounds: int | None = None,
+          sleep: Callable[[float], None] = time.sleep) -> int:
+    """Call ``run`` every ``interval_s`` seconds, each wait longer or shorter by up to ``jitter`` of
+    it (so that many graphs syncing hourly do not all ask at the top of the hour), ``rounds`` times
+    or for ever; returns the rounds run.
+
+    >>> waits = []
+    >>> every(lambda: None, 3600, rounds=3, sleep=waits.append, jitter=0.0)
+    3
+    >>> waits
+    [3600.0, 3600.0]
+    """
+    done = 0
+    while rounds is None or done < rounds:
+        run()
+        done += 1
+        if rounds is None or done < rounds:
+            sleep(max(0.0, interval_s * (1 + random.uniform(-jitter, jitter))))
+    return done
+
+
+__all__ = ["PLANS", "SyncReport", "SyncScope", "every", "sync"]

@@ -1,0 +1,76 @@
+"""A scripted timeline served like the sources' APIs: Crossref ``/works`` filtered by
+``from-index-date``/``until-index-date`` with cursors, DataCite ``/dois`` by ``updated:[a TO b]``
+with ``links.next``. The source holds, for each DOI, its newest version dated up to ``today``."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from tests.loaders.conftest import FIXTURES
+from tests.loaders.replay import ReplayServer, Reply, Seen
+
+TIMELINE = json.loads((FIXTURES / "sync" / "timeline.json").read_text("utf-8"))
+_RANGE = re.compile(r"updated:\[(\d{4}-\d{2}-\d{2}) TO (\d{4}-\d{2}-\d{2})\]")
+
+
+def crossref_day(record: dict[str, Any]) -> date:
+    return date.fromisoformat(record["indexed"]["date-time"][:10])
+
+
+def datacite_day(record: dict[str, Any]) -> date:
+    return date.fromisoformat(record["attributes"]["updated"][:10])
+
+
+def held(source: str, today: date) -> list[dict[str, Any]]:
+    """What the source holds on ``today``: each DOI's newest version dated up to then."""
+    day, key = (crossref_day, "DOI") if source == "crossref" else (datacite_day, "id")
+    newest: dict[str, dict[str, Any]] = {}
+    for record in TIMELINE[source]:
+        if day(record) <= today:
+            current = newest.get(record[key])
+            if current is None or day(current) <= day(record):
+                newest[record[key]] = record
+    return [newest[k] for k in sorted(newest)]
+
+
+class Timeline:
+    """Answers on a :class:`ReplayServer`; ``stall`` holds back the page of one cursor."""
+
+    def __init__(self, server: ReplayServer, today: date) -> None:
+        self.server, self.today = server, today
+        #: a cursor whose page stalls (seconds): a sync killed while waiting for it
+        self.stall: dict[str, float] = {}
+        server.handlers["/works"] = self.works
+        server.handlers["/dois"] = self.dois
+
+    def works(self, seen: Seen) -> Reply:
+        filters = dict(f.split(":", 1) for f in seen.query["filter"][0].split(","))
+        start, until = date.fromisoformat(filters["from-index-date"]), date.fromisoformat(filters["until-index-date"])
+        rows, cursor = int(seen.query["rows"][0]), seen.query["cursor"][0]
+        found = [r for r in held("crossref", self.today) if start <= crossref_day(r) <= until
+                 and r["DOI"].startswith(filters.get("prefix", ""))]
+        offset = 0 if cursor == "*" else int(cursor.removeprefix("c"))
+        body = {"status": "ok", "message-type": "work-list",
+                "message": {"items": found[offset:offset + rows], "total-results": len(found),
+                            "next-cursor": f"c{offset + rows}"}}
+        return Reply(body=json.dumps(body).encode(), headers={"Content-Type": "application/json"},
+                     delay=self.stall.get(cursor, 0.0))
+
+    def dois(self, seen: Seen) -> Reply:
+        query = seen.query["query"][0]
+        m = _RANGE.search(query)
+        assert m, query
+        start, until = date.fromisoformat(m[1]), date.fromisoformat(m[2])
+        size, cursor = int(seen.query["page[size]"][0]), seen.query["page[cursor]"][0]
+        found = [r for r in held("datacite", self.today) if start <= datacite_day(r) <= until]
+        offset = 0 if cursor == "1" else int(cursor.removeprefix("c"))
+        body: dict[str, Any] = {"data": found[offset:offset + size], "meta": {"total": len(found)}, "links": {}}
+        if offset + size < len(found):
+            body["links"]["next"] = f"{self.server.base}/dois?" + urlencode(
+                {"query": query, "page[size]": size, "page[cursor]": f"c{offset + size}"})
+        return Reply(body=json.dumps(body).encode(), headers={"Content-Type": "application/json"},
+                     delay=self.stall.get(cursor, 0.0))
