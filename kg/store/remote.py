@@ -40,6 +40,7 @@ from kg.errors import QuerySyntaxError, QueryTimeoutError, StoreError
 from kg.store.base import Store, StoreProfile
 from kg.store.limits import REMOTE_MARGIN, QueryRunner, ServerRunner
 from kg.store.records import META
+from kg.store.revision import MARK_QUERY, RemoteMark, mark_update, new_token
 from kg.store.terms import Bindings, Dataset, with_values
 
 log = logging.getLogger(__name__)
@@ -245,6 +246,7 @@ class RemoteStore(Store):
 
     def construct(self, sparql: str, bindings: Bindings | None = None) -> list[Triple]:
         """Run a CONSTRUCT or DESCRIBE query."""
+        self.query_count += 1
         result = self._query(sparql, bindings or {})
         if not isinstance(result, QueryTriplesList):
             raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
@@ -252,12 +254,42 @@ class RemoteStore(Store):
 
     def update(self, sparql_update: str) -> None:
         """Send a SPARQL Update to the update endpoint."""
-        self.generation += 1
+        try:
+            self._send_update(sparql_update)
+        finally:
+            self._written()
+
+    def _send_update(self, sparql_update: str) -> None:
         w = self._wrapper(self.update_url)
         # Any update type routes the request to the update endpoint; setQuery() could take an
         # update for a query (a prefix IRI ".../ask/" read as ASK).
         w.queryString, w.queryType = sparql_update, "INSERT"
         self._send(w, self.update_url, "update")
+
+    @property
+    def _mark(self) -> RemoteMark:
+        found: RemoteMark | None = self.__dict__.get("_remote_mark")
+        if found is None:
+            found = self.__dict__["_remote_mark"] = RemoteMark(self._read_mark)
+        return found
+
+    def _read_mark(self) -> str:
+        found = [mark for (mark,) in self.select(MARK_QUERY).values() if mark is not None]
+        return found[0] if found else "unmarked"
+
+    def revision(self) -> str:
+        """The server's revision mark (read at most every few seconds: kg.store.revision) and this object's."""
+        return f"{self._mark.current()}.{super().revision()}"
+
+    def _publish(self) -> None:
+        # a separate request: the user's update text cannot safely be extended (a trailing ';' or comment)
+        token = new_token()
+        try:
+            self._send_update(mark_update(token))
+        except StoreError as e:
+            log.warning("could not mark the write on the SPARQL server (others see it only later): %s", e)
+            return
+        self._mark.set(token)
 
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
         """Write every quad (N-Quads, TriG) or every triple outside the meta graph (Turtle, N-Triples)."""

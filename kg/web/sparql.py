@@ -28,6 +28,7 @@ from kg.errors import BadRequestError, NotAcceptableError, NotAllowedError
 from kg.queries import all_queries
 from kg.store import GRAPH_FORMATS, SOLUTION_FORMATS, QueryJob, QueryRunner, ResultFormat, Store
 from kg.vocab import RDF
+from kg.web.caching import static_url
 from kg.web.config import Settings
 from kg.web.errors import error_response
 from kg.web.services import services
@@ -39,6 +40,7 @@ __all__ = ["routes"]
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(env=Environment(loader=FileSystemLoader(HERE / "templates"),
                                             autoescape=select_autoescape(default=True)))
+TEMPLATES.env.globals["static_url"] = static_url
 #: graphs a request may name in default-graph-uri and named-graph-uri together
 MAX_GRAPHS = 100
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
