@@ -304,6 +304,8 @@ class KnowledgeGraph:
         return self._answers(("stats",), lambda: stats.store_stats(self._store))
 
 
-def open(location: str | Path | None = None) -> KnowledgeGraph:  # noqa: A001 (kg.open, like io.open)
-    """The knowledge graph in ``location``: None for memory, a directory, or a SPARQL endpoint's URL."""
-    return KnowledgeGraph.open(location)
+def open(location: str | Path | None = None, *, cache: AnswerCache | None = None  # noqa: A001 (like io.open)
+         ) -> KnowledgeGraph:
+    """The knowledge graph in ``location``: None for memory, a directory, or a SPARQL endpoint's URL; its
+    answers kept per store revision in ``cache`` when given (:mod:`kg.answer_cache`)."""
+    return KnowledgeGraph.open(location, cache=cache)

@@ -182,7 +182,7 @@ class Store(ABC):
 
         >>> Store.open(None).ping()
         """
-        self.ask("ASK { }")
+        self._query("ASK { }", {})  # not counted in query_count: it asks nothing of the data
 
     @abstractmethod
     def query_runner(self, timeout_s: float, workers: int = 2, memory_mb: int = 0) -> QueryRunner:

@@ -274,8 +274,9 @@ class RemoteStore(Store):
         return found
 
     def _read_mark(self) -> str:
-        found = [mark for (mark,) in self.select(MARK_QUERY).values() if mark is not None]
-        return found[0] if found else "unmarked"
+        result = self._query(MARK_QUERY, {})  # not counted in query_count: it asks nothing of the data
+        found = [s["r"].value for s in result] if isinstance(result, QuerySolutions) else []
+        return str(found[0]) if found else "unmarked"
 
     def revision(self) -> str:
         """The server's revision mark (read at most every few seconds: kg.store.revision) and this object's."""
