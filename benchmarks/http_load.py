@@ -197,6 +197,8 @@ def main() -> None:
     parser.add_argument("--cache-mb", type=int, help="kg serve --cache-mb (default: kg serve's)")
     parser.add_argument("--warm", action="store_true",
                         help="ask each kind about every item once before the clock starts (a warm cache)")
+    parser.add_argument("--serve-option", action="append", default=[],
+                        help="an option of kg serve, e.g. --serve-option=--threads=8 (repeatable)")
     parser.add_argument("--health-every", type=float, default=0.5, help="seconds between two /healthz probes")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -206,7 +208,7 @@ def main() -> None:
     cited = [d for d in (doi_from_iri(w.value) for w in sample_items(store, args.items, CITED)) if d]
     store.close()
 
-    options = ("--cache-mb", str(args.cache_mb)) if args.cache_mb is not None else ()
+    options = (*(("--cache-mb", str(args.cache_mb)) if args.cache_mb is not None else ()), *args.serve_option)
     with served(path, args.project, options) as base:
         kinds = requests_for(base, citing, cited)
         if args.kinds:
