@@ -40,7 +40,7 @@ from kg.errors import QuerySyntaxError, QueryTimeoutError, StoreError
 from kg.store.base import Store, StoreProfile
 from kg.store.limits import REMOTE_MARGIN, QueryRunner, ServerRunner
 from kg.store.records import META
-from kg.store.revision import MARK_QUERY, RemoteMark, mark_update, new_token
+from kg.store.revision import MARK_QUERY, RemoteMark
 from kg.store.terms import Bindings, Dataset, with_values
 
 log = logging.getLogger(__name__)
@@ -275,22 +275,14 @@ class RemoteStore(Store):
 
     def _read_mark(self) -> str:
         result = self._query(MARK_QUERY, {})  # not counted in query_count: it asks nothing of the data
-        found = [s["r"].value for s in result] if isinstance(result, QuerySolutions) else []
-        return str(found[0]) if found else "unmarked"
+        if not isinstance(result, QuerySolutions):
+            return "unmarked"
+        return "|".join(str(getattr(term, "value", "")) for solution in result for term in solution)
 
     def revision(self) -> str:
-        """The server's revision mark (read at most every few seconds: kg.store.revision) and this object's."""
+        """The mark of the server's records (read at most every few seconds: kg.store.revision) and this
+        object's own revision, which its writes change at once."""
         return f"{self._mark.current()}.{super().revision()}"
-
-    def _publish(self) -> None:
-        # a separate request: the user's update text cannot safely be extended (a trailing ';' or comment)
-        token = new_token()
-        try:
-            self._send_update(mark_update(token))
-        except StoreError as e:
-            log.warning("could not mark the write on the SPARQL server (others see it only later): %s", e)
-            return
-        self._mark.set(token)
 
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
         """Write every quad (N-Quads, TriG) or every triple outside the meta graph (Turtle, N-Triples)."""

@@ -11,10 +11,12 @@ from the store (answers kept by :mod:`kg.answer_cache`, HTTP ``ETag``\\ s) knows
   the store and after each write (:class:`RevisionFile`). A process that opened the store read-only
   reads that file whenever its ``stat`` changes. A store written by another tool (``oxigraph load``)
   gets a new revision when kg next opens it read-write.
-* **remote**: each write through kg also sets ``<meta> kg:storeRevision "<random>"`` in the meta graph
-  (:func:`mark_update`); a process reads it at most every :data:`REMOTE_EVERY` seconds, in the background
-  after the first read (:class:`RemoteMark`). Writes by other kg processes are seen within about that
-  time; writes by other tools only with the next write through kg.
+* **remote**: nothing is written for it (the server's data stays the records'). A process reads a mark
+  of the records' provenance (:data:`MARK_QUERY`: how many record graphs, and the latest retrieval) at
+  most every :data:`REMOTE_EVERY` seconds, in the background after the first read (:class:`RemoteMark`).
+  Records loaded, harvested, synced or enriched by other kg processes are seen within about that time;
+  a SPARQL Update sent by another process, or a write by another tool that leaves the provenance as
+  it was, is not seen by this one.
 
 >>> from kg.store import Store
 >>> store = Store.open(None)
@@ -42,8 +44,8 @@ log = logging.getLogger(__name__)
 FILE = "kg-revision"
 #: seconds between two reads of a remote store's revision mark
 REMOTE_EVERY = 5.0
-#: the predicate of the remote store's revision mark, on the meta graph's own node
-MARK = "https://w3id.org/evidence-kg/ns#storeRevision"
+CONTENT_HASH = "https://w3id.org/evidence-kg/ns#contentHash"
+GENERATED = "http://www.w3.org/ns/prov#generatedAtTime"
 
 
 def new_token() -> str:
@@ -88,25 +90,14 @@ class RevisionFile:
         return self._text
 
 
-def mark_update(token: str) -> str:
-    """The SPARQL Update that sets a remote store's revision mark to ``token``.
-
-    >>> print(mark_update("abc"))  # doctest: +NORMALIZE_WHITESPACE
-    DELETE WHERE { GRAPH <https://w3id.org/evidence-kg/graph/meta> { <https://w3id.org/evidence-kg/graph/meta>
-    <https://w3id.org/evidence-kg/ns#storeRevision> ?r } } ; INSERT DATA { GRAPH
-    <https://w3id.org/evidence-kg/graph/meta> { <https://w3id.org/evidence-kg/graph/meta>
-    <https://w3id.org/evidence-kg/ns#storeRevision> "abc" } }
-    """
-    where = f"GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{MARK}>"
-    return f'DELETE WHERE {{ {where} ?r }} }} ; INSERT DATA {{ {where} "{token}" }} }}'
-
-
-#: the query reading the mark
-MARK_QUERY = f"SELECT ?r WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{MARK}> ?r }} }}"
+#: what a remote store's mark is read from: the record graphs' provenance in the meta graph, how many and
+#: the latest retrieval, which every load, harvest, sync and enrichment by any kg process changes
+MARK_QUERY = (f"SELECT (COUNT(?h) AS ?records) (MAX(STR(?t)) AS ?latest) WHERE {{ GRAPH <{META_GRAPH}> {{ "
+              f"?g <{CONTENT_HASH}> ?h OPTIONAL {{ ?g <{GENERATED}> ?t }} }} }}")
 
 
 class RemoteMark:
-    """A remote store's revision mark as last read, read again at most every ``every`` seconds.
+    """A remote store's mark as last read, read again at most every ``every`` seconds.
 
     ``read`` asks the server (it may block); only the first :meth:`current` waits for it, later ones
     start a background read when the one they have is older than ``every`` seconds and answer at once.
@@ -118,11 +109,6 @@ class RemoteMark:
         self._read_at = 0.0
         self._lock = threading.Lock()
         self._reading = False
-
-    def set(self, mark: str) -> None:
-        """What this process just wrote."""
-        with self._lock:
-            self._mark, self._read_at = mark, time.monotonic()
 
     def current(self) -> str:
         if self._mark is None:
