@@ -109,6 +109,20 @@ def test_a_sparql_update_with_the_token_makes_the_next_answer_fresh(writable: Li
     assert cache_figures(writable)[2] > misses  # rendered afresh, not replayed
 
 
+def test_a_stored_trace_makes_the_answers_about_its_works_fresh(writable: Live) -> None:
+    page = "/works/10.1038/s41598-021-81251-2?format=html"
+    kept = requests.get(writable(page), timeout=60)
+    assert kept.status_code == 200 and "Insulin glulisine, a fast-acting" not in kept.text
+    story = ("Insulin glulisine, a fast-acting insulin analogue, has had its crystal structure solved. The structure "
+             "was reported in Scientific Reports (doi:10.1038/s41598-021-81251-2).")
+    traced = requests.post(writable("/api/trace"), json={"text": story, "url": "https://news.example/insulin"},
+                           timeout=60)
+    assert traced.status_code == 200 and any(c["stored"] for c in traced.json()["claims"])
+    fresh = requests.get(writable(page), headers={"If-None-Match": kept.headers["etag"]}, timeout=60)
+    assert fresh.status_code == 200
+    assert "Insulin glulisine, a fast-acting" in fresh.text  # the page lists the claim now
+
+
 def test_the_cache_stays_within_its_bound_however_many_answers(tmp_path: Path) -> None:
     with writable_service("embedded", tmp_path, "--cache-mb", "1") as service:
         for n in range(300):  # each a distinct answer (an unknown parameter is ignored by the route) of ~8 kB
