@@ -254,17 +254,14 @@ class RemoteStore(Store):
 
     def update(self, sparql_update: str) -> None:
         """Send a SPARQL Update to the update endpoint."""
-        try:
-            self._send_update(sparql_update)
-        finally:
-            self._written()
-
-    def _send_update(self, sparql_update: str) -> None:
         w = self._wrapper(self.update_url)
         # Any update type routes the request to the update endpoint; setQuery() could take an
         # update for a query (a prefix IRI ".../ask/" read as ASK).
         w.queryString, w.queryType = sparql_update, "INSERT"
-        self._send(w, self.update_url, "update")
+        try:
+            self._send(w, self.update_url, "update")
+        finally:
+            self._written()
 
     @property
     def _mark(self) -> RemoteMark:
