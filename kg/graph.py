@@ -15,14 +15,16 @@ Every method takes identifiers in any form :mod:`kg.ids` reads (``doi:10.1/X``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from pyoxigraph import NamedNode, Triple
 
 from kg import chains, facts, freshness, metrics, related, search, stats, tracing, works
+from kg.answer_cache import AnswerCache
 from kg.batches import RecordFetches, agent_works
 from kg.describe import WorkDescription, describe, work_triples
 from kg.questions import Answer, Value, ask
@@ -35,12 +37,35 @@ from loaders.read import read_paths
 from loaders.sync import SyncReport, SyncScope
 from loaders.sync import sync as sync_source
 
+T = TypeVar("T")
+
+
+def _key(identifier: str | NamedNode) -> str:
+    return identifier.value if isinstance(identifier, NamedNode) else identifier
+
+
+class _Answers:
+    """Asks a question once per store revision when a cache is given (:mod:`kg.answer_cache`)."""
+
+    def __init__(self, store: Store, cache: AnswerCache | None) -> None:
+        self._store, self.cache = store, cache
+
+    def __call__(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        if self.cache is None:
+            return compute()
+        found = self.cache.answer(self._store.revision(), key, compute)
+        # the kept answer is shared: a caller may change the list or dict it gets, never the kept one
+        if isinstance(found, (list, dict)):
+            return found.copy()  # type: ignore[return-value]
+        return found
+
 
 class MetricsQueries:
     """Reuse metrics (``g.metrics``): see docs/metrics.md for what each figure counts."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, cache: AnswerCache | None = None) -> None:
         self._store = store
+        self._answers = _Answers(store, cache)
 
     def item(self, identifier: str | NamedNode) -> metrics.ItemMetrics:
         """Citations of a work, alone and rolled up over all its versions, its usage and the sources' counts.
@@ -50,29 +75,35 @@ class MetricsQueries:
         Traceback (most recent call last):
         kg.errors.NotFoundError: nothing in the graph is named pmid:1; load or harvest its record first
         """
-        return metrics.item_metrics(self._store, identifier if isinstance(identifier, str) else identifier.value)
+        key = _key(identifier)
+        return self._answers(("metrics.item", key), lambda: metrics.item_metrics(self._store, key))
 
     def funder(self, funder_id: str) -> metrics.PortfolioMetrics:
         """A funder's outputs and their reuse (a Crossref Funder ID, ``funder:...`` or a ROR ID)."""
-        return metrics.funder_metrics(self._store, funder_id)
+        return self._answers(("metrics.funder", funder_id), lambda: metrics.funder_metrics(self._store, funder_id))
 
     def awards(self, funder_id: str) -> list[metrics.Award]:
         """A funder's awards (over every node that names it), each with the works it funded."""
-        return metrics.funder_awards(self._store, funder_id)
+        return self._answers(("metrics.awards", funder_id), lambda: metrics.funder_awards(self._store, funder_id))
 
     def facility(self, facility_id: str) -> metrics.FacilityMetrics:
         """Structures measured at a facility or instrument (its IRI, name or slug), their publications and reuse."""
-        return metrics.facility_metrics(self._store, facility_id)
+        return self._answers(("metrics.facility", facility_id),
+                             lambda: metrics.facility_metrics(self._store, facility_id))
 
     def publisher(self, publisher: str) -> metrics.PortfolioMetrics:
         """A publisher's works and their reuse (its name or IRI)."""
-        return metrics.publisher_metrics(self._store, publisher)
+        return self._answers(("metrics.publisher", publisher),
+                             lambda: metrics.publisher_metrics(self._store, publisher))
 
 
 class KnowledgeGraph:
     """The evidence graph over one store. A context manager: leaving it closes the store.
 
-    Constructing it does no I/O; :func:`kg.open` opens the store first.
+    Constructing it does no I/O; :func:`kg.open` opens the store first. Given an ``AnswerCache``
+    (:mod:`kg.answer_cache`), it answers each question (a work, summaries, names, related items, chains,
+    metrics, references, search) once per revision of the store: any write to the store makes every
+    answer fresh.
 
     >>> from kg.store import Store
     >>> with KnowledgeGraph(Store.open(None)) as g:
@@ -80,18 +111,31 @@ class KnowledgeGraph:
     0
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, cache: AnswerCache | None = None) -> None:
         self._store = store
+        self._answers = _Answers(store, cache)
         #: reuse metrics: ``g.metrics.item(id)``, ``.funder(id)``, ``.facility(id)``, ``.publisher(name)``
-        self.metrics = MetricsQueries(store)
+        self.metrics = MetricsQueries(store, cache)
         #: batch fetches of many works, agents or record graphs in one query each (what GraphQL uses)
         self.records = RecordFetches(store)
 
     @classmethod
-    def open(cls, location: str | Path | None = None) -> KnowledgeGraph:
+    def open(cls, location: str | Path | None = None, *, cache: AnswerCache | None = None) -> KnowledgeGraph:
         """The graph in ``location``: None for memory, a directory for an embedded store on disk, an
-        http(s) URL for a SPARQL 1.1 query endpoint."""
-        return cls(Store.open(location))
+        http(s) URL for a SPARQL 1.1 query endpoint; answers kept in ``cache`` when given."""
+        return cls(Store.open(location), cache)
+
+    @property
+    def cache(self) -> AnswerCache | None:
+        """Where answers are kept per store revision (None: every question is asked of the store).
+
+        >>> from kg.answer_cache import AnswerCache
+        >>> g = KnowledgeGraph(Store.open(None), AnswerCache())
+        >>> _ = g.stats(); asked = g.store.query_count
+        >>> _ = g.stats(); g.store.query_count == asked, g.cache.stats().hits
+        (True, 1)
+        """
+        return self._answers.cache
 
     @property
     def store(self) -> Store:
@@ -123,13 +167,15 @@ class KnowledgeGraph:
         Traceback (most recent call last):
         kg.errors.NotFoundError: nothing in the graph is named https://doi.org/10.1/x; load or harvest its record first
         """
-        return works.resolve(self._store, identifier)
+        key = _key(identifier)
+        return self._answers(("resolve", key), lambda: works.resolve(self._store, key))
 
     def work(self, identifier: str | NamedNode) -> WorkDescription:
         """The full description of a work: summary, titles, creators, dates, identifiers, versions, typed
         links in and out, every statement with its sources, the provenance of the records, and its
         ``facts`` (venues, publishers, funders with their awards, a PDB entry's structure facts)."""
-        return describe(self._store, identifier)
+        key = _key(identifier)
+        return self._answers(("work", key), lambda: describe(self._store, key))
 
     def counts(self, identifier: str | NamedNode) -> facts.CountsSideBySide:
         """A work's counts side by side: the works citing it and the references listed in this graph (kg's
@@ -141,11 +187,13 @@ class KnowledgeGraph:
         Traceback (most recent call last):
         kg.errors.NotFoundError: nothing in the graph is named https://doi.org/10.1/x; load or harvest its record first
         """
-        return facts.counts(self._store, identifier)
+        key = _key(identifier)
+        return self._answers(("counts", key), lambda: facts.counts(self._store, key))
 
     def triples(self, identifier: str | NamedNode) -> list[Triple]:
         """The RDF triples describing a work (its statements and the nodes that make them readable)."""
-        return work_triples(self._store, identifier)
+        key = _key(identifier)
+        return self._answers(("triples", key), lambda: work_triples(self._store, key))
 
     def summaries(self, iris: Iterable[str | NamedNode]) -> dict[str, works.WorkSummary]:
         """A short summary (class, title, year, identifiers, version) of each work, by IRI, in one query.
@@ -153,15 +201,18 @@ class KnowledgeGraph:
         >>> KnowledgeGraph.open().summaries(["https://doi.org/10.1/x"])["https://doi.org/10.1/x"].title is None
         True
         """
-        return works.summaries(self._store, [i if isinstance(i, NamedNode) else NamedNode(i) for i in iris])
+        nodes = tuple(i if isinstance(i, NamedNode) else NamedNode(i) for i in iris)
+        return self._answers(("summaries", *(n.value for n in nodes)),
+                             lambda: works.summaries(self._store, list(nodes)))
 
     def names(self, iris: Iterable[str]) -> dict[str, str]:
         """The name of each node that has one (works, funders, facilities, people), by IRI."""
-        return works.names(self._store, iris)
+        asked = tuple(iris)
+        return self._answers(("names", *asked), lambda: works.names(self._store, asked))
 
     def search(self, text: str, limit: int = search.SEARCH_LIMIT) -> search.SearchResult:
         """The works whose titles hold ``text`` (case-insensitive), at most ``limit``, and whether there are more."""
-        return search.search_titles(self._store, text, limit)
+        return self._answers(("search", text, limit), lambda: search.search_titles(self._store, text, limit))
 
     def find(self, query: str | None = None, *, funder: str | None = None, type: str | None = None,
              published: str | None = None) -> list[str]:
@@ -170,7 +221,8 @@ class KnowledgeGraph:
         :raises BadRequestError: an unknown ``type`` (one of :data:`kg.search.TYPES`) or a ``published``
             that is no year
         """
-        return search.find_works(self._store, search.WorkFilter(query, funder, type, published))
+        asked = search.WorkFilter(query, funder, type, published)
+        return self._answers(("find", asked), lambda: search.find_works(self._store, asked))
 
     def agent_works(self, agent: str | NamedNode, *, funded: bool = False) -> list[str]:
         """The works a person or organisation is author, creator, affiliation, publisher or funder of
@@ -184,15 +236,19 @@ class KnowledgeGraph:
         """The evidence chain from a work down to the data, at most ``max_depth`` hops deep: its
         evidence hops first, then the 10 strongest plain citations of each work (all of them with
         ``all_citations``)."""
-        return chains.evidence_chain(self._store, identifier, max_depth, fanout=fanout, all_citations=all_citations)
+        key = _key(identifier)
+        return self._answers(("chain", key, max_depth, fanout, all_citations), lambda: chains.evidence_chain(
+            self._store, key, max_depth, fanout=fanout, all_citations=all_citations))
 
     def related(self, identifier: str | NamedNode, limit: int = 20) -> list[related.RelatedItem]:
         """Works related to a work, best first, each with its score and reasons."""
-        return related.related_items(self._store, identifier, limit)
+        key = _key(identifier)
+        return self._answers(("related", key, limit), lambda: related.related_items(self._store, key, limit))
 
     def claims(self, iris: Iterable[str | NamedNode]) -> dict[str, list[tracing.ClaimSummary]]:
         """The stored claims citing each work as evidence, best match first."""
-        return tracing.claims_about(self._store, iris)
+        asked = tuple(_key(i) for i in iris)
+        return self._answers(("claims", *asked), lambda: tracing.claims_about(self._store, asked))
 
     def trace(self, text: str, *, url: str | None = None, source_kind: str | None = None,
               published: date | None = None, html: bool | None = None, online: bool = False,
@@ -232,7 +288,8 @@ class KnowledgeGraph:
         """A work's references in list order, as its record words them (title, author, year, venue, the
         whole text, the cited work when the reference has a DOI): named even when the cited works have
         no record of their own."""
-        return works.references(self._store, self.resolve(identifier))
+        node = self.resolve(identifier)
+        return self._answers(("references", node.value), lambda: works.references(self._store, node))
 
     def enrich(self, http: HttpConfig, *, max_requests: int = 100, limit: int = 10_000,
                apis: Mapping[str, str] | None = None) -> EnrichReport:
@@ -257,9 +314,11 @@ class KnowledgeGraph:
 
     def stats(self) -> stats.Stats:
         """What the store holds: quads, citations, evidence edges, records per source, works per class."""
-        return stats.store_stats(self._store)
+        return self._answers(("stats",), lambda: stats.store_stats(self._store))
 
 
-def open(location: str | Path | None = None) -> KnowledgeGraph:  # noqa: A001 (kg.open, like io.open)
-    """The knowledge graph in ``location``: None for memory, a directory, or a SPARQL endpoint's URL."""
-    return KnowledgeGraph.open(location)
+def open(location: str | Path | None = None, *, cache: AnswerCache | None = None  # noqa: A001 (like io.open)
+         ) -> KnowledgeGraph:
+    """The knowledge graph in ``location``: None for memory, a directory, or a SPARQL endpoint's URL; its
+    answers kept per store revision in ``cache`` when given (:mod:`kg.answer_cache`)."""
+    return KnowledgeGraph.open(location, cache=cache)

@@ -51,6 +51,10 @@ SERVE_ENV = "KG_SERVE"
               help="Store the claims of every trace; without it, only traces sent with the update token.")
 @click.option("--allow-federation", is_flag=True, envvar="KG_ALLOW_FEDERATION",
               help="Run SERVICE clauses of /sparql queries (they make the service call other hosts).")
+@click.option("--cache-mb", type=click.IntRange(0), envvar="KG_CACHE_MB", default=256, show_default=True,
+              help="Megabytes of answers kept until the store is next written (0: none kept).")
+@click.option("--cache-max-age", type=click.IntRange(0), envvar="KG_CACHE_MAX_AGE", default=10, show_default=True,
+              help="Seconds browsers and proxies may reuse an answer before revalidating it (its ETag).")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
               default="info", show_default=True)
 @pass_ctx
@@ -58,7 +62,7 @@ def serve(ctx: Context, host: str, port: int, update_token: str | None, query_ti
           query_workers: int, query_memory_mb: int, max_answer_bytes: int, queries_per_client: int | None,
           cors_origins: tuple[str, ...], base_url: str | None, online: bool, max_page_size: int,
           graphql_max_cost: int, graphql_max_depth: int, graphql_max_fields: int, graphql_timeout: float,
-          store_traces: bool, allow_federation: bool, log_level: str) -> None:
+          store_traces: bool, allow_federation: bool, cache_mb: int, cache_max_age: int, log_level: str) -> None:
     """Run the HTTP service: /sparql, /graphql, /works/{id}, /api/..., /healthz (see docs/api.md)."""
     # imported here: the server is needed by this command only
     import uvicorn
@@ -72,7 +76,8 @@ def serve(ctx: Context, host: str, port: int, update_token: str | None, query_ti
                 "graphql_max_depth": graphql_max_depth, "store_traces": store_traces,
                 "allow_federation": allow_federation, "query_memory_mb": query_memory_mb,
                 "max_answer_bytes": max_answer_bytes, "queries_per_client": queries_per_client,
-                "graphql_max_fields": graphql_max_fields, "graphql_timeout": graphql_timeout}
+                "graphql_max_fields": graphql_max_fields, "graphql_timeout": graphql_timeout,
+                "cache_mb": cache_mb, "cache_max_age": cache_max_age}
     os.environ[SERVE_ENV] = json.dumps({"store": ctx.location, **settings})
     # the h11 protocol with a deadline on request headers, and idle kept-alive connections closed after 5 s:
     # slow clients are dropped (kg.web.protocol, and kg.web.app.BodyLimit for bodies)

@@ -10,6 +10,7 @@ in the :class:`QueryRunner` a store gives (:mod:`kg.store.limits`, :mod:`kg.stor
 * :mod:`kg.store.base`: the Store, its profile, opening by location
 * :mod:`kg.store.answers`: answers written as bytes in the SPARQL results and RDF formats, capped
 * :mod:`kg.store.limits`, :mod:`kg.store.workers`: queries under a time limit
+* :mod:`kg.store.revision`: the store's revision, which changes with every write (what caches key on)
 
 >>> Store.open(None).profile.backend
 'embedded'

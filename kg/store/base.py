@@ -42,6 +42,7 @@ from kg.errors import StoreError
 from kg.ids import META_GRAPH
 from kg.store.limits import QueryRunner
 from kg.store.records import RecordGraph, StoredVersion, WriteResult, plan_write, redate_update, replace_update
+from kg.store.revision import new_token
 from kg.store.terms import Bindings, Dataset, SelectResult
 from kg.vocab import KG
 
@@ -79,9 +80,11 @@ stops_queries='rows', sees_outside_writes=False)
 class Store(ABC):
     """A quad store holding record graphs and their provenance."""
 
-    #: bumped by every write through this object: what is built from the store (the cue index)
-    #: is stale when it was built at another generation
+    #: bumped after every write through this object: what is built from the store (the cue index)
+    #: is stale when it was built at another generation. :meth:`revision` also sees other processes' writes
     generation: int = 0
+    #: queries asked of the store through this object (what tests of caching count)
+    query_count: int = 0
 
     #: the backends :meth:`open` chooses from: each subclass defining :meth:`at` joins as its module
     #: is imported (the package kg.store imports them all)
@@ -142,12 +145,44 @@ class Store(ABC):
         lock, which keeps other writers out while this process serves it. Raises StoreError when it
         cannot be opened."""
 
+    def revision(self) -> str:
+        """A short text that changes with every write to the store: at once for writes through this object,
+        and, as far as the backend lets (:mod:`kg.store.revision`), for writes by other processes. Cheap:
+        no query is asked for it (a remote store's mark is read in the background).
+
+        >>> store = Store.open(None)
+        >>> first = store.revision()
+        >>> store.update("INSERT DATA { <urn:x:s> <urn:x:p> 1 }")
+        >>> first == store.revision()
+        False
+        """
+        return f"{self._session}.{self.generation}"
+
+    @property
+    def _session(self) -> str:
+        """A random id of this object, so that two stores (or two openings of one) never share a revision."""
+        found: str | None = self.__dict__.get("_session_id")
+        if found is None:
+            found = self.__dict__["_session_id"] = new_token()
+        return found
+
+    def _written(self) -> None:
+        """Record a write (after it is done, failed or not: an answer computed meanwhile is kept under the
+        old revision, which no one asks for again): bump the generation and, unless inside
+        :meth:`write`, which publishes once at its end, let other processes know (:meth:`_publish`)."""
+        self.generation += 1
+        if not self.__dict__.get("_holding", False):
+            self._publish()
+
+    def _publish(self) -> None:  # noqa: B027 (in memory, no one else can see the store)
+        """Make the new revision visible to other processes, as the backend can."""
+
     def ping(self) -> None:
         """Return when the store answers a query; raise a KgError (StoreError, QueryTimeoutError) if not.
 
         >>> Store.open(None).ping()
         """
-        self.ask("ASK { }")
+        self._query("ASK { }", {})  # not counted in query_count: it asks nothing of the data
 
     @abstractmethod
     def query_runner(self, timeout_s: float, workers: int = 2, memory_mb: int = 0) -> QueryRunner:
@@ -167,6 +202,7 @@ class Store(ABC):
 
     def select(self, sparql: str, bindings: Bindings | None = None) -> SelectResult:
         """Run a SELECT query; ``bindings`` fix variables to terms (never pasted into the text)."""
+        self.query_count += 1
         result = self._query(sparql, bindings or {})
         if not isinstance(result, QuerySolutions):
             raise StoreError("select() needs a SELECT query")
@@ -175,6 +211,7 @@ class Store(ABC):
 
     def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
         """Run an ASK query."""
+        self.query_count += 1
         result = self._query(sparql, bindings or {})
         if not isinstance(result, QueryBoolean):
             raise StoreError("ask() needs an ASK query")
@@ -182,6 +219,7 @@ class Store(ABC):
 
     def construct(self, sparql: str, bindings: Bindings | None = None) -> list[Triple]:
         """Run a CONSTRUCT or DESCRIBE query."""
+        self.query_count += 1
         result = self._query(sparql, bindings or {})
         if not isinstance(result, QueryTriples):
             raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
@@ -195,6 +233,7 @@ class Store(ABC):
         A malformed query raises :class:`SyntaxError` (embedded) or
         :class:`~kg.store.remote.RemoteQuerySyntaxError`.
         """
+        self.query_count += 1
         return self._query(sparql, bindings or {}, dataset)
 
     def content_hashes(self, graphs: Sequence[NamedNode]) -> dict[str, str]:
@@ -232,14 +271,18 @@ class Store(ABC):
         plan = plan_write(records, stored)
         new = [r for r in plan.write if r.graph.value not in stored]
         changed = [r for r in plan.write if r.graph.value in stored]
-        if new:
-            self._add(new)
-        if changed:
-            self._replace(changed)
-        if plan.redate:
-            self.update(redate_update(plan.redate))
-        if new or changed or plan.redate:
-            self.generation += 1
+        self.__dict__["_holding"] = True  # one revision published for the batch, at its end
+        try:
+            if new:
+                self._add(new)
+            if changed:
+                self._replace(changed)
+            if plan.redate:
+                self.update(redate_update(plan.redate))
+        finally:
+            self.__dict__["_holding"] = False
+            if new or changed or plan.redate:
+                self._written()
         return WriteResult(written=len(plan.write), unchanged=len(records) - len(plan.write) - plan.older,
                            older=plan.older)
 

@@ -24,6 +24,7 @@ from kg.errors import StoreError
 from kg.store.base import Store, StoreProfile
 from kg.store.limits import InProcessRunner, QueryRunner
 from kg.store.records import META, RecordGraph
+from kg.store.revision import RevisionFile
 from kg.store.terms import Bindings, Dataset, with_values
 from kg.store.workers import ProcessRunner
 
@@ -36,6 +37,8 @@ class EmbeddedStore(Store):
         #: opened with :meth:`Store.open_read_only`: reads only, a snapshot of when it was opened
         self.read_only = read_only
         self._ox: OxStore | None = None
+        #: the revision file shared with other processes (on disk only: kg.store.revision)
+        self._revision_file = RevisionFile(path) if path is not None else None
 
     @classmethod
     def at(cls, location: str | Path | None, read_only: bool = False) -> EmbeddedStore | None:
@@ -54,6 +57,16 @@ class EmbeddedStore(Store):
         on_disk = self.path is not None
         return StoreProfile(backend="embedded", on_disk=on_disk, read_only_open=on_disk, bulk_write=True,
                             stops_queries="process" if on_disk else "rows", sees_outside_writes=False)
+
+    def revision(self) -> str:
+        """This object's own revision; opened read-only, the one the writing process wrote last."""
+        if self.read_only and self._revision_file is not None:
+            return self._revision_file.read() or super().revision()
+        return super().revision()
+
+    def _publish(self) -> None:
+        if self._revision_file is not None and not self.read_only and self._ox is not None:
+            self._revision_file.write(self.revision())
 
     def open_now(self) -> None:
         self.ox  # noqa: B018 (opening is what is wanted)
@@ -76,6 +89,9 @@ class EmbeddedStore(Store):
                     self._ox = OxStore(str(self.path)) if self.path else OxStore()
             except OSError as e:
                 raise StoreError(f"cannot open the store at {self.path}: {e}") from e
+            # this process holds the lock now: its revision is the store's (written by others before, or
+            # by another tool, the store gets a revision no earlier answer was kept under)
+            self._publish()
         return self._ox
 
     def _query(self, sparql: str, bindings: Bindings, dataset: Dataset | None = None
@@ -108,13 +124,17 @@ class EmbeddedStore(Store):
 
     def update(self, sparql_update: str) -> None:
         """Run a SPARQL Update in one transaction."""
-        self.generation += 1
-        self.ox.update(sparql_update)
+        try:
+            self.ox.update(sparql_update)
+        finally:
+            self._written()
 
     def bulk_load_nquads(self, path: Path) -> None:
         """Load ready N-Quads with pyoxigraph's own bulk loader (no transactions, no hashes)."""
-        self.generation += 1
-        self.ox.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+        try:
+            self.ox.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+        finally:
+            self._written()
 
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
         """Write every quad (N-Quads, TriG) or every triple outside the meta graph (Turtle, N-Triples)."""

@@ -41,6 +41,7 @@ from kg.errors import QuerySyntaxError, QueryTimeoutError, StoreError
 from kg.store.base import Store, StoreProfile
 from kg.store.limits import REMOTE_MARGIN, QueryRunner, ServerRunner
 from kg.store.records import META
+from kg.store.revision import MARK_QUERY, RemoteMark
 from kg.store.terms import Bindings, Dataset, with_values
 
 log = logging.getLogger(__name__)
@@ -249,6 +250,7 @@ class RemoteStore(Store):
 
     def construct(self, sparql: str, bindings: Bindings | None = None) -> list[Triple]:
         """Run a CONSTRUCT or DESCRIBE query."""
+        self.query_count += 1
         result = self._query(sparql, bindings or {})
         if not isinstance(result, QueryTriplesList):
             raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
@@ -256,12 +258,32 @@ class RemoteStore(Store):
 
     def update(self, sparql_update: str) -> None:
         """Send a SPARQL Update to the update endpoint."""
-        self.generation += 1
         w = self._wrapper(self.update_url)
         # Any update type routes the request to the update endpoint; setQuery() could take an
         # update for a query (a prefix IRI ".../ask/" read as ASK).
         w.queryString, w.queryType = sparql_update, "INSERT"
-        self._send(w, self.update_url, "update")
+        try:
+            self._send(w, self.update_url, "update")
+        finally:
+            self._written()
+
+    @property
+    def _mark(self) -> RemoteMark:
+        found: RemoteMark | None = self.__dict__.get("_remote_mark")
+        if found is None:
+            found = self.__dict__["_remote_mark"] = RemoteMark(self._read_mark)
+        return found
+
+    def _read_mark(self) -> str:
+        result = self._query(MARK_QUERY, {})  # not counted in query_count: it asks nothing of the data
+        if not isinstance(result, QuerySolutions):
+            return "unmarked"
+        return "|".join(str(getattr(term, "value", "")) for solution in result for term in solution)
+
+    def revision(self) -> str:
+        """The mark of the server's records (read at most every few seconds: kg.store.revision) and this
+        object's own revision, which its writes change at once."""
+        return f"{self._mark.current()}.{super().revision()}"
 
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
         """Write every quad (N-Quads, TriG) or every triple outside the meta graph (Turtle, N-Triples)."""

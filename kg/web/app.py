@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import threading
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -27,21 +26,20 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.errors import ConfigError, KgError
-from kg.freshness import freshness
 from kg.store import Store
 from kg.tracing.cues import cue_index
-from kg.web import api, graphql, pages, sparql, tracing, works
+from kg.web import api, caching, graphql, pages, sparql, tracing, works
 from kg.web.asof import HEADER, GraphAsOf
+from kg.web.caching import HttpCaching
 from kg.web.config import Settings
 from kg.web.errors import error_response, http_error, kg_error, server_error
+from kg.web.health import healthz, watch_store
 from kg.web.security import SecurityHeaders
-from kg.web.services import Services, services
+from kg.web.services import Services
 
 log = logging.getLogger(__name__)
 #: bytes of request body an endpoint reads at most, unless its path has a larger limit
@@ -83,6 +81,10 @@ def create_app(store: Store, settings: Settings | None = None, *, owns_store: bo
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store.open_now()  # an embedded store's lock keeps other writers out while it is served
+        store.revision()  # a remote store's is read now: later reads are in the background
+        state.watch = watch_store(store)
+        state.watch.check()
+        state.watch.start()
         state.runner = store.query_runner(timeout_s=settings.query_timeout, workers=settings.query_workers,
                                           memory_mb=settings.query_memory_mb)
         # the first trace would read the cue index (40 s on 10M quads): read it now, beside the start
@@ -90,12 +92,14 @@ def create_app(store: Store, settings: Settings | None = None, *, owns_store: bo
         try:
             yield
         finally:
+            if state.watch is not None:
+                state.watch.stop()
             state.runner.close()
             state.runner = None
             if owns_store:
                 store.close()
 
-    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET", "HEAD"])]
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET", "HEAD"]), *caching.routes()]
     routes += sparql.routes() + graphql.routes() + works.routes() + api.routes() + pages.routes() + tracing.routes()
     middleware = [Middleware(SecurityHeaders), Middleware(GraphAsOf, store=store),
                   Middleware(BodyLimit, default=MAX_BODY, larger={"/trace": tracing.MAX_BODY,
@@ -106,6 +110,7 @@ def create_app(store: Store, settings: Settings | None = None, *, owns_store: bo
                                      allow_headers=["Accept", "Content-Type", "Authorization"],
                                      expose_headers=["KG-Truncated", "KG-Result-Limit", "KG-Byte-Limit",
                                                      "Location", HEADER]))
+    middleware.append(Middleware(HttpCaching, max_age=settings.cache_max_age))
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={KgError: kg_error, HTTPException: http_error, Exception: server_error})
     app.state.services = state
@@ -189,17 +194,3 @@ def _warm_cue_index(store: Store) -> None:
         cue_index(store)
     except KgError as e:  # the store may not answer yet; the first trace will read it then
         log.warning("could not read the cue index at start-up: %s", e)
-
-
-def healthz(request: Request) -> Response:
-    """200 when the store answers a query, 503 when it does not."""
-    state = services(request)
-    backend = state.store.profile.backend
-    try:
-        state.store.ping()
-    except KgError as e:
-        log.error("health check: the store does not answer: %s", e)
-        return JSONResponse({"status": "unavailable", "store": backend, "problem": "the store does not answer"}, 503)
-    dated = freshness(state.store)
-    return JSONResponse({"status": "ok", "store": backend, "uptime_s": round(time.time() - state.started, 1),
-                         **dated.as_dict()})

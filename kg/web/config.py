@@ -59,6 +59,10 @@ class Settings:
     trace_max_depth: int = 5
     #: the public base URL, when the service sits behind a proxy (for links and redirects)
     base_url: str | None = None
+    #: megabytes of answers kept per store revision (kg.answer_cache, kg.web.caching); 0: none kept
+    cache_mb: int = 256
+    #: seconds a browser or proxy may reuse an answer before asking again with its ETag (Cache-Control max-age)
+    cache_max_age: int = 10
 
     @property
     def client_query_limit(self) -> int:

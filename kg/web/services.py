@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from starlette.requests import HTTPConnection
 
+from kg.answer_cache import AnswerCache
 from kg.graph import KnowledgeGraph
 from kg.store import QueryRunner, Store
 from kg.web.config import Settings
+
+if TYPE_CHECKING:
+    from kg.web.health import StoreWatch
 
 
 @dataclass
@@ -28,11 +33,16 @@ class Services:
     #: runs /sparql queries under the time limit (set while the app runs)
     runner: QueryRunner | None = None
     started: float = field(default_factory=time.time)
-    #: the Python API over ``store``: every question the routes ask goes through it
+    #: what /healthz reports: the last check of the store, made in a thread of its own (set while the app runs)
+    watch: StoreWatch | None = None
+    #: the Python API over ``store``: every question the routes ask goes through it, its answers kept per
+    #: store revision in a cache of ``settings.cache_mb`` megabytes (none when 0), which the web's rendered
+    #: answers share (kg.web.caching)
     graph: KnowledgeGraph = field(init=False)
 
     def __post_init__(self) -> None:
-        self.graph = KnowledgeGraph(self.store)
+        cache = AnswerCache(self.settings.cache_mb << 20) if self.settings.cache_mb > 0 else None
+        self.graph = KnowledgeGraph(self.store, cache)
 
 
 def services(connection: HTTPConnection) -> Services:

@@ -31,6 +31,7 @@ from kg.errors import BadRequestError, NotAcceptableError, NotAllowedError, Quer
 from kg.queries import analyst_queries
 from kg.store import GRAPH_FORMATS, SOLUTION_FORMATS, QueryJob, QueryRunner, ResultFormat, Store
 from kg.web import graph_store
+from kg.web.caching import static_url
 from kg.web.config import Settings
 from kg.web.errors import error_response
 from kg.web.services import services
@@ -44,6 +45,7 @@ __all__ = ["routes", "service_description"]
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(env=Environment(loader=FileSystemLoader(HERE / "templates"),
                                             autoescape=select_autoescape(default=True)))
+TEMPLATES.env.globals["static_url"] = static_url
 #: graphs a request may name in default-graph-uri and named-graph-uri together
 MAX_GRAPHS = 100
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")

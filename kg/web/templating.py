@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from kg.errors import KgError
+from kg.web.caching import static_url
 from kg.web.errors import status_of
 from kg.web.urls import facility_path, funder_path, work_key, work_path
 from kg.works import WorkSummary
@@ -58,6 +59,7 @@ def error_page(request: Request, error: KgError) -> Response:
                                       status_code=status, headers={"Vary": "Accept"})
 
 
+TEMPLATES.env.globals["static_url"] = static_url
 TEMPLATES.env.filters["work_path"] = work_path
 TEMPLATES.env.filters["kind_name"] = kind_name
 TEMPLATES.env.filters["work_key"] = work_key

@@ -16,6 +16,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
+from kg.web.caching import static_url
 from tests.web.conftest import Live
 
 ENTRY = "https://doi.org/10.2210/pdb6gv0/pdb"
@@ -347,7 +348,8 @@ def test_the_editor_page_offers_the_catalogue_and_loads_only_local_assets(live: 
     assert answer.headers["content-type"].startswith("text/html")
     page = _Assets()
     page.feed(answer.text)
-    assert sorted(page.assets) == ["/static/favicon.svg", "/static/kg.css", "/static/sparql.css", "/static/sparql.js"]
+    assert sorted(page.assets) == sorted([static_url("favicon.svg"), static_url("kg.css"), "/static/sparql.css",
+                                          "/static/sparql.js"])
     for asset in page.assets:
         loaded = requests.get(live(asset), timeout=30)
         assert loaded.status_code == 200 and loaded.content
