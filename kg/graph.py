@@ -22,7 +22,7 @@ from types import TracebackType
 
 from pyoxigraph import NamedNode, Triple
 
-from kg import chains, facts, metrics, related, search, stats, tracing, works
+from kg import chains, citing, facts, metrics, related, search, stats, tracing, works
 from kg.batches import RecordFetches, agent_works
 from kg.describe import WorkDescription, describe, work_triples
 from kg.questions import Answer, Value, ask
@@ -144,6 +144,18 @@ class KnowledgeGraph:
     def triples(self, identifier: str | NamedNode) -> list[Triple]:
         """The RDF triples describing a work (its statements and the nodes that make them readable)."""
         return work_triples(self._store, identifier)
+
+    def cite(self, identifier: str | NamedNode, format: str = "bibtex", style: str = "apa",
+             locale: str = "en-US") -> str:
+        """A work as a citation or metadata record: ``bibtex``, ``ris``, ``csl-json``, ``text`` (a formatted
+        citation in the CSL ``style`` and ``locale``), ``datacite-json``, ``jsonld`` (schema.org) or, for
+        datasets, ``dcat`` (Turtle); see docs/python-api.md. Written from what the graph holds, never invented.
+
+        :raises IdentifierError: malformed input
+        :raises NotFoundError: the graph has nothing about it
+        :raises BadRequestError: an unknown format, style or locale; ``dcat`` of a work that is no dataset
+        """
+        return citing.cite(self._store, identifier, format, style, locale)
 
     def summaries(self, iris: Iterable[str | NamedNode]) -> dict[str, works.WorkSummary]:
         """A short summary (class, title, year, identifiers, version) of each work, by IRI, in one query.
