@@ -57,7 +57,7 @@ CITATION_FORMATS = {"bibtex": "bibtex", "ris": "ris", "csl-json": "csl-json", "t
                     "datacite-json": "datacite-json", "schemaorg": "jsonld", "dcat": "dcat"}
 #: other names ``format=`` accepts
 FORMAT_ALIASES = {"json-ld": "jsonld", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "nq": "nquads",
-                  "n-quads": "nquads", "rdf": "rdfxml", "rdf-xml": "rdfxml", "xml": "rdfxml", "bib": "bibtex",
+                  "n-quads": "nquads", "rdf": "rdfxml", "rdf-xml": "rdfxml", "bib": "bibtex",
                   "csl": "csl-json", "citation": "text", "bibliography": "text", "datacite": "datacite-json",
                   "schema.org": "schemaorg"}
 _NEGOTIATED = {name: media for name, media in FORMATS.items() if name != "dcat"}

@@ -404,3 +404,20 @@ def test_the_cli_reference_matches_the_help() -> None:
     assert "## kg chain" in expected and "--json" in expected
     assert (PROJECT / "docs" / "cli.md").read_text("utf-8") == expected, (
         "docs/cli.md is stale: run python -m kg.cli.reference > docs/cli.md")
+
+
+def test_cite_prints_a_formatted_citation_and_every_record_format(store_dir: Path) -> None:
+    assert run("--store", str(store_dir), "load", str(SAMPLES))[0] == 0
+    code, out, _ = run("--store", str(store_dir), "cite", "PDB 6GV0", "--style", "apa")
+    assert code == 0
+    assert out == ("Sample, A., & Example, B. (2019). Insulin glulisine (sample record: title is a placeholder) "
+                   "[Dataset]. https://doi.org/10.2210/pdb6gv0/pdb\n")
+    code, out, _ = run("--store", str(store_dir), "cite", "PDB 6GV0", "--format", "bibtex")
+    assert code == 0 and out.startswith("@misc{Sample2019,\n")
+    code, out, _ = run("--store", str(store_dir), "cite", "PDB 6GV0", "--json")
+    assert code == 0 and json.loads(out)[0]["type"] == "dataset"
+    code, out, _ = run("--store", str(store_dir), "cite", "PDB 6GV0", "--format", "ris")
+    assert code == 0 and out.startswith("TY  - DATA\n")
+    result = CliRunner().invoke(cli, ["--store", str(store_dir), "cite", "10.1/nothing"])
+    assert result.exit_code != 0
+    assert "nothing in the graph is named https://doi.org/10.1/nothing" in str(result.exception)
