@@ -94,7 +94,7 @@ def link_packages(store: Store, source: NamedNode | None = None, target: NamedNo
         bindings["target"] = target
     rows = store.select(load_query("scholix_links").text, bindings).values()
     citing = {(g, frozenset((s, o))) for s, p, o, g, *_ in rows
-              if s and o and g and p != CITO.cites.value and relations_by_iri()[p].role == "citation"}
+              if s and p and o and g and p != CITO.cites.value and relations_by_iri()[p].role == "citation"}
     found: dict[tuple[str, str, str], dict[str, set[str]]] = {}
     for s, p, o, g, loader, retrieved, modified, named, link_date in rows:
         if not (s and p and o and g and retrieved) or (p == CITO.cites.value and (g, frozenset((s, o))) in citing):

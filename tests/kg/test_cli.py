@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.cli.reference import cli_reference
 from kg.store import Store
+from tests.kg.test_link_packages import assert_valid
 from tests.loaders.conftest import FIXTURES, fixture_json
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -421,3 +422,14 @@ def test_cite_prints_a_formatted_citation_and_every_record_format(store_dir: Pat
     result = CliRunner().invoke(cli, ["--store", str(store_dir), "cite", "10.1/nothing"])
     assert result.exit_code != 0
     assert "nothing in the graph is named https://doi.org/10.1/nothing" in str(result.exception)
+
+
+def test_export_scholix_writes_one_valid_link_package_per_line(store_dir: Path, tmp_path: Path) -> None:
+    assert run("--store", str(store_dir), "load", str(SAMPLES))[0] == 0
+    out_file = tmp_path / "links.jsonl"
+    code, _, _ = run("--store", str(store_dir), "export", "--format", "scholix", "-o", str(out_file))
+    assert code == 0
+    packages = [json.loads(line) for line in out_file.read_text("utf-8").splitlines()]
+    assert_valid(packages)
+    code, out, _ = run("--store", str(store_dir), "export", "--format", "scholix")
+    assert code == 0 and [json.loads(line) for line in out.splitlines()] == packages
