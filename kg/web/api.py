@@ -140,12 +140,14 @@ MAX_SCHOLIX_PAGE = 100_000
 
 def scholix_links(request: Request) -> Response:
     """``/api/scholix/links?sourcePid=&targetPid=&relation=&linkProvider=&page=``: one page of links as
-    Scholix packages, like ScholeXplorer's ``Links``; at least one of sourcePid, targetPid, linkProvider."""
+    Scholix packages, like ScholeXplorer's ``Links``. A sourcePid or targetPid is required: every link of
+    the graph is read to filter by the other parameters alone (``kg export --format scholix`` writes them all)."""
     graph, _ = _state(request)
     asked = request.query_params
     source, target, provider = asked.get("sourcePid"), asked.get("targetPid"), asked.get("linkProvider")
-    if not (source or target or provider):
-        raise BadRequestError("sourcePid", "or targetPid or linkProvider is required, e.g. ?sourcePid=10.1/a")
+    if not (source or target):
+        raise BadRequestError("sourcePid", "or targetPid is required, e.g. ?sourcePid=10.1/a (every link: "
+                                           "kg export --format scholix)")
     found = graph.scholix_links(checked_id(source, "sourcePid") if source else None,
                                 checked_id(target, "targetPid") if target else None,
                                 relation=asked.get("relation") or None, provider=provider or None,

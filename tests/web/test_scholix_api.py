@@ -43,15 +43,19 @@ def test_target_relation_provider_and_page_filter_the_links(client: TestClient) 
     assert body["totalLinks"] >= 1
     assert {p["RelationshipType"]["Name"] for p in body["result"]} == {"References"}
     assert {p["Target"]["Identifier"]["ID"] for p in body["result"]} == {"10.5555/kg-sample.data"}
-    by_provider = client.get("/api/scholix/links", params={"linkProvider": "zenodo"}).json()
-    assert by_provider["totalLinks"] >= 1
+    by_provider = client.get("/api/scholix/links", params={"sourcePid": "10.5555/kg-sample.tool",
+                                                           "linkProvider": "zenodo"}).json()
+    assert by_provider["totalLinks"] == 3
     assert all(any(p["name"] == "Zenodo" for p in x["LinkProvider"]) for x in by_provider["result"])
+    assert client.get("/api/scholix/links", params={"sourcePid": "10.5555/kg-sample.tool",
+                                                    "linkProvider": "Crossref"}).json()["totalLinks"] == 0
     beyond = client.get("/api/scholix/links", params={"sourcePid": "PDB 6GV0", "page": 5}).json()
     assert (beyond["currentPage"], beyond["result"]) == (5, [])
 
 
 @pytest.mark.parametrize(("params", "parameter"), [
-    ({}, "sourcePid"), ({"sourcePid": "doi:11.1/x"}, None), ({"sourcePid": "PDB 6GV0", "page": "-1"}, "page"),
+    ({}, "sourcePid"), ({"linkProvider": "Crossref"}, "sourcePid"), ({"sourcePid": "doi:11.1/x"}, None),
+    ({"sourcePid": "PDB 6GV0", "page": "-1"}, "page"),
     ({"sourcePid": "PDB 6GV0", "relation": "IsFriendOf"}, "relation"),
 ])
 def test_bad_parameters_are_400_naming_them(client: TestClient, params: dict[str, str], parameter: str | None) -> None:
