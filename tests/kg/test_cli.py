@@ -229,6 +229,7 @@ PRINTING = {
     "chain": ["10.1038/s41598-021-81251-2"],
     "metrics": ["funder", "10.13039/100000001"],
     "related": ["10.5555/kg-sample.tool.v1"],
+    "cite": ["PDB 6GV0"],
     "trace": ["--offline", "--no-store", STORY],
     "harvest": [],  # needs a replayed API: test_harvest_summary_as_json
     "enrich": [],  # needs a replayed API: test_enrich_and_follow_links_summaries_as_json
