@@ -14,7 +14,8 @@ Scholix 3.0 names five relationships: ``IsSupplementTo``/``IsSupplementedBy``, `
 ``IsReferencedBy`` (kg's citation relations, by which end cites) and ``IsRelatedTo`` for every
 other; the DataCite name of kg's relation is the ``SubType``. Object types are ``literature``
 (articles), ``dataset`` (datasets, structure entries and software, which Scholix 3.0 counts as
-data) and ``unknown``; kg's class is the ``SubType``.
+data) and ``unknown``; kg's class is the ``SubType``. Each end has its title, creators (with their
+ORCIDs), year and publishers when a record gives them.
 
 >>> scholix_relation(CITO.cites), scholix_relation(KG.isDerivedFrom)
 (('References', 'Cites'), ('IsRelatedTo', 'IsDerivedFrom'))
@@ -117,7 +118,37 @@ def link_packages(store: Store, source: NamedNode | None = None, target: NamedNo
     return sorted(packages, key=lambda k: (k.source, k.name, k.subtype, k.target))
 
 
-def _object(iri: str, summary: WorkSummary | None) -> dict[str, object]:
+@dataclass
+class _Ends:
+    """The creators (name, ORCID) and publishers of the works at the ends of links."""
+
+    creators: dict[str, list[tuple[int, str, str | None]]] = field(default_factory=dict)
+    publishers: dict[str, set[str]] = field(default_factory=dict)
+
+
+def _ends(store: Store, iris: Sequence[str]) -> _Ends:
+    found = _Ends()
+    if not iris:
+        return found
+    seen: set[tuple[str, str]] = set()
+    rows = store.select(load_query("scholix_link_ends").text, {"work": [NamedNode(i) for i in iris]}).values()
+    def place(position: str | None) -> int:
+        return int(position) if position and position.isdigit() else 1 << 30
+
+    # lowest place first, so an agent two sources list is kept at its first place
+    for work, what, position, name, agent in sorted(rows, key=lambda r: (str(r[0]), place(r[2]), str(r[3]))):
+        if not (work and name and agent):
+            continue
+        if what == "publisher":
+            found.publishers.setdefault(work, set()).add(name)
+        elif (work, agent) not in seen:
+            seen.add((work, agent))
+            orcid = agent if agent.startswith(ids.ORCID_BASE) else None
+            found.creators.setdefault(work, []).append((place(position), name, orcid))
+    return found
+
+
+def _object(iri: str, summary: WorkSummary | None, ends: _Ends) -> dict[str, object]:
     try:
         doi = ids.doi_from_iri(iri) if iri.startswith(ids.DOI_BASE) else None
     except IdentifierError:
@@ -129,22 +160,31 @@ def _object(iri: str, summary: WorkSummary | None) -> dict[str, object]:
                                          **({"SubType": kind} if kind else {})}}
     if summary and summary.title:
         found["Title"] = [summary.title]
+    creators = [{"Name": name, **({"Identifier": {"ID": orcid[len(ids.ORCID_BASE):], "IDScheme": "orcid",
+                                                  "IDURL": orcid}} if orcid else {})}
+                for _, name, orcid in sorted(ends.creators.get(iri, []), key=lambda c: c[0])]
+    if creators:
+        found["Creator"] = creators
     if summary and summary.year:
         found["PublicationDate"] = str(summary.year)
+    if ends.publishers.get(iri):
+        found["Publisher"] = [{"name": name} for name in sorted(ends.publishers[iri])]
     return found
 
 
 def scholix(store: Store, packages: Sequence[LinkPackage]) -> list[dict[str, object]]:
     """The packages as Scholix JSON (the shape of the Scholix 3.0 JSON schema), their ends described
-    by what the graph holds (identifier, type, title, year: one query for them all)."""
-    about = summaries(store, [NamedNode(i) for p in packages for i in (p.source, p.target)])
+    by what the graph holds (identifier, type, title, creators, year, publishers: two queries for them all)."""
+    iris = list(dict.fromkeys(i for p in packages for i in (p.source, p.target)))
+    about = summaries(store, [NamedNode(i) for i in iris])
+    ends = _ends(store, iris)
     return [{
         "LinkPublicationDate": p.date,
         "LinkProvider": [{"name": name} for name in p.providers],
         "RelationshipType": {"Name": p.name, "SubType": p.subtype, "SubTypeSchema": "DataCite"},
         "HarvestDate": p.harvested,
-        "Source": _object(p.source, about.get(p.source)),
-        "Target": _object(p.target, about.get(p.target)),
+        "Source": _object(p.source, about.get(p.source), ends),
+        "Target": _object(p.target, about.get(p.target), ends),
     } for p in packages]
 
 

@@ -140,3 +140,35 @@ def test_real_scholix_records_export_as_valid_scholix(path: Path | None) -> None
         if "entities" in path.name:  # a dump of entities describes works, with no links
             return
         assert_valid(packages)
+
+
+def test_the_ends_name_their_creators_and_publishers(g: KnowledgeGraph) -> None:
+    summary = json.loads((SAMPLES / "pdbe" / "6gv0-summary.json").read_text())
+    [entry] = summary["6gv0"]
+    page = g.scholix_links("PDB 6GV0")
+    assert page.result
+    for package in page.result:
+        assert [c["Name"] for c in package["Source"]["Creator"]] == entry["entry_authors"]
+    article = json.loads((SAMPLES / "crossref" / "kg-sample-article.json").read_text())["message"]
+    [package, *_] = g.scholix_links(article["DOI"]).result
+    assert package["Source"]["Publisher"] == [{"name": article["publisher"]}]
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("path", corpus_files("crossref/works/*.json"))
+def test_real_crossref_links_carry_the_authors_and_orcids_of_their_source(path: Path | None) -> None:
+    assert path is not None
+    message = json.loads(path.read_text())["message"]
+    with kg.open(None) as graph:
+        assert graph.load([path]).rejected == 0
+        page = graph.scholix_links(message["DOI"])
+        if not any(ref.get("DOI") for ref in message.get("reference") or []):
+            return
+        assert_valid(page.result)
+        authors = [a for a in message.get("author") or [] if a.get("family") or a.get("name")]
+        creators = page.result[0]["Source"].get("Creator", [])
+        assert [c["Name"] for c in creators] == [
+            a.get("name") or ", ".join(x for x in (a.get("family"), a.get("given")) if x) for a in authors]
+        orcids = [a["ORCID"].rsplit("/", 1)[-1] for a in authors if a.get("ORCID")]
+        assert [c["Identifier"]["ID"] for c in creators if "Identifier" in c] == orcids
+        assert page.result[0]["Source"]["Publisher"] == [{"name": message["publisher"]}]
