@@ -110,7 +110,7 @@ class WorkRecord:
     def key(self) -> str:
         """A citation key: first author's family name (ASCII letters) and year, else the identifier."""
         first = next(iter(self.creators), None)
-        stem = (first.family or first.name or "") if first else ""
+        stem = (first.family or (first.name or "").split(",")[0]) if first else ""
         letters = "".join(c for c in stem if c.isascii() and c.isalnum())
         if letters:
             return f"{letters}{self.year or ''}"

@@ -61,6 +61,11 @@ FORMAT_ALIASES = {"json-ld": "jsonld", "ttl": "turtle", "nt": "ntriples", "n-tri
                   "csl": "csl-json", "citation": "text", "bibliography": "text", "datacite": "datacite-json",
                   "schema.org": "schemaorg"}
 _NEGOTIATED = {name: media for name, media in FORMATS.items() if name != "dcat"}
+#: how the item page names each format
+FORMAT_LABELS = {"json": "JSON", "jsonld": "JSON-LD", "turtle": "Turtle", "ntriples": "N-Triples",
+                 "nquads": "N-Quads", "trig": "TriG", "rdfxml": "RDF/XML", "n3": "N3", "bibtex": "BibTeX",
+                 "ris": "RIS", "csl-json": "CSL-JSON", "text": "APA", "datacite-json": "DataCite JSON",
+                 "schemaorg": "schema.org", "dcat": "DCAT"}
 _JSONLD_CONTEXT = {"@vocab": SCHEMA.base, **{p: base for p, base in PREFIXES.items() if p != "schema"}}
 
 
@@ -206,7 +211,9 @@ def work(request: Request) -> Response:
     if name == "html":
         summary = work_json(state.graph.work(node), base)
         asked = request.query_params
-        return TEMPLATES.TemplateResponse(request, "work.html", {"work": summary, **page_context(
+        return TEMPLATES.TemplateResponse(request, "work.html", {
+            "work": summary, "media_types": FORMATS, "format_labels": FORMAT_LABELS,
+            "citation_formats": CITATION_FORMATS, **page_context(
             state.graph, node, summary, all_references=asked.get("refs") == "all",
             all_links=asked.get("links") == "all")}, headers=vary)
     if name in CITATION_FORMATS:
