@@ -11,7 +11,8 @@ sources of each statement), its triples in every RDF format (JSON-LD with the sc
 Turtle, N-Triples, N-Quads, TriG, RDF/XML, N3), and a citation or metadata record in the media
 types of DOI content negotiation (BibTeX, RIS, CSL-JSON, ``text/x-bibliography`` with ``style`` and
 ``locale`` as media type or query parameters, DataCite JSON, schema.org JSON-LD; DCAT for datasets
-by ``?format=dcat``), written by :mod:`kg.citing`. Unknown but valid
+by ``?format=dcat`` or Turtle asked with ``Accept-Profile: <http://www.w3.org/ns/dcat#>``), written by
+:mod:`kg.citing`. Unknown but valid
 identifiers get 404, malformed ones 400 with kg.ids' message, and an ``Accept`` nothing matches
 gets 406 listing what is available.
 
@@ -32,7 +33,7 @@ from starlette.routing import BaseRoute, Route
 
 from kg.describe import WorkDescription, text
 from kg.errors import BadRequestError, IdentifierError, NotFoundError
-from kg.vocab import PREFIXES, RDF, SCHEMA, curie
+from kg.vocab import DCAT, PREFIXES, RDF, SCHEMA, curie
 from kg.web.errors import error_response
 from kg.web.item import page_context
 from kg.web.negotiation import media_parameters, preferred
@@ -88,7 +89,11 @@ def chosen_format(request: Request) -> str | None:
             raise BadRequestError("format", f"must be one of {', '.join(FORMATS)}", asked)
         return name
     media = preferred(request.headers.get("accept"), list(_NEGOTIATED.values()))
-    return next((name for name, m in _NEGOTIATED.items() if m == media), None)
+    found = next((name for name, m in _NEGOTIATED.items() if m == media), None)
+    # content negotiation by profile (W3C): Turtle in the DCAT profile is the DCAT description
+    if found == "turtle" and DCAT.base.rstrip("#") in request.headers.get("accept-profile", ""):
+        return "dcat"
+    return found
 
 
 def not_acceptable(accept: str) -> Response:
@@ -158,7 +163,8 @@ def citation(request: Request, node: NamedNode, name: str) -> Response:
     style = request.query_params.get("style") or asked.get("style") or "apa"
     locale = request.query_params.get("locale") or asked.get("locale") or "en-US"
     body = services(request).graph.cite(node, CITATION_FORMATS[name], style=style, locale=locale)
-    return Response(body, media_type=FORMATS[name], headers={"Vary": "Accept"})
+    return Response(body, media_type=FORMATS[name],
+                    headers={"Vary": "Accept, Accept-Profile" if name == "dcat" else "Accept"})
 
 
 def work_json(found: WorkDescription, base: str) -> dict[str, object]:
@@ -218,4 +224,6 @@ def work(request: Request) -> Response:
             all_links=asked.get("links") == "all")}, headers=vary)
     if name in CITATION_FORMATS:
         return citation(request, node, name)
+    if name == "turtle":  # Turtle in the DCAT profile is the DCAT description
+        vary = {"Vary": "Accept, Accept-Profile"}
     return Response(rdf_body(state.graph.triples(node), name), media_type=FORMATS[name], headers=vary)

@@ -80,6 +80,9 @@ def test_dcat_is_asked_for_by_format_and_only_for_datasets(client: TestClient) -
              if t.predicate.value.endswith("#type")}
     assert "http://www.w3.org/ns/dcat#Dataset" in types
     assert client.get(ENTRY, headers={"Accept": "text/turtle"}).text.count("dcat:") == 0
+    profiled = client.get(ENTRY, headers={"Accept": "text/turtle", "Accept-Profile": "<http://www.w3.org/ns/dcat#>"})
+    assert profiled.text == answer.text
+    assert "Accept-Profile" in profiled.headers["vary"]
     refused = client.get(f"{ARTICLE}?format=dcat")
     assert refused.status_code == 400
     assert "describes datasets" in refused.json()["error"]["message"]
