@@ -130,18 +130,19 @@ def _ends(store: Store, iris: Sequence[str]) -> _Ends:
     found = _Ends()
     if not iris:
         return found
-    seen: set[tuple[str, str]] = set()
-    rows = store.select(load_query("scholix_link_ends").text, {"work": [NamedNode(i) for i in iris]}).values()
+    works = {"work": [NamedNode(i) for i in iris]}
+    for work, name in store.select(load_query("scholix_link_publishers").text, works).values():
+        if work and name:
+            found.publishers.setdefault(work, set()).add(name)
+
     def place(position: str | None) -> int:
         return int(position) if position and position.isdigit() else 1 << 30
 
+    seen: set[tuple[str, str]] = set()
+    rows = store.select(load_query("scholix_link_creators").text, works).values()
     # lowest place first, so an agent two sources list is kept at its first place
-    for work, what, position, name, agent in sorted(rows, key=lambda r: (str(r[0]), place(r[2]), str(r[3]))):
-        if not (work and name and agent):
-            continue
-        if what == "publisher":
-            found.publishers.setdefault(work, set()).add(name)
-        elif (work, agent) not in seen:
+    for work, position, name, agent in sorted(rows, key=lambda r: (str(r[0]), place(r[1]), str(r[2]))):
+        if work and name and agent and (work, agent) not in seen:
             seen.add((work, agent))
             orcid = agent if agent.startswith(ids.ORCID_BASE) else None
             found.creators.setdefault(work, []).append((place(position), name, orcid))
@@ -174,7 +175,7 @@ def _object(iri: str, summary: WorkSummary | None, ends: _Ends) -> dict[str, obj
 
 def scholix(store: Store, packages: Sequence[LinkPackage]) -> list[dict[str, object]]:
     """The packages as Scholix JSON (the shape of the Scholix 3.0 JSON schema), their ends described
-    by what the graph holds (identifier, type, title, creators, year, publishers: two queries for them all)."""
+    by what the graph holds (identifier, type, title, creators, year, publishers: three queries for them all)."""
     iris = list(dict.fromkeys(i for p in packages for i in (p.source, p.target)))
     about = summaries(store, [NamedNode(i) for i in iris])
     ends = _ends(store, iris)
