@@ -17,6 +17,7 @@ other; the DataCite name of kg's relation is the ``SubType``. Object types are `
 data) and ``unknown``; kg's class is the ``SubType``. Each end has its title, creators (with their
 ORCIDs), year and publishers when a record gives them.
 
+>>> from kg.vocab import KG
 >>> scholix_relation(CITO.cites), scholix_relation(KG.isDerivedFrom)
 (('References', 'Cites'), ('IsRelatedTo', 'IsDerivedFrom'))
 """
@@ -33,7 +34,7 @@ from kg import ids
 from kg.errors import BadRequestError, IdentifierError
 from kg.queries import load_query
 from kg.store import Store
-from kg.vocab import CITO, KG, relation_key, relations, relations_by_iri
+from kg.vocab import CITO, relation_key, relations, relations_by_iri
 from kg.works import WorkSummary, summaries
 
 #: links per page of /api/scholix/links, as ScholeXplorer pages them
@@ -233,5 +234,5 @@ def _known_relation(name: str) -> bool:
         relation_key(scholix_relation(r.iri)[1]) for r in relations()} or key == "cites"
 
 
-__all__ = ["KG", "OBJECT_TYPES", "PAGE_SIZE", "PROVIDERS", "SCHOLIX_RELATIONS", "LinkPackage", "LinksPage",
+__all__ = ["OBJECT_TYPES", "PAGE_SIZE", "PROVIDERS", "SCHOLIX_RELATIONS", "LinkPackage", "LinksPage",
            "all_links", "link_packages", "links_page", "scholix", "scholix_relation"]
