@@ -15,7 +15,7 @@ Every method takes identifiers in any form :mod:`kg.ids` reads (``doi:10.1/X``,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -23,10 +23,11 @@ from typing import TypeVar
 
 from pyoxigraph import NamedNode, Triple
 
-from kg import chains, facts, freshness, metrics, related, search, stats, tracing, works
+from kg import chains, citing, facts, freshness, link_packages, metrics, related, search, stats, tracing, works
 from kg.answer_cache import AnswerCache
 from kg.batches import RecordFetches, agent_works
 from kg.describe import WorkDescription, describe, work_triples
+from kg.errors import NotFoundError
 from kg.questions import Answer, Value, ask
 from kg.store import Store
 from loaders.enrich import EnrichReport, enrich
@@ -195,6 +196,18 @@ class KnowledgeGraph:
         key = _key(identifier)
         return self._answers(("triples", key), lambda: work_triples(self._store, key))
 
+    def cite(self, identifier: str | NamedNode, format: str = "bibtex", style: str = "apa",
+             locale: str = "en-US") -> str:
+        """A work as a citation or metadata record: ``bibtex``, ``ris``, ``csl-json``, ``text`` (a formatted
+        citation in the CSL ``style`` and ``locale``), ``datacite-json``, ``jsonld`` (schema.org) or, for
+        datasets, ``dcat`` (Turtle); see docs/python-api.md. Written from what the graph holds, never invented.
+
+        :raises IdentifierError: malformed input
+        :raises NotFoundError: the graph has nothing about it
+        :raises BadRequestError: an unknown format, style or locale; ``dcat`` of a work that is no dataset
+        """
+        return citing.cite(self._store, identifier, format, style, locale)
+
     def summaries(self, iris: Iterable[str | NamedNode]) -> dict[str, works.WorkSummary]:
         """A short summary (class, title, year, identifiers, version) of each work, by IRI, in one query.
 
@@ -272,6 +285,29 @@ class KnowledgeGraph:
     def save_claims(self, found: tracing.TraceResult) -> tracing.TraceResult:
         """Store the claims of a trace run with ``store_claims=False`` (those resting on a work)."""
         return tracing.save_claims(self._store, found)
+
+    def scholix_links(self, source: str | NamedNode | None = None, target: str | NamedNode | None = None, *,
+                      relation: str | None = None, provider: str | None = None, page: int = 0,
+                      page_size: int = link_packages.PAGE_SIZE) -> link_packages.LinksPage:
+        """One page (from 0) of the links between works as Scholix link information packages, shaped like
+        ScholeXplorer's ``Links`` API: from or to a work, of a relation (a Scholix name or a DataCite
+        relation type), stated by a provider; each with its providers and dates from kg's provenance.
+        A work the graph does not hold has no links (an empty page).
+
+        :raises IdentifierError: a malformed identifier
+        :raises BadRequestError: a negative page or an unknown relation
+        """
+        try:
+            ends = [None if i is None else self.resolve(i) for i in (source, target)]
+        except NotFoundError:
+            return link_packages.LinksPage(page, 0, 0, [])
+        return link_packages.links_page(self._store, source=ends[0], target=ends[1], relation=relation,
+                                        provider=provider, page=page, page_size=page_size)
+
+    def scholix_export(self) -> Iterator[dict[str, object]]:
+        """Every link of the graph as a Scholix link information package (what ``kg export --format
+        scholix`` writes, one per line)."""
+        return link_packages.all_links(self._store)
 
     # -- the store -----------------------------------------------------------------------------
 

@@ -53,6 +53,9 @@ RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
 OWL = Namespace("http://www.w3.org/2002/07/owl#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
+#: for the DCAT description of a dataset (kg.citing); not in PREFIXES, so other exports keep their prefixes
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 
 #: Prefixes used in queries, exports and docs.
 PREFIXES = {

@@ -1,7 +1,7 @@
 """The ``kg`` command. Each command parses its input, calls one core function and prints.
 
 Only this package knows the terminal. Commands live by theme: ``loading`` (load, harvest, enrich),
-``querying`` (stats, query, export), ``analyses`` (chain, related, metrics), ``trace_command``,
+``querying`` (stats, query, export), ``analyses`` (chain, related, metrics, cite), ``trace_command``,
 ``serving``; ``output`` holds the one ``--format``/``--json`` convention and the printers."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import logging
 
 import click
 
-from kg.cli.analyses import chain, metrics, related
+from kg.cli.analyses import chain, cite, metrics, related
 from kg.cli.context import DEFAULT_STORE, Context
 from kg.cli.loading import enrich, harvest, load
 from kg.cli.output import examples
@@ -39,7 +39,7 @@ def cli(ctx: click.Context, location: str, verbose: bool) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-for command in (load, harvest, enrich, sync, stats, query, export, chain, metrics, related, serve, trace_command):
+for command in (load, harvest, enrich, sync, stats, query, export, chain, metrics, related, cite, serve, trace_command):
     cli.add_command(command)
 
 

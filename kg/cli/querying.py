@@ -1,7 +1,8 @@
-"""Commands that read the store as a whole: ``kg stats``, ``kg query`` (SPARQL) and ``kg export``."""
+"""Commands that read the store as a whole: ``kg stats``, ``kg query`` (SPARQL) and ``kg export`` (RDF, Scholix)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import sys
@@ -91,13 +92,19 @@ def _term_text(term: Any) -> str:
 
 
 @click.command(epilog=examples("kg export -o graph.nq", "kg export --format ttl > merged.ttl",
-                               "kg export --json -o graph.jsonld"))
-@output_format(*EXPORT_FORMATS, default="nq",
-               help="nq, trig keep the graphs; ttl, nt, json (JSON-LD) merge them (no provenance).")
+                               "kg export --json -o graph.jsonld", "kg export --format scholix -o links.jsonl"))
+@output_format(*EXPORT_FORMATS, "scholix", default="nq",
+               help="nq, trig keep the graphs; ttl, nt, json (JSON-LD) merge them (no provenance); scholix: "
+                    "every link between works as a Scholix package, one JSON object per line.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
 @pass_ctx
 def export(ctx: Context, fmt: str, output: Path | None) -> None:
-    """Write the whole store as RDF."""
+    """Write the whole store as RDF, or its links as Scholix (JSON Lines)."""
+    if fmt == "scholix":
+        with output.open("w", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout) as out:
+            for package in ctx.graph.scholix_export():
+                out.write(json.dumps(package, ensure_ascii=False) + "\n")
+        return
     if output:
         with output.open("wb") as f:
             ctx.store.dump(f, EXPORT_FORMATS[fmt])

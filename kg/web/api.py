@@ -1,5 +1,6 @@
 """JSON endpoints for portals, mirroring the Python API: ``/api/related``, ``/api/chain``,
-``/api/metrics/{item,funder,facility,publisher}`` and ``/api/works`` (a batch of summaries).
+``/api/metrics/{item,funder,facility,publisher}``, ``/api/works`` (a batch of summaries) and
+``/api/scholix/links`` (links as Scholix packages, shaped like ScholeXplorer's ``Links`` API).
 
 Each endpoint reads and checks its parameters (a missing or out-of-range one is a 400 naming it),
 calls one core function and returns its ``as_dict()``; the metrics also as CSV (``format=csv``).
@@ -37,7 +38,8 @@ def routes() -> list[BaseRoute]:
             Route("/api/metrics/funder", funder_metrics, methods=methods),
             Route("/api/metrics/facility", facility_metrics, methods=methods),
             Route("/api/metrics/publisher", publisher_metrics, methods=methods),
-            Route("/api/works", works, methods=methods)]
+            Route("/api/works", works, methods=methods),
+            Route("/api/scholix/links", scholix_links, methods=methods)]
 
 
 def _state(request: Request) -> tuple[KnowledgeGraph, Settings]:
@@ -130,3 +132,24 @@ def works(request: Request) -> Response:
     return JSONResponse({"works": [
         {"id": text, "work": None if iri is None else {**summary[iri].as_dict(), "url": base + work_path(iri)},
          "error": error} for text, iri, error in found]})
+
+
+#: the largest page /api/scholix/links reads to (pages count from 0)
+MAX_SCHOLIX_PAGE = 100_000
+
+
+def scholix_links(request: Request) -> Response:
+    """``/api/scholix/links?sourcePid=&targetPid=&relation=&linkProvider=&page=``: one page of links as
+    Scholix packages, like ScholeXplorer's ``Links``. A sourcePid or targetPid is required: every link of
+    the graph is read to filter by the other parameters alone (``kg export --format scholix`` writes them all)."""
+    graph, _ = _state(request)
+    asked = request.query_params
+    source, target, provider = asked.get("sourcePid"), asked.get("targetPid"), asked.get("linkProvider")
+    if not (source or target):
+        raise BadRequestError("sourcePid", "or targetPid is required, e.g. ?sourcePid=10.1/a (every link: "
+                                           "kg export --format scholix)")
+    found = graph.scholix_links(checked_id(source, "sourcePid") if source else None,
+                                checked_id(target, "targetPid") if target else None,
+                                relation=asked.get("relation") or None, provider=provider or None,
+                                page=whole_number(request, "page", 0, 0, MAX_SCHOLIX_PAGE))
+    return JSONResponse(found.as_dict())

@@ -65,31 +65,6 @@ def grouped_related(found: list[RelatedItem]) -> list[tuple[str, list[RelatedIte
     return [(REASON_GROUPS[k], groups[k]) for k in REASON_GROUPS if k in groups]
 
 
-def citation(work: dict[str, object]) -> str:
-    """A BibTeX-like entry for the work (as far as the graph knows it).
-
-    >>> print(citation({"kind": "Dataset", "identifiers": {"doi": "10.1/x"}, "title": "X", "year": 2020,
-    ...                 "creators": [{"name": "Ada Lovelace", "role": "creator"}]}))
-    @misc{kg_10_1_x,
-      author = {Ada Lovelace},
-      title = {X},
-      year = {2020},
-      doi = {10.1/x},
-    }
-    """
-    identifiers = work.get("identifiers")
-    doi = identifiers.get("doi") if isinstance(identifiers, dict) else None
-    entry = "article" if work.get("kind") == "ScholarlyArticle" else "misc"
-    key = "kg_" + "".join(c if c.isalnum() else "_" for c in str(doi or work.get("id", "work")))[:40]
-    creators = work.get("creators")
-    authors = " and ".join(str(c["name"]) for c in (creators if isinstance(creators, list) else [])
-                           if c.get("name") and c.get("role") in ("author", "creator"))
-    fields = [("author", authors), ("title", work.get("title")), ("year", work.get("year")),
-              ("version", work.get("version")), ("doi", doi), ("url", None if doi else work.get("id"))]
-    lines = [f"  {name} = {{{value}}}," for name, value in fields if value]
-    return "\n".join([f"@{entry}{{{key},", *lines, "}"])
-
-
 def _names(graph: KnowledgeGraph, work: dict[str, object], chain: Chain | None) -> dict[str, str]:
     """The display name of every work the page links to: the chain's, and the links' others."""
     names = {n.iri: n.work.name for n in chain.nodes} if chain else {}
@@ -128,7 +103,7 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
         "references": refs if all_references else refs[:REFERENCES_SHOWN],
         "references_total": len(refs),
         "all_links": all_links, "links_shown": LINKS_SHOWN, "links_open": LINKS_OPEN,
-        "citation": citation(work),
+        "citation": _section(notes, "citation", lambda: graph.cite(node)),
         "names": names,
         "notes": notes,
     }

@@ -80,3 +80,22 @@ def preferred(accept: str | None, offered: Sequence[str]) -> str | None:
         if rank[0] > 0 and (best is None or rank > best):
             best, chosen = rank, offer
     return chosen
+
+
+def media_parameters(accept: str | None, media_type: str) -> dict[str, str]:
+    """The parameters (other than ``q``) the ``Accept`` header gives ``media_type`` itself, lower-case names.
+
+    >>> media_parameters('application/json, text/x-bibliography; style=ieee; locale="de-DE"', "text/x-bibliography")
+    {'style': 'ieee', 'locale': 'de-DE'}
+    """
+    for part in (accept or "").split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        if media.lower() != media_type:
+            continue
+        found = {}
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() != "q" and value.strip():
+                found[name.strip().lower()] = value.strip().strip('"')
+        return found
+    return {}

@@ -7,7 +7,12 @@ lower-case, percent-encoded where a URL path cannot hold the character
 (``doi:10.1038/S41598-…``, ``https://doi.org/…``, ``PDB 6GV0``, ``pmid:33462295``) is answered
 with a 308 Permanent Redirect to it, the query string kept. The canonical URL answers, by
 ``Accept`` (q-values) or ``?format=``: an HTML page, JSON (summary, identifiers, typed links, the
-sources of each statement), JSON-LD (schema.org context), Turtle and N-Triples. Unknown but valid
+sources of each statement), its triples in every RDF format (JSON-LD with the schema.org context,
+Turtle, N-Triples, N-Quads, TriG, RDF/XML, N3), and a citation or metadata record in the media
+types of DOI content negotiation (BibTeX, RIS, CSL-JSON, ``text/x-bibliography`` with ``style`` and
+``locale`` as media type or query parameters, DataCite JSON, schema.org JSON-LD; DCAT for datasets
+by ``?format=dcat`` or Turtle asked with ``Accept-Profile: <http://www.w3.org/ns/dcat#>``), written by
+:mod:`kg.citing`. Unknown but valid
 identifiers get 404, malformed ones 400 with kg.ids' message, and an ``Accept`` nothing matches
 gets 406 listing what is available.
 
@@ -28,19 +33,40 @@ from starlette.routing import BaseRoute, Route
 
 from kg.describe import WorkDescription, text
 from kg.errors import BadRequestError, IdentifierError, NotFoundError
-from kg.vocab import PREFIXES, RDF, SCHEMA, curie
+from kg.vocab import DCAT, PREFIXES, RDF, SCHEMA, curie
 from kg.web.errors import error_response
 from kg.web.item import page_context
-from kg.web.negotiation import preferred
+from kg.web.negotiation import media_parameters, preferred
 from kg.web.services import services
 from kg.web.templating import TEMPLATES, error_page
 from kg.web.urls import base_of, checked_id, work_key, work_path
 
 #: what /works/{id} can answer, by its ``format`` name, in the order preferred when the client has none
 FORMATS: dict[str, str] = {"html": "text/html", "json": "application/json", "jsonld": "application/ld+json",
-                           "turtle": "text/turtle", "ntriples": "application/n-triples"}
+                           "turtle": "text/turtle", "ntriples": "application/n-triples",
+                           "nquads": "application/n-quads", "trig": "application/trig",
+                           "rdfxml": "application/rdf+xml", "n3": "text/n3",
+                           "bibtex": "application/x-bibtex", "ris": "application/x-research-info-systems",
+                           "csl-json": "application/vnd.citationstyles.csl+json", "text": "text/x-bibliography",
+                           "datacite-json": "application/vnd.datacite.datacite+json",
+                           "schemaorg": "application/vnd.schemaorg.ld+json", "dcat": "text/turtle"}
+#: the RDF formats of the work's triples, beside JSON-LD
+RDF_FORMATS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "nquads": RdfFormat.N_QUADS,
+               "trig": RdfFormat.TRIG, "rdfxml": RdfFormat.RDF_XML, "n3": RdfFormat.N3}
+#: formats written by kg.citing: /works name -> kg.citing name (DCAT is Turtle too: only ``?format=dcat`` asks for it)
+CITATION_FORMATS = {"bibtex": "bibtex", "ris": "ris", "csl-json": "csl-json", "text": "text",
+                    "datacite-json": "datacite-json", "schemaorg": "jsonld", "dcat": "dcat"}
 #: other names ``format=`` accepts
-FORMAT_ALIASES = {"json-ld": "jsonld", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples"}
+FORMAT_ALIASES = {"json-ld": "jsonld", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "nq": "nquads",
+                  "n-quads": "nquads", "rdf": "rdfxml", "rdf-xml": "rdfxml", "bib": "bibtex",
+                  "csl": "csl-json", "citation": "text", "bibliography": "text", "datacite": "datacite-json",
+                  "schema.org": "schemaorg"}
+_NEGOTIATED = {name: media for name, media in FORMATS.items() if name != "dcat"}
+#: how the item page names each format
+FORMAT_LABELS = {"json": "JSON", "jsonld": "JSON-LD", "turtle": "Turtle", "ntriples": "N-Triples",
+                 "nquads": "N-Quads", "trig": "TriG", "rdfxml": "RDF/XML", "n3": "N3", "bibtex": "BibTeX",
+                 "ris": "RIS", "csl-json": "CSL-JSON", "text": "APA", "datacite-json": "DataCite JSON",
+                 "schemaorg": "schema.org", "dcat": "DCAT"}
 _JSONLD_CONTEXT = {"@vocab": SCHEMA.base, **{p: base for p, base in PREFIXES.items() if p != "schema"}}
 
 
@@ -62,12 +88,16 @@ def chosen_format(request: Request) -> str | None:
         if name not in FORMATS:
             raise BadRequestError("format", f"must be one of {', '.join(FORMATS)}", asked)
         return name
-    media = preferred(request.headers.get("accept"), list(FORMATS.values()))
-    return next((name for name, m in FORMATS.items() if m == media), None)
+    media = preferred(request.headers.get("accept"), list(_NEGOTIATED.values()))
+    found = next((name for name, m in _NEGOTIATED.items() if m == media), None)
+    # content negotiation by profile (W3C): Turtle in the DCAT profile is the DCAT description
+    if found == "turtle" and DCAT.base.rstrip("#") in request.headers.get("accept-profile", ""):
+        return "dcat"
+    return found
 
 
 def not_acceptable(accept: str) -> Response:
-    available = ", ".join(FORMATS.values())
+    available = ", ".join(_NEGOTIATED.values())
     shown = accept if len(accept) <= 200 else accept[:200] + "..."
     return error_response(406, "NotAcceptableError",
                           f"none of the media types in Accept ({shown}) is available; available: {available} "
@@ -118,11 +148,23 @@ def to_jsonld(triples: Iterable[Triple]) -> dict[str, object]:
 def rdf_body(triples: Sequence[Triple], name: str) -> bytes:
     if name == "jsonld":
         return json.dumps(to_jsonld(triples), ensure_ascii=False, indent=1).encode()
-    if name == "turtle":
-        body = serialize(triples, format=RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+    rdf_format = RDF_FORMATS[name]
+    if rdf_format in (RdfFormat.N_TRIPLES, RdfFormat.N_QUADS):
+        body = serialize(triples, format=rdf_format)
     else:
-        body = serialize(triples, format=RdfFormat.N_TRIPLES)
+        body = serialize(triples, format=rdf_format, prefixes=dict(PREFIXES))
     return body or b""
+
+
+def citation(request: Request, node: NamedNode, name: str) -> Response:
+    """The work as a citation or metadata record (:func:`kg.citing.cite`); a formatted citation takes
+    ``style`` and ``locale`` from the query, else from the ``Accept`` header's media type parameters."""
+    asked = media_parameters(request.headers.get("accept"), FORMATS["text"])
+    style = request.query_params.get("style") or asked.get("style") or "apa"
+    locale = request.query_params.get("locale") or asked.get("locale") or "en-US"
+    body = services(request).graph.cite(node, CITATION_FORMATS[name], style=style, locale=locale)
+    return Response(body, media_type=FORMATS[name],
+                    headers={"Vary": "Accept, Accept-Profile" if name == "dcat" else "Accept"})
 
 
 def work_json(found: WorkDescription, base: str) -> dict[str, object]:
@@ -141,7 +183,8 @@ def work_json(found: WorkDescription, base: str) -> dict[str, object]:
     key = urlencode({"id": work_key(iri)})
     body["api"] = {"related": f"{base}/api/related?{key}", "chain": f"{base}/api/chain?{key}",
                    "metrics": f"{base}/api/metrics/item?{key}"}
-    body["formats"] = {name: f"{base}{work_path(iri)}?format={name}" for name in FORMATS}
+    body["formats"] = {name: f"{base}{work_path(iri)}?format={name}" for name in FORMATS
+                       if name != "dcat" or found.summary.kind in ("Dataset", "StructureEntry")}
     return body
 
 
@@ -174,7 +217,13 @@ def work(request: Request) -> Response:
     if name == "html":
         summary = work_json(state.graph.work(node), base)
         asked = request.query_params
-        return TEMPLATES.TemplateResponse(request, "work.html", {"work": summary, **page_context(
+        return TEMPLATES.TemplateResponse(request, "work.html", {
+            "work": summary, "media_types": FORMATS, "format_labels": FORMAT_LABELS,
+            "citation_formats": CITATION_FORMATS, **page_context(
             state.graph, node, summary, all_references=asked.get("refs") == "all",
             all_links=asked.get("links") == "all")}, headers=vary)
+    if name in CITATION_FORMATS:
+        return citation(request, node, name)
+    if name == "turtle":  # Turtle in the DCAT profile is the DCAT description
+        vary = {"Vary": "Accept, Accept-Profile"}
     return Response(rdf_body(state.graph.triples(node), name), media_type=FORMATS[name], headers=vary)

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.cli.reference import cli_reference
 from kg.store import Store
+from tests.kg.test_link_packages import assert_valid
 from tests.loaders.conftest import FIXTURES, fixture_json
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -228,6 +229,7 @@ PRINTING = {
     "chain": ["10.1038/s41598-021-81251-2"],
     "metrics": ["funder", "10.13039/100000001"],
     "related": ["10.5555/kg-sample.tool.v1"],
+    "cite": ["PDB 6GV0"],
     "trace": ["--offline", "--no-store", STORY],
     "harvest": [],  # needs a replayed API: test_harvest_summary_as_json
     "enrich": [],  # needs a replayed API: test_enrich_and_follow_links_summaries_as_json
@@ -405,3 +407,31 @@ def test_the_cli_reference_matches_the_help() -> None:
     assert "## kg chain" in expected and "--json" in expected
     assert (PROJECT / "docs" / "cli.md").read_text("utf-8") == expected, (
         "docs/cli.md is stale: run python -m kg.cli.reference > docs/cli.md")
+
+
+def test_cite_prints_a_formatted_citation_and_every_record_format(store_dir: Path) -> None:
+    assert run("--store", str(store_dir), "load", str(SAMPLES))[0] == 0
+    code, out, _ = run("--store", str(store_dir), "cite", "PDB 6GV0", "--style", "apa")
+    assert code == 0
+    assert out == ("Sample, A., & Example, B. (2019). Insulin glulisine (sample record: title is a placeholder) "
+                   "[Dataset]. https://doi.org/10.2210/pdb6gv0/pdb\n")
+    code, out, _ = run("--store", str(store_dir), "cite", "PDB 6GV0", "--format", "bibtex")
+    assert code == 0 and out.startswith("@misc{Sample2019,\n")
+    code, out, _ = run("--store", str(store_dir), "cite", "PDB 6GV0", "--json")
+    assert code == 0 and json.loads(out)[0]["type"] == "dataset"
+    code, out, _ = run("--store", str(store_dir), "cite", "PDB 6GV0", "--format", "ris")
+    assert code == 0 and out.startswith("TY  - DATA\n")
+    result = CliRunner().invoke(cli, ["--store", str(store_dir), "cite", "10.1/nothing"])
+    assert result.exit_code != 0
+    assert "nothing in the graph is named https://doi.org/10.1/nothing" in str(result.exception)
+
+
+def test_export_scholix_writes_one_valid_link_package_per_line(store_dir: Path, tmp_path: Path) -> None:
+    assert run("--store", str(store_dir), "load", str(SAMPLES))[0] == 0
+    out_file = tmp_path / "links.jsonl"
+    code, _, _ = run("--store", str(store_dir), "export", "--format", "scholix", "-o", str(out_file))
+    assert code == 0
+    packages = [json.loads(line) for line in out_file.read_text("utf-8").splitlines()]
+    assert_valid(packages)
+    code, out, _ = run("--store", str(store_dir), "export", "--format", "scholix")
+    assert code == 0 and [json.loads(line) for line in out.splitlines()] == packages

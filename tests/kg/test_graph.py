@@ -193,6 +193,8 @@ def test_every_catalogue_query_is_reached_from_the_python_api(g: KnowledgeGraph,
     g.trace("The study is PMID 33462295; raw images are in EMPIAR-10001.", store_claims=False)
     g.stats()
     g.freshness()
+    g.cite(A0)
+    g.scholix_links(target=A0)
     g.query("stats_quads")
     for example in analyst_queries():  # the /sparql editor's examples, asked as they are
         g.query(example.name)

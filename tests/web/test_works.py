@@ -133,6 +133,10 @@ def _triples(body: bytes, rdf_format: RdfFormat) -> set[tuple[str, str, str]]:
     ("text/turtle", "text/turtle; charset=utf-8", RdfFormat.TURTLE),
     ("application/n-triples", "application/n-triples", RdfFormat.N_TRIPLES),
     ("application/ld+json", "application/ld+json", RdfFormat.JSON_LD),
+    ("application/n-quads", "application/n-quads", RdfFormat.N_QUADS),
+    ("application/trig", "application/trig", RdfFormat.TRIG),
+    ("application/rdf+xml", "application/rdf+xml", RdfFormat.RDF_XML),
+    ("text/n3", "text/n3; charset=utf-8", RdfFormat.N3),
 ])
 def test_rdf_formats_parse_and_hold_the_same_statements(live: Live, accept: str, media: str,
                                                         rdf_format: RdfFormat) -> None:
@@ -191,7 +195,9 @@ def test_an_accept_nothing_matches_is_406_listing_what_is_available(live: Live) 
     assert answer.status_code == 406
     error = answer.json()["error"]
     assert error["type"] == "NotAcceptableError"
-    for media in ("text/html", "application/json", "application/ld+json", "text/turtle", "application/n-triples"):
+    for media in ("text/html", "application/json", "application/ld+json", "text/turtle", "application/n-triples",
+                  "application/n-quads", "application/trig", "application/rdf+xml", "text/n3", "application/x-bibtex",
+                  "text/x-bibliography", "application/vnd.datacite.datacite+json"):
         assert media in error["message"]
 
 
@@ -199,7 +205,8 @@ def test_an_unknown_format_value_is_400_naming_the_parameter(live: Live) -> None
     answer = get(live(f"{A0_PATH}?format=xml"))
     assert answer.status_code == 400
     assert answer.json()["error"]["message"] == (
-        "parameter 'format' must be one of html, json, jsonld, turtle, ntriples (value: 'xml')")
+        "parameter 'format' must be one of html, json, jsonld, turtle, ntriples, nquads, trig, rdfxml, n3, bibtex, "
+        "ris, csl-json, text, datacite-json, schemaorg, dcat (value: 'xml')")
 
 
 # -- errors ---------------------------------------------------------------------------------------

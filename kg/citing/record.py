@@ -1,0 +1,187 @@
+"""What a citation of a work is made of, as the graph holds it: the metadata every citation format
+reads (type, titles, creators with their ORCIDs, date, venue, publisher, DOI, ...), gathered with
+three catalogue queries (``work_statements``, ``work_description``, ``work_creator_names``).
+
+Nothing here is invented: a field the graph does not hold is None or empty, and each format leaves
+it out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode
+
+from kg import ids
+from kg.describe import creators, text, work_triples
+from kg.errors import IdentifierError
+from kg.queries import load_query
+from kg.store import Store
+from kg.vocab import KG, RDF, SCHEMA
+from kg.works import resolve
+
+#: the kinds of work a citation tells apart, from kg's classes, most specific first
+KINDS: tuple[tuple[NamedNode, str], ...] = (
+    (KG.StructureEntry, "structure"), (SCHEMA.SoftwareSourceCode, "software"), (SCHEMA.Dataset, "dataset"),
+    (SCHEMA.ScholarlyArticle, "article"), (SCHEMA.CreativeWork, "other"))
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """A creator or editor of the work, as its records name them."""
+
+    #: the name as the record prints it ("Sankar, Martial", "Test Lab")
+    name: str | None
+    given: str | None = None
+    family: str | None = None
+    #: the ORCID IRI, when the record gives one
+    orcid: str | None = None
+    organization: bool = False
+    #: author, creator, contributor or editor
+    role: str = "author"
+
+    @property
+    def orcid_id(self) -> str | None:
+        """The bare ORCID (``0000-0002-1825-0097``)."""
+        return self.orcid.rsplit("/", 1)[-1] if self.orcid else None
+
+    def family_given(self) -> str | None:
+        """"Family, Given" when the record splits the name, else the name as printed."""
+        if self.family and not self.organization:
+            return f"{self.family}, {self.given}" if self.given else self.family
+        return self.name
+
+
+@dataclass(frozen=True)
+class WorkRecord:
+    """The metadata of one work that citations are written from."""
+
+    iri: str
+    #: structure, software, dataset, article, other; None when no record gives a class
+    kind: str | None = None
+    #: the sources' own types ("journal-article", "Dataset"), sorted
+    source_types: tuple[str, ...] = ()
+    doi: str | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    #: authors (or DataCite creators) in list order
+    creators: tuple[Contributor, ...] = ()
+    editors: tuple[Contributor, ...] = ()
+    #: the publication date as precisely as the record gives it ("2021-01-19", "2021-01", "2021")
+    issued: str | None = None
+    publishers: tuple[str, ...] = ()
+    #: the journal or book the work appeared in
+    venue: str | None = None
+    issns: tuple[str, ...] = ()
+    url: str | None = None
+    version: str | None = None
+    licenses: tuple[str, ...] = ()
+    abstract: str | None = None
+    keywords: tuple[str, ...] = ()
+    pmid: str | None = None
+    pmcid: str | None = None
+    arxiv: str | None = None
+    pdb_id: str | None = None
+    #: funders' names
+    funders: tuple[str, ...] = ()
+
+    @property
+    def year(self) -> int | None:
+        return int(self.issued[:4]) if self.issued and self.issued[:4].isdigit() else None
+
+    @property
+    def date_parts(self) -> list[int]:
+        """The issued date as CSL date parts ([2021, 1, 19], [2021])."""
+        parts = []
+        for piece in (self.issued or "").split("-")[:3]:
+            if not piece.isdigit():
+                break
+            parts.append(int(piece))
+        return parts
+
+    @property
+    def doi_url(self) -> str | None:
+        if self.iri.startswith(ids.DOI_BASE):
+            return self.iri
+        return f"{ids.DOI_BASE}{self.doi}" if self.doi else None
+
+    @property
+    def key(self) -> str:
+        """A citation key: first author's family name (ASCII letters) and year, else the identifier."""
+        first = next(iter(self.creators), None)
+        stem = (first.family or (first.name or "").split(",")[0]) if first else ""
+        letters = "".join(c for c in stem if c.isascii() and c.isalnum())
+        if letters:
+            return f"{letters}{self.year or ''}"
+        return "".join(c if c.isascii() and c.isalnum() else "_" for c in (self.doi or self.iri)).strip("_")
+
+
+def work_record(store: Store, identifier: str | NamedNode) -> WorkRecord:
+    """The citation metadata of a work (any identifier form :func:`kg.works.resolve` reads).
+
+    :raises IdentifierError: the identifier is malformed
+    :raises NotFoundError: the graph has nothing about it
+    """
+    node = resolve(store, identifier)
+    triples = work_triples(store, node)
+    props: dict[str, list[str]] = {}
+    for t in triples:
+        if t.subject == node:
+            props.setdefault(t.predicate.value, []).append(text(t.object))
+    names = {text(t.subject): text(t.object) for t in triples if t.predicate == SCHEMA.name and t.subject != node}
+    parts: dict[str, tuple[str | None, str | None, bool]] = {}
+    for agent, given, family, organization in store.select(load_query("work_creator_names").text,
+                                                            {"work": node}).rows:
+        if agent is not None:
+            parts.setdefault(text(agent), (_lexical(given), _lexical(family),
+                                           isinstance(organization, Literal) and organization.value == "true"))
+    people = []
+    for c in creators(node, triples):
+        given_name, family_name, is_organization = parts.get(c.id or "", (None, None, False))
+        orcid = c.id if c.id and c.id.startswith(ids.ORCID_BASE) else None
+        people.append(Contributor(c.name, given_name, family_name, orcid, is_organization, c.role))
+
+    def first(prop: NamedNode) -> str | None:
+        values = props.get(prop.value)
+        return Counter(values).most_common(1)[0][0] if values else None
+
+    classes = set(props.get(RDF.type.value, []))
+    titles = sorted(props.get(SCHEMA.name.value, []), key=len, reverse=True)
+    authors = tuple(p for p in people if p.role == "author") or tuple(p for p in people if p.role == "creator")
+    return WorkRecord(
+        iri=node.value, kind=next((kind for cls, kind in KINDS if cls.value in classes), None),
+        source_types=tuple(sorted(set(props.get(SCHEMA.additionalType.value, [])))),
+        doi=_doi(node.value, first(KG.doi)), title=titles[0] if titles else None,
+        subtitle=first(SCHEMA.alternativeHeadline), creators=authors,
+        editors=tuple(p for p in people if p.role == "editor"),
+        issued=_issued(props.get(SCHEMA.datePublished.value, [])),
+        publishers=tuple(sorted({names[p] for p in props.get(SCHEMA.publisher.value, []) if p in names})),
+        venue=first(KG.containerTitle), issns=tuple(sorted(set(props.get(KG.issn.value, [])))),
+        url=first(SCHEMA.url), version=first(SCHEMA.version),
+        licenses=tuple(sorted(set(props.get(SCHEMA.license.value, [])))), abstract=first(SCHEMA.abstract),
+        keywords=tuple(sorted(set(props.get(SCHEMA.keywords.value, [])))), pmid=first(KG.pmid),
+        pmcid=first(KG.pmcid), arxiv=first(KG.arxiv), pdb_id=first(KG.pdbId),
+        funders=tuple(sorted({names[f] for f in props.get(SCHEMA.funder.value, []) if f in names})))
+
+
+def _lexical(term: object) -> str | None:
+    return term.value if isinstance(term, Literal) else None
+
+
+def _doi(iri: str, stated: str | None) -> str | None:
+    if stated:
+        return stated
+    try:
+        return ids.doi_from_iri(iri) if iri.startswith(ids.DOI_BASE) else None
+    except IdentifierError:
+        return None
+
+
+def _issued(dates: list[str]) -> str | None:
+    """The earliest publication year's most precise date."""
+    dated = [d for d in dates if d[:4].isdigit()]
+    if not dated:
+        return None
+    year = min(d[:4] for d in dated)
+    return max((d for d in dated if d.startswith(year)), key=len)
