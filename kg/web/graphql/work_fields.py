@@ -5,11 +5,14 @@ holds nothing: the base of the :class:`kg.web.graphql.work.Work` interface."""
 
 from __future__ import annotations
 
+from enum import Enum
+from html import escape
 from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
 from kg.batches import WorkRecord
+from kg.errors import NotFoundError
 from kg.repositories import repository
 from kg.vocab import KG, SCHEMA
 from kg.web.graphql.context import KgInfo, described
@@ -31,6 +34,12 @@ from kg.web.graphql.metadata import (
 
 if TYPE_CHECKING:
     from kg.web.graphql.repository import Repository
+
+
+@strawberry.enum(description="How formattedCitation is written: HTML (escaped) or plain text, as DataCite has it.")
+class CitationFormat(Enum):
+    html = "html"
+    text = "text"
 
 
 @strawberry.type
@@ -145,3 +154,20 @@ class WorkMetadata:
     async def download_count(self, info: KgInfo) -> int | None:
         return usage_figure(await info.context.loaders.metrics.load(self.record.iri), "version_downloads")
 
+    @described("The work as a BibTeX entry, written from what kg holds (docs/api.md, Citations); null for a "
+               "node kg knows only as a link target without a name.")
+    def bibtex(self, info: KgInfo) -> str | None:
+        try:
+            return info.context.graph.cite(self.record.iri, "bibtex")
+        except NotFoundError:
+            return None
+
+    @described("The work as a formatted citation in a CSL style (e.g. apa, vancouver, ieee) and locale, "
+               "rendered with citeproc-py; an unknown style or locale is an error naming it.")
+    def formatted_citation(self, info: KgInfo, format: CitationFormat = CitationFormat.html, locale: str = "en-US",
+                           style: str = "apa") -> str | None:
+        try:
+            text = info.context.graph.cite(self.record.iri, "text", style, locale)
+        except NotFoundError:
+            return None
+        return escape(text) if format is CitationFormat.html else text
