@@ -236,7 +236,7 @@ def test_the_query_runner_reports_bad_queries_updates_and_formats_as_kg_errors(s
             runner.update("INSERT DATA { <urn:x:a> }")
         with pytest.raises(NotAcceptableError, match=r"^cannot answer in a format the request accepts \(Accept: "
                            r"text/csv\); available: text/turtle, application/n-triples, application/n-quads, "
-                           r"application/ld\+json, application/rdf\+xml$"):
+                           r"application/trig, application/ld\+json, application/rdf\+xml, text/n3$"):
             runner.run(QueryJob("CONSTRUCT WHERE { ?s ?p ?o }", "csv", None, "Accept: text/csv"))
         assert runner.run(QueryJob("ASK { ?s ?p ?o }", "json", None, "")).body == b'{"head": {}, "boolean": false}'
     finally:
