@@ -50,6 +50,15 @@ class MetricsQueries:
         """
         return metrics.item_metrics(self._store, identifier if isinstance(identifier, str) else identifier.value)
 
+    def cited_by(self, iris: Iterable[str]) -> dict[str, metrics.CitedBy]:
+        """How often each work is cited: by works in this graph, beside the counts its sources reported.
+
+        >>> import kg
+        >>> kg.open(None).metrics.cited_by(["https://doi.org/10.1/x"])["https://doi.org/10.1/x"].in_graph
+        0
+        """
+        return metrics.cited_by(self._store, list(iris))
+
     def funder(self, funder_id: str) -> metrics.PortfolioMetrics:
         """A funder's outputs and their reuse (a Crossref Funder ID, ``funder:...`` or a ROR ID)."""
         return metrics.funder_metrics(self._store, funder_id)

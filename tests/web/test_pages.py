@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import http.server
 import io
+import re
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -125,6 +126,7 @@ def test_the_widget_works_inside_a_page_on_another_origin(live: Live, tab: Tab, 
     texts = items.all_inner_texts()
     assert any("Sample tool" in t for t in texts), texts
     assert all(t.count("\n") >= 1 for t in texts)  # each item has its reasons
+    assert all(re.search(r"Cited by \d+ in kg", t) for t in texts), texts  # and its citation count
     # the frame was resized to its content by the widget's message
     tab.page.wait_for_function("document.querySelector('#related iframe').style.height !== '160px'")
     tab.screenshot(f"widget-{live.backend}")
