@@ -15,8 +15,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from kg.store import Store
 from loaders.pipeline import load
 from loaders.read import read_paths
