@@ -69,6 +69,9 @@ def served_app() -> Starlette:
     except (KeyError, ValueError, TypeError, AttributeError) as e:
         raise ConfigError(SERVE_ENV, f"must be a JSON object with the store's location and the service's "
                                      f"settings, as kg serve writes it ({e})") from None
+    from kg.web import protocol  # uvicorn's: served_app runs under it
+
+    protocol.HEADERS_DEADLINE = settings.headers_deadline  # the deadline of the connections it serves
     return create_app(Store.open(location), settings, owns_store=True)
 
 
@@ -96,8 +99,8 @@ def create_app(store: Store, settings: Settings | None = None, *, owns_store: bo
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET", "HEAD"])]
     routes += sparql.routes() + graphql.routes() + works.routes() + api.routes() + pages.routes() + tracing.routes()
     middleware = [Middleware(SecurityHeaders),
-                  Middleware(BodyLimit, default=MAX_BODY, larger={"/trace": tracing.MAX_BODY,
-                                                                   "/api/trace": tracing.MAX_BODY})]
+                  Middleware(BodyLimit, deadline=settings.body_deadline, default=MAX_BODY,
+                             larger={"/trace": tracing.MAX_BODY, "/api/trace": tracing.MAX_BODY})]
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                      allow_methods=["GET", "POST", "HEAD", "OPTIONS"],

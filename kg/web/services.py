@@ -9,6 +9,7 @@ KnowledgeGraph(EmbeddedStore(None))
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -30,9 +31,12 @@ class Services:
     started: float = field(default_factory=time.time)
     #: the Python API over ``store``: every question the routes ask goes through it
     graph: KnowledgeGraph = field(init=False)
+    #: the traces running: at most ``settings.traces_at_once`` (kg.web.tracing)
+    traces: threading.BoundedSemaphore = field(init=False)
 
     def __post_init__(self) -> None:
         self.graph = KnowledgeGraph(self.store)
+        self.traces = threading.BoundedSemaphore(self.settings.traces_at_once)
 
 
 def services(connection: HTTPConnection) -> Services:
