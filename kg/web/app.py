@@ -35,7 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kg.errors import ConfigError, KgError
 from kg.store import Store
 from kg.tracing.cues import cue_index
-from kg.web import api, graphql, pages, sparql, tracing, works
+from kg.web import api, graphql, pages, protocol, sparql, tracing, works
 from kg.web.config import Settings
 from kg.web.errors import error_response, http_error, kg_error, server_error
 from kg.web.security import SecurityHeaders
@@ -69,8 +69,6 @@ def served_app() -> Starlette:
     except (KeyError, ValueError, TypeError, AttributeError) as e:
         raise ConfigError(SERVE_ENV, f"must be a JSON object with the store's location and the service's "
                                      f"settings, as kg serve writes it ({e})") from None
-    from kg.web import protocol  # uvicorn's: served_app runs under it
-
     protocol.HEADERS_DEADLINE = settings.headers_deadline  # the deadline of the connections it serves
     return create_app(Store.open(location), settings, owns_store=True)
 
