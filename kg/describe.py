@@ -4,9 +4,10 @@ records; and the RDF triples that describe it (its statements and the nodes that
 readable: creator roles, agents, names).
 
 Six catalogue queries per work: ``work_statements`` (once), ``work_description``,
-``work_incoming_links``, ``graph_provenance``, ``work_summaries`` and ``gql_funding`` (a PDB entry
-one more, naming its publications and raw data: :mod:`kg.facts`). What ``/works/{id}`` answers
-(HTML, JSON, JSON-LD, Turtle) is built from these.
+``work_incoming_links``, ``graph_provenance``, ``work_summaries`` and ``gql_funding``; two more
+name the linked works (``work_summaries``, and ``cited_as_names`` for those without a record of
+their own); a PDB entry one more, naming its publications and raw data (:mod:`kg.facts`). What
+``/works/{id}`` answers (HTML, JSON, JSON-LD, Turtle) is built from these.
 
 >>> from kg.store import Store
 >>> describe(Store.open(None), "10.1/nothing")
@@ -84,13 +85,18 @@ class TypedLink:
     relation: str
     direction: Lit["out", "in"]
     other: str
+    #: the linked work's display name (:class:`~kg.works.WorkSummary`: its own title, else how
+    #: citers name it, else its identifier), never this work's
     other_name: str | None
     graphs: tuple[str, ...]
     sources: tuple[str, ...]
+    #: where ``other_name`` comes from: "record", "cited-as by <citing DOI>" or "identifier"
+    other_name_source: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"relation": curie(self.relation), "direction": self.direction, "other": self.other,
-                "otherName": self.other_name, "sources": list(self.sources), "graphs": list(self.graphs)}
+                "otherName": self.other_name, "otherNameSource": self.other_name_source,
+                "sources": list(self.sources), "graphs": list(self.graphs)}
 
 
 @dataclass(frozen=True)
@@ -202,9 +208,16 @@ def describe(store: Store, identifier: str | NamedNode) -> WorkDescription:
     links = _link_properties()
     directions: tuple[tuple[Lit["out", "in"], dict[tuple[str, str], set[str]]], ...] = (
         ("out", statements), ("in", incoming))
-    typed = tuple(TypedLink(p, direction, o, names.get(o), tuple(sorted(gs)), sources(gs))
-                  for direction, found in directions
-                  for (p, o), gs in sorted(found.items()) if p in links)
+    found_links = [(direction, p, o, gs) for direction, found in directions
+                   for (p, o), gs in sorted(found.items()) if p in links]
+    others = summaries(store, [NamedNode(o) for _, _, o, _ in found_links if o != node.value and "://" in o])
+
+    def link(direction: Lit["out", "in"], p: str, o: str, gs: set[str]) -> TypedLink:
+        other = others.get(o)
+        return TypedLink(p, direction, o, other.name if other else names.get(o), tuple(sorted(gs)), sources(gs),
+                         other.name_source if other else None)
+
+    typed = tuple(link(*found) for found in found_links)
     by_property = {p: tuple(sorted(v for (q, v) in statements if q == p)) for p, _ in statements}
     out_links = {p: by_property[p] for p in by_property if p in links}
     return WorkDescription(

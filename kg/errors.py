@@ -101,6 +101,15 @@ class StoreError(KgError, OSError):
     """The store cannot be opened, read or written."""
 
 
+class StoreNotAnsweringError(StoreError):
+    """The store took the connection, then sent nothing for ``seconds``, and answers no trivial query
+    either: it is frozen, not busy with a slow query (:class:`QueryTimeoutError`)."""
+
+    def __init__(self, message: str, seconds: float) -> None:
+        super().__init__(message)
+        self.seconds = seconds
+
+
 class FetchError(KgError, OSError):
     """An HTTP request to a source failed for good (after retries, where retrying made sense)."""
 

@@ -79,6 +79,15 @@ class MetricsQueries:
         key = _key(identifier)
         return self._answers(("metrics.item", key), lambda: metrics.item_metrics(self._store, key))
 
+    def cited_by(self, iris: Iterable[str]) -> dict[str, metrics.CitedBy]:
+        """How often each work is cited: by works in this graph, beside the counts its sources reported.
+
+        >>> import kg
+        >>> kg.open(None).metrics.cited_by(["https://doi.org/10.1/x"])["https://doi.org/10.1/x"].in_graph
+        0
+        """
+        return metrics.cited_by(self._store, list(iris))
+
     def funder(self, funder_id: str) -> metrics.PortfolioMetrics:
         """A funder's outputs and their reuse (a Crossref Funder ID, ``funder:...`` or a ROR ID)."""
         return self._answers(("metrics.funder", funder_id), lambda: metrics.funder_metrics(self._store, funder_id))

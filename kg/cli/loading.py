@@ -26,7 +26,7 @@ from loaders.read import read_paths
 
 @click.command(epilog=examples("kg load samples/", "kg load dump/ works.jsonl.gz --report problems.txt",
                                "kg load samples/ --json"))
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, readable=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Reject a record on any warning too.")
 @click.option("--report", type=click.Path(path_type=Path), help="Write every problem to this file.")
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True,

@@ -47,6 +47,18 @@ SERVE_ENV = "KG_SERVE"
               show_default=True, help="Field selections of a GraphQL document once its fragments are spread.")
 @click.option("--graphql-timeout", type=click.FloatRange(0.1), envvar="KG_GRAPHQL_TIMEOUT", default=30.0,
               show_default=True, help="Seconds a GraphQL request may take before it is answered with an error.")
+@click.option("--trace-max-claims", type=click.IntRange(1), envvar="KG_TRACE_MAX_CLAIMS", default=200,
+              show_default=True, help="Distinct claims a trace answers at most (the rest counted, and said so).")
+@click.option("--traces-at-once", type=click.IntRange(1, 64), envvar="KG_TRACES_AT_ONCE", default=2,
+              show_default=True, help="Traces run at once (each may hold about 100 MB); more wait.")
+@click.option("--trace-wait", type=click.FloatRange(0.1), envvar="KG_TRACE_WAIT", default=30.0, show_default=True,
+              help="Seconds a trace waits for a free slot before it is answered 503.")
+@click.option("--headers-deadline", type=click.FloatRange(0.1), envvar="KG_HEADERS_DEADLINE", default=10.0,
+              show_default=True, help="Seconds a client has to send a request's headers before it is dropped.")
+@click.option("--body-deadline", type=click.FloatRange(0.1), envvar="KG_BODY_DEADLINE", default=30.0,
+              show_default=True, help="Seconds a request body may take to arrive before it is answered 408.")
+@click.option("--keep-alive", type=click.IntRange(1), envvar="KG_KEEP_ALIVE", default=5, show_default=True,
+              help="Seconds an idle kept-alive connection stays open.")
 @click.option("--store-traces", is_flag=True, envvar="KG_STORE_TRACES",
               help="Store the claims of every trace; without it, only traces sent with the update token.")
 @click.option("--allow-federation", is_flag=True, envvar="KG_ALLOW_FEDERATION",
@@ -62,7 +74,9 @@ def serve(ctx: Context, host: str, port: int, update_token: str | None, query_ti
           query_workers: int, query_memory_mb: int, max_answer_bytes: int, queries_per_client: int | None,
           cors_origins: tuple[str, ...], base_url: str | None, online: bool, max_page_size: int,
           graphql_max_cost: int, graphql_max_depth: int, graphql_max_fields: int, graphql_timeout: float,
-          store_traces: bool, allow_federation: bool, cache_mb: int, cache_max_age: int, log_level: str) -> None:
+          trace_max_claims: int, traces_at_once: int, trace_wait: float, headers_deadline: float,
+          body_deadline: float, keep_alive: int, store_traces: bool, allow_federation: bool,
+          cache_mb: int, cache_max_age: int, log_level: str) -> None:
     """Run the HTTP service: /sparql, /graphql, /works/{id}, /api/..., /healthz (see docs/api.md)."""
     # imported here: the server is needed by this command only
     import uvicorn
@@ -77,9 +91,11 @@ def serve(ctx: Context, host: str, port: int, update_token: str | None, query_ti
                 "allow_federation": allow_federation, "query_memory_mb": query_memory_mb,
                 "max_answer_bytes": max_answer_bytes, "queries_per_client": queries_per_client,
                 "graphql_max_fields": graphql_max_fields, "graphql_timeout": graphql_timeout,
-                "cache_mb": cache_mb, "cache_max_age": cache_max_age}
+                "cache_mb": cache_mb, "cache_max_age": cache_max_age,
+                "trace_max_claims": trace_max_claims, "traces_at_once": traces_at_once, "trace_wait": trace_wait,
+                "headers_deadline": headers_deadline, "body_deadline": body_deadline, "keep_alive": keep_alive}
     os.environ[SERVE_ENV] = json.dumps({"store": ctx.location, **settings})
-    # the h11 protocol with a deadline on request headers, and idle kept-alive connections closed after 5 s:
-    # slow clients are dropped (kg.web.protocol, and kg.web.app.BodyLimit for bodies)
+    # the h11 protocol with a deadline on request headers, and idle kept-alive connections closed after
+    # --keep-alive s: slow clients are dropped (kg.web.protocol, and kg.web.app.BodyLimit for bodies)
     uvicorn.run("kg.web.app:served_app", factory=True, host=host, port=port, log_level=log_level,
-                http="kg.web.protocol:HeaderDeadlineProtocol", timeout_keep_alive=5)
+                http="kg.web.protocol:HeaderDeadlineProtocol", timeout_keep_alive=keep_alive)

@@ -20,9 +20,11 @@ from kg.metrics.counting import EVIDENCE_EDGES, UNKNOWN, Citations, CitingWork, 
 from kg.metrics.facility import EntryFigures, FacilityMetrics, facility_metrics
 from kg.metrics.item import (
                              REPORTED_METRICS,
+                             CitedBy,
                              ItemMetrics,
                              SourceCount,
                              UsageFigures,
+                             cited_by,
                              item_metrics,
                              reported_counts,
                              source_counts,
@@ -40,9 +42,9 @@ from kg.metrics.portfolio import (
 from kg.metrics.table import CSV_COLUMNS, Metrics, metric_rows, named_iris, to_csv
 
 __all__ = [
-    "CSV_COLUMNS", "Award", "EVIDENCE_EDGES", "REPORTED_METRICS", "TOP", "UNKNOWN", "Citations", "CitingWork",
-    "EntryFigures",
+    "CSV_COLUMNS", "Award", "CitedBy", "EVIDENCE_EDGES", "REPORTED_METRICS", "TOP", "UNKNOWN", "Citations",
+    "CitingWork", "EntryFigures",
     "FacilityMetrics", "ItemMetrics", "Metrics", "OutputReuse", "PortfolioMetrics", "SourceCount", "UsageFigures",
-    "citing_works", "facility_metrics", "funder_awards", "funder_metrics", "item_metrics", "metric_rows", "named_iris",
-    "publisher_metrics", "reported_counts", "source_counts", "to_csv", "usage", "version_scopes",
+    "cited_by", "citing_works", "facility_metrics", "funder_awards", "funder_metrics", "item_metrics", "metric_rows",
+    "named_iris", "publisher_metrics", "reported_counts", "source_counts", "to_csv", "usage", "version_scopes",
 ]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from kg.metrics.facility import FacilityMetrics
 from kg.metrics.item import ItemMetrics, SourceCount
-from kg.metrics.portfolio import PortfolioMetrics
+from kg.metrics.portfolio import Award, PortfolioMetrics
 
 Metrics = ItemMetrics | PortfolioMetrics | FacilityMetrics
 
@@ -22,26 +22,30 @@ def _reported(s: str, counts: tuple[SourceCount, ...]) -> list[tuple[str, str, s
              c.count) for c in counts]
 
 
-def named_iris(metrics: Metrics) -> list[str]:
-    """The IRIs the rows of ``metrics`` name (subjects, outputs, entries, publications), each once, in row order."""
+def named_iris(metrics: Metrics, awards: Sequence[Award] = ()) -> list[str]:
+    """The IRIs the rows of ``metrics`` (and of a funder's ``awards``) name (subjects, outputs, entries,
+    publications), each once, in row order."""
     if isinstance(metrics, ItemMetrics):
         found = [metrics.item, *metrics.versions]
     elif isinstance(metrics, PortfolioMetrics):
-        found = [*metrics.subjects, *(t.iri for t in metrics.top)]
+        found = [*metrics.subjects, *(t.iri for t in metrics.top), *(w for a in awards for w in a.outputs)]
     else:
         found = [*metrics.facilities, *(e.iri for e in metrics.entry_figures),
                  *(p for e in metrics.entry_figures for p in (*e.primary_publications, *e.raw_data))]
     return list(dict.fromkeys(found))
 
 
-def metric_rows(metrics: Metrics, names: Mapping[str, str] | None = None) -> list[tuple[str, str, str, object]]:
+def metric_rows(metrics: Metrics, names: Mapping[str, str] | None = None, awards: Sequence[Award] = (),
+                years: Mapping[str, int] | None = None) -> list[tuple[str, str, str, object]]:
     """The metrics as (subject, metric, key, value) rows, in the order docs/metrics.md lists them; with
     ``names`` (IRI -> title or name, e.g. the display names a page shows), first a ``name`` row for each IRI
-    the rows name (:func:`named_iris`) that has one."""
+    the rows name (:func:`named_iris`) that has one. A funder's ``awards`` (:func:`~kg.metrics.funder_awards`)
+    add an ``award.title`` and ``award.output`` rows per award, keyed by its number; ``years`` (IRI -> year)
+    a ``top.year`` row per most reused output that has one: what the funder's page shows."""
     rows: list[tuple[str, str, str, object]] = []
     subject = metrics.item if isinstance(metrics, ItemMetrics) else " ".join(
         metrics.subjects if isinstance(metrics, PortfolioMetrics) else metrics.facilities)
-    rows.extend((subject, "name", iri, names[iri]) for iri in named_iris(metrics) if names and names.get(iri))
+    rows.extend((subject, "name", iri, names[iri]) for iri in named_iris(metrics, awards) if names and names.get(iri))
     if isinstance(metrics, ItemMetrics):
         s = metrics.item
         for scope, c in (("citations", metrics.citations), ("all_versions", metrics.all_versions)):
@@ -68,7 +72,11 @@ def metric_rows(metrics: Metrics, names: Mapping[str, str] | None = None) -> lis
         rows.extend((s, "top.all_versions", t.iri, t.all_versions) for t in metrics.top)
         rows.extend((s, "top.citations", t.iri, t.citations) for t in metrics.top)
         rows.extend((s, "top.kind", t.iri, t.kind) for t in metrics.top)
+        rows.extend((s, "top.year", t.iri, years[t.iri]) for t in metrics.top if years and t.iri in years)
         rows.extend(_reported(s, metrics.source_counts))
+        for a in awards:
+            rows.append((s, "award.title", a.number, a.title or ""))
+            rows.extend((s, "award.output", a.number, w) for w in a.outputs)
     else:
         s = " ".join(metrics.facilities)
         rows.extend([(s, "entries", "", metrics.entries), (s, "primary_publications", "", metrics.primary_publications),
@@ -87,9 +95,11 @@ def metric_rows(metrics: Metrics, names: Mapping[str, str] | None = None) -> lis
     return rows
 
 
-def to_csv(metrics: Metrics, names: Mapping[str, str] | None = None) -> str:
+def to_csv(metrics: Metrics, names: Mapping[str, str] | None = None, awards: Sequence[Award] = (),
+           years: Mapping[str, int] | None = None) -> str:
     """The metrics as one CSV table with the columns subject, metric, key, value (see docs/metrics.md);
-    with ``names``, the titles of what it names first (:func:`metric_rows`).
+    with ``names``, the titles of what it names first; with a funder's ``awards``, each award and its
+    outputs; with ``years``, the years of the most reused outputs (:func:`metric_rows`).
 
     >>> print(to_csv(PortfolioMetrics("funder", ("https://doi.org/10.13039/1",))), end="")
     subject,metric,key,value
@@ -100,5 +110,5 @@ def to_csv(metrics: Metrics, names: Mapping[str, str] | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(metric_rows(metrics, names))
+    writer.writerows(metric_rows(metrics, names, awards, years))
     return out.getvalue()

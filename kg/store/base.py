@@ -44,7 +44,7 @@ from kg.store.limits import QueryRunner
 from kg.store.records import RecordGraph, StoredVersion, WriteResult, plan_write, redate_update, replace_update
 from kg.store.revision import new_token
 from kg.store.terms import Bindings, Dataset, SelectResult
-from kg.vocab import KG
+from kg.vocab import KG, PROV
 
 #: the engine behind a store: pyoxigraph in this process, or a SPARQL 1.1 server
 Backend = Literal["embedded", "remote"]
@@ -244,10 +244,11 @@ class Store(ABC):
         """The stored content hash and source date of each of ``graphs`` that is in the store, in one query."""
         if not graphs:
             return {}
-        sparql = (f"SELECT ?g ?h ?d WHERE {{ VALUES ?g {{ {' '.join(str(g) for g in graphs)} }} "
+        sparql = (f"SELECT ?g ?h ?d ?r WHERE {{ VALUES ?g {{ {' '.join(str(g) for g in graphs)} }} "
                   f"GRAPH <{META_GRAPH}> {{ ?g <{KG.contentHash.value}> ?h "
-                  f"OPTIONAL {{ ?g <{KG.sourceModified.value}> ?d }} }} }}")
-        return {g: StoredVersion(h, _date(d)) for g, h, d in self.select(sparql).values()
+                  f"OPTIONAL {{ ?g <{KG.sourceModified.value}> ?d }} "
+                  f"OPTIONAL {{ ?g <{PROV.generatedAtTime.value}> ?r }} }} }}")
+        return {g: StoredVersion(h, _date(d), _date(r)) for g, h, d, r in self.select(sparql).values()
                 if g is not None and h is not None}
 
     # -- writes ------------------------------------------------------------------------
@@ -255,14 +256,17 @@ class Store(ABC):
     def write(self, records: Sequence[RecordGraph]) -> WriteResult:
         """Store a batch of record graphs: new ones added, changed ones replaced, unchanged skipped.
 
-        Of two versions of one record (the stored one and an incoming one, or two in the batch),
-        the newer by the source's own date (:attr:`GraphMeta.source_modified`) is kept, whatever
-        the order they come in: an incoming record older than the kept version is not written
-        (counted as ``older``), nor is one without a date when the kept version has one. When
-        neither has a date, or both the same, the incoming one replaces the other (the last one
-        wins). A record whose content is stored already is not rewritten; when it comes with a
-        newer date, only the stored date moves forward, so that an older version coming later
-        still loses (:func:`~kg.store.records.plan_write`).
+        A record whose content is stored already (the same fingerprint,
+        :attr:`~kg.store.records.RecordGraph.content_hash`) is never rewritten, whatever the
+        dates; when it comes with a newer date, only the stored date moves forward, so that an
+        older version coming later still loses. Only when the content differs do dates decide
+        between two versions of one record (the stored one and an incoming one, or two in the
+        batch): the newer by the source's own date (:attr:`GraphMeta.source_modified`) is kept,
+        whatever the order they come in; an incoming record older than the kept version is not
+        written (counted as ``older``), nor is one without a date when the kept version has one.
+        When neither has a date, the one retrieved later is kept; with the same date or the same
+        retrieval time, the incoming one replaces the other (the last one wins: a changed mapping
+        of the same file must replace the old) (:func:`~kg.store.records.plan_write`).
 
         Each graph, with its provenance, is either wholly old or wholly new afterwards, whatever
         happens during the call.

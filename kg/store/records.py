@@ -30,6 +30,7 @@ from kg.vocab import KG, PROV, RDF, SCHEMA, XSD
 MAPPER_VERSION = "1"
 
 META = NamedNode(META_GRAPH)
+_OBSERVED = f" {KG.observedAt} "
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,10 @@ class RecordGraph:
         return record
 
     def _hash(self) -> str:
-        lines = sorted(self.triples)
+        """The record's fingerprint: its distinct triples, but not when figures in it were observed
+        (``kg:observedAt``, the retrieval time: a file's modification time when nothing better is
+        known), so the same content read from two files, or again later, is the same content."""
+        lines = sorted({t for t in self.triples if _OBSERVED not in t})
         return hashlib.sha256("\n".join([MAPPER_VERSION, *lines]).encode()).hexdigest()
 
     @property
@@ -153,6 +157,8 @@ class StoredVersion:
     content_hash: str
     #: the record's own date (``kg:sourceModified``), None when it had none
     source_modified: datetime | None
+    #: when it was retrieved (``prov:generatedAtTime``); decides between two undated versions
+    retrieved: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -166,10 +172,13 @@ class WriteResult:
     older: int = 0
 
 
-def is_older(incoming: datetime | None, kept: datetime | None) -> bool:
+def is_older(incoming: datetime | None, kept: datetime | None,
+             incoming_retrieved: datetime | None = None, kept_retrieved: datetime | None = None) -> bool:
     """Whether a record dated ``incoming`` loses to the version dated ``kept``: it is older, or it
-    has no date while the kept version has one (an undated record cannot be shown newer). With
-    no date on the kept version, or the same date, the incoming record is not older.
+    has no date while the kept version has one (an undated record cannot be shown newer). When
+    neither has a date, the one retrieved earlier loses (``*_retrieved``: when the source
+    answered, else the file's modification time). With the same date, or the same retrieval
+    time, the incoming record is not older.
 
     >>> is_older(datetime(2023, 1, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC))
     True
@@ -177,8 +186,12 @@ def is_older(incoming: datetime | None, kept: datetime | None) -> bool:
     (True, False)
     >>> is_older(None, None), is_older(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC))
     (False, False)
+    >>> is_older(None, None, datetime(2023, 1, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC))
+    True
     """
     if kept is None:
+        if incoming is None and incoming_retrieved is not None and kept_retrieved is not None:
+            return incoming_retrieved < kept_retrieved
         return False
     return incoming is None or incoming < kept
 
@@ -196,10 +209,12 @@ class WritePlan:
 
 
 def plan_write(records: Sequence[RecordGraph], stored: dict[str, StoredVersion]) -> WritePlan:
-    """Which of ``records`` to write over the ``stored`` versions: of two versions of one record,
-    the newer by the source's own date wins (:func:`is_older`); with the same date or none, the
-    later one. Content already stored is never written again: a newer date for it only moves the
-    stored date forward.
+    """Which of ``records`` to write over the ``stored`` versions. Content already stored (the
+    same fingerprint, :attr:`RecordGraph.content_hash`) is never written again, whatever the
+    dates: a newer source date for it only moves the stored date forward. Only when the content
+    differs do dates decide (:func:`is_older`): the newer by the source's own date wins; when
+    neither version has one, the later retrieved; with the same date or retrieval time, the
+    later one in the load.
 
     >>> from kg.vocab import SCHEMA
     >>> def version(title: str, year: int) -> RecordGraph:
@@ -223,13 +238,13 @@ def plan_write(records: Sequence[RecordGraph], stored: dict[str, StoredVersion])
         current = kept.get(g)
         if current is not None and current.content_hash == r.content_hash:
             if date is not None and (current.source_modified is None or date > current.source_modified):
-                kept[g] = StoredVersion(r.content_hash, date)
+                kept[g] = StoredVersion(r.content_hash, date, current.retrieved)
                 (chosen if g in chosen else redated)[g] = r
             continue
-        if current is not None and is_older(date, current.source_modified):
+        if current is not None and is_older(date, current.source_modified, r.meta.retrieved_at, current.retrieved):
             older += 1
             continue
-        kept[g] = StoredVersion(r.content_hash, date)
+        kept[g] = StoredVersion(r.content_hash, date, r.meta.retrieved_at)
         chosen[g] = r
         redated.pop(g, None)
     for g, r in list(chosen.items()):

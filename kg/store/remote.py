@@ -37,7 +37,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from kg.errors import QuerySyntaxError, QueryTimeoutError, StoreError
+from kg.errors import QuerySyntaxError, QueryTimeoutError, StoreError, StoreNotAnsweringError
 from kg.store.base import Store, StoreProfile
 from kg.store.limits import REMOTE_MARGIN, QueryRunner, ServerRunner
 from kg.store.records import META
@@ -66,7 +66,7 @@ class RemoteQuerySyntaxError(QuerySyntaxError, StoreError):
 
 
 
-class FrozenServerError(StoreError):
+class FrozenServerError(StoreNotAnsweringError):
     """The SPARQL server took the connection, then sent nothing for ``seconds``: it is stuck, not slow.
 
     >>> str(FrozenServerError("http://127.0.0.1:7878/query", 30))
@@ -74,9 +74,10 @@ class FrozenServerError(StoreError):
     """
 
     def __init__(self, endpoint: str, seconds: float, *, started: bool = False) -> None:
-        self.endpoint, self.seconds = endpoint, seconds
+        self.endpoint = endpoint
         said = "started its answer, then sent nothing more for" if started else "answered nothing in"
-        super().__init__(f"the SPARQL server at {endpoint} accepted the connection but {said} {seconds:g} s")
+        super().__init__(f"the SPARQL server at {endpoint} accepted the connection but {said} {seconds:g} s",
+                         seconds)
 
 
 class _ConnectionLostError(Exception):
@@ -92,6 +93,25 @@ def _accepts(endpoint: str, seconds: float = 5.0) -> bool:
             return True
     except OSError:
         return False
+
+
+def _answers(endpoint: str, seconds: float = 5.0) -> bool:
+    """Whether the server answers a trivial query (``ASK {}``) within ``seconds``, on a connection of
+    its own, with anything at all (an error status too): alive, however long another query takes."""
+    where = urlsplit(endpoint)
+    port = where.port or (443 if where.scheme == "https" else 80)
+    body = b"query=ASK%20%7B%7D"
+    connection = (http.client.HTTPSConnection if where.scheme == "https" else http.client.HTTPConnection)(
+        where.hostname or "", port, timeout=seconds)
+    try:
+        connection.request("POST", where.path or "/", body, {
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
+        connection.getresponse().read(1)
+        return True
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
 
 
 class RemoteStore(Store):
@@ -110,7 +130,8 @@ class RemoteStore(Store):
         self.timeout = timeout
         #: seconds the server may stay silent (before the answer starts, or between its parts); past them
         #: it is taken for frozen (:class:`FrozenServerError`), not slow. Silent for all of ``timeout``
-        #: (``first_byte`` not shorter), it may be the query: QueryTimeoutError
+        #: (``first_byte`` not shorter), it is the query's doing (QueryTimeoutError) if the server
+        #: answers a trivial query meanwhile, else frozen
         self.first_byte = first_byte if first_byte is not None else min(timeout, FIRST_BYTE)
 
     def with_timeout(self, seconds: float) -> RemoteStore:
@@ -161,7 +182,8 @@ class RemoteStore(Store):
         pause (kg's updates insert whole graphs or replace them, so sending one twice stores the same).
         Raises QueryTimeoutError past ``timeout`` seconds (a slow query), FrozenServerError when the
         server accepted the connection but sent nothing for ``first_byte`` seconds, shorter than
-        ``timeout``, and StoreError "cannot reach" when no connection can be made.
+        ``timeout`` (or for all of ``timeout`` while answering no trivial query either: silence then
+        is the server's, not the query's), and StoreError "cannot reach" when no connection can be made.
         """
         for attempt in range(1, TRIES + 1):
             try:
@@ -193,8 +215,9 @@ class RemoteStore(Store):
                 if not _accepts(endpoint):
                     raise StoreError(f"cannot reach the SPARQL server at {endpoint}: no connection within "
                                      f"{self.first_byte:g} s") from e
-                if self.first_byte >= self.timeout:  # silent for the whole time limit: the query's, it may be
-                    raise QueryTimeoutError(self.timeout) from e
+                if self.first_byte >= self.timeout:
+                    # silent for the whole time limit: the query's doing if the server answers another
+                    raise self._silence(endpoint, started=False) from e
                 raise FrozenServerError(endpoint, self.first_byte) from e
             if isinstance(cause, (ConnectionError, http.client.HTTPException)):
                 raise _ConnectionLostError from cause
@@ -213,10 +236,17 @@ class RemoteStore(Store):
                 return body, response.headers.get("Content-Type", "")
         except TimeoutError as e:  # the answer had started, then stalled
             if time.monotonic() > deadline or self.first_byte >= self.timeout:
-                raise QueryTimeoutError(self.timeout) from e
+                raise self._silence(endpoint, started=True) from e
             raise FrozenServerError(endpoint, self.first_byte, started=True) from e
         except (ConnectionError, http.client.HTTPException) as e:
             raise _ConnectionLostError from e
+
+    def _silence(self, endpoint: str, *, started: bool) -> QueryTimeoutError | FrozenServerError:
+        """What silence for the whole time limit means: the query is slow when the server answers a
+        trivial query meanwhile (QueryTimeoutError), else the server is frozen (FrozenServerError)."""
+        if _answers(self.url, min(5.0, self.timeout)):
+            return QueryTimeoutError(self.timeout)
+        return FrozenServerError(endpoint, self.timeout, started=started)
 
     def _query(self, sparql: str, bindings: Bindings, dataset: Dataset | None = None
                ) -> QuerySolutions | QueryBoolean | QueryTriples:

@@ -68,9 +68,11 @@ class TracePolicy:
     max_claims: int = MAX_CLAIMS
 
     @classmethod
-    def for_service(cls, *, online: bool, store_every: bool, authorized: bool, max_depth: int = 5) -> TracePolicy:
+    def for_service(cls, *, online: bool, store_every: bool, authorized: bool, max_depth: int = 5,
+                    max_claims: int = MAX_CLAIMS) -> TracePolicy:
         """A service's policy: claims stored when it stores every trace or the request carries its token."""
-        return cls(online=online, permitted=store_every or authorized, service=True, max_depth=max_depth)
+        return cls(online=online, permitted=store_every or authorized, service=True, max_depth=max_depth,
+                   max_claims=max_claims)
 
 
 def trace_text(store: Store, text: str, *, url: str | None = None, source_kind: str | None = None,

@@ -79,7 +79,12 @@ def _metrics(request: Request, parameter: str, compute: Callable[[MetricsQueries
         subject = graph.resolve(subject).value
     found = compute(graph.metrics, subject)
     if shape == "csv":
-        return Response(metrics.to_csv(found, csv_names(graph, metrics.named_iris(found))), media_type="text/csv")
+        # a funder's CSV carries what its page shows: the awards with their outputs, the outputs' years
+        awards = graph.metrics.awards(subject) if compute is MetricsQueries.funder else []
+        iris = metrics.named_iris(found, awards)
+        years = {iri: s.year for iri, s in graph.summaries(
+            t.iri for t in found.top).items() if s.year} if isinstance(found, metrics.PortfolioMetrics) else {}
+        return Response(metrics.to_csv(found, csv_names(graph, iris), awards, years), media_type="text/csv")
     return JSONResponse(found.as_dict())
 
 

@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kg.errors import ConfigError, KgError
 from kg.store import Store
 from kg.tracing.cues import cue_index
-from kg.web import api, caching, graphql, pages, sparql, tracing, works
+from kg.web import api, caching, graphql, pages, protocol, sparql, tracing, works
 from kg.web.asof import HEADER, GraphAsOf
 from kg.web.caching import HttpCaching
 from kg.web.config import Settings
@@ -69,6 +69,7 @@ def served_app() -> Starlette:
     except (KeyError, ValueError, TypeError, AttributeError) as e:
         raise ConfigError(SERVE_ENV, f"must be a JSON object with the store's location and the service's "
                                      f"settings, as kg serve writes it ({e})") from None
+    protocol.HEADERS_DEADLINE = settings.headers_deadline  # the deadline of the connections it serves
     return create_app(Store.open(location), settings, owns_store=True)
 
 
@@ -102,8 +103,8 @@ def create_app(store: Store, settings: Settings | None = None, *, owns_store: bo
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET", "HEAD"]), *caching.routes()]
     routes += sparql.routes() + graphql.routes() + works.routes() + api.routes() + pages.routes() + tracing.routes()
     middleware = [Middleware(SecurityHeaders), Middleware(GraphAsOf, store=store),
-                  Middleware(BodyLimit, default=MAX_BODY, larger={"/trace": tracing.MAX_BODY,
-                                                                   "/api/trace": tracing.MAX_BODY})]
+                  Middleware(BodyLimit, deadline=settings.body_deadline, default=MAX_BODY,
+                             larger={"/trace": tracing.MAX_BODY, "/api/trace": tracing.MAX_BODY})]
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                      allow_methods=["GET", "POST", "HEAD", "OPTIONS"],

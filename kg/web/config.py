@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 
-from kg.tracing import TracePolicy
+from kg.tracing import MAX_CLAIMS, TracePolicy
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,19 @@ class Settings:
     store_traces: bool = False
     #: hops of the evidence chains a trace returns
     trace_max_depth: int = 5
+    #: distinct claims a trace answers at most (the rest counted, and said so)
+    trace_max_claims: int = MAX_CLAIMS
+    #: traces run at once (each may hold a parsed text of up to a million characters, about 100 MB)
+    traces_at_once: int = 2
+    #: seconds a trace waits for one of ``traces_at_once`` to finish, before it is answered 503
+    trace_wait: float = 30.0
+    #: seconds a client has to send a request's headers (from the connection's start or the last
+    #: answer) before its connection is closed
+    headers_deadline: float = 10.0
+    #: seconds a request body may take to arrive, from its first read, before it is answered 408
+    body_deadline: float = 30.0
+    #: seconds an idle kept-alive connection stays open (uvicorn's ``timeout_keep_alive``, set by ``kg serve``)
+    keep_alive: int = 5
     #: the public base URL, when the service sits behind a proxy (for links and redirects)
     base_url: str | None = None
     #: megabytes of answers kept per store revision (kg.answer_cache, kg.web.caching); 0: none kept
@@ -91,4 +104,4 @@ class Settings:
         True
         """
         return TracePolicy.for_service(online=self.trace_online, store_every=self.store_traces, authorized=authorized,
-                                       max_depth=self.trace_max_depth)
+                                       max_depth=self.trace_max_depth, max_claims=self.trace_max_claims)

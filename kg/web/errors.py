@@ -26,6 +26,7 @@ from kg.errors import (
     QueryTimeoutError,
     ServiceBusyError,
     StoreError,
+    StoreNotAnsweringError,
     TooManyQueriesError,
 )
 
@@ -65,7 +66,11 @@ async def kg_error(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, KgError):  # pragma: no cover - registered for KgError only
         raise exc
     status = status_of(exc)
-    if isinstance(exc, StoreError):
+    if isinstance(exc, StoreNotAnsweringError):
+        log.error("store not answering on %s: %s", request.url.path, exc)
+        message = (f"the store is not answering: it took the connection, then sent nothing for {exc.seconds:g} s "
+                   "and answers no other query either (frozen; not your query's doing); try again later")
+    elif isinstance(exc, StoreError):
         log.error("store error on %s: %s", request.url.path, exc)
         message = "the store could not answer; try again later"
     else:

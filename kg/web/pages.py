@@ -125,7 +125,8 @@ def embed_related(request: Request) -> Response:
         identifier = checked_id(request.query_params.get("id"))
         found = graph.related(identifier, limit=whole_number(request, "limit", 5, 1, 20))
         root = graph.resolve(identifier).value
+        cited = graph.metrics.cited_by(r.item.iri for r in found)
     except KgError as e:
         return error_page(request, e)
     return TEMPLATES.TemplateResponse(request, "embed_related.html", {
-        "items": found, "root": root, "root_path": work_path(root), "identifier": identifier})
+        "items": found, "root": root, "root_path": work_path(root), "identifier": identifier, "cited": cited})

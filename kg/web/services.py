@@ -9,6 +9,7 @@ KnowledgeGraph(EmbeddedStore(None))
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -39,10 +40,13 @@ class Services:
     #: store revision in a cache of ``settings.cache_mb`` megabytes (none when 0), which the web's rendered
     #: answers share (kg.web.caching)
     graph: KnowledgeGraph = field(init=False)
+    #: the traces running: at most ``settings.traces_at_once`` (kg.web.tracing)
+    traces: threading.BoundedSemaphore = field(init=False)
 
     def __post_init__(self) -> None:
         cache = AnswerCache(self.settings.cache_mb << 20) if self.settings.cache_mb > 0 else None
         self.graph = KnowledgeGraph(self.store, cache)
+        self.traces = threading.BoundedSemaphore(self.settings.traces_at_once)
 
 
 def services(connection: HTTPConnection) -> Services:

@@ -9,7 +9,6 @@ are stopped (see kg.store.workers).
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -25,12 +24,10 @@ from kg.web.svg import chain_svg
 from kg.web.templating import TEMPLATES, error_page
 from kg.web.urls import work_path
 
-#: traces the service runs at once: each may hold a spaCy document of up to a million characters
-#: (about 100 MB), so more wait, and past :data:`TRACE_WAIT` seconds are answered 503
+#: traces the service runs at once by default (``Settings.traces_at_once``, ``kg serve --traces-at-once``):
+#: each may hold a spaCy document of up to a million characters (about 100 MB), so more wait, and past
+#: ``Settings.trace_wait`` seconds are answered 503
 MAX_RUNNING_TRACES = 2
-#: seconds a trace waits for one of the :data:`MAX_RUNNING_TRACES` to finish
-TRACE_WAIT = 30.0
-_RUNNING = threading.BoundedSemaphore(MAX_RUNNING_TRACES)
 
 #: bytes of request body /trace and /api/trace read at most (the text limit, in UTF-8 at worst, plus
 #: the form's overhead); kg.web.app's BodyLimit refuses more with 413
@@ -43,17 +40,19 @@ def routes() -> list[BaseRoute]:
 
 
 def _trace_request(request: Request, text: str, url: str | None, source_kind: str | None) -> TraceResult:
-    """The trace, in a worker thread (the event loop keeps answering), when one of the
-    :data:`MAX_RUNNING_TRACES` is free within :data:`TRACE_WAIT` seconds."""
+    """The trace, in a worker thread (the event loop keeps answering), when one of the service's
+    ``traces_at_once`` is free within its ``trace_wait`` seconds."""
     state = services(request)
-    policy = state.settings.trace_policy(state.settings.authorizes(request.headers.get("authorization")))
-    if not _RUNNING.acquire(timeout=TRACE_WAIT):
-        raise TracesBusyError(MAX_RUNNING_TRACES, TRACE_WAIT)
+    settings = state.settings
+    policy = settings.trace_policy(settings.authorizes(request.headers.get("authorization")))
+    running = state.traces
+    if not running.acquire(timeout=settings.trace_wait):
+        raise TracesBusyError(settings.traces_at_once, settings.trace_wait)
     try:
         return state.graph.trace(text, url=url, source_kind=source_kind, policy=policy,
                                  writes=state.runner.writes if state.runner is not None else None)
     finally:
-        _RUNNING.release()
+        running.release()
 
 
 async def api_trace(request: Request) -> Response:

@@ -177,7 +177,8 @@ def work_json(found: WorkDescription, base: str) -> dict[str, object]:
         if key == "id":
             body["url"] = base + work_path(iri)
     body["links"] = [{"relation": link["relation"], "direction": link["direction"], "other": link["other"],
-                      "otherName": link["otherName"], "otherUrl": base + work_path(str(link["other"])),
+                      "otherName": link["otherName"], "otherNameSource": link["otherNameSource"],
+                      "otherUrl": base + work_path(str(link["other"])),
                       "sources": link["sources"], "graphs": link["graphs"]}
                      for link in (x.as_dict() for x in found.links)]
     key = urlencode({"id": work_key(iri)})

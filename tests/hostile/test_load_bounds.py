@@ -8,12 +8,12 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-import pytest
 
 from kg.store import Store
 from loaders.pipeline import load
@@ -163,18 +163,36 @@ def test_every_file_of_a_folder_not_read_is_listed_with_why(tmp_path: Path) -> N
     assert run.out.strip() == "1 loaded, 0 unchanged, 1 rejected (0 warnings, 3 files skipped)"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder, so none is unreadable")
+#: runs a command as user ``nobody`` (util-linux ``setpriv``): root reads every folder, whatever its mode
+AS_NOBODY = ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+
+
 def test_an_unreadable_folder_is_an_error_not_silence(tmp_path: Path) -> None:
-    folder = tmp_path / "locked"
-    folder.mkdir()
-    (folder / "good.json").write_text(json.dumps(work(1)))
-    folder.chmod(0)
+    """Run as root (as CI does), ``kg load`` runs as ``nobody``, in a folder of nobody's own, so
+    that the folder's mode 000 keeps it out."""
+    root = os.geteuid() == 0
+    base = Path(tempfile.mkdtemp(prefix="kg-unreadable-")) if root else tmp_path
     try:
-        run = kg(tmp_path, "load", str(tmp_path / "locked"))
+        folder = base / "locked"
+        folder.mkdir()
+        (folder / "good.json").write_text(json.dumps(work(1)))
+        if root:
+            base.chmod(0o755)
+            for path in (base, folder, folder / "good.json"):
+                os.chown(path, 65534, 65534)
+        folder.chmod(0)
+        try:
+            done = subprocess.run([*(AS_NOBODY if root else ()), sys.executable, "-m", "kg", "--store",
+                                   str(base / "store"), "load", str(folder)],
+                                  capture_output=True, text=True, timeout=300, env={**os.environ, "HOME": str(base)})
+        finally:
+            folder.chmod(0o755)
+        assert done.returncode == 1, done.stderr
+        assert f"error: {folder}: cannot read the folder (Permission denied); its files are not loaded" in done.stderr
+        assert done.stdout.strip() == "0 loaded, 0 unchanged, 1 rejected (0 warnings)"
     finally:
-        folder.chmod(0o755)
-    assert run.code == 1
-    assert f"error: {folder}: cannot read the folder (Permission denied); its files are not loaded" in run.err
+        if root:
+            shutil.rmtree(base)
 
 
 def test_a_store_whose_parent_folders_are_missing_is_made(tmp_path: Path) -> None:

@@ -49,7 +49,9 @@ def test_typed_links_name_the_other_work_and_the_sources_stating_them(store: Sto
     assert isinstance(work["links"], list)
     relies = [link for link in work["links"] if link["relation"] == "kg:reliesOnData"]
     assert relies == [{"relation": "kg:reliesOnData", "direction": "out", "other": ENTRY,
-                       "otherName": "Insulin glulisine (sample record: title is a placeholder)", "sources": ["pdbe"],
+                       "otherName": "Insulin glulisine (sample record: title is a placeholder)",
+                       "otherNameSource": "record",
+                       "sources": ["pdbe"],
                        "graphs": ["https://w3id.org/evidence-kg/graph/pdbe/6gv0/publications"]}]
     inward = [(link["relation"], link["other"]) for link in work["links"] if link["direction"] == "in"]
     assert inward == [("kg:isSupplementTo", ENTRY)]
@@ -110,7 +112,8 @@ def test_the_statements_are_read_once_per_description(store: Store, monkeypatch:
     monkeypatch.setattr(store, "select", counting)
     describe(store, A0)
     assert asked.count(load_query("work_statements").text) == 1
-    assert len(asked) == 5  # statements, incoming links, provenance, summaries, funding (+ the CONSTRUCT)
+    # statements, incoming links, provenance, summaries, funding, the linked works (+ the CONSTRUCT)
+    assert len(asked) == 6
 
 
 def test_unknown_and_malformed_identifiers_say_what_is_wrong(store: Store) -> None:

@@ -20,6 +20,8 @@ import pytest
 from pyoxigraph import NamedNode
 
 from kg import ids
+from kg.describe import describe
+from kg.web.works import work_json
 from kg.works import summaries
 from tests.loaders.test_realdata import ABSENT, REALDATA, corpus_files, doi_node, load_file, raw_items
 
@@ -174,3 +176,23 @@ def test_every_related_item_with_a_doi_is_named_by_its_title(path: Path) -> None
         expected[iri] = (own_title, "record") if own_title else (best[0], f"cited-as by {best[1]}")
     found_names = summaries(load_file(path).store, [NamedNode(iri) for iri in expected])
     assert {iri: (s.name, s.name_source) for iri, s in found_names.items()} == expected
+
+
+@pytest.mark.realdata
+def test_the_elife_articles_json_links_name_the_linked_works_not_the_article() -> None:
+    """``links[].otherName`` of /works/{id}.json: each cited work as its reference titles it, never the
+    article's own title (the Dryad data supplement's title starts "Data from: " + that title, as its
+    reference words it)."""
+    path = REALDATA / "crossref" / "works" / "10.7554_elife.01567.json"
+    if not path.is_file():
+        pytest.skip(ABSENT)
+    record = raw_items(path)[1][0]
+    by_doi = {ids.doi_iri(r["DOI"]): clean(r["article-title"]) for r in record["reference"]}
+    body = work_json(describe(load_file(path).store, "10.7554/elife.01567"), "http://kg.test")
+    links = body["links"]
+    assert isinstance(links, list)
+    cites = {link["other"]: (link["otherName"], link["otherNameSource"]) for link in links
+             if link["relation"] == "cito:cites" and link["direction"] == "out"}
+    assert cites == {iri: (name, "cited-as by 10.7554/elife.01567") for iri, name in by_doi.items()}
+    own = clean(record["title"][0])
+    assert all(link["otherName"] and link["otherName"] != own for link in links)

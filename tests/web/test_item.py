@@ -62,6 +62,8 @@ def test_cited_works_without_records_are_shown_by_the_names_their_citers_give_th
     assert ">A chapter</a>" in links and ">Green A. 2010. Something said once. Obscure Proceedings.</a>" in links
     assert "<h1>A cited article</h1>" in cited
     assert ">Brown 2005, Nature 7:100</a>" in widget and "(no title)" not in widget
+    # each item's citation count: kg's, and none reported by a source for these cited-only works
+    assert widget.count('<span class="cited">Cited by 1 in kg</span>') == len(related["items"][:5])
     named = {r["item"]["iri"]: (r["item"]["name"], r["item"]["nameSource"]) for r in related["items"]}
     assert named["https://doi.org/10.5555/kg.cited.chapter"] == ("A chapter", "cited-as by 10.5555/kg.refs.1")
     assert "its name is how it is cited (cited-as by 10.5555/kg.refs.1)" in cited
@@ -162,3 +164,20 @@ def test_the_funder_dashboard_lists_each_award_with_its_outputs() -> None:
     assert awards.index("ACI-0000001") < awards.index("DEB-0000002") < awards.index("OCE-0000003")
     assert "Sample software grant (invented)" in awards
     assert '<a href="/works/10.5555/kg-sample.article">' in awards
+
+
+def test_the_widget_shows_each_items_citations_in_kg_and_as_its_sources_report_them() -> None:
+    """The PDB entry related to the sample article: cited by the article in this graph, and counted
+    once by Crossref's record of it (``is-referenced-by-count``), labelled and dated, never added."""
+    store = Store.open(None)
+    load(store, read_paths([SAMPLES, FIXTURES / "pdbe" / "crossref-6gv0.json"]))
+    with TestClient(create_app(store)) as client:
+        widget = client.get("/embed/related", params={"id": "10.1038/s41598-021-81251-2"}).text
+        entry = client.get("/works/10.2210/pdb6gv0/pdb", params={"format": "json"}).json()["counts"]["citedBy"]
+    (reported,) = entry["reported"]
+    assert reported["source"] == "crossref" and reported["count"] == 1
+    item = widget[widget.index('<a href="/works/10.2210/pdb6gv0/pdb"'):]
+    item = item[:item.index("</li>")]
+    assert (f'<span class="cited">Cited by {entry["inGraph"]} in kg · <span class="reported">Crossref counts 1 '
+            f'({reported["retrieved"][:10]})</span></span>') in item
+    assert widget.count('<span class="cited">Cited by ') == widget.count("<li>")

@@ -3,7 +3,10 @@ with no console errors, shows the figures of the sample graph, and is written as
 
 from __future__ import annotations
 
+import csv
 import http.server
+import io
+import re
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -34,9 +37,43 @@ def test_the_funder_dashboard_shows_outputs_reuse_and_a_chart(live: Live, tab: T
     bars = page.locator("svg.bar-chart g.bar")
     assert bars.count() >= 1
     assert page.locator("table tbody tr").count() >= 2
-    csv = page.get_by_role("link", name="Download these figures as CSV")
-    answer = requests.get(live(csv.get_attribute("href") or ""), timeout=30)
+    link = page.get_by_role("link", name="Download these figures as CSV")
+    answer = requests.get(live(link.get_attribute("href") or ""), timeout=30)
     assert answer.status_code == 200 and answer.text.startswith("subject,metric,key,value")
+    _the_csv_carries_every_figure_the_page_shows(tab, answer.text)
+
+
+def _the_csv_carries_every_figure_the_page_shows(tab: Tab, text: str) -> None:
+    """The funder's CSV download against its page: the figures, the chart's bars, the most reused
+    outputs (name, type, year, citations, all versions) and each award with its title and its
+    outputs' names."""
+    page = tab.page
+    rows = list(csv.DictReader(io.StringIO(text)))
+    by: dict[str, list[tuple[str, str]]] = {}
+    for row in rows:
+        by.setdefault(row["metric"], []).append((row["key"], row["value"]))
+    names = dict(by["name"])
+    figures = dict(zip(page.locator("dl.figures dt").all_inner_texts(), page.locator("dl.figures dd").all_inner_texts(),
+                       strict=True))
+    assert figures["Outputs"].startswith(f"{dict(by['outputs'])['']} ")
+    assert figures["Reused"].startswith(f"{dict(by['reused'])['']} of them")
+    assert figures["Citing works"] == dict(by["citing_works"])[""]
+    bars = page.locator("svg.bar-chart g.bar")
+    assert bars.count() == len(by["citing_works.by_year"])
+    tables = page.locator("table")
+    top = [[c.strip() for c in r.locator("td").all_inner_texts()] for r in tables.nth(0).locator("tbody tr").all()]
+    kinds, years = dict(by["top.kind"]), dict(by["top.year"])
+    citations, rolled = dict(by["top.citations"]), dict(by["top.all_versions"])
+    kind_names = {"ScholarlyArticle": "Article", "StructureEntry": "PDB entry", "SoftwareSourceCode": "Software",
+                  "Dataset": "Dataset"}
+    assert top == [[names[iri], kind_names.get(kinds[iri], "Work"), years.get(iri, ""), citations[iri], rolled[iri]]
+                   for iri, _ in by["top.citations"]]
+    awards = [[c.strip() for c in r.locator("td").all_inner_texts()] for r in tables.nth(1).locator("tbody tr").all()]
+    assert awards, "the sample names NSF's awards"
+    titles, outputs = dict(by["award.title"]), by["award.output"]
+    assert awards == [[number, title, "; ".join(names.get(w, w) for n, w in outputs if n == number)]
+                      for number, title in by["award.title"]]
+    assert set(titles) == {a[0] for a in awards}
 
 
 def test_the_facility_dashboard_lists_its_entry_with_raw_data(live: Live, tab: Tab) -> None:
@@ -89,6 +126,7 @@ def test_the_widget_works_inside_a_page_on_another_origin(live: Live, tab: Tab, 
     texts = items.all_inner_texts()
     assert any("Sample tool" in t for t in texts), texts
     assert all(t.count("\n") >= 1 for t in texts)  # each item has its reasons
+    assert all(re.search(r"Cited by \d+ in kg", t) for t in texts), texts  # and its citation count
     # the frame was resized to its content by the widget's message
     tab.page.wait_for_function("document.querySelector('#related iframe').style.height !== '160px'")
     tab.screenshot(f"widget-{live.backend}")

@@ -108,7 +108,7 @@ def test_json_has_the_summary_identifiers_typed_links_and_their_sources(live: Li
     relies = [link for link in work["links"] if link["relation"] == "kg:reliesOnData"]
     assert relies == [{"relation": "kg:reliesOnData", "direction": "out", "other": ENTRY,
                        "otherName": "Insulin glulisine (sample record: title is a placeholder)",
-                       "otherUrl": live("/works/10.2210/pdb6gv0/pdb"), "sources": ["pdbe"],
+                       "otherNameSource": "record", "otherUrl": live("/works/10.2210/pdb6gv0/pdb"), "sources": ["pdbe"],
                        "graphs": ["https://w3id.org/evidence-kg/graph/pdbe/6gv0/publications"]}]
     names = [s for s in work["statements"] if s["property"] == "schema:name"]
     assert names and names[0]["sources"] == ["crossref", "pdbe"]

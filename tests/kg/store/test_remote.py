@@ -141,8 +141,24 @@ def test_a_server_that_accepts_and_never_answers_is_reported_frozen_not_slow() -
             store.ask("ASK { ?s ?p ?o }")
     assert not isinstance(caught.value, QueryTimeoutError)
     assert time.monotonic() - started < 10  # once: a frozen server is not tried again
-    # silent for the whole time limit, it may be the query's doing: a timeout, as before
-    with _tcp_server(lambda connection, n: None) as url, pytest.raises(QueryTimeoutError):
+    # silent for the whole time limit, and answering no trivial query either: frozen too, not slow
+    with _tcp_server(lambda connection, n: None) as url, pytest.raises(
+            FrozenServerError, match=r"accepted the connection but answered nothing in 2 s$") as whole:
+        RemoteStore(url, timeout=2).ask("ASK { ?s ?p ?o }")
+    assert not isinstance(whole.value, QueryTimeoutError) and whole.value.seconds == 2
+
+
+def _silent_to_the_first_then_answer(connection: socket.socket, n: int) -> None:
+    if n == 1:
+        return  # the query: held, never answered (a slow query)
+    connection.recv(65536)  # the trivial query asking whether the server is alive
+    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                       b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(ANSWER), ANSWER))
+    connection.close()
+
+
+def test_silence_for_the_whole_time_limit_from_a_server_still_answering_is_the_querys_timeout() -> None:
+    with _tcp_server(_silent_to_the_first_then_answer) as url, pytest.raises(QueryTimeoutError):
         RemoteStore(url, timeout=2).ask("ASK { ?s ?p ?o }")
 
 
