@@ -1,0 +1,146 @@
+"""The SPARQL servers a remote store may be, and what each needs: the engine's part of the profile.
+
+A :class:`~kg.store.remote.RemoteStore` learns which engine it talks to from the ``Server`` header
+of the first answer (:func:`engine_of`). Each :class:`Engine` says how large one update may be and
+rewrites what that engine gets wrong, on the way in (updates, queries) and on the way out (terms):
+
+* Virtuoso 7.2 refuses an update of more than 10,000 lines (``SP031``) and runs out of memory on
+  a few megabytes (``SP030``); it stores ``xsd:duration`` literals without a time part wrongly
+  (``"P1Y"`` as ``"12"``, ``"P1D"`` refused with ``SQ200``) but keeps those with one verbatim, so
+  they are written with ``T0S`` and read back in Oxigraph's canonical form; it answers
+  ``BIND(true AS ?x)`` as ``"1"^^xsd:integer`` and a boolean as ``"1"^^xsd:boolean``, so booleans
+  in queries are written ``STRDT("true", xsd:boolean)`` and read back as ``true``/``false``.
+
+>>> engine_of("Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu").name, engine_of("Oxigraph/0.5.2").name
+('virtuoso', 'oxigraph')
+>>> VIRTUOSO.update_text('<a> <b> "P1Y2M"^^<http://www.w3.org/2001/XMLSchema#duration>')
+'<a> <b> "P1Y2MT0S"^^<http://www.w3.org/2001/XMLSchema#duration>'
+>>> VIRTUOSO.query_text("SELECT ?f WHERE { BIND(true AS ?f) }")
+'SELECT ?f WHERE { BIND(STRDT("true", <http://www.w3.org/2001/XMLSchema#boolean>) AS ?f) }'
+>>> VIRTUOSO.term(Literal("1", datatype=XSD_BOOLEAN)).value  # type: ignore[attr-defined]
+'true'
+>>> VIRTUOSO.term(Literal("P1YT0S", datatype=XSD_DURATION)).value  # type: ignore[attr-defined]
+'P1Y'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal as Named
+
+from pyoxigraph import Literal, NamedNode
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_BOOLEAN = NamedNode(XSD + "boolean")
+XSD_DURATION = NamedNode(XSD + "duration")
+
+EngineName = Named["oxigraph", "virtuoso", "generic"]
+
+_DURATION = re.compile(r'"(-?P[0-9YMD.]*)"\^\^<' + re.escape(XSD) + r'duration>')
+_BIND_BOOLEAN = re.compile(r"\bBIND\s*\(\s*(true|false)\s+AS\b", re.IGNORECASE)
+_PARTS = re.compile(r"^(-?)P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """One kind of SPARQL server, as a remote store sees it."""
+
+    name: EngineName
+    #: the most bytes one update may hold (0: no limit); a longer one is split (records stay whole
+    #: where they fit) and an update refused is split again before a record is given up
+    update_bytes: int = 0
+    #: the most lines one update may hold (0: no limit)
+    update_lines: int = 0
+
+    #: graphs of the engine's own (Virtuoso's RDF views, its LDP and URIQA graphs): left out of exports
+    #: and counts
+    system_graphs: tuple[str, ...] = ()
+
+    def graph_filter(self, variable: str) -> str:
+        """A FILTER keeping ``variable`` off the engine's system graphs ("" when it has none).
+
+        >>> VIRTUOSO.graph_filter("?g")[:60]
+        'FILTER(?g NOT IN (<http://www.openlinksw.com/schemas/virtrdf'
+        """
+        if not self.system_graphs:
+            return ""
+        return f"FILTER({variable} NOT IN ({', '.join(f'<{g}>' for g in self.system_graphs)}))"
+
+    def is_syntax_error(self, message: str) -> bool:
+        """Whether the server's 400 says the query does not parse (else the engine failed on a good one:
+        Virtuoso names SQL state 37000 for syntax, others for its own failures)."""
+        if self.name != "virtuoso":
+            return True
+        return " 37000 " in message[:40] and "SP030" in message[:60]
+
+    def update_text(self, sparql_update: str) -> str:
+        """The update as this engine must get it."""
+        if self.name != "virtuoso":
+            return sparql_update
+        return _DURATION.sub(lambda m: f'"{_with_time(m[1])}"^^<{XSD}duration>', sparql_update)
+
+    def query_text(self, sparql: str) -> str:
+        """The query as this engine must get it."""
+        if self.name != "virtuoso":
+            return sparql
+        return _BIND_BOOLEAN.sub(lambda m: f'BIND(STRDT("{m[1].lower()}", <{XSD}boolean>) AS', sparql)
+
+    def term(self, term: object) -> object:
+        """A term of an answer as the embedded store would give it."""
+        if self.name != "virtuoso" or not isinstance(term, Literal):
+            return term
+        datatype = term.datatype.value
+        if datatype == XSD_BOOLEAN.value and term.value in ("1", "0"):
+            return Literal("true" if term.value == "1" else "false", datatype=XSD_BOOLEAN)
+        if datatype == XSD_DURATION.value:
+            return Literal(canonical_duration(term.value), datatype=XSD_DURATION)
+        return term
+
+
+GENERIC = Engine("generic")
+OXIGRAPH = Engine("oxigraph")
+#: Virtuoso 7.2 with its default ini: 10,000 lines an update (SP031); a few MB exhaust its memory (SP030)
+VIRTUOSO = Engine("virtuoso", update_bytes=1_000_000, update_lines=9_000, system_graphs=(
+    "http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#", "http://localuriqaserver/sparql",
+    "http://www.w3.org/2002/07/owl#"))
+
+
+def engine_of(server: str | None) -> Engine:
+    """The engine that signs its answers with this ``Server`` header."""
+    text = (server or "").lower()
+    if text.startswith("virtuoso"):
+        return VIRTUOSO
+    if text.startswith("oxigraph"):
+        return OXIGRAPH
+    return GENERIC
+
+
+def canonical_duration(text: str) -> str:
+    """An ``xsd:duration`` in the canonical form Oxigraph gives it (years and months, then days and
+    time normalised; zero as ``PT0S``); the text itself when it is not a duration.
+
+    >>> [canonical_duration(d) for d in ("P0Y", "P1YT0S", "-P3MT0S", "P1DT25H")]
+    ['PT0S', 'P1Y', '-P3M', 'P2DT1H']
+    """
+    found = _PARTS.match(text)
+    if found is None or text in ("P", "-P") or text.endswith("T"):
+        return text
+    sign, y, mo, d, h, mi, s = found.groups()
+    months = int(y or 0) * 12 + int(mo or 0)
+    seconds = ((int(d or 0) * 24 + int(h or 0)) * 60 + int(mi or 0)) * 60 + float(s or 0)
+    years, months = divmod(months, 12)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    date = "".join(f"{int(v)}{u}" for v, u in ((years, "Y"), (months, "M"), (days, "D")) if v)
+    sec = f"{secs:g}" if secs != int(secs) else str(int(secs))
+    time = "".join(f"{v}{u}" for v, u in ((int(hours), "H"), (int(minutes), "M"), (sec, "S")) if v not in (0, "0"))
+    if not date and not time:
+        return "PT0S"
+    return f"{sign if date or time else ''}P{date}{'T' + time if time else ''}"
+
+
+def _with_time(text: str) -> str:
+    """A duration without a time part given one (``P1Y`` -> ``P1YT0S``), which Virtuoso keeps verbatim."""
+    return text if "T" in text else text + "T0S"
