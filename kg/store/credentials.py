@@ -18,9 +18,11 @@ without it).
 from __future__ import annotations
 
 import os
+import threading
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from kg.errors import StoreError
@@ -55,3 +57,49 @@ def credentials_of(url: str, environ: Mapping[str, str] | None = None) -> tuple[
     if user:
         return url, Credentials(user, env.get("KG_STORE_PASSWORD", ""), scheme)  # type: ignore[arg-type]
     return url, None
+
+
+class _ClosingDigestHandler(urllib.request.HTTPDigestAuthHandler):
+    """urllib's Digest handler, mended: it closes the 401 answer it retries after (urllib leaves its socket
+    open), counts retries per thread, and resets the count when the retried request fails otherwise (a 400
+    for a refused update): urllib counted those, and refused every request after the sixth."""
+
+    _local = threading.local()
+
+    @property
+    def retried(self) -> int:
+        count: int = getattr(self._local, "retried", 0)
+        return count
+
+    @retried.setter
+    def retried(self, value: int) -> None:
+        self._local.retried = value
+
+    def http_error_401(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        fp.read()
+        fp.close()
+        try:
+            return super().http_error_401(req, fp, code, msg, headers)
+        finally:
+            self.reset_retry_count()
+
+
+_installed: set[tuple[str, str]] = set()
+_installing = threading.Lock()
+
+
+def install_digest(url: str, credentials: Credentials) -> None:
+    """Make urllib answer the server's Digest challenges at ``url`` with ``credentials``.
+
+    urllib (which SPARQLWrapper sends with) keeps them in its process-wide opener, as SPARQLWrapper's
+    own Digest support does: other stores in this process reaching the same URL use them too."""
+    with _installing:
+        if (url, credentials.user) in _installed:
+            return
+        _passwords.add_password(None, url, credentials.user, credentials.password)
+        if not _installed:
+            urllib.request.install_opener(urllib.request.build_opener(_ClosingDigestHandler(_passwords)))
+        _installed.add((url, credentials.user))
+
+
+_passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()

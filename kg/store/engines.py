@@ -5,22 +5,23 @@ of the first answer (:func:`engine_of`). Each :class:`Engine` says how large one
 rewrites what that engine gets wrong, on the way in (updates, queries) and on the way out (terms):
 
 * Virtuoso 7.2 refuses an update of more than 10,000 lines (``SP031``) and runs out of memory on
-  a few megabytes (``SP030``); it stores ``xsd:duration`` literals without a time part wrongly
-  (``"P1Y"`` as ``"12"``, ``"P1D"`` refused with ``SQ200``) but keeps those with one verbatim, so
-  they are written with ``T0S`` and read back in Oxigraph's canonical form; it answers
+  a few megabytes (``SP030``); its SPARQL compiler mangles ``xsd:duration`` literals (``"P1Y"``
+  stored as ``"12"``, ``"P1Y2M10D"`` as ``"14"``, ``"P0Y"`` or ``"P2DT3H"`` refused with ``SQ200:
+  No column P0YD``), so they are written with a datatype of kg's it stores as it is
+  (:data:`STORED_DURATION`) and read back as ``xsd:duration`` in Oxigraph's canonical form; it answers
   ``BIND(true AS ?x)`` as ``"1"^^xsd:integer`` and a boolean as ``"1"^^xsd:boolean``, so booleans
   in queries are written ``STRDT("true", xsd:boolean)`` and read back as ``true``/``false``.
 
 >>> engine_of("Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu").name, engine_of("Oxigraph/0.5.2").name
 ('virtuoso', 'oxigraph')
->>> VIRTUOSO.update_text('<a> <b> "P1Y2M"^^<http://www.w3.org/2001/XMLSchema#duration>')
-'<a> <b> "P1Y2MT0S"^^<http://www.w3.org/2001/XMLSchema#duration>'
+>>> VIRTUOSO.update_text('<a> <b> "P0Y"^^<http://www.w3.org/2001/XMLSchema#duration>')
+'<a> <b> "P0Y"^^<https://w3id.org/evidence-kg/ns#storedDuration>'
 >>> VIRTUOSO.query_text("SELECT ?f WHERE { BIND(true AS ?f) }")
 'SELECT ?f WHERE { BIND(STRDT("true", <http://www.w3.org/2001/XMLSchema#boolean>) AS ?f) }'
 >>> VIRTUOSO.term(Literal("1", datatype=XSD_BOOLEAN)).value  # type: ignore[attr-defined]
 'true'
->>> VIRTUOSO.term(Literal("P1YT0S", datatype=XSD_DURATION)).value  # type: ignore[attr-defined]
-'P1Y'
+>>> VIRTUOSO.term(Literal("P0Y", datatype=STORED_DURATION))
+<Literal value=PT0S datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#duration>>
 """
 
 from __future__ import annotations
@@ -34,10 +35,12 @@ from pyoxigraph import Literal, NamedNode
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_BOOLEAN = NamedNode(XSD + "boolean")
 XSD_DURATION = NamedNode(XSD + "duration")
+#: the datatype an ``xsd:duration`` is stored with on Virtuoso, whose compiler mangles that one
+STORED_DURATION = NamedNode("https://w3id.org/evidence-kg/ns#storedDuration")
 
 EngineName = Named["oxigraph", "virtuoso", "generic"]
 
-_DURATION = re.compile(r'"(-?P[0-9YMD.]*)"\^\^<' + re.escape(XSD) + r'duration>')
+_DURATION = re.compile(r'"(-?P[0-9YMDTHS.]*)"\^\^<' + re.escape(XSD) + r'duration>')
 _BIND_BOOLEAN = re.compile(r"\bBIND\s*\(\s*(true|false)\s+AS\b", re.IGNORECASE)
 _PARTS = re.compile(r"^(-?)P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 
@@ -72,13 +75,13 @@ class Engine:
         Virtuoso names SQL state 37000 for syntax, others for its own failures)."""
         if self.name != "virtuoso":
             return True
-        return " 37000 " in message[:40] and "SP030" in message[:60]
+        return " 37000 " in message[:40] and "SP030" in message[:60] and "memory exhausted" not in message
 
     def update_text(self, sparql_update: str) -> str:
         """The update as this engine must get it."""
         if self.name != "virtuoso":
             return sparql_update
-        return _DURATION.sub(lambda m: f'"{_with_time(m[1])}"^^<{XSD}duration>', sparql_update)
+        return _DURATION.sub(lambda m: f'"{m[1]}"^^<{STORED_DURATION.value}>', sparql_update)
 
     def query_text(self, sparql: str) -> str:
         """The query as this engine must get it."""
@@ -93,7 +96,7 @@ class Engine:
         datatype = term.datatype.value
         if datatype == XSD_BOOLEAN.value and term.value in ("1", "0"):
             return Literal("true" if term.value == "1" else "false", datatype=XSD_BOOLEAN)
-        if datatype == XSD_DURATION.value:
+        if datatype in (XSD_DURATION.value, STORED_DURATION.value):
             return Literal(canonical_duration(term.value), datatype=XSD_DURATION)
         return term
 
@@ -140,7 +143,3 @@ def canonical_duration(text: str) -> str:
         return "PT0S"
     return f"{sign if date or time else ''}P{date}{'T' + time if time else ''}"
 
-
-def _with_time(text: str) -> str:
-    """A duration without a time part given one (``P1Y`` -> ``P1YT0S``), which Virtuoso keeps verbatim."""
-    return text if "T" in text else text + "T0S"

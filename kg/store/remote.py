@@ -40,7 +40,7 @@ from pyoxigraph import (
 
 from kg.errors import QuerySyntaxError, QueryTimeoutError, StoreError
 from kg.store.base import Store, StoreProfile
-from kg.store.credentials import Credentials, credentials_of
+from kg.store.credentials import Credentials, credentials_of, install_digest
 from kg.store.engines import Engine, engine_of
 from kg.store.limits import REMOTE_MARGIN, QueryRunner, ServerRunner
 from kg.store.records import META, RecordGraph, Refusal
@@ -68,6 +68,15 @@ class RemoteQuerySyntaxError(QuerySyntaxError, StoreError):
         super().__init__(f"{short(message)} (the SPARQL server at {endpoint} refused the {what})")
         self.parser_message = message
 
+
+
+class RemoteUpdateSyntaxError(RemoteQuerySyntaxError, UpdateRefusedError):
+    """A SPARQL server answered an update with 400: refused as malformed (a syntax error, or a limit
+    of the engine's that it reports so, as Virtuoso does)."""
+
+    def __init__(self, endpoint: str, message: str) -> None:
+        super().__init__(endpoint, "update", message)
+        self.server_message = short(message)
 
 
 class FrozenServerError(StoreError):
@@ -183,9 +192,11 @@ class RemoteStore(Store):
         w = SPARQLWrapper(endpoint, agent="kg (https://w3id.org/evidence-kg)")
         w.setMethod("POST")
         w.setTimeout(math.ceil(self.first_byte))  # the socket's: connecting, and each read
-        if self.credentials is not None:
-            from SPARQLWrapper import BASIC, DIGEST
-            w.setHTTPAuth(DIGEST if self.credentials.scheme == "digest" else BASIC)
+        if self.credentials is not None and self.credentials.scheme == "digest":
+            install_digest(endpoint, self.credentials)
+        elif self.credentials is not None:
+            from SPARQLWrapper import BASIC
+            w.setHTTPAuth(BASIC)
             w.setCredentials(self.credentials.user, self.credentials.password)
         return w
 
@@ -221,7 +232,7 @@ class RemoteStore(Store):
         except QueryBadFormed as e:
             message = _server_message(e)
             if what == "update":
-                raise UpdateRefusedError(short(message)) from e
+                raise RemoteUpdateSyntaxError(endpoint, message) from e
             if self._engine is not None and not self._engine.is_syntax_error(message):
                 raise StoreError(f"the SPARQL server at {endpoint} failed on the {what}: {short(message)}") from e
             raise RemoteQuerySyntaxError(endpoint, what, message) from e
@@ -232,14 +243,14 @@ class RemoteStore(Store):
         except SPARQLWrapperException as e:
             message = short(_server_message(e))
             if what == "update":
-                raise UpdateRefusedError(message) from e
+                raise UpdateRefusedError.saying(endpoint, message) from e
             raise StoreError(f"the SPARQL server at {endpoint} refused the {what}: {message}") from e
         except urllib.error.HTTPError as e:
             e.close()
             if e.code == 401:
                 raise StoreError(f"the SPARQL server at {endpoint} refused the {what}: HTTP 401 (credentials)") from e
             if what == "update":
-                raise UpdateRefusedError(f"HTTP {e.code} {e.reason}") from e
+                raise UpdateRefusedError.saying(endpoint, f"HTTP {e.code} {e.reason}") from e
             raise StoreError(f"the SPARQL server at {endpoint} refused the {what}: HTTP {e.code} {e.reason}") from e
         except (OSError, http.client.HTTPException) as e:
             cause = getattr(e, "reason", e)

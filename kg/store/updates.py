@@ -29,11 +29,16 @@ MESSAGE_CHARS = 300
 
 
 class UpdateRefusedError(StoreError):
-    """The server answered an update with an error: this update, not the server, is the problem."""
+    """The server answered an update with an error: this update, not the server, is the problem.
+    ``server_message`` is the server's own reason, cut short (:func:`short`)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.server_message = message
+    server_message: str = ""
+
+    @classmethod
+    def saying(cls, endpoint: str, message: str) -> UpdateRefusedError:
+        error = cls(f"the SPARQL server at {endpoint} refused the update: {short(message)}")
+        error.server_message = short(message)
+        return error
 
 
 def write_records(records: Sequence[RecordGraph], send: Callable[[str], None], engine: Engine) -> list[Refusal]:
