@@ -4,7 +4,9 @@ A :class:`~kg.store.remote.RemoteStore` learns which engine it talks to from the
 of the first answer (:func:`engine_of`). Each :class:`Engine` says how large one update may be and
 rewrites what that engine gets wrong, on the way in (updates, queries) and on the way out (terms):
 
-* Virtuoso 7.2 refuses an update of more than 10,000 lines (``SP031``) and runs out of memory on
+* Virtuoso 7.2 keeps graphs of its own (:attr:`Engine.system_graphs`): they are kept out of
+  ``GRAPH ?g`` patterns (Virtuoso binds ``?g`` inside the pattern) and of exports;
+* it refuses an update of more than 10,000 lines (``SP031``) and runs out of memory on
   a few megabytes (``SP030``); its SPARQL compiler mangles ``xsd:duration`` literals (``"P1Y"``
   stored as ``"12"``, ``"P1Y2M10D"`` as ``"14"``, ``"P0Y"`` or ``"P2DT3H"`` refused with ``SQ200:
   No column P0YD``), so they are written with a datatype of kg's it stores as it is
@@ -41,6 +43,7 @@ STORED_DURATION = NamedNode("https://w3id.org/evidence-kg/ns#storedDuration")
 EngineName = Named["oxigraph", "virtuoso", "generic"]
 
 _DURATION = re.compile(r'"(-?P[0-9YMDTHS.]*)"\^\^<' + re.escape(XSD) + r'duration>')
+_GRAPH_VARIABLE = re.compile(r"\bGRAPH\s+([?$]\w+)\s*\{", re.IGNORECASE)
 _BIND_BOOLEAN = re.compile(r"\bBIND\s*\(\s*(true|false)\s+AS\b", re.IGNORECASE)
 _PARTS = re.compile(r"^(-?)P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 
@@ -87,7 +90,9 @@ class Engine:
         """The query as this engine must get it."""
         if self.name != "virtuoso":
             return sparql
-        return _BIND_BOOLEAN.sub(lambda m: f'BIND(STRDT("{m[1].lower()}", <{XSD}boolean>) AS', sparql)
+        # its system graphs stay out of GRAPH ?g (Virtuoso binds ?g inside the pattern already)
+        text = _GRAPH_VARIABLE.sub(lambda m: f"{m[0]} {self.graph_filter(m[1])}", sparql)
+        return _BIND_BOOLEAN.sub(lambda m: f'BIND(STRDT("{m[1].lower()}", <{XSD}boolean>) AS', text)
 
     def term(self, term: object) -> object:
         """A term of an answer as the embedded store would give it."""
