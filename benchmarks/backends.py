@@ -52,11 +52,13 @@ def main() -> int:
         else:
             differ += 1
             if isinstance(a, str) or isinstance(b, str):
-                verdict = f"differ: embedded {a if isinstance(a, str) else 'answers'}; there {b if isinstance(b, str) else 'answers'}"
+                said = [x if isinstance(x, str) else "answers" for x in (a, b)]
+                verdict = f"differ: embedded {said[0]}; there {said[1]}"
             else:
                 verdict = f"differ: {sum(a.values())} rows embedded, {sum(b.values())} rows there"
                 if verbose:
-                    verdict += f"\n  only embedded: {list((a - b).items())[:3]}\n  only there: {list((b - a).items())[:3]}"
+                    verdict += (f"\n  only embedded: {list((a - b).items())[:3]}"
+                                f"\n  only there: {list((b - a).items())[:3]}")
         print(f"{query.name:40} {verdict}")
     print(f"{differ} of {len(all_queries())} queries differ")
     return 1 if differ else 0
