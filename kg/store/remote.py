@@ -231,9 +231,12 @@ class RemoteStore(Store):
             response = w.query().response
         except QueryBadFormed as e:
             message = _server_message(e)
-            if what == "update":
+            engine_failed = self._engine is not None and not self._engine.is_syntax_error(message)
+            if what == "update":  # refused: malformed, or past a limit of the engine's (Virtuoso's SP031)
+                if engine_failed:
+                    raise UpdateRefusedError.saying(endpoint, message) from e
                 raise RemoteUpdateSyntaxError(endpoint, message) from e
-            if self._engine is not None and not self._engine.is_syntax_error(message):
+            if engine_failed:
                 raise StoreError(f"the SPARQL server at {endpoint} failed on the {what}: {short(message)}") from e
             raise RemoteQuerySyntaxError(endpoint, what, message) from e
         except Unauthorized as e:

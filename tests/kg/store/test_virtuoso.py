@@ -20,6 +20,7 @@ from kg.queries import load_query
 from kg.store import QueryJob, RemoteStore, Store
 from kg.store.engines import XSD_DURATION
 from kg.store.limits import execute
+from kg.store.updates import UpdateRefusedError
 from kg.vocab import SCHEMA, XSD
 from loaders.pipeline import load
 from loaders.read import read_paths
@@ -142,6 +143,12 @@ def test_an_engine_failure_on_a_good_query_is_a_store_error_not_a_syntax_error(v
     assert not isinstance(failed.value, QuerySyntaxError)
     with pytest.raises(QuerySyntaxError):
         virtuoso.select("SELECT WHERE { ?s ?p ?o }")
+    bad = f'INSERT DATA {{ GRAPH <{OURS}test/x> {{ <urn:x:a> <urn:x:b> "abc"^^<{XSD.integer.value}> }} }}'
+    with pytest.raises(UpdateRefusedError, match=r"refused the update: Virtuoso 22005 Error SR341") as refused:
+        virtuoso.update(bad)
+    assert not isinstance(refused.value, QuerySyntaxError) and "INSERT" not in str(refused.value)
+    with pytest.raises(QuerySyntaxError):
+        virtuoso.update("INSERT DATA { <urn:x:a> }")
 
 
 def test_an_answer_cut_at_the_servers_row_cap_says_so_and_the_export_pages_through(virtuoso: Store) -> None:
