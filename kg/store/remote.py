@@ -66,7 +66,8 @@ class RemoteQuerySyntaxError(QuerySyntaxError, StoreError):
 
     def __init__(self, endpoint: str, what: str, message: str) -> None:
         super().__init__(f"{short(message)} (the SPARQL server at {endpoint} refused the {what})")
-        self.parser_message = message
+        #: the server's message, without the text it quotes back (Virtuoso's "SPARQL query: ...")
+        self.parser_message = message.split("SPARQL query:")[0].strip()
 
 
 

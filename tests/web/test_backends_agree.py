@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.store import Store
 from tests.conftest import stop
-from tests.web.conftest import SAMPLES, load_samples, serve
+from tests.web.conftest import SAMPLES, UPDATE_TOKEN, load_samples, serve
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "graphql" / "examples"
 
@@ -129,3 +129,32 @@ def test_the_http_answers_on_virtuoso_as_on_the_embedded_store(stores: dict[str,
         assert virtuoso[what] == (status, body), what
     assert SAMPLES.is_dir()
 
+
+
+@pytest.mark.slow
+def test_two_services_over_one_virtuoso_answer_alike_and_see_each_others_writes(stores: dict[str, str],
+                                                                                tmp_path: Path) -> None:
+    """Read replicas: several ``kg serve`` over one server, behind any load balancer (docs/scaling.md)."""
+    with ExitStack() as stack:
+        urls = []
+        for name in ("a", "b"):
+            directory = tmp_path / name
+            directory.mkdir()
+            process, url, _ = serve(stores["virtuoso"], directory, "--update-token", UPDATE_TOKEN)
+            stack.callback(stop, process)
+            urls.append(url)
+        chains = [requests.get(u + "/api/chain", params={"id": "PDB 6GV0"}, timeout=60) for u in urls]
+        assert chains[0].status_code == 200 and chains[0].content == chains[1].content
+
+        graph = "https://w3id.org/evidence-kg/graph/test/replica"
+        ask = {"query": f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"}
+        written = requests.post(urls[0] + "/sparql", data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ "
+                                                           "<urn:x:a> <urn:x:b> 'c' } }"},
+                                headers={"Authorization": f"Bearer {UPDATE_TOKEN}"}, timeout=60)
+        try:
+            assert written.status_code in (200, 204), written.text
+            seen = requests.get(urls[1] + "/sparql", params=ask, headers={"Accept": "application/json"}, timeout=60)
+            assert seen.json()["boolean"] is True
+        finally:
+            requests.post(urls[0] + "/sparql", data={"update": f"DROP SILENT GRAPH <{graph}>"},
+                          headers={"Authorization": f"Bearer {UPDATE_TOKEN}"}, timeout=60)
