@@ -44,6 +44,7 @@ EngineName = Named["oxigraph", "virtuoso", "generic"]
 
 _DURATION = re.compile(r'"(-?P[0-9YMDTHS.]*)"\^\^<' + re.escape(XSD) + r'duration>')
 _GRAPH_VARIABLE = re.compile(r"\bGRAPH\s+([?$]\w+)\s*\{", re.IGNORECASE)
+_DESCRIBE_IRIS = re.compile(r"\bDESCRIBE\s+((?:<[^<>\s]*>\s*)+)$", re.IGNORECASE)
 _BIND_BOOLEAN = re.compile(r"\bBIND\s*\(\s*(true|false)\s+AS\b", re.IGNORECASE)
 _PARTS = re.compile(r"^(-?)P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 
@@ -93,6 +94,19 @@ class Engine:
         # its system graphs stay out of GRAPH ?g (Virtuoso binds ?g inside the pattern already)
         text = _GRAPH_VARIABLE.sub(lambda m: f"{m[0]} {self.graph_filter(m[1])}", sparql)
         return _BIND_BOOLEAN.sub(lambda m: f'BIND(STRDT("{m[1].lower()}", <{XSD}boolean>) AS', text)
+
+    def describe_text(self, sparql: str) -> str | None:
+        """A ``DESCRIBE <iri> ...`` as the CONSTRUCT of the IRIs' own triples, which is what Oxigraph
+        describes (Virtuoso's own DESCRIBE gives a few of them); None to send the query as it is.
+
+        >>> VIRTUOSO.describe_text("DESCRIBE <https://doi.org/10.1/x>")
+        'CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { <https://doi.org/10.1/x> } ?s ?p ?o }'
+        """
+        found = _DESCRIBE_IRIS.search(sparql)
+        if self.name != "virtuoso" or found is None:
+            return None
+        iris = " ".join(found[1].split())
+        return f"{sparql[:found.start()]}CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {iris} }} ?s ?p ?o }}"
 
     def term(self, term: object) -> object:
         """A term of an answer as the embedded store would give it."""

@@ -306,6 +306,8 @@ class RemoteStore(Store):
         found = self._FORM.match(sparql, self._PROLOGUE.match(sparql).end())  # type: ignore[union-attr]
         form = found[1].upper() if found else "SELECT"  # not a query: the server says why
         text = with_values(sparql, bindings)
+        if engine is not None and form == "DESCRIBE" and (construct := engine.describe_text(text)) is not None:
+            text, form = construct, "CONSTRUCT"
         w.queryString, w.queryType = (engine.query_text(text) if engine else text), form
         # A return format that fits the form, or SPARQLWrapper warns; the Accept header is ours.
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
