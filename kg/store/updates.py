@@ -1,12 +1,12 @@
 """Record graphs written to a SPARQL server in updates it takes: sized by the engine's limits, split
 when refused, and a record the server will not take given up alone.
 
-Records go together into updates of at most :attr:`Engine.update_bytes` bytes and
-:attr:`Engine.update_lines` lines. An update the server refuses is split in two and each half
-sent again; a record refused alone is sent in parts (the graph dropped, its triples inserted a
-slice at a time, its provenance last: a write cut short leaves no content hash, so the next load
-writes the record again); refused again, it is a :class:`Refusal` carrying the server's message
-and the rest of the batch is written.
+Records go together into updates of at most :attr:`Engine.update_bytes` bytes,
+:attr:`Engine.update_lines` lines and :attr:`Engine.update_records` records. An update the
+server refuses is split in two and each half sent again; a record refused alone is sent in parts
+(the graph dropped, its triples inserted a slice at a time, its provenance last: a write cut short
+leaves no content hash, so the next load writes the record again); refused again, it is a
+:class:`Refusal` carrying the server's message and the rest of the batch is written.
 
 >>> from kg.store.engines import VIRTUOSO
 >>> sent: list[str] = []
@@ -64,7 +64,8 @@ def _groups(records: Sequence[RecordGraph], engine: Engine) -> list[list[RecordG
     nbytes = lines = 0
     for r in records:
         b, n = _size(r)
-        if groups and _fits(nbytes + b, lines + n, engine):
+        room = not engine.update_records or (groups and len(groups[-1]) < engine.update_records)
+        if groups and room and _fits(nbytes + b, lines + n, engine):
             groups[-1].append(r)
             nbytes, lines = nbytes + b, lines + n
         else:
