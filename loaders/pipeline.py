@@ -190,9 +190,17 @@ def _finish(pending: _Pending, report: LoadReport, progress: Callable[[int], Non
                 on_problem(failed)
             return False
         report.loaded += result.written
+        report.rejected += len(result.refused)
+        for refusal in result.refused:  # the server would not take this record: the rest loads
+            refused = Problem("error", f"the store refused the record: {refusal.message}", refusal.source,
+                              f"record {refusal.record_id}")
+            report.add(refused)
+            if on_problem:
+                on_problem(refused)
         report.unchanged += result.unchanged
         report.older += result.older
-        report.quads += sum(len(r) for r in pending.batch)
+        gone = {(r.source, r.record_id) for r in result.refused}
+        report.quads += sum(len(r) for r in pending.batch if (r.meta.source, r.meta.record_id) not in gone)
         log.info("stored a batch of %d records (%d so far)", len(pending.batch), report.loaded + report.unchanged)
     if progress:
         progress(pending.records)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -94,3 +95,71 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         opened.update("CLEAR ALL")
     with opened:
         yield opened
+
+
+# -- a real Virtuoso (Debian's virtuoso-opensource) ----------------------------------------------------
+
+VIRTUOSO_INSTALL = "apt-get install -y virtuoso-opensource"
+#: the row cap of the tests' Virtuoso: small, so that answers past it (an export of the samples) are cut
+VIRTUOSO_MAX_ROWS = 500
+_VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+Striping = 0
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CaseMode = 2
+DirsAllowed = ., {d}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+ThreadsPerQuery = 2
+MaxQueryMem = 500M
+CheckpointInterval = 0
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {d}
+ServerThreads = 10
+MaxClientConnections = 10
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = {max_rows}
+MaxQueryExecutionTime = 60
+MaxQueryCostEstimationTime = 400
+"""
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The store URL of a Virtuoso 7 server of the session's own (a private database and ini in a temp
+    folder, free ports), with its default account in the URL: ``http://dba:dba@…/sparql-auth`` (HTTP
+    Digest). Tests share its data: clear what they write. Without ``virtuoso-t`` the tests that use it
+    are skipped (in CI, where .ci/run installs it, they fail)."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None:
+        reason = f"the Virtuoso tests need virtuoso-t: {VIRTUOSO_INSTALL}"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    directory = tmp_path_factory.mktemp("virtuoso")
+    http_port = _free_port()
+    (directory / "virtuoso.ini").write_text(_VIRTUOSO_INI.format(
+        d=directory, sql_port=_free_port(), http_port=http_port, max_rows=VIRTUOSO_MAX_ROWS))
+    log_path = directory / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen([binary, "-f", "-c", str(directory / "virtuoso.ini")], cwd=directory,
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_answering(f"http://127.0.0.1:{http_port}/sparql", process, log_path, timeout=120)
+            yield f"http://dba:dba@127.0.0.1:{http_port}/sparql-auth"
+        finally:
+            stop(process)

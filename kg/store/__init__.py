@@ -11,6 +11,9 @@ in the :class:`QueryRunner` a store gives (:mod:`kg.store.limits`, :mod:`kg.stor
 * :mod:`kg.store.answers`: answers written as bytes in the SPARQL results and RDF formats, capped
 * :mod:`kg.store.limits`, :mod:`kg.store.workers`: queries under a time limit
 * :mod:`kg.store.revision`: the store's revision, which changes with every write (what caches key on)
+* :mod:`kg.store.engines`: the SPARQL servers a remote store may be (Oxigraph, Virtuoso, generic), and
+  what each needs; :mod:`kg.store.credentials`, :mod:`kg.store.updates`, :mod:`kg.store.remote_read`:
+  a server's credentials, updates within its limits, its answers read as the embedded store's
 
 >>> Store.open(None).profile.backend
 'embedded'

@@ -41,7 +41,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Rd
 from kg.errors import StoreError
 from kg.ids import META_GRAPH
 from kg.store.limits import QueryRunner
-from kg.store.records import RecordGraph, StoredVersion, WriteResult, plan_write, redate_update, replace_update
+from kg.store.records import RecordGraph, Refusal, StoredVersion, WriteResult, plan_write, redate_update, replace_update
 from kg.store.revision import new_token
 from kg.store.terms import Bindings, Dataset, SelectResult
 from kg.vocab import KG, PROV
@@ -59,7 +59,7 @@ class StoreProfile:
 
     >>> Store.open(None).profile
     StoreProfile(backend='embedded', on_disk=False, read_only_open=False, bulk_write=True, \
-stops_queries='rows', sees_outside_writes=False)
+stops_queries='rows', sees_outside_writes=False, engine='oxigraph')
     """
 
     #: "embedded" (pyoxigraph in this process, on disk or in memory) or "remote" (a SPARQL server)
@@ -75,6 +75,9 @@ stops_queries='rows', sees_outside_writes=False)
     #: others may write to it too, unseen by :attr:`Store.generation`: what is built from it (the
     #: cue index) must be read again after a while, whatever the generation says
     sees_outside_writes: bool
+    #: the engine answering: "oxigraph" (embedded or ``oxigraph serve``), "virtuoso", or "generic" (any
+    #: other SPARQL 1.1 server); what it needs is in :mod:`kg.store.engines`
+    engine: str = "oxigraph"
 
 
 class Store(ABC):
@@ -176,6 +179,10 @@ class Store(ABC):
 
     def _publish(self) -> None:  # noqa: B027 (in memory, no one else can see the store)
         """Make the new revision visible to other processes, as the backend can."""
+    def cut_at(self) -> int | None:
+        """The row cap a server cut this thread's last answer at (Virtuoso's ``ResultSetMaxRows``, said
+        in ``X-SPARQL-MaxRows``); None when the answer was whole, as the embedded store's always is."""
+        return None
 
     def ping(self) -> None:
         """Return when the store answers a query; raise a KgError (StoreError, QueryTimeoutError) if not.
@@ -275,32 +282,35 @@ class Store(ABC):
         plan = plan_write(records, stored)
         new = [r for r in plan.write if r.graph.value not in stored]
         changed = [r for r in plan.write if r.graph.value in stored]
+        refused: list[Refusal] = []
         self.__dict__["_holding"] = True  # one revision published for the batch, at its end
         try:
             if new:
-                self._add(new)
+                refused += self._add(new) or ()
             if changed:
-                self._replace(changed)
+                refused += self._replace(changed) or ()
             if plan.redate:
                 self.update(redate_update(plan.redate))
         finally:
             self.__dict__["_holding"] = False
             if new or changed or plan.redate:
                 self._written()
-        return WriteResult(written=len(plan.write), unchanged=len(records) - len(plan.write) - plan.older,
-                           older=plan.older)
+        return WriteResult(written=len(plan.write) - len(refused),
+                           unchanged=len(records) - len(plan.write) - plan.older, older=plan.older,
+                           refused=tuple(refused))
 
     def replace(self, record: RecordGraph) -> bool:
         """Store one record graph; False when the same content was already stored."""
         return self.write([record]).written == 1
 
-    def _add(self, records: Sequence[RecordGraph]) -> None:
-        """Add graphs not yet in the store, in one transaction."""
-        self._replace(records)
+    def _add(self, records: Sequence[RecordGraph]) -> list[Refusal] | None:
+        """Add graphs not yet in the store, in one transaction; the records refused (a server's)."""
+        return self._replace(records)
 
-    def _replace(self, records: Sequence[RecordGraph]) -> None:
-        """Replace graphs (and their provenance), in one transaction."""
+    def _replace(self, records: Sequence[RecordGraph]) -> list[Refusal] | None:
+        """Replace graphs (and their provenance), in one transaction; the records refused (a server's)."""
         self.update(replace_update(records))
+        return None
 
     @abstractmethod
     def update(self, sparql_update: str) -> None:

@@ -28,7 +28,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from pyoxigraph import DefaultGraph, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Triple
@@ -64,6 +64,8 @@ class Queryable(Protocol):
               ) -> QuerySolutions | QueryBoolean | QueryTriples: ...
 
     def update(self, sparql_update: str) -> None: ...
+
+    def cut_at(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -112,11 +114,14 @@ def execute(store: Queryable, job: QueryJob, deadline: float | None = None) -> A
                 return write_boolean(bool(result), fmt)
             variables = [v.value for v in result.variables]
             rows = (tuple(solution[v] for v in variables) for solution in result)
-            return write_solutions(variables, rows, fmt, job.max_rows, deadline, job.timeout, job.max_bytes)
+            answer = write_solutions(variables, rows, fmt, job.max_rows, deadline, job.timeout, job.max_bytes)
+            # the server's own row cap cut it (Virtuoso's ResultSetMaxRows): it says so as ours does
+            return replace(answer, truncated=True) if store.cut_at() is not None else answer
         fmt = FORMATS.get(job.graph_format or "")
         if fmt is None:
             raise NotAcceptableError(job.asked, [f.media_type for f in GRAPH_FORMATS])
-        return write_graph(result, fmt, job.max_rows, deadline, job.timeout, job.max_bytes)
+        answer = write_graph(result, fmt, job.max_rows, deadline, job.timeout, job.max_bytes)
+        return replace(answer, truncated=True) if store.cut_at() is not None else answer
 
 
 @contextmanager

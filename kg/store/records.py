@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
@@ -170,6 +170,18 @@ class WriteResult:
     written: int
     unchanged: int
     older: int = 0
+    #: records the store would not take (a SPARQL server's refusal), each with the server's reason;
+    #: not counted in ``written``
+    refused: tuple[Refusal, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A record the store would not take, and the server's reason (cut short)."""
+
+    source: str
+    record_id: str
+    message: str
 
 
 def is_older(incoming: datetime | None, kept: datetime | None,

@@ -17,8 +17,10 @@ import logging
 import math
 import re
 import socket
+import threading
 import time
 import urllib.error
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -39,10 +41,14 @@ from pyoxigraph import (
 
 from kg.errors import QuerySyntaxError, QueryTimeoutError, StoreError, StoreNotAnsweringError
 from kg.store.base import Store, StoreProfile
+from kg.store.credentials import Credentials, credentials_of, install_digest
+from kg.store.engines import Engine, engine_of
 from kg.store.limits import REMOTE_MARGIN, QueryRunner, ServerRunner
-from kg.store.records import META
+from kg.store.records import META, RecordGraph, Refusal
+from kg.store.remote_read import dump_quads, fix_results, fix_triples
 from kg.store.revision import MARK_QUERY, RemoteMark
 from kg.store.terms import Bindings, Dataset, with_values
+from kg.store.updates import UpdateRefusedError, short, write_records
 
 log = logging.getLogger(__name__)
 #: tries of a request whose connection is refused, reset or dropped, and the first pause between them
@@ -61,9 +67,19 @@ class RemoteQuerySyntaxError(QuerySyntaxError, StoreError):
     """
 
     def __init__(self, endpoint: str, what: str, message: str) -> None:
-        super().__init__(f"{message} (the SPARQL server at {endpoint} refused the {what})")
-        self.parser_message = message
+        super().__init__(f"{short(message)} (the SPARQL server at {endpoint} refused the {what})")
+        #: the server's message, without the text it quotes back (Virtuoso's "SPARQL query: ...")
+        self.parser_message = message.split("SPARQL query:")[0].strip()
 
+
+
+class RemoteUpdateSyntaxError(RemoteQuerySyntaxError, UpdateRefusedError):
+    """A SPARQL server answered an update with 400: refused as malformed (a syntax error, or a limit
+    of the engine's that it reports so, as Virtuoso does)."""
+
+    def __init__(self, endpoint: str, message: str) -> None:
+        super().__init__(endpoint, "update", message)
+        self.server_message = short(message)
 
 
 class FrozenServerError(StoreNotAnsweringError):
@@ -117,13 +133,22 @@ def _answers(endpoint: str, seconds: float = 5.0) -> bool:
 class RemoteStore(Store):
     """A SPARQL 1.1 server. ``url`` is its query endpoint; the update endpoint is derived.
 
-    Oxigraph's ``/query`` pairs with ``/update``; an endpoint named ``/sparql`` takes both.
-    The server must use the union of its named graphs as the default graph (Oxigraph:
-    ``--union-default-graph``; Fuseki: ``unionDefaultGraph``; Virtuoso does by default).
+    Oxigraph's ``/query`` pairs with ``/update``; an endpoint named ``/sparql`` (Virtuoso's
+    ``/sparql-auth``) takes both. The server must use the union of its named graphs as the default
+    graph (Oxigraph: ``--union-default-graph``; Fuseki: ``unionDefaultGraph``; Virtuoso does by
+    default). Credentials come from the URL's user part or the environment
+    (:mod:`kg.store.credentials`); the engine from the ``Server`` header of its first answer
+    (:mod:`kg.store.engines`).
     """
 
     def __init__(self, url: str, update_url: str | None = None, timeout: float = 300,
-                 first_byte: float | None = None) -> None:
+                 first_byte: float | None = None, credentials: Credentials | None = None,
+                 engine: Engine | None = None) -> None:
+        url, found = credentials_of(url) if credentials is None else (url, credentials)
+        self.credentials = found
+        self._engine = engine
+        #: per thread: the row cap the server said (X-SPARQL-MaxRows) it cut the last answer at
+        self._cut = threading.local()
         self.url = url
         self.update_url = update_url or (url[: -len("/query")] + "/update" if url.endswith("/query") else url)
         #: seconds an answer may take, in all; past it the request is dropped with QueryTimeoutError
@@ -136,7 +161,27 @@ class RemoteStore(Store):
 
     def with_timeout(self, seconds: float) -> RemoteStore:
         """The same server, with answers cut off after ``seconds``."""
-        return RemoteStore(self.url, self.update_url, seconds)
+        return RemoteStore(self.url, self.update_url, seconds, credentials=self.credentials, engine=self._engine)
+
+    @property
+    def engine(self) -> Engine:
+        """The engine behind the endpoint, learnt from the ``Server`` header (asked with ``ASK {}`` if
+        nothing was sent yet)."""
+        if self._engine is None:
+            self.ping()
+        return self._engine or engine_of(None)
+
+    def _known_engine(self) -> Engine:
+        """The engine, or the generic one when the server cannot say (the request that follows will)."""
+        try:
+            return self.engine
+        except StoreError:
+            return engine_of(None)
+
+    def cut_at(self) -> int | None:
+        """The row cap the server cut this thread's last answer at, or None when it sent it whole."""
+        cut: int | None = getattr(self._cut, "rows", None)
+        return cut
 
     #: What may come before a query's form keyword: whitespace, comments, BASE and PREFIX.
     _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE)
@@ -156,8 +201,9 @@ class RemoteStore(Store):
 
     @property
     def profile(self) -> StoreProfile:
+        engine = self._known_engine().name  # not answering: generic, until it answers
         return StoreProfile(backend="remote", on_disk=False, read_only_open=False, bulk_write=False,
-                            stops_queries="server", sees_outside_writes=True)
+                            stops_queries="server", sees_outside_writes=True, engine=engine)
 
     def query_runner(self, timeout_s: float, workers: int = 2, memory_mb: int = 0) -> QueryRunner:
         """The server's own limit stops a query (``oxigraph serve --timeout-s``); our client stops waiting
@@ -170,6 +216,12 @@ class RemoteStore(Store):
         w = SPARQLWrapper(endpoint, agent="kg (https://w3id.org/evidence-kg)")
         w.setMethod("POST")
         w.setTimeout(math.ceil(self.first_byte))  # the socket's: connecting, and each read
+        if self.credentials is not None and self.credentials.scheme == "digest":
+            install_digest(endpoint, self.credentials)
+        elif self.credentials is not None:
+            from SPARQLWrapper import BASIC
+            w.setHTTPAuth(BASIC)
+            w.setCredentials(self.credentials.user, self.credentials.password)
         return w
 
     #: what Oxigraph's server writes into an answer it had started when its own time limit stops it
@@ -198,16 +250,35 @@ class RemoteStore(Store):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send_once(self, w: Any, endpoint: str, what: str) -> tuple[bytes, str]:
-        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException, Unauthorized
         deadline = time.monotonic() + self.timeout
         try:
             response = w.query().response
         except QueryBadFormed as e:
-            raise RemoteQuerySyntaxError(endpoint, what, _server_message(e)) from e
+            message = _server_message(e)
+            engine_failed = self._engine is not None and not self._engine.is_syntax_error(message)
+            if what == "update":  # refused: malformed, or past a limit of the engine's (Virtuoso's SP031)
+                if engine_failed:
+                    raise UpdateRefusedError.saying(endpoint, message) from e
+                raise RemoteUpdateSyntaxError(endpoint, message) from e
+            if engine_failed:
+                raise StoreError(f"the SPARQL server at {endpoint} failed on the {what}: {short(message)}") from e
+            raise RemoteQuerySyntaxError(endpoint, what, message) from e
+        except Unauthorized as e:
+            who = "without credentials" if self.credentials is None else f"as {self.credentials.user}"
+            raise StoreError(f"the SPARQL server at {endpoint} refused the {what} {who} (HTTP 401): give "
+                             "credentials in the store URL or KG_STORE_USER and KG_STORE_PASSWORD") from e
         except SPARQLWrapperException as e:
-            raise StoreError(f"the SPARQL server at {endpoint} refused the {what}: {e}") from e
+            message = short(_server_message(e))
+            if what == "update":
+                raise UpdateRefusedError.saying(endpoint, message) from e
+            raise StoreError(f"the SPARQL server at {endpoint} refused the {what}: {message}") from e
         except urllib.error.HTTPError as e:
             e.close()
+            if e.code == 401:
+                raise StoreError(f"the SPARQL server at {endpoint} refused the {what}: HTTP 401 (credentials)") from e
+            if what == "update":
+                raise UpdateRefusedError.saying(endpoint, f"HTTP {e.code} {e.reason}") from e
             raise StoreError(f"the SPARQL server at {endpoint} refused the {what}: HTTP {e.code} {e.reason}") from e
         except (OSError, http.client.HTTPException) as e:
             cause = getattr(e, "reason", e)
@@ -222,6 +293,10 @@ class RemoteStore(Store):
             if isinstance(cause, (ConnectionError, http.client.HTTPException)):
                 raise _ConnectionLostError from cause
             raise StoreError(f"cannot reach the SPARQL server at {endpoint}: {cause}") from e
+        if self._engine is None:
+            self._engine = engine_of(response.headers.get("Server"))
+        cap = response.headers.get("X-SPARQL-MaxRows")
+        self._cut.rows = int(cap) if cap and cap.isdigit() else None
         try:
             with response:
                 chunks: list[bytes] = []
@@ -250,6 +325,7 @@ class RemoteStore(Store):
 
     def _query(self, sparql: str, bindings: Bindings, dataset: Dataset | None = None
                ) -> QuerySolutions | QueryBoolean | QueryTriples:
+        engine = self.engine if sparql.strip() != "ASK { }" else self._engine
         w = self._wrapper(self.url)
         if dataset is not None:
             # The protocol's parameters; a server given only named graphs has an empty default graph.
@@ -264,7 +340,10 @@ class RemoteStore(Store):
         # so "loader" in a header comment sent a SELECT to the update endpoint as a LOAD.
         found = self._FORM.match(sparql, self._PROLOGUE.match(sparql).end())  # type: ignore[union-attr]
         form = found[1].upper() if found else "SELECT"  # not a query: the server says why
-        w.queryString, w.queryType = with_values(sparql, bindings), form
+        text = with_values(sparql, bindings)
+        if engine is not None and form == "DESCRIBE" and (construct := engine.describe_text(text)) is not None:
+            text, form = construct, "CONSTRUCT"
+        w.queryString, w.queryType = (engine.query_text(text) if engine else text), form
         # A return format that fits the form, or SPARQLWrapper warns; the Accept header is ours.
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         w.setReturnFormat("turtle" if graph_form else "json")
@@ -274,8 +353,10 @@ class RemoteStore(Store):
         if graph_form:
             rdf_format = RdfFormat.from_media_type(content_type) or RdfFormat.N_TRIPLES
             # parse() yields quads in the default graph; construct() promises triples.
-            return QueryTriplesList(q.triple for q in parse(body, format=rdf_format))  # type: ignore[return-value]
-        result: QuerySolutions | QueryBoolean = parse_query_results(body, format=QueryResultsFormat.JSON)
+            triples = (q.triple for q in parse(body, format=rdf_format))
+            return QueryTriplesList(fix_triples(triples, engine))  # type: ignore[return-value]
+        result: QuerySolutions | QueryBoolean = parse_query_results(fix_results(body, engine),
+                                                                    format=QueryResultsFormat.JSON)
         return result
 
     def construct(self, sparql: str, bindings: Bindings | None = None) -> list[Triple]:
@@ -287,15 +368,18 @@ class RemoteStore(Store):
         return list(result)
 
     def update(self, sparql_update: str) -> None:
-        """Send a SPARQL Update to the update endpoint."""
+        """Send a SPARQL Update to the update endpoint (UpdateRefusedError when the server refuses it)."""
+        try:
+            self._send_update(self._known_engine().update_text(sparql_update))
+        finally:
+            self._written()
+
+    def _send_update(self, text: str) -> None:
         w = self._wrapper(self.update_url)
         # Any update type routes the request to the update endpoint; setQuery() could take an
         # update for a query (a prefix IRI ".../ask/" read as ASK).
-        w.queryString, w.queryType = sparql_update, "INSERT"
-        try:
-            self._send(w, self.update_url, "update")
-        finally:
-            self._written()
+        w.queryString, w.queryType = text, "INSERT"
+        self._send(w, self.update_url, "update")
 
     @property
     def _mark(self) -> RemoteMark:
@@ -315,13 +399,19 @@ class RemoteStore(Store):
         object's own revision, which its writes change at once."""
         return f"{self._mark.current()}.{super().revision()}"
 
+    def _replace(self, records: Sequence[RecordGraph]) -> list[Refusal]:
+        """Replace graphs in updates the engine takes (:mod:`kg.store.updates`); the records it refused."""
+        return write_records(records, self._send_update, self._known_engine())
+
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
-        """Write every quad (N-Quads, TriG) or every triple outside the meta graph (Turtle, N-Triples)."""
-        rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        """Write every quad (N-Quads, TriG) or every triple outside the meta graph (Turtle, N-Triples).
+
+        An answer the server cut (``X-SPARQL-MaxRows``) is asked for again a page at a time."""
+        rows = dump_quads(self)
         if format in (RdfFormat.N_QUADS, RdfFormat.TRIG):
-            serialize((Quad(s, p, o, g) for s, p, o, g in rows), output, format=format)  # type: ignore[arg-type]
+            serialize((Quad(s, p, o, g) for s, p, o, g in rows), output, format=format)
         else:
-            serialize((Triple(s, p, o) for s, p, o, g in rows if g != META), output,  # type: ignore[arg-type]
+            serialize((Triple(s, p, o) for s, p, o, g in rows if g != META), output,
                       format=format)
 
 
