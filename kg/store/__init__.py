@@ -11,6 +11,7 @@ in the :class:`QueryRunner` a store gives (:mod:`kg.store.limits`, :mod:`kg.stor
 * :mod:`kg.store.answers`: answers written as bytes in the SPARQL results and RDF formats, capped
 * :mod:`kg.store.limits`, :mod:`kg.store.workers`: queries under a time limit
 * :mod:`kg.store.revision`: the store's revision, which changes with every write (what caches key on)
+* :mod:`kg.store.remote_faults`: how a SPARQL server fails (refused, frozen, connection lost), told apart
 * :mod:`kg.store.engines`: the SPARQL servers a remote store may be (Oxigraph, Virtuoso, generic), and
   what each needs; :mod:`kg.store.credentials`, :mod:`kg.store.updates`, :mod:`kg.store.remote_read`:
   a server's credentials, updates within its limits, its answers read as the embedded store's
@@ -24,7 +25,8 @@ from kg.store.base import Backend, QueryStop, Store, StoreProfile
 from kg.store.embedded import EmbeddedStore
 from kg.store.limits import QueryJob, QueryRunner
 from kg.store.records import MAPPER_VERSION, META, GraphMeta, RecordGraph, WriteResult, replace_update
-from kg.store.remote import RemoteQuerySyntaxError, RemoteStore
+from kg.store.remote import RemoteStore
+from kg.store.remote_faults import RemoteQuerySyntaxError
 from kg.store.terms import Bindings, Dataset, SelectResult, Term, with_values
 
 __all__ = [

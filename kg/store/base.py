@@ -238,7 +238,7 @@ class Store(ABC):
 
         ``dataset`` replaces the union of all graphs by the graphs it names (SPARQL 1.1 Protocol).
         A malformed query raises :class:`SyntaxError` (embedded) or
-        :class:`~kg.store.remote.RemoteQuerySyntaxError`.
+        :class:`~kg.store.remote_faults.RemoteQuerySyntaxError`.
         """
         self.query_count += 1
         return self._query(sparql, bindings or {}, dataset)

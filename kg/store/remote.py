@@ -16,14 +16,12 @@ import http.client
 import logging
 import math
 import re
-import socket
 import threading
 import time
 import urllib.error
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlsplit
 
 from pyoxigraph import (
     NamedNode,
@@ -39,12 +37,20 @@ from pyoxigraph import (
     serialize,
 )
 
-from kg.errors import QuerySyntaxError, QueryTimeoutError, StoreError, StoreNotAnsweringError
+from kg.errors import QueryTimeoutError, StoreError
 from kg.store.base import Store, StoreProfile
 from kg.store.credentials import Credentials, credentials_of, install_digest
 from kg.store.engines import Engine, engine_of
 from kg.store.limits import REMOTE_MARGIN, QueryRunner, ServerRunner
 from kg.store.records import META, RecordGraph, Refusal
+from kg.store.remote_faults import (
+    ConnectionLostError,
+    FrozenServerError,
+    RemoteQuerySyntaxError,
+    RemoteUpdateSyntaxError,
+    accepts,
+    answers,
+)
 from kg.store.remote_read import dump_quads, fix_results, fix_triples
 from kg.store.revision import MARK_QUERY, RemoteMark
 from kg.store.terms import Bindings, Dataset, with_values
@@ -57,77 +63,6 @@ TRIES = 3
 BACKOFF = 0.5
 #: seconds a server may stay silent before it is taken for frozen (at most the store's time limit)
 FIRST_BYTE = 60.0
-
-
-class RemoteQuerySyntaxError(QuerySyntaxError, StoreError):
-    """A SPARQL server answered 400: the text does not parse (or does not fit the endpoint).
-
-    A :class:`QuerySyntaxError` carrying the server's message, and a :class:`StoreError` naming the
-    server, as every other refusal of the remote store is.
-    """
-
-    def __init__(self, endpoint: str, what: str, message: str) -> None:
-        super().__init__(f"{short(message)} (the SPARQL server at {endpoint} refused the {what})")
-        #: the server's message, without the text it quotes back (Virtuoso's "SPARQL query: ...")
-        self.parser_message = message.split("SPARQL query:")[0].strip()
-
-
-
-class RemoteUpdateSyntaxError(RemoteQuerySyntaxError, UpdateRefusedError):
-    """A SPARQL server answered an update with 400: refused as malformed (a syntax error, or a limit
-    of the engine's that it reports so, as Virtuoso does)."""
-
-    def __init__(self, endpoint: str, message: str) -> None:
-        super().__init__(endpoint, "update", message)
-        self.server_message = short(message)
-
-
-class FrozenServerError(StoreNotAnsweringError):
-    """The SPARQL server took the connection, then sent nothing for ``seconds``: it is stuck, not slow.
-
-    >>> str(FrozenServerError("http://127.0.0.1:7878/query", 30))
-    'the SPARQL server at http://127.0.0.1:7878/query accepted the connection but answered nothing in 30 s'
-    """
-
-    def __init__(self, endpoint: str, seconds: float, *, started: bool = False) -> None:
-        self.endpoint = endpoint
-        said = "started its answer, then sent nothing more for" if started else "answered nothing in"
-        super().__init__(f"the SPARQL server at {endpoint} accepted the connection but {said} {seconds:g} s",
-                         seconds)
-
-
-class _ConnectionLostError(Exception):
-    """The connection was refused, reset or dropped (its cause is the socket's error): worth another try."""
-
-
-def _accepts(endpoint: str, seconds: float = 5.0) -> bool:
-    """Whether the server's host takes a TCP connection within ``seconds``."""
-    where = urlsplit(endpoint)
-    port = where.port or (443 if where.scheme == "https" else 80)
-    try:
-        with socket.create_connection((where.hostname or "", port), timeout=seconds):
-            return True
-    except OSError:
-        return False
-
-
-def _answers(endpoint: str, seconds: float = 5.0) -> bool:
-    """Whether the server answers a trivial query (``ASK {}``) within ``seconds``, on a connection of
-    its own, with anything at all (an error status too): alive, however long another query takes."""
-    where = urlsplit(endpoint)
-    port = where.port or (443 if where.scheme == "https" else 80)
-    body = b"query=ASK%20%7B%7D"
-    connection = (http.client.HTTPSConnection if where.scheme == "https" else http.client.HTTPConnection)(
-        where.hostname or "", port, timeout=seconds)
-    try:
-        connection.request("POST", where.path or "/", body, {
-            "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
-        connection.getresponse().read(1)
-        return True
-    except (OSError, http.client.HTTPException):
-        return False
-    finally:
-        connection.close()
 
 
 class RemoteStore(Store):
@@ -240,7 +175,7 @@ class RemoteStore(Store):
         for attempt in range(1, TRIES + 1):
             try:
                 return self._send_once(w, endpoint, what)
-            except _ConnectionLostError as e:
+            except ConnectionLostError as e:
                 if attempt == TRIES:
                     raise StoreError(f"cannot reach the SPARQL server at {endpoint}: {e.__cause__} "
                                      f"(tried {TRIES} times)") from e.__cause__
@@ -283,7 +218,7 @@ class RemoteStore(Store):
         except (OSError, http.client.HTTPException) as e:
             cause = getattr(e, "reason", e)
             if isinstance(cause, TimeoutError):  # nothing came back: is anyone there?
-                if not _accepts(endpoint):
+                if not accepts(endpoint):
                     raise StoreError(f"cannot reach the SPARQL server at {endpoint}: no connection within "
                                      f"{self.first_byte:g} s") from e
                 if self.first_byte >= self.timeout:
@@ -291,7 +226,7 @@ class RemoteStore(Store):
                     raise self._silence(endpoint, started=False) from e
                 raise FrozenServerError(endpoint, self.first_byte) from e
             if isinstance(cause, (ConnectionError, http.client.HTTPException)):
-                raise _ConnectionLostError from cause
+                raise ConnectionLostError from cause
             raise StoreError(f"cannot reach the SPARQL server at {endpoint}: {cause}") from e
         if self._engine is None:
             self._engine = engine_of(response.headers.get("Server"))
@@ -314,12 +249,12 @@ class RemoteStore(Store):
                 raise self._silence(endpoint, started=True) from e
             raise FrozenServerError(endpoint, self.first_byte, started=True) from e
         except (ConnectionError, http.client.HTTPException) as e:
-            raise _ConnectionLostError from e
+            raise ConnectionLostError from e
 
     def _silence(self, endpoint: str, *, started: bool) -> QueryTimeoutError | FrozenServerError:
         """What silence for the whole time limit means: the query is slow when the server answers a
         trivial query meanwhile (QueryTimeoutError), else the server is frozen (FrozenServerError)."""
-        if _answers(self.url, min(5.0, self.timeout)):
+        if answers(self.url, min(5.0, self.timeout)):
             return QueryTimeoutError(self.timeout)
         return FrozenServerError(endpoint, self.timeout, started=started)
 

@@ -18,7 +18,8 @@ from pyoxigraph import Literal
 from kg.errors import QueryTimeoutError, StoreError
 from kg.store import RemoteStore, Store
 from kg.store.limits import REMOTE_MARGIN, ServerRunner
-from kg.store.remote import BACKOFF, FrozenServerError
+from kg.store.remote import BACKOFF
+from kg.store.remote_faults import FrozenServerError
 from kg.vocab import SCHEMA
 from loaders.base import RawRecord
 from loaders.pipeline import load
