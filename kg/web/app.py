@@ -82,9 +82,10 @@ def create_app(store: Store, settings: Settings | None = None, *, owns_store: bo
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store.open_now()  # an embedded store's lock keeps other writers out while it is served
-        store.revision()  # a remote store's is read now: later reads are in the background
+        # neither waits on the store, so a frozen one never holds the start: the watch's first check and a
+        # remote store's first revision mark are read in threads of their own
+        threading.Thread(target=store.revision, name="kg-store-revision", daemon=True).start()
         state.watch = watch_store(store)
-        state.watch.check()
         state.watch.start()
         state.runner = store.query_runner(timeout_s=settings.query_timeout, workers=settings.query_workers,
                                           memory_mb=settings.query_memory_mb)

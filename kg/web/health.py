@@ -60,6 +60,7 @@ class StoreWatch:
         self.answered_at = time.monotonic()
 
     def start(self) -> None:
+        """Check now and every ``every`` seconds, in a daemon thread (until :meth:`stop`)."""
         self._thread = threading.Thread(target=self._run, name="kg-health", daemon=True)
         self._thread.start()
 
@@ -67,6 +68,7 @@ class StoreWatch:
         self._stop.set()
 
     def _run(self) -> None:
+        self.check()
         while not self._stop.wait(self.every):
             self.check()
 
