@@ -29,6 +29,7 @@ time limit) is a method of the store.
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Rd
 
 from kg.errors import StoreError
 from kg.ids import META_GRAPH
+from kg.store.cuerows import record_cues
+from kg.store.cues import CueIndexDb
 from kg.store.limits import QueryRunner
 from kg.store.records import RecordGraph, StoredVersion, WriteResult, plan_write, redate_update, replace_update
 from kg.store.terms import Bindings, Dataset, SelectResult
@@ -50,6 +53,10 @@ Backend = Literal["embedded", "remote"]
 #: how a query time limit is enforced: a worker process killed, the deadline checked between
 #: result rows, or the server's own limit (kg.store.limits says more)
 QueryStop = Literal["process", "rows", "server"]
+#: one cue index is opened for a store however many threads ask at once
+_OPENING_CUES = threading.RLock()
+#: where a store's cue index lives
+CueIndexPlace = Literal["beside", "memory", "file"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ class StoreProfile:
 
     >>> Store.open(None).profile
     StoreProfile(backend='embedded', on_disk=False, read_only_open=False, bulk_write=True, \
-stops_queries='rows', sees_outside_writes=False)
+stops_queries='rows', sees_outside_writes=False, cue_index='memory')
     """
 
     #: "embedded" (pyoxigraph in this process, on disk or in memory) or "remote" (a SPARQL server)
@@ -74,6 +81,9 @@ stops_queries='rows', sees_outside_writes=False)
     #: others may write to it too, unseen by :attr:`Store.generation`: what is built from it (the
     #: cue index) must be read again after a while, whatever the generation says
     sees_outside_writes: bool
+    #: where the cue index lives (:mod:`kg.store.cues`): "beside" the store (``cues.sqlite`` in its
+    #: directory), in "memory", or in a local "file" built from the engine (``$KG_CUE_INDEX_DIR``)
+    cue_index: CueIndexPlace = "memory"
 
 
 class Store(ABC):
@@ -232,12 +242,19 @@ class Store(ABC):
         plan = plan_write(records, stored)
         new = [r for r in plan.write if r.graph.value not in stored]
         changed = [r for r in plan.write if r.graph.value in stored]
-        if new:
-            self._add(new)
-        if changed:
-            self._replace(changed)
+        cues = self.cues
+        if new or changed:
+            # the one place the cue index follows the store: each graph written has its cue rows replaced
+            kept = cues.built
+            with cues.writing():
+                if new:
+                    self._add(new)
+                if changed:
+                    self._replace(changed)
+                if kept:
+                    cues.replace({r.graph.value: record_cues(r.quads) for r in plan.write})
         if plan.redate:
-            self.update(redate_update(plan.redate))
+            self._update(redate_update(plan.redate))
         if new or changed or plan.redate:
             self.generation += 1
         return WriteResult(written=len(plan.write), unchanged=len(records) - len(plan.write) - plan.older,
@@ -253,18 +270,52 @@ class Store(ABC):
 
     def _replace(self, records: Sequence[RecordGraph]) -> None:
         """Replace graphs (and their provenance), in one transaction."""
-        self.update(replace_update(records))
+        self._update(replace_update(records))
+
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL Update, atomically. What it changed is not known to the cue index, which is
+        then built again at its next use (:meth:`write` keeps it current instead)."""
+        self._update(sparql_update)
+        self.cues.mark_stale()
 
     @abstractmethod
-    def update(self, sparql_update: str) -> None:
-        """Run a SPARQL Update, atomically."""
+    def _update(self, sparql_update: str) -> None:
+        """Run a SPARQL Update, atomically (the store's own writes; the cue index is kept by the caller)."""
+
+    # -- the cue index -----------------------------------------------------------------------
+
+    _cues: CueIndexDb | None = None
+
+    @property
+    def cues(self) -> CueIndexDb:
+        """The cue index of this store (:mod:`kg.store.cues`), opened on first use. A new one is
+        complete at once when the store is empty; otherwise it is built from the store at its next use."""
+        with _OPENING_CUES:
+            return self._open_cues()
+
+    def _open_cues(self) -> CueIndexDb:
+        if self._cues is None:
+            path = self.cue_index_path()
+            empty = self._fresh or (path is not None and path.exists()) or not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
+            self._cues = CueIndexDb(path, empty_store=empty)
+        return self._cues
+
+    #: created empty by this process (a store in memory): its new cue index is complete
+    _fresh: bool = False
+
+    def cue_index_path(self) -> Path | None:
+        """Where the cue index is kept (None: in memory), as the profile's ``cue_index`` says."""
+        return None
 
     @abstractmethod
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
         """Write every quad (N-Quads, TriG) or every triple of every graph (Turtle, N-Triples)."""
 
-    def close(self) -> None:  # noqa: B027 (a remote store has nothing to release)
-        """Release the store (flushes an embedded one)."""
+    def close(self) -> None:
+        """Release the store (flushes an embedded one) and its cue index."""
+        if self._cues is not None:
+            self._cues.close()
+            self._cues = None
 
     def __enter__(self) -> Store:
         return self

@@ -36,6 +36,7 @@ class EmbeddedStore(Store):
         #: opened with :meth:`Store.open_read_only`: reads only, a snapshot of when it was opened
         self.read_only = read_only
         self._ox: OxStore | None = None
+        self._fresh = path is None
 
     @classmethod
     def at(cls, location: str | Path | None, read_only: bool = False) -> EmbeddedStore | None:
@@ -53,7 +54,12 @@ class EmbeddedStore(Store):
     def profile(self) -> StoreProfile:
         on_disk = self.path is not None
         return StoreProfile(backend="embedded", on_disk=on_disk, read_only_open=on_disk, bulk_write=True,
-                            stops_queries="process" if on_disk else "rows", sees_outside_writes=False)
+                            stops_queries="process" if on_disk else "rows", sees_outside_writes=False,
+                            cue_index="beside" if on_disk else "memory")
+
+    def cue_index_path(self) -> Path | None:
+        """``cues.sqlite`` in the store's directory; None (in memory) for a store in memory."""
+        return self.path / "cues.sqlite" if self.path is not None else None
 
     def open_now(self) -> None:
         self.ox  # noqa: B018 (opening is what is wanted)
@@ -103,10 +109,10 @@ class EmbeddedStore(Store):
             "SELECT ?g WHERE { VALUES ?g { " + " ".join(str(r.graph) for r in records)
             + " } FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }").rows
         if leftovers:
-            self.update(" ".join(f"DROP SILENT GRAPH {g} ;" for (g,) in leftovers).rstrip(" ;"))
+            self._update(" ".join(f"DROP SILENT GRAPH {g} ;" for (g,) in leftovers).rstrip(" ;"))
         self.ox.bulk_load(input="".join(r.nquads() for r in records).encode(), format=RdfFormat.N_QUADS)
 
-    def update(self, sparql_update: str) -> None:
+    def _update(self, sparql_update: str) -> None:
         """Run a SPARQL Update in one transaction."""
         self.generation += 1
         self.ox.update(sparql_update)
@@ -115,6 +121,7 @@ class EmbeddedStore(Store):
         """Load ready N-Quads with pyoxigraph's own bulk loader (no transactions, no hashes)."""
         self.generation += 1
         self.ox.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+        self.cues.mark_stale()  # quads the cue index did not see
 
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
         """Write every quad (N-Quads, TriG) or every triple outside the meta graph (Turtle, N-Triples)."""
@@ -131,3 +138,4 @@ class EmbeddedStore(Store):
             if not self.read_only:
                 self._ox.flush()
             self._ox = None
+        super().close()

@@ -187,6 +187,7 @@ def test_every_catalogue_query_is_reached_from_the_python_api(g: KnowledgeGraph,
     g.claims([A0])
     g.trace("The study is PMID 33462295; raw images are in EMPIAR-10001.", store_claims=False)
     g.stats()
+    g.index_cues()
     g.query("stats_quads")
     for fetch in (g.records.works, g.records.creators, g.records.funding, g.records.links, g.records.provenance,
                   g.records.agents, g.records.metrics, g.records.claims, g.records.names):
