@@ -49,6 +49,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS title USING fts5(words, tokenize="unicode61 r
 CREATE VIRTUAL TABLE IF NOT EXISTS title_vocab USING fts5vocab(title, row);
 """
 
+#: each work's title document: the words of its titles (each title's words once; two titles may share some)
+_TITLES = ("INSERT INTO title(rowid, words) SELECT work, group_concat(value, ' ') FROM "
+           "(SELECT DISTINCT work, value FROM cue WHERE kind = 'title' AND work IN ({works}) ORDER BY work, value) "
+           "GROUP BY work")
+
 
 class CueIndexDb:
     """The cue index of one store: a SQLite database at ``path`` (None: in memory)."""
@@ -152,9 +157,8 @@ class CueIndexDb:
                 db.execute("DELETE FROM work WHERE id = ?", (work,))
                 removed += 1
                 continue
-            words = sorted({w for kind, value in rows if kind == "title" for w in value.split()})
-            if words:
-                db.execute("INSERT INTO title(rowid, words) VALUES (?, ?)", (work, " ".join(words)))
+            if any(kind == "title" for kind, _ in rows):
+                db.execute(_TITLES.format(works="?"), (work,))
         return removed
 
     def rebuild(self, rows: Iterable[tuple[str, CueRow]], batch: int = 50_000) -> int:
@@ -177,19 +181,15 @@ class CueIndexDb:
             with self._transaction() as db:
                 db.execute("INSERT INTO graph(iri) SELECT DISTINCT graph FROM staged")
                 db.execute("INSERT INTO work(iri) SELECT DISTINCT work FROM staged")
+                for index in ("cue_graph", "cue_work", "cue_name"):  # made again after: three times faster
+                    db.execute(f"DROP INDEX IF EXISTS {index}")
                 db.execute("INSERT INTO cue SELECT DISTINCT g.id, w.id, s.kind, s.value, s.position, s.family "
                            "FROM staged s JOIN graph g ON g.iri = s.graph JOIN work w ON w.iri = s.work")
                 db.execute("DELETE FROM staged")
-                last, words = None, set()
-                reading = db.cursor()  # read while the title table is written: other tables
-                for work, value in reading.execute("SELECT work, value FROM cue WHERE kind = 'title' ORDER BY work"):
-                    if work != last and last is not None:
-                        db.execute("INSERT INTO title(rowid, words) VALUES (?, ?)", (last, " ".join(sorted(words))))
-                        words = set()
-                    last = work
-                    words.update(value.split())
-                if last is not None:
-                    db.execute("INSERT INTO title(rowid, words) VALUES (?, ?)", (last, " ".join(sorted(words))))
+                for statement in _SCHEMA.split(";"):
+                    if "CREATE INDEX" in statement:
+                        db.execute(statement)
+                db.execute(_TITLES.format(works="SELECT id FROM work"))
                 count = int(db.execute("SELECT count(*) FROM work").fetchone()[0])
                 self._set("works", str(count))
                 self._set("built", "1")
@@ -279,17 +279,22 @@ class CueIndexDb:
 
     def works(self, ids: Iterable[int]) -> dict[int, tuple[str, list[str], list[tuple[str, str, str]]]]:
         """For each work id: its IRI, its title words, and its other rows as (kind, value, position)."""
-        out: dict[int, tuple[str, list[str], list[tuple[str, str, str]]]] = {}
+        wanted = list(dict.fromkeys(ids))
+        iris: dict[int, str] = {}
+        words: dict[int, list[str]] = {}
+        rows: dict[int, list[tuple[str, str, str]]] = {}
         with self._lock:
-            for work in dict.fromkeys(ids):
-                iri = self._db.execute("SELECT iri FROM work WHERE id = ?", (work,)).fetchone()
-                if iri is None:
-                    continue
-                words = self._db.execute("SELECT words FROM title WHERE rowid = ?", (work,)).fetchone()
-                rows = self._db.execute("SELECT kind, value, position FROM cue WHERE work = ? AND kind != 'title'",
-                                        (work,)).fetchall()
-                out[work] = (str(iri[0]), str(words[0]).split() if words else [], [tuple(r) for r in rows])
-        return out
+            for at in range(0, len(wanted), 500):
+                chunk = wanted[at:at + 500]
+                marks = ",".join("?" * len(chunk))
+                iris.update(self._db.execute(f"SELECT id, iri FROM work WHERE id IN ({marks})", chunk))  # noqa: S608
+                words.update((w, sorted(set(str(t).split()))) for w, t in self._db.execute(
+                    f"SELECT rowid, words FROM title WHERE rowid IN ({marks})", chunk))  # noqa: S608
+                for work, kind, value, position in self._db.execute(
+                        f"SELECT work, kind, value, position FROM cue WHERE work IN ({marks}) "  # noqa: S608
+                        "AND kind != 'title'", chunk):
+                    rows.setdefault(work, []).append((kind, value, position))
+        return {w: (iris[w], words.get(w, []), rows.get(w, [])) for w in wanted if w in iris}
 
     def phrase(self, text: str) -> tuple[bool, set[str]]:
         """Whether some venue, author or organisation name starts with ``text`` (lower case), and the

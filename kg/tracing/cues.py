@@ -32,6 +32,8 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from pyoxigraph import Literal, NamedNode
+
 from kg.queries import load_query
 from kg.store import Store
 from kg.store.cuerows import CueRow, field_rows
@@ -265,7 +267,7 @@ def build_cue_index(store: Store) -> int:
 def _store_rows(store: Store) -> Iterator[tuple[str, CueRow]]:
     for solution in store.query(load_query("trace_cue_index").text):  # type: ignore[union-attr]
         graph, work, kind, value, position = (solution[v] for v in ("graph", "work", "field", "value", "position"))
-        if graph is None or work is None or kind is None or value is None:
-            continue
+        if graph is None or not isinstance(work, NamedNode) or kind is None or not isinstance(value, Literal):
+            continue  # a blank node is no work; a name is a literal
         for row in field_rows(work.value, kind.value, value.value, position.value if position is not None else ""):
             yield graph.value, row

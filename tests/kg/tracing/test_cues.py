@@ -106,8 +106,9 @@ def rows(db: CueIndexDb) -> set[tuple[str, ...]]:
                               "JOIN graph g ON g.id = cue.graph JOIN work w ON w.id = cue.work").fetchall())
 
 
-def titles(db: CueIndexDb) -> set[tuple[str, str]]:
-    return set(db._db.execute("SELECT w.iri, words FROM title JOIN work w ON w.id = title.rowid").fetchall())
+def titles(db: CueIndexDb) -> dict[str, set[str]]:
+    return {iri: set(words.split()) for iri, words in db._db.execute(
+        "SELECT w.iri, words FROM title JOIN work w ON w.id = title.rowid")}
 
 
 def test_the_index_kept_write_by_write_is_the_index_built_from_the_store(tmp_path: Path) -> None:
