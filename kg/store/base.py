@@ -78,8 +78,8 @@ stops_queries='rows', sees_outside_writes=False, cue_index='memory')
     bulk_write: bool
     #: how :meth:`Store.query_runner` stops a query past its time limit
     stops_queries: QueryStop
-    #: others may write to it too, unseen by :attr:`Store.generation`: what is built from it (the
-    #: cue index) must be read again after a while, whatever the generation says
+    #: others may write to it too, unseen by :attr:`Store.generation` and by the cue index (``kg
+    #: index-cues`` builds that again)
     sees_outside_writes: bool
     #: where the cue index lives (:mod:`kg.store.cues`): "beside" the store (``cues.sqlite`` in its
     #: directory), in "memory", or in a local "file" built from the engine (``$KG_CUE_INDEX_DIR``)
@@ -89,8 +89,7 @@ stops_queries='rows', sees_outside_writes=False, cue_index='memory')
 class Store(ABC):
     """A quad store holding record graphs and their provenance."""
 
-    #: bumped by every write through this object: what is built from the store (the cue index)
-    #: is stale when it was built at another generation
+    #: bumped by every write through this object
     generation: int = 0
 
     #: the backends :meth:`open` chooses from: each subclass defining :meth:`at` joins as its module

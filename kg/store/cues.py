@@ -93,7 +93,8 @@ class CueIndexDb:
         two leaves the index marked unfinished, so that it is built again."""
         with self._lock:
             self._set("writing", "1")
-            yield
+        yield  # traces read the index meanwhile
+        with self._lock:
             self._set("writing", "0")
 
     def _get(self, key: str) -> str | None:

@@ -188,3 +188,18 @@ def test_the_labelled_set_matches_the_same_works_with_the_index_built_from_the_s
     build_cue_index(rebuilt)
     for item in LABELLED:
         assert traced_works(kept, item["text"]) == traced_works(rebuilt, item["text"]), item["id"]
+
+
+def test_on_every_backend_a_record_loaded_between_traces_is_found(store: Store, tmp_path: Path) -> None:
+    """In memory, on disk, and on a SPARQL server (the index built from the engine at its first use,
+    then kept by this process's writes)."""
+    load(store, read_paths([ROOT / "samples"]))
+    assert traced_works(store, REEF_NEWS) == set() and store.cues.built
+    load(store, read_paths([EXTRA]))
+    assert traced_works(store, REEF_NEWS) == {REEF}
+    page = json.loads(EXTRA.read_text())
+    page["message"]["items"] = [i for i in page["message"]["items"] if i["DOI"] == "10.5555/kg-claims.reef"]
+    page["message"]["items"][0]["title"] = ["Sea otters return to the northern kelp forests"]
+    (tmp_path / "changed.json").write_text(json.dumps(page))
+    load(store, read_paths([tmp_path / "changed.json"]))
+    assert traced_works(store, "Sea otters are back in the northern kelp forests, a study found.") == {REEF}
