@@ -186,11 +186,11 @@ def rebuild(path: Path) -> None:
     """``kg index-cues``: the cue index built again from the whole store, its time and peak memory."""
     kg = Path(sys.executable).parent / "kg"
     start = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "%M", str(kg), "--store", str(path), "index-cues"],
+    done = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", str(kg), "--store", str(path), "index-cues"],
                           capture_output=True, text=True, check=True, env=dict(os.environ))
-    peak = int(done.stderr.strip().splitlines()[-1]) / 1024
-    print(f"\n{path.name}: kg index-cues in {time.perf_counter() - start:.1f} s, at most {peak:.0f} MB resident: "
-          f"{done.stdout.strip()}")
+    peak, user, system = done.stderr.strip().splitlines()[-1].split()
+    print(f"\n{path.name}: kg index-cues in {time.perf_counter() - start:.1f} s ({float(user) + float(system):.1f} s "
+          f"of CPU), at most {int(peak) / 1024:.0f} MB resident: {done.stdout.strip()}")
     size = sum(f.stat().st_size for f in path.glob("cues.sqlite*"))
     print(f"cues.sqlite: {size / 1e6:.0f} MB")
 

@@ -41,7 +41,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Rd
 
 from kg.errors import StoreError
 from kg.ids import META_GRAPH
-from kg.store.cuerows import record_cues
+from kg.store.cuerows import PREDICATES, record_cues
 from kg.store.cues import CueIndexDb
 from kg.store.limits import QueryRunner
 from kg.store.records import RecordGraph, StoredVersion, WriteResult, plan_write, redate_update, replace_update
@@ -251,7 +251,7 @@ class Store(ABC):
                 if changed:
                     self._replace(changed)
                 if kept:
-                    cues.replace({r.graph.value: record_cues(r.quads) for r in plan.write})
+                    cues.replace({r.graph.value: record_cues(r.quads_with(PREDICATES)) for r in plan.write})
         if plan.redate:
             self._update(redate_update(plan.redate))
         if new or changed or plan.redate:

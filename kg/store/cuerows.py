@@ -120,6 +120,8 @@ def field_rows(work: str, field: str, value: str, position: str = "") -> list[Cu
 _FIELDS = {SCHEMA.name.value: "name", KG.containerTitle.value: "venue", SCHEMA.datePublished.value: "date"}
 _SLOTS = frozenset({SCHEMA.author.value, SCHEMA.creator.value})
 _PLACES = frozenset({KG.facility.value, KG.instrument.value})
+#: the predicates :func:`record_cues` reads
+PREDICATES = frozenset({RDF.type.value, SCHEMA.position.value, *_FIELDS, *_SLOTS, *_PLACES})
 
 
 def record_cues(quads: Iterable[Quad]) -> list[CueRow]:

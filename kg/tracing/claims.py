@@ -1,10 +1,11 @@
 """Claims in text: identifier mentions, citation cues and the sentences that carry them.
 
 A spaCy pipeline that needs no download: ``spacy.blank("en")`` with the rule-based
-``sentencizer``, a token :class:`~spacy.matcher.Matcher` for author-year cues, a
-:class:`~spacy.matcher.PhraseMatcher` for the names the graph knows (venues, first authors,
-facilities) and regular expressions over the text for identifiers (:mod:`kg.tracing.mentions`: the extractor only finds
-candidate spans, :mod:`kg.ids` decides whether each is a valid identifier and normalises it).
+``sentencizer``, a token :class:`~spacy.matcher.Matcher` for author-year cues, the names the graph
+knows (venues, authors, facilities) looked up in the cue index by a :class:`NameFinder` (or, given
+as :class:`CueNames`, matched by a :class:`~spacy.matcher.PhraseMatcher`) and regular expressions
+over the text for identifiers (:mod:`kg.tracing.mentions`: the extractor only finds candidate spans,
+:mod:`kg.ids` decides whether each is a valid identifier and normalises it).
 When a statistical English model (``en_core_web_sm``) happens to be installed, its ORG, PERSON
 and DATE entities are added as cues; it is never required.
 
