@@ -291,6 +291,12 @@ class KnowledgeGraph:
         return tracing.trace_text(self._store, text, url=url, source_kind=source_kind, published=published,
                                   html=html, policy=chosen, http=http, apis=apis, writes=writes, now=now)
 
+    def index_cues(self) -> int:
+        """Build the cue index tracing matches citation cues against again from the whole store
+        (``kg index-cues``); the number of works it holds. Loads keep it current: this is for a store
+        changed by SPARQL Updates, a remote store written by others, or an index to check."""
+        return tracing.build_cue_index(self._store)
+
     def save_claims(self, found: tracing.TraceResult) -> tracing.TraceResult:
         """Store the claims of a trace run with ``store_claims=False`` (those resting on a work)."""
         return tracing.save_claims(self._store, found)

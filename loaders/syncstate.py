@@ -98,7 +98,7 @@ def save_state(store: Store, state: SyncState) -> None:
         pairs.append((KG.cursor, Literal(state.cursor)))
     body = " .\n".join(f"{s} {p} {o}" for p, o in pairs)
     store.update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {s} ?p ?o }} }} ;\n"
-                 f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{\n{body} }} }}")
+                 f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{\n{body} }} }}", meta_only=True)
 
 
 def _when(text: str | None) -> datetime | None:

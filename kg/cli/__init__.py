@@ -17,7 +17,7 @@ from kg.cli.output import examples
 from kg.cli.querying import export, query, stats
 from kg.cli.serving import serve
 from kg.cli.syncing import sync
-from kg.cli.trace_command import trace_command
+from kg.cli.trace_command import index_cues, trace_command
 from kg.errors import KgError
 
 __all__ = ["cli", "main"]
@@ -39,7 +39,8 @@ def cli(ctx: click.Context, location: str, verbose: bool) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-for command in (load, harvest, enrich, sync, stats, query, export, chain, metrics, related, cite, serve, trace_command):
+for command in (load, harvest, enrich, sync, stats, query, export, chain, metrics, related, cite, serve, trace_command,
+                index_cues):
     cli.add_command(command)
 
 

@@ -1,8 +1,10 @@
-"""``kg trace``: the claims of a text, the works they rest on and those works' evidence chains."""
+"""``kg trace``: the claims of a text, the works they rest on and those works' evidence chains; ``kg
+index-cues``: the index its cues are matched against, built again."""
 
 from __future__ import annotations
 
 import sys
+import time
 from typing import Any
 
 import click
@@ -73,3 +75,19 @@ def trace_command(ctx: Context, text: str | None, file_: Any, url: str | None, s
             click.echo(f"  stored as {claim.iri}")
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+
+
+@click.command(name="index-cues", epilog=examples("kg index-cues", "kg --store http://localhost:7878/query index-cues"))
+@output_format("text", "json", default="text", help="text: one line; json: the store and its works.")
+@pass_ctx
+def index_cues(ctx: Context, fmt: str) -> None:
+    """Build the cue index again from the whole store: the titles, names, venues and years tracing
+    matches citation cues against, on disk beside the store (cues.sqlite in its directory). Loads keep
+    it current; run this after changing the store with SPARQL Updates (else the next trace builds it),
+    or on a remote store others write to ($KG_CUE_INDEX_DIR keeps a remote store's index on disk)."""
+    start = time.perf_counter()
+    works = ctx.graph.index_cues()
+    if fmt == "json":
+        echo_json({"store": str(ctx.location), "works": works})
+        return
+    click.echo(f"cue index of {ctx.location}: {works:,} works, built in {time.perf_counter() - start:.1f} s")

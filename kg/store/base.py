@@ -29,6 +29,7 @@ time limit) is a method of the store.
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Rd
 
 from kg.errors import StoreError
 from kg.ids import META_GRAPH
+from kg.store.cuerows import PREDICATES, record_cues
+from kg.store.cues import CueIndexDb
 from kg.store.limits import QueryRunner
 from kg.store.records import RecordGraph, Refusal, StoredVersion, WriteResult, plan_write, redate_update, replace_update
 from kg.store.revision import new_token
@@ -51,6 +54,10 @@ Backend = Literal["embedded", "remote"]
 #: how a query time limit is enforced: a worker process killed, the deadline checked between
 #: result rows, or the server's own limit (kg.store.limits says more)
 QueryStop = Literal["process", "rows", "server"]
+#: one cue index is opened for a store however many threads ask at once
+_OPENING_CUES = threading.RLock()
+#: where a store's cue index lives
+CueIndexPlace = Literal["beside", "memory", "file"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,7 @@ class StoreProfile:
 
     >>> Store.open(None).profile
     StoreProfile(backend='embedded', on_disk=False, read_only_open=False, bulk_write=True, \
-stops_queries='rows', sees_outside_writes=False, engine='oxigraph')
+stops_queries='rows', sees_outside_writes=False, engine='oxigraph', cue_index='memory')
     """
 
     #: "embedded" (pyoxigraph in this process, on disk or in memory) or "remote" (a SPARQL server)
@@ -72,12 +79,15 @@ stops_queries='rows', sees_outside_writes=False, engine='oxigraph')
     bulk_write: bool
     #: how :meth:`Store.query_runner` stops a query past its time limit
     stops_queries: QueryStop
-    #: others may write to it too, unseen by :attr:`Store.generation`: what is built from it (the
-    #: cue index) must be read again after a while, whatever the generation says
+    #: others may write to it too, unseen by :attr:`Store.generation` and by the cue index (``kg
+    #: index-cues`` builds that again)
     sees_outside_writes: bool
     #: the engine answering: "oxigraph" (embedded or ``oxigraph serve``), "virtuoso", or "generic" (any
     #: other SPARQL 1.1 server); what it needs is in :mod:`kg.store.engines`
     engine: str = "oxigraph"
+    #: where the cue index lives (:mod:`kg.store.cues`): "beside" the store (``cues.sqlite`` in its
+    #: directory), in "memory", or in a local "file" built from the engine (``$KG_CUE_INDEX_DIR``)
+    cue_index: CueIndexPlace = "memory"
 
 
 class Store(ABC):
@@ -283,14 +293,23 @@ class Store(ABC):
         new = [r for r in plan.write if r.graph.value not in stored]
         changed = [r for r in plan.write if r.graph.value in stored]
         refused: list[Refusal] = []
+        cues = self.cues
         self.__dict__["_holding"] = True  # one revision published for the batch, at its end
         try:
-            if new:
-                refused += self._add(new) or ()
-            if changed:
-                refused += self._replace(changed) or ()
+            if new or changed:
+                # the one place the cue index follows the store: each graph written has its cue rows replaced
+                kept = cues.built
+                with cues.writing():
+                    if new:
+                        refused += self._add(new) or ()
+                    if changed:
+                        refused += self._replace(changed) or ()
+                    if kept:
+                        left_out = {(r.source, r.record_id) for r in refused}
+                        cues.replace({r.graph.value: record_cues(r.quads_with(PREDICATES)) for r in plan.write
+                                      if (r.meta.source, r.meta.record_id) not in left_out})
             if plan.redate:
-                self.update(redate_update(plan.redate))
+                self._update(redate_update(plan.redate))
         finally:
             self.__dict__["_holding"] = False
             if new or changed or plan.redate:
@@ -309,19 +328,55 @@ class Store(ABC):
 
     def _replace(self, records: Sequence[RecordGraph]) -> list[Refusal] | None:
         """Replace graphs (and their provenance), in one transaction; the records refused (a server's)."""
-        self.update(replace_update(records))
+        self._update(replace_update(records))
         return None
 
+    def update(self, sparql_update: str, *, meta_only: bool = False) -> None:
+        """Run a SPARQL Update, atomically. What it changed is not known to the cue index, which is
+        then built again at its next use (:meth:`write` keeps it current instead), unless the update
+        writes only kg's own bookkeeping in the meta graph (``meta_only``: sync state)."""
+        self._update(sparql_update)
+        if not meta_only:
+            self.cues.mark_stale()
+
     @abstractmethod
-    def update(self, sparql_update: str) -> None:
-        """Run a SPARQL Update, atomically."""
+    def _update(self, sparql_update: str) -> None:
+        """Run a SPARQL Update, atomically (the store's own writes; the cue index is kept by the caller)."""
+
+    # -- the cue index -----------------------------------------------------------------------
+
+    _cues: CueIndexDb | None = None
+
+    @property
+    def cues(self) -> CueIndexDb:
+        """The cue index of this store (:mod:`kg.store.cues`), opened on first use. A new one is
+        complete at once when the store is empty; otherwise it is built from the store at its next use."""
+        with _OPENING_CUES:
+            return self._open_cues()
+
+    def _open_cues(self) -> CueIndexDb:
+        if self._cues is None:
+            path = self.cue_index_path()
+            empty = self._fresh or (path is not None and path.exists()) or not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
+            self._cues = CueIndexDb(path, empty_store=empty)
+        return self._cues
+
+    #: created empty by this process (a store in memory): its new cue index is complete
+    _fresh: bool = False
+
+    def cue_index_path(self) -> Path | None:
+        """Where the cue index is kept (None: in memory), as the profile's ``cue_index`` says."""
+        return None
 
     @abstractmethod
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
         """Write every quad (N-Quads, TriG) or every triple of every graph (Turtle, N-Triples)."""
 
-    def close(self) -> None:  # noqa: B027 (a remote store has nothing to release)
-        """Release the store (flushes an embedded one)."""
+    def close(self) -> None:
+        """Release the store (flushes an embedded one) and its cue index."""
+        if self._cues is not None:
+            self._cues.close()
+            self._cues = None
 
     def __enter__(self) -> Store:
         return self

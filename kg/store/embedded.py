@@ -39,6 +39,7 @@ class EmbeddedStore(Store):
         self._ox: OxStore | None = None
         #: the revision file shared with other processes (on disk only: kg.store.revision)
         self._revision_file = RevisionFile(path) if path is not None else None
+        self._fresh = path is None
 
     @classmethod
     def at(cls, location: str | Path | None, read_only: bool = False) -> EmbeddedStore | None:
@@ -56,7 +57,12 @@ class EmbeddedStore(Store):
     def profile(self) -> StoreProfile:
         on_disk = self.path is not None
         return StoreProfile(backend="embedded", on_disk=on_disk, read_only_open=on_disk, bulk_write=True,
-                            stops_queries="process" if on_disk else "rows", sees_outside_writes=False)
+                            stops_queries="process" if on_disk else "rows", sees_outside_writes=False,
+                            cue_index="beside" if on_disk else "memory")
+
+    def cue_index_path(self) -> Path | None:
+        """``cues.sqlite`` in the store's directory; None (in memory) for a store in memory."""
+        return self.path / "cues.sqlite" if self.path is not None else None
 
     def revision(self) -> str:
         """This object's own revision; opened read-only, the one the writing process wrote last."""
@@ -119,10 +125,10 @@ class EmbeddedStore(Store):
             "SELECT ?g WHERE { VALUES ?g { " + " ".join(str(r.graph) for r in records)
             + " } FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }").rows
         if leftovers:
-            self.update(" ".join(f"DROP SILENT GRAPH {g} ;" for (g,) in leftovers).rstrip(" ;"))
+            self._update(" ".join(f"DROP SILENT GRAPH {g} ;" for (g,) in leftovers).rstrip(" ;"))
         self.ox.bulk_load(input="".join(r.nquads() for r in records).encode(), format=RdfFormat.N_QUADS)
 
-    def update(self, sparql_update: str) -> None:
+    def _update(self, sparql_update: str) -> None:
         """Run a SPARQL Update in one transaction."""
         try:
             self.ox.update(sparql_update)
@@ -135,6 +141,7 @@ class EmbeddedStore(Store):
             self.ox.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
         finally:
             self._written()
+            self.cues.mark_stale()  # quads the cue index did not see
 
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
         """Write every quad (N-Quads, TriG) or every triple outside the meta graph (Turtle, N-Triples)."""
@@ -151,3 +158,4 @@ class EmbeddedStore(Store):
             if not self.read_only:
                 self._ox.flush()
             self._ox = None
+        super().close()

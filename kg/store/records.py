@@ -102,6 +102,17 @@ class RecordGraph:
             self._quads = [Quad(q.subject, q.predicate, q.object, g) for q in parse(text, format=RdfFormat.N_TRIPLES)]
         return self._quads
 
+    def quads_with(self, predicates: frozenset[str]) -> list[Quad]:
+        """The graph's quads whose predicate is one of ``predicates`` (IRIs): of a record made from
+        triples, only those triples are parsed (what the cue index reads of each graph written)."""
+        if self._quads is not None or self._triples is None:
+            return [q for q in self.quads if q.predicate.value in predicates]
+        # an N-Triples subject (an IRI or a blank node) holds no space: the predicate is the second field
+        lines = [t for t in self._triples if t.split(" ", 2)[1][1:-1] in predicates]
+        g = self.graph
+        return [Quad(q.subject, q.predicate, q.object, g)
+                for q in parse("".join(f"{t} .\n" for t in lines), format=RdfFormat.N_TRIPLES)]
+
     def __len__(self) -> int:
         """The number of quads in the graph (its provenance not counted)."""
         return len(self._triples) if self._triples is not None else len(self._quads or ())

@@ -12,9 +12,11 @@ time limit stops a query (``stops_queries == "server"``).
 from __future__ import annotations
 
 import ast
+import hashlib
 import http.client
 import logging
 import math
+import os
 import re
 import threading
 import time
@@ -138,7 +140,17 @@ class RemoteStore(Store):
     def profile(self) -> StoreProfile:
         engine = self._known_engine().name  # not answering: generic, until it answers
         return StoreProfile(backend="remote", on_disk=False, read_only_open=False, bulk_write=False,
-                            stops_queries="server", sees_outside_writes=True, engine=engine)
+                            stops_queries="server", sees_outside_writes=True, engine=engine,
+                            cue_index="file" if os.environ.get("KG_CUE_INDEX_DIR") else "memory")
+
+    def cue_index_path(self) -> Path | None:
+        """A file named after the server's URL in ``$KG_CUE_INDEX_DIR`` when that is set, else None
+        (in memory): the index is built from the engine on first use, and kept by this object's writes."""
+        folder = os.environ.get("KG_CUE_INDEX_DIR")
+        if not folder:
+            return None
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return Path(folder) / f"cues-{hashlib.sha256(self.url.encode()).hexdigest()[:16]}.sqlite"
 
     def query_runner(self, timeout_s: float, workers: int = 2, memory_mb: int = 0) -> QueryRunner:
         """The server's own limit stops a query (``oxigraph serve --timeout-s``); our client stops waiting
@@ -302,7 +314,7 @@ class RemoteStore(Store):
             raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
         return list(result)
 
-    def update(self, sparql_update: str) -> None:
+    def _update(self, sparql_update: str) -> None:
         """Send a SPARQL Update to the update endpoint (UpdateRefusedError when the server refuses it)."""
         try:
             self._send_update(self._known_engine().update_text(sparql_update))

@@ -17,6 +17,7 @@ The entry point is :func:`trace_text`; the CLI, the web pages, the JSON API and 
 """
 
 from kg.tracing.claims import MAX_INPUT_CHARS, TraceInputError
+from kg.tracing.cues import build_cue_index
 from kg.tracing.fetching import ResolutionError, fetch_page
 from kg.tracing.policy import (
     MAX_STORED_CLAIMS,
@@ -42,6 +43,6 @@ from kg.tracing.tracer import MAX_CLAIMS, trace
 __all__ = [
     "MAX_CLAIMS", "MAX_INPUT_CHARS", "MAX_STORED_CLAIMS", "MAX_URL_LENGTH", "NOT_STORED", "SOURCE_KINDS", "TOO_MANY",
     "ClaimSummary", "MentionResult", "ResolutionError", "SourceKind", "TraceInputError", "TracePolicy",
-    "TraceResult", "TracedClaim", "WorkMatch", "WriteAccess", "claim_iri", "claims_about", "fetch_page",
-    "save_claims", "trace", "trace_text",
+    "TraceResult", "TracedClaim", "WorkMatch", "WriteAccess", "build_cue_index", "claim_iri", "claims_about",
+    "fetch_page", "save_claims", "trace", "trace_text",
 ]

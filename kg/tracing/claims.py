@@ -1,10 +1,11 @@
 """Claims in text: identifier mentions, citation cues and the sentences that carry them.
 
 A spaCy pipeline that needs no download: ``spacy.blank("en")`` with the rule-based
-``sentencizer``, a token :class:`~spacy.matcher.Matcher` for author-year cues, a
-:class:`~spacy.matcher.PhraseMatcher` for the names the graph knows (venues, first authors,
-facilities) and regular expressions over the text for identifiers (:mod:`kg.tracing.mentions`: the extractor only finds
-candidate spans, :mod:`kg.ids` decides whether each is a valid identifier and normalises it).
+``sentencizer``, a token :class:`~spacy.matcher.Matcher` for author-year cues, the names the graph
+knows (venues, authors, facilities) looked up in the cue index by a :class:`NameFinder` (or, given
+as :class:`CueNames`, matched by a :class:`~spacy.matcher.PhraseMatcher`) and regular expressions
+over the text for identifiers (:mod:`kg.tracing.mentions`: the extractor only finds candidate spans,
+:mod:`kg.ids` decides whether each is a valid identifier and normalises it).
 When a statistical English model (``en_core_web_sm``) happens to be installed, its ORG, PERSON
 and DATE entities are added as cues; it is never required.
 
@@ -26,9 +27,11 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Protocol
 
 from kg.errors import KgError
+from kg.store.cuerows import content_words
+from kg.store.cuerows import fold as _fold
 from kg.tracing.mentions import Mention, find_identifiers
 
 #: the most characters of text traced at once (spaCy's own default limit); longer input is refused
@@ -110,6 +113,16 @@ class CueNames:
         # tuples, so that the names are hashable and their matcher can be kept (_phrase_matcher)
         for name in ("venues", "authors", "organisations"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+
+
+class NameFinder(Protocol):
+    """What finds the names the graph knows in text without holding them all (the cue index,
+    :meth:`kg.tracing.cues.CueIndex.find_names`)."""
+
+    def find_names(self, tokens: Sequence[tuple[str, str]]) -> list[tuple[str, int, int]]:
+        """(label, first token, end token) of each known name among ``tokens`` (lower-case text, trailing
+        whitespace); labels venue, author, organisation."""
+        ...
 
 
 # ------------------------------------------------------------------------------ input
@@ -213,12 +226,6 @@ def _research_words() -> frozenset[str]:
     return frozenset(_fold(w) for w in _RESEARCH_WORDS)
 
 
-_STOPWORDS = frozenset("""
-a an the of in on at to for from by with and or but as is are was were be been being it its this that these
-those their they them he she his her we our us you your i not no into than then so such which who whom whose
-what when where how has have had do does did can could may might will would shall should also more most
-very new first about over under after before between during while up down out all any each other some one two
-""".split())
 _ANAPHORA = re.compile(r"^(?:the (?:study|paper|team|researchers|authors|work|data|article|analysis|findings|"
                        r"structure|group|scientists)|it|they|this|these|their|its|such|he|she)\b", re.I)
 
@@ -272,32 +279,15 @@ def _phrase_matcher(names: CueNames) -> Any:
     return matcher
 
 
-def content_words(text: str) -> frozenset[str]:
-    """Lower-case words of ``text`` without stop words, plurals folded ("structures" -> "structure").
-
-    >>> sorted(content_words("The crystal structures of insulin"))
-    ['crystal', 'insulin', 'structure']
-    """
-    return frozenset(_fold(w) for w in re.findall(r"[a-z0-9][a-z0-9\-]*[a-z0-9]|[a-z]", text.lower())
-                     if w not in _STOPWORDS and not w.isdigit())
-
-
-def _fold(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def extract(text: str, names: CueNames | None = None,
+def extract(text: str, names: CueNames | NameFinder | None = None,
             names_a_title: Callable[[frozenset[str]], bool] | None = None) -> Extraction:
     """The claims of a plain text: each sentence carrying an identifier or a citation cue.
 
     A sentence that starts by referring back ("The study ...", "It ...", "They ...") and
     follows a claim in the same paragraph joins that claim.
 
-    :param names: the graph's venues, author names and organisations, matched as phrases
+    :param names: the graph's venues, author names and organisations, matched as phrases: given
+        (:class:`CueNames`), or found by a :class:`NameFinder` (the store's cue index)
     :param names_a_title: whether a sentence's content words name a work's title (then it is a claim
         even without a word saying research)
     """
@@ -360,7 +350,7 @@ def _sentences(doc: Any) -> list[tuple[int, int]]:
     return spans
 
 
-def _cues(doc: Any, names: CueNames) -> list[Cue]:
+def _cues(doc: Any, names: CueNames | NameFinder) -> list[Cue]:
     """Author-year, year, venue, author and organisation cues; the model's entities when installed."""
     text = doc.text
     found: list[Cue] = []
@@ -370,11 +360,14 @@ def _cues(doc: Any, names: CueNames) -> list[Cue]:
         found.append(Cue("author-year", span.text, f"{span[0].lower_} {year}", span.start_char, span.end_char))
     for m in re.finditer(r"\b(?:19|20)\d\d\b", text):
         found.append(Cue("year", m.group(), m.group(), m.start(), m.end()))
-    if names.venues or names.authors or names.organisations:
-        matcher = _phrase_matcher(names)
-        for match_id, s, e in matcher(doc):
+    phrases: list[tuple[str, int, int]] = []
+    if not isinstance(names, CueNames):
+        phrases = names.find_names([(t.lower_, t.whitespace_) for t in doc])
+    elif names.venues or names.authors or names.organisations:
+        phrases = [(doc.vocab.strings[match_id], s, e) for match_id, s, e in _phrase_matcher(names)(doc)]
+    if phrases:
+        for label, s, e in phrases:
             span = doc[s:e]
-            label = doc.vocab.strings[match_id]
             if label == "author" and not span[0].is_title:
                 continue  # "sample" the word is not Sample the author
             found.append(Cue(label, span.text, span.text.lower(), span.start_char, span.end_char))

@@ -1,9 +1,11 @@
 """Citation cues matched against the works of the graph: titles, authors, venues, years, facilities.
 
-:func:`cue_index` reads every work's titles, venues, dates, authors and facility names in one
-catalogue query (``queries/trace_cue_index.rq``). :meth:`CueIndex.match` scores the works a claim
-may be about. Each signal gives a strength and the strengths combine as a noisy-or
-(``1 - prod(1 - s)``), so two weak signals make a fair one and no signal adds up past 1:
+The works are in the store's cue index (:mod:`kg.store.cues`: SQLite and FTS5, on disk beside the
+store), which is queried, never loaded: a claim's cues select the works they may be about (those
+whose titles share at least two of its words, best first by FTS5's bm25, :data:`TITLE_CANDIDATES`
+at most; those its venues, authors and facilities name, :data:`NAME_CANDIDATES` at most a name) and
+:meth:`CueIndex.match` scores them. Each signal gives a strength and the strengths combine as a
+noisy-or (``1 - prod(1 - s)``), so two weak signals make a fair one and no signal adds up past 1:
 
 - title words: the share of a title's content words the claim uses, each weighted by its rarity
   among titles (IDF), times ``min(1, matched / 3)`` so that one shared word is not a match;
@@ -18,26 +20,27 @@ may be about. Each signal gives a strength and the strengths combine as a noisy-
 A claim naming years none of which is the work's year multiplies its score by 0.85. A work is
 matched when its score reaches :data:`MIN_SCORE` and is within 10% of the best.
 
-Reading the index is the cost of a trace on a large graph (seconds on a million quads), so
-:func:`cue_index` keeps it for each store until the store is written (:attr:`kg.store.Store.generation`
-moves); a trace's own claim graphs do not change it (:func:`keep_cue_index`). A remote server may
-be written by other clients: its index is read again after :data:`REMOTE_MAX_AGE` seconds.
+The index follows the store's writes (:meth:`kg.store.Store.write`); a missing or stale one is built
+from the store by :func:`build_cue_index` (``queries/trace_cue_index.rq``) at its first use.
 """
 
 from __future__ import annotations
 
+import logging
 import math
-import re
 import threading
-import time
-import weakref
-from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+
+from pyoxigraph import Literal, NamedNode
 
 from kg.queries import load_query
 from kg.store import Store
-from kg.tracing.claims import ClaimSpan, CueNames, content_words
+from kg.store.cuerows import CueRow, field_rows
+from kg.store.cues import CueIndexDb
+from kg.tracing.claims import ClaimSpan
+
+log = logging.getLogger(__name__)
 
 #: the least score of a work matched from cues alone
 MIN_SCORE = 0.6
@@ -49,8 +52,12 @@ MAX_MATCHES = 3
 YEAR_MISMATCH = 0.85
 #: title words are counted, weighted by rarity, against this many for a full-strength match
 FULL_TITLE_WORDS = 3
-#: seconds a remote store's index is kept, since other clients may write to the server
-REMOTE_MAX_AGE = 60.0
+#: the most works a claim's title words select, best first by bm25
+TITLE_CANDIDATES = 200
+#: the most works one venue, author or facility name selects
+NAME_CANDIDATES = 1000
+#: the most tokens of a name found in text
+MAX_NAME_TOKENS = 16
 
 
 @dataclass
@@ -58,7 +65,6 @@ class IndexedWork:
     """What cues are matched against, for one work."""
 
     iri: str
-    titles: list[str] = field(default_factory=list)
     words: set[str] = field(default_factory=set)
     years: set[str] = field(default_factory=set)
     venues: set[str] = field(default_factory=set)
@@ -84,70 +90,120 @@ class CueMatch:
         return "cues:" + "+".join(self.signals)
 
 
-@dataclass
 class CueIndex:
-    """The works of the graph by what a cue may name."""
+    """The works of the graph by what a cue may name: the store's cue index, queried for one trace
+    (what it reads is remembered until the object goes)."""
 
-    works: dict[str, IndexedWork]
-    #: full names ("mara gillis") and family names ("gillis"), lower case -> family name
-    author_names: dict[str, str] = field(default_factory=dict)
+    def __init__(self, db: CueIndexDb) -> None:
+        self.db = db
+        self._phrases: dict[str, tuple[bool, set[str]]] = {}
+        self._titled: dict[frozenset[str], bool] = {}
+        self._works: dict[int, IndexedWork] = {}
+        self._idf: dict[str, float] = {}
+        self._venue_size: dict[str, int] = {}
+        self._family: dict[str, str | None] = {}
 
-    def __post_init__(self) -> None:
-        df = Counter(w for work in self.works.values() for w in work.words)
-        n = max(1, len(self.works))
-        self.idf = {w: math.log(1 + n / count) for w, count in df.items()}
-        self.venue_size = Counter(v for work in self.works.values() for v in work.venues)
-        # inverted indexes: only works sharing a word or a name with a claim are scored
-        self.by_word: dict[str, set[str]] = {}
-        self.by_name: dict[str, set[str]] = {}
-        for work in self.works.values():
-            for w in work.words:
-                self.by_word.setdefault(w, set()).add(work.iri)
-            for name in (*work.venues, *work.first_authors, *work.other_authors, *work.organisations):
-                self.by_name.setdefault(name, set()).add(work.iri)
+    # -- names in text ---------------------------------------------------------------------
 
-    def _candidates(self, claim: ClaimSpan) -> set[str]:
-        shared = Counter(i for w in claim.words for i in self.by_word.get(w, ()))
-        found = {i for i, n in shared.items() if n >= 2}
-        for cue in claim.cues:
-            name = cue.value.rpartition(" ")[0] if cue.kind == "author-year" else cue.value
-            found |= self.by_name.get(self.author_names.get(name, name), set())
-            if cue.kind == "person":
-                found |= self.by_name.get(name.rsplit(" ", 1)[-1], set())
+    def find_names(self, tokens: Sequence[tuple[str, str]]) -> list[tuple[str, int, int]]:
+        """(label, first token, end token) of each venue, author or organisation name in ``tokens``
+        (each its lower-case text and its trailing whitespace), compared case-insensitively with
+        single spaces between words, as spaCy's PhraseMatcher compares tokens."""
+        found: list[tuple[str, int, int]] = []
+        for i in range(len(tokens)):
+            key = ""
+            for j in range(i, min(len(tokens), i + MAX_NAME_TOKENS)):
+                text, space = tokens[j]
+                if not text.strip():
+                    break
+                key += text
+                if key not in self._phrases:
+                    self._phrases[key] = self.db.phrase(key)
+                more, labels = self._phrases[key]
+                found.extend((label, i, j + 1) for label in sorted(labels))
+                if not more:
+                    break
+                key += " " if space else ""
         return found
 
     def names_a_title(self, words: frozenset[str]) -> bool:
         """Whether ``words`` hold most of some work's title (three words or more): a claim's cue
         even without a word that says research."""
-        shared = Counter(i for w in words for i in self.by_word.get(w, ()))
-        return any(n >= FULL_TITLE_WORDS and n >= 0.6 * len(self.works[i].words) for i, n in shared.items())
+        if len(words) < FULL_TITLE_WORDS:
+            return False
+        if words not in self._titled:
+            works = self._read(self.db.title_candidates(sorted(words), TITLE_CANDIDATES))
+            self._titled[words] = any(len(w.words & words) >= FULL_TITLE_WORDS
+                                      and len(w.words & words) >= 0.6 * len(w.words) for w in works)
+        return self._titled[words]
 
-    def names(self) -> CueNames:
-        """The phrases :func:`kg.tracing.claims.extract` looks for (the same object each time)."""
-        return self._names
-
-    @cached_property
-    def _names(self) -> CueNames:
-        venues = tuple(sorted({v for w in self.works.values() for v in w.venues}))
-        organisations = tuple(sorted({o for w in self.works.values() for o in w.organisations}))
-        return CueNames(venues=venues, authors=tuple(sorted(self.author_names)), organisations=organisations)
+    # -- matching ----------------------------------------------------------------------------
 
     def match(self, claim: ClaimSpan) -> list[CueMatch]:
         """The works the claim's cues point at, best first (none below :data:`MIN_SCORE`)."""
-        scored = [m for i in self._candidates(claim) if (m := self._score(claim, self.works[i])) is not None]
+        works = self._read(self._candidates(claim))
+        self._learn_idf({w for work in works for w in work.words})
+        scored = [m for work in works if (m := self._score(claim, work)) is not None]
         if not scored:
             return []
         best = max(m.score for m in scored)
         kept = [m for m in scored if m.score >= MIN_SCORE and m.score >= best * TIE_SHARE]
         return sorted(kept, key=lambda m: (-m.score, m.iri))[:MAX_MATCHES]
 
+    def _candidates(self, claim: ClaimSpan) -> list[int]:
+        found = list(self.db.title_candidates(sorted(claim.words), TITLE_CANDIDATES))
+        for cue in claim.cues:
+            if cue.kind == "author-year":
+                name, _, year = cue.value.rpartition(" ")
+                found += self.db.named([self.family(name) or name], NAME_CANDIDATES, year=year)
+            else:
+                name = cue.value
+            found += self.db.named([self.family(name) or name], NAME_CANDIDATES)
+            if cue.kind == "person":
+                found += self.db.named([name.rsplit(" ", 1)[-1]], NAME_CANDIDATES)
+        return found
+
+    def family(self, name: str) -> str | None:
+        """The family name of the author known by ``name``, None when no author is."""
+        if name not in self._family:
+            self._family[name] = self.db.family_of(name)
+        return self._family[name]
+
+    def _read(self, ids: Sequence[int]) -> list[IndexedWork]:
+        missing = [i for i in dict.fromkeys(ids) if i not in self._works]
+        for i, (iri, words, rows) in self.db.works(missing).items():
+            work = IndexedWork(iri, set(words))
+            for kind, value, position in rows:
+                if kind == "year":
+                    work.years.add(value)
+                elif kind == "venue":
+                    work.venues.add(value)
+                elif kind == "author":
+                    (work.first_authors if position == "1" else work.other_authors).add(value)
+                elif kind == "organisation":
+                    work.organisations.add(value)
+            self._works[i] = work
+        return [self._works[i] for i in dict.fromkeys(ids) if i in self._works]
+
+    def _learn_idf(self, words: set[str]) -> None:
+        missing = words - self._idf.keys()
+        if missing:
+            n = max(1, self.db.work_count())
+            for word, count in self.db.doc_freq(missing).items():
+                self._idf[word] = math.log(1 + n / count)
+
+    def venue_size(self, venue: str) -> int:
+        if venue not in self._venue_size:
+            self._venue_size[venue] = max(1, self.db.venue_size(venue))
+        return self._venue_size[venue]
+
     def _score(self, claim: ClaimSpan, work: IndexedWork) -> CueMatch | None:
         signals: dict[str, float] = {}
         matched: list[str] = []
         shared = claim.words & work.words
         if len(shared) >= 2:
-            weight = sum(self.idf[w] for w in shared)
-            total = sum(self.idf[w] for w in work.words)
+            weight = sum(self._idf.get(w, 0.0) for w in shared)
+            total = sum(self._idf.get(w, 0.0) for w in work.words) or 1.0
             signals["title"] = 0.9 * (weight / total) * min(1.0, len(shared) / FULL_TITLE_WORDS)
             matched.extend(sorted(shared))
         years = {c.value for c in claim.cues if c.kind == "year"}
@@ -159,14 +215,14 @@ class CueIndex:
                 if first or family in work.other_authors:
                     strength = (0.85 if year in work.years else 0.35) * (1.0 if first else 0.5)
             elif cue.kind in ("author", "person"):
-                family = self.author_names.get(cue.value, cue.value.rsplit(" ", 1)[-1])
+                family = self.family(cue.value) or cue.value.rsplit(" ", 1)[-1]
                 full = " " in cue.value
                 if family in work.first_authors:
                     strength = 0.65 if full else 0.45
                 elif family in work.other_authors:
                     strength = 0.3 if full else 0.2
             elif cue.kind == "venue" and cue.value in work.venues:
-                signals["venue"] = max(signals.get("venue", 0.0), 0.5 / math.sqrt(self.venue_size[cue.value]))
+                signals["venue"] = max(signals.get("venue", 0.0), 0.5 / math.sqrt(self.venue_size(cue.value)))
                 matched.append(cue.text)
             elif cue.kind == "organisation" and cue.value in work.organisations:
                 signals["organisation"] = 0.4
@@ -187,80 +243,31 @@ class CueIndex:
                         tuple(dict.fromkeys(matched)))
 
 
-def _title_words(title: str) -> set[str]:
-    """A title's content words, without a trailing remark in brackets when enough words are left."""
-    bare = re.sub(r"\s*\([^()]*\)\s*$", "", title)
-    words = content_words(bare)
-    return set(words if len(words) >= 2 else content_words(title))
-
-
-@dataclass
-class _Kept:
-    generation: int
-    built: float
-    index: CueIndex
-
-
-_KEPT: weakref.WeakKeyDictionary[Store, _Kept] = weakref.WeakKeyDictionary()
 _BUILDING = threading.Lock()
 
 
 def cue_index(store: Store) -> CueIndex:
-    """The index of every work's titles, venues, years, authors and facilities, read in one query
-    and kept for ``store`` until the store is written."""
-    with _BUILDING:  # traces arriving together wait for one read instead of each making its own
-        generation = store.generation
-        kept = _KEPT.get(store)
-        if kept is not None and kept.generation == generation and (
-                not store.profile.sees_outside_writes or time.monotonic() - kept.built < REMOTE_MAX_AGE):
-            return kept.index
-        index = read_cue_index(store)
-        _KEPT[store] = _Kept(generation, time.monotonic(), index)
-        return index
+    """The cue index of ``store``, for one trace; built from the store first when it is missing or
+    stale (once: traces arriving meanwhile wait for it)."""
+    if not store.cues.built:
+        with _BUILDING:
+            if not store.cues.built:
+                log.warning("building the cue index of %s from the store (once; kg index-cues does it ahead)", store)
+                works = build_cue_index(store)
+                log.warning("cue index of %s built: %s works", store, f"{works:,}")
+    return CueIndex(store.cues)
 
 
-def keep_cue_index(store: Store, since: int) -> None:
-    """Keep the index of ``store`` across the writes made since generation ``since``, which the caller
-    knows cannot change it (a trace's claim graphs: claims are not works)."""
-    with _BUILDING:
-        kept = _KEPT.get(store)
-        if kept is not None and kept.generation == since:
-            kept.generation = store.generation
+def build_cue_index(store: Store) -> int:
+    """Build the cue index of ``store`` again from everything in it (one query, read as it streams);
+    the number of works it holds."""
+    return store.cues.rebuild(_store_rows(store))
 
 
-def read_cue_index(store: Store) -> CueIndex:
-    """The index of every work's titles, venues, years, authors and facilities, read now (one query)."""
-    works: dict[str, IndexedWork] = {}
-    author_names: dict[str, str] = {}
-    for iri, kind, value, position in store.select(load_query("trace_cue_index").text).values():
-        if iri is None or kind is None or value is None:
-            continue
-        work = works.setdefault(iri, IndexedWork(iri))
-        if kind == "title":
-            work.titles.append(value)
-            work.words |= _title_words(value)
-        elif kind == "venue":
-            work.venues.add(value.lower())
-        elif kind == "date" and value[:4].isdigit():
-            work.years.add(value[:4])
-        elif kind == "author":
-            family, given = _family_given(value)
-            if len(family) < 3:
-                continue
-            (work.first_authors if position == "1" else work.other_authors).add(family)
-            author_names[family] = family
-            if given:
-                author_names[f"{given} {family}"] = family
-        elif kind == "organisation":
-            work.organisations.add(value.lower())
-    return CueIndex(works, author_names)
-
-
-def _family_given(name: str) -> tuple[str, str]:
-    """("gillis", "mara") from "Gillis, Mara" or "Mara Gillis", lower case."""
-    if "," in name:
-        family, _, given = name.partition(",")
-    else:
-        given, _, family = name.strip().rpartition(" ")
-    return family.strip().lower(), given.strip().lower()
-
+def _store_rows(store: Store) -> Iterator[tuple[str, CueRow]]:
+    for solution in store.query(load_query("trace_cue_index").text):  # type: ignore[union-attr]
+        graph, work, kind, value, position = (solution[v] for v in ("graph", "work", "field", "value", "position"))
+        if graph is None or not isinstance(work, NamedNode) or kind is None or not isinstance(value, Literal):
+            continue  # a blank node is no work; a name is a literal
+        for row in field_rows(work.value, kind.value, value.value, position.value if position is not None else ""):
+            yield graph.value, row

@@ -22,7 +22,6 @@ from pyoxigraph import Literal, NamedNode, Quad
 from kg import ids
 from kg.queries import load_query
 from kg.store import GraphMeta, RecordGraph, Store
-from kg.tracing.cues import keep_cue_index
 from kg.tracing.results import ClaimSummary, TracedClaim, TraceResult
 from kg.vocab import CITO, KG, PROV, RDF, SCHEMA, XSD
 
@@ -39,9 +38,7 @@ def save_claims(store: Store, found: TraceResult, *, published: date | None = No
     records = [claim_record(c, found.url, found.source_kind, published, now or datetime.now(UTC))
                for c in found.claims if c.works]
     if records:
-        generation = store.generation
-        store.write(records)
-        keep_cue_index(store, generation)  # claims are not works: the cue index still holds
+        store.write(records)  # claims are not works: the cue index gets no rows from them
     return replace(found, claims=tuple(replace(c, stored=bool(c.works)) for c in found.claims))
 
 

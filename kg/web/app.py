@@ -89,7 +89,8 @@ def create_app(store: Store, settings: Settings | None = None, *, owns_store: bo
         state.watch.start()
         state.runner = store.query_runner(timeout_s=settings.query_timeout, workers=settings.query_workers,
                                           memory_mb=settings.query_memory_mb)
-        # the first trace would read the cue index (40 s on 10M quads): read it now, beside the start
+        # the cue index is on disk and queried: opening it is instant; a store without one (made before
+        # it existed, or changed by a SPARQL Update) has it built here, beside the start, once
         threading.Thread(target=_warm_cue_index, args=(store,), name="kg-cue-index", daemon=True).start()
         try:
             yield
@@ -194,5 +195,5 @@ class BodyLimit:
 def _warm_cue_index(store: Store) -> None:
     try:
         cue_index(store)
-    except KgError as e:  # the store may not answer yet; the first trace will read it then
-        log.warning("could not read the cue index at start-up: %s", e)
+    except KgError as e:  # the store may not answer yet; the first trace will build it then
+        log.warning("could not build the cue index at start-up: %s", e)

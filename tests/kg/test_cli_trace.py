@@ -105,3 +105,13 @@ def test_trace_fetches_a_url_and_stores_the_claims_with_it_as_their_appearance(s
     assert (found["url"], found["source_kind"]) == (url, "news")
     assert [c["stored"] for c in found["claims"]] == [True, True]
     assert "10.9999/x" not in out
+
+
+def test_index_cues_builds_the_index_again_and_traces_then_use_it(store_dir: str) -> None:
+    (Path(store_dir) / "cues.sqlite").unlink()
+    result = CliRunner().invoke(cli, ["--store", store_dir, "index-cues"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"cue index of {store_dir}: 17 works, built in ")
+    assert (Path(store_dir) / "cues.sqlite").is_file()
+    code, out, _ = run(store_dir, "--offline", "--no-store", STORY)
+    assert code == 0 and out.splitlines()[1].startswith("  0.96 cues:title+venue+year")

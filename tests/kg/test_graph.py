@@ -195,6 +195,7 @@ def test_every_catalogue_query_is_reached_from_the_python_api(g: KnowledgeGraph,
     g.freshness()
     g.cite(A0)
     g.scholix_links(target=A0)
+    g.index_cues()
     g.query("stats_quads")
     for example in analyst_queries():  # the /sparql editor's examples, asked as they are
         g.query(example.name)

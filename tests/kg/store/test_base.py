@@ -170,11 +170,11 @@ def test_a_malformed_query_raises_naming_the_problem(store: Store) -> None:
 #: each backend of the ``store`` fixture, and what its profile says
 PROFILES = {
     "embedded-memory": StoreProfile(backend="embedded", on_disk=False, read_only_open=False, bulk_write=True,
-                                    stops_queries="rows", sees_outside_writes=False),
+                                    stops_queries="rows", sees_outside_writes=False, cue_index="memory"),
     "embedded-disk": StoreProfile(backend="embedded", on_disk=True, read_only_open=True, bulk_write=True,
-                                  stops_queries="process", sees_outside_writes=False),
+                                  stops_queries="process", sees_outside_writes=False, cue_index="beside"),
     "remote": StoreProfile(backend="remote", on_disk=False, read_only_open=False, bulk_write=False,
-                           stops_queries="server", sees_outside_writes=True),
+                           stops_queries="server", sees_outside_writes=True, cue_index="memory"),
 }
 #: the runner that enforces each way of stopping a query
 RUNNERS = {"process": ProcessRunner, "rows": InProcessRunner, "server": ServerRunner}

@@ -1,6 +1,6 @@
-"""Cue matching: each signal's strength, the noisy-or, the year check, ties, and the index read
-from the graph (titles without their bracketed remarks, authors by position, venues, facilities),
-kept between traces until the store is written."""
+"""Cue matching: each signal's strength, the noisy-or, the year check, ties; and the cue index on disk
+beside the store (kg.store.cues), kept by each write, built again when missing or stale, the same
+whether kept write by write or built from the store at once."""
 
 from __future__ import annotations
 
@@ -8,32 +8,46 @@ import json
 from pathlib import Path
 
 import pytest
+from pyoxigraph import NamedNode, Quad
 
+from kg.ids import META_GRAPH
 from kg.store import Store
+from kg.store.cuerows import CueRow, content_words, record_cues
+from kg.store.cues import CueIndexDb
 from kg.tracing import trace
-from kg.tracing.claims import ClaimSpan, Cue, content_words
-from kg.tracing.cues import CueIndex, IndexedWork, cue_index, read_cue_index
+from kg.tracing.claims import ClaimSpan, Cue, CueNames, extract
+from kg.tracing.cues import CueIndex, build_cue_index, cue_index
 from loaders.pipeline import load
 from loaders.read import read_paths
 
 ROOT = Path(__file__).resolve().parents[3]
+CLAIMS = ROOT / "tests" / "fixtures" / "claims"
+EXTRA = CLAIMS / "extra-works-page.json"
+REEF = "https://doi.org/10.5555/kg-claims.reef"
+REEF_NEWS = ("Mara Gillis and colleagues report in Marine Ecology Letters that reef fish are shifting their "
+             "feeding times.")
+LABELLED = [json.loads(line) for line in (CLAIMS / "labelled.jsonl").read_text("utf-8").splitlines() if line]
 
 
 def claim(text: str, *cues: Cue) -> ClaimSpan:
     return ClaimSpan(text, 0, len(text), (), cues, content_words(text))
 
 
-def work(iri: str, title: str, year: str, venue: str = "", first: str = "") -> IndexedWork:
-    return IndexedWork(iri, [title], set(content_words(title)), {year}, {venue} - {""}, {first} - {""})
+def work(iri: str, title: str, year: str, venue: str = "", first: str = "") -> list[CueRow]:
+    rows = [CueRow(iri, "title", " ".join(sorted(content_words(title)))), CueRow(iri, "year", year)]
+    rows += [CueRow(iri, "venue", venue)] if venue else []
+    return rows + ([CueRow(iri, "author", first, "1"), CueRow(iri, "person", f"mara {first}", "1", first)]
+                   if first else [])
 
 
 @pytest.fixture
 def index() -> CueIndex:
-    return CueIndex({w.iri: w for w in [
-        work("urn:reef", "Reef fish shift feeding times", "2021", "marine letters", "gillis"),
-        work("urn:bleach", "Coral bleaching thresholds revisited", "2023", "marine letters", "gillis"),
-        work("urn:soil", "Soil microbes of alpine meadows", "2022", "soil review", "brennan"),
-    ]}, {"gillis": "gillis", "mara gillis": "gillis", "brennan": "brennan"})
+    db = CueIndexDb(None)
+    db.replace({"urn:g1": work("urn:reef", "Reef fish shift feeding times", "2021", "marine letters", "gillis"),
+                "urn:g2": work("urn:bleach", "Coral bleaching thresholds revisited", "2023", "marine letters",
+                               "gillis"),
+                "urn:g3": work("urn:soil", "Soil microbes of alpine meadows", "2022", "soil review", "brennan")})
+    return CueIndex(db)
 
 
 def test_author_and_year_pick_the_work_of_that_year(index: CueIndex) -> None:
@@ -64,63 +78,132 @@ def test_one_shared_title_word_is_no_match(index: CueIndex) -> None:
     assert index.match(claim("The reef was lovely.")) == []
 
 
-def test_the_index_reads_titles_authors_venues_and_facilities_from_the_graph() -> None:
+def test_names_are_found_in_text_by_the_index_as_by_a_phrase_matcher(index: CueIndex) -> None:
+    text = "Mara Gillis wrote in Soil Review, not in soil review news or Marine  Letters."
+    names = CueNames(venues=["marine letters", "soil review"], authors=["gillis", "mara gillis", "brennan"])
+    by_index = [(c.kind, c.text) for claim in extract(text, index).claims for c in claim.cues]
+    assert by_index == [(c.kind, c.text) for claim in extract(text, names).claims for c in claim.cues]
+    assert ("venue", "Soil Review") in by_index and ("author", "Mara Gillis") in by_index
+
+
+def test_the_index_holds_titles_authors_venues_and_facilities_of_each_record_graph() -> None:
     store = Store.open(None)
-    load(store, read_paths([ROOT / "samples", ROOT / "tests" / "fixtures" / "claims" / "extra-works-page.json"]))
+    load(store, read_paths([ROOT / "samples", EXTRA]))
     index = cue_index(store)
-    a0 = index.works["https://doi.org/10.1038/s41598-021-81251-2"]
+    [a0] = index._read(index.db.named(["scientific reports"], 10))
+    assert a0.iri == "https://doi.org/10.1038/s41598-021-81251-2"
     assert a0.words == {"crystal", "structure", "insulin", "glulisine"}  # "(sample record: ...)" left out
     assert (a0.venues, a0.years) == ({"sci rep", "scientific reports"}, {"2021"})
-    entry = index.works["https://doi.org/10.2210/pdb6gv0/pdb"]
+    [entry] = index._read(index.db.named(["example light source"], 10))
     assert (entry.first_authors, entry.other_authors) == ({"sample"}, {"example"})
     assert entry.organisations == {"example light source", "bl-1"}
-    reef = index.works["https://doi.org/10.5555/kg-claims.reef"]
-    assert (reef.first_authors, reef.other_authors) == ({"gillis"}, {"okafor"})
-    assert index.author_names["mara gillis"] == "gillis"
+    [reef] = index._read(index.db.named(["okafor"], 10))
+    assert (reef.iri, reef.first_authors, reef.other_authors) == (REEF, {"gillis"}, {"okafor"})
+    assert index.family("mara gillis") == "gillis"
 
 
-EXTRA = ROOT / "tests" / "fixtures" / "claims" / "extra-works-page.json"
-REEF = "https://doi.org/10.5555/kg-claims.reef"
-REEF_NEWS = ("Mara Gillis and colleagues report in Marine Ecology Letters that reef fish are shifting their "
-             "feeding times.")
+def rows(db: CueIndexDb) -> set[tuple[str, ...]]:
+    return set(db._db.execute("SELECT g.iri, w.iri, kind, value, position, family FROM cue "
+                              "JOIN graph g ON g.id = cue.graph JOIN work w ON w.id = cue.work").fetchall())
+
+
+def titles(db: CueIndexDb) -> dict[str, set[str]]:
+    return {iri: set(words.split()) for iri, words in db._db.execute(
+        "SELECT w.iri, words FROM title JOIN work w ON w.id = title.rowid")}
+
+
+def test_the_index_kept_write_by_write_is_the_index_built_from_the_store(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "db")
+    load(store, read_paths([ROOT / "samples", EXTRA, CLAIMS / "crossref-work-accessions.json"]))
+    retitled = json.loads(EXTRA.read_text())
+    retitled["message"]["items"][0]["title"] = ["Kelp forest otters"]
+    (tmp_path / "changed.json").write_text(json.dumps(retitled))
+    load(store, read_paths([tmp_path / "changed.json"]))  # a changed record: its graph replaced
+    kept, kept_titles, count = rows(store.cues), titles(store.cues), store.cues.work_count()
+    assert store.cues.path == tmp_path / "db" / "cues.sqlite" and kept
+    assert build_cue_index(store) == count
+    assert (rows(store.cues), titles(store.cues), store.cues.work_count()) == (kept, kept_titles, count)
 
 
 def traced_works(store: Store, text: str, *, store_claims: bool = False) -> set[str]:
     return {w.iri for c in trace(store, text, store_claims=store_claims).claims for w in c.works}
 
 
-def test_a_trace_after_a_work_is_loaded_finds_it() -> None:
-    store = Store.open(None)
+def test_a_record_loaded_or_retitled_between_traces_is_found_under_its_new_title(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "db")
     load(store, read_paths([ROOT / "samples"]))
     assert traced_works(store, REEF_NEWS) == set()
     load(store, read_paths([EXTRA]))
-    assert traced_works(store, REEF_NEWS) == {REEF}
+    assert traced_works(store, REEF_NEWS, store_claims=True) == {REEF}  # claims stored: no rows of theirs
+    page = json.loads(EXTRA.read_text())
+    page["message"]["items"] = [i for i in page["message"]["items"] if i["DOI"] == "10.5555/kg-claims.reef"]
+    page["message"]["items"][0]["title"] = ["Sea otters return to the northern kelp forests"]
+    (tmp_path / "changed.json").write_text(json.dumps(page))
+    load(store, read_paths([tmp_path / "changed.json"]))
+    otters = "Sea otters are back in the northern kelp forests, a study found."
+    assert traced_works(store, otters) == {REEF}
+    assert traced_works(store, "Reef fish shift their feeding times as coastal waters warm, a study says.") == set()
+    store.close()
+    reopened = Store.open(tmp_path / "db")  # the index is on disk: the next process finds the new title at once
+    assert reopened.cues.built and traced_works(reopened, otters) == {REEF}
+    reopened.close()
 
 
-def test_the_index_is_kept_until_the_store_is_written() -> None:
-    store = Store.open(None)
+def test_a_store_without_an_index_or_changed_by_an_update_has_it_built_at_its_next_use(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "db")
     load(store, read_paths([ROOT / "samples", EXTRA]))
-    first = cue_index(store)
-    assert cue_index(store) is first
-    assert traced_works(store, REEF_NEWS, store_claims=True) == {REEF}  # a claim graph is written ...
-    assert cue_index(store) is first  # ... and claims are not works: the index holds
+    store.close()
+    (tmp_path / "db" / "cues.sqlite").unlink()
+    store = Store.open(tmp_path / "db")
+    assert not store.cues.built  # a store with data and no index: built at the first trace
+    assert traced_works(store, REEF_NEWS) == {REEF} and store.cues.built
     store.update("INSERT DATA { GRAPH <https://w3id.org/evidence-kg/graph/test/x> { "
                  "<https://doi.org/10.5555/x> a <http://schema.org/Dataset> ; "
                  "<http://schema.org/name> \"Otters of the northern kelp forests\" } }")
-    again = cue_index(store)
-    assert again is not first and again.works["https://doi.org/10.5555/x"].words == {"otter", "northern", "kelp",
-                                                                                      "forest"}
-    assert cue_index(Store.open(None)).works == {}  # each store its own index
+    assert not store.cues.built  # what an update changed is unknown: built again
+    assert traced_works(store, "Otters of the northern kelp forests were counted, a study says.") == {
+        "https://doi.org/10.5555/x"}
+    # kg's own bookkeeping in the meta graph (a sync's state) leaves the index as it is
+    store.update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <urn:x:sync> <urn:x:at> 1 }} }}", meta_only=True)
+    assert store.cues.built
+    store.close()
 
 
-def test_a_changed_title_replaces_the_old_one_in_the_kept_index(tmp_path: Path) -> None:
+def test_the_rows_read_from_each_graphs_quads_are_the_rows_the_store_query_gives() -> None:
     store = Store.open(None)
+    load(store, read_paths([ROOT / "samples", EXTRA, CLAIMS / "crossref-work-accessions.json"]))
+    build_cue_index(store)
+    by_query = rows(store.cues)
+    graphs = [g for (g,) in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").values()
+              if g is not None]
+    by_quads = set()
+    for g in graphs:
+        triples = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+        quads = [Quad(t.subject, t.predicate, t.object, NamedNode(g)) for t in triples]
+        by_quads |= {(g, r.work, r.kind, r.value, r.position, r.family) for r in record_cues(quads)}
+    assert len(graphs) > 20 and by_quads == by_query
+
+
+def test_the_labelled_set_matches_the_same_works_with_the_index_built_from_the_store() -> None:
+    kept = Store.open(None)
+    load(kept, read_paths([ROOT / "samples", EXTRA]))
+    rebuilt = Store.open(None)
+    load(rebuilt, read_paths([ROOT / "samples", EXTRA]))
+    build_cue_index(rebuilt)
+    for item in LABELLED:
+        assert traced_works(kept, item["text"]) == traced_works(rebuilt, item["text"]), item["id"]
+
+
+def test_on_every_backend_a_record_loaded_between_traces_is_found(store: Store, tmp_path: Path) -> None:
+    """In memory, on disk, and on a SPARQL server (the index built from the engine at its first use,
+    then kept by this process's writes)."""
+    load(store, read_paths([ROOT / "samples"]))
+    assert traced_works(store, REEF_NEWS) == set() and store.cues.built
     load(store, read_paths([EXTRA]))
-    assert "reef" in cue_index(store).works[REEF].words
+    assert traced_works(store, REEF_NEWS) == {REEF}
     page = json.loads(EXTRA.read_text())
     page["message"]["items"] = [i for i in page["message"]["items"] if i["DOI"] == "10.5555/kg-claims.reef"]
-    page["message"]["items"][0]["title"] = ["Kelp forest otters"]
+    page["message"]["items"][0]["title"] = ["Sea otters return to the northern kelp forests"]
     (tmp_path / "changed.json").write_text(json.dumps(page))
     load(store, read_paths([tmp_path / "changed.json"]))
-    assert cue_index(store).works[REEF].words == {"kelp", "forest", "otter"}
-    assert cue_index(store).works[REEF].words == read_cue_index(store).works[REEF].words
+    assert traced_works(store, "Sea otters are back in the northern kelp forests, a study found.") == {REEF}
