@@ -4,7 +4,7 @@ and static assets under a fingerprinted path, cached for a year.
 :class:`HttpCaching` wraps the whole app (no route knows of it). A ``GET`` or ``HEAD`` of an answer
 computed from the store (:func:`is_answer`: ``/works/{id}`` in every format, ``/api/...`` but traces,
 the pages) gets an ``ETag`` made of the store's revision (:meth:`kg.store.Store.revision`, which changes
-with every write) and of what selects the representation (path, query, ``Accept``, and the host when no
+with every write) and of what selects the representation (path, query, ``Accept``, ``Accept-Profile``, and the host when no
 ``--base-url`` is set). A request whose ``If-None-Match`` holds it is answered 304 with no body and no
 store work; else a 200 rendered at this revision is replayed from the :class:`~kg.answer_cache.AnswerCache`
 (on the event loop, no worker thread), or computed and kept. Answers say ``Cache-Control: public,
@@ -91,11 +91,15 @@ def is_answer(method: str, path: str) -> bool:
     return path in ANSWER_PATHS or path.startswith(ANSWER_PREFIXES)
 
 
+#: the request headers that choose a representation (``Accept-Profile``: DCAT on /works/{id})
+SELECTING = ("accept", "accept-profile")
+
+
 def entity_tag(revision: str, scope: Scope, base: str) -> str:
     """The weak ETag of the answer a request asks for, at ``revision`` of the store."""
     headers = Headers(scope=scope)
     parts = [revision, scope["path"], scope.get("query_string", b"").decode("latin-1"),
-             headers.get("accept", ""), base]
+             *(headers.get(name, "") for name in SELECTING), base]
     return 'W/"' + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32] + '"'
 
 
@@ -131,7 +135,7 @@ class HttpCaching:
         control = f"public, max-age={self.max_age}, must-revalidate"
         if _matches(Headers(scope=scope).get("if-none-match"), tag):
             await send({"type": "http.response.start", "status": 304, "headers": [
-                (b"etag", tag.encode()), (b"cache-control", control.encode()), (b"vary", b"Accept")]})
+                (b"etag", tag.encode()), (b"cache-control", control.encode()), (b"vary", b"Accept, Accept-Profile")]})
             await send({"type": "http.response.body", "body": b""})
             return
         key = ("http", tag)

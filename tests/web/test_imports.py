@@ -11,8 +11,9 @@ import pytest
 
 WEB = Path(__file__).resolve().parents[2] / "kg" / "web"
 MODULES = sorted(WEB.rglob("*.py"))
-#: the modules that run the user's own SPARQL (/sparql) or serialise its results
-SPARQL_MODULES = {"sparql.py", "sparql_results.py"}
+#: the modules of the SPARQL 1.1 protocol family, which run the user's own SPARQL or the protocol's own
+#: (/sparql and its updates, the service description, the Graph Store Protocol's /store) or serialise results
+SPARQL_MODULES = {"sparql.py", "sparql_results.py", "sparql_update.py", "sparql_description.py", "graph_store.py"}
 
 
 def _name(path: Path) -> str:
