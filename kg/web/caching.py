@@ -4,8 +4,8 @@ and static assets under a fingerprinted path, cached for a year.
 :class:`HttpCaching` wraps the whole app (no route knows of it). A ``GET`` or ``HEAD`` of an answer
 computed from the store (:func:`is_answer`: ``/works/{id}`` in every format, ``/api/...`` but traces,
 the pages) gets an ``ETag`` made of the store's revision (:meth:`kg.store.Store.revision`, which changes
-with every write) and of what selects the representation (path, query, ``Accept``, ``Accept-Profile``, and the host when no
-``--base-url`` is set). A request whose ``If-None-Match`` holds it is answered 304 with no body and no
+with every write) and of what selects the representation (path, query, ``Accept``, ``Accept-Profile``, and
+the host when no ``--base-url`` is set). A request whose ``If-None-Match`` holds it is answered 304 with no body and no
 store work; else a 200 rendered at this revision is replayed from the :class:`~kg.answer_cache.AnswerCache`
 (on the event loop, no worker thread), or computed and kept. Answers say ``Cache-Control: public,
 max-age=N, must-revalidate`` (``--cache-max-age``): a browser or proxy may reuse one for N seconds, then
