@@ -172,6 +172,14 @@ class HttpClient:
         """
         return self._request("GET", url, params, None, None)
 
+    def get_text(self, url: str, params: Params | None = None) -> Response:
+        """GET ``url`` as text (a plain list such as wwPDB's weekly ``added.pdb``): the response's
+        ``data`` is the body decoded as UTF-8; cached, retried and limited like :meth:`get_json`.
+
+        :raises FetchError: as :meth:`get_json`.
+        """
+        return self._request("GET", url, params, None, None, text=True)
+
     def post_json(self, url: str, body: str | bytes | Mapping[str, Any], *,
                   content_type: str | None = None) -> Response:
         """POST ``body`` and parse the JSON answer, e.g. PDBe's ``"1cbs,6gv0"`` id lists.
@@ -225,7 +233,7 @@ class HttpClient:
         self.close()
 
     def _request(self, method: str, url: str, params: Params | None, body: bytes | None,
-                 content_type: str | None) -> Response:
+                 content_type: str | None, *, text: bool = False) -> Response:
         query = {key: str(value) for key, value in (params or {}).items()}
         try:
             shown = requests.Request(method, url, params=query).prepare().url or url
@@ -233,14 +241,14 @@ class HttpClient:
             raise FetchError(url, f"not a usable URL ({error})") from error
         path = self._cache_path(method, url, query, body)
         if path is not None and not self.config.refresh:
-            cached = _read_cache(path, shown)
+            cached = _read_cache(path, shown, text=text)
             if cached is not None:
                 log.debug("%s %s: from cache %s", method, shown, path)
                 return cached
         if self.mailto_param and self.config.mailto:
             query["mailto"] = self.config.mailto
         headers = {**self.headers, **({"Content-Type": content_type} if content_type else {})}
-        raw, data, status, answer_headers, final = self._fetch(method, url, shown, query, body, headers)
+        raw, data, status, answer_headers, final = self._fetch(method, url, shown, query, body, headers, text)
         retrieved_at = _answered_at(answer_headers.get("date"))
         shown = final or shown  # a same-host redirect: provenance is where the answer came from
         if path is not None:
@@ -253,7 +261,7 @@ class HttpClient:
         return Response(shown, data, retrieved_at, path, False)
 
     def _fetch(self, method: str, url: str, shown: str, query: dict[str, str],
-               body: bytes | None, headers: dict[str, str],
+               body: bytes | None, headers: dict[str, str], text: bool = False,
                ) -> tuple[bytes, Any, int, requests.structures.CaseInsensitiveDict[str], str | None]:
         attempts = self.config.retries + 1
         wait, attempt = 0.0, 0
@@ -280,6 +288,8 @@ class HttpClient:
             else:
                 status = answer.status
                 self._note_rate_limit(answer.headers)
+                if 200 <= status < 300 and text:
+                    return answer.body, answer.text, status, answer.headers, answer.final_url
                 if 200 <= status < 300:
                     try:
                         return answer.body, json.loads(answer.body), status, answer.headers, answer.final_url
@@ -541,11 +551,11 @@ def _excerpt(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[:limit] + "..."
 
 
-def _read_cache(path: Path, url: str) -> Response | None:
+def _read_cache(path: Path, url: str, *, text: bool = False) -> Response | None:
     """The cached response at ``path``, or None when missing or unreadable (then refetched)."""
     try:
         meta = json.loads(path.with_suffix(".meta").read_bytes())
-        data = json.loads(path.read_bytes())
+        data = path.read_bytes().decode("utf-8", errors="replace") if text else json.loads(path.read_bytes())
         retrieved_at = datetime.fromisoformat(meta["retrieved_at"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
