@@ -455,6 +455,45 @@ def get_page(url: str, config: HttpConfig, *, max_chars: int, public_only: bool 
         raise FetchError(url, str(e)) from e
 
 
+def download(url: str, dest: Path, config: HttpConfig, *, source: str) -> Path:
+    """Stream ``url`` into the file ``dest``: a data dump (ROR's, OpenCitations'), too big to hold in
+    memory or under ``max_body``, and with no overall deadline (``timeout`` bounds each read). It
+    is written to ``dest`` plus ``.part`` and renamed when whole, so a file at ``dest`` is always
+    complete; a 5xx, 429 or lost connection is retried as :class:`HttpClient` retries. Redirects
+    are followed (repositories send file downloads to their storage hosts), to https only.
+
+    :raises FetchError: the file cannot be had.
+    """
+    headers = {"User-Agent": f"kg/{__version__} (https://w3id.org/evidence-kg"
+                             f"{'; mailto:' + config.mailto if config.mailto else ''})"}
+    part = dest.with_name(dest.name + ".part")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    attempts = config.retries + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            with requests.get(url, headers=headers, timeout=config.timeout, stream=True) as answer:
+                final = urlsplit(answer.url)
+                if answer.history and final.scheme != "https" and final.netloc != urlsplit(url).netloc:
+                    raise FetchError(url, f"redirected to {answer.url}, which is not https")
+                if answer.status_code in RETRY_STATUSES and attempt < attempts:
+                    time.sleep(config.backoff * 2 ** (attempt - 1))
+                    continue
+                if answer.status_code >= 400:
+                    raise FetchError(url, answer.reason or "the server refused", answer.status_code)
+                with part.open("wb") as stream:
+                    for chunk in answer.iter_content(1 << 20):
+                        stream.write(chunk)
+            os.replace(part, dest)
+            log.info("%s: downloaded %s (%d bytes)", source, url, dest.stat().st_size)
+            return dest
+        except requests.RequestException as e:
+            part.unlink(missing_ok=True)
+            if attempt == attempts:
+                raise FetchError(url, f"{e} (gave up after {attempts} attempts)") from e
+            time.sleep(config.backoff * 2 ** (attempt - 1))
+    raise FetchError(url, f"the server was busy (gave up after {attempts} attempts)")
+
+
 def _check_public(url: str) -> None:
     """Refuse a URL that is not http(s) or whose host resolves to a non-public address."""
     parts = urlsplit(url)

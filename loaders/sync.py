@@ -23,6 +23,7 @@ from kg.errors import ConfigError, FetchError, UnsupportedRequestError
 from kg.store import Store
 from loaders import get_loader
 from loaders.base import Problem
+from loaders.dump_sync import DUMPS, sync_dump
 from loaders.http import HttpClient, HttpConfig, Response
 from loaders.pdbe_sync import sync_pdbe
 from loaders.pipeline import load
@@ -124,8 +125,9 @@ class ZenodoPlan(LinksNextPlan):
 
 #: the sources ``kg sync`` asks for a window of changes, by name
 PLANS: dict[str, SyncPlan] = {"crossref": CrossrefPlan(), "datacite": DatacitePlan(), "zenodo": ZenodoPlan()}
-#: every source ``kg sync`` brings up to date: by change windows (PLANS), PDBe by its weekly release lists
-SOURCES = (*PLANS, "pdbe")
+#: every source ``kg sync`` brings up to date: by change windows (PLANS), PDBe by its weekly release
+#: lists, ROR and OpenCitations by their dump versions
+SOURCES = (*PLANS, "pdbe", *DUMPS)
 
 
 def sync(store: Store, source: str, config: HttpConfig, *, scope: SyncScope | None = None,
@@ -134,11 +136,15 @@ def sync(store: Store, source: str, config: HttpConfig, *, scope: SyncScope | No
          on_problem: Callable[[Problem], None] | None = None) -> SyncReport:
     """Sync ``source`` (within ``scope``) from its watermark to ``now``, or go on with the window
     an earlier run left unfinished. The first sync of a source and scope starts at ``since``.
-    PDBe goes by its weekly release lists, found at ``lists`` (:mod:`loaders.pdbe_sync`).
+    PDBe goes by its weekly release lists, found at ``lists`` (:mod:`loaders.pdbe_sync`); ROR and
+    OpenCitations by their dumps' versions, ``api`` naming the version record (:mod:`loaders.dump_sync`).
 
     :raises UnsupportedRequestError: a source ``kg sync`` does not know, or a scope it cannot ask.
     :raises ConfigError: the first sync, without ``since``.
     """
+    if source in DUMPS:
+        return sync_dump(store, source, config, scope=scope, record=api, max_pages=max_pages, strict=strict,
+                         on_problem=on_problem)
     if source == "pdbe":
         return sync_pdbe(store, config, scope=scope, since=since, now=now, api=api, lists=lists,
                          max_pages=max_pages, strict=strict, on_problem=on_problem)

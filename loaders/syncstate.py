@@ -58,6 +58,8 @@ class SyncState:
     #: records and requests of the window in progress (of the last one, once complete)
     records: int = 0
     requests: int = 0
+    #: the version of the data dump loaded last (sources synced by dump: ROR, OpenCitations)
+    version: str | None = None
 
     @property
     def iri(self) -> NamedNode:
@@ -72,12 +74,12 @@ class SyncState:
 def read_states(store: Store) -> list[SyncState]:
     """Every sync state the store holds, by source and scope."""
     states = []
-    for _, source, scope, watermark, last, w_from, w_until, cursor, records, requests in \
+    for _, source, scope, watermark, last, w_from, w_until, cursor, records, requests, version in \
             store.select(load_query("sync_states").text).values():
         if source is None:
             continue
         states.append(SyncState(source, scope or "", _when(watermark), _when(last), _when(w_from),
-                                _when(w_until), cursor, int(records or 0), int(requests or 0)))
+                                _when(w_until), cursor, int(records or 0), int(requests or 0), version))
     return states
 
 
@@ -99,6 +101,8 @@ def save_state(store: Store, state: SyncState) -> None:
             pairs.append((p, date_literal(when)))
     if state.cursor is not None:
         pairs.append((KG.cursor, Literal(state.cursor)))
+    if state.version is not None:
+        pairs.append((KG.syncVersion, Literal(state.version)))
     body = " .\n".join(f"{s} {p} {o}" for p, o in pairs)
     store.update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {s} ?p ?o }} }} ;\n"
                  f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{\n{body} }} }}", meta_only=True)
@@ -148,12 +152,15 @@ class SyncReport:
     #: this run went on with a window an earlier run left unfinished
     resumed: bool = False
     load: LoadReport = field(default_factory=LoadReport)
+    #: the dump version synced (sources synced by dump version)
+    version: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"source": self.source, "scope": self.scope, "from": self.window_from.isoformat(),
                 "until": self.window_until.isoformat(), "complete": self.complete, "resumed": self.resumed,
                 "requests": self.requests, "loaded": self.load.loaded, "unchanged": self.load.unchanged,
-                "rejected": self.load.rejected, "failure": self.load.failure}
+                "rejected": self.load.rejected, "failure": self.load.failure,
+                **({"version": self.version} if self.version is not None else {})}
 
 
 def refuse(source: str, scope: SyncScope, supported: set[str]) -> None:
