@@ -30,6 +30,7 @@ import json
 import shutil
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,7 +43,7 @@ from loaders.http import HttpClient, HttpConfig, download
 from loaders.limits import Limits
 from loaders.pipeline import load
 from loaders.read import SUFFIXES, read_paths
-from loaders.syncstate import SyncReport, SyncScope, fail, read_state, refuse, save_state
+from loaders.syncstate import SyncReport, SyncScope, WriteGuard, fail, read_state, refuse, save_state
 
 
 @dataclass(frozen=True)
@@ -139,11 +140,11 @@ DUMPS: dict[str, DumpSource] = {
 
 def sync_dump(store: Store, source: str, config: HttpConfig, *, scope: SyncScope | None = None,
               record: str | None = None, max_pages: int | None = None, strict: bool = False,
-              on_problem: Callable[[Problem], None] | None = None) -> SyncReport:
+              on_problem: Callable[[Problem], None] | None = None, writes: WriteGuard | None = None) -> SyncReport:
     """Load the current version of ``source``'s dump when it is not the one loaded last, or go on
     with the version an earlier run left unfinished. ``record``: the version record's URL.
     ``max_pages``: stop after this many dump files (the next sync goes on from there)."""
-    dump = DUMPS[source]
+    dump, guard = DUMPS[source], writes or nullcontext
     refuse(source, scope or SyncScope(), set())
     state = read_state(store, source, "")
     resumed = state.in_progress
@@ -163,7 +164,8 @@ def sync_dump(store: Store, source: str, config: HttpConfig, *, scope: SyncScope
         report.version = current.version
         if current.version == state.version:  # the dump loaded last is still the newest
             state.last_sync = datetime.now(UTC)
-            save_state(store, state)
+            with guard():
+                save_state(store, state)
             report.complete = True
             return report
         state.window_from = state.watermark or current.published
@@ -171,7 +173,8 @@ def sync_dump(store: Store, source: str, config: HttpConfig, *, scope: SyncScope
         state.records = state.requests = 0
         state.cursor = json.dumps({"version": current.version, "files": [list(f) for f in current.files
                                                                          if dump.wanted(f[0])]})
-        save_state(store, state)
+        with guard():
+            save_state(store, state)
     cursor = json.loads(state.cursor or "{}")
     version, files = str(cursor.get("version")), [tuple(f) for f in cursor.get("files", [])]
     report.version = version
@@ -190,7 +193,8 @@ def sync_dump(store: Store, source: str, config: HttpConfig, *, scope: SyncScope
             fail(report, on_problem, e)
             return report
         report.requests += 1
-        part = load(store, _records(path, dump), strict=strict, on_problem=on_problem)
+        with guard():
+            part = load(store, _records(path, dump), strict=strict, on_problem=on_problem)
         report.load.extend(part)
         if part.failure:
             return report
@@ -199,11 +203,13 @@ def sync_dump(store: Store, source: str, config: HttpConfig, *, scope: SyncScope
         state.records += part.loaded + part.unchanged
         state.requests += 1
         state.cursor = json.dumps({"version": version, "files": [list(f) for f in files]})
-        save_state(store, state)
+        with guard():
+            save_state(store, state)
         path.unlink(missing_ok=True)  # loaded: its records are in the graph
     state.watermark, state.last_sync, state.version = state.window_until, datetime.now(UTC), version
     state.window_from = state.window_until = state.cursor = None
-    save_state(store, state)
+    with guard():
+        save_state(store, state)
     for old in cache.iterdir() if cache.is_dir() else ():
         if old.is_dir() and old.name != _safe(version):
             shutil.rmtree(old, ignore_errors=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 
 from kg import ids
@@ -33,7 +34,7 @@ from loaders.http import HttpClient, HttpConfig, Response
 from loaders.pdbe import PdbeLoader
 from loaders.pipeline import load
 from loaders.read import records_of
-from loaders.syncstate import SyncReport, SyncScope, fail, read_state, refuse, save_state
+from loaders.syncstate import SyncReport, SyncScope, WriteGuard, fail, read_state, refuse, save_state
 
 #: the newest weekly release's lists in the wwPDB archive (``--api wwpdb=URL`` for a mirror:
 #: PDBe's is ``https://ftp.ebi.ac.uk/pub/databases/pdb/data/status/latest``)
@@ -79,14 +80,14 @@ def read_list(text: str, url: str) -> list[str]:
 def sync_pdbe(store: Store, config: HttpConfig, *, scope: SyncScope | None = None, since: datetime | None = None,
               now: datetime | None = None, api: str | None = None, lists: str | None = None,
               max_pages: int | None = None, strict: bool = False,
-              on_problem: Callable[[Problem], None] | None = None) -> SyncReport:
+              on_problem: Callable[[Problem], None] | None = None, writes: WriteGuard | None = None) -> SyncReport:
     """Sync PDBe (within ``scope``: some entries, by ``--doi``) from its watermark to the newest
     weekly release, or go on with the window an earlier run left unfinished.
 
     :param api: PDBe's REST API base; :param lists: where the weekly lists are (:data:`LISTS_BASE`).
     :raises ConfigError: the first sync, without ``since``.
     """
-    scope = scope or SyncScope()
+    scope, guard = scope or SyncScope(), writes or nullcontext
     refuse("pdbe", scope, {"--doi"})
     keep = {ids.normalize_pdb_id(d).lower() for d in scope.dois}
     state = read_state(store, "pdbe", scope.key)
@@ -99,7 +100,8 @@ def sync_pdbe(store: Store, config: HttpConfig, *, scope: SyncScope | None = Non
         release = latest_release(now or datetime.now(UTC))
         if start >= release:  # the newest release is in already: nothing to ask
             state.last_sync = datetime.now(UTC)
-            save_state(store, state)
+            with guard():
+                save_state(store, state)
             return SyncReport("pdbe", scope.key, start, start, complete=True)
         state.window_from, state.window_until = start, release
         state.records = state.requests = 0
@@ -113,14 +115,16 @@ def sync_pdbe(store: Store, config: HttpConfig, *, scope: SyncScope | None = Non
                 steps = _plan(client, (lists or LISTS_BASE).rstrip("/"), keep, report)
             except FetchError as e:
                 fail(report, on_problem, e)
-                save_state(store, state)
+                with guard():
+                    save_state(store, state)
                 return report
             if window_until - window_from > WEEK:
                 _warn(report, on_problem, f"pdbe: the window {window_from.date()} to {window_until.date()} spans more "
                       "than one weekly release, and the wwPDB's lists name the newest week's entries only; entries "
                       "of the weeks before are not synced (harvest them by id, or sync at least weekly)")
             state.cursor = json.dumps({"steps": steps})
-            save_state(store, state)
+            with guard():
+                save_state(store, state)
         steps = list(json.loads(state.cursor)["steps"])
         while steps:
             if max_pages is not None and report.requests >= max_pages:
@@ -130,8 +134,9 @@ def sync_pdbe(store: Store, config: HttpConfig, *, scope: SyncScope | None = Non
             try:
                 for response in _fetch(client, base, kind, batch):
                     asked += 1
-                    part = load(store, records_of(response.data, response.url, response.retrieved_at, response.url, ""),
-                                strict=strict, on_problem=on_problem)
+                    with guard():
+                        part = load(store, records_of(response.data, response.url, response.retrieved_at,
+                                                      response.url, ""), strict=strict, on_problem=on_problem)
                     report.load.extend(part)
                     part_records += part.loaded + part.unchanged
                     if part.failure:
@@ -146,10 +151,12 @@ def sync_pdbe(store: Store, config: HttpConfig, *, scope: SyncScope | None = Non
             state.records += part_records
             state.requests += asked
             state.cursor = json.dumps({"steps": steps})
-            save_state(store, state)
+            with guard():
+                save_state(store, state)
     state.watermark, state.last_sync = window_until, datetime.now(UTC)
     state.window_from = state.window_until = state.cursor = None
-    save_state(store, state)
+    with guard():
+        save_state(store, state)
     report.complete = True
     return report
 

@@ -16,6 +16,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ from loaders.http import HttpClient, HttpConfig, Response
 from loaders.pdbe_sync import sync_pdbe
 from loaders.pipeline import load
 from loaders.read import records_of
-from loaders.syncstate import SyncReport, SyncScope, SyncState, fail, read_state, refuse, save_state
+from loaders.syncstate import SyncReport, SyncScope, SyncState, WriteGuard, fail, read_state, refuse, save_state
 
 #: a request: its URL and parameters
 Request = tuple[str, dict[str, str | int]]
@@ -133,21 +134,23 @@ SOURCES = (*PLANS, "pdbe", *DUMPS)
 def sync(store: Store, source: str, config: HttpConfig, *, scope: SyncScope | None = None,
          since: datetime | None = None, now: datetime | None = None, api: str | None = None,
          lists: str | None = None, rows: int = 100, max_pages: int | None = None, strict: bool = False,
-         on_problem: Callable[[Problem], None] | None = None) -> SyncReport:
+         on_problem: Callable[[Problem], None] | None = None, writes: WriteGuard | None = None) -> SyncReport:
     """Sync ``source`` (within ``scope``) from its watermark to ``now``, or go on with the window
     an earlier run left unfinished. The first sync of a source and scope starts at ``since``.
     PDBe goes by its weekly release lists, found at ``lists`` (:mod:`loaders.pdbe_sync`); ROR and
     OpenCitations by their dumps' versions, ``api`` naming the version record (:mod:`loaders.dump_sync`).
+
+    ``writes``: entered around each page's writes (a service's write access: kg serve --sync-every).
 
     :raises UnsupportedRequestError: a source ``kg sync`` does not know, or a scope it cannot ask.
     :raises ConfigError: the first sync, without ``since``.
     """
     if source in DUMPS:
         return sync_dump(store, source, config, scope=scope, record=api, max_pages=max_pages, strict=strict,
-                         on_problem=on_problem)
+                         on_problem=on_problem, writes=writes)
     if source == "pdbe":
         return sync_pdbe(store, config, scope=scope, since=since, now=now, api=api, lists=lists,
-                         max_pages=max_pages, strict=strict, on_problem=on_problem)
+                         max_pages=max_pages, strict=strict, on_problem=on_problem, writes=writes)
     if source not in PLANS:
         raise UnsupportedRequestError(source, "sync", f"kg sync knows {', '.join(sorted(SOURCES))}")
     plan, loader, scope = PLANS[source], get_loader(source), scope or SyncScope()
@@ -167,7 +170,9 @@ def sync(store: Store, source: str, config: HttpConfig, *, scope: SyncScope | No
     report = SyncReport(source, scope.key, window_from, window_until, resumed=resumed)
     first = plan.first(base, scope, window_from, window_until, rows)
     request: Request | None = _decode(state.cursor) if state.cursor else first
-    save_state(store, _with_cursor(state, request))
+    guard = writes or nullcontext
+    with guard():
+        save_state(store, _with_cursor(state, request))
     asked: set[str] = set()
     with HttpClient(source, config, min_interval=loader.min_interval, mailto_param=source == "crossref") as client:
         while request is not None:
@@ -190,18 +195,20 @@ def sync(store: Store, source: str, config: HttpConfig, *, scope: SyncScope | No
                 fail(report, on_problem, e)
                 return report
             report.requests += 1
-            part = load(store, records_of(page.data, page.url, page.retrieved_at, page.url, ""),
-                        strict=strict, on_problem=on_problem)
-            report.load.extend(part)
-            if part.failure:
-                return report
-            request = plan.next(page, request)
-            state.records += part.loaded + part.unchanged
-            state.requests += 1
-            save_state(store, _with_cursor(state, request))
+            with guard():
+                part = load(store, records_of(page.data, page.url, page.retrieved_at, page.url, ""),
+                            strict=strict, on_problem=on_problem)
+                report.load.extend(part)
+                if part.failure:
+                    return report
+                request = plan.next(page, request)
+                state.records += part.loaded + part.unchanged
+                state.requests += 1
+                save_state(store, _with_cursor(state, request))
     state.watermark, state.last_sync = window_until, datetime.now(UTC)
     state.window_from = state.window_until = state.cursor = None
-    save_state(store, state)
+    with guard():
+        save_state(store, state)
     report.complete = True
     return report
 

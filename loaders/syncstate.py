@@ -20,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import os
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +38,9 @@ from kg.store.records import date_literal
 from kg.vocab import KG, RDF
 from loaders.base import Problem
 from loaders.pipeline import LoadReport
+
+#: what a sync enters around each page's writes: a service's write access (kg.store.workers), or nothing
+WriteGuard = Callable[[], AbstractContextManager[object]]
 
 
 @dataclass

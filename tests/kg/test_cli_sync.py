@@ -89,7 +89,8 @@ def test_every_runs_rounds_each_from_the_last_watermark(server: ReplayServer, tm
 def test_sync_without_a_source_names_them(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "sync", "--cache-dir", str(tmp_path)])
     assert result.exit_code == 2
-    assert "name a source to sync: crossref, datacite, opencitations, pdbe, ror, zenodo (none was synced before)" in result.stderr
+    assert ("name a source to sync: crossref, datacite, opencitations, pdbe, ror, zenodo (none was synced before)"
+            in result.stderr)
 
 
 @pytest.mark.parametrize("every", ["soon", "0h", "-1m"])
