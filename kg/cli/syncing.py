@@ -136,6 +136,7 @@ def _print(reports: list[SyncReport], fmt: str, report: Path | None, *, last: bo
             state = "watermark now " + _day(r.window_until) if r.complete else \
                 "window unfinished: the next sync goes on from there"
             again = ", resumed" if r.resumed else ""
+            again += f", dump version {r.version}" if r.version else ""
             click.echo(f"{r.source}{scope}: {_day(r.window_from)} to {_day(r.window_until)}{again}: "
                        f"{r.requests} requests, {r.load.summary()}; {state}")
     if fmt != "json":
