@@ -42,7 +42,7 @@ def default_lock(cache_dir: Path, location: str) -> Path:
 @click.command(epilog=examples("kg sync crossref --since 2024-06-01 --mailto you@example.org",
                                "kg sync", "kg sync crossref --prefix 10.1371 --since 2024-06-01",
                                "kg sync zenodo --community lexibank --since 2024-01-01",
-                               "kg sync pdbe --since 2024-06-01",
+                               "kg sync pdbe --since 2024-06-01", "kg sync ror opencitations",
                                "kg sync --every 1h --json"))
 @click.argument("sources", nargs=-1)
 @click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
@@ -79,8 +79,9 @@ def sync(ctx: Context, sources: tuple[str, ...], since: datetime | None, prefixe
          fmt: str) -> None:
     """Fetch what each SOURCE changed since its last sync and store it (online; see docs/operations.md).
 
-    SOURCE is crossref, datacite, zenodo or pdbe (by the wwPDB's weekly release lists; --api
-    wwpdb=URL for a mirror of them); none: every source synced before. Records a source
+    SOURCE is crossref, datacite, zenodo, pdbe (by the wwPDB's weekly release lists; --api
+    wwpdb=URL for a mirror of them), ror or opencitations (by their dumps' versions; --api
+    SOURCE=URL names the version record); none: every source synced before. Records a source
     retracts, withdraws or obsoletes are marked, never dropped. A sync that dies goes on where it stopped;
     two syncs of one store never run at once.
 
