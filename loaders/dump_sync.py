@@ -9,9 +9,10 @@ version's files are downloaded and loaded through the same read -> map -> write 
   record (``https://zenodo.org/api/records/6347574``, DOI 10.5281/zenodo.6347574) always answers
   with the newest version (ROR's documentation, "Retrieve ROR data from Zenodo"). A Zenodo record
   gives ``metadata.version`` (``v1.55``), ``metadata.publication_date`` and its ``files``, each with a
-  ``key`` (``v1.55-2024-10-31-ror-data.zip``) and ``links.self`` (or ``links.content``), a list in
-  the REST API's JSON or ``{"entries": {key: file}}`` in InvenioRDM's. The zip holds the release
-  as JSON (``..._schema_v2.json``: the v2 records kg reads; the v1 file and the CSVs are passed over).
+  ``key`` (``v1.55-2024-10-31-ror-data.zip``) and a link to its bytes (``links.content``, else
+  ``links.self``), a list in the REST API's JSON or ``{"entries": {key: file}}`` in InvenioRDM's.
+  The zip holds the release as JSON (``..._schema_v2.json``: the v2 records kg reads; the v1 file
+  and the CSVs are passed over).
 - **OpenCitations** publishes its Index as CSV on figshare (article 24356626, DOI
   10.6084/m9.figshare.24356626): figshare's API, ``https://api.figshare.com/v2/articles/{id}``,
   answers with the newest ``version`` (a number), its ``published_date`` and ``files`` (``name``,
@@ -87,10 +88,12 @@ def zenodo_version(data: Any, url: str) -> DumpVersion:
     found = []
     for i, item in enumerate(entries if isinstance(entries, list) else []):
         links = item.get("links") if isinstance(item, dict) else None
-        link = (links or {}).get("self") or (links or {}).get("content") or (links or {}).get("download")
+        # the file's bytes: ``links.content`` (InvenioRDM; its ``links.self`` is the file's metadata), else
+        # ``links.self`` as the REST API's list gives it (``.../files/<key>/content``)
+        link = (links or {}).get("content") or (links or {}).get("download") or (links or {}).get("self")
         name = item.get("key") or item.get("filename") if isinstance(item, dict) else None
         if not isinstance(name, str) or not isinstance(link, str):
-            raise FetchError(url, f"field 'files[{i}]' has no 'key' and 'links.self': not a Zenodo file")
+            raise FetchError(url, f"field 'files[{i}]' has no 'key' and 'links.content': not a Zenodo file")
         found.append((name, link))
     if version is None or not found:
         raise FetchError(url, "the Zenodo record names no version or no files")
