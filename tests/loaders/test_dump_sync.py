@@ -18,6 +18,7 @@ import pytest
 from kg.errors import UnsupportedRequestError
 from kg.ids import META_GRAPH, doi_iri
 from kg.store import Store
+from loaders.dump_sync import zenodo_version
 from loaders.http import HttpConfig
 from loaders.pipeline import load
 from loaders.read import read_paths
@@ -145,3 +146,16 @@ def test_a_version_record_that_is_not_one_is_named_and_the_state_stays(server: R
     assert read_state(store, "ror", "").version is None
     with pytest.raises(UnsupportedRequestError, match="ror: --prefix is not supported"):
         sync(store, "ror", config(tmp_path), scope=SyncScope(prefixes=("10.1",)))
+
+
+def test_a_zenodo_record_in_inveniordms_shape_names_its_files_bytes_not_their_metadata() -> None:
+    record = json.loads((DUMPS / "zenodo-ror-v1.2.json").read_text("utf-8"))
+    [listed] = record["files"]
+    key = listed["key"]
+    record["files"] = {"count": 1, "entries": {key: {
+        "key": key, "links": {"self": f"https://zenodo.org/api/records/2222222/files/{key}",
+                              "content": f"https://zenodo.org/api/records/2222222/files/{key}/content"}}}}
+    version = zenodo_version(record, "https://zenodo.org/api/records/6347574")
+    assert (version.version, version.published.date().isoformat()) == (record["metadata"]["version"],
+                                                                        record["metadata"]["publication_date"])
+    assert version.files == ((key, f"https://zenodo.org/api/records/2222222/files/{key}/content"),)
