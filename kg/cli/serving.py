@@ -113,7 +113,7 @@ def serve(ctx: Context, host: str, port: int, update_token: str | None, query_ti
                 "headers_deadline": headers_deadline, "body_deadline": body_deadline, "keep_alive": keep_alive}
     if sync_every is not None:
         api_bases(sync_apis)  # SOURCE=URL, or a usage error now
-        settings.update(sync_every=parse_every(sync_every), sync_sources=list(sync_sources),
+        settings.update(sync_every=parse_every(sync_every, "--sync-every"), sync_sources=list(sync_sources),
                         sync_since=sync_since.date().isoformat() if sync_since else None, sync_apis=list(sync_apis),
                         sync_cache_dir=str(cache_dir), sync_lock=str(default_lock(cache_dir, ctx.location)))
     os.environ[SERVE_ENV] = json.dumps({"store": ctx.location, **settings})

@@ -23,13 +23,13 @@ _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def parse_every(value: str | None) -> float | None:
-    """``1h``, ``30m``, ``90s``, ``1d`` as seconds."""
+def parse_every(value: str | None, option: str = "--every") -> float | None:
+    """``1h``, ``30m``, ``90s``, ``1d`` as seconds; a usage error naming ``option`` otherwise."""
     if value is None:
         return None
     m = _DURATION.fullmatch(value.strip())
     if not m or float(m[1]) <= 0:
-        raise click.BadParameter(f"{value!r}: write a duration such as 1h, 30m or 90s", param_hint="--every")
+        raise click.BadParameter(f"{value!r}: write a duration such as 1h, 30m or 90s", param_hint=option)
     return float(m[1]) * _SECONDS[m[2]]
 
 

@@ -129,3 +129,8 @@ def test_sync_pdbe_reads_the_weekly_lists_where_api_wwpdb_names_them(server: Rep
     [gone] = TIMELINE["pdbe"]["releases"]["2024-06-05"]["obsolete"]
     with Store.open(store) as opened:
         assert [m.status for m in KnowledgeGraph(opened).work(pdb_iri(gone)).summary.status] == ["obsoleted"]
+
+
+def test_serve_sync_every_needs_a_duration(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "serve", "--sync-every", "soon"])
+    assert result.exit_code == 2 and "Invalid value for --sync-every: 'soon': write a duration" in result.stderr
