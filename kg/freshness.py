@@ -29,13 +29,15 @@ class SourceSync:
     lag_s: float | None
     #: a window is unfinished (a sync is running, or died and will go on where it stopped)
     in_progress: bool
+    #: the dump version loaded last (sources synced by dump: ROR, OpenCitations), else None
+    version: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"source": self.source, "scope": self.scope,
                 "watermark": self.watermark.isoformat() if self.watermark else None,
                 "lastSync": self.last_sync.isoformat() if self.last_sync else None,
                 "lagSeconds": None if self.lag_s is None else round(self.lag_s),
-                "inProgress": self.in_progress}
+                "inProgress": self.in_progress, **({"version": self.version} if self.version else {})}
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,8 @@ def freshness(store: Store, now: datetime | None = None) -> Freshness:
     """Each source's sync state and lag at ``now``, read from the meta graph in one small query."""
     now = now or datetime.now(UTC)
     sources = [SourceSync(s.source, s.scope, s.watermark, s.last_sync,
-                          None if s.watermark is None else (now - s.watermark).total_seconds(), s.in_progress)
+                          None if s.watermark is None else (now - s.watermark).total_seconds(), s.in_progress,
+                          s.version)
                for s in read_states(store)]
     marks = [s.watermark for s in sources if s.watermark is not None]
     return Freshness(sources, max(marks) if marks else None)

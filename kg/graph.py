@@ -353,11 +353,14 @@ class KnowledgeGraph:
         return load_records(self._store, read_paths([Path(p) for p in paths]), strict=strict, batch_size=batch_size)
 
     def sync(self, source: str, http: HttpConfig, *, scope: SyncScope | None = None, since: datetime | None = None,
-             api: str | None = None, max_pages: int | None = None) -> SyncReport:
+             api: str | None = None, lists: str | None = None, max_pages: int | None = None) -> SyncReport:
         """Bring ``source`` up to date: fetch what it changed since its watermark (``since`` for the
-        first sync) within ``scope``, and store it; a window left unfinished is gone on with. Hold a
-        :class:`loaders.syncstate.SyncLock` around it when other syncs may run. See docs/operations.md."""
-        return sync_source(self._store, source, http, scope=scope, since=since, api=api, max_pages=max_pages)
+        first sync) within ``scope``, and store it; a window left unfinished is gone on with. PDBe by
+        the weekly release lists (``lists``: a mirror of them), ROR and OpenCitations by dump version
+        (``api``: the version record). Hold a :class:`loaders.syncstate.SyncLock` around it when
+        other syncs may run. See docs/operations.md."""
+        return sync_source(self._store, source, http, scope=scope, since=since, api=api, lists=lists,
+                           max_pages=max_pages)
 
     def freshness(self) -> freshness.Freshness:
         """Each source's last sync, watermark and lag, and the graph's as-of date (the newest watermark)."""

@@ -172,6 +172,14 @@ class HttpClient:
         """
         return self._request("GET", url, params, None, None)
 
+    def get_text(self, url: str, params: Params | None = None) -> Response:
+        """GET ``url`` as text (a plain list such as wwPDB's weekly ``added.pdb``): the response's
+        ``data`` is the body decoded as UTF-8; cached, retried and limited like :meth:`get_json`.
+
+        :raises FetchError: as :meth:`get_json`.
+        """
+        return self._request("GET", url, params, None, None, text=True)
+
     def post_json(self, url: str, body: str | bytes | Mapping[str, Any], *,
                   content_type: str | None = None) -> Response:
         """POST ``body`` and parse the JSON answer, e.g. PDBe's ``"1cbs,6gv0"`` id lists.
@@ -225,7 +233,7 @@ class HttpClient:
         self.close()
 
     def _request(self, method: str, url: str, params: Params | None, body: bytes | None,
-                 content_type: str | None) -> Response:
+                 content_type: str | None, *, text: bool = False) -> Response:
         query = {key: str(value) for key, value in (params or {}).items()}
         try:
             shown = requests.Request(method, url, params=query).prepare().url or url
@@ -233,14 +241,14 @@ class HttpClient:
             raise FetchError(url, f"not a usable URL ({error})") from error
         path = self._cache_path(method, url, query, body)
         if path is not None and not self.config.refresh:
-            cached = _read_cache(path, shown)
+            cached = _read_cache(path, shown, text=text)
             if cached is not None:
                 log.debug("%s %s: from cache %s", method, shown, path)
                 return cached
         if self.mailto_param and self.config.mailto:
             query["mailto"] = self.config.mailto
         headers = {**self.headers, **({"Content-Type": content_type} if content_type else {})}
-        raw, data, status, answer_headers, final = self._fetch(method, url, shown, query, body, headers)
+        raw, data, status, answer_headers, final = self._fetch(method, url, shown, query, body, headers, text)
         retrieved_at = _answered_at(answer_headers.get("date"))
         shown = final or shown  # a same-host redirect: provenance is where the answer came from
         if path is not None:
@@ -253,7 +261,7 @@ class HttpClient:
         return Response(shown, data, retrieved_at, path, False)
 
     def _fetch(self, method: str, url: str, shown: str, query: dict[str, str],
-               body: bytes | None, headers: dict[str, str],
+               body: bytes | None, headers: dict[str, str], text: bool = False,
                ) -> tuple[bytes, Any, int, requests.structures.CaseInsensitiveDict[str], str | None]:
         attempts = self.config.retries + 1
         wait, attempt = 0.0, 0
@@ -280,6 +288,8 @@ class HttpClient:
             else:
                 status = answer.status
                 self._note_rate_limit(answer.headers)
+                if 200 <= status < 300 and text:
+                    return answer.body, answer.text, status, answer.headers, answer.final_url
                 if 200 <= status < 300:
                     try:
                         return answer.body, json.loads(answer.body), status, answer.headers, answer.final_url
@@ -445,6 +455,45 @@ def get_page(url: str, config: HttpConfig, *, max_chars: int, public_only: bool 
         raise FetchError(url, str(e)) from e
 
 
+def download(url: str, dest: Path, config: HttpConfig, *, source: str) -> Path:
+    """Stream ``url`` into the file ``dest``: a data dump (ROR's, OpenCitations'), too big to hold in
+    memory or under ``max_body``, and with no overall deadline (``timeout`` bounds each read). It
+    is written to ``dest`` plus ``.part`` and renamed when whole, so a file at ``dest`` is always
+    complete; a 5xx, 429 or lost connection is retried as :class:`HttpClient` retries. Redirects
+    are followed (repositories send file downloads to their storage hosts), to https only.
+
+    :raises FetchError: the file cannot be had.
+    """
+    headers = {"User-Agent": f"kg/{__version__} (https://w3id.org/evidence-kg"
+                             f"{'; mailto:' + config.mailto if config.mailto else ''})"}
+    part = dest.with_name(dest.name + ".part")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    attempts = config.retries + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            with requests.get(url, headers=headers, timeout=config.timeout, stream=True) as answer:
+                final = urlsplit(answer.url)
+                if answer.history and final.scheme != "https" and final.netloc != urlsplit(url).netloc:
+                    raise FetchError(url, f"redirected to {answer.url}, which is not https")
+                if answer.status_code in RETRY_STATUSES and attempt < attempts:
+                    time.sleep(config.backoff * 2 ** (attempt - 1))
+                    continue
+                if answer.status_code >= 400:
+                    raise FetchError(url, answer.reason or "the server refused", answer.status_code)
+                with part.open("wb") as stream:
+                    for chunk in answer.iter_content(1 << 20):
+                        stream.write(chunk)
+            os.replace(part, dest)
+            log.info("%s: downloaded %s (%d bytes)", source, url, dest.stat().st_size)
+            return dest
+        except requests.RequestException as e:
+            part.unlink(missing_ok=True)
+            if attempt == attempts:
+                raise FetchError(url, f"{e} (gave up after {attempts} attempts)") from e
+            time.sleep(config.backoff * 2 ** (attempt - 1))
+    raise FetchError(url, f"the server was busy (gave up after {attempts} attempts)")
+
+
 def _check_public(url: str) -> None:
     """Refuse a URL that is not http(s) or whose host resolves to a non-public address."""
     parts = urlsplit(url)
@@ -541,11 +590,11 @@ def _excerpt(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[:limit] + "..."
 
 
-def _read_cache(path: Path, url: str) -> Response | None:
+def _read_cache(path: Path, url: str, *, text: bool = False) -> Response | None:
     """The cached response at ``path``, or None when missing or unreadable (then refetched)."""
     try:
         meta = json.loads(path.with_suffix(".meta").read_bytes())
-        data = json.loads(path.read_bytes())
+        data = path.read_bytes().decode("utf-8", errors="replace") if text else json.loads(path.read_bytes())
         retrieved_at = datetime.fromisoformat(meta["retrieved_at"])
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -36,13 +36,18 @@ from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.builder import RecordBuilder
 from loaders.fields import Fields, date_literal, kind_of, parse_date
 from loaders.http import HttpClient, Response
+from loaders.status import mark
 
 #: The entry endpoints mapped, in the order they are fetched.
 ENDPOINTS = ("summary", "publications", "related_experiment_data", "experiment")
 SEARCH = "search"
+#: ``/pdb/entry/status/{id}``: an entry's release status, read by ``kg sync pdbe`` for the entries
+#: the weekly lists obsolete (loaders/pdbe_sync.py); not fetched by ``kg harvest``
+STATUS = "status"
 #: Keys that tell an endpoint's items from the others', tried in this order. Summary and
 #: experiment items share ``experimental_method``: a list in the summary, a string in experiment.
 SIGNATURES: tuple[tuple[str, frozenset[str]], ...] = (
+    (STATUS, frozenset({"status_code", "superceded_by", "obsoletes"})),
     ("publications", frozenset({"journal_info", "author_list", "pubmed_id", "associated_entries"})),
     ("related_experiment_data", frozenset({"data_reference", "dataset_type", "metadata_reference"})),
     ("summary", frozenset({"release_date", "deposition_date", "revision_date", "entry_authors", "assemblies",
@@ -136,8 +141,8 @@ class PdbeLoader(Loader):
         rid = cls.record_id(data)
         top = Fields(data, cls.name, rid)
         endpoint, key = data.get("endpoint"), data.get("pdb_id")
-        if endpoint not in (*ENDPOINTS, SEARCH):
-            raise top.error("endpoint", f"is not one kg maps ({', '.join((*ENDPOINTS, SEARCH))})", endpoint)
+        if endpoint not in MAPPERS:
+            raise top.error("endpoint", f"is not one kg maps ({', '.join(MAPPERS)})", endpoint)
         key_field = "pdb_id" if endpoint == SEARCH else str(key)
         try:
             pdb = ids.normalize_pdb_id(cast(str, key))  # a non-string is an IdentifierError too
@@ -441,7 +446,33 @@ def _map_search(f: Fields, b: RecordBuilder, index: int) -> None:
         b.relate("IsSupplementTo", node, "citation_doi")
 
 
+def _map_status(f: Fields, b: RecordBuilder, index: int) -> None:
+    """PDBe's ``/pdb/entry/status/{id}``: ``status_code`` ``REL`` (released), ``OBS`` (obsoleted), ...;
+    ``since`` the date of that status (``YYYYMMDD``); ``superceded_by`` (PDBe's spelling) the entries
+    that replace an obsoleted one, empty or ``[null]`` when none does. An obsoleted entry is marked
+    (loaders/status.py), dated by ``since``; other statuses mark nothing."""
+    code = f.string("status_code")
+    if code is None:
+        raise f.error("status_code", "is missing: a status answer names the entry's status")
+    if code.strip().upper() != "OBS":
+        return
+    successors = []
+    for i, value in enumerate(f.array("superceded_by")):
+        if value is None:
+            continue
+        pdb = ids.normalize_pdb_id(value, strict=False) if isinstance(value, str) else None
+        if pdb is None:
+            b.warn(f"{f.name('superceded_by')}[{i}]", "is not a PDB ID and was left out", value)
+            continue
+        successors.append(NamedNode(ids.pdb_iri(pdb)))
+    since = _date(f, "since", b)
+    node = mark(b, b.work, "obsoleted", since.value if since is not None else None,
+                "PDB entry obsoleted (PDBe status OBS)", None, successors[0] if successors else None)
+    for successor in successors[1:]:
+        b.add(node, KG.supersededBy, successor)
+
+
 MAPPERS: dict[str, Callable[[Fields, RecordBuilder, int], None]] = {
     "summary": _map_summary, "publications": _map_publication, "related_experiment_data": _map_related_data,
-    "experiment": _map_experiment, SEARCH: _map_search,
+    "experiment": _map_experiment, SEARCH: _map_search, STATUS: _map_status,
 }

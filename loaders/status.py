@@ -8,8 +8,8 @@ that the notice's own record (Crossref ``update-to``) and the retracted work's r
 >>> from pyoxigraph import NamedNode
 >>> from loaders.fields import Fields
 >>> b = RecordBuilder(Fields({}, "crossref", "10.1/notice"), NamedNode("https://doi.org/10.1/notice"))
->>> mark(b, NamedNode("https://doi.org/10.1/x"), "retracted", "2024-02-01", "Retraction",
-...      NamedNode("https://doi.org/10.1/notice"))
+>>> _ = mark(b, NamedNode("https://doi.org/10.1/x"), "retracted", "2024-02-01", "Retraction",
+...          NamedNode("https://doi.org/10.1/notice"))
 >>> len(b.triples)
 6
 """
@@ -38,9 +38,10 @@ STATUSES = (*CROSSREF_STATUSES.values(), "obsoleted")
 
 
 def mark(b: RecordBuilder, work: NamedNode, status: str, date: str | None, reason: str | None,
-         notice: NamedNode | None = None, superseded_by: NamedNode | None = None) -> None:
+         notice: NamedNode | None = None, superseded_by: NamedNode | None = None) -> NamedNode:
     """Write that ``work`` has ``status`` since ``date`` (ISO 8601; its date part is kept), for
-    ``reason``, as ``notice`` says; ``superseded_by`` the work that replaces it."""
+    ``reason``, as ``notice`` says; ``superseded_by`` the work that replaces it. Returns the
+    status node."""
     key = [work.value, status, notice.value if notice is not None else ""]
     node = NamedNode(ids.shared_iri("status", *key))
     b.add(work, KG.status, node)
@@ -54,6 +55,7 @@ def mark(b: RecordBuilder, work: NamedNode, status: str, date: str | None, reaso
         b.add(node, KG.notice, notice)
     if superseded_by is not None:
         b.add(node, KG.supersededBy, superseded_by)
+    return node
 
 
 def crossref_updates(f: Fields, b: RecordBuilder) -> None:

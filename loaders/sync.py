@@ -16,7 +16,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,58 +24,15 @@ from kg.errors import ConfigError, FetchError, UnsupportedRequestError
 from kg.store import Store
 from loaders import get_loader
 from loaders.base import Problem
+from loaders.dump_sync import DUMPS, sync_dump
 from loaders.http import HttpClient, HttpConfig, Response
-from loaders.pipeline import LoadReport, load
+from loaders.pdbe_sync import sync_pdbe
+from loaders.pipeline import load
 from loaders.read import records_of
-from loaders.syncstate import SyncState, read_state, save_state
+from loaders.syncstate import SyncReport, SyncScope, SyncState, WriteGuard, fail, read_state, refuse, save_state
 
 #: a request: its URL and parameters
 Request = tuple[str, dict[str, str | int]]
-
-
-@dataclass(frozen=True)
-class SyncScope:
-    """The slice of a source a user keeps; empty: all of it.
-
-    >>> SyncScope(prefixes=("10.1371",), dois=("10.1/B", "10.1/a")).key
-    'prefix:10.1371;doi:10.1/a,10.1/b'
-    """
-
-    prefixes: tuple[str, ...] = ()
-    funders: tuple[str, ...] = ()
-    dois: tuple[str, ...] = ()
-    community: str | None = None
-
-    @property
-    def key(self) -> str:
-        """The scope as text, the same whatever the order it was given in: names its sync state."""
-        parts = [("prefix", sorted(p.lower() for p in self.prefixes)), ("funder", sorted(self.funders)),
-                 ("doi", sorted(d.lower() for d in self.dois)),
-                 ("community", [self.community] if self.community else [])]
-        return ";".join(f"{name}:{','.join(values)}" for name, values in parts if values)
-
-
-@dataclass
-class SyncReport:
-    """What one sync of one source and scope did."""
-
-    source: str
-    scope: str
-    window_from: datetime
-    window_until: datetime
-    #: requests sent by this run
-    requests: int = 0
-    #: the window was synced to its end and the watermark moved to ``window_until``
-    complete: bool = False
-    #: this run went on with a window an earlier run left unfinished
-    resumed: bool = False
-    load: LoadReport = field(default_factory=LoadReport)
-
-    def as_dict(self) -> dict[str, object]:
-        return {"source": self.source, "scope": self.scope, "from": self.window_from.isoformat(),
-                "until": self.window_until.isoformat(), "complete": self.complete, "resumed": self.resumed,
-                "requests": self.requests, "loaded": self.load.loaded, "unchanged": self.load.unchanged,
-                "rejected": self.load.rejected, "failure": self.load.failure}
 
 
 class SyncPlan:
@@ -92,15 +49,6 @@ def _day(when: datetime) -> str:
     return when.astimezone(UTC).date().isoformat()
 
 
-def _refuse(source: str, scope: SyncScope, supported: set[str]) -> None:
-    given = {"--prefix": scope.prefixes, "--funder": scope.funders, "--doi": scope.dois,
-             "--community": scope.community}
-    for option, value in given.items():
-        if value and option not in supported:
-            raise UnsupportedRequestError(source, option, f"a {source} sync can be scoped by "
-                                          f"{', '.join(sorted(supported)) or 'nothing'}")
-
-
 def _quoted(values: tuple[str, ...]) -> str:
     return " OR ".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
 
@@ -110,7 +58,7 @@ class CrossrefPlan(SyncPlan):
     deep cursor paging. Filters of one name are OR-ed, of different names AND-ed."""
 
     def first(self, api: str, scope: SyncScope, start: datetime, until: datetime, rows: int) -> Request:
-        _refuse("crossref", scope, {"--prefix", "--funder", "--doi"})
+        refuse("crossref", scope, {"--prefix", "--funder", "--doi"})
         filters = [f"from-index-date:{_day(start)}", f"until-index-date:{_day(until)}",
                    *(f"prefix:{p}" for p in scope.prefixes), *(f"funder:{f}" for f in scope.funders),
                    *(f"doi:{d}" for d in scope.dois)]
@@ -144,7 +92,7 @@ class DatacitePlan(LinksNextPlan):
     """``/dois?query=updated:[D TO D]`` with cursor paging; ``prefix=`` for a prefix."""
 
     def first(self, api: str, scope: SyncScope, start: datetime, until: datetime, rows: int) -> Request:
-        _refuse("datacite", scope, {"--prefix", "--funder", "--doi"})
+        refuse("datacite", scope, {"--prefix", "--funder", "--doi"})
         if len(scope.prefixes) > 1:
             raise UnsupportedRequestError("datacite", "--prefix", "DataCite takes one prefix per sync")
         clauses = [f"updated:[{_day(start)} TO {_day(until)}]"]
@@ -166,7 +114,7 @@ class ZenodoPlan(LinksNextPlan):
         return hits.get("hits") if isinstance(hits, dict) else None
 
     def first(self, api: str, scope: SyncScope, start: datetime, until: datetime, rows: int) -> Request:
-        _refuse("zenodo", scope, {"--community", "--doi"})
+        refuse("zenodo", scope, {"--community", "--doi"})
         query = f"updated:[{_day(start)} TO {_day(until)}]"
         if scope.dois:
             query += f" AND doi:({_quoted(scope.dois)})"
@@ -176,22 +124,35 @@ class ZenodoPlan(LinksNextPlan):
         return f"{api}/api/records", params
 
 
-#: the sources ``kg sync`` brings up to date, by name
+#: the sources ``kg sync`` asks for a window of changes, by name
 PLANS: dict[str, SyncPlan] = {"crossref": CrossrefPlan(), "datacite": DatacitePlan(), "zenodo": ZenodoPlan()}
+#: every source ``kg sync`` brings up to date: by change windows (PLANS), PDBe by its weekly release
+#: lists, ROR and OpenCitations by their dump versions
+SOURCES = (*PLANS, "pdbe", *DUMPS)
 
 
 def sync(store: Store, source: str, config: HttpConfig, *, scope: SyncScope | None = None,
          since: datetime | None = None, now: datetime | None = None, api: str | None = None,
-         rows: int = 100, max_pages: int | None = None, strict: bool = False,
-         on_problem: Callable[[Problem], None] | None = None) -> SyncReport:
+         lists: str | None = None, rows: int = 100, max_pages: int | None = None, strict: bool = False,
+         on_problem: Callable[[Problem], None] | None = None, writes: WriteGuard | None = None) -> SyncReport:
     """Sync ``source`` (within ``scope``) from its watermark to ``now``, or go on with the window
     an earlier run left unfinished. The first sync of a source and scope starts at ``since``.
+    PDBe goes by its weekly release lists, found at ``lists`` (:mod:`loaders.pdbe_sync`); ROR and
+    OpenCitations by their dumps' versions, ``api`` naming the version record (:mod:`loaders.dump_sync`).
+
+    ``writes``: entered around each page's writes (a service's write access: kg serve --sync-every).
 
     :raises UnsupportedRequestError: a source ``kg sync`` does not know, or a scope it cannot ask.
     :raises ConfigError: the first sync, without ``since``.
     """
+    if source in DUMPS:
+        return sync_dump(store, source, config, scope=scope, record=api, max_pages=max_pages, strict=strict,
+                         on_problem=on_problem, writes=writes)
+    if source == "pdbe":
+        return sync_pdbe(store, config, scope=scope, since=since, now=now, api=api, lists=lists,
+                         max_pages=max_pages, strict=strict, on_problem=on_problem, writes=writes)
     if source not in PLANS:
-        raise UnsupportedRequestError(source, "sync", f"kg sync knows {', '.join(sorted(PLANS))}")
+        raise UnsupportedRequestError(source, "sync", f"kg sync knows {', '.join(sorted(SOURCES))}")
     plan, loader, scope = PLANS[source], get_loader(source), scope or SyncScope()
     base = (api or loader.api).rstrip("/")
     state = read_state(store, source, scope.key)
@@ -209,7 +170,9 @@ def sync(store: Store, source: str, config: HttpConfig, *, scope: SyncScope | No
     report = SyncReport(source, scope.key, window_from, window_until, resumed=resumed)
     first = plan.first(base, scope, window_from, window_until, rows)
     request: Request | None = _decode(state.cursor) if state.cursor else first
-    save_state(store, _with_cursor(state, request))
+    guard = writes or nullcontext
+    with guard():
+        save_state(store, _with_cursor(state, request))
     asked: set[str] = set()
     with HttpClient(source, config, min_interval=loader.min_interval, mailto_param=source == "crossref") as client:
         while request is not None:
@@ -217,7 +180,7 @@ def sync(store: Store, source: str, config: HttpConfig, *, scope: SyncScope | No
                 return report
             key = json.dumps([request[0], sorted((k, str(v)) for k, v in request[1].items())])
             if key in asked:
-                _fail(report, on_problem, FetchError(request[0], "the listing gives a page it gave already"))
+                fail(report, on_problem, FetchError(request[0], "the listing gives a page it gave already"))
                 return report
             asked.add(key)
             try:
@@ -229,21 +192,23 @@ def sync(store: Store, source: str, config: HttpConfig, *, scope: SyncScope | No
                     request = first
                     asked.clear()
                     continue
-                _fail(report, on_problem, e)
+                fail(report, on_problem, e)
                 return report
             report.requests += 1
-            part = load(store, records_of(page.data, page.url, page.retrieved_at, page.url, ""),
-                        strict=strict, on_problem=on_problem)
-            report.load.extend(part)
-            if part.failure:
-                return report
-            request = plan.next(page, request)
-            state.records += part.loaded + part.unchanged
-            state.requests += 1
-            save_state(store, _with_cursor(state, request))
+            with guard():
+                part = load(store, records_of(page.data, page.url, page.retrieved_at, page.url, ""),
+                            strict=strict, on_problem=on_problem)
+                report.load.extend(part)
+                if part.failure:
+                    return report
+                request = plan.next(page, request)
+                state.records += part.loaded + part.unchanged
+                state.requests += 1
+                save_state(store, _with_cursor(state, request))
     state.watermark, state.last_sync = window_until, datetime.now(UTC)
     state.window_from = state.window_until = state.cursor = None
-    save_state(store, state)
+    with guard():
+        save_state(store, state)
     report.complete = True
     return report
 
@@ -257,14 +222,6 @@ def _with_cursor(state: SyncState, request: Request | None) -> SyncState:
 def _decode(cursor: str) -> Request:
     data = json.loads(cursor)
     return str(data["url"]), {str(k): v for k, v in dict(data.get("params") or {}).items()}
-
-
-def _fail(report: SyncReport, on_problem: Callable[[Problem], None] | None, error: FetchError) -> None:
-    problem = Problem("error", f"{error}; the window is left unfinished, the next sync goes on from there",
-                      error.url)
-    report.load.add(problem)
-    if on_problem:
-        on_problem(problem)
 
 
 def every(run: Callable[[], object], interval_s: float, *, jitter: float = 0.1, rounds: int | None = None,
@@ -288,4 +245,4 @@ def every(run: Callable[[], object], interval_s: float, *, jitter: float = 0.1, 
     return done
 
 
-__all__ = ["PLANS", "SyncReport", "SyncScope", "every", "sync"]
+__all__ = ["PLANS", "SOURCES", "SyncReport", "SyncScope", "every", "sync"]

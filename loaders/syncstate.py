@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import fcntl
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -28,12 +30,17 @@ from typing import IO
 from pyoxigraph import Literal, NamedNode
 
 from kg import ids
-from kg.errors import SyncBusyError
+from kg.errors import FetchError, SyncBusyError, UnsupportedRequestError
 from kg.ids import META_GRAPH
 from kg.queries import load_query
 from kg.store import Store
 from kg.store.records import date_literal
 from kg.vocab import KG, RDF
+from loaders.base import Problem
+from loaders.pipeline import LoadReport
+
+#: what a sync enters around each page's writes: a service's write access (kg.store.workers), or nothing
+WriteGuard = Callable[[], AbstractContextManager[object]]
 
 
 @dataclass
@@ -55,6 +62,8 @@ class SyncState:
     #: records and requests of the window in progress (of the last one, once complete)
     records: int = 0
     requests: int = 0
+    #: the version of the data dump loaded last (sources synced by dump: ROR, OpenCitations)
+    version: str | None = None
 
     @property
     def iri(self) -> NamedNode:
@@ -69,12 +78,12 @@ class SyncState:
 def read_states(store: Store) -> list[SyncState]:
     """Every sync state the store holds, by source and scope."""
     states = []
-    for _, source, scope, watermark, last, w_from, w_until, cursor, records, requests in \
+    for _, source, scope, watermark, last, w_from, w_until, cursor, records, requests, version in \
             store.select(load_query("sync_states").text).values():
         if source is None:
             continue
         states.append(SyncState(source, scope or "", _when(watermark), _when(last), _when(w_from),
-                                _when(w_until), cursor, int(records or 0), int(requests or 0)))
+                                _when(w_until), cursor, int(records or 0), int(requests or 0), version))
     return states
 
 
@@ -96,6 +105,8 @@ def save_state(store: Store, state: SyncState) -> None:
             pairs.append((p, date_literal(when)))
     if state.cursor is not None:
         pairs.append((KG.cursor, Literal(state.cursor)))
+    if state.version is not None:
+        pairs.append((KG.syncVersion, Literal(state.version)))
     body = " .\n".join(f"{s} {p} {o}" for p, o in pairs)
     store.update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {s} ?p ?o }} }} ;\n"
                  f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{\n{body} }} }}", meta_only=True)
@@ -106,6 +117,73 @@ def _when(text: str | None) -> datetime | None:
         return None
     when = datetime.fromisoformat(text)
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SyncScope:
+    """The slice of a source a user keeps; empty: all of it.
+
+    >>> SyncScope(prefixes=("10.1371",), dois=("10.1/B", "10.1/a")).key
+    'prefix:10.1371;doi:10.1/a,10.1/b'
+    """
+
+    prefixes: tuple[str, ...] = ()
+    funders: tuple[str, ...] = ()
+    dois: tuple[str, ...] = ()
+    community: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The scope as text, the same whatever the order it was given in: names its sync state."""
+        parts = [("prefix", sorted(p.lower() for p in self.prefixes)), ("funder", sorted(self.funders)),
+                 ("doi", sorted(d.lower() for d in self.dois)),
+                 ("community", [self.community] if self.community else [])]
+        return ";".join(f"{name}:{','.join(values)}" for name, values in parts if values)
+
+
+@dataclass
+class SyncReport:
+    """What one sync of one source and scope did."""
+
+    source: str
+    scope: str
+    window_from: datetime
+    window_until: datetime
+    #: requests sent by this run
+    requests: int = 0
+    #: the window was synced to its end and the watermark moved to ``window_until``
+    complete: bool = False
+    #: this run went on with a window an earlier run left unfinished
+    resumed: bool = False
+    load: LoadReport = field(default_factory=LoadReport)
+    #: the dump version synced (sources synced by dump version)
+    version: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"source": self.source, "scope": self.scope, "from": self.window_from.isoformat(),
+                "until": self.window_until.isoformat(), "complete": self.complete, "resumed": self.resumed,
+                "requests": self.requests, "loaded": self.load.loaded, "unchanged": self.load.unchanged,
+                "rejected": self.load.rejected, "failure": self.load.failure,
+                **({"version": self.version} if self.version is not None else {})}
+
+
+def refuse(source: str, scope: SyncScope, supported: set[str]) -> None:
+    given = {"--prefix": scope.prefixes, "--funder": scope.funders, "--doi": scope.dois,
+             "--community": scope.community}
+    for option, value in given.items():
+        if value and option not in supported:
+            raise UnsupportedRequestError(source, option, f"a {source} sync can be scoped by "
+                                          f"{', '.join(sorted(supported)) or 'nothing'}")
+
+
+
+def fail(report: SyncReport, on_problem: Callable[[Problem], None] | None, error: FetchError) -> None:
+    problem = Problem("error", f"{error}; the window is left unfinished, the next sync goes on from there",
+                      error.url)
+    report.load.add(problem)
+    if on_problem:
+        on_problem(problem)
+
 
 
 class SyncLock:

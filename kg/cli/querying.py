@@ -40,7 +40,8 @@ def stats(ctx: Context, fmt: str) -> None:
         last = sync.last_sync.isoformat(timespec="seconds") if sync.last_sync else "never completed"
         lag = f", lag {sync.lag_s / 3600:.1f} h" if sync.lag_s is not None else ""
         going = ", a window unfinished" if sync.in_progress else ""
-        click.echo(f"  sync {sync.source}{scope}: last {last}{lag}{going}")
+        version = f", dump {sync.version}" if sync.version else ""
+        click.echo(f"  sync {sync.source}{scope}: last {last}{lag}{version}{going}")
     click.echo(f"quads: {s.quads:,}  citations: {s.citations:,}  evidence edges: {s.evidence_edges:,}")
     for name, n in s.graphs_by_source.items():
         click.echo(f"  {name:<12} {n:>8,} records")

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime
+from pathlib import Path
 
 import click
 
 from kg.cli.context import Context, pass_ctx
+from kg.cli.loading import api_bases
 from kg.cli.output import examples
+from kg.cli.syncing import default_lock, parse_every
 
 #: what kg.web.app.served_app reads the store and the options from (kg.web.app.SERVE_ENV)
 SERVE_ENV = "KG_SERVE"
 
 
 @click.command(epilog=examples("kg serve", "kg --store ./kg-data serve --port 8080 --online",
-                               "KG_UPDATE_TOKEN=secret kg serve --host 0.0.0.0"))
+                               "KG_UPDATE_TOKEN=secret kg serve --host 0.0.0.0",
+                               "kg serve --sync-every 1h --sync-source crossref --sync-since 2024-06-01"))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--update-token", envvar="KG_UPDATE_TOKEN",
@@ -67,6 +72,17 @@ SERVE_ENV = "KG_SERVE"
               help="Megabytes of answers kept until the store is next written (0: none kept).")
 @click.option("--cache-max-age", type=click.IntRange(0), envvar="KG_CACHE_MAX_AGE", default=10, show_default=True,
               help="Seconds browsers and proxies may reuse an answer before revalidating it (its ETag).")
+@click.option("--sync-every", metavar="DURATION", envvar="KG_SYNC_EVERY",
+              help="Run kg sync inside the service every DURATION (1h, 30m), writing through the service "
+                   "(for an embedded store, which the service holds); see docs/operations.md.")
+@click.option("--sync-source", "sync_sources", multiple=True, metavar="SOURCE",
+              help="With --sync-every: a source to sync (repeatable); none: every source synced before.")
+@click.option("--sync-since", type=click.DateTime(["%Y-%m-%d"]),
+              help="With --sync-every: the date the first sync of a source starts from.")
+@click.option("--sync-api", "sync_apis", multiple=True, metavar="SOURCE=URL",
+              help="With --sync-every: a source's API base URL (as kg sync --api); repeatable.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), envvar="KG_CACHE_DIR", default=Path("./kg-cache"),
+              show_default=True, help="With --sync-every: where raw responses and the sync lock are kept.")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
               default="info", show_default=True)
 @pass_ctx
@@ -76,7 +92,8 @@ def serve(ctx: Context, host: str, port: int, update_token: str | None, query_ti
           graphql_max_cost: int, graphql_max_depth: int, graphql_max_fields: int, graphql_timeout: float,
           trace_max_claims: int, traces_at_once: int, trace_wait: float, headers_deadline: float,
           body_deadline: float, keep_alive: int, store_traces: bool, allow_federation: bool,
-          cache_mb: int, cache_max_age: int, log_level: str) -> None:
+          cache_mb: int, cache_max_age: int, sync_every: str | None, sync_sources: tuple[str, ...],
+          sync_since: datetime | None, sync_apis: tuple[str, ...], cache_dir: Path, log_level: str) -> None:
     """Run the HTTP service: /sparql, /graphql, /works/{id}, /api/..., /healthz (see docs/api.md)."""
     # imported here: the server is needed by this command only
     import uvicorn
@@ -94,6 +111,11 @@ def serve(ctx: Context, host: str, port: int, update_token: str | None, query_ti
                 "cache_mb": cache_mb, "cache_max_age": cache_max_age,
                 "trace_max_claims": trace_max_claims, "traces_at_once": traces_at_once, "trace_wait": trace_wait,
                 "headers_deadline": headers_deadline, "body_deadline": body_deadline, "keep_alive": keep_alive}
+    if sync_every is not None:
+        api_bases(sync_apis)  # SOURCE=URL, or a usage error now
+        settings.update(sync_every=parse_every(sync_every, "--sync-every"), sync_sources=list(sync_sources),
+                        sync_since=sync_since.date().isoformat() if sync_since else None, sync_apis=list(sync_apis),
+                        sync_cache_dir=str(cache_dir), sync_lock=str(default_lock(cache_dir, ctx.location)))
     os.environ[SERVE_ENV] = json.dumps({"store": ctx.location, **settings})
     # the h11 protocol with a deadline on request headers, and idle kept-alive connections closed after
     # --keep-alive s: slow clients are dropped (kg.web.protocol, and kg.web.app.BodyLimit for bodies)

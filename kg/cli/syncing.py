@@ -15,7 +15,7 @@ from kg.cli.output import echo_json, examples, output_format
 from kg.errors import KgError
 from loaders.http import HttpConfig
 from loaders.pipeline import LoadReport
-from loaders.sync import PLANS, SyncReport, SyncScope, every
+from loaders.sync import SOURCES, SyncReport, SyncScope, every
 from loaders.sync import sync as sync_source
 from loaders.syncstate import SyncLock, read_states
 
@@ -23,13 +23,13 @@ _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def parse_every(value: str | None) -> float | None:
-    """``1h``, ``30m``, ``90s``, ``1d`` as seconds."""
+def parse_every(value: str | None, option: str = "--every") -> float | None:
+    """``1h``, ``30m``, ``90s``, ``1d`` as seconds; a usage error naming ``option`` otherwise."""
     if value is None:
         return None
     m = _DURATION.fullmatch(value.strip())
     if not m or float(m[1]) <= 0:
-        raise click.BadParameter(f"{value!r}: write a duration such as 1h, 30m or 90s", param_hint="--every")
+        raise click.BadParameter(f"{value!r}: write a duration such as 1h, 30m or 90s", param_hint=option)
     return float(m[1]) * _SECONDS[m[2]]
 
 
@@ -42,6 +42,7 @@ def default_lock(cache_dir: Path, location: str) -> Path:
 @click.command(epilog=examples("kg sync crossref --since 2024-06-01 --mailto you@example.org",
                                "kg sync", "kg sync crossref --prefix 10.1371 --since 2024-06-01",
                                "kg sync zenodo --community lexibank --since 2024-01-01",
+                               "kg sync pdbe --since 2024-06-01", "kg sync ror opencitations",
                                "kg sync --every 1h --json"))
 @click.argument("sources", nargs=-1)
 @click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
@@ -65,7 +66,8 @@ def default_lock(cache_dir: Path, location: str) -> Path:
               help="The lock file that keeps two syncs of this store apart (default: in --cache-dir).")
 @click.option("--mailto", envvar="KG_MAILTO", help="Your e-mail, for the sources' polite pools.")
 @click.option("--api", "apis", multiple=True, metavar="SOURCE=URL",
-              help="A source's API base URL (a mirror, a test system); repeatable.")
+              help="A source's API base URL (a mirror, a test system); repeatable. wwpdb=URL: where "
+                   "the PDB's weekly release lists are.")
 @click.option("--strict", is_flag=True, help="Reject a record on any warning too.")
 @click.option("--report", type=click.Path(path_type=Path), help="Write every problem to this file.")
 @output_format("text", "json", default="text", help="Print the summary as text or JSON.")
@@ -77,8 +79,10 @@ def sync(ctx: Context, sources: tuple[str, ...], since: datetime | None, prefixe
          fmt: str) -> None:
     """Fetch what each SOURCE changed since its last sync and store it (online; see docs/operations.md).
 
-    SOURCE is crossref, datacite or zenodo; none: every source synced before. Records a source
-    retracts or withdraws are marked, never dropped. A sync that dies goes on where it stopped;
+    SOURCE is crossref, datacite, zenodo, pdbe (by the wwPDB's weekly release lists; --api
+    wwpdb=URL for a mirror of them), ror or opencitations (by their dumps' versions; --api
+    SOURCE=URL names the version record); none: every source synced before. Records a source
+    retracts, withdraws or obsoletes are marked, never dropped. A sync that dies goes on where it stopped;
     two syncs of one store never run at once.
 
     Exit status: 0 up to date, 1 some records rejected, 2 a window left unfinished (the next sync
@@ -96,12 +100,13 @@ def sync(ctx: Context, sources: tuple[str, ...], since: datetime | None, prefixe
     def once() -> list[SyncReport]:
         done = []
         with lock, problem_report(report) as on_problem:  # the lock first: a second sync touches nothing
-            names = list(sources) or sorted({s.source for s in read_states(store) if s.source in PLANS})
+            names = list(sources) or sorted({s.source for s in read_states(store) if s.source in SOURCES})
             if not names:
-                raise click.UsageError(f"name a source to sync: {', '.join(sorted(PLANS))} (none was synced before)")
+                raise click.UsageError(f"name a source to sync: {', '.join(sorted(SOURCES))} (none was synced before)")
             for name in names:
                 done.append(sync_source(store, name, config, scope=scope, since=when, api=bases.get(name),
-                                        rows=rows, max_pages=max_pages, strict=strict, on_problem=on_problem))
+                                        lists=bases.get("wwpdb"), rows=rows, max_pages=max_pages, strict=strict,
+                                        on_problem=on_problem))
         return done
 
     if interval is None:
@@ -132,6 +137,7 @@ def _print(reports: list[SyncReport], fmt: str, report: Path | None, *, last: bo
             state = "watermark now " + _day(r.window_until) if r.complete else \
                 "window unfinished: the next sync goes on from there"
             again = ", resumed" if r.resumed else ""
+            again += f", dump version {r.version}" if r.version else ""
             click.echo(f"{r.source}{scope}: {_day(r.window_from)} to {_day(r.window_until)}{again}: "
                        f"{r.requests} requests, {r.load.summary()}; {state}")
     if fmt != "json":

@@ -40,6 +40,7 @@ from kg.web.errors import error_response, http_error, kg_error, server_error
 from kg.web.health import healthz, watch_store
 from kg.web.security import SecurityHeaders
 from kg.web.services import Services
+from kg.web.syncloop import ServiceSync
 
 log = logging.getLogger(__name__)
 #: bytes of request body an endpoint reads at most, unless its path has a larger limit
@@ -92,9 +93,14 @@ def create_app(store: Store, settings: Settings | None = None, *, owns_store: bo
         # the cue index is on disk and queried: opening it is instant; a store without one (made before
         # it existed, or changed by a SPARQL Update) has it built here, beside the start, once
         threading.Thread(target=_warm_cue_index, args=(store,), name="kg-cue-index", daemon=True).start()
+        syncing = ServiceSync(store, settings, state.runner) if settings.sync_every else None
+        if syncing is not None:  # kg serve --sync-every: the sync loop writes through the runner's write access
+            syncing.start()
         try:
             yield
         finally:
+            if syncing is not None:
+                syncing.stop()
             if state.watch is not None:
                 state.watch.stop()
             state.runner.close()

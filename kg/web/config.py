@@ -76,6 +76,15 @@ class Settings:
     cache_mb: int = 256
     #: seconds a browser or proxy may reuse an answer before asking again with its ETag (Cache-Control max-age)
     cache_max_age: int = 10
+    #: seconds between the rounds of the sync loop run inside the service (kg.web.syncloop); None: no loop
+    sync_every: float | None = None
+    #: the sources the loop syncs (none: every source synced before), the date of a first sync, the
+    #: sources' API bases ("SOURCE=URL"), where responses are cached, and the lock shared with ``kg sync``
+    sync_sources: tuple[str, ...] = ()
+    sync_since: str | None = None
+    sync_apis: tuple[str, ...] = ()
+    sync_cache_dir: str = "kg-cache"
+    sync_lock: str | None = None
 
     @property
     def client_query_limit(self) -> int:

@@ -12,8 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
+from kg.graph import KnowledgeGraph
+from kg.ids import pdb_iri
+from kg.store import Store
 from tests.loaders.replay import ReplayServer
-from tests.loaders.timeline import TIMELINE, Timeline, held
+from tests.loaders.timeline import PDB_LISTS, TIMELINE, Timeline, held
 
 
 @pytest.fixture
@@ -89,7 +92,8 @@ def test_every_runs_rounds_each_from_the_last_watermark(server: ReplayServer, tm
 def test_sync_without_a_source_names_them(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "sync", "--cache-dir", str(tmp_path)])
     assert result.exit_code == 2
-    assert "name a source to sync: crossref, datacite, zenodo (none was synced before)" in result.stderr
+    assert ("name a source to sync: crossref, datacite, opencitations, pdbe, ror, zenodo (none was synced before)"
+            in result.stderr)
 
 
 @pytest.mark.parametrize("every", ["soon", "0h", "-1m"])
@@ -111,3 +115,22 @@ def test_kg_chain_says_a_work_on_the_way_is_retracted(server: ReplayServer, tmp_
     assert code == 0
     line = next(line for line in out.splitlines() if retracted in line)
     assert line.endswith(f"[retracted on 2024-06-02 (Retraction; notice {notice['DOI']})]")
+
+
+def test_sync_pdbe_reads_the_weekly_lists_where_api_wwpdb_names_them(server: ReplayServer, tmp_path: Path) -> None:
+    Timeline(server, date(2024, 6, 5))
+    store = tmp_path / "store"
+    code, out, err = run("--store", str(store), "sync", "pdbe", "--since", "2024-06-01", "--api",
+                         f"pdbe={server.base}", "--api", f"wwpdb={server.base}{PDB_LISTS}",
+                         "--cache-dir", str(tmp_path / "cache"))
+    assert code == 0, err
+    assert out.startswith("pdbe: 2024-06-01 to ") and "watermark now" in out
+    assert server.paths(f"{PDB_LISTS}/obsolete.pdb")
+    [gone] = TIMELINE["pdbe"]["releases"]["2024-06-05"]["obsolete"]
+    with Store.open(store) as opened:
+        assert [m.status for m in KnowledgeGraph(opened).work(pdb_iri(gone)).summary.status] == ["obsoleted"]
+
+
+def test_serve_sync_every_needs_a_duration(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "serve", "--sync-every", "soon"])
+    assert result.exit_code == 2 and "Invalid value for --sync-every: 'soon': write a duration" in result.stderr

@@ -256,6 +256,32 @@ def test_a_bad_record_is_rejected_naming_the_record_and_the_field(change: Any, m
         PdbeLoader.map(raw("pdbe", record))
 
 
+def test_an_obsolete_status_marks_the_entry_with_its_date_and_successors() -> None:
+    edges = only("9xkg-status")
+    entry = NamedNode("https://doi.org/10.2210/pdb9xkg/pdb")
+    [node] = edges.objects(entry, KG.status)
+    assert edges.values(node, KG.statusType) == {"obsoleted"}
+    assert edges.values(node, KG.statusDate) == {"2024-06-05"}
+    assert edges.values(node, KG.supersededBy) == {"https://doi.org/10.2210/pdb9xkh/pdb",
+                                                   "https://doi.org/10.2210/pdb9xki/pdb"}
+    assert records("9xkg-status")[0]["endpoint"] == "status"
+
+
+def test_a_released_status_marks_nothing_and_a_bad_one_is_named() -> None:
+    [record] = records("9xkg-status")
+    released = copy.deepcopy(record)
+    released["items"][0].update(status_code="REL", superceded_by=[])
+    assert Edges(PdbeLoader.map(raw("pdbe", released))).objects(
+        NamedNode("https://doi.org/10.2210/pdb9xkg/pdb"), KG.status) == set()
+    odd = copy.deepcopy(record)
+    odd["items"][0].update(superceded_by=[None, "not an id"])
+    mapped_odd = PdbeLoader.map(raw("pdbe", odd))
+    assert any("superceded_by[1]' is not a PDB ID" in str(w) for w in mapped_odd.warnings)
+    del odd["items"][0]["status_code"]
+    with pytest.raises(RecordError, match=r"pdbe record 9xkg/status: field '9xkg\[0\].status_code' is missing"):
+        PdbeLoader.map(raw("pdbe", odd))
+
+
 def test_in_a_batch_the_bad_entries_are_rejected_and_the_good_ones_load() -> None:
     good = fixture_json("pdbe/6gv0-experiment.json")["6gv0"]
     document = {"6gv0": good, "abcde": good, "9xkg": {"resolution": 3.1},

@@ -19,19 +19,21 @@ import pytest
 
 from kg.errors import ConfigError, StoreError, UnsupportedRequestError
 from kg.graph import KnowledgeGraph
-from kg.ids import META_GRAPH, doi_iri, graph_iri
+from kg.ids import META_GRAPH, doi_iri, graph_iri, pdb_iri
 from kg.store import Store
 from loaders.http import HttpConfig
 from loaders.pipeline import load
 from loaders.read import records_of
-from loaders.sync import SyncScope, sync
+from loaders.sync import SyncReport, SyncScope, sync
 from loaders.syncstate import read_state
 from tests.loaders.conftest import fixture_json
 from tests.loaders.replay import ReplayServer, Reply, Seen
-from tests.loaders.timeline import TIMELINE, Timeline, crossref_day, held
+from tests.loaders.timeline import PDB_LISTS, TIMELINE, Timeline, crossref_day, held, pdbe_documents
 
 DAY1, DAY2 = date(2024, 6, 1), date(2024, 6, 2)
 EVENING1, EVENING2 = datetime(2024, 6, 1, 18, tzinfo=UTC), datetime(2024, 6, 2, 18, tzinfo=UTC)
+#: the PDB is released weekly (Wednesdays): its day 2 is the release after day 1's
+PDB_DAY2, PDB_EVENING2 = date(2024, 6, 5), datetime(2024, 6, 5, 18, tzinfo=UTC)
 PROJECT = Path(__file__).resolve().parents[2]
 
 
@@ -78,23 +80,76 @@ def test_a_sync_fetches_only_the_window_after_the_watermark(server: ReplayServer
     assert "paper-e" not in str(graphs_of(store, "crossref"))  # indexed on day 3: after the window
 
 
+def pdbe_sync(store: Store, server: ReplayServer, tmp_path: Path, now: datetime, **more: object) -> SyncReport:
+    return sync(store, "pdbe", config(tmp_path), now=now, api=server.base, lists=server.base + PDB_LISTS,
+                **more)  # type: ignore[arg-type]
+
+
 def test_two_syncs_leave_the_graph_a_fresh_load_of_day_two_gives(server: ReplayServer, tmp_path: Path) -> None:
     timeline, synced = Timeline(server, DAY1), Store.open(None)
     for source in ("crossref", "datacite"):
         sync(synced, source, config(tmp_path), since=datetime(2024, 6, 1, tzinfo=UTC), now=EVENING1,
              api=server.base, rows=2)
+    pdbe_sync(synced, server, tmp_path, EVENING1, since=datetime(2024, 5, 28, tzinfo=UTC))
     timeline.today = DAY2
     for source in ("crossref", "datacite"):
         assert sync(synced, source, config(tmp_path), now=EVENING2, api=server.base, rows=2).complete
+    timeline.today = PDB_DAY2
+    assert pdbe_sync(synced, server, tmp_path, PDB_EVENING2).complete
 
     fresh = Store.open(None)
-    for source in ("crossref", "datacite"):
-        document = ({"message-type": "work-list", "message": {"items": held("crossref", DAY2)}}
-                    if source == "crossref" else {"data": held("datacite", DAY2)})
+    documents: list[object] = [{"message-type": "work-list", "message": {"items": held("crossref", DAY2)}},
+                               {"data": held("datacite", DAY2)}, *pdbe_documents(PDB_DAY2)]
+    for document in documents:
         report = load(fresh, records_of(document, "file:///day2.json", EVENING2, "day2.json", ""))
-        assert report.rejected == 0
+        assert report.rejected == 0 and report.loaded > 0
     assert record_quads(synced) == record_quads(fresh)
     assert len(record_quads(synced)) > 50
+    # and the marks are among them: the retraction, the withdrawal, the obsoleted entry
+    marked = synced.select("SELECT DISTINCT ?t WHERE { GRAPH ?g { ?s <https://w3id.org/evidence-kg/ns#statusType> "
+                           "?t } }").values()
+    assert {t for (t,) in marked} == {"retracted", "withdrawn", "obsoleted"}
+
+
+def test_an_obsoleted_pdb_entry_is_marked_with_its_date_and_successor_and_its_chain_says_so(
+        server: ReplayServer, tmp_path: Path) -> None:
+    timeline, store = Timeline(server, DAY1), Store.open(None)
+    first = pdbe_sync(store, server, tmp_path, EVENING1, since=datetime(2024, 5, 28, tzinfo=UTC))
+    day1 = TIMELINE["pdbe"]["releases"]["2024-05-29"]
+    assert first.complete and first.window_until == datetime(2024, 5, 29, tzinfo=UTC)
+    assert [(s.method, s.path) for s in server.seen][:3] == [("GET", f"{PDB_LISTS}/{n}.pdb")
+                                                             for n in ("added", "modified", "obsolete")]
+    assert server.paths("/pdb/entry/summary/")[0].body.decode() == ",".join(day1["added"])  # a POST of the batch
+    assert {g.rsplit("/", 2)[-2] for g in graphs_of(store, "pdbe")} == set(day1["added"])
+    # the same week again: nothing to ask
+    server.seen.clear()
+    again = pdbe_sync(store, server, tmp_path, datetime(2024, 6, 4, 23, tzinfo=UTC))
+    assert again.complete and again.requests == 0 and server.seen == []
+
+    timeline.today = PDB_DAY2
+    second = pdbe_sync(store, server, tmp_path, PDB_EVENING2)
+    assert second.complete and read_state(store, "pdbe", "").watermark == datetime(2024, 6, 5, tzinfo=UTC)
+    day2 = TIMELINE["pdbe"]["releases"]["2024-06-05"]
+    [gone] = day2["obsolete"]
+    status = next(e["status"] for e in TIMELINE["pdbe"]["entries"] if e["id"] == gone and "status" in e)
+    assert server.paths(f"/pdb/entry/status/{gone}")  # only the obsoleted entry's status is asked
+    assert not server.paths(f"/pdb/entry/summary/{gone}") and all(
+        gone not in s.body.decode() for s in server.paths("/pdb/entry/summary/"))
+    g = KnowledgeGraph(store)
+    entry = g.work(pdb_iri(gone))
+    since = status["since"]
+    assert [(m.status, m.date, m.superseded_by) for m in entry.summary.status] == [
+        ("obsoleted", f"{since[:4]}-{since[4:6]}-{since[6:]}", pdb_iri(status["superceded_by"][0]))]
+    assert entry.summary.title is not None  # marked, never dropped
+    modified = next(e for e in TIMELINE["pdbe"]["entries"] if e["id"] == day2["modified"][0]
+                    and e["release"] == "2024-06-05")
+    assert g.work(pdb_iri(day2["modified"][0])).summary.title == modified["summary"]["title"]
+    assert g.work(pdb_iri(day2["added"][0])).summary.status == ()  # its status is REL: nothing to mark
+    # the article the obsoleted entry supplements: its chain reaches the entry, marked
+    article = next(e for e in TIMELINE["pdbe"]["entries"] if e["id"] == gone and "publications" in e)
+    chain = g.chain(article["publications"]["doi"])
+    node = chain.node(pdb_iri(gone))
+    assert [m.status for m in node.work.status] == ["obsoleted"]
 
 
 def test_a_retraction_notice_marks_the_retracted_work_and_its_chain_says_so(server: ReplayServer,
@@ -158,7 +213,9 @@ def test_a_scoped_sync_asks_for_its_slice_and_keeps_its_own_watermark(server: Re
 def test_the_first_sync_needs_a_start(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"--since is needed for the first sync of datacite \(prefix:10.5072\)"):
         sync(Store.open(None), "datacite", config(tmp_path), scope=SyncScope(prefixes=("10.5072",)))
-    with pytest.raises(UnsupportedRequestError, match="pdbe: sync is not supported: kg sync knows crossref"):
+    with pytest.raises(UnsupportedRequestError, match="scholix: sync is not supported: kg sync knows crossref"):
+        sync(Store.open(None), "scholix", config(tmp_path))
+    with pytest.raises(ConfigError, match="--since is needed for the first sync of pdbe"):
         sync(Store.open(None), "pdbe", config(tmp_path))
 
 
@@ -315,3 +372,40 @@ def test_between_rounds_of_every_the_store_is_free_for_others(server: ReplayServ
     finally:
         process.kill()
         process.communicate()
+
+
+def test_a_pdbe_sync_that_fails_goes_on_with_the_same_weeks_lists(server: ReplayServer, tmp_path: Path) -> None:
+    timeline, store = Timeline(server, PDB_DAY2), Store.open(None)
+    gone = TIMELINE["pdbe"]["releases"]["2024-06-05"]["obsolete"][0]
+    original = timeline.pdbe
+    server.handlers[f"/pdb/entry/status/{gone}"] = lambda seen: Reply(404, b"{}")
+    failed = pdbe_sync(store, server, tmp_path, PDB_EVENING2, since=datetime(2024, 6, 1, tzinfo=UTC))
+    assert not failed.complete and "HTTP 404" in str(failed.load.errors[0])
+    state = read_state(store, "pdbe", "")
+    assert state.watermark is None and state.in_progress and gone in (state.cursor or "")
+
+    server.handlers[f"/pdb/entry/status/{gone}"] = original
+    server.handlers[f"{PDB_LISTS}/added.pdb"] = lambda seen: Reply(500, b"the lists moved on")
+    server.seen.clear()
+    done = pdbe_sync(store, server, tmp_path, datetime(2024, 6, 12, 18, tzinfo=UTC))
+    assert done.complete and done.resumed and done.window_until == datetime(2024, 6, 5, tzinfo=UTC)
+    assert [s.path for s in server.seen] == [f"/pdb/entry/status/{gone}"]  # the lists are not read again
+    assert [m.status for m in KnowledgeGraph(store).work(pdb_iri(gone)).summary.status] == ["obsoleted"]
+
+
+def test_a_pdbe_window_over_more_than_a_week_warns_that_older_weeks_are_not_listed(
+        server: ReplayServer, tmp_path: Path) -> None:
+    Timeline(server, PDB_DAY2)
+    report = pdbe_sync(Store.open(None), server, tmp_path, PDB_EVENING2, since=datetime(2024, 5, 1, tzinfo=UTC))
+    assert report.complete
+    assert any("spans more than one weekly release" in str(p) for p in report.load.warnings)
+
+
+def test_a_weekly_list_that_is_not_one_leaves_the_window_unfinished(server: ReplayServer, tmp_path: Path) -> None:
+    Timeline(server, PDB_DAY2)
+    server.handlers[f"{PDB_LISTS}/modified.pdb"] = lambda seen: Reply(200, b"9xk1\n<!DOCTYPE html>\n")
+    store = Store.open(None)
+    report = pdbe_sync(store, server, tmp_path, PDB_EVENING2, since=datetime(2024, 6, 1, tzinfo=UTC))
+    assert not report.complete
+    assert "modified.pdb failed: line 2 is not a PDB ID ('<!DOCTYPE')" in str(report.load.errors[0])
+    assert read_state(store, "pdbe", "").watermark is None

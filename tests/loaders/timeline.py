@@ -1,6 +1,8 @@
 """A scripted timeline served like the sources' APIs: Crossref ``/works`` filtered by
 ``from-index-date``/``until-index-date`` with cursors, DataCite ``/dois`` by ``updated:[a TO b]``
-with ``links.next``. The source holds, for each DOI, its newest version dated up to ``today``."""
+with ``links.next``. The source holds, for each DOI, its newest version dated up to ``today``.
+PDBe: the wwPDB's ``latest`` weekly lists (the newest release up to ``today``) and PDBe's entry
+endpoints, by GET of one id or POST of many, each entry's newest answer up to ``today``."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from tests.loaders.conftest import FIXTURES
 from tests.loaders.replay import ReplayServer, Reply, Seen
 
 TIMELINE = json.loads((FIXTURES / "sync" / "timeline.json").read_text("utf-8"))
+PDB_LISTS = "/pub/pdb/data/status/latest"
+PDB_ENDPOINTS = ("summary", "publications", "related_experiment_data", "experiment", "status")
 _RANGE = re.compile(r"updated:\[(\d{4}-\d{2}-\d{2}) TO (\d{4}-\d{2}-\d{2})\]")
 
 
@@ -37,6 +41,28 @@ def held(source: str, today: date) -> list[dict[str, Any]]:
     return [newest[k] for k in sorted(newest)]
 
 
+def pdbe_release(today: date) -> str | None:
+    """The newest weekly PDB release up to ``today``."""
+    days = [r for r in TIMELINE["pdbe"]["releases"] if date.fromisoformat(r) <= today]
+    return max(days) if days else None
+
+
+def pdbe_held(today: date) -> dict[str, dict[str, dict[str, Any]]]:
+    """What PDBe answers on ``today``: by endpoint, by entry, the newest answer up to then."""
+    held_now: dict[str, dict[str, dict[str, Any]]] = {}
+    for entry in sorted(TIMELINE["pdbe"]["entries"], key=lambda e: e["release"]):
+        if date.fromisoformat(entry["release"]) <= today:
+            for endpoint in PDB_ENDPOINTS:
+                if endpoint in entry:
+                    held_now.setdefault(endpoint, {})[entry["id"]] = entry[endpoint]
+    return held_now
+
+
+def pdbe_documents(today: date) -> list[dict[str, Any]]:
+    """PDBe's answers on ``today`` as documents to load: one per endpoint, every entry in it."""
+    return [{pdb: [item] for pdb, item in sorted(entries.items())} for entries in pdbe_held(today).values()]
+
+
 class Timeline:
     """Answers on a :class:`ReplayServer`; ``stall`` holds back the page of one cursor."""
 
@@ -46,6 +72,29 @@ class Timeline:
         self.stall: dict[str, float] = {}
         server.handlers["/works"] = self.works
         server.handlers["/dois"] = self.dois
+        for name in ("added", "modified", "obsolete"):
+            server.handlers[f"{PDB_LISTS}/{name}.pdb"] = self.pdb_list
+        ids = {e["id"] for e in TIMELINE["pdbe"]["entries"]}
+        for endpoint in PDB_ENDPOINTS:
+            server.handlers[f"/pdb/entry/{endpoint}/"] = self.pdbe
+            for pdb in ids:
+                server.handlers[f"/pdb/entry/{endpoint}/{pdb}"] = self.pdbe
+
+    def pdb_list(self, seen: Seen) -> Reply:
+        release = pdbe_release(self.today)
+        if release is None:
+            return Reply(404, b"Not Found")
+        listed = TIMELINE["pdbe"]["releases"][release][seen.path.rsplit("/", 1)[1].removesuffix(".pdb")]
+        return Reply(body="".join(f"{pdb}\n" for pdb in listed).encode(), headers={"Content-Type": "text/plain"})
+
+    def pdbe(self, seen: Seen) -> Reply:
+        _, _, _, endpoint, one = seen.path.split("/")
+        asked = [one] if one else seen.body.decode().split(",")
+        found = pdbe_held(self.today).get(endpoint, {})
+        body = {pdb: [found[pdb]] for pdb in asked if pdb in found}
+        if not body:
+            return Reply(404, b"{}")
+        return Reply(body=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
 
     def works(self, seen: Seen) -> Reply:
         filters = dict(f.split(":", 1) for f in seen.query["filter"][0].split(","))

@@ -1,12 +1,13 @@
 """Every answer dated, and statuses shown: a real ``kg serve`` over a graph synced from the scripted
 timeline (tests/fixtures/sync). /healthz reports each source's sync and lag; every response carries
-``KG-Graph-As-Of``; the retracted work's page says so, and so does the chain of a work resting on it."""
+``KG-Graph-As-Of``; the retracted work's page says so, and so does the chain of a work resting on it;
+likewise a PDB entry obsoleted, with its successor."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,10 +18,14 @@ from kg.store import Store
 from loaders.pipeline import load
 from loaders.read import records_of
 from loaders.syncstate import SyncState, save_state
-from tests.loaders.timeline import TIMELINE, held
+from tests.loaders.timeline import TIMELINE, held, pdbe_documents
 from tests.web.conftest import serve, stop
 
 WATERMARK = datetime(2024, 6, 2, 18, tzinfo=UTC)
+PDB_DAY2 = date(2024, 6, 5)
+[OBSOLETE] = TIMELINE["pdbe"]["releases"]["2024-06-05"]["obsolete"]
+OBSOLETED = next(e for e in TIMELINE["pdbe"]["entries"] if e["id"] == OBSOLETE and "status" in e)["status"]
+ARTICLE = next(e for e in TIMELINE["pdbe"]["entries"] if e["id"] == OBSOLETE and "publications" in e)
 NOTICE = next(r for r in TIMELINE["crossref"] if r.get("update-to"))
 RETRACTED = NOTICE["update-to"][0]["DOI"]
 CITING = next(r["DOI"] for r in TIMELINE["crossref"]
@@ -40,6 +45,8 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synced]:
     with Store.open(location) as store:
         document = {"message-type": "work-list", "message": {"items": held("crossref", WATERMARK.date())}}
         assert load(store, records_of(document, "file:///day2.json", WATERMARK, "day2.json", "")).rejected == 0
+        for answer in pdbe_documents(PDB_DAY2):  # PDBe's week: an entry obsoleted, superseded by another
+            assert load(store, records_of(answer, "file:///pdbe.json", WATERMARK, "pdbe.json", "")).rejected == 0
         save_state(store, SyncState("crossref", "", watermark=WATERMARK, last_sync=WATERMARK, records=4, requests=3))
     process, url, _ = serve(location, directory)
     try:
@@ -80,6 +87,18 @@ def test_a_chain_through_the_retracted_work_says_so(synced: Synced) -> None:
     page = requests.get(f"{synced.url}/works/{CITING}", headers={"Accept": "text/html"}, timeout=30).text
     assert "This chain passes through" in page and "retracted on 2024-06-02 (Retraction; notice " in page
     assert 'data-status="retracted"' in page  # the drawing's box
+
+
+def test_the_obsoleted_pdb_entrys_page_and_the_chain_through_it_say_so(synced: Synced) -> None:
+    entry, successor = f"10.2210/pdb{OBSOLETE}/pdb", f"10.2210/pdb{OBSOLETED['superceded_by'][0]}/pdb"
+    page = requests.get(f"{synced.url}/works/{entry}", headers={"Accept": "text/html"}, timeout=30).text
+    since = OBSOLETED["since"]
+    assert (f'<strong>Obsoleted</strong> on {since[:4]}-{since[4:6]}-{since[6:]}: PDB entry obsoleted (PDBe status '
+            f'OBS); superseded by <a href="/works/{successor}">https://doi.org/{successor}</a></p>') in page
+    chain = requests.get(f"{synced.url}/api/chain?id={quote(ARTICLE['publications']['doi'])}", timeout=30).json()
+    marked = {n["iri"]: n["status"] for n in chain["nodes"] if n["status"]}
+    assert [(m["status"], m["supersededBy"]) for m in marked[f"https://doi.org/{entry}"]] == [
+        ("obsoleted", f"https://doi.org/{successor}")]
 
 
 def test_a_graph_never_synced_sends_no_date(tmp_path: Path) -> None:

@@ -1,0 +1,120 @@
+"""A ROR dump sync, measured: requests, records, seconds.
+
+A release of ``--organisations`` ROR v2 records (default 20,000; ROR's registry holds about 120,000),
+replicated from the recorded v2 records of ../shared/realdata/ror under fresh ROR IDs (valid
+checksums), packed as ROR packs a release (a zip holding the v2 JSON) and listed by a Zenodo record
+served locally. Into an on-disk store: the first sync of a release, the same release again (one
+request), and the next release, in which 1% of the organisations changed.
+
+    python benchmarks/sync_dumps.py
+    python benchmarks/sync_dumps.py --organisations 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import glob
+import io
+import json
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+
+from kg.store import Store  # noqa: E402
+from loaders.http import HttpConfig  # noqa: E402
+from loaders.sync import sync  # noqa: E402
+
+REALDATA = PROJECT.parent / "shared" / "realdata" / "ror"
+CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+
+
+def ror_id(n: int) -> str:
+    """The n-th ROR ID of a made-up range, with its ISO 7064 mod 97-10 checksum."""
+    body = "".join(CROCKFORD[n // 32 ** k % 32] for k in range(5, -1, -1))
+    value = 0
+    for c in body:
+        value = value * 32 + CROCKFORD.index(c)
+    return f"0{body}{98 - value * 100 % 97:02d}"
+
+
+def release(count: int, changed: float, seed_records: list[dict[str, Any]]) -> bytes:
+    records = []
+    for i in range(count):
+        record = copy.deepcopy(seed_records[i % len(seed_records)])
+        record["id"] = f"https://ror.org/{ror_id(500_000 + i)}"
+        record["relationships"] = []
+        if i < count * changed:
+            record["names"][0]["value"] += " (renamed)"
+        records.append(record)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("v9.9-ror-data_schema_v2.json", json.dumps(records))
+    return buffer.getvalue()
+
+
+class Zenodo:
+    def __init__(self, releases: dict[str, bytes]) -> None:
+        self.releases, self.current, self.requests = releases, next(iter(releases)), 0
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def answer(self, path: str) -> bytes:
+        self.requests += 1
+        if path == "/api/records/6347574":
+            key = f"{self.current}-ror-data.zip"
+            return json.dumps({"id": 1, "metadata": {"version": self.current, "publication_date": "2024-06-01"},
+                               "files": [{"key": key, "links": {"self": f"{self.base}/files/{key}/content"}}]}).encode()
+        return self.releases[path.split("/")[2].removesuffix("-ror-data.zip")]
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        zenodo = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = zenodo.answer(self.path)
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        return Handler
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--organisations", type=int, default=20_000)
+    args = parser.parse_args()
+    seeds = [json.loads(Path(p).read_text()) for p in sorted(glob.glob(str(REALDATA / "organizations" / "*_v2.json")))]
+    zenodo = Zenodo({"v1.0": release(args.organisations, 0.0, seeds), "v1.1": release(args.organisations, 0.01, seeds)})
+    print(f"a ROR release of {args.organisations:,} organisations ({len(zenodo.releases['v1.0']):,} bytes zipped), "
+          f"replicated from {len(seeds)} recorded v2 records")
+    with tempfile.TemporaryDirectory() as tmp:
+        config = HttpConfig(cache_dir=Path(tmp) / "cache", refresh=True)
+        with Store.open(Path(tmp) / "store") as store:
+            for label, version in (("a new release", "v1.0"), ("the same release again", "v1.0"),
+                                   ("the next release (1% changed)", "v1.1")):
+                zenodo.current, zenodo.requests = version, 0
+                started = time.perf_counter()
+                report = sync(store, "ror", config, api=zenodo.base + "/api/records/6347574")
+                seconds = time.perf_counter() - started
+                done = report.load.loaded + report.load.unchanged
+                print(f"{label:<30} {zenodo.requests:>3} requests {done:>7,} records ({report.load.loaded:,} written, "
+                      f"{report.load.unchanged:,} unchanged) {seconds:7.2f} s  {done / seconds:7.0f} records/s  "
+                      f"complete={report.complete}")
+
+
+if __name__ == "__main__":
+    main()
