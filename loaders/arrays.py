@@ -1,7 +1,7 @@
 """Reading a JSON array of records one item at a time, in memory bounded by the largest record,
-not by the file: ROR's dump (one array of every organisation, ~1 GB), OpenCitations and
-ScholeXplorer answers saved as arrays, and Crossref's annual public data files
-(``{"items": [...]}``).
+not by the file: ROR's dump (one array of every organisation), OpenCitations and ScholeXplorer
+answers saved as arrays, and Crossref's annual public data files (``{"items": [...]}``, which
+:func:`loaders.read.read_file` streams when they are over the document limit).
 
 The text is read a megabyte at a time. Each item is decoded by the standard library's decoder
 where the buffer holds it whole; an item the buffer cuts is found to its end by its brackets and
