@@ -14,7 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from kg.store import Store
+from loaders import arrays
 from loaders.base import Problem, RawRecord
 from loaders.limits import Limits
 from loaders.read import read_file
@@ -141,3 +144,23 @@ def test_kg_load_streams_an_array_bigger_than_the_document_limit_in_bounded_memo
         assert int(str(getattr(rows.values()[0][0], "value", rows.values()[0][0]))) == 23
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+def test_items_cut_anywhere_by_the_reads_come_out_whole(chunk: int, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # escapes, multi-byte characters and numbers cut between two reads: each item decoded as json.loads would
+    monkeypatch.setattr(arrays, "CHUNK", chunk)
+    works = [{"DOI": f"10.5555/cut.{i}", "type": "journal-article", "page": 10 ** (i % 12), "score": i / 7,
+              "title": [f'Caf\u00e9 "{i}" \\ \u6f22\u5b57 \U0001f600 \\u00e9 {"x" * (i % 50)}'],
+              "subject": [[["nested"]], []], "volume": 10 ** (i % 9)} for i in range(1_500)]  # a number last
+    path = tmp_path / "works.json"
+    texts = [json.dumps(w, ensure_ascii=i % 2 == 0) for i, w in enumerate(works)]
+    for i in range(0, len(texts), 100):
+        texts.insert(i, "1234567890123")  # a bare number, which a read may cut: not a record, one problem
+    path.write_text("[\n" + ",\n".join(texts) + "\n]", "utf-8")
+    assert path.stat().st_size > arrays.HEAD * 2  # read past the first bytes a chunk at a time
+    items = list(read_file(path, Limits(record_bytes=4096)))
+    assert [i.data for i in items if isinstance(i, RawRecord)] == works
+    problems = [p for p in items if isinstance(p, Problem)]
+    assert len(problems) == 15 and all(p.message.endswith("a number, not a JSON object") for p in problems)
