@@ -8,6 +8,12 @@ request), and the next release, in which 1% of the organisations changed.
 
     python benchmarks/sync_dumps.py
     python benchmarks/sync_dumps.py --organisations 5000
+    python benchmarks/sync_dumps.py --peak 120000   # reading a ROR-sized v2 JSON: seconds, peak memory
+
+``--peak N`` writes a release of N organisations as ROR's v2 JSON (one array, uncompressed) and reads
+it in a fresh process as ``kg load`` and ``kg sync ror`` do (item by item, loaders/arrays.py), then
+with ``json.load`` of the whole file as a comparison: records, seconds and peak resident memory
+(VmHWM) of each process.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import copy
 import glob
 import io
 import json
+import subprocess
 import sys
 import tempfile
 import threading
@@ -93,10 +100,56 @@ class Zenodo:
         return Handler
 
 
+#: a fresh process reading the file as kg does, or whole; prints records and seconds
+READ = {"streamed": ("from pathlib import Path; from loaders.read import read_file; "
+                     "from loaders.base import RawRecord; "
+                     "print(sum(isinstance(i, RawRecord) for i in read_file(Path({path!r}))))"),
+        "whole (json.load)": "import json; print(len(json.load(open({path!r}, 'rb'))))"}
+
+
+def peak_of(code: str) -> tuple[int, float, int]:
+    """Records, seconds and peak resident memory (MB, VmHWM) of a fresh Python process running ``code``."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", code], cwd=PROJECT, stdout=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        try:
+            status = Path(f"/proc/{process.pid}/status").read_text()
+            peak = max(peak, int(status.split("VmHWM:")[1].split()[0]))
+        except (OSError, IndexError):
+            pass
+        time.sleep(0.05)
+    out = process.stdout.read() if process.stdout else ""
+    return int(out.strip() or 0), time.perf_counter() - started, peak // 1024
+
+
+def reading_peak(count: int, seeds: list[dict[str, Any]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "v9.9-ror-data_schema_v2.json"
+        with path.open("w") as out:
+            out.write("[")
+            for i in range(count):
+                record = copy.deepcopy(seeds[i % len(seeds)])
+                record["id"] = f"https://ror.org/{ror_id(500_000 + i)}"
+                out.write(("," if i else "") + json.dumps(record))
+            out.write("]")
+        size = path.stat().st_size
+        print(f"ROR's v2 JSON of {count:,} organisations: {size / 1e6:,.0f} MB, one array")
+        for label, code in READ.items():
+            records, seconds, peak = peak_of(code.format(path=str(path)))
+            print(f"{label:<20} {records:>9,} records {seconds:7.1f} s  {size / 1e6 / seconds:6.1f} MB/s  "
+                  f"peak {peak:,} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--organisations", type=int, default=20_000)
+    parser.add_argument("--peak", type=int, metavar="N", help="only read a release of N organisations (see above)")
     args = parser.parse_args()
+    seeds = [json.loads(Path(p).read_text()) for p in sorted(glob.glob(str(REALDATA / "organizations" / "*_v2.json")))]
+    if args.peak:
+        reading_peak(args.peak, seeds)
+        return
     seeds = [json.loads(Path(p).read_text()) for p in sorted(glob.glob(str(REALDATA / "organizations" / "*_v2.json")))]
     zenodo = Zenodo({"v1.0": release(args.organisations, 0.0, seeds), "v1.1": release(args.organisations, 0.01, seeds)})
     print(f"a ROR release of {args.organisations:,} organisations ({len(zenodo.releases['v1.0']):,} bytes zipped), "

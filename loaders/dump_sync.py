@@ -223,12 +223,12 @@ def sync_dump(store: Store, source: str, config: HttpConfig, *, scope: SyncScope
 def _records(path: Path, dump: DumpSource) -> Iterator[Any]:
     """The records of one downloaded file: a zip's wanted members (zips in it too), else the file."""
     if not zipfile.is_zipfile(path):
-        yield from read_paths([path], _limits(path.stat().st_size))
+        yield from read_paths([path], Limits.from_env())
         return
     folder = path.with_name(path.name + ".d")
     try:
         for member in _extract(path, folder, dump):
-            yield from read_paths([member], _limits(member.stat().st_size))
+            yield from read_paths([member], Limits.from_env())
             member.unlink(missing_ok=True)
     except (zipfile.BadZipFile, OSError) as e:
         yield Problem("error", f"cannot be read as a zip file ({e})", str(path))
@@ -252,13 +252,6 @@ def _extract(path: Path, folder: Path, dump: DumpSource) -> Iterator[Path]:
                 target.unlink(missing_ok=True)
             elif target.name.lower().endswith(SUFFIXES):
                 yield target
-
-
-def _limits(size: int) -> Limits:
-    """A dump's JSON is one document, as big as the release: read whole (its memory is the user's
-    choice of source), whatever ``KG_MAX_DOCUMENT_BYTES`` says for other files."""
-    limits = Limits.from_env()
-    return Limits.from_env(document_bytes=max(limits.document_bytes, size + 1))
 
 
 def _safe(name: str) -> str:

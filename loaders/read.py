@@ -4,8 +4,11 @@ directories are read recursively. The source of each record is recognised from i
 
 A file, line or item that cannot be read becomes a :class:`~loaders.base.Problem` in the
 stream, and reading goes on with the next one. Every read is bounded (:mod:`loaders.limits`): a
-``.json`` document, decompressed, by ``document_bytes``; a line of JSON Lines or CSV by
-``record_bytes``. A file in a folder that is not read is listed as a ``skipped`` problem.
+``.json`` document, decompressed, by ``document_bytes``; a line of JSON Lines or CSV, and an item
+of a ``.json`` file that is one array of records (ROR's dump; ``{"items": [...]}`` as Crossref's
+public data files, when over ``document_bytes``) by ``record_bytes``: such arrays are streamed item
+by item (:mod:`loaders.arrays`), whatever their size. A file in a folder that is not read is listed as a
+``skipped`` problem.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import IO, Any, cast
 
 from kg.errors import KgError, ReadError
 from loaders import REGISTRY
+from loaders.arrays import HEAD, Item, array_items, opens_array
 from loaders.base import Loader, Problem, RawRecord
 from loaders.fields import kind_of
 from loaders.limits import Limits, default_limits
@@ -107,8 +111,10 @@ def read_paths(paths: Iterable[Path], limits: Limits | None = None) -> Iterator[
 def read_file(path: Path, limits: Limits | None = None) -> Iterator[RawRecord | Problem]:
     """The records of one file (see :data:`SUFFIXES`).
 
-    JSON Lines and CSV are streamed line by line, so memory stays flat whatever the file's size;
-    a ``.json`` file is one document (or, if it turns out to hold several lines of JSON, lines).
+    JSON Lines and CSV are streamed line by line, and a ``.json`` file that is an array of records
+    (``[...]``; ``{"items": [...]}`` over the document limit) item by item, so memory stays flat
+    whatever the file's size; another ``.json`` file is one document (or, if it turns out to hold
+    several lines of JSON, lines).
     """
     limits = limits or default_limits()
     origin, retrieved = _provenance(path)
@@ -119,19 +125,36 @@ def read_file(path: Path, limits: Limits | None = None) -> Iterator[RawRecord | 
         if path.name.endswith(CSV):
             yield from _read_csv(path, origin, retrieved, limits)
             return
-    except OSError as e:  # cannot open it
+        stream = _open(path)
+        try:
+            head = stream.read(HEAD)
+        except BaseException:
+            stream.close()
+            raise
+    except (OSError, EOFError) as e:  # cannot open it, or not gzip
         yield Problem("error", f"cannot read the file: {_why(e)}", str(path))
+        return
+    if opens_array(head) and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        yield from _read_array(path, stream, head, origin, retrieved, limits)
         return
     raw = b""
     try:
         size = path.stat().st_size if path.is_file() and not path.name.endswith(".gz") else 0
-        if size <= limits.document_bytes:  # a plain file known too big is not read at all
-            with _open(path) as stream:
-                raw = stream.read(limits.document_bytes + 1)
+        with stream:
+            if size <= limits.document_bytes:  # a plain file known too big is not read further
+                raw = head + stream.read(max(0, limits.document_bytes + 1 - len(head)))
+        if (size > limits.document_bytes or len(raw) > limits.document_bytes) and opens_array(head):
+            # {"items": [...]}, read whole under the limit (its other keys may decide its shape, as a
+            # ROR affiliation answer's "number_of_results"), item by item over it (Crossref's public data files)
+            raw = b""
+            stream = _open(path)
+            yield from _read_array(path, stream, stream.read(HEAD), origin, retrieved, limits)
+            return
         if size > limits.document_bytes or len(raw) > limits.document_bytes:
             raise ReadError(str(path), f"holds more than {limits.document_bytes:,} bytes of JSON"
                                        f"{' once decompressed' if path.name.endswith('.gz') else ''}; "
-                                       "the limit is KG_MAX_DOCUMENT_BYTES (or give the records as JSON Lines)")
+                                       "the limit is KG_MAX_DOCUMENT_BYTES (or give the records as JSON Lines, "
+                                       "or as one JSON array of records, which is read record by record)")
         document = parse_json(_text(raw, str(path)))
     except (OSError, EOFError) as e:
         yield Problem("error", f"cannot read the file: {_why(e)}", str(path))
@@ -145,6 +168,37 @@ def read_file(path: Path, limits: Limits | None = None) -> Iterator[RawRecord | 
     else:
         raw = b""
         yield from records_of(document, origin, retrieved, str(path), "")
+
+
+def _read_array(path: Path, stream: IO[bytes], head: bytes, origin: str, retrieved: datetime, limits: Limits
+                ) -> Iterator[RawRecord | Problem]:
+    """The records of a file that is one JSON array of records, item by item (:mod:`loaders.arrays`):
+    an item that is not JSON, or longer than ``limits.record_bytes``, is one problem naming it."""
+    last = "its start"
+    try:
+        with stream:
+            for item in array_items(stream, head, limits.record_bytes):
+                if isinstance(item, Problem):
+                    yield Problem(item.level, item.message, str(path), item.location)
+                    continue
+                last = item.where
+                try:
+                    document = item.value if item.text is None else parse_json(item.text)
+                except ReadError as e:
+                    yield Problem("error", e.problem, str(path), item.where)
+                except json.JSONDecodeError as e:
+                    yield Problem("error", f"not valid JSON ({e.msg} at {_place(item, e)})", str(path), item.where)
+                else:
+                    yield from records_of(document, origin, retrieved, str(path), item.where, nested=True)
+    except (OSError, EOFError) as e:  # unreadable, or a truncated .gz
+        yield Problem("error", f"cannot read the file after {last}: {_why(e)}", str(path))
+
+
+def _place(item: Item, e: json.JSONDecodeError) -> str:
+    """Where in the file an error in an item's text is."""
+    if e.lineno == 1:
+        return f"line {item.line} column {item.column + e.colno - 1}"
+    return f"line {item.line + e.lineno - 1} column {e.colno}"
 
 
 def parse_json(text: str) -> Any:

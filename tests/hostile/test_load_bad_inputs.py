@@ -57,6 +57,12 @@ def line(name: str, bad: bytes | str | Any, message: str, level: str = "error") 
                r"records\.jsonl, line 2: .*" + message, level, loaded)
 
 
+def item(name: str, bad: bytes, message: str) -> Bad:
+    """A bad item between two good records of a JSON array: reported as item 2."""
+    return Bad(name, "records.json", b"[" + GOOD_1 + b"," + bad + b"," + GOOD_2 + b"]", r"records\.json, " + message,
+               loaded=2)
+
+
 def whole(name: str, file: str, content: bytes | str, message: str) -> Bad:
     """A file that cannot be read at all."""
     data = content.encode() if isinstance(content, str) else content
@@ -71,6 +77,8 @@ INVISIBLE = ["\u00ad", "\u061c", "\u180e", "\u200b", "\u200c", "\u200d", "\u200e
              "\u202b", "\u202c", "\u202d", "\u202e", "\u2060", "\u2061", "\u2062", "\u2063", "\u2064",
              "\u2066", "\u2067", "\u2068", "\u2069", "\ufeff"]
 CONTROLS = ["\x00", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\x9f"]
+#: the column where the second item of ``[GOOD_1,...`` starts
+ITEM_2 = len(GOOD_1) + 3
 DEEP = "[" * 100_000 + "]" * 100_000
 DEEP_OBJECT = '{"a":' * 40_000 + "1" + "}" * 40_000
 HUGE = "9" * 5_000
@@ -103,8 +111,8 @@ ROWS: list[Bad] = [
     whole("an unknown object", "a.json", '{"colour": "blue"}', r"not a record shape kg knows .*; its fields: 'colour'"),
     whole("arrays in an array", "a.json", "[[" + json.dumps(work(1)) + "]]",
           r"not a record shape kg knows .*: a list, not a JSON object"),
-    whole("a document over the limit", "a.json", json.dumps({"items": [work(i) for i in range(5_000)]}),
-          r"holds more than 300,000 bytes of JSON; the limit is KG_MAX_DOCUMENT_BYTES"),
+    whole("a document over the limit", "a.json", json.dumps({"message-type": "work-list", "message": {
+        "items": [work(i) for i in range(5_000)]}}), r"holds more than 300,000 bytes of JSON; the limit is KG_MAX_DOCUMENT_BYTES"),
     whole("a .json.gz over the limit once decompressed", "a.json.gz", gzip.compress(b" " * 400_000 + b"{}"),
           r"holds more than 300,000 bytes of JSON once decompressed; the limit is KG_MAX_DOCUMENT_BYTES"),
     whole("a .json.gz that is not gzip", "a.json.gz", b'{"DOI": "10.1/x"}', r"cannot read the file: Not a gzipped file"),
@@ -125,6 +133,29 @@ ROWS: list[Bad] = [
         + "1-2,10.1/a," + "x" * 400_000 + ",2020,P1Y,no,no\n" + "3-4,10.1/c,10.1/d,2020,P1Y,no,no\n").encode(),
         r"a\.csv, line 2: is longer than 300,000 characters; the limit of one record is KG_MAX_RECORD_BYTES",
         loaded=1),
+    # -- items of an array of records, read item by item whatever its size (the good items load) --
+    item("an item that is not JSON", b'{"DOI": "10.1/x", "n": }', rf"item 2: not valid JSON \(Expecting value at line 1 column {ITEM_2 + 23}\)"),
+    item("an item of bad literals", b'{"DOI": tru}', rf"item 2: not valid JSON \(Expecting value at line 1 column {ITEM_2 + 8}\)"),
+    item("an item that is not UTF-8", b'{"DOI": "10.1/\xff"}', r"item 2: not valid UTF-8 \(b'\{\"DOI\": \"10\.1/\\xff\"\}'\)"),
+    item("an item longer than the limit", json.dumps(work(3, abstract="x" * 400_000)).encode(),
+         r"item 2: is longer than 300,000 characters; the limit of one record is KG_MAX_RECORD_BYTES"),
+    item("an item with a 5,000-digit number", ('{"DOI": "10.1/x", "n": ' + HUGE + "}").encode(),
+         r"item 2: holds a number of 5,000 digits; the limit is 4,300"),
+    item("an item nested 100k deep", DEEP.encode(), r"item 2: is nested more than about [\d,]+ levels deep"),
+    item("an item that is a string", b'"text"', r"item 2: not a record shape kg knows .*: a string"),
+    item("an empty item", b"", rf"item 2: not valid JSON \(Expecting value at line 1 column {ITEM_2}\)"),
+    Bad("an array of items without commas", "a.json", b"[" + GOOD_1 + b" " + GOOD_2 + b"]",
+        rf"a\.json: not valid JSON \('\{{' after item 1, expected ',' or '\]' at line 1 column {ITEM_2}\); the rest of the "
+        r"file is not read", loaded=1),
+    Bad("an array cut short", "a.json", b"[" + GOOD_1 + b"," + GOOD_2[:30],
+        rf"a\.json, item 2: the file ends inside the item \(it starts at line 1, column {ITEM_2}\); is the file truncated\?",
+        loaded=1),
+    Bad("JSON after the array", "a.json", b"[" + GOOD_1 + b"]\n" + GOOD_2,
+        r"a\.json: not valid JSON \(more JSON after the array at line 2 column 1\); the rest of the file is not read",
+        loaded=1),
+    Bad("blank space over the record limit in an array", "a.json", b"[" + GOOD_1 + b"," + b" " * 400_000 + GOOD_2 + b"]",
+        r"a\.json: holds more than 300,000 characters of blank space after item 1; the limit of one record is "
+        r"KG_MAX_RECORD_BYTES; the rest of the file is not read", loaded=1),
     # -- lines of JSON Lines (the good lines around them load) --------------------------------
     line("a line that is not JSON", "{not json}", r"not valid JSON \(Expecting property name enclosed in double quotes"
          r" at column 2\)"),

@@ -71,14 +71,29 @@ def gzip_of(path: Path, head: bytes, filler: bytes, megabytes: int, tail: bytes 
 
 
 def test_a_gzip_bomb_is_refused_at_the_document_limit(tmp_path: Path) -> None:
-    bomb = gzip_of(tmp_path / "bomb.json.gz", b'{"items": [', b" ", 400, b"]}")
+    head = b'{"message-type": "work-list", "message": {"items": ['  # one document, not an array of records
+    bomb = gzip_of(tmp_path / "bomb.json.gz", head, b" ", 400, b"]}}")
     assert bomb.stat().st_size < 2 << 20  # 400 MB of JSON in under 2 MB
     run = kg(tmp_path, "load", str(bomb))
     assert run.code == 1, run.err
     assert (f"error: {bomb}: holds more than 134,217,728 bytes of JSON once decompressed; the limit is "
-            "KG_MAX_DOCUMENT_BYTES (or give the records as JSON Lines)") in run.err
+            "KG_MAX_DOCUMENT_BYTES (or give the records as JSON Lines, or as one JSON array of records, which is "
+            "read record by record)") in run.err
     assert run.out.strip() == "0 loaded, 0 unchanged, 1 rejected (0 warnings)"
     assert run.peak < 700 * MB, f"peak {run.peak // MB} MB"
+
+
+def test_a_gzip_bomb_in_an_array_of_records_is_refused_at_the_record_limit(tmp_path: Path) -> None:
+    # an array of records is read item by item whatever its size: the blank space is refused once
+    # it is longer than a record may be
+    good = json.dumps(work(1)).encode()
+    bomb = gzip_of(tmp_path / "bomb.json.gz", b'{"items": [' + good + b",", b" ", 400, b"]}")
+    run = kg(tmp_path, "load", str(bomb))
+    assert run.code == 1, run.err
+    assert (f"error: {bomb}: holds more than 16,777,216 characters of blank space after item 1; the limit of one "
+            "record is KG_MAX_RECORD_BYTES; the rest of the file is not read") in run.err
+    assert run.out.strip() == "1 loaded, 0 unchanged, 1 rejected (0 warnings)"
+    assert run.peak < 400 * MB, f"peak {run.peak // MB} MB"
 
 
 def test_an_endless_line_is_refused_alone_and_the_next_line_loads(tmp_path: Path) -> None:
