@@ -91,11 +91,24 @@ class CueIndexDb:
     def writing(self) -> Iterator[None]:
         """Around a store write whose rows :meth:`replace` then writes: a write cut short between the
         two leaves the index marked unfinished, so that it is built again."""
+        self.begin_write()
+        yield  # traces read the index meanwhile
+        self.end_write()
+
+    def begin_write(self) -> None:
+        """A store write begins whose rows :meth:`replace` writes next (:meth:`writing`)."""
         with self._lock:
             self._set("writing", "1")
-        yield  # traces read the index meanwhile
+
+    def end_write(self) -> None:
+        """The store write begun is over, its rows written (or it failed whole: nothing changed)."""
         with self._lock:
             self._set("writing", "0")
+
+    @property
+    def rebuilds(self) -> int:
+        """How many times this index was built again from the whole store (:meth:`rebuild`)."""
+        return int(self._get("rebuilds") or 0)
 
     def _get(self, key: str) -> str | None:
         with self._lock:
@@ -193,6 +206,7 @@ class CueIndexDb:
                 db.execute(_TITLES.format(works="SELECT id FROM work"))
                 count = int(db.execute("SELECT count(*) FROM work").fetchone()[0])
                 self._set("works", str(count))
+                self._set("rebuilds", str(self.rebuilds + 1))
                 self._set("built", "1")
                 self._set("writing", "0")
             return count
