@@ -336,9 +336,10 @@ class Store(ABC):
         """Run a SPARQL Update, atomically; the cue index follows it graph by graph
         (:func:`~kg.store.written.update_keeping_cues`), unless ``meta_only``: it writes only kg's own
         bookkeeping in the meta graph (sync state), which has no cue rows."""
-        if meta_only:
-            return self._update(sparql_update)
-        update_keeping_cues(self.cues, sparql_update, self._update, self.select, default_apart=self._default_apart)
+        if not meta_only:
+            return update_keeping_cues(lambda: self.cues, sparql_update, self._update, self.select,
+                                       default_apart=self._default_apart)
+        self._update(sparql_update)
 
     @abstractmethod
     def _update(self, sparql_update: str) -> None:

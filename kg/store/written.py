@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
+from kg.errors import StoreError
 from kg.store.cuerows import PREDICATES, CueRow, record_cues
 from kg.store.cues import CueIndexDb
 from kg.store.terms import SelectResult
@@ -219,14 +220,19 @@ def graphs_written(update: str) -> Written | None:
         return None
 
 
-def update_keeping_cues(cues: CueIndexDb, update: str, run: Callable[[str], None],
+def update_keeping_cues(open_cues: Callable[[], CueIndexDb], update: str, run: Callable[[str], None],
                         select: Callable[[str], SelectResult], *, default_apart: bool) -> None:
-    """Run ``update`` (with ``run``) and keep ``cues`` by graph: the rows of each graph it may write to
-    are read again from the store (with ``select``) and replaced; the others are left as they are. An
-    update that does not say where it writes, or that writes to the default graph where that is not
-    apart from the named graphs (``default_apart``: an embedded store's; a server may take it for the
-    union), marks the index stale: it is built again whole at its next use."""
+    """Run ``update`` (with ``run``) and keep the cue index (``open_cues``) by graph: the rows of each
+    graph it may write to are read again from the store (with ``select``) and replaced; the others are
+    left as they are. An update that does not say where it writes, or that writes to the default graph
+    where that is not apart from the named graphs (``default_apart``: an embedded store's; a server may
+    take it for the union), marks the index stale: it is built again whole at its next use."""
     written = graphs_written(update)
+    try:
+        cues = open_cues()
+    except StoreError:  # a server not answering: the update's own error says so, naming its endpoint
+        run(update)
+        raise
     try:
         nodes = [NamedNode(g) for g in sorted(written.graphs)] if written is not None else None
     except ValueError:

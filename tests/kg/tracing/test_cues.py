@@ -285,3 +285,26 @@ def test_an_update_that_fails_leaves_the_index_built(tmp_path: Path) -> None:
         store.update(f"INSERT DATA {{ GRAPH <{ELIFE_GRAPH}> {{ <urn:x:s> <urn:x:p> }} }}")
     assert store.cues.built
     store.close()
+
+
+@pytest.mark.slow
+def test_a_remote_stores_index_is_a_file_kept_across_processes_and_built_again_when_another_wrote(
+        oxigraph_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KG_CUE_INDEX_DIR", str(tmp_path / "here"))
+    with Store.open(oxigraph_server) as first:
+        first.update("CLEAR ALL")
+        load(first, read_paths([ROOT / "samples"]))
+        assert first.profile.cue_index == "file" and first.cues.path is not None
+        assert first.cues.path.parent == tmp_path / "here"
+        assert traced_works(first, HISTOLOGY) == {ELIFE}  # built from the engine at its first use
+        rebuilds = first.cues.rebuilds
+    with Store.open(oxigraph_server) as second:  # the next process: the index complete at the server's mark
+        assert second.cues.built and second.cues.rebuilds == rebuilds
+        assert traced_works(second, HISTOLOGY) == {ELIFE} and traced_works(second, REEF_NEWS) == set()
+    monkeypatch.setenv("KG_CUE_INDEX_DIR", str(tmp_path / "elsewhere"))
+    with Store.open(oxigraph_server) as other:  # a kg process on another machine loads records
+        load(other, read_paths([EXTRA]))
+    monkeypatch.setenv("KG_CUE_INDEX_DIR", str(tmp_path / "here"))
+    with Store.open(oxigraph_server) as third:  # the server's mark moved: built again
+        assert not third.cues.built
+        assert traced_works(third, REEF_NEWS) == {REEF} and third.cues.rebuilds == rebuilds + 1
