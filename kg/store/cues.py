@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -112,6 +113,7 @@ class CueIndexDb:
     #: reads the store's mark (a remote store's: :data:`kg.store.revision.MARK_QUERY`), which the index
     #: keeps as the one it is complete at; None: the store has no other writer (embedded)
     mark_reader: Callable[[], str] | None = None
+    _checked = float("-inf")
 
     def keep_mark(self) -> None:
         """Note the store's mark now as the one the index is complete at (after this process's writes)."""
@@ -120,10 +122,14 @@ class CueIndexDb:
             with self._lock:
                 self._set("store_mark", mark)
 
-    def check_mark(self) -> None:
+    def check_mark(self, every: float = 0.0) -> None:
         """Mark the index stale when the store's mark is not the one it was complete at: the store was
-        written by another process meanwhile (or is another store at the same URL)."""
-        if self.mark_reader is not None and self.built and self.mark_reader() != self._get("store_mark"):
+        written by another process meanwhile (or is another store at the same URL). Asked again at most
+        every ``every`` seconds."""
+        if self.mark_reader is None or time.monotonic() - self._checked < every:
+            return
+        self._checked = time.monotonic()
+        if self.built and self.mark_reader() != self._get("store_mark"):
             self.mark_stale()
 
     @property

@@ -161,14 +161,14 @@ class RemoteStore(Store):
             cues.check_mark()
         return cues
 
-    def close(self) -> None:
-        """Let the index go, noting the server's mark it is complete at when this object wrote to it."""
-        if self._cues is not None and self.generation:
+    def _publish(self) -> None:
+        """Note the server's mark with the cue index this write kept, so that a later check of it does not
+        take this process's own write for another's (:mod:`kg.store.remote_cues`)."""
+        if self._cues is not None and self._cues.path is not None:
             try:
                 self._cues.keep_mark()
-            except StoreError as e:  # the server gone: the next process builds the index again
+            except StoreError as e:  # the server gone: the index is checked, and built, again later
                 log.warning("cannot read the mark of %s to keep with its cue index: %s", self.url, e)
-        super().close()
 
     def query_runner(self, timeout_s: float, workers: int = 2, memory_mb: int = 0) -> QueryRunner:
         """The server's own limit stops a query (``oxigraph serve --timeout-s``); our client stops waiting
