@@ -23,6 +23,7 @@ No thresholds: the figures go to docs/tracing.md.
 
     python benchmarks/trace.py
     python benchmarks/trace.py --repeat 5 --large benchmarks/out/store-1000000 benchmarks/out/store-10000000
+    python benchmarks/trace.py --no-small --store /work/scratch/q-50000000   # a store built elsewhere
 """
 
 from __future__ import annotations
@@ -200,10 +201,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--large", type=Path, nargs="*", default=[PROJECT / "benchmarks" / "out" / "store-1000000"],
                         help="on-disk stores for the first/repeated trace figures (skipped when absent)")
+    parser.add_argument("--store", type=Path, action="append", default=[],
+                        help="an existing on-disk store (repeatable): the same as --large, for stores built "
+                        "elsewhere (e.g. a copy of /work/stores/q-N: the benchmark opens it read-write)")
     parser.add_argument("--rebuild", action="store_true", help="also time kg index-cues on each --large store")
     parser.add_argument("--no-small", action="store_true", help="skip the hostile input on the sample graph")
     args = parser.parse_args()
-    for path in args.large:
+    for path in args.store or args.large:
         if not path.exists():
             print(f"\n{path} is not there (python benchmarks/queries.py --sizes 1000000 builds it)")
             continue
