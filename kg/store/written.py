@@ -67,14 +67,19 @@ class _Unknown(Exception):
 
 class _Reader:
     def __init__(self, text: str) -> None:
-        self.tokens = [(m.lastgroup or "", m[0]) for m in _TOKEN.finditer(text) if m.lastgroup != "skip"]
-        self.at = 0
+        # read as they come, one ahead: a large INSERT DATA is never held as a list of its tokens
+        self._tokens = ((m.lastgroup or "", m[0]) for m in _TOKEN.finditer(text) if m.lastgroup != "skip")
+        self._next = next(self._tokens, ("end", ""))
         self.prefixes: dict[str, str] = {}
         self.graphs: set[str] = set()
         self.default = False
 
     def peek(self) -> tuple[str, str]:
-        return self.tokens[self.at] if self.at < len(self.tokens) else ("end", "")
+        return self._next
+
+    def skip(self) -> None:
+        """Past the next token."""
+        self._next = next(self._tokens, ("end", ""))
 
     def word(self) -> str:
         """The next token as a keyword (upper case), "" when it is not a bare word."""
@@ -85,7 +90,7 @@ class _Reader:
         found = self.peek()
         if found[0] == "end":
             raise _Unknown
-        self.at += 1
+        self.skip()
         return found
 
     def expect(self, text: str) -> None:
@@ -94,7 +99,7 @@ class _Reader:
 
     def optional(self, word: str) -> bool:
         if self.word() == word:
-            self.at += 1
+            self.skip()
             return True
         return False
 
@@ -123,10 +128,10 @@ class _Reader:
         self.expect("{")
         while True:
             if self.peek()[1] == "}":
-                self.at += 1
+                self.skip()
                 return
             if self.word() == "GRAPH":
-                self.at += 1
+                self.skip()
                 self.graphs.add(self.iri())
                 self.block()
                 continue
@@ -165,15 +170,15 @@ class _Reader:
         word = self.word()
         if word == "":
             raise _Unknown
-        self.at += 1
+        self.skip()
         if word in ("INSERT", "DELETE") and self.word() in ("DATA", "WHERE"):
-            self.at += 1
+            self.skip()
             self.template(None)
             return
         if word == "WITH":
             with_graph = self.iri()
             word = self.word()
-            self.at += 1
+            self.skip()
         if word in ("INSERT", "DELETE"):
             self.template(with_graph)
             if word == "DELETE" and self.optional("INSERT"):
