@@ -134,6 +134,14 @@ def _memory_mb(pid: int, field: str) -> float:
     return float("nan")
 
 
+def _children_mb(pid: int) -> float:
+    """The resident memory of a process's children (the service's query workers), together."""
+    children: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children.update(int(c) for c in (task / "children").read_text().split())
+    return sum(_memory_mb(c, "VmRSS") for c in children if Path(f"/proc/{c}").exists())
+
+
 def _post(url: str, text: str) -> tuple[float, set[str]]:
     body = json.dumps({"text": text}).encode()
     request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
@@ -178,7 +186,8 @@ def service(path: Path, repeat: int) -> None:
             shown = ", ".join(sorted(w.rsplit("/", 1)[-1] for w in works)[:3])
             print(f"{name:<10} {first:>8.2f} {again:>8.3f}  {len(works)} ({shown})")
         print(f"after the traces: {_memory_mb(process.pid, 'VmRSS'):.0f} MB resident, "
-              f"{_memory_mb(process.pid, 'VmHWM'):.0f} MB at most")
+              f"{_memory_mb(process.pid, 'VmHWM'):.0f} MB at most; its query workers "
+              f"{_children_mb(process.pid):.0f} MB resident together")
     finally:
         process.terminate()
         process.wait(30)
