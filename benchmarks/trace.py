@@ -17,12 +17,14 @@ skipped when it is not there), a paragraph with a DOI and one with cues only:
 - ``kg serve`` on the store: seconds until it answers /healthz, the resident memory of its
   process then and after the traces (its query workers apart), and the first and repeated
   ``POST /api/trace`` latency;
-- with --rebuild, ``kg index-cues``: the cue index built again from the whole store.
+- with --rebuild, ``kg index-cues``: the cue index built again from the whole store;
+- with --update, a SPARQL Update retitling one record: its time with the index kept graph by graph.
 
 No thresholds: the figures go to docs/tracing.md.
 
     python benchmarks/trace.py
     python benchmarks/trace.py --repeat 5 --large benchmarks/out/store-1000000 benchmarks/out/store-10000000
+    python benchmarks/trace.py --no-small --store /work/scratch/q-50000000   # a store built elsewhere
 """
 
 from __future__ import annotations
@@ -132,6 +134,14 @@ def _memory_mb(pid: int, field: str) -> float:
     return float("nan")
 
 
+def _children_mb(pid: int) -> float:
+    """The resident memory of a process's children (the service's query workers), together."""
+    children: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children.update(int(c) for c in (task / "children").read_text().split())
+    return sum(_memory_mb(c, "VmRSS") for c in children if Path(f"/proc/{c}").exists())
+
+
 def _post(url: str, text: str) -> tuple[float, set[str]]:
     body = json.dumps({"text": text}).encode()
     request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
@@ -176,7 +186,8 @@ def service(path: Path, repeat: int) -> None:
             shown = ", ".join(sorted(w.rsplit("/", 1)[-1] for w in works)[:3])
             print(f"{name:<10} {first:>8.2f} {again:>8.3f}  {len(works)} ({shown})")
         print(f"after the traces: {_memory_mb(process.pid, 'VmRSS'):.0f} MB resident, "
-              f"{_memory_mb(process.pid, 'VmHWM'):.0f} MB at most")
+              f"{_memory_mb(process.pid, 'VmHWM'):.0f} MB at most; its query workers "
+              f"{_children_mb(process.pid):.0f} MB resident together")
     finally:
         process.terminate()
         process.wait(30)
@@ -195,15 +206,46 @@ def rebuild(path: Path) -> None:
     print(f"cues.sqlite: {size / 1e6:.0f} MB")
 
 
+def update(path: Path) -> None:
+    """A SPARQL Update retitling one record, with the cue index kept graph by graph (kg.store.written),
+    against the index built again whole (``--rebuild``): the update's time, and the rebuild counter."""
+    store = Store.open(path)
+    cues = cue_index(store).db  # built (or opened) before the update
+    [(graph, work, title)] = store.select(
+        "SELECT ?g ?w ?n WHERE { GRAPH ?g { ?w a <http://schema.org/ScholarlyArticle> ; "
+        "<http://schema.org/name> ?n } } LIMIT 1").rows
+    rebuilds = cues.rebuilds
+    new = '"Sea otters return to the northern kelp forests"'
+
+    def retitle(old: str, new: str) -> str:
+        return (f"DELETE {{ GRAPH {graph} {{ {work} <http://schema.org/name> {old} }} }} "
+                f"INSERT {{ GRAPH {graph} {{ {work} <http://schema.org/name> {new} }} }} WHERE {{}}")
+    start = time.perf_counter()
+    store.update(retitle(str(title), new))
+    took = time.perf_counter() - start
+    found = trace(store, "Sea otters are back in the northern kelp forests, a study found.", store_claims=False)
+    works = {w.iri for c in found.claims for w in c.works}
+    print(f"\n{path.name}: a SPARQL Update retitling one record took {took:.3f} s, the cue index kept by graph "
+          f"(built whole again: {cues.rebuilds - rebuilds} times); the next trace finds it: "
+          f"{getattr(work, 'value', '') in works}")
+    store.update(retitle(new, str(title)))
+    store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--large", type=Path, nargs="*", default=[PROJECT / "benchmarks" / "out" / "store-1000000"],
                         help="on-disk stores for the first/repeated trace figures (skipped when absent)")
+    parser.add_argument("--store", type=Path, action="append", default=[],
+                        help="an existing on-disk store (repeatable): the same as --large, for stores built "
+                        "elsewhere (e.g. a copy of /work/stores/q-N: the benchmark opens it read-write)")
     parser.add_argument("--rebuild", action="store_true", help="also time kg index-cues on each --large store")
+    parser.add_argument("--update", action="store_true",
+                        help="also time a SPARQL Update retitling one record on each store (it writes to the store)")
     parser.add_argument("--no-small", action="store_true", help="skip the hostile input on the sample graph")
     args = parser.parse_args()
-    for path in args.large:
+    for path in args.store or args.large:
         if not path.exists():
             print(f"\n{path} is not there (python benchmarks/queries.py --sizes 1000000 builds it)")
             continue
@@ -211,6 +253,8 @@ def main() -> None:
             rebuild(path)
         large(path, args.repeat)
         service(path, args.repeat)
+        if args.update:
+            update(path)
     if args.no_small:
         return
     store = Store.open(None)

@@ -18,6 +18,13 @@ import pytest
 from kg.store import Store
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cue_index_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Remote stores' cue index files (kg.store.remote_cues) in the session's own folder, not the user's
+    cache: the services the tests start inherit it."""
+    os.environ.setdefault("KG_CUE_INDEX_DIR", str(tmp_path_factory.mktemp("cue-indexes")))
+
+
 def _oxigraph_binary() -> str | None:
     """The ``oxigraph`` server CLI installed with this interpreter's environment, else on PATH."""
     beside = Path(sys.executable).parent / "oxigraph"

@@ -82,9 +82,10 @@ def trace_command(ctx: Context, text: str | None, file_: Any, url: str | None, s
 @pass_ctx
 def index_cues(ctx: Context, fmt: str) -> None:
     """Build the cue index again from the whole store: the titles, names, venues and years tracing
-    matches citation cues against, on disk beside the store (cues.sqlite in its directory). Loads keep
-    it current; run this after changing the store with SPARQL Updates (else the next trace builds it),
-    or on a remote store others write to ($KG_CUE_INDEX_DIR keeps a remote store's index on disk)."""
+    matches citation cues against, on disk beside the store (cues.sqlite in its directory; for a remote
+    store in $KG_CUE_INDEX_DIR, else ~/.cache/kg). Loads and SPARQL Updates keep it current; run this
+    after N-Quads bulk loads (else the next trace builds it), or after other clients' SPARQL Updates
+    to a remote store."""
     start = time.perf_counter()
     works = ctx.graph.index_cues()
     if fmt == "json":

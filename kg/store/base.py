@@ -47,6 +47,7 @@ from kg.store.limits import QueryRunner
 from kg.store.records import RecordGraph, Refusal, StoredVersion, WriteResult, plan_write, redate_update, replace_update
 from kg.store.revision import new_token
 from kg.store.terms import Bindings, Dataset, SelectResult
+from kg.store.written import update_keeping_cues
 from kg.vocab import KG, PROV
 
 #: the engine behind a store: pyoxigraph in this process, or a SPARQL 1.1 server
@@ -332,12 +333,13 @@ class Store(ABC):
         return None
 
     def update(self, sparql_update: str, *, meta_only: bool = False) -> None:
-        """Run a SPARQL Update, atomically. What it changed is not known to the cue index, which is
-        then built again at its next use (:meth:`write` keeps it current instead), unless the update
-        writes only kg's own bookkeeping in the meta graph (``meta_only``: sync state)."""
-        self._update(sparql_update)
+        """Run a SPARQL Update, atomically; the cue index follows it graph by graph
+        (:func:`~kg.store.written.update_keeping_cues`), unless ``meta_only``: it writes only kg's own
+        bookkeeping in the meta graph (sync state), which has no cue rows."""
         if not meta_only:
-            self.cues.mark_stale()
+            return update_keeping_cues(lambda: self.cues, sparql_update, self._update, self.select,
+                                       default_apart=self._default_apart)
+        self._update(sparql_update)
 
     @abstractmethod
     def _update(self, sparql_update: str) -> None:
@@ -363,6 +365,8 @@ class Store(ABC):
 
     #: created empty by this process (a store in memory): its new cue index is complete
     _fresh: bool = False
+    #: an update's triples outside GRAPH go to a default graph of the store's own, not the union's graphs
+    _default_apart: bool = False
 
     def cue_index_path(self) -> Path | None:
         """Where the cue index is kept (None: in memory), as the profile's ``cue_index`` says."""

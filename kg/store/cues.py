@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,6 +34,8 @@ from kg.store.cuerows import CueRow
 
 #: kinds matched as names in text, and the label the phrase is found under
 PHRASE_LABELS = {"venue": "venue", "author": "author", "person": "author", "organisation": "organisation"}
+#: seconds a write waits for another process's write to the same index file (a rebuild takes minutes)
+BUSY_TIMEOUT = 900.0
 #: the kinds a cue's name selects works by
 NAMED_KINDS = ("venue", "author", "organisation")
 
@@ -61,7 +64,9 @@ class CueIndexDb:
     def __init__(self, path: Path | None, *, empty_store: bool = True) -> None:
         self.path = path
         existed = path is not None and path.exists()
-        self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False, isolation_level=None)
+        # a file may be shared by processes (a remote store's): a writer waits for another's rebuild
+        self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False, isolation_level=None,
+                                   timeout=BUSY_TIMEOUT)
         self._lock = threading.RLock()
         with self._lock:
             if path is not None:
@@ -91,11 +96,46 @@ class CueIndexDb:
     def writing(self) -> Iterator[None]:
         """Around a store write whose rows :meth:`replace` then writes: a write cut short between the
         two leaves the index marked unfinished, so that it is built again."""
+        self.begin_write()
+        yield  # traces read the index meanwhile
+        self.end_write()
+
+    def begin_write(self) -> None:
+        """A store write begins whose rows :meth:`replace` writes next (:meth:`writing`)."""
         with self._lock:
             self._set("writing", "1")
-        yield  # traces read the index meanwhile
+
+    def end_write(self) -> None:
+        """The store write begun is over, its rows written (or it failed whole: nothing changed)."""
         with self._lock:
             self._set("writing", "0")
+
+    #: reads the store's mark (a remote store's: :data:`kg.store.revision.MARK_QUERY`), which the index
+    #: keeps as the one it is complete at; None: the store has no other writer (embedded)
+    mark_reader: Callable[[], str] | None = None
+    _checked = float("-inf")
+
+    def keep_mark(self) -> None:
+        """Note the store's mark now as the one the index is complete at (after this process's writes)."""
+        if self.mark_reader is not None and self.built:
+            mark = self.mark_reader()
+            with self._lock:
+                self._set("store_mark", mark)
+
+    def check_mark(self, every: float = 0.0) -> None:
+        """Mark the index stale when the store's mark is not the one it was complete at: the store was
+        written by another process meanwhile (or is another store at the same URL). Asked again at most
+        every ``every`` seconds."""
+        if self.mark_reader is None or time.monotonic() - self._checked < every:
+            return
+        self._checked = time.monotonic()
+        if self.built and self.mark_reader() != self._get("store_mark"):
+            self.mark_stale()
+
+    @property
+    def rebuilds(self) -> int:
+        """How many times this index was built again from the whole store (:meth:`rebuild`)."""
+        return int(self._get("rebuilds") or 0)
 
     def _get(self, key: str) -> str | None:
         with self._lock:
@@ -165,6 +205,7 @@ class CueIndexDb:
     def rebuild(self, rows: Iterable[tuple[str, CueRow]], batch: int = 50_000) -> int:
         """Every row again, as (graph, row), from the store (the index emptied first); the number of
         works. The rows are staged in the database and numbered there, so memory stays bounded."""
+        mark = self.mark_reader() if self.mark_reader is not None else None  # before: later writes make it stale
         with self._lock:
             with self._transaction() as db:
                 for table in ("cue", "work", "graph", "title"):
@@ -193,6 +234,9 @@ class CueIndexDb:
                 db.execute(_TITLES.format(works="SELECT id FROM work"))
                 count = int(db.execute("SELECT count(*) FROM work").fetchone()[0])
                 self._set("works", str(count))
+                self._set("rebuilds", str(self.rebuilds + 1))
+                if mark is not None:
+                    self._set("store_mark", mark)
                 self._set("built", "1")
                 self._set("writing", "0")
             return count

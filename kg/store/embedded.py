@@ -40,6 +40,7 @@ class EmbeddedStore(Store):
         #: the revision file shared with other processes (on disk only: kg.store.revision)
         self._revision_file = RevisionFile(path) if path is not None else None
         self._fresh = path is None
+        self._default_apart = True  # pyoxigraph's updates write to its own default graph
 
     @classmethod
     def at(cls, location: str | Path | None, read_only: bool = False) -> EmbeddedStore | None:

@@ -12,11 +12,9 @@ time limit stops a query (``stops_queries == "server"``).
 from __future__ import annotations
 
 import ast
-import hashlib
 import http.client
 import logging
 import math
-import os
 import re
 import threading
 import time
@@ -42,9 +40,11 @@ from pyoxigraph import (
 from kg.errors import QueryTimeoutError, StoreError
 from kg.store.base import Store, StoreProfile
 from kg.store.credentials import Credentials, credentials_of, install_digest
+from kg.store.cues import CueIndexDb
 from kg.store.engines import Engine, engine_of
 from kg.store.limits import REMOTE_MARGIN, QueryRunner, ServerRunner
 from kg.store.records import META, RecordGraph, Refusal
+from kg.store.remote_cues import cue_index_file
 from kg.store.remote_faults import (
     ConnectionLostError,
     FrozenServerError,
@@ -141,16 +141,34 @@ class RemoteStore(Store):
         engine = self._known_engine().name  # not answering: generic, until it answers
         return StoreProfile(backend="remote", on_disk=False, read_only_open=False, bulk_write=False,
                             stops_queries="server", sees_outside_writes=True, engine=engine,
-                            cue_index="file" if os.environ.get("KG_CUE_INDEX_DIR") else "memory")
+                            cue_index="file" if self.cue_index_path() is not None else "memory")
 
     def cue_index_path(self) -> Path | None:
-        """A file named after the server's URL in ``$KG_CUE_INDEX_DIR`` when that is set, else None
-        (in memory): the index is built from the engine on first use, and kept by this object's writes."""
-        folder = os.environ.get("KG_CUE_INDEX_DIR")
-        if not folder:
-            return None
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        return Path(folder) / f"cues-{hashlib.sha256(self.url.encode()).hexdigest()[:16]}.sqlite"
+        """A file on this machine named after the server's URL (:mod:`kg.store.remote_cues`); None (in
+        memory) only when no folder for it can be made."""
+        if "_cue_file" not in self.__dict__:
+            self.__dict__["_cue_file"] = cue_index_file(self.url)
+        found: Path | None = self.__dict__["_cue_file"]
+        return found
+
+    def _open_cues(self) -> CueIndexDb:
+        """The index, checked against the server's mark when this process opens it (another process
+        may have written to the server since it was complete)."""
+        opening = self._cues is None
+        cues = super()._open_cues()
+        if opening and cues.path is not None:
+            cues.mark_reader = self._read_mark
+            cues.check_mark()
+        return cues
+
+    def _publish(self) -> None:
+        """Note the server's mark with the cue index this write kept, so that a later check of it does not
+        take this process's own write for another's (:mod:`kg.store.remote_cues`)."""
+        if self._cues is not None and self._cues.path is not None:
+            try:
+                self._cues.keep_mark()
+            except StoreError as e:  # the server gone: the index is checked, and built, again later
+                log.warning("cannot read the mark of %s to keep with its cue index: %s", self.url, e)
 
     def query_runner(self, timeout_s: float, workers: int = 2, memory_mb: int = 0) -> QueryRunner:
         """The server's own limit stops a query (``oxigraph serve --timeout-s``); our client stops waiting

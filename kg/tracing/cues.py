@@ -244,11 +244,15 @@ class CueIndex:
 
 
 _BUILDING = threading.Lock()
+#: seconds between two checks of a remote store's mark against its cue index's
+MARK_EVERY = 30.0
 
 
 def cue_index(store: Store) -> CueIndex:
     """The cue index of ``store``, for one trace; built from the store first when it is missing or
-    stale (once: traces arriving meanwhile wait for it)."""
+    stale (once: traces arriving meanwhile wait for it), or when another process wrote to a remote
+    store since it was complete (its mark checked at most every :data:`MARK_EVERY` seconds)."""
+    store.cues.check_mark(every=MARK_EVERY)
     if not store.cues.built:
         with _BUILDING:
             if not store.cues.built:

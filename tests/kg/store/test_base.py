@@ -174,7 +174,7 @@ PROFILES = {
     "embedded-disk": StoreProfile(backend="embedded", on_disk=True, read_only_open=True, bulk_write=True,
                                   stops_queries="process", sees_outside_writes=False, cue_index="beside"),
     "remote": StoreProfile(backend="remote", on_disk=False, read_only_open=False, bulk_write=False,
-                           stops_queries="server", sees_outside_writes=True, cue_index="memory"),
+                           stops_queries="server", sees_outside_writes=True, cue_index="file"),
 }
 #: the runner that enforces each way of stopping a query
 RUNNERS = {"process": ProcessRunner, "rows": InProcessRunner, "server": ServerRunner}
