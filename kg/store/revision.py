@@ -9,7 +9,7 @@ from the store (answers kept by :mod:`kg.answer_cache`, HTTP ``ETag``\\ s) knows
 * **embedded on disk**: the process that opened the store read-write (it holds RocksDB's lock, so it is
   the only writer) writes its revision to the file :data:`FILE` in the store's directory when it opens
   the store and after each write (:class:`RevisionFile`). A process that opened the store read-only
-  reads that file whenever its ``stat`` changes. A store written by another tool (``oxigraph load``)
+  reads that file at each use (it is a few bytes). A store written by another tool (``oxigraph load``)
   gets a new revision when kg next opens it read-write.
 * **remote**: nothing is written for it (the server's data stays the records'). A process reads a mark
   of the records' provenance (:data:`MARK_QUERY`: how many record graphs, and the latest retrieval) at
@@ -62,7 +62,6 @@ class RevisionFile:
 
     def __init__(self, directory: Path) -> None:
         self.path = directory / FILE
-        self._seen: tuple[int, int, int] | None = None
         self._text: str | None = None
 
     def write(self, revision: str) -> None:
@@ -75,18 +74,16 @@ class RevisionFile:
             log.warning("cannot write the store's revision to %s: %s", self.path, e)
 
     def read(self) -> str | None:
-        """The revision written last, read again only when the file changed; None when there is none."""
+        """The revision written last; None when there is none. Read whole every time (a few microseconds): a
+        ``stat`` cannot tell two writes apart that reuse the inode within the file system's clock tick."""
         try:
-            found = os.stat(self.path)
-        except OSError:
+            with open(self.path, "rb") as file:
+                text = file.read(256).decode("ascii").strip()
+        except FileNotFoundError:
             return None
-        seen = (found.st_ino, found.st_mtime_ns, found.st_size)
-        if seen != self._seen:
-            try:
-                self._text = self.path.read_text("ascii").strip()
-            except (OSError, UnicodeDecodeError):
-                return self._text
-            self._seen = seen
+        except (OSError, UnicodeDecodeError):
+            return self._text
+        self._text = text or self._text
         return self._text
 
 
