@@ -77,7 +77,7 @@ def test_another_client_of_a_server_sees_records_written_within_seconds(oxigraph
 
 
 def test_two_revisions_of_one_length_written_within_a_clock_tick_are_told_apart(tmp_path: Path) -> None:
-    # os.replace may reuse the inode, and the file system's clock is coarse: the file is read, not stat'ed
+    # os.replace may reuse the inode, and the file system's clock is coarse: a young file is read again
     (tmp_path / "db").mkdir()
     written, read = RevisionFile(tmp_path / "db"), RevisionFile(tmp_path / "db")
     seen = []
