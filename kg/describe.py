@@ -27,7 +27,7 @@ from kg import ids
 from kg.facts import WorkFacts, work_facts
 from kg.queries import load_query
 from kg.store import Store, Term
-from kg.vocab import KG, RDF, SCHEMA, curie, evidence_edges, relations
+from kg.vocab import KG, RDF, SCHEMA, curie, evidence_edges, preferred_name, relations
 from kg.works import WorkSummary, resolve, summaries
 
 _CREATOR_PROPERTIES = (SCHEMA.author, SCHEMA.creator, SCHEMA.contributor, SCHEMA.editor)
@@ -145,8 +145,8 @@ class WorkDescription:
 
     def name_of(self, iri: str) -> str | None:
         """The name the graph gives a node the work points to (a publisher, a funder, a linked work)."""
-        names = [text(t.object) for t in self.triples if text(t.subject) == iri and t.predicate == SCHEMA.name]
-        return max(names, key=len) if names else None
+        return preferred_name(text(t.object) for t in self.triples
+                              if text(t.subject) == iri and t.predicate == SCHEMA.name)
 
     @property
     def publishers(self) -> tuple[str, ...]:
@@ -200,7 +200,7 @@ def describe(store: Store, identifier: str | NamedNode) -> WorkDescription:
     graphs = sorted({g for gs in (*statements.values(), *incoming.values()) for g in gs})
     provenance = {g: (source, retrieved) for g, source, retrieved in store.select(
         load_query("graph_provenance").text, {"g": [NamedNode(g) for g in graphs]}).values() if g} if graphs else {}
-    names = {text(t.subject): text(t.object) for t in triples if t.predicate == SCHEMA.name}
+    names = _names(triples)
 
     def sources(gs: set[str]) -> tuple[str, ...]:
         return tuple(sorted({s for g in gs if (s := provenance.get(g, (None, None))[0])}))
@@ -265,10 +265,19 @@ def creators(node: NamedNode, triples: Iterable[Triple]) -> tuple[Creator, ...]:
         role, kind = about.get(text(t.object), {}), t.predicate.value.rsplit("/", 1)[-1]
         agent = next(iter(role.get(t.predicate.value, [])), None)
         agent_names = about.get(agent, {}).get(SCHEMA.name.value, []) if agent else []
-        name = next(iter(role.get(SCHEMA.name.value, []) or agent_names), None)
+        name = preferred_name(role.get(SCHEMA.name.value, []) or agent_names)
         position = next((int(p) for p in role.get(SCHEMA.position.value, []) if p.isdigit()), last)
         # two sources listing one person: the same ORCID, or the same name when the IRI is minted
         key = (kind, agent if agent and not agent.startswith(ids.KG_BASE) else str(name).casefold())
         if key not in found or position < found[key][0]:
             found[key] = (position, Creator(name, agent, kind, None if position == last else position))
     return tuple(entry for _, entry in sorted(found.values(), key=lambda f: (f[1].role, f[0], str(f[1].name))))
+
+
+def _names(triples: Iterable[Triple]) -> dict[str, str]:
+    """The name shown of each subject named in ``triples`` (:func:`kg.vocab.preferred_name`)."""
+    every: dict[str, list[str]] = {}
+    for t in triples:
+        if t.predicate == SCHEMA.name:
+            every.setdefault(text(t.subject), []).append(text(t.object))
+    return {node: name for node, found in every.items() if (name := preferred_name(found)) is not None}

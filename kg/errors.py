@@ -101,6 +101,24 @@ class StoreError(KgError, OSError):
     """The store cannot be opened, read or written."""
 
 
+class ReadOnlyStoreError(KgError, PermissionError):
+    """A write sent to a store opened read-only: a replica (``kg serve --read-only``, or each worker of
+    ``kg serve --workers N`` over an embedded store). The message says where writes go.
+
+    The message leaves out the store's path (it may be shown to web clients); ``location`` holds it.
+
+    >>> print(ReadOnlyStoreError("./kg-data"))
+    this service opens the store read-only (a replica): writes go to the one process that opens it \
+read-write, a kg serve without --read-only and with --workers 1, or kg load / kg sync while no server holds it
+    """
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        super().__init__("this service opens the store read-only (a replica): writes go to the one process that "
+                         "opens it read-write, a kg serve without --read-only and with --workers 1, or kg load / "
+                         "kg sync while no server holds it")
+
+
 class StoreNotAnsweringError(StoreError):
     """The store took the connection, then sent nothing for ``seconds``, and answers no trivial query
     either: it is frozen, not busy with a slow query (:class:`QueryTimeoutError`)."""

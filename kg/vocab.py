@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,6 +22,19 @@ from typing import Literal as Lit
 from pyoxigraph import NamedNode, RdfFormat, parse
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+
+
+def preferred_name(names: Iterable[str]) -> str | None:
+    """The one name shown of a node that has several (two sources naming a funder, a work with a
+    title and its translation): the longest, and of the longest the first in Unicode code-point
+    order. Every view and every backend shows the same one, whatever order the engine answered in.
+
+    >>> preferred_name(["NSF", "National Science Foundation", "Foundation National Science"])
+    'Foundation National Science'
+    >>> preferred_name([]) is None
+    True
+    """
+    return min(names, key=lambda name: (-len(name), name), default=None)
 
 
 class Namespace:

@@ -31,7 +31,7 @@ from kg import ids
 from kg.errors import IdentifierError, NotFoundError
 from kg.queries import load_query
 from kg.store import Store
-from kg.vocab import KG, RDF, SCHEMA
+from kg.vocab import KG, RDF, SCHEMA, preferred_name
 
 #: identifier properties reported in summaries, by the name they are shown under
 IDENTIFIERS = {"doi": KG.doi, "pdb": KG.pdbId, "pmid": KG.pmid, "pmcid": KG.pmcid, "arxiv": KG.arxiv}
@@ -256,26 +256,27 @@ def _summary(iri: str, props: dict[str, list[str]]) -> WorkSummary:
     classes = set(props.get(RDF.type.value, []))
     kind = next((c.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for c in WORK_CLASSES if c.value in classes), None)
     years = sorted(int(d[:4]) for d in props.get(SCHEMA.datePublished.value, []) if d[:4].isdigit())
-    titles = sorted(props.get(SCHEMA.name.value, []), key=len, reverse=True)
+    title = preferred_name(props.get(SCHEMA.name.value, []))
     identifiers = {name: sorted(props[p.value])[0] for name, p in IDENTIFIERS.items() if p.value in props}
     versions = props.get(SCHEMA.version.value)
-    return WorkSummary(iri, kind, titles[0] if titles else None, years[0] if years else None, identifiers,
+    return WorkSummary(iri, kind, title, years[0] if years else None, identifiers,
                        versions[0] if versions else None)
 
 
 def names(store: Store, iris: Iterable[str]) -> dict[str, str]:
-    """The longest ``schema:name`` of each node that has one (funders, facilities, works, people).
+    """The name shown of each node that has one (funders, facilities, works, people): of its
+    names (``schema:name``), the longest, then the first in code-point order (:func:`kg.vocab.preferred_name`).
 
     >>> names(Store.open(None), ["https://ror.org/000000000"])
     {}
     """
     nodes = [NamedNode(i) for i in dict.fromkeys(iris)]
-    found: dict[str, str] = {}
+    every: dict[str, list[str]] = {}
     rows = store.select(load_query("node_names").text, {"node": nodes}).values() if nodes else []
     for node, name in rows:
-        if node is not None and name is not None and len(name) > len(found.get(node, "")):
-            found[node] = name
-    return found
+        if node is not None and name is not None:
+            every.setdefault(node, []).append(name)
+    return {node: name for node, found in every.items() if (name := preferred_name(found)) is not None}
 
 
 @dataclass(frozen=True)

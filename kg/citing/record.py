@@ -18,7 +18,7 @@ from kg.describe import creators, text, work_triples
 from kg.errors import IdentifierError
 from kg.queries import load_query
 from kg.store import Store
-from kg.vocab import KG, RDF, SCHEMA
+from kg.vocab import KG, RDF, SCHEMA, preferred_name
 from kg.works import resolve
 
 #: the kinds of work a citation tells apart, from kg's classes, most specific first
@@ -129,7 +129,11 @@ def work_record(store: Store, identifier: str | NamedNode) -> WorkRecord:
     for t in triples:
         if t.subject == node:
             props.setdefault(t.predicate.value, []).append(text(t.object))
-    names = {text(t.subject): text(t.object) for t in triples if t.predicate == SCHEMA.name and t.subject != node}
+    every: dict[str, list[str]] = {}
+    for t in triples:
+        if t.predicate == SCHEMA.name and t.subject != node:
+            every.setdefault(text(t.subject), []).append(text(t.object))
+    names = {subject: name for subject, found in every.items() if (name := preferred_name(found)) is not None}
     parts: dict[str, tuple[str | None, str | None, bool]] = {}
     for agent, given, family, organization in store.select(load_query("work_creator_names").text,
                                                             {"work": node}).rows:
@@ -143,16 +147,16 @@ def work_record(store: Store, identifier: str | NamedNode) -> WorkRecord:
         people.append(Contributor(c.name, given_name, family_name, orcid, is_organization, c.role))
 
     def first(prop: NamedNode) -> str | None:
-        values = props.get(prop.value)
-        return Counter(values).most_common(1)[0][0] if values else None
+        counts = Counter(props.get(prop.value, ()))  # the most sources' value; of those, the first in order
+        return min(counts, key=lambda value: (-counts[value], value), default=None)
 
     classes = set(props.get(RDF.type.value, []))
-    titles = sorted(props.get(SCHEMA.name.value, []), key=len, reverse=True)
+    title = preferred_name(props.get(SCHEMA.name.value, []))
     authors = tuple(p for p in people if p.role == "author") or tuple(p for p in people if p.role == "creator")
     return WorkRecord(
         iri=node.value, kind=next((kind for cls, kind in KINDS if cls.value in classes), None),
         source_types=tuple(sorted(set(props.get(SCHEMA.additionalType.value, [])))),
-        doi=_doi(node.value, first(KG.doi)), title=titles[0] if titles else None,
+        doi=_doi(node.value, first(KG.doi)), title=title,
         subtitle=first(SCHEMA.alternativeHeadline), creators=authors,
         editors=tuple(p for p in people if p.role == "editor"),
         issued=_issued(props.get(SCHEMA.datePublished.value, [])),

@@ -20,9 +20,17 @@ SERVE_ENV = "KG_SERVE"
 
 @click.command(epilog=examples("kg serve", "kg --store ./kg-data serve --port 8080 --online",
                                "KG_UPDATE_TOKEN=secret kg serve --host 0.0.0.0",
-                               "kg serve --sync-every 1h --sync-source crossref --sync-since 2024-06-01"))
+                               "kg serve --sync-every 1h --sync-source crossref --sync-since 2024-06-01",
+                               "kg --store ./kg-data serve --workers 2",
+                               "kg --store ./kg-data serve --read-only --port 8001"))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), envvar="KG_WORKERS", default=1, show_default=True,
+              help="Service processes sharing the port. Over a store directory, more than 1 makes each a "
+                   "read-only replica (writes: kg load / kg sync, or a kg serve --workers 1 beside them).")
+@click.option("--read-only", is_flag=True, envvar="KG_READ_ONLY",
+              help="Open the store directory read-only, beside the one process writing it: a replica that "
+                   "follows its writes and refuses writes (403) (see docs/operations.md).")
 @click.option("--update-token", envvar="KG_UPDATE_TOKEN",
               help="Accept SPARQL Update with 'Authorization: Bearer TOKEN' (read-only without it).")
 @click.option("--query-timeout", type=click.FloatRange(0.1), envvar="KG_QUERY_TIMEOUT", default=30.0,
@@ -86,7 +94,8 @@ SERVE_ENV = "KG_SERVE"
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
               default="info", show_default=True)
 @pass_ctx
-def serve(ctx: Context, host: str, port: int, update_token: str | None, query_timeout: float, max_rows: int,
+def serve(ctx: Context, host: str, port: int, workers: int, read_only: bool, update_token: str | None,
+          query_timeout: float, max_rows: int,
           query_workers: int, query_memory_mb: int, max_answer_bytes: int, queries_per_client: int | None,
           cors_origins: tuple[str, ...], base_url: str | None, online: bool, max_page_size: int,
           graphql_max_cost: int, graphql_max_depth: int, graphql_max_fields: int, graphql_timeout: float,
@@ -97,6 +106,15 @@ def serve(ctx: Context, host: str, port: int, update_token: str | None, query_ti
     """Run the HTTP service: /sparql, /graphql, /works/{id}, /api/..., /healthz (see docs/api.md)."""
     # imported here: the server is needed by this command only
     import uvicorn
+
+    remote = ctx.location.startswith(("http://", "https://"))
+    if read_only and remote:
+        raise click.UsageError("--read-only is for a store directory: over a SPARQL server, run as many kg serve "
+                               "(or --workers N) as you like, each a full service; the server takes the writes")
+    if workers > 1 and not remote and not read_only:
+        read_only = True  # one RocksDB writer at most: every worker opens the directory read-only
+        click.echo(f"kg serve: {workers} workers, each a read-only replica of {ctx.location}; write with kg load "
+                   "or kg sync (or a kg serve --workers 1 beside them), the workers follow", err=True)
 
     # the web is named by its import string, never imported: the options reach its app factory as JSON
     # in KG_SERVE (kg.web.app.served_app), which opens the store itself
@@ -112,12 +130,17 @@ def serve(ctx: Context, host: str, port: int, update_token: str | None, query_ti
                 "trace_max_claims": trace_max_claims, "traces_at_once": traces_at_once, "trace_wait": trace_wait,
                 "headers_deadline": headers_deadline, "body_deadline": body_deadline, "keep_alive": keep_alive}
     if sync_every is not None:
+        if read_only:
+            raise click.UsageError("--sync-every writes to the store: run it in the one writing kg serve "
+                                   "(--workers 1, not --read-only), or run kg sync beside the replicas")
         api_bases(sync_apis)  # SOURCE=URL, or a usage error now
         settings.update(sync_every=parse_every(sync_every, "--sync-every"), sync_sources=list(sync_sources),
                         sync_since=sync_since.date().isoformat() if sync_since else None, sync_apis=list(sync_apis),
                         sync_cache_dir=str(cache_dir), sync_lock=str(default_lock(cache_dir, ctx.location)))
-    os.environ[SERVE_ENV] = json.dumps({"store": ctx.location, **settings})
+    os.environ[SERVE_ENV] = json.dumps({"store": ctx.location, "read_only": read_only, **settings})
     # the h11 protocol with a deadline on request headers, and idle kept-alive connections closed after
-    # --keep-alive s: slow clients are dropped (kg.web.protocol, and kg.web.app.BodyLimit for bodies)
+    # --keep-alive s: slow clients are dropped (kg.web.protocol, and kg.web.app.BodyLimit for bodies). With
+    # --workers N, uvicorn binds the port once and starts N processes on it, each building the app itself
     uvicorn.run("kg.web.app:served_app", factory=True, host=host, port=port, log_level=log_level,
-                http="kg.web.protocol:HeaderDeadlineProtocol", timeout_keep_alive=keep_alive)
+                http="kg.web.protocol:HeaderDeadlineProtocol", timeout_keep_alive=keep_alive,
+                workers=workers if workers > 1 else None)

@@ -1,8 +1,15 @@
 """pyoxigraph's embedded store: on disk (a directory), or in memory for tests and the Python API.
 
 On disk, other processes may open it read-only beside this one; the query workers that enforce the
-time limit do (:mod:`kg.store.workers`). Opening it read-write takes RocksDB's lock, which keeps
-other writers out.
+time limit do (:mod:`kg.store.workers`), and so do replicas (``kg serve --read-only``, the workers of
+``kg serve --workers N``). Opening it read-write takes RocksDB's lock, which keeps other writers out.
+
+A read-only open is a snapshot of the store as it was when opened (RocksDB's read-only mode): it does
+not see later writes. A store opened read-only therefore follows the revision file the writer
+publishes after each write (:mod:`kg.store.revision`) and opens the store again when it changed, at
+its next read; a read that fails meanwhile (RocksDB leaves a read-only open undefined while another
+process writes) is tried once more on a fresh open. Writes to it raise
+:class:`~kg.errors.ReadOnlyStoreError`.
 
 >>> store = Store.open(None)
 >>> store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 'o' } }")
@@ -12,6 +19,8 @@ other writers out.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -20,7 +29,7 @@ from typing import IO
 from pyoxigraph import DefaultGraph, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, serialize
 from pyoxigraph import Store as OxStore
 
-from kg.errors import StoreError
+from kg.errors import ReadOnlyStoreError, StoreError
 from kg.store.base import Store, StoreProfile
 from kg.store.limits import InProcessRunner, QueryRunner
 from kg.store.records import META, RecordGraph
@@ -28,15 +37,20 @@ from kg.store.revision import RevisionFile
 from kg.store.terms import Bindings, Dataset, with_values
 from kg.store.workers import ProcessRunner
 
+log = logging.getLogger(__name__)
+
 
 class EmbeddedStore(Store):
     """pyoxigraph's embedded store, on disk (a directory) or in memory (``path=None``)."""
 
     def __init__(self, path: Path | None, read_only: bool = False) -> None:
         self.path = path
-        #: opened with :meth:`Store.open_read_only`: reads only, a snapshot of when it was opened
+        #: opened with :meth:`Store.open_read_only`: reads only, opened again after each published write
         self.read_only = read_only
         self._ox: OxStore | None = None
+        #: read-only: the revision the writer had published when the open in use was made
+        self._opened_at: str | None = None
+        self._reopening = threading.Lock()
         #: the revision file shared with other processes (on disk only: kg.store.revision)
         self._revision_file = RevisionFile(path) if path is not None else None
         self._fresh = path is None
@@ -83,14 +97,17 @@ class EmbeddedStore(Store):
         memory, the caller's thread, with the deadline checked between rows. The limit is each job's."""
         if self.path is None:
             return InProcessRunner(self)
-        return ProcessRunner(self, partial(Store.open_read_only, self.path), workers, memory_mb)
+        refusal = ReadOnlyStoreError(str(self.path)) if self.read_only else None
+        return ProcessRunner(self, partial(Store.open_read_only, self.path), workers, memory_mb, refusal)
 
     @property
     def ox(self) -> OxStore:
-        """The pyoxigraph store, opened on first use."""
+        """The pyoxigraph store, opened on first use; opened read-only, again once the writer published a
+        write (:meth:`_follow`)."""
         if self._ox is None:
             try:
                 if self.read_only and self.path:
+                    self._opened_at = self._revision_file.read() if self._revision_file else None
                     self._ox = OxStore.read_only(str(self.path))
                 else:
                     self._ox = OxStore(str(self.path)) if self.path else OxStore()
@@ -99,13 +116,40 @@ class EmbeddedStore(Store):
             # this process holds the lock now: its revision is the store's (written by others before, or
             # by another tool, the store gets a revision no earlier answer was kept under)
             self._publish()
+        elif self.read_only:
+            self._follow()
         return self._ox
+
+    def _follow(self, force: bool = False) -> None:
+        """Open the store read-only again when the writer published a revision since the open in use (or
+        when ``force``d). The revision is read before opening: a write landing in between is seen now and
+        opened for again next time. One thread reopens at a time, the others read the open they have; one
+        that cannot be made (the writer busy) is tried again at the next read."""
+        seen = self._revision_file.read() if self._revision_file is not None else None
+        if (seen == self._opened_at and not force) or self.path is None or not self._reopening.acquire(blocking=False):
+            return
+        try:
+            self._ox = OxStore.read_only(str(self.path))
+            self._opened_at = seen
+        except OSError as e:
+            log.warning("cannot open %s read-only again (will retry at the next read): %s", self.path, e)
+        finally:
+            self._reopening.release()
 
     def _query(self, sparql: str, bindings: Bindings, dataset: Dataset | None = None
                ) -> QuerySolutions | QueryBoolean | QueryTriples:
         # pyoxigraph's substitutions need the variable in the projection; a trailing VALUES
         # clause does not, and answers the same on every backend.
         text = with_values(sparql, bindings)
+        if self.read_only and self._ox is not None:
+            try:
+                return self._evaluate(text, dataset)
+            except OSError as e:  # a file the writer replaced meanwhile: once more, on a fresh open
+                log.warning("a read of %s failed (%s); opening it again", self.path, e)
+                self._follow(force=True)
+        return self._evaluate(text, dataset)
+
+    def _evaluate(self, text: str, dataset: Dataset | None) -> QuerySolutions | QueryBoolean | QueryTriples:
         result: QuerySolutions | QueryBoolean | QueryTriples
         if dataset is None:
             result = self.ox.query(text, use_default_graph_as_union=True)
@@ -122,6 +166,7 @@ class EmbeddedStore(Store):
         # another tool) are cleared first. The quads go in as N-Quads bytes rather than through
         # bulk_extend: pyoxigraph then loads them without holding the GIL, so a caller's other
         # thread (the pipeline mapping the next batch) runs meanwhile.
+        self._refuse_read_only()
         leftovers = self.select(
             "SELECT ?g WHERE { VALUES ?g { " + " ".join(str(r.graph) for r in records)
             + " } FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }").rows
@@ -131,6 +176,7 @@ class EmbeddedStore(Store):
 
     def _update(self, sparql_update: str) -> None:
         """Run a SPARQL Update in one transaction."""
+        self._refuse_read_only()
         try:
             self.ox.update(sparql_update)
         finally:
@@ -138,11 +184,16 @@ class EmbeddedStore(Store):
 
     def bulk_load_nquads(self, path: Path) -> None:
         """Load ready N-Quads with pyoxigraph's own bulk loader (no transactions, no hashes)."""
+        self._refuse_read_only()
         try:
             self.ox.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
         finally:
             self._written()
             self.cues.mark_stale()  # quads the cue index did not see
+
+    def _refuse_read_only(self) -> None:
+        if self.read_only:
+            raise ReadOnlyStoreError(str(self.path))
 
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
         """Write every quad (N-Quads, TriG) or every triple outside the meta graph (Turtle, N-Triples)."""

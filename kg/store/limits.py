@@ -148,6 +148,8 @@ class QueryRunner(ABC):
     def __init__(self, store: Queryable) -> None:
         #: the store, open read-write in this process: updates go to it
         self.store = store
+        #: the error a write is refused with, when this process is a read-only replica of the store
+        self.refusal: KgError | None = None
 
     @abstractmethod
     def run(self, job: QueryJob) -> Answer:

@@ -9,8 +9,9 @@ from the store (answers kept by :mod:`kg.answer_cache`, HTTP ``ETag``\\ s) knows
 * **embedded on disk**: the process that opened the store read-write (it holds RocksDB's lock, so it is
   the only writer) writes its revision to the file :data:`FILE` in the store's directory when it opens
   the store and after each write (:class:`RevisionFile`). A process that opened the store read-only
-  reads that file whenever its ``stat`` changes. A store written by another tool (``oxigraph load``)
-  gets a new revision when kg next opens it read-write.
+  reads that file whenever its ``stat`` changes (and while it is
+  younger than a second, which ``stat`` cannot tell apart). A store written by another tool
+  (``oxigraph load``) gets a new revision when kg next opens it read-write.
 * **remote**: nothing is written for it (the server's data stays the records'). A process reads a mark
   of the records' provenance (:data:`MARK_QUERY`: how many record graphs, and the latest retrieval) at
   most every :data:`REMOTE_EVERY` seconds, in the background after the first read (:class:`RemoteMark`).
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 
 #: the file in an embedded store's directory that holds its revision
 FILE = "kg-revision"
+#: seconds after which a revision file is taken as settled: read again only when its ``stat`` changes
+SETTLED = 1.0
 #: seconds between two reads of a remote store's revision mark
 REMOTE_EVERY = 5.0
 CONTENT_HASH = "https://w3id.org/evidence-kg/ns#contentHash"
@@ -75,18 +78,21 @@ class RevisionFile:
             log.warning("cannot write the store's revision to %s: %s", self.path, e)
 
     def read(self) -> str | None:
-        """The revision written last, read again only when the file changed; None when there is none."""
+        """The revision written last; None when there is none. Read again when the file's ``stat`` changed,
+        or while it is younger than :data:`SETTLED` seconds: two writes within the file system's clock
+        tick that reuse the inode and the length look alike to ``stat``."""
         try:
             found = os.stat(self.path)
         except OSError:
             return None
         seen = (found.st_ino, found.st_mtime_ns, found.st_size)
-        if seen != self._seen:
+        if seen != self._seen or time.time_ns() - found.st_mtime_ns < SETTLED * 1e9:
             try:
-                self._text = self.path.read_text("ascii").strip()
+                with open(self.path, "rb") as file:
+                    text = file.read(256).decode("ascii").strip()
             except (OSError, UnicodeDecodeError):
                 return self._text
-            self._seen = seen
+            self._text, self._seen = text or self._text, seen
         return self._text
 
 

@@ -175,12 +175,14 @@ class ProcessRunner(QueryRunner):
     ``store`` is the store open read-write in this process (updates go to it; its lock keeps other
     writers out); ``open_read_only`` opens it read-only in a worker, so it must pickle (a module's
     function, or a :func:`functools.partial` of one). ``workers`` is the number of worker processes,
-    each with at most ``memory_mb`` of address space (0: no limit).
+    each with at most ``memory_mb`` of address space (0: no limit). A store opened read-only itself (a
+    replica) is given the ``refusal`` to raise for a write, before any worker is stopped for it.
     """
 
     def __init__(self, store: Queryable, open_read_only: Callable[[], Queryable], workers: int,
-                 memory_mb: int = 0) -> None:
+                 memory_mb: int = 0, refusal: KgError | None = None) -> None:
         super().__init__(store)
+        self.refusal = refusal
         self._open_read_only = open_read_only
         self.workers = workers
         self.memory_mb = memory_mb
@@ -281,6 +283,8 @@ class ProcessRunner(QueryRunner):
 
     @contextmanager
     def writes(self) -> Iterator[None]:
+        if self.refusal is not None:
+            raise self.refusal
         with self._gate.writing():
             self._stop_all()
             try:

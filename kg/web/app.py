@@ -58,20 +58,24 @@ SERVE_ENV = "KG_SERVE"
 
 def served_app() -> Starlette:
     """The app ``kg serve`` runs (``uvicorn kg.web.app:served_app --factory``): the store and settings
-    read from :data:`SERVE_ENV`. The app owns that store and closes it when it stops.
+    read from :data:`SERVE_ENV`. The app owns that store and closes it when it stops. With ``read_only``
+    true in it (``kg serve --read-only``, or each worker of ``kg serve --workers N`` over an embedded
+    store) the store is opened read-only: a replica, following the writer's revisions, refusing writes.
 
     :raises ConfigError: the variable is missing or not a JSON object naming the store and settings
     """
     try:
         spec = json.loads(os.environ[SERVE_ENV])
         location = spec.pop("store")
+        read_only = bool(spec.pop("read_only", False))
         fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in spec.items()}
         settings = Settings(**fields)
     except (KeyError, ValueError, TypeError, AttributeError) as e:
         raise ConfigError(SERVE_ENV, f"must be a JSON object with the store's location and the service's "
                                      f"settings, as kg serve writes it ({e})") from None
     protocol.HEADERS_DEADLINE = settings.headers_deadline  # the deadline of the connections it serves
-    return create_app(Store.open(location), settings, owns_store=True)
+    store = Store.open_read_only(location) if read_only else Store.open(location)
+    return create_app(store, settings, owns_store=True)
 
 
 def create_app(store: Store, settings: Settings | None = None, *, owns_store: bool = False) -> Starlette:

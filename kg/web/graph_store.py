@@ -113,6 +113,8 @@ async def _graph_request(request: Request, clients: ClientQueries, direct: bool)
                                   "asked for its own default graph alone over the SPARQL 1.1 Protocol; read a named "
                                   "graph (?graph=IRI), or query /sparql")
         return await _read(request, clients, target, state.settings, state.runner)
+    if state.runner.refusal is not None:  # a read-only replica: say where writes go
+        raise state.runner.refusal
     if state.settings.update_token is None:
         return error_response(403, "NotAllowedError", "this service is read-only: it accepts no writes to the "
                               "graph store (an operator can enable them with an update token)")

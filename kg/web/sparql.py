@@ -202,6 +202,8 @@ def _job(request: Request, settings: Settings, query: str, params: list[tuple[st
 
 async def _update(request: Request, settings: Settings, runner: QueryRunner, update: str,
                   params: list[tuple[str, str]]) -> Response:
+    if runner.refusal is not None:  # a read-only replica: say where writes go
+        raise runner.refusal
     if settings.update_token is None:
         return error_response(403, "NotAllowedError", "this service is read-only: it accepts no SPARQL Update "
                               "(an operator can enable updates with an update token)")

@@ -12,7 +12,7 @@ import strawberry
 from starlette.concurrency import run_in_threadpool
 
 from kg.batches import AgentRecord, agent_works
-from kg.vocab import OWL, SCHEMA
+from kg.vocab import OWL, SCHEMA, preferred_name
 from kg.web.graphql.connection import DEFAULT_FIRST
 from kg.web.graphql.context import KgInfo, described
 from kg.web.graphql.filters import WorkFilters
@@ -70,7 +70,7 @@ class Agent:
 
     @strawberry.field
     def name(self) -> str | None:
-        return self.record.first(SCHEMA.name)
+        return preferred_name(self.record.props.get(SCHEMA.name.value, ()))
 
     @described("Other names any source gives.")
     def alternate_name(self) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal
 
-from kg.errors import StoreError
+from kg.errors import ReadOnlyStoreError, StoreError
 from kg.store import EmbeddedStore, Store, WriteResult
 from kg.vocab import SCHEMA
 from tests.kg.store.conftest import data_quads, record
@@ -66,3 +66,39 @@ def test_a_store_on_disk_opens_read_only_beside_its_writer_and_sees_what_was_wri
 def test_a_missing_store_cannot_be_opened_read_only(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=rf"^cannot open the store at {re.escape(str(tmp_path / 'missing'))}: "):
         Store.open_read_only(tmp_path / "missing").ping()
+
+
+def test_a_read_only_open_follows_what_its_writer_writes_later(tmp_path: Path) -> None:
+    location = tmp_path / "kg-data"
+    a = record("10.1/a", (SCHEMA.name, Literal("A")))
+    b = record("10.1/b", (SCHEMA.name, Literal("B")))
+    with Store.open(location) as writer:
+        writer.write([a])
+        reader = Store.open_read_only(location)
+        assert data_quads(reader) == set(a.quads)
+        # RocksDB's read-only open is a snapshot: the reader opens again once the writer published a write
+        writer.write([b])
+        assert data_quads(reader) == set(a.quads) | set(b.quads)
+        writer.update("DELETE WHERE { GRAPH ?g { <https://doi.org/10.1/a> ?p ?o } }")
+        assert data_quads(reader) == set(b.quads)
+        reader.close()
+
+
+@pytest.mark.parametrize("write", ["update", "write", "bulk_load_nquads"])
+def test_a_read_only_store_refuses_writes_and_says_where_they_go(tmp_path: Path, write: str) -> None:
+    location = tmp_path / "kg-data"
+    with Store.open(location) as writer:
+        writer.write([record("10.1/a", (SCHEMA.name, Literal("A")))])
+    reader = Store.open_read_only(location)
+    assert isinstance(reader, EmbeddedStore)
+    nquads = tmp_path / "more.nq"
+    nquads.write_text("<urn:x:s> <urn:x:p> <urn:x:o> <urn:x:g> .\n")
+    attempts = {"update": lambda: reader.update("INSERT DATA { <urn:x:s> <urn:x:p> 1 }"),
+                "write": lambda: reader.write([record("10.1/b", (SCHEMA.name, Literal("B")))]),
+                "bulk_load_nquads": lambda: reader.bulk_load_nquads(nquads)}
+    with pytest.raises(ReadOnlyStoreError, match=r"^this service opens the store read-only \(a replica\): writes "
+                       r"go to the one process that opens it read-write, a kg serve without --read-only"):
+        attempts[write]()
+    assert reader.ask("ASK { <https://doi.org/10.1/b> ?p ?o }") is False
+    assert reader.ask("ASK { <urn:x:s> ?p ?o }") is False
+    reader.close()

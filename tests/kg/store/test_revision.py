@@ -11,7 +11,7 @@ import pytest
 from pyoxigraph import Literal
 
 from kg.store import Store
-from kg.store.revision import FILE
+from kg.store.revision import FILE, RevisionFile
 from kg.vocab import SCHEMA
 from tests.kg.store.conftest import record
 
@@ -74,3 +74,14 @@ def test_another_client_of_a_server_sees_records_written_within_seconds(oxigraph
     assert reader.revision() != before
     # nothing of the revision is written to the server: it holds the record and its provenance only
     assert len(writer.select("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }").rows) == 1 + 8
+
+
+def test_two_revisions_of_one_length_written_within_a_clock_tick_are_told_apart(tmp_path: Path) -> None:
+    # os.replace may reuse the inode, and the file system's clock is coarse: a young file is read again
+    (tmp_path / "db").mkdir()
+    written, read = RevisionFile(tmp_path / "db"), RevisionFile(tmp_path / "db")
+    seen = []
+    for revision in ("aaaaaa.1", "aaaaaa.2", "aaaaaa.3"):
+        written.write(revision)
+        seen.append(read.read())
+    assert seen == ["aaaaaa.1", "aaaaaa.2", "aaaaaa.3"]
