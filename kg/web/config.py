@@ -76,6 +76,9 @@ class Settings:
     cache_mb: int = 256
     #: seconds a browser or proxy may reuse an answer before asking again with its ETag (Cache-Control max-age)
     cache_max_age: int = 10
+    #: threads computing answers at once (the request thread pool); more requests queue for them rather than
+    #: thrash: each thread competes with the event loop for the interpreter (kg.web.app)
+    threads: int = 8
 
     @property
     def client_query_limit(self) -> int:
