@@ -416,6 +416,7 @@ def matrix(args: argparse.Namespace, path: Path, citing: list[str], cited: list[
     """Issue 17's table (see the module's description)."""
     kinds = requests_for(citing, cited)
     counts = [int(n) for n in args.matrix_clients.split(",")]
+    cold_counts = [int(n) for n in (args.cold_clients or args.matrix_clients).split(",")]
     projects = [("after", args.project)] + ([("before", args.before)] if args.before else [])
     errors = 0
 
@@ -444,10 +445,9 @@ def matrix(args: argparse.Namespace, path: Path, citing: list[str], cited: list[
             options = ["--cache-mb", "0"] if temperature == "cold" else []
             print(f"{label} ({project}), {temperature}", flush=True)
             with served(path, project, [*options, *args.serve_option]) as base:
-                warm_every_item(base, kinds, 1, threads=1)
                 if temperature == "warm":
                     print(f"  warmed in {warm_every_item(base, kinds, len(citing)):.0f} s", flush=True)
-                for n in counts:
+                for n in (counts if temperature == "warm" else cold_counts):
                     table[label, temperature, n] = alone(base, kinds, n)
                     errors += sum(f.errors for f in table[label, temperature, n].values())
                 if temperature == "warm":
@@ -476,8 +476,9 @@ def matrix(args: argparse.Namespace, path: Path, citing: list[str], cited: list[
         for n in counts:
             cells = []
             for label, _ in projects:
-                cold, warm = table[label, "cold", n][name], table[label, "warm", n][name]
-                cells.append(f"{_cell(cold)} | {_cell(warm)} | {warm.rate / max(ceiling[n][name].rate, 1e-9):.2f}")
+                cold, warm = table.get((label, "cold", n), {}).get(name), table[label, "warm", n][name]
+                cells.append(f"{_cell(cold) if cold else '-'} | {_cell(warm)} | "
+                             f"{warm.rate / max(ceiling[n][name].rate, 1e-9):.2f}")
             print(f"| {name} | {n} | " + " | ".join(cells) + f" | {_cell(ceiling[n][name])} |")
     print("\n| checkout | load | req/s | p50 ms | p99 ms | errors | /healthz p99 ms |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
@@ -507,6 +508,7 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int, default=2, help="processes the client threads run in")
     parser.add_argument("--matrix", action="store_true", help="issue 17's table (see above)")
     parser.add_argument("--matrix-clients", default="8,32,64")
+    parser.add_argument("--cold-clients", help="--matrix: the client counts of the cold runs (default: the same)")
     parser.add_argument("--long-seconds", type=float, default=60, help="--matrix: the 200-client run's length")
     parser.add_argument("--before", type=Path, help="--matrix: another checkout to run every load against too")
     args = parser.parse_args()

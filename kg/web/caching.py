@@ -151,11 +151,13 @@ def graphql_keepable(document: str, operation: str | None) -> Keepable:
     def keepable(body: bytes) -> bool:
         try:
             answer = json.loads(body)
+            if not isinstance(answer, dict) or "errors" in answer:
+                return False
+            # a document answered without errors passed the limits (kg.web.graphql): parsing it again is cheap
             operation_ast = get_operation_ast(parse(document), operation)
         except (ValueError, GraphQLError):
             return False
-        return (isinstance(answer, dict) and "errors" not in answer and operation_ast is not None
-                and operation_ast.operation is OperationType.QUERY)
+        return operation_ast is not None and operation_ast.operation is OperationType.QUERY
     return keepable
 
 
