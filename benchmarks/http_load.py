@@ -413,8 +413,10 @@ def one_run(args: argparse.Namespace, path: Path, citing: list[str], cited: list
 
 
 def matrix(args: argparse.Namespace, path: Path, citing: list[str], cited: list[str]) -> int:
-    """Issue 17's table (see the module's description)."""
+    """Issue 17's table (see the module's description); --kinds chooses its rows."""
     kinds = requests_for(citing, cited)
+    if args.kinds:
+        kinds = {k: v for k, v in kinds.items() if k in {n.strip() for n in args.kinds.split(",")}}
     counts = [int(n) for n in args.matrix_clients.split(",")]
     cold_counts = [int(n) for n in (args.cold_clients or args.matrix_clients).split(",")]
     projects = [("after", args.project)] + ([("before", args.before)] if args.before else [])
@@ -432,12 +434,11 @@ def matrix(args: argparse.Namespace, path: Path, citing: list[str], cited: list[
     ceiling: dict[int, dict[str, Figures]] = {}
     with oxigraph_served(path) as base:
         sends = ceilings_for(citing, cited)
-        distinct = {"work lookup": sends["work lookup"], "related items": sends["related items"],
-                    "evidence chain": sends["evidence chain"], "simple SPARQL": sends["simple SPARQL"]}
+        same = {"item page": "work lookup", "GraphQL work": "simple SPARQL"}
+        distinct = {same.get(k, k): sends[same.get(k, k)] for k in kinds}
         for n in counts:
             found = alone(base, distinct, n)
-            ceiling[n] = {k: found[{"item page": "work lookup", "GraphQL work": "simple SPARQL"}.get(k, k)]
-                          for k in kinds}
+            ceiling[n] = {k: found[same.get(k, k)] for k in kinds}
     table: dict[tuple[str, str, int], dict[str, Figures]] = {}
     extra: list[str] = []
     for label, project in projects:
@@ -452,7 +453,7 @@ def matrix(args: argparse.Namespace, path: Path, citing: list[str], cited: list[
                     errors += sum(f.errors for f in table[label, temperature, n].values())
                 if temperature == "warm":
                     for names, title in ((LOOKUPS, "lookups, related and chains together"), (kinds, "mixed")):
-                        chosen = {k: kinds[k] for k in names}
+                        chosen = {k: kinds[k] for k in names if k in kinds}
                         tally, wall, health = load(base, chosen, 32, args.seconds, args.client_processes, 0.5)
                         errors += report(tally, wall, health, list(chosen), f"{label}: {title}, 32 clients warm, "
                                          f"{wall:.0f} s", 0.5)
