@@ -1,8 +1,9 @@
 """Concurrent clients against ``kg serve`` on the ~1M-quad graph, for a fixed time.
 
 Starts ``kg serve`` as its own process over the on-disk store that benchmarks/queries.py builds
-(built here too if missing, cached in --work), then runs --clients client threads for --seconds,
-each picking requests at random from a mixed workload:
+(built here too if missing, cached in --work), then runs --clients clients for --seconds (threads,
+spread over --client-processes processes, each with a keep-alive connection of its own), each
+picking requests at random from a mixed workload:
 
 - work lookups      GET /works/{doi}            (JSON)
 - item pages        GET /works/{doi}            (HTML: chain drawn, related items, reuse, claims)
@@ -16,10 +17,18 @@ errors (which must be 0: any non-2xx answer or connection failure is one). The c
 machine with the server, so the figures are a floor for a dedicated host.
 
     python benchmarks/http_load.py                         # 8 clients, 30 s
-    python benchmarks/http_load.py --clients 16 --seconds 60
-    python benchmarks/http_load.py --kinds "work lookup,related items,evidence chain" --clients 32
+    python benchmarks/http_load.py --clients 200 --seconds 60 --warm
+    python benchmarks/http_load.py --kinds "work lookup,related items,evidence chain" --clients 32 --warm
     python benchmarks/http_load.py --project /tmp/kg-before   # the same load on another checkout of kg
     python benchmarks/http_load.py --cache-mb 0               # answers not kept (kg serve --cache-mb 0)
+    python benchmarks/http_load.py --matrix --before /tmp/kg-before   # the table of docs/operations.md
+
+--matrix (issue 17's table): each kind alone at 8, 32 and 64 clients, cold (``kg serve --cache-mb 0``:
+every answer computed) and warm (every item of every kind asked once before the clock starts), beside
+``oxigraph serve-read-only`` on the same store answering the kind's equivalent SPARQL (:data:`CEILING`:
+the main query behind it; the ceiling) with the ratio; then lookups, related items and chains together
+and the mixed workload at 32 clients warm, and the mixed workload at 200 clients for --long-seconds
+with /healthz's latency. With --before, every run is made against that checkout too, right after.
 
 /healthz is asked every --health-every seconds meanwhile, on a connection of its own each time.
 """
@@ -27,6 +36,8 @@ machine with the server, so the figures are a floor for a dedicated host.
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import multiprocessing
 import random
 import statistics
@@ -48,49 +59,125 @@ sys.path.insert(0, str(PROJECT))
 
 from benchmarks.queries import CITED, CITING, build, sample_items  # noqa: E402
 from kg.ids import doi_from_iri  # noqa: E402
-from tests.conftest import _free_port  # noqa: E402
+from kg.queries import load_query  # noqa: E402
+from kg.store import with_values  # noqa: E402
+from tests.conftest import _free_port, _oxigraph_binary  # noqa: E402
 
 SPARQL = ("SELECT ?title ?year WHERE {{ <{iri}> <http://schema.org/name> ?title . "
           "OPTIONAL {{ <{iri}> <http://schema.org/datePublished> ?year }} }} LIMIT 20")
 GRAPHQL = ("query($id: ID!) { work(id: $id) { doi titles { title } citationCount "
            "references(first: 10) { totalCount nodes { doi } } } }")
+LOOKUPS = ("work lookup", "related items", "evidence chain")
 
 
-@dataclass
-class Tally:
-    ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    lock: threading.Lock = field(default_factory=threading.Lock)
+class Conn:
+    """One client's keep-alive HTTP/1.1 connection (http.client: a fraction of requests' cost per request,
+    which matters when the clients share two cores with the server)."""
+
+    def __init__(self, base: str) -> None:
+        parsed = urllib.parse.urlsplit(base)
+        self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 80
+        self.conn: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+                ) -> tuple[int, bytes]:
+        for attempt in (1, 2):  # a kept-alive connection the server closed meanwhile: once more, on a new one
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+            try:
+                self.conn.request(method, path, body, headers or {})
+                answer = self.conn.getresponse()
+                return answer.status, answer.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
 
 
-Send = Callable[[random.Random, requests.Session], requests.Response]
+Send = Callable[[random.Random, Conn], tuple[int, bytes]]
 
 
-def requests_for(base: str, citing: list[str], cited: list[str]) -> dict[str, Send]:
-    """Each kind of request: a function of a random generator that sends one and returns the response."""
-    def work(rng: random.Random, s: requests.Session) -> requests.Response:
-        return s.get(f"{base}/works/{rng.choice(cited)}", headers={"Accept": "application/json"}, timeout=60)
+def _q(path: str, **params: object) -> str:
+    return f"{path}?{urllib.parse.urlencode(params)}"
 
-    def page(rng: random.Random, s: requests.Session) -> requests.Response:
-        return s.get(f"{base}/works/{rng.choice(citing)}", headers={"Accept": "text/html"}, timeout=60)
 
-    def related(rng: random.Random, s: requests.Session) -> requests.Response:
-        return s.get(f"{base}/api/related", params={"id": rng.choice(cited), "limit": 20}, timeout=60)
+def requests_for(citing: list[str], cited: list[str]) -> dict[str, Send]:
+    """Each kind of request to kg serve: a function of a random generator and a connection, sending one."""
+    def work(rng: random.Random, c: Conn) -> tuple[int, bytes]:
+        return c.request("GET", "/works/" + urllib.parse.quote(rng.choice(cited)),
+                         headers={"Accept": "application/json"})
 
-    def chain(rng: random.Random, s: requests.Session) -> requests.Response:
-        return s.get(f"{base}/api/chain", params={"id": rng.choice(citing), "depth": 4}, timeout=60)
+    def page(rng: random.Random, c: Conn) -> tuple[int, bytes]:
+        return c.request("GET", "/works/" + urllib.parse.quote(rng.choice(citing)), headers={"Accept": "text/html"})
 
-    def sparql(rng: random.Random, s: requests.Session) -> requests.Response:
-        query = SPARQL.format(iri="https://doi.org/" + urllib.parse.quote(rng.choice(cited), safe="/"))
-        return s.get(f"{base}/sparql", params={"query": query},
-                     headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    def related(rng: random.Random, c: Conn) -> tuple[int, bytes]:
+        return c.request("GET", _q("/api/related", id=rng.choice(cited), limit=20))
 
-    def graphql(rng: random.Random, s: requests.Session) -> requests.Response:
-        return s.post(f"{base}/graphql", json={"query": GRAPHQL, "variables": {"id": rng.choice(citing)}},
-                      timeout=60)
+    def chain(rng: random.Random, c: Conn) -> tuple[int, bytes]:
+        return c.request("GET", _q("/api/chain", id=rng.choice(citing), depth=4))
+
+    def sparql(rng: random.Random, c: Conn) -> tuple[int, bytes]:
+        return c.request("GET", _q("/sparql", query=SPARQL.format(iri=_iri(rng.choice(cited)))),
+                         headers={"Accept": "application/sparql-results+json"})
+
+    def graphql(rng: random.Random, c: Conn) -> tuple[int, bytes]:
+        status, body = c.request("POST", "/graphql", json.dumps({"query": GRAPHQL, "variables": {
+            "id": rng.choice(citing)}}).encode(), {"Content-Type": "application/json"})
+        return (status if b'"errors"' not in body else 599), body
 
     return {"work lookup": work, "item page": page, "related items": related, "evidence chain": chain,
             "simple SPARQL": sparql, "GraphQL work": graphql}
+
+
+def _iri(doi: str) -> str:
+    return "https://doi.org/" + urllib.parse.quote(doi, safe="/")
+
+
+#: the ceiling of each kind: the main SPARQL query behind it, as oxigraph serve answers it
+CEILING: dict[str, str] = {
+    "work lookup": "description: CONSTRUCT { <w> ?p ?o } WHERE { GRAPH ?g { <w> ?p ?o } }",
+    "item page": "the same description",
+    "related items": "related_co_citation.rq, bound to the work",
+    "evidence chain": "evidence_hops.rq, bound to the work (one level of the chain)",
+    "simple SPARQL": "the same SPARQL query",
+    "GraphQL work": "the simple SPARQL query",
+}
+
+
+def ceilings_for(citing: list[str], cited: list[str]) -> dict[str, Send]:
+    """Each kind's equivalent SPARQL (:data:`CEILING`) sent to oxigraph serve."""
+    from pyoxigraph import NamedNode
+
+    def ask(query: str, accept: str) -> Callable[[Conn], tuple[int, bytes]]:
+        return lambda c: c.request("POST", "/query", query.encode(),
+                                   {"Content-Type": "application/sparql-query", "Accept": accept})
+
+    def describe(rng: random.Random, c: Conn, works: list[str]) -> tuple[int, bytes]:
+        iri = _iri(rng.choice(works))
+        query = f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}"
+        return ask(query, "application/n-triples")(c)
+
+    related_rq, hops_rq = load_query("related_co_citation").text, load_query("evidence_hops").text
+
+    def related(rng: random.Random, c: Conn) -> tuple[int, bytes]:
+        query = with_values(related_rq, {"target": NamedNode(_iri(rng.choice(cited)))})
+        return ask(query, "application/sparql-results+json")(c)
+
+    def chain(rng: random.Random, c: Conn) -> tuple[int, bytes]:
+        query = with_values(hops_rq, {"node": [NamedNode(_iri(rng.choice(citing)))]})
+        return ask(query, "application/sparql-results+json")(c)
+
+    def simple(rng: random.Random, c: Conn) -> tuple[int, bytes]:
+        return ask(SPARQL.format(iri=_iri(rng.choice(cited))), "application/sparql-results+json")(c)
+
+    return {"work lookup": lambda r, c: describe(r, c, cited), "item page": lambda r, c: describe(r, c, citing),
+            "related items": related, "evidence chain": chain, "simple SPARQL": simple, "GraphQL work": simple}
 
 
 class Nth(random.Random):
@@ -104,15 +191,16 @@ class Nth(random.Random):
         return seq[self.n % len(seq)]
 
 
-def warm_every_item(kinds: dict[str, Send], count: int, threads: int = 8) -> float:
+def warm_every_item(base: str, kinds: dict[str, Send], count: int, threads: int = 8) -> float:
     """Ask each kind about every item once (``count`` items), before the clock starts; the seconds it took."""
     started = time.perf_counter()
     jobs = [(send, n) for n in range(count) for send in kinds.values()]
 
     def run(share: list[tuple[Send, int]]) -> None:
-        with requests.Session() as session:
-            for send, n in share:
-                send(Nth(n), session)
+        conn = Conn(base)
+        for send, n in share:
+            send(Nth(n), conn)
+        conn.close()
 
     workers = [threading.Thread(target=run, args=(jobs[i::threads],)) for i in range(threads)]
     for t in workers:
@@ -122,22 +210,77 @@ def warm_every_item(kinds: dict[str, Send], count: int, threads: int = 8) -> flo
     return time.perf_counter() - started
 
 
-def client(kinds: dict[str, Send], until: float, seed: int, tally: Tally) -> None:
+@dataclass
+class Tally:
+    ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, other: Tally) -> None:
+        for name, values in other.ms.items():
+            self.ms[name].extend(values)
+        for name, problems in other.errors.items():
+            self.errors[name].extend(problems)
+
+
+def client(base: str, kinds: dict[str, Send], until: float, seed: int, tally: Tally, lock: threading.Lock) -> None:
     rng = random.Random(seed)
     names = sorted(kinds)
-    with requests.Session() as session:
-        while time.monotonic() < until:
-            name = rng.choice(names)
-            start = time.perf_counter()
-            try:
-                answer = kinds[name](rng, session)
-                problem = None if answer.ok and not (name == "GraphQL work" and answer.json().get("errors")) \
-                    else f"HTTP {answer.status_code}: {answer.text[:200]}"
-            except requests.RequestException as e:
-                problem = f"{type(e).__name__}: {e}"
-            elapsed = (time.perf_counter() - start) * 1000
-            with tally.lock:
-                (tally.errors[name].append(problem) if problem else tally.ms[name].append(elapsed))
+    conn = Conn(base)
+    while time.time() < until:
+        name = rng.choice(names)
+        start = time.perf_counter()
+        try:
+            status, body = kinds[name](rng, conn)
+            problem = None if 200 <= status < 300 else f"HTTP {status}: {body[:200]!r}"
+        except (OSError, http.client.HTTPException) as e:
+            problem = f"{type(e).__name__}: {e}"
+            conn.close()
+            conn = Conn(base)
+        elapsed = (time.perf_counter() - start) * 1000
+        with lock:
+            (tally.errors[name].append(problem) if problem else tally.ms[name].append(elapsed))
+    conn.close()
+
+
+#: set in the parent before the client processes fork: what they send (functions do not pickle)
+_KINDS: dict[str, Send] = {}
+
+
+def _clients_process(base: str, names: list[str], clients: int, until: float, seed: int
+                     ) -> tuple[dict[str, list[float]], dict[str, list[str]]]:
+    tally, lock = Tally(), threading.Lock()
+    kinds = {n: _KINDS[n] for n in names}
+    threads = [threading.Thread(target=client, args=(base, kinds, until, seed + i, tally, lock))
+               for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return dict(tally.ms), dict(tally.errors)
+
+
+def load(base: str, kinds: dict[str, Send], clients: int, seconds: float, processes: int,
+         health_every: float | None = None) -> tuple[Tally, float, list[float]]:
+    """``clients`` clients over ``processes`` processes for ``seconds``: the tally, the wall time and the
+    /healthz latencies asked meanwhile (when ``health_every``)."""
+    _KINDS.clear()
+    _KINDS.update(kinds)
+    processes = max(1, min(processes, clients))
+    context = multiprocessing.get_context("fork")
+    until = time.time() + seconds
+    shares = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
+    with context.Pool(processes + 1) as pool:
+        started = time.perf_counter()
+        probing = pool.apply_async(probe_process, (base, seconds, health_every)) if health_every else None
+        running = [pool.apply_async(_clients_process, (base, sorted(kinds), n, until, 1000 * i))
+                   for i, n in enumerate(shares)]
+        tally = Tally()
+        for r in running:
+            ms, errors = r.get(timeout=seconds + 300)
+            tally.add(Tally(defaultdict(list, ms), defaultdict(list, errors)))
+        wall = time.perf_counter() - started
+        health = probing.get(timeout=120) if probing is not None else []
+    return tally, wall, health
 
 
 def probe_process(base: str, seconds: float, every: float) -> list[float]:
@@ -159,30 +302,193 @@ def probe(base: str, until: float, health: list[float], every: float = 0.5) -> N
         time.sleep(every)
 
 
+def _wait_for(url: str, process: subprocess.Popen[bytes], what: str, timeout: float) -> None:
+    """Return once ``url`` answers 200; raise when ``process`` exits or ``timeout`` seconds pass first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{what} exited with status {process.returncode} before answering")
+        try:
+            if requests.get(url, timeout=5).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{what} did not answer {url} within {timeout:g} s")
+
+
 @contextmanager
-def served(path: Path, project: Path = PROJECT, options: tuple[str, ...] = ()) -> Iterator[str]:
-    """``kg serve`` of the checkout ``project`` over the store at ``path``, as its own process on a free
-    port; its base URL."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    # the clients all come from 127.0.0.1, one client address to the service: let it use every worker
-    server = subprocess.Popen([sys.executable, "-m", "kg", "--store", str(path), "serve", "--port", str(port),
-                               "--log-level", "warning", "--queries-per-client", "64", *options], cwd=project)
+def _process(command: list[str], cwd: Path, url: str, what: str, timeout: float) -> Iterator[None]:
+    process = subprocess.Popen(command, cwd=cwd)
     try:
-        for _ in range(300):
-            try:
-                if requests.get(base + "/healthz", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        yield base
+        _wait_for(url, process, what, timeout)
+        yield
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def served(path: Path, project: Path = PROJECT, options: Sequence[str] = (), timeout: float = 600) -> Iterator[str]:
+    """``kg serve`` of the checkout ``project`` over the store at ``path``, as its own process on a free
+    port, once /healthz says it is up (a large store may take minutes to open on a busy machine); its URL."""
+    base = f"http://127.0.0.1:{_free_port()}"
+    # the clients all come from 127.0.0.1, one client address to the service: let it use every worker
+    command = [sys.executable, "-m", "kg", "--store", str(path), "serve", "--port", base.rsplit(":", 1)[1],
+               "--log-level", "warning", "--queries-per-client", "64", *options]
+    with _process(command, project, base + "/healthz", f"kg serve ({project})", timeout):
+        yield base
+
+
+@contextmanager
+def oxigraph_served(path: Path, timeout: float = 600) -> Iterator[str]:
+    """``oxigraph serve-read-only`` over the same store (the union of its graphs as default graph)."""
+    binary = _oxigraph_binary()
+    if binary is None:
+        raise SystemExit("no oxigraph binary (pip install oxigraph) for the ceiling")
+    base = f"http://127.0.0.1:{_free_port()}"
+    command = [binary, "serve-read-only", "--location", str(path), "--bind", base.removeprefix("http://"),
+               "--union-default-graph"]
+    with _process(command, PROJECT, base + "/query?query=ASK%7B%7D", "oxigraph serve", timeout):
+        yield base
 
 
 def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else (values[0] if values else 0.0)
+
+
+@dataclass(frozen=True)
+class Figures:
+    count: int
+    rate: float
+    p50: float
+    p99: float
+    errors: int
+
+    @classmethod
+    def of(cls, ms: list[float], errors: int, wall: float) -> Figures:
+        return cls(len(ms), len(ms) / wall, pct(ms, 50), pct(ms, 99), errors)
+
+
+def report(tally: Tally, wall: float, health: list[float], kinds: Sequence[str], title: str,
+           health_every: float | None) -> int:
+    every = [ms for values in tally.ms.values() for ms in values]
+    errors = sum(len(e) for e in tally.errors.values())
+    print(f"\n{title}")
+    print(f"  {'request':<16} {'count':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for name in sorted(kinds):
+        ms = tally.ms[name]
+        print(f"  {name:<16} {len(ms):>7} {len(ms) / wall:>8.1f} {pct(ms, 50):>8.1f} {pct(ms, 99):>8.1f} "
+              f"{len(tally.errors[name]):>7}")
+    print(f"  {'all':<16} {len(every):>7} {len(every) / wall:>8.1f} {pct(every, 50):>8.1f} {pct(every, 99):>8.1f} "
+          f"{errors:>7}")
+    if health_every:
+        answered = [h for h in health if h != float("inf")]
+        print(f"  /healthz every {health_every:g} s meanwhile: {len(health)} asked, "
+              f"{len(health) - len(answered)} unanswered, p50 {pct(answered, 50):.0f} ms, "
+              f"p99 {pct(answered, 99):.0f} ms, max {max(answered, default=0):.0f} ms")
+    for name, problems in tally.errors.items():
+        for problem in problems[:3]:
+            print(f"  error ({name}): {problem}")
+    return errors
+
+
+def one_run(args: argparse.Namespace, path: Path, citing: list[str], cited: list[str]) -> int:
+    options = (*(("--cache-mb", str(args.cache_mb)) if args.cache_mb is not None else ()), *args.serve_option)
+    with served(path, args.project, options) as base:
+        kinds = requests_for(citing, cited)
+        if args.kinds:
+            kinds = {k: v for k, v in kinds.items() if k in {n.strip() for n in args.kinds.split(",")}}
+        warm_every_item(base, kinds, 1, threads=1)  # each path once, before the clock starts
+        if args.warm:
+            print(f"warmed: every item of every kind asked once in {warm_every_item(base, kinds, len(citing)):.0f} s")
+        tally, wall, health = load(base, kinds, args.clients, args.seconds, args.client_processes, args.health_every)
+    return report(tally, wall, health, list(kinds), f"{args.clients} clients for {wall:.0f} s against kg serve "
+                  f"({args.project}) on {path.name} ({len(citing)} citing and {len(cited)} cited works asked about)",
+                  args.health_every)
+
+
+def matrix(args: argparse.Namespace, path: Path, citing: list[str], cited: list[str]) -> int:
+    """Issue 17's table (see the module's description); --kinds chooses its rows."""
+    kinds = requests_for(citing, cited)
+    if args.kinds:
+        kinds = {k: v for k, v in kinds.items() if k in {n.strip() for n in args.kinds.split(",")}}
+    counts = [int(n) for n in args.matrix_clients.split(",")]
+    cold_counts = [int(n) for n in (args.cold_clients or args.matrix_clients).split(",")]
+    projects = [("after", args.project)] + ([("before", args.before)] if args.before else [])
+    errors = 0
+
+    def alone(base: str, sends: dict[str, Send], clients: int) -> dict[str, Figures]:
+        found = {}
+        for name, send in sends.items():
+            tally, wall, _ = load(base, {name: send}, clients, args.seconds, args.client_processes)
+            found[name] = Figures.of(tally.ms[name], len(tally.errors[name]), wall)
+            print(f"    {name:<16} {clients:>3} clients: {_cell(found[name])}", flush=True)
+        return found
+
+    print(f"ceiling: oxigraph serve-read-only on {path.name}", flush=True)
+    ceiling: dict[int, dict[str, Figures]] = {}
+    with oxigraph_served(path) as base:
+        sends = ceilings_for(citing, cited)
+        same = {"item page": "work lookup", "GraphQL work": "simple SPARQL"}
+        distinct = {same.get(k, k): sends[same.get(k, k)] for k in kinds}
+        for n in counts:
+            found = alone(base, distinct, n)
+            ceiling[n] = {k: found[same.get(k, k)] for k in kinds}
+    table: dict[tuple[str, str, int], dict[str, Figures]] = {}
+    extra: list[str] = []
+    for label, project in projects:
+        for temperature in ("cold", "warm"):
+            options = ["--cache-mb", "0"] if temperature == "cold" else []
+            print(f"{label} ({project}), {temperature}", flush=True)
+            with served(path, project, [*options, *args.serve_option]) as base:
+                if temperature == "warm":
+                    print(f"  warmed in {warm_every_item(base, kinds, len(citing)):.0f} s", flush=True)
+                for n in (counts if temperature == "warm" else cold_counts):
+                    table[label, temperature, n] = alone(base, kinds, n)
+                    errors += sum(f.errors for f in table[label, temperature, n].values())
+                if temperature == "warm":
+                    for names, title in ((LOOKUPS, "lookups, related and chains together"), (kinds, "mixed")):
+                        chosen = {k: kinds[k] for k in names if k in kinds}
+                        tally, wall, health = load(base, chosen, 32, args.seconds, args.client_processes, 0.5)
+                        errors += report(tally, wall, health, list(chosen), f"{label}: {title}, 32 clients warm, "
+                                         f"{wall:.0f} s", 0.5)
+                        every = [ms for v in tally.ms.values() for ms in v]
+                        extra.append(f"| {label} | {title}, 32 clients warm | {len(every) / wall:.0f} | "
+                                     f"{pct(every, 50):.1f} | {pct(every, 99):.1f} | "
+                                     f"{sum(len(e) for e in tally.errors.values())} | {pct(health, 99):.0f} |")
+                    tally, wall, health = load(base, kinds, 200, args.long_seconds, args.client_processes, 0.5)
+                    errors += report(tally, wall, health, list(kinds), f"{label}: mixed, 200 clients warm, "
+                                     f"{wall:.0f} s", 0.5)
+                    every = [ms for v in tally.ms.values() for ms in v]
+                    extra.append(f"| {label} | mixed, 200 clients warm, {wall:.0f} s | {len(every) / wall:.0f} | "
+                                 f"{pct(every, 50):.1f} | {pct(every, 99):.1f} | "
+                                 f"{sum(len(e) for e in tally.errors.values())} | {pct(health, 99):.0f} |")
+    print(f"\nEach kind alone, {args.seconds:g} s a cell, req/s, p50 ms, p99 ms; ceiling = oxigraph serve answering "
+          "the kind's main SPARQL query; ratio = warm req/s / ceiling req/s\n")
+    print("| kind | clients | " + " | ".join(f"{label} cold | {label} warm | {label} warm/ceiling"
+                                            for label, _ in projects) + " | ceiling |")
+    print("| --- | --- | " + " | ".join("--- | --- | ---" for _ in projects) + " | --- |")
+    for name in kinds:
+        for n in counts:
+            cells = []
+            for label, _ in projects:
+                cold, warm = table.get((label, "cold", n), {}).get(name), table[label, "warm", n][name]
+                cells.append(f"{_cell(cold) if cold else '-'} | {_cell(warm)} | "
+                             f"{warm.rate / max(ceiling[n][name].rate, 1e-9):.2f}")
+            print(f"| {name} | {n} | " + " | ".join(cells) + f" | {_cell(ceiling[n][name])} |")
+    print("\n| checkout | load | req/s | p50 ms | p99 ms | errors | /healthz p99 ms |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("\n".join(extra))
+    return errors
+
+
+def _cell(f: Figures) -> str:
+    return f"{f.rate:.0f} /s, {f.p50:.1f} / {f.p99:.1f} ms" + (f", {f.errors} errors" if f.errors else "")
 
 
 def main() -> None:
@@ -200,6 +506,12 @@ def main() -> None:
     parser.add_argument("--serve-option", action="append", default=[],
                         help="an option of kg serve, e.g. --serve-option=--threads=8 (repeatable)")
     parser.add_argument("--health-every", type=float, default=0.5, help="seconds between two /healthz probes")
+    parser.add_argument("--client-processes", type=int, default=2, help="processes the client threads run in")
+    parser.add_argument("--matrix", action="store_true", help="issue 17's table (see above)")
+    parser.add_argument("--matrix-clients", default="8,32,64")
+    parser.add_argument("--cold-clients", help="--matrix: the client counts of the cold runs (default: the same)")
+    parser.add_argument("--long-seconds", type=float, default=60, help="--matrix: the 200-client run's length")
+    parser.add_argument("--before", type=Path, help="--matrix: another checkout to run every load against too")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     path = args.work / f"store-{args.quads}"
@@ -207,50 +519,7 @@ def main() -> None:
     citing = [d for d in (doi_from_iri(w.value) for w in sample_items(store, args.items, CITING)) if d]
     cited = [d for d in (doi_from_iri(w.value) for w in sample_items(store, args.items, CITED)) if d]
     store.close()
-
-    options = (*(("--cache-mb", str(args.cache_mb)) if args.cache_mb is not None else ()), *args.serve_option)
-    with served(path, args.project, options) as base:
-        kinds = requests_for(base, citing, cited)
-        if args.kinds:
-            kinds = {k: v for k, v in kinds.items() if k in {n.strip() for n in args.kinds.split(",")}}
-        with requests.Session() as warm:  # each path once, before the clock starts
-            for send in kinds.values():
-                send(random.Random(0), warm)
-        if args.warm:
-            print(f"warmed: every item of every kind asked once in {warm_every_item(kinds, len(citing)):.0f} s")
-        tally = Tally()
-        until = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=client, args=(kinds, until, i, tally)) for i in range(args.clients)]
-        # /healthz from a process of its own: the client threads here would delay its own reading of the answers
-        prober = multiprocessing.get_context("fork").Pool(1)
-        probing = prober.apply_async(probe_process, (base, args.seconds, args.health_every))
-        started = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - started
-        health = probing.get(timeout=120)
-        prober.close()
-
-    every = [ms for values in tally.ms.values() for ms in values]
-    errors = sum(len(e) for e in tally.errors.values())
-    print(f"\n{args.clients} clients for {wall:.0f} s against kg serve ({args.project}) on {path.name} "
-          f"({len(citing)} citing and {len(cited)} cited works asked about)")
-    print(f"  {'request':<16} {'count':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    for name in sorted(kinds):
-        ms = tally.ms[name]
-        print(f"  {name:<16} {len(ms):>7} {len(ms) / wall:>8.1f} {pct(ms, 50):>8.1f} {pct(ms, 99):>8.1f} "
-              f"{len(tally.errors[name]):>7}")
-    print(f"  {'all':<16} {len(every):>7} {len(every) / wall:>8.1f} {pct(every, 50):>8.1f} {pct(every, 99):>8.1f} "
-          f"{errors:>7}")
-    answered = [h for h in health if h != float("inf")]
-    print(f"  /healthz every {args.health_every:g} s meanwhile: {len(health)} asked, "
-          f"{len(health) - len(answered)} unanswered, "
-          f"p50 {pct(answered, 50):.0f} ms, p99 {pct(answered, 99):.0f} ms, max {max(answered, default=0):.0f} ms")
-    for name, problems in tally.errors.items():
-        for problem in problems[:3]:
-            print(f"  error ({name}): {problem}")
+    errors = matrix(args, path, citing, cited) if args.matrix else one_run(args, path, citing, cited)
     if errors:
         raise SystemExit(1)
 

@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -87,6 +88,8 @@ def create_app(store: Store, settings: Settings | None = None, *, owns_store: bo
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store.open_now()  # an embedded store's lock keeps other writers out while it is served
+        # requests queue for a few threads instead of thrashing 40 (anyio's default) against the event loop
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         # neither waits on the store, so a frozen one never holds the start: the watch's first check and a
         # remote store's first revision mark are read in threads of their own
         threading.Thread(target=store.revision, name="kg-store-revision", daemon=True).start()

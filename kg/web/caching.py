@@ -11,6 +11,12 @@ store work; else a 200 rendered at this revision is replayed from the :class:`~k
 max-age=N, must-revalidate`` (``--cache-max-age``): a browser or proxy may reuse one for N seconds, then
 asks again with the ETag.
 
+Queries are answers too: ``/sparql`` (GET, and POST of a query: by form or ``application/sparql-query``)
+and ``/graphql`` (GET and POST of a query operation) are kept the same way, keyed by the normalised request
+(:func:`posted_read`: a SPARQL body as sent, a GraphQL document with its variables and operation name re-
+written as sorted JSON), and carry the same ``ETag``. Never kept: a SPARQL Update, a GraphQL mutation, a
+GraphQL answer with errors, and any of them sent with an ``Authorization`` header.
+
 ``/static/<fingerprint>/...`` serves ``kg/web/static`` with ``Cache-Control: public, max-age=31536000,
 immutable``: the fingerprint is a hash of the files, so a changed asset has a new URL (pages name them
 with :func:`static_url`). The plain ``/static/...`` URLs (the widget loader portals embed) are revalidated
@@ -20,7 +26,10 @@ on each use (``no-cache``; StaticFiles answers 304 to a matching ``ETag``).
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import HTTPConnection
@@ -28,6 +37,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from kg.answer_cache import AnswerCache
 from kg.web.services import services
 
@@ -38,6 +48,11 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 ANSWER_PREFIXES = ("/works/", "/api/", "/funders/", "/facilities/", "/embed/")
 ANSWER_PATHS = frozenset({"/", "/search"})
 NOT_ANSWERS = ("/api/trace",)
+#: the query endpoints: their reads are kept (GET, and a POSTed query), their writes never
+SPARQL_PATHS = frozenset({"/sparql", "/sparql/"})
+GRAPHQL_PATH = "/graphql"
+#: whether a kept answer may be replayed: a function of its body (GraphQL: no errors in it)
+Keepable = Callable[[bytes], bool]
 
 
 def _fingerprint(directory: Path) -> str:
@@ -88,18 +103,84 @@ def is_answer(method: str, path: str) -> bool:
     """
     if method not in ("GET", "HEAD") or path.startswith(NOT_ANSWERS):
         return False
-    return path in ANSWER_PATHS or path.startswith(ANSWER_PREFIXES)
+    return path in ANSWER_PATHS or path.startswith(ANSWER_PREFIXES) or path in SPARQL_PATHS or path == GRAPHQL_PATH
+
+
+def posted_read(path: str, content_type: str, body: bytes) -> str | None:
+    """The normalised text of a POSTed query to ``/sparql`` or ``/graphql`` (what its answer is kept by), or
+    None when the request is not a read that may be kept (an update, a mutation is told later, by its
+    answer: :func:`graphql_keepable`), or not one the endpoint reads.
+
+    >>> posted_read("/sparql", "application/sparql-query", b"ASK {}"), posted_read("/sparql", "", b"update=x")
+    ('q:ASK {}', None)
+    >>> posted_read("/graphql", "application/json", b'{"variables": {}, "query": "{ a }"}')
+    'g:{"operationName": null, "query": "{ a }", "variables": {}}'
+    """
+    media = content_type.split(";")[0].strip().lower()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if path in SPARQL_PATHS:
+        if media == "application/sparql-query":
+            return "q:" + text
+        if media == "application/x-www-form-urlencoded" or not media:
+            fields = parse_qsl(text, keep_blank_values=True)
+            return None if any(k == "update" for k, _ in fields) else "f:" + text
+        return None
+    if path == GRAPHQL_PATH and media == "application/json":
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("query"), str):
+            return None
+        return "g:" + json.dumps({k: data.get(k) for k in ("query", "variables", "operationName")}, sort_keys=True)
+    return None
+
+
+def graphql_keepable(document: str, operation: str | None) -> Keepable:
+    """Whether the answer to a GraphQL request may be kept: its operation is a query, and the answer has no
+    errors (a store that failed, a limit: the next request is computed again).
+
+    >>> graphql_keepable("{ work { doi } }", None)(b'{"data": {"work": null}}')
+    True
+    >>> graphql_keepable("mutation { traceClaim(text: \\"x\\") { stored } }", None)(b'{"data": {}}')
+    False
+    """
+    def keepable(body: bytes) -> bool:
+        try:
+            answer = json.loads(body)
+            if not isinstance(answer, dict) or "errors" in answer:
+                return False
+            # a document answered without errors passed the limits (kg.web.graphql): parsing it again is cheap
+            operation_ast = get_operation_ast(parse(document), operation)
+        except (ValueError, GraphQLError):
+            return False
+        return operation_ast is not None and operation_ast.operation is OperationType.QUERY
+    return keepable
+
+
+def _query_keepable(scope: Scope) -> Keepable | None:
+    """For a GET of /graphql: what tells whether its answer may be kept (None for other paths)."""
+    if scope["path"] != GRAPHQL_PATH:
+        return None
+    params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+    if "query" not in params:  # GraphiQL's page
+        return lambda body: True
+    return graphql_keepable(params["query"], params.get("operationName"))
 
 
 #: the request headers that choose a representation (``Accept-Profile``: DCAT on /works/{id})
 SELECTING = ("accept", "accept-profile")
 
 
-def entity_tag(revision: str, scope: Scope, base: str) -> str:
-    """The weak ETag of the answer a request asks for, at ``revision`` of the store."""
+def entity_tag(revision: str, scope: Scope, base: str, posted: str = "") -> str:
+    """The weak ETag of the answer a request asks for (``posted``: the normalised query it POSTed), at
+    ``revision`` of the store."""
     headers = Headers(scope=scope)
     parts = [revision, scope["path"], scope.get("query_string", b"").decode("latin-1"),
-             *(headers.get(name, "") for name in SELECTING), base]
+             *(headers.get(name, "") for name in SELECTING), base, posted]
     return 'W/"' + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32] + '"'
 
 
@@ -120,18 +201,37 @@ class HttpCaching:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = scope["path"]
+        path, method = scope["path"], scope["method"]
         if path.startswith("/static/") or path == "/favicon.ico":
             await self.app(scope, receive, self._revalidated(send))
             return
-        if not is_answer(scope["method"], path):
+        queries = path in SPARQL_PATHS or path == GRAPHQL_PATH
+        if queries and b"authorization" in dict(scope["headers"]):  # a token may write: never kept
+            await self.app(scope, receive, send)
+            return
+        posted, keepable = "", None
+        if queries and method == "POST":
+            body = await _body(receive)
+            receive = _replayed(body, receive)
+            found = posted_read(path, Headers(scope=scope).get("content-type", ""), body)
+            if found is None:
+                await self.app(scope, receive, send)
+                return
+            posted = found
+            if path == GRAPHQL_PATH:
+                asked = json.loads(found[2:])
+                name = asked["operationName"]
+                keepable = graphql_keepable(asked["query"], name if isinstance(name, str) else None)
+        elif is_answer(method, path):
+            keepable = _query_keepable(scope)
+        else:
             await self.app(scope, receive, send)
             return
         state = services(HTTPConnection(scope))
         cache = state.graph.cache
         revision = state.store.revision()
         base = "" if state.settings.base_url else f"{scope.get('scheme')}://{Headers(scope=scope).get('host', '')}"
-        tag = entity_tag(revision, scope, base)
+        tag = entity_tag(revision, scope, base, posted)
         control = f"public, max-age={self.max_age}, must-revalidate"
         if _matches(Headers(scope=scope).get("if-none-match"), tag):
             await send({"type": "http.response.start", "status": 304, "headers": [
@@ -141,10 +241,12 @@ class HttpCaching:
         key = ("http", tag)
         kept = cache.get(revision, key) if cache is not None else None
         if kept is not None:
-            await self._replay(kept, scope["method"] == "HEAD", send)
+            await self._replay(kept, method == "HEAD", send)
             return
-        await self.app(scope, receive, self._keeping(send, cache, revision, key, tag, control,
-                                                     scope["method"] == "GET"))
+        keep = method != "HEAD"
+        answering = (self._keeping(send, cache, revision, key, tag, control, keep) if keepable is None
+                     else _checked(send, cache, revision, key, tag, control, keepable))
+        await self.app(scope, receive, answering)
 
     @staticmethod
     def _revalidated(send: Send) -> Send:
@@ -190,3 +292,60 @@ class HttpCaching:
                         cache.put(revision, key, (headers, whole), len(whole) + 64 * (len(headers) + 1))  # type: ignore[union-attr]
             await send(message)
         return keeping
+
+
+async def _body(receive: Receive) -> bytes:
+    """The whole request body (its size bounded by :class:`kg.web.app.BodyLimit`, outside)."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replayed(body: bytes, receive: Receive) -> Receive:
+    """``receive`` for the app, with the body already read given again first."""
+    given = False
+
+    async def replayed() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": body, "more_body": False}
+    return replayed
+
+
+def _checked(send: Send, cache: AnswerCache | None, revision: str, key: tuple[str, str], tag: str, control: str,
+             keepable: Keepable) -> Send:
+    """``send`` for an answer told keepable by its body (GraphQL): held whole, then sent with the ETag and kept
+    when it is a 200 that ``keepable`` accepts, sent as it is otherwise."""
+    start: Message | None = None
+    chunks: list[bytes] = []
+
+    async def checking(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            start = message
+            return
+        if message["type"] != "http.response.body" or start is None:
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        whole = b"".join(chunks)
+        if start["status"] == 200 and keepable(whole):
+            found = MutableHeaders(scope=start)
+            found["ETag"] = tag
+            found.setdefault("Cache-Control", control)
+            headers = list(start["headers"])
+            if cache is not None and len(whole) <= cache.max_entry_bytes:
+                cache.put(revision, key, (headers, whole), len(whole) + 64 * (len(headers) + 1))
+        await send(start)
+        await send({"type": "http.response.body", "body": whole})
+    return checking

@@ -85,6 +85,9 @@ class Settings:
     sync_apis: tuple[str, ...] = ()
     sync_cache_dir: str = "kg-cache"
     sync_lock: str | None = None
+    #: threads computing answers at once (the request thread pool); more requests queue for them rather than
+    #: thrash: each thread competes with the event loop for the interpreter (kg.web.app)
+    threads: int = 8
 
     @property
     def client_query_limit(self) -> int:

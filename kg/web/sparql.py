@@ -18,6 +18,9 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+import anyio.to_thread
+from anyio import CapacityLimiter
+from anyio.lowlevel import RunVar
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import NamedNode, serialize
 from starlette.concurrency import run_in_threadpool
@@ -50,6 +53,19 @@ TEMPLATES.env.globals["static_url"] = static_url
 MAX_GRAPHS = 100
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _HTML = ResultFormat("html", "text/html", "page", ("application/xhtml+xml",))
+#: threads waiting for a query worker's answer: they hold no interpreter time while they wait, so they
+#: are not the request threads (``--threads``), which a few slow queries would otherwise all hold
+QUERY_WAITERS = 64
+_WAITERS: RunVar[CapacityLimiter] = RunVar("kg_sparql_waiters")
+
+
+def _waiters() -> CapacityLimiter:
+    try:
+        return _WAITERS.get()
+    except LookupError:
+        limiter = CapacityLimiter(QUERY_WAITERS)
+        _WAITERS.set(limiter)
+        return limiter
 
 
 
@@ -139,7 +155,7 @@ async def endpoint(request: Request, clients: ClientQueries, figures: GraphFigur
     client = request.client.host if request.client is not None else ""
     with clients.admitted(client, settings.client_query_limit):
         try:
-            answer = await run_in_threadpool(runner.run, job)
+            answer = await anyio.to_thread.run_sync(runner.run, job, limiter=_waiters())
         except QuerySyntaxError as e:
             raise base_message(e) from None
     headers = {"Content-Type": answer.content_type, "Vary": "Accept"}
