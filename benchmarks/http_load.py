@@ -260,18 +260,22 @@ def _clients_process(base: str, names: list[str], clients: int, until: float, se
 
 
 def load(base: str, kinds: dict[str, Send], clients: int, seconds: float, processes: int,
-         health_every: float | None = None) -> tuple[Tally, float, list[float]]:
+         health_every: float | None = None,
+         health_port: str | None = None) -> tuple[Tally, float, list[float], list[float]]:
     """``clients`` clients over ``processes`` processes for ``seconds``: the tally, the wall time and the
-    /healthz latencies asked meanwhile (when ``health_every``)."""
+    /healthz latencies asked meanwhile (when ``health_every``), on the service's port and on
+    ``health_port`` (a base URL: kg serve --health-port) when given."""
     _KINDS.clear()
     _KINDS.update(kinds)
     processes = max(1, min(processes, clients))
     context = multiprocessing.get_context("fork")
     until = time.time() + seconds
     shares = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
-    with context.Pool(processes + 1) as pool:
+    with context.Pool(processes + 2) as pool:
         started = time.perf_counter()
         probing = pool.apply_async(probe_process, (base, seconds, health_every)) if health_every else None
+        also = (pool.apply_async(probe_process, (health_port, seconds, health_every))
+                if health_port and health_every else None)
         running = [pool.apply_async(_clients_process, (base, sorted(kinds), n, until, 1000 * i))
                    for i, n in enumerate(shares)]
         tally = Tally()
@@ -280,7 +284,8 @@ def load(base: str, kinds: dict[str, Send], clients: int, seconds: float, proces
             tally.add(Tally(defaultdict(list, ms), defaultdict(list, errors)))
         wall = time.perf_counter() - started
         health = probing.get(timeout=120) if probing is not None else []
-    return tally, wall, health
+        on_port = also.get(timeout=120) if also is not None else []
+    return tally, wall, health, on_port
 
 
 def probe_process(base: str, seconds: float, every: float) -> list[float]:
@@ -398,7 +403,8 @@ def report(tally: Tally, wall: float, health: list[float], kinds: Sequence[str],
 
 
 def one_run(args: argparse.Namespace, path: Path, citing: list[str], cited: list[str]) -> int:
-    options = (*(("--cache-mb", str(args.cache_mb)) if args.cache_mb is not None else ()), *args.serve_option)
+    options = (*(("--cache-mb", str(args.cache_mb)) if args.cache_mb is not None else ()), *args.serve_option,
+               *(("--health-port", str(args.health_port)) if args.health_port else ()))
     with served(path, args.project, options) as base:
         kinds = requests_for(citing, cited)
         if args.kinds:
@@ -406,7 +412,14 @@ def one_run(args: argparse.Namespace, path: Path, citing: list[str], cited: list
         warm_every_item(base, kinds, 1, threads=1)  # each path once, before the clock starts
         if args.warm:
             print(f"warmed: every item of every kind asked once in {warm_every_item(base, kinds, len(citing)):.0f} s")
-        tally, wall, health = load(base, kinds, args.clients, args.seconds, args.client_processes, args.health_every)
+        port = f"http://127.0.0.1:{args.health_port}" if args.health_port else None
+        tally, wall, health, on_port = load(base, kinds, args.clients, args.seconds, args.client_processes,
+                                            args.health_every, port)
+    if on_port:
+        answered = [h for h in on_port if h != float("inf")]
+        print(f"\n  /healthz on --health-port {args.health_port} meanwhile: {len(on_port)} asked, "
+              f"{len(on_port) - len(answered)} unanswered, p50 {pct(answered, 50):.0f} ms, "
+              f"p99 {pct(answered, 99):.0f} ms, max {max(answered, default=0):.0f} ms")
     return report(tally, wall, health, list(kinds), f"{args.clients} clients for {wall:.0f} s against kg serve "
                   f"({args.project}) on {path.name} ({len(citing)} citing and {len(cited)} cited works asked about)",
                   args.health_every)
@@ -425,7 +438,7 @@ def matrix(args: argparse.Namespace, path: Path, citing: list[str], cited: list[
     def alone(base: str, sends: dict[str, Send], clients: int) -> dict[str, Figures]:
         found = {}
         for name, send in sends.items():
-            tally, wall, _ = load(base, {name: send}, clients, args.seconds, args.client_processes)
+            tally, wall, *_ = load(base, {name: send}, clients, args.seconds, args.client_processes)
             found[name] = Figures.of(tally.ms[name], len(tally.errors[name]), wall)
             print(f"    {name:<16} {clients:>3} clients: {_cell(found[name])}", flush=True)
         return found
@@ -454,14 +467,14 @@ def matrix(args: argparse.Namespace, path: Path, citing: list[str], cited: list[
                 if temperature == "warm":
                     for names, title in ((LOOKUPS, "lookups, related and chains together"), (kinds, "mixed")):
                         chosen = {k: kinds[k] for k in names if k in kinds}
-                        tally, wall, health = load(base, chosen, 32, args.seconds, args.client_processes, 0.5)
+                        tally, wall, health, _ = load(base, chosen, 32, args.seconds, args.client_processes, 0.5)
                         errors += report(tally, wall, health, list(chosen), f"{label}: {title}, 32 clients warm, "
                                          f"{wall:.0f} s", 0.5)
                         every = [ms for v in tally.ms.values() for ms in v]
                         extra.append(f"| {label} | {title}, 32 clients warm | {len(every) / wall:.0f} | "
                                      f"{pct(every, 50):.1f} | {pct(every, 99):.1f} | "
                                      f"{sum(len(e) for e in tally.errors.values())} | {pct(health, 99):.0f} |")
-                    tally, wall, health = load(base, kinds, 200, args.long_seconds, args.client_processes, 0.5)
+                    tally, wall, health, _ = load(base, kinds, 200, args.long_seconds, args.client_processes, 0.5)
                     errors += report(tally, wall, health, list(kinds), f"{label}: mixed, 200 clients warm, "
                                      f"{wall:.0f} s", 0.5)
                     every = [ms for v in tally.ms.values() for ms in v]
@@ -506,6 +519,8 @@ def main() -> None:
     parser.add_argument("--serve-option", action="append", default=[],
                         help="an option of kg serve, e.g. --serve-option=--threads=8 (repeatable)")
     parser.add_argument("--health-every", type=float, default=0.5, help="seconds between two /healthz probes")
+    parser.add_argument("--health-port", type=int,
+                        help="kg serve --health-port: /healthz is probed there too, beside the service's port")
     parser.add_argument("--client-processes", type=int, default=2, help="processes the client threads run in")
     parser.add_argument("--matrix", action="store_true", help="issue 17's table (see above)")
     parser.add_argument("--matrix-clients", default="8,32,64")

@@ -91,6 +91,9 @@ SERVE_ENV = "KG_SERVE"
               help="With --sync-every: a source's API base URL (as kg sync --api); repeatable.")
 @click.option("--cache-dir", type=click.Path(path_type=Path), envvar="KG_CACHE_DIR", default=Path("./kg-cache"),
               show_default=True, help="With --sync-every: where raw responses and the sync lock are kept.")
+@click.option("--health-port", type=click.IntRange(1, 65535), envvar="KG_HEALTH_PORT",
+              help="Also answer GET /healthz on this port, from a thread of its own: never queued behind the "
+                   "service's requests (for load balancers' and orchestrators' probes; see docs/operations.md).")
 @click.option("--threads", type=click.IntRange(1, 256), envvar="KG_THREADS", default=8, show_default=True,
               help="Threads computing answers at once; more requests queue for them (see docs/operations.md).")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
@@ -103,7 +106,8 @@ def serve(ctx: Context, host: str, port: int, workers: int, read_only: bool, upd
           graphql_max_cost: int, graphql_max_depth: int, graphql_max_fields: int, graphql_timeout: float,
           trace_max_claims: int, traces_at_once: int, trace_wait: float, headers_deadline: float,
           body_deadline: float, keep_alive: int, store_traces: bool, allow_federation: bool,
-          cache_mb: int, cache_max_age: int, threads: int, sync_every: str | None, sync_sources: tuple[str, ...],
+          cache_mb: int, cache_max_age: int, threads: int, health_port: int | None,
+          sync_every: str | None, sync_sources: tuple[str, ...],
           sync_since: datetime | None, sync_apis: tuple[str, ...], cache_dir: Path, log_level: str) -> None:
     """Run the HTTP service: /sparql, /graphql, /works/{id}, /api/..., /healthz (see docs/api.md)."""
     # imported here: the server is needed by this command only
@@ -129,6 +133,7 @@ def serve(ctx: Context, host: str, port: int, workers: int, read_only: bool, upd
                 "max_answer_bytes": max_answer_bytes, "queries_per_client": queries_per_client,
                 "graphql_max_fields": graphql_max_fields, "graphql_timeout": graphql_timeout,
                 "cache_mb": cache_mb, "cache_max_age": cache_max_age, "threads": threads,
+                "health_port": health_port, "health_host": host,
                 "trace_max_claims": trace_max_claims, "traces_at_once": traces_at_once, "trace_wait": trace_wait,
                 "headers_deadline": headers_deadline, "body_deadline": body_deadline, "keep_alive": keep_alive}
     if sync_every is not None:

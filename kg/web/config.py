@@ -88,6 +88,10 @@ class Settings:
     #: threads computing answers at once (the request thread pool); more requests queue for them rather than
     #: thrash: each thread competes with the event loop for the interpreter (kg.web.app)
     threads: int = 8
+    #: a port of its own answering GET /healthz from a thread, never behind the event loop's queue (None: none)
+    health_port: int | None = None
+    #: the address it listens on (kg serve's --host)
+    health_host: str = "127.0.0.1"
 
     @property
     def client_query_limit(self) -> int:
