@@ -46,6 +46,8 @@ from kg.store.cues import CueIndexDb
 from kg.store.limits import QueryRunner
 from kg.store.records import RecordGraph, Refusal, StoredVersion, WriteResult, plan_write, redate_update, replace_update
 from kg.store.revision import new_token
+from kg.store.summary import KEYS as SUMMARY_KEYS
+from kg.store.summary import KeepsSummary, summary_rows
 from kg.store.terms import Bindings, Dataset, SelectResult
 from kg.vocab import KG, PROV
 
@@ -90,7 +92,7 @@ stops_queries='rows', sees_outside_writes=False, engine='oxigraph', cue_index='m
     cue_index: CueIndexPlace = "memory"
 
 
-class Store(ABC):
+class Store(KeepsSummary, ABC):
     """A quad store holding record graphs and their provenance."""
 
     #: bumped after every write through this object: what is built from the store (the cue index)
@@ -293,21 +295,24 @@ class Store(ABC):
         new = [r for r in plan.write if r.graph.value not in stored]
         changed = [r for r in plan.write if r.graph.value in stored]
         refused: list[Refusal] = []
-        cues = self.cues
+        cues, summary = self.cues, self.metrics_summary
         self.__dict__["_holding"] = True  # one revision published for the batch, at its end
         try:
             if new or changed:
-                # the one place the cue index follows the store: each graph written has its cue rows replaced
-                kept = cues.built
-                with cues.writing():
+                # the one place the cue index and metrics summary follow the store: rows replaced per graph
+                kept, summary_kept = cues.built, summary.built
+                with cues.writing(), summary.writing():
                     if new:
                         refused += self._add(new) or ()
                     if changed:
                         refused += self._replace(changed) or ()
+                    left_out = {(r.source, r.record_id) for r in refused}
+                    written = [r for r in plan.write if (r.meta.source, r.meta.record_id) not in left_out]
                     if kept:
-                        left_out = {(r.source, r.record_id) for r in refused}
-                        cues.replace({r.graph.value: record_cues(r.quads_with(PREDICATES)) for r in plan.write
-                                      if (r.meta.source, r.meta.record_id) not in left_out})
+                        cues.replace({r.graph.value: record_cues(r.quads_with(PREDICATES)) for r in written})
+                    if summary_kept:
+                        summary.replace({r.graph.value: summary_rows(r.quads_with(SUMMARY_KEYS), r.graph.value)
+                                         for r in written})
             if plan.redate:
                 self._update(redate_update(plan.redate))
         finally:
@@ -338,6 +343,7 @@ class Store(ABC):
         self._update(sparql_update)
         if not meta_only:
             self.cues.mark_stale()
+            self.metrics_summary.mark_stale()
 
     @abstractmethod
     def _update(self, sparql_update: str) -> None:
@@ -361,9 +367,6 @@ class Store(ABC):
             self._cues = CueIndexDb(path, empty_store=empty)
         return self._cues
 
-    #: created empty by this process (a store in memory): its new cue index is complete
-    _fresh: bool = False
-
     def cue_index_path(self) -> Path | None:
         """Where the cue index is kept (None: in memory), as the profile's ``cue_index`` says."""
         return None
@@ -377,6 +380,7 @@ class Store(ABC):
         if self._cues is not None:
             self._cues.close()
             self._cues = None
+        self.close_summary()
 
     def __enter__(self) -> Store:
         return self

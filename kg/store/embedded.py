@@ -142,6 +142,7 @@ class EmbeddedStore(Store):
         finally:
             self._written()
             self.cues.mark_stale()  # quads the cue index did not see
+            self.metrics_summary.mark_stale()
 
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
         """Write every quad (N-Quads, TriG) or every triple outside the meta graph (Turtle, N-Triples)."""
