@@ -26,10 +26,7 @@ _WORK_CLASSES = frozenset(c.value for c in WORK_CLASSES)
 
 def summary_of(store: Store) -> MetricsSummaryDb | None:
     """The store's metrics summary when it holds every record graph and no one else writes to the store."""
-    if store.profile.sees_outside_writes:
-        return None
-    summary = store.metrics_summary
-    return summary if summary.built else None
+    return store.complete_summary()
 
 
 def funder_outputs(summary: MetricsSummaryDb, funders: Sequence[str]) -> dict[str, set[str]]:

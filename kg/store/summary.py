@@ -31,6 +31,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
@@ -38,8 +39,15 @@ from kg.vocab import CITO, KG, RDF, SCHEMA
 
 FUNDER, FUNDING, CITES, DATE = SCHEMA.funder.value, SCHEMA.funding.value, CITO.cites.value, SCHEMA.datePublished.value
 HAS_VERSION, IS_VERSION_OF, TYPE = KG.hasVersion.value, KG.isVersionOf.value, RDF.type.value
+CITED_WORK, CITED_AS = KG.citedWork.value, KG.citedAs.value
+#: a reference's wording, in the order of ``cited_as_names.rq``'s columns
+WORDING = tuple(p.value for p in (KG.citedTitle, KG.citedAuthor, KG.citedYear, KG.citedVenue, KG.citedVolume,
+                                  KG.citedFirstPage, KG.unstructured))
 #: the predicates kept, and their codes in the table
-PREDICATES = {FUNDER: 1, FUNDING: 2, CITES: 3, DATE: 4, HAS_VERSION: 5, IS_VERSION_OF: 6, TYPE: 7}
+PREDICATES = {FUNDER: 1, FUNDING: 2, CITES: 3, DATE: 4, HAS_VERSION: 5, IS_VERSION_OF: 6, TYPE: 7, CITED_WORK: 8,
+              CITED_AS: 9, **{p: 10 + i for i, p in enumerate(WORDING)}}
+#: what the rows hold changes with this: a summary of another version is built again
+VERSION = "2"
 KEYS = frozenset(PREDICATES)
 #: the classes kept of ``rdf:type`` statements: the work classes (metrics count by them) and grants
 CLASSES = frozenset(c.value for c in (KG.StructureEntry, SCHEMA.SoftwareSourceCode, SCHEMA.Dataset,
@@ -93,6 +101,7 @@ class MetricsSummaryDb:
             self._db.executescript(_SCHEMA)
             if not existed:  # a new summary is complete when the store has nothing in it yet
                 self._set("built", "1" if empty_store else "0")
+                self._set("version", VERSION)
 
     def __repr__(self) -> str:
         return f"MetricsSummaryDb({str(self.path) if self.path else None})"
@@ -103,8 +112,8 @@ class MetricsSummaryDb:
     def built(self) -> bool:
         """Whether the summary holds every record graph of the store (not stale, no write cut short)."""
         with self._lock:
-            rows = dict(self._db.execute("SELECT key, value FROM meta WHERE key IN ('built', 'writing')").fetchall())
-        return rows.get("built") == "1" and rows.get("writing") != "1"
+            rows = dict(self._db.execute("SELECT key, value FROM meta WHERE key IN ('built', 'writing', 'version')"))
+        return rows.get("built") == "1" and rows.get("writing") != "1" and rows.get("version") == VERSION
 
     def mark_stale(self) -> None:
         """The store changed in a way the summary did not see: build it again before using it."""
@@ -174,6 +183,7 @@ class MetricsSummaryDb:
             self._stage(pending)
             graphs = int(self._db.execute("SELECT COUNT(*) FROM graph").fetchone()[0])
             self._set("writing", "0")
+            self._set("version", VERSION)
             self._set("built", "1")
         return graphs
 
@@ -258,12 +268,54 @@ class KeepsSummary:
             if self._summary is None:
                 cues = self.cue_index_path()
                 path = cues.with_name(cues.name.replace("cues", "metrics", 1)) if cues is not None else None
+                if path is not None and not path.exists() and getattr(self, "read_only", False):
+                    path = None  # a store opened read-only gets no file written beside it
                 empty = self._fresh or not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
                 self._summary = MetricsSummaryDb(path, empty_store=empty)
             return self._summary
+
+    def complete_summary(self) -> MetricsSummaryDb | None:
+        """The metrics summary when it holds every record graph and no one else writes to the store
+        (a remote store's others write unseen): what questions may read instead of the store."""
+        if self.profile.sees_outside_writes:
+            return None
+        summary = self.metrics_summary
+        return summary if summary.built else None
+
+    @property
+    def profile(self) -> Any:
+        raise NotImplementedError
 
     def close_summary(self) -> None:
         with _OPENING:
             if self._summary is not None:
                 self._summary.close()
                 self._summary = None
+
+
+def cited_as_rows(summary: MetricsSummaryDb, works: Sequence[str]
+                  ) -> list[tuple[str, str | None, str | None, str | None, str | None, str | None, str | None,
+                                  str | None, int, str]]:
+    """The rows ``cited_as_names.rq`` gives for ``works``, from the summary: per work and wording (title,
+    author, year, venue, volume, first page, reference text), how many references word it so and the
+    first citing work."""
+    refs = summary.subjects(CITED_WORK, works)
+    citing: dict[str, set[str]] = {}
+    for ref, work in summary.subjects(CITED_AS, {r for _, r in refs}):
+        citing.setdefault(ref, set()).add(work)
+    fields = [{} for _ in WORDING]  # type: list[dict[str, list[str | None]]]
+    for i, p in enumerate(WORDING):
+        for ref, value in summary.objects(p, citing):
+            fields[i].setdefault(ref, []).append(value)
+    groups: dict[tuple[str | None, ...], list[int | str]] = {}
+    for work, ref in refs:
+        if ref not in citing:
+            continue
+        wordings: list[tuple[str | None, ...]] = [()]
+        for found in fields:
+            wordings = [(*w, v) for w in wordings for v in found.get(ref, [None])]
+        for wording in wordings:
+            entry = groups.setdefault((work, *wording), [0, min(citing[ref])])
+            entry[0] = int(entry[0]) + len(citing[ref])
+            entry[1] = min(str(entry[1]), min(citing[ref]))
+    return [(str(k[0]), *k[1:], int(v[0]), str(v[1])) for k, v in groups.items()]  # type: ignore[misc]

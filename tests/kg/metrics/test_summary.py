@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.graph import KnowledgeGraph
 from kg.metrics import build_metrics_summary, funder_metrics, item_metrics
@@ -16,6 +16,7 @@ from kg.metrics.summarised import summary_of
 from kg.store import RecordGraph, Store
 from kg.store.summary import MetricsSummaryDb
 from kg.vocab import CITO, KG, RDF, SCHEMA
+from kg.works import summaries
 from tests.kg.store.conftest import RETRIEVED, record, work
 
 DOIS = [f"10.1/w{i}" for i in range(6)]
@@ -31,21 +32,26 @@ statement = st.one_of(
     st.tuples(st.just(SCHEMA.datePublished), st.sampled_from(["2019-05-01", "2021", "n.d."]).map(Literal)),
     st.tuples(st.just(SCHEMA.name), st.just(Literal("a title"))),
 )
+#: a reference of the record's work: the work it names, and its title and year as cited (or none)
+reference = st.tuples(st.sampled_from(DOIS), st.sampled_from([None, "Title A", "Title B"]),
+                      st.sampled_from([None, "1999", "2001"]))
 #: a change: write a record (new or replacing the stored one), write it empty, or drop its graph
 change = st.tuples(st.sampled_from(["write", "write", "write", "empty", "drop"]), st.sampled_from(DOIS),
-                   st.lists(statement, max_size=6), st.booleans())
+                   st.lists(statement, max_size=6), st.booleans(), st.lists(reference, max_size=3))
 
 
 def _record(doi: str, statements: list[tuple[NamedNode, NamedNode | Literal]], step: int,
-            grant_funded: bool) -> RecordGraph:
+            grant_funded: bool, references: list[tuple[str, str | None, str | None]]) -> RecordGraph:
     base = record(doi, *statements, retrieved=RETRIEVED + timedelta(days=step))
-    if not grant_funded:
-        return base
-    # the grant's own statements, in the record naming it (as Crossref's funder awards are mapped)
-    extra = record(doi, *statements, retrieved=RETRIEVED + timedelta(days=step))
-    quads = [*extra.quads, *(type(q)(GRANT, p, o, q.graph_name) for q in extra.quads[:1]
-                             for p, o in ((RDF.type, SCHEMA.Grant), (SCHEMA.funder, FUNDERS[0])))]
-    return RecordGraph(base.graph, quads, base.meta)
+    extra: list[tuple[NamedNode, NamedNode, NamedNode | Literal]] = []
+    if grant_funded and statements:
+        # the grant's own statements, in the record naming it (as Crossref's funder awards are mapped)
+        extra += [(GRANT, RDF.type, SCHEMA.Grant), (GRANT, SCHEMA.funder, FUNDERS[0])]
+    for i, (cited, title, year) in enumerate(references):
+        ref = NamedNode(f"{work(doi).value}#ref-{i}")
+        extra += [(work(doi), KG.citedAs, ref), (ref, KG.citedWork, work(cited))]
+        extra += [(ref, p, Literal(v)) for p, v in ((KG.citedTitle, title), (KG.citedYear, year)) if v]
+    return RecordGraph(base.graph, [*base.quads, *(Quad(s, p, o, base.graph) for s, p, o in extra)], base.meta)
 
 
 def _contents(db: MetricsSummaryDb) -> set[tuple[str, ...]]:
@@ -53,25 +59,28 @@ def _contents(db: MetricsSummaryDb) -> set[tuple[str, ...]]:
                               "JOIN term s ON s.id = f.s JOIN term o ON o.id = f.o").fetchall())
 
 
-def _apply(store: Store, changes: list[tuple[str, str, list, bool]]) -> None:  # type: ignore[type-arg]
-    for step, (kind, doi, statements, grant_funded) in enumerate(changes, start=1):
+def _apply(store: Store, changes: list[tuple[str, str, list, bool, list]]) -> None:  # type: ignore[type-arg]
+    for step, (kind, doi, statements, grant_funded, references) in enumerate(changes, start=1):
         if kind == "drop":
             graph = record(doi).graph
             store.update(f"DROP SILENT GRAPH {graph}")
             assert summary_of(store) is None  # the summary did not see it: not used until built again
             build_metrics_summary(store)
         else:
-            store.write([_record(doi, statements if kind == "write" else [], step, grant_funded)])
+            store.write([_record(doi, *((statements, step, grant_funded, references) if kind == "write" else
+                                        ([], step, False, [])))])
 
 
 def _metrics(store: Store) -> list[object]:
+    """Funder and item metrics, and the works' summaries (named by their references when they have no title)."""
+    present = [d for d in DOIS if store.ask("ASK { { ?s ?p ?o } UNION { ?o ?p ?s } }", {"s": work(d)})]
     return [*(funder_metrics(store, f.value) for f in FUNDERS if store.ask("ASK { ?s ?p ?o }", {"o": f})),
-            *(item_metrics(store, d) for d in DOIS if store.ask("ASK { ?s ?p ?o }", {"s": work(d)}))]
+            *(item_metrics(store, d) for d in present), summaries(store, [work(d) for d in present])]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(change, min_size=1, max_size=12))
-def test_the_kept_summary_equals_one_built_from_the_store(changes: list[tuple[str, str, list, bool]]) -> None:  # type: ignore[type-arg]
+def test_the_kept_summary_equals_one_built_from_the_store(changes: list[tuple[str, str, list, bool, list]]) -> None:  # type: ignore[type-arg]
     store = Store.open(None)
     _apply(store, changes)
     kept = store.metrics_summary
@@ -84,7 +93,7 @@ def test_the_kept_summary_equals_one_built_from_the_store(changes: list[tuple[st
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(change, min_size=1, max_size=12))
 def test_metrics_from_the_summary_equal_those_from_the_catalogue_queries(
-        changes: list[tuple[str, str, list, bool]]) -> None:  # type: ignore[type-arg]
+        changes: list[tuple[str, str, list, bool, list]]) -> None:  # type: ignore[type-arg]
     store = Store.open(None)
     _apply(store, changes)
     assert summary_of(store) is not None
