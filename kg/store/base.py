@@ -46,7 +46,6 @@ from kg.store.cues import CueIndexDb
 from kg.store.limits import QueryRunner
 from kg.store.records import RecordGraph, Refusal, StoredVersion, WriteResult, plan_write, redate_update, replace_update
 from kg.store.revision import new_token
-from kg.store.summary import KEYS as SUMMARY_KEYS
 from kg.store.summary import KeepsSummary, summary_rows
 from kg.store.terms import Bindings, Dataset, SelectResult
 from kg.vocab import KG, PROV
@@ -311,8 +310,7 @@ class Store(KeepsSummary, ABC):
                     if kept:
                         cues.replace({r.graph.value: record_cues(r.quads_with(PREDICATES)) for r in written})
                     if summary_kept:
-                        summary.replace({r.graph.value: summary_rows(r.quads_with(SUMMARY_KEYS), r.graph.value)
-                                         for r in written})
+                        summary.replace({r.graph.value: summary_rows(r) for r in written})
             if plan.redate:
                 self._update(redate_update(plan.redate))
         finally:

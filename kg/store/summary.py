@@ -33,25 +33,26 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+from pyoxigraph import BlankNode, Literal, NamedNode
 
+from kg.store.records import RecordGraph
 from kg.vocab import CITO, KG, RDF, SCHEMA
 
 FUNDER, FUNDING, CITES, DATE = SCHEMA.funder.value, SCHEMA.funding.value, CITO.cites.value, SCHEMA.datePublished.value
 HAS_VERSION, IS_VERSION_OF, TYPE = KG.hasVersion.value, KG.isVersionOf.value, RDF.type.value
-CITED_WORK, CITED_AS = KG.citedWork.value, KG.citedAs.value
+CITED_WORK, CITED_AS, ABOUT = KG.citedWork.value, KG.citedAs.value, SCHEMA.about.value
 #: a reference's wording, in the order of ``cited_as_names.rq``'s columns
 WORDING = tuple(p.value for p in (KG.citedTitle, KG.citedAuthor, KG.citedYear, KG.citedVenue, KG.citedVolume,
                                   KG.citedFirstPage, KG.unstructured))
 #: the predicates kept, and their codes in the table
 PREDICATES = {FUNDER: 1, FUNDING: 2, CITES: 3, DATE: 4, HAS_VERSION: 5, IS_VERSION_OF: 6, TYPE: 7, CITED_WORK: 8,
-              CITED_AS: 9, **{p: 10 + i for i, p in enumerate(WORDING)}}
+              CITED_AS: 9, **{p: 10 + i for i, p in enumerate(WORDING)}, ABOUT: 17}
 #: what the rows hold changes with this: a summary of another version is built again
-VERSION = "2"
+VERSION = "3"
 KEYS = frozenset(PREDICATES)
-#: the classes kept of ``rdf:type`` statements: the work classes (metrics count by them) and grants
+#: the classes kept of ``rdf:type`` statements: the work classes (metrics count by them), grants, concepts
 CLASSES = frozenset(c.value for c in (KG.StructureEntry, SCHEMA.SoftwareSourceCode, SCHEMA.Dataset,
-                                      SCHEMA.ScholarlyArticle, SCHEMA.CreativeWork, SCHEMA.Grant))
+                                      SCHEMA.ScholarlyArticle, SCHEMA.CreativeWork, SCHEMA.Grant, KG.Concept))
 #: a row of one graph: subject, predicate IRI, object, as text (blank nodes named within their graph)
 Row = tuple[str, str, str]
 
@@ -80,9 +81,13 @@ def keeps(predicate: str, obj: str) -> bool:
     return predicate in PREDICATES and (predicate != TYPE or obj in CLASSES)
 
 
-def summary_rows(quads: Iterable[Quad], graph: str) -> list[Row]:
-    """The rows the summary keeps of one record graph's quads."""
-    rows = {(term_text(q.subject, graph), q.predicate.value, term_text(q.object, graph)) for q in quads}
+def summary_rows(record: RecordGraph) -> list[Row]:
+    """The rows the summary keeps of one record graph: of its quads, and the work its record is about
+    (``schema:about`` in the meta graph: the graph itself is the row's subject)."""
+    graph = record.graph.value
+    rows = {(term_text(q.subject, graph), q.predicate.value, term_text(q.object, graph))
+            for q in record.quads_with(KEYS)}
+    rows.add((graph, ABOUT, record.meta.about.value))
     return sorted(r for r in rows if keeps(r[1], r[2]))
 
 
@@ -319,3 +324,32 @@ def cited_as_rows(summary: MetricsSummaryDb, works: Sequence[str]
             entry[0] = int(entry[0]) + len(citing[ref])
             entry[1] = min(str(entry[1]), min(citing[ref]))
     return [(str(k[0]), *k[1:], int(v[0]), str(v[1])) for k, v in groups.items()]  # type: ignore[misc]
+
+
+#: a row of ``work_standing.rq``: work, citers, references, records, earliest date ("~": none), classes
+StandingRow = tuple[str, str, str, str, str, str]
+
+
+def standing_rows(summary: MetricsSummaryDb, works: Sequence[str]) -> list[StandingRow]:
+    """The rows ``work_standing.rq`` gives for ``works``, from the summary (classes: the kept ones)."""
+    def grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for key, value in pairs:
+            found.setdefault(key, set()).add(value)
+        return found
+    citers, types = grouped(summary.subjects(CITES, works)), grouped(summary.objects(TYPE, works))
+    concepts = [w for w in works if KG.Concept.value in types.get(w, ())]
+    versions = grouped(summary.objects(HAS_VERSION, concepts))
+    of_versions = grouped(summary.subjects(CITES, {v for vs in versions.values() for v in vs}))
+    for concept, found in versions.items():
+        citers.setdefault(concept, set()).update(c for v in found for c in of_versions.get(v, ()))
+    references, dates = grouped(summary.objects(CITES, works)), grouped(summary.objects(DATE, works))
+    records = grouped(summary.subjects(ABOUT, works))
+    rows = []
+    for work in works:
+        parts = (citers.get(work, set()), references.get(work, set()), records.get(work, set()),
+                 dates.get(work, set()), types.get(work, set()))
+        if any(parts):
+            rows.append((work, str(len(parts[0])), str(len(parts[1])), str(len(parts[2])), min(parts[3] | {"~"}),
+                         " ".join(sorted(parts[4]))))
+    return rows

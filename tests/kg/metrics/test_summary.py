@@ -13,6 +13,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 from kg.graph import KnowledgeGraph
 from kg.metrics import build_metrics_summary, funder_metrics, item_metrics
 from kg.metrics.summarised import summary_of
+from kg.related import related_items
+from kg.standing import standings
 from kg.store import RecordGraph, Store
 from kg.store.summary import MetricsSummaryDb
 from kg.vocab import CITO, KG, RDF, SCHEMA
@@ -72,10 +74,12 @@ def _apply(store: Store, changes: list[tuple[str, str, list, bool, list]]) -> No
 
 
 def _metrics(store: Store) -> list[object]:
-    """Funder and item metrics, and the works' summaries (named by their references when they have no title)."""
+    """Funder and item metrics, the works' summaries (named by their references when they have no title), standings
+    and related items: what is read from the summary when it is complete."""
     present = [d for d in DOIS if store.ask("ASK { { ?s ?p ?o } UNION { ?o ?p ?s } }", {"s": work(d)})]
     return [*(funder_metrics(store, f.value) for f in FUNDERS if store.ask("ASK { ?s ?p ?o }", {"o": f})),
-            *(item_metrics(store, d) for d in present), summaries(store, [work(d) for d in present])]
+            *(item_metrics(store, d) for d in present), summaries(store, [work(d) for d in present]),
+            standings(store, [work(d) for d in present]), *(related_items(store, d) for d in present)]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
