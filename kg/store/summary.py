@@ -228,8 +228,9 @@ class MetricsSummaryDb:
                 chunk = terms[start:start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 found.update(self._db.execute(
-                    f"SELECT DISTINCT b.text, x.text FROM term b JOIN fact f ON f.p = ? AND f.{by} = b.id "  # noqa: S608
-                    f"JOIN term x ON x.id = f.{other} WHERE b.text IN ({marks})", (code, *chunk)).fetchall())
+                    # CROSS JOIN: SQLite keeps this order, from the bound terms to their rows by index
+                    f"SELECT DISTINCT b.text, x.text FROM term b CROSS JOIN fact f ON f.p = ? AND f.{by} = b.id "  # noqa: S608
+                    f"CROSS JOIN term x ON x.id = f.{other} WHERE b.text IN ({marks})", (code, *chunk)).fetchall())
         return found
 
     def graph_count(self) -> int:
