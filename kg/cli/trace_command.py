@@ -100,7 +100,8 @@ def index_metrics(ctx: Context, fmt: str) -> None:
     """Build the metrics summary again from the whole store: the funding, citation, date, version and
     class statements of every record graph that funder and item metrics are read from, beside the
     store (metrics.sqlite in its directory). Loads keep it current; run this after kg bulk-load or
-    SPARQL Updates (until then metrics ask the store, slower, with the same answers)."""
+    SPARQL Updates (until then metrics ask the store, slower, with the same answers). A remote store,
+    which others write to, keeps none (0 graphs): its metrics always ask the server."""
     start = time.perf_counter()
     graphs = ctx.graph.index_metrics()
     if fmt == "json":

@@ -269,9 +269,13 @@ class KeepsSummary:
     @property
     def metrics_summary(self) -> MetricsSummaryDb:
         """The metrics summary of this store (:mod:`kg.store.summary`), opened on first use: a new one is
-        complete at once when the store is empty; otherwise it is built by ``kg index-metrics``."""
+        complete at once when the store is empty; otherwise it is built by ``kg index-metrics``. A store
+        others write to (a remote one) keeps none: an empty one, never complete, is all it has."""
         with _OPENING:
             if self._summary is None:
+                if self.profile.sees_outside_writes:  # never complete: one in memory, empty, never kept
+                    self._summary = MetricsSummaryDb(None, empty_store=False)
+                    return self._summary
                 cues = self.cue_index_path()
                 path = cues.with_name(cues.name.replace("cues", "metrics", 1)) if cues is not None else None
                 if path is not None and not path.exists() and getattr(self, "read_only", False):

@@ -309,7 +309,7 @@ EXPECTED = {
     "related": True,
     "trace": ["https://doi.org/10.1038/s41598-021-81251-2"],
     "index-cues": 17,
-    "index-metrics": 19,  # the sample's record graphs with funding, citations, dates, classes or references
+    "index-metrics": 20,  # every record graph of the sample (each has at least the work its record is about)
 }
 
 
