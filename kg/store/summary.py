@@ -233,6 +233,31 @@ class MetricsSummaryDb:
                     f"CROSS JOIN term x ON x.id = f.{other} WHERE b.text IN ({marks})", (code, *chunk)).fetchall())
         return found
 
+    def counts(self, predicate: str, bound: Iterable[str], by: str = "o") -> dict[str, int]:
+        """How many distinct others each bound term has: subjects per object (``by="o"``) or objects
+        per subject (``by="s"``); terms with none are left out. Counted in SQLite, no text read."""
+        counted = f"COUNT(DISTINCT f.{'s' if by == 'o' else 'o'})"
+        return {k: int(str(v)) for k, v in self._aggregate(predicate, bound, by, counted)}
+
+    def least_object(self, predicate: str, subjects: Iterable[str]) -> dict[str, str]:
+        """The least object (as text) of each subject that has one."""
+        return {k: str(v) for k, v in self._aggregate(predicate, subjects, "s", "MIN(x.text)", join=True)}
+
+    def _aggregate(self, predicate: str, bound: Iterable[str], by: str, what: str, join: bool = False
+                   ) -> list[tuple[str, object]]:
+        terms = sorted(set(bound))
+        other = "o" if by == "s" else "s"
+        found: list[tuple[str, object]] = []
+        with self._lock:
+            for start in range(0, len(terms), _CHUNK):
+                chunk = terms[start:start + _CHUNK]
+                joined = f"CROSS JOIN term x ON x.id = f.{other} " if join else ""
+                found += self._db.execute(
+                    f"SELECT b.text, {what} FROM term b CROSS JOIN fact f ON f.p = ? AND f.{by} = b.id "  # noqa: S608
+                    f"{joined}WHERE b.text IN ({','.join('?' * len(chunk))}) GROUP BY b.text",
+                    (PREDICATES[predicate], *chunk)).fetchall()
+        return found
+
     def graph_count(self) -> int:
         """The number of record graphs with rows."""
         with self._lock:
@@ -342,19 +367,22 @@ def standing_rows(summary: MetricsSummaryDb, works: Sequence[str]) -> list[Stand
         for key, value in pairs:
             found.setdefault(key, set()).add(value)
         return found
-    citers, types = grouped(summary.subjects(CITES, works)), grouped(summary.objects(TYPE, works))
+    citers, types = summary.counts(CITES, works), grouped(summary.objects(TYPE, works))
     concepts = [w for w in works if KG.Concept.value in types.get(w, ())]
-    versions = grouped(summary.objects(HAS_VERSION, concepts))
-    of_versions = grouped(summary.subjects(CITES, {v for vs in versions.values() for v in vs}))
-    for concept, found in versions.items():
-        citers.setdefault(concept, set()).update(c for v in found for c in of_versions.get(v, ()))
-    references, dates = grouped(summary.objects(CITES, works)), grouped(summary.objects(DATE, works))
-    records = grouped(summary.subjects(ABOUT, works))
-    rows = []
+    if concepts:  # a concept's citers: of it or of any of its versions, each once
+        versions = grouped(summary.objects(HAS_VERSION, concepts))
+        cited = grouped((o, c) for o, c in summary.subjects(CITES, [*concepts, *(v for vs in versions.values()
+                                                                                 for v in vs)]))
+        for concept in concepts:
+            found = {c for node in (concept, *versions.get(concept, ())) for c in cited.get(node, ())}
+            citers[concept] = len(found)
+    references, dates = summary.counts(CITES, works, by="s"), summary.least_object(DATE, works)
+    records = summary.counts(ABOUT, works)
+    rows: list[StandingRow] = []
     for work in works:
-        parts = (citers.get(work, set()), references.get(work, set()), records.get(work, set()),
-                 dates.get(work, set()), types.get(work, set()))
-        if any(parts):
-            rows.append((work, str(len(parts[0])), str(len(parts[1])), str(len(parts[2])), min(parts[3] | {"~"}),
-                         " ".join(sorted(parts[4]))))
+        citing, cites, about = citers.get(work, 0), references.get(work, 0), records.get(work, 0)
+        classes = types.get(work, set())
+        if citing or cites or about or work in dates or classes:
+            rows.append((work, str(citing), str(cites), str(about), min(dates.get(work, "~"), "~"),
+                         " ".join(sorted(classes))))
     return rows

@@ -24,7 +24,7 @@ from tests.kg.store.conftest import RETRIEVED, record, work
 DOIS = [f"10.1/w{i}" for i in range(6)]
 FUNDERS = [NamedNode(f"https://doi.org/10.13039/10000000{i}") for i in range(2)]
 GRANT = NamedNode("https://w3id.org/evidence-kg/grant/g0")
-CLASSES = [SCHEMA.ScholarlyArticle, SCHEMA.Dataset, SCHEMA.SoftwareSourceCode, SCHEMA.Grant, SCHEMA.Person]
+CLASSES = [SCHEMA.ScholarlyArticle, SCHEMA.Dataset, SCHEMA.SoftwareSourceCode, SCHEMA.Grant, SCHEMA.Person, KG.Concept]
 
 statement = st.one_of(
     st.tuples(st.just(RDF.type), st.sampled_from(CLASSES)),
