@@ -25,6 +25,7 @@ from pyoxigraph import NamedNode
 
 from kg.queries import load_query
 from kg.store import Store
+from kg.store.summary import standing_rows
 from kg.works import WORK_CLASSES
 
 #: the kinds of work that are data or software (a citation of one is a data or software citation)
@@ -60,8 +61,10 @@ def standings(store: Store, iris: Iterable[NamedNode]) -> dict[str, Standing]:
     found = {n.value: Standing(n.value) for n in nodes}
     if not nodes:
         return found
-    for work, citers, references, records, published, classes in store.select(
-            load_query("work_standing").text, {"work": nodes}).values():
+    summary = store.complete_summary()  # the same rows, kept beside the store (kg.store.summary)
+    rows = (standing_rows(summary, [n.value for n in nodes]) if summary is not None else
+            store.select(load_query("work_standing").text, {"work": nodes}).values())
+    for work, citers, references, records, published, classes in rows:
         if work is None:
             continue
         types = set((classes or "").split())

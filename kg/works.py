@@ -31,6 +31,7 @@ from kg import ids
 from kg.errors import IdentifierError, NotFoundError
 from kg.queries import load_query
 from kg.store import Store
+from kg.store.summary import cited_as_rows
 from kg.vocab import KG, RDF, SCHEMA, preferred_name
 
 #: identifier properties reported in summaries, by the name they are shown under
@@ -243,9 +244,13 @@ def statuses(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[WorkStatus
 
 
 def _cited_as_names(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str, str]]:
+    """Names from the references pointing at the works: read from the metrics summary when the store keeps
+    one complete (the same rows; :mod:`kg.store.summary`), else asked of the store."""
     rows: dict[str, list[CitedAsRow]] = {}
-    for work, title, author, year, venue, volume, page, text, count, by in store.select(
-            load_query("cited_as_names").text, {"work": nodes}).values():
+    summary = store.complete_summary()
+    found = (cited_as_rows(summary, [n.value for n in nodes]) if summary is not None else
+             store.select(load_query("cited_as_names").text, {"work": nodes}).values())
+    for work, title, author, year, venue, volume, page, text, count, by in found:
         if work is not None and by is not None and count is not None:
             rows.setdefault(work, []).append(CitedAsRow(by, title, author, year, venue, volume, page, text,
                                                         int(count)))

@@ -17,7 +17,7 @@ from kg.cli.output import examples
 from kg.cli.querying import export, query, stats
 from kg.cli.serving import serve
 from kg.cli.syncing import sync
-from kg.cli.trace_command import index_cues, trace_command
+from kg.cli.trace_command import index_cues, index_metrics, trace_command
 from kg.errors import KgError
 
 __all__ = ["cli", "main"]
@@ -40,7 +40,7 @@ def cli(ctx: click.Context, location: str, verbose: bool) -> None:
 
 
 for command in (load, harvest, enrich, sync, stats, query, export, chain, metrics, related, cite, serve, trace_command,
-                index_cues):
+                index_cues, index_metrics):
     cli.add_command(command)
 
 

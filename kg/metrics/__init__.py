@@ -8,7 +8,8 @@ downloads) and the counts the sources report are kept apart, never added to kg's
 See docs/metrics.md for what each figure counts and what it does not.
 
 The modules: ``counting`` (citing works, roll-up scopes, counts shared by all), ``item``,
-``portfolio`` (funders and publishers), ``facility`` and ``table`` (the CSV form).
+``portfolio`` (funders and publishers), ``facility`` and ``table`` (the CSV form); ``summarised``
+the same figures read from the metrics summary kept beside an embedded store (:mod:`kg.store.summary`).
 
 >>> from kg.store import Store
 >>> item_metrics(Store.open(None), "10.1/nothing")
@@ -39,12 +40,14 @@ from kg.metrics.portfolio import (
                              funder_metrics,
                              publisher_metrics,
 )
+from kg.metrics.summarised import build_metrics_summary
 from kg.metrics.table import CSV_COLUMNS, Metrics, metric_rows, named_iris, to_csv
 
 __all__ = [
     "CSV_COLUMNS", "Award", "CitedBy", "EVIDENCE_EDGES", "REPORTED_METRICS", "TOP", "UNKNOWN", "Citations",
     "CitingWork", "EntryFigures",
     "FacilityMetrics", "ItemMetrics", "Metrics", "OutputReuse", "PortfolioMetrics", "SourceCount", "UsageFigures",
-    "cited_by", "citing_works", "facility_metrics", "funder_awards", "funder_metrics", "item_metrics", "metric_rows",
+    "build_metrics_summary", "cited_by", "citing_works", "facility_metrics", "funder_awards", "funder_metrics",
+    "item_metrics", "metric_rows",
     "named_iris", "publisher_metrics", "reported_counts", "source_counts", "to_csv", "usage", "version_scopes",
 ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
 
+from kg.metrics.summarised import citation_rows, summary_of, version_pairs
 from kg.queries import load_query
 from kg.store import Store, Term
 from kg.vocab import curie, evidence_edges, relations
@@ -82,7 +83,10 @@ def version_scopes(store: Store, items: Sequence[NamedNode]) -> dict[str, tuple[
     if not items:
         return {}
     found: dict[str, set[str]] = {i.value: {i.value} for i in items}
-    for item, node in store.select(load_query("metrics_version_scope").text, {"item": list(items)}).values():
+    summary = summary_of(store)
+    pairs = (version_pairs(summary, list(found)) if summary is not None else
+             store.select(load_query("metrics_version_scope").text, {"item": list(items)}).values())
+    for item, node in pairs:
         if item is not None and node is not None:
             found[item].add(node)
     return {k: tuple(sorted(v)) for k, v in found.items()}
@@ -95,7 +99,9 @@ def citing_works(store: Store, cited: Sequence[str]) -> dict[str, dict[str, Citi
     years: dict[str, set[str]] = {}
     classes: dict[str, set[str]] = {}
     pairs: set[tuple[str, str]] = set()
-    rows = store.select(load_query("metrics_citations").text, {"cited": [NamedNode(c) for c in cited]}).values()
+    summary = summary_of(store)
+    rows = (citation_rows(summary, cited) if summary is not None else
+            store.select(load_query("metrics_citations").text, {"cited": [NamedNode(c) for c in cited]}).values())
     for target, citing, when, cls in rows:
         if target is None or citing is None:
             continue

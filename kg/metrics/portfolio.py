@@ -12,6 +12,7 @@ from pyoxigraph import Literal, NamedNode
 from kg.errors import NotFoundError
 from kg.metrics.counting import citing_works, count_values, most_specific_kind, version_scopes
 from kg.metrics.item import SourceCount
+from kg.metrics.summarised import funder_outputs, summary_of
 from kg.queries import load_query
 from kg.store import Store
 from kg.works import resolve
@@ -65,7 +66,10 @@ def _portfolio_metrics(store: Store, of: Lit["funder", "publisher"], subjects: S
                        ) -> PortfolioMetrics:
     classes: dict[str, set[str]] = {}
     query = load_query(f"metrics_{of}_outputs").text
-    for subject in subjects:
+    summary = summary_of(store) if of == "funder" else None
+    if summary is not None:
+        classes = funder_outputs(summary, [s.value for s in subjects])
+    for subject in subjects if summary is None else ():
         for work, cls in store.select(query, {of: subject}).values():
             if work is not None:
                 classes.setdefault(work, set()).update([cls] if cls is not None else [])

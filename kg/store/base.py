@@ -29,7 +29,6 @@ time limit) is a method of the store.
 
 from __future__ import annotations
 
-import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,12 +41,12 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Rd
 from kg.errors import StoreError
 from kg.ids import META_GRAPH
 from kg.store.cuerows import PREDICATES, record_cues
-from kg.store.cues import CueIndexDb
 from kg.store.limits import QueryRunner
 from kg.store.records import RecordGraph, Refusal, StoredVersion, WriteResult, plan_write, redate_update, replace_update
 from kg.store.revision import new_token
+from kg.store.summary import summary_rows
 from kg.store.terms import Bindings, Dataset, SelectResult
-from kg.store.written import update_keeping_cues
+from kg.store.written import KeepsCues, update_keeping_cues
 from kg.vocab import KG, PROV
 
 #: the engine behind a store: pyoxigraph in this process, or a SPARQL 1.1 server
@@ -55,8 +54,6 @@ Backend = Literal["embedded", "remote"]
 #: how a query time limit is enforced: a worker process killed, the deadline checked between
 #: result rows, or the server's own limit (kg.store.limits says more)
 QueryStop = Literal["process", "rows", "server"]
-#: one cue index is opened for a store however many threads ask at once
-_OPENING_CUES = threading.RLock()
 #: where a store's cue index lives
 CueIndexPlace = Literal["beside", "memory", "file"]
 
@@ -91,7 +88,7 @@ stops_queries='rows', sees_outside_writes=False, engine='oxigraph', cue_index='m
     cue_index: CueIndexPlace = "memory"
 
 
-class Store(ABC):
+class Store(KeepsCues, ABC):
     """A quad store holding record graphs and their provenance."""
 
     #: bumped after every write through this object: what is built from the store (the cue index)
@@ -294,21 +291,23 @@ class Store(ABC):
         new = [r for r in plan.write if r.graph.value not in stored]
         changed = [r for r in plan.write if r.graph.value in stored]
         refused: list[Refusal] = []
-        cues = self.cues
+        cues, summary = self.cues, self.metrics_summary
         self.__dict__["_holding"] = True  # one revision published for the batch, at its end
         try:
             if new or changed:
-                # the one place the cue index follows the store: each graph written has its cue rows replaced
-                kept = cues.built
-                with cues.writing():
+                # the one place the cue index and metrics summary follow the store: rows replaced per graph
+                kept, summary_kept = cues.built, summary.built
+                with cues.writing(), summary.writing():
                     if new:
                         refused += self._add(new) or ()
                     if changed:
                         refused += self._replace(changed) or ()
+                    left_out = {(r.source, r.record_id) for r in refused}
+                    written = [r for r in plan.write if (r.meta.source, r.meta.record_id) not in left_out]
                     if kept:
-                        left_out = {(r.source, r.record_id) for r in refused}
-                        cues.replace({r.graph.value: record_cues(r.quads_with(PREDICATES)) for r in plan.write
-                                      if (r.meta.source, r.meta.record_id) not in left_out})
+                        cues.replace({r.graph.value: record_cues(r.quads_with(PREDICATES)) for r in written})
+                    if summary_kept:
+                        summary.replace({r.graph.value: summary_rows(r) for r in written})
             if plan.redate:
                 self._update(redate_update(plan.redate))
         finally:
@@ -334,9 +333,11 @@ class Store(ABC):
 
     def update(self, sparql_update: str, *, meta_only: bool = False) -> None:
         """Run a SPARQL Update, atomically; the cue index follows it graph by graph
-        (:func:`~kg.store.written.update_keeping_cues`), unless ``meta_only``: it writes only kg's own
-        bookkeeping in the meta graph (sync state), which has no cue rows."""
+        (:func:`~kg.store.written.update_keeping_cues`) and the metrics summary is marked stale (built
+        again by ``kg index-metrics``), unless ``meta_only``: it writes only kg's own bookkeeping in the
+        meta graph (sync state), which has no cue or summary rows."""
         if not meta_only:
+            self.metrics_summary.mark_stale()
             return update_keeping_cues(lambda: self.cues, sparql_update, self._update, self.select,
                                        default_apart=self._default_apart)
         self._update(sparql_update)
@@ -344,33 +345,6 @@ class Store(ABC):
     @abstractmethod
     def _update(self, sparql_update: str) -> None:
         """Run a SPARQL Update, atomically (the store's own writes; the cue index is kept by the caller)."""
-
-    # -- the cue index -----------------------------------------------------------------------
-
-    _cues: CueIndexDb | None = None
-
-    @property
-    def cues(self) -> CueIndexDb:
-        """The cue index of this store (:mod:`kg.store.cues`), opened on first use. A new one is
-        complete at once when the store is empty; otherwise it is built from the store at its next use."""
-        with _OPENING_CUES:
-            return self._open_cues()
-
-    def _open_cues(self) -> CueIndexDb:
-        if self._cues is None:
-            path = self.cue_index_path()
-            empty = self._fresh or (path is not None and path.exists()) or not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
-            self._cues = CueIndexDb(path, empty_store=empty)
-        return self._cues
-
-    #: created empty by this process (a store in memory): its new cue index is complete
-    _fresh: bool = False
-    #: an update's triples outside GRAPH go to a default graph of the store's own, not the union's graphs
-    _default_apart: bool = False
-
-    def cue_index_path(self) -> Path | None:
-        """Where the cue index is kept (None: in memory), as the profile's ``cue_index`` says."""
-        return None
 
     @abstractmethod
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
@@ -381,6 +355,7 @@ class Store(ABC):
         if self._cues is not None:
             self._cues.close()
             self._cues = None
+        self.close_summary()
 
     def __enter__(self) -> Store:
         return self

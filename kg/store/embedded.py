@@ -190,6 +190,7 @@ class EmbeddedStore(Store):
         finally:
             self._written()
             self.cues.mark_stale()  # quads the cue index did not see
+            self.metrics_summary.mark_stale()
 
     def _refuse_read_only(self) -> None:
         if self.read_only:

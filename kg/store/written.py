@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 from kg.errors import StoreError
 from kg.store.cuerows import PREDICATES, CueRow, record_cues
 from kg.store.cues import CueIndexDb
+from kg.store.summary import KeepsSummary
 from kg.store.terms import SelectResult
 
 __all__ = ["Written", "graphs_written", "update_keeping_cues"]
@@ -278,3 +280,30 @@ def graph_cue_rows(select: Callable[[str], SelectResult], graphs: Iterable[Named
                     and isinstance(o, NamedNode | BlankNode | Literal)):
                 quads[g.value].append(Quad(s, p, o, g))
     return {g: record_cues(q) for g, q in quads.items()}
+
+
+#: one cue index is opened for a store however many threads ask at once
+_OPENING_CUES = threading.RLock()
+
+
+class KeepsCues(KeepsSummary):
+    """What :class:`kg.store.Store` holds of its cue index (and of its metrics summary): opened on
+    first use, kept by ``Store.write`` and, graph by graph, by ``Store.update`` (:func:`update_keeping_cues`)."""
+
+    _cues: CueIndexDb | None = None
+    #: an update's triples outside GRAPH go to a default graph of the store's own, not the union's graphs
+    _default_apart: bool = False
+
+    @property
+    def cues(self) -> CueIndexDb:
+        """The cue index of this store (:mod:`kg.store.cues`), opened on first use. A new one is
+        complete at once when the store is empty; otherwise it is built from the store at its next use."""
+        with _OPENING_CUES:
+            return self._open_cues()
+
+    def _open_cues(self) -> CueIndexDb:
+        if self._cues is None:
+            path = self.cue_index_path()
+            empty = self._fresh or (path is not None and path.exists()) or not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
+            self._cues = CueIndexDb(path, empty_store=empty)
+        return self._cues

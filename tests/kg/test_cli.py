@@ -232,6 +232,7 @@ PRINTING = {
     "cite": ["PDB 6GV0"],
     "trace": ["--offline", "--no-store", STORY],
     "index-cues": [],
+    "index-metrics": [],
     "harvest": [],  # needs a replayed API: test_harvest_summary_as_json
     "enrich": [],  # needs a replayed API: test_enrich_and_follow_links_summaries_as_json
     "sync": [],  # needs a replayed API: tests/kg/test_cli_sync.py
@@ -293,6 +294,8 @@ def _facts(name: str, found: object) -> object:
     assert isinstance(found, dict)
     if name == "index-cues":
         return found["works"]
+    if name == "index-metrics":
+        return found["graphs"]
     return [w["iri"] for c in found["claims"] for w in c["works"]]
 
 
@@ -306,6 +309,7 @@ EXPECTED = {
     "related": True,
     "trace": ["https://doi.org/10.1038/s41598-021-81251-2"],
     "index-cues": 17,
+    "index-metrics": 20,  # every record graph of the sample (each has at least the work its record is about)
 }
 
 

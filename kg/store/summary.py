@@ -1,0 +1,389 @@
+"""The metrics summary: the few links reuse metrics count, per record graph, in a SQLite table beside
+the store, so that a funder's or an item's figures are read from indexed rows instead of SPARQL
+joins over the whole graph (issue 18).
+
+For every record graph it holds that graph's statements of seven predicates (:data:`PREDICATES`):
+``schema:funder``, ``schema:funding``, ``cito:cites``, ``schema:datePublished``, ``kg:hasVersion``,
+``kg:isVersionOf`` and ``rdf:type`` (only the work classes and ``schema:Grant``), as rows (graph,
+subject, predicate, object), terms interned in a table of their own. Where it lives follows the
+cue index (:attr:`kg.store.StoreProfile.cue_index`): ``metrics.sqlite`` beside ``cues.sqlite`` in an
+embedded store's directory, in memory otherwise.
+
+:meth:`kg.store.Store.write` keeps it current: each record graph written (new or replaced) has its
+rows replaced in the same call, from its own quads, so a load, a replacement or a sync keeps it true
+and its cost follows the records written. A write it cannot see into (a SPARQL Update, N-Quads bulk
+loaded) marks it stale; while stale the metrics ask the store as before (same answers, slower) until
+:meth:`MetricsSummaryDb.rebuild` (``kg index-metrics``, ``g.index_metrics()``) reads every record
+graph's rows again from the store (``queries/metrics_summary_rows.rq``).
+
+>>> db = MetricsSummaryDb(None)
+>>> db.replace({"urn:g": [("urn:a", CITES, "urn:b"), ("urn:c", CITES, "urn:b")]})
+>>> sorted(db.subjects(CITES, ["urn:b"]))
+[('urn:b', 'urn:a'), ('urn:b', 'urn:c')]
+>>> db.replace({"urn:g": []}); sorted(db.subjects(CITES, ["urn:b"]))
+[]
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import BlankNode, Literal, NamedNode
+
+from kg.store.records import RecordGraph
+from kg.vocab import CITO, KG, RDF, SCHEMA
+
+FUNDER, FUNDING, CITES, DATE = SCHEMA.funder.value, SCHEMA.funding.value, CITO.cites.value, SCHEMA.datePublished.value
+HAS_VERSION, IS_VERSION_OF, TYPE = KG.hasVersion.value, KG.isVersionOf.value, RDF.type.value
+CITED_WORK, CITED_AS, ABOUT = KG.citedWork.value, KG.citedAs.value, SCHEMA.about.value
+#: a reference's wording, in the order of ``cited_as_names.rq``'s columns
+WORDING = tuple(p.value for p in (KG.citedTitle, KG.citedAuthor, KG.citedYear, KG.citedVenue, KG.citedVolume,
+                                  KG.citedFirstPage, KG.unstructured))
+#: the predicates kept, and their codes in the table
+PREDICATES = {FUNDER: 1, FUNDING: 2, CITES: 3, DATE: 4, HAS_VERSION: 5, IS_VERSION_OF: 6, TYPE: 7, CITED_WORK: 8,
+              CITED_AS: 9, **{p: 10 + i for i, p in enumerate(WORDING)}, ABOUT: 17}
+#: what the rows hold changes with this: a summary of another version is built again
+VERSION = "3"
+KEYS = frozenset(PREDICATES)
+#: the classes kept of ``rdf:type`` statements: the work classes (metrics count by them), grants, concepts
+CLASSES = frozenset(c.value for c in (KG.StructureEntry, SCHEMA.SoftwareSourceCode, SCHEMA.Dataset,
+                                      SCHEMA.ScholarlyArticle, SCHEMA.CreativeWork, SCHEMA.Grant, KG.Concept))
+#: a row of one graph: subject, predicate IRI, object, as text (blank nodes named within their graph)
+Row = tuple[str, str, str]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS graph(id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL);
+CREATE TABLE IF NOT EXISTS term(id INTEGER PRIMARY KEY, text TEXT UNIQUE NOT NULL);
+CREATE TABLE IF NOT EXISTS fact(graph INTEGER NOT NULL, s INTEGER NOT NULL, p INTEGER NOT NULL, o INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS fact_graph ON fact(graph);
+CREATE INDEX IF NOT EXISTS fact_po ON fact(p, o, s);
+CREATE INDEX IF NOT EXISTS fact_ps ON fact(p, s, o);
+"""
+#: bound terms asked at once (SQLite's limit on parameters is far above)
+_CHUNK = 5000
+
+
+def term_text(term: object, graph: str) -> str:
+    """A term as the summary keeps it: an IRI or a literal's text; a blank node named within its graph."""
+    if isinstance(term, BlankNode):
+        return f"_:{graph}#{term.value}"
+    return term.value if isinstance(term, (NamedNode, Literal)) else str(term)
+
+
+def keeps(predicate: str, obj: str) -> bool:
+    """Whether a statement with this predicate and object (its text) is one the summary keeps."""
+    return predicate in PREDICATES and (predicate != TYPE or obj in CLASSES)
+
+
+def summary_rows(record: RecordGraph) -> list[Row]:
+    """The rows the summary keeps of one record graph: of its quads, and the work its record is about
+    (``schema:about`` in the meta graph: the graph itself is the row's subject)."""
+    graph = record.graph.value
+    rows = {(term_text(q.subject, graph), q.predicate.value, term_text(q.object, graph))
+            for q in record.quads_with(KEYS)}
+    rows.add((graph, ABOUT, record.meta.about.value))
+    return sorted(r for r in rows if keeps(r[1], r[2]))
+
+
+class MetricsSummaryDb:
+    """The metrics summary of one store: a SQLite database at ``path`` (None: in memory)."""
+
+    def __init__(self, path: Path | None, *, empty_store: bool = True) -> None:
+        self.path = path
+        existed = path is not None and path.exists()
+        self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False, isolation_level=None)
+        self._lock = threading.RLock()
+        with self._lock:
+            if path is not None:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            if not existed:  # a new summary is complete when the store has nothing in it yet
+                self._set("built", "1" if empty_store else "0")
+                self._set("version", VERSION)
+
+    def __repr__(self) -> str:
+        return f"MetricsSummaryDb({str(self.path) if self.path else None})"
+
+    # -- state -----------------------------------------------------------------------------
+
+    @property
+    def built(self) -> bool:
+        """Whether the summary holds every record graph of the store (not stale, no write cut short)."""
+        with self._lock:
+            rows = dict(self._db.execute("SELECT key, value FROM meta WHERE key IN ('built', 'writing', 'version')"))
+        return rows.get("built") == "1" and rows.get("writing") != "1" and rows.get("version") == VERSION
+
+    def mark_stale(self) -> None:
+        """The store changed in a way the summary did not see: build it again before using it."""
+        with self._lock:
+            self._set("built", "0")
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Around a store write whose rows :meth:`replace` then writes: a write cut short between the
+        two leaves the summary marked unfinished (not used until built again)."""
+        with self._lock:
+            self._set("writing", "1")
+        yield
+        with self._lock:
+            self._set("writing", "0")
+
+    def _set(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def replace(self, graphs: Mapping[str, Sequence[Row]]) -> None:
+        """Replace the rows of each graph by its new ones (none: the graph is gone), in one transaction."""
+        with self._lock, self._transaction() as db:
+            for graph, rows in graphs.items():
+                found = db.execute("SELECT id FROM graph WHERE iri = ?", (graph,)).fetchone()
+                if found is not None:
+                    gid = int(found[0])
+                    db.execute("DELETE FROM fact WHERE graph = ?", (gid,))
+                    if not rows:
+                        db.execute("DELETE FROM graph WHERE id = ?", (gid,))
+                elif rows:
+                    gid = int(db.execute("INSERT INTO graph(iri) VALUES (?) RETURNING id", (graph,)).fetchone()[0])
+                if rows:
+                    self._insert(db, gid, rows)
+
+    @staticmethod
+    def _insert(db: sqlite3.Connection, gid: int, rows: Sequence[Row]) -> None:
+        texts = {t for s, _, o in rows for t in (s, o)}
+        db.executemany("INSERT OR IGNORE INTO term(text) VALUES (?)", [(t,) for t in texts])
+        ids = _ids(db, texts)
+        db.executemany("INSERT INTO fact VALUES (?, ?, ?, ?)",
+                       [(gid, ids[s], PREDICATES[p], ids[o]) for s, p, o in rows if p in PREDICATES])
+
+    def rebuild(self, rows: Iterable[tuple[str, str, str, str]], batch: int = 50_000) -> int:
+        """Replace everything by ``rows`` (graph, subject, predicate, object: the whole store's), in
+        batches; marked built at the end. The number of graphs it then holds."""
+        with self._lock:
+            self._set("built", "0")
+            with self._transaction() as db:
+                db.execute("DELETE FROM fact")
+                db.execute("DELETE FROM graph")
+                db.execute("DELETE FROM term")
+            pending: dict[str, list[Row]] = {}
+            count = 0
+            for g, s, p, o in rows:
+                if keeps(p, o):
+                    pending.setdefault(g, []).append((s, p, o))
+                    count += 1
+                if count >= batch:
+                    self._stage(pending)
+                    pending, count = {}, 0
+            self._stage(pending)
+            graphs = int(self._db.execute("SELECT COUNT(*) FROM graph").fetchone()[0])
+            self._set("writing", "0")
+            self._set("version", VERSION)
+            self._set("built", "1")
+        return graphs
+
+    def _stage(self, pending: Mapping[str, list[Row]]) -> None:
+        with self._transaction() as db:
+            for graph, rows in pending.items():
+                db.execute("INSERT OR IGNORE INTO graph(iri) VALUES (?)", (graph,))
+                gid = int(db.execute("SELECT id FROM graph WHERE iri = ?", (graph,)).fetchone()[0])
+                self._insert(db, gid, sorted(set(rows)))
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def subjects(self, predicate: str, objects: Iterable[str]) -> set[tuple[str, str]]:
+        """(object, subject) of every statement ``subject predicate object`` with one of ``objects``."""
+        return self._match(predicate, objects, "o", "s")
+
+    def objects(self, predicate: str, subjects: Iterable[str]) -> set[tuple[str, str]]:
+        """(subject, object) of every statement ``subject predicate object`` with one of ``subjects``."""
+        return self._match(predicate, subjects, "s", "o")
+
+    def _match(self, predicate: str, bound: Iterable[str], by: str, other: str) -> set[tuple[str, str]]:
+        terms = sorted(set(bound))
+        found: set[tuple[str, str]] = set()
+        code = PREDICATES[predicate]
+        with self._lock:
+            for start in range(0, len(terms), _CHUNK):
+                chunk = terms[start:start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                found.update(self._db.execute(
+                    # CROSS JOIN: SQLite keeps this order, from the bound terms to their rows by index
+                    f"SELECT DISTINCT b.text, x.text FROM term b CROSS JOIN fact f ON f.p = ? AND f.{by} = b.id "  # noqa: S608
+                    f"CROSS JOIN term x ON x.id = f.{other} WHERE b.text IN ({marks})", (code, *chunk)).fetchall())
+        return found
+
+    def counts(self, predicate: str, bound: Iterable[str], by: str = "o") -> dict[str, int]:
+        """How many distinct others each bound term has: subjects per object (``by="o"``) or objects
+        per subject (``by="s"``); terms with none are left out. Counted in SQLite, no text read."""
+        counted = f"COUNT(DISTINCT f.{'s' if by == 'o' else 'o'})"
+        return {k: int(str(v)) for k, v in self._aggregate(predicate, bound, by, counted)}
+
+    def least_object(self, predicate: str, subjects: Iterable[str]) -> dict[str, str]:
+        """The least object (as text) of each subject that has one."""
+        return {k: str(v) for k, v in self._aggregate(predicate, subjects, "s", "MIN(x.text)", join=True)}
+
+    def _aggregate(self, predicate: str, bound: Iterable[str], by: str, what: str, join: bool = False
+                   ) -> list[tuple[str, object]]:
+        terms = sorted(set(bound))
+        other = "o" if by == "s" else "s"
+        found: list[tuple[str, object]] = []
+        with self._lock:
+            for start in range(0, len(terms), _CHUNK):
+                chunk = terms[start:start + _CHUNK]
+                joined = f"CROSS JOIN term x ON x.id = f.{other} " if join else ""
+                found += self._db.execute(
+                    f"SELECT b.text, {what} FROM term b CROSS JOIN fact f ON f.p = ? AND f.{by} = b.id "  # noqa: S608
+                    f"{joined}WHERE b.text IN ({','.join('?' * len(chunk))}) GROUP BY b.text",
+                    (PREDICATES[predicate], *chunk)).fetchall()
+        return found
+
+    def graph_count(self) -> int:
+        """The number of record graphs with rows."""
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM graph").fetchone()[0])
+
+
+def _ids(db: sqlite3.Connection, texts: set[str]) -> dict[str, int]:
+    ordered = sorted(texts)
+    ids: dict[str, int] = {}
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start:start + _CHUNK]
+        ids.update((t, int(i)) for t, i in db.execute(
+            f"SELECT text, id FROM term WHERE text IN ({','.join('?' * len(chunk))})", chunk))  # noqa: S608
+    return ids
+
+
+#: one summary is opened for a store however many threads ask at once
+_OPENING = threading.RLock()
+
+
+class KeepsSummary:
+    """What :class:`kg.store.Store` holds of its metrics summary (opened on first use, beside the cue index)."""
+
+    _summary: MetricsSummaryDb | None = None
+    #: created empty by this process (a store in memory): its new cue index and summary are complete
+    _fresh: bool = False
+
+    def cue_index_path(self) -> Path | None:
+        """Where the cue index is kept (None: in memory), as the profile's ``cue_index`` says."""
+        return None
+
+    def ask(self, sparql: str) -> bool:
+        raise NotImplementedError
+
+    @property
+    def metrics_summary(self) -> MetricsSummaryDb:
+        """The metrics summary of this store (:mod:`kg.store.summary`), opened on first use: a new one is
+        complete at once when the store is empty; otherwise it is built by ``kg index-metrics``. A store
+        others write to (a remote one) keeps none: an empty one, never complete, is all it has."""
+        with _OPENING:
+            if self._summary is None:
+                if self.profile.sees_outside_writes:  # never complete: one in memory, empty, never kept
+                    self._summary = MetricsSummaryDb(None, empty_store=False)
+                    return self._summary
+                cues = self.cue_index_path()
+                path = cues.with_name(cues.name.replace("cues", "metrics", 1)) if cues is not None else None
+                if path is not None and not path.exists() and getattr(self, "read_only", False):
+                    path = None  # a store opened read-only gets no file written beside it
+                empty = self._fresh or not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
+                self._summary = MetricsSummaryDb(path, empty_store=empty)
+            return self._summary
+
+    def complete_summary(self) -> MetricsSummaryDb | None:
+        """The metrics summary when it holds every record graph and no one else writes to the store
+        (a remote store's others write unseen): what questions may read instead of the store."""
+        if self.profile.sees_outside_writes:
+            return None
+        summary = self.metrics_summary
+        return summary if summary.built else None
+
+    @property
+    def profile(self) -> Any:
+        raise NotImplementedError
+
+    def close_summary(self) -> None:
+        with _OPENING:
+            if self._summary is not None:
+                self._summary.close()
+                self._summary = None
+
+
+def cited_as_rows(summary: MetricsSummaryDb, works: Sequence[str]
+                  ) -> list[tuple[str, str | None, str | None, str | None, str | None, str | None, str | None,
+                                  str | None, int, str]]:
+    """The rows ``cited_as_names.rq`` gives for ``works``, from the summary: per work and wording (title,
+    author, year, venue, volume, first page, reference text), how many references word it so and the
+    first citing work."""
+    refs = summary.subjects(CITED_WORK, works)
+    citing: dict[str, set[str]] = {}
+    for ref, work in summary.subjects(CITED_AS, {r for _, r in refs}):
+        citing.setdefault(ref, set()).add(work)
+    fields = [{} for _ in WORDING]  # type: list[dict[str, list[str | None]]]
+    for i, p in enumerate(WORDING):
+        for ref, value in summary.objects(p, citing):
+            fields[i].setdefault(ref, []).append(value)
+    groups: dict[tuple[str | None, ...], list[int | str]] = {}
+    for work, ref in refs:
+        if ref not in citing:
+            continue
+        wordings: list[tuple[str | None, ...]] = [()]
+        for found in fields:
+            wordings = [(*w, v) for w in wordings for v in found.get(ref, [None])]
+        for wording in wordings:
+            entry = groups.setdefault((work, *wording), [0, min(citing[ref])])
+            entry[0] = int(entry[0]) + len(citing[ref])
+            entry[1] = min(str(entry[1]), min(citing[ref]))
+    return [(str(k[0]), *k[1:], int(v[0]), str(v[1])) for k, v in groups.items()]  # type: ignore[misc]
+
+
+#: a row of ``work_standing.rq``: work, citers, references, records, earliest date ("~": none), classes
+StandingRow = tuple[str, str, str, str, str, str]
+
+
+def standing_rows(summary: MetricsSummaryDb, works: Sequence[str]) -> list[StandingRow]:
+    """The rows ``work_standing.rq`` gives for ``works``, from the summary (classes: the kept ones)."""
+    def grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for key, value in pairs:
+            found.setdefault(key, set()).add(value)
+        return found
+    citers, types = summary.counts(CITES, works), grouped(summary.objects(TYPE, works))
+    concepts = [w for w in works if KG.Concept.value in types.get(w, ())]
+    if concepts:  # a concept's citers: of it or of any of its versions, each once
+        versions = grouped(summary.objects(HAS_VERSION, concepts))
+        cited = grouped((o, c) for o, c in summary.subjects(CITES, [*concepts, *(v for vs in versions.values()
+                                                                                 for v in vs)]))
+        for concept in concepts:
+            found = {c for node in (concept, *versions.get(concept, ())) for c in cited.get(node, ())}
+            citers[concept] = len(found)
+    references, dates = summary.counts(CITES, works, by="s"), summary.least_object(DATE, works)
+    records = summary.counts(ABOUT, works)
+    rows: list[StandingRow] = []
+    for work in works:
+        citing, cites, about = citers.get(work, 0), references.get(work, 0), records.get(work, 0)
+        classes = types.get(work, set())
+        if citing or cites or about or work in dates or classes:
+            rows.append((work, str(citing), str(cites), str(about), min(dates.get(work, "~"), "~"),
+                         " ".join(sorted(classes))))
+    return rows
