@@ -339,6 +339,10 @@ class Store(ABC):
         if not meta_only:
             self.cues.mark_stale()
 
+    def bulk_load(self, nquads: IO[bytes]) -> None:
+        """Add N-Quads through the engine's own bulk loader (no transaction; the cue index is then stale)."""
+        raise StoreError(f"{self!r} has no bulk loader: use kg load")
+
     @abstractmethod
     def _update(self, sparql_update: str) -> None:
         """Run a SPARQL Update, atomically (the store's own writes; the cue index is kept by the caller)."""
