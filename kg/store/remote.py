@@ -45,6 +45,7 @@ from kg.store.credentials import Credentials, credentials_of, install_digest
 from kg.store.engines import Engine, engine_of
 from kg.store.limits import REMOTE_MARGIN, QueryRunner, ServerRunner
 from kg.store.records import META, RecordGraph, Refusal
+from kg.store.remote_bulk import post_nquads, store_endpoint
 from kg.store.remote_faults import (
     ConnectionLostError,
     FrozenServerError,
@@ -349,6 +350,14 @@ class RemoteStore(Store):
     def _replace(self, records: Sequence[RecordGraph]) -> list[Refusal]:
         """Replace graphs in updates the engine takes (:mod:`kg.store.updates`); the records it refused."""
         return write_records(records, self._send_update, self._known_engine())
+
+    def bulk_load(self, nquads: IO[bytes]) -> None:
+        """Add N-Quads through the server's own bulk loader (Oxigraph's; :mod:`kg.store.remote_bulk`)."""
+        try:
+            post_nquads(store_endpoint(self.url, self.engine.name), nquads, self.credentials, self.timeout)
+        finally:
+            self._written()
+            self.cues.mark_stale()
 
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
         """Write every quad (N-Quads, TriG) or every triple outside the meta graph (Turtle, N-Triples).

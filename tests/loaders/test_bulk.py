@@ -156,3 +156,17 @@ def test_kg_map_and_bulk_load_commands(tmp_path: Path) -> None:
     assert json.loads(again.output)["loaded"] == 0
     with Store.open(store) as opened:
         assert opened.cues.built  # the cue index was built again after the bulk load
+
+
+@pytest.mark.slow
+def test_bulk_load_into_an_oxigraph_server_equals_kg_load(tmp_path: Path, oxigraph_server: str) -> None:
+    samples = PROJECT / "samples"
+    map_inputs([samples], tmp_path / "shards", jobs=1)
+    remote = Store.open(oxigraph_server)
+    remote.update("CLEAR ALL")
+    by_bulk = bulk_load(remote, tmp_path / "shards")
+    reference = Store.open(None)
+    assert summary(by_bulk) == summary(load(reference, read_paths([samples])))
+    assert quads(remote) == quads(reference)
+    assert load(remote, read_paths([samples])).loaded == 0
+    remote.update("CLEAR ALL")
