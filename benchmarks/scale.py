@@ -14,6 +14,8 @@ For each size (quads, default 10M) prints:
     python benchmarks/scale.py --work /tmp/kg-scale                  # 10M quads
     python benchmarks/scale.py --work /tmp/kg-scale --sizes 10000000 100000000
     python benchmarks/scale.py --work /tmp/kg-scale --dumps /work/scratch-bulk/build-10000000/dumps
+    python benchmarks/scale.py --work /tmp/kg-scale --dumps BUILD/dumps \
+        --built build-10000000.log /work/stores/q-10000000 BUILD/shards      # a store built before
 
 Timings on a shared machine are noisy: the ratios come from runs back to back.
 """
@@ -106,6 +108,27 @@ def one_size(quads: int, work: Path, dumps: Path | None, files: int, items: int)
     return figures
 
 
+def from_build(build_log: Path, store: Path, shards: Path, dumps: Path, work: Path, files: int, items: int
+               ) -> dict[str, Any]:
+    """The figures of a store built before by benchmarks/bulkpath.py --keep (its printed JSON in
+    ``build_log``), with ``oxigraph load`` of its shards, the mapping speed-up and the queries measured
+    now (the store opened read-only: a shared store stays untouched)."""
+    work.mkdir(parents=True, exist_ok=True)
+    text = build_log.read_text()
+    built = json.loads(text[text.index("{"):])
+    built["bulk_load"]["report"] = {k: v for k, v in built["bulk_load"]["report"].items() if k != "problems"}
+    figures: dict[str, Any] = {"size": built["quads"], "map": built["map"], "bulk_load": built["bulk_load"],
+                               "quads": built["quads"], "store_mb": round(built["store_mb"])}
+    figures["oxigraph_load"] = oxigraph_load(shards, work)
+    figures["speedup"] = speedup(dumps, work, files)
+    opened = EmbeddedStore(store, read_only=True)
+    citing, cited = sample_items(opened, items, CITING), sample_items(opened, items, CITED)
+    figures["queries"] = {name: {"p50_ms": round(p(ms, 50), 1), "p95_ms": round(p(ms, 95), 1)}
+                          for name, ms in run(opened, citing, cited).items()}
+    opened.close()
+    return figures
+
+
 def report(f: dict[str, Any]) -> None:
     m, b, o = f["map"], f["bulk_load"], f["oxigraph_load"]
     records = m["summary"]["records"]
@@ -133,9 +156,15 @@ def main() -> None:
     parser.add_argument("--speedup-files", type=int, default=6, help="dump files mapped with 1 and 2 jobs")
     parser.add_argument("--items", type=int, default=50, help="works sampled per query")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--built", nargs=3, type=Path, metavar=("BUILD_LOG", "STORE", "SHARDS"),
+                        help="use a store benchmarks/bulkpath.py --keep built (with --dumps): its map and load "
+                             "figures from its output; oxigraph load, speed-up and queries measured now")
     args = parser.parse_args()
-    results = [one_size(size, args.work / f"scale-{size}", args.dumps if len(args.sizes) == 1 else None,
-                        args.speedup_files, args.items) for size in args.sizes]
+    if args.built:
+        results = [from_build(*args.built, args.dumps, args.work, args.speedup_files, args.items)]
+    else:
+        results = [one_size(size, args.work / f"scale-{size}", args.dumps if len(args.sizes) == 1 else None,
+                            args.speedup_files, args.items) for size in args.sizes]
     for figures in results:
         report(figures)
     if args.json:
