@@ -170,3 +170,19 @@ def test_bulk_load_into_an_oxigraph_server_equals_kg_load(tmp_path: Path, oxigra
     assert quads(remote) == quads(reference)
     assert load(remote, read_paths([samples])).loaded == 0
     remote.update("CLEAR ALL")
+
+
+def test_map_on_a_dask_distributed_scheduler(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(3):
+        (inputs / f"part-{i}.jsonl").write_text("\n".join(work(f"10.5555/d.{i}.{j}") for j in range(5)) + "\n")
+    with LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster:
+        mapped = map_inputs([inputs], tmp_path / "shards", scheduler=cluster.scheduler_address)
+    assert mapped.mapped_now == 3
+    store, reference = Store.open(None), Store.open(None)
+    bulk_load(store, tmp_path / "shards")
+    load(reference, read_paths([inputs]))
+    assert quads(store) == quads(reference)
