@@ -149,9 +149,13 @@ def test_kg_map_and_bulk_load_commands(tmp_path: Path) -> None:
     assert mapped.exit_code == 0, mapped.output
     assert json.loads(mapped.output)["mapped_now"] > 0
     store = tmp_path / "store"
+    assert runner.invoke(cli, ["--store", str(store), "load", str(samples / "zenodo")]).exit_code == 0
+    reader = Store.open_read_only(store)  # a service reading the store beside the loader
+    before = reader.revision()
     loaded = runner.invoke(cli, ["--store", str(store), "bulk-load", str(tmp_path / "shards")])
     assert loaded.exit_code == 0, loaded.output
     assert "loaded" in loaded.output
+    assert reader.revision() != before  # the revision moved: readers know their answers are stale
     again = runner.invoke(cli, ["--store", str(store), "load", str(samples), "--json"])
     assert json.loads(again.output)["loaded"] == 0
     with Store.open(store) as opened:
