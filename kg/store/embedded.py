@@ -148,8 +148,6 @@ class EmbeddedStore(Store):
             self._written()
             self.cues.mark_stale()  # quads the cue index did not see
 
-    bulk_load_nquads = bulk_load
-
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
         """Write every quad (N-Quads, TriG) or every triple outside the meta graph (Turtle, N-Triples)."""
         if format in (RdfFormat.N_QUADS, RdfFormat.TRIG):
