@@ -8,9 +8,8 @@ from pathlib import Path
 import click
 
 from kg.cli.context import Context, pass_ctx
-from kg.cli.loading import ProgressBar, print_load_report, problem_report
+from kg.cli.loading import print_load_report, problem_report
 from kg.cli.output import echo_json, examples, output_format
-from loaders.bulkload import bulk_load as bulk_load_shards
 from loaders.bulkmap import map_inputs
 from loaders.limits import Limits
 
@@ -65,9 +64,7 @@ def bulk_load(ctx: Context, shards: Path, cues: bool, report: Path | None, fmt: 
     same inputs leaves it (records repeated, or already stored, go through kg load's own write).
 
     Exit status as kg load's."""
-    store = ctx.writable_store()
-    with problem_report(report) as on_problem, ProgressBar("bulk loading") as bar:
-        result = bulk_load_shards(store, shards, on_problem=on_problem, progress=bar.update)
-    if cues:
-        ctx.graph.index_cues()
+    ctx.writable_store()
+    with problem_report(report) as on_problem:
+        result = ctx.graph.bulk_load(shards, cues=cues, on_problem=on_problem)
     print_load_report(result, report, fmt)
