@@ -99,7 +99,9 @@ def one_size(quads: int, work: Path, dumps: Path | None, files: int, items: int)
     figures["quads"] = count_quads(store)
     figures["store_mb"] = round(du_mb(store))
     figures["oxigraph_load"] = oxigraph_load(shards, work)
+    print("oxigraph load:", json.dumps(figures["oxigraph_load"]), flush=True)
     figures["speedup"] = speedup(dumps, work, files)
+    print("mapping speed-up:", json.dumps(figures["speedup"]), flush=True)
     opened = EmbeddedStore(store)
     citing, cited = sample_items(opened, items, CITING), sample_items(opened, items, CITED)
     figures["queries"] = {name: {"p50_ms": round(p(ms, 50), 1), "p95_ms": round(p(ms, 95), 1)}
@@ -120,7 +122,9 @@ def from_build(build_log: Path, store: Path, shards: Path, dumps: Path, work: Pa
     figures: dict[str, Any] = {"size": built["quads"], "map": built["map"], "bulk_load": built["bulk_load"],
                                "quads": built["quads"], "store_mb": round(built["store_mb"])}
     figures["oxigraph_load"] = oxigraph_load(shards, work)
+    print("oxigraph load:", json.dumps(figures["oxigraph_load"]), flush=True)
     figures["speedup"] = speedup(dumps, work, files)
+    print("mapping speed-up:", json.dumps(figures["speedup"]), flush=True)
     opened = EmbeddedStore(store, read_only=True)
     citing, cited = sample_items(opened, items, CITING), sample_items(opened, items, CITED)
     figures["queries"] = {name: {"p50_ms": round(p(ms, 50), 1), "p95_ms": round(p(ms, 95), 1)}
@@ -154,7 +158,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, required=True, help="where dumps, shards and stores go")
     parser.add_argument("--dumps", type=Path, help="dump files written before (benchmarks/bulkpath.py --keep)")
     parser.add_argument("--speedup-files", type=int, default=6, help="dump files mapped with 1 and 2 jobs")
-    parser.add_argument("--items", type=int, default=50, help="works sampled per query")
+    parser.add_argument("--items", type=int, default=20, help="works sampled per query")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--built", nargs=3, type=Path, metavar=("BUILD_LOG", "STORE", "SHARDS"),
                         help="use a store benchmarks/bulkpath.py --keep built (with --dumps): its map and load "
