@@ -36,7 +36,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from benchmarks.bulkpath import QUADS_PER_RECORD, bulk_load, count_quads, du_mb, map_dumps, write_dumps  # noqa: E402
-from benchmarks.queries import CITED, CITING, p, run, sample_items  # noqa: E402
+from benchmarks.queries import CALLS, CITED, CITING, latencies, p, sample_items  # noqa: E402
 from kg.store import EmbeddedStore  # noqa: E402
 
 
@@ -104,8 +104,7 @@ def one_size(quads: int, work: Path, dumps: Path | None, files: int, items: int)
     print("mapping speed-up:", json.dumps(figures["speedup"]), flush=True)
     opened = EmbeddedStore(store)
     citing, cited = sample_items(opened, items, CITING), sample_items(opened, items, CITED)
-    figures["queries"] = {name: {"p50_ms": round(p(ms, 50), 1), "p95_ms": round(p(ms, 95), 1)}
-                          for name, ms in run(opened, citing, cited).items()}
+    figures["queries"] = queries(opened, citing, cited)
     opened.close()
     return figures
 
@@ -127,10 +126,25 @@ def from_build(build_log: Path, store: Path, shards: Path, dumps: Path, work: Pa
     print("mapping speed-up:", json.dumps(figures["speedup"]), flush=True)
     opened = EmbeddedStore(store, read_only=True)
     citing, cited = sample_items(opened, items, CITING), sample_items(opened, items, CITED)
-    figures["queries"] = {name: {"p50_ms": round(p(ms, 50), 1), "p95_ms": round(p(ms, 95), 1)}
-                          for name, ms in run(opened, citing, cited).items()}
+    figures["queries"] = queries(opened, citing, cited)
     opened.close()
     return figures
+
+
+def queries(store: EmbeddedStore, citing: list[Any], cited: list[Any]) -> dict[str, dict[str, float]]:
+    """p50/p95 of each call of benchmarks/queries.py (those in SKIP left out)."""
+    out = {}
+    for name, call in CALLS.items():
+        if name in SKIP:
+            continue
+        ms = latencies(lambda w, call=call: call(store, w), citing if name.startswith("chain") else cited)
+        out[name] = {"p50_ms": round(p(ms, 50), 1), "p95_ms": round(p(ms, 95), 1)}
+        print(name, json.dumps(out[name]), flush=True)
+    return out
+
+
+#: calls left out (--skip)
+SKIP: set[str] = set()
 
 
 def report(f: dict[str, Any]) -> None:
@@ -163,7 +177,9 @@ def main() -> None:
     parser.add_argument("--built", nargs=3, type=Path, metavar=("BUILD_LOG", "STORE", "SHARDS"),
                         help="use a store benchmarks/bulkpath.py --keep built (with --dumps): its map and load "
                              "figures from its output; oxigraph load, speed-up and queries measured now")
+    parser.add_argument("--skip", nargs="*", default=[], help="query calls to leave out, e.g. 'related items'")
     args = parser.parse_args()
+    SKIP.update(args.skip)
     if args.built:
         results = [from_build(*args.built, args.dumps, args.work, args.speedup_files, args.items)]
     else:
