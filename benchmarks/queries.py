@@ -49,14 +49,10 @@ from pyoxigraph import (  # noqa: E402
     parse_query_results,
 )
 
-from benchmarks.ingest import corpus, replicated  # noqa: E402
+from benchmarks.bulkpath import build_store  # noqa: E402
 from kg.graph import KnowledgeGraph  # noqa: E402
 from kg.queries import load_query  # noqa: E402
 from kg.store import Bindings, EmbeddedStore, Store, with_values  # noqa: E402
-from loaders.base import RawRecord  # noqa: E402
-from loaders.pipeline import load  # noqa: E402
-
-QUADS_PER_RECORD = 75  # measured on the replicated corpus
 
 
 class RdflibStore(EmbeddedStore):
@@ -94,18 +90,15 @@ def _rdflib(term: object) -> object:
 
 
 def build(path: Path, quads: int) -> EmbeddedStore:
-    """An on-disk store of about ``quads`` quads (built once, reused)."""
+    """An on-disk store of about ``quads`` quads (built once, reused), through the bulk path: replicated
+    records written as ``.jsonl.gz`` dumps, ``kg map --jobs 2``, ``kg bulk-load`` (benchmarks/bulkpath.py)."""
     store = EmbeddedStore(path)
     if path.exists():
         return store
-    records = corpus()
-    n = quads // QUADS_PER_RECORD
-    print(f"building {path.name}: {n:,} records ...", flush=True)
-    start = time.perf_counter()
-    load(store, (RawRecord(r.source, data, r.origin, r.retrieved_at)
-                 for r, data in zip((records[i % len(records)] for i in range(n)), replicated(records, n),
-                                    strict=True)))
-    print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
+    figures = build_store(path, quads, path.with_name(f".{path.name}-build"))
+    print(f"  built in {figures['map']['seconds'] + figures['bulk_load']['seconds']:.0f} s "
+          f"(map {figures['map']['seconds']:.0f} s, bulk load {figures['bulk_load']['seconds']:.0f} s): "
+          f"{figures['quads']:,} quads", flush=True)
     return store
 
 

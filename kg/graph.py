@@ -30,6 +30,8 @@ from kg.describe import WorkDescription, describe, work_triples
 from kg.errors import NotFoundError
 from kg.questions import Answer, Value, ask
 from kg.store import Store
+from loaders.base import Problem
+from loaders.bulkload import bulk_load as bulk_load_shards
 from loaders.enrich import EnrichReport, enrich
 from loaders.http import HttpConfig
 from loaders.pipeline import BATCH_SIZE, LoadReport
@@ -357,6 +359,17 @@ class KnowledgeGraph:
     def load(self, paths: Iterable[str | Path], *, strict: bool = False, batch_size: int = BATCH_SIZE) -> LoadReport:
         """Load record files (API responses, list pages, JSON Lines, .gz, dumps, directories)."""
         return load_records(self._store, read_paths([Path(p) for p in paths]), strict=strict, batch_size=batch_size)
+
+    def bulk_load(self, shards: str | Path, *, indexes: bool = True,
+                  on_problem: Callable[[Problem], None] | None = None) -> LoadReport:
+        """Load the shards ``kg map`` wrote (:func:`loaders.bulkmap.map_inputs`) with the engine's own bulk
+        loader, then build the cue index and the metrics summary again (unless not ``indexes``); the store
+        ends as :meth:`load` of the same inputs leaves it, and the report is the same."""
+        report = bulk_load_shards(self._store, Path(shards), on_problem=on_problem)
+        if indexes:
+            self.index_cues()
+            self.index_metrics()
+        return report
 
     def sync(self, source: str, http: HttpConfig, *, scope: SyncScope | None = None, since: datetime | None = None,
              api: str | None = None, lists: str | None = None, max_pages: int | None = None) -> SyncReport:

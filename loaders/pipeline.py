@@ -189,19 +189,25 @@ def _finish(pending: _Pending, report: LoadReport, progress: Callable[[int], Non
             if on_problem:
                 on_problem(failed)
             return False
-        report.loaded += result.written
-        report.rejected += len(result.refused)
-        for refusal in result.refused:  # the server would not take this record: the rest loads
-            refused = Problem("error", f"the store refused the record: {refusal.message}", refusal.source,
-                              f"record {refusal.record_id}")
-            report.add(refused)
-            if on_problem:
-                on_problem(refused)
-        report.unchanged += result.unchanged
-        report.older += result.older
-        gone = {(r.source, r.record_id) for r in result.refused}
-        report.quads += sum(len(r) for r in pending.batch if (r.meta.source, r.meta.record_id) not in gone)
+        count_written(report, result, pending.batch, on_problem)
         log.info("stored a batch of %d records (%d so far)", len(pending.batch), report.loaded + report.unchanged)
     if progress:
         progress(pending.records)
     return True
+
+
+def count_written(report: LoadReport, result: WriteResult, batch: list[RecordGraph],
+                  on_problem: Callable[[Problem], None] | None) -> None:
+    """Count what :meth:`kg.store.Store.write` did with ``batch`` into ``report`` (the bulk path too)."""
+    report.loaded += result.written
+    report.rejected += len(result.refused)
+    for refusal in result.refused:  # the server would not take this record: the rest loads
+        refused = Problem("error", f"the store refused the record: {refusal.message}", refusal.source,
+                          f"record {refusal.record_id}")
+        report.add(refused)
+        if on_problem:
+            on_problem(refused)
+    report.unchanged += result.unchanged
+    report.older += result.older
+    gone = {(r.source, r.record_id) for r in result.refused}
+    report.quads += sum(len(r) for r in batch if (r.meta.source, r.meta.record_id) not in gone)

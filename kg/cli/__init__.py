@@ -11,6 +11,7 @@ import logging
 import click
 
 from kg.cli.analyses import chain, cite, metrics, related
+from kg.cli.bulk import bulk_load, map_command
 from kg.cli.context import DEFAULT_STORE, Context
 from kg.cli.loading import enrich, harvest, load
 from kg.cli.output import examples
@@ -39,8 +40,8 @@ def cli(ctx: click.Context, location: str, verbose: bool) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-for command in (load, harvest, enrich, sync, stats, query, export, chain, metrics, related, cite, serve, trace_command,
-                index_cues, index_metrics):
+for command in (load, map_command, bulk_load, harvest, enrich, sync, stats, query, export, chain, metrics, related,
+                cite, serve, trace_command, index_cues, index_metrics):
     cli.add_command(command)
 
 

@@ -342,6 +342,10 @@ class Store(KeepsCues, ABC):
                                        default_apart=self._default_apart)
         self._update(sparql_update)
 
+    def bulk_load(self, nquads: IO[bytes]) -> None:
+        """Add N-Quads through the engine's own bulk loader (no transaction; the cue index is then stale)."""
+        raise StoreError(f"{self!r} has no bulk loader: use kg load")
+
     @abstractmethod
     def _update(self, sparql_update: str) -> None:
         """Run a SPARQL Update, atomically (the store's own writes; the cue index is kept by the caller)."""

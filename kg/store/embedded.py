@@ -182,11 +182,16 @@ class EmbeddedStore(Store):
         finally:
             self._written()
 
-    def bulk_load_nquads(self, path: Path) -> None:
-        """Load ready N-Quads with pyoxigraph's own bulk loader (no transactions, no hashes)."""
+    def bulk_load(self, nquads: Path | IO[bytes]) -> None:
+        """Add N-Quads (a file, or a stream) with pyoxigraph's own bulk loader: no transaction, no content
+        hashes checked (:mod:`loaders.bulkload` decides what goes in). Flushed to disk when done."""
         self._refuse_read_only()
         try:
-            self.ox.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+            if isinstance(nquads, Path):
+                self.ox.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS)
+            else:
+                self.ox.bulk_load(input=nquads, format=RdfFormat.N_QUADS)
+            self.ox.flush()
         finally:
             self._written()
             self.cues.mark_stale()  # quads the cue index did not see

@@ -44,6 +44,7 @@ from kg.store.cues import CueIndexDb
 from kg.store.engines import Engine, engine_of
 from kg.store.limits import REMOTE_MARGIN, QueryRunner, ServerRunner
 from kg.store.records import META, RecordGraph, Refusal
+from kg.store.remote_bulk import post_nquads, store_endpoint
 from kg.store.remote_cues import cue_index_file
 from kg.store.remote_faults import (
     ConnectionLostError,
@@ -57,6 +58,7 @@ from kg.store.remote_read import dump_quads, fix_results, fix_triples
 from kg.store.revision import MARK_QUERY, RemoteMark
 from kg.store.terms import Bindings, Dataset, with_values
 from kg.store.updates import UpdateRefusedError, short, write_records
+from kg.store.virtuoso_bulk import virtuoso_bulk_load
 
 log = logging.getLogger(__name__)
 #: tries of a request whose connection is refused, reset or dropped, and the first pause between them
@@ -367,6 +369,18 @@ class RemoteStore(Store):
     def _replace(self, records: Sequence[RecordGraph]) -> list[Refusal]:
         """Replace graphs in updates the engine takes (:mod:`kg.store.updates`); the records it refused."""
         return write_records(records, self._send_update, self._known_engine())
+
+    def bulk_load(self, nquads: IO[bytes]) -> None:
+        """Add N-Quads through the server's own bulk loader: Oxigraph's (:mod:`kg.store.remote_bulk`), Virtuoso's
+        (:mod:`kg.store.virtuoso_bulk`)."""
+        try:
+            if self.engine.name == "virtuoso":
+                virtuoso_bulk_load(self.url, nquads, self.engine, self.credentials)
+            else:
+                post_nquads(store_endpoint(self.url, self.engine.name), nquads, self.credentials, self.timeout)
+        finally:
+            self._written()
+            self.cues.mark_stale()
 
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
         """Write every quad (N-Quads, TriG) or every triple outside the meta graph (Turtle, N-Triples).

@@ -97,7 +97,8 @@ def test_export_writes_every_quad_and_reloads_into_the_same_graph(store_dir: Pat
     dated = sum("<https://w3id.org/evidence-kg/ns#sourceModified>" in line for line in lines)
     assert sum("<https://w3id.org/evidence-kg/graph/meta> ." in line for line in lines) == graphs * 8 + dated
     copy_dir = tmp_path / "copy"
-    Store.open(copy_dir).bulk_load_nquads(out)  # type: ignore[attr-defined]
+    with out.open("rb") as nquads:
+        Store.open(copy_dir).bulk_load(nquads)
     code, again, _ = run("--store", str(copy_dir), "export", "--format", "nq")
     assert sorted(again.splitlines()) == sorted(lines)
     code, ttl, _ = run("--store", str(store_dir), "export", "--format", "ttl")

@@ -1,0 +1,195 @@
+"""The bulk path at scale on the embedded store: ``kg map`` + ``kg bulk-load`` of replicated real
+records, against Oxigraph's own ``oxigraph load`` of the same N-Quads, then query latency.
+
+For each size (quads, default 10M) prints:
+
+- map: wall time, records/s, peak memory (largest process); the speed-up of ``--jobs 2`` over
+  ``--jobs 1`` mapping the same dump files (a subset: ``--speedup-files``);
+- bulk load: wall time, quads/s, peak memory, store size on disk;
+- ``oxigraph load`` of the same quads (the shards decompressed to one N-Quads file) into a fresh
+  store: wall time, and the ratio of the two speeds (bulk path / oxigraph load; goal >= 0.8),
+  for the load alone and for map + load;
+- chain / related items / item metrics p50 and p95 on the bulk-loaded store.
+
+    python benchmarks/scale.py --work /tmp/kg-scale                  # 10M quads
+    python benchmarks/scale.py --work /tmp/kg-scale --sizes 10000000 100000000
+    python benchmarks/scale.py --work /tmp/kg-scale --dumps /work/scratch-bulk/build-10000000/dumps
+    python benchmarks/scale.py --work /tmp/kg-scale --dumps BUILD/dumps \
+        --built build-10000000.log /work/stores/q-10000000 BUILD/shards      # a store built before
+
+Timings on a shared machine are noisy: the ratios come from runs back to back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+
+from benchmarks.bulkpath import QUADS_PER_RECORD, bulk_load, count_quads, du_mb, map_dumps, write_dumps  # noqa: E402
+from benchmarks.queries import CALLS, CITED, CITING, latencies, p, sample_items  # noqa: E402
+from kg.store import EmbeddedStore  # noqa: E402
+
+
+def oxigraph_load(shards: Path, work: Path) -> dict[str, Any]:
+    """The shards' quads as one N-Quads file (in input order), loaded by ``oxigraph load``."""
+    nq = work / "all.nq"
+    inputs = json.loads((shards / "inputs.json").read_text())["inputs"]
+    with nq.open("wb") as out:
+        for entry in inputs:
+            if "file" in entry:
+                key = next(shards.glob(f"*{Path(entry['file']).name}.done.json")).name.removesuffix(".done.json")
+                with gzip.open(shards / f"{key}.nq.gz") as shard:
+                    shutil.copyfileobj(shard, out, 1 << 20)
+    target = work / "oxigraph-load"
+    binary = Path(sys.executable).parent / "oxigraph"
+    start = time.perf_counter()
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", str(binary), "load", "--location", str(target), "--file",
+                           str(nq)], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        sys.exit(f"oxigraph load failed: {done.stderr[-2000:]}")
+    figures = {"seconds": round(seconds, 1), "peak_rss_mb": round(int(done.stderr.split()[-1]) / 1024),
+               "quads": count_quads(target), "store_mb": round(du_mb(target))}
+    shutil.rmtree(target)
+    nq.unlink()
+    return figures
+
+
+def speedup(dumps: Path, work: Path, files: int) -> dict[str, Any]:
+    """Map the same first ``files`` dump files with --jobs 1 and --jobs 2."""
+    subset = work / "speedup-dumps"
+    subset.mkdir(exist_ok=True)
+    for f in sorted(dumps.glob("*.jsonl.gz"))[:files]:
+        if not (subset / f.name).exists():
+            (subset / f.name).hardlink_to(f)
+    times = {}
+    for jobs in (1, 2):
+        out = work / f"speedup-shards-{jobs}"
+        shutil.rmtree(out, ignore_errors=True)
+        times[jobs] = map_dumps(subset, out, jobs)["seconds"]
+        shutil.rmtree(out)
+    return {"files": files, "jobs_1_s": times[1], "jobs_2_s": times[2], "speedup": round(times[1] / times[2], 2)}
+
+
+def one_size(quads: int, work: Path, dumps: Path | None, files: int, items: int) -> dict[str, Any]:
+    work.mkdir(parents=True, exist_ok=True)
+    if dumps is None:
+        dumps = work / "dumps"
+        if not dumps.exists():
+            write_dumps(dumps, quads // QUADS_PER_RECORD)
+    shards, store = work / "shards", work / "store"
+    for old in (shards, store):
+        shutil.rmtree(old, ignore_errors=True)
+    figures: dict[str, Any] = {"size": quads}
+    figures["map"] = map_dumps(dumps, shards, 2)
+    figures["map"]["summary"] = json.loads(figures["map"].pop("out"))
+    figures["bulk_load"] = bulk_load(store, shards, cues=False)
+    figures["bulk_load"]["report"] = {k: v for k, v in json.loads(figures["bulk_load"].pop("out")).items()
+                                      if k != "problems"}
+    figures["quads"] = count_quads(store)
+    figures["store_mb"] = round(du_mb(store))
+    figures["oxigraph_load"] = oxigraph_load(shards, work)
+    print("oxigraph load:", json.dumps(figures["oxigraph_load"]), flush=True)
+    figures["speedup"] = speedup(dumps, work, files)
+    print("mapping speed-up:", json.dumps(figures["speedup"]), flush=True)
+    opened = EmbeddedStore(store)
+    citing, cited = sample_items(opened, items, CITING), sample_items(opened, items, CITED)
+    figures["queries"] = queries(opened, citing, cited)
+    opened.close()
+    return figures
+
+
+def from_build(build_log: Path, store: Path, shards: Path, dumps: Path, work: Path, files: int, items: int
+               ) -> dict[str, Any]:
+    """The figures of a store built before by benchmarks/bulkpath.py --keep (its printed JSON in
+    ``build_log``), with ``oxigraph load`` of its shards, the mapping speed-up and the queries measured
+    now (the store opened read-only: a shared store stays untouched)."""
+    work.mkdir(parents=True, exist_ok=True)
+    text = build_log.read_text()
+    built = json.loads(text[text.index("{"):])
+    built["bulk_load"]["report"] = {k: v for k, v in built["bulk_load"]["report"].items() if k != "problems"}
+    figures: dict[str, Any] = {"size": built["quads"], "map": built["map"], "bulk_load": built["bulk_load"],
+                               "quads": built["quads"], "store_mb": round(built["store_mb"])}
+    figures["oxigraph_load"] = oxigraph_load(shards, work)
+    print("oxigraph load:", json.dumps(figures["oxigraph_load"]), flush=True)
+    figures["speedup"] = speedup(dumps, work, files)
+    print("mapping speed-up:", json.dumps(figures["speedup"]), flush=True)
+    opened = EmbeddedStore(store, read_only=True)
+    citing, cited = sample_items(opened, items, CITING), sample_items(opened, items, CITED)
+    figures["queries"] = queries(opened, citing, cited)
+    opened.close()
+    return figures
+
+
+def queries(store: EmbeddedStore, citing: list[Any], cited: list[Any]) -> dict[str, dict[str, float]]:
+    """p50/p95 of each call of benchmarks/queries.py (those in SKIP left out)."""
+    out = {}
+    for name, call in CALLS.items():
+        if name in SKIP:
+            continue
+        ms = latencies(lambda w, call=call: call(store, w), citing if name.startswith("chain") else cited)
+        out[name] = {"p50_ms": round(p(ms, 50), 1), "p95_ms": round(p(ms, 95), 1)}
+        print(name, json.dumps(out[name]), flush=True)
+    return out
+
+
+#: calls left out (--skip)
+SKIP: set[str] = set()
+
+
+def report(f: dict[str, Any]) -> None:
+    m, b, o = f["map"], f["bulk_load"], f["oxigraph_load"]
+    records = m["summary"]["records"]
+    print(f"\n{f['quads']:,} quads ({records:,} replicated records)")
+    print(f"  kg map --jobs 2:  {m['seconds']:8.1f} s  {records / m['seconds']:9,.0f} records/s  "
+          f"peak {m['peak_rss_mb']:,} MB")
+    print(f"  kg bulk-load:     {b['seconds']:8.1f} s  {f['quads'] / b['seconds']:9,.0f} quads/s    "
+          f"peak {b['peak_rss_mb']:,} MB   store {f['store_mb']:,} MB")
+    print(f"  oxigraph load:    {o['seconds']:8.1f} s  {o['quads'] / o['seconds']:9,.0f} quads/s    "
+          f"peak {o['peak_rss_mb']:,} MB   store {o['store_mb']:,} MB")
+    print(f"  speed ratio bulk-load / oxigraph load:       {o['seconds'] / b['seconds']:.2f}  (goal >= 0.8)")
+    print(f"  speed ratio map + bulk-load / oxigraph load: {o['seconds'] / (m['seconds'] + b['seconds']):.2f}")
+    s = f["speedup"]
+    print(f"  mapping {s['files']} dump files: --jobs 1 {s['jobs_1_s']:.1f} s, --jobs 2 {s['jobs_2_s']:.1f} s: "
+          f"speed-up {s['speedup']:.2f}x")
+    for name, q in f["queries"].items():
+        print(f"  {name:<16} p50 {q['p50_ms']:8.1f} ms   p95 {q['p95_ms']:8.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000_000])
+    parser.add_argument("--work", type=Path, required=True, help="where dumps, shards and stores go")
+    parser.add_argument("--dumps", type=Path, help="dump files written before (benchmarks/bulkpath.py --keep)")
+    parser.add_argument("--speedup-files", type=int, default=6, help="dump files mapped with 1 and 2 jobs")
+    parser.add_argument("--items", type=int, default=20, help="works sampled per query")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--built", nargs=3, type=Path, metavar=("BUILD_LOG", "STORE", "SHARDS"),
+                        help="use a store benchmarks/bulkpath.py --keep built (with --dumps): its map and load "
+                             "figures from its output; oxigraph load, speed-up and queries measured now")
+    parser.add_argument("--skip", nargs="*", default=[], help="query calls to leave out, e.g. 'related items'")
+    args = parser.parse_args()
+    SKIP.update(args.skip)
+    if args.built:
+        results = [from_build(*args.built, args.dumps, args.work, args.speedup_files, args.items)]
+    else:
+        results = [one_size(size, args.work / f"scale-{size}", args.dumps if len(args.sizes) == 1 else None,
+                            args.speedup_files, args.items) for size in args.sizes]
+    for figures in results:
+        report(figures)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""``kg bulk-load`` on Virtuoso: the shards through its own loader (``ld_dir`` + ``rdf_loader_run`` +
+``checkpoint`` in isql) leave the same quads as ``kg load`` into the embedded store.
+
+A Virtuoso of this module's own (the suite's ini, with the SQL port known and a folder it may read
+for the loader's files); skipped where ``virtuoso-t`` or isql is not installed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg.errors import StoreError
+from kg.store import Store
+from loaders.bulkload import bulk_load
+from loaders.bulkmap import map_inputs
+from loaders.pipeline import load
+from loaders.read import read_paths
+from tests.conftest import _VIRTUOSO_INI, VIRTUOSO_INSTALL, _free_port, _wait_until_answering, stop
+from tests.kg.store.test_virtuoso import clear
+from tests.loaders.test_bulk import PROJECT, quads, summary
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
+    """The store URL, the SQL address and the loader's folder of a private Virtuoso."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None or not (shutil.which("isql-vt") or shutil.which("isql")):
+        pytest.skip(f"needs virtuoso-t and isql: {VIRTUOSO_INSTALL}")
+    directory = tmp_path_factory.mktemp("virtuoso-bulk")
+    (directory / "bulk").mkdir()
+    http_port, sql_port = _free_port(), _free_port()
+    (directory / "virtuoso.ini").write_text(_VIRTUOSO_INI.format(d=directory, sql_port=sql_port,
+                                                                 http_port=http_port, max_rows=100_000))
+    log_path = directory / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen([binary, "-f", "-c", str(directory / "virtuoso.ini")], cwd=directory,
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_answering(f"http://127.0.0.1:{http_port}/sparql", process, log_path, timeout=120)
+            yield f"http://dba:dba@127.0.0.1:{http_port}/sparql-auth", f"127.0.0.1:{sql_port}", directory / "bulk"
+        finally:
+            stop(process)
+
+
+def test_bulk_load_into_virtuoso_equals_kg_load(tmp_path: Path, virtuoso: tuple[str, str, Path],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    url, sql, folder = virtuoso
+    monkeypatch.setenv("KG_VIRTUOSO_ISQL", sql)
+    monkeypatch.setenv("KG_VIRTUOSO_BULK_DIR", str(folder))
+    samples = PROJECT / "samples"
+    map_inputs([samples], tmp_path / "shards", jobs=1)
+    remote = Store.open(url)
+    by_bulk = bulk_load(remote, tmp_path / "shards")
+    assert not list(folder.iterdir())  # the loader's file is gone
+    assert summary(by_bulk) == summary(load(Store.open(None), read_paths([samples])))
+    assert load(remote, read_paths([samples])).loaded == 0
+    bulk_loaded = quads(remote)
+    clear(remote)
+    load(remote, read_paths([samples]))
+    # Virtuoso writes date-times in its own form (".711920Z", not ".71192Z"): compared with kg load on it
+    assert bulk_loaded == quads(remote)
+    clear(remote)
+
+
+def test_without_a_folder_for_the_loader_it_says_what_to_set(tmp_path: Path, virtuoso: tuple[str, str, Path],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    url, sql, _ = virtuoso
+    monkeypatch.setenv("KG_VIRTUOSO_ISQL", sql)
+    monkeypatch.delenv("KG_VIRTUOSO_BULK_DIR", raising=False)
+    map_inputs([PROJECT / "samples" / "crossref"], tmp_path / "shards", jobs=1)
+    with pytest.raises(StoreError, match="KG_VIRTUOSO_BULK_DIR: a folder the server reads"):
+        bulk_load(Store.open(url), tmp_path / "shards")
