@@ -44,7 +44,7 @@ from kg.store.cues import CueIndexDb
 from kg.store.engines import Engine, engine_of
 from kg.store.limits import REMOTE_MARGIN, QueryRunner, ServerRunner
 from kg.store.records import META, RecordGraph, Refusal
-from kg.store.remote_bulk import post_nquads, store_endpoint
+from kg.store.remote_bulk import server_bulk_load
 from kg.store.remote_cues import cue_index_file
 from kg.store.remote_faults import (
     ConnectionLostError,
@@ -58,7 +58,6 @@ from kg.store.remote_read import dump_quads, fix_results, fix_triples
 from kg.store.revision import MARK_QUERY, RemoteMark
 from kg.store.terms import Bindings, Dataset, with_values
 from kg.store.updates import UpdateRefusedError, short, write_records
-from kg.store.virtuoso_bulk import virtuoso_bulk_load
 
 log = logging.getLogger(__name__)
 #: tries of a request whose connection is refused, reset or dropped, and the first pause between them
@@ -150,8 +149,7 @@ class RemoteStore(Store):
         memory) only when no folder for it can be made."""
         if "_cue_file" not in self.__dict__:
             self.__dict__["_cue_file"] = cue_index_file(self.url)
-        found: Path | None = self.__dict__["_cue_file"]
-        return found
+        return self.__dict__["_cue_file"]  # type: ignore[no-any-return]
 
     def _open_cues(self) -> CueIndexDb:
         """The index, checked against the server's mark when this process opens it (another process
@@ -371,13 +369,9 @@ class RemoteStore(Store):
         return write_records(records, self._send_update, self._known_engine())
 
     def bulk_load(self, nquads: IO[bytes]) -> None:
-        """Add N-Quads through the server's own bulk loader: Oxigraph's (:mod:`kg.store.remote_bulk`), Virtuoso's
-        (:mod:`kg.store.virtuoso_bulk`)."""
+        """Add N-Quads through the server's own bulk loader (:func:`kg.store.remote_bulk.server_bulk_load`)."""
         try:
-            if self.engine.name == "virtuoso":
-                virtuoso_bulk_load(self.url, nquads, self.engine, self.credentials)
-            else:
-                post_nquads(store_endpoint(self.url, self.engine.name), nquads, self.credentials, self.timeout)
+            server_bulk_load(self.url, nquads, self.engine, self.credentials, self.timeout)
         finally:
             self._written()
             self.cues.mark_stale()
@@ -390,8 +384,7 @@ class RemoteStore(Store):
         if format in (RdfFormat.N_QUADS, RdfFormat.TRIG):
             serialize((Quad(s, p, o, g) for s, p, o, g in rows), output, format=format)
         else:
-            serialize((Triple(s, p, o) for s, p, o, g in rows if g != META), output,
-                      format=format)
+            serialize((Triple(s, p, o) for s, p, o, g in rows if g != META), output, format=format)
 
 
 def _server_message(error: Exception) -> str:

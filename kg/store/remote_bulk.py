@@ -15,6 +15,8 @@ from typing import IO
 
 from kg.errors import StoreError
 from kg.store.credentials import Credentials
+from kg.store.engines import Engine
+from kg.store.virtuoso_bulk import virtuoso_bulk_load
 
 #: bytes sent per chunk of the body
 CHUNK = 1 << 20
@@ -56,3 +58,13 @@ def post_nquads(url: str, nquads: IO[bytes], credentials: Credentials | None, ti
 def _chunks(nquads: IO[bytes]) -> Iterator[bytes]:
     while chunk := nquads.read(CHUNK):
         yield chunk
+
+
+def server_bulk_load(url: str, nquads: IO[bytes], engine: Engine, credentials: Credentials | None,
+                     timeout: float) -> None:
+    """Add N-Quads through a server's own bulk loader: Virtuoso's (:mod:`kg.store.virtuoso_bulk`), else
+    Oxigraph's ``POST /store?no_transaction`` (:func:`post_nquads`) at the store's ``url``."""
+    if engine.name == "virtuoso":
+        virtuoso_bulk_load(url, nquads, engine, credentials)
+    else:
+        post_nquads(store_endpoint(url, engine.name), nquads, credentials, timeout)
