@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 from kg.errors import StoreError
-from kg.web.health import StoreWatch
+from kg.store import Store
+from kg.web.config import Settings
+from kg.web.health import HealthListener, StoreWatch
+from kg.web.services import Services
+from tests.conftest import _free_port, stop
+from tests.web.conftest import load_samples, serve
 
 
 def test_a_store_that_answered_its_last_check_is_ok() -> None:
@@ -45,3 +54,47 @@ def test_the_watch_checks_again_in_its_thread_until_stopped() -> None:
     assert len(calls) >= 3
     watch.stop()
     assert watch.status()[0] == "ok"
+
+
+def _ask(url: str, method: str = "GET") -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=30) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def test_kg_serve_answers_healthz_on_its_health_port_too(tmp_path: Path) -> None:
+    location = str(tmp_path / "db")
+    load_samples(location)
+    port = _free_port()
+    process, base, _ = serve(location, tmp_path, "--health-port", str(port))
+    try:
+        status, body = _ask(f"http://127.0.0.1:{port}/healthz")
+        on_service = json.loads(_ask(f"{base}/healthz")[1])
+        assert status == 200
+        answer = json.loads(body)
+        assert (answer["status"], answer["store"]) == ("ok", "embedded")
+        assert set(answer) == set(on_service)  # the same answer as the service's port gives
+        assert _ask(f"http://127.0.0.1:{port}/healthz", "HEAD") == (200, b"")
+        status, body = _ask(f"http://127.0.0.1:{port}/works/10.5555/kg-sample.article")
+        assert status == 404 and b"answers GET /healthz only" in body
+    finally:
+        stop(process)
+
+
+def test_the_health_port_says_unavailable_when_the_store_does_not_answer() -> None:
+    def ping() -> None:
+        raise StoreError("cannot reach the SPARQL server at http://secret.example/query")
+
+    state = Services(Store.open(None), Settings())
+    state.watch = StoreWatch(ping)
+    state.watch.check()
+    listener = HealthListener("127.0.0.1", _free_port(), state)
+    listener.start()
+    try:
+        status, body = _ask(f"http://127.0.0.1:{listener.server_address[1]}/healthz")
+    finally:
+        listener.stop()
+    assert status == 503
+    assert json.loads(body) == {"status": "unavailable", "store": "embedded", "problem": "the store does not answer"}
