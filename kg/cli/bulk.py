@@ -51,7 +51,7 @@ def map_command(paths: tuple[Path, ...], out: Path, jobs: int, scheduler: str | 
         raise SystemExit(1)
 
 
-@click.command(name="bulk-load", epilog=examples("kg --store big-store bulk-load shards/",
+@click.command(name="bulk-load", epilog=examples("kg bulk-load shards/", "kg --store big-store bulk-load shards/",
                                                  "kg --store big-store bulk-load shards/ --no-indexes --json"))
 @click.argument("shards", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--indexes/--no-indexes", default=True, show_default=True,

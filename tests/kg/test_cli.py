@@ -234,6 +234,8 @@ PRINTING = {
     "trace": ["--offline", "--no-store", STORY],
     "index-cues": [],
     "index-metrics": [],
+    "map": [],  # needs records and an output folder: tests/loaders/test_bulk.py
+    "bulk-load": [],  # needs shards: tests/loaders/test_bulk.py
     "harvest": [],  # needs a replayed API: test_harvest_summary_as_json
     "enrich": [],  # needs a replayed API: test_enrich_and_follow_links_summaries_as_json
     "sync": [],  # needs a replayed API: tests/kg/test_cli_sync.py

@@ -121,12 +121,12 @@ def test_counts_stand_side_by_side_with_their_source_and_date_in_the_page_and_th
         page = client.get("/works/10.5555/kg.test.1", headers={"Accept": "text/html"}).text
         counts = client.get("/works/10.5555/kg.test.1", params={"format": "json"}).json()["counts"]
     cited = counts["citedBy"]["inGraph"]
-    assert cited == 1  # the fixture's own relation: one work in the graph cites it
+    assert cited == 0  # the fixture's only link from another work is a review (has-review): not a citation
     assert [(r["source"], r["count"]) for r in counts["citedBy"]["reported"]] == [("crossref", 12)]
     assert [(r["source"], r["count"]) for r in counts["references"]["reported"]] == [("crossref", 3)]
     assert all(r["retrieved"] for r in counts["references"]["reported"] + counts["citedBy"]["reported"])
     retrieved = counts["citedBy"]["reported"][0]["retrieved"][:10]
-    assert (f'<dt>Cited by</dt><dd>{cited} work in this graph · <span class="reported">Crossref reports 12 '
+    assert (f'<dt>Cited by</dt><dd>{cited} works in this graph · <span class="reported">Crossref reports 12 '
             f'<span class="muted">(retrieved {retrieved})</span>') in page
     assert "Crossref lists 3" in page
 

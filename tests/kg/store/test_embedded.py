@@ -84,7 +84,7 @@ def test_a_read_only_open_follows_what_its_writer_writes_later(tmp_path: Path) -
         reader.close()
 
 
-@pytest.mark.parametrize("write", ["update", "write", "bulk_load_nquads"])
+@pytest.mark.parametrize("write", ["update", "write", "bulk_load"])
 def test_a_read_only_store_refuses_writes_and_says_where_they_go(tmp_path: Path, write: str) -> None:
     location = tmp_path / "kg-data"
     with Store.open(location) as writer:
@@ -95,7 +95,7 @@ def test_a_read_only_store_refuses_writes_and_says_where_they_go(tmp_path: Path,
     nquads.write_text("<urn:x:s> <urn:x:p> <urn:x:o> <urn:x:g> .\n")
     attempts = {"update": lambda: reader.update("INSERT DATA { <urn:x:s> <urn:x:p> 1 }"),
                 "write": lambda: reader.write([record("10.1/b", (SCHEMA.name, Literal("B")))]),
-                "bulk_load_nquads": lambda: reader.bulk_load_nquads(nquads)}
+                "bulk_load": lambda: reader.bulk_load(nquads)}
     with pytest.raises(ReadOnlyStoreError, match=r"^this service opens the store read-only \(a replica\): writes "
                        r"go to the one process that opens it read-write, a kg serve without --read-only"):
         attempts[write]()
