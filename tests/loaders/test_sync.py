@@ -393,12 +393,46 @@ def test_a_pdbe_sync_that_fails_goes_on_with_the_same_weeks_lists(server: Replay
     assert [m.status for m in KnowledgeGraph(store).work(pdb_iri(gone)).summary.status] == ["obsoleted"]
 
 
-def test_a_pdbe_window_over_more_than_a_week_warns_that_older_weeks_are_not_listed(
-        server: ReplayServer, tmp_path: Path) -> None:
-    Timeline(server, PDB_DAY2)
-    report = pdbe_sync(Store.open(None), server, tmp_path, PDB_EVENING2, since=datetime(2024, 5, 1, tzinfo=UTC))
-    assert report.complete
-    assert any("spans more than one weekly release" in str(p) for p in report.load.warnings)
+PDB_EVENING3 = datetime(2024, 6, 12, 18, tzinfo=UTC)
+
+
+def test_a_pdbe_window_of_three_weeks_reads_each_weeks_lists_oldest_first(server: ReplayServer,
+                                                                          tmp_path: Path) -> None:
+    Timeline(server, PDB_EVENING3.date())
+    store = Store.open(None)
+    report = pdbe_sync(store, server, tmp_path, PDB_EVENING3, since=datetime(2024, 5, 22, tzinfo=UTC))
+    assert report.complete and not report.load.warnings
+    weeks = [s.path.rsplit("/", 2)[-2] for s in server.seen if s.path.endswith("/added.pdb")]
+    assert weeks == ["20240529", "20240605", "latest"]  # the older weeks by their dated folders
+    releases = TIMELINE["pdbe"]["releases"]
+    added = {pdb for week in releases.values() for pdb in week["added"]}
+    assert {g.rsplit("/", 2)[-2] for g in graphs_of(store, "pdbe")} == added  # each week's entries
+    gone = releases["2024-06-05"]["obsolete"][0]  # obsoleted in the middle week
+    assert [m.status for m in KnowledgeGraph(store).work(pdb_iri(gone)).summary.status] == ["obsoleted"]
+    state = read_state(store, "pdbe", "")
+    assert state.watermark == datetime(2024, 6, 12, tzinfo=UTC) and state.cursor is None
+
+
+def test_a_pdbe_sync_stopped_between_weeks_goes_on_with_the_next_week(server: ReplayServer,
+                                                                      tmp_path: Path) -> None:
+    timeline, store = Timeline(server, PDB_EVENING3.date()), Store.open(None)
+    server.handlers[f"{PDB_LISTS}/added.pdb"] = lambda seen: Reply(500, b"down")  # the third week's lists
+    failed = pdbe_sync(store, server, tmp_path, PDB_EVENING3, since=datetime(2024, 5, 22, tzinfo=UTC))
+    assert not failed.complete and "HTTP 500" in str(failed.load.errors[0])
+    state = read_state(store, "pdbe", "")
+    assert state.watermark is None and state.in_progress
+    assert json.loads(state.cursor or "") == {"weeks": ["20240612"], "steps": []}
+    gone = TIMELINE["pdbe"]["releases"]["2024-06-05"]["obsolete"][0]
+    assert [m.status for m in KnowledgeGraph(store).work(pdb_iri(gone)).summary.status] == ["obsoleted"]
+
+    server.handlers[f"{PDB_LISTS}/added.pdb"] = timeline.pdb_list
+    server.seen.clear()
+    done = pdbe_sync(store, server, tmp_path, PDB_EVENING3)
+    assert done.complete and done.resumed
+    lists = [s.path for s in server.seen if s.path.endswith(".pdb")]
+    assert lists == [f"{PDB_LISTS}/{name}.pdb" for name in ("added", "modified", "obsolete")]  # week 3 only
+    assert "9xk4" in {g.rsplit("/", 2)[-2] for g in graphs_of(store, "pdbe")}
+    assert read_state(store, "pdbe", "").watermark == datetime(2024, 6, 12, tzinfo=UTC)
 
 
 def test_a_weekly_list_that_is_not_one_leaves_the_window_unfinished(server: ReplayServer, tmp_path: Path) -> None:
