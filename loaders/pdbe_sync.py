@@ -5,18 +5,25 @@ archive": "updated every Wednesday at 00:00 UTC"). Each release's lists are in t
 status directory, ``https://files.wwpdb.org/pub/pdb/data/status/latest/``: ``added.pdb`` (new
 entries), ``modified.pdb`` (entries revised) and ``obsolete.pdb`` (entries taken out), plain
 text, one PDB ID per line (read so by Biopython's ``PDBList.get_recent_changes`` and
-BioStructures.jl's ``pdbrecentchanges``). ``latest`` holds the newest week only.
+BioStructures.jl's ``pdbrecentchanges``). ``latest`` holds the newest week only; each week's lists
+are kept beside it in a folder named by its date, ``status/YYYYMMDD/`` (Biopython's
+``PDBList.get_recent_changes`` up to release 1.5x listed ``pub/pdb/data/status/`` and read the
+dated folder with the largest name, its docstring showing ``20031006`` and ``20031013``; a client
+of the archive read ``status/%s/modified.nmr`` for every dated folder newer than its last update).
+We name a week's folder by its release date: not stated in wwPDB's pages found, an inference.
 
 A sync's window runs from the watermark to the newest release (the last Wednesday 00:00 UTC).
-When it is newer than the watermark, the three lists are read; the new and modified entries are
+Every release in it is read, oldest first: the newest one's lists from ``latest``, each earlier
+one's from its dated folder, so a window of any length is complete. For each week the new and modified entries are
 fetched through the PDBe loader (:meth:`loaders.pdbe.PdbeLoader.fetch`, every endpoint, a POST per
 batch of ids) and stored as ``kg harvest pdbe`` stores them; the obsoleted ones are looked up in
 PDBe's ``/pdb/entry/status/{id}`` (``status_code`` ``OBS``, ``since`` its date, ``superceded_by``
 the entries replacing it; loaders/pdbe.py maps it), which marks them obsoleted: their graphs stay.
 
-The lists are read once per window and kept, as the steps still to do, in the state's cursor: each
-step (a batch of entries, or of obsoleted entries' statuses) is stored before the cursor moves past
-it, so a sync that dies goes on with the same week's entries even after ``latest`` has moved on.
+The cursor keeps the weeks still to read and, for the week in hand, the steps still to do (a batch
+of entries, or of obsoleted entries' statuses), its lists read once: each step is stored before the
+cursor moves past it, so a sync that dies goes on with the same week, and the same week's entries
+even after ``latest`` has moved on; the watermark moves when the last week is done.
 """
 
 from __future__ import annotations
@@ -111,24 +118,26 @@ def sync_pdbe(store: Store, config: HttpConfig, *, scope: SyncScope | None = Non
     base = (api or PdbeLoader.api).rstrip("/")
     with HttpClient("pdbe", config, min_interval=PdbeLoader.min_interval) as client:
         if state.cursor is None:
-            try:
-                steps = _plan(client, (lists or LISTS_BASE).rstrip("/"), keep, report)
-            except FetchError as e:
-                fail(report, on_problem, e)
-                with guard():
-                    save_state(store, state)
-                return report
-            if window_until - window_from > WEEK:
-                _warn(report, on_problem, f"pdbe: the window {window_from.date()} to {window_until.date()} spans more "
-                      "than one weekly release, and the wwPDB's lists name the newest week's entries only; entries "
-                      "of the weeks before are not synced (harvest them by id, or sync at least weekly)")
-            state.cursor = json.dumps({"steps": steps})
+            state.cursor = json.dumps({"weeks": releases(window_from, window_until), "steps": []})
             with guard():
                 save_state(store, state)
-        steps = list(json.loads(state.cursor)["steps"])
-        while steps:
+        cursor = json.loads(state.cursor)
+        weeks, steps = list(cursor.get("weeks", [])), list(cursor["steps"])
+        while steps or weeks:
             if max_pages is not None and report.requests >= max_pages:
                 return report
+            if not steps:
+                folder = "latest" if weeks[0] == f"{window_until:%Y%m%d}" else weeks[0]
+                try:
+                    steps = _plan(client, _folder(lists or LISTS_BASE, folder), keep, report)
+                except FetchError as e:
+                    fail(report, on_problem, e)
+                    return report
+                weeks.pop(0)
+                state.cursor = json.dumps({"weeks": weeks, "steps": steps})
+                with guard():
+                    save_state(store, state)
+                continue
             kind, batch = steps[0]
             asked, part_records = 0, 0
             try:
@@ -150,7 +159,7 @@ def sync_pdbe(store: Store, config: HttpConfig, *, scope: SyncScope | None = Non
             steps.pop(0)
             state.records += part_records
             state.requests += asked
-            state.cursor = json.dumps({"steps": steps})
+            state.cursor = json.dumps({"weeks": weeks, "steps": steps})
             with guard():
                 save_state(store, state)
     state.watermark, state.last_sync = window_until, datetime.now(UTC)
@@ -161,8 +170,29 @@ def sync_pdbe(store: Store, config: HttpConfig, *, scope: SyncScope | None = Non
     return report
 
 
+def releases(after: datetime, until: datetime) -> list[str]:
+    """The weekly releases after ``after`` up to ``until`` (a release), oldest first, as folder names.
+
+    >>> releases(datetime(2024, 5, 20, tzinfo=UTC), datetime(2024, 6, 5, tzinfo=UTC))
+    ['20240522', '20240529', '20240605']
+    >>> releases(datetime(2024, 5, 29, tzinfo=UTC), datetime(2024, 6, 5, tzinfo=UTC))
+    ['20240605']
+    """
+    found, week = [], until
+    while week > after:
+        found.append(f"{week:%Y%m%d}")
+        week -= WEEK
+    return found[::-1]
+
+
+def _folder(lists: str, folder: str) -> str:
+    """A week's folder beside ``latest`` (``lists`` names ``latest``, or the status directory)."""
+    base = lists.rstrip("/")
+    return f"{base.removesuffix('/latest')}/{folder}"
+
+
 def _plan(client: HttpClient, lists: str, keep: set[str], report: SyncReport) -> list[tuple[str, list[str]]]:
-    """The newest week's lists as steps: batches of new and modified entries, then batches of
+    """A week's lists as steps: batches of new and modified entries, then batches of
     obsoleted ones (an entry both modified and obsoleted is only obsoleted)."""
     found: dict[str, list[str]] = {}
     for name in LISTS:
@@ -187,11 +217,4 @@ def _fetch(client: HttpClient, base: str, kind: str, batch: list[str]) -> Iterat
         yield client.post_json(f"{base}/pdb/entry/status/", ",".join(batch))
 
 
-def _warn(report: SyncReport, on_problem: Callable[[Problem], None] | None, message: str) -> None:
-    problem = Problem("warning", message)
-    report.load.add(problem)
-    if on_problem:
-        on_problem(problem)
-
-
-__all__ = ["LISTS_BASE", "latest_release", "read_list", "sync_pdbe"]
+__all__ = ["LISTS_BASE", "latest_release", "read_list", "releases", "sync_pdbe"]

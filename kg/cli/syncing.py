@@ -66,8 +66,8 @@ def default_lock(cache_dir: Path, location: str) -> Path:
               help="The lock file that keeps two syncs of this store apart (default: in --cache-dir).")
 @click.option("--mailto", envvar="KG_MAILTO", help="Your e-mail, for the sources' polite pools.")
 @click.option("--api", "apis", multiple=True, metavar="SOURCE=URL",
-              help="A source's API base URL (a mirror, a test system); repeatable. wwpdb=URL: where "
-                   "the PDB's weekly release lists are.")
+              help="A source's API base URL (a mirror, a test system); repeatable. wwpdb=URL: the PDB's "
+                   "latest weekly release lists (earlier weeks' dated folders beside it).")
 @click.option("--strict", is_flag=True, help="Reject a record on any warning too.")
 @click.option("--report", type=click.Path(path_type=Path), help="Write every problem to this file.")
 @output_format("text", "json", default="text", help="Print the summary as text or JSON.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from kg.cli import cli
 from kg.graph import KnowledgeGraph
 from kg.ids import pdb_iri
 from kg.store import Store
+from loaders.pdbe_sync import latest_release
 from tests.loaders.replay import ReplayServer
 from tests.loaders.timeline import PDB_LISTS, TIMELINE, Timeline, held
 
@@ -118,13 +119,15 @@ def test_kg_chain_says_a_work_on_the_way_is_retracted(server: ReplayServer, tmp_
 
 
 def test_sync_pdbe_reads_the_weekly_lists_where_api_wwpdb_names_them(server: ReplayServer, tmp_path: Path) -> None:
-    Timeline(server, date(2024, 6, 5))
+    Timeline(server, date(2024, 6, 5))  # ``latest`` serves the release of 2024-06-05
     store = tmp_path / "store"
-    code, out, err = run("--store", str(store), "sync", "pdbe", "--since", "2024-06-01", "--api",
+    # the command's window ends at today's newest release: start it the day before, one week, read from latest
+    since = (latest_release(datetime.now(UTC)) - timedelta(days=1)).date().isoformat()
+    code, out, err = run("--store", str(store), "sync", "pdbe", "--since", since, "--api",
                          f"pdbe={server.base}", "--api", f"wwpdb={server.base}{PDB_LISTS}",
                          "--cache-dir", str(tmp_path / "cache"))
     assert code == 0, err
-    assert out.startswith("pdbe: 2024-06-01 to ") and "watermark now" in out
+    assert out.startswith(f"pdbe: {since} to ") and "watermark now" in out
     assert server.paths(f"{PDB_LISTS}/obsolete.pdb")
     [gone] = TIMELINE["pdbe"]["releases"]["2024-06-05"]["obsolete"]
     with Store.open(store) as opened:

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,13 +22,14 @@ from kg.graph import KnowledgeGraph
 from kg.ids import META_GRAPH, doi_iri, graph_iri, pdb_iri
 from kg.store import Store
 from loaders.http import HttpConfig
+from loaders.pdbe_sync import latest_release
 from loaders.pipeline import load
 from loaders.read import records_of
 from loaders.sync import SyncReport, SyncScope, sync
 from loaders.syncstate import read_state
 from tests.loaders.conftest import fixture_json
 from tests.loaders.replay import ReplayServer, Reply, Seen
-from tests.loaders.timeline import PDB_LISTS, TIMELINE, Timeline, crossref_day, held, pdbe_documents
+from tests.loaders.timeline import PDB_LISTS, PDB_STATUS, TIMELINE, Timeline, crossref_day, held, pdbe_documents
 
 DAY1, DAY2 = date(2024, 6, 1), date(2024, 6, 2)
 EVENING1, EVENING2 = datetime(2024, 6, 1, 18, tzinfo=UTC), datetime(2024, 6, 2, 18, tzinfo=UTC)
@@ -393,12 +394,93 @@ def test_a_pdbe_sync_that_fails_goes_on_with_the_same_weeks_lists(server: Replay
     assert [m.status for m in KnowledgeGraph(store).work(pdb_iri(gone)).summary.status] == ["obsoleted"]
 
 
-def test_a_pdbe_window_over_more_than_a_week_warns_that_older_weeks_are_not_listed(
-        server: ReplayServer, tmp_path: Path) -> None:
-    Timeline(server, PDB_DAY2)
-    report = pdbe_sync(Store.open(None), server, tmp_path, PDB_EVENING2, since=datetime(2024, 5, 1, tzinfo=UTC))
-    assert report.complete
-    assert any("spans more than one weekly release" in str(p) for p in report.load.warnings)
+PDB_EVENING3 = datetime(2024, 6, 12, 18, tzinfo=UTC)
+
+
+def test_a_pdbe_window_of_three_weeks_reads_each_weeks_lists_oldest_first(server: ReplayServer,
+                                                                          tmp_path: Path) -> None:
+    Timeline(server, PDB_EVENING3.date())
+    store = Store.open(None)
+    report = pdbe_sync(store, server, tmp_path, PDB_EVENING3, since=datetime(2024, 5, 22, tzinfo=UTC))
+    assert report.complete and not report.load.warnings
+    weeks = [s.path.rsplit("/", 2)[-2] for s in server.seen if s.path.endswith("/added.pdb")]
+    assert weeks == ["20240529", "20240605", "latest"]  # the older weeks by their dated folders
+    releases = TIMELINE["pdbe"]["releases"]
+    added = {pdb for week in releases.values() for pdb in week["added"]}
+    assert {g.rsplit("/", 2)[-2] for g in graphs_of(store, "pdbe")} == added  # each week's entries
+    gone = releases["2024-06-05"]["obsolete"][0]  # obsoleted in the middle week
+    assert [m.status for m in KnowledgeGraph(store).work(pdb_iri(gone)).summary.status] == ["obsoleted"]
+    state = read_state(store, "pdbe", "")
+    assert state.watermark == datetime(2024, 6, 12, tzinfo=UTC) and state.cursor is None
+
+
+def test_a_pdbe_sync_stopped_between_weeks_goes_on_with_the_next_week(server: ReplayServer,
+                                                                      tmp_path: Path) -> None:
+    timeline, store = Timeline(server, PDB_EVENING3.date()), Store.open(None)
+    server.handlers[f"{PDB_LISTS}/added.pdb"] = lambda seen: Reply(500, b"down")  # the third week's lists
+    failed = pdbe_sync(store, server, tmp_path, PDB_EVENING3, since=datetime(2024, 5, 22, tzinfo=UTC))
+    assert not failed.complete and "HTTP 500" in str(failed.load.errors[0])
+    state = read_state(store, "pdbe", "")
+    assert state.watermark is None and state.in_progress
+    assert json.loads(state.cursor or "") == {"weeks": ["20240612"], "steps": []}
+    gone = TIMELINE["pdbe"]["releases"]["2024-06-05"]["obsolete"][0]
+    assert [m.status for m in KnowledgeGraph(store).work(pdb_iri(gone)).summary.status] == ["obsoleted"]
+
+    server.handlers[f"{PDB_LISTS}/added.pdb"] = timeline.pdb_list
+    server.seen.clear()
+    done = pdbe_sync(store, server, tmp_path, PDB_EVENING3)
+    assert done.complete and done.resumed
+    lists = [s.path for s in server.seen if s.path.endswith(".pdb")]
+    assert lists == [f"{PDB_LISTS}/{name}.pdb" for name in ("added", "modified", "obsolete")]  # week 3 only
+    assert "9xk4" in {g.rsplit("/", 2)[-2] for g in graphs_of(store, "pdbe")}
+    assert read_state(store, "pdbe", "").watermark == datetime(2024, 6, 12, tzinfo=UTC)
+
+
+def week_list(listed: list[str]) -> Callable[[Seen], Reply]:
+    body = "".join(f"{pdb}\n" for pdb in listed).encode()
+    return lambda seen: Reply(body=body, headers={"Content-Type": "text/plain"})
+
+
+@pytest.mark.slow
+def test_a_pdbe_sync_killed_between_weeks_goes_on_with_the_week_it_was_reading(server: ReplayServer,
+                                                                               tmp_path: Path) -> None:
+    timeline, where = Timeline(server, PDB_EVENING3.date()), tmp_path / "store"
+    # the command's window ends at today's newest release: three weeks back from it, the timeline's
+    # three releases under today's dates (the oldest two by their dated folders, the newest as latest)
+    newest = latest_release(datetime.now(UTC))
+    weeks = [newest - timedelta(days=14), newest - timedelta(days=7)]
+    for when, release in zip(weeks, ("2024-05-29", "2024-06-05"), strict=True):
+        for name in ("added", "modified", "obsolete"):
+            server.handlers[f"{PDB_STATUS}/{when:%Y%m%d}/{name}.pdb"] = week_list(
+                TIMELINE["pdbe"]["releases"][release][name])
+    server.handlers[f"{PDB_LISTS}/added.pdb"] = lambda seen: Reply(delay=300.0)  # killed waiting for week 3
+    args = [sys.executable, "-m", "kg", "--store", str(where), "sync", "pdbe", "--since",
+            (newest - timedelta(days=15)).date().isoformat(), "--api", f"pdbe={server.base}",
+            "--api", f"wwpdb={server.base}{PDB_LISTS}", "--cache-dir", str(tmp_path / "cache")]
+    process = subprocess.Popen(args, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "KG_HTTP_DEADLINE": "600"})
+    wait_for(lambda: bool(server.paths(f"{PDB_LISTS}/added.pdb")), process)
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+    gone = TIMELINE["pdbe"]["releases"]["2024-06-05"]["obsolete"][0]
+    with Store.open(where) as store:
+        state = read_state(store, "pdbe", "")
+        assert state.watermark is None and state.in_progress
+        assert json.loads(state.cursor or "") == {"weeks": [f"{newest:%Y%m%d}"], "steps": []}
+        assert [m.status for m in KnowledgeGraph(store).work(pdb_iri(gone)).summary.status] == ["obsoleted"]
+
+    server.handlers[f"{PDB_LISTS}/added.pdb"] = timeline.pdb_list
+    server.seen.clear()
+    done = subprocess.run([*args, "--json"], cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert '"resumed": true' in done.stdout
+    lists = [s.path for s in server.seen if s.path.endswith(".pdb")]
+    assert lists == [f"{PDB_LISTS}/{name}.pdb" for name in ("added", "modified", "obsolete")]  # week 3 only
+    with Store.open(where) as store:
+        added = {pdb for week in TIMELINE["pdbe"]["releases"].values() for pdb in week["added"]}
+        assert {g.rsplit("/", 2)[-2] for g in graphs_of(store, "pdbe")} == added
+        state = read_state(store, "pdbe", "")
+        assert state.watermark == newest and state.cursor is None
 
 
 def test_a_weekly_list_that_is_not_one_leaves_the_window_unfinished(server: ReplayServer, tmp_path: Path) -> None:

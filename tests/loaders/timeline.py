@@ -1,14 +1,15 @@
 """A scripted timeline served like the sources' APIs: Crossref ``/works`` filtered by
 ``from-index-date``/``until-index-date`` with cursors, DataCite ``/dois`` by ``updated:[a TO b]``
 with ``links.next``. The source holds, for each DOI, its newest version dated up to ``today``.
-PDBe: the wwPDB's ``latest`` weekly lists (the newest release up to ``today``) and PDBe's entry
+PDBe: the wwPDB's ``latest`` weekly lists (the newest release up to ``today``), each week's in its
+dated folder (``status/YYYYMMDD``, empty lists for a week with no release), and PDBe's entry
 endpoints, by GET of one id or POST of many, each entry's newest answer up to ``today``."""
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,7 +17,10 @@ from tests.loaders.conftest import FIXTURES
 from tests.loaders.replay import ReplayServer, Reply, Seen
 
 TIMELINE = json.loads((FIXTURES / "sync" / "timeline.json").read_text("utf-8"))
-PDB_LISTS = "/pub/pdb/data/status/latest"
+PDB_STATUS = "/pub/pdb/data/status"
+PDB_LISTS = f"{PDB_STATUS}/latest"
+#: the Wednesdays whose dated folders are served: April to July 2024
+PDB_WEEKS = [date(2024, 4, 3) + timedelta(days=7 * n) for n in range(18)]
 PDB_ENDPOINTS = ("summary", "publications", "related_experiment_data", "experiment", "status")
 _RANGE = re.compile(r"updated:\[(\d{4}-\d{2}-\d{2}) TO (\d{4}-\d{2}-\d{2})\]")
 
@@ -74,6 +78,8 @@ class Timeline:
         server.handlers["/dois"] = self.dois
         for name in ("added", "modified", "obsolete"):
             server.handlers[f"{PDB_LISTS}/{name}.pdb"] = self.pdb_list
+            for week in PDB_WEEKS:  # each week's lists in its dated folder (an empty list: no release)
+                server.handlers[f"{PDB_STATUS}/{week:%Y%m%d}/{name}.pdb"] = self.pdb_week
         ids = {e["id"] for e in TIMELINE["pdbe"]["entries"]}
         for endpoint in PDB_ENDPOINTS:
             server.handlers[f"/pdb/entry/{endpoint}/"] = self.pdbe
@@ -85,6 +91,14 @@ class Timeline:
         if release is None:
             return Reply(404, b"Not Found")
         listed = TIMELINE["pdbe"]["releases"][release][seen.path.rsplit("/", 1)[1].removesuffix(".pdb")]
+        return Reply(body="".join(f"{pdb}\n" for pdb in listed).encode(), headers={"Content-Type": "text/plain"})
+
+    def pdb_week(self, seen: Seen) -> Reply:
+        _, folder, name = seen.path.rsplit("/", 2)
+        week = date(int(folder[:4]), int(folder[4:6]), int(folder[6:]))
+        if week > self.today:
+            return Reply(404, b"Not Found")
+        listed = TIMELINE["pdbe"]["releases"].get(week.isoformat(), {}).get(name.removesuffix(".pdb"), [])
         return Reply(body="".join(f"{pdb}\n" for pdb in listed).encode(), headers={"Content-Type": "text/plain"})
 
     def pdbe(self, seen: Seen) -> Reply:
