@@ -24,13 +24,12 @@ loaded) marks it stale; a stale or missing index is built again from the store o
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from kg.store.cuerows import CueRow
+from kg.store.sidedb import SideDb
 
 #: kinds matched as names in text, and the label the phrase is found under
 PHRASE_LABELS = {"venue": "venue", "author": "author", "person": "author", "organisation": "organisation"}
@@ -58,57 +57,12 @@ _TITLES = ("INSERT INTO title(rowid, words) SELECT work, group_concat(value, ' '
            "GROUP BY work")
 
 
-class CueIndexDb:
+class CueIndexDb(SideDb):
     """The cue index of one store: a SQLite database at ``path`` (None: in memory)."""
 
     def __init__(self, path: Path | None, *, empty_store: bool = True) -> None:
-        self.path = path
-        existed = path is not None and path.exists()
         # a file may be shared by processes (a remote store's): a writer waits for another's rebuild
-        self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False, isolation_level=None,
-                                   timeout=BUSY_TIMEOUT)
-        self._lock = threading.RLock()
-        with self._lock:
-            if path is not None:
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-            if not existed:  # a new index is complete when the store has nothing in it yet
-                self._set("built", "1" if empty_store else "0")
-                self._set("works", "0")
-
-    def __repr__(self) -> str:
-        return f"CueIndexDb({str(self.path) if self.path else None})"
-
-    # -- state -----------------------------------------------------------------------------
-
-    @property
-    def built(self) -> bool:
-        """Whether the index holds every record graph of the store (not stale, no write cut short)."""
-        return self._get("built") == "1" and self._get("writing") != "1"
-
-    def mark_stale(self) -> None:
-        """The store changed in a way the index did not see: build it again before using it."""
-        with self._lock:
-            self._set("built", "0")
-
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        """Around a store write whose rows :meth:`replace` then writes: a write cut short between the
-        two leaves the index marked unfinished, so that it is built again."""
-        self.begin_write()
-        yield  # traces read the index meanwhile
-        self.end_write()
-
-    def begin_write(self) -> None:
-        """A store write begins whose rows :meth:`replace` writes next (:meth:`writing`)."""
-        with self._lock:
-            self._set("writing", "1")
-
-    def end_write(self) -> None:
-        """The store write begun is over, its rows written (or it failed whole: nothing changed)."""
-        with self._lock:
-            self._set("writing", "0")
+        super().__init__(path, _SCHEMA, empty_store=empty_store, fresh={"works": "0"}, timeout=BUSY_TIMEOUT)
 
     #: reads the store's mark (a remote store's: :data:`kg.store.revision.MARK_QUERY`), which the index
     #: keeps as the one it is complete at; None: the store has no other writer (embedded)
@@ -136,18 +90,6 @@ class CueIndexDb:
     def rebuilds(self) -> int:
         """How many times this index was built again from the whole store (:meth:`rebuild`)."""
         return int(self._get("rebuilds") or 0)
-
-    def _get(self, key: str) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def _set(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
 
     # -- writes ----------------------------------------------------------------------------
 
@@ -245,16 +187,6 @@ class CueIndexDb:
         with self._transaction() as db:
             db.executemany("INSERT INTO staged VALUES (?, ?, ?, ?, ?, ?)", pending)
         pending.clear()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     # -- reads -----------------------------------------------------------------------------
 

@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from kg.store.records import RecordGraph
+from kg.store.sidedb import SideDb
 from kg.vocab import CITO, KG, RDF, SCHEMA
 
 FUNDER, FUNDING, CITES, DATE = SCHEMA.funder.value, SCHEMA.funding.value, CITO.cites.value, SCHEMA.datePublished.value
@@ -91,56 +91,16 @@ def summary_rows(record: RecordGraph) -> list[Row]:
     return sorted(r for r in rows if keeps(r[1], r[2]))
 
 
-class MetricsSummaryDb:
+class MetricsSummaryDb(SideDb):
     """The metrics summary of one store: a SQLite database at ``path`` (None: in memory)."""
 
     def __init__(self, path: Path | None, *, empty_store: bool = True) -> None:
-        self.path = path
-        existed = path is not None and path.exists()
-        self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False, isolation_level=None)
-        self._lock = threading.RLock()
-        with self._lock:
-            if path is not None:
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-            if not existed:  # a new summary is complete when the store has nothing in it yet
-                self._set("built", "1" if empty_store else "0")
-                self._set("version", VERSION)
-
-    def __repr__(self) -> str:
-        return f"MetricsSummaryDb({str(self.path) if self.path else None})"
-
-    # -- state -----------------------------------------------------------------------------
+        super().__init__(path, _SCHEMA, empty_store=empty_store, fresh={"version": VERSION})
 
     @property
     def built(self) -> bool:
-        """Whether the summary holds every record graph of the store (not stale, no write cut short)."""
-        with self._lock:
-            rows = dict(self._db.execute("SELECT key, value FROM meta WHERE key IN ('built', 'writing', 'version')"))
-        return rows.get("built") == "1" and rows.get("writing") != "1" and rows.get("version") == VERSION
-
-    def mark_stale(self) -> None:
-        """The store changed in a way the summary did not see: build it again before using it."""
-        with self._lock:
-            self._set("built", "0")
-
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        """Around a store write whose rows :meth:`replace` then writes: a write cut short between the
-        two leaves the summary marked unfinished (not used until built again)."""
-        with self._lock:
-            self._set("writing", "1")
-        yield
-        with self._lock:
-            self._set("writing", "0")
-
-    def _set(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        """Whether the summary holds every record graph of the store, in this version of its rows."""
+        return super().built and self._get("version") == VERSION
 
     # -- writes ----------------------------------------------------------------------------
 
@@ -198,16 +158,6 @@ class MetricsSummaryDb:
                 db.execute("INSERT OR IGNORE INTO graph(iri) VALUES (?)", (graph,))
                 gid = int(db.execute("SELECT id FROM graph WHERE iri = ?", (graph,)).fetchone()[0])
                 self._insert(db, gid, sorted(set(rows)))
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     # -- reads -----------------------------------------------------------------------------
 
