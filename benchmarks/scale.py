@@ -36,7 +36,8 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from benchmarks.bulkpath import QUADS_PER_RECORD, bulk_load, count_quads, du_mb, map_dumps, write_dumps  # noqa: E402
-from benchmarks.queries import CALLS, CITED, CITING, latencies, p, sample_items  # noqa: E402
+from benchmarks.queries import QUESTIONS, latencies, p, samples  # noqa: E402
+from kg.graph import KnowledgeGraph  # noqa: E402
 from kg.store import EmbeddedStore  # noqa: E402
 
 
@@ -103,8 +104,7 @@ def one_size(quads: int, work: Path, dumps: Path | None, files: int, items: int)
     figures["speedup"] = speedup(dumps, work, files)
     print("mapping speed-up:", json.dumps(figures["speedup"]), flush=True)
     opened = EmbeddedStore(store)
-    citing, cited = sample_items(opened, items, CITING), sample_items(opened, items, CITED)
-    figures["queries"] = queries(opened, citing, cited)
+    figures["queries"] = queries(opened, items)
     opened.close()
     return figures
 
@@ -125,19 +125,18 @@ def from_build(build_log: Path, store: Path, shards: Path, dumps: Path, work: Pa
     figures["speedup"] = speedup(dumps, work, files)
     print("mapping speed-up:", json.dumps(figures["speedup"]), flush=True)
     opened = EmbeddedStore(store, read_only=True)
-    citing, cited = sample_items(opened, items, CITING), sample_items(opened, items, CITED)
-    figures["queries"] = queries(opened, citing, cited)
+    figures["queries"] = queries(opened, items)
     opened.close()
     return figures
 
 
-def queries(store: EmbeddedStore, citing: list[Any], cited: list[Any]) -> dict[str, dict[str, float]]:
-    """p50/p95 of each call of benchmarks/queries.py (those in SKIP left out)."""
-    out = {}
-    for name, call in CALLS.items():
-        if name in SKIP:
+def queries(store: EmbeddedStore, items: int) -> dict[str, dict[str, float]]:
+    """p50/p95 of each question of benchmarks/queries.py (those in SKIP left out), through the facade."""
+    g, sampled, out = KnowledgeGraph(store), samples(store, items), {}
+    for name, (kind, call) in QUESTIONS.items():
+        if name in SKIP or not sampled[kind]:
             continue
-        ms = latencies(lambda w, call=call: call(store, w), citing if name.startswith("chain") else cited)
+        ms = latencies(lambda x, call=call: call(g, x), sampled[kind], 600.0)
         out[name] = {"p50_ms": round(p(ms, 50), 1), "p95_ms": round(p(ms, 95), 1)}
         print(name, json.dumps(out[name]), flush=True)
     return out
