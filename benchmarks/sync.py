@@ -99,6 +99,17 @@ class Day:
         return Handler
 
 
+def timed_sync(label: str, requests: Any, store: Store, source: str, config: HttpConfig, **options: Any) -> None:
+    """Run one sync and print its line: requests made (``requests()`` after it), records, seconds, rate."""
+    started = time.perf_counter()
+    report = sync(store, source, config, **options)
+    seconds = time.perf_counter() - started
+    done = report.load.loaded + report.load.unchanged
+    print(f"{label:<30} {source:<9} {requests():>4} requests {done:>7,} records ({report.load.loaded:,} written, "
+          f"{report.load.unchanged:,} unchanged) {seconds:7.2f} s  {done / seconds:7.0f} records/s  "
+          f"complete={report.complete}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100, help="records per page (Crossref allows 1000)")
@@ -121,14 +132,8 @@ def main() -> None:
                     since = day
                 for source in ("crossref", "datacite"):
                     server.requests = 0
-                    started = time.perf_counter()
-                    report = sync(store, source, config, since=since, now=now, api=server.base, rows=args.rows)
-                    seconds = time.perf_counter() - started
-                    done = report.load.loaded + report.load.unchanged
-                    print(f"{label:<28} {source:<9} {server.requests:>4} requests {done:>5} records "
-                          f"({report.load.loaded} written, {report.load.unchanged} unchanged) "
-                          f"{seconds:6.2f} s  {done / seconds:7.0f} records/s  complete={report.complete}")
-
+                    timed_sync(label, lambda: server.requests, store, source, config, since=since, now=now,
+                               api=server.base, rows=args.rows)
 
 if __name__ == "__main__":
     main()

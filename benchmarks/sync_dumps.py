@@ -36,9 +36,9 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+from benchmarks.sync import timed_sync  # noqa: E402
 from kg.store import Store  # noqa: E402
 from loaders.http import HttpConfig  # noqa: E402
-from loaders.sync import sync  # noqa: E402
 
 REALDATA = PROJECT.parent / "shared" / "realdata" / "ror"
 CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
@@ -160,14 +160,8 @@ def main() -> None:
             for label, version in (("a new release", "v1.0"), ("the same release again", "v1.0"),
                                    ("the next release (1% changed)", "v1.1")):
                 zenodo.current, zenodo.requests = version, 0
-                started = time.perf_counter()
-                report = sync(store, "ror", config, api=zenodo.base + "/api/records/6347574")
-                seconds = time.perf_counter() - started
-                done = report.load.loaded + report.load.unchanged
-                print(f"{label:<30} {zenodo.requests:>3} requests {done:>7,} records ({report.load.loaded:,} written, "
-                      f"{report.load.unchanged:,} unchanged) {seconds:7.2f} s  {done / seconds:7.0f} records/s  "
-                      f"complete={report.complete}")
-
+                timed_sync(label, lambda: zenodo.requests, store, "ror", config,
+                           api=zenodo.base + "/api/records/6347574")
 
 if __name__ == "__main__":
     main()

@@ -21,7 +21,6 @@ import json
 import sys
 import tempfile
 import threading
-import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -30,9 +29,9 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+from benchmarks.sync import timed_sync  # noqa: E402
 from kg.store import Store  # noqa: E402
 from loaders.http import HttpConfig  # noqa: E402
-from loaders.sync import sync  # noqa: E402
 
 REALDATA = PROJECT.parent / "shared" / "realdata" / "pdbe"
 LISTS = "/pub/pdb/data/status/latest"
@@ -112,15 +111,8 @@ def main() -> None:
                     store.update("DELETE WHERE { GRAPH <https://w3id.org/evidence-kg/graph/meta> { "
                                  "?s a <https://w3id.org/evidence-kg/ns#SyncState> ; ?p ?o } }")
                 week.requests = 0
-                started = time.perf_counter()
-                report = sync(store, "pdbe", config, since=datetime(2024, 6, 1, tzinfo=UTC), now=now,
-                              api=week.base, lists=week.base + LISTS)
-                seconds = time.perf_counter() - started
-                done = report.load.loaded + report.load.unchanged
-                print(f"{label:<20} {week.requests:>4} requests {done:>5} records ({report.load.loaded} written, "
-                      f"{report.load.unchanged} unchanged) {seconds:6.2f} s  {done / seconds:6.0f} records/s  "
-                      f"complete={report.complete}")
-
+                timed_sync(label, lambda: week.requests, store, "pdbe", config, since=datetime(2024, 6, 1, tzinfo=UTC),
+                           now=now, api=week.base, lists=week.base + LISTS)
 
 if __name__ == "__main__":
     main()
