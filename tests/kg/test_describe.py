@@ -112,7 +112,8 @@ def test_the_statements_are_read_once_per_description(store: Store, monkeypatch:
     monkeypatch.setattr(store, "select", counting)
     describe(store, A0)
     assert asked.count(load_query("work_statements").text) == 1
-    # statements, incoming links, provenance, summaries, funding, the linked works (+ the CONSTRUCT)
+    # statements, incoming links, provenance, the work's and its linked works' summaries, funding, the names of
+    # the nodes its records leave unnamed (+ the CONSTRUCT)
     assert len(asked) == 6
 
 
