@@ -254,7 +254,8 @@ def _cited_as_names(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str
     summary = store.complete_summary()
     works = [n.value for n in nodes]
     pairs = (summary.subjects(CITED_WORK, works) if summary is not None else
-             store.select(load_query("work_cited_as_references").text, {"work": nodes}).values())
+             [(work, ref) for work, refs in store.select(load_query("work_cited_as_references").text,
+                                                         {"work": nodes}).values() for ref in (refs or "").split()])
     sampled: dict[str, list[str]] = {}
     for work, ref in pairs:
         if work is not None and ref is not None:
