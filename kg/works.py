@@ -261,8 +261,7 @@ def _cited_as_names(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str
         if work is not None and ref is not None:
             sampled.setdefault(work, []).append(ref)
     refs = {work: sorted(found)[:CITED_AS_SAMPLE] for work, found in sampled.items()}
-    wordings = (_summary_wordings(summary, refs) if summary is not None else
-                _store_wordings(store, [r for found in refs.values() for r in found]))
+    wordings = _summary_wordings(summary, refs) if summary is not None else _store_wordings(store, refs)
     rows: dict[str, list[CitedAsRow]] = {}
     for work, found in refs.items():
         for ref in found:
@@ -275,16 +274,29 @@ def _cited_as_names(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str
 _Wording = tuple[str | None, str | None, str | None, str | None, str | None, str | None, str | None]
 
 
-def _store_wordings(store: Store, refs: list[str]) -> dict[str, list[tuple[str, _Wording]]]:
-    """Each reference's citing work and wordings (``cited_as_names.rq``), one query."""
+def _store_wordings(store: Store, refs: dict[str, list[str]]) -> dict[str, list[tuple[str, _Wording]]]:
+    """Each reference's citing work and wordings, asked of the store: titles first
+    (``work_cited_as_titles``); every part (``cited_as_names``) only of the references of works none of
+    whose references gives a title (the title decides otherwise)."""
     found: dict[str, list[tuple[str, _Wording]]] = {}
-    if not refs:
-        return found
-    bound: list[Term] = [NamedNode(r) for r in refs]  # minted IRIs in the record graph (loaders/builder.py)
-    for ref, citing, *wording in store.select(load_query("cited_as_names").text, {"ref": bound}).values():
+    every = [r for sampled in refs.values() for r in sampled]
+    for ref, citing, title in _ask_refs(store, "work_cited_as_titles", every):
         if ref is not None and citing is not None:
-            found.setdefault(ref, []).append((citing, tuple(wording)))  # type: ignore[arg-type]
+            found.setdefault(ref, []).append((citing, (title, None, None, None, None, None, None)))
+    untitled = [r for sampled in refs.values() if not any(w[0] for r in sampled for _, w in found.get(r, ()))
+                for r in sampled]
+    if untitled:
+        for r in untitled:
+            found.pop(r, None)
+        for ref, citing, *wording in _ask_refs(store, "cited_as_names", untitled):
+            if ref is not None and citing is not None:
+                found.setdefault(ref, []).append((citing, tuple(wording)))  # type: ignore[arg-type]
     return found
+
+
+def _ask_refs(store: Store, query: str, refs: list[str]) -> list[tuple[str | None, ...]]:
+    bound: list[Term] = [NamedNode(r) for r in refs]  # minted IRIs in the record graph (loaders/builder.py)
+    return store.select(load_query(query).text, {"ref": bound}).values() if bound else []
 
 
 def _summary_wordings(summary: MetricsSummaryDb, refs: dict[str, list[str]]) -> dict[str, list[tuple[str, _Wording]]]:
