@@ -143,7 +143,7 @@ def _iri(doi: str) -> str:
 CEILING: dict[str, str] = {
     "work lookup": "description: CONSTRUCT { <w> ?p ?o } WHERE { GRAPH ?g { <w> ?p ?o } }",
     "item page": "the same description",
-    "related items": "related_co_citation.rq, bound to the work",
+    "related items": "related_citing_works.rq, bound to the work (its first step)",
     "evidence chain": "evidence_hops.rq, bound to the work (one level of the chain)",
     "simple SPARQL": "the same SPARQL query",
     "GraphQL work": "the simple SPARQL query",
@@ -163,7 +163,7 @@ def ceilings_for(citing: list[str], cited: list[str]) -> dict[str, Send]:
         query = f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}"
         return ask(query, "application/n-triples")(c)
 
-    related_rq, hops_rq = load_query("related_co_citation").text, load_query("evidence_hops").text
+    related_rq, hops_rq = load_query("related_citing_works").text, load_query("evidence_hops").text
 
     def related(rng: random.Random, c: Conn) -> tuple[int, bytes]:
         query = with_values(related_rq, {"target": NamedNode(_iri(rng.choice(cited)))})

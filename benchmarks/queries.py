@@ -227,7 +227,7 @@ def rdflib_ratios(store: Store, work: Path, size: int, count: int) -> None:
     rdf = RdflibStore(nq)
     few = samples(store, max(3, count // 10))
     for query, variable, works in (("evidence_hops", "node", few["citing"]),
-                                   ("related_co_citation", "target", few["cited"]),
+                                   ("related_citing_works", "target", few["cited"]),
                                    ("metrics_citations", "cited", few["cited"])):
         text = load_query(query).text
         kg_ms = latencies(lambda w, t=text, v=variable: store.select(t, {v: [NamedNode(w)]}), works, 600)

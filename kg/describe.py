@@ -3,11 +3,13 @@ every statement with the record graphs (and sources) stating it, and the provena
 records; and the RDF triples that describe it (its statements and the nodes that make them
 readable: creator roles, agents, names).
 
-Six catalogue queries per work: ``work_statements`` (once), ``work_description``,
-``work_incoming_links``, ``graph_provenance``, ``work_summaries`` and ``gql_funding``; two more
-name the linked works (``work_summaries``, and ``cited_as_names`` for those without a record of
-their own); a PDB entry one more, naming its publications and raw data (:mod:`kg.facts`). What
-``/works/{id}`` answers (HTML, JSON, JSON-LD, Turtle) is built from these.
+Catalogue queries per work: ``work_statements`` (once), ``work_description`` (what the work's own
+records say of the nodes they name, graph by graph: a publisher or funder named by a million records
+costs nothing more), ``node_names`` (the nodes its records leave unnamed, from every graph),
+``work_incoming_links``, ``graph_provenance``, ``work_summaries`` (the work and its linked works, one
+query; ``work_cited_as_references`` and ``cited_as_names`` for those without a record of their own)
+and ``work_funding``; a PDB entry one more, naming its publications and raw data (:mod:`kg.facts`).
+What ``/works/{id}`` answers (HTML, JSON, JSON-LD, Turtle) is built from these.
 
 >>> from kg.store import Store
 >>> describe(Store.open(None), "10.1/nothing")
@@ -210,10 +212,11 @@ def describe(store: Store, identifier: str | NamedNode) -> WorkDescription:
         ("out", statements), ("in", incoming))
     found_links = [(direction, p, o, gs) for direction, found in directions
                    for (p, o), gs in sorted(found.items()) if p in links]
-    others = summaries(store, [NamedNode(o) for _, _, o, _ in found_links if o != node.value and "://" in o])
+    # the work's own summary and its linked works' in one query
+    others = summaries(store, [node, *(NamedNode(o) for _, _, o, _ in found_links if o != node.value and "://" in o)])
 
     def link(direction: Lit["out", "in"], p: str, o: str, gs: set[str]) -> TypedLink:
-        other = others.get(o)
+        other = others.get(o) if o != node.value else None
         return TypedLink(p, direction, o, other.name if other else names.get(o), tuple(sorted(gs)), sources(gs),
                          other.name_source if other else None)
 
@@ -221,7 +224,7 @@ def describe(store: Store, identifier: str | NamedNode) -> WorkDescription:
     by_property = {p: tuple(sorted(v for (q, v) in statements if q == p)) for p, _ in statements}
     out_links = {p: by_property[p] for p in by_property if p in links}
     return WorkDescription(
-        summary=summaries(store, [node])[node.value],
+        summary=others[node.value],
         types=by_property.get(RDF.type.value, ()), titles=by_property.get(SCHEMA.name.value, ()),
         creators=creators(node, triples),
         dates={p.value: by_property[p.value] for p in DATE_PROPERTIES if p.value in by_property},
@@ -242,8 +245,17 @@ def work_triples(store: Store, identifier: str | NamedNode) -> list[Triple]:
 
 
 def _triples(store: Store, node: NamedNode, own: Sequence[tuple[Term | None, ...]]) -> list[Triple]:
+    """The work's statements, what its records say of the nodes they name (``work_description``), and the
+    names every graph gives the nodes its records leave unnamed (``node_names``: linked works, mostly)."""
     triples = {Triple(node, p, o) for p, o, _ in own if isinstance(p, NamedNode) and o is not None}
     triples.update(store.construct(load_query("work_description").text, {"work": node}))
+    named = {t.subject for t in triples if t.predicate == SCHEMA.name}
+    pointed = {o for _, o, _ in own if isinstance(o, NamedNode)}
+    pointed |= {t.object for t in triples if t.predicate in _CREATOR_PROPERTIES and isinstance(t.object, NamedNode)}
+    unnamed: list[Term] = sorted(pointed - named - {node}, key=str)
+    for other, name in store.select(load_query("node_names").text, {"node": unnamed}).rows if unnamed else ():
+        if isinstance(other, NamedNode) and name is not None:
+            triples.add(Triple(other, SCHEMA.name, name))
     return sorted(triples, key=lambda t: (t.subject != node, str(t.subject), str(t.predicate), str(t.object)))
 
 

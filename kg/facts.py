@@ -22,8 +22,9 @@ from pyoxigraph import NamedNode
 from kg.metrics import ItemMetrics, SourceCount, UsageFigures, item_metrics
 from kg.queries import load_query
 from kg.store import Store
-from kg.vocab import KG, RDF, SCHEMA
+from kg.vocab import KG, RDF, SCHEMA, preferred_name
 from kg.works import Reference, references, resolve, summaries
+from kg.works import names as node_names
 
 
 @dataclass(frozen=True)
@@ -136,16 +137,31 @@ def funding(store: Store, node: NamedNode) -> tuple[Funding, ...]:
     >>> funding(Store.open(None), NamedNode("https://doi.org/10.1/x"))
     ()
     """
+    links: dict[tuple[str, str], dict[str, set[str]]] = {}
+    named: dict[str | None, set[str]] = {}  # funders' names, as the records stating the links give them
+    for _, link, x, part, value, funder in store.select(load_query("work_funding").text, {"work": [node]}).values():
+        if link is None or x is None or part is None:
+            continue
+        parts = links.setdefault((link, x), {})
+        if part == "funderName" and value is not None:
+            named.setdefault(funder, set()).add(value)
+        elif value is not None:
+            parts.setdefault(part, set()).add(value)
     funders: dict[str | None, str | None] = {}
     awards: dict[str | None, set[Award]] = {}
-    for _, funder, name, grant, number, title in store.select(load_query("gql_funding").text,
-                                                               {"work": [node]}).values():
-        if funder is None and grant is None:
+    for (link, x), parts in links.items():
+        if link == SCHEMA.funder.value:
+            named.setdefault(x, set()).update(parts.get("name", ()))
+            funders[x] = None
             continue
-        if name or funder not in funders:
-            funders[funder] = name or funders.get(funder)
-        if grant is not None and (number or title):
-            awards.setdefault(funder, set()).add(Award(number, title))
+        for funder in parts.get("funder") or [None]:  # a grant: its funders, or none
+            funders[funder] = None
+            awards.setdefault(funder, set()).update(
+                Award(number, title) for number in parts.get("award") or [None] for title in parts.get("name") or [None]
+                if number or title)
+    funders = {f: preferred_name(named.get(f, ())) for f in funders}
+    unnamed = [f for f, name in funders.items() if f is not None and name is None]
+    funders.update(node_names(store, unnamed) if unnamed else {})  # named by no record of the work: by any
     order = sorted(funders, key=lambda f: ((funders[f] or "").casefold(), f or ""))
     return tuple(Funding(f, funders[f], tuple(sorted(awards.get(f, ()), key=lambda a: (a.number or "", a.title or ""))))
                  for f in order)

@@ -2,9 +2,10 @@
 together with it, what cites the same works, and what relies on the same data, software or
 structure.
 
-Each kind of reason is one catalogue query (``queries/related_*.rq``), so a call runs a fixed
-number of queries however many candidates there are. Candidates are merged by node, ranked with
-their standing in the graph (``queries/work_standing.rq``, one query), and summarised in one more.
+Each kind of reason is one catalogue query (``queries/related_*.rq``), a fixed number a call. Co-citation
+reads a sample of the item's citers (:data:`CO_CITATION_SAMPLE`); at most :data:`CANDIDATES` candidates
+are ranked with their standing (``queries/work_standing.rq``) and the best summarised: bounds that keep
+a much-cited item as cheap as a little-cited one (docs/data-model.md, "Bounds").
 
 Ranking: evidence first. Each item falls in the tier of its strongest reason (:data:`TIER`):
 
@@ -45,7 +46,7 @@ from pyoxigraph import NamedNode
 
 from kg import ids
 from kg.queries import load_query
-from kg.repositories import inferred_citation
+from kg.repositories import inferred_citation, repositories
 from kg.standing import Standing, standings
 from kg.store import Store, Term
 from kg.vocab import CITO, KG, Relation, relations_by_iri
@@ -70,6 +71,12 @@ _TIERS: list[Tier] = ["evidence", "similarity", "link"]
 _ONCE = {"evidence", "inferred-evidence", "link", "version"}
 #: kinds scored by their cosine (Reason.strength)
 _NORMALISED = {"co-citation", "coupling"}
+#: works citing the item whose other references are read for co-citation: the first by IRI
+#: (docs/data-model.md, "Bounds"); the real corpus has at most 9 works citing one work
+CO_CITATION_SAMPLE = 10
+#: candidates ranked with their standing in the graph (at least 5 x the limit): the strongest by their
+#: reasons alone, so that a much-cited item costs what a little-cited one does
+CANDIDATES = 100
 #: catalogue roles whose relations are stated evidence links
 _EVIDENCE_ROLES = ("data", "software", "method")
 #: how sibling versions name what they are versions of
@@ -133,13 +140,14 @@ def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int 
     found: dict[str, list[Reason]] = defaultdict(list)
     family, concepts = _versions_and_parts(store, item, found)
     _direct_links(store, item, concepts, found)
-    item_citers = _co_citation(store, item, family, found)
+    item_citers = _co_citation(store, family, found)
     _coupling(store, item, found)
     _shared_data(store, item, found)
     _same_structure(store, item, found)
     found.pop(item.value, None)
     if not found:
         return []
+    found = _strongest(item.value, found, max(CANDIDATES, 5 * limit))
     standing = standings(store, [item, *(NamedNode(iri) for iri in found)])
     merged = {iri: _normalised(_dedupe_reasons(_inferred(item.value, iri, reasons, standing)), standing[item.value],
                                standing[iri], item_citers)
@@ -199,25 +207,56 @@ def _standing_key(s: Standing) -> tuple[int, int, bool]:
     return (-s.citers, -(s.year or 0), s.records == 0)
 
 
-def _normalised(reasons: list[Reason], item: Standing, other: Standing, item_citers: int) -> list[Reason]:
+@dataclass(frozen=True)
+class _Citers:
+    """How many works cite the item (or its version family), and how many of them co-citation read."""
+
+    total: int
+    sampled: int
+
+    def estimate(self, count: int) -> float:  # the co-citing works among all citers, from those sampled
+        return count * self.total / self.sampled if self.sampled < self.total else count
+
+
+def _normalised(reasons: list[Reason], item: Standing, other: Standing, item_citers: _Citers) -> list[Reason]:
     """Co-citation and coupling with their Salton cosine: the count over the geometric mean of the
-    two works' citing works (co-citation) or references (coupling)."""
+    two works' citing works (co-citation) or references (coupling). A co-citation counted over a sample
+    of the item's citers is scaled up to all of them first."""
     out = []
     for r in reasons:
         if r.kind == "co-citation":
-            r = replace(r, strength=_cosine(r.count, max(item_citers, r.count), max(other.citers, r.count)))
+            shared = item_citers.estimate(r.count)
+            r = replace(r, strength=_cosine(shared, max(item_citers.total, shared), max(other.citers, shared)))
         elif r.kind == "coupling":
             r = replace(r, strength=_cosine(r.count, max(item.references, r.count), max(other.references, r.count)))
         out.append(r)
     return out
 
 
-def _cosine(shared: int, one: int, other: int) -> float:
+def _cosine(shared: float, one: float, other: float) -> float:
     """
     >>> _cosine(2, 4, 4), _cosine(1, 1, 100)
     (0.5, 0.1)
     """
     return round(shared / math.sqrt(one * other), 4) if one and other else 0.0
+
+
+def _strongest(item: str, found: dict[str, list[Reason]], keep: int) -> dict[str, list[Reason]]:
+    """At most ``keep`` candidates, the strongest by their reasons alone (before their standing is read):
+    by tier (a citation of or by a DOI of a data repository counting as evidence, as it may be inferred
+    so), then by score with co-citation and coupling weighted by their counts, then by IRI."""
+    if len(found) <= keep:
+        return found
+    held = {ids.DOI_BASE + prefix for prefix in repositories()}  # a canonical DOI IRI's prefix, read unparsed
+    data = "/".join(item.split("/", 4)[:4]) in held
+
+    def key(iri: str) -> tuple[int, float, str]:
+        reasons, linked = found[iri], any(r.kind == "link" for r in found[iri])
+        tier = "evidence" if linked and (data or "/".join(iri.split("/", 4)[:4]) in held) else _tier(reasons)
+        score = sum(WEIGHTS[r.kind] * r.count for r in reasons if r.kind in _NORMALISED)
+        return (_TIERS.index(tier), -score - _score([r for r in reasons if r.kind not in _NORMALISED]), iri)
+
+    return {iri: found[iri] for iri in sorted(found, key=key)[:keep]}
 
 
 def _score(reasons: list[Reason]) -> float:
@@ -305,22 +344,25 @@ def _count_of_works(n: int) -> str:
     return f"{n} work" if n == 1 else f"{n} works"
 
 
-def _co_citation(store: Store, item: NamedNode, family: list[str], found: dict[str, list[Reason]]) -> int:
-    """Adds co-citation reasons; returns how many works cite the item or its version family."""
+def _co_citation(store: Store, family: list[str], found: dict[str, list[Reason]]) -> _Citers:
+    """Adds co-citation reasons, counted among the first :data:`CO_CITATION_SAMPLE` works (by IRI) citing
+    the item or its version family; returns how many works cite those and how many were read."""
     targets: list[Term] = [NamedNode(n) for n in family]
+    citing = sorted(row["citing"] for row in _select_rows(store, "related_citing_works", {"target": targets}))
+    sample: list[Term] = [NamedNode(c) for c in citing[:CO_CITATION_SAMPLE]]
     citers = {row["cited"]: row["citers"].split()
-              for row in _select_rows(store, "related_co_citation", {"target": targets})}
+              for row in _select_rows(store, "related_co_citation", {"citing": sample})} if sample else {}
     # A version counts for each concept it is a version of (rolled up), else for itself.
     concepts = _group_values(_select_rows(store, "related_concepts", {"version": [NamedNode(c) for c in citers]}),
-                        "version", "concept") if citers else {}
+                             "version", "concept") if citers else {}
     rows = [{"other": other, "citing": citing} for cited, citing_works in citers.items()
             for other in concepts.get(cited, [cited]) for citing in citing_works]
-    for other, citing in _group_values(rows, "other", "citing").items():
+    for other, by in _group_values(rows, "other", "citing").items():
         if other in family:
             continue
-        found[other].append(Reason("co-citation", f"cited together by {_count_of_works(len(citing))}", len(citing),
-                                   tuple(citing)))
-    return len({c for cited in family for c in citers.get(cited, [])})
+        found[other].append(Reason("co-citation", f"cited together by {_count_of_works(len(by))}", len(by),
+                                   tuple(by)))
+    return _Citers(len(citing), len(sample))
 
 
 def _coupling(store: Store, item: NamedNode, found: dict[str, list[Reason]]) -> None:

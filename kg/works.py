@@ -13,7 +13,7 @@ volume:page" from its parts when it names an author or a venue, else its whole t
 >>> cited_as_wording(CitedAsRow("10.1/c", None, "Smith", "1999", "Nature", "12", "3", None, 1))
 'Smith 1999, Nature 12:3'
 
->>> from kg.store import Store
+>>> from kg.store import Store, Term
 >>> resolve(Store.open(None), "doi:10.1/nothing")
 Traceback (most recent call last):
 kg.errors.NotFoundError: nothing in the graph is named https://doi.org/10.1/nothing; load or harvest its record first
@@ -30,8 +30,8 @@ from pyoxigraph import Literal, NamedNode
 from kg import ids
 from kg.errors import IdentifierError, NotFoundError
 from kg.queries import load_query
-from kg.store import Store
-from kg.store.summary import cited_as_rows
+from kg.store import Store, Term
+from kg.store.summary import CITED_AS, CITED_WORK, WORDING, MetricsSummaryDb
 from kg.vocab import KG, RDF, SCHEMA, preferred_name
 
 #: identifier properties reported in summaries, by the name they are shown under
@@ -41,6 +41,9 @@ IDENTIFIER_KINDS = {"doi": "DOI", "pdb": "PDB", "pmid": "PMID", "pmcid": "PMCID"
 #: the classes of works, most specific first
 WORK_CLASSES = (KG.StructureEntry, SCHEMA.SoftwareSourceCode, SCHEMA.Dataset, SCHEMA.ScholarlyArticle,
                 SCHEMA.CreativeWork)
+#: references read per work to name it from how it is cited (the first by IRI): the most frequent title
+#: among them wins (docs/data-model.md, "Display names"); the real corpus has at most 4 references to a work
+CITED_AS_SAMPLE = 10
 
 
 @dataclass(frozen=True)
@@ -244,17 +247,79 @@ def statuses(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[WorkStatus
 
 
 def _cited_as_names(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str, str]]:
-    """Names from the references pointing at the works: read from the metrics summary when the store keeps
-    one complete (the same rows; :mod:`kg.store.summary`), else asked of the store."""
-    rows: dict[str, list[CitedAsRow]] = {}
+    """Names from a sample of the references pointing at the works (:data:`CITED_AS_SAMPLE` a work, the
+    first by IRI): read from the metrics summary when the store keeps one complete (the same rows;
+    :mod:`kg.store.summary`), else asked of the store. A work cited a million times is named from as
+    many references as one cited ten times."""
     summary = store.complete_summary()
-    found = (cited_as_rows(summary, [n.value for n in nodes]) if summary is not None else
-             store.select(load_query("cited_as_names").text, {"work": nodes}).values())
-    for work, title, author, year, venue, volume, page, text, count, by in found:
-        if work is not None and by is not None and count is not None:
-            rows.setdefault(work, []).append(CitedAsRow(by, title, author, year, venue, volume, page, text,
-                                                        int(count)))
+    works = [n.value for n in nodes]
+    pairs = (summary.subjects(CITED_WORK, works) if summary is not None else
+             [(work, ref) for work, refs in store.select(load_query("work_cited_as_references").text,
+                                                         {"work": nodes}).values() for ref in (refs or "").split()])
+    sampled: dict[str, list[str]] = {}
+    for work, ref in pairs:
+        if work is not None and ref is not None:
+            sampled.setdefault(work, []).append(ref)
+    refs = {work: sorted(found)[:CITED_AS_SAMPLE] for work, found in sampled.items()}
+    wordings = _summary_wordings(summary, refs) if summary is not None else _store_wordings(store, refs)
+    rows: dict[str, list[CitedAsRow]] = {}
+    for work, found in refs.items():
+        for ref in found:
+            for citing, wording in wordings.get(ref, ()):
+                rows.setdefault(work, []).append(CitedAsRow(citing, *wording, 1))
     return {work: name for work, found in rows.items() if (name := cited_as_name(found)) is not None}
+
+
+#: a reference's wording: title, author, year, venue, volume, first page, whole text
+_Wording = tuple[str | None, str | None, str | None, str | None, str | None, str | None, str | None]
+
+
+def _store_wordings(store: Store, refs: dict[str, list[str]]) -> dict[str, list[tuple[str, _Wording]]]:
+    """Each reference's citing work and wordings, asked of the store: titles first
+    (``work_cited_as_titles``); every part (``cited_as_names``) only of the references of works none of
+    whose references gives a title (the title decides otherwise)."""
+    found: dict[str, list[tuple[str, _Wording]]] = {}
+    every = [r for sampled in refs.values() for r in sampled]
+    for ref, citing, title in _ask_refs(store, "work_cited_as_titles", every):
+        if ref is not None and citing is not None:
+            found.setdefault(ref, []).append((citing, (title, None, None, None, None, None, None)))
+    untitled = [r for sampled in refs.values() if not any(w[0] for r in sampled for _, w in found.get(r, ()))
+                for r in sampled]
+    if untitled:
+        for r in untitled:
+            found.pop(r, None)
+        for ref, citing, *wording in _ask_refs(store, "cited_as_names", untitled):
+            if ref is not None and citing is not None:
+                found.setdefault(ref, []).append((citing, tuple(wording)))  # type: ignore[arg-type]
+    return found
+
+
+def _ask_refs(store: Store, query: str, refs: list[str]) -> list[tuple[str | None, ...]]:
+    bound: list[Term] = [NamedNode(r) for r in refs]  # minted IRIs in the record graph (loaders/builder.py)
+    return store.select(load_query(query).text, {"ref": bound}).values() if bound else []
+
+
+def _summary_wordings(summary: MetricsSummaryDb, refs: dict[str, list[str]]) -> dict[str, list[tuple[str, _Wording]]]:
+    """As :func:`_store_wordings`, from the metrics summary: titles first; the other parts only of the
+    references of works none of whose sampled references gives a title (the title decides otherwise)."""
+    every = [r for found in refs.values() for r in found]
+    citing: dict[str, set[str]] = {}
+    for ref, work in summary.subjects(CITED_AS, every):
+        citing.setdefault(ref, set()).add(work)
+    fields: list[dict[str, list[str | None]]] = [{} for _ in WORDING]
+    for ref, value in summary.objects(WORDING[0], every):
+        fields[0].setdefault(ref, []).append(value)
+    untitled = [r for found in refs.values() if not any(r in fields[0] for r in found) for r in found]
+    for i, p in enumerate(WORDING[1:], start=1):
+        for ref, value in summary.objects(p, untitled) if untitled else ():
+            fields[i].setdefault(ref, []).append(value)
+    found: dict[str, list[tuple[str, _Wording]]] = {}
+    for ref in every:
+        combos: list[tuple[str | None, ...]] = [()]
+        for values in fields:
+            combos = [(*w, v) for w in combos for v in values.get(ref, [None])]
+        found[ref] = [(c, w) for c in sorted(citing.get(ref, ())) for w in combos]  # type: ignore[misc]
+    return found
 
 
 def _summary(iri: str, props: dict[str, list[str]]) -> WorkSummary:

@@ -112,7 +112,8 @@ def test_the_statements_are_read_once_per_description(store: Store, monkeypatch:
     monkeypatch.setattr(store, "select", counting)
     describe(store, A0)
     assert asked.count(load_query("work_statements").text) == 1
-    # statements, incoming links, provenance, summaries, funding, the linked works (+ the CONSTRUCT)
+    # statements, incoming links, provenance, the work's and its linked works' summaries, funding, the names of
+    # the nodes its records leave unnamed (+ the CONSTRUCT)
     assert len(asked) == 6
 
 
@@ -121,3 +122,32 @@ def test_unknown_and_malformed_identifiers_say_what_is_wrong(store: Store) -> No
         describe(store, "10.1/absent")
     with pytest.raises(IdentifierError, match=r"not a valid identifier: '11.1/x'"):
         describe(store, "11.1/x")
+
+
+def test_the_nodes_a_work_names_are_named_as_its_own_records_name_them() -> None:
+    # a funder and a publisher named by every record of their works, each its own way (data-model.md, "Bounds")
+    s = Store.open(None)
+    s.update("""PREFIX schema: <http://schema.org/>
+        INSERT DATA {
+          GRAPH <https://w3id.org/evidence-kg/graph/test/a> {
+            <https://doi.org/10.1/a> schema:name "A" ; schema:funder <https://doi.org/10.13039/1> ;
+                schema:publisher <https://example.org/pub> ; schema:funding <https://example.org/a#grant> ;
+                <http://purl.org/spar/cito/cites> <https://doi.org/10.1/c> .
+            <https://doi.org/10.13039/1> schema:name "NSF" .
+            <https://example.org/pub> schema:name "Imprint" .
+            <https://example.org/a#grant> schema:funder <https://doi.org/10.13039/2> ; schema:identifier "G-1" . }
+          GRAPH <https://w3id.org/evidence-kg/graph/test/b> {
+            <https://doi.org/10.1/b> schema:funder <https://doi.org/10.13039/1> ;
+                schema:publisher <https://example.org/pub> .
+            <https://doi.org/10.13039/1> schema:name "National Science Foundation" .
+            <https://example.org/pub> schema:name "The Publisher of Many Imprints" .
+            <https://doi.org/10.13039/2> schema:name "Named elsewhere" . }
+          GRAPH <https://w3id.org/evidence-kg/graph/test/c> {
+            <https://doi.org/10.1/c> schema:name "The cited work" ; schema:alternateName "C" . }
+        }""")
+    d = describe(s, "10.1/a")
+    assert d.name_of("https://doi.org/10.13039/1") == "NSF"  # its record's name, not the longest anywhere
+    assert d.name_of("https://example.org/pub") == "Imprint"
+    assert d.name_of("https://doi.org/10.1/c") == "The cited work"  # named by no record of the work: by its own
+    assert [(f.funder, f.name, [a.number for a in f.awards]) for f in d.facts.funding] == [
+        ("https://doi.org/10.13039/2", "Named elsewhere", ["G-1"]), ("https://doi.org/10.13039/1", "NSF", [])]

@@ -10,7 +10,7 @@ from pyoxigraph import NamedNode
 from kg.errors import IdentifierError, NotFoundError
 from kg.queries import load_query
 from kg.store import Store
-from kg.works import WorkSummary, resolve, summaries
+from kg.works import CITED_AS_SAMPLE, WorkSummary, resolve, summaries
 from loaders.crossref import CrossrefLoader
 from loaders.pipeline import load
 from loaders.read import read_paths
@@ -71,9 +71,10 @@ def _citing(doi: str, *refs: dict[str, str], title: str | None = None) -> dict[s
     return {"DOI": doi, "type": "journal-article", **({"title": [title]} if title else {}), "reference": list(refs)}
 
 
-@pytest.fixture(scope="module")
-def citers() -> Store:
-    """Works of our own citing each other, each wording its references its own way."""
+@pytest.fixture(scope="module", params=["summary", "store"])
+def citers(request: pytest.FixtureRequest) -> Store:
+    """Works of our own citing each other, each wording its references its own way; names read from the
+    metrics summary, or (summary stale) asked of the store: the same answers."""
     records = [
         _citing("10.5555/kg.a", {"DOI": "10.5555/kg.x", "article-title": "X as A saw it"},
                 {"DOI": "10.5555/kg.tie", "article-title": "Short"},
@@ -86,9 +87,17 @@ def citers() -> Store:
                 {"DOI": "10.5555/kg.tie", "article-title": "A longer title"}),
         _citing("10.5555/kg.b", {"DOI": "10.5555/kg.x", "article-title": "X, as most cite it"}),
         _citing("10.5555/kg.own", title="Its own title"),
+        # a much-cited work: the first CITED_AS_SAMPLE references by IRI (citers s00-s09) word it one way,
+        # the 15 after them another
+        *(_citing(f"10.5555/kg.s{i:02}", {"DOI": "10.5555/kg.many",
+                                          "article-title": "Sampled" if i < CITED_AS_SAMPLE else "Unsampled, more"})
+          for i in range(CITED_AS_SAMPLE + 15)),
     ]
     s = Store.open(None)
     s.write([g for r in records if (g := CrossrefLoader.map(raw("crossref", r)).graph) is not None])
+    if request.param == "store":
+        s.metrics_summary.mark_stale()
+        assert s.complete_summary() is None
     return s
 
 
@@ -115,6 +124,10 @@ def test_a_reference_without_a_title_names_it_by_its_parts_or_its_text(citers: S
     assert _names(citers, "10.5555/kg.parts", "10.5555/kg.text") == {
         "10.5555/kg.parts": ("Brown 2005, Nature 7:100", "cited-as by 10.5555/kg.a"),
         "10.5555/kg.text": ("Green A. 2010. Something said once.", "cited-as by 10.5555/kg.a")}
+
+
+def test_a_much_cited_work_is_named_from_a_sample_of_its_references_the_first_by_iri(citers: Store) -> None:
+    assert _names(citers, "10.5555/kg.many") == {"10.5555/kg.many": ("Sampled", "cited-as by 10.5555/kg.s00")}
 
 
 def test_a_work_nobody_names_is_named_by_its_identifier(citers: Store) -> None:

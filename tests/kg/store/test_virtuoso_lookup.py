@@ -1,0 +1,71 @@
+"""Work lookups, their names and funding, related items and chains: the same answers on Virtuoso as on the
+embedded store asking its own store (no metrics summary), through the shapes issue 18 gave their queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from kg.chains import evidence_chain
+from kg.describe import describe
+from kg.related import related_items
+from kg.store import Store
+from kg.works import summaries
+from loaders.pipeline import load
+from loaders.read import read_paths
+from tests.kg.store.test_virtuoso import SAMPLES, clear
+
+WORKS = ["10.5555/kg-sample.data", "10.5555/kg-sample.tool.v1", "10.1038/s41598-021-81251-2",
+         "10.5555/kg-sample.p3", "10.2210/pdb6gv0/pdb"]
+
+
+@pytest.fixture(scope="module")
+def stores(virtuoso_server: str) -> Iterator[tuple[Store, Store]]:
+    virtuoso, embedded = Store.open(virtuoso_server), Store.open(None)
+    clear(virtuoso)
+    for store in (virtuoso, embedded):
+        assert load(store, read_paths([SAMPLES])).rejected == 0
+    embedded.metrics_summary.mark_stale()  # both ask the store
+    assert embedded.complete_summary() is None
+    yield virtuoso, embedded
+    clear(virtuoso)
+
+
+def _described(store: Store, work: str) -> dict[str, object]:
+    found = describe(store, work).as_dict()
+    found.pop("records")  # when each was retrieved: the loads' own times
+    return found
+
+
+@pytest.mark.parametrize("work", WORKS)
+def test_a_work_is_described_alike_on_virtuoso(stores: tuple[Store, Store], work: str) -> None:
+    virtuoso, embedded = stores
+    here = _described(embedded, work)
+    assert here["links"] and here["statements"]
+    assert _described(virtuoso, work) == here
+
+
+def test_the_funding_of_a_work_is_read_alike_on_virtuoso(stores: tuple[Store, Store]) -> None:
+    virtuoso, embedded = stores
+    funding = describe(embedded, "10.5555/kg-sample.data").facts.funding
+    assert funding and all(f.name for f in funding)
+    assert describe(virtuoso, "10.5555/kg-sample.data").facts.funding == funding
+
+
+@pytest.mark.parametrize("work", WORKS)
+def test_related_items_and_chains_are_alike_on_virtuoso(stores: tuple[Store, Store], work: str) -> None:
+    virtuoso, embedded = stores
+    here = [r.as_dict() for r in related_items(embedded, work)]
+    assert here
+    assert [r.as_dict() for r in related_items(virtuoso, work)] == here
+    assert evidence_chain(virtuoso, work, 4).as_dict() == evidence_chain(embedded, work, 4).as_dict()
+
+
+def test_cited_as_names_are_read_alike_on_virtuoso(stores: tuple[Store, Store]) -> None:
+    virtuoso, embedded = stores
+    cited = [n for (n,) in embedded.select(
+        "SELECT DISTINCT ?w WHERE { ?r <https://w3id.org/evidence-kg/ns#citedWork> ?w }").rows]
+    here = {iri: (s.name, s.name_source) for iri, s in summaries(embedded, cited).items()}
+    assert any(source.startswith("cited-as") for _, source in here.values())
+    assert {iri: (s.name, s.name_source) for iri, s in summaries(virtuoso, cited).items()} == here
