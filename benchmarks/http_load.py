@@ -39,6 +39,7 @@ import argparse
 import http.client
 import json
 import multiprocessing
+import os
 import random
 import statistics
 import subprocess
@@ -322,9 +323,33 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], what: str, timeout: fl
     raise SystemExit(f"{what} did not answer {url} within {timeout:g} s")
 
 
+#: the pid of the server the last :func:`served` or :func:`oxigraph_served` started (for :func:`cpu_seconds`)
+SERVER_PID: list[int] = []
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) process ``pid`` and its descendants alive now have used so far, in
+    seconds (Linux /proc): a kg serve's workers and /sparql query processes included."""
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+    tree, total = {pid}, 0.0
+    for _ in range(4):  # children, grandchildren...
+        tree |= {p for p, (parent, _) in stats.items() if parent in tree}
+    for p in tree:
+        total += stats.get(p, (0, 0.0))[1]
+    return total
+
+
 @contextmanager
 def _process(command: list[str], cwd: Path, url: str, what: str, timeout: float) -> Iterator[None]:
     process = subprocess.Popen(command, cwd=cwd)
+    SERVER_PID[:] = [process.pid]
     try:
         _wait_for(url, process, what, timeout)
         yield
@@ -413,8 +438,13 @@ def one_run(args: argparse.Namespace, path: Path, citing: list[str], cited: list
         if args.warm:
             print(f"warmed: every item of every kind asked once in {warm_every_item(base, kinds, len(citing)):.0f} s")
         port = f"http://127.0.0.1:{args.health_port}" if args.health_port else None
+        pid, cpu = SERVER_PID[0], cpu_seconds(SERVER_PID[0])
         tally, wall, health, on_port = load(base, kinds, args.clients, args.seconds, args.client_processes,
                                             args.health_every, port)
+        cpu = cpu_seconds(pid) - cpu
+    answered = sum(len(v) for v in tally.ms.values())
+    print(f"\n  kg serve's processes: {cpu:.1f} s of CPU, {1000 * cpu / max(answered, 1):.2f} ms per answer "
+          f"({100 * cpu / wall:.0f} % of a core)")
     if on_port:
         answered = [h for h in on_port if h != float("inf")]
         print(f"\n  /healthz on --health-port {args.health_port} meanwhile: {len(on_port)} asked, "

@@ -17,8 +17,8 @@ import pytest
 
 from kg.errors import ConfigError, StoreError
 from kg.store import Store
-from kg.web.config import Settings
 from kg.web import healthd
+from kg.web.config import Settings
 from kg.web.health import HealthProcess, StoreWatch
 from kg.web.services import Services
 from tests.conftest import _free_port, stop
