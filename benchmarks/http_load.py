@@ -289,8 +289,17 @@ def load(base: str, kinds: dict[str, Send], clients: int, seconds: float, proces
     return tally, wall, health, on_port
 
 
+#: whether the /healthz probe runs in a session of its own (--probe-session): see probe_process
+PROBE_SESSION: list[bool] = [True]
+
+
 def probe_process(base: str, seconds: float, every: float) -> list[float]:
-    """:func:`probe` for ``seconds``, in a process of its own: the latencies."""
+    """:func:`probe` for ``seconds``, in a process of its own: the latencies. Unless ``--no-probe-session``,
+    in a session of its own (``setsid``), as an orchestrator's or a load balancer's probe is: where Linux
+    groups each session's processes for CPU (autogroup), the probe then does not wait behind the load's
+    client threads, and what it measures is the service's answer, not the load generator's queue."""
+    if PROBE_SESSION[0]:
+        os.setsid()
     health: list[float] = []
     probe(base, time.monotonic() + seconds, health, every)
     return health
@@ -552,12 +561,16 @@ def main() -> None:
     parser.add_argument("--health-port", type=int,
                         help="kg serve --health-port: /healthz is probed there too, beside the service's port")
     parser.add_argument("--client-processes", type=int, default=2, help="processes the client threads run in")
+    parser.add_argument("--probe-session", action=argparse.BooleanOptionalAction, default=True,
+                        help="probe /healthz from a process in a session of its own (default), as an "
+                             "orchestrator would, not from within the load generator's (see probe_process)")
     parser.add_argument("--matrix", action="store_true", help="issue 17's table (see above)")
     parser.add_argument("--matrix-clients", default="8,32,64")
     parser.add_argument("--cold-clients", help="--matrix: the client counts of the cold runs (default: the same)")
     parser.add_argument("--long-seconds", type=float, default=60, help="--matrix: the 200-client run's length")
     parser.add_argument("--before", type=Path, help="--matrix: another checkout to run every load against too")
     args = parser.parse_args()
+    PROBE_SESSION[0] = args.probe_session
     args.work.mkdir(parents=True, exist_ok=True)
     path = args.work / f"store-{args.quads}"
     store = build(path, args.quads)

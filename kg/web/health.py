@@ -152,7 +152,10 @@ class HealthProcess:
         self.beat()
         command = [sys.executable, healthd.__file__, "--host", self.host, "--port", str(self.port),
                    "--heartbeat", str(self.heartbeat), "--stale", str(self.stale), "--parent", str(os.getpid())]
-        self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+        # a session of its own: where the kernel groups each session's processes for CPU (autogroup, on by
+        # default on Linux desktops and many servers), its probes are not queued behind the service's threads
+        self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                         start_new_session=True)
         assert self._process.stdout is not None
         ready = self._process.stdout.readline()  # "ready" once bound; nothing when it failed (its stderr says why)
         self._process.stdout.close()

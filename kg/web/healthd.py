@@ -13,6 +13,9 @@ second (:class:`kg.web.health.Heartbeat`): the service's own ``/healthz`` answer
   (or gone), which a thread of the service could not have told;
 - no heartbeat yet: 503, ``"the service has not started yet"``.
 
+The service starts it in a session of its own: where Linux groups each session's processes for CPU
+(autogroup), a probe then does not wait for the CPU behind the service's busy threads either.
+
 It exits when the service that started it is gone (its parent's pid changes), and binds its port with
 ``SO_REUSEPORT``, so that the processes of ``kg serve --workers N`` each start one on the same port (each
 probe is answered by one of them, for its own worker).
@@ -27,13 +30,15 @@ import json
 import os
 import sys
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 #: seconds after which a heartbeat not renewed means the service is not answering
 STALE = 10.0
 #: seconds between two checks that the service is still there
 PARENT_EVERY = 0.5
+#: seconds a probe's connection may stay silent before it is dropped
+CLIENT_TIMEOUT = 2.0
 
 
 def answer(heartbeat: Path, stale: float, now: float | None = None) -> tuple[int, dict[str, object]]:
@@ -53,10 +58,11 @@ def answer(heartbeat: Path, stale: float, now: float | None = None) -> tuple[int
     return status, body
 
 
-class HealthServer(ThreadingHTTPServer):
-    """Answers ``GET /healthz`` (and ``HEAD``) from the heartbeat; 404 for anything else."""
+class HealthServer(HTTPServer):
+    """Answers ``GET /healthz`` (and ``HEAD``) from the heartbeat; 404 for anything else. One probe at a time,
+    in the process's one thread (no thread started per probe: one wake-up less for each), each connection
+    closed after its answer; a client silent for :data:`CLIENT_TIMEOUT` seconds is dropped."""
 
-    daemon_threads = True
     allow_reuse_address = True
     allow_reuse_port = True
 
@@ -76,7 +82,8 @@ class HealthServer(ThreadingHTTPServer):
 
 class _Request(BaseHTTPRequestHandler):
     server: HealthServer
-    protocol_version = "HTTP/1.1"
+    protocol_version = "HTTP/1.0"  # one answer per connection: a kept-alive probe would hold the one thread
+    timeout = CLIENT_TIMEOUT
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         if self.path.split("?", 1)[0] != "/healthz":
