@@ -496,6 +496,9 @@ def matrix(args: argparse.Namespace, path: Path, citing: list[str], cited: list[
     for label, project in projects:
         for temperature in ("cold", "warm"):
             options = ["--cache-mb", "0"] if temperature == "cold" else []
+            if temperature == "warm" and args.health_port:
+                options += ["--health-port", str(args.health_port)]
+            port = f"http://127.0.0.1:{args.health_port}" if args.health_port and temperature == "warm" else None
             print(f"{label} ({project}), {temperature}", flush=True)
             with served(path, project, [*options, *args.serve_option]) as base:
                 if temperature == "warm":
@@ -506,20 +509,16 @@ def matrix(args: argparse.Namespace, path: Path, citing: list[str], cited: list[
                 if temperature == "warm":
                     for names, title in ((LOOKUPS, "lookups, related and chains together"), (kinds, "mixed")):
                         chosen = {k: kinds[k] for k in names if k in kinds}
-                        tally, wall, health, _ = load(base, chosen, 32, args.seconds, args.client_processes, 0.5)
+                        tally, wall, health, on_port = load(base, chosen, 32, args.seconds, args.client_processes,
+                                                            0.5, port)
                         errors += report(tally, wall, health, list(chosen), f"{label}: {title}, 32 clients warm, "
                                          f"{wall:.0f} s", 0.5)
-                        every = [ms for v in tally.ms.values() for ms in v]
-                        extra.append(f"| {label} | {title}, 32 clients warm | {len(every) / wall:.0f} | "
-                                     f"{pct(every, 50):.1f} | {pct(every, 99):.1f} | "
-                                     f"{sum(len(e) for e in tally.errors.values())} | {pct(health, 99):.0f} |")
-                    tally, wall, health, _ = load(base, kinds, 200, args.long_seconds, args.client_processes, 0.5)
+                        extra.append(_row(label, f"{title}, 32 clients warm", tally, wall, health, on_port))
+                    tally, wall, health, on_port = load(base, kinds, 200, args.long_seconds, args.client_processes,
+                                                        0.5, port)
                     errors += report(tally, wall, health, list(kinds), f"{label}: mixed, 200 clients warm, "
                                      f"{wall:.0f} s", 0.5)
-                    every = [ms for v in tally.ms.values() for ms in v]
-                    extra.append(f"| {label} | mixed, 200 clients warm, {wall:.0f} s | {len(every) / wall:.0f} | "
-                                 f"{pct(every, 50):.1f} | {pct(every, 99):.1f} | "
-                                 f"{sum(len(e) for e in tally.errors.values())} | {pct(health, 99):.0f} |")
+                    extra.append(_row(label, f"mixed, 200 clients warm, {wall:.0f} s", tally, wall, health, on_port))
     print(f"\nEach kind alone, {args.seconds:g} s a cell, req/s, p50 ms, p99 ms; ceiling = oxigraph serve answering "
           "the kind's main SPARQL query; ratio = warm req/s / ceiling req/s\n")
     print("| kind | clients | " + " | ".join(f"{label} cold | {label} warm | {label} warm/ceiling"
@@ -533,10 +532,18 @@ def matrix(args: argparse.Namespace, path: Path, citing: list[str], cited: list[
                 cells.append(f"{_cell(cold) if cold else '-'} | {_cell(warm)} | "
                              f"{warm.rate / max(ceiling[n][name].rate, 1e-9):.2f}")
             print(f"| {name} | {n} | " + " | ".join(cells) + f" | {_cell(ceiling[n][name])} |")
-    print("\n| checkout | load | req/s | p50 ms | p99 ms | errors | /healthz p99 ms |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("\n| checkout | load | req/s | p50 ms | p99 ms | errors | /healthz p50 / p99 ms "
+          "| --health-port p50 / p99 ms |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     print("\n".join(extra))
     return errors
+
+
+def _row(label: str, title: str, tally: Tally, wall: float, health: list[float], on_port: list[float]) -> str:
+    every = [ms for v in tally.ms.values() for ms in v]
+    port = f"{pct(on_port, 50):.0f} / {pct(on_port, 99):.0f}" if on_port else "-"
+    return (f"| {label} | {title} | {len(every) / wall:.0f} | {pct(every, 50):.1f} | {pct(every, 99):.1f} | "
+            f"{sum(len(e) for e in tally.errors.values())} | {pct(health, 50):.0f} / {pct(health, 99):.0f} | {port} |")
 
 
 def _cell(f: Figures) -> str:

@@ -159,7 +159,11 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = self.larger.get(scope["path"], self.default)
-        declared = dict(scope["headers"]).get(b"content-length", b"")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length", b"")
+        if b"transfer-encoding" not in headers and declared in (b"", b"0"):  # no body (HTTP/1.1): nothing to watch
+            await self.app(scope, receive, send)
+            return
         if declared.isdigit() and int(declared) > limit:
             await self._refuse(limit, scope, receive, send)
             return
