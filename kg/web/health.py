@@ -178,7 +178,7 @@ class HealthProcess:
         """Write the service's /healthz answer, now, for the process to give (replaced at once, never half)."""
         body, status = health(self.state)
         partial = self.heartbeat.with_name(".heartbeat.json")
-        partial.write_bytes(json.dumps({"at": time.time(), "status": status, "body": body}).encode())
+        partial.write_bytes(json.dumps({"at": time.monotonic(), "status": status, "body": body}).encode())
         os.replace(partial, self.heartbeat)
 
     def stop(self) -> None:

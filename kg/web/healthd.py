@@ -5,7 +5,8 @@ service answering on another port still waits for Python's interpreter lock, whi
 the event loop hold in turn (p99 about 400 ms at 200 clients on 2 cores). This process holds no lock of
 the service's: it imports nothing but the standard library (run as a script, never as ``kg.web...``, so
 that not even ``kg`` is imported), and answers each probe from the file the service writes about once a
-second (:class:`kg.web.health.Heartbeat`): the service's own ``/healthz`` answer and when it was written.
+second (:class:`kg.web.health.HealthProcess`): the service's own ``/healthz`` answer and when it was written
+(``time.monotonic()``: one clock for every process of a Linux machine, whatever the wall clock does).
 
 - the heartbeat is fresh (written less than ``--stale`` seconds ago): its answer, 200 or 503 as the
   service computed it (503 when the store did not answer its last check);
@@ -52,7 +53,7 @@ def answer(heartbeat: Path, stale: float, now: float | None = None) -> tuple[int
         at, status, body = float(beat["at"]), int(beat["status"]), dict(beat["body"])
     except (OSError, ValueError, KeyError, TypeError):
         return 503, {"status": "unavailable", "problem": "the service has not started yet"}
-    age = (time.time() if now is None else now) - at
+    age = (time.monotonic() if now is None else now) - at
     if age > stale:
         return 503, {"status": "unavailable", "problem": f"the service has not answered for {age:.0f} s"}
     return status, body

@@ -138,13 +138,13 @@ def test_the_health_process_gives_the_service_s_last_heartbeat_and_503_once_it_i
     try:
         status, body = _ask(base + "/healthz")
         assert (status, json.loads(body)["problem"]) == (503, "the service has not started yet")
-        _beat(heartbeat, time.time())
+        _beat(heartbeat, time.monotonic())
         assert _ask(base + "/healthz") == (200, b'{"status": "ok", "store": "embedded"}')
-        _beat(heartbeat, time.time() - 30)  # the service's event loop has not written for 30 s: stuck
+        _beat(heartbeat, time.monotonic() - 30)  # the service's event loop has not written for 30 s: stuck
         status, body = _ask(base + "/healthz")
         assert status == 503
         assert json.loads(body) == {"status": "unavailable", "problem": "the service has not answered for 30 s"}
-        _beat(heartbeat, time.time(), status=503)  # the service's own 503 (its store) is given as it is
+        _beat(heartbeat, time.monotonic(), status=503)  # the service's own 503 (its store) is given as it is
         assert _ask(base + "/healthz")[0] == 503
     finally:
         stop(process)
