@@ -161,6 +161,7 @@ class HealthProcess:
         self._process.stdout.close()
         if ready.strip() != b"ready":
             self._process.wait()
+            shutil.rmtree(self._directory, ignore_errors=True)
             raise ConfigError("--health-port", f"cannot answer /healthz on {self.host}:{self.port} "
                                                f"(the health process exited with status {self._process.returncode})")
         self._beating = asyncio.get_running_loop().create_task(self._beat_every())

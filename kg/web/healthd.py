@@ -77,7 +77,14 @@ class HealthServer(HTTPServer):
         if self.parent is None or time.monotonic() - self._parent_checked < PARENT_EVERY:
             return
         self._parent_checked = time.monotonic()
-        if os.getppid() != self.parent:
+        if os.getppid() != self.parent:  # the service is gone (killed: it could not remove its heartbeat)
+            for leftover in (self.heartbeat, self.heartbeat.with_name(f".{self.heartbeat.name}")):
+                leftover.unlink(missing_ok=True)
+            if self.heartbeat.parent.name.startswith("kg-health-"):
+                try:
+                    self.heartbeat.parent.rmdir()
+                except OSError:
+                    pass
             raise SystemExit(0)  # out of serve_forever: the process ends
 
 

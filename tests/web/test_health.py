@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -151,12 +152,29 @@ def test_the_health_process_gives_the_service_s_last_heartbeat_and_503_once_it_i
 
 
 def test_the_health_process_ends_when_the_service_that_started_it_is_gone(tmp_path: Path) -> None:
-    # its parent is this test's process, not the pid it was told: as after the service died, it stops
-    process, _ = _healthd(tmp_path / "heartbeat.json", "--parent", str(os.getpid() + 1_000_000))
+    # its parent is this test's process, not the pid it was told: as after the service died, it stops,
+    # and removes the heartbeat the service could not
+    directory = tmp_path / "kg-health-x"
+    directory.mkdir()
+    _beat(directory / "heartbeat.json", time.monotonic())
+    process, _ = _healthd(directory / "heartbeat.json", "--parent", str(os.getpid() + 1_000_000))
     try:
         assert process.wait(timeout=60) == 0
     finally:
         stop(process)
+    assert not directory.exists()
+
+
+def test_a_service_stopped_leaves_no_heartbeat_behind() -> None:
+    state = Services(Store.open(None), Settings())
+
+    async def run() -> Path:
+        health = HealthProcess("127.0.0.1", _free_port(), state)
+        health.start()
+        health.stop()
+        return health.heartbeat.parent
+
+    assert not asyncio.run(run()).exists()
 
 
 def test_a_health_port_already_taken_is_a_clear_error() -> None:
@@ -169,5 +187,8 @@ def test_a_health_port_already_taken_is_a_clear_error() -> None:
         async def started() -> None:
             HealthProcess("127.0.0.1", port, state).start()
 
+        before = set(Path(tempfile.gettempdir()).glob("kg-health-*")) | set(Path("/dev/shm").glob("kg-health-*"))
         with pytest.raises(ConfigError, match=f"cannot answer /healthz on 127.0.0.1:{port}"):
             asyncio.run(started())
+        after = set(Path(tempfile.gettempdir()).glob("kg-health-*")) | set(Path("/dev/shm").glob("kg-health-*"))
+        assert after <= before  # its heartbeat's directory removed too
