@@ -92,8 +92,9 @@ SERVE_ENV = "KG_SERVE"
 @click.option("--cache-dir", type=click.Path(path_type=Path), envvar="KG_CACHE_DIR", default=Path("./kg-cache"),
               show_default=True, help="With --sync-every: where raw responses and the sync lock are kept.")
 @click.option("--health-port", type=click.IntRange(1, 65535), envvar="KG_HEALTH_PORT",
-              help="Also answer GET /healthz on this port, from a thread of its own: never queued behind the "
-                   "service's requests (for load balancers' and orchestrators' probes; see docs/operations.md).")
+              help="Also answer GET /healthz on this port, from a small process of its own fed by the service's "
+                   "heartbeat: never queued behind the service's requests (for load balancers' and orchestrators' "
+                   "probes; see docs/operations.md).")
 @click.option("--threads", type=click.IntRange(1, 256), envvar="KG_THREADS", default=8, show_default=True,
               help="Threads computing answers at once; more requests queue for them (see docs/operations.md).")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),

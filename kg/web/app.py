@@ -38,7 +38,7 @@ from kg.web.asof import HEADER, GraphAsOf
 from kg.web.caching import HttpCaching
 from kg.web.config import Settings
 from kg.web.errors import error_response, http_error, kg_error, server_error
-from kg.web.health import HealthListener, healthz, watch_store
+from kg.web.health import HealthProcess, healthz, watch_store
 from kg.web.security import SecurityHeaders
 from kg.web.services import Services
 from kg.web.syncloop import ServiceSync
@@ -95,7 +95,7 @@ def create_app(store: Store, settings: Settings | None = None, *, owns_store: bo
         threading.Thread(target=store.revision, name="kg-store-revision", daemon=True).start()
         state.watch = watch_store(store)
         state.watch.start()
-        listener = HealthListener(settings.health_host, settings.health_port, state) if settings.health_port else None
+        listener = HealthProcess(settings.health_host, settings.health_port, state) if settings.health_port else None
         if listener is not None:
             listener.start()
         state.runner = store.query_runner(timeout_s=settings.query_timeout, workers=settings.query_workers,
@@ -159,7 +159,11 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = self.larger.get(scope["path"], self.default)
-        declared = dict(scope["headers"]).get(b"content-length", b"")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length", b"")
+        if b"transfer-encoding" not in headers and declared in (b"", b"0"):  # no body (HTTP/1.1): nothing to watch
+            await self.app(scope, receive, send)
+            return
         if declared.isdigit() and int(declared) > limit:
             await self._refuse(limit, scope, receive, send)
             return

@@ -39,7 +39,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from kg.answer_cache import AnswerCache
-from kg.web.services import services
+from kg.web.services import Services, services
 
 STATIC = Path(__file__).resolve().parent / "static"
 #: Cache-Control of fingerprinted static assets
@@ -175,10 +175,10 @@ def _query_keepable(scope: Scope) -> Keepable | None:
 SELECTING = ("accept", "accept-profile")
 
 
-def entity_tag(revision: str, scope: Scope, base: str, posted: str = "") -> str:
+def entity_tag(revision: str, scope: Scope, base: str, posted: str = "", headers: Headers | None = None) -> str:
     """The weak ETag of the answer a request asks for (``posted``: the normalised query it POSTed), at
-    ``revision`` of the store."""
-    headers = Headers(scope=scope)
+    ``revision`` of the store (``headers``: the request's, when already read)."""
+    headers = headers if headers is not None else Headers(scope=scope)
     parts = [revision, scope["path"], scope.get("query_string", b"").decode("latin-1"),
              *(headers.get(name, "") for name in SELECTING), base, posted]
     return 'W/"' + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32] + '"'
@@ -196,6 +196,8 @@ class HttpCaching:
 
     def __init__(self, app: ASGIApp, max_age: int = 10) -> None:
         self.app, self.max_age = app, max_age
+        self.control = f"public, max-age={max_age}, must-revalidate"
+        self._state: Services | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -206,14 +208,15 @@ class HttpCaching:
             await self.app(scope, receive, self._revalidated(send))
             return
         queries = path in SPARQL_PATHS or path == GRAPHQL_PATH
-        if queries and b"authorization" in dict(scope["headers"]):  # a token may write: never kept
+        headers = Headers(scope=scope)
+        if queries and "authorization" in headers:  # a token may write: never kept
             await self.app(scope, receive, send)
             return
         posted, keepable = "", None
         if queries and method == "POST":
             body = await _body(receive)
             receive = _replayed(body, receive)
-            found = posted_read(path, Headers(scope=scope).get("content-type", ""), body)
+            found = posted_read(path, headers.get("content-type", ""), body)
             if found is None:
                 await self.app(scope, receive, send)
                 return
@@ -227,13 +230,13 @@ class HttpCaching:
         else:
             await self.app(scope, receive, send)
             return
-        state = services(HTTPConnection(scope))
+        state = self._state = self._state or services(HTTPConnection(scope))  # the app's, read once
         cache = state.graph.cache
         revision = state.store.revision()
-        base = "" if state.settings.base_url else f"{scope.get('scheme')}://{Headers(scope=scope).get('host', '')}"
-        tag = entity_tag(revision, scope, base, posted)
-        control = f"public, max-age={self.max_age}, must-revalidate"
-        if _matches(Headers(scope=scope).get("if-none-match"), tag):
+        base = "" if state.settings.base_url else f"{scope.get('scheme')}://{headers.get('host', '')}"
+        tag = entity_tag(revision, scope, base, posted, headers)
+        control = self.control
+        if _matches(headers.get("if-none-match"), tag):
             await send({"type": "http.response.start", "status": 304, "headers": [
                 (b"etag", tag.encode()), (b"cache-control", control.encode()), (b"vary", b"Accept, Accept-Profile")]})
             await send({"type": "http.response.body", "body": b""})

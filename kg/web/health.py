@@ -3,7 +3,9 @@
 A thread of its own (:class:`StoreWatch`) pings the store every :data:`EVERY` seconds; ``/healthz`` says
 what the last ping found, without a store round trip or a worker thread, so that a service busy with
 200 clients still answers it at once. The store is taken for down when a ping failed, or when none has
-come back for :data:`STALE` seconds (a ping stuck on a frozen store).
+come back for :data:`STALE` seconds (a ping stuck on a frozen store). ``kg serve --health-port`` also
+answers it from a small process of its own (:class:`HealthProcess`, :mod:`kg.web.healthd`), which no
+request of the service's makes wait.
 
 >>> watch = StoreWatch(lambda: None)
 >>> watch.check(); watch.status(now=watch.answered_at + 1)[0]
@@ -12,19 +14,26 @@ come back for :data:`STALE` seconds (a ping stuck on a frozen store).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from kg.errors import KgError
+from kg.errors import ConfigError, KgError
 from kg.freshness import freshness
 from kg.store import Store
+from kg.web import healthd
 from kg.web.services import Services, services
 
 log = logging.getLogger(__name__)
@@ -32,6 +41,8 @@ log = logging.getLogger(__name__)
 EVERY = 2.0
 #: seconds without an answer from the store after which it is reported down
 STALE = 15.0
+#: seconds between two heartbeats the service writes for its health process (kg serve --health-port)
+BEAT = 1.0
 
 
 class StoreWatch:
@@ -112,52 +123,73 @@ async def healthz(request: Request) -> Response:
     return JSONResponse(body, status)
 
 
-class HealthListener(ThreadingHTTPServer):
-    """``GET /healthz`` on a port of its own (``kg serve --health-port``), answered by a thread of its own.
+class HealthProcess:
+    """``GET /healthz`` on a port of its own (``kg serve --health-port``), answered by a small process of its
+    own (:mod:`kg.web.healthd`) from the heartbeat this service writes about every second on its event loop.
 
-    The service's port answers /healthz on its event loop, behind every request in the loop's queue: at
-    200 clients that is a second. A probe on this port waits for nothing but the interpreter's turn, so a
-    load balancer or an orchestrator's liveness probe is not failed by the load it balances. Several
-    ``--workers`` share the port (SO_REUSEPORT): each probe is answered by one of them, for itself.
+    The service's port answers /healthz on its event loop, behind every request in the loop's queue; a
+    thread of the service would still wait for the interpreter's lock. The process waits for neither: a
+    load balancer's or an orchestrator's probe is not failed by the load it balances, yet it says 503 when
+    the service's event loop has not written a heartbeat for ``stale`` seconds (stuck), or when the store
+    did not answer its last check. Several ``--workers`` each start one on the same port (SO_REUSEPORT).
     """
 
-    daemon_threads = True
-    allow_reuse_address = True
-    allow_reuse_port = True
-
-    def __init__(self, host: str, port: int, state: Services) -> None:
-        self.state = state
-        super().__init__((host, port), _HealthRequest)
+    def __init__(self, host: str, port: int, state: Services, every: float = BEAT, stale: float = healthd.STALE
+                 ) -> None:
+        self.host, self.port, self.state, self.every, self.stale = host, port, state, every, stale
+        shm = Path("/dev/shm")
+        self._directory = Path(tempfile.mkdtemp(prefix="kg-health-", dir=shm if os.access(shm, os.W_OK) else None))
+        self.heartbeat = self._directory / "heartbeat.json"
+        self._process: subprocess.Popen[bytes] | None = None
+        self._beating: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        threading.Thread(target=self.serve_forever, name="kg-health-port", daemon=True).start()
+        """Write the first heartbeat, start the process and wait until it listens (on the event loop: the
+        heartbeat is written by a task of it, so that a stuck loop shows as a stale heartbeat).
+
+        :raises ConfigError: the process could not listen on the port
+        """
+        self.beat()
+        command = [sys.executable, healthd.__file__, "--host", self.host, "--port", str(self.port),
+                   "--heartbeat", str(self.heartbeat), "--stale", str(self.stale), "--parent", str(os.getpid())]
+        # a session of its own: where the kernel groups each session's processes for CPU (autogroup, on by
+        # default on Linux desktops and many servers), its probes are not queued behind the service's threads
+        self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                         start_new_session=True)
+        assert self._process.stdout is not None
+        ready = self._process.stdout.readline()  # "ready" once bound; nothing when it failed (its stderr says why)
+        self._process.stdout.close()
+        if ready.strip() != b"ready":
+            self._process.wait()
+            shutil.rmtree(self._directory, ignore_errors=True)
+            raise ConfigError("--health-port", f"cannot answer /healthz on {self.host}:{self.port} "
+                                               f"(the health process exited with status {self._process.returncode})")
+        self._beating = asyncio.get_running_loop().create_task(self._beat_every())
+
+    async def _beat_every(self) -> None:
+        while True:
+            watch = self.state.watch  # until the store's first check is in, beat often: the probe says so soon
+            await asyncio.sleep(self.every if watch is None or watch.answered_at else min(self.every, 0.05))
+            try:
+                self.beat()
+            except OSError as e:  # a full /dev/shm: the process will say the service is stale
+                log.error("cannot write the health heartbeat %s: %s", self.heartbeat, e)
+
+    def beat(self) -> None:
+        """Write the service's /healthz answer, now, for the process to give (replaced at once, never half)."""
+        body, status = health(self.state)
+        partial = self.heartbeat.with_name(".heartbeat.json")
+        partial.write_bytes(json.dumps({"at": time.monotonic(), "status": status, "body": body}).encode())
+        os.replace(partial, self.heartbeat)
 
     def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
-
-
-class _HealthRequest(BaseHTTPRequestHandler):
-    server: HealthListener
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        if self.path.split("?", 1)[0] != "/healthz":
-            self._send(404, {"status": "not found", "problem": "this port answers GET /healthz only"})
-            return
-        body, status = health(self.server.state)
-        self._send(status, body)
-
-    do_HEAD = do_GET  # noqa: N815
-
-    def _send(self, status: int, body: dict[str, object]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's name)
-        log.debug("health port: " + format, *args)
+        if self._beating is not None:
+            self._beating.cancel()
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        shutil.rmtree(self._directory, ignore_errors=True)

@@ -13,7 +13,6 @@ nosniff``, a referrer policy, and no framing by other sites, except the embeddab
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 #: scripts and everything else from the service itself; styles may be inline (GraphiQL's React sets
@@ -22,6 +21,17 @@ POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inlin
           "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
 #: paths other sites may show in a frame (the related-items widget)
 FRAMEABLE = frozenset({"/embed/related"})
+
+
+def _added(framed: bool) -> tuple[tuple[bytes, bytes], ...]:
+    policy = POLICY + ("; frame-ancestors *" if framed else "; frame-ancestors 'none'")
+    found = [(b"content-security-policy", policy.encode()), (b"x-content-type-options", b"nosniff"),
+             (b"referrer-policy", b"strict-origin-when-cross-origin")]
+    return tuple(found if framed else [*found, (b"x-frame-options", b"DENY")])
+
+
+#: the headers added to every answer, to a framed one and to any other
+_FRAMED, _UNFRAMED = _added(True), _added(False)
 
 
 class SecurityHeaders:
@@ -34,17 +44,14 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        framed = scope["path"] in self.frameable
+        added = _FRAMED if scope["path"] in self.frameable else _UNFRAMED
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy",
-                                   POLICY + ("; frame-ancestors *" if framed else "; frame-ancestors 'none'"))
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-                if not framed:
-                    headers.setdefault("X-Frame-Options", "DENY")
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers += [header for header in added if header[0] not in present]
+                message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, with_headers)

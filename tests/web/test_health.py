@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from kg.errors import StoreError
+import pytest
+
+from kg.errors import ConfigError, StoreError
 from kg.store import Store
+from kg.web import healthd
 from kg.web.config import Settings
-from kg.web.health import HealthListener, StoreWatch
+from kg.web.health import HealthProcess, StoreWatch
 from kg.web.services import Services
 from tests.conftest import _free_port, stop
 from tests.web.conftest import load_samples, serve
@@ -70,8 +79,12 @@ def test_kg_serve_answers_healthz_on_its_health_port_too(tmp_path: Path) -> None
     port = _free_port()
     process, base, _ = serve(location, tmp_path, "--health-port", str(port))
     try:
-        status, body = _ask(f"http://127.0.0.1:{port}/healthz")
         on_service = json.loads(_ask(f"{base}/healthz")[1])
+        status, body = _ask(f"http://127.0.0.1:{port}/healthz")
+        deadline = time.monotonic() + 30
+        while status != 200 and time.monotonic() < deadline:  # the heartbeat after the store's first check
+            time.sleep(0.05)
+            status, body = _ask(f"http://127.0.0.1:{port}/healthz")
         assert status == 200
         answer = json.loads(body)
         assert (answer["status"], answer["store"]) == ("ok", "embedded")
@@ -90,11 +103,92 @@ def test_the_health_port_says_unavailable_when_the_store_does_not_answer() -> No
     state = Services(Store.open(None), Settings())
     state.watch = StoreWatch(ping)
     state.watch.check()
-    listener = HealthListener("127.0.0.1", _free_port(), state)
-    listener.start()
-    try:
-        status, body = _ask(f"http://127.0.0.1:{listener.server_address[1]}/healthz")
-    finally:
-        listener.stop()
+
+    async def probed() -> tuple[int, bytes]:
+        health = HealthProcess("127.0.0.1", _free_port(), state)
+        health.start()
+        try:
+            return await asyncio.to_thread(_ask, f"http://127.0.0.1:{health.port}/healthz")
+        finally:
+            health.stop()
+
+    status, body = asyncio.run(probed())
     assert status == 503
     assert json.loads(body) == {"status": "unavailable", "store": "embedded", "problem": "the store does not answer"}
+
+
+def _healthd(heartbeat: Path, *options: str) -> tuple[subprocess.Popen[bytes], str]:
+    """The health process alone, on a free port, once it listens; its base URL."""
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, healthd.__file__, "--port", str(port), "--heartbeat", str(heartbeat),
+                                *options], stdout=subprocess.PIPE)
+    assert process.stdout is not None
+    ready = process.stdout.readline().strip()
+    process.stdout.close()
+    assert ready == b"ready"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _beat(heartbeat: Path, at: float, status: int = 200) -> None:
+    heartbeat.write_text(json.dumps({"at": at, "status": status, "body": {"status": "ok", "store": "embedded"}}))
+
+
+def test_the_health_process_gives_the_service_s_last_heartbeat_and_503_once_it_is_stale(tmp_path: Path) -> None:
+    heartbeat = tmp_path / "heartbeat.json"
+    process, base = _healthd(heartbeat, "--stale", "10", "--parent", str(os.getpid()))
+    try:
+        status, body = _ask(base + "/healthz")
+        assert (status, json.loads(body)["problem"]) == (503, "the service has not started yet")
+        _beat(heartbeat, time.monotonic())
+        assert _ask(base + "/healthz") == (200, b'{"status": "ok", "store": "embedded"}')
+        _beat(heartbeat, time.monotonic() - 30)  # the service's event loop has not written for 30 s: stuck
+        status, body = _ask(base + "/healthz")
+        assert status == 503
+        assert json.loads(body) == {"status": "unavailable", "problem": "the service has not answered for 30 s"}
+        _beat(heartbeat, time.monotonic(), status=503)  # the service's own 503 (its store) is given as it is
+        assert _ask(base + "/healthz")[0] == 503
+    finally:
+        stop(process)
+
+
+def test_the_health_process_ends_when_the_service_that_started_it_is_gone(tmp_path: Path) -> None:
+    # its parent is this test's process, not the pid it was told: as after the service died, it stops,
+    # and removes the heartbeat the service could not
+    directory = tmp_path / "kg-health-x"
+    directory.mkdir()
+    _beat(directory / "heartbeat.json", time.monotonic())
+    process, _ = _healthd(directory / "heartbeat.json", "--parent", str(os.getpid() + 1_000_000))
+    try:
+        assert process.wait(timeout=60) == 0
+    finally:
+        stop(process)
+    assert not directory.exists()
+
+
+def test_a_service_stopped_leaves_no_heartbeat_behind() -> None:
+    state = Services(Store.open(None), Settings())
+
+    async def run() -> Path:
+        health = HealthProcess("127.0.0.1", _free_port(), state)
+        health.start()
+        health.stop()
+        return health.heartbeat.parent
+
+    assert not asyncio.run(run()).exists()
+
+
+def test_a_health_port_already_taken_is_a_clear_error() -> None:
+    state = Services(Store.open(None), Settings())
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        async def started() -> None:
+            HealthProcess("127.0.0.1", port, state).start()
+
+        before = set(Path(tempfile.gettempdir()).glob("kg-health-*")) | set(Path("/dev/shm").glob("kg-health-*"))
+        with pytest.raises(ConfigError, match=f"cannot answer /healthz on 127.0.0.1:{port}"):
+            asyncio.run(started())
+        after = set(Path(tempfile.gettempdir()).glob("kg-health-*")) | set(Path("/dev/shm").glob("kg-health-*"))
+        assert after <= before  # its heartbeat's directory removed too
