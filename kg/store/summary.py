@@ -28,33 +28,36 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode
-
 from kg.store.records import RecordGraph
 from kg.store.sidedb import SideDb
-from kg.vocab import CITO, KG, RDF, SCHEMA
+from kg.store.summary_build import fill
+from kg.store.summary_terms import (
+    ABOUT,
+    CITED_AS,
+    CITED_WORK,
+    CITES,
+    CLASSES,
+    DATE,
+    FUNDER,
+    FUNDING,
+    HAS_VERSION,
+    IS_VERSION_OF,
+    KEYS,
+    PREDICATES,
+    TYPE,
+    WORDING,
+    Row,
+    keeps,
+    term_text,
+)
+from kg.vocab import KG
 
-FUNDER, FUNDING, CITES, DATE = SCHEMA.funder.value, SCHEMA.funding.value, CITO.cites.value, SCHEMA.datePublished.value
-HAS_VERSION, IS_VERSION_OF, TYPE = KG.hasVersion.value, KG.isVersionOf.value, RDF.type.value
-CITED_WORK, CITED_AS, ABOUT = KG.citedWork.value, KG.citedAs.value, SCHEMA.about.value
-#: a reference's wording, in the order of ``cited_as_names.rq``'s columns
-WORDING = tuple(p.value for p in (KG.citedTitle, KG.citedAuthor, KG.citedYear, KG.citedVenue, KG.citedVolume,
-                                  KG.citedFirstPage, KG.unstructured))
-#: the predicates kept, and their codes in the table
-PREDICATES = {FUNDER: 1, FUNDING: 2, CITES: 3, DATE: 4, HAS_VERSION: 5, IS_VERSION_OF: 6, TYPE: 7, CITED_WORK: 8,
-              CITED_AS: 9, **{p: 10 + i for i, p in enumerate(WORDING)}, ABOUT: 17}
 #: what the rows hold changes with this: a summary of another version is built again
 VERSION = "3"
-KEYS = frozenset(PREDICATES)
-#: the classes kept of ``rdf:type`` statements: the work classes (metrics count by them), grants, concepts
-CLASSES = frozenset(c.value for c in (KG.StructureEntry, SCHEMA.SoftwareSourceCode, SCHEMA.Dataset,
-                                      SCHEMA.ScholarlyArticle, SCHEMA.CreativeWork, SCHEMA.Grant, KG.Concept))
-#: a row of one graph: subject, predicate IRI, object, as text (blank nodes named within their graph)
-Row = tuple[str, str, str]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -67,18 +70,6 @@ CREATE INDEX IF NOT EXISTS fact_ps ON fact(p, s, o);
 """
 #: bound terms asked at once (SQLite's limit on parameters is far above)
 _CHUNK = 5000
-
-
-def term_text(term: object, graph: str) -> str:
-    """A term as the summary keeps it: an IRI or a literal's text; a blank node named within its graph."""
-    if isinstance(term, BlankNode):
-        return f"_:{graph}#{term.value}"
-    return term.value if isinstance(term, (NamedNode, Literal)) else str(term)
-
-
-def keeps(predicate: str, obj: str) -> bool:
-    """Whether a statement with this predicate and object (its text) is one the summary keeps."""
-    return predicate in PREDICATES and (predicate != TYPE or obj in CLASSES)
 
 
 def summary_rows(record: RecordGraph) -> list[Row]:
@@ -127,37 +118,17 @@ class MetricsSummaryDb(SideDb):
         db.executemany("INSERT INTO fact VALUES (?, ?, ?, ?)",
                        [(gid, ids[s], PREDICATES[p], ids[o]) for s, p, o in rows if p in PREDICATES])
 
-    def rebuild(self, rows: Iterable[tuple[str, str, str, str]], batch: int = 50_000) -> int:
-        """Replace everything by ``rows`` (graph, subject, predicate, object: the whole store's), in
-        batches; marked built at the end. The number of graphs it then holds."""
+    def rebuild(self, rows: Iterable[tuple[str, str, str, str]]) -> int:
+        """Replace everything by ``rows`` (graph, subject, predicate, object: the whole store's), the
+        tables made again and indexed once filled (:func:`kg.store.summary_build.fill`); marked built at
+        the end. The number of graphs it then holds."""
         with self._lock:
             self._set("built", "0")
-            with self._transaction() as db:
-                db.execute("DELETE FROM fact")
-                db.execute("DELETE FROM graph")
-                db.execute("DELETE FROM term")
-            pending: dict[str, list[Row]] = {}
-            count = 0
-            for g, s, p, o in rows:
-                if keeps(p, o):
-                    pending.setdefault(g, []).append((s, p, o))
-                    count += 1
-                if count >= batch:
-                    self._stage(pending)
-                    pending, count = {}, 0
-            self._stage(pending)
-            graphs = int(self._db.execute("SELECT COUNT(*) FROM graph").fetchone()[0])
+            graphs = fill(self._db, rows)
             self._set("writing", "0")
             self._set("version", VERSION)
             self._set("built", "1")
         return graphs
-
-    def _stage(self, pending: Mapping[str, list[Row]]) -> None:
-        with self._transaction() as db:
-            for graph, rows in pending.items():
-                db.execute("INSERT OR IGNORE INTO graph(iri) VALUES (?)", (graph,))
-                gid = int(db.execute("SELECT id FROM graph WHERE iri = ?", (graph,)).fetchone()[0])
-                self._insert(db, gid, sorted(set(rows)))
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -237,6 +208,12 @@ class KeepsSummary:
 
     def cue_index_path(self) -> Path | None:
         """Where the cue index is kept (None: in memory), as the profile's ``cue_index`` says."""
+        return None
+
+    def summary_scan(self) -> Iterator[tuple[str, str, str, str]] | None:
+        """Every row the metrics summary keeps (graph, subject, predicate, object) read from the store's
+        own indexes (:func:`kg.store.summary_build.scan_rows`), or None: this store has none to scan (a
+        remote one), the rows are asked with ``metrics_summary_rows``."""
         return None
 
     def ask(self, sparql: str) -> bool:
@@ -337,3 +314,8 @@ def standing_rows(summary: MetricsSummaryDb, works: Sequence[str]) -> list[Stand
             rows.append((work, str(citing), str(cites), str(about), min(dates.get(work, "~"), "~"),
                          " ".join(sorted(classes))))
     return rows
+
+
+__all__ = ["ABOUT", "CITED_AS", "CITED_WORK", "CITES", "CLASSES", "DATE", "FUNDER", "FUNDING", "HAS_VERSION",
+           "IS_VERSION_OF", "KEYS", "PREDICATES", "TYPE", "VERSION", "WORDING", "KeepsSummary", "MetricsSummaryDb",
+           "Row", "StandingRow", "cited_as_rows", "keeps", "standing_rows", "summary_rows", "term_text"]
