@@ -78,7 +78,7 @@ def citation_rows(summary: MetricsSummaryDb, cited: Iterable[str]
             for date in dates.get(citing, [None]) for cls in classes.get(citing, [None])]
 
 
-def build_metrics_summary(store: Store) -> int:
+def build_summary_rows(store: Store) -> int:
     """Build the store's metrics summary again from every record graph in it (the embedded store's index
     scans, else one query read as it streams: ``metrics_summary_rows``); the number of record graphs
     with rows. Loads keep the summary

@@ -29,9 +29,11 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from kg.store import rollups
 from kg.store.records import RecordGraph
 from kg.store.sidedb import SideDb
 from kg.store.summary_build import fill
@@ -57,7 +59,7 @@ from kg.store.summary_terms import (
 from kg.vocab import KG
 
 #: what the rows hold changes with this: a summary of another version is built again
-VERSION = "3"
+VERSION = "4"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -67,7 +69,7 @@ CREATE TABLE IF NOT EXISTS fact(graph INTEGER NOT NULL, s INTEGER NOT NULL, p IN
 CREATE INDEX IF NOT EXISTS fact_graph ON fact(graph);
 CREATE INDEX IF NOT EXISTS fact_po ON fact(p, o, s);
 CREATE INDEX IF NOT EXISTS fact_ps ON fact(p, s, o);
-"""
+""" + rollups.TABLES
 #: bound terms asked at once (SQLite's limit on parameters is far above)
 _CHUNK = 5000
 
@@ -85,8 +87,10 @@ def summary_rows(record: RecordGraph) -> list[Row]:
 class MetricsSummaryDb(SideDb):
     """The metrics summary of one store: a SQLite database at ``path`` (None: in memory)."""
 
-    def __init__(self, path: Path | None, *, empty_store: bool = True) -> None:
+    def __init__(self, path: Path | None, *, empty_store: bool = True, keeps_rollups: bool = True) -> None:
         super().__init__(path, _SCHEMA, empty_store=empty_store, fresh={"version": VERSION})
+        #: rollups computed on reading are kept (False: a store opened read-only, which writes nothing)
+        self.keeps_rollups = keeps_rollups
 
     @property
     def built(self) -> bool:
@@ -98,10 +102,14 @@ class MetricsSummaryDb(SideDb):
     def replace(self, graphs: Mapping[str, Sequence[Row]]) -> None:
         """Replace the rows of each graph by its new ones (none: the graph is gone), in one transaction."""
         with self._lock, self._transaction() as db:
+            kept = rollups.any_kept(db)
+            written: list[int] = []
             for graph, rows in graphs.items():
                 found = db.execute("SELECT id FROM graph WHERE iri = ?", (graph,)).fetchone()
                 if found is not None:
                     gid = int(found[0])
+                    if kept:  # what the old rows made true: forgotten (then what the new ones make)
+                        rollups.forget(db, rollups.affected(db, [gid]))
                     db.execute("DELETE FROM fact WHERE graph = ?", (gid,))
                     if not rows:
                         db.execute("DELETE FROM graph WHERE id = ?", (gid,))
@@ -109,6 +117,9 @@ class MetricsSummaryDb(SideDb):
                     gid = int(db.execute("INSERT INTO graph(iri) VALUES (?) RETURNING id", (graph,)).fetchone()[0])
                 if rows:
                     self._insert(db, gid, rows)
+                    written.append(gid)
+            if kept:
+                rollups.forget(db, rollups.affected(db, written))
 
     @staticmethod
     def _insert(db: sqlite3.Connection, gid: int, rows: Sequence[Row]) -> None:
@@ -129,6 +140,24 @@ class MetricsSummaryDb(SideDb):
             self._set("version", VERSION)
             self._set("built", "1")
         return graphs
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """No write of this process changes the summary meanwhile (a rollup read, computed and kept)."""
+        with self._lock:
+            yield
+
+    def rollup(self, key: str) -> str | None:
+        """The rollup kept under ``key`` (:mod:`kg.store.rollups`), or None."""
+        with self._lock:
+            return rollups.body(self._db, key)
+
+    def keep_rollup(self, key: str, nodes: Iterable[str], body: str) -> None:
+        """Keep ``body`` under ``key``, of ``nodes``: forgotten once a write can change it. Not kept by a
+        summary that keeps none (of a store opened read-only)."""
+        if self.keeps_rollups:
+            with self._lock, self._transaction() as db:
+                rollups.keep(db, key, nodes, body)
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -178,6 +207,13 @@ class MetricsSummaryDb(SideDb):
                     f"{joined}WHERE b.text IN ({','.join('?' * len(chunk))}) GROUP BY b.text",
                     (PREDICATES[predicate], *chunk)).fetchall()
         return found
+
+    def funders(self) -> list[str]:
+        """The IRIs named as a funder (``schema:funder`` objects), sorted."""
+        with self._lock:
+            return [str(t) for (t,) in self._db.execute(
+                "SELECT DISTINCT t.text FROM fact f JOIN term t ON t.id = f.o WHERE f.p = ? ORDER BY t.text",
+                (PREDICATES[FUNDER],)) if str(t).startswith(("http://", "https://"))]
 
     def graph_count(self) -> int:
         """The number of record graphs with rows."""
@@ -234,7 +270,8 @@ class KeepsSummary:
                 if path is not None and not path.exists() and getattr(self, "read_only", False):
                     path = None  # a store opened read-only gets no file written beside it
                 empty = self._fresh or not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
-                self._summary = MetricsSummaryDb(path, empty_store=empty)
+                self._summary = MetricsSummaryDb(path, empty_store=empty,
+                                                 keeps_rollups=not getattr(self, "read_only", False))
             return self._summary
 
     def complete_summary(self) -> MetricsSummaryDb | None:

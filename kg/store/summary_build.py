@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from pyoxigraph import NamedNode
 from pyoxigraph import Store as OxStore
 
+from kg.store import rollups
 from kg.store.records import META
 from kg.store.summary_terms import ABOUT, CITES, CLASSES, PREDICATES, TYPE, keeps, term_text
 
@@ -74,7 +75,7 @@ def fill(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str]], batc
     """Make the summary's tables again in ``db`` (autocommit mode) holding ``rows`` (graph, subject,
     predicate, object; those the summary does not keep are left out), then their indexes. The number of
     graphs with rows."""
-    db.executescript(TABLES)
+    db.executescript(TABLES + rollups.DROP + rollups.TABLES)
     db.execute("PRAGMA synchronous=OFF")
     terms: dict[str, int] = {}
     graphs: dict[str, int] = {}
