@@ -218,3 +218,19 @@ def test_a_store_with_records_but_no_summary_asks_the_store_until_it_is_built(tm
         assert KnowledgeGraph(store).index_metrics() == 1
         assert summary_of(store) is not None
         assert funder_metrics(store, FUNDERS[0].value) == before
+
+
+def test_a_summary_of_another_version_on_disk_is_built_again_over_its_old_tables(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "store"
+    with Store.open(path) as store:
+        store.write([record(DOIS[0], (CITO.cites, work(DOIS[1])), (SCHEMA.funder, FUNDERS[0])),
+                     record(DOIS[1], (SCHEMA.funder, FUNDERS[0]), (KG.isVersionOf, work(DOIS[2])))])
+        before = _contents(store.metrics_summary), funder_metrics(store, FUNDERS[0].value)
+        store.metrics_summary._set("version", "3")
+        assert summary_of(store) is None
+    with Store.open(path) as store:
+        assert KnowledgeGraph(store).index_metrics() == 2
+        assert summary_of(store) is not None
+        assert (_contents(store.metrics_summary), funder_metrics(store, FUNDERS[0].value)) == before
+        indexes = {n for (n,) in store.metrics_summary._db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert {"fact_po", "fact_ps", "fact_graph", "term_text", "graph_iri"} <= indexes
