@@ -14,7 +14,11 @@ rows replaced in the same call, from its own quads, so a load, a replacement or 
 and its cost follows the records written. A write it cannot see into (a SPARQL Update, N-Quads bulk
 loaded) marks it stale; while stale the metrics ask the store as before (same answers, slower) until
 :meth:`MetricsSummaryDb.rebuild` (``kg index-metrics``, ``g.index_metrics()``) reads every record
-graph's rows again from the store (``queries/metrics_summary_rows.rq``).
+graph's rows again from the store (the embedded store's index scans, else
+``queries/metrics_summary_rows.rq``) and fills the tables whole (:mod:`kg.store.summary_build`).
+
+It also keeps rollups (:mod:`kg.store.rollups`): a funder's figures, computed once and kept until a
+write of a record graph that can change them forgets them.
 
 >>> db = MetricsSummaryDb(None)
 >>> db.replace({"urn:g": [("urn:a", CITES, "urn:b"), ("urn:c", CITES, "urn:b")]})
