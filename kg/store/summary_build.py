@@ -3,7 +3,8 @@
 The rows come, on the embedded store, from pyoxigraph's index scans (:func:`scan_rows`: one
 ``quads_for_pattern`` per kept predicate, an ordered walk of its predicate index), elsewhere from the
 catalogue query ``metrics_summary_rows`` (a remote store). :func:`fill` writes them the way a bulk
-build is cheapest in SQLite: the tables are made again without their indexes, terms and graphs are
+build is cheapest in SQLite: the tables are made again without their indexes (under other names until
+filled, then put in place of the old ones), terms and graphs are
 numbered in Python (one dictionary, no lookups in the database), rows go in by large batches with
 ``synchronous=OFF``, and each index is made once at the end (a sort, not millions of B-tree inserts).
 
@@ -27,14 +28,26 @@ from kg.store import rollups
 from kg.store.records import META
 from kg.store.summary_terms import ABOUT, CITES, CLASSES, PREDICATES, TYPE, keeps, term_text
 
-#: the tables as a full build makes them: no index until the rows are in (see :data:`INDEXES`)
+#: the tables as a full build makes them, under other names until filled (another process opening the
+#: summary meanwhile makes its missing indexes: on these, it would index every row as it goes in)
 TABLES = """
+DROP TABLE IF EXISTS fact_new;
+DROP TABLE IF EXISTS term_new;
+DROP TABLE IF EXISTS graph_new;
+CREATE TABLE graph_new(id INTEGER PRIMARY KEY, iri TEXT NOT NULL);
+CREATE TABLE term_new(id INTEGER PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE fact_new(graph INTEGER NOT NULL, s INTEGER NOT NULL, p INTEGER NOT NULL, o INTEGER NOT NULL);
+"""
+#: the filled tables take the place of the old ones
+SWAP = """
+BEGIN;
 DROP TABLE IF EXISTS fact;
 DROP TABLE IF EXISTS term;
 DROP TABLE IF EXISTS graph;
-CREATE TABLE graph(id INTEGER PRIMARY KEY, iri TEXT NOT NULL);
-CREATE TABLE term(id INTEGER PRIMARY KEY, text TEXT NOT NULL);
-CREATE TABLE fact(graph INTEGER NOT NULL, s INTEGER NOT NULL, p INTEGER NOT NULL, o INTEGER NOT NULL);
+ALTER TABLE fact_new RENAME TO fact;
+ALTER TABLE term_new RENAME TO term;
+ALTER TABLE graph_new RENAME TO graph;
+COMMIT;
 """
 #: made once the rows are in; the same lookups the schema of a new summary has
 INDEXES = (
@@ -75,8 +88,9 @@ def fill(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str]], batc
     """Make the summary's tables again in ``db`` (autocommit mode) holding ``rows`` (graph, subject,
     predicate, object; those the summary does not keep are left out), then their indexes. The number of
     graphs with rows."""
-    db.executescript(TABLES + rollups.DROP + rollups.TABLES)
+    db.executescript(TABLES)
     db.execute("PRAGMA synchronous=OFF")
+    db.execute("PRAGMA cache_size=-262144")  # 256 MB for the index sorts
     terms: dict[str, int] = {}
     graphs: dict[str, int] = {}
     new_terms: list[tuple[int, str]] = []
@@ -92,9 +106,9 @@ def fill(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str]], batc
 
     def flush() -> None:
         db.execute("BEGIN")
-        db.executemany("INSERT INTO graph(id, iri) VALUES (?, ?)", new_graphs)
-        db.executemany("INSERT INTO term(id, text) VALUES (?, ?)", new_terms)
-        db.executemany("INSERT INTO fact VALUES (?, ?, ?, ?)", facts)
+        db.executemany("INSERT INTO graph_new(id, iri) VALUES (?, ?)", new_graphs)
+        db.executemany("INSERT INTO term_new(id, text) VALUES (?, ?)", new_terms)
+        db.executemany("INSERT INTO fact_new VALUES (?, ?, ?, ?)", facts)
         db.execute("COMMIT")
         new_graphs.clear()
         new_terms.clear()
@@ -112,9 +126,11 @@ def fill(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str]], batc
         if len(facts) >= batch:
             flush()
     flush()
+    db.executescript(SWAP + rollups.DROP + rollups.TABLES)
     for index in INDEXES:
         db.execute(index)
     db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA cache_size=-2000")
     return len(graphs)
 
 
