@@ -172,6 +172,8 @@ def with_summary(store: Store, work: Path) -> str:
         from kg.store.summary import MetricsSummaryDb
     except ImportError:
         return "no metrics summary (this kg has none)"
+    if getattr(store, "read_only", False) and store.metrics_summary.built:  # type: ignore[attr-defined]
+        return "metrics summary found built beside the store"
     if getattr(store, "read_only", False):
         path = work / f"metrics-{Path(str(getattr(store, 'path', 'x'))).name}.sqlite"
         store._summary = MetricsSummaryDb(path, empty_store=False)  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ Traceback (most recent call last):
 kg.errors.NotFoundError: nothing in the graph is named https://doi.org/10.1/nothing; load or harvest its record first
 """
 
+from kg.metrics.building import build_metrics_summary
 from kg.metrics.counting import EVIDENCE_EDGES, UNKNOWN, Citations, CitingWork, citing_works, version_scopes
 from kg.metrics.facility import EntryFigures, FacilityMetrics, facility_metrics
 from kg.metrics.item import (
@@ -40,7 +41,6 @@ from kg.metrics.portfolio import (
                              funder_metrics,
                              publisher_metrics,
 )
-from kg.metrics.summarised import build_metrics_summary
 from kg.metrics.table import CSV_COLUMNS, Metrics, metric_rows, named_iris, to_csv
 
 __all__ = [

@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
 
-from kg.metrics.counting import Citations, citing_works, summarise_citations, term_int, term_text, version_scopes
+from kg.metrics.counting import (
+    Citations,
+    citing_works,
+    incoming,
+    summarise_citations,
+    term_int,
+    term_text,
+    version_scopes,
+)
 from kg.queries import load_query
 from kg.store import Store
 from kg.vocab import KG
@@ -143,10 +151,11 @@ def item_metrics(store: Store, identifier: str) -> ItemMetrics:
     scope = version_scopes(store, [node])[node.value]
     cited = citing_works(store, scope)
     reported = reported_counts(store, scope)
+    pointing = incoming(store, scope, cited)  # once for both: the item's are among its scope's
     return ItemMetrics(
         item=node.value, versions=scope,
-        citations=summarise_citations(store, [node.value], cited, scope),
-        all_versions=summarise_citations(store, scope, cited, scope),
+        citations=summarise_citations(store, [node.value], cited, scope, pointing),
+        all_versions=summarise_citations(store, scope, cited, scope, pointing),
         usage=usage(store, scope), source_counts=tuple(r for r in reported if r.metric == "citations"),
         source_reference_counts=tuple(r for r in reported if r.metric == "references"),
         statuses=statuses(store, [NamedNode(w) for w in dict.fromkeys(

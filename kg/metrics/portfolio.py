@@ -3,18 +3,20 @@ citations per year (versions rolled up) and the most cited."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal as Lit
 
 from pyoxigraph import Literal, NamedNode
 
-from kg.errors import NotFoundError
+from kg.errors import IdentifierError, NotFoundError
 from kg.metrics.counting import citing_works, count_values, most_specific_kind, version_scopes
 from kg.metrics.item import SourceCount
 from kg.metrics.summarised import funder_outputs, summary_of
 from kg.queries import load_query
 from kg.store import Store
+from kg.store.summary import MetricsSummaryDb
 from kg.works import resolve
 
 #: how many outputs ``top`` lists
@@ -64,19 +66,51 @@ class PortfolioMetrics:
 
 def _portfolio_metrics(store: Store, of: Lit["funder", "publisher"], subjects: Sequence[NamedNode]
                        ) -> PortfolioMetrics:
-    classes: dict[str, set[str]] = {}
-    query = load_query(f"metrics_{of}_outputs").text
+    reported = funder_work_counts(store, subjects) if of == "funder" else ()
     summary = summary_of(store) if of == "funder" else None
+    if summary is None:
+        return replace(_figures(store, of, subjects, None), source_counts=reported)
+    return replace(_rollup(store, summary, subjects), source_counts=reported)
+
+
+def _rollup(store: Store, summary: MetricsSummaryDb, funders: Sequence[NamedNode]) -> PortfolioMetrics:
+    """A funder's figures as its rollup keeps them (:mod:`kg.store.rollups`); computed from the summary
+    and kept when none is (the first time, or after a write that could change them)."""
+    names = tuple(f.value for f in funders)
+    key = " ".join(sorted(names))
+    kept = summary.rollup(key)
+    if kept is not None:
+        return _decoded(names, kept)
+    with summary.holding():  # no write lands between reading the rows and keeping what they gave
+        figures = _figures(store, "funder", funders, summary)
+        if summary_of(store) is summary:
+            summary.keep_rollup(key, names, json.dumps({k: v for k, v in figures.as_dict().items()
+                                                        if k not in ("of", "subjects", "source_counts")}))
+    return figures
+
+
+def _decoded(names: tuple[str, ...], body: str) -> PortfolioMetrics:
+    kept = json.loads(body)
+    return PortfolioMetrics("funder", names, kept["outputs"], kept["outputs_by_kind"], kept["reused"],
+                            kept["reused_by_kind"], kept["citing_works"], kept["citations_by_year"],
+                            tuple(OutputReuse(**t) for t in kept["top"]))
+
+
+def _figures(store: Store, of: Lit["funder", "publisher"], subjects: Sequence[NamedNode],
+             summary: MetricsSummaryDb | None) -> PortfolioMetrics:
+    """The figures of a funder's or publisher's outputs (no reported counts), from the summary when given."""
+    classes: dict[str, set[str]] = {}
     if summary is not None:
         classes = funder_outputs(summary, [s.value for s in subjects])
-    for subject in subjects if summary is None else ():
-        for work, cls in store.select(query, {of: subject}).values():
-            if work is not None:
-                classes.setdefault(work, set()).update([cls] if cls is not None else [])
+    else:
+        query = load_query(f"metrics_{of}_outputs").text
+        for subject in subjects:
+            for work, cls in store.select(query, {of: subject}).values():
+                if work is not None:
+                    classes.setdefault(work, set()).update([cls] if cls is not None else [])
     names = tuple(s.value for s in subjects)
-    reported = funder_work_counts(store, subjects) if of == "funder" else ()
     if not classes:
-        return PortfolioMetrics(of, names, source_counts=reported)
+        return PortfolioMetrics(of, names)
     outputs = sorted(classes)
     kinds = {w: most_specific_kind(classes[w]) for w in outputs}
     scopes = version_scopes(store, [NamedNode(w) for w in outputs])
@@ -88,7 +122,27 @@ def _portfolio_metrics(store: Store, of: Lit["funder", "publisher"], subjects: S
     return PortfolioMetrics(
         of, names, len(outputs), count_values(kinds.values()), len(reused), count_values(r.kind for r in reused),
         len(citing), count_values(w.year for w in citing.values()),
-        tuple(sorted(reused, key=lambda r: (-r.all_versions, r.iri))[:TOP]), reported)
+        tuple(sorted(reused, key=lambda r: (-r.all_versions, r.iri))[:TOP]))
+
+
+def build_funder_rollups(store: Store) -> int:
+    """Compute and keep the rollup of every funder the metrics summary names (``schema:funder`` objects,
+    each with the nodes naming the same body, :func:`funder_nodes`): what ``kg index-metrics`` does
+    after building the summary. The number of rollups kept; 0 without a complete summary."""
+    summary = summary_of(store)
+    if summary is None:
+        return 0
+    done: set[str] = set()
+    for funder in summary.funders():
+        try:
+            nodes = funder_nodes(store, funder)
+        except (IdentifierError, NotFoundError):  # a node no identifier names (resolve refuses it): asked for by no one
+            continue
+        key = " ".join(sorted(n.value for n in nodes))
+        if key not in done:
+            done.add(key)
+            _rollup(store, summary, nodes)
+    return len(done)
 
 
 def funder_work_counts(store: Store, funders: Sequence[NamedNode]) -> tuple[SourceCount, ...]:

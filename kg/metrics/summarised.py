@@ -78,14 +78,15 @@ def citation_rows(summary: MetricsSummaryDb, cited: Iterable[str]
             for date in dates.get(citing, [None]) for cls in classes.get(citing, [None])]
 
 
-def build_metrics_summary(store: Store) -> int:
-    """Build the store's metrics summary again from every record graph in it (one query, read as it
-    streams: ``metrics_summary_rows``); the number of record graphs with rows. Loads keep the summary
+def build_summary_rows(store: Store) -> int:
+    """Build the store's metrics summary again from every record graph in it (the embedded store's index
+    scans, else one query read as it streams: ``metrics_summary_rows``); the number of record graphs
+    with rows. Loads keep the summary
     current: this is for a store written around kg (``kg bulk-load``, SPARQL Updates) or opened with none.
     A store others write to (a remote one) keeps none: 0, nothing built."""
     if store.profile.sees_outside_writes:
         return 0
-    return store.metrics_summary.rebuild(_store_rows(store))
+    return store.metrics_summary.rebuild(store.summary_scan() or _store_rows(store))
 
 
 def _store_rows(store: Store) -> Iterator[tuple[str, str, str, str]]:

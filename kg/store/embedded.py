@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import IO
@@ -34,6 +34,7 @@ from kg.store.base import Store, StoreProfile
 from kg.store.limits import InProcessRunner, QueryRunner
 from kg.store.records import META, RecordGraph
 from kg.store.revision import RevisionFile
+from kg.store.summary_build import scan_rows
 from kg.store.terms import Bindings, Dataset, with_values
 from kg.store.workers import ProcessRunner
 
@@ -78,6 +79,10 @@ class EmbeddedStore(Store):
     def cue_index_path(self) -> Path | None:
         """``cues.sqlite`` in the store's directory; None (in memory) for a store in memory."""
         return self.path / "cues.sqlite" if self.path is not None else None
+
+    def summary_scan(self) -> Iterator[tuple[str, str, str, str]]:
+        """The metrics summary's rows from pyoxigraph's index scans (:func:`~kg.store.summary_build.scan_rows`)."""
+        return scan_rows(self.ox)
 
     def revision(self) -> str:
         """This object's own revision; opened read-only, the one the writing process wrote last."""

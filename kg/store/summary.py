@@ -14,7 +14,11 @@ rows replaced in the same call, from its own quads, so a load, a replacement or 
 and its cost follows the records written. A write it cannot see into (a SPARQL Update, N-Quads bulk
 loaded) marks it stale; while stale the metrics ask the store as before (same answers, slower) until
 :meth:`MetricsSummaryDb.rebuild` (``kg index-metrics``, ``g.index_metrics()``) reads every record
-graph's rows again from the store (``queries/metrics_summary_rows.rq``).
+graph's rows again from the store (the embedded store's index scans, else
+``queries/metrics_summary_rows.rq``) and fills the tables whole (:mod:`kg.store.summary_build`).
+
+It also keeps rollups (:mod:`kg.store.rollups`): a funder's figures, computed once and kept until a
+write of a record graph that can change them forgets them.
 
 >>> db = MetricsSummaryDb(None)
 >>> db.replace({"urn:g": [("urn:a", CITES, "urn:b"), ("urn:c", CITES, "urn:b")]})
@@ -28,33 +32,38 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode
-
+from kg.store import rollups
 from kg.store.records import RecordGraph
 from kg.store.sidedb import SideDb
-from kg.vocab import CITO, KG, RDF, SCHEMA
+from kg.store.summary_build import fill
+from kg.store.summary_terms import (
+    ABOUT,
+    CITED_AS,
+    CITED_WORK,
+    CITES,
+    CLASSES,
+    DATE,
+    FUNDER,
+    FUNDING,
+    HAS_VERSION,
+    IS_VERSION_OF,
+    KEYS,
+    PREDICATES,
+    TYPE,
+    WORDING,
+    Row,
+    keeps,
+    term_text,
+)
+from kg.vocab import KG
 
-FUNDER, FUNDING, CITES, DATE = SCHEMA.funder.value, SCHEMA.funding.value, CITO.cites.value, SCHEMA.datePublished.value
-HAS_VERSION, IS_VERSION_OF, TYPE = KG.hasVersion.value, KG.isVersionOf.value, RDF.type.value
-CITED_WORK, CITED_AS, ABOUT = KG.citedWork.value, KG.citedAs.value, SCHEMA.about.value
-#: a reference's wording, in the order of ``cited_as_names.rq``'s columns
-WORDING = tuple(p.value for p in (KG.citedTitle, KG.citedAuthor, KG.citedYear, KG.citedVenue, KG.citedVolume,
-                                  KG.citedFirstPage, KG.unstructured))
-#: the predicates kept, and their codes in the table
-PREDICATES = {FUNDER: 1, FUNDING: 2, CITES: 3, DATE: 4, HAS_VERSION: 5, IS_VERSION_OF: 6, TYPE: 7, CITED_WORK: 8,
-              CITED_AS: 9, **{p: 10 + i for i, p in enumerate(WORDING)}, ABOUT: 17}
 #: what the rows hold changes with this: a summary of another version is built again
-VERSION = "3"
-KEYS = frozenset(PREDICATES)
-#: the classes kept of ``rdf:type`` statements: the work classes (metrics count by them), grants, concepts
-CLASSES = frozenset(c.value for c in (KG.StructureEntry, SCHEMA.SoftwareSourceCode, SCHEMA.Dataset,
-                                      SCHEMA.ScholarlyArticle, SCHEMA.CreativeWork, SCHEMA.Grant, KG.Concept))
-#: a row of one graph: subject, predicate IRI, object, as text (blank nodes named within their graph)
-Row = tuple[str, str, str]
+VERSION = "4"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,21 +73,9 @@ CREATE TABLE IF NOT EXISTS fact(graph INTEGER NOT NULL, s INTEGER NOT NULL, p IN
 CREATE INDEX IF NOT EXISTS fact_graph ON fact(graph);
 CREATE INDEX IF NOT EXISTS fact_po ON fact(p, o, s);
 CREATE INDEX IF NOT EXISTS fact_ps ON fact(p, s, o);
-"""
+""" + rollups.TABLES
 #: bound terms asked at once (SQLite's limit on parameters is far above)
 _CHUNK = 5000
-
-
-def term_text(term: object, graph: str) -> str:
-    """A term as the summary keeps it: an IRI or a literal's text; a blank node named within its graph."""
-    if isinstance(term, BlankNode):
-        return f"_:{graph}#{term.value}"
-    return term.value if isinstance(term, (NamedNode, Literal)) else str(term)
-
-
-def keeps(predicate: str, obj: str) -> bool:
-    """Whether a statement with this predicate and object (its text) is one the summary keeps."""
-    return predicate in PREDICATES and (predicate != TYPE or obj in CLASSES)
 
 
 def summary_rows(record: RecordGraph) -> list[Row]:
@@ -94,8 +91,10 @@ def summary_rows(record: RecordGraph) -> list[Row]:
 class MetricsSummaryDb(SideDb):
     """The metrics summary of one store: a SQLite database at ``path`` (None: in memory)."""
 
-    def __init__(self, path: Path | None, *, empty_store: bool = True) -> None:
+    def __init__(self, path: Path | None, *, empty_store: bool = True, keeps_rollups: bool = True) -> None:
         super().__init__(path, _SCHEMA, empty_store=empty_store, fresh={"version": VERSION})
+        #: rollups computed on reading are kept (False: a store opened read-only, which writes nothing)
+        self.keeps_rollups = keeps_rollups
 
     @property
     def built(self) -> bool:
@@ -107,10 +106,14 @@ class MetricsSummaryDb(SideDb):
     def replace(self, graphs: Mapping[str, Sequence[Row]]) -> None:
         """Replace the rows of each graph by its new ones (none: the graph is gone), in one transaction."""
         with self._lock, self._transaction() as db:
+            kept = rollups.any_kept(db)
+            written: list[int] = []
             for graph, rows in graphs.items():
                 found = db.execute("SELECT id FROM graph WHERE iri = ?", (graph,)).fetchone()
                 if found is not None:
                     gid = int(found[0])
+                    if kept:  # what the old rows made true: forgotten (then what the new ones make)
+                        rollups.forget(db, rollups.affected(db, [gid]))
                     db.execute("DELETE FROM fact WHERE graph = ?", (gid,))
                     if not rows:
                         db.execute("DELETE FROM graph WHERE id = ?", (gid,))
@@ -118,6 +121,9 @@ class MetricsSummaryDb(SideDb):
                     gid = int(db.execute("INSERT INTO graph(iri) VALUES (?) RETURNING id", (graph,)).fetchone()[0])
                 if rows:
                     self._insert(db, gid, rows)
+                    written.append(gid)
+            if kept:
+                rollups.forget(db, rollups.affected(db, written))
 
     @staticmethod
     def _insert(db: sqlite3.Connection, gid: int, rows: Sequence[Row]) -> None:
@@ -127,37 +133,35 @@ class MetricsSummaryDb(SideDb):
         db.executemany("INSERT INTO fact VALUES (?, ?, ?, ?)",
                        [(gid, ids[s], PREDICATES[p], ids[o]) for s, p, o in rows if p in PREDICATES])
 
-    def rebuild(self, rows: Iterable[tuple[str, str, str, str]], batch: int = 50_000) -> int:
-        """Replace everything by ``rows`` (graph, subject, predicate, object: the whole store's), in
-        batches; marked built at the end. The number of graphs it then holds."""
+    def rebuild(self, rows: Iterable[tuple[str, str, str, str]]) -> int:
+        """Replace everything by ``rows`` (graph, subject, predicate, object: the whole store's), the
+        tables made again and indexed once filled (:func:`kg.store.summary_build.fill`); marked built at
+        the end. The number of graphs it then holds."""
         with self._lock:
             self._set("built", "0")
-            with self._transaction() as db:
-                db.execute("DELETE FROM fact")
-                db.execute("DELETE FROM graph")
-                db.execute("DELETE FROM term")
-            pending: dict[str, list[Row]] = {}
-            count = 0
-            for g, s, p, o in rows:
-                if keeps(p, o):
-                    pending.setdefault(g, []).append((s, p, o))
-                    count += 1
-                if count >= batch:
-                    self._stage(pending)
-                    pending, count = {}, 0
-            self._stage(pending)
-            graphs = int(self._db.execute("SELECT COUNT(*) FROM graph").fetchone()[0])
+            graphs = fill(self._db, rows)
             self._set("writing", "0")
             self._set("version", VERSION)
             self._set("built", "1")
         return graphs
 
-    def _stage(self, pending: Mapping[str, list[Row]]) -> None:
-        with self._transaction() as db:
-            for graph, rows in pending.items():
-                db.execute("INSERT OR IGNORE INTO graph(iri) VALUES (?)", (graph,))
-                gid = int(db.execute("SELECT id FROM graph WHERE iri = ?", (graph,)).fetchone()[0])
-                self._insert(db, gid, sorted(set(rows)))
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """No write of this process changes the summary meanwhile (a rollup read, computed and kept)."""
+        with self._lock:
+            yield
+
+    def rollup(self, key: str) -> str | None:
+        """The rollup kept under ``key`` (:mod:`kg.store.rollups`), or None."""
+        with self._lock:
+            return rollups.body(self._db, key)
+
+    def keep_rollup(self, key: str, nodes: Iterable[str], body: str) -> None:
+        """Keep ``body`` under ``key``, of ``nodes``: forgotten once a write can change it. Not kept by a
+        summary that keeps none (of a store opened read-only)."""
+        if self.keeps_rollups:
+            with self._lock, self._transaction() as db:
+                rollups.keep(db, key, nodes, body)
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -208,6 +212,13 @@ class MetricsSummaryDb(SideDb):
                     (PREDICATES[predicate], *chunk)).fetchall()
         return found
 
+    def funders(self) -> list[str]:
+        """The IRIs named as a funder (``schema:funder`` objects), sorted."""
+        with self._lock:
+            return [str(t) for (t,) in self._db.execute(
+                "SELECT DISTINCT t.text FROM fact f JOIN term t ON t.id = f.o WHERE f.p = ? ORDER BY t.text",
+                (PREDICATES[FUNDER],)) if str(t).startswith(("http://", "https://"))]
+
     def graph_count(self) -> int:
         """The number of record graphs with rows."""
         with self._lock:
@@ -239,6 +250,12 @@ class KeepsSummary:
         """Where the cue index is kept (None: in memory), as the profile's ``cue_index`` says."""
         return None
 
+    def summary_scan(self) -> Iterator[tuple[str, str, str, str]] | None:
+        """Every row the metrics summary keeps (graph, subject, predicate, object) read from the store's
+        own indexes (:func:`kg.store.summary_build.scan_rows`), or None: this store has none to scan (a
+        remote one), the rows are asked with ``metrics_summary_rows``."""
+        return None
+
     def ask(self, sparql: str) -> bool:
         raise NotImplementedError
 
@@ -257,7 +274,8 @@ class KeepsSummary:
                 if path is not None and not path.exists() and getattr(self, "read_only", False):
                     path = None  # a store opened read-only gets no file written beside it
                 empty = self._fresh or not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
-                self._summary = MetricsSummaryDb(path, empty_store=empty)
+                self._summary = MetricsSummaryDb(path, empty_store=empty,
+                                                 keeps_rollups=not getattr(self, "read_only", False))
             return self._summary
 
     def complete_summary(self) -> MetricsSummaryDb | None:
@@ -337,3 +355,8 @@ def standing_rows(summary: MetricsSummaryDb, works: Sequence[str]) -> list[Stand
             rows.append((work, str(citing), str(cites), str(about), min(dates.get(work, "~"), "~"),
                          " ".join(sorted(classes))))
     return rows
+
+
+__all__ = ["ABOUT", "CITED_AS", "CITED_WORK", "CITES", "CLASSES", "DATE", "FUNDER", "FUNDING", "HAS_VERSION",
+           "IS_VERSION_OF", "KEYS", "PREDICATES", "TYPE", "VERSION", "WORDING", "KeepsSummary", "MetricsSummaryDb",
+           "Row", "StandingRow", "cited_as_rows", "keeps", "standing_rows", "summary_rows", "term_text"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, Quad
@@ -41,11 +42,32 @@ reference = st.tuples(st.sampled_from(DOIS), st.sampled_from([None, "Title A", "
 change = st.tuples(st.sampled_from(["write", "write", "write", "empty", "drop"]), st.sampled_from(DOIS),
                    st.lists(statement, max_size=6), st.booleans(), st.lists(reference, max_size=3))
 
+#: a statement about the record's work (predicate, object), or about another (subject, predicate, object)
+Statement = tuple[NamedNode, NamedNode | Literal] | tuple[NamedNode, NamedNode, NamedNode | Literal]
+#: changes over fewer works and the statements a funder's figures read, so that one write often changes
+#: another record's funder's figures (a citation, a version link, a grant, a date of a citing work)
+FEW = DOIS[:4]
+figure_statement = st.one_of(
+    st.tuples(st.sampled_from(FEW).map(work), st.sampled_from([SCHEMA.datePublished]), st.just(Literal("2017"))),
+    st.tuples(st.sampled_from(FEW).map(work), st.just(RDF.type), st.sampled_from([SCHEMA.Dataset, SCHEMA.Grant])),
+    st.tuples(st.sampled_from(FEW).map(work), st.sampled_from([KG.hasVersion, KG.isVersionOf]),
+              st.sampled_from(FEW).map(work)),
+    st.tuples(st.just(RDF.type), st.sampled_from([SCHEMA.Dataset, SCHEMA.Grant, KG.Concept])),
+    st.tuples(st.just(SCHEMA.funder), st.sampled_from(FUNDERS)),
+    st.tuples(st.just(SCHEMA.funding), st.just(GRANT)),
+    st.tuples(st.sampled_from([CITO.cites, CITO.cites, KG.hasVersion, KG.isVersionOf]), st.sampled_from(FEW).map(work)),
+    st.tuples(st.just(SCHEMA.datePublished), st.sampled_from(["2019", "2021"]).map(Literal)),
+)
+figure_change = st.tuples(st.sampled_from(["write", "write", "write", "write", "empty"]), st.sampled_from(FEW),
+                          st.lists(figure_statement, min_size=1, max_size=4), st.booleans(), st.just([]))
 
-def _record(doi: str, statements: list[tuple[NamedNode, NamedNode | Literal]], step: int,
+
+def _record(doi: str, statements: list[Statement], step: int,
             grant_funded: bool, references: list[tuple[str, str | None, str | None]]) -> RecordGraph:
-    base = record(doi, *statements, retrieved=RETRIEVED + timedelta(days=step))
-    extra: list[tuple[NamedNode, NamedNode, NamedNode | Literal]] = []
+    own = [st for st in statements if len(st) == 2]
+    base = record(doi, *own, retrieved=RETRIEVED + timedelta(days=step))
+    # statements about another work (a record giving the date or class of a work it cites)
+    extra: list[tuple[NamedNode, NamedNode, NamedNode | Literal]] = [st for st in statements if len(st) == 3]
     if grant_funded and statements:
         # the grant's own statements, in the record naming it (as Crossref's funder awards are mapped)
         extra += [(GRANT, RDF.type, SCHEMA.Grant), (GRANT, SCHEMA.funder, FUNDERS[0])]
@@ -61,8 +83,8 @@ def _contents(db: MetricsSummaryDb) -> set[tuple[str, ...]]:
                               "JOIN term s ON s.id = f.s JOIN term o ON o.id = f.o").fetchall())
 
 
-def _apply(store: Store, changes: list[tuple[str, str, list, bool, list]]) -> None:  # type: ignore[type-arg]
-    for step, (kind, doi, statements, grant_funded, references) in enumerate(changes, start=1):
+def _apply(store: Store, changes: list[tuple[str, str, list, bool, list]], start: int = 1) -> None:  # type: ignore[type-arg]
+    for step, (kind, doi, statements, grant_funded, references) in enumerate(changes, start=start):
         if kind == "drop":
             graph = record(doi).graph
             store.update(f"DROP SILENT GRAPH {graph}")
@@ -92,6 +114,9 @@ def test_the_kept_summary_equals_one_built_from_the_store(changes: list[tuple[st
     rebuilt = MetricsSummaryDb(None)
     rebuilt.rebuild((g, s, p, o) for g, s, p, o in _store_rows(store))
     assert _contents(kept) == _contents(rebuilt)
+    scanned = MetricsSummaryDb(None)  # the embedded store's index scans give the query's rows
+    scanned.rebuild(store.summary_scan() or ())
+    assert _contents(scanned) == _contents(rebuilt)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -107,6 +132,72 @@ def test_metrics_from_the_summary_equal_those_from_the_catalogue_queries(
     assert _metrics(store) == summarised
     assert KnowledgeGraph(store).index_metrics() == store.metrics_summary.graph_count()
     assert _metrics(store) == summarised
+
+
+def _funder_figures(store: Store) -> list[object]:
+    return [funder_metrics(store, f.value) for f in FUNDERS if store.ask("ASK { ?s ?p ?o }", {"o": f})]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(figure_change, change), min_size=2, max_size=10))
+def test_kept_funder_rollups_equal_figures_computed_afresh(
+        changes: list[tuple[str, str, list, bool, list]]) -> None:  # type: ignore[type-arg]
+    """Funders' rollups kept between writes (read after each) are forgotten by every write that can
+    change them: what is read equals the figures computed afresh, and those the store gives."""
+    store = Store.open(None)
+    for step, one in enumerate(changes, start=1):
+        _apply(store, [one], start=step)
+        _funder_figures(store)  # kept now: the next writes must forget what they change
+    summary = store.metrics_summary
+    kept = _funder_figures(store)
+    assert {k for (k,) in summary._db.execute("SELECT key FROM rollup")}  == {
+        " ".join(sorted(m.subjects)) for m in kept}  # type: ignore[attr-defined]
+    summary._db.execute("DELETE FROM rollup")
+    summary._db.execute("DELETE FROM rollup_node")
+    assert _funder_figures(store) == kept
+    summary.mark_stale()
+    assert _funder_figures(store) == kept
+
+
+W = [work(d) for d in DOIS]
+#: records (of the work DOIS[i]) written one after another, funders read after each: each last write
+#: changes a figure of FUNDERS[0] through another record's rows
+REACHES: dict[str, list[tuple[int, list[Statement]]]] = {
+    "a citation of an output": [(0, [(SCHEMA.funder, FUNDERS[0])]), (1, [(CITO.cites, W[0])])],
+    "a citation of an output funded through a grant": [
+        (0, [(SCHEMA.funding, GRANT), (GRANT, RDF.type, SCHEMA.Grant), (GRANT, SCHEMA.funder, FUNDERS[0])]),
+        (1, [(CITO.cites, W[0])])],
+    "a citation of another version of an output's concept": [
+        (0, [(SCHEMA.funder, FUNDERS[0]), (KG.isVersionOf, W[1])]), (2, [(KG.isVersionOf, W[1])]),
+        (3, [(CITO.cites, W[2])])],
+    "the date of a citing work, from another record": [
+        (0, [(SCHEMA.funder, FUNDERS[0])]), (1, [(CITO.cites, W[0])]), (2, [(W[1], SCHEMA.datePublished,
+                                                                              Literal("2017"))])],
+    "a grant's funder": [(0, [(SCHEMA.funding, GRANT)]), (1, [(GRANT, SCHEMA.funder, FUNDERS[0])])],
+    "a record emptied": [(0, [(SCHEMA.funder, FUNDERS[0])]), (1, [(CITO.cites, W[0])]), (1, [])],
+}
+
+
+@pytest.mark.parametrize("writes", REACHES.values(), ids=REACHES.keys())
+def test_a_write_forgets_the_rollups_it_changes(writes: list[tuple[int, list[Statement]]]) -> None:
+    store = Store.open(None)
+    for step, (i, statements) in enumerate(writes, start=1):
+        store.write([_record(DOIS[i], statements, step, False, [])])
+        read = _funder_figures(store)  # kept now, unless forgotten by the next write
+    assert read and store.metrics_summary.rollup(FUNDERS[0].value) is not None
+    store.metrics_summary._db.execute("DELETE FROM rollup")
+    assert _funder_figures(store) == read
+
+
+def test_a_full_build_keeps_every_funders_rollup() -> None:
+    store = Store.open(None)
+    store.write([record(DOIS[0], (CITO.cites, work(DOIS[1])), (SCHEMA.funder, FUNDERS[0])),
+                 record(DOIS[1], (SCHEMA.funder, FUNDERS[1]), (SCHEMA.datePublished, Literal("2020")))])
+    store.metrics_summary.mark_stale()
+    assert KnowledgeGraph(store).index_metrics() == 2
+    keys = {k for (k,) in store.metrics_summary._db.execute("SELECT key FROM rollup")}
+    assert keys == {f.value for f in FUNDERS}
+    assert funder_metrics(store, FUNDERS[1].value).citing_works == 1
 
 
 def _store_rows(store: Store):  # type: ignore[no-untyped-def]
@@ -127,3 +218,19 @@ def test_a_store_with_records_but_no_summary_asks_the_store_until_it_is_built(tm
         assert KnowledgeGraph(store).index_metrics() == 1
         assert summary_of(store) is not None
         assert funder_metrics(store, FUNDERS[0].value) == before
+
+
+def test_a_summary_of_another_version_on_disk_is_built_again_over_its_old_tables(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "store"
+    with Store.open(path) as store:
+        store.write([record(DOIS[0], (CITO.cites, work(DOIS[1])), (SCHEMA.funder, FUNDERS[0])),
+                     record(DOIS[1], (SCHEMA.funder, FUNDERS[0]), (KG.isVersionOf, work(DOIS[2])))])
+        before = _contents(store.metrics_summary), funder_metrics(store, FUNDERS[0].value)
+        store.metrics_summary._set("version", "3")
+        assert summary_of(store) is None
+    with Store.open(path) as store:
+        assert KnowledgeGraph(store).index_metrics() == 2
+        assert summary_of(store) is not None
+        assert (_contents(store.metrics_summary), funder_metrics(store, FUNDERS[0].value)) == before
+        indexes = {n for (n,) in store.metrics_summary._db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert {"fact_po", "fact_ps", "fact_graph", "term_text", "graph_iri"} <= indexes

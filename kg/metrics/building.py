@@ -1,0 +1,24 @@
+"""Building the metrics summary of a store whole (``kg index-metrics``, ``g.index_metrics()``): its rows
+per record graph (:func:`kg.metrics.summarised.build_summary_rows`), then the rollup of every funder it
+names (:func:`kg.metrics.portfolio.build_funder_rollups`).
+
+>>> from kg.store import Store
+>>> build_metrics_summary(Store.open(None))
+0
+"""
+
+from __future__ import annotations
+
+from kg.metrics.portfolio import build_funder_rollups
+from kg.metrics.summarised import build_summary_rows
+from kg.store import Store
+
+
+def build_metrics_summary(store: Store) -> int:
+    """Build the store's metrics summary again from every record graph in it, then its funders'
+    rollups; the number of record graphs with rows. Loads keep the summary current: this is for a store
+    written around kg (``kg bulk-load``, SPARQL Updates) or opened with none. A store others write to (a
+    remote one) keeps none: 0, nothing built."""
+    graphs = build_summary_rows(store)
+    build_funder_rollups(store)
+    return graphs
