@@ -66,10 +66,14 @@ def kept(store: Store, kind: str, sparql: str, bindings: Bindings, compute: Call
 
 def kept_select(store: Store, sparql: str, bindings: Bindings, compute: Callable[[], SelectResult]) -> SelectResult:
     """A SELECT answer, kept within a view; each caller gets lists of its own (a caller may sort them)."""
+    if _VIEW.get() is None:
+        return compute()
     found = kept(store, "select", sparql, bindings, compute)
     return SelectResult(list(found.variables), list(found.rows))
 
 
 def kept_triples(store: Store, sparql: str, bindings: Bindings, compute: Callable[[], list[Triple]]) -> list[Triple]:
     """A CONSTRUCT answer, kept within a view; each caller gets a list of its own."""
+    if _VIEW.get() is None:
+        return compute()
     return list(kept(store, "construct", sparql, bindings, compute))
