@@ -10,6 +10,7 @@ in the :class:`QueryRunner` a store gives (:mod:`kg.store.limits`, :mod:`kg.stor
 * :mod:`kg.store.base`: the Store, its profile, opening by location
 * :mod:`kg.store.answers`: answers written as bytes in the SPARQL results and RDF formats, capped
 * :mod:`kg.store.limits`, :mod:`kg.store.workers`: queries under a time limit
+* :mod:`kg.store.kept`: answers kept for the length of one view (the same query asked twice by one page)
 * :mod:`kg.store.revision`: the store's revision, which changes with every write (what caches key on)
 * :mod:`kg.store.remote_faults`: how a SPARQL server fails (refused, frozen, connection lost), told apart
 * :mod:`kg.store.engines`: the SPARQL servers a remote store may be (Oxigraph, Virtuoso, generic), and
@@ -23,6 +24,7 @@ in the :class:`QueryRunner` a store gives (:mod:`kg.store.limits`, :mod:`kg.stor
 from kg.store.answers import FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS, Answer, ResultFormat
 from kg.store.base import Backend, QueryStop, Store, StoreProfile
 from kg.store.embedded import EmbeddedStore
+from kg.store.kept import one_view
 from kg.store.limits import QueryJob, QueryRunner
 from kg.store.records import MAPPER_VERSION, META, GraphMeta, RecordGraph, WriteResult, replace_update
 from kg.store.remote import RemoteStore
@@ -33,5 +35,5 @@ __all__ = [
     "FORMATS", "GRAPH_FORMATS", "MAPPER_VERSION", "META", "SOLUTION_FORMATS", "Answer", "Backend", "Bindings",
     "Dataset", "EmbeddedStore", "GraphMeta", "QueryJob", "QueryRunner", "QueryStop", "RecordGraph",
     "RemoteQuerySyntaxError", "RemoteStore", "ResultFormat", "SelectResult", "Store", "StoreProfile", "Term",
-    "WriteResult", "replace_update", "with_values",
+    "WriteResult", "one_view", "replace_update", "with_values",
 ]

@@ -41,6 +41,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Rd
 from kg.errors import StoreError
 from kg.ids import META_GRAPH
 from kg.store.cuerows import PREDICATES, record_cues
+from kg.store.kept import kept, kept_select, kept_triples
 from kg.store.limits import QueryRunner
 from kg.store.records import RecordGraph, Refusal, StoredVersion, WriteResult, plan_write, redate_update, replace_update
 from kg.store.revision import new_token
@@ -217,25 +218,35 @@ class Store(KeepsCues, ABC):
 
     def select(self, sparql: str, bindings: Bindings | None = None) -> SelectResult:
         """Run a SELECT query; ``bindings`` fix variables to terms (never pasted into the text)."""
+        return kept_select(self, sparql, bindings or {}, lambda: self._select(sparql, bindings or {}))
+
+    def _select(self, sparql: str, bindings: Bindings) -> SelectResult:
         self.query_count += 1
-        result = self._query(sparql, bindings or {})
+        result = self._query(sparql, bindings)
         if not isinstance(result, QuerySolutions):
             raise StoreError("select() needs a SELECT query")
-        variables = [v.value for v in result.variables]
-        return SelectResult(variables, [tuple(sol[v] for v in variables) for sol in result])
+        # a solution iterates over its terms in the order of the variables (None where unbound): one
+        # C call a row, where looking each variable up by name was most of the rows' conversion
+        return SelectResult([v.value for v in result.variables], [tuple(solution) for solution in result])
 
     def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
         """Run an ASK query."""
+        return kept(self, "ask", sparql, bindings or {}, lambda: self._ask(sparql, bindings or {}))
+
+    def _ask(self, sparql: str, bindings: Bindings) -> bool:
         self.query_count += 1
-        result = self._query(sparql, bindings or {})
+        result = self._query(sparql, bindings)
         if not isinstance(result, QueryBoolean):
             raise StoreError("ask() needs an ASK query")
         return bool(result)
 
     def construct(self, sparql: str, bindings: Bindings | None = None) -> list[Triple]:
         """Run a CONSTRUCT or DESCRIBE query."""
+        return kept_triples(self, sparql, bindings or {}, lambda: self._construct(sparql, bindings or {}))
+
+    def _construct(self, sparql: str, bindings: Bindings) -> list[Triple]:
         self.query_count += 1
-        result = self._query(sparql, bindings or {})
+        result = self._query(sparql, bindings)
         if not isinstance(result, QueryTriples):
             raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
         return list(result)

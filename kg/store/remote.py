@@ -324,10 +324,10 @@ class RemoteStore(Store):
                                                                     format=QueryResultsFormat.JSON)
         return result
 
-    def construct(self, sparql: str, bindings: Bindings | None = None) -> list[Triple]:
-        """Run a CONSTRUCT or DESCRIBE query."""
+    def _construct(self, sparql: str, bindings: Bindings) -> list[Triple]:
+        """A CONSTRUCT or DESCRIBE query's triples, parsed from the server's answer."""
         self.query_count += 1
-        result = self._query(sparql, bindings or {})
+        result = self._query(sparql, bindings)
         if not isinstance(result, QueryTriplesList):
             raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
         return list(result)

@@ -45,11 +45,16 @@ class SelectResult:
 
     def values(self) -> list[tuple[str | None, ...]]:
         """The rows as the terms' lexical values (IRIs, literal texts)."""
-        return [tuple(None if t is None else getattr(t, "value", str(t)) for t in row) for row in self.rows]
+        return [tuple(map(_lexical, row)) for row in self.rows]
 
     def dicts(self) -> list[dict[str, Term]]:
         """The rows as dicts of bound variables."""
         return [{v: t for v, t in zip(self.variables, row, strict=True) if t is not None} for row in self.rows]
+
+
+def _lexical(term: Term | None) -> str | None:
+    # a quoted triple has no lexical value: its N-Triples form stands for it
+    return None if term is None else str(term) if isinstance(term, Triple) else term.value
 
 
 _BODY = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)

@@ -66,11 +66,14 @@ def grouped_related(found: list[RelatedItem]) -> list[tuple[str, list[RelatedIte
 
 
 def _names(graph: KnowledgeGraph, work: dict[str, object], chain: Chain | None) -> dict[str, str]:
-    """The display name of every work the page links to: the chain's, and the links' others."""
+    """The display name of every work the page links to: the chain's, and the links' others that ``work``
+    does not name already (its description names each linked work with an IRI by its summary, as this
+    would: the page falls back on ``otherName``; not the work itself, named there by its own triples)."""
     names = {n.iri: n.work.name for n in chain.nodes} if chain else {}
     links = work.get("links")
     others = {str(link["other"]) for link in (links if isinstance(links, list) else [])
-              if isinstance(link, dict) and link.get("other") and link["other"] not in names}
+              if isinstance(link, dict) and link.get("other") and link["other"] not in names
+              and (link["other"] == work.get("id") or "://" not in str(link["other"]))}
     found = graph.summaries(sorted(others))
     return {**names, **{iri: s.name for iri, s in found.items()}}
 

@@ -33,6 +33,7 @@ from starlette.routing import BaseRoute, Route
 
 from kg.describe import WorkDescription, text
 from kg.errors import BadRequestError, IdentifierError, NotFoundError
+from kg.store import one_view
 from kg.vocab import DCAT, PREFIXES, RDF, SCHEMA, curie
 from kg.web.errors import error_response
 from kg.web.item import page_context
@@ -193,7 +194,15 @@ def work_json(found: WorkDescription, base: str) -> dict[str, object]:
 
 
 def work(request: Request) -> Response:
-    """``GET /works/{id}``: a redirect to the canonical URL, or the work in the negotiated format."""
+    """``GET /works/{id}``: a redirect to the canonical URL, or the work in the negotiated format.
+
+    Its parts ask some questions alike (the node an identifier names, the work's statements: its
+    description and its citation both start there): each is asked of the store once (:func:`one_view`)."""
+    with one_view():
+        return _work(request)
+
+
+def _work(request: Request) -> Response:
     state = services(request)
     vary = {"Vary": "Accept"}
     name = chosen_format(request)
