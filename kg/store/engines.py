@@ -37,6 +37,7 @@ from pyoxigraph import Literal, NamedNode
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_BOOLEAN = NamedNode(XSD + "boolean")
 XSD_DURATION = NamedNode(XSD + "duration")
+XSD_DATETIME = NamedNode(XSD + "dateTime")
 #: the datatype an ``xsd:duration`` is stored with on Virtuoso, whose compiler mangles that one
 STORED_DURATION = NamedNode("https://w3id.org/evidence-kg/ns#storedDuration")
 
@@ -121,6 +122,8 @@ class Engine:
             return Literal("true" if term.value == "1" else "false", datatype=XSD_BOOLEAN)
         if datatype in (XSD_DURATION.value, STORED_DURATION.value):
             return Literal(canonical_duration(term.value), datatype=XSD_DURATION)
+        if datatype == XSD_DATETIME.value:
+            return Literal(canonical_datetime(term.value), datatype=XSD_DATETIME)
         return term
 
 
@@ -168,3 +171,22 @@ def canonical_duration(text: str) -> str:
         return "PT0S"
     return f"{sign if date or time else ''}P{date}{'T' + time if time else ''}"
 
+
+
+_FRACTION = re.compile(r"^([^.]*T\d\d:\d\d:\d\d)(?:\.(\d*))?(.*)$")
+
+
+def canonical_datetime(text: str) -> str:
+    """An ``xsd:dateTime`` in the canonical form Oxigraph gives it: no trailing zeros in the seconds'
+    fraction (Virtuoso keeps microseconds: ``.269560``), ``Z`` for a zero offset; the text itself
+    when it is not a date-time.
+
+    >>> [canonical_datetime(d) for d in ("2024-01-01T10:00:27.269560Z", "2024-01-01T10:00:27.000+00:00",
+    ...                                  "2024-01-01T10:00:27.5-05:00", "2024-01-01")]
+    ['2024-01-01T10:00:27.26956Z', '2024-01-01T10:00:27Z', '2024-01-01T10:00:27.5-05:00', '2024-01-01']
+    """
+    found = _FRACTION.match(text)
+    if found is None:
+        return text
+    start, fraction, zone = found[1], (found[2] or "").rstrip("0"), found[3]
+    return f"{start}{'.' + fraction if fraction else ''}{'Z' if zone in ('+00:00', '-00:00') else zone}"

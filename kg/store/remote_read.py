@@ -45,11 +45,15 @@ def fix_results(body: bytes, engine: Engine | None) -> bytes:
     return json.dumps(answer).encode()
 
 
+#: the datatypes whose literals Virtuoso writes otherwise than the embedded store (:meth:`Engine.term`)
+_FIXED_DATATYPES = (XSD + "boolean", XSD + "duration", XSD + "dateTime", STORED_DURATION.value)
+
+
 def _fix_json_term(value: dict[str, Any]) -> None:
     if value.get("type") == "typed-literal":  # SPARQL 1.0's name, still Virtuoso's
         value["type"] = "literal"
     datatype = value.get("datatype")
-    if value.get("type") == "literal" and datatype in (XSD + "boolean", XSD + "duration", STORED_DURATION.value):
+    if value.get("type") == "literal" and datatype in _FIXED_DATATYPES:
         fixed = VIRTUOSO.term(Literal(value["value"], datatype=NamedNode(datatype)))
         if isinstance(fixed, Literal):
             value["value"], value["datatype"] = fixed.value, fixed.datatype.value
