@@ -61,6 +61,8 @@ def kg(*args: str) -> dict[str, Any]:
         peak = float(rss.read() or 0)
     if done.returncode not in (0, 1):
         sys.exit(f"kg {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    if not done.stdout.strip():
+        sys.exit(f"kg {' '.join(args)} printed nothing ({done.returncode}):\n{done.stderr[-3000:]}")
     return {"seconds": round(seconds, 1), "peak_rss_mb": round(peak), "out": done.stdout}
 
 
