@@ -319,8 +319,21 @@ def main() -> None:
     parser.add_argument("--virtuoso", type=Path, metavar="SHARDS",
                         help="only this: bulk-load these shards into a Virtuoso started here, and ask the questions")
     parser.add_argument("--virtuoso-buffers", type=int, default=340_000, help="its NumberOfBuffers (8 KB each)")
+    parser.add_argument("--queries", type=Path, nargs="+", metavar="STORE",
+                        help="only this: ask the questions of these stores, opened read-only (with the metrics "
+                             "summary beside a store when there is one, else asking the store)")
     args = parser.parse_args()
     SKIP.update(args.skip)
+    if args.queries:
+        for path in args.queries:
+            opened = EmbeddedStore(path, read_only=True)
+            summary = getattr(opened, "metrics_summary", None)
+            print(f"\n{path}: metrics summary "
+                  f"{'built' if summary is not None and summary.built else 'not built (the store is asked)'}",
+                  flush=True)
+            queries(opened, args.items)
+            opened.close()
+        return
     if args.virtuoso:
         figures = virtuoso(args.virtuoso, args.work, args.items, args.virtuoso_buffers)
         report_virtuoso(figures)
