@@ -128,3 +128,27 @@ def test_the_accounts_password_is_on_no_command_line_while_it_loads(
 
 def _refused() -> None:
     raise AssertionError("kg bulk-load started a process")
+
+
+def test_a_virtuoso_without_case_mode_2_answers_asks_as_booleans(tmp_path: Path) -> None:
+    """Without ``CaseMode = 2`` in its ini, Virtuoso answers every ASK as a SELECT of ``__ASK_RETVAL``
+    (no row: false); kg reads it as the boolean it is (a bulk load into an empty server asks first)."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None:
+        pytest.skip(f"needs virtuoso-t: {VIRTUOSO_INSTALL}")
+    http_port = _free_port()
+    ini = _VIRTUOSO_INI.format(d=tmp_path, sql_port=_free_port(), http_port=http_port, max_rows=1000)
+    assert "CaseMode = 2\n" in ini
+    (tmp_path / "virtuoso.ini").write_text(ini.replace("CaseMode = 2\n", ""))
+    with (tmp_path / "server.log").open("wb") as log:
+        process = subprocess.Popen([binary, "-f", "-c", str(tmp_path / "virtuoso.ini")], cwd=tmp_path,
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_answering(f"http://127.0.0.1:{http_port}/sparql", process, tmp_path / "server.log",
+                                  timeout=120)
+            store = Store.open(f"http://dba:dba@127.0.0.1:{http_port}/sparql-auth")
+            assert store.ask("ASK { GRAPH ?g { ?s ?p ?o } }") is False
+            store.update(f"INSERT DATA {{ GRAPH <{OURS}case> {{ <urn:x:a> <urn:x:b> 'c' }} }}")
+            assert store.ask("ASK { GRAPH ?g { ?s ?p ?o } }") is True
+        finally:
+            stop(process)
