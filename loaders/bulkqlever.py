@@ -40,6 +40,8 @@ class QleverInput:
     qleverfile: Path
     inputs: list[str]
     report: LoadReport
+    #: N-Quads lines the input holds (the quads QLever indexes, provenance included)
+    quads: int
     #: the input is the shards as they are (no graph repeated in them), not a file of the chosen versions
     as_they_are: bool
 
@@ -56,20 +58,20 @@ def write_qlever_input(shards: Path, *, name: str = "kg", on_problem: Callable[[
     del seen
     chosen = shards / CHOSEN
     if repeated:
-        report = _write_chosen(shards, chosen, on_problem)
+        report, quads = _write_chosen(shards, chosen, on_problem)
         inputs = [CHOSEN]
     else:
         chosen.unlink(missing_ok=True)
-        report = _report(shards, entries, on_problem)
+        report, quads = _report(shards, entries, on_problem), sum(m.lines for m in maps)
         inputs = [f"{m.key}.nq.gz" for m in maps]
-    description = (f"kg: {report.loaded:,} records, {report.quads:,} quads (provenance not counted) "
+    description = (f"kg: {quads:,} quads (provenance included) of {report.loaded:,} records "
                    f"from {len(maps):,} input files mapped by kg map")
     path = shards / QLEVERFILE
     temporary = shards / f".{QLEVERFILE}.tmp"
     temporary.write_text(qleverfile(name, inputs, description), encoding="utf-8")
     temporary.chmod(0o600)  # it holds the server's access token
     os.replace(temporary, path)
-    return QleverInput(path, inputs, report, not repeated)
+    return QleverInput(path, inputs, report, quads, not repeated)
 
 
 def _report(shards: Path, entries: list[FileMap | Problem], on_problem: Callable[[Problem], None] | None
@@ -88,13 +90,15 @@ def _report(shards: Path, entries: list[FileMap | Problem], on_problem: Callable
     return report
 
 
-def _write_chosen(shards: Path, chosen: Path, on_problem: Callable[[Problem], None] | None) -> LoadReport:
-    """The graphs a bulk load into an empty store would load, written to ``chosen`` (gzipped)."""
+def _write_chosen(shards: Path, chosen: Path, on_problem: Callable[[Problem], None] | None
+                  ) -> tuple[LoadReport, int]:
+    """The graphs a bulk load into an empty store would load, written to ``chosen`` (gzipped); its lines."""
     temporary = shards / f".{chosen.name}.tmp"
     with gzip.open(temporary, "wb", compresslevel=1) as out:
-        report = bulk_load(cast(Store, _FileTarget(out)), shards, on_problem=on_problem)
+        target = _FileTarget(out)
+        report = bulk_load(cast(Store, target), shards, on_problem=on_problem)
     os.replace(temporary, chosen)
-    return report
+    return report, target.lines
 
 
 class _FileTarget:
@@ -103,6 +107,7 @@ class _FileTarget:
 
     def __init__(self, out: BinaryIO | gzip.GzipFile) -> None:
         self.out = out
+        self.lines = 0
 
     def ask(self, sparql: str) -> bool:
         return False  # empty: nothing is stored, so every graph goes to the bulk loader
@@ -110,6 +115,7 @@ class _FileTarget:
     def bulk_load(self, nquads: IO[bytes]) -> None:
         while chunk := nquads.read(1 << 20):
             self.out.write(chunk)
+            self.lines += chunk.count(b"\n")
 
     def write(self, records: list[RecordGraph]) -> None:  # pragma: no cover (an empty store holds nothing)
         raise AssertionError("nothing is stored, so nothing is written again")

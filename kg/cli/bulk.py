@@ -78,8 +78,8 @@ def bulk_load(ctx: Context, shards: Path, engine: str, name: str, indexes: bool,
             written = write_qlever_input(shards, name=name, on_problem=on_problem)
         what = (f"the {len(written.inputs)} shards as they are" if written.as_they_are else
                 f"{written.inputs[0]}, the version kg load keeps of each graph (some are in the shards twice)")
-        click.echo(f"wrote {written.qleverfile} (input: {what}); then: cd {shards} && qlever index && qlever start",
-                   err=fmt == "json")
+        click.echo(f"wrote {written.qleverfile} (input: {what}, {written.quads:,} quads); then: cd {shards} && "
+                   "qlever index && qlever start", err=fmt == "json")
         print_load_report(written.report, report, fmt)
         return
     ctx.writable_store()

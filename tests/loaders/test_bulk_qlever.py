@@ -68,6 +68,8 @@ def test_the_qleverfile_names_every_shard_when_no_graph_repeats(tmp_path: Path) 
     bulk = Store.open(None)
     by_bulk = bulk_load(bulk, shards)
     assert input_quads(shards) == quads(bulk)
+    said = f"{len(quads(bulk)):,} quads"
+    assert said in answer.stderr and said in config["data"]["DESCRIPTION"]
     printed = json.loads(answer.stdout)
     assert (printed["loaded"], printed["quads"], printed["rejected"]) == (by_bulk.loaded, by_bulk.quads,
                                                                           by_bulk.rejected) == (5, by_bulk.quads, 1)
@@ -94,6 +96,6 @@ def test_repeated_graphs_go_in_once_in_the_version_kg_load_keeps(tmp_path: Path)
     reference = Store.open(None)
     assert summary(written.report) == summary(load(reference, read_paths([inputs])))
     chosen = input_quads(shards)
-    assert chosen == quads(reference)
+    assert chosen == quads(reference) and written.quads == len(chosen)
     titles = [t for t in ('"New"', '"Newest"', '"Old"', '"Older"') if any(t in q for q in chosen)]
     assert titles == ['"New"', '"Newest"']
