@@ -66,7 +66,7 @@ def virtuoso_bulk_load(url: str, nquads: IO[bytes], engine: Engine, credentials:
                           f"WHERE ll_file LIKE '{pattern}' AND ll_error IS NOT NULL"))
         # (the message names a column: signal() with constant arguments is run whatever the WHERE says)
         sparql.call(_exec(f"SELECT signal('KGBLK', 'the server did not take the file (' || cast(loaded.n AS "
-                          f"varchar) || ' loaded): is its folder in the server''s DirsAllowed?') FROM (SELECT "
+                          f"varchar) || ' loaded): does the server see its folder, in its DirsAllowed?') FROM (SELECT "
                           f"COUNT(*) AS n FROM DB.DBA.load_list WHERE ll_file LIKE '{pattern}' AND ll_state = 2) "
                           f"AS loaded WHERE loaded.n = 0"))
     finally:

@@ -152,3 +152,4 @@ def test_a_virtuoso_without_case_mode_2_answers_asks_as_booleans(tmp_path: Path)
             assert store.ask("ASK { GRAPH ?g { ?s ?p ?o } }") is True
         finally:
             stop(process)
+
