@@ -5,7 +5,10 @@ What benchmarks/queries.py, trace.py and http_load.py build their stores with, a
 benchmarks/scale.py times. Run alone it builds one store and prints its figures as JSON:
 
     python benchmarks/bulkpath.py --quads 10000000 --store /work/stores/q-10000000 \\
-        --work /tmp/kg-build-10m [--jobs 2] [--keep]
+        --work /tmp/kg-build-10m [--jobs 2] [--keep] > build-10m.log
+    python benchmarks/bulkpath.py --ready-row build-10m.log /work/stores/q-10000000 "main abc1234"
+
+(the second prints the store's row of /work/stores/READY.md from the first's output).
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ def kg(*args: str) -> dict[str, Any]:
         peak = float(rss.read() or 0)
     if done.returncode not in (0, 1):
         sys.exit(f"kg {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    if not done.stdout.strip():
+        sys.exit(f"kg {' '.join(args)} printed nothing ({done.returncode}):\n{done.stderr[-3000:]}")
     return {"seconds": round(seconds, 1), "peak_rss_mb": round(peak), "out": done.stdout}
 
 
@@ -119,9 +124,23 @@ def count_quads(path: Path) -> int:
     return len(OxStore.read_only(str(path)))
 
 
+def ready_row(log: Path, store: Path, commit: str) -> str:
+    """The row of /work/stores/READY.md's table for a store this script built (its output in ``log``)."""
+    text = log.read_text()
+    f = json.loads(text[text.index("\n{") + 1:])
+    cues = "built" if (store / "cues.sqlite").exists() else "not built"
+    return (f"| {store} | {f['quads']:,} | {f['records']:,} ({f['bulk_load']['report']['loaded']:,} graphs) | "
+            f"{commit} | {f['map']['seconds']:,.0f} s | {f['bulk_load']['seconds']:,.0f} s | "
+            f"{f['index_cues']['seconds']:,.0f} s | {f['bulk_load']['peak_rss_mb']:,} MB | {f['store_mb']:,.0f} MB | "
+            f"{cues} |")
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--measure"]:
         _measure(sys.argv[2], sys.argv[3:])
+        return
+    if sys.argv[1:2] == ["--ready-row"]:  # --ready-row BUILD_LOG STORE COMMIT
+        print(ready_row(Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quads", type=int, required=True)

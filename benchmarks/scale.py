@@ -9,13 +9,17 @@ For each size (quads, default 10M) prints:
 - ``oxigraph load`` of the same quads (the shards decompressed to one N-Quads file) into a fresh
   store: wall time, and the ratio of the two speeds (bulk path / oxigraph load; goal >= 0.8),
   for the load alone and for map + load;
-- chain / related items / item metrics p50 and p95 on the bulk-loaded store.
+- chain / related items / item metrics p50 and p95 on the bulk-loaded store;
+- with ``--virtuoso SHARDS``: the same shards bulk-loaded into a Virtuoso this script starts (a
+  private database in --work, ``virtuoso-t`` of Debian's ``virtuoso-opensource``): load time,
+  quads/s, peak memory of kg and of the server, disk, and the same questions' p50/p95 over it.
 
     python benchmarks/scale.py --work /tmp/kg-scale                  # 10M quads
     python benchmarks/scale.py --work /tmp/kg-scale --sizes 10000000 100000000
     python benchmarks/scale.py --work /tmp/kg-scale --dumps /work/scratch-bulk/build-10000000/dumps
     python benchmarks/scale.py --work /tmp/kg-scale --dumps BUILD/dumps \
         --built build-10000000.log /work/stores/q-10000000 BUILD/shards      # a store built before
+    python benchmarks/scale.py --work /tmp/kg-scale --virtuoso /work/scratch-bulk/build-10000000/shards
 
 Timings on a shared machine are noisy: the ratios come from runs back to back.
 """
@@ -25,20 +29,32 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from benchmarks.bulkpath import QUADS_PER_RECORD, bulk_load, count_quads, du_mb, map_dumps, write_dumps  # noqa: E402
+from benchmarks.bulkpath import (  # noqa: E402
+    QUADS_PER_RECORD,
+    bulk_load,
+    count_quads,
+    du_mb,
+    kg,
+    map_dumps,
+    write_dumps,
+)
 from benchmarks.queries import QUESTIONS, latencies, p, samples  # noqa: E402
 from kg.graph import KnowledgeGraph  # noqa: E402
-from kg.store import EmbeddedStore  # noqa: E402
+from kg.store import EmbeddedStore, Store  # noqa: E402
 
 
 def oxigraph_load(shards: Path, work: Path) -> dict[str, Any]:
@@ -130,7 +146,7 @@ def from_build(build_log: Path, store: Path, shards: Path, dumps: Path, work: Pa
     return figures
 
 
-def queries(store: EmbeddedStore, items: int) -> dict[str, dict[str, float]]:
+def queries(store: Store, items: int) -> dict[str, dict[str, float]]:
     """p50/p95 of each question of benchmarks/queries.py (those in SKIP left out), through the facade."""
     g, sampled, out = KnowledgeGraph(store), samples(store, items), {}
     for name, (kind, call) in QUESTIONS.items():
@@ -140,6 +156,129 @@ def queries(store: EmbeddedStore, items: int) -> dict[str, dict[str, float]]:
         out[name] = {"p50_ms": round(p(ms, 50), 1), "p95_ms": round(p(ms, 95), 1)}
         print(name, json.dumps(out[name]), flush=True)
     return out
+
+
+#: a Virtuoso for the benchmark: its own database, ports of its own, memory for a 10M-quad graph
+#: (NumberOfBuffers of 8 KB: 2.7 GB), no result cut below the largest answer kg asks for
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+Striping = 0
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CaseMode = 2
+DirsAllowed = ., {d}
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
+ThreadsPerQuery = 2
+MaxQueryMem = 2G
+CheckpointInterval = 0
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {d}
+ServerThreads = 10
+MaxClientConnections = 10
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 600
+MaxQueryCostEstimationTime = 4000
+"""
+
+
+def virtuoso(shards: Path, work: Path, items: int, buffers: int) -> dict[str, Any]:
+    """``kg bulk-load`` of ``shards`` into a fresh Virtuoso started here; its figures and query latency."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None:
+        sys.exit("--virtuoso needs virtuoso-t: apt-get install -y virtuoso-opensource")
+    folder = work / "virtuoso"
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "load").mkdir(parents=True)
+    http_port, sql_port = _free_port(), _free_port()
+    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=folder, sql_port=sql_port, http_port=http_port,
+                                                             buffers=buffers, dirty=buffers * 3 // 4))
+    url = f"http://127.0.0.1:{http_port}/sparql-auth"
+    with (folder / "server.log").open("wb") as log:
+        server = subprocess.Popen([binary, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder,
+                                  stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(f"http://127.0.0.1:{http_port}/sparql", server)
+        # the account reaches kg through the environment, not a command line (the default dba: a private server)
+        os.environ.update(KG_STORE_USER="dba", KG_STORE_PASSWORD="dba", KG_VIRTUOSO_BULK_DIR=str(folder / "load"))
+        figures: dict[str, Any] = {"shards": str(shards)}
+        figures["bulk_load"] = bulk_load_remote(url, shards)
+        figures["server_peak_rss_mb"] = _peak_rss_mb(server.pid)
+        store = Store.open(url)
+        figures["quads"] = int(store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+                               .rows[0][0].value)  # type: ignore[union-attr]
+        figures["store_mb"] = round(du_mb(folder) - du_mb(folder / "load"))
+        print("virtuoso:", json.dumps(figures), flush=True)
+        figures["queries"] = queries(store, items)
+        store.close()
+        return figures
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def bulk_load_remote(url: str, shards: Path) -> dict[str, Any]:
+    figures = kg("--store", url, "bulk-load", str(shards), "--json", "--no-indexes")
+    figures["report"] = {k: v for k, v in json.loads(figures.pop("out")).items() if k != "problems"}
+    return figures
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_for(url: str, server: subprocess.Popen[bytes], timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"virtuoso-t exited with status {server.returncode}")
+        try:
+            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=5):
+                return
+        except urllib.error.HTTPError as e:
+            e.close()
+            return
+        except OSError:
+            time.sleep(0.5)
+    sys.exit(f"virtuoso-t did not answer within {timeout:.0f} s")
+
+
+def _peak_rss_mb(pid: int) -> int:
+    """The server's peak resident memory so far (VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024)
+    return 0
+
+
+def report_virtuoso(f: dict[str, Any]) -> None:
+    b = f["bulk_load"]
+    print(f"\nVirtuoso: {f['quads']:,} quads from {f['shards']}")
+    print(f"  kg bulk-load:     {b['seconds']:8.1f} s  {f['quads'] / b['seconds']:9,.0f} quads/s    "
+          f"peak kg {b['peak_rss_mb']:,} MB, server {f['server_peak_rss_mb']:,} MB   database {f['store_mb']:,} MB")
+    for name, q in f["queries"].items():
+        print(f"  {name:<16} p50 {q['p50_ms']:8.1f} ms   p95 {q['p95_ms']:8.1f} ms")
 
 
 #: calls left out (--skip)
@@ -177,8 +316,30 @@ def main() -> None:
                         help="use a store benchmarks/bulkpath.py --keep built (with --dumps): its map and load "
                              "figures from its output; oxigraph load, speed-up and queries measured now")
     parser.add_argument("--skip", nargs="*", default=[], help="query calls to leave out, e.g. 'related items'")
+    parser.add_argument("--virtuoso", type=Path, metavar="SHARDS",
+                        help="only this: bulk-load these shards into a Virtuoso started here, and ask the questions")
+    parser.add_argument("--virtuoso-buffers", type=int, default=340_000, help="its NumberOfBuffers (8 KB each)")
+    parser.add_argument("--queries", type=Path, nargs="+", metavar="STORE",
+                        help="only this: ask the questions of these stores, opened read-only (with the metrics "
+                             "summary beside a store when there is one, else asking the store)")
     args = parser.parse_args()
     SKIP.update(args.skip)
+    if args.queries:
+        for path in args.queries:
+            opened = EmbeddedStore(path, read_only=True)
+            summary = getattr(opened, "metrics_summary", None)
+            print(f"\n{path}: metrics summary "
+                  f"{'built' if summary is not None and summary.built else 'not built (the store is asked)'}",
+                  flush=True)
+            queries(opened, args.items)
+            opened.close()
+        return
+    if args.virtuoso:
+        figures = virtuoso(args.virtuoso, args.work, args.items, args.virtuoso_buffers)
+        report_virtuoso(figures)
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=1))
+        return
     if args.built:
         results = [from_build(*args.built, args.dumps, args.work, args.speedup_files, args.items)]
     else:

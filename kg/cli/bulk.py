@@ -11,6 +11,7 @@ from kg.cli.context import Context, pass_ctx
 from kg.cli.loading import print_load_report, problem_report
 from kg.cli.output import echo_json, examples, output_format
 from loaders.bulkmap import map_inputs
+from loaders.bulkqlever import write_qlever_input
 from loaders.limits import Limits
 
 
@@ -52,19 +53,35 @@ def map_command(paths: tuple[Path, ...], out: Path, jobs: int, scheduler: str | 
 
 
 @click.command(name="bulk-load", epilog=examples("kg bulk-load shards/", "kg --store big-store bulk-load shards/",
-                                                 "kg --store big-store bulk-load shards/ --no-indexes --json"))
+                                                 "kg --store big-store bulk-load shards/ --no-indexes --json",
+                                                 "kg bulk-load shards/ --engine qlever"))
 @click.argument("shards", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--engine", type=click.Choice(["store", "qlever"]), default="store", show_default=True,
+              help="store: load into the store with its engine's own loader. qlever: write SHARDS/Qleverfile "
+                   "and the input of QLever's index builder instead (no store is opened; docs/scaling.md).")
+@click.option("--name", default="kg", show_default=True, help="The dataset's name in the Qleverfile (--engine qlever).")
 @click.option("--indexes/--no-indexes", default=True, show_default=True,
               help="Build the cue index and the metrics summary again afterwards (else kg index-cues and kg "
                    "index-metrics do; until then traces build the cue index, and metrics ask the store).")
 @click.option("--report", type=click.Path(path_type=Path), help="Write every problem to this file.")
 @output_format("text", "json", default="text", help="Print the summary as text or JSON.")
 @pass_ctx
-def bulk_load(ctx: Context, shards: Path, indexes: bool, report: Path | None, fmt: str) -> None:
+def bulk_load(ctx: Context, shards: Path, engine: str, name: str, indexes: bool, report: Path | None,
+              fmt: str) -> None:
     """Load the shards kg map wrote with the store's own bulk loader; the store ends as kg load of the
     same inputs leaves it (records repeated, or already stored, go through kg load's own write).
+    With --engine qlever, write a Qleverfile for QLever's index builder beside the shards instead.
 
     Exit status as kg load's."""
+    if engine == "qlever":
+        with problem_report(report) as on_problem:
+            written = write_qlever_input(shards, name=name, on_problem=on_problem)
+        what = (f"the {len(written.inputs)} shards as they are" if written.as_they_are else
+                f"{written.inputs[0]}, the version kg load keeps of each graph (some are in the shards twice)")
+        click.echo(f"wrote {written.qleverfile} (input: {what}, {written.quads:,} quads); then: cd {shards} && "
+                   "qlever index && qlever start", err=fmt == "json")
+        print_load_report(written.report, report, fmt)
+        return
     ctx.writable_store()
     with problem_report(report) as on_problem:
         result = ctx.graph.bulk_load(shards, indexes=indexes, on_problem=on_problem)

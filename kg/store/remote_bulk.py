@@ -65,6 +65,6 @@ def server_bulk_load(url: str, nquads: IO[bytes], engine: Engine, credentials: C
     """Add N-Quads through a server's own bulk loader: Virtuoso's (:mod:`kg.store.virtuoso_bulk`), else
     Oxigraph's ``POST /store?no_transaction`` (:func:`post_nquads`) at the store's ``url``."""
     if engine.name == "virtuoso":
-        virtuoso_bulk_load(url, nquads, engine, credentials)
+        virtuoso_bulk_load(url, nquads, engine, credentials, timeout)
     else:
         post_nquads(store_endpoint(url, engine.name), nquads, credentials, timeout)

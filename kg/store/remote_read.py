@@ -35,10 +35,20 @@ PAGE = "SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} ORDER BY ?s ?p 
 
 
 def fix_results(body: bytes, engine: Engine | None) -> bytes:
-    """A SPARQL JSON answer with each literal as the embedded store would write it."""
+    """A SPARQL JSON answer with each literal as the embedded store would write it, and an ``ASK``
+    Virtuoso answered as a ``SELECT`` of ``__ASK_RETVAL`` (as it does unless its ini says ``CaseMode = 2``)
+    as the boolean it is.
+
+    >>> fix_results(b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": []}}', VIRTUOSO)
+    b'{"head": {}, "boolean": false}'
+    """
     if engine is None or engine.name != "virtuoso":
         return body
     answer = json.loads(body)
+    if answer.get("head", {}).get("vars") == ["__ASK_RETVAL"]:
+        rows = answer.get("results", {}).get("bindings", [])
+        found = any(row.get("__ASK_RETVAL", {}).get("value", "0") != "0" for row in rows)
+        return json.dumps({"head": {}, "boolean": found}).encode()
     for row in answer.get("results", {}).get("bindings", ()):
         for value in row.values():
             _fix_json_term(value)

@@ -1,73 +1,121 @@
 """N-Quads to Virtuoso's own bulk loader: the stream written as a gzipped file in a folder the server
-may read (its ``DirsAllowed``), then ``ld_dir`` + ``rdf_loader_run()`` + ``checkpoint`` through
-``isql`` (what ``kg bulk-load`` uses on a Virtuoso store).
+may read (its ``DirsAllowed``), then ``ld_dir`` + ``rdf_loader_run()`` + ``checkpoint`` (what ``kg
+bulk-load`` uses on a Virtuoso store).
+
+The loader's procedures are called through the store's own SPARQL endpoint, as SQL functions in a
+SPARQL query (``sql:ld_dir(…)``, ``bif:exec("checkpoint")``), with the store's account and HTTP
+authentication (Digest on ``/sparql-auth``): no ``isql`` is run, so the password is never on a command
+line (``isql`` takes it only as an argument, which every user of the machine sees in the process list;
+its other way in, ``RECONNECT``, needs a failed login first, and four of those lock the address out).
+The loader commits as it goes, so the server's ``MaxQueryExecutionTime`` does not cut it (a 37 s load
+ran whole under a limit of 1 s); the request waits for it without a time limit.
 
 Configured from the environment: ``KG_VIRTUOSO_BULK_DIR`` (required: a folder both kg and the
-server see, listed in the server's ``DirsAllowed``), ``KG_VIRTUOSO_ISQL`` (the SQL port as
-``host:port``; default the store's host and 1111) and ``KG_VIRTUOSO_ISQL_COMMAND`` (default
-``isql-vt``, else ``isql``). The account is the store's (its credentials), given to isql as its
-arguments (isql takes it no other way: other users of the machine may see it in the process list
-while the load runs; kg never prints it). Literals are written as the engine's profile
-writes them in updates (:meth:`kg.store.engines.Engine.update_text`: durations).
+server see, listed in the server's ``DirsAllowed``). The account must be allowed to run the loader
+(``dba``, or one granted ``EXECUTE`` on ``DB.DBA.ld_dir`` and ``DB.DBA.rdf_loader_run``). Literals are
+written as the engine's profile writes them in updates (:meth:`kg.store.engines.Engine.update_text`:
+durations).
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
 import os
 import re
-import shutil
-import subprocess
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 from typing import IO
-from urllib.parse import urlsplit
 
 from kg.errors import StoreError
-from kg.store.credentials import Credentials
+from kg.store.credentials import Credentials, install_digest
 from kg.store.engines import Engine
 from kg.store.revision import new_token
 
+#: the graph Virtuoso's loader is given for quads without one (kg's shards have none such)
+_DEFAULT_GRAPH = "urn:kg:bulk"
 
-def virtuoso_bulk_load(url: str, nquads: IO[bytes], engine: Engine, credentials: Credentials | None) -> None:
-    """Load ``nquads`` into the Virtuoso server whose SPARQL endpoint is ``url``."""
+
+def virtuoso_bulk_load(url: str, nquads: IO[bytes], engine: Engine, credentials: Credentials | None,
+                       timeout: float = 60.0) -> None:
+    """Load ``nquads`` into the Virtuoso server whose SPARQL endpoint is ``url``; ``timeout`` for each
+    call but the loader's own (which takes as long as the load)."""
     folder = os.environ.get("KG_VIRTUOSO_BULK_DIR")
     if not folder:
         raise StoreError("kg bulk-load on Virtuoso needs KG_VIRTUOSO_BULK_DIR: a folder the server reads "
                          "(in its DirsAllowed) where the N-Quads are put for its loader (docs/scaling.md)")
     if credentials is None:
         raise StoreError("kg bulk-load on Virtuoso needs the store's account (KG_STORE_USER, KG_STORE_PASSWORD)")
-    command = os.environ.get("KG_VIRTUOSO_ISQL_COMMAND") or shutil.which("isql-vt") or shutil.which("isql")
-    if not command:
-        raise StoreError("kg bulk-load on Virtuoso runs isql (isql-vt), which is not installed")
-    address = os.environ.get("KG_VIRTUOSO_ISQL") or f"{urlsplit(url).hostname or '127.0.0.1'}:1111"
     name = f"kg-bulk-{new_token()}.nq.gz"
     path = Path(folder).resolve() / name
+    pattern = _sql(f"%{name}")
     try:
         with gzip.open(path, "wb", compresslevel=1) as out:
             for line in nquads:
                 out.write(engine.update_text(line.decode()).encode() if b"^^" in line else line)
         path.chmod(0o644)
-        _isql(command, address, credentials, f"""
-DELETE FROM DB.DBA.load_list WHERE ll_file LIKE '%{name}';
-ld_dir('{_sql(str(path.parent))}', '{name}', 'urn:kg:bulk');
-rdf_loader_run();
-checkpoint;
-SELECT 'KG-LOAD-ERROR:', ll_error FROM DB.DBA.load_list WHERE ll_file LIKE '%{name}' AND ll_error IS NOT NULL;
-SELECT 'KG-LOADED:', ll_state FROM DB.DBA.load_list WHERE ll_file LIKE '%{name}';
-""", name)
+        sparql = _Sparql(url, credentials, timeout, name)
+        sparql.call(_exec(f"DELETE FROM DB.DBA.load_list WHERE ll_file LIKE '{pattern}'"))
+        sparql.call(f"sql:ld_dir({_literal(str(path.parent))}, {_literal(name)}, {_literal(_DEFAULT_GRAPH)})")
+        sparql.call("sql:rdf_loader_run()", wait=True)
+        sparql.call(_exec("checkpoint"))
+        # each raises (an HTTP 500 carrying the message) when the file failed or was not taken
+        sparql.call(_exec(f"SELECT signal('KGBLK', ll_error) FROM DB.DBA.load_list "
+                          f"WHERE ll_file LIKE '{pattern}' AND ll_error IS NOT NULL"))
+        # (the message names a column: signal() with constant arguments is run whatever the WHERE says)
+        sparql.call(_exec(f"SELECT signal('KGBLK', 'the server did not take the file (' || cast(loaded.n AS "
+                          f"varchar) || ' loaded): does the server see its folder, in its DirsAllowed?') FROM (SELECT "
+                          f"COUNT(*) AS n FROM DB.DBA.load_list WHERE ll_file LIKE '{pattern}' AND ll_state = 2) "
+                          f"AS loaded WHERE loaded.n = 0"))
     finally:
         path.unlink(missing_ok=True)
 
 
-def _isql(command: str, address: str, credentials: Credentials, script: str, name: str) -> None:
-    done = subprocess.run([command, address, credentials.user, credentials.password], input=script,
-                          capture_output=True, text=True, timeout=None)
-    out = done.stdout + done.stderr
-    errors = [line for line in out.splitlines() if "KG-LOAD-ERROR:" in line or line.startswith("*** Error")]
-    if done.returncode or errors or not re.search(r"^KG-LOADED:\s+2\s*$", out, re.MULTILINE):  # 2: loaded
-        detail = "; ".join(errors) or (f"isql exited with {done.returncode}" if done.returncode else
-                                       "the server did not take the file: is its folder in the server's DirsAllowed?")
-        raise StoreError(f"Virtuoso's bulk loader did not load {name}: {detail}")
+class _Sparql:
+    """SPARQL queries to the store's endpoint with its account, each calling one SQL function."""
+
+    def __init__(self, url: str, credentials: Credentials, timeout: float, name: str) -> None:
+        self.url, self.credentials, self.timeout, self.name = url, credentials, timeout, name
+        self.headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"}
+        if credentials.scheme == "digest":
+            install_digest(url, credentials)
+        else:
+            token = base64.b64encode(f"{credentials.user}:{credentials.password}".encode()).decode()
+            self.headers["Authorization"] = f"Basic {token}"
+
+    def call(self, function: str, *, wait: bool = False) -> None:
+        """Run ``SELECT (function AS ?x) {}``; StoreError with the server's message if it fails."""
+        body = urllib.parse.urlencode({"query": f"SELECT ({function} AS ?x) WHERE {{ }}"}).encode()
+        request = urllib.request.Request(self.url, data=body, headers=self.headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=None if wait else self.timeout) as answer:
+                answer.read()
+        except urllib.error.HTTPError as e:
+            message = e.read().decode("utf-8", "replace")
+            e.close()
+            if e.code == 401:
+                message = f"HTTP 401: the account {self.credentials.user} was refused"
+            raise StoreError(f"Virtuoso's bulk loader did not load {self.name}: {_message(message)}") from e
+        except OSError as e:
+            raise StoreError(f"Virtuoso's bulk loader did not load {self.name}: {e}") from e
+
+
+def _exec(statement: str) -> str:
+    """A SQL statement run by ``exec()``, as a SPARQL expression."""
+    return f"bif:exec({_literal(statement)})"
+
+
+def _literal(text: str) -> str:
+    """``text`` as a SPARQL string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _message(answer: str) -> str:
+    """The server's message without the query it quotes (``Virtuoso KGBLK Error …``)."""
+    first = answer.split("\n\nSPARQL query:", 1)[0].strip()
+    return re.sub(r"^Virtuoso KGBLK Error ", "", first)[:500] or "no message"
 
 
 def _sql(text: str) -> str:

@@ -1,15 +1,18 @@
 """``kg bulk-load`` on Virtuoso: the shards through its own loader (``ld_dir`` + ``rdf_loader_run`` +
-``checkpoint`` in isql) leave the same quads as ``kg load`` into the embedded store.
+``checkpoint``, called through the SPARQL endpoint) leave the same quads as ``kg load`` into the
+embedded store, and the account's password is on no command line meanwhile.
 
 A Virtuoso of this module's own (the suite's ini, with the SQL port known and a folder it may read
-for the loader's files); skipped where ``virtuoso-t`` or isql is not installed."""
+for the loader's files); skipped where ``virtuoso-t`` or isql (which sets up an account) is not installed."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 
@@ -20,7 +23,7 @@ from loaders.bulkmap import map_inputs
 from loaders.pipeline import load
 from loaders.read import read_paths
 from tests.conftest import _VIRTUOSO_INI, VIRTUOSO_INSTALL, _free_port, _wait_until_answering, stop
-from tests.kg.store.test_virtuoso import clear
+from tests.kg.store.test_virtuoso import OURS, clear
 from tests.loaders.test_bulk import PROJECT, quads, summary
 
 pytestmark = pytest.mark.slow
@@ -51,7 +54,6 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, st
 def test_bulk_load_into_virtuoso_equals_kg_load(tmp_path: Path, virtuoso: tuple[str, str, Path],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     url, sql, folder = virtuoso
-    monkeypatch.setenv("KG_VIRTUOSO_ISQL", sql)
     monkeypatch.setenv("KG_VIRTUOSO_BULK_DIR", str(folder))
     samples = PROJECT / "samples"
     map_inputs([samples], tmp_path / "shards", jobs=1)
@@ -71,8 +73,83 @@ def test_bulk_load_into_virtuoso_equals_kg_load(tmp_path: Path, virtuoso: tuple[
 def test_without_a_folder_for_the_loader_it_says_what_to_set(tmp_path: Path, virtuoso: tuple[str, str, Path],
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     url, sql, _ = virtuoso
-    monkeypatch.setenv("KG_VIRTUOSO_ISQL", sql)
     monkeypatch.delenv("KG_VIRTUOSO_BULK_DIR", raising=False)
     map_inputs([PROJECT / "samples" / "crossref"], tmp_path / "shards", jobs=1)
     with pytest.raises(StoreError, match="KG_VIRTUOSO_BULK_DIR: a folder the server reads"):
         bulk_load(Store.open(url), tmp_path / "shards")
+
+
+def command_lines() -> list[str]:
+    """The command line of every process of the machine that this user may read."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace"))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def test_the_accounts_password_is_on_no_command_line_while_it_loads(
+        tmp_path: Path, virtuoso: tuple[str, str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    url, sql, folder = virtuoso
+    user, password = "kgbulk", f"pw-{uuid4().hex}"
+    isql = shutil.which("isql-vt") or shutil.which("isql")
+    assert isql is not None
+    setup = subprocess.run([isql, sql, "dba", "dba"], capture_output=True, text=True, input="\n".join([
+        f"DB.DBA.USER_CREATE('{user}', '{password}');", f"GRANT SPARQL_UPDATE TO {user};",
+        *[f"GRANT EXECUTE ON DB.DBA.{p} TO {user};" for p in ("ld_dir", "rdf_loader_run")],
+        f"GRANT SELECT ON DB.DBA.load_list TO {user};", f"GRANT DELETE ON DB.DBA.load_list TO {user};", ""]))
+    assert "Error" not in setup.stdout + setup.stderr
+    monkeypatch.setenv("KG_VIRTUOSO_BULK_DIR", str(folder))
+    map_inputs([PROJECT / "samples" / "crossref"], tmp_path / "shards", jobs=1)
+    spawned: list[object] = []
+    monkeypatch.setattr(subprocess.Popen, "__init__", lambda *a, **k: spawned.append(a) or _refused())
+    remote = Store.open(url.replace("dba:dba", f"{user}:{password}"))
+    seen: list[str] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.extend(line for line in command_lines() if password in line)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        report = bulk_load(remote, tmp_path / "shards")
+    finally:
+        done.set()
+        watcher.join()
+    assert report.loaded and not report.error_count
+    assert spawned == [] and seen == []
+    assert Store.open(url).ask(f'ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{OURS}")) }}')
+    clear(Store.open(url))
+
+
+def _refused() -> None:
+    raise AssertionError("kg bulk-load started a process")
+
+
+def test_a_virtuoso_without_case_mode_2_answers_asks_as_booleans(tmp_path: Path) -> None:
+    """Without ``CaseMode = 2`` in its ini, Virtuoso answers every ASK as a SELECT of ``__ASK_RETVAL``
+    (no row: false); kg reads it as the boolean it is (a bulk load into an empty server asks first)."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None:
+        pytest.skip(f"needs virtuoso-t: {VIRTUOSO_INSTALL}")
+    http_port = _free_port()
+    ini = _VIRTUOSO_INI.format(d=tmp_path, sql_port=_free_port(), http_port=http_port, max_rows=1000)
+    assert "CaseMode = 2\n" in ini
+    (tmp_path / "virtuoso.ini").write_text(ini.replace("CaseMode = 2\n", ""))
+    with (tmp_path / "server.log").open("wb") as log:
+        process = subprocess.Popen([binary, "-f", "-c", str(tmp_path / "virtuoso.ini")], cwd=tmp_path,
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_answering(f"http://127.0.0.1:{http_port}/sparql", process, tmp_path / "server.log",
+                                  timeout=120)
+            store = Store.open(f"http://dba:dba@127.0.0.1:{http_port}/sparql-auth")
+            assert store.ask("ASK { GRAPH ?g { ?s ?p ?o } }") is False
+            store.update(f"INSERT DATA {{ GRAPH <{OURS}case> {{ <urn:x:a> <urn:x:b> 'c' }} }}")
+            assert store.ask("ASK { GRAPH ?g { ?s ?p ?o } }") is True
+        finally:
+            stop(process)
+
