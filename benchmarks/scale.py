@@ -31,7 +31,6 @@ import gzip
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -55,6 +54,7 @@ from benchmarks.bulkpath import (  # noqa: E402
 from benchmarks.queries import QUESTIONS, latencies, p, samples  # noqa: E402
 from kg.graph import KnowledgeGraph  # noqa: E402
 from kg.store import EmbeddedStore, Store  # noqa: E402
+from tests.conftest import _free_port, virtuoso_ini  # noqa: E402
 
 
 def oxigraph_load(shards: Path, work: Path) -> dict[str, Any]:
@@ -158,46 +158,10 @@ def queries(store: Store, items: int) -> dict[str, dict[str, float]]:
     return out
 
 
-#: a Virtuoso for the benchmark: its own database, ports of its own, memory for a 10M-quad graph
-#: (NumberOfBuffers of 8 KB: 2.7 GB), no result cut below the largest answer kg asks for
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-Striping = 0
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-Striping = 0
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-CaseMode = 2
-DirsAllowed = ., {d}
-NumberOfBuffers = {buffers}
-MaxDirtyBuffers = {dirty}
-ThreadsPerQuery = 2
-MaxQueryMem = 2G
-CheckpointInterval = 0
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {d}
-ServerThreads = 10
-MaxClientConnections = 10
-Charset = UTF-8
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 600
-MaxQueryCostEstimationTime = 4000
-"""
-
-
 def virtuoso(shards: Path, work: Path, items: int, buffers: int) -> dict[str, Any]:
-    """``kg bulk-load`` of ``shards`` into a fresh Virtuoso started here; its figures and query latency."""
+    """``kg bulk-load`` of ``shards`` into a fresh Virtuoso started here (the tests' ini with memory for a
+    10M-quad graph: ``buffers`` of 8 KB; no result cut below the largest answer kg asks); its figures and
+    query latency."""
     binary = shutil.which("virtuoso-t")
     if binary is None:
         sys.exit("--virtuoso needs virtuoso-t: apt-get install -y virtuoso-opensource")
@@ -205,8 +169,8 @@ def virtuoso(shards: Path, work: Path, items: int, buffers: int) -> dict[str, An
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "load").mkdir(parents=True)
     http_port, sql_port = _free_port(), _free_port()
-    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=folder, sql_port=sql_port, http_port=http_port,
-                                                             buffers=buffers, dirty=buffers * 3 // 4))
+    (folder / "virtuoso.ini").write_text(virtuoso_ini(
+        folder, sql_port, http_port, 1_000_000, buffers=buffers, query_mem="2G", seconds=600, cost_seconds=4000))
     url = f"http://127.0.0.1:{http_port}/sparql-auth"
     with (folder / "server.log").open("wb") as log:
         server = subprocess.Popen([binary, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder,
@@ -239,13 +203,6 @@ def bulk_load_remote(url: str, shards: Path) -> dict[str, Any]:
     figures = kg("--store", url, "bulk-load", str(shards), "--json", "--no-indexes")
     figures["report"] = {k: v for k, v in json.loads(figures.pop("out")).items() if k != "problems"}
     return figures
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _wait_for(url: str, server: subprocess.Popen[bytes], timeout: float = 300) -> None:

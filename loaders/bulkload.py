@@ -37,12 +37,11 @@ from loaders.pipeline import BATCH_SIZE, LoadReport, count_written
 _ASK = 2000
 
 
-def bulk_load(store: Store, shards: Path, *, on_problem: Callable[[Problem], None] | None = None,
-              progress: Callable[[int], None] | None = None) -> LoadReport:
-    """Load the shards in ``shards`` into ``store``; the report is the one ``kg load`` of the same
-    inputs gives (the mapping's problems included)."""
+def mapping_report(shards: Path, entries: list[FileMap | Problem],
+                   on_problem: Callable[[Problem], None] | None = None) -> LoadReport:
+    """A load's report as the mapping of ``shards`` left it: its problems (each told to ``on_problem``) and
+    the records it rejected."""
     report = LoadReport()
-    entries = list(iter_entries(shards))
     for entry in entries:
         for problem in [entry] if isinstance(entry, Problem) else shard_problems(shards, entry):
             report.add(problem)
@@ -50,6 +49,15 @@ def bulk_load(store: Store, shards: Path, *, on_problem: Callable[[Problem], Non
                 on_problem(problem)
         if isinstance(entry, FileMap):
             report.rejected += entry.rejected
+    return report
+
+
+def bulk_load(store: Store, shards: Path, *, on_problem: Callable[[Problem], None] | None = None,
+              progress: Callable[[int], None] | None = None) -> LoadReport:
+    """Load the shards in ``shards`` into ``store``; the report is the one ``kg load`` of the same
+    inputs gives (the mapping's problems included)."""
+    entries = list(iter_entries(shards))
+    report = mapping_report(shards, entries, on_problem)
     seen = Counter(row[1] for _, _, row in _rows(shards, entries))
     stored = _stored(store, list(seen))
     repeated = {g for g, n in seen.items() if n > 1} - stored

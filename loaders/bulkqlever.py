@@ -23,8 +23,8 @@ from kg.errors import StoreError
 from kg.store import RecordGraph, Store
 from kg.store.qlever import qleverfile
 from loaders.base import Problem
-from loaders.bulkload import _rows, bulk_load
-from loaders.bulkmap import FileMap, iter_entries, shard_problems
+from loaders.bulkload import _rows, bulk_load, mapping_report
+from loaders.bulkmap import FileMap, iter_entries
 from loaders.pipeline import LoadReport
 
 #: the input written when the shards hold a graph more than once
@@ -77,14 +77,9 @@ def write_qlever_input(shards: Path, *, name: str = "kg", on_problem: Callable[[
 def _report(shards: Path, entries: list[FileMap | Problem], on_problem: Callable[[Problem], None] | None
             ) -> LoadReport:
     """The report of a load of shards that hold each graph once (every record is loaded)."""
-    report = LoadReport()
+    report = mapping_report(shards, entries, on_problem)
     for entry in entries:
-        for problem in [entry] if isinstance(entry, Problem) else shard_problems(shards, entry):
-            report.add(problem)
-            if on_problem:
-                on_problem(problem)
         if isinstance(entry, FileMap):
-            report.rejected += entry.rejected
             report.loaded += entry.records
             report.quads += entry.quads
     return report

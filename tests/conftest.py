@@ -127,10 +127,10 @@ ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
 CaseMode = 2
 DirsAllowed = ., {d}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
 ThreadsPerQuery = 2
-MaxQueryMem = 500M
+MaxQueryMem = {query_mem}
 CheckpointInterval = 0
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
@@ -140,9 +140,18 @@ MaxClientConnections = 10
 Charset = UTF-8
 [SPARQL]
 ResultSetMaxRows = {max_rows}
-MaxQueryExecutionTime = 60
-MaxQueryCostEstimationTime = 400
+MaxQueryExecutionTime = {seconds}
+MaxQueryCostEstimationTime = {cost_seconds}
 """
+
+
+def virtuoso_ini(d: Path, sql_port: int, http_port: int, max_rows: int, *, buffers: int = 10_000,
+                 query_mem: str = "500M", seconds: int = 60, cost_seconds: int = 400) -> str:
+    """The ini of a private Virtuoso in folder ``d``: its ports, its row cap, its memory (``buffers`` of
+    8 KB) and query time limits; ``CaseMode = 2``, which kg's ASK answers need."""
+    return _VIRTUOSO_INI.format(d=d, sql_port=sql_port, http_port=http_port, max_rows=max_rows, buffers=buffers,
+                                dirty=buffers * 3 // 5, query_mem=query_mem, seconds=seconds,
+                                cost_seconds=cost_seconds)
 
 
 @pytest.fixture(scope="session")
@@ -159,8 +168,8 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip(reason)
     directory = tmp_path_factory.mktemp("virtuoso")
     http_port = _free_port()
-    (directory / "virtuoso.ini").write_text(_VIRTUOSO_INI.format(
-        d=directory, sql_port=_free_port(), http_port=http_port, max_rows=VIRTUOSO_MAX_ROWS))
+    (directory / "virtuoso.ini").write_text(virtuoso_ini(
+        directory, _free_port(), http_port, VIRTUOSO_MAX_ROWS))
     log_path = directory / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen([binary, "-f", "-c", str(directory / "virtuoso.ini")], cwd=directory,

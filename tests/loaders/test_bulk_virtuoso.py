@@ -22,7 +22,7 @@ from loaders.bulkload import bulk_load
 from loaders.bulkmap import map_inputs
 from loaders.pipeline import load
 from loaders.read import read_paths
-from tests.conftest import _VIRTUOSO_INI, VIRTUOSO_INSTALL, _free_port, _wait_until_answering, stop
+from tests.conftest import VIRTUOSO_INSTALL, _free_port, _wait_until_answering, stop, virtuoso_ini
 from tests.kg.store.test_virtuoso import OURS, clear
 from tests.loaders.test_bulk import PROJECT, quads, summary
 
@@ -38,8 +38,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, st
     directory = tmp_path_factory.mktemp("virtuoso-bulk")
     (directory / "bulk").mkdir()
     http_port, sql_port = _free_port(), _free_port()
-    (directory / "virtuoso.ini").write_text(_VIRTUOSO_INI.format(d=directory, sql_port=sql_port,
-                                                                 http_port=http_port, max_rows=100_000))
+    (directory / "virtuoso.ini").write_text(virtuoso_ini(directory, sql_port, http_port, 100_000))
     log_path = directory / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen([binary, "-f", "-c", str(directory / "virtuoso.ini")], cwd=directory,
@@ -137,7 +136,7 @@ def test_a_virtuoso_without_case_mode_2_answers_asks_as_booleans(tmp_path: Path)
     if binary is None:
         pytest.skip(f"needs virtuoso-t: {VIRTUOSO_INSTALL}")
     http_port = _free_port()
-    ini = _VIRTUOSO_INI.format(d=tmp_path, sql_port=_free_port(), http_port=http_port, max_rows=1000)
+    ini = virtuoso_ini(tmp_path, _free_port(), http_port, 1000)
     assert "CaseMode = 2\n" in ini
     (tmp_path / "virtuoso.ini").write_text(ini.replace("CaseMode = 2\n", ""))
     with (tmp_path / "server.log").open("wb") as log:
