@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -29,6 +32,29 @@ def _oxigraph_binary() -> str | None:
     """The ``oxigraph`` server CLI installed with this interpreter's environment, else on PATH."""
     beside = Path(sys.executable).parent / "oxigraph"
     return str(beside) if beside.is_file() else shutil.which("oxigraph")
+
+
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own: the main thread may hold a running loop already (Playwright's
+    sync API keeps one there while a browser is open), where ``asyncio.run`` refuses to start."""
+    found: list[T] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            found.append(asyncio.run(coroutine))
+        except BaseException as error:  # noqa: BLE001 (raised again in the caller's thread)
+            failed.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+    return found[0]
 
 
 def _free_port() -> int:

@@ -5,10 +5,8 @@ errors are masked while kg's own keep their message."""
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +23,7 @@ from kg.web.graphql.limits import MASKED
 from kg.web.graphql.schema import build_schema, sdl
 from loaders.pipeline import load
 from loaders.read import read_paths
+from tests.conftest import run_async
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,12 +66,7 @@ def store() -> CountingStore:
 def execute(store: EmbeddedStore, query: str, variables: dict[str, Any] | None = None) -> ExecutionResult:
     schema = build_schema(Settings())
 
-    def run() -> ExecutionResult:
-        return asyncio.run(schema.execute(query, variable_values=variables, context_value=Context(store, Settings())))
-
-    # a thread of its own: Playwright's sync API (the browser tests) keeps an event loop in this one
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
+    return run_async(schema.execute(query, variable_values=variables, context_value=Context(store, Settings())))
 
 
 def test_the_checked_in_sdl_matches_the_code() -> None:

@@ -22,7 +22,7 @@ from kg.web import healthd
 from kg.web.config import Settings
 from kg.web.health import HealthProcess, StoreWatch
 from kg.web.services import Services
-from tests.conftest import _free_port, stop
+from tests.conftest import _free_port, run_async, stop
 from tests.web.conftest import load_samples, serve
 
 
@@ -112,7 +112,7 @@ def test_the_health_port_says_unavailable_when_the_store_does_not_answer() -> No
         finally:
             health.stop()
 
-    status, body = asyncio.run(probed())
+    status, body = run_async(probed())
     assert status == 503
     assert json.loads(body) == {"status": "unavailable", "store": "embedded", "problem": "the store does not answer"}
 
@@ -174,7 +174,7 @@ def test_a_service_stopped_leaves_no_heartbeat_behind() -> None:
         health.stop()
         return health.heartbeat.parent
 
-    assert not asyncio.run(run()).exists()
+    assert not run_async(run()).exists()
 
 
 def test_a_health_port_already_taken_is_a_clear_error() -> None:
@@ -189,6 +189,6 @@ def test_a_health_port_already_taken_is_a_clear_error() -> None:
 
         before = set(Path(tempfile.gettempdir()).glob("kg-health-*")) | set(Path("/dev/shm").glob("kg-health-*"))
         with pytest.raises(ConfigError, match=f"cannot answer /healthz on 127.0.0.1:{port}"):
-            asyncio.run(started())
+            run_async(started())
         after = set(Path(tempfile.gettempdir()).glob("kg-health-*")) | set(Path("/dev/shm").glob("kg-health-*"))
         assert after <= before  # its heartbeat's directory removed too

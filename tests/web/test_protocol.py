@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from kg.web import protocol
 from kg.web.protocol import HeaderDeadlineProtocol, JoinedWrites
-from tests.conftest import _free_port
+from tests.conftest import _free_port, run_async
 
 
 async def _hello(request: object) -> PlainTextResponse:
@@ -104,6 +104,6 @@ def test_joined_writes_arrive_whole_in_order_and_are_flushed_before_closing() ->
         listening.close()
         return peers[0].received, held
 
-    received, held = asyncio.run(exchange())
+    received, held = run_async(exchange())
     assert received == b"head body" + b"x" * (protocol.JOINED + 1) + b" end"
     assert not held
