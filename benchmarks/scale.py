@@ -34,8 +34,6 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +52,7 @@ from benchmarks.bulkpath import (  # noqa: E402
 from benchmarks.queries import QUESTIONS, latencies, p, samples  # noqa: E402
 from kg.graph import KnowledgeGraph  # noqa: E402
 from kg.store import EmbeddedStore, Store  # noqa: E402
-from tests.conftest import _free_port, virtuoso_ini  # noqa: E402
+from tests.conftest import _free_port, _wait_until_answering, stop, virtuoso_ini  # noqa: E402
 
 
 def oxigraph_load(shards: Path, work: Path) -> dict[str, Any]:
@@ -176,7 +174,7 @@ def virtuoso(shards: Path, work: Path, items: int, buffers: int) -> dict[str, An
         server = subprocess.Popen([binary, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder,
                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     try:
-        _wait_for(f"http://127.0.0.1:{http_port}/sparql", server)
+        _wait_until_answering(f"http://127.0.0.1:{http_port}/sparql", server, folder / "server.log", timeout=300)
         # the account reaches kg through the environment, not a command line (the default dba: a private server)
         os.environ.update(KG_STORE_USER="dba", KG_STORE_PASSWORD="dba", KG_VIRTUOSO_BULK_DIR=str(folder / "load"))
         figures: dict[str, Any] = {"shards": str(shards)}
@@ -191,34 +189,13 @@ def virtuoso(shards: Path, work: Path, items: int, buffers: int) -> dict[str, An
         store.close()
         return figures
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, timeout=120)  # a checkpoint of a large database takes a while
 
 
 def bulk_load_remote(url: str, shards: Path) -> dict[str, Any]:
     figures = kg("--store", url, "bulk-load", str(shards), "--json", "--no-indexes")
     figures["report"] = {k: v for k, v in json.loads(figures.pop("out")).items() if k != "problems"}
     return figures
-
-
-def _wait_for(url: str, server: subprocess.Popen[bytes], timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"virtuoso-t exited with status {server.returncode}")
-        try:
-            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=5):
-                return
-        except urllib.error.HTTPError as e:
-            e.close()
-            return
-        except OSError:
-            time.sleep(0.5)
-    sys.exit(f"virtuoso-t did not answer within {timeout:.0f} s")
 
 
 def _peak_rss_mb(pid: int) -> int:

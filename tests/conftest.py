@@ -69,7 +69,7 @@ def _wait_until_answering(url: str, process: subprocess.Popen[bytes], log: Path,
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"oxigraph serve exited with status {process.returncode}:\n"
+            pytest.fail(f"the server exited with status {process.returncode}:\n"
                         f"{log.read_text(errors='replace')}")
         try:
             with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2):
@@ -79,14 +79,14 @@ def _wait_until_answering(url: str, process: subprocess.Popen[bytes], log: Path,
             return
         except OSError:
             time.sleep(0.05)
-    pytest.fail(f"oxigraph serve did not answer at {url} within {timeout}s:\n{log.read_text(errors='replace')}")
+    pytest.fail(f"the server did not answer at {url} within {timeout}s:\n{log.read_text(errors='replace')}")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """End a server the tests started: politely, then for sure."""
+def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    """End a server the tests started: politely (``timeout`` seconds to finish), then for sure."""
     process.terminate()
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
