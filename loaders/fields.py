@@ -152,17 +152,28 @@ def strip_controls(value: str, fields: Fields) -> str:
 _BLOCK_TAG = re.compile(r"</?(?:[a-z]+:)?(?:p|br|div|li|ul|ol|sec|title|tr|td|h[1-6])\b[^>]{0,200}>", re.I)
 _TAG = re.compile(r"</?[a-z][a-z0-9:_-]*\b[^>]{0,200}>", re.I)
 _SPACE = re.compile(r"\s+")
+#: a tag whose angle brackets are still entities once decoded: markup escaped twice
+_ESCAPED_TAG = re.compile(r"&lt;/?[a-z][a-z0-9:_-]*\b[^&<>]{0,200}&gt;", re.I)
 
 
 def plain(text: str) -> str:
-    """Markup (JATS, HTML) removed, entities decoded, white space folded.
+    """Markup (JATS, HTML) removed, entities decoded, white space folded. Markup escaped once or twice
+    too often (Crossref's record of 10.5194/cp-2020-95 has ``δ&amp;lt;sup&amp;gt;13...`` in its title)
+    is markup still: decoded and removed, never shown as ``&lt;sup&gt;``.
 
     >>> plain("<jats:p>Arabidopsis  <i>thaliana</i> &amp; H<sub>2</sub>O</jats:p><p>Next</p>")
     'Arabidopsis thaliana & H2O Next'
     >>> plain("if a < b and c > d")
     'if a < b and c > d'
+    >>> plain("The δ&amp;lt;sup&amp;gt;13&amp;lt;/sup&amp;gt;C decline &amp;amp; more")
+    'The δ13C decline & more'
     """
-    return _SPACE.sub(" ", html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", text)))).strip()
+    out = html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", text)))
+    for _ in range(2):
+        if not _ESCAPED_TAG.search(out):
+            break
+        out = _TAG.sub("", _BLOCK_TAG.sub(" ", html.unescape(out)))
+    return _SPACE.sub(" ", out).strip()
 
 
 def date_literal(year: int, month: int | None = None, day: int | None = None) -> Literal:

@@ -20,8 +20,10 @@ from kg.errors import KgError
 from kg.facts import side_by_side
 from kg.graph import KnowledgeGraph
 from kg.related import RelatedItem
+from kg.repositories import repository
 from kg.web.svg import bar_chart, chain_svg
 from kg.web.urls import work_path
+from kg.works import WorkSummary
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -45,6 +47,10 @@ REFERENCES_SHOWN = 50
 #: typed links listed unless the page is asked for all (``?links=all``); up to LINKS_OPEN the table starts open
 LINKS_SHOWN = 50
 LINKS_OPEN = 20
+#: creators listed before the rest are folded (a HEPData record lists 1,000: the page stays readable)
+CREATORS_SHOWN = 20
+#: versions listed on a concept's page (its versions' names are looked up, one query for all)
+VERSIONS_SHOWN = 50
 
 
 def _section(notes: list[str], what: str, compute: Callable[[], T]) -> T | None:
@@ -78,6 +84,33 @@ def _names(graph: KnowledgeGraph, work: dict[str, object], chain: Chain | None) 
     return {**names, **{iri: s.name for iri, s in found.items()}}
 
 
+def _version_summaries(graph: KnowledgeGraph, work: dict[str, object]) -> dict[str, WorkSummary]:
+    """The works ``work`` is a version of, and its first :data:`VERSIONS_SHOWN` versions, summarised: the
+    page names them (and gives their version and year), never shows their bare IRIs."""
+    return graph.summaries([*_iris(work, "versionOf"), *_iris(work, "versions")[:VERSIONS_SHOWN]])
+
+
+def _iris(work: dict[str, object], key: str) -> list[str]:
+    found = work.get(key)
+    return [str(v) for v in found] if isinstance(found, list) else []
+
+
+def versions_counted(work: dict[str, object], rolled_up: tuple[str, ...]) -> tuple[int, bool]:
+    """How many of the nodes a work's reuse is rolled up over are versions, and whether its concept
+    (Zenodo's "all versions" DOI) is among them: the concept is not a version of itself.
+
+    >>> versions_counted({"id": "v1", "versionOf": ["c"], "types": []}, ("v1", "c"))
+    (1, True)
+    >>> versions_counted({"id": "c", "versionOf": [], "types": ["kg:Concept"]}, ("c", "v1", "v2"))
+    (2, True)
+    """
+    types = work.get("types")
+    concepts = set(_iris(work, "versionOf")) | ({str(work.get("id"))} if isinstance(types, list)
+                                                and "kg:Concept" in types else set())
+    inside = [v for v in rolled_up if v in concepts]
+    return len(rolled_up) - len(inside), bool(inside)
+
+
 def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object], *,
                  all_references: bool = False, all_links: bool = False) -> dict[str, object]:
     """Everything the item page shows beyond ``work`` (the work's JSON); ``all_references`` lists every
@@ -90,6 +123,7 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
     claims = (_section(notes, "list of claims", lambda: graph.claims([node])) or {}).get(node.value, [])
     names = _section(notes, "names of linked works", lambda: _names(graph, work, chain)) or {}
     refs = _section(notes, "reference list", lambda: graph.references(node)) or []
+    versions = _section(notes, "names of versions", lambda: _version_summaries(graph, work)) or {}
     by_kind: dict[str, list[object]] = {}
     for c in claims:
         by_kind.setdefault(c.source_kind, []).append(c)
@@ -108,5 +142,10 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
         "all_links": all_links, "links_shown": LINKS_SHOWN, "links_open": LINKS_OPEN,
         "citation": _section(notes, "citation", lambda: graph.cite(node)),
         "names": names,
+        "version_summaries": versions, "versions_shown": VERSIONS_SHOWN,
+        "versions_counted": versions_counted(work, reuse.versions) if reuse else (0, False),
+        "creators_shown": CREATORS_SHOWN,
+        # a work no record describes, with a data repository's DOI: the page says whose (Dryad, ...)
+        "repository": None if work.get("kind") else repository(str(work.get("id", ""))),
         "notes": notes,
     }

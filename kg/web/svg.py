@@ -21,6 +21,7 @@ from html import escape
 
 import networkx as nx
 
+from kg import ids
 from kg.chains import ROLE_RANK, Chain, Hop
 from kg.works import WorkSummary
 
@@ -42,9 +43,15 @@ MAX_PER_COLUMN = 25
 
 
 def _label(work: WorkSummary) -> tuple[str, str]:
-    """Two lines: the kind and identifier, then the display name (shortened)."""
-    ident = work.identifiers.get("pdb") or work.identifiers.get("doi") or work.iri
-    title = work.name
+    """Two lines: the kind and identifier, then the display name (shortened). A work no loaded record
+    describes (only cited) is named by its DOI, not its doi.org IRI, and its second line says so when
+    no citer names it either.
+
+    >>> _label(WorkSummary("https://doi.org/10.1002/arch.20056"))
+    ('Work · 10.1002/arch.20056', 'no record loaded')
+    """
+    ident = work.identifiers.get("pdb") or work.identifiers.get("doi") or ids.doi_or_iri(work.iri)
+    title = work.name if work.name_source != "identifier" else "no record loaded"
     first = f"{KIND_NAMES.get(work.kind or '', work.kind or 'Work')} · {ident}"
     # the identifier is never cut (it is what leads to the raw data): a long one stands alone
     return first if len(first) <= 31 else ident, title if len(title) <= 34 else title[:33] + "…"

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from kg.errors import KgError
+from kg.repositories import repository
 from kg.web.caching import static_url
 from kg.web.errors import status_of
 from kg.web.urls import facility_path, funder_path, work_key, work_path
@@ -21,10 +22,34 @@ from kg.works import WorkSummary
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 
 
+#: how pages name a work's class: singular, plural (never the class's own CamelCase name)
+KIND_LABELS = {"ScholarlyArticle": ("Article", "articles"), "StructureEntry": ("PDB entry", "PDB entries"),
+               "SoftwareSourceCode": ("Software", "software"), "Dataset": ("Dataset", "datasets"),
+               "CreativeWork": ("Work", "other works")}
+
+
 def kind_name(work: WorkSummary) -> str:
-    """How a page names a work's class."""
-    return {"ScholarlyArticle": "Article", "StructureEntry": "PDB entry", "SoftwareSourceCode": "Software",
-            "Dataset": "Dataset"}.get(work.kind or "", "Work")
+    """How a page names a work's class; a work no record describes, by its DOI's repository if it has one
+    (a data set cited by an article, its record not loaded, is not just "Work").
+
+    >>> kind_name(WorkSummary("https://doi.org/10.5061/dryad.b835k")), kind_name(WorkSummary("https://doi.org/10.1/x"))
+    ('Dryad DOI', 'Work')
+    """
+    if work.kind is None and (found := repository(work.iri)) is not None:
+        return f"{found.name} DOI"
+    return kind_label(work.kind)
+
+
+def kind_label(kind: str | None, count: int | None = None) -> str:
+    """How a page names a class given by its short name: alone (capitalised), or after a ``count``.
+
+    >>> kind_label("ScholarlyArticle"), kind_label("ScholarlyArticle", 3), kind_label("StructureEntry", 1)
+    ('Article', '3 articles', '1 PDB entry')
+    """
+    one, many = KIND_LABELS.get(kind or "", ("Work", "other works"))
+    if count is None:
+        return one
+    return f"{count} {one.lower() if one != 'PDB entry' else one}" if count == 1 else f"{count} {many}"
 
 
 #: how pages name the sources kg loads
@@ -62,6 +87,7 @@ def error_page(request: Request, error: KgError) -> Response:
 TEMPLATES.env.globals["static_url"] = static_url
 TEMPLATES.env.filters["work_path"] = work_path
 TEMPLATES.env.filters["kind_name"] = kind_name
+TEMPLATES.env.filters["kind_label"] = kind_label
 TEMPLATES.env.filters["work_key"] = work_key
 TEMPLATES.env.filters["source_name"] = source_name
 TEMPLATES.env.filters["funder_path"] = funder_path

@@ -1,0 +1,49 @@
+"""Titles with markup in the real corpus (``../shared/realdata``) are shown as text: Crossref's record of
+10.5194/cp-2020-95 escapes its ``<sup>`` twice (``δ&amp;lt;sup&amp;gt;13...``), and its title was shown
+on pages as ``δ&lt;sup&gt;13&lt;/sup&gt;C``. Expectations are computed from the record's JSON here, with
+the standard library's decoder, never from kg's mapper."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode
+
+from tests.loaders.test_realdata import ABSENT, REALDATA, load_file, select
+
+pytestmark = [pytest.mark.realdata, pytest.mark.skipif(not REALDATA.is_dir(), reason=ABSENT)]
+
+RECORD = REALDATA / "crossref" / "works" / "10.5194_cp-2020-95.json"
+WORKS = sorted((REALDATA / "crossref" / "works").glob("*.json")) if REALDATA.is_dir() else []
+
+
+def decoded(title: str) -> str:
+    """The title as a reader should see it: entities decoded as often as they were encoded, tags removed."""
+    while (once := html.unescape(title)) != title:
+        title = once
+    return " ".join(re.sub(r"</?[a-z][^>]*>", "", title, flags=re.I).split())
+
+
+def names(path: Path) -> list[str]:
+    loaded = load_file(path)
+    work = NamedNode("https://doi.org/" + json.loads(path.read_text("utf-8"))["message"]["DOI"].lower())
+    rows = select(loaded.store, "SELECT ?name WHERE { GRAPH ?g { ?work schema:name ?name } }", work=work)
+    return [r["name"].value for r in rows if isinstance(r["name"], Literal)]
+
+
+def test_a_title_escaped_twice_is_text_without_its_tags() -> None:
+    title = json.loads(RECORD.read_text("utf-8"))["message"]["title"][0]
+    assert "&amp;lt;sup&amp;gt;" in title  # the record as Crossref serves it
+    expected = decoded(title)
+    assert "δ13C" in expected
+    assert names(RECORD) == [expected]
+
+
+@pytest.mark.parametrize("path", WORKS, ids=[p.name for p in WORKS])
+def test_no_crossref_title_keeps_escaped_markup(path: Path) -> None:
+    for name in names(path):
+        assert not re.search(r"&lt;|&gt;|&amp;|</?(?:i|b|sup|sub|jats:\w+)>", name), (path.name, name)

@@ -1,0 +1,187 @@
+"""Pages of real records (``../shared/realdata``) in a real browser against ``kg serve``: what a portal, an
+analyst, a funder or a journalist sees of an eLife article and the Dryad data set it is supplemented by, a
+HEPData record with 1,000 creators, a Zenodo software release and its concept, a PDB entry's Crossref record,
+an article with four funders, and a title whose markup Crossref escaped twice. Every expectation is computed
+from the records' JSON, never from kg's output."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kg.store import Store
+from loaders.pipeline import load
+from loaders.read import read_paths
+from tests.conftest import stop
+from tests.loaders.test_realdata import ABSENT, REALDATA
+from tests.loaders.test_realdata_markup import decoded
+from tests.web.conftest import Live, Tab, serve
+
+pytestmark = [pytest.mark.realdata, pytest.mark.slow,
+              pytest.mark.skipif(not REALDATA.is_dir(), reason=ABSENT)]
+
+CROSSREF = REALDATA / "crossref" / "works"
+ELIFE = CROSSREF / "10.7554_elife.01567.json"
+RSPB = CROSSREF / "10.1098_rspb.2017.0132.json"
+CLIMATE = CROSSREF / "10.5194_cp-2020-95.json"
+HAEMOGLOBIN = CROSSREF / "10.2210_pdb4hhb_pdb.json"
+HEPDATA = REALDATA / "datacite" / "dois" / "10.17182_hepdata.77274.v1.json"
+XENON = REALDATA / "zenodo" / "records" / "1194353.json"
+RECORDS = [ELIFE, RSPB, CLIMATE, HAEMOGLOBIN, HEPDATA, XENON]
+#: a page at 1280 px wide stays under this height, however long its lists
+MAX_HEIGHT = 6000
+ARC = "10.13039/501100000923"
+
+
+def crossref(path: Path) -> dict[str, Any]:
+    found: dict[str, Any] = json.loads(path.read_text("utf-8"))["message"]
+    return found
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """``kg serve`` over a store holding the records of :data:`RECORDS`."""
+    directory = tmp_path_factory.mktemp("real")
+    location = str(directory / "db")
+    with Store.open(location) as store:
+        report = load(store, read_paths(RECORDS))
+    assert report.rejected == 0, report.summary()
+    process, url, log = serve(location, directory)
+    try:
+        yield Live(url, "embedded", log)
+    finally:
+        stop(process)
+
+
+def _open(tab: Tab, url: str, shot: str) -> None:
+    response = tab.page.goto(url)
+    assert response is not None and response.status == 200, url
+    tab.screenshot(shot)
+
+
+def _figure(tab: Tab, term: str) -> str:
+    """The text of the item page's header ``<dd>`` after the ``<dt>`` reading ``term``."""
+    found: str = tab.page.locator("article > dl > dt", has_text=re.compile(f"^{term}$")).locator(
+        "xpath=following-sibling::dd[1]").inner_text()
+    return found
+
+
+def test_the_data_set_an_article_is_supplemented_by_is_named_by_its_doi_first_in_the_chain(real: Live,
+                                                                                             tab: Tab) -> None:
+    record = crossref(ELIFE)
+    data_doi = record["relation"]["is-supplemented-by"][0]["id"].lower()
+    cited = {r["DOI"].lower() for r in record["reference"] if r.get("DOI")}
+    _open(tab, real(f"/works/{record['DOI'].lower()}"), "real-elife-01567")
+    nodes = tab.page.locator("svg.chain a.node")
+    first_lines = nodes.locator("text:first-of-type").all_text_contents()
+    iris = nodes.evaluate_all("ns => ns.map(n => n.dataset.iri)")
+    # every box names its work by its DOI (or kind and DOI), never by the doi.org IRI
+    assert first_lines and not [t for t in first_lines if "https://" in t]
+    for iri, line in zip(iris[1:], first_lines[1:], strict=True):
+        assert iri.removeprefix("https://doi.org/") in line
+    assert set(iris[1:]) <= {f"https://doi.org/{d}" for d in cited | {data_doi}}
+    # the data set is the first work the article rests on
+    assert iris[1] == f"https://doi.org/{data_doi}"
+    assert tab.errors == []
+
+
+def test_the_data_set_page_says_whose_doi_it_is_and_the_widget_ranks_it_first_with_its_cited_name(
+        real: Live, tab: Tab) -> None:
+    record = crossref(ELIFE)
+    data_doi = record["relation"]["is-supplemented-by"][0]["id"].lower()
+    reference = next(r for r in record["reference"] if r.get("DOI", "").lower() == data_doi)
+    repository_word = reference["journal-title"].split()[0]  # "Dryad Digital Repository"
+    _open(tab, real(f"/works/{data_doi}"), "real-dryad-b835k")
+    assert tab.page.locator("h1").inner_text() == reference["article-title"]
+    kind = _figure(tab, "Type")
+    assert repository_word in kind and "unknown" not in kind
+    _open(tab, real(f"/embed/related?id={record['DOI']}&limit=5"), "real-elife-widget")
+    first = tab.page.locator(".kg-related ol li").first
+    assert first.locator("a").inner_text() == reference["article-title"]
+    assert first.locator(".kind").inner_text().startswith(repository_word)
+    assert tab.errors == []
+
+
+def test_a_record_with_a_thousand_creators_folds_them_and_stays_short(real: Live, tab: Tab) -> None:
+    attributes = json.loads(HEPDATA.read_text("utf-8"))["data"]["attributes"]
+    creators = [c["name"] for c in attributes["creators"]]
+    assert len(creators) == 1000
+    _open(tab, real(f"/works/{attributes['doi'].lower()}"), "real-hepdata-1000-creators")
+    page = tab.page
+    assert page.evaluate("document.documentElement.scrollHeight") < MAX_HEIGHT
+    shown = page.locator("ol.creators > li").all_inner_texts()
+    assert 0 < len(shown) < len(creators) and shown == creators[:len(shown)]
+    folded = page.locator("details.more-creators")
+    assert folded.get_attribute("open") is None
+    assert folded.locator("summary").inner_text() == f"and {len(creators) - len(shown)} more ({len(creators)} in all)"
+    assert folded.locator("li").all_text_contents() == creators[len(shown):]
+    assert tab.errors == []
+
+
+def test_a_zenodo_release_names_its_concept_and_counts_its_versions_without_the_concept(real: Live,
+                                                                                         tab: Tab) -> None:
+    record = json.loads(XENON.read_text("utf-8"))
+    concept = record["conceptdoi"].lower()
+    related = record["metadata"]["related_identifiers"]
+    part_of = [r["identifier"].lower() for r in related if r["relation"] == "isPartOf"]
+    assert part_of == [concept]
+    _open(tab, real(f"/works/{record['doi']}"), "real-zenodo-xenon-release")
+    link = tab.page.locator("ul.version-of a")
+    assert link.get_attribute("href") == f"/works/{concept}"
+    assert "https://" not in link.inner_text() and concept in tab.page.locator("ul.version-of").inner_text()
+    # the release and its concept are in the graph: one version, and the concept
+    assert _figure_reuse(tab, "All versions").endswith("over 1 version in this graph and the concept")
+    _open(tab, real(f"/works/{concept}"), "real-zenodo-xenon-concept")
+    versions = tab.page.locator("ul.versions li")
+    assert versions.count() == 1
+    assert versions.inner_text().startswith(record["metadata"]["title"])
+    assert f"version {record['metadata']['version']}" in versions.inner_text()
+    assert tab.errors == []
+
+
+def _figure_reuse(tab: Tab, term: str) -> str:
+    found: str = tab.page.locator("#reuse-heading + dl dt", has_text=term).locator(
+        "xpath=following-sibling::dd[1]").inner_text()
+    return found
+
+
+def test_a_pdb_entry_with_no_structure_facts_shows_no_empty_structure_section(real: Live, tab: Tab) -> None:
+    record = crossref(HAEMOGLOBIN)
+    _open(tab, real(f"/works/{record['DOI'].lower()}"), "real-pdb-4hhb")
+    assert tab.page.locator("#structure-heading").count() == 0
+    assert _figure(tab, "Type").startswith("PDB entry")
+    assert record["title"][0] in tab.page.locator("h1").inner_text()
+    assert tab.errors == []
+
+
+def test_funders_are_named_as_the_record_names_them_and_the_citation_wraps(real: Live, tab: Tab) -> None:
+    record = crossref(RSPB)
+    _open(tab, real(f"/works/{record['DOI'].lower()}"), "real-rspb-funders")
+    items = tab.page.locator("ul.funding li").all_inner_texts()
+    assert len(items) == len(record["funder"])
+    for funder in record["funder"]:
+        line = next(i for i in items if i.startswith(funder["name"]))
+        assert all(award in line for award in funder.get("award", []))
+    # the BibTeX citation is shown whole, wrapped, never cut at the page's edge
+    assert tab.page.evaluate("(e => e.scrollWidth <= e.clientWidth)(document.querySelector('pre.citation'))")
+    assert tab.errors == []
+
+
+def test_the_funder_dashboard_counts_outputs_in_words_and_names_them_without_markup(real: Live, tab: Tab) -> None:
+    funded = [crossref(p) for p in (ELIFE, RSPB, CLIMATE, HAEMOGLOBIN)]
+    outputs = [m for m in funded if any(f.get("DOI") == ARC for f in m.get("funder", []))]
+    # a journal article and a preprint (Crossref's "posted-content"): both articles
+    assert sorted(m["type"] for m in outputs) == ["journal-article", "posted-content"]
+    _open(tab, real(f"/funders/{ARC}"), "real-funder-arc")
+    figures = tab.page.locator("dl.figures dd").first.inner_text()
+    assert figures.startswith(f"{len(outputs)} ({len(outputs)} articles) in this graph")
+    awards = tab.page.locator("#awards + table tbody tr").all_inner_texts()
+    expected = {(award, decoded(m["title"][0])) for m in outputs for f in m["funder"] if f.get("DOI") == ARC
+                for award in f["award"]}
+    assert {tuple(row.split("\t")[::2]) for row in awards} == expected
+    assert tab.errors == []
