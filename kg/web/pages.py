@@ -25,6 +25,9 @@ from kg.web.urls import checked_id, whole_number, work_path
 STATIC = Path(__file__).resolve().parent / "static"
 #: works listed by a search page at most
 SEARCH_LIMIT = 50
+#: outputs listed per award on a funder's page (the CSV has them all); each with its DOI, as real records
+#: share titles ("Dataset example")
+AWARD_OUTPUTS_SHOWN = 10
 
 
 def routes() -> list[BaseRoute]:
@@ -93,7 +96,8 @@ def funder(request: Request) -> Response:
         "chart": bar_chart(sorted(figures.citations_by_year.items()), f"Works citing outputs funded by {title}, "
                                                                        "per year"),
         "top": _top(graph, [(t.iri, t.citations, t.all_versions) for t in figures.top]),
-        "awards": awards, "names": graph.names([w for a in awards for w in a.outputs]),
+        "awards": awards, "names": graph.names([w for a in awards for w in a.outputs[:AWARD_OUTPUTS_SHOWN]]),
+        "outputs_shown": AWARD_OUTPUTS_SHOWN,
         "csv": f"/api/metrics/funder?id={quote(identifier, safe='')}&format=csv"})
 
 

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from kg import ids
 from kg.errors import KgError
 from kg.repositories import repository
 from kg.web.caching import static_url
@@ -68,6 +69,16 @@ def source_name(source: str | None) -> str:
     return SOURCE_NAMES.get(source or "", source or "an unknown source")
 
 
+def shown_id(iri: str) -> str:
+    """How a page shows a work's identifier beside its name: ``DOI 10.1/x`` for a doi.org IRI, else the IRI.
+
+    >>> shown_id("https://doi.org/10.0133/32069"), shown_id("https://ror.org/018mejw64")
+    ('DOI 10.0133/32069', 'https://ror.org/018mejw64')
+    """
+    found = ids.doi_or_iri(iri)
+    return f"DOI {found}" if found != iri else iri
+
+
 def is_web_address(value: object) -> bool:
     """Whether a value from the graph may be a link's target: only http(s) URLs, never ``javascript:``.
 
@@ -88,6 +99,7 @@ TEMPLATES.env.globals["static_url"] = static_url
 TEMPLATES.env.filters["work_path"] = work_path
 TEMPLATES.env.filters["kind_name"] = kind_name
 TEMPLATES.env.filters["kind_label"] = kind_label
+TEMPLATES.env.filters["shown_id"] = shown_id
 TEMPLATES.env.filters["work_key"] = work_key
 TEMPLATES.env.filters["source_name"] = source_name
 TEMPLATES.env.filters["funder_path"] = funder_path

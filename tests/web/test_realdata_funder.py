@@ -1,0 +1,73 @@
+"""A funder's page over real DataCite records (``../shared/realdata``, DataCite's test system) where dozens of
+outputs of one award share a title ("Dataset example", "Global ecological impacts gorilla aliens."): each is
+shown with its DOI, so that a funder sees distinct works, not the same row ten times, and an award's long list
+is cut with its count. Expectations are computed from the records' JSON, never from kg's output."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from kg.store import Store
+from loaders.pipeline import load
+from loaders.read import read_paths
+from tests.conftest import stop
+from tests.loaders.test_realdata import ABSENT, REALDATA
+from tests.web.conftest import Live, Tab, serve
+
+pytestmark = [pytest.mark.realdata, pytest.mark.slow,
+              pytest.mark.skipif(not REALDATA.is_dir(), reason=ABSENT)]
+
+FILES = sorted((REALDATA / "datacite" / "dois-lists").glob("stage_dois_affiliation-true-*.json")) \
+    if REALDATA.is_dir() else []
+DFG = "10.13039/501100001659"
+AWARD = "BE 1042/7-1"
+#: outputs listed per award on the page (kg.web.pages.AWARD_OUTPUTS_SHOWN)
+SHOWN = 10
+
+
+def award_outputs() -> set[str]:
+    """The DOIs of the records naming the DFG (by its Funder ID) with :data:`AWARD`."""
+    found = set()
+    for path in FILES:
+        for record in json.loads(path.read_text("utf-8"))["data"]:
+            for ref in record["attributes"].get("fundingReferences") or []:
+                if (ref.get("funderIdentifier") or "").endswith(DFG) and ref.get("awardNumber") == AWARD:
+                    found.add(record["id"].lower())
+    return found
+
+
+@pytest.fixture(scope="module")
+def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    directory = tmp_path_factory.mktemp("stage")
+    location = str(directory / "db")
+    with Store.open(location) as store:
+        report = load(store, read_paths(FILES))
+    assert report.rejected == 0, report.summary()
+    process, url, log = serve(location, directory)
+    try:
+        yield Live(url, "embedded", log)
+    finally:
+        stop(process)
+
+
+def test_outputs_sharing_a_title_are_told_apart_by_their_doi(stage: Live, tab: Tab) -> None:
+    expected = award_outputs()
+    assert len(expected) > SHOWN
+    response = tab.page.goto(stage(f"/funders/{DFG}"))
+    assert response is not None and response.status == 200
+    tab.screenshot("real-funder-dfg")
+    row = tab.page.locator("#awards + table tbody tr", has=tab.page.locator("td", has_text=AWARD)).first
+    links = row.locator("td:nth-child(3) a")
+    hrefs = links.evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert len(hrefs) == SHOWN and len(set(hrefs)) == SHOWN
+    assert {h.removeprefix("/works/") for h in hrefs} <= expected
+    cell = row.locator("td:nth-child(3)").inner_text()
+    assert all(f"(DOI {h.removeprefix('/works/')})" in cell for h in hrefs)
+    assert cell.endswith(f"and {len(expected) - SHOWN} more ({len(expected)} in all: the CSV lists them)")
+    # the most reused outputs: no two rows read the same
+    rows = tab.page.locator("#top + table tbody tr td:first-child").all_inner_texts()
+    assert rows and len(set(rows)) == len(rows)
+    assert tab.errors == []
