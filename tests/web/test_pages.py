@@ -61,14 +61,20 @@ def _the_csv_carries_every_figure_the_page_shows(tab: Tab, text: str) -> None:
     bars = page.locator("svg.bar-chart g.bar")
     assert bars.count() == len(by["citing_works.by_year"])
     tables = page.locator("table")
-    top = [[c.strip() for c in r.locator("td").all_inner_texts()] for r in tables.nth(0).locator("tbody tr").all()]
+    # an output's name is its link's text; its DOI stands beside it (outputs may share a title)
+    top = [[r.locator("td a").first.inner_text(), *(c.strip() for c in r.locator("td").all_inner_texts()[1:])]
+           for r in tables.nth(0).locator("tbody tr").all()]
+    assert all(f"DOI {iri.removeprefix('https://doi.org/')}" in r.locator("td").first.inner_text()
+               for r, (iri, _) in zip(tables.nth(0).locator("tbody tr").all(), by["top.citations"], strict=True)
+               if iri in names)
     kinds, years = dict(by["top.kind"]), dict(by["top.year"])
     citations, rolled = dict(by["top.citations"]), dict(by["top.all_versions"])
     kind_names = {"ScholarlyArticle": "Article", "StructureEntry": "PDB entry", "SoftwareSourceCode": "Software",
                   "Dataset": "Dataset"}
     assert top == [[names[iri], kind_names.get(kinds[iri], "Work"), years.get(iri, ""), citations[iri], rolled[iri]]
                    for iri, _ in by["top.citations"]]
-    awards = [[c.strip() for c in r.locator("td").all_inner_texts()] for r in tables.nth(1).locator("tbody tr").all()]
+    awards = [[*(c.strip() for c in r.locator("td").all_inner_texts()[:2]),
+               "; ".join(r.locator("td a").all_inner_texts())] for r in tables.nth(1).locator("tbody tr").all()]
     assert awards, "the sample names NSF's awards"
     titles, outputs = dict(by["award.title"]), by["award.output"]
     assert awards == [[number, title, "; ".join(names.get(w, w) for n, w in outputs if n == number)]
