@@ -283,7 +283,11 @@ def creators(node: NamedNode, triples: Iterable[Triple]) -> tuple[Creator, ...]:
         key = (kind, agent if agent and not agent.startswith(ids.KG_BASE) else str(name).casefold())
         if key not in found or position < found[key][0]:
             found[key] = (position, Creator(name, agent, kind, None if position == last else position))
-    return tuple(entry for _, entry in sorted(found.values(), key=lambda f: (f[1].role, f[0], str(f[1].name))))
+    # authors and creators first, then editors and contributors (never by the roles' alphabet: a DataCite
+    # record's contributors were listed before its creators)
+    rank = {"author": 0, "creator": 0, "editor": 1, "contributor": 2}
+    return tuple(entry for _, entry in sorted(found.values(), key=lambda f: (rank.get(f[1].role, 3), f[1].role, f[0],
+                                                                            str(f[1].name))))
 
 
 def _names(triples: Iterable[Triple]) -> dict[str, str]:

@@ -32,7 +32,8 @@ CLIMATE = CROSSREF / "10.5194_cp-2020-95.json"
 HAEMOGLOBIN = CROSSREF / "10.2210_pdb4hhb_pdb.json"
 HEPDATA = REALDATA / "datacite" / "dois" / "10.17182_hepdata.77274.v1.json"
 XENON = REALDATA / "zenodo" / "records" / "1194353.json"
-RECORDS = [ELIFE, RSPB, CLIMATE, HAEMOGLOBIN, HEPDATA, XENON]
+OBSERVATORY = REALDATA / "datacite" / "dois" / "10.6071_z7wc73.json"
+RECORDS = [ELIFE, RSPB, CLIMATE, HAEMOGLOBIN, HEPDATA, XENON, OBSERVATORY]
 #: a page at 1280 px wide stays under this height, however long its lists
 MAX_HEIGHT = 6000
 ARC = "10.13039/501100000923"
@@ -123,6 +124,17 @@ def test_a_record_with_a_thousand_creators_folds_them_and_stays_short(real: Live
     assert tab.errors == []
 
 
+def test_creators_come_first_in_their_order_and_contributors_apart(real: Live, tab: Tab) -> None:
+    attributes = json.loads(OBSERVATORY.read_text("utf-8"))["data"]["attributes"]
+    creators, contributors = ([c["name"] for c in attributes[k]] for k in ("creators", "contributors"))
+    assert creators and contributors
+    _open(tab, real(f"/works/{attributes['doi'].lower()}"), "real-dryad-observatory")
+    names = [li.split(" https://")[0] for li in tab.page.locator("ol.creators > li").all_inner_texts()]
+    assert names == creators
+    assert tab.page.locator("ol.contributors > li").all_inner_texts() == contributors
+    assert tab.errors == []
+
+
 def test_a_zenodo_release_names_its_concept_and_counts_its_versions_without_the_concept(real: Live,
                                                                                          tab: Tab) -> None:
     record = json.loads(XENON.read_text("utf-8"))
@@ -181,7 +193,7 @@ def test_the_funder_dashboard_counts_outputs_in_words_and_names_them_without_mar
     figures = tab.page.locator("dl.figures dd").first.inner_text()
     assert figures.startswith(f"{len(outputs)} ({len(outputs)} articles) in this graph")
     awards = tab.page.locator("#awards + table tbody tr").all_inner_texts()
-    expected = {(award, decoded(m["title"][0])) for m in outputs for f in m["funder"] if f.get("DOI") == ARC
-                for award in f["award"]}
+    expected = {(award, f"{decoded(m['title'][0])} (DOI {m['DOI'].lower()})") for m in outputs for f in m["funder"]
+                if f.get("DOI") == ARC for award in f["award"]}
     assert {tuple(row.split("\t")[::2]) for row in awards} == expected
     assert tab.errors == []
