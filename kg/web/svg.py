@@ -38,6 +38,8 @@ KIND_NAMES = {"ScholarlyArticle": "Article", "StructureEntry": "PDB entry", "Sof
 #: the frame and label of a retracted, withdrawn or obsoleted work
 STATUS_COLOUR = "#b00020"
 NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD = 230, 54, 150, 22, 16
+#: a title's characters on its box's second line, the ellipsis included (real titles ran past the box at 34)
+TITLE_CHARS = 31
 #: the most works drawn in one column; the rest are counted under it
 MAX_PER_COLUMN = 25
 
@@ -54,12 +56,13 @@ def _label(work: WorkSummary) -> tuple[str, str]:
     title = work.name if work.name_source != "identifier" else "no record loaded"
     first = f"{KIND_NAMES.get(work.kind or '', work.kind or 'Work')} · {ident}"
     # the identifier is never cut (it is what leads to the raw data): a long one stands alone
-    return first if len(first) <= 31 else ident, title if len(title) <= 34 else title[:33] + "…"
+    return first if len(first) <= 31 else ident, title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS - 1] + "…"
 
 
-def _fit(line: str) -> str:
-    """Attributes squeezing a line longer than the box holds into it, so that it is shown whole."""
-    return f' textLength="{NODE_W - 20}" lengthAdjust="spacingAndGlyphs"' if len(line) > 31 else ""
+def _fit(line: str, holds: int = 31) -> str:
+    """Attributes squeezing a line longer than the box holds (``holds`` characters of average width) into
+    it, so that it is shown whole and never runs past the box's edge."""
+    return f' textLength="{NODE_W - 20}" lengthAdjust="spacingAndGlyphs"' if len(line) > holds else ""
 
 
 def _hop_text(hops: Sequence[Hop]) -> tuple[str, str, str]:
@@ -169,7 +172,7 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
             f'stroke="{stroke}" stroke-width="{3 if marks else 2 if root else 1}"/>'
             f'<text x="{x + 10}" y="{y + 21}" font-size="12" font-weight="bold" fill="#111"{_fit(first)}>'
             f'{escape(first)}</text>'
-            f'<text x="{x + 10}" y="{y + 40}" font-size="12" fill="#222">{escape(second)}</text></a>')
+            f'<text x="{x + 10}" y="{y + 40}" font-size="12" fill="#222"{_fit(second, 28)}>{escape(second)}</text></a>')
         if marks:
             out.append(f'<text class="status" x="{x + 10}" y="{y - 4}" font-size="11" font-weight="bold" '
                        f'fill="{STATUS_COLOUR}">{escape(node.work.status[0].status.upper())}</text>')

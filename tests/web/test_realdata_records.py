@@ -88,6 +88,12 @@ def test_the_data_set_an_article_is_supplemented_by_is_named_by_its_doi_first_in
     assert set(iris[1:]) <= {f"https://doi.org/{d}" for d in cited | {data_doi}}
     # the data set is the first work the article rests on
     assert iris[1] == f"https://doi.org/{data_doi}"
+    # no line of a box runs past its edge (real titles did)
+    overflowing = tab.page.evaluate("""[...document.querySelectorAll('svg.chain a.node')].flatMap(a => {
+        const r = a.querySelector('rect').getBBox();
+        return [...a.querySelectorAll('text')].filter(t => t.getBBox().x + t.getBBox().width > r.x + r.width)
+            .map(t => t.textContent); })""")
+    assert overflowing == []
     assert tab.errors == []
 
 
