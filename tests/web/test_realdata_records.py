@@ -107,6 +107,7 @@ def test_the_data_set_page_says_whose_doi_it_is_and_the_widget_ranks_it_first_wi
     assert tab.page.locator("h1").inner_text() == reference["article-title"]
     kind = _figure(tab, "Type")
     assert repository_word in kind and "unknown" not in kind
+    assert f"doi {data_doi}" in _figure(tab, "Identifiers")  # known by its IRI alone, its DOI still shown
     _open(tab, real(f"/embed/related?id={record['DOI']}&limit=5"), "real-elife-widget")
     first = tab.page.locator(".kg-related ol li").first
     assert first.locator("a").inner_text() == reference["article-title"]
