@@ -38,6 +38,8 @@ def resolve_mentions(store: Store, mentions: Iterable[Mention], resolver: Resolv
         firsts.setdefault((m.kind, m.value), m)
     mentions = list(firsts.values())
     direct = _in_graph(store, mentions)
+    # offline, a work the graph only links to (cited, no record of its own) is not "not in the graph"
+    linked = _linked(store, [m.iri for m in mentions if m.iri and m not in direct]) if resolver is None else set()
     out: dict[Mention, MentionResult] = {}
     for m in mentions:
         work = direct.get(m)
@@ -49,7 +51,9 @@ def resolve_mentions(store: Store, mentions: Iterable[Mention], resolver: Resolv
             out[m] = MentionResult(m, "unresolved", reason=f"no work in the graph has this {m.kind.upper()}, "
                                                            "and no loader fetches PubMed records")
         elif resolver is None:
-            out[m] = MentionResult(m, "unresolved", reason="not in the graph, and fetching is off (offline)")
+            where = ("only linked to in the graph (a loaded record cites it; no record of it is loaded)"
+                     if m.iri in linked else "not in the graph")
+            out[m] = MentionResult(m, "unresolved", reason=f"{where}, and fetching is off (offline)")
         else:
             try:
                 work = fetch_mention(store, resolver, m, notes)
@@ -123,6 +127,14 @@ def _accession_nodes(store: Store, mentions: list[Mention]) -> dict[Mention, str
         if node is not None:
             found[m] = node
     return found
+
+
+def _linked(store: Store, iris: list[str]) -> set[str]:
+    """Those of ``iris`` some statement of the graph points at (one query)."""
+    if not iris:
+        return set()
+    rows = store.select(load_query("metrics_incoming_relations").text, {"target": [NamedNode(i) for i in iris]})
+    return {target for _, _, target in rows.values() if target is not None}
 
 
 def described_works(store: Store, iris: list[str]) -> set[str]:

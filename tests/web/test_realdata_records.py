@@ -204,3 +204,24 @@ def test_the_funder_dashboard_counts_outputs_in_words_and_names_them_without_mar
                 if f.get("DOI") == ARC for award in f["award"]}
     assert {tuple(row.split("\t")[::2]) for row in awards} == expected
     assert tab.errors == []
+
+
+def test_a_claim_naming_the_article_and_its_data_set_traces_both(real: Live, tab: Tab) -> None:
+    record = crossref(ELIFE)
+    data_doi = record["relation"]["is-supplemented-by"][0]["id"]
+    text = (f"A study (doi:{record['DOI']}) found that {record['title'][0][0].lower()}{record['title'][0][1:]}. "
+            f"Its images are at doi:{data_doi}.")
+    _open(tab, real("/trace"), "real-trace-form")
+    tab.page.fill("#trace-text", text)
+    tab.page.click("form.trace-form button[type=submit]")
+    tab.page.wait_for_load_state("networkidle")
+    tab.screenshot("real-trace-elife")
+    mentions = dict(zip(tab.page.locator("li.mention code").all_inner_texts(),
+                        tab.page.locator("li.mention").all_inner_texts(), strict=True))
+    assert "resolved" in mentions[f"doi:{record['DOI']}"] and "unresolved" not in mentions[f"doi:{record['DOI']}"]
+    # the data set is in the graph (the article cites it), only not described: never "not in the graph"
+    data = mentions[f"doi:{data_doi}"]
+    assert "unresolved" in data and "not in the graph" not in data and "only linked to in the graph" in data
+    chain = tab.page.locator("li.work svg.chain a.node").evaluate_all("ns => ns.map(n => n.dataset.iri)")
+    assert f"https://doi.org/{data_doi.lower()}" in chain
+    assert tab.errors == []
