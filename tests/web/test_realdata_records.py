@@ -225,3 +225,13 @@ def test_a_claim_naming_the_article_and_its_data_set_traces_both(real: Live, tab
     chain = tab.page.locator("li.work svg.chain a.node").evaluate_all("ns => ns.map(n => n.dataset.iri)")
     assert f"https://doi.org/{data_doi.lower()}" in chain
     assert tab.errors == []
+
+
+@pytest.mark.parametrize("path", ["/works/10.17182/hepdata.77274.v1", "/works/10.5061/dryad.b835k",
+                                  "/works/10.5281/zenodo.1194353", "/funders/10.13039/501100000923"])
+def test_the_real_pages_pass_the_wcag_a_and_aa_checks_of_axe(real: Live, tab: Tab, axe: str, path: str) -> None:
+    tab.page.add_init_script(script=axe)
+    tab.page.goto(real(path))
+    violations = tab.page.evaluate("""async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']}))
+        .violations.map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""")
+    assert violations == []
