@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 
@@ -18,6 +19,14 @@ class Context:
     def __init__(self, location: str) -> None:
         self.location = location
         self._store: Store | None = None
+
+    @property
+    def shown_location(self) -> str:
+        """The location as kg prints it: a URL's user and password are never shown."""
+        parts = urlsplit(self.location)
+        if "@" not in parts.netloc:
+            return self.location
+        return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
     @property
     def store(self) -> Store:

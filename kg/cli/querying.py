@@ -33,7 +33,7 @@ def stats(ctx: Context, fmt: str) -> None:
     if fmt == "json":
         echo_json({**s.as_dict(), **fresh.as_dict()})
         return
-    click.echo(f"store: {ctx.location}")
+    click.echo(f"store: {ctx.shown_location}")
     click.echo(f"as of: {fresh.as_of.isoformat(timespec='seconds') if fresh.as_of else 'never synced (kg sync)'}")
     for sync in fresh.sources:
         scope = f" ({sync.scope})" if sync.scope else ""

@@ -120,7 +120,7 @@ def serve(ctx: Context, host: str, port: int, workers: int, read_only: bool, upd
                                "(or --workers N) as you like, each a full service; the server takes the writes")
     if workers > 1 and not remote and not read_only:
         read_only = True  # one RocksDB writer at most: every worker opens the directory read-only
-        click.echo(f"kg serve: {workers} workers, each a read-only replica of {ctx.location}; write with kg load "
+        click.echo(f"kg serve: {workers} workers, each a read-only replica of {ctx.shown_location}; write with kg load "
                    "or kg sync (or a kg serve --workers 1 beside them), the workers follow", err=True)
 
     # the web is named by its import string, never imported: the options reach its app factory as JSON

@@ -89,9 +89,9 @@ def index_cues(ctx: Context, fmt: str) -> None:
     start = time.perf_counter()
     works = ctx.graph.index_cues()
     if fmt == "json":
-        echo_json({"store": str(ctx.location), "works": works})
+        echo_json({"store": ctx.shown_location, "works": works})
         return
-    click.echo(f"cue index of {ctx.location}: {works:,} works, built in {time.perf_counter() - start:.1f} s")
+    click.echo(f"cue index of {ctx.shown_location}: {works:,} works, built in {time.perf_counter() - start:.1f} s")
 
 
 @click.command(name="index-metrics", epilog=examples("kg index-metrics", "kg index-metrics --json"))
@@ -106,7 +106,7 @@ def index_metrics(ctx: Context, fmt: str) -> None:
     start = time.perf_counter()
     graphs = ctx.graph.index_metrics()
     if fmt == "json":
-        echo_json({"store": str(ctx.location), "graphs": graphs})
+        echo_json({"store": ctx.shown_location, "graphs": graphs})
         return
-    click.echo(f"metrics summary of {ctx.location}: {graphs:,} record graphs, built in "
+    click.echo(f"metrics summary of {ctx.shown_location}: {graphs:,} record graphs, built in "
                f"{time.perf_counter() - start:.1f} s")

@@ -75,6 +75,13 @@ def test_credentials_from_the_environment_and_none_refused_by_name(virtuoso_serv
     assert wrong.returncode != 0 and "as dba (HTTP 401)" in wrong.stderr and "s3cret-wrong" not in wrong.stderr
 
 
+def test_a_password_in_the_store_url_is_never_printed(virtuoso_server: str) -> None:
+    shown = kg(virtuoso_server, "stats")
+    assert shown.returncode == 0, shown.stderr
+    bare = re.sub(r"//[^@]*@", "//", virtuoso_server)
+    assert f"store: {bare}" in shown.stdout and "dba@" not in shown.stdout + shown.stderr
+
+
 def test_a_record_past_the_update_limits_loads_and_a_refused_record_is_rejected_alone(virtuoso: Store) -> None:
     # 12,000 triples: one update of them is past Virtuoso's 10,000 lines (SP031)
     big = record("10.1/big", *((SCHEMA.keywords, Literal(f"keyword {i}")) for i in range(12_000)))
