@@ -12,14 +12,17 @@ For each size (quads, default 10M) prints:
 - chain / related items / item metrics p50 and p95 on the bulk-loaded store;
 - with ``--virtuoso SHARDS``: the same shards bulk-loaded into a Virtuoso this script starts (a
   private database in --work, ``virtuoso-t`` of Debian's ``virtuoso-opensource``): load time,
-  quads/s, peak memory of kg and of the server, disk, and the same questions' p50/p95 over it.
+  quads/s, peak memory of kg and of the server, disk, and the same questions' p50/p95 over it (with
+  ``--queries STORE``, then those of an embedded store, in the same run), each question with the
+  catalogue queries its time went to.
 
     python benchmarks/scale.py --work /tmp/kg-scale                  # 10M quads
     python benchmarks/scale.py --work /tmp/kg-scale --sizes 10000000 100000000
     python benchmarks/scale.py --work /tmp/kg-scale --dumps /work/scratch-bulk/build-10000000/dumps
     python benchmarks/scale.py --work /tmp/kg-scale --dumps BUILD/dumps \
         --built build-10000000.log /work/stores/q-10000000 BUILD/shards      # a store built before
-    python benchmarks/scale.py --work /tmp/kg-scale --virtuoso /work/scratch-bulk/build-10000000/shards
+    python benchmarks/scale.py --work /tmp/kg-scale --virtuoso /work/scratch-bulk/build-10000000/shards \
+        --virtuoso-buffers 200000 --queries /work/stores/q-10000000      # both columns, one run
 
 Timings on a shared machine are noisy: the ratios come from runs back to back.
 """
@@ -212,7 +215,8 @@ def report_virtuoso(f: dict[str, Any]) -> None:
     b = f["bulk_load"]
     print(f"\nVirtuoso: {f['quads']:,} quads from {f['shards']}")
     print(f"  kg bulk-load:     {b['seconds']:8.1f} s  {f['quads'] / b['seconds']:9,.0f} quads/s    "
-          f"peak kg {b['peak_rss_mb']:,} MB, server {f['server_peak_rss_mb']:,} MB   database {f['store_mb']:,} MB")
+          f"peak kg {b['peak_rss_mb']:,} MB, server {f['server_peak_rss_mb']:,} MB "
+          f"({f.get('server_peak_rss_mb_after_queries', 0):,} MB after the questions)   database {f['store_mb']:,} MB")
     for name, q in f["queries"].items():
         print(f"  {name:<16} p50 {q['p50_ms']:8.1f} ms   p95 {q['p95_ms']:8.1f} ms")
 
