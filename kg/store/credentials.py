@@ -26,6 +26,7 @@ from typing import Any, Literal
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from kg.errors import StoreError
+from kg.store.remote_http import KeptHTTPHandler, KeptHTTPSHandler, keep_alive, server_of
 
 Scheme = Literal["basic", "digest"]
 
@@ -91,7 +92,7 @@ class _ClosingDigestHandler(urllib.request.HTTPDigestAuthHandler):
         self._local.retried = value
 
     def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
-        challenge = self.challenges.get(_server(req.full_url))
+        challenge = self.challenges.get(server_of(req.full_url))
         if challenge is not None and not req.has_header(self.auth_header):
             answer = self.get_authorization(req, challenge)  # None: no password for this URL
             if answer:
@@ -108,7 +109,7 @@ class _ClosingDigestHandler(urllib.request.HTTPDigestAuthHandler):
     def retry_http_digest_auth(self, req: urllib.request.Request, auth: str) -> Any:
         challenge = urllib.request.parse_keqv_list(
             [part for part in urllib.request.parse_http_list(auth.split(" ", 1)[-1]) if part])
-        self.challenges[_server(req.full_url)] = challenge
+        self.challenges[server_of(req.full_url)] = challenge
         self.challenged += 1
         return super().retry_http_digest_auth(req, auth)
 
@@ -121,26 +122,31 @@ class _ClosingDigestHandler(urllib.request.HTTPDigestAuthHandler):
             self.reset_retry_count()
 
 
-def _server(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 _installed: set[tuple[str, str]] = set()
 _installing = threading.Lock()
 
 
-def install_digest(url: str, credentials: Credentials) -> None:
-    """Make urllib answer the server's Digest challenges at ``url`` with ``credentials``.
+def install(url: str) -> None:
+    """Send requests to the server of ``url`` on kept-alive connections (:mod:`kg.store.remote_http`), through
+    urllib's process-wide opener (which SPARQLWrapper sends with), with this module's Digest handler."""
+    with _installing:
+        keep_alive(url)
+        if not _installed:
+            urllib.request.install_opener(urllib.request.build_opener(_digest, KeptHTTPHandler(), KeptHTTPSHandler()))
+            _installed.add(("", ""))
 
-    urllib (which SPARQLWrapper sends with) keeps them in its process-wide opener, as SPARQLWrapper's
-    own Digest support does: other stores in this process reaching the same URL use them too."""
+
+def install_digest(url: str, credentials: Credentials) -> None:
+    """Make urllib answer the server's Digest challenges at ``url`` with ``credentials`` (and keep its
+    connections alive: :func:`install`).
+
+    urllib keeps them in its process-wide opener, as SPARQLWrapper's own Digest support does: other stores
+    in this process reaching the same URL use them too."""
+    install(url)
     with _installing:
         if (url, credentials.user) in _installed:
             return
         _passwords.add_password(None, url, credentials.user, credentials.password)
-        if not _installed:
-            urllib.request.install_opener(urllib.request.build_opener(_digest))
         _installed.add((url, credentials.user))
 
 

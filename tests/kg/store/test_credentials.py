@@ -1,6 +1,7 @@
-"""HTTP Digest to a SPARQL server (:mod:`kg.store.credentials`), against a local server that checks the
-answers as RFC 7616 says: one challenge a server, not one a query; a new nonce met once; a wrong password
-refused by name; the password never on the wire nor in a message."""
+"""HTTP Digest to a SPARQL server (:mod:`kg.store.credentials`) on kept-alive connections
+(:mod:`kg.store.remote_http`), against a local server that checks the answers as RFC 7616 says: one
+challenge a server, not one a query, and one connection; a new nonce met once; a wrong password refused by
+name; the password never on the wire nor in a message."""
 
 from __future__ import annotations
 
@@ -45,6 +46,8 @@ class DigestServer:
     answered: int = 0
     counts: list[int] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
+    clients: set[int] = field(default_factory=set)  # the client ports: one a TCP connection
+    hang_up: bool = False  # close each connection after its answer, unannounced (a keep-alive timeout)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def authorized(self, method: str, header: str | None) -> bool:
@@ -72,10 +75,13 @@ def digest_server() -> Iterator[tuple[str, DigestServer]]:
     seen = DigestServer()
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # connections kept alive unless the client closes them
+
         def do_POST(self) -> None:  # noqa: N802 - http.server's name
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             with seen.lock:
                 seen.headers.append(str(self.headers))
+                seen.clients.add(self.client_address[1])
                 ok = seen.authorized("POST", self.headers.get("Authorization"))
                 if not ok:
                     seen.challenges += 1
@@ -98,6 +104,7 @@ def digest_server() -> Iterator[tuple[str, DigestServer]]:
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+            self.close_connection = seen.hang_up
 
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -122,6 +129,7 @@ def test_one_challenge_a_server_not_one_a_query() -> None:
         assert seen.challenges == 1 and digest_challenges() - before == 1
         assert seen.answered == 11  # the engine's ASK, then the ten queries
         assert seen.counts == list(range(1, 12))  # the nonce's count goes up by one a request
+        assert len(seen.clients) == 1  # and all of it on one kept-alive connection
 
 
 def test_a_new_nonce_is_met_once_and_threads_share_the_count() -> None:
@@ -160,3 +168,14 @@ def test_a_wrong_password_is_refused_by_name_and_no_password_goes_on_the_wire() 
         assert "wr0ng-pass" not in str(caught.value) and "wr0ng-pass" not in repr(wrong)
     assert seen.answered == 2
     assert not any(PASSWORD in headers or "wr0ng-pass" in headers for headers in seen.headers)
+
+
+def test_a_kept_connection_the_server_closed_while_idle_is_replaced_unnoticed() -> None:
+    with digest_server() as (url, seen):
+        store = RemoteStore(url.replace("//", f"//kg:{PASSWORD}@"))
+        store.select("SELECT ?x WHERE { }")
+        seen.hang_up = True
+        for _ in range(5):
+            assert store.select("SELECT ?x WHERE { }").rows
+        # the first connection answered three (the last before hanging up), then one a connection
+        assert seen.answered == 7 and seen.challenges == 1 and len(seen.clients) == 5
