@@ -423,6 +423,25 @@ class Figures:
         return cls(len(ms), len(ms) / wall, pct(ms, 50), pct(ms, 99), errors)
 
 
+def health_line(what: str, probes: list[float]) -> str:
+    """``what``: how many /healthz probes were asked, unanswered (inf), and the answered ones' times."""
+    answered = [h for h in probes if h != float("inf")]
+    return (f"{what}: {len(probes)} asked, {len(probes) - len(answered)} unanswered, p50 {pct(answered, 50):.0f} ms, "
+            f"p99 {pct(answered, 99):.0f} ms, max {max(answered, default=0):.0f} ms")
+
+
+def sampled_dois(path: Path, quads: int, items: int) -> tuple[list[str], list[str]]:
+    """The DOIs of up to ``items`` citing and ``items`` cited works of the store at ``path`` (of about
+    ``quads`` quads, built first when absent): the works the load asks about."""
+    store = build(path, quads)
+    try:
+        citing, cited = ([d for d in (doi_from_iri(w.value) for w in sample_items(store, items, pattern)) if d]
+                         for pattern in (CITING, CITED))
+        return citing, cited
+    finally:
+        store.close()
+
+
 def report(tally: Tally, wall: float, health: list[float], kinds: Sequence[str], title: str,
            health_every: float | None) -> int:
     every = [ms for values in tally.ms.values() for ms in values]
@@ -436,10 +455,7 @@ def report(tally: Tally, wall: float, health: list[float], kinds: Sequence[str],
     print(f"  {'all':<16} {len(every):>7} {len(every) / wall:>8.1f} {pct(every, 50):>8.1f} {pct(every, 99):>8.1f} "
           f"{errors:>7}")
     if health_every:
-        answered = [h for h in health if h != float("inf")]
-        print(f"  /healthz every {health_every:g} s meanwhile: {len(health)} asked, "
-              f"{len(health) - len(answered)} unanswered, p50 {pct(answered, 50):.0f} ms, "
-              f"p99 {pct(answered, 99):.0f} ms, max {max(answered, default=0):.0f} ms")
+        print(health_line(f"  /healthz every {health_every:g} s meanwhile", health))
     for name, problems in tally.errors.items():
         for problem in problems[:3]:
             print(f"  error ({name}): {problem}")
@@ -465,10 +481,7 @@ def one_run(args: argparse.Namespace, path: Path, citing: list[str], cited: list
     print(f"\n  kg serve's processes: {cpu:.1f} s of CPU, {1000 * cpu / max(answered, 1):.2f} ms per answer "
           f"({100 * cpu / wall:.0f} % of a core)")
     if on_port:
-        answered = [h for h in on_port if h != float("inf")]
-        print(f"\n  /healthz on --health-port {args.health_port} meanwhile: {len(on_port)} asked, "
-              f"{len(on_port) - len(answered)} unanswered, p50 {pct(answered, 50):.0f} ms, "
-              f"p99 {pct(answered, 99):.0f} ms, max {max(answered, default=0):.0f} ms")
+        print(health_line(f"\n  /healthz on --health-port {args.health_port} meanwhile", on_port))
     return report(tally, wall, health, list(kinds), f"{args.clients} clients for {wall:.0f} s against kg serve "
                   f"({args.project}) on {path.name} ({len(citing)} citing and {len(cited)} cited works asked about)",
                   args.health_every)
@@ -593,10 +606,7 @@ def main() -> None:
     PROBE_SESSION[0], SERVER_SESSION[0] = args.probe_session, args.server_session
     args.work.mkdir(parents=True, exist_ok=True)
     path = args.work / f"store-{args.quads}"
-    store = build(path, args.quads)
-    citing = [d for d in (doi_from_iri(w.value) for w in sample_items(store, args.items, CITING)) if d]
-    cited = [d for d in (doi_from_iri(w.value) for w in sample_items(store, args.items, CITED)) if d]
-    store.close()
+    citing, cited = sampled_dois(path, args.quads, args.items)
     errors = matrix(args, path, citing, cited) if args.matrix else one_run(args, path, citing, cited)
     if errors:
         raise SystemExit(1)

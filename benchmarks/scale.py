@@ -12,14 +12,17 @@ For each size (quads, default 10M) prints:
 - chain / related items / item metrics p50 and p95 on the bulk-loaded store;
 - with ``--virtuoso SHARDS``: the same shards bulk-loaded into a Virtuoso this script starts (a
   private database in --work, ``virtuoso-t`` of Debian's ``virtuoso-opensource``): load time,
-  quads/s, peak memory of kg and of the server, disk, and the same questions' p50/p95 over it.
+  quads/s, peak memory of kg and of the server, disk, and the same questions' p50/p95 over it (with
+  ``--queries STORE``, then those of an embedded store, in the same run), each question with the
+  catalogue queries its time went to.
 
     python benchmarks/scale.py --work /tmp/kg-scale                  # 10M quads
     python benchmarks/scale.py --work /tmp/kg-scale --sizes 10000000 100000000
     python benchmarks/scale.py --work /tmp/kg-scale --dumps /work/scratch-bulk/build-10000000/dumps
     python benchmarks/scale.py --work /tmp/kg-scale --dumps BUILD/dumps \
         --built build-10000000.log /work/stores/q-10000000 BUILD/shards      # a store built before
-    python benchmarks/scale.py --work /tmp/kg-scale --virtuoso /work/scratch-bulk/build-10000000/shards
+    python benchmarks/scale.py --work /tmp/kg-scale --virtuoso /work/scratch-bulk/build-10000000/shards \
+        --virtuoso-buffers 200000 --queries /work/stores/q-10000000      # both columns, one run
 
 Timings on a shared machine are noisy: the ratios come from runs back to back.
 """
@@ -49,10 +52,9 @@ from benchmarks.bulkpath import (  # noqa: E402
     map_dumps,
     write_dumps,
 )
-from benchmarks.queries import QUESTIONS, latencies, p, samples  # noqa: E402
-from kg.graph import KnowledgeGraph  # noqa: E402
+from benchmarks.queries import QUESTIONS, measure, p, timed_store  # noqa: E402
 from kg.store import EmbeddedStore, Store  # noqa: E402
-from tests.conftest import _free_port, _wait_until_answering, stop, virtuoso_ini  # noqa: E402
+from tests.conftest import running_virtuoso  # noqa: E402
 
 
 def oxigraph_load(shards: Path, work: Path) -> dict[str, Any]:
@@ -144,16 +146,25 @@ def from_build(build_log: Path, store: Path, shards: Path, dumps: Path, work: Pa
     return figures
 
 
-def queries(store: Store, items: int) -> dict[str, dict[str, float]]:
-    """p50/p95 of each question of benchmarks/queries.py (those in SKIP left out), through the facade."""
-    g, sampled, out = KnowledgeGraph(store), samples(store, items), {}
-    for name, (kind, call) in QUESTIONS.items():
-        if name in SKIP or not sampled[kind]:
-            continue
-        ms = latencies(lambda x, call=call: call(g, x), sampled[kind], 600.0)
-        out[name] = {"p50_ms": round(p(ms, 50), 1), "p95_ms": round(p(ms, 95), 1)}
-        print(name, json.dumps(out[name]), flush=True)
-    return out
+def queries(store: Store, items: int, label: str = "store") -> dict[str, dict[str, float]]:
+    """p50/p95 of each question of benchmarks/queries.py (those in SKIP left out), through the facade, each
+    with the catalogue queries its time went to (queries.measure)."""
+    timed_store()
+    found = measure(store, label, items, 600.0, questions_shown=True,
+                    only=[name for name in QUESTIONS if name not in SKIP])
+    return {name: {"p50_ms": round(p(ms, 50), 1), "p95_ms": round(p(ms, 95), 1)} for name, ms in found.items()}
+
+
+def embedded_queries(path: Path, items: int) -> dict[str, dict[str, float]]:
+    """The questions of an embedded store opened read-only (with its metrics summary when it has one)."""
+    opened = EmbeddedStore(path, read_only=True)
+    summary = getattr(opened, "metrics_summary", None)
+    print(f"\n{path}: metrics summary "
+          f"{'built' if summary is not None and summary.built else 'not built (the store is asked)'}", flush=True)
+    try:
+        return queries(opened, items, str(path))
+    finally:
+        opened.close()
 
 
 def virtuoso(shards: Path, work: Path, items: int, buffers: int) -> dict[str, Any]:
@@ -166,30 +177,24 @@ def virtuoso(shards: Path, work: Path, items: int, buffers: int) -> dict[str, An
     folder = work / "virtuoso"
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "load").mkdir(parents=True)
-    http_port, sql_port = _free_port(), _free_port()
-    (folder / "virtuoso.ini").write_text(virtuoso_ini(
-        folder, sql_port, http_port, 1_000_000, buffers=buffers, query_mem="2G", seconds=600, cost_seconds=4000))
-    url = f"http://127.0.0.1:{http_port}/sparql-auth"
-    with (folder / "server.log").open("wb") as log:
-        server = subprocess.Popen([binary, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder,
-                                  stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_until_answering(f"http://127.0.0.1:{http_port}/sparql", server, folder / "server.log", timeout=300)
+    # a checkpoint of a large database takes a while: two minutes to stop
+    with running_virtuoso(folder, 1_000_000, binary=binary, timeout=300, stop_timeout=120, buffers=buffers,
+                          query_mem="2G", seconds=600, cost_seconds=4000) as server:
         # the account reaches kg through the environment, not a command line (the default dba: a private server)
         os.environ.update(KG_STORE_USER="dba", KG_STORE_PASSWORD="dba", KG_VIRTUOSO_BULK_DIR=str(folder / "load"))
+        url = server.url.replace("dba:dba@", "")
         figures: dict[str, Any] = {"shards": str(shards)}
         figures["bulk_load"] = bulk_load_remote(url, shards)
-        figures["server_peak_rss_mb"] = _peak_rss_mb(server.pid)
+        figures["server_peak_rss_mb"] = _peak_rss_mb(server.process.pid)
         store = Store.open(url)
         figures["quads"] = int(store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
                                .rows[0][0].value)  # type: ignore[union-attr]
         figures["store_mb"] = round(du_mb(folder) - du_mb(folder / "load"))
         print("virtuoso:", json.dumps(figures), flush=True)
-        figures["queries"] = queries(store, items)
+        figures["queries"] = queries(store, items, "virtuoso")
+        figures["server_peak_rss_mb_after_queries"] = _peak_rss_mb(server.process.pid)
         store.close()
         return figures
-    finally:
-        stop(server, timeout=120)  # a checkpoint of a large database takes a while
 
 
 def bulk_load_remote(url: str, shards: Path) -> dict[str, Any]:
@@ -210,7 +215,8 @@ def report_virtuoso(f: dict[str, Any]) -> None:
     b = f["bulk_load"]
     print(f"\nVirtuoso: {f['quads']:,} quads from {f['shards']}")
     print(f"  kg bulk-load:     {b['seconds']:8.1f} s  {f['quads'] / b['seconds']:9,.0f} quads/s    "
-          f"peak kg {b['peak_rss_mb']:,} MB, server {f['server_peak_rss_mb']:,} MB   database {f['store_mb']:,} MB")
+          f"peak kg {b['peak_rss_mb']:,} MB, server {f['server_peak_rss_mb']:,} MB "
+          f"({f.get('server_peak_rss_mb_after_queries', 0):,} MB after the questions)   database {f['store_mb']:,} MB")
     for name, q in f["queries"].items():
         print(f"  {name:<16} p50 {q['p50_ms']:8.1f} ms   p95 {q['p95_ms']:8.1f} ms")
 
@@ -251,28 +257,25 @@ def main() -> None:
                              "figures from its output; oxigraph load, speed-up and queries measured now")
     parser.add_argument("--skip", nargs="*", default=[], help="query calls to leave out, e.g. 'related items'")
     parser.add_argument("--virtuoso", type=Path, metavar="SHARDS",
-                        help="only this: bulk-load these shards into a Virtuoso started here, and ask the questions")
+                        help="only this (and --queries): bulk-load these shards into a Virtuoso started here, "
+                             "and ask the questions")
     parser.add_argument("--virtuoso-buffers", type=int, default=340_000, help="its NumberOfBuffers (8 KB each)")
     parser.add_argument("--queries", type=Path, nargs="+", metavar="STORE",
-                        help="only this: ask the questions of these stores, opened read-only (with the metrics "
-                             "summary beside a store when there is one, else asking the store)")
+                        help="only this (and --virtuoso): ask the questions of these stores, opened read-only "
+                             "(with the metrics summary beside a store when there is one, else asking the store)")
     args = parser.parse_args()
     SKIP.update(args.skip)
-    if args.queries:
-        for path in args.queries:
-            opened = EmbeddedStore(path, read_only=True)
-            summary = getattr(opened, "metrics_summary", None)
-            print(f"\n{path}: metrics summary "
-                  f"{'built' if summary is not None and summary.built else 'not built (the store is asked)'}",
-                  flush=True)
-            queries(opened, args.items)
-            opened.close()
-        return
-    if args.virtuoso:
-        figures = virtuoso(args.virtuoso, args.work, args.items, args.virtuoso_buffers)
-        report_virtuoso(figures)
+    if args.virtuoso or args.queries:
+        # both given: the Virtuoso column and the embedded stores' questions in one run, back to back
+        found: dict[str, Any] = {}
+        if args.virtuoso:
+            found["virtuoso"] = virtuoso(args.virtuoso, args.work, args.items, args.virtuoso_buffers)
+        for path in args.queries or []:
+            found[str(path)] = embedded_queries(path, args.items)
+        if "virtuoso" in found:
+            report_virtuoso(found["virtuoso"])
         if args.json:
-            args.json.write_text(json.dumps(figures, indent=1))
+            args.json.write_text(json.dumps(found, indent=1))
         return
     if args.built:
         results = [from_build(*args.built, args.dumps, args.work, args.speedup_files, args.items)]

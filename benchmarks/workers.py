@@ -32,9 +32,7 @@ import requests
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from benchmarks.http_load import Tally, client, pct, requests_for  # noqa: E402
-from benchmarks.queries import CITED, CITING, build, sample_items  # noqa: E402
-from kg.ids import doi_from_iri  # noqa: E402
+from benchmarks.http_load import Tally, client, pct, requests_for, sampled_dois  # noqa: E402
 from tests.conftest import _free_port  # noqa: E402
 
 
@@ -101,10 +99,7 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     path = args.work / f"store-{args.quads}"
-    store = build(path, args.quads)
-    citing = [d for d in (doi_from_iri(w.value) for w in sample_items(store, args.items, CITING)) if d]
-    cited = [d for d in (doi_from_iri(w.value) for w in sample_items(store, args.items, CITED)) if d]
-    store.close()
+    citing, cited = sampled_dois(path, args.quads, args.items)
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     share = args.clients // args.client_processes
     rates: dict[int, list[float]] = {1: [], 2: []}

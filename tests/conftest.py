@@ -12,7 +12,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -180,28 +182,66 @@ def virtuoso_ini(d: Path, sql_port: int, http_port: int, max_rows: int, *, buffe
                                 cost_seconds=cost_seconds)
 
 
+def virtuoso_binary(*, isql: bool = False) -> str:
+    """``virtuoso-t`` (and with ``isql``, Virtuoso's isql beside it); a test without them is skipped (in CI,
+    where .ci/run installs them, it fails)."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None or (isql and not (shutil.which("isql-vt") or shutil.which("isql"))):
+        reason = f"needs virtuoso-t{' and isql' if isql else ''}: {VIRTUOSO_INSTALL}"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return binary
+
+
+@dataclass(frozen=True)
+class VirtuosoServer:
+    """A private Virtuoso :func:`running_virtuoso` started: its folder, ports and process."""
+
+    folder: Path
+    http_port: int
+    sql_port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        """The store URL, with the default account: ``http://dba:dba@…/sparql-auth`` (HTTP Digest)."""
+        return f"http://dba:dba@127.0.0.1:{self.http_port}/sparql-auth"
+
+    @property
+    def sql(self) -> str:
+        """The SQL address (isql's first argument)."""
+        return f"127.0.0.1:{self.sql_port}"
+
+
+@contextmanager
+def running_virtuoso(folder: Path, max_rows: int, *, binary: str | None = None,
+                     edit: Callable[[str], str] | None = None, timeout: float = 120, stop_timeout: float = 15,
+                     **limits: Any) -> Iterator[VirtuosoServer]:
+    """A Virtuoso of a private database in ``folder`` (the ini of :func:`virtuoso_ini` with ``max_rows`` and
+    ``limits``, changed by ``edit`` if given; free ports), answering within ``timeout`` seconds; stopped on
+    leaving (``stop_timeout`` seconds for its checkpoint). ``binary``: its ``virtuoso-t`` (by default
+    :func:`virtuoso_binary`'s)."""
+    binary = binary or virtuoso_binary()
+    http_port, sql_port = _free_port(), _free_port()
+    ini = virtuoso_ini(folder, sql_port, http_port, max_rows, **limits)
+    (folder / "virtuoso.ini").write_text(edit(ini) if edit else ini)
+    log_path = folder / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen([binary, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder,
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_answering(f"http://127.0.0.1:{http_port}/sparql", process, log_path, timeout=timeout)
+        yield VirtuosoServer(folder, http_port, sql_port, process)
+    finally:
+        stop(process, timeout=stop_timeout)
+
+
 @pytest.fixture(scope="session")
 def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The store URL of a Virtuoso 7 server of the session's own (a private database and ini in a temp
     folder, free ports), with its default account in the URL: ``http://dba:dba@…/sparql-auth`` (HTTP
     Digest). Tests share its data: clear what they write. Without ``virtuoso-t`` the tests that use it
     are skipped (in CI, where .ci/run installs it, they fail)."""
-    binary = shutil.which("virtuoso-t")
-    if binary is None:
-        reason = f"the Virtuoso tests need virtuoso-t: {VIRTUOSO_INSTALL}"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    directory = tmp_path_factory.mktemp("virtuoso")
-    http_port = _free_port()
-    (directory / "virtuoso.ini").write_text(virtuoso_ini(
-        directory, _free_port(), http_port, VIRTUOSO_MAX_ROWS))
-    log_path = directory / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen([binary, "-f", "-c", str(directory / "virtuoso.ini")], cwd=directory,
-                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            _wait_until_answering(f"http://127.0.0.1:{http_port}/sparql", process, log_path, timeout=120)
-            yield f"http://dba:dba@127.0.0.1:{http_port}/sparql-auth"
-        finally:
-            stop(process)
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso"), VIRTUOSO_MAX_ROWS) as server:
+        yield server.url

@@ -39,7 +39,7 @@ from pyoxigraph import (
 
 from kg.errors import QueryTimeoutError, StoreError
 from kg.store.base import Store, StoreProfile
-from kg.store.credentials import Credentials, credentials_of, install_digest
+from kg.store.credentials import Credentials, credentials_of, install, install_digest
 from kg.store.cues import CueIndexDb
 from kg.store.engines import Engine, engine_of
 from kg.store.limits import REMOTE_MARGIN, QueryRunner, ServerRunner
@@ -177,14 +177,14 @@ class RemoteStore(Store):
         return ServerRunner(self, self.with_timeout(timeout_s + REMOTE_MARGIN))
 
     def _wrapper(self, endpoint: str) -> Any:
-        from SPARQLWrapper import SPARQLWrapper
+        from SPARQLWrapper import BASIC, SPARQLWrapper
         w = SPARQLWrapper(endpoint, agent="kg (https://w3id.org/evidence-kg)")
         w.setMethod("POST")
         w.setTimeout(math.ceil(self.first_byte))  # the socket's: connecting, and each read
+        install(endpoint)  # kept-alive connections (kg.store.remote_http)
         if self.credentials is not None and self.credentials.scheme == "digest":
             install_digest(endpoint, self.credentials)
         elif self.credentials is not None:
-            from SPARQLWrapper import BASIC
             w.setHTTPAuth(BASIC)
             w.setCredentials(self.credentials.user, self.credentials.password)
         return w
