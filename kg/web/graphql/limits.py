@@ -86,15 +86,16 @@ class BoundedValidation(SchemaExtension):
                     self.verdicts[text] = errors
                     while len(self.verdicts) > KEPT_DOCUMENTS:
                         self.verdicts.popitem(last=False)
-            # the rules that read the variables (the cost limit) run every time, unless the others refused it
+            # the rules that read the variables (the cost limit) run every time, unless the others refused it,
+            # on the event loop: one pass over a document the expansion limit has bounded, no trip to a thread
             if not errors and varying:
-                errors = await self._validate(document, varying, expansion=False)
+                errors = validate_document(context.schema._schema, document, varying)
             context.pre_execution_errors = list(errors)
         yield
 
-    async def _validate(self, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...],
-                        expansion: bool = True) -> list[GraphQLError]:
-        refused = refusal(document, self.max_fields) if expansion else None
+    async def _validate(self, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
+                        ) -> list[GraphQLError]:
+        refused = refusal(document, self.max_fields)
         if refused is not None:
             return [refused]
         if not rules:

@@ -23,6 +23,7 @@ from strawberry.types import ExecutionContext
 
 from graphql import GraphQLError
 from kg import ids
+from kg.batches import WorkRecord
 from kg.errors import BadRequestError, IdentifierError
 from kg.search import WorkFilter
 from kg.web.config import Settings
@@ -70,8 +71,14 @@ async def _node(info: KgInfo, id: str) -> str:
 
 
 async def _work(info: KgInfo, id: str, kinds: set[str] | None = None, wanted: str = "") -> Work:
-    iri = await _node(info, id)
-    record = await info.context.loaders.works.load(iri)
+    graph = info.context.graph
+
+    def found() -> WorkRecord:
+        return graph.records.works([graph.resolve(id).value])[0]
+
+    # the node and its fields in one trip to the thread pool (each trip waits behind the pool's queue)
+    record = await run_in_threadpool(found)
+    info.context.loaders.works.prime(record.iri, record)
     if kinds is not None and kind_of(record) not in kinds:
         raise BadRequestError("id", f"names a {kind_of(record) or 'node'}, not a {wanted}; ask with work(id: ...)",
                               id)
