@@ -67,11 +67,18 @@ class LinkConnection:
 
 
 
-def asks_for(info: KgInfo, name: str) -> bool:
-    """Whether the document selects ``name`` within the field being resolved (in a fragment too, and
-    whatever its directives say: a field that may be skipped is computed)."""
+#: the fields of a work that read its links (the ``links`` DataLoader)
+LINK_FIELDS = frozenset({
+    "citations", "citationCount", "citationsOverTime", "references", "referenceCount", "versions", "versionCount",
+    "versionOf", "versionOfCount", "parts", "partCount", "partOf", "partOfCount", "allRelated", "allRelatedCount",
+    "otherRelated", "otherRelatedCount", "relatedIdentifiers", "structure"})
+
+
+def asks_for(info: KgInfo, *names: str) -> bool:
+    """Whether the document selects one of ``names`` within the field being resolved (in a fragment too,
+    and whatever its directives say: a field that may be skipped is computed)."""
     def within(selections: Sequence[Selection]) -> bool:
-        return any(s.name == name if isinstance(s, SelectedField) else within(s.selections) for s in selections)
+        return any(s.name in names if isinstance(s, SelectedField) else within(s.selections) for s in selections)
 
     return any(within(field.selections) for field in info.selected_fields)
 
