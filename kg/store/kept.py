@@ -6,7 +6,10 @@ several of them start from the same questions (the node an identifier names, the
 Inside :func:`one_view` :meth:`Store.select <kg.store.Store.select>`, :meth:`~kg.store.Store.ask` and
 :meth:`~kg.store.Store.construct` keep their answers, keyed by the store object, its
 :attr:`~kg.store.Store.generation` (a write through it starts afresh), the query's text and its
-bindings. Outside one, nothing is kept. The view is a context variable: each thread or task has its own.
+bindings. Outside one, nothing is kept. The view is a context variable: each thread or task has its own
+(a thread started from a task, as Starlette runs a request's store calls, carries the task's view). The
+service makes each HTTP request one view (``kg.web.app.OneView``); :func:`kept_in_view` keeps other
+answers alike (whether the metrics summary is complete).
 
 >>> from kg.store import Store
 >>> store = Store.open(None)
@@ -54,10 +57,17 @@ def _bindings_key(bindings: Bindings) -> tuple[object, ...]:
 
 def kept(store: Store, kind: str, sparql: str, bindings: Bindings, compute: Callable[[], T]) -> T:
     """``compute()``'s answer, or within :func:`one_view` the one kept for the same question."""
+    if _VIEW.get() is None:
+        return compute()
+    return kept_in_view((id(store), store.generation, kind, sparql, _bindings_key(bindings)), compute)
+
+
+def kept_in_view(key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()``'s answer, or within :func:`one_view` the one kept under ``key`` (which names what
+    is asked and of what: the store object and its generation, as :func:`kept` does)."""
     view = _VIEW.get()
     if view is None:
         return compute()
-    key = (id(store), store.generation, kind, sparql, _bindings_key(bindings))
     found = view.get(key, _MISSING)
     if found is _MISSING:
         found = view[key] = compute()

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.store import rollups
+from kg.store.kept import kept_in_view
 from kg.store.records import RecordGraph
 from kg.store.sidedb import SideDb
 from kg.store.summary_build import fill
@@ -243,6 +244,8 @@ class KeepsSummary:
     """What :class:`kg.store.Store` holds of its metrics summary (opened on first use, beside the cue index)."""
 
     _summary: MetricsSummaryDb | None = None
+    #: the store's writes through this object (:attr:`kg.store.Store.generation`)
+    generation: int = 0
     #: created empty by this process (a store in memory): its new cue index and summary are complete
     _fresh: bool = False
 
@@ -284,7 +287,9 @@ class KeepsSummary:
         if self.profile.sees_outside_writes:
             return None
         summary = self.metrics_summary
-        return summary if summary.built else None
+        # asked by every part of a view (three SQLite reads, and under load a queue for its connection): once
+        built = kept_in_view(("summary built", id(self), self.generation), lambda: summary.built)
+        return summary if built else None
 
     @property
     def profile(self) -> Any:

@@ -31,7 +31,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.errors import ConfigError, KgError
-from kg.store import Store
+from kg.store import Store, one_view
 from kg.tracing.cues import cue_index
 from kg.web import api, caching, graphql, pages, protocol, sparql, tracing, works
 from kg.web.asof import HEADER, GraphAsOf
@@ -131,11 +131,28 @@ def create_app(store: Store, settings: Settings | None = None, *, owns_store: bo
                                      allow_headers=["Accept", "Content-Type", "Authorization"],
                                      expose_headers=["KG-Truncated", "KG-Result-Limit", "KG-Byte-Limit",
                                                      "Location", HEADER]))
-    middleware.append(Middleware(HttpCaching, max_age=settings.cache_max_age))
+    middleware += [Middleware(HttpCaching, max_age=settings.cache_max_age), Middleware(OneView)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={KgError: kg_error, HTTPException: http_error, Exception: server_error})
     app.state.services = state
     return app
+
+
+class OneView:
+    """Each HTTP request is one view of the store (:func:`kg.store.one_view`): a question its parts ask alike
+    (the node an identifier names, whether the metrics summary is complete, a resolver's batch asked again)
+    is asked once. The view follows the request into the threads its store calls run in; a write through
+    the store within the request makes what is asked after it asked afresh."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with one_view():
+            await self.app(scope, receive, send)
 
 
 class _TooLargeError(Exception):

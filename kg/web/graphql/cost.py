@@ -209,6 +209,9 @@ class CostLimiter(AddValidationRules):
         limiter = self
 
         class CostRule(ValidationRule):
+            #: its verdict depends on the operation's variables (page sizes): not kept with the document's
+            needs_variables = True
+
             def __init__(self, validation: ValidationContext) -> None:
                 super().__init__(validation)
                 self.refused = False

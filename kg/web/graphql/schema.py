@@ -23,6 +23,7 @@ from strawberry.types import ExecutionContext
 
 from graphql import GraphQLError
 from kg import ids
+from kg.batches import LinkRecord, WorkRecord
 from kg.errors import BadRequestError, IdentifierError
 from kg.search import WorkFilter
 from kg.web.config import Settings
@@ -35,7 +36,7 @@ from kg.web.graphql.lists import WorkConnection, work_list
 from kg.web.graphql.metadata import kind_of
 from kg.web.graphql.mutations import ClaimMutations
 from kg.web.graphql.repository import Repository, find_repository
-from kg.web.graphql.work import WORK_TYPES, Dataset, Software, Work, work_of, works_of
+from kg.web.graphql.work import LINK_FIELDS, WORK_TYPES, Dataset, Software, Work, asks_for, work_of, works_of
 
 #: kg classes each typed lookup and list accepts
 _KINDS = {"Dataset": {"Dataset", "StructureEntry"}, "Software": {"SoftwareSourceCode"}, "Text": {"ScholarlyArticle"}}
@@ -70,8 +71,19 @@ async def _node(info: KgInfo, id: str) -> str:
 
 
 async def _work(info: KgInfo, id: str, kinds: set[str] | None = None, wanted: str = "") -> Work:
-    iri = await _node(info, id)
-    record = await info.context.loaders.works.load(iri)
+    graph, loaders = info.context.graph, info.context.loaders
+    links = asks_for(info, *LINK_FIELDS)
+
+    def found() -> tuple[WorkRecord, list[LinkRecord] | None]:
+        iri = graph.resolve(id).value
+        return graph.records.works([iri])[0], graph.records.links([iri])[0] if links else None
+
+    # the node, its fields and (when asked for) its links in one trip to the thread pool: each trip waits
+    # behind the pool's queue
+    record, linked = await run_in_threadpool(found)
+    loaders.works.prime(record.iri, record)
+    if linked is not None:
+        loaders.links.prime(record.iri, linked)
     if kinds is not None and kind_of(record) not in kinds:
         raise BadRequestError("id", f"names a {kind_of(record) or 'node'}, not a {wanted}; ask with work(id: ...)",
                               id)

@@ -15,6 +15,7 @@ from functools import partial
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
+from strawberry.types.nodes import SelectedField, Selection
 
 from kg import ids
 from kg.batches import WorkRecord
@@ -66,6 +67,22 @@ class LinkConnection:
 
 
 
+#: the fields of a work that read its links (the ``links`` DataLoader)
+LINK_FIELDS = frozenset({
+    "citations", "citationCount", "citationsOverTime", "references", "referenceCount", "versions", "versionCount",
+    "versionOf", "versionOfCount", "parts", "partCount", "partOf", "partOfCount", "allRelated", "allRelatedCount",
+    "otherRelated", "otherRelatedCount", "relatedIdentifiers", "structure"})
+
+
+def asks_for(info: KgInfo, *names: str) -> bool:
+    """Whether the document selects one of ``names`` within the field being resolved (in a fragment too,
+    and whatever its directives say: a field that may be skipped is computed)."""
+    def within(selections: Sequence[Selection]) -> bool:
+        return any(s.name in names if isinstance(s, SelectedField) else within(s.selections) for s in selections)
+
+    return any(within(field.selections) for field in info.selected_fields)
+
+
 def work_of(record: WorkRecord) -> Work:
     """The work as its DataCite object type: a data set (or structure entry), software, a journal
     article, another publication, or other."""
@@ -111,10 +128,12 @@ class Work(WorkMetadata):
             merged = [m for m in merged if m.other in kept]
         page = paginate(merged, first, after, info.context.settings)
         nodes = await works_of(info, [m.other for m in page.keys])
-        provenance = await provenance_of(info, sorted({g for m in page.keys for g in m.graphs}))
-        edges = [Link(cursor=page.cursor(i), node=node, relation_types=list(m.relations),
-                      provenance=[provenance[g] for g in m.graphs])
-                 for i, (m, node) in enumerate(zip(page.keys, nodes, strict=True))]
+        edges: list[Link] = []
+        if asks_for(info, "edges"):  # the provenance of the links (one more store query) only when asked
+            provenance = await provenance_of(info, sorted({g for m in page.keys for g in m.graphs}))
+            edges = [Link(cursor=page.cursor(i), node=node, relation_types=list(m.relations),
+                          provenance=[provenance[g] for g in m.graphs])
+                     for i, (m, node) in enumerate(zip(page.keys, nodes, strict=True))]
         return LinkConnection(total_count=page.total, page_info=page.page_info(), nodes=nodes, edges=edges)
 
     @described("Works citing this one (cito:cites), each with the provenance of its citation; DataCite's "

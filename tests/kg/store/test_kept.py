@@ -66,3 +66,21 @@ def test_select_rows_follow_the_projection_with_none_where_unbound(store: Store)
 def test_values_of_a_quoted_triple_and_a_blank_node() -> None:
     quoted = Triple(NamedNode("urn:x:s"), NamedNode("urn:x:p"), Literal("o"))
     assert SelectResult(["t", "b"], [(quoted, BlankNode("b1"))]).values() == [(str(quoted), "b1")]
+
+
+def test_whether_the_metrics_summary_is_complete_is_asked_once_a_view_and_again_after_a_write() -> None:
+    store = Store.open(None)
+    store.write([record("10.1/a", (SCHEMA.name, Literal("A")))])
+    with one_view():
+        assert store.complete_summary() is not None
+        # marked stale behind the store's back (as another process would): the view keeps what it was told
+        store.metrics_summary.mark_stale()
+        assert store.complete_summary() is not None
+        store.metrics_summary.rebuild([])
+        # a write through the store within the view: asked afresh (an update leaves the summary stale)
+        store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } }")
+        assert store.complete_summary() is None
+    store.metrics_summary.rebuild([])
+    assert store.complete_summary() is not None  # outside a view, asked every time
+    store.metrics_summary.mark_stale()
+    assert store.complete_summary() is None
