@@ -128,18 +128,20 @@ class EmbeddedStore(Store):
     def _follow(self, force: bool = False) -> None:
         """Open the store read-only again when the writer published a revision since the open in use (or
         when ``force``d). The revision is read before opening: a write landing in between is seen now and
-        opened for again next time. One thread reopens at a time, the others read the open they have; one
-        that cannot be made (the writer busy) is tried again at the next read."""
+        opened for again next time. One thread reopens at a time; the others wait for its open rather than
+        read the one before (an answer read there would be kept under the new revision). One that cannot be
+        made (the writer busy) is tried again at the next read."""
         seen = self._revision_file.read() if self._revision_file is not None else None
-        if (seen == self._opened_at and not force) or self.path is None or not self._reopening.acquire(blocking=False):
+        if (seen == self._opened_at and not force) or self.path is None:
             return
-        try:
-            self._ox = OxStore.read_only(str(self.path))
-            self._opened_at = seen
-        except OSError as e:
-            log.warning("cannot open %s read-only again (will retry at the next read): %s", self.path, e)
-        finally:
-            self._reopening.release()
+        with self._reopening:
+            if seen == self._opened_at and not force:  # another thread opened it meanwhile
+                return
+            try:
+                self._ox = OxStore.read_only(str(self.path))
+                self._opened_at = seen
+            except OSError as e:
+                log.warning("cannot open %s read-only again (will retry at the next read): %s", self.path, e)
 
     def _query(self, sparql: str, bindings: Bindings, dataset: Dataset | None = None
                ) -> QuerySolutions | QueryBoolean | QueryTriples:

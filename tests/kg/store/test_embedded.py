@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,27 @@ def test_a_read_only_open_follows_what_its_writer_writes_later(tmp_path: Path) -
         assert data_quads(reader) == set(a.quads) | set(b.quads)
         writer.update("DELETE WHERE { GRAPH ?g { <https://doi.org/10.1/a> ?p ?o } }")
         assert data_quads(reader) == set(b.quads)
+        reader.close()
+
+
+def test_a_read_while_another_thread_opens_again_waits_for_that_open(tmp_path: Path) -> None:
+    location = tmp_path / "kg-data"
+    a = record("10.1/a", (SCHEMA.name, Literal("A")))
+    b = record("10.1/b", (SCHEMA.name, Literal("B")))
+    with Store.open(location) as writer:
+        writer.write([a])
+        reader = Store.open_read_only(location)
+        assert isinstance(reader, EmbeddedStore) and data_quads(reader) == set(a.quads)
+        writer.write([b])
+        reading: list[set[object]] = []
+        with reader._reopening:  # another thread is opening the store again
+            thread = threading.Thread(target=lambda: reading.append(data_quads(reader)))
+            thread.start()
+            thread.join(0.5)
+            assert thread.is_alive()  # the read waits rather than answer from the open before the write
+        thread.join(30)
+        # an answer read on the old open would be kept by the service under the new revision
+        assert reading == [set(a.quads) | set(b.quads)]
         reader.close()
 
 
