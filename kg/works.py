@@ -31,7 +31,8 @@ from kg import ids
 from kg.errors import IdentifierError, NotFoundError
 from kg.queries import load_query
 from kg.store import Store, Term
-from kg.store.summary import CITED_AS, CITED_WORK, WORDING, MetricsSummaryDb
+from kg.store.summary import CITED_AS, WORDING, MetricsSummaryDb
+from kg.store.summary_cited import SAMPLE
 from kg.vocab import KG, RDF, SCHEMA, preferred_name
 
 #: identifier properties reported in summaries, by the name they are shown under
@@ -42,8 +43,9 @@ IDENTIFIER_KINDS = {"doi": "DOI", "pdb": "PDB", "pmid": "PMID", "pmcid": "PMCID"
 WORK_CLASSES = (KG.StructureEntry, SCHEMA.SoftwareSourceCode, SCHEMA.Dataset, SCHEMA.ScholarlyArticle,
                 SCHEMA.CreativeWork)
 #: references read per work to name it from how it is cited (the first by IRI): the most frequent title
-#: among them wins (docs/data-model.md, "Display names"); the real corpus has at most 4 references to a work
-CITED_AS_SAMPLE = 10
+#: among them wins (docs/data-model.md, "Display names"); the real corpus has at most 4 references to a
+#: work. The metrics summary keeps each work's sample (kg.store.summary_cited)
+CITED_AS_SAMPLE = SAMPLE
 
 
 @dataclass(frozen=True)
@@ -248,12 +250,12 @@ def statuses(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[WorkStatus
 
 def _cited_as_names(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str, str]]:
     """Names from a sample of the references pointing at the works (:data:`CITED_AS_SAMPLE` a work, the
-    first by IRI): read from the metrics summary when the store keeps one complete (the same rows;
-    :mod:`kg.store.summary`), else asked of the store. A work cited a million times is named from as
-    many references as one cited ten times."""
+    first by IRI): read from the metrics summary when the store keeps one complete (the sample is kept
+    there: :mod:`kg.store.summary_cited`), else asked of the store (every reference listed, the first
+    taken). A work cited a million times is named from as many references as one cited ten times."""
     summary = store.complete_summary()
     works = [n.value for n in nodes]
-    pairs = (summary.subjects(CITED_WORK, works) if summary is not None else
+    pairs = (summary.cited_sample(works) if summary is not None else
              [(work, ref) for work, refs in store.select(load_query("work_cited_as_references").text,
                                                          {"work": nodes}).values() for ref in (refs or "").split()])
     sampled: dict[str, list[str]] = {}

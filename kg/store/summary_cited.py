@@ -1,0 +1,76 @@
+"""The cited-as sample kept in the metrics summary (:mod:`kg.store.summary`): for each work references
+point at (``kg:citedWork``), the first :data:`SAMPLE` of those references by IRI, so that naming a work
+without a record of its own (:func:`kg.works.summaries`) reads at most :data:`SAMPLE` rows a work
+however often it is cited (issue 18: at 50M quads every replicated copy cites the same works, 250
+references a cited work, all listed before the first 10 were taken).
+
+It is derived from the summary's ``kg:citedWork`` rows alone, so it stays true per record graph: a
+write (new, replaced, deleted graph) gives :func:`pointed`, before its rows are removed and after the
+new ones are in, the works its references point at with the least of those references; :func:`refresh`
+then takes a work's sample again only where that reference can be in it (the sample is not full, or
+the reference sorts before its last one). A full build fills it whole from the rows (:func:`fill`).
+
+>>> import sqlite3
+>>> db = sqlite3.connect(":memory:", isolation_level=None)
+>>> db.executescript("CREATE TABLE term(id INTEGER PRIMARY KEY, text TEXT UNIQUE);"
+...                  "CREATE TABLE fact(graph INTEGER, s INTEGER, p INTEGER, o INTEGER);" + TABLE) and None
+>>> db.executemany("INSERT INTO term VALUES (?, ?)", [(1, "urn:w"), (2, "urn:r2"), (3, "urn:r1")]) and None
+>>> db.executemany("INSERT INTO fact VALUES (1, ?, 8, 1)", [(2,), (3,)]) and None
+>>> fill(db); refresh(db, pointed(db, [1])); db.execute("SELECT work, ref FROM cited_sample").fetchall()
+[(1, 2), (1, 3)]
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+
+#: references sampled a work (kg.works.CITED_AS_SAMPLE is this)
+SAMPLE = 10
+#: the table: term ids of the work and of a reference in its sample
+TABLE = """
+CREATE TABLE IF NOT EXISTS cited_sample(work INTEGER NOT NULL, ref INTEGER NOT NULL, PRIMARY KEY (work, ref))
+WITHOUT ROWID;
+"""
+#: the code of ``kg:citedWork`` (kg.store.summary_terms.PREDICATES)
+_CITED_WORK = 8
+_CHUNK = 5000
+
+
+def fill(db: sqlite3.Connection) -> None:
+    """Make the table again from the summary's ``kg:citedWork`` rows (a full build, a migration)."""
+    db.execute("DROP TABLE IF EXISTS cited_sample")
+    db.executescript(TABLE)
+    db.execute(
+        "INSERT INTO cited_sample(work, ref) SELECT work, ref FROM ("
+        " SELECT p.o AS work, p.s AS ref, ROW_NUMBER() OVER (PARTITION BY p.o ORDER BY t.text) AS n"
+        f" FROM (SELECT DISTINCT o, s FROM fact WHERE p = {_CITED_WORK}) p JOIN term t ON t.id = p.s"  # noqa: S608
+        f") WHERE n <= {SAMPLE}")
+
+
+def pointed(db: sqlite3.Connection, graphs: Iterable[int], into: dict[int, str] | None = None) -> dict[int, str]:
+    """The works the references of ``graphs`` (their rows as they are now) point at, each with the least
+    of those references (as text), merged into ``into``."""
+    found = {} if into is None else into
+    ids = sorted(set(graphs))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        for work, least in db.execute(
+                f"SELECT f.o, MIN(t.text) FROM fact f CROSS JOIN term t ON t.id = f.s "  # noqa: S608
+                f"WHERE f.graph IN ({','.join('?' * len(chunk))}) AND f.p = {_CITED_WORK} GROUP BY f.o", chunk):
+            work, least = int(work), str(least)
+            found[work] = min(found.get(work, least), least)
+    return found
+
+
+def refresh(db: sqlite3.Connection, works: Mapping[int, str]) -> None:
+    """Take again the sample of each work a written reference (the least, as text) can enter or leave."""
+    for work, least in works.items():
+        sample = [str(t) for (t,) in db.execute(
+            "SELECT t.text FROM cited_sample c CROSS JOIN term t ON t.id = c.ref WHERE c.work = ?", (work,))]
+        if len(sample) >= SAMPLE and least > max(sample):
+            continue  # after the sample's last reference: it neither was nor is in it
+        db.execute("DELETE FROM cited_sample WHERE work = ?", (work,))
+        db.execute(
+            "INSERT INTO cited_sample(work, ref) SELECT ?, f.s FROM fact f CROSS JOIN term t ON t.id = f.s "
+            f"WHERE f.p = {_CITED_WORK} AND f.o = ? GROUP BY f.s ORDER BY t.text LIMIT {SAMPLE}", (work, work))
