@@ -31,7 +31,7 @@ from kg import ids
 from kg.errors import IdentifierError, NotFoundError
 from kg.queries import load_query
 from kg.store import Store, Term
-from kg.store.summary import CITED_AS, WORDING, MetricsSummaryDb
+from kg.store.summary import CITED_AS, PREDICATES, WORDING, MetricsSummaryDb
 from kg.store.summary_cited import SAMPLE
 from kg.vocab import KG, RDF, SCHEMA, preferred_name
 
@@ -254,16 +254,15 @@ def _cited_as_names(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str
     there: :mod:`kg.store.summary_cited`), else asked of the store (every reference listed, the first
     taken). A work cited a million times is named from as many references as one cited ten times."""
     summary = store.complete_summary()
-    works = [n.value for n in nodes]
-    pairs = (summary.cited_sample(works) if summary is not None else
-             [(work, ref) for work, refs in store.select(load_query("work_cited_as_references").text,
-                                                         {"work": nodes}).values() for ref in (refs or "").split()])
-    sampled: dict[str, list[str]] = {}
-    for work, ref in pairs:
-        if work is not None and ref is not None:
-            sampled.setdefault(work, []).append(ref)
-    refs = {work: sorted(found)[:CITED_AS_SAMPLE] for work, found in sampled.items()}
-    wordings = _summary_wordings(summary, refs) if summary is not None else _store_wordings(store, refs)
+    if summary is not None:
+        refs, wordings = _summary_wordings(summary, [n.value for n in nodes])
+    else:
+        sampled: dict[str, list[str]] = {}
+        for work, listed in store.select(load_query("work_cited_as_references").text, {"work": nodes}).values():
+            if work is not None and listed:
+                sampled.setdefault(work, []).extend(listed.split())
+        refs = {work: sorted(found)[:CITED_AS_SAMPLE] for work, found in sampled.items()}
+        wordings = _store_wordings(store, refs)
     rows: dict[str, list[CitedAsRow]] = {}
     for work, found in refs.items():
         for ref in found:
@@ -301,27 +300,36 @@ def _ask_refs(store: Store, query: str, refs: list[str]) -> list[tuple[str | Non
     return store.select(load_query(query).text, {"ref": bound}).values() if bound else []
 
 
-def _summary_wordings(summary: MetricsSummaryDb, refs: dict[str, list[str]]) -> dict[str, list[tuple[str, _Wording]]]:
-    """As :func:`_store_wordings`, from the metrics summary: titles first; the other parts only of the
-    references of works none of whose sampled references gives a title (the title decides otherwise)."""
-    every = [r for found in refs.values() for r in found]
+def _summary_wordings(summary: MetricsSummaryDb, works: list[str]
+                      ) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, _Wording]]]]:
+    """As :func:`_store_wordings`, from the sample the metrics summary keeps of each work: each work's
+    sampled references, and each reference's citing works and wordings; titles first, every other part
+    only of the references of works none of whose sampled references gives a title (the title decides
+    otherwise)."""
+    refs: dict[str, list[str]] = {}
     citing: dict[str, set[str]] = {}
-    for ref, work in summary.subjects(CITED_AS, every):
-        citing.setdefault(ref, set()).add(work)
     fields: list[dict[str, list[str | None]]] = [{} for _ in WORDING]
-    for ref, value in summary.objects(WORDING[0], every):
-        fields[0].setdefault(ref, []).append(value)
-    untitled = [r for found in refs.values() if not any(r in fields[0] for r in found) for r in found]
-    for i, p in enumerate(WORDING[1:], start=1):
-        for ref, value in summary.objects(p, untitled) if untitled else ():
-            fields[i].setdefault(ref, []).append(value)
+    first = PREDICATES[WORDING[0]]
+
+    def read(rows: set[tuple[str, str, int, str | None]]) -> None:
+        for work, ref, code, value in sorted(rows, key=lambda r: (r[0], r[1], r[2], r[3] or "")):
+            if code == 0:
+                refs.setdefault(work, []).append(ref)
+            elif code == PREDICATES[CITED_AS] and value is not None:
+                citing.setdefault(ref, set()).add(value)
+            elif value is not None:
+                fields[code - first].setdefault(ref, []).append(value)
+    read(summary.cited_sample(works, WORDING[:1]))
+    untitled = [w for w, found in refs.items() if not any(r in fields[0] for r in found)]
+    if untitled:  # the references and their citing works were read with the titles
+        read({r for r in summary.cited_sample(untitled, WORDING[1:]) if r[2] not in (0, PREDICATES[CITED_AS])})
     found: dict[str, list[tuple[str, _Wording]]] = {}
-    for ref in every:
+    for ref in (r for sampled in refs.values() for r in sampled):
         combos: list[tuple[str | None, ...]] = [()]
         for values in fields:
             combos = [(*w, v) for w in combos for v in values.get(ref, [None])]
         found[ref] = [(c, w) for c in sorted(citing.get(ref, ())) for w in combos]  # type: ignore[misc]
-    return found
+    return {work: sorted(found)[:CITED_AS_SAMPLE] for work, found in refs.items()}, found
 
 
 def _summary(iri: str, props: dict[str, list[str]]) -> WorkSummary:

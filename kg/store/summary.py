@@ -210,19 +210,13 @@ class MetricsSummaryDb(SideDb):
                     f"CROSS JOIN term x ON x.id = f.{other} WHERE b.text IN ({marks})", (code, *chunk)).fetchall())
         return found
 
-    def cited_sample(self, works: Iterable[str]) -> set[tuple[str, str]]:
-        """(work, reference) for the first references by IRI pointing at each of ``works``
-        (:mod:`kg.store.summary_cited`: at most its ``SAMPLE`` a work)."""
-        terms = sorted(set(works))
-        found: set[tuple[str, str]] = set()
+    def cited_sample(self, works: Iterable[str], wording: Iterable[str] = WORDING
+                     ) -> set[tuple[str, str, int, str | None]]:
+        """The references sampled to name each of ``works`` (its first by IRI), with the works citing with
+        them and the parts ``wording`` of their wording (:func:`kg.store.summary_cited.sample_rows`: codes
+        as :data:`PREDICATES`): at most ``SAMPLE`` references a work."""
         with self._lock:
-            for start in range(0, len(terms), _CHUNK):
-                chunk = terms[start:start + _CHUNK]
-                found.update(self._db.execute(
-                    "SELECT b.text, x.text FROM term b CROSS JOIN cited_sample c ON c.work = b.id "
-                    f"CROSS JOIN term x ON x.id = c.ref WHERE b.text IN ({','.join('?' * len(chunk))})",  # noqa: S608
-                    chunk).fetchall())
-        return found
+            return summary_cited.sample_rows(self._db, works, [PREDICATES[p] for p in wording])
 
     def linking(self, objects: Iterable[str], predicates: Iterable[str] = LINKS) -> set[tuple[str, str, str]]:
         """(predicate, subject, object) of every statement of one of ``predicates`` (kept ones: by default

@@ -32,8 +32,8 @@ TABLE = """
 CREATE TABLE IF NOT EXISTS cited_sample(work INTEGER NOT NULL, ref INTEGER NOT NULL, PRIMARY KEY (work, ref))
 WITHOUT ROWID;
 """
-#: the code of ``kg:citedWork`` (kg.store.summary_terms.PREDICATES)
-_CITED_WORK = 8
+#: the codes of ``kg:citedWork``, ``kg:citedAs`` and a reference's wording (kg.store.summary_terms.PREDICATES)
+_CITED_WORK, _CITED_AS = 8, 9
 _CHUNK = 5000
 
 
@@ -74,3 +74,26 @@ def refresh(db: sqlite3.Connection, works: Mapping[int, str]) -> None:
         db.execute(
             "INSERT INTO cited_sample(work, ref) SELECT ?, f.s FROM fact f CROSS JOIN term t ON t.id = f.s "
             f"WHERE f.p = {_CITED_WORK} AND f.o = ? GROUP BY f.s ORDER BY t.text LIMIT {SAMPLE}", (work, work))
+
+
+def sample_rows(db: sqlite3.Connection, works: Iterable[str], wording: Iterable[int] = range(10, 17)
+                ) -> set[tuple[str, str, int, str | None]]:
+    """(work, reference, code, value) of the references in the samples of ``works``, in one query: code 0
+    (value None) for the reference itself, 9 with each work citing with it (``kg:citedAs``), and the codes
+    ``wording`` (10-16: kg.store.summary_terms.WORDING, in order) with each value of that part of its
+    wording."""
+    terms = sorted(set(works))
+    parts = ", ".join(str(int(c)) for c in wording)
+    found: set[tuple[str, str, int, str | None]] = set()
+    for start in range(0, len(terms), _CHUNK):
+        chunk = terms[start:start + _CHUNK]
+        sampled = ("FROM term w CROSS JOIN cited_sample c ON c.work = w.id CROSS JOIN term r ON r.id = c.ref "
+                   f"{{}}WHERE w.text IN ({','.join('?' * len(chunk))})")
+        found.update(db.execute(" UNION ALL ".join((
+            "SELECT w.text, r.text, 0, NULL " + sampled.format(""),
+            "SELECT w.text, r.text, f.p, x.text " + sampled.format(
+                f"CROSS JOIN fact f ON f.p = {_CITED_AS} AND f.o = c.ref CROSS JOIN term x ON x.id = f.s "),
+            "SELECT w.text, r.text, f.p, x.text " + sampled.format(
+                f"CROSS JOIN fact f ON f.p IN ({parts}) AND f.s = c.ref CROSS JOIN term x ON x.id = f.o "))),
+            chunk * 3).fetchall())
+    return found
