@@ -31,8 +31,7 @@ from kg import ids
 from kg.errors import IdentifierError, NotFoundError
 from kg.queries import load_query
 from kg.store import Store, Term
-from kg.store.summary import CITED_AS, PREDICATES, WORDING, MetricsSummaryDb
-from kg.store.summary_cited import SAMPLE
+from kg.store.summary_cited import SAMPLE, Wording
 from kg.vocab import KG, RDF, SCHEMA, preferred_name
 
 #: identifier properties reported in summaries, by the name they are shown under
@@ -255,7 +254,7 @@ def _cited_as_names(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str
     taken). A work cited a million times is named from as many references as one cited ten times."""
     summary = store.complete_summary()
     if summary is not None:
-        refs, wordings = _summary_wordings(summary, [n.value for n in nodes])
+        refs, wordings = summary.cited_wordings([n.value for n in nodes])
     else:
         sampled: dict[str, list[str]] = {}
         for work, listed in store.select(load_query("work_cited_as_references").text, {"work": nodes}).values():
@@ -272,7 +271,7 @@ def _cited_as_names(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str
 
 
 #: a reference's wording: title, author, year, venue, volume, first page, whole text
-_Wording = tuple[str | None, str | None, str | None, str | None, str | None, str | None, str | None]
+_Wording = Wording
 
 
 def _store_wordings(store: Store, refs: dict[str, list[str]]) -> dict[str, list[tuple[str, _Wording]]]:
@@ -298,38 +297,6 @@ def _store_wordings(store: Store, refs: dict[str, list[str]]) -> dict[str, list[
 def _ask_refs(store: Store, query: str, refs: list[str]) -> list[tuple[str | None, ...]]:
     bound: list[Term] = [NamedNode(r) for r in refs]  # minted IRIs in the record graph (loaders/builder.py)
     return store.select(load_query(query).text, {"ref": bound}).values() if bound else []
-
-
-def _summary_wordings(summary: MetricsSummaryDb, works: list[str]
-                      ) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, _Wording]]]]:
-    """As :func:`_store_wordings`, from the sample the metrics summary keeps of each work: each work's
-    sampled references, and each reference's citing works and wordings; titles first, every other part
-    only of the references of works none of whose sampled references gives a title (the title decides
-    otherwise)."""
-    refs: dict[str, list[str]] = {}
-    citing: dict[str, set[str]] = {}
-    fields: list[dict[str, list[str | None]]] = [{} for _ in WORDING]
-    first = PREDICATES[WORDING[0]]
-
-    def read(rows: set[tuple[str, str, int, str | None]]) -> None:
-        for work, ref, code, value in sorted(rows, key=lambda r: (r[0], r[1], r[2], r[3] or "")):
-            if code == 0:
-                refs.setdefault(work, []).append(ref)
-            elif code == PREDICATES[CITED_AS] and value is not None:
-                citing.setdefault(ref, set()).add(value)
-            elif value is not None:
-                fields[code - first].setdefault(ref, []).append(value)
-    read(summary.cited_sample(works, WORDING[:1]))
-    untitled = [w for w, found in refs.items() if not any(r in fields[0] for r in found)]
-    if untitled:  # the references and their citing works were read with the titles
-        read({r for r in summary.cited_sample(untitled, WORDING[1:]) if r[2] not in (0, PREDICATES[CITED_AS])})
-    found: dict[str, list[tuple[str, _Wording]]] = {}
-    for ref in (r for sampled in refs.values() for r in sampled):
-        combos: list[tuple[str | None, ...]] = [()]
-        for values in fields:
-            combos = [(*w, v) for w in combos for v in values.get(ref, [None])]
-        found[ref] = [(c, w) for c in sorted(citing.get(ref, ())) for w in combos]  # type: ignore[misc]
-    return {work: sorted(found)[:CITED_AS_SAMPLE] for work, found in refs.items()}, found
 
 
 def _summary(iri: str, props: dict[str, list[str]]) -> WorkSummary:

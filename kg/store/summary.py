@@ -210,13 +210,12 @@ class MetricsSummaryDb(SideDb):
                     f"CROSS JOIN term x ON x.id = f.{other} WHERE b.text IN ({marks})", (code, *chunk)).fetchall())
         return found
 
-    def cited_sample(self, works: Iterable[str], wording: Iterable[str] = WORDING
-                     ) -> set[tuple[str, str, int, str | None]]:
-        """The references sampled to name each of ``works`` (its first by IRI), with the works citing with
-        them and the parts ``wording`` of their wording (:func:`kg.store.summary_cited.sample_rows`: codes
-        as :data:`PREDICATES`): at most ``SAMPLE`` references a work."""
+    def cited_wordings(self, works: list[str]
+                       ) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, summary_cited.Wording]]]]:
+        """The references sampled to name each of ``works`` (its first by IRI: at most ``SAMPLE``), and
+        each one's citing works and wordings (:func:`kg.store.summary_cited.sample_wordings`)."""
         with self._lock:
-            return summary_cited.sample_rows(self._db, works, [PREDICATES[p] for p in wording])
+            return summary_cited.sample_wordings(self._db, works)
 
     def linking(self, objects: Iterable[str], predicates: Iterable[str] = LINKS) -> set[tuple[str, str, str]]:
         """(predicate, subject, object) of every statement of one of ``predicates`` (kept ones: by default

@@ -25,8 +25,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Mapping
 
+from kg.store.summary_terms import CITED_AS, PREDICATES, WORDING
+
 #: references sampled a work (kg.works.CITED_AS_SAMPLE is this)
 SAMPLE = 10
+#: a reference's wording: title, author, year, venue, volume, first page, whole text (WORDING's order)
+Wording = tuple[str | None, str | None, str | None, str | None, str | None, str | None, str | None]
 #: the table: term ids of the work and of a reference in its sample
 TABLE = """
 CREATE TABLE IF NOT EXISTS cited_sample(work INTEGER NOT NULL, ref INTEGER NOT NULL, PRIMARY KEY (work, ref))
@@ -97,3 +101,35 @@ def sample_rows(db: sqlite3.Connection, works: Iterable[str], wording: Iterable[
                 f"CROSS JOIN fact f ON f.p IN ({parts}) AND f.s = c.ref CROSS JOIN term x ON x.id = f.o "))),
             chunk * 3).fetchall())
     return found
+
+
+def sample_wordings(db: sqlite3.Connection, works: list[str]
+                    ) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, Wording]]]]:
+    """Each of ``works``' sampled references (sorted), and each reference's citing works with its
+    wordings, as ``kg.works`` names a work from them (the store's ``work_cited_as_titles`` and
+    ``cited_as_names`` rows): titles first, every other part only of the references of works none of
+    whose sampled references gives a title (the title decides otherwise)."""
+    refs: dict[str, list[str]] = {}
+    citing: dict[str, set[str]] = {}
+    fields: list[dict[str, list[str | None]]] = [{} for _ in WORDING]
+    first, cited_as = PREDICATES[WORDING[0]], PREDICATES[CITED_AS]
+
+    def read(rows: set[tuple[str, str, int, str | None]]) -> None:
+        for work, ref, code, value in sorted(rows, key=lambda r: (r[0], r[1], r[2], r[3] or "")):
+            if code == 0:
+                refs.setdefault(work, []).append(ref)
+            elif code == cited_as and value is not None:
+                citing.setdefault(ref, set()).add(value)
+            elif value is not None:
+                fields[code - first].setdefault(ref, []).append(value)
+    read(sample_rows(db, works, [first]))
+    untitled = [w for w, found in refs.items() if not any(r in fields[0] for r in found)]
+    if untitled:  # the references and their citing works were read with the titles
+        read({r for r in sample_rows(db, untitled, [PREDICATES[p] for p in WORDING[1:]]) if r[2] not in (0, cited_as)})
+    found: dict[str, list[tuple[str, Wording]]] = {}
+    for ref in (r for sampled in refs.values() for r in sampled):
+        combos: list[tuple[str | None, ...]] = [()]
+        for values in fields:
+            combos = [(*w, v) for w in combos for v in values.get(ref, [None])]
+        found[ref] = [(c, w) for c in sorted(citing.get(ref, ())) for w in combos]  # type: ignore[misc]
+    return {work: sorted(set(sampled)) for work, sampled in refs.items()}, found
