@@ -130,7 +130,9 @@ def incoming(store: Store, targets: Sequence[str]) -> set[Incoming]:
         return set()
     summary = summary_of(store)
     if summary is not None:
-        return {(curie(relation), work, target) for relation, work, target in summary.linking(targets)}
+        links = summary.linking(targets)
+        names = {relation: curie(relation) for relation in {r for r, _, _ in links}}
+        return {(names[relation], work, target) for relation, work, target in links}
     props = {getattr(p, "value", str(p)) for p in (*(r.iri for r in relations()), *EVIDENCE_EDGES)}
     # only ?target bound, the relations kept here: with ?relation bound too, Oxigraph read each
     # relation's every statement once several targets were bound (3.1 s for 238 versions at 50M, 31 ms so)
