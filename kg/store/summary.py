@@ -69,7 +69,7 @@ from kg.store.summary_terms import (
 from kg.vocab import KG
 
 #: what the rows hold changes with this: a summary of another version is built again
-VERSION = "5"
+VERSION = "6"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -115,24 +115,30 @@ class MetricsSummaryDb(SideDb):
             kept = rollups.any_kept(db)
             written: list[int] = []
             cited: dict[int, str] = {}  # works the references written point at (kg.store.summary_cited)
+            citers: dict[int, int] = {}  # how the cited works' citers change
             for graph, rows in graphs.items():
                 found = db.execute("SELECT id FROM graph WHERE iri = ?", (graph,)).fetchone()
                 if found is not None:
                     gid = int(found[0])
                     summary_cited.pointed(db, [gid], cited)
+                    old = summary_cited.citing_pairs(db, gid)
                     if kept:  # what the old rows made true: forgotten (then what the new ones make)
                         rollups.forget(db, rollups.affected(db, [gid]))
                     db.execute("DELETE FROM fact WHERE graph = ?", (gid,))
                     if not rows:
                         db.execute("DELETE FROM graph WHERE id = ?", (gid,))
                 elif rows:
+                    old = set()
                     gid = int(db.execute("INSERT INTO graph(iri) VALUES (?) RETURNING id", (graph,)).fetchone()[0])
                 if rows:
                     self._insert(db, gid, rows)
                     written.append(gid)
+                if found is not None or rows:
+                    summary_cited.count_citers(db, old, summary_cited.citing_pairs(db, gid) if rows else set(), citers)
             if kept:
                 rollups.forget(db, rollups.affected(db, written))
             summary_cited.refresh(db, summary_cited.pointed(db, written, cited))
+            summary_cited.apply_counts(db, citers)
 
     @staticmethod
     def _insert(db: sqlite3.Connection, gid: int, rows: Sequence[Row]) -> None:
@@ -156,8 +162,8 @@ class MetricsSummaryDb(SideDb):
 
     @property
     def upgradable(self) -> bool:
-        """Complete in version 4: :meth:`upgrade` brings it to this version without a full build."""
-        return self._get("built") == "1" and self._get("writing") != "1" and self._get("version") == "4"
+        """Complete in version 4 or 5: :meth:`upgrade` brings it to this version without a full build."""
+        return self._get("built") == "1" and self._get("writing") != "1" and self._get("version") in ("4", "5")
 
     def upgrade(self, rows: Iterable[tuple[str, str, str, str]]) -> int:
         """Version 4 to this one (:func:`kg.store.summary_build.upgrade`), from ``rows`` of the predicates
@@ -209,6 +215,12 @@ class MetricsSummaryDb(SideDb):
                     f"SELECT DISTINCT b.text, x.text FROM term b CROSS JOIN fact f ON f.p = ? AND f.{by} = b.id "  # noqa: S608
                     f"CROSS JOIN term x ON x.id = f.{other} WHERE b.text IN ({marks})", (code, *chunk)).fetchall())
         return found
+
+    def citer_counts(self, works: Iterable[str]) -> dict[str, int]:
+        """How many distinct works cite each of ``works``, those cited at all: as ``counts(CITES, works)``,
+        kept per work (:mod:`kg.store.summary_cited`), so it reads a row a work, not its every citer."""
+        with self._lock:
+            return summary_cited.citer_counts(self._db, works)
 
     def cited_wordings(self, works: list[str]
                        ) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, summary_cited.Wording]]]]:
@@ -353,7 +365,7 @@ def standing_rows(summary: MetricsSummaryDb, works: Sequence[str]) -> list[Stand
         for key, value in pairs:
             found.setdefault(key, set()).add(value)
         return found
-    citers, types = summary.counts(CITES, works), grouped(summary.objects(TYPE, works))
+    citers, types = summary.citer_counts(works), grouped(summary.objects(TYPE, works))
     concepts = [w for w in works if KG.Concept.value in types.get(w, ())]
     if concepts:  # a concept's citers: of it or of any of its versions, each once
         versions = grouped(summary.objects(HAS_VERSION, concepts))

@@ -1,4 +1,9 @@
-"""The cited-as sample kept in the metrics summary (:mod:`kg.store.summary`): for each work references
+"""What the metrics summary (:mod:`kg.store.summary`) keeps per cited work, so that reading it costs the
+same however often the work is cited: how many works cite it (``cited_count``: the standings chains
+and related items rank by, kept up to date a ``cito:cites`` pair at a time, :func:`count_citers`), and
+its cited-as sample (``cited_sample``).
+
+The cited-as sample: for each work references
 point at (``kg:citedWork``), the first :data:`SAMPLE` of those references by IRI, so that naming a work
 without a record of its own (:func:`kg.works.summaries`) reads at most :data:`SAMPLE` rows a work
 however often it is cited (issue 18: at 50M quads every replicated copy cites the same works, 250
@@ -31,20 +36,24 @@ from kg.store.summary_terms import CITED_AS, PREDICATES, WORDING
 SAMPLE = 10
 #: a reference's wording: title, author, year, venue, volume, first page, whole text (WORDING's order)
 Wording = tuple[str | None, str | None, str | None, str | None, str | None, str | None, str | None]
-#: the table: term ids of the work and of a reference in its sample
+#: the tables: term ids of the work and of a reference in its sample; a work's citers counted
 TABLE = """
 CREATE TABLE IF NOT EXISTS cited_sample(work INTEGER NOT NULL, ref INTEGER NOT NULL, PRIMARY KEY (work, ref))
 WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cited_count(work INTEGER PRIMARY KEY, n INTEGER NOT NULL);
 """
 #: the codes of ``kg:citedWork``, ``kg:citedAs`` and a reference's wording (kg.store.summary_terms.PREDICATES)
-_CITED_WORK, _CITED_AS = 8, 9
+_CITES, _CITED_WORK, _CITED_AS = 3, 8, 9
 _CHUNK = 5000
 
 
 def fill(db: sqlite3.Connection) -> None:
-    """Make the table again from the summary's ``kg:citedWork`` rows (a full build, a migration)."""
+    """Make the tables again from the summary's ``kg:citedWork`` and ``cito:cites`` rows (a full build, a
+    migration)."""
     db.execute("DROP TABLE IF EXISTS cited_sample")
+    db.execute("DROP TABLE IF EXISTS cited_count")
     db.executescript(TABLE)
+    db.execute(f"INSERT INTO cited_count(work, n) SELECT o, COUNT(DISTINCT s) FROM fact WHERE p = {_CITES} GROUP BY o")
     db.execute(
         "INSERT INTO cited_sample(work, ref) SELECT work, ref FROM ("
         " SELECT p.o AS work, p.s AS ref, ROW_NUMBER() OVER (PARTITION BY p.o ORDER BY t.text) AS n"
@@ -133,3 +142,42 @@ def sample_wordings(db: sqlite3.Connection, works: list[str]
             combos = [(*w, v) for w in combos for v in values.get(ref, [None])]
         found[ref] = [(c, w) for c in sorted(citing.get(ref, ())) for w in combos]  # type: ignore[misc]
     return {work: sorted(set(sampled)) for work, sampled in refs.items()}, found
+
+
+def citing_pairs(db: sqlite3.Connection, graph: int) -> set[tuple[int, int]]:
+    """(cited, citing) of the ``cito:cites`` rows of ``graph`` as they are now."""
+    rows = db.execute(f"SELECT o, s FROM fact WHERE graph = ? AND p = {_CITES}", (graph,))
+    return {(int(o), int(s)) for o, s in rows}
+
+
+def count_citers(db: sqlite3.Connection, old: set[tuple[int, int]], new: set[tuple[int, int]],
+                 into: dict[int, int]) -> None:
+    """Into ``into``, how each cited work's citers change when one graph's ``cito:cites`` pairs went from
+    ``old`` to ``new`` (its rows already replaced): a pair it no longer states that no other graph states
+    is a citer gone; a pair it now states that it alone states, a citer come. A point lookup a pair, so
+    a write costs what it writes, not what the works it cites are cited."""
+    for o, s in old - new:
+        if db.execute(f"SELECT 1 FROM fact WHERE p = {_CITES} AND o = ? AND s = ? LIMIT 1", (o, s)).fetchone() is None:
+            into[o] = into.get(o, 0) - 1
+    for o, s in new - old:
+        if db.execute(f"SELECT COUNT(*) FROM fact WHERE p = {_CITES} AND o = ? AND s = ?", (o, s)).fetchone()[0] == 1:
+            into[o] = into.get(o, 0) + 1
+
+
+def apply_counts(db: sqlite3.Connection, changes: Mapping[int, int]) -> None:
+    """Add the changes :func:`count_citers` gathered to the citer counts (a work with none left has no row)."""
+    db.executemany("INSERT INTO cited_count(work, n) VALUES (?, ?) ON CONFLICT(work) DO UPDATE SET n = n + excluded.n",
+                   [(w, n) for w, n in changes.items() if n])
+    db.execute("DELETE FROM cited_count WHERE n <= 0")
+
+
+def citer_counts(db: sqlite3.Connection, works: Iterable[str]) -> dict[str, int]:
+    """How many distinct works cite each of ``works`` (``cito:cites``), those cited at all."""
+    terms = sorted(set(works))
+    found: dict[str, int] = {}
+    for start in range(0, len(terms), _CHUNK):
+        chunk = terms[start:start + _CHUNK]
+        found.update((str(t), int(n)) for t, n in db.execute(
+            "SELECT b.text, c.n FROM term b CROSS JOIN cited_count c ON c.work = b.id "
+            f"WHERE b.text IN ({','.join('?' * len(chunk))})", chunk))  # noqa: S608
+    return found

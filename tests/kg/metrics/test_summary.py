@@ -41,6 +41,8 @@ statement = st.one_of(
     # typed relations and evidence edges (item metrics count them per relation), a status
     st.tuples(st.sampled_from([KG.isSupplementTo, KG.reliesOnData, KG.references]), st.sampled_from(DOIS).map(work)),
     st.tuples(st.just(KG.status), st.just(KG.status)),
+    # a citation stated by another work's record too: one citer however many graphs state it
+    st.tuples(st.sampled_from(DOIS[:2]).map(work), st.just(CITO.cites), st.sampled_from(DOIS[:3]).map(work)),
 )
 #: a reference of the record's work: the work it names, and its title and year as cited (or none)
 reference = st.tuples(st.sampled_from(DOIS), st.sampled_from([None, "Title A", "Title B"]),
@@ -91,11 +93,12 @@ def _record(doi: str, statements: list[Statement], step: int,
 
 
 def _contents(db: MetricsSummaryDb) -> set[tuple[str, ...]]:
-    """Its rows, and the cited-as sample derived from them (kg.store.summary_cited)."""
+    """Its rows, and the cited-as sample and citer counts derived from them (kg.store.summary_cited)."""
     return set(db._db.execute("SELECT g.iri, s.text, f.p, o.text FROM fact f JOIN graph g ON g.id = f.graph "
                               "JOIN term s ON s.id = f.s JOIN term o ON o.id = f.o").fetchall()) | set(
         db._db.execute("SELECT 'sample', w.text, r.text FROM cited_sample c JOIN term w ON w.id = c.work "
-                       "JOIN term r ON r.id = c.ref").fetchall())
+                       "JOIN term r ON r.id = c.ref").fetchall()) | set(
+        db._db.execute("SELECT 'citers', w.text, c.n FROM cited_count c JOIN term w ON w.id = c.work").fetchall())
 
 
 @contextmanager
@@ -273,8 +276,8 @@ def test_a_summary_of_another_version_on_disk_is_built_again_over_its_old_tables
 @given(st.lists(change, min_size=1, max_size=10))
 def test_a_summary_of_version_4_upgraded_in_place_equals_a_full_build(
         changes: list[tuple[str, str, list, bool, list]]) -> None:  # type: ignore[type-arg]
-    """Version 4 had neither the links item metrics count, ``kg:status`` nor the cited-as sample: the upgrade
-    (``kg index-metrics`` over one) adds them from the store's scans and its rows, its rollups kept."""
+    """Version 4 had neither the links item metrics count, ``kg:status``, the cited-as sample nor citer counts:
+    the upgrade (``kg index-metrics`` over one) adds them from the store's scans and its rows, its rollups kept."""
     store = Store.open(None)
     _apply(store, changes)
     summary = store.metrics_summary
@@ -283,6 +286,7 @@ def test_a_summary_of_version_4_upgraded_in_place_equals_a_full_build(
     codes = ",".join(str(PREDICATES[p]) for p in ADDED_IN_5)
     summary._db.execute(f"DELETE FROM fact WHERE p IN ({codes})")  # as version 4 left it
     summary._db.execute("DROP TABLE cited_sample")
+    summary._db.execute("DROP TABLE cited_count")
     summary._set("version", "4")
     assert summary_of(store) is None and summary.upgradable
     assert build_metrics_summary(store) == summary.graph_count()
