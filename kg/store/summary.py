@@ -8,10 +8,11 @@ names read (:data:`PREDICATES`): ``schema:funder``, ``schema:funding``, ``cito:c
 ``kg:status``, the references' ``kg:citedAs``, ``kg:citedWork`` and wording, the work its record is
 about, and every typed relation and evidence edge (:data:`LINKS`, ``kg:hasVersion`` among them: what
 item metrics count per relation), as rows (graph, subject, predicate, object), terms interned in a
-table of their own. Derived from those rows and kept with them: each cited work's first references
-by IRI (:mod:`kg.store.summary_cited`), which name a work without a record of its own. Where it lives follows the
-cue index (:attr:`kg.store.StoreProfile.cue_index`): ``metrics.sqlite`` beside ``cues.sqlite`` in an
-embedded store's directory, in memory otherwise.
+table of their own. Derived from those rows and kept with them (:mod:`kg.store.summary_cited`): each
+cited work's first references by IRI, which name a work without a record of its own, and its count
+of citers, which standings read. Where it lives follows the cue index
+(:attr:`kg.store.StoreProfile.cue_index`): ``metrics.sqlite`` beside ``cues.sqlite`` in an embedded
+store's directory, in memory otherwise.
 
 :meth:`kg.store.Store.write` keeps it current: each record graph written (new or replaced) has its
 rows replaced in the same call, from its own quads, so a load, a replacement or a sync keeps it true
@@ -166,9 +167,9 @@ class MetricsSummaryDb(SideDb):
         return self._get("built") == "1" and self._get("writing") != "1" and self._get("version") in ("4", "5")
 
     def upgrade(self, rows: Iterable[tuple[str, str, str, str]]) -> int:
-        """Version 4 to this one (:func:`kg.store.summary_build.upgrade`), from ``rows`` of the predicates
-        version 4 did not keep (:data:`ADDED_IN_5`: the whole store's); the rows added. Readers of version
-        4 go on meanwhile (its rows are left as they are); it is this version once done."""
+        """Version 4 or 5 to this one (:func:`kg.store.summary_build.upgrade`), from ``rows`` of the
+        predicates version 4 did not keep (:data:`ADDED_IN_5`: the whole store's); the rows added. Readers
+        of the old version go on meanwhile (its rows are left as they are); it is this version once done."""
         with self._lock:
             added = upgrade(self._db, rows)
             self._set("version", VERSION)

@@ -141,10 +141,11 @@ def fill(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str]], batc
 
 
 def upgrade(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str]], batch: int = 50_000) -> int:
-    """Bring a summary of version 4 to 5 in ``db`` (autocommit mode), its rows and rollups kept: add
-    ``rows`` (graph, subject, predicate, object) of the predicates it lacked (:data:`ADDED_IN_5`; any
-    left from an upgrade cut short are removed first), then fill the cited-as sample from its rows
-    (:mod:`kg.store.summary_cited`). Minutes where a full build takes the store's every scan again.
+    """Bring a summary of version 4 (or 5) to 6 in ``db`` (autocommit mode), its rows and rollups kept:
+    add ``rows`` (graph, subject, predicate, object) of the predicates version 4 lacked
+    (:data:`ADDED_IN_5`; any there already, from version 5 or an upgrade cut short, are removed first),
+    then fill the cited-as sample and citer counts from its rows (:mod:`kg.store.summary_cited`).
+    Minutes where a full build takes the store's every scan again.
     The number of rows added."""
     codes = ",".join(str(PREDICATES[p]) for p in sorted(ADDED_IN_5))
     db.execute("PRAGMA cache_size=-262144")

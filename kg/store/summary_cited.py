@@ -3,11 +3,11 @@ same however often the work is cited: how many works cite it (``cited_count``: t
 and related items rank by, kept up to date a ``cito:cites`` pair at a time, :func:`count_citers`), and
 its cited-as sample (``cited_sample``).
 
-The cited-as sample: for each work references
-point at (``kg:citedWork``), the first :data:`SAMPLE` of those references by IRI, so that naming a work
-without a record of its own (:func:`kg.works.summaries`) reads at most :data:`SAMPLE` rows a work
-however often it is cited (issue 18: at 50M quads every replicated copy cites the same works, 250
-references a cited work, all listed before the first 10 were taken).
+The cited-as sample: for each work references point at (``kg:citedWork``), the first :data:`SAMPLE`
+of those references by IRI, so that naming a work without a record of its own
+(:func:`kg.works.summaries`) reads at most :data:`SAMPLE` rows a work however often it is cited
+(issue 18: at 50M quads every replicated copy cites the same works, 250 references a cited work, all
+listed before the first 10 were taken).
 
 It is derived from the summary's ``kg:citedWork`` rows alone, so it stays true per record graph: a
 write (new, replaced, deleted graph) gives :func:`pointed`, before its rows are removed and after the
