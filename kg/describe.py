@@ -221,7 +221,10 @@ def describe(store: Store, identifier: str | NamedNode) -> WorkDescription:
                          other.name_source if other else None)
 
     typed = tuple(link(*found) for found in found_links)
-    by_property = {p: tuple(sorted(v for (q, v) in statements if q == p)) for p, _ in statements}
+    grouped: dict[str, list[str]] = {}
+    for key, text_value in statements:  # one pass: a work with thousands of statements is not read per property
+        grouped.setdefault(key, []).append(text_value)
+    by_property = {prop: tuple(sorted(vs)) for prop, vs in grouped.items()}
     out_links = {p: by_property[p] for p in by_property if p in links}
     return WorkDescription(
         summary=others[node.value],

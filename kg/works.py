@@ -31,7 +31,7 @@ from kg import ids
 from kg.errors import IdentifierError, NotFoundError
 from kg.queries import load_query
 from kg.store import Store, Term
-from kg.store.summary import CITED_AS, CITED_WORK, WORDING, MetricsSummaryDb
+from kg.store.summary_cited import SAMPLE, Wording
 from kg.vocab import KG, RDF, SCHEMA, preferred_name
 
 #: identifier properties reported in summaries, by the name they are shown under
@@ -42,8 +42,9 @@ IDENTIFIER_KINDS = {"doi": "DOI", "pdb": "PDB", "pmid": "PMID", "pmcid": "PMCID"
 WORK_CLASSES = (KG.StructureEntry, SCHEMA.SoftwareSourceCode, SCHEMA.Dataset, SCHEMA.ScholarlyArticle,
                 SCHEMA.CreativeWork)
 #: references read per work to name it from how it is cited (the first by IRI): the most frequent title
-#: among them wins (docs/data-model.md, "Display names"); the real corpus has at most 4 references to a work
-CITED_AS_SAMPLE = 10
+#: among them wins (docs/data-model.md, "Display names"); the real corpus has at most 4 references to a
+#: work. The metrics summary keeps each work's sample (kg.store.summary_cited)
+CITED_AS_SAMPLE = SAMPLE
 
 
 @dataclass(frozen=True)
@@ -248,20 +249,19 @@ def statuses(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[WorkStatus
 
 def _cited_as_names(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str, str]]:
     """Names from a sample of the references pointing at the works (:data:`CITED_AS_SAMPLE` a work, the
-    first by IRI): read from the metrics summary when the store keeps one complete (the same rows;
-    :mod:`kg.store.summary`), else asked of the store. A work cited a million times is named from as
-    many references as one cited ten times."""
+    first by IRI): read from the metrics summary when the store keeps one complete (the sample is kept
+    there: :mod:`kg.store.summary_cited`), else asked of the store (every reference listed, the first
+    taken). A work cited a million times is named from as many references as one cited ten times."""
     summary = store.complete_summary()
-    works = [n.value for n in nodes]
-    pairs = (summary.subjects(CITED_WORK, works) if summary is not None else
-             [(work, ref) for work, refs in store.select(load_query("work_cited_as_references").text,
-                                                         {"work": nodes}).values() for ref in (refs or "").split()])
-    sampled: dict[str, list[str]] = {}
-    for work, ref in pairs:
-        if work is not None and ref is not None:
-            sampled.setdefault(work, []).append(ref)
-    refs = {work: sorted(found)[:CITED_AS_SAMPLE] for work, found in sampled.items()}
-    wordings = _summary_wordings(summary, refs) if summary is not None else _store_wordings(store, refs)
+    if summary is not None:
+        refs, wordings = summary.cited_wordings([n.value for n in nodes])
+    else:
+        sampled: dict[str, list[str]] = {}
+        for work, listed in store.select(load_query("work_cited_as_references").text, {"work": nodes}).values():
+            if work is not None and listed:
+                sampled.setdefault(work, []).extend(listed.split())
+        refs = {work: sorted(found)[:CITED_AS_SAMPLE] for work, found in sampled.items()}
+        wordings = _store_wordings(store, refs)
     rows: dict[str, list[CitedAsRow]] = {}
     for work, found in refs.items():
         for ref in found:
@@ -271,7 +271,7 @@ def _cited_as_names(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str
 
 
 #: a reference's wording: title, author, year, venue, volume, first page, whole text
-_Wording = tuple[str | None, str | None, str | None, str | None, str | None, str | None, str | None]
+_Wording = Wording
 
 
 def _store_wordings(store: Store, refs: dict[str, list[str]]) -> dict[str, list[tuple[str, _Wording]]]:
@@ -297,29 +297,6 @@ def _store_wordings(store: Store, refs: dict[str, list[str]]) -> dict[str, list[
 def _ask_refs(store: Store, query: str, refs: list[str]) -> list[tuple[str | None, ...]]:
     bound: list[Term] = [NamedNode(r) for r in refs]  # minted IRIs in the record graph (loaders/builder.py)
     return store.select(load_query(query).text, {"ref": bound}).values() if bound else []
-
-
-def _summary_wordings(summary: MetricsSummaryDb, refs: dict[str, list[str]]) -> dict[str, list[tuple[str, _Wording]]]:
-    """As :func:`_store_wordings`, from the metrics summary: titles first; the other parts only of the
-    references of works none of whose sampled references gives a title (the title decides otherwise)."""
-    every = [r for found in refs.values() for r in found]
-    citing: dict[str, set[str]] = {}
-    for ref, work in summary.subjects(CITED_AS, every):
-        citing.setdefault(ref, set()).add(work)
-    fields: list[dict[str, list[str | None]]] = [{} for _ in WORDING]
-    for ref, value in summary.objects(WORDING[0], every):
-        fields[0].setdefault(ref, []).append(value)
-    untitled = [r for found in refs.values() if not any(r in fields[0] for r in found) for r in found]
-    for i, p in enumerate(WORDING[1:], start=1):
-        for ref, value in summary.objects(p, untitled) if untitled else ():
-            fields[i].setdefault(ref, []).append(value)
-    found: dict[str, list[tuple[str, _Wording]]] = {}
-    for ref in every:
-        combos: list[tuple[str | None, ...]] = [()]
-        for values in fields:
-            combos = [(*w, v) for w in combos for v in values.get(ref, [None])]
-        found[ref] = [(c, w) for c in sorted(citing.get(ref, ())) for w in combos]  # type: ignore[misc]
-    return found
 
 
 def _summary(iri: str, props: dict[str, list[str]]) -> WorkSummary:

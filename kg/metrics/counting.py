@@ -122,28 +122,24 @@ def citing_works(store: Store, cited: Sequence[str]) -> dict[str, dict[str, Citi
 Incoming = tuple[str, str, str]
 
 
-def incoming(store: Store, targets: Sequence[str], cited: dict[str, dict[str, CitingWork]] | None = None
-             ) -> set[Incoming]:
-    """The works pointing at ``targets``, per relation (typed relation or evidence edge), in one query.
-    With the citing works of the targets (``cited``, :func:`citing_works`) and a complete metrics
-    summary, the citations are taken from those (the summary's rows), and the store is asked only for
-    the other relations: the many citations of a much-cited work are not read twice."""
+def incoming(store: Store, targets: Sequence[str]) -> set[Incoming]:
+    """The works pointing at ``targets``, per relation (typed relation or evidence edge): from the metrics
+    summary when the store keeps one complete (it keeps every such link: no store query, and none that
+    grows with the targets' citations), else in one query."""
     if not targets:
         return set()
-    from_summary = cited is not None and summary_of(store) is not None
+    summary = summary_of(store)
+    if summary is not None:
+        links = summary.linking(targets)
+        names = {relation: curie(relation) for relation in {r for r, _, _ in links}}
+        return {(names[relation], work, target) for relation, work, target in links}
     props = {getattr(p, "value", str(p)) for p in (*(r.iri for r in relations()), *EVIDENCE_EDGES)}
-    if from_summary:
-        props.discard(CITES.value)
     # only ?target bound, the relations kept here: with ?relation bound too, Oxigraph read each
     # relation's every statement once several targets were bound (3.1 s for 238 versions at 50M, 31 ms so)
     rows = store.select(load_query("metrics_incoming_relations").text,
                         {"target": [NamedNode(t) for t in targets]}).values()
-    found = {(curie(relation), work, target) for relation, work, target in rows
-             if relation is not None and relation in props and work is not None and target is not None}
-    if from_summary and cited is not None:
-        name = curie(CITES.value)
-        found |= {(name, work, target) for target in targets for work in cited.get(target, {})}
-    return found
+    return {(curie(relation), work, target) for relation, work, target in rows
+            if relation is not None and relation in props and work is not None and target is not None}
 
 
 def relation_counts(store: Store, targets: Sequence[str], inside: Iterable[str],

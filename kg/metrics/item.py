@@ -17,8 +17,10 @@ from kg.metrics.counting import (
     term_text,
     version_scopes,
 )
+from kg.metrics.summarised import summary_of
 from kg.queries import load_query
 from kg.store import Store
+from kg.store.summary import STATUS
 from kg.vocab import KG
 from kg.works import WorkStatus, resolve, statuses
 
@@ -151,15 +153,25 @@ def item_metrics(store: Store, identifier: str) -> ItemMetrics:
     scope = version_scopes(store, [node])[node.value]
     cited = citing_works(store, scope)
     reported = reported_counts(store, scope)
-    pointing = incoming(store, scope, cited)  # once for both: the item's are among its scope's
+    pointing = incoming(store, scope)  # once for both: the item's are among its scope's
     return ItemMetrics(
         item=node.value, versions=scope,
         citations=summarise_citations(store, [node.value], cited, scope, pointing),
         all_versions=summarise_citations(store, scope, cited, scope, pointing),
         usage=usage(store, scope), source_counts=tuple(r for r in reported if r.metric == "citations"),
         source_reference_counts=tuple(r for r in reported if r.metric == "references"),
-        statuses=statuses(store, [NamedNode(w) for w in dict.fromkeys(
-            [*scope, *(c for works in cited.values() for c in works)])]))
+        statuses=_statuses(store, [*scope, *(c for works in cited.values() for c in works)]))
+
+
+def _statuses(store: Store, works: Sequence[str]) -> dict[str, tuple[WorkStatus, ...]]:
+    """The statuses of those of ``works`` that have any: asked of the store only for the works the metrics
+    summary, when complete, says have one (most have none: a much-cited item's citers are not all read)."""
+    wanted = list(dict.fromkeys(works))
+    summary = summary_of(store)
+    if summary is not None:
+        marked = {w for w, _ in summary.objects(STATUS, wanted)}
+        wanted = [w for w in wanted if w in marked]
+    return statuses(store, [NamedNode(w) for w in wanted]) if wanted else {}
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,18 @@ from pyoxigraph import NamedNode
 
 from kg.queries import load_query
 from kg.store import Store
-from kg.store.summary import CITES, DATE, FUNDER, FUNDING, HAS_VERSION, IS_VERSION_OF, TYPE, MetricsSummaryDb, term_text
+from kg.store.summary import (
+    ADDED_IN_5,
+    CITES,
+    DATE,
+    FUNDER,
+    FUNDING,
+    HAS_VERSION,
+    IS_VERSION_OF,
+    TYPE,
+    MetricsSummaryDb,
+    term_text,
+)
 from kg.vocab import SCHEMA
 from kg.works import WORK_CLASSES
 
@@ -87,6 +98,20 @@ def build_summary_rows(store: Store) -> int:
     if store.profile.sees_outside_writes:
         return 0
     return store.metrics_summary.rebuild(store.summary_scan() or _store_rows(store))
+
+
+def upgrade_summary(store: Store) -> bool:
+    """Bring a complete metrics summary of version 4 to this version in place (:meth:`MetricsSummaryDb.upgrade`:
+    the rows of the predicates it lacked, scanned from the embedded store's indexes, and the cited-as
+    sample made from its rows); False, nothing done, when it is of no such version or the store has no
+    scan (then :func:`build_summary_rows` builds it whole)."""
+    if store.profile.sees_outside_writes or not store.metrics_summary.upgradable:
+        return False
+    rows = store.summary_scan(ADDED_IN_5)
+    if rows is None:
+        return False
+    store.metrics_summary.upgrade(rows)
+    return True
 
 
 def _store_rows(store: Store) -> Iterator[tuple[str, str, str, str]]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import IO
@@ -80,9 +80,10 @@ class EmbeddedStore(Store):
         """``cues.sqlite`` in the store's directory; None (in memory) for a store in memory."""
         return self.path / "cues.sqlite" if self.path is not None else None
 
-    def summary_scan(self) -> Iterator[tuple[str, str, str, str]]:
-        """The metrics summary's rows from pyoxigraph's index scans (:func:`~kg.store.summary_build.scan_rows`)."""
-        return scan_rows(self.ox)
+    def summary_scan(self, only: Collection[str] | None = None) -> Iterator[tuple[str, str, str, str]]:
+        """The metrics summary's rows (of the predicates ``only``) from pyoxigraph's index scans
+        (:func:`~kg.store.summary_build.scan_rows`)."""
+        return scan_rows(self.ox, only)
 
     def revision(self) -> str:
         """This object's own revision; opened read-only, the one the writing process wrote last."""

@@ -2,12 +2,17 @@
 the store, so that a funder's or an item's figures are read from indexed rows instead of SPARQL
 joins over the whole graph (issue 18).
 
-For every record graph it holds that graph's statements of seven predicates (:data:`PREDICATES`):
-``schema:funder``, ``schema:funding``, ``cito:cites``, ``schema:datePublished``, ``kg:hasVersion``,
-``kg:isVersionOf`` and ``rdf:type`` (only the work classes and ``schema:Grant``), as rows (graph,
-subject, predicate, object), terms interned in a table of their own. Where it lives follows the
-cue index (:attr:`kg.store.StoreProfile.cue_index`): ``metrics.sqlite`` beside ``cues.sqlite`` in an
-embedded store's directory, in memory otherwise.
+For every record graph it holds that graph's statements of the predicates metrics, standings and
+names read (:data:`PREDICATES`): ``schema:funder``, ``schema:funding``, ``cito:cites``,
+``schema:datePublished``, ``rdf:type`` (only the work classes, ``schema:Grant`` and ``kg:Concept``),
+``kg:status``, the references' ``kg:citedAs``, ``kg:citedWork`` and wording, the work its record is
+about, and every typed relation and evidence edge (:data:`LINKS`, ``kg:hasVersion`` among them: what
+item metrics count per relation), as rows (graph, subject, predicate, object), terms interned in a
+table of their own. Derived from those rows and kept with them (:mod:`kg.store.summary_cited`): each
+cited work's first references by IRI, which name a work without a record of its own, and its count
+of citers, which standings read. Where it lives follows the cue index
+(:attr:`kg.store.StoreProfile.cue_index`): ``metrics.sqlite`` beside ``cues.sqlite`` in an embedded
+store's directory, in memory otherwise.
 
 :meth:`kg.store.Store.write` keeps it current: each record graph written (new or replaced) has its
 rows replaced in the same call, from its own quads, so a load, a replacement or a sync keeps it true
@@ -32,16 +37,16 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kg.store import rollups
+from kg.store import rollups, summary_cited
 from kg.store.kept import kept_in_view
 from kg.store.records import RecordGraph
 from kg.store.sidedb import SideDb
-from kg.store.summary_build import fill
+from kg.store.summary_build import ADDED_IN_5, fill, upgrade
 from kg.store.summary_terms import (
     ABOUT,
     CITED_AS,
@@ -54,7 +59,9 @@ from kg.store.summary_terms import (
     HAS_VERSION,
     IS_VERSION_OF,
     KEYS,
+    LINKS,
     PREDICATES,
+    STATUS,
     TYPE,
     WORDING,
     Row,
@@ -64,7 +71,7 @@ from kg.store.summary_terms import (
 from kg.vocab import KG
 
 #: what the rows hold changes with this: a summary of another version is built again
-VERSION = "4"
+VERSION = "6"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -74,7 +81,7 @@ CREATE TABLE IF NOT EXISTS fact(graph INTEGER NOT NULL, s INTEGER NOT NULL, p IN
 CREATE INDEX IF NOT EXISTS fact_graph ON fact(graph);
 CREATE INDEX IF NOT EXISTS fact_po ON fact(p, o, s);
 CREATE INDEX IF NOT EXISTS fact_ps ON fact(p, s, o);
-""" + rollups.TABLES
+""" + rollups.TABLES + summary_cited.TABLE
 #: bound terms asked at once (SQLite's limit on parameters is far above)
 _CHUNK = 5000
 
@@ -109,22 +116,31 @@ class MetricsSummaryDb(SideDb):
         with self._lock, self._transaction() as db:
             kept = rollups.any_kept(db)
             written: list[int] = []
+            cited: dict[int, str] = {}  # works the references written point at (kg.store.summary_cited)
+            citers: dict[int, int] = {}  # how the cited works' citers change
             for graph, rows in graphs.items():
                 found = db.execute("SELECT id FROM graph WHERE iri = ?", (graph,)).fetchone()
                 if found is not None:
                     gid = int(found[0])
+                    summary_cited.pointed(db, [gid], cited)
+                    old = summary_cited.citing_pairs(db, gid)
                     if kept:  # what the old rows made true: forgotten (then what the new ones make)
                         rollups.forget(db, rollups.affected(db, [gid]))
                     db.execute("DELETE FROM fact WHERE graph = ?", (gid,))
                     if not rows:
                         db.execute("DELETE FROM graph WHERE id = ?", (gid,))
                 elif rows:
+                    old = set()
                     gid = int(db.execute("INSERT INTO graph(iri) VALUES (?) RETURNING id", (graph,)).fetchone()[0])
                 if rows:
                     self._insert(db, gid, rows)
                     written.append(gid)
+                if found is not None or rows:
+                    summary_cited.count_citers(db, old, summary_cited.citing_pairs(db, gid) if rows else set(), citers)
             if kept:
                 rollups.forget(db, rollups.affected(db, written))
+            summary_cited.refresh(db, summary_cited.pointed(db, written, cited))
+            summary_cited.apply_counts(db, citers)
 
     @staticmethod
     def _insert(db: sqlite3.Connection, gid: int, rows: Sequence[Row]) -> None:
@@ -145,6 +161,20 @@ class MetricsSummaryDb(SideDb):
             self._set("version", VERSION)
             self._set("built", "1")
         return graphs
+
+    @property
+    def upgradable(self) -> bool:
+        """Complete in version 4 or 5: :meth:`upgrade` brings it to this version without a full build."""
+        return self._get("built") == "1" and self._get("writing") != "1" and self._get("version") in ("4", "5")
+
+    def upgrade(self, rows: Iterable[tuple[str, str, str, str]]) -> int:
+        """Version 4 or 5 to this one (:func:`kg.store.summary_build.upgrade`), from ``rows`` of the
+        predicates version 4 did not keep (:data:`ADDED_IN_5`: the whole store's); the rows added. Readers
+        of the old version go on meanwhile (its rows are left as they are); it is this version once done."""
+        with self._lock:
+            added = upgrade(self._db, rows)
+            self._set("version", VERSION)
+        return added
 
     @contextmanager
     def holding(self) -> Iterator[None]:
@@ -186,6 +216,34 @@ class MetricsSummaryDb(SideDb):
                     # CROSS JOIN: SQLite keeps this order, from the bound terms to their rows by index
                     f"SELECT DISTINCT b.text, x.text FROM term b CROSS JOIN fact f ON f.p = ? AND f.{by} = b.id "  # noqa: S608
                     f"CROSS JOIN term x ON x.id = f.{other} WHERE b.text IN ({marks})", (code, *chunk)).fetchall())
+        return found
+
+    def citer_counts(self, works: Iterable[str]) -> dict[str, int]:
+        """How many distinct works cite each of ``works``, those cited at all: as ``counts(CITES, works)``,
+        kept per work (:mod:`kg.store.summary_cited`), so it reads a row a work, not its every citer."""
+        with self._lock:
+            return summary_cited.citer_counts(self._db, works)
+
+    def cited_wordings(self, works: list[str]
+                       ) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, summary_cited.Wording]]]]:
+        """The references sampled to name each of ``works`` (its first by IRI: at most ``SAMPLE``), and
+        each one's citing works and wordings (:func:`kg.store.summary_cited.sample_wordings`)."""
+        with self._lock:
+            return summary_cited.sample_wordings(self._db, works)
+
+    def linking(self, objects: Iterable[str], predicates: Iterable[str] = LINKS) -> set[tuple[str, str, str]]:
+        """(predicate, subject, object) of every statement of one of ``predicates`` (kept ones: by default
+        every typed relation and evidence edge) with one of ``objects``."""
+        codes = {PREDICATES[p]: p for p in predicates}
+        terms = sorted(set(objects))
+        found: set[tuple[str, str, str]] = set()
+        with self._lock:
+            for start in range(0, len(terms), _CHUNK):
+                chunk = terms[start:start + _CHUNK]
+                found.update((codes[int(p)], str(s), str(o)) for p, s, o in self._db.execute(
+                    "SELECT DISTINCT f.p, x.text, b.text FROM term b CROSS JOIN fact f ON f.o = b.id "
+                    f"AND f.p IN ({','.join(str(c) for c in sorted(codes))}) CROSS JOIN term x ON x.id = f.s "  # noqa: S608
+                    f"WHERE b.text IN ({','.join('?' * len(chunk))})", chunk))
         return found
 
     def counts(self, predicate: str, bound: Iterable[str], by: str = "o") -> dict[str, int]:
@@ -253,10 +311,10 @@ class KeepsSummary:
         """Where the cue index is kept (None: in memory), as the profile's ``cue_index`` says."""
         return None
 
-    def summary_scan(self) -> Iterator[tuple[str, str, str, str]] | None:
-        """Every row the metrics summary keeps (graph, subject, predicate, object) read from the store's
-        own indexes (:func:`kg.store.summary_build.scan_rows`), or None: this store has none to scan (a
-        remote one), the rows are asked with ``metrics_summary_rows``."""
+    def summary_scan(self, only: Collection[str] | None = None) -> Iterator[tuple[str, str, str, str]] | None:
+        """Every row the metrics summary keeps (graph, subject, predicate, object; of the predicates
+        ``only``) read from the store's own indexes (:func:`kg.store.summary_build.scan_rows`), or None:
+        this store has none to scan (a remote one), the rows are asked with ``metrics_summary_rows``."""
         return None
 
     def ask(self, sparql: str) -> bool:
@@ -302,34 +360,6 @@ class KeepsSummary:
                 self._summary = None
 
 
-def cited_as_rows(summary: MetricsSummaryDb, works: Sequence[str]
-                  ) -> list[tuple[str, str | None, str | None, str | None, str | None, str | None, str | None,
-                                  str | None, int, str]]:
-    """The rows ``cited_as_names.rq`` gives for ``works``, from the summary: per work and wording (title,
-    author, year, venue, volume, first page, reference text), how many references word it so and the
-    first citing work."""
-    refs = summary.subjects(CITED_WORK, works)
-    citing: dict[str, set[str]] = {}
-    for ref, work in summary.subjects(CITED_AS, {r for _, r in refs}):
-        citing.setdefault(ref, set()).add(work)
-    fields = [{} for _ in WORDING]  # type: list[dict[str, list[str | None]]]
-    for i, p in enumerate(WORDING):
-        for ref, value in summary.objects(p, citing):
-            fields[i].setdefault(ref, []).append(value)
-    groups: dict[tuple[str | None, ...], list[int | str]] = {}
-    for work, ref in refs:
-        if ref not in citing:
-            continue
-        wordings: list[tuple[str | None, ...]] = [()]
-        for found in fields:
-            wordings = [(*w, v) for w in wordings for v in found.get(ref, [None])]
-        for wording in wordings:
-            entry = groups.setdefault((work, *wording), [0, min(citing[ref])])
-            entry[0] = int(entry[0]) + len(citing[ref])
-            entry[1] = min(str(entry[1]), min(citing[ref]))
-    return [(str(k[0]), *k[1:], int(v[0]), str(v[1])) for k, v in groups.items()]  # type: ignore[misc]
-
-
 #: a row of ``work_standing.rq``: work, citers, references, records, earliest date ("~": none), classes
 StandingRow = tuple[str, str, str, str, str, str]
 
@@ -341,7 +371,7 @@ def standing_rows(summary: MetricsSummaryDb, works: Sequence[str]) -> list[Stand
         for key, value in pairs:
             found.setdefault(key, set()).add(value)
         return found
-    citers, types = summary.counts(CITES, works), grouped(summary.objects(TYPE, works))
+    citers, types = summary.citer_counts(works), grouped(summary.objects(TYPE, works))
     concepts = [w for w in works if KG.Concept.value in types.get(w, ())]
     if concepts:  # a concept's citers: of it or of any of its versions, each once
         versions = grouped(summary.objects(HAS_VERSION, concepts))
@@ -362,6 +392,7 @@ def standing_rows(summary: MetricsSummaryDb, works: Sequence[str]) -> list[Stand
     return rows
 
 
-__all__ = ["ABOUT", "CITED_AS", "CITED_WORK", "CITES", "CLASSES", "DATE", "FUNDER", "FUNDING", "HAS_VERSION",
-           "IS_VERSION_OF", "KEYS", "PREDICATES", "TYPE", "VERSION", "WORDING", "KeepsSummary", "MetricsSummaryDb",
-           "Row", "StandingRow", "cited_as_rows", "keeps", "standing_rows", "summary_rows", "term_text"]
+__all__ = ["ABOUT", "ADDED_IN_5", "CITED_AS", "CITED_WORK", "CITES", "CLASSES", "DATE", "FUNDER", "FUNDING",
+           "HAS_VERSION", "IS_VERSION_OF", "KEYS", "LINKS", "PREDICATES", "STATUS", "TYPE", "VERSION", "WORDING",
+           "KeepsSummary", "MetricsSummaryDb", "Row", "StandingRow", "keeps", "standing_rows", "summary_rows",
+           "term_text"]

@@ -19,14 +19,18 @@ numbered in Python (one dictionary, no lookups in the database), rows go in by l
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from pyoxigraph import NamedNode
 from pyoxigraph import Store as OxStore
 
-from kg.store import rollups
+from kg.store import rollups, summary_cited
 from kg.store.records import META
-from kg.store.summary_terms import ABOUT, CITES, CLASSES, PREDICATES, TYPE, keeps, term_text
+from kg.store.summary_terms import ABOUT, CITES, CLASSES, PREDICATES, STATUS, TYPE, keeps, term_text
+
+#: the predicates a summary of version 4 did not keep (``kg:status`` and the links item metrics count):
+#: :func:`upgrade` adds their rows to one, in place of a full build
+ADDED_IN_5 = frozenset(p for p, code in PREDICATES.items() if code >= PREDICATES[STATUS])
 
 #: the tables as a full build makes them, under other names until filled (another process opening the
 #: summary meanwhile makes its missing indexes: on these, it would index every row as it goes in)
@@ -59,17 +63,18 @@ INDEXES = (
 )
 
 
-def scan_rows(ox: OxStore) -> Iterator[tuple[str, str, str, str]]:
-    """(graph, subject, predicate, object) of every statement the summary keeps, from the store's
-    indexes: each kept predicate's quads in named graphs other than the meta graph (``rdf:type`` only
-    with a kept class), and the meta graph's ``schema:about`` (the graph as subject)."""
+def scan_rows(ox: OxStore, only: Collection[str] | None = None) -> Iterator[tuple[str, str, str, str]]:
+    """(graph, subject, predicate, object) of every statement the summary keeps (or of the predicates
+    ``only``), from the store's indexes: each kept predicate's quads in named graphs other than the meta
+    graph (``rdf:type`` only with a kept class), and the meta graph's ``schema:about`` (the graph as subject)."""
+    wanted = PREDICATES.keys() if only is None else only
     for predicate in PREDICATES:
-        if predicate in (TYPE, ABOUT):
+        if predicate in (TYPE, ABOUT) or predicate not in wanted:
             continue
         yield from _scan(ox.quads_for_pattern(None, NamedNode(predicate), None, None), predicate)
-    for cls in sorted(CLASSES):
+    for cls in sorted(CLASSES) if TYPE in wanted else ():
         yield from _scan(ox.quads_for_pattern(None, NamedNode(TYPE), NamedNode(cls), None), TYPE)
-    for quad in ox.quads_for_pattern(None, NamedNode(ABOUT), None, META):
+    for quad in ox.quads_for_pattern(None, NamedNode(ABOUT), None, META) if ABOUT in wanted else ():
         if isinstance(quad.subject, NamedNode):
             graph = quad.subject.value
             yield graph, graph, ABOUT, term_text(quad.object, graph)
@@ -129,9 +134,56 @@ def fill(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str]], batc
     db.executescript(SWAP + rollups.DROP + rollups.TABLES)
     for index in INDEXES:
         db.execute(index)
+    summary_cited.fill(db)
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA cache_size=-2000")
     return len(graphs)
 
 
-__all__ = ["CITES", "INDEXES", "TABLES", "fill", "scan_rows"]
+def upgrade(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str]], batch: int = 50_000) -> int:
+    """Bring a summary of version 4 (or 5) to 6 in ``db`` (autocommit mode), its rows and rollups kept:
+    add ``rows`` (graph, subject, predicate, object) of the predicates version 4 lacked
+    (:data:`ADDED_IN_5`; any there already, from version 5 or an upgrade cut short, are removed first),
+    then fill the cited-as sample and citer counts from its rows (:mod:`kg.store.summary_cited`).
+    Minutes where a full build takes the store's every scan again.
+    The number of rows added."""
+    codes = ",".join(str(PREDICATES[p]) for p in sorted(ADDED_IN_5))
+    db.execute("PRAGMA cache_size=-262144")
+    db.execute(f"DELETE FROM fact WHERE p IN ({codes})")  # noqa: S608
+    pending: list[tuple[str, str, str, str]] = []
+    added = 0
+
+    def flush() -> None:
+        texts = sorted({t for _, s, _, o in pending for t in (s, o)})
+        graphs = sorted({g for g, _, _, _ in pending})
+        db.execute("BEGIN")
+        db.executemany("INSERT OR IGNORE INTO term(text) VALUES (?)", [(t,) for t in texts])
+        db.executemany("INSERT OR IGNORE INTO graph(iri) VALUES (?)", [(g,) for g in graphs])
+        terms, ids = _ids(db, "term", "text", texts), _ids(db, "graph", "iri", graphs)
+        db.executemany("INSERT INTO fact VALUES (?, ?, ?, ?)",
+                       [(ids[g], terms[s], PREDICATES[p], terms[o]) for g, s, p, o in pending])
+        db.execute("COMMIT")
+        pending.clear()
+
+    for row in rows:
+        if row[2] in ADDED_IN_5 and keeps(row[2], row[3]):
+            pending.append(row)
+            added += 1
+            if len(pending) >= batch:
+                flush()
+    flush()
+    summary_cited.fill(db)
+    db.execute("PRAGMA cache_size=-2000")
+    return added
+
+
+def _ids(db: sqlite3.Connection, table: str, column: str, texts: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(texts), 5000):
+        chunk = texts[start:start + 5000]
+        found.update((str(t), int(i)) for t, i in db.execute(
+            f"SELECT {column}, id FROM {table} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk))  # noqa: S608
+    return found
+
+
+__all__ = ["ADDED_IN_5", "CITES", "INDEXES", "TABLES", "fill", "scan_rows", "upgrade"]

@@ -4,20 +4,24 @@ equal the metrics the catalogue queries give (property tests over random record 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, Quad
 
+from kg import works
 from kg.graph import KnowledgeGraph
 from kg.metrics import build_metrics_summary, funder_metrics, item_metrics
 from kg.metrics.summarised import summary_of
 from kg.related import related_items
 from kg.standing import standings
-from kg.store import RecordGraph, Store
-from kg.store.summary import MetricsSummaryDb
+from kg.store import RecordGraph, Store, summary_cited
+from kg.store.summary import ADDED_IN_5, PREDICATES, MetricsSummaryDb
 from kg.vocab import CITO, KG, RDF, SCHEMA
 from kg.works import summaries
 from tests.kg.store.conftest import RETRIEVED, record, work
@@ -34,6 +38,11 @@ statement = st.one_of(
     st.tuples(st.sampled_from([CITO.cites, KG.hasVersion, KG.isVersionOf]), st.sampled_from(DOIS).map(work)),
     st.tuples(st.just(SCHEMA.datePublished), st.sampled_from(["2019-05-01", "2021", "n.d."]).map(Literal)),
     st.tuples(st.just(SCHEMA.name), st.just(Literal("a title"))),
+    # typed relations and evidence edges (item metrics count them per relation), a status
+    st.tuples(st.sampled_from([KG.isSupplementTo, KG.reliesOnData, KG.references]), st.sampled_from(DOIS).map(work)),
+    st.tuples(st.just(KG.status), st.just(KG.status)),
+    # a citation stated by another work's record too: one citer however many graphs state it
+    st.tuples(st.sampled_from(DOIS[:2]).map(work), st.just(CITO.cites), st.sampled_from(DOIS[:3]).map(work)),
 )
 #: a reference of the record's work: the work it names, and its title and year as cited (or none)
 reference = st.tuples(st.sampled_from(DOIS), st.sampled_from([None, "Title A", "Title B"]),
@@ -65,12 +74,17 @@ figure_change = st.tuples(st.sampled_from(["write", "write", "write", "write", "
 def _record(doi: str, statements: list[Statement], step: int,
             grant_funded: bool, references: list[tuple[str, str | None, str | None]]) -> RecordGraph:
     own = [st for st in statements if len(st) == 2]
+    status = NamedNode(f"{work(doi).value}#status")  # (kg:status, _) stands for the work's status node
+    own = [(p, status if p == KG.status else o) for p, o in own]
     base = record(doi, *own, retrieved=RETRIEVED + timedelta(days=step))
     # statements about another work (a record giving the date or class of a work it cites)
     extra: list[tuple[NamedNode, NamedNode, NamedNode | Literal]] = [st for st in statements if len(st) == 3]
     if grant_funded and statements:
         # the grant's own statements, in the record naming it (as Crossref's funder awards are mapped)
         extra += [(GRANT, RDF.type, SCHEMA.Grant), (GRANT, SCHEMA.funder, FUNDERS[0])]
+    if (KG.status, status) in own:
+        extra += [(status, KG.statusType, Literal("retracted")),
+                  (status, KG.statusDate, Literal(f"2024-0{step % 9 + 1}"))]
     for i, (cited, title, year) in enumerate(references):
         ref = NamedNode(f"{work(doi).value}#ref-{i}")
         extra += [(work(doi), KG.citedAs, ref), (ref, KG.citedWork, work(cited))]
@@ -79,8 +93,19 @@ def _record(doi: str, statements: list[Statement], step: int,
 
 
 def _contents(db: MetricsSummaryDb) -> set[tuple[str, ...]]:
+    """Its rows, and the cited-as sample and citer counts derived from them (kg.store.summary_cited)."""
     return set(db._db.execute("SELECT g.iri, s.text, f.p, o.text FROM fact f JOIN graph g ON g.id = f.graph "
-                              "JOIN term s ON s.id = f.s JOIN term o ON o.id = f.o").fetchall())
+                              "JOIN term s ON s.id = f.s JOIN term o ON o.id = f.o").fetchall()) | set(
+        db._db.execute("SELECT 'sample', w.text, r.text FROM cited_sample c JOIN term w ON w.id = c.work "
+                       "JOIN term r ON r.id = c.ref").fetchall()) | set(
+        db._db.execute("SELECT 'citers', w.text, c.n FROM cited_count c JOIN term w ON w.id = c.work").fetchall())
+
+
+@contextmanager
+def sampled(size: int) -> Iterator[None]:
+    """References sampled a cited work: ``size`` (few: the sample's edge, where a write changes it, is reached)."""
+    with patch.object(summary_cited, "SAMPLE", size), patch.object(works, "CITED_AS_SAMPLE", size):
+        yield
 
 
 def _apply(store: Store, changes: list[tuple[str, str, list, bool, list]], start: int = 1) -> None:  # type: ignore[type-arg]
@@ -105,8 +130,14 @@ def _metrics(store: Store) -> list[object]:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(change, min_size=1, max_size=12))
-def test_the_kept_summary_equals_one_built_from_the_store(changes: list[tuple[str, str, list, bool, list]]) -> None:  # type: ignore[type-arg]
+@given(st.lists(change, min_size=1, max_size=12), st.sampled_from([1, 2, summary_cited.SAMPLE]))
+def test_the_kept_summary_equals_one_built_from_the_store(changes: list[tuple[str, str, list, bool, list]],  # type: ignore[type-arg]
+                                                          size: int) -> None:
+    with sampled(size):
+        _kept_equals_built(changes)
+
+
+def _kept_equals_built(changes: list[tuple[str, str, list, bool, list]]) -> None:  # type: ignore[type-arg]
     store = Store.open(None)
     _apply(store, changes)
     kept = store.metrics_summary
@@ -120,9 +151,14 @@ def test_the_kept_summary_equals_one_built_from_the_store(changes: list[tuple[st
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(change, min_size=1, max_size=12))
+@given(st.lists(change, min_size=1, max_size=12), st.sampled_from([1, 2, summary_cited.SAMPLE]))
 def test_metrics_from_the_summary_equal_those_from_the_catalogue_queries(
-        changes: list[tuple[str, str, list, bool, list]]) -> None:  # type: ignore[type-arg]
+        changes: list[tuple[str, str, list, bool, list]], size: int) -> None:  # type: ignore[type-arg]
+    with sampled(size):
+        _summary_answers_equal_the_stores(changes)
+
+
+def _summary_answers_equal_the_stores(changes: list[tuple[str, str, list, bool, list]]) -> None:  # type: ignore[type-arg]
     store = Store.open(None)
     _apply(store, changes)
     assert summary_of(store) is not None
@@ -234,3 +270,26 @@ def test_a_summary_of_another_version_on_disk_is_built_again_over_its_old_tables
         assert (_contents(store.metrics_summary), funder_metrics(store, FUNDERS[0].value)) == before
         indexes = {n for (n,) in store.metrics_summary._db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert {"fact_po", "fact_ps", "fact_graph", "term_text", "graph_iri"} <= indexes
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(change, min_size=1, max_size=10))
+def test_a_summary_of_version_4_upgraded_in_place_equals_a_full_build(
+        changes: list[tuple[str, str, list, bool, list]]) -> None:  # type: ignore[type-arg]
+    """Version 4 had neither the links item metrics count, ``kg:status``, the cited-as sample nor citer counts:
+    the upgrade (``kg index-metrics`` over one) adds them from the store's scans and its rows, its rollups kept."""
+    store = Store.open(None)
+    _apply(store, changes)
+    summary = store.metrics_summary
+    _funder_figures(store)  # rollups kept
+    built, rollups = _contents(summary), summary._db.execute("SELECT key, body FROM rollup").fetchall()
+    codes = ",".join(str(PREDICATES[p]) for p in ADDED_IN_5)
+    summary._db.execute(f"DELETE FROM fact WHERE p IN ({codes})")  # as version 4 left it
+    summary._db.execute("DROP TABLE cited_sample")
+    summary._db.execute("DROP TABLE cited_count")
+    summary._set("version", "4")
+    assert summary_of(store) is None and summary.upgradable
+    assert build_metrics_summary(store) == summary.graph_count()
+    assert summary_of(store) is not None and not summary.upgradable
+    assert _contents(summary) == built
+    assert summary._db.execute("SELECT key, body FROM rollup").fetchall() == rollups
