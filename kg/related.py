@@ -45,10 +45,11 @@ from typing import Literal as Lit
 from pyoxigraph import NamedNode
 
 from kg import ids
-from kg.queries import load_query
+from kg.related_reads import citing_works, co_cited, concepts_of, coupling, direct_links, select_rows
 from kg.repositories import inferred_citation, repositories
 from kg.standing import Standing, standings
 from kg.store import Store, Term
+from kg.store.summary import MetricsSummaryDb
 from kg.vocab import CITO, KG, Relation, relations_by_iri
 from kg.works import WorkSummary, resolve, summaries
 
@@ -138,10 +139,11 @@ def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int 
     text = identifier_or_node.value if isinstance(identifier_or_node, NamedNode) else identifier_or_node
     item = resolve(store, text)
     found: dict[str, list[Reason]] = defaultdict(list)
+    summary = store.complete_summary()  # citations read there when complete (kg.related_reads)
     family, concepts = _versions_and_parts(store, item, found)
-    _direct_links(store, item, concepts, found)
-    item_citers = _co_citation(store, family, found)
-    _coupling(store, item, found)
+    _direct_links(store, summary, item, concepts, found)
+    item_citers = _co_citation(store, summary, family, found)
+    _coupling(store, summary, item, found)
     _shared_data(store, item, found)
     _same_structure(store, item, found)
     found.pop(item.value, None)
@@ -277,11 +279,6 @@ def _dedupe_reasons(reasons: list[Reason]) -> list[Reason]:
     return list({(r.kind, r.text): r for r in reasons}.values())
 
 
-def _select_rows(store: Store, name: str, bindings: dict[str, Term | list[Term]]) -> list[dict[str, str]]:
-    result = store.select(load_query(name).text, bindings)
-    return [{k: getattr(t, "value", str(t)) for k, t in row.items()} for row in result.dicts()]
-
-
 def _versions_and_parts(store: Store, item: NamedNode, found: dict[str, list[Reason]]
                         ) -> tuple[list[str], list[str]]:
     """Adds version and part reasons. Returns the item's version family (itself first: its
@@ -290,7 +287,7 @@ def _versions_and_parts(store: Store, item: NamedNode, found: dict[str, list[Rea
     catalogue = relations_by_iri()
     rels: list[Term] = [r.iri for r in catalogue.values() if r.role in ("version", "part")]
     family, concepts = [item.value], []
-    for row in _select_rows(store, "related_versions_and_parts", {"item": item, "relation": rels}):
+    for row in select_rows(store, "related_versions_and_parts", {"item": item, "relation": rels}):
         other, direction, rel = row["other"], row["direction"], catalogue[row["relation"]]
         if direction == "sibling":
             # the text waits for the item's kind ("another version of the same software")
@@ -315,13 +312,13 @@ def _reason_text(rel: Relation, suffix: str = "it") -> str:
     return f"{rel.label} {suffix}"
 
 
-def _direct_links(store: Store, item: NamedNode, concepts: list[str], found: dict[str, list[Reason]]) -> None:
+def _direct_links(store: Store, summary: MetricsSummaryDb | None, item: NamedNode, concepts: list[str],
+                  found: dict[str, list[Reason]]) -> None:
     catalogue = relations_by_iri()
     cites = catalogue[KG.cites.value]
     rels: list[Term] = [r.iri for r in catalogue.values() if r.role not in ("version", "part")]
     rels.append(CITO.cites)
-    items: list[Term] = [item, *(NamedNode(c) for c in concepts)]
-    for row in _select_rows(store, "related_direct_links", {"item": items, "relation": rels}):
+    for row in direct_links(store, summary, [item.value, *concepts], rels):
         rel = cites if row["relation"] == CITO.cites.value else catalogue[row["relation"]]
         outward = rel if row["direction"] == "out" else catalogue[rel.inverse.value]
         back = catalogue[outward.inverse.value]  # from the related node to the item, as the text reads
@@ -344,17 +341,15 @@ def _count_of_works(n: int) -> str:
     return f"{n} work" if n == 1 else f"{n} works"
 
 
-def _co_citation(store: Store, family: list[str], found: dict[str, list[Reason]]) -> _Citers:
+def _co_citation(store: Store, summary: MetricsSummaryDb | None, family: list[str],
+                 found: dict[str, list[Reason]]) -> _Citers:
     """Adds co-citation reasons, counted among the first :data:`CO_CITATION_SAMPLE` works (by IRI) citing
     the item or its version family; returns how many works cite those and how many were read."""
-    targets: list[Term] = [NamedNode(n) for n in family]
-    citing = sorted(row["citing"] for row in _select_rows(store, "related_citing_works", {"target": targets}))
-    sample: list[Term] = [NamedNode(c) for c in citing[:CO_CITATION_SAMPLE]]
-    citers = {row["cited"]: row["citers"].split()
-              for row in _select_rows(store, "related_co_citation", {"citing": sample})} if sample else {}
+    citing = sorted({c for _, c in citing_works(store, summary, family)})
+    sample = citing[:CO_CITATION_SAMPLE]
+    citers = co_cited(store, summary, sample)
     # A version counts for each concept it is a version of (rolled up), else for itself.
-    concepts = _group_values(_select_rows(store, "related_concepts", {"version": [NamedNode(c) for c in citers]}),
-                             "version", "concept") if citers else {}
+    concepts = _group_values(concepts_of(store, summary, list(citers)), "version", "concept")
     rows = [{"other": other, "citing": citing} for cited, citing_works in citers.items()
             for other in concepts.get(cited, [cited]) for citing in citing_works]
     for other, by in _group_values(rows, "other", "citing").items():
@@ -365,15 +360,15 @@ def _co_citation(store: Store, family: list[str], found: dict[str, list[Reason]]
     return _Citers(len(citing), len(sample))
 
 
-def _coupling(store: Store, item: NamedNode, found: dict[str, list[Reason]]) -> None:
-    for other, refs in _group_values(_select_rows(store, "related_bibliographic_coupling", {"item": item}),
-                                "other", "shared").items():
+def _coupling(store: Store, summary: MetricsSummaryDb | None, item: NamedNode, found: dict[str, list[Reason]]
+              ) -> None:
+    for other, refs in _group_values(coupling(store, summary, item.value), "other", "shared").items():
         found[other].append(Reason("coupling", f"cites {_count_of_works(len(refs))} it cites too", len(refs),
                                    tuple(refs)))
 
 
 def _shared_data(store: Store, item: NamedNode, found: dict[str, list[Reason]]) -> None:
-    rows = _select_rows(store, "related_shared_data_or_software", {"item": item,
+    rows = select_rows(store, "related_shared_data_or_software", {"item": item,
                                                             "relation": [KG.reliesOnData, KG.reliesOnSoftware]})
     for rel, kind, noun, nouns in ((KG.reliesOnData, "shared-data", "dataset", "datasets"),
                                    (KG.reliesOnSoftware, "shared-software", "software", "software")):
@@ -386,7 +381,7 @@ def _shared_data(store: Store, item: NamedNode, found: dict[str, list[Reason]]) 
 
 
 def _same_structure(store: Store, item: NamedNode, found: dict[str, list[Reason]]) -> None:
-    rows = _select_rows(store, "related_same_structure", {"item": item})
+    rows = select_rows(store, "related_same_structure", {"item": item})
     for other, shared in _group_values(rows, "other", "shared").items():
         names = ", ".join(_display_id(s) for s in shared)
         text = (f"uses the same structure {names}" if len(shared) == 1
