@@ -345,7 +345,7 @@ def _co_citation(store: Store, summary: MetricsSummaryDb | None, family: list[st
                  found: dict[str, list[Reason]]) -> _Citers:
     """Adds co-citation reasons, counted among the first :data:`CO_CITATION_SAMPLE` works (by IRI) citing
     the item or its version family; returns how many works cite those and how many were read."""
-    citing = sorted({c for _, c in citing_works(store, summary, family)})
+    citing = citing_works(store, summary, family)
     sample = citing[:CO_CITATION_SAMPLE]
     citers = co_cited(store, summary, sample)
     # A version counts for each concept it is a version of (rolled up), else for itself.

@@ -15,7 +15,7 @@ Blank nodes are left out of the summary's rows: a citation link joins two works 
 >>> store.update('''INSERT DATA { GRAPH <https://w3id.org/evidence-kg/graph/test/a> {
 ...     <https://doi.org/10.1/a> <http://purl.org/spar/cito/cites> <https://doi.org/10.1/d> } }''')
 >>> citing_works(store, None, ["https://doi.org/10.1/d"])
-[('https://doi.org/10.1/d', 'https://doi.org/10.1/a')]
+['https://doi.org/10.1/a']
 """
 
 from __future__ import annotations
@@ -58,13 +58,12 @@ def direct_links(store: Store, summary: MetricsSummaryDb | None, items: list[str
     return rows
 
 
-def citing_works(store: Store, summary: MetricsSummaryDb | None, targets: list[str]) -> list[tuple[str, str]]:
-    """(target, citing work) of every work citing one of ``targets``; asked of the store
-    (``related_citing_works.rq``) the target is not known and comes back as the empty string."""
+def citing_works(store: Store, summary: MetricsSummaryDb | None, targets: list[str]) -> list[str]:
+    """The works citing any of ``targets`` (``related_citing_works.rq``), each once, by IRI."""
     if summary is not None:
-        return _named(summary.subjects(CITES, targets))
+        return sorted({c for _, c in _named(summary.subjects(CITES, targets))})
     rows = select_rows(store, "related_citing_works", {"target": [NamedNode(t) for t in targets]})
-    return [("", row["citing"]) for row in rows]
+    return sorted({row["citing"] for row in rows})
 
 
 def co_cited(store: Store, summary: MetricsSummaryDb | None, sample: list[str]) -> dict[str, list[str]]:
