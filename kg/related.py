@@ -45,7 +45,7 @@ from typing import Literal as Lit
 from pyoxigraph import NamedNode
 
 from kg import ids
-from kg.related_reads import citing_works, co_cited, concepts_of, coupling, direct_links, select_rows
+from kg.related_reads import citing_works, co_cited, concepts_of, coupling, direct_links, link_rows, select_rows
 from kg.repositories import inferred_citation, repositories
 from kg.standing import Standing, standings
 from kg.store import Store, Term
@@ -287,8 +287,10 @@ def _versions_and_parts(store: Store, item: NamedNode, found: dict[str, list[Rea
     catalogue = relations_by_iri()
     rels: list[Term] = [r.iri for r in catalogue.values() if r.role in ("version", "part")]
     family, concepts = [item.value], []
-    for row in select_rows(store, "related_versions_and_parts", {"item": item, "relation": rels}):
+    for row in link_rows(store, "related_versions_and_parts", {"item": item, "relation": rels}):
         other, direction, rel = row["other"], row["direction"], catalogue[row["relation"]]
+        if direction == "sibling" and other == item.value:
+            continue
         if direction == "sibling":
             # the text waits for the item's kind ("another version of the same software")
             found[other].append(Reason("version", "", 1, (row["concept"],), None,

@@ -36,6 +36,15 @@ def select_rows(store: Store, name: str, bindings: dict[str, Term | list[Term]])
     return [{k: getattr(t, "value", str(t)) for k, t in row.items()} for row in result.dicts()]
 
 
+def link_rows(store: Store, name: str, bindings: dict[str, Term | list[Term]]) -> list[dict[str, str]]:
+    """The rows of ``related_direct_links.rq`` or ``related_versions_and_parts.rq`` as those queries
+    leave them to the caller (no FILTER, which slowed Oxigraph): without the "out" rows to a literal
+    (the caller drops a work's "sibling" row of itself)."""
+    result = store.select(load_query(name).text, bindings)
+    return [{k: getattr(t, "value", str(t)) for k, t in row.items()} for row in result.dicts()
+            if isinstance(row["other"], NamedNode) or getattr(row["direction"], "value", None) != "out"]
+
+
 def _named(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
     return sorted((a, b) for a, b in pairs if not a.startswith("_:") and not b.startswith("_:"))
 
@@ -46,9 +55,9 @@ def direct_links(store: Store, summary: MetricsSummaryDb | None, items: list[str
     relations; with a summary its ``cito:cites`` rows are read there and the store is asked the rest."""
     nodes: list[Term] = [NamedNode(i) for i in items]
     if summary is None:
-        return select_rows(store, "related_direct_links", {"item": nodes, "relation": relations})
+        return link_rows(store, "related_direct_links", {"item": nodes, "relation": relations})
     others = [r for r in relations if r != CITO.cites]
-    rows = select_rows(store, "related_direct_links", {"item": nodes, "relation": others}) if others else []
+    rows = link_rows(store, "related_direct_links", {"item": nodes, "relation": others}) if others else []
     if len(others) < len(relations):
         cites = CITO.cites.value
         rows += [{"item": i, "relation": cites, "direction": "out", "other": o}
