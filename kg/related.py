@@ -45,7 +45,7 @@ from typing import Literal as Lit
 from pyoxigraph import NamedNode
 
 from kg import ids
-from kg.related_reads import citing_works, co_cited, concepts_of, coupling, direct_links, link_rows, select_rows
+from kg import related_reads as reads
 from kg.repositories import inferred_citation, repositories
 from kg.standing import Standing, standings
 from kg.store import Store, Term
@@ -140,12 +140,12 @@ def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int 
     item = resolve(store, text)
     found: dict[str, list[Reason]] = defaultdict(list)
     summary = store.complete_summary()  # citations read there when complete (kg.related_reads)
-    family, concepts = _versions_and_parts(store, item, found)
+    family, concepts = _versions_and_parts(store, summary, item, found)
     _direct_links(store, summary, item, concepts, found)
     item_citers = _co_citation(store, summary, family, found)
     _coupling(store, summary, item, found)
-    _shared_data(store, item, found)
-    _same_structure(store, item, found)
+    _shared_data(store, summary, item, found)
+    _same_structure(store, summary, item, found)
     found.pop(item.value, None)
     if not found:
         return []
@@ -279,15 +279,15 @@ def _dedupe_reasons(reasons: list[Reason]) -> list[Reason]:
     return list({(r.kind, r.text): r for r in reasons}.values())
 
 
-def _versions_and_parts(store: Store, item: NamedNode, found: dict[str, list[Reason]]
-                        ) -> tuple[list[str], list[str]]:
+def _versions_and_parts(store: Store, summary: MetricsSummaryDb | None, item: NamedNode,
+                        found: dict[str, list[Reason]]) -> tuple[list[str], list[str]]:
     """Adds version and part reasons. Returns the item's version family (itself first: its
     concept and sibling versions, or, for a concept, its versions) and the concepts it is a
     version of."""
     catalogue = relations_by_iri()
     rels: list[Term] = [r.iri for r in catalogue.values() if r.role in ("version", "part")]
     family, concepts = [item.value], []
-    for row in link_rows(store, "related_versions_and_parts", {"item": item, "relation": rels}):
+    for row in reads.versions_and_parts(store, summary, item.value, rels):
         other, direction, rel = row["other"], row["direction"], catalogue[row["relation"]]
         if direction == "sibling" and other == item.value:
             continue
@@ -320,7 +320,7 @@ def _direct_links(store: Store, summary: MetricsSummaryDb | None, item: NamedNod
     cites = catalogue[KG.cites.value]
     rels: list[Term] = [r.iri for r in catalogue.values() if r.role not in ("version", "part")]
     rels.append(CITO.cites)
-    for row in direct_links(store, summary, [item.value, *concepts], rels):
+    for row in reads.direct_links(store, summary, [item.value, *concepts], rels):
         rel = cites if row["relation"] == CITO.cites.value else catalogue[row["relation"]]
         outward = rel if row["direction"] == "out" else catalogue[rel.inverse.value]
         back = catalogue[outward.inverse.value]  # from the related node to the item, as the text reads
@@ -347,11 +347,11 @@ def _co_citation(store: Store, summary: MetricsSummaryDb | None, family: list[st
                  found: dict[str, list[Reason]]) -> _Citers:
     """Adds co-citation reasons, counted among the first :data:`CO_CITATION_SAMPLE` works (by IRI) citing
     the item or its version family; returns how many works cite those and how many were read."""
-    citing = citing_works(store, summary, family)
+    citing = reads.citing_works(store, summary, family)
     sample = citing[:CO_CITATION_SAMPLE]
-    citers = co_cited(store, summary, sample)
+    citers = reads.co_cited(store, summary, sample)
     # A version counts for each concept it is a version of (rolled up), else for itself.
-    concepts = _group_values(concepts_of(store, summary, list(citers)), "version", "concept")
+    concepts = _group_values(reads.concepts_of(store, summary, list(citers)), "version", "concept")
     rows = [{"other": other, "citing": citing} for cited, citing_works in citers.items()
             for other in concepts.get(cited, [cited]) for citing in citing_works]
     for other, by in _group_values(rows, "other", "citing").items():
@@ -364,14 +364,14 @@ def _co_citation(store: Store, summary: MetricsSummaryDb | None, family: list[st
 
 def _coupling(store: Store, summary: MetricsSummaryDb | None, item: NamedNode, found: dict[str, list[Reason]]
               ) -> None:
-    for other, refs in _group_values(coupling(store, summary, item.value), "other", "shared").items():
+    for other, refs in _group_values(reads.coupling(store, summary, item.value), "other", "shared").items():
         found[other].append(Reason("coupling", f"cites {_count_of_works(len(refs))} it cites too", len(refs),
                                    tuple(refs)))
 
 
-def _shared_data(store: Store, item: NamedNode, found: dict[str, list[Reason]]) -> None:
-    rows = select_rows(store, "related_shared_data_or_software", {"item": item,
-                                                            "relation": [KG.reliesOnData, KG.reliesOnSoftware]})
+def _shared_data(store: Store, summary: MetricsSummaryDb | None, item: NamedNode,
+                 found: dict[str, list[Reason]]) -> None:
+    rows = reads.shared_uses(store, summary, item.value, [KG.reliesOnData, KG.reliesOnSoftware])
     for rel, kind, noun, nouns in ((KG.reliesOnData, "shared-data", "dataset", "datasets"),
                                    (KG.reliesOnSoftware, "shared-software", "software", "software")):
         mine = [r for r in rows if r["relation"] == rel.value]
@@ -382,8 +382,9 @@ def _shared_data(store: Store, item: NamedNode, found: dict[str, list[Reason]]) 
             found[other].append(Reason(kind, text, len(shared), tuple(shared)))  # type: ignore[arg-type]
 
 
-def _same_structure(store: Store, item: NamedNode, found: dict[str, list[Reason]]) -> None:
-    rows = select_rows(store, "related_same_structure", {"item": item})
+def _same_structure(store: Store, summary: MetricsSummaryDb | None, item: NamedNode,
+                    found: dict[str, list[Reason]]) -> None:
+    rows = reads.same_structure(store, summary, item.value)
     for other, shared in _group_values(rows, "other", "shared").items():
         names = ", ".join(_display_id(s) for s in shared)
         text = (f"uses the same structure {names}" if len(shared) == 1

@@ -8,7 +8,10 @@ indexed SQLite tables: a lookup per bound term, whatever the size of the graph. 
 store: ``oxigraph serve``, Virtuoso, or a summary not built) the catalogue queries ``related_*.rq``
 are asked, one a read.
 
-Blank nodes are left out of the summary's rows: a citation link joins two works named by IRIs.
+The citations (``cito:cites``), versions of concepts and work classes are kept by every summary; the
+other links (the catalogue's typed relations, the evidence edges) are read there when its version keeps
+them (:func:`kg.store.summary_links.kept`), else asked of the store. Blank nodes are left out of the
+summary's rows, and literals from the objects read (a link joins two nodes named by IRIs).
 
 >>> from kg.store import Store
 >>> store = Store.open(None)
@@ -27,7 +30,10 @@ from pyoxigraph import NamedNode
 from kg.queries import load_query
 from kg.store import Store, Term
 from kg.store.summary import CITES, HAS_VERSION, TYPE, MetricsSummaryDb
-from kg.vocab import CITO, KG
+from kg.store.summary_links import kept, links
+from kg.vocab import KG
+
+_CONCEPT, _STRUCTURE, _RELIES_ON_DATA = KG.Concept.value, KG.StructureEntry.value, KG.reliesOnData.value
 
 
 def select_rows(store: Store, name: str, bindings: dict[str, Term | list[Term]]) -> list[dict[str, str]]:
@@ -49,22 +55,76 @@ def _named(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
     return sorted((a, b) for a, b in pairs if not a.startswith("_:") and not b.startswith("_:"))
 
 
+def _text(term: Term) -> str:
+    return getattr(term, "value", str(term))
+
+
+def _iri(text: str) -> bool:
+    """Whether a term's text from the summary names a node by IRI (not a blank node, nor a literal's text)."""
+    return ":" in text and not text.startswith("_:") and not any(c in text for c in " <>\"{}|^`\\")
+
+
 def direct_links(store: Store, summary: MetricsSummaryDb | None, items: list[str], relations: list[Term]
                  ) -> list[dict[str, str]]:
     """Rows of ``related_direct_links.rq`` (item, relation, direction, other) for the bound items and
-    relations; with a summary its ``cito:cites`` rows are read there and the store is asked the rest."""
+    relations; with a summary the relations it keeps are read there and the store is asked the rest."""
     nodes: list[Term] = [NamedNode(i) for i in items]
     if summary is None:
         return link_rows(store, "related_direct_links", {"item": nodes, "relation": relations})
-    others = [r for r in relations if r != CITO.cites]
+    here = [t for t in map(_text, relations) if kept(summary, [t])]
+    others = [r for r in relations if _text(r) not in here]
     rows = link_rows(store, "related_direct_links", {"item": nodes, "relation": others}) if others else []
-    if len(others) < len(relations):
-        cites = CITO.cites.value
-        rows += [{"item": i, "relation": cites, "direction": "out", "other": o}
-                 for i, o in _named(summary.objects(CITES, items))]
-        rows += [{"item": i, "relation": cites, "direction": "in", "other": o}
-                 for i, o in _named(summary.subjects(CITES, items))]
+    for direction, by in (("out", "s"), ("in", "o")):
+        rows += [{"item": i, "relation": p, "direction": direction, "other": o}
+                 for p, i, o in sorted(links(summary, here, items, by)) if _iri(o)]  # type: ignore[arg-type]
     return rows
+
+
+def versions_and_parts(store: Store, summary: MetricsSummaryDb | None, item: str, relations: list[Term]
+                       ) -> list[dict[str, str]]:
+    """Rows of ``related_versions_and_parts.rq`` (relation, direction, other; concept for a sibling), from
+    the summary when it keeps every version and part relation."""
+    names = [_text(r) for r in relations]
+    if summary is None or not kept(summary, names):
+        return link_rows(store, "related_versions_and_parts", {"item": NamedNode(item), "relation": relations})
+    rows = []
+    for direction, by in (("out", "s"), ("in", "o")):
+        rows += [{"relation": p, "direction": direction, "other": o}
+                 for p, _, o in sorted(links(summary, names, [item], by)) if _iri(o)]  # type: ignore[arg-type]
+    outward = {(r["relation"], r["other"]) for r in rows if r["direction"] == "out"}
+    concepts = {c for c, cls in summary.objects(TYPE, {o for _, o in outward}) if cls == _CONCEPT}
+    versions: dict[str, set[str]] = defaultdict(set)
+    for concept, version in summary.objects(HAS_VERSION, concepts):
+        versions[concept].add(version)
+    rows += [{"relation": p, "direction": "sibling", "other": v, "concept": c}
+             for p, c in sorted(outward) if c in concepts for v in sorted(versions[c]) if _iri(v)]
+    return rows
+
+
+def shared_uses(store: Store, summary: MetricsSummaryDb | None, item: str, relations: list[Term]
+                ) -> list[dict[str, str]]:
+    """Rows (other, shared, relation) of ``related_shared_data_or_software.rq``: works with the same
+    evidence edge to the same node as the item, structure entries left out."""
+    names = [_text(r) for r in relations]
+    if summary is None or not kept(summary, names):
+        return select_rows(store, "related_shared_data_or_software", {"item": NamedNode(item), "relation": relations})
+    mine = {(p, o) for p, _, o in links(summary, names, [item], "s")}
+    structures = {o for o, cls in summary.objects(TYPE, {o for _, o in mine}) if cls == _STRUCTURE}
+    return [{"other": other, "shared": shared, "relation": p}
+            for p, shared, other in sorted(links(summary, names, {o for _, o in mine} - structures, "o"))
+            if (p, shared) in mine and other != item and _iri(other)]
+
+
+def same_structure(store: Store, summary: MetricsSummaryDb | None, item: str) -> list[dict[str, str]]:
+    """Rows (other, shared) of ``related_same_structure.rq``: works relying on or citing the same
+    structure entry as the item."""
+    names = [_RELIES_ON_DATA, CITES]
+    if summary is None or not kept(summary, names):
+        return select_rows(store, "related_same_structure", {"item": NamedNode(item)})
+    mine = {o for _, _, o in links(summary, names, [item], "s")}
+    structures = {o for o, cls in summary.objects(TYPE, mine) if cls == _STRUCTURE}
+    pairs = {(other, shared) for _, shared, other in links(summary, names, structures, "o")}
+    return [{"other": o, "shared": s} for o, s in sorted(pairs) if o != item and _iri(o)]
 
 
 def citing_works(store: Store, summary: MetricsSummaryDb | None, targets: list[str]) -> list[str]:
