@@ -352,13 +352,14 @@ def _co_citation(store: Store, summary: MetricsSummaryDb | None, family: list[st
     citers = reads.co_cited(store, summary, sample)
     # A version counts for each concept it is a version of (rolled up), else for itself.
     concepts = _group_values(reads.concepts_of(store, summary, list(citers)), "version", "concept")
-    rows = [{"other": other, "citing": citing} for cited, citing_works in citers.items()
-            for other in concepts.get(cited, [cited]) for citing in citing_works]
-    for other, by in _group_values(rows, "other", "citing").items():
-        if other in family:
-            continue
-        found[other].append(Reason("co-citation", f"cited together by {_count_of_works(len(by))}", len(by),
-                                   tuple(by)))
+    by_other: dict[str, set[str]] = defaultdict(set)
+    for cited, citing_works in citers.items():
+        for other in concepts.get(cited, [cited]):
+            by_other[other].update(citing_works)
+    for other, by in by_other.items():
+        if other not in family:
+            found[other].append(Reason("co-citation", f"cited together by {_count_of_works(len(by))}", len(by),
+                                       tuple(sorted(by))))
     return _Citers(len(citing), len(sample))
 
 
