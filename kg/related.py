@@ -142,10 +142,10 @@ def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int 
     summary = store.complete_summary()  # citations read there when complete (kg.related_reads)
     family, concepts = _versions_and_parts(store, summary, item, found)
     _direct_links(store, summary, item, concepts, found)
-    item_citers = _co_citation(store, summary, family, found)
     _coupling(store, summary, item, found)
     _shared_data(store, summary, item, found)
     _same_structure(store, summary, item, found)
+    item_citers = _co_citation(store, summary, family, found, max(CANDIDATES, 5 * limit))  # last: it cuts
     found.pop(item.value, None)
     if not found:
         return []
@@ -344,9 +344,11 @@ def _count_of_works(n: int) -> str:
 
 
 def _co_citation(store: Store, summary: MetricsSummaryDb | None, family: list[str],
-                 found: dict[str, list[Reason]]) -> _Citers:
+                 found: dict[str, list[Reason]], keep: int) -> _Citers:
     """Adds co-citation reasons, counted among the first :data:`CO_CITATION_SAMPLE` works (by IRI) citing
-    the item or its version family; returns how many works cite those and how many were read."""
+    the item or its version family; returns how many works cite those and how many were read. Of the works
+    with no other reason, only the ``keep`` most co-cited (then by IRI) are added: :func:`_strongest` ranks
+    those alike (tier, count, IRI), so no other could be kept, and a sample citing thousands costs less."""
     citing = reads.citing_works(store, summary, family)
     sample = citing[:CO_CITATION_SAMPLE]
     citers = reads.co_cited(store, summary, sample)
@@ -356,10 +358,11 @@ def _co_citation(store: Store, summary: MetricsSummaryDb | None, family: list[st
     for cited, citing_works in citers.items():
         for other in concepts.get(cited, [cited]):
             by_other[other].update(citing_works)
-    for other, by in by_other.items():
-        if other not in family:
-            found[other].append(Reason("co-citation", f"cited together by {_count_of_works(len(by))}", len(by),
-                                       tuple(sorted(by))))
+    alone = sorted((o for o in by_other if o not in found and o not in family), key=lambda o: (-len(by_other[o]), o))
+    for other in [*(o for o in by_other if o in found and o not in family), *alone[:keep]]:
+        by = by_other[other]
+        found[other].append(Reason("co-citation", f"cited together by {_count_of_works(len(by))}", len(by),
+                                   tuple(sorted(by))))
     return _Citers(len(citing), len(sample))
 
 
@@ -377,7 +380,7 @@ def _shared_data(store: Store, summary: MetricsSummaryDb | None, item: NamedNode
                                    (KG.reliesOnSoftware, "shared-software", "software", "software")):
         mine = [r for r in rows if r["relation"] == rel.value]
         for other, shared in _group_values(mine, "other", "shared").items():
-            names = ", ".join(_display_id(s) for s in shared)
+            names = ", ".join(ids.doi_or_iri(s) for s in shared)
             text = (f"uses the same {noun} {names}" if len(shared) == 1
                     else f"uses {len(shared)} of the same {nouns}: {names}")
             found[other].append(Reason(kind, text, len(shared), tuple(shared)))  # type: ignore[arg-type]
@@ -387,12 +390,7 @@ def _same_structure(store: Store, summary: MetricsSummaryDb | None, item: NamedN
                     found: dict[str, list[Reason]]) -> None:
     rows = reads.same_structure(store, summary, item.value)
     for other, shared in _group_values(rows, "other", "shared").items():
-        names = ", ".join(_display_id(s) for s in shared)
+        names = ", ".join(ids.doi_or_iri(s) for s in shared)
         text = (f"uses the same structure {names}" if len(shared) == 1
                 else f"uses {len(shared)} of the same structures: {names}")
         found[other].append(Reason("structure", text, len(shared), tuple(shared)))
-
-
-def _display_id(iri: str) -> str:
-    """A DOI for a DOI IRI, else the IRI."""
-    return ids.doi_or_iri(iri)

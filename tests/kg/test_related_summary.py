@@ -71,6 +71,15 @@ def test_a_much_cited_work_past_the_bounds_answers_the_same_from_the_summary(mon
     _same_without_summary(store, [f"{DOI}item", f"{DOI}r1", f"{DOI}c005"], monkeypatch, limit=20)
 
 
+def test_a_sample_citing_more_works_than_are_ranked_answers_the_same_from_the_summary(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store.open(None)
+    refs = [f"r{j:03}" for j in range(CANDIDATES + 50)]
+    store.write([_record(f"c{i}", ["item", *(r for j, r in enumerate(refs) if i <= j % CO_CITATION_SAMPLE)])
+                 for i in range(CO_CITATION_SAMPLE)])
+    _same_without_summary(store, [f"{DOI}item"], monkeypatch, limit=20)
+
+
 def _record(name: str, cited: list[str]) -> RecordGraph:
     """A record about 10.1/name citing 10.1/each of ``cited``."""
     graph, about = NamedNode(f"https://w3id.org/evidence-kg/graph/crossref/10.1/{name}"), NamedNode(DOI + name)
