@@ -351,9 +351,8 @@ def _co_citation(store: Store, summary: MetricsSummaryDb | None, family: list[st
     those alike (tier, count, IRI), so no other could be kept, and a sample citing thousands costs less."""
     citing = reads.citing_works(store, summary, family)
     sample = citing[:CO_CITATION_SAMPLE]
-    citers = reads.co_cited(store, summary, sample)
     # A version counts for each concept it is a version of (rolled up), else for itself.
-    concepts = _group_values(reads.concepts_of(store, summary, list(citers)), "version", "concept")
+    citers, concepts = reads.co_citation(store, summary, sample)
     by_other: dict[str, set[str]] = defaultdict(set)
     for cited, citing_works in citers.items():
         for other in concepts.get(cited, [cited]):

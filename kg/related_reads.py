@@ -30,7 +30,7 @@ from pyoxigraph import NamedNode
 from kg.queries import load_query
 from kg.store import Store, Term
 from kg.store.summary import CITES, HAS_VERSION, TYPE, MetricsSummaryDb
-from kg.store.summary_links import kept, links
+from kg.store.summary_links import cited_by, kept, links
 from kg.vocab import KG
 
 _CONCEPT, _STRUCTURE, _RELIES_ON_DATA = KG.Concept.value, KG.StructureEntry.value, KG.reliesOnData.value
@@ -158,6 +158,26 @@ def concepts_of(store: Store, summary: MetricsSummaryDb | None, versions: list[s
         typed = {c for c, cls in summary.objects(TYPE, {c for _, c in pairs}) if cls == KG.Concept.value}
         return [{"version": v, "concept": c} for v, c in pairs if c in typed]
     return select_rows(store, "related_concepts", {"version": [NamedNode(v) for v in versions]})
+
+
+def co_citation(store: Store, summary: MetricsSummaryDb | None, sample: list[str]
+                ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """What the ``sample`` of citing works cite, each cited work with those of them citing it
+    (:func:`co_cited`), and the concepts of those cited works that are versions of one, sorted
+    (:func:`concepts_of`); from the summary in one statement."""
+    concepts: dict[str, set[str]] = defaultdict(set)
+    if summary is None:
+        citers = co_cited(store, None, sample)
+        for row in concepts_of(store, None, list(citers)):
+            concepts[row["version"]].add(row["concept"])
+        return citers, {v: sorted(c) for v, c in concepts.items()}
+    found: dict[str, set[str]] = defaultdict(set)
+    for citing, cited, concept in cited_by(summary, sample, _CONCEPT):
+        if not citing.startswith("_:") and not cited.startswith("_:"):
+            found[cited].add(citing)
+            if concept is not None and not concept.startswith("_:"):
+                concepts[cited].add(concept)
+    return {c: sorted(w) for c, w in found.items()}, {v: sorted(c) for v, c in concepts.items()}
 
 
 def coupling(store: Store, summary: MetricsSummaryDb | None, item: str) -> list[dict[str, str]]:
