@@ -2,7 +2,9 @@
 together with it, what cites the same works, and what relies on the same data, software or
 structure.
 
-Each kind of reason is one catalogue query (``queries/related_*.rq``), a fixed number a call. Co-citation
+Each kind of reason is one catalogue query (``queries/related_*.rq``), a fixed number a call, or, where
+the store keeps its metrics summary complete, an indexed read of it with the same rows
+(:mod:`kg.related_reads`). Co-citation
 reads a sample of the item's citers (:data:`CO_CITATION_SAMPLE`); at most :data:`CANDIDATES` candidates
 are ranked with their standing (``queries/work_standing.rq``) and the best summarised: bounds that keep
 a much-cited item as cheap as a little-cited one (docs/data-model.md, "Bounds").
