@@ -2,7 +2,9 @@
 together with it, what cites the same works, and what relies on the same data, software or
 structure.
 
-Each kind of reason is one catalogue query (``queries/related_*.rq``), a fixed number a call. Co-citation
+Each kind of reason is one catalogue query (``queries/related_*.rq``), a fixed number a call, or, where
+the store keeps its metrics summary complete, an indexed read of it with the same rows
+(:mod:`kg.related_reads`). Co-citation
 reads a sample of the item's citers (:data:`CO_CITATION_SAMPLE`); at most :data:`CANDIDATES` candidates
 are ranked with their standing (``queries/work_standing.rq``) and the best summarised: bounds that keep
 a much-cited item as cheap as a little-cited one (docs/data-model.md, "Bounds").
@@ -45,10 +47,11 @@ from typing import Literal as Lit
 from pyoxigraph import NamedNode
 
 from kg import ids
-from kg.queries import load_query
+from kg import related_reads as reads
 from kg.repositories import inferred_citation, repositories
 from kg.standing import Standing, standings
 from kg.store import Store, Term
+from kg.store.summary import MetricsSummaryDb
 from kg.vocab import CITO, KG, Relation, relations_by_iri
 from kg.works import WorkSummary, resolve, summaries
 
@@ -138,12 +141,13 @@ def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int 
     text = identifier_or_node.value if isinstance(identifier_or_node, NamedNode) else identifier_or_node
     item = resolve(store, text)
     found: dict[str, list[Reason]] = defaultdict(list)
-    family, concepts = _versions_and_parts(store, item, found)
-    _direct_links(store, item, concepts, found)
-    item_citers = _co_citation(store, family, found)
-    _coupling(store, item, found)
-    _shared_data(store, item, found)
-    _same_structure(store, item, found)
+    summary = store.complete_summary()  # citations read there when complete (kg.related_reads)
+    family, concepts = _versions_and_parts(store, summary, item, found)
+    _direct_links(store, summary, item, concepts, found)
+    _coupling(store, summary, item, found)
+    _shared_data(store, summary, item, found)
+    _same_structure(store, summary, item, found)
+    item_citers = _co_citation(store, summary, family, found, max(CANDIDATES, 5 * limit))  # last: it cuts
     found.pop(item.value, None)
     if not found:
         return []
@@ -277,21 +281,18 @@ def _dedupe_reasons(reasons: list[Reason]) -> list[Reason]:
     return list({(r.kind, r.text): r for r in reasons}.values())
 
 
-def _select_rows(store: Store, name: str, bindings: dict[str, Term | list[Term]]) -> list[dict[str, str]]:
-    result = store.select(load_query(name).text, bindings)
-    return [{k: getattr(t, "value", str(t)) for k, t in row.items()} for row in result.dicts()]
-
-
-def _versions_and_parts(store: Store, item: NamedNode, found: dict[str, list[Reason]]
-                        ) -> tuple[list[str], list[str]]:
+def _versions_and_parts(store: Store, summary: MetricsSummaryDb | None, item: NamedNode,
+                        found: dict[str, list[Reason]]) -> tuple[list[str], list[str]]:
     """Adds version and part reasons. Returns the item's version family (itself first: its
     concept and sibling versions, or, for a concept, its versions) and the concepts it is a
     version of."""
     catalogue = relations_by_iri()
     rels: list[Term] = [r.iri for r in catalogue.values() if r.role in ("version", "part")]
     family, concepts = [item.value], []
-    for row in _select_rows(store, "related_versions_and_parts", {"item": item, "relation": rels}):
+    for row in reads.versions_and_parts(store, summary, item.value, rels):
         other, direction, rel = row["other"], row["direction"], catalogue[row["relation"]]
+        if direction == "sibling" and other == item.value:
+            continue
         if direction == "sibling":
             # the text waits for the item's kind ("another version of the same software")
             found[other].append(Reason("version", "", 1, (row["concept"],), None,
@@ -315,13 +316,13 @@ def _reason_text(rel: Relation, suffix: str = "it") -> str:
     return f"{rel.label} {suffix}"
 
 
-def _direct_links(store: Store, item: NamedNode, concepts: list[str], found: dict[str, list[Reason]]) -> None:
+def _direct_links(store: Store, summary: MetricsSummaryDb | None, item: NamedNode, concepts: list[str],
+                  found: dict[str, list[Reason]]) -> None:
     catalogue = relations_by_iri()
     cites = catalogue[KG.cites.value]
     rels: list[Term] = [r.iri for r in catalogue.values() if r.role not in ("version", "part")]
     rels.append(CITO.cites)
-    items: list[Term] = [item, *(NamedNode(c) for c in concepts)]
-    for row in _select_rows(store, "related_direct_links", {"item": items, "relation": rels}):
+    for row in reads.direct_links(store, summary, [item.value, *concepts], rels):
         rel = cites if row["relation"] == CITO.cites.value else catalogue[row["relation"]]
         outward = rel if row["direction"] == "out" else catalogue[rel.inverse.value]
         back = catalogue[outward.inverse.value]  # from the related node to the item, as the text reads
@@ -344,56 +345,53 @@ def _count_of_works(n: int) -> str:
     return f"{n} work" if n == 1 else f"{n} works"
 
 
-def _co_citation(store: Store, family: list[str], found: dict[str, list[Reason]]) -> _Citers:
+def _co_citation(store: Store, summary: MetricsSummaryDb | None, family: list[str],
+                 found: dict[str, list[Reason]], keep: int) -> _Citers:
     """Adds co-citation reasons, counted among the first :data:`CO_CITATION_SAMPLE` works (by IRI) citing
-    the item or its version family; returns how many works cite those and how many were read."""
-    targets: list[Term] = [NamedNode(n) for n in family]
-    citing = sorted(row["citing"] for row in _select_rows(store, "related_citing_works", {"target": targets}))
-    sample: list[Term] = [NamedNode(c) for c in citing[:CO_CITATION_SAMPLE]]
-    citers = {row["cited"]: row["citers"].split()
-              for row in _select_rows(store, "related_co_citation", {"citing": sample})} if sample else {}
+    the item or its version family; returns how many works cite those and how many were read. Of the works
+    with no other reason, only the ``keep`` most co-cited (then by IRI) are added: :func:`_strongest` ranks
+    those alike (tier, count, IRI), so no other could be kept, and a sample citing thousands costs less."""
+    citing = reads.citing_works(store, summary, family)
+    sample = citing[:CO_CITATION_SAMPLE]
     # A version counts for each concept it is a version of (rolled up), else for itself.
-    concepts = _group_values(_select_rows(store, "related_concepts", {"version": [NamedNode(c) for c in citers]}),
-                             "version", "concept") if citers else {}
-    rows = [{"other": other, "citing": citing} for cited, citing_works in citers.items()
-            for other in concepts.get(cited, [cited]) for citing in citing_works]
-    for other, by in _group_values(rows, "other", "citing").items():
-        if other in family:
-            continue
+    citers, concepts = reads.co_citation(store, summary, sample)
+    by_other: dict[str, set[str]] = defaultdict(set)
+    for cited, citing_works in citers.items():
+        for other in concepts.get(cited, [cited]):
+            by_other[other].update(citing_works)
+    alone = sorted((o for o in by_other if o not in found and o not in family), key=lambda o: (-len(by_other[o]), o))
+    for other in [*(o for o in by_other if o in found and o not in family), *alone[:keep]]:
+        by = by_other[other]
         found[other].append(Reason("co-citation", f"cited together by {_count_of_works(len(by))}", len(by),
-                                   tuple(by)))
+                                   tuple(sorted(by))))
     return _Citers(len(citing), len(sample))
 
 
-def _coupling(store: Store, item: NamedNode, found: dict[str, list[Reason]]) -> None:
-    for other, refs in _group_values(_select_rows(store, "related_bibliographic_coupling", {"item": item}),
-                                "other", "shared").items():
+def _coupling(store: Store, summary: MetricsSummaryDb | None, item: NamedNode, found: dict[str, list[Reason]]
+              ) -> None:
+    for other, refs in _group_values(reads.coupling(store, summary, item.value), "other", "shared").items():
         found[other].append(Reason("coupling", f"cites {_count_of_works(len(refs))} it cites too", len(refs),
                                    tuple(refs)))
 
 
-def _shared_data(store: Store, item: NamedNode, found: dict[str, list[Reason]]) -> None:
-    rows = _select_rows(store, "related_shared_data_or_software", {"item": item,
-                                                            "relation": [KG.reliesOnData, KG.reliesOnSoftware]})
+def _shared_data(store: Store, summary: MetricsSummaryDb | None, item: NamedNode,
+                 found: dict[str, list[Reason]]) -> None:
+    rows = reads.shared_uses(store, summary, item.value, [KG.reliesOnData, KG.reliesOnSoftware])
     for rel, kind, noun, nouns in ((KG.reliesOnData, "shared-data", "dataset", "datasets"),
                                    (KG.reliesOnSoftware, "shared-software", "software", "software")):
         mine = [r for r in rows if r["relation"] == rel.value]
         for other, shared in _group_values(mine, "other", "shared").items():
-            names = ", ".join(_display_id(s) for s in shared)
+            names = ", ".join(ids.doi_or_iri(s) for s in shared)
             text = (f"uses the same {noun} {names}" if len(shared) == 1
                     else f"uses {len(shared)} of the same {nouns}: {names}")
             found[other].append(Reason(kind, text, len(shared), tuple(shared)))  # type: ignore[arg-type]
 
 
-def _same_structure(store: Store, item: NamedNode, found: dict[str, list[Reason]]) -> None:
-    rows = _select_rows(store, "related_same_structure", {"item": item})
+def _same_structure(store: Store, summary: MetricsSummaryDb | None, item: NamedNode,
+                    found: dict[str, list[Reason]]) -> None:
+    rows = reads.same_structure(store, summary, item.value)
     for other, shared in _group_values(rows, "other", "shared").items():
-        names = ", ".join(_display_id(s) for s in shared)
+        names = ", ".join(ids.doi_or_iri(s) for s in shared)
         text = (f"uses the same structure {names}" if len(shared) == 1
                 else f"uses {len(shared)} of the same structures: {names}")
         found[other].append(Reason("structure", text, len(shared), tuple(shared)))
-
-
-def _display_id(iri: str) -> str:
-    """A DOI for a DOI IRI, else the IRI."""
-    return ids.doi_or_iri(iri)

@@ -72,3 +72,24 @@ def test_a_limit_past_the_cap_ranks_every_candidate(many_candidates: Store) -> N
     names = [r.item.iri.removeprefix("https://doi.org/") for r in found]
     # the most cited citer ranks first among the plain citers (ties: citations in the graph)
     assert names[:2] == ["10.1/data", f"10.1/w{CANDIDATES + 4:03}"]
+
+
+@pytest.fixture(scope="module")
+def long_references() -> Store:
+    """10.1/item cited by CO_CITATION_SAMPLE works c0, c1, ...; besides, they cite CANDIDATES + 50 works r000,
+    r001, ...: r<j> by the first (j % CO_CITATION_SAMPLE) + 1 of them, so the sample names more co-cited works
+    than are ranked."""
+    triples = [f"{_doi(f'c{i}')} {CITES} {_doi('item')} ." for i in range(CO_CITATION_SAMPLE)]
+    triples += [f"{_doi(f'c{i}')} {CITES} {_doi(f'r{j:03}')} ." for j in range(CANDIDATES + 50)
+                for i in range(j % CO_CITATION_SAMPLE + 1)]
+    return _graph(triples)
+
+
+def test_of_many_co_cited_works_the_most_co_cited_are_ranked_as_with_every_one_read(long_references: Store) -> None:
+    top = related_items(long_references, "10.1/item", 20)
+    # with a limit this large nothing is cut: the same first 20
+    assert [r.as_dict() for r in top] == [r.as_dict() for r in related_items(long_references, "10.1/item", 1000)[:20]]
+    names = [r.item.iri.removeprefix("https://doi.org/") for r in top]
+    most = [f"10.1/r{j:03}" for j in range(CANDIDATES + 50) if j % CO_CITATION_SAMPLE == CO_CITATION_SAMPLE - 1]
+    next_most = [f"10.1/r{j:03}" for j in range(CANDIDATES + 50) if j % CO_CITATION_SAMPLE == CO_CITATION_SAMPLE - 2]
+    assert names == [*most, *next_most][:20]

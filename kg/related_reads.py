@@ -1,0 +1,190 @@
+"""What related items read of a work's neighbourhood: its citation links, the works citing its version
+family, what a sample of them cite, the concepts of versions and bibliographic coupling.
+
+Each read has two sources giving the same rows. Where the store keeps its metrics summary complete
+(:meth:`kg.store.Store.complete_summary`: an embedded store; it holds every record graph's
+``cito:cites``, ``kg:hasVersion`` and work classes, :mod:`kg.store.summary`), the rows come from its
+indexed SQLite tables: a lookup per bound term, whatever the size of the graph. Otherwise (a remote
+store: ``oxigraph serve``, Virtuoso, or a summary not built) the catalogue queries ``related_*.rq``
+are asked, one a read.
+
+The citations (``cito:cites``), versions of concepts and work classes are kept by every summary; the
+other links (the catalogue's typed relations, the evidence edges) are read there when its version keeps
+them (:func:`kg.store.summary_links.kept`), else asked of the store. Blank nodes are left out of the
+summary's rows, and literals from the objects read (a link joins two nodes named by IRIs).
+
+>>> from kg.store import Store
+>>> store = Store.open(None)
+>>> store.update('''INSERT DATA { GRAPH <https://w3id.org/evidence-kg/graph/test/a> {
+...     <https://doi.org/10.1/a> <http://purl.org/spar/cito/cites> <https://doi.org/10.1/d> } }''')
+>>> citing_works(store, None, ["https://doi.org/10.1/d"])
+['https://doi.org/10.1/a']
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pyoxigraph import NamedNode
+
+from kg.queries import load_query
+from kg.store import Store, Term
+from kg.store.summary import CITES, HAS_VERSION, TYPE, MetricsSummaryDb
+from kg.store.summary_links import cited_by, kept, links
+from kg.vocab import KG
+
+_CONCEPT, _STRUCTURE, _RELIES_ON_DATA = KG.Concept.value, KG.StructureEntry.value, KG.reliesOnData.value
+
+
+def select_rows(store: Store, name: str, bindings: dict[str, Term | list[Term]]) -> list[dict[str, str]]:
+    """The rows of catalogue query ``name``, each term as its text."""
+    result = store.select(load_query(name).text, bindings)
+    return [{k: getattr(t, "value", str(t)) for k, t in row.items()} for row in result.dicts()]
+
+
+def link_rows(store: Store, name: str, bindings: dict[str, Term | list[Term]]) -> list[dict[str, str]]:
+    """The rows of ``related_direct_links.rq`` or ``related_versions_and_parts.rq`` as those queries
+    leave them to the caller (no FILTER, which slowed Oxigraph): without the "out" rows to a literal
+    (the caller drops a work's "sibling" row of itself)."""
+    result = store.select(load_query(name).text, bindings)
+    return [{k: getattr(t, "value", str(t)) for k, t in row.items()} for row in result.dicts()
+            if isinstance(row["other"], NamedNode) or getattr(row["direction"], "value", None) != "out"]
+
+
+def _named(pairs: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    return sorted((a, b) for a, b in pairs if not a.startswith("_:") and not b.startswith("_:"))
+
+
+def _text(term: Term) -> str:
+    return getattr(term, "value", str(term))
+
+
+def _iri(text: str) -> bool:
+    """Whether a term's text from the summary names a node by IRI (not a blank node, nor a literal's text)."""
+    return ":" in text and not text.startswith("_:") and not any(c in text for c in " <>\"{}|^`\\")
+
+
+def direct_links(store: Store, summary: MetricsSummaryDb | None, items: list[str], relations: list[Term]
+                 ) -> list[dict[str, str]]:
+    """Rows of ``related_direct_links.rq`` (item, relation, direction, other) for the bound items and
+    relations; with a summary the relations it keeps are read there and the store is asked the rest."""
+    nodes: list[Term] = [NamedNode(i) for i in items]
+    if summary is None:
+        return link_rows(store, "related_direct_links", {"item": nodes, "relation": relations})
+    here = [t for t in map(_text, relations) if kept(summary, [t])]
+    others = [r for r in relations if _text(r) not in here]
+    rows = link_rows(store, "related_direct_links", {"item": nodes, "relation": others}) if others else []
+    for direction, by in (("out", "s"), ("in", "o")):
+        rows += [{"item": i, "relation": p, "direction": direction, "other": o}
+                 for p, i, o in sorted(links(summary, here, items, by)) if _iri(o)]  # type: ignore[arg-type]
+    return rows
+
+
+def versions_and_parts(store: Store, summary: MetricsSummaryDb | None, item: str, relations: list[Term]
+                       ) -> list[dict[str, str]]:
+    """Rows of ``related_versions_and_parts.rq`` (relation, direction, other; concept for a sibling), from
+    the summary when it keeps every version and part relation."""
+    names = [_text(r) for r in relations]
+    if summary is None or not kept(summary, names):
+        return link_rows(store, "related_versions_and_parts", {"item": NamedNode(item), "relation": relations})
+    rows = []
+    for direction, by in (("out", "s"), ("in", "o")):
+        rows += [{"relation": p, "direction": direction, "other": o}
+                 for p, _, o in sorted(links(summary, names, [item], by)) if _iri(o)]  # type: ignore[arg-type]
+    outward = {(r["relation"], r["other"]) for r in rows if r["direction"] == "out"}
+    concepts = {c for c, cls in summary.objects(TYPE, {o for _, o in outward}) if cls == _CONCEPT}
+    versions: dict[str, set[str]] = defaultdict(set)
+    for concept, version in summary.objects(HAS_VERSION, concepts):
+        versions[concept].add(version)
+    rows += [{"relation": p, "direction": "sibling", "other": v, "concept": c}
+             for p, c in sorted(outward) if c in concepts for v in sorted(versions[c]) if _iri(v)]
+    return rows
+
+
+def shared_uses(store: Store, summary: MetricsSummaryDb | None, item: str, relations: list[Term]
+                ) -> list[dict[str, str]]:
+    """Rows (other, shared, relation) of ``related_shared_data_or_software.rq``: works with the same
+    evidence edge to the same node as the item, structure entries left out."""
+    names = [_text(r) for r in relations]
+    if summary is None or not kept(summary, names):
+        return select_rows(store, "related_shared_data_or_software", {"item": NamedNode(item), "relation": relations})
+    mine = {(p, o) for p, _, o in links(summary, names, [item], "s")}
+    structures = {o for o, cls in summary.objects(TYPE, {o for _, o in mine}) if cls == _STRUCTURE}
+    return [{"other": other, "shared": shared, "relation": p}
+            for p, shared, other in sorted(links(summary, names, {o for _, o in mine} - structures, "o"))
+            if (p, shared) in mine and other != item and _iri(other)]
+
+
+def same_structure(store: Store, summary: MetricsSummaryDb | None, item: str) -> list[dict[str, str]]:
+    """Rows (other, shared) of ``related_same_structure.rq``: works relying on or citing the same
+    structure entry as the item."""
+    names = [_RELIES_ON_DATA, CITES]
+    if summary is None or not kept(summary, names):
+        return select_rows(store, "related_same_structure", {"item": NamedNode(item)})
+    mine = {o for _, _, o in links(summary, names, [item], "s")}
+    structures = {o for o, cls in summary.objects(TYPE, mine) if cls == _STRUCTURE}
+    pairs = {(other, shared) for _, shared, other in links(summary, names, structures, "o")}
+    return [{"other": o, "shared": s} for o, s in sorted(pairs) if o != item and _iri(o)]
+
+
+def citing_works(store: Store, summary: MetricsSummaryDb | None, targets: list[str]) -> list[str]:
+    """The works citing any of ``targets`` (``related_citing_works.rq``), each once, by IRI."""
+    if summary is not None:
+        return sorted({c for _, c in _named(summary.subjects(CITES, targets))})
+    rows = select_rows(store, "related_citing_works", {"target": [NamedNode(t) for t in targets]})
+    return sorted({row["citing"] for row in rows})
+
+
+def co_cited(store: Store, summary: MetricsSummaryDb | None, sample: list[str]) -> dict[str, list[str]]:
+    """What the ``sample`` of citing works cite, each cited work with those of them citing it
+    (``related_co_citation.rq``)."""
+    if not sample:
+        return {}
+    if summary is not None:
+        found: dict[str, list[str]] = defaultdict(list)
+        for citing, cited in _named(summary.objects(CITES, sample)):
+            found[cited].append(citing)
+        return dict(found)
+    return {row["cited"]: row["citers"].split()
+            for row in select_rows(store, "related_co_citation", {"citing": [NamedNode(c) for c in sample]})}
+
+
+def concepts_of(store: Store, summary: MetricsSummaryDb | None, versions: list[str]) -> list[dict[str, str]]:
+    """Rows (version, concept) of ``related_concepts.rq``: the kg:Concept each work is a version of."""
+    if not versions:
+        return []
+    if summary is not None:
+        pairs = _named(summary.subjects(HAS_VERSION, versions))
+        typed = {c for c, cls in summary.objects(TYPE, {c for _, c in pairs}) if cls == KG.Concept.value}
+        return [{"version": v, "concept": c} for v, c in pairs if c in typed]
+    return select_rows(store, "related_concepts", {"version": [NamedNode(v) for v in versions]})
+
+
+def co_citation(store: Store, summary: MetricsSummaryDb | None, sample: list[str]
+                ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """What the ``sample`` of citing works cite, each cited work with those of them citing it
+    (:func:`co_cited`), and the concepts of those cited works that are versions of one, sorted
+    (:func:`concepts_of`); from the summary in one statement."""
+    concepts: dict[str, set[str]] = defaultdict(set)
+    if summary is None:
+        citers = co_cited(store, None, sample)
+        for row in concepts_of(store, None, list(citers)):
+            concepts[row["version"]].add(row["concept"])
+        return citers, {v: sorted(c) for v, c in concepts.items()}
+    found: dict[str, set[str]] = defaultdict(set)
+    for citing, cited, concept in cited_by(summary, sample, _CONCEPT):
+        if not citing.startswith("_:") and not cited.startswith("_:"):
+            found[cited].add(citing)
+            if concept is not None and not concept.startswith("_:"):
+                concepts[cited].add(concept)
+    return {c: sorted(w) for c, w in found.items()}, {v: sorted(c) for v, c in concepts.items()}
+
+
+def coupling(store: Store, summary: MetricsSummaryDb | None, item: str) -> list[dict[str, str]]:
+    """Rows (other, shared) of ``related_bibliographic_coupling.rq``: works citing what the item cites."""
+    if summary is None:
+        return select_rows(store, "related_bibliographic_coupling", {"item": NamedNode(item)})
+    refs = [r for _, r in _named(summary.objects(CITES, [item]))]
+    if not refs:
+        return []
+    return [{"other": o, "shared": s} for s, o in _named(summary.subjects(CITES, refs)) if o != item]
