@@ -22,7 +22,7 @@ Ranking: evidence first. Each item falls in the tier of its strongest reason (:d
 2. ``similarity``: co-citation and bibliographic coupling, each normalised by Salton's cosine
    (works citing both / sqrt(works citing one x works citing the other); shared references /
    sqrt(references of one x of the other)), so a pair of much-cited works is not related by
-   one co-citation as strongly as a pair cited only together;
+   one co-citation as strongly as a pair cited only together (under :data:`SIMILAR`: a ``link``);
 3. ``link``: a plain citation (cites it, is cited by it) or another stated link (reviews,
    comments, corrections, related material).
 
@@ -80,6 +80,8 @@ CO_CITATION_SAMPLE = 10
 #: candidates ranked with their standing in the graph (at least 5 x the limit): the strongest by their
 #: reasons alone, so that a much-cited item costs what a little-cited one does
 CANDIDATES = 100
+#: the least cosine for the similarity tier: one reference shared among 27 and 20 (0.04) is a link
+SIMILAR = 0.1
 #: catalogue roles whose relations are stated evidence links
 _EVIDENCE_ROLES = ("data", "software", "method")
 #: how sibling versions name what they are versions of
@@ -171,7 +173,8 @@ def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int 
 
 
 def _tier(reasons: list[Reason]) -> Tier:
-    return min((TIER[r.kind] for r in reasons), key=_TIERS.index)
+    return min(("link" if r.strength is not None and r.strength < SIMILAR else TIER[r.kind] for r in reasons),
+               key=_TIERS.index)
 
 
 def _inferred_only(reasons: list[Reason]) -> bool:

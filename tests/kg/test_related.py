@@ -183,6 +183,22 @@ def test_an_inferred_data_citation_is_evidence_ranked_below_stated_evidence_and_
 needs_realdata = pytest.mark.skipif(not REALDATA.is_dir(), reason=f"the real corpus is not at {REALDATA}")
 
 
+def test_a_coupling_weaker_than_a_tenth_ranks_after_the_works_the_item_cites() -> None:
+    # on the real corpus an eLife article (27 references) "cited the same works" as a coal-mining paper
+    # sharing one reference, ranked above the works it cites; a tenth in common is the least similarity
+    cites = "<http://purl.org/spar/cito/cites>"
+    refs = {"a": [*(f"r{i}" for i in range(20)), "x"], "b": ["r0", *(f"s{i}" for i in range(19))],
+            "c": [*(f"r{i}" for i in range(5)), *(f"t{i}" for i in range(5))]}
+    s = Store.open(None)
+    s.update("INSERT DATA { GRAPH <https://example.org/g> { " + " ".join(
+        f"<{DOI}10.1/{w}> {cites} <{DOI}10.1/{r}> ." for w, rs in refs.items() for r in rs) + " } }")
+    found = [(r.item.iri.removeprefix(DOI), r.tier, r.reasons[0].kind, r.reasons[0].strength)
+             for r in related_items(s, "10.1/a", limit=50)]
+    assert found[0] == ("10.1/c", "similarity", "coupling", round(5 / (21 * 10) ** 0.5, 4))
+    assert found[-1] == ("10.1/b", "link", "coupling", round(1 / (21 * 20) ** 0.5, 4))
+    assert sorted(w for w, *_ in found[1:-1]) == sorted(f"10.1/{r}" for r in refs["a"])
+
+
 @pytest.fixture(scope="module")
 def corpus() -> Store:
     if not REALDATA.is_dir():
