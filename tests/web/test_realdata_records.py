@@ -88,6 +88,9 @@ def test_the_data_set_an_article_is_supplemented_by_is_named_by_its_doi_first_in
     assert set(iris[1:]) <= {f"https://doi.org/{d}" for d in cited | {data_doi}}
     # the data set is the first work the article rests on
     assert iris[1] == f"https://doi.org/{data_doi}"
+    # the hops as a list: the root is "This work" (not its 110-character title on every line), the others named
+    hops = tab.page.locator("ol.hops li").all_text_contents()
+    assert len(hops) == len(iris) - 1 and all(h.startswith("This work ") for h in hops)
     # no line of a box runs past its edge (real titles did)
     overflowing = tab.page.evaluate("""[...document.querySelectorAll('svg.chain a.node')].flatMap(a => {
         const r = a.querySelector('rect').getBBox();
