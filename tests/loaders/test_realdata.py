@@ -13,6 +13,7 @@ project, not in it, so these tests skip, saying why, where it is absent (a fresh
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
 from collections import Counter, defaultdict
@@ -131,6 +132,19 @@ def doi_node(value: Any, own: str | None = None) -> NamedNode | None:
     return NamedNode(ids.doi_iri(doi)) if doi and doi != own else None
 
 
+#: where a reference's text says "this is a DOI": a doi.org link, or "doi:"; the DOI runs to a space,
+#: a quote or a tag
+_WRITTEN_DOI = re.compile(r"(?:doi\.org/|doi:\s*)(10\.[^\s\"'<>]+)", re.IGNORECASE)
+
+
+def doi_written_in(text: Any) -> str | None:
+    """The one DOI a reference without a ``DOI`` field writes in its ``unstructured`` text (as a
+    doi.org link or after "doi:"), normalised; None for none, or for several different ones."""
+    found = {doi for m in _WRITTEN_DOI.finditer(html.unescape(text) if isinstance(text, str) else "")
+             if (doi := ids.normalize_doi(m.group(1), strict=False))}
+    return next(iter(found)) if len(found) == 1 else None
+
+
 def named(to_iri: Any, value: Any) -> NamedNode | None:
     """``to_iri(value)`` as a node, or None when the value is not a valid identifier."""
     if not isinstance(value, str) or not value.strip():
@@ -146,7 +160,8 @@ def expect_crossref(item: dict[str, Any]) -> Expected:
     cls = KG.StructureEntry if ids.pdb_id_from_doi(doi) else \
         CROSSREF_CLASS.get(item.get("type") or "other", SCHEMA.CreativeWork)
     e = Expected("crossref", doi, cls)
-    e.references = {n for ref in item.get("reference") or [] if (n := doi_node(ref.get("DOI"), doi))}
+    e.references = {n for ref in item.get("reference") or []
+                    if (n := doi_node(ref.get("DOI") or doi_written_in(ref.get("unstructured")), doi))}
     for name, targets in (item.get("relation") or {}).items():
         for target in targets:
             if (target.get("id-type") or "").lower() == "doi" and (n := doi_node(target.get("id"), doi)):

@@ -194,6 +194,25 @@ def test_funders_are_named_as_the_record_names_them_and_the_citation_wraps(real:
     assert tab.errors == []
 
 
+def test_a_data_doi_written_only_in_a_reference_text_is_in_the_chain_and_its_reference_says_kg_found_it(
+        real: Live, tab: Tab) -> None:
+    record = crossref(RSPB)
+    position, reference = next((i, r) for i, r in enumerate(record["reference"], start=1)
+                               if not r.get("DOI") and "dx.doi.org/10.5061/" in r.get("unstructured", ""))
+    data_doi = reference["unstructured"].split("dx.doi.org/")[1].rstrip(").").lower()  # 10.5061/dryad.1b15j
+    _open(tab, real(f"/works/{record['DOI'].lower()}?refs=all"), "real-rspb-reference-text")
+    iris = tab.page.locator("svg.chain a.node").evaluate_all("ns => ns.map(n => n.dataset.iri)")
+    assert f"https://doi.org/{data_doi}" in iris
+    item = tab.page.locator(f"ol.references li[value='{position}']")
+    assert "DOI found in the reference's text by kg" in item.inner_text()
+    href = item.locator("a").get_attribute("href")
+    assert href is not None and href.endswith(data_doi)
+    others = tab.page.locator("ol.references li", has_text="found in the reference's text").count()
+    assert others == sum(1 for r in record["reference"]
+                         if not r.get("DOI") and "doi.org/10." in r.get("unstructured", ""))
+    assert tab.errors == []
+
+
 def test_the_funder_dashboard_counts_outputs_in_words_and_names_them_without_markup(real: Live, tab: Tab) -> None:
     funded = [crossref(p) for p in (ELIFE, RSPB, CLIMATE, HAEMOGLOBIN)]
     outputs = [m for m in funded if any(f.get("DOI") == ARC for f in m.get("funder", []))]
