@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode
 
 from kg import ids
 from kg.errors import IdentifierError, RecordError
-from kg.vocab import KG, SCHEMA
+from kg.vocab import KG, RDF, SCHEMA
 from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.builder import CitedAs, RecordBuilder
 from loaders.fields import Fields, date_literal, doi_in_text
@@ -33,15 +33,30 @@ FOUND_IN_TEXT = "kg: found in the reference text"
 #: Crossref types of containers and records that are not themselves research outputs.
 CONTAINERS = ("journal", "journal-volume", "journal-issue", "book-series", "book-set", "proceedings",
               "proceedings-series", "report-series", "standard-series", "grant")
-#: Crossref work types -> class. Every type Crossref lists at /types; others are CreativeWork.
+#: Crossref work types -> class, the one of kg's five work classes that counts, pages and summaries use
+#: (kg.works.WORK_CLASSES). Every type Crossref lists at /types; others are CreativeWork.
 CLASSES: dict[str, NamedNode] = {
     **{t: SCHEMA.ScholarlyArticle for t in (
-        "journal-article", "proceedings-article", "posted-content", "book-chapter", "book-section",
-        "book-part", "peer-review", "report", "report-component", "dissertation", "reference-entry",
-        "monograph", "edited-book", "book", "reference-book", "book-track", "standard")},
-    **{t: SCHEMA.CreativeWork for t in (*CONTAINERS, "component", "other")},
+        "journal-article", "proceedings-article", "posted-content", "reference-entry", "standard")},
+    **{t: SCHEMA.CreativeWork for t in (
+        *CONTAINERS, "component", "other", "book", "monograph", "edited-book", "reference-book", "book-chapter",
+        "book-section", "book-part", "book-track", "peer-review", "dissertation", "report", "report-component")},
     "dataset": SCHEMA.Dataset,
     "database": SCHEMA.Dataset,
+}
+#: Crossref work types -> the schema.org class that says what the work is, written beside its
+#: :data:`CLASSES` class (a book is a schema:Book and a schema:CreativeWork, never a ScholarlyArticle)
+SPECIFIC: dict[str, NamedNode] = {
+    **{t: SCHEMA.Book for t in ("book", "monograph", "edited-book", "reference-book", "book-set")},
+    **{t: SCHEMA.Chapter for t in ("book-chapter", "book-section", "book-part", "book-track")},
+    **{t: SCHEMA.Report for t in ("report", "report-component")},
+    "peer-review": SCHEMA.Review,
+    "dissertation": SCHEMA.Thesis,
+    "journal": SCHEMA.Periodical,
+    "journal-volume": SCHEMA.PublicationVolume,
+    "journal-issue": SCHEMA.PublicationIssue,
+    "book-series": SCHEMA.BookSeries,
+    **{t: SCHEMA.CreativeWorkSeries for t in ("proceedings-series", "report-series", "standard-series")},
 }
 
 
@@ -94,6 +109,8 @@ class CrossrefLoader(Loader):
         kind = f.string("type") or "other"
         pdb = ids.pdb_id_from_doi(doi)
         b.typed(KG.StructureEntry if pdb else CLASSES.get(kind, SCHEMA.CreativeWork), kind)
+        if not pdb and kind in SPECIFIC:
+            b.add(work, RDF.type, SPECIFIC[kind])
         b.add(work, KG.doi, Literal(doi))
         if pdb:
             b.add(work, KG.pdbId, Literal(pdb))

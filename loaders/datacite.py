@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode
 
 from kg import ids
 from kg.errors import IdentifierError, RecordError
-from kg.vocab import KG, SCHEMA, relation
+from kg.vocab import KG, RDF, SCHEMA, relation
 from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.builder import CitedAs, RecordBuilder
 from loaders.fields import Fields, parse_date
@@ -36,9 +36,12 @@ CLASSES: dict[str, NamedNode] = {
     "Dataset": SCHEMA.Dataset,
     **{t: SCHEMA.SoftwareSourceCode for t in ("Software", "ComputationalNotebook")},
     **{t: SCHEMA.ScholarlyArticle for t in (
-        "JournalArticle", "Preprint", "Text", "ConferencePaper", "DataPaper", "Book", "BookChapter",
-        "Dissertation", "Report", "PeerReview", "Standard", "StudyRegistration")},
+        "JournalArticle", "Preprint", "Text", "ConferencePaper", "DataPaper", "Standard", "StudyRegistration")},
 }
+#: resourceTypeGeneral of texts that are not articles -> their schema.org class, written beside
+#: schema:CreativeWork (as Crossref's book, chapter, thesis, report and peer-review types are)
+SPECIFIC: dict[str, NamedNode] = {"Book": SCHEMA.Book, "BookChapter": SCHEMA.Chapter, "Dissertation": SCHEMA.Thesis,
+                                  "Report": SCHEMA.Report, "PeerReview": SCHEMA.Review}
 #: resourceTypeGeneral of the relation's target -> its class, where it tells the evidence role.
 TARGET_CLASSES = {"Dataset": SCHEMA.Dataset, "Software": SCHEMA.SoftwareSourceCode,
                   "ComputationalNotebook": SCHEMA.SoftwareSourceCode}
@@ -99,6 +102,8 @@ class DataciteLoader(Loader):
         pdb = ids.pdb_id_from_doi(doi)
         b.typed(KG.StructureEntry if pdb else CLASSES.get(general or "", SCHEMA.CreativeWork),
                 specific or general)
+        if not pdb and general in SPECIFIC:
+            b.add(work, RDF.type, SPECIFIC[general])
         b.add(work, KG.doi, Literal(doi))
         if pdb:
             b.add(work, KG.pdbId, Literal(pdb))
