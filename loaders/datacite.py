@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode
 
 from kg import ids
 from kg.errors import IdentifierError, RecordError
-from kg.vocab import KG, RDF, SCHEMA, relation
+from kg.vocab import CITO, KG, RDF, SCHEMA, relation
 from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.builder import CitedAs, RecordBuilder
 from loaders.fields import Fields, parse_date
@@ -123,6 +123,7 @@ class DataciteLoader(Loader):
                       field_name=fund.path)
         for rel in f.objs("relatedIdentifiers"):
             _map_related(rel, b)
+        _map_relationships(top, b)
         datacite_state(f, b)
         for position, item in enumerate(f.array("relatedItems"), start=1):
             name = f"{f.name('relatedItems')}[{position - 1}]"
@@ -315,3 +316,26 @@ def _map_identifier(ident: Fields, b: RecordBuilder) -> None:
             b.add(b.work, ALTERNATE[kind], Literal(normal))
         else:
             b.warn(ident.path, f"is not a valid {kind}", value)
+
+
+def _map_relationships(top: Fields, b: RecordBuilder) -> None:
+    """DataCite's ``relationships``: ``citations`` (the DOIs of works citing this one) and ``references``
+    (the DOIs it cites), the links DataCite gathered from its own and Crossref's metadata, each a
+    ``cito:cites`` edge in this record graph, so asserted by DataCite. Another kind of item, or the
+    work's own DOI, is left out; an invalid DOI is left out with a warning."""
+    relationships = top.obj("relationships")
+    for key in ("citations", "references"):
+        group = relationships.obj(key) if relationships else None
+        for item in group.objs("data") if group else []:
+            value = item.string("id")
+            if not value or (item.string("type") or "dois") != "dois":
+                continue
+            try:
+                node = NamedNode(ids.doi_iri(value))
+            except IdentifierError as e:
+                b.warn(item.name("id"), f"is not a valid DOI and was left out: {e.reason}", value)
+                continue
+            if node != b.work and key == "citations":
+                b.add(node, CITO.cites, b.work)
+            elif node != b.work:
+                b.cites(node)
