@@ -203,6 +203,10 @@ def test_a_data_doi_written_only_in_a_reference_text_is_in_the_chain_and_its_ref
     _open(tab, real(f"/works/{record['DOI'].lower()}?refs=all"), "real-rspb-reference-text")
     iris = tab.page.locator("svg.chain a.node").evaluate_all("ns => ns.map(n => n.dataset.iri)")
     assert f"https://doi.org/{data_doi}" in iris
+    # its hop says where the link came from: Crossref's record, the DOI read from the reference's text by kg
+    hop = tab.page.locator("ol.hops li", has=tab.page.locator(f"a[href$='{data_doi}']"))
+    said = hop.text_content() or ""  # the list is folded (a closed <details>): its text, not what is rendered
+    assert "asserted by crossref" in said and "its DOI found in the reference's text by kg" in said
     item = tab.page.locator(f"ol.references li[value='{position}']")
     assert "DOI found in the reference's text by kg" in item.inner_text()
     href = item.locator("a").get_attribute("href")
