@@ -24,7 +24,8 @@ from kg.works import WorkSummary, resolve, summaries
 TYPES: dict[str, tuple[NamedNode, ...]] = {
     "Dataset": (SCHEMA.Dataset, KG.StructureEntry),
     "Software": (SCHEMA.SoftwareSourceCode,),
-    "Text": (SCHEMA.ScholarlyArticle,),
+    # books, chapters, theses, reports and reviews (their own schema.org class beside CreativeWork) are texts
+    "Text": (SCHEMA.ScholarlyArticle, SCHEMA.Book, SCHEMA.Chapter, SCHEMA.Thesis, SCHEMA.Report, SCHEMA.Review),
     "JournalArticle": (SCHEMA.ScholarlyArticle,),
     "StructureEntry": (KG.StructureEntry,),
     "Other": (SCHEMA.CreativeWork,),

@@ -20,25 +20,43 @@ from pyoxigraph import Literal, NamedNode
 
 from kg import ids
 from kg.errors import IdentifierError, RecordError
-from kg.vocab import KG, SCHEMA
+from kg.vocab import KG, RDF, SCHEMA
 from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.builder import CitedAs, RecordBuilder
-from loaders.fields import Fields, date_literal
+from loaders.fields import Fields, date_literal, doi_in_text
 from loaders.http import HttpClient, Response
 from loaders.status import crossref_updates
 
+#: ``kg:doiAssertedBy`` of a reference whose DOI kg read from its ``unstructured`` text (Crossref's own
+#: values are "publisher" and "crossref")
+FOUND_IN_TEXT = "kg: found in the reference text"
 #: Crossref types of containers and records that are not themselves research outputs.
 CONTAINERS = ("journal", "journal-volume", "journal-issue", "book-series", "book-set", "proceedings",
               "proceedings-series", "report-series", "standard-series", "grant")
-#: Crossref work types -> class. Every type Crossref lists at /types; others are CreativeWork.
+#: Crossref work types -> class, the one of kg's five work classes that counts, pages and summaries use
+#: (kg.works.WORK_CLASSES). Every type Crossref lists at /types; others are CreativeWork.
 CLASSES: dict[str, NamedNode] = {
     **{t: SCHEMA.ScholarlyArticle for t in (
-        "journal-article", "proceedings-article", "posted-content", "book-chapter", "book-section",
-        "book-part", "peer-review", "report", "report-component", "dissertation", "reference-entry",
-        "monograph", "edited-book", "book", "reference-book", "book-track", "standard")},
-    **{t: SCHEMA.CreativeWork for t in (*CONTAINERS, "component", "other")},
+        "journal-article", "proceedings-article", "posted-content", "reference-entry", "standard")},
+    **{t: SCHEMA.CreativeWork for t in (
+        *CONTAINERS, "component", "other", "book", "monograph", "edited-book", "reference-book", "book-chapter",
+        "book-section", "book-part", "book-track", "peer-review", "dissertation", "report", "report-component")},
     "dataset": SCHEMA.Dataset,
     "database": SCHEMA.Dataset,
+}
+#: Crossref work types -> the schema.org class that says what the work is, written beside its
+#: :data:`CLASSES` class (a book is a schema:Book and a schema:CreativeWork, never a ScholarlyArticle)
+SPECIFIC: dict[str, NamedNode] = {
+    **{t: SCHEMA.Book for t in ("book", "monograph", "edited-book", "reference-book", "book-set")},
+    **{t: SCHEMA.Chapter for t in ("book-chapter", "book-section", "book-part", "book-track")},
+    **{t: SCHEMA.Report for t in ("report", "report-component")},
+    "peer-review": SCHEMA.Review,
+    "dissertation": SCHEMA.Thesis,
+    "journal": SCHEMA.Periodical,
+    "journal-volume": SCHEMA.PublicationVolume,
+    "journal-issue": SCHEMA.PublicationIssue,
+    "book-series": SCHEMA.BookSeries,
+    **{t: SCHEMA.CreativeWorkSeries for t in ("proceedings-series", "report-series", "standard-series")},
 }
 
 
@@ -91,6 +109,8 @@ class CrossrefLoader(Loader):
         kind = f.string("type") or "other"
         pdb = ids.pdb_id_from_doi(doi)
         b.typed(KG.StructureEntry if pdb else CLASSES.get(kind, SCHEMA.CreativeWork), kind)
+        if not pdb and kind in SPECIFIC:
+            b.add(work, RDF.type, SPECIFIC[kind])
         b.add(work, KG.doi, Literal(doi))
         if pdb:
             b.add(work, KG.pdbId, Literal(pdb))
@@ -244,24 +264,26 @@ def _map_references(f: Fields, b: RecordBuilder) -> None:
     unresolved = 0
     for position, ref in enumerate(refs, start=1):
         doi = _lenient(ref, "DOI", b)
+        found = None if doi else doi_in_text(_lenient(ref, "unstructured", b))
         target: NamedNode | None = None
         try:
-            target = NamedNode(ids.doi_iri(doi or ""))
+            target = NamedNode(ids.doi_iri(doi or found or ""))
         except IdentifierError:
             unresolved += 1
             if doi:
                 b.warn(ref.name("DOI"), "is not a valid DOI; counted as unresolved", doi)
         if target is not None:
             b.cites(target)
-        b.cited_as("reference", position, target, _cited_as(ref, b))
+        b.cited_as("reference", position, target, _cited_as(ref, b, found_in_text=found is not None))
     if refs or f.integer("reference-count"):
         b.add(b.work, KG.referenceCount, Literal(max(len(refs), f.integer("reference-count") or 0)))
         b.add(b.work, KG.unresolvedReferenceCount, Literal(unresolved))
 
 
-def _cited_as(ref: Fields, b: RecordBuilder) -> CitedAs:
+def _cited_as(ref: Fields, b: RecordBuilder, *, found_in_text: bool = False) -> CitedAs:
     """A Crossref reference's own metadata. A chapter's title is its article-title and its book
-    the volume-title; a book cited whole has only the volume-title (or series-title)."""
+    the volume-title; a book cited whole has only the volume-title (or series-title). A DOI kg
+    read from the reference's text is asserted by :data:`FOUND_IN_TEXT`."""
     def text(key: str) -> str | None:
         return _lenient(ref, key, b)
 
@@ -269,7 +291,7 @@ def _cited_as(ref: Fields, b: RecordBuilder) -> CitedAs:
     return CitedAs(title=article or volume_title or series, author=text("author"), year=text("year"),
                    venue=text("journal-title") or (volume_title if article else None),
                    volume=text("volume"), first_page=text("first-page"), unstructured=text("unstructured"),
-                   doi_asserted_by=text("doi-asserted-by"))
+                   doi_asserted_by=FOUND_IN_TEXT if found_in_text else text("doi-asserted-by"))
 
 
 def _lenient(ref: Fields, key: str, b: RecordBuilder) -> str | None:

@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode
 
 from kg import ids
 from kg.errors import IdentifierError, RecordError
-from kg.vocab import KG, SCHEMA, relation
+from kg.vocab import CITO, KG, RDF, SCHEMA, relation
 from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.builder import CitedAs, RecordBuilder
 from loaders.fields import Fields, parse_date
@@ -36,9 +36,12 @@ CLASSES: dict[str, NamedNode] = {
     "Dataset": SCHEMA.Dataset,
     **{t: SCHEMA.SoftwareSourceCode for t in ("Software", "ComputationalNotebook")},
     **{t: SCHEMA.ScholarlyArticle for t in (
-        "JournalArticle", "Preprint", "Text", "ConferencePaper", "DataPaper", "Book", "BookChapter",
-        "Dissertation", "Report", "PeerReview", "Standard", "StudyRegistration")},
+        "JournalArticle", "Preprint", "Text", "ConferencePaper", "DataPaper", "Standard", "StudyRegistration")},
 }
+#: resourceTypeGeneral of texts that are not articles -> their schema.org class, written beside
+#: schema:CreativeWork (as Crossref's book, chapter, thesis, report and peer-review types are)
+SPECIFIC: dict[str, NamedNode] = {"Book": SCHEMA.Book, "BookChapter": SCHEMA.Chapter, "Dissertation": SCHEMA.Thesis,
+                                  "Report": SCHEMA.Report, "PeerReview": SCHEMA.Review}
 #: resourceTypeGeneral of the relation's target -> its class, where it tells the evidence role.
 TARGET_CLASSES = {"Dataset": SCHEMA.Dataset, "Software": SCHEMA.SoftwareSourceCode,
                   "ComputationalNotebook": SCHEMA.SoftwareSourceCode}
@@ -99,6 +102,8 @@ class DataciteLoader(Loader):
         pdb = ids.pdb_id_from_doi(doi)
         b.typed(KG.StructureEntry if pdb else CLASSES.get(general or "", SCHEMA.CreativeWork),
                 specific or general)
+        if not pdb and general in SPECIFIC:
+            b.add(work, RDF.type, SPECIFIC[general])
         b.add(work, KG.doi, Literal(doi))
         if pdb:
             b.add(work, KG.pdbId, Literal(pdb))
@@ -118,6 +123,7 @@ class DataciteLoader(Loader):
                       field_name=fund.path)
         for rel in f.objs("relatedIdentifiers"):
             _map_related(rel, b)
+        _map_relationships(top, b)
         datacite_state(f, b)
         for position, item in enumerate(f.array("relatedItems"), start=1):
             name = f"{f.name('relatedItems')}[{position - 1}]"
@@ -310,3 +316,26 @@ def _map_identifier(ident: Fields, b: RecordBuilder) -> None:
             b.add(b.work, ALTERNATE[kind], Literal(normal))
         else:
             b.warn(ident.path, f"is not a valid {kind}", value)
+
+
+def _map_relationships(top: Fields, b: RecordBuilder) -> None:
+    """DataCite's ``relationships``: ``citations`` (the DOIs of works citing this one) and ``references``
+    (the DOIs it cites), the links DataCite gathered from its own and Crossref's metadata, each a
+    ``cito:cites`` edge in this record graph, so asserted by DataCite. Another kind of item, or the
+    work's own DOI, is left out; an invalid DOI is left out with a warning."""
+    relationships = top.obj("relationships")
+    for key in ("citations", "references"):
+        group = relationships.obj(key) if relationships else None
+        for item in group.objs("data") if group else []:
+            value = item.string("id")
+            if not value or (item.string("type") or "dois") != "dois":
+                continue
+            try:
+                node = NamedNode(ids.doi_iri(value))
+            except IdentifierError as e:
+                b.warn(item.name("id"), f"is not a valid DOI and was left out: {e.reason}", value)
+                continue
+            if node != b.work and key == "citations":
+                b.add(node, CITO.cites, b.work)
+            elif node != b.work:
+                b.cites(node)

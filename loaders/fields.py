@@ -9,6 +9,7 @@ from typing import Any
 
 from pyoxigraph import Literal
 
+from kg import ids
 from kg.errors import RecordError
 from kg.vocab import XSD
 from loaders.limits import default_limits
@@ -187,6 +188,28 @@ def date_literal(year: int, month: int | None = None, day: int | None = None) ->
     if month:
         return Literal(f"{year:04d}-{month:02d}", datatype=XSD.gYearMonth)
     return Literal(f"{year:04d}", datatype=XSD.gYear)
+
+
+#: a DOI written in prose as a doi.org link or after "doi:", up to white space, a quote or a tag
+_DOI_IN_TEXT = re.compile(r"(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|\bdoi\s*:\s*)(10\.[0-9]+(?:\.[0-9]+)*/[^\s\"'<>]+)",
+                          re.IGNORECASE)
+
+
+def doi_in_text(text: str | None) -> str | None:
+    """The one DOI a text names as a doi.org (or dx.doi.org) link or after "doi:", normalised (trailing
+    punctuation dropped, lower-cased); None when it names none, or several different ones. A bare
+    "10.x/y", or one inside another site's address, is not taken: only a form that says it is a DOI.
+
+    >>> doi_in_text("Smith J. Data. Dryad Digital Repository (http://dx.doi.org/10.5061/dryad.1B15J).")
+    '10.5061/dryad.1b15j'
+    >>> doi_in_text("See doi: 10.1000/xyz123; and https://doi.org/10.1000/XYZ123."), doi_in_text("10.1000/abc")
+    ('10.1000/xyz123', None)
+    >>> doi_in_text("https://doi.org/10.1/a and https://doi.org/10.1/b") is None
+    True
+    """
+    found = {doi for m in _DOI_IN_TEXT.finditer(html.unescape(text or ""))
+             if (doi := ids.normalize_doi(m.group(1), strict=False))}
+    return found.pop() if len(found) == 1 else None
 
 
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")

@@ -139,6 +139,8 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
         "counts": side_by_side(reuse, refs) if reuse else None,
         "references": refs if all_references else refs[:REFERENCES_SHOWN],
         "references_total": len(refs),
+        # works this one cites by a DOI kg read from a reference's text (kg:doiAssertedBy "kg: ..."), for the hops
+        "doi_found_in_text": {r.cited for r in refs if r.cited and (r.asserted_by or "").startswith("kg:")},
         "all_links": all_links, "links_shown": LINKS_SHOWN, "links_open": LINKS_OPEN,
         "citation": _section(notes, "citation", lambda: graph.cite(node)),
         "names": names,

@@ -29,6 +29,23 @@ KIND_LABELS = {"ScholarlyArticle": ("Article", "articles"), "StructureEntry": ("
                "CreativeWork": ("Work", "other works")}
 
 
+#: how the item page names a work a source says more of than its kind (schema.org classes written beside
+#: one of the five work classes: a Crossref "book-chapter" is a schema:Chapter and a schema:CreativeWork)
+SPECIFIC_LABELS = {"schema:Book": "Book", "schema:Chapter": "Book chapter", "schema:Thesis": "Thesis",
+                   "schema:Report": "Report", "schema:Review": "Review", "schema:Periodical": "Journal",
+                   "schema:PublicationVolume": "Journal volume", "schema:PublicationIssue": "Journal issue",
+                   "schema:BookSeries": "Book series", "schema:CreativeWorkSeries": "Series"}
+
+
+def type_label(kind: str | None, types: list[str] | tuple[str, ...] = ()) -> str:
+    """How the item page names a work's type: the specific class a source gives it, else its kind.
+
+    >>> type_label("CreativeWork", ["schema:CreativeWork", "schema:Chapter"]), type_label("ScholarlyArticle")
+    ('Book chapter', 'Article')
+    """
+    return next((SPECIFIC_LABELS[t] for t in types if t in SPECIFIC_LABELS), None) or kind_label(kind)
+
+
 def kind_name(work: WorkSummary) -> str:
     """How a page names a work's class; a work no record describes, by its DOI's repository if it has one
     (a data set cited by an article, its record not loaded, is not just "Work").
@@ -99,6 +116,7 @@ TEMPLATES.env.globals["static_url"] = static_url
 TEMPLATES.env.filters["work_path"] = work_path
 TEMPLATES.env.filters["kind_name"] = kind_name
 TEMPLATES.env.filters["kind_label"] = kind_label
+TEMPLATES.env.filters["type_label"] = type_label
 TEMPLATES.env.filters["shown_id"] = shown_id
 TEMPLATES.env.filters["work_key"] = work_key
 TEMPLATES.env.filters["source_name"] = source_name

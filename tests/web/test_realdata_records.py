@@ -88,6 +88,9 @@ def test_the_data_set_an_article_is_supplemented_by_is_named_by_its_doi_first_in
     assert set(iris[1:]) <= {f"https://doi.org/{d}" for d in cited | {data_doi}}
     # the data set is the first work the article rests on
     assert iris[1] == f"https://doi.org/{data_doi}"
+    # the hops as a list: the root is "This work" (not its 110-character title on every line), the others named
+    hops = tab.page.locator("ol.hops li").all_text_contents()
+    assert len(hops) == len(iris) - 1 and all(h.startswith("This work ") for h in hops)
     # no line of a box runs past its edge (real titles did)
     overflowing = tab.page.evaluate("""[...document.querySelectorAll('svg.chain a.node')].flatMap(a => {
         const r = a.querySelector('rect').getBBox();
@@ -188,6 +191,29 @@ def test_funders_are_named_as_the_record_names_them_and_the_citation_wraps(real:
         assert all(award in line for award in funder.get("award", []))
     # the BibTeX citation is shown whole, wrapped, never cut at the page's edge
     assert tab.page.evaluate("(e => e.scrollWidth <= e.clientWidth)(document.querySelector('pre.citation'))")
+    assert tab.errors == []
+
+
+def test_a_data_doi_written_only_in_a_reference_text_is_in_the_chain_and_its_reference_says_kg_found_it(
+        real: Live, tab: Tab) -> None:
+    record = crossref(RSPB)
+    position, reference = next((i, r) for i, r in enumerate(record["reference"], start=1)
+                               if not r.get("DOI") and "dx.doi.org/10.5061/" in r.get("unstructured", ""))
+    data_doi = reference["unstructured"].split("dx.doi.org/")[1].rstrip(").").lower()  # 10.5061/dryad.1b15j
+    _open(tab, real(f"/works/{record['DOI'].lower()}?refs=all"), "real-rspb-reference-text")
+    iris = tab.page.locator("svg.chain a.node").evaluate_all("ns => ns.map(n => n.dataset.iri)")
+    assert f"https://doi.org/{data_doi}" in iris
+    # its hop says where the link came from: Crossref's record, the DOI read from the reference's text by kg
+    hop = tab.page.locator("ol.hops li", has=tab.page.locator(f"a[href$='{data_doi}']"))
+    said = hop.text_content() or ""  # the list is folded (a closed <details>): its text, not what is rendered
+    assert "asserted by crossref" in said and "its DOI found in the reference's text by kg" in said
+    item = tab.page.locator(f"ol.references li[value='{position}']")
+    assert "DOI found in the reference's text by kg" in item.inner_text()
+    href = item.locator("a").get_attribute("href")
+    assert href is not None and href.endswith(data_doi)
+    others = tab.page.locator("ol.references li", has_text="found in the reference's text").count()
+    assert others == sum(1 for r in record["reference"]
+                         if not r.get("DOI") and "doi.org/10." in r.get("unstructured", ""))
     assert tab.errors == []
 
 

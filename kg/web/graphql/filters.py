@@ -25,7 +25,7 @@ from kg.errors import BadRequestError
 from kg.vocab import SCHEMA
 from kg.web.graphql.context import KgInfo
 from kg.web.graphql.links import CITATIONS, merge
-from kg.web.graphql.metadata import kind_of, resource_type_general, year_of
+from kg.web.graphql.metadata import kind_of, resource_type_general, text_type, year_of
 
 T = TypeVar("T")
 
@@ -103,7 +103,7 @@ def matches_type(record: WorkRecord, resource_type_id: str) -> bool:
     general = (resource_type_general(record) or "").lower()
     own = {t.replace(" ", "").lower() for t in record.values(SCHEMA.additionalType)}
     if wanted == "text":
-        return kind_of(record) == "ScholarlyArticle"
+        return kind_of(record) == "ScholarlyArticle" or text_type(record) is not None
     return wanted == general or wanted in own
 
 

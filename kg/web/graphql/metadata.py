@@ -14,6 +14,19 @@ _GENERAL = {"StructureEntry": ("Dataset", "Dataset"), "Dataset": ("Dataset", "Da
             "SoftwareSourceCode": ("Software", "SoftwareSourceCode"),
             "ScholarlyArticle": ("Text", "ScholarlyArticle"), "CreativeWork": ("Other", "CreativeWork")}
 _ARTICLE_TYPES = {"journal-article", "JournalArticle"}
+#: schema.org classes of texts that are not articles (a source writes one beside schema:CreativeWork, e.g.
+#: Crossref's "book-chapter": docs/data-model.md) -> DataCite's resourceTypeGeneral and schema.org type
+_TEXTS = {SCHEMA.Book.value: ("Book", "Book"), SCHEMA.Chapter.value: ("BookChapter", "Chapter"),
+          SCHEMA.Thesis.value: ("Dissertation", "Thesis"), SCHEMA.Report.value: ("Report", "Report"),
+          SCHEMA.Review.value: ("PeerReview", "Review")}
+
+
+def text_type(record: WorkRecord) -> tuple[str, str] | None:
+    """DataCite's resourceTypeGeneral and schema.org's type of a book, chapter, thesis, report or review
+    that no source calls an article, else None."""
+    if kind_of(record) != "CreativeWork":
+        return None
+    return next((_TEXTS[c] for c in record.values(RDF.type) if c in _TEXTS), None)
 
 
 def kind_of(record: WorkRecord) -> str | None:
@@ -92,7 +105,7 @@ class ResourceType:
     @classmethod
     def from_domain(cls, record: WorkRecord) -> ResourceType:
         kind = kind_of(record)
-        general, schema_org = _GENERAL.get(kind or "", (None, None))
+        general, schema_org = text_type(record) or _GENERAL.get(kind or "") or (None, None)
         own = record.values(SCHEMA.additionalType)
         if kind == "ScholarlyArticle" and _ARTICLE_TYPES & set(own):
             general = "JournalArticle"

@@ -33,7 +33,7 @@ from kg.web.graphql.context import KgInfo, described
 from kg.web.graphql.filters import WorkFilters, parse_query
 from kg.web.graphql.limits import extensions, should_mask
 from kg.web.graphql.lists import WorkConnection, work_list
-from kg.web.graphql.metadata import kind_of
+from kg.web.graphql.metadata import kind_of, text_type
 from kg.web.graphql.mutations import ClaimMutations
 from kg.web.graphql.repository import Repository, find_repository
 from kg.web.graphql.work import LINK_FIELDS, WORK_TYPES, Dataset, Software, Work, asks_for, work_of, works_of
@@ -100,7 +100,8 @@ async def _works(info: KgInfo, wanted: WorkFilter, ids: list[str] | None, first:
         # one query for all: ids naming nothing the graph describes are left out, as DataCite does
         records = await info.context.loaders.works.load_many(named)
         kinds = _KINDS.get(wanted.type or "")
-        iris = [r.iri for r in records if r.props and (kinds is None or kind_of(r) in kinds)]
+        iris = [r.iri for r in records if r.props and (kinds is None or kind_of(r) in kinds
+                                                       or (wanted.type == "Text" and text_type(r) is not None))]
     else:
         # DataCite's query text is read by the filters (kg.web.graphql.filters), not as one title
         iris = await run_in_threadpool(info.context.graph.find, None, funder=wanted.funder_id,

@@ -42,7 +42,7 @@ from kg.web.graphql.links import (
     other_links,
     provenance_of,
 )
-from kg.web.graphql.metadata import Provenance, StatedRelation, YearTotal, kind_of, year_of
+from kg.web.graphql.metadata import Provenance, StatedRelation, YearTotal, kind_of, text_type, year_of
 from kg.web.graphql.reuse import WorkMetrics
 from kg.web.graphql.structure import Structure
 from kg.web.graphql.work_fields import WorkMetadata
@@ -91,7 +91,7 @@ def work_of(record: WorkRecord) -> Work:
         return Dataset(record=record)
     if kind == "SoftwareSourceCode":
         return Software(record=record)
-    if kind == "ScholarlyArticle":
+    if kind == "ScholarlyArticle" or text_type(record) is not None:
         if {"journal-article", "JournalArticle"} & set(record.values(SCHEMA.additionalType)):
             return JournalArticle(record=record)
         return Publication(record=record)
