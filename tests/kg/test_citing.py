@@ -4,9 +4,7 @@ Crossref corpus (``../shared/realdata``), whose expectations are computed from t
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from kg.citing import FORMATS
 from kg.errors import BadRequestError, IdentifierError, NotFoundError
 from kg.graph import KnowledgeGraph
 from tests.loaders.test_realdata import corpus_files
+from tests.loaders.test_realdata_markup import decoded
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 ENTRY = "PDB 6GV0"
@@ -161,14 +160,6 @@ def test_every_node_a_link_points_at_can_be_cited_in_every_format(g: KnowledgeGr
 
 # -- the real corpus ------------------------------------------------------------------------------
 
-_TAG = re.compile(r"<[^<>]{1,200}>")
-
-
-def clean(value: str) -> str:
-    """A title as kg shows it: tags dropped, entities decoded, white space folded."""
-    return " ".join(html.unescape(_TAG.sub("", value)).split())
-
-
 def folded(value: str) -> str:
     """Text compared across formatters: NFKC, case folded, typographic quotes and dashes made plain."""
     value = unicodedata.normalize("NFKC", value)
@@ -182,7 +173,7 @@ def folded(value: str) -> str:
 def test_real_crossref_works_cite_their_authors_title_and_year(path: Path | None) -> None:
     assert path is not None
     message = json.loads(path.read_text())["message"]
-    title = clean(message["title"][0]) if message.get("title") else None
+    title = decoded(message["title"][0]) if message.get("title") else None
     year = message["issued"]["date-parts"][0][0] if message.get("issued", {}).get("date-parts", [[None]])[0][0] \
         else None
     authors = [a for a in message.get("author") or [] if a.get("family") or a.get("name")]
@@ -240,7 +231,7 @@ def test_real_datacite_records_come_back_as_datacite_json(path: Path | None) -> 
         assert record["types"]["resourceTypeGeneral"] == types["resourceTypeGeneral"]
     main = [t["title"] for t in attributes.get("titles") or [] if not t.get("titleType")]
     if main:
-        assert folded(record["titles"][0]["title"]) in {folded(clean(t)) for t in main}
+        assert folded(record["titles"][0]["title"]) in {folded(decoded(t)) for t in main}
     if str(attributes.get("publicationYear") or "").isdigit():
         assert record["publicationYear"] == int(attributes["publicationYear"])
     creators = [c for c in attributes.get("creators") or [] if c.get("name") or c.get("familyName")]
