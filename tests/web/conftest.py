@@ -116,6 +116,20 @@ def serve(location: str, directory: Path, *options: str) -> tuple[subprocess.Pop
     return _start(command, url + "/healthz", log), url, log
 
 
+@contextmanager
+def serving_records(directory: Path, paths: list[Path]) -> Iterator[Live]:
+    """``kg serve`` over an embedded store holding the records in ``paths`` (all loaded, none rejected)."""
+    location = str(directory / "db")
+    with Store.open(location) as store:
+        report = load(store, read_paths(paths))
+    assert report.rejected == 0, report.summary()
+    process, url, log = serve(location, directory)
+    try:
+        yield Live(url, "embedded", log)
+    finally:
+        stop(process)
+
+
 @pytest.fixture(scope="session", params=["embedded", pytest.param("remote", marks=pytest.mark.slow)])
 def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """``kg serve`` over the sample graph, read-only, on each backend."""

@@ -10,12 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from kg.store import Store
-from loaders.pipeline import load
-from loaders.read import read_paths
-from tests.conftest import stop
 from tests.loaders.test_realdata import ABSENT, REALDATA
-from tests.web.conftest import Live, Tab, serve
+from tests.web.conftest import Live, Tab, serving_records
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow,
               pytest.mark.skipif(not REALDATA.is_dir(), reason=ABSENT)]
@@ -41,16 +37,8 @@ def award_outputs() -> set[str]:
 
 @pytest.fixture(scope="module")
 def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    directory = tmp_path_factory.mktemp("stage")
-    location = str(directory / "db")
-    with Store.open(location) as store:
-        report = load(store, read_paths(FILES))
-    assert report.rejected == 0, report.summary()
-    process, url, log = serve(location, directory)
-    try:
-        yield Live(url, "embedded", log)
-    finally:
-        stop(process)
+    with serving_records(tmp_path_factory.mktemp("stage"), FILES) as live:
+        yield live
 
 
 def test_outputs_sharing_a_title_are_told_apart_by_their_doi(stage: Live, tab: Tab) -> None:

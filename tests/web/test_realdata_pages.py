@@ -14,12 +14,8 @@ from typing import Any
 import pytest
 import requests
 
-from kg.store import Store
-from loaders.pipeline import load
-from loaders.read import read_paths
-from tests.conftest import stop
 from tests.loaders.test_realdata import ABSENT, REALDATA
-from tests.web.conftest import Live, Tab, serve
+from tests.web.conftest import Live, Tab, serving_records
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow,
               pytest.mark.skipif(not REALDATA.is_dir(), reason=ABSENT)]
@@ -38,16 +34,8 @@ def message() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def efsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """``kg serve`` over a store holding only the article's Crossref record."""
-    directory = tmp_path_factory.mktemp("efsa")
-    location = str(directory / "db")
-    with Store.open(location) as store:
-        report = load(store, read_paths([RECORD]))
-    assert report.rejected == 0, report.summary()
-    process, url, log = serve(location, directory)
-    try:
-        yield Live(url, "embedded", log)
-    finally:
-        stop(process)
+    with serving_records(tmp_path_factory.mktemp("efsa"), [RECORD]) as live:
+        yield live
 
 
 def test_the_229_reference_article_page_is_short_and_counts_side_by_side(efsa: Live, tab: Tab) -> None:

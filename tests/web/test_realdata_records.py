@@ -14,13 +14,9 @@ from typing import Any
 
 import pytest
 
-from kg.store import Store
-from loaders.pipeline import load
-from loaders.read import read_paths
-from tests.conftest import stop
 from tests.loaders.test_realdata import ABSENT, REALDATA
 from tests.loaders.test_realdata_markup import decoded
-from tests.web.conftest import Live, Tab, serve
+from tests.web.conftest import Live, Tab, serving_records
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow,
               pytest.mark.skipif(not REALDATA.is_dir(), reason=ABSENT)]
@@ -47,16 +43,8 @@ def crossref(path: Path) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """``kg serve`` over a store holding the records of :data:`RECORDS`."""
-    directory = tmp_path_factory.mktemp("real")
-    location = str(directory / "db")
-    with Store.open(location) as store:
-        report = load(store, read_paths(RECORDS))
-    assert report.rejected == 0, report.summary()
-    process, url, log = serve(location, directory)
-    try:
-        yield Live(url, "embedded", log)
-    finally:
-        stop(process)
+    with serving_records(tmp_path_factory.mktemp("real"), RECORDS) as live:
+        yield live
 
 
 def _open(tab: Tab, url: str, shot: str) -> None:
