@@ -22,6 +22,7 @@ kg.errors.NotFoundError: nothing in the graph is named https://doi.org/10.1/noth
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -305,6 +306,9 @@ def _summary(iri: str, props: dict[str, list[str]]) -> WorkSummary:
     years = sorted(int(d[:4]) for d in props.get(SCHEMA.datePublished.value, []) if d[:4].isdigit())
     title = preferred_name(props.get(SCHEMA.name.value, []))
     identifiers = {name: sorted(props[p.value])[0] for name, p in IDENTIFIERS.items() if p.value in props}
+    if "doi" not in identifiers and iri.startswith(ids.DOI_BASE):  # a work only cited: its DOI is its IRI's
+        with suppress(IdentifierError):
+            identifiers["doi"] = ids.doi_from_iri(iri)
     versions = props.get(SCHEMA.version.value)
     return WorkSummary(iri, kind, title, years[0] if years else None, identifiers,
                        versions[0] if versions else None)

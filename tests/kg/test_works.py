@@ -65,6 +65,15 @@ def test_summaries_gather_class_title_year_and_identifiers(store: Store) -> None
     assert summaries(store, []) == {}
 
 
+def test_a_work_only_cited_carries_the_doi_its_iri_names(store: Store) -> None:
+    # the sample's eLife-like article cites a Dryad DOI no record describes: portals reading the JSON need
+    # the DOI as an identifier, as a described work's is
+    dryad = NamedNode("https://doi.org/10.5061/dryad.b835k")
+    found = summaries(store, [dryad])[dryad.value]
+    assert (found.title, found.identifiers) == (None, {"doi": "10.5061/dryad.b835k"})
+    assert found.as_dict()["identifiers"] == {"doi": "10.5061/dryad.b835k"}
+
+
 # ---------------------------------------------------------------- display names
 
 def _citing(doi: str, *refs: dict[str, str], title: str | None = None) -> dict[str, object]:
