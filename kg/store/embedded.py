@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Collection, Iterator, Sequence
 from functools import partial
 from pathlib import Path
@@ -39,6 +40,10 @@ from kg.store.terms import Bindings, Dataset, with_values
 from kg.store.workers import ProcessRunner
 
 log = logging.getLogger(__name__)
+
+
+#: read-only opens tried before a reader goes on with the open it has (the writer compacting meanwhile)
+_OPEN_TRIES = 5
 
 
 class EmbeddedStore(Store):
@@ -130,19 +135,24 @@ class EmbeddedStore(Store):
         """Open the store read-only again when the writer published a revision since the open in use (or
         when ``force``d). The revision is read before opening: a write landing in between is seen now and
         opened for again next time. One thread reopens at a time; the others wait for its open rather than
-        read the one before (an answer read there would be kept under the new revision). One that cannot be
-        made (the writer busy) is tried again at the next read."""
+        read the one before (an answer read there would be kept under the new revision). An open that fails
+        (the writer replacing files) is tried a few times, then again at the next read."""
         seen = self._revision_file.read() if self._revision_file is not None else None
         if (seen == self._opened_at and not force) or self.path is None:
             return
         with self._reopening:
             if seen == self._opened_at and not force:  # another thread opened it meanwhile
                 return
-            try:
-                self._ox = OxStore.read_only(str(self.path))
-                self._opened_at = seen
-            except OSError as e:
-                log.warning("cannot open %s read-only again (will retry at the next read): %s", self.path, e)
+            for attempt in range(_OPEN_TRIES):
+                try:
+                    self._ox = OxStore.read_only(str(self.path))
+                    self._opened_at = seen
+                    return
+                # the writer replacing its files while they are opened: RocksDB says "Corruption: ... No such file"
+                except (OSError, RuntimeError) as e:
+                    failed = e
+                    time.sleep(0.05 * (attempt + 1))
+            log.warning("cannot open %s read-only again (will retry at the next read): %s", self.path, failed)
 
     def _query(self, sparql: str, bindings: Bindings, dataset: Dataset | None = None
                ) -> QuerySolutions | QueryBoolean | QueryTriples:
