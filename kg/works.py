@@ -29,11 +29,12 @@ from typing import NamedTuple
 from pyoxigraph import Literal, NamedNode
 
 from kg import ids
+from kg.cited_years import cited_years
 from kg.errors import IdentifierError, NotFoundError
 from kg.queries import load_query
 from kg.store import Store, Term
 from kg.store.summary_cited import SAMPLE, Wording
-from kg.vocab import KG, RDF, SCHEMA, preferred_name
+from kg.vocab import KG, RDF, SCHEMA, curie, preferred_name
 
 #: identifier properties reported in summaries, by the name they are shown under
 IDENTIFIERS = {"doi": KG.doi, "pdb": KG.pdbId, "pmid": KG.pmid, "pmcid": KG.pmcid, "arxiv": KG.arxiv}
@@ -94,8 +95,14 @@ class WorkSummary:
     name_source: str = ""
     #: retracted, withdrawn, ...: shown wherever the work is (pages, chains, metrics), never dropped
     status: tuple[WorkStatus, ...] = ()
+    #: where the year comes from: "record", "cited-as by <citing DOI or IRI>" (a work only cited) or ""
+    year_source: str = ""
+    #: every class the sources give it, as CURIEs ("schema:Chapter"): pages name a book or thesis by them
+    types: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.year is not None and not self.year_source:
+            object.__setattr__(self, "year_source", "record")
         if not self.name:
             name, source = (self.title, "record") if self.title else (identifier_name(self.iri, self.identifiers),
                                                                       "identifier")
@@ -105,7 +112,8 @@ class WorkSummary:
     def as_dict(self) -> dict[str, object]:
         return {"iri": self.iri, "kind": self.kind, "title": self.title, "year": self.year,
                 "identifiers": self.identifiers, "version": self.version, "name": self.name,
-                "nameSource": self.name_source, "status": [s.as_dict() for s in self.status]}
+                "nameSource": self.name_source, "status": [s.as_dict() for s in self.status],
+                "yearSource": self.year_source or None, "types": list(self.types)}
 
 
 class CitedAsRow(NamedTuple):
@@ -227,12 +235,12 @@ def summaries(store: Store, iris: Iterable[NamedNode]) -> dict[str, WorkSummary]
         works[iri] = replace(works[iri], status=marks)
     nameless = [n for n in nodes if works[n.value].title is None]
     if nameless:
-        for iri, (name, citing) in _cited_as_names(store, nameless).items():
-            try:
-                citing = ids.doi_from_iri(citing)
-            except IdentifierError:
-                pass
-            works[iri] = replace(works[iri], name=name, name_source=f"cited-as by {citing}")
+        years: dict[str, tuple[int, str]] = {}
+        for iri, (name, citing) in _cited_as_names(store, nameless, years).items():
+            works[iri] = replace(works[iri], name=name, name_source=f"cited-as by {ids.doi_or_iri(citing)}")
+        for iri, (year, citing) in years.items():
+            if works[iri].year is None:
+                works[iri] = replace(works[iri], year=year, year_source=f"cited-as by {ids.doi_or_iri(citing)}")
     return works
 
 
@@ -248,11 +256,13 @@ def statuses(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[WorkStatus
     return {work: tuple(marks) for work, marks in found.items()}
 
 
-def _cited_as_names(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str, str]]:
+def _cited_as_names(store: Store, nodes: list[NamedNode], years: dict[str, tuple[int, str]] | None = None
+                    ) -> dict[str, tuple[str, str]]:
     """Names from a sample of the references pointing at the works (:data:`CITED_AS_SAMPLE` a work, the
     first by IRI): read from the metrics summary when the store keeps one complete (the sample is kept
     there: :mod:`kg.store.summary_cited`), else asked of the store (every reference listed, the first
-    taken). A work cited a million times is named from as many references as one cited ten times."""
+    taken). A work cited a million times is named from as many references as one cited ten times. Into
+    ``years``, the year the same references give."""
     summary = store.complete_summary()
     if summary is not None:
         refs, wordings = summary.cited_wordings([n.value for n in nodes])
@@ -268,6 +278,8 @@ def _cited_as_names(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str
         for ref in found:
             for citing, wording in wordings.get(ref, ()):
                 rows.setdefault(work, []).append(CitedAsRow(citing, *wording, 1))
+    if years is not None:
+        years.update(cited_years(store, refs, wordings))
     return {work: name for work, found in rows.items() if (name := cited_as_name(found)) is not None}
 
 
@@ -311,7 +323,7 @@ def _summary(iri: str, props: dict[str, list[str]]) -> WorkSummary:
             identifiers["doi"] = ids.doi_from_iri(iri)
     versions = props.get(SCHEMA.version.value)
     return WorkSummary(iri, kind, title, years[0] if years else None, identifiers,
-                       versions[0] if versions else None)
+                       versions[0] if versions else None, types=tuple(sorted(curie(c) for c in classes)))
 
 
 def names(store: Store, iris: Iterable[str]) -> dict[str, str]:

@@ -23,6 +23,7 @@ import networkx as nx
 
 from kg import ids
 from kg.chains import ROLE_RANK, Chain, Hop
+from kg.web.labels import kind_name
 from kg.works import WorkSummary
 
 #: fill colour per work class (light, so the dark labels keep a contrast ratio above 7:1)
@@ -32,9 +33,6 @@ OTHER_COLOUR = "#e8e8e8"
 #: stroke colour per hop role
 ROLE_COLOURS = {"data": "#1b7a34", "software": "#a05a00", "method": "#6a3fa0", "unspecified": "#444444",
                 "citation": "#2c5fa8"}
-#: the class as a box names it
-KIND_NAMES = {"ScholarlyArticle": "Article", "StructureEntry": "PDB entry", "SoftwareSourceCode": "Software",
-              "CreativeWork": "Work"}
 #: the frame and label of a retracted, withdrawn or obsoleted work
 STATUS_COLOUR = "#b00020"
 NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD = 230, 54, 150, 22, 16
@@ -54,7 +52,7 @@ def _label(work: WorkSummary) -> tuple[str, str]:
     """
     ident = work.identifiers.get("pdb") or work.identifiers.get("doi") or ids.doi_or_iri(work.iri)
     title = work.name if work.name_source != "identifier" else "no record loaded"
-    first = f"{KIND_NAMES.get(work.kind or '', work.kind or 'Work')} · {ident}"
+    first = f"{kind_name(work)} · {ident}"
     # the identifier is never cut (it is what leads to the raw data): a long one stands alone
     return first if len(first) <= 31 else ident, title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS - 1] + "…"
 

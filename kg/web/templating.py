@@ -1,8 +1,5 @@
 """The HTML pages' templates (Jinja2, autoescaped), the filters and tests they use, and the error page.
-
->>> kind_name(WorkSummary("https://doi.org/10.1/x", kind="StructureEntry"))
-'PDB entry'
-"""
+Classes are named in words by :mod:`kg.web.labels`."""
 
 from __future__ import annotations
 
@@ -14,60 +11,12 @@ from starlette.templating import Jinja2Templates
 
 from kg import ids
 from kg.errors import KgError
-from kg.repositories import repository
 from kg.web.caching import static_url
 from kg.web.errors import status_of
+from kg.web.labels import kind_label, kind_name, type_label, year_label
 from kg.web.urls import facility_path, funder_path, work_key, work_path
-from kg.works import WorkSummary
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
-
-
-#: how pages name a work's class: singular, plural (never the class's own CamelCase name)
-KIND_LABELS = {"ScholarlyArticle": ("Article", "articles"), "StructureEntry": ("PDB entry", "PDB entries"),
-               "SoftwareSourceCode": ("Software", "software"), "Dataset": ("Dataset", "datasets"),
-               "CreativeWork": ("Work", "other works")}
-
-
-#: how the item page names a work a source says more of than its kind (schema.org classes written beside
-#: one of the five work classes: a Crossref "book-chapter" is a schema:Chapter and a schema:CreativeWork)
-SPECIFIC_LABELS = {"schema:Book": "Book", "schema:Chapter": "Book chapter", "schema:Thesis": "Thesis",
-                   "schema:Report": "Report", "schema:Review": "Review", "schema:Periodical": "Journal",
-                   "schema:PublicationVolume": "Journal volume", "schema:PublicationIssue": "Journal issue",
-                   "schema:BookSeries": "Book series", "schema:CreativeWorkSeries": "Series"}
-
-
-def type_label(kind: str | None, types: list[str] | tuple[str, ...] = ()) -> str:
-    """How the item page names a work's type: the specific class a source gives it, else its kind.
-
-    >>> type_label("CreativeWork", ["schema:CreativeWork", "schema:Chapter"]), type_label("ScholarlyArticle")
-    ('Book chapter', 'Article')
-    """
-    return next((SPECIFIC_LABELS[t] for t in types if t in SPECIFIC_LABELS), None) or kind_label(kind)
-
-
-def kind_name(work: WorkSummary) -> str:
-    """How a page names a work's class; a work no record describes, by its DOI's repository if it has one
-    (a data set cited by an article, its record not loaded, is not just "Work").
-
-    >>> kind_name(WorkSummary("https://doi.org/10.5061/dryad.b835k")), kind_name(WorkSummary("https://doi.org/10.1/x"))
-    ('Dryad DOI', 'Work')
-    """
-    if work.kind is None and (found := repository(work.iri)) is not None:
-        return f"{found.name} DOI"
-    return kind_label(work.kind)
-
-
-def kind_label(kind: str | None, count: int | None = None) -> str:
-    """How a page names a class given by its short name: alone (capitalised), or after a ``count``.
-
-    >>> kind_label("ScholarlyArticle"), kind_label("ScholarlyArticle", 3), kind_label("StructureEntry", 1)
-    ('Article', '3 articles', '1 PDB entry')
-    """
-    one, many = KIND_LABELS.get(kind or "", ("Work", "other works"))
-    if count is None:
-        return one
-    return f"{count} {one.lower() if one != 'PDB entry' else one}" if count == 1 else f"{count} {many}"
 
 
 #: how pages name the sources kg loads
@@ -117,6 +66,7 @@ TEMPLATES.env.filters["work_path"] = work_path
 TEMPLATES.env.filters["kind_name"] = kind_name
 TEMPLATES.env.filters["kind_label"] = kind_label
 TEMPLATES.env.filters["type_label"] = type_label
+TEMPLATES.env.filters["year_label"] = year_label
 TEMPLATES.env.filters["shown_id"] = shown_id
 TEMPLATES.env.filters["work_key"] = work_key
 TEMPLATES.env.filters["source_name"] = source_name
