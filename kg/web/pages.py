@@ -91,12 +91,16 @@ def funder(request: Request) -> Response:
     except KgError as e:
         return error_page(request, e)
     title = graph.names(figures.subjects).get(figures.subjects[0], identifier)
+    shown = list(dict.fromkeys(w for a in awards for w in a.outputs[:AWARD_OUTPUTS_SHOWN]))
     return TEMPLATES.TemplateResponse(request, "funder.html", {
         "title": title, "identifier": identifier, "m": figures,
         "chart": bar_chart(sorted(figures.citations_by_year.items()), f"Works citing outputs funded by {title}, "
                                                                        "per year"),
         "top": _top(graph, [(t.iri, t.citations, t.all_versions) for t in figures.top]),
-        "awards": awards, "names": graph.names([w for a in awards for w in a.outputs[:AWARD_OUTPUTS_SHOWN]]),
+        "awards": awards, "names": graph.names(shown),
+        # what the sources count of each output shown, beside kg's figures (never added to them)
+        "reported": (reported := {w: c.reported for w, c in graph.metrics.cited_by(shown).items() if c.reported}),
+        "reported_cited": sum(1 for counts in reported.values() if any(c.count for c in counts)),
         "outputs_shown": AWARD_OUTPUTS_SHOWN,
         "csv": f"/api/metrics/funder?id={quote(identifier, safe='')}&format=csv"})
 

@@ -32,6 +32,8 @@ MAX_RUNNING_TRACES = 2
 #: bytes of request body /trace and /api/trace read at most (the text limit, in UTF-8 at worst, plus
 #: the form's overhead); kg.web.app's BodyLimit refuses more with 413
 MAX_BODY = MAX_INPUT_CHARS * 4 + 65_536
+#: how kg.tracing begins the reason of a mention of a work the graph holds only as cited
+LINKED_ONLY = "only linked to in the graph"
 
 
 def routes() -> list[BaseRoute]:
@@ -106,5 +108,9 @@ async def page(request: Request) -> Response:
         return TEMPLATES.TemplateResponse(request, "trace.html", {"kinds": SOURCE_KINDS, "form": fields,
                                                                   "problem": str(e)}, status_code=400)
     drawings = {iri: chain_svg(chain, lambda w: work_path(w.iri)) for iri, chain in result.chains.items()}
+    # an identifier the graph only links to (cited, no record of its own) is named as its citers name it
+    linked = {m.mention.iri for c in result.claims for m in c.mentions
+              if m.status == "unresolved" and m.mention.iri and (m.reason or "").startswith(LINKED_ONLY)}
+    cited = await run_in_threadpool(services(request).graph.summaries, sorted(linked)) if linked else {}
     return TEMPLATES.TemplateResponse(request, "trace.html", {
-        "kinds": SOURCE_KINDS, "form": fields, "result": result, "drawings": drawings})
+        "kinds": SOURCE_KINDS, "form": fields, "result": result, "drawings": drawings, "cited": cited})

@@ -151,6 +151,13 @@ def test_a_zenodo_release_names_its_concept_and_counts_its_versions_without_the_
     assert versions.count() == 1
     assert versions.inner_text().startswith(record["metadata"]["title"])
     assert f"version {record['metadata']['version']}" in versions.inner_text()
+    # Zenodo numbers the release (its legacy index counts from 0): at least that many versions exist, one loaded
+    numbered = record["metadata"]["relations"]["version"][0]["index"] + 1
+    assert tab.page.locator("p.versions-numbered").inner_text() == (
+        f"1 of at least {numbered} versions: the source numbers one of them {numbered}; the records of the others "
+        "are not loaded.")
+    assert _figure_reuse(tab, "All versions").endswith(
+        f"(of at least {numbered} versions: the others are not loaded, their citations not counted)")
     assert tab.errors == []
 
 
@@ -214,9 +221,17 @@ def test_the_funder_dashboard_counts_outputs_in_words_and_names_them_without_mar
     figures = tab.page.locator("dl.figures dd").first.inner_text()
     assert figures.startswith(f"{len(outputs)} ({len(outputs)} articles) in this graph")
     awards = tab.page.locator("#awards + table tbody tr").all_inner_texts()
-    expected = {(award, f"{decoded(m['title'][0])} (DOI {m['DOI'].lower()})") for m in outputs for f in m["funder"]
-                if f.get("DOI") == ARC for award in f["award"]}
-    assert {tuple(row.split("\t")[::2]) for row in awards} == expected
+    # beside each output, what Crossref counts of its citations (its record's is-referenced-by-count), apart
+    counted = {m["DOI"].lower(): m["is-referenced-by-count"] for m in outputs}
+    expected = {(award, f"{decoded(m['title'][0])} (DOI {m['DOI'].lower()}) Crossref counts "
+                        f"{counted[m['DOI'].lower()]} citation{'s' if counted[m['DOI'].lower()] != 1 else ''}")
+                for m in outputs for f in m["funder"] if f.get("DOI") == ARC for award in f["award"]}
+    shown = {(row.split("\t")[0], re.sub(r" \(\d{4}-\d\d-\d\d\)$", "", row.split("\t")[2])) for row in awards}
+    assert shown == expected
+    cited = sum(1 for n in counted.values() if n)
+    assert tab.page.locator("#top + p").inner_text() == (
+        "None of its outputs is cited by a work in this graph yet"
+        + (f" (their sources count citations of {cited} of them: see the awards below)." if cited else "."))
     assert tab.errors == []
 
 
