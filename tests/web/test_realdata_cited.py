@@ -31,11 +31,12 @@ CHAPTER = CROSSREF / "10.1007_978-3-319-75889-3_1.json"
 LIPICS = REALDATA / "datacite" / "dois" / "10.4230_lipics.tqc.2013.93.json"
 PDB_3NXV = REALDATA / "pdbe" / "search_solr_doc_3nxv.json"
 SCHOLIX = REALDATA / "scholix" / "scholexplorer_dump_relationships_sample.json"
+ENTITIES = REALDATA / "scholix" / "scholexplorer_dump_entities_subset.json"
 #: Crossref's data citations of January 2018 (eLife 33125 and the three Zenodo data sets it is supplemented by)
 DATACITATIONS = sorted((REALDATA / "crossref" / "beta-datacitations").glob(
     "datacitations_from-created-date-2018-01-04-*"))
 CROSSREF_RECORDS = [JOR, ELIFE, BOOK, CHAPTER]
-RECORDS = [*CROSSREF_RECORDS, LIPICS, PDB_3NXV, SCHOLIX, *DATACITATIONS]
+RECORDS = [*CROSSREF_RECORDS, LIPICS, PDB_3NXV, SCHOLIX, ENTITIES, *DATACITATIONS]
 #: a year as the loaders read it from a reference (loaders/builder.py)
 YEAR = re.compile(r"^\s*([12]\d{3})(?!\d)")
 NARROW = {"width": 390, "height": 844}
@@ -145,6 +146,19 @@ def test_books_and_chapters_are_named_so_in_search_results(real: Live, tab: Tab)
         row = tab.page.locator("ol.results li", has=tab.page.get_by_role("link", name=title, exact=True))
         assert row.locator(".muted").inner_text().startswith(f"{kind}, {record['issued']['date-parts'][0][0]}")
     tab.screenshot("real-search-book")
+
+
+def test_search_results_of_one_name_are_told_apart_by_their_identifiers(real: Live, tab: Tab) -> None:
+    """ScholeXplorer names many UniProt entries "Uncharacterized protein" (no DOI): each result shows its
+    identifier, so a reader can tell them apart."""
+    entities = json.loads(ENTITIES.read_text("utf-8"))
+    same = [e for e in entities if "Uncharacterized protein" in (e.get("title") or "")]
+    assert len(same) > 1
+    tab.page.goto(real("/search?q=Uncharacterized+protein"))
+    tab.screenshot("real-search-same-names")
+    rows = tab.page.locator("ol.results li").all_inner_texts()
+    assert len(rows) > 1 and len(set(rows)) == len(rows)
+    assert all("uniprot" in row.lower() or "doi:" in row for row in rows)
 
 
 def test_the_trace_page_names_a_mentioned_work_that_is_only_cited(real: Live, tab: Tab) -> None:
