@@ -17,15 +17,22 @@ from pyoxigraph import NamedNode
 from kg.queries import load_query
 from kg.store import Store, Term
 from kg.store.summary_cited import Wording
+from kg.vocab import KG
 
 
 def cited_years(store: Store, refs: dict[str, list[str]], wordings: dict[str, list[tuple[str, Wording]]]
                 ) -> dict[str, tuple[int, str]]:
     """(year, first citing work) for each work of ``refs`` (work -> its sampled references) whose
     references give a year; ``wordings`` gives each reference's citing works (``cited_years.rq``)."""
-    bound: list[Term] = [NamedNode(r) for sampled in refs.values() for r in sampled]
+    summary = store.complete_summary()
+    found_years: list[tuple[str | None, ...]]
+    if summary is not None:  # the sample's years are kept there: no store query
+        found_years = list(summary.objects(KG.citedYear.value, (r for sampled in refs.values() for r in sampled)))
+    else:
+        bound: list[Term] = [NamedNode(r) for sampled in refs.values() for r in sampled]
+        found_years = store.select(load_query("cited_years").text, {"ref": bound}).values() if bound else []
     year_of: dict[str, set[int]] = {}
-    for ref, year in store.select(load_query("cited_years").text, {"ref": bound}).values() if bound else []:
+    for ref, year in found_years:
         if ref is not None and year is not None and year[:4].isdigit():
             year_of.setdefault(ref, set()).add(int(year[:4]))
     found: dict[str, tuple[int, str]] = {}
