@@ -120,6 +120,9 @@ def test_the_item_page_and_the_widget_mark_a_cited_year(real: Live, tab: Tab) ->
     shown = tab.page.locator("article > dl > dt", has_text=re.compile("^Year$")).locator(
         "xpath=following-sibling::dd[1]").inner_text()
     assert shown.startswith(f"{year}, as cited") and f"cited-as by {citing}" in shown
+    kind = tab.page.locator("article > dl > dt", has_text=re.compile("^Type$")).locator(
+        "xpath=following-sibling::dd[1]").inner_text()
+    assert kind == "Not described by a loaded record (only cited: no record of it is loaded)"
     # the widget on the citing article's record: each related item only cited carries its year, marked
     jor = crossref(JOR)["DOI"].lower()
     tab.page.goto(real(f"/embed/related?id={jor}&limit=20"))
