@@ -42,6 +42,11 @@ CLASSES: dict[str, NamedNode] = {
     "workflow": SCHEMA.SoftwareSourceCode,
     "publication": SCHEMA.ScholarlyArticle,
 }
+#: publication subtypes that are no article -> their schema.org class, written beside schema:CreativeWork (as
+#: Crossref's and DataCite's books, chapters, reports and theses are: metrics count them as books and reports)
+SPECIFIC: dict[str, NamedNode] = {"publication-book": SCHEMA.Book, "publication-section": SCHEMA.Chapter,
+                                  "publication-report": SCHEMA.Report, "publication-deliverable": SCHEMA.Report,
+                                  "publication-thesis": SCHEMA.Thesis}
 #: Zenodo answers at most 25 records per page to requests without an access token.
 MAX_PAGE_SIZE = 25
 #: statistics of all versions of the concept, and of this version only
@@ -107,7 +112,10 @@ class ZenodoLoader(Loader):
         work = NamedNode(ids.doi_iri(doi))
         b = RecordBuilder(md, work)
         kind = _resource_type(md)
-        b.typed(_class_of(kind) or SCHEMA.CreativeWork, kind)
+        specific = SPECIFIC.get((kind or "").lower())
+        b.typed(SCHEMA.CreativeWork if specific else _class_of(kind) or SCHEMA.CreativeWork, kind)
+        if specific:
+            b.add(work, RDF.type, specific)
         b.add(work, KG.doi, Literal(doi))
         title = md.string("title")
         b.text(work, SCHEMA.name, title, markup=True)
@@ -138,8 +146,8 @@ class ZenodoLoader(Loader):
             _map_identifier(ident, b)
         _map_licenses(md, b)
         _map_context(top, md, b)
-        _map_versions(top, md, b, title)
-        _map_stats(top, b, raw)
+        concept = _map_versions(top, md, b, title)
+        _map_stats(top, b, raw, concept)
         return b.build(raw)
 
     @classmethod
@@ -392,8 +400,11 @@ def _map_context(top: Fields, md: Fields, b: RecordBuilder) -> None:
         b.add(b.work, SCHEMA.url, node)
 
 
-def _map_versions(top: Fields, md: Fields, b: RecordBuilder, title: str | None) -> None:
-    """The concept (all versions) and this version's place among them, in this record's graph."""
+def _map_versions(top: Fields, md: Fields, b: RecordBuilder, title: str | None) -> NamedNode | None:
+    """The concept (all versions) and this version's place among them, in this record's graph; the
+    concept's node (None when the record names none). The legacy form's ``count`` (how many versions
+    Zenodo holds) is the concept's ``kg:sourceVersionCount``: Zenodo's figure, beside kg's own count of the
+    versions in this graph, never in place of it."""
     versions = top.obj("versions")  # InvenioRDM: {"index": 3, "is_latest": true}, counted from 1
     relations = md.obj("relations")  # legacy: {"version": [{"index": 2, ...}]}, counted from 0
     legacy = relations.objs("version")[:1] if relations else []
@@ -410,8 +421,11 @@ def _map_versions(top: Fields, md: Fields, b: RecordBuilder, title: str | None) 
     if text and concept_doi is None:
         b.warn("conceptdoi", "is not a valid DOI and was left out", text)
     if not concept_doi or ids.doi_iri(concept_doi) == b.work.value:
-        return
+        return None
     concept = NamedNode(ids.doi_iri(concept_doi))
+    count = legacy[0].integer("count") if legacy else None
+    if count is not None and count > 0:
+        b.add(concept, KG.sourceVersionCount, Literal(count))
     b.relate("IsVersionOf", concept, "conceptdoi")
     b.add(concept, KG.hasVersion, b.work)
     b.add(concept, RDF.type, KG.Concept)
@@ -419,14 +433,17 @@ def _map_versions(top: Fields, md: Fields, b: RecordBuilder, title: str | None) 
         b.add(concept, RDF.type, b.work_class)
     b.add(concept, KG.doi, Literal(concept_doi))
     b.text(concept, SCHEMA.name, title, markup=True)
+    return concept
 
 
-def _map_stats(top: Fields, b: RecordBuilder, raw: RawRecord) -> None:
+def _map_stats(top: Fields, b: RecordBuilder, raw: RawRecord, concept: NamedNode | None) -> None:
     """Views and downloads as a usage observation, dated when harvested. Never citations.
 
     Which figures cover all versions depends on the form: InvenioRDM says ``all_versions`` and
     ``this_version``; the legacy form of today's Zenodo gives all versions as ``views`` and this
     version as ``version_views``; the old Zenodo (before October 2023, no ``recid``) the reverse.
+    The all-versions figures are the concept's too: a second observation, of the concept, holds them
+    alone (every version's record repeats them: the newest observation is read, never a sum).
     """
     stats = top.obj("stats")
     if stats is None:
@@ -440,7 +457,10 @@ def _map_stats(top: Fields, b: RecordBuilder, raw: RawRecord) -> None:
         whole, version = (ALL_VERSIONS, THIS_VERSION) if "recid" in top.data else (THIS_VERSION, ALL_VERSIONS)
         figures += [(whole[name], n) for name in whole if (n := _count(stats, name, b)) is not None]
         figures += [(version[name], n) for name in version if (n := _count(stats, f"version_{name}", b)) is not None]
-    b.usage(raw.retrieved_at.astimezone(UTC).isoformat(), figures)
+    observed = raw.retrieved_at.astimezone(UTC).isoformat()
+    b.usage(observed, figures)
+    if concept is not None:
+        b.usage(observed, [(p, n) for p, n in figures if p in ALL_VERSIONS.values()], concept)
 
 
 def _count(f: Fields, key: str, b: RecordBuilder) -> int | None:

@@ -26,6 +26,7 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templat
 #: how pages name a work's class: singular, plural (never the class's own CamelCase name)
 KIND_LABELS = {"ScholarlyArticle": ("Article", "articles"), "StructureEntry": ("PDB entry", "PDB entries"),
                "SoftwareSourceCode": ("Software", "software"), "Dataset": ("Dataset", "datasets"),
+               "Book": ("Book or chapter", "books and chapters"), "Report": ("Report or thesis", "reports and theses"),
                "CreativeWork": ("Work", "other works")}
 
 

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
-from kg.batches import WorkRecord
+from kg.batches import MetricsRecord, WorkRecord
 from kg.errors import NotFoundError
 from kg.repositories import repository
 from kg.vocab import KG, SCHEMA
 from kg.web.graphql.context import KgInfo, described
-from kg.web.graphql.filters import head, usage_figure
+from kg.web.graphql.filters import USAGE_SOURCES, head, usage_figure
 from kg.web.graphql.metadata import (
     Container,
     Contributor,
@@ -34,6 +34,18 @@ from kg.web.graphql.metadata import (
 
 if TYPE_CHECKING:
     from kg.web.graphql.repository import Repository
+
+
+def concept_figure(record: MetricsRecord, figure: str) -> int | None:
+    """A concept's ``views`` or ``downloads``: the all-versions figure of the newest observation of the
+    concept itself, one with no figure of a single version (the Zenodo loader writes the all-versions
+    figures of every version's record so: read, never summed over the versions); None when there is none."""
+    found = [u for u in record.usage if u.work == record.item and u.source in USAGE_SOURCES
+             and u.version_views is None and u.version_downloads is None and getattr(u, figure) is not None]
+    if not found:
+        return None
+    value: int = getattr(max(found, key=lambda u: (u.observed_at, u.graph)), figure)
+    return value
 
 
 @strawberry.enum(description="How formattedCitation is written: HTML (escaped) or plain text, as DataCite has it.")
@@ -146,13 +158,19 @@ class WorkMetadata:
     async def funding_references(self, info: KgInfo) -> list[FundingReference]:
         return [FundingReference.from_domain(f) for f in await info.context.loaders.funding.load(self.record.iri)]
 
-    @described("Views of this version, as DataCite (else Zenodo) last reported them; null when no source did.")
+    @described("Views of this version, as DataCite (else Zenodo) last reported them; of a concept DOI, of all "
+               "its versions as Zenodo reported them (never a sum of its versions'); null when no source did.")
     async def view_count(self, info: KgInfo) -> int | None:
-        return usage_figure(await info.context.loaders.metrics.load(self.record.iri), "version_views")
+        record = await info.context.loaders.metrics.load(self.record.iri)
+        found = usage_figure(record, "version_views")
+        return concept_figure(record, "views") if found is None else found
 
-    @described("Downloads of this version, as DataCite (else Zenodo) last reported them; null when no source did.")
+    @described("Downloads of this version, as DataCite (else Zenodo) last reported them; of a concept DOI, of "
+               "all its versions as Zenodo reported them (never a sum of its versions'); null when no source did.")
     async def download_count(self, info: KgInfo) -> int | None:
-        return usage_figure(await info.context.loaders.metrics.load(self.record.iri), "version_downloads")
+        record = await info.context.loaders.metrics.load(self.record.iri)
+        found = usage_figure(record, "version_downloads")
+        return concept_figure(record, "downloads") if found is None else found
 
     @described("The work as a BibTeX entry, written from what kg holds (docs/api.md, Citations); null for a "
                "node kg knows only as a link target without a name.")
