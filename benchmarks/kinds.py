@@ -15,6 +15,7 @@ import statistics
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack, nullcontext
+from functools import partial
 from unittest.mock import patch
 
 from kg.metrics import funder_metrics, item_metrics
@@ -39,7 +40,8 @@ def _time(call: Callable[[], object]) -> float:
 def _line(name: str, mode: str, times: list[float]) -> str:
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return f"{name:<8} {mode:<7} n={len(times):<4} p50 {statistics.median(times):8.1f}  p95 {p95:8.1f}  max {max(times):8.1f} ms"
+    return (f"{name:<8} {mode:<7} n={len(times):<4} p50 {statistics.median(times):8.1f}  p95 {p95:8.1f}  "
+            f"max {max(times):8.1f} ms")
 
 
 def main() -> None:
@@ -65,10 +67,11 @@ def main() -> None:
             ask(target)  # warm: the first call of each reads cold pages
             for mode in ("before", "now"):
                 with _before() if mode == "before" else nullcontext():
-                    times[mode].append(_time(lambda t=target: ask(t)))  # type: ignore[misc]
+                    times[mode].append(_time(partial(ask, target)))
         for mode in ("before", "now"):
             print(_line(name, mode, times[mode]))
-        print(f"{name:<8} ratio now/before of p50s: {statistics.median(times['now']) / statistics.median(times['before']):.2f}")
+        ratio = statistics.median(times["now"]) / statistics.median(times["before"])
+        print(f"{name:<8} ratio now/before of p50s: {ratio:.2f}")
 
 
 if __name__ == "__main__":
