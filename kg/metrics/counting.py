@@ -31,6 +31,7 @@ KINDS = ("StructureEntry", "SoftwareSourceCode", "Dataset", "Book", "Report", "S
 SPECIFIC_KINDS = {SCHEMA.Book.value: "Book", SCHEMA.Chapter.value: "Book", SCHEMA.Report.value: "Report",
                   SCHEMA.Thesis.value: "Report"}
 _CLASS_KINDS = {c.value: c.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for c in WORK_CLASSES}
+_CREATIVE = SCHEMA.CreativeWork.value
 #: works asked for their specific classes in one query
 _CHUNK = 2000
 
@@ -60,10 +61,12 @@ def specific_classes(store: Store, works: Iterable[str]) -> dict[str, set[str]]:
 
 def work_kinds(store: Store, classes: dict[str, set[str]]) -> dict[str, str]:
     """Each work's kind (:func:`most_specific_kind`) from its work classes, the articles and other works
-    alone asked for the classes that make them books or reports (:func:`specific_classes`: the metrics
-    summary keeps the five work classes only)."""
+    typed schema:CreativeWork alone asked for the classes that make them books or reports
+    (:func:`specific_classes`: the metrics summary keeps the five work classes only). Every loader writes
+    those classes beside schema:CreativeWork, so a work without it is none: most citing works are articles
+    only, and cost no query."""
     kinds = {w: most_specific_kind(cs) for w, cs in classes.items()}
-    other = [w for w, k in kinds.items() if k in ("ScholarlyArticle", "CreativeWork")]
+    other = [w for w, k in kinds.items() if k in ("ScholarlyArticle", "CreativeWork") and _CREATIVE in classes[w]]
     for work, specific in specific_classes(store, other).items() if other else ():
         kinds[work] = most_specific_kind(classes[work] | specific)
     return kinds
