@@ -147,6 +147,8 @@ class ZenodoLoader(Loader):
         _map_licenses(md, b)
         _map_context(top, md, b)
         concept = _map_versions(top, md, b, title)
+        if concept is not None and specific:
+            b.add(concept, RDF.type, specific)
         _map_stats(top, b, raw, concept)
         return b.build(raw)
 

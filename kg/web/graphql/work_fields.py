@@ -5,14 +5,16 @@ holds nothing: the base of the :class:`kg.web.graphql.work.Work` interface."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from enum import Enum
 from html import escape
 from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
+from kg import ids
 from kg.batches import MetricsRecord, WorkRecord
-from kg.errors import NotFoundError
+from kg.errors import IdentifierError, NotFoundError
 from kg.repositories import repository
 from kg.vocab import KG, SCHEMA
 from kg.web.graphql.context import KgInfo, described
@@ -67,9 +69,14 @@ class WorkMetadata:
     def type(self) -> str:
         return type(self).__name__
 
-    @described("The DOI, lower case (null for a node without one).")
+    @described("The DOI, lower case (null for a node without one); of a work only cited (no record of its own), "
+               "the DOI its https://doi.org/ IRI names.")
     def doi(self) -> str | None:
-        return self.record.first(KG.doi)
+        found = self.record.first(KG.doi)
+        if found is None and self.record.iri.startswith(ids.DOI_BASE):
+            with suppress(IdentifierError):
+                return ids.doi_from_iri(self.record.iri)
+        return found
 
     @described("The landing page.")
     def url(self) -> str | None:
