@@ -259,17 +259,15 @@ class RecordBuilder:
         if target != self.work:
             self.add(self.work, CITO.cites, target)
 
-    def usage(self, observed_at: str, figures: Sequence[tuple[NamedNode, int]], work: NamedNode | None = None) -> None:
+    def usage(self, observed_at: str, figures: Sequence[tuple[NamedNode, int]]) -> None:
         """A usage observation of the work (views, downloads: never citations), when there are figures.
 
         :param observed_at: when the source reported them, an ISO date-time
-        :param work: the work observed, when not the record's (a Zenodo version's all-versions figures are
-            its concept's)
         """
         if not figures:
             return
         node = self.mint("usage")
-        self.add(self.work if work is None else work, KG.usage, node)
+        self.add(self.work, KG.usage, node)
         self.add(node, RDF.type, KG.UsageObservation)
         self.add(node, KG.observedAt, Literal(observed_at, datatype=XSD.dateTime))
         for prop, count in figures:

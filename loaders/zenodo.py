@@ -149,7 +149,7 @@ class ZenodoLoader(Loader):
         concept = _map_versions(top, md, b, title)
         if concept is not None and specific:
             b.add(concept, RDF.type, specific)
-        _map_stats(top, b, raw, concept)
+        _map_stats(top, b, raw)
         return b.build(raw)
 
     @classmethod
@@ -438,14 +438,14 @@ def _map_versions(top: Fields, md: Fields, b: RecordBuilder, title: str | None) 
     return concept
 
 
-def _map_stats(top: Fields, b: RecordBuilder, raw: RawRecord, concept: NamedNode | None) -> None:
+def _map_stats(top: Fields, b: RecordBuilder, raw: RawRecord) -> None:
     """Views and downloads as a usage observation, dated when harvested. Never citations.
 
     Which figures cover all versions depends on the form: InvenioRDM says ``all_versions`` and
     ``this_version``; the legacy form of today's Zenodo gives all versions as ``views`` and this
     version as ``version_views``; the old Zenodo (before October 2023, no ``recid``) the reverse.
-    The all-versions figures are the concept's too: a second observation, of the concept, holds them
-    alone (every version's record repeats them: the newest observation is read, never a sum).
+    The all-versions figures are the concept's: GraphQL reads a concept DOI's views and downloads from the
+    newest observation of one of its versions (every version's record repeats them), never their sum.
     """
     stats = top.obj("stats")
     if stats is None:
@@ -459,10 +459,7 @@ def _map_stats(top: Fields, b: RecordBuilder, raw: RawRecord, concept: NamedNode
         whole, version = (ALL_VERSIONS, THIS_VERSION) if "recid" in top.data else (THIS_VERSION, ALL_VERSIONS)
         figures += [(whole[name], n) for name in whole if (n := _count(stats, name, b)) is not None]
         figures += [(version[name], n) for name in version if (n := _count(stats, f"version_{name}", b)) is not None]
-    observed = raw.retrieved_at.astimezone(UTC).isoformat()
-    b.usage(observed, figures)
-    if concept is not None:
-        b.usage(observed, [(p, n) for p, n in figures if p in ALL_VERSIONS.values()], concept)
+    b.usage(raw.retrieved_at.astimezone(UTC).isoformat(), figures)
 
 
 def _count(f: Fields, key: str, b: RecordBuilder) -> int | None:

@@ -16,7 +16,7 @@ from kg import ids
 from kg.batches import MetricsRecord, WorkRecord
 from kg.errors import IdentifierError, NotFoundError
 from kg.repositories import repository
-from kg.vocab import KG, SCHEMA
+from kg.vocab import KG, RDF, SCHEMA
 from kg.web.graphql.context import KgInfo, described
 from kg.web.graphql.filters import USAGE_SOURCES, head, usage_figure
 from kg.web.graphql.metadata import (
@@ -39,11 +39,11 @@ if TYPE_CHECKING:
 
 
 def concept_figure(record: MetricsRecord, figure: str) -> int | None:
-    """A concept's ``views`` or ``downloads``: the all-versions figure of the newest observation of the
-    concept itself, one with no figure of a single version (the Zenodo loader writes the all-versions
-    figures of every version's record so: read, never summed over the versions); None when there is none."""
-    found = [u for u in record.usage if u.work == record.item and u.source in USAGE_SOURCES
-             and u.version_views is None and u.version_downloads is None and getattr(u, figure) is not None]
+    """A concept's ``views`` or ``downloads``: the all-versions figure of the newest observation of one of
+    its versions (Zenodo's record of every version repeats them: read, never summed over the versions);
+    None when there is none."""
+    found = [u for u in record.usage if u.work != record.item and u.work in record.versions
+             and u.source in USAGE_SOURCES and getattr(u, figure) is not None]
     if not found:
         return None
     value: int = getattr(max(found, key=lambda u: (u.observed_at, u.graph)), figure)
@@ -68,6 +68,11 @@ class WorkMetadata:
                "Publication or Other.")
     def type(self) -> str:
         return type(self).__name__
+
+    @property
+    def _concept(self) -> bool:
+        """Whether the work is a concept (all versions of a work, named by its concept DOI)."""
+        return KG.Concept.value in self.record.values(RDF.type)
 
     @described("The DOI, lower case (null for a node without one); of a work only cited (no record of its own), "
                "the DOI its https://doi.org/ IRI names.")
@@ -170,14 +175,14 @@ class WorkMetadata:
     async def view_count(self, info: KgInfo) -> int | None:
         record = await info.context.loaders.metrics.load(self.record.iri)
         found = usage_figure(record, "version_views")
-        return concept_figure(record, "views") if found is None else found
+        return concept_figure(record, "views") if found is None and self._concept else found
 
     @described("Downloads of this version, as DataCite (else Zenodo) last reported them; of a concept DOI, of "
                "all its versions as Zenodo reported them (never a sum of its versions'); null when no source did.")
     async def download_count(self, info: KgInfo) -> int | None:
         record = await info.context.loaders.metrics.load(self.record.iri)
         found = usage_figure(record, "version_downloads")
-        return concept_figure(record, "downloads") if found is None else found
+        return concept_figure(record, "downloads") if found is None and self._concept else found
 
     @described("The work as a BibTeX entry, written from what kg holds (docs/api.md, Citations); null for a "
                "node kg knows only as a link target without a name.")
