@@ -206,3 +206,54 @@ def test_a_funders_book_and_thesis_are_counted_as_such(tmp_path: Path) -> None:
 
 def test_stats_and_metrics_order_the_kinds_alike() -> None:
     assert stats.KINDS == counting.KINDS == KIND_ORDER
+
+
+def _funded_kinds(funder_id: str, ror: str) -> dict[str, str]:
+    """The DOIs of the corpus's Crossref and DataCite records naming a funder by its Funder ID or ROR ID, each with
+    the kind its type field gives it (of two DataCite records of one DOI, the newer's type)."""
+    found: dict[str, set[str]] = {}
+    for path in REALDATA.glob("crossref/works*/*.json"):
+        document = json.loads(path.read_text("utf-8"))
+        message = document.get("message")
+        items = [message] if document.get("message-type") == "work" else (message or {}).get("items", [])
+        for item in items:
+            for funder in item.get("funder") or []:
+                named = [str(funder.get("DOI", "")).lower(), *(str(i.get("id", "")) for i in funder.get("id") or [])]
+                if any(n.endswith(funder_id) or ror in n for n in named):
+                    found.setdefault(item["DOI"].lower(), set()).add(CROSSREF_KINDS.get(item["type"], "CreativeWork"))
+    newest: dict[str, tuple[str, str]] = {}
+    for path in REALDATA.glob("datacite/dois*/*.json"):
+        data = json.loads(path.read_text("utf-8"))["data"]
+        for item in data if isinstance(data, list) else [data]:
+            attributes = item["attributes"]
+            if any(str(r.get("funderIdentifier") or "").endswith(funder_id) or ror in str(r.get("funderIdentifier"))
+                   for r in attributes.get("fundingReferences") or []):
+                general = (attributes.get("types") or {}).get("resourceTypeGeneral") or ""
+                doi, updated = attributes["doi"].lower(), attributes.get("updated") or ""
+                if doi not in newest or newest[doi][0] < updated:
+                    newest[doi] = (updated, DATACITE_KINDS.get(general, "CreativeWork"))
+    for doi, (_, kind) in newest.items():
+        found.setdefault(doi, set()).add(kind)
+    return {doi: next(k for k in KIND_ORDER if k in kinds) for doi, kinds in found.items()}
+
+
+#: the corpus's real funders: DFG, NSF, the European Commission, NIH, the Australian Research Council
+FUNDERS = [("10.13039/501100001659", "018mejw64"), ("10.13039/100000001", "021nxhr62"),
+           ("10.13039/501100000780", "00k4n6c32"), ("10.13039/100000002", "01cwqze88"),
+           ("10.13039/501100000923", "05mmh0f86")]
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(("funder_id", "ror"), FUNDERS)
+def test_a_funders_outputs_by_kind_are_its_records_types(corpus: Store, funder_id: str, ror: str) -> None:
+    funded = _funded_kinds(funder_id, ror)
+    expected: dict[str, int] = {}
+    for kind in funded.values():
+        expected[kind] = expected.get(kind, 0) + 1
+    m = funder_metrics(corpus, funder_id)
+    assert (m.outputs, m.outputs_by_kind) == (len(funded), dict(sorted(expected.items())))
+    # a reused output is cited by a work with a DOI: DataCite's template text cites none of DFG's data sets
+    assert all(t.iri.removeprefix("https://doi.org/") in funded for t in m.top)
+    assert m.reused == len(m.top) or len(m.top) == 10
+    for top in m.top:
+        assert any(c.iri.startswith("https://doi.org/") for c in item_metrics(corpus, top.iri).all_versions.citing)
