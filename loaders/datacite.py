@@ -318,13 +318,19 @@ def _map_identifier(ident: Fields, b: RecordBuilder) -> None:
             b.warn(ident.path, f"is not a valid {kind}", value)
 
 
+#: DataCite's ``relationships`` of parts and versions -> the relation each is, from the work to the DOI listed
+RELATIONSHIPS = {"parts": "HasPart", "partOf": "IsPartOf", "versions": "HasVersion", "versionOf": "IsVersionOf"}
+
+
 def _map_relationships(top: Fields, b: RecordBuilder) -> None:
     """DataCite's ``relationships``: ``citations`` (the DOIs of works citing this one) and ``references``
     (the DOIs it cites), the links DataCite gathered from its own and Crossref's metadata, each a
-    ``cito:cites`` edge in this record graph, so asserted by DataCite. Another kind of item, or the
-    work's own DOI, is left out; an invalid DOI is left out with a warning."""
+    ``cito:cites`` edge in this record graph, so asserted by DataCite; ``parts``, ``partOf``, ``versions``
+    and ``versionOf`` likewise, each the typed relation it names (DataCite's partCount and versionCount
+    count them: a PANGAEA data set's part, named only there, was missing from kg's). Another kind of item,
+    or the work's own DOI, is left out; an invalid DOI is left out with a warning."""
     relationships = top.obj("relationships")
-    for key in ("citations", "references"):
+    for key in ("citations", "references", *RELATIONSHIPS):
         group = relationships.obj(key) if relationships else None
         for item in group.objs("data") if group else []:
             value = item.string("id")
@@ -337,5 +343,7 @@ def _map_relationships(top: Fields, b: RecordBuilder) -> None:
                 continue
             if node != b.work and key == "citations":
                 b.add(node, CITO.cites, b.work)
+            elif node != b.work and key in RELATIONSHIPS:
+                b.relate(RELATIONSHIPS[key], node, item.name("id"))
             elif node != b.work:
                 b.cites(node)

@@ -42,6 +42,11 @@ CLASSES: dict[str, NamedNode] = {
     "workflow": SCHEMA.SoftwareSourceCode,
     "publication": SCHEMA.ScholarlyArticle,
 }
+#: publication subtypes that are no article -> their schema.org class, written beside schema:CreativeWork (as
+#: Crossref's and DataCite's books, chapters, reports and theses are: metrics count them as books and reports)
+SPECIFIC: dict[str, NamedNode] = {"publication-book": SCHEMA.Book, "publication-section": SCHEMA.Chapter,
+                                  "publication-report": SCHEMA.Report, "publication-deliverable": SCHEMA.Report,
+                                  "publication-thesis": SCHEMA.Thesis}
 #: Zenodo answers at most 25 records per page to requests without an access token.
 MAX_PAGE_SIZE = 25
 #: statistics of all versions of the concept, and of this version only
@@ -107,7 +112,10 @@ class ZenodoLoader(Loader):
         work = NamedNode(ids.doi_iri(doi))
         b = RecordBuilder(md, work)
         kind = _resource_type(md)
-        b.typed(_class_of(kind) or SCHEMA.CreativeWork, kind)
+        specific = SPECIFIC.get((kind or "").lower())
+        b.typed(SCHEMA.CreativeWork if specific else _class_of(kind) or SCHEMA.CreativeWork, kind)
+        if specific:
+            b.add(work, RDF.type, specific)
         b.add(work, KG.doi, Literal(doi))
         title = md.string("title")
         b.text(work, SCHEMA.name, title, markup=True)
@@ -138,7 +146,9 @@ class ZenodoLoader(Loader):
             _map_identifier(ident, b)
         _map_licenses(md, b)
         _map_context(top, md, b)
-        _map_versions(top, md, b, title)
+        concept = _map_versions(top, md, b, title)
+        if concept is not None and specific:
+            b.add(concept, RDF.type, specific)
         _map_stats(top, b, raw)
         return b.build(raw)
 
@@ -392,8 +402,11 @@ def _map_context(top: Fields, md: Fields, b: RecordBuilder) -> None:
         b.add(b.work, SCHEMA.url, node)
 
 
-def _map_versions(top: Fields, md: Fields, b: RecordBuilder, title: str | None) -> None:
-    """The concept (all versions) and this version's place among them, in this record's graph."""
+def _map_versions(top: Fields, md: Fields, b: RecordBuilder, title: str | None) -> NamedNode | None:
+    """The concept (all versions) and this version's place among them, in this record's graph; the
+    concept's node (None when the record names none). The legacy form's ``count`` (how many versions
+    Zenodo holds) is the concept's ``kg:sourceVersionCount``: Zenodo's figure, beside kg's own count of the
+    versions in this graph, never in place of it."""
     versions = top.obj("versions")  # InvenioRDM: {"index": 3, "is_latest": true}, counted from 1
     relations = md.obj("relations")  # legacy: {"version": [{"index": 2, ...}]}, counted from 0
     legacy = relations.objs("version")[:1] if relations else []
@@ -410,8 +423,11 @@ def _map_versions(top: Fields, md: Fields, b: RecordBuilder, title: str | None) 
     if text and concept_doi is None:
         b.warn("conceptdoi", "is not a valid DOI and was left out", text)
     if not concept_doi or ids.doi_iri(concept_doi) == b.work.value:
-        return
+        return None
     concept = NamedNode(ids.doi_iri(concept_doi))
+    count = legacy[0].integer("count") if legacy else None
+    if count is not None and count > 0:
+        b.add(concept, KG.sourceVersionCount, Literal(count))
     b.relate("IsVersionOf", concept, "conceptdoi")
     b.add(concept, KG.hasVersion, b.work)
     b.add(concept, RDF.type, KG.Concept)
@@ -419,6 +435,7 @@ def _map_versions(top: Fields, md: Fields, b: RecordBuilder, title: str | None) 
         b.add(concept, RDF.type, b.work_class)
     b.add(concept, KG.doi, Literal(concept_doi))
     b.text(concept, SCHEMA.name, title, markup=True)
+    return concept
 
 
 def _map_stats(top: Fields, b: RecordBuilder, raw: RawRecord) -> None:
@@ -427,6 +444,8 @@ def _map_stats(top: Fields, b: RecordBuilder, raw: RawRecord) -> None:
     Which figures cover all versions depends on the form: InvenioRDM says ``all_versions`` and
     ``this_version``; the legacy form of today's Zenodo gives all versions as ``views`` and this
     version as ``version_views``; the old Zenodo (before October 2023, no ``recid``) the reverse.
+    The all-versions figures are the concept's: GraphQL reads a concept DOI's views and downloads from the
+    newest observation of one of its versions (every version's record repeats them), never their sum.
     """
     stats = top.obj("stats")
     if stats is None:

@@ -15,6 +15,7 @@ from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, serialize
 from kg.cli.context import Context, pass_ctx
 from kg.cli.output import echo_json, examples, format_rows, output_format
 from kg.queries import load_query
+from kg.stats import KIND_NAMES
 
 #: what ``kg query`` can print a CONSTRUCT or DESCRIBE result as, besides rows of subject, predicate, object
 GRAPH_FORMATS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "rdfxml": RdfFormat.RDF_XML,
@@ -28,7 +29,8 @@ EXPORT_FORMATS = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "ttl": RdfFor
 @output_format("table", "json", default="table")
 @pass_ctx
 def stats(ctx: Context, fmt: str) -> None:
-    """What the store holds: quads, graphs per source, works per class, and each source's last sync and lag."""
+    """What the store holds: quads, graphs per source, works per kind (--json: per class too), and each source's
+    last sync and lag."""
     s, fresh = ctx.graph.stats(), ctx.graph.freshness()
     if fmt == "json":
         echo_json({**s.as_dict(), **fresh.as_dict()})
@@ -45,8 +47,8 @@ def stats(ctx: Context, fmt: str) -> None:
     click.echo(f"quads: {s.quads:,}  citations: {s.citations:,}  evidence edges: {s.evidence_edges:,}")
     for name, n in s.graphs_by_source.items():
         click.echo(f"  {name:<12} {n:>8,} records")
-    for name, n in s.works_by_class.items():
-        click.echo(f"  {name:<28} {n:>8,} works")
+    for kind, n in s.works_by_kind.items():
+        click.echo(f"  {KIND_NAMES[kind]:<28} {n:>8,}")
 
 
 @click.command(epilog=examples("kg query stats_sources", "kg query queries/stats_sources.rq --format csv",

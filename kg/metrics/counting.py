@@ -11,7 +11,7 @@ from pyoxigraph import NamedNode
 from kg.metrics.summarised import citation_rows, summary_of, version_pairs
 from kg.queries import load_query
 from kg.store import Store, Term
-from kg.vocab import CITO, curie, evidence_edges, relations
+from kg.vocab import CITO, SCHEMA, curie, evidence_edges, relations
 from kg.works import WORK_CLASSES
 
 CITES = CITO.cites
@@ -21,10 +21,55 @@ EVIDENCE_EDGES = tuple(NamedNode(iri) for iri in evidence_edges())
 UNKNOWN = "unknown"
 
 
+#: the kinds metrics count works by, most specific first (docs/metrics.md, "Kinds of works"): the work
+#: classes, with books and chapters (``Book``) and reports and theses (``Report``) told apart from the other
+#: ``CreativeWork`` (their sources type them so beside it: Crossref ``monograph``, ``book-chapter``,
+#: ``report``, ``dissertation``; DataCite ``Book``, ``BookChapter``, ``Report``, ``Dissertation``), before
+#: articles: a source says book or report only of what is one, where DataCite's ``Text`` is any text
+KINDS = ("StructureEntry", "SoftwareSourceCode", "Dataset", "Book", "Report", "ScholarlyArticle", "CreativeWork")
+#: the classes written beside schema:CreativeWork that make a work a book or a report, and its kind
+SPECIFIC_KINDS = {SCHEMA.Book.value: "Book", SCHEMA.Chapter.value: "Book", SCHEMA.Report.value: "Report",
+                  SCHEMA.Thesis.value: "Report"}
+_CLASS_KINDS = {c.value: c.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for c in WORK_CLASSES}
+_CREATIVE = SCHEMA.CreativeWork.value
+#: works asked for their specific classes in one query
+_CHUNK = 2000
+
+
 def most_specific_kind(classes: Iterable[str]) -> str:
-    """The local name of the most specific work class among ``classes`` (``unknown`` if none)."""
-    present = set(classes)
-    return next((c.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for c in WORK_CLASSES if c.value in present), UNKNOWN)
+    """The most specific kind (:data:`KINDS`) the classes ``classes`` give (``unknown`` if none).
+
+    >>> most_specific_kind(["http://schema.org/CreativeWork", "http://schema.org/Thesis"])
+    'Report'
+    """
+    present = {k for c in classes if (k := _CLASS_KINDS.get(c) or SPECIFIC_KINDS.get(c)) is not None}
+    return next((k for k in KINDS if k in present), UNKNOWN)
+
+
+def specific_classes(store: Store, works: Iterable[str]) -> dict[str, set[str]]:
+    """The classes among :data:`SPECIFIC_KINDS` that the graph gives ``works`` (those with any)."""
+    wanted = sorted(set(works))
+    found: dict[str, set[str]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        rows = store.select(load_query("metrics_specific_classes").text,
+                            {"work": [NamedNode(w) for w in wanted[start:start + _CHUNK]]}).values()
+        for work, cls in rows:
+            if work is not None and cls is not None:
+                found.setdefault(work, set()).add(cls)
+    return found
+
+
+def work_kinds(store: Store, classes: dict[str, set[str]]) -> dict[str, str]:
+    """Each work's kind (:func:`most_specific_kind`) from its work classes, the articles and other works
+    typed schema:CreativeWork alone asked for the classes that make them books or reports
+    (:func:`specific_classes`: the metrics summary keeps the five work classes only). Every loader writes
+    those classes beside schema:CreativeWork, so a work without it is none: most citing works are articles
+    only, and cost no query."""
+    kinds = {w: most_specific_kind(cs) for w, cs in classes.items()}
+    other = [w for w, k in kinds.items() if k in ("ScholarlyArticle", "CreativeWork") and _CREATIVE in classes[w]]
+    for work, specific in specific_classes(store, other).items() if other else ():
+        kinds[work] = most_specific_kind(classes[work] | specific)
+    return kinds
 
 
 def count_values(values: Iterable[str]) -> dict[str, int]:
@@ -111,7 +156,8 @@ def citing_works(store: Store, cited: Sequence[str]) -> dict[str, dict[str, Citi
             years.setdefault(citing, set()).add(when[:4])
         if cls is not None:
             classes.setdefault(citing, set()).add(cls)
-    works = {c: CitingWork(c, min(years.get(c, {UNKNOWN})), most_specific_kind(classes.get(c, ()))) for _, c in pairs}
+    kinds = work_kinds(store, {c: classes.get(c, set()) for _, c in pairs})
+    works = {c: CitingWork(c, min(years.get(c, {UNKNOWN})), kinds[c]) for _, c in pairs}
     result: dict[str, dict[str, CitingWork]] = {c: {} for c in cited}
     for target, citing in pairs:
         result[target][citing] = works[citing]

@@ -51,7 +51,7 @@ class UsageFigures:
 
 #: what a reported count counts, by the property holding it
 REPORTED_METRICS = {KG.sourceCitationCount.value: "citations", KG.referenceCount.value: "references",
-                    KG.sourceWorkCount.value: "works"}
+                    KG.sourceWorkCount.value: "works", KG.sourceVersionCount.value: "versions"}
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class SourceCount:
     source: str
     graph: str
     count: int
-    #: "citations", "references" or "works"
+    #: "citations", "references", "works" or "versions"
     metric: str = "citations"
     #: when the record reporting it was retrieved (ISO date-time), when the provenance says
     retrieved: str | None = None
@@ -94,13 +94,16 @@ class ItemMetrics:
     #: the statuses (retracted, withdrawn, ...) of the item, its versions and the works citing them,
     #: for those that have any: a citation from a retracted paper still counts, and says so
     statuses: dict[str, tuple[WorkStatus, ...]] = field(default_factory=dict)
+    #: version counts as the sources reported them (Zenodo's of a concept), beside ``versions``, never in place
+    source_version_counts: tuple[SourceCount, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {"item": self.item, "versions": list(self.versions), "citations": self.citations.as_dict(),
                 "all_versions": self.all_versions.as_dict(), "usage": [u.as_dict() for u in self.usage],
                 "source_counts": [s.as_dict() for s in self.source_counts],
                 "source_reference_counts": [s.as_dict() for s in self.source_reference_counts],
-                "statuses": {w: [m.as_dict() for m in marks] for w, marks in self.statuses.items()}}
+                "statuses": {w: [m.as_dict() for m in marks] for w, marks in self.statuses.items()},
+                "source_version_counts": [s.as_dict() for s in self.source_version_counts]}
 
 
 def usage(store: Store, works: Sequence[str]) -> tuple[UsageFigures, ...]:
@@ -160,7 +163,8 @@ def item_metrics(store: Store, identifier: str) -> ItemMetrics:
         all_versions=summarise_citations(store, scope, cited, scope, pointing),
         usage=usage(store, scope), source_counts=tuple(r for r in reported if r.metric == "citations"),
         source_reference_counts=tuple(r for r in reported if r.metric == "references"),
-        statuses=_statuses(store, [*scope, *(c for works in cited.values() for c in works)]))
+        statuses=_statuses(store, [*scope, *(c for works in cited.values() for c in works)]),
+        source_version_counts=tuple(r for r in reported if r.metric == "versions"))
 
 
 def _statuses(store: Store, works: Sequence[str]) -> dict[str, tuple[WorkStatus, ...]]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 from typing import Literal as Lit
 
 from pyoxigraph import Literal, NamedNode
 
 from kg.errors import IdentifierError, NotFoundError
-from kg.metrics.counting import citing_works, count_values, most_specific_kind, version_scopes
+from kg.metrics.counting import citing_works, count_values, version_scopes, work_kinds
 from kg.metrics.item import SourceCount
 from kg.metrics.summarised import funder_outputs, summary_of
 from kg.queries import load_query
@@ -21,6 +22,9 @@ from kg.works import resolve
 
 #: how many outputs ``top`` lists
 TOP = 10
+#: the kinds a kept rollup counts by: rollups kept before books and reports were told apart from other
+#: works (no ``kinds`` in their body) are computed again, not read
+ROLLUP_KINDS = 2
 
 
 @dataclass(frozen=True)
@@ -78,19 +82,20 @@ def _rollup(store: Store, summary: MetricsSummaryDb, funders: Sequence[NamedNode
     and kept when none is (the first time, or after a write that could change them)."""
     names = tuple(f.value for f in funders)
     key = " ".join(sorted(names))
-    kept = summary.rollup(key)
-    if kept is not None:
+    body = summary.rollup(key)
+    kept = None if body is None else json.loads(body)
+    if kept is not None and kept.get("kinds") == ROLLUP_KINDS:
         return _decoded(names, kept)
     with summary.holding():  # no write lands between reading the rows and keeping what they gave
         figures = _figures(store, "funder", funders, summary)
         if summary_of(store) is summary:
-            summary.keep_rollup(key, names, json.dumps({k: v for k, v in figures.as_dict().items()
-                                                        if k not in ("of", "subjects", "source_counts")}))
+            summary.keep_rollup(key, names, json.dumps({**{k: v for k, v in figures.as_dict().items()
+                                                           if k not in ("of", "subjects", "source_counts")},
+                                                        "kinds": ROLLUP_KINDS}))
     return figures
 
 
-def _decoded(names: tuple[str, ...], body: str) -> PortfolioMetrics:
-    kept = json.loads(body)
+def _decoded(names: tuple[str, ...], kept: dict[str, Any]) -> PortfolioMetrics:
     return PortfolioMetrics("funder", names, kept["outputs"], kept["outputs_by_kind"], kept["reused"],
                             kept["reused_by_kind"], kept["citing_works"], kept["citations_by_year"],
                             tuple(OutputReuse(**t) for t in kept["top"]))
@@ -112,7 +117,7 @@ def _figures(store: Store, of: Lit["funder", "publisher"], subjects: Sequence[Na
     if not classes:
         return PortfolioMetrics(of, names)
     outputs = sorted(classes)
-    kinds = {w: most_specific_kind(classes[w]) for w in outputs}
+    kinds = work_kinds(store, classes)
     scopes = version_scopes(store, [NamedNode(w) for w in outputs])
     cited = citing_works(store, sorted({n for s in scopes.values() for n in s}))
     reuse = [OutputReuse(w, kinds[w], len(cited.get(w, {})),

@@ -61,6 +61,7 @@ def metric_rows(metrics: Metrics, names: Mapping[str, str] | None = None, awards
                     rows.append((s, f"usage.{name}", f"{u.work} {u.source} {u.observed_at}", value))
         rows.extend(_reported(s, metrics.source_counts))
         rows.extend(_reported(s, metrics.source_reference_counts))
+        rows.extend(_reported(s, metrics.source_version_counts))
     elif isinstance(metrics, PortfolioMetrics):
         s = " ".join(metrics.subjects)
         rows.append((s, "outputs", "", metrics.outputs))

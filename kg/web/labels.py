@@ -18,6 +18,7 @@ from kg.works import WorkSummary
 #: how pages name a work's class: singular, plural (never the class's own CamelCase name)
 KIND_LABELS = {"ScholarlyArticle": ("Article", "articles"), "StructureEntry": ("PDB entry", "PDB entries"),
                "SoftwareSourceCode": ("Software", "software"), "Dataset": ("Dataset", "datasets"),
+               "Book": ("Book or chapter", "books and chapters"), "Report": ("Report or thesis", "reports and theses"),
                "CreativeWork": ("Work", "other works")}
 
 #: how pages name a work a source says more of than its kind (schema.org classes written beside

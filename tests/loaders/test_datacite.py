@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 
 import pytest
 from pyoxigraph import Literal, NamedNode
@@ -157,3 +159,30 @@ def test_related_items_are_cited_as_nodes_with_their_own_metadata(record: dict, 
         "related item: is a string, expected a list (value: 'not a list')",
         "datacite record 10.5281/zenodo.999001: field 'attributes.relatedItems[3]' is not an object and was left out"]
     assert m.subjects(KG.isPublishedIn, doi("10.5555/kg.proceedings")) == set()
+
+
+@pytest.mark.realdata
+def test_a_related_identifier_that_is_a_sentence_names_no_work() -> None:
+    """DataCite's template text left as a related identifier in 19 records of its test system ("Identifier of
+    complementary material related to this resource e.g. a scientific article", a bibcode cited by the record):
+    no node shared by those records cites them all (a funder's 19 data sets were "reused" by it); each record says
+    so in a warning naming its field."""
+    from tests.loaders.test_realdata import REALDATA, load_file
+    if not REALDATA.is_dir():
+        pytest.skip(f"the real corpus is not at {REALDATA}")
+    sentences: dict[str, list[str]] = {}
+    for path in sorted((REALDATA / "datacite" / "dois-lists").glob("*.json")):
+        data = json.loads(path.read_text("utf-8"))["data"]
+        for item in data if isinstance(data, list) else [data]:
+            for i, rel in enumerate(item["attributes"].get("relatedIdentifiers") or []):
+                if len(str(rel.get("relatedIdentifier") or "").split()) >= 4:
+                    sentences.setdefault(str(path), []).append(
+                        f"record {item['attributes']['doi'].lower()}: field 'attributes.relatedIdentifiers[{i}]"
+                        f".relatedIdentifier' is text, not a {rel['relatedIdentifierType']} identifier")
+    assert sum(map(len, sentences.values())) >= 19
+    for path, expected in sentences.items():
+        loaded = load_file(Path(path))
+        warned = [str(p) for p in loaded.problems]
+        assert all(any(e in w for w in warned) for e in expected), (path, warned[:3])
+        assert loaded.store.select("SELECT ?s WHERE { ?s <http://schema.org/identifier> ?id "
+                                   "FILTER(CONTAINS(STR(?id), 'complementary material')) }").rows == []

@@ -218,6 +218,10 @@ def expect_datacite(item: dict[str, Any]) -> Expected:
     for key, found in (("references", e.references), ("citations", e.cited_by)):
         found.update(n for link in (relationships.get(key) or {}).get("data") or []
                      if link.get("type") == "dois" if (n := doi_node(link.get("id"), doi)))
+    for key, name in (("parts", "HasPart"), ("partOf", "IsPartOf"), ("versions", "HasVersion"),
+                      ("versionOf", "IsVersionOf")):  # DataCite's own lists of parts and versions
+        e.relations.update((name, n) for link in (relationships.get(key) or {}).get("data") or []
+                           if link.get("type") == "dois" if (n := doi_node(link.get("id"), doi)))
     for funding in attributes.get("fundingReferences") or []:
         kind = (funding.get("funderIdentifierType") or "").upper()
         to_iri = {"CROSSREF FUNDER ID": ids.funder_iri, "ROR": ids.ror_iri}.get(kind)

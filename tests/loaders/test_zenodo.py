@@ -447,6 +447,9 @@ FOLDERS = ("zenodo/records", "zenodo/records-lists")
 CATALOGUE = {r.iri for r in relations()}
 RESOURCE_CLASS = {"dataset": SCHEMA.Dataset, "software": SCHEMA.SoftwareSourceCode,
                   "workflow": SCHEMA.SoftwareSourceCode, "publication": SCHEMA.ScholarlyArticle}
+#: publication subtypes that are books, chapters, reports and theses (a CreativeWork with this class beside)
+PUBLICATION_CLASS = {"book": SCHEMA.Book, "section": SCHEMA.Chapter, "report": SCHEMA.Report,
+                     "deliverable": SCHEMA.Report, "thesis": SCHEMA.Thesis}
 
 
 FILES = corpus_files(*(f"{folder}/*.json" for folder in FOLDERS))
@@ -458,13 +461,17 @@ class Expected:
 
     work: NamedNode
     graph: NamedNode
-    cls: NamedNode
+    cls: set[NamedNode]
     concept: NamedNode | None
     #: (catalogue property, DOI IRI) of every related identifier that is a DOI
     links: set[tuple[NamedNode, NamedNode]] = field(default_factory=set)
     orcids: set[tuple[NamedNode, NamedNode]] = field(default_factory=set)
     funders: set[NamedNode] = field(default_factory=set)
     usage: bool = False
+    #: the views and downloads of all versions, as the record's form gives them (the concept's)
+    whole: tuple[int | None, int | None] = (None, None)
+    #: how many versions Zenodo counts (the legacy form's relations.version[0].count)
+    version_count: int | None = None
 
 
 def items_of(path: Path) -> list[dict[str, Any]]:
@@ -475,10 +482,14 @@ def items_of(path: Path) -> list[dict[str, Any]]:
 def expect(item: dict[str, Any]) -> Expected:
     md = item["metadata"]
     kind = md["resource_type"].get("id") or md["resource_type"]["type"]
+    sub = kind.split("-")[1] if "-" in kind else md["resource_type"].get("subtype")
+    specific = PUBLICATION_CLASS.get(sub or "") if kind.startswith("publication") else None
     own = ids.normalize_doi(item.get("doi") or item["pids"]["doi"]["identifier"])
     concept = item.get("conceptdoi") or item.get("parent", {}).get("pids", {}).get("doi", {}).get("identifier")
     e = Expected(doi(own), NamedNode(ids.graph_iri("zenodo", str(item["id"]))),
-                 RESOURCE_CLASS.get(kind.split("-")[0], SCHEMA.CreativeWork), doi(concept) if concept else None)
+                 {SCHEMA.CreativeWork, specific} if specific else {RESOURCE_CLASS.get(kind.split("-")[0],
+                                                                                      SCHEMA.CreativeWork)},
+                 doi(concept) if concept else None)
     if e.concept is not None:
         e.links.add((KG.isVersionOf, e.concept))
     for rel in md.get("related_identifiers", []):
@@ -495,6 +506,17 @@ def expect(item: dict[str, Any]) -> Expected:
     e.funders = {NamedNode(ids.funder_iri(g["funder"]["doi"])) for g in md.get("grants", []) if g["funder"].get("doi")}
     e.funders |= {NamedNode(ids.ror_iri(f["funder"]["id"])) for f in md.get("funding", []) if f["funder"].get("id")}
     e.usage = bool(item.get("stats"))
+    stats = item.get("stats") or {}
+    if "all_versions" in stats:
+        whole = stats["all_versions"]
+    elif "recid" in item:  # today's legacy form: views are all versions'
+        whole = stats
+    else:  # the old form (no recid): version_views are all versions'
+        whole = {"views": stats.get("version_views"), "downloads": stats.get("version_downloads")}
+    e.whole = (None if whole.get("views") is None else int(whole["views"]),
+               None if whole.get("downloads") is None else int(whole["downloads"]))
+    version = (md.get("relations") or {}).get("version") or [{}]
+    e.version_count = version[0].get("count")
     return e
 
 
@@ -514,7 +536,7 @@ def test_real_record_has_its_class_concept_links_people_and_funders(path: Path) 
         def rows(sparql: str, **more: NamedNode) -> set[Any]:
             return {tuple(r.values()) for r in select(store, sparql, work=e.work, g=e.graph, **more)}  # noqa: B023
         checks = {
-            "class": (rows("SELECT ?t WHERE { GRAPH ?g { ?work a ?t } }"), {(e.cls,)}),
+            "class": (rows("SELECT ?t WHERE { GRAPH ?g { ?work a ?t } }"), {(c,) for c in e.cls}),
             "graph": (rows("SELECT ?x WHERE { GRAPH ?m { ?x schema:about ?work } }", m=META), {(e.graph,)}),
             "concept": (rows("SELECT ?c WHERE { GRAPH ?g { ?c kg:hasVersion ?work ; a kg:Concept } }"),
                         {(e.concept,)} if e.concept else set()),
@@ -527,6 +549,15 @@ def test_real_record_has_its_class_concept_links_people_and_funders(path: Path) 
             "usage": (len(rows("SELECT ?u WHERE { GRAPH ?g { ?work kg:usage ?u . ?u a kg:UsageObservation } }")),
                       int(e.usage)),
             "citation counts": (rows("SELECT ?n WHERE { ?s kg:sourceCitationCount ?n }"), set()),
+            # the all-versions figures as the record's form gives them (GraphQL reads them for the concept)
+            "all versions": ({(int(v.value), int(d.value)) for v, d in rows(
+                "SELECT ?v ?d WHERE { GRAPH ?g { ?work kg:usage ?u . ?u kg:views ?v ; kg:downloads ?d } }")},
+                             {e.whole} if e.usage and e.whole != (None, None) else set()),
+            "no concept usage": (rows("SELECT ?u WHERE { GRAPH ?g { ?c kg:hasVersion ?work ; kg:usage ?u } }"),
+                                 set()),
+            "version count": (rows("SELECT ?n WHERE { GRAPH ?g { ?c kg:hasVersion ?work ; "
+                                   "kg:sourceVersionCount ?n } }"),
+                              {(Literal(e.version_count),)} if e.concept and e.version_count else set()),
         }
         wrong += [f"{e.graph.value} {name}: {actual} != {expected}"
                   for name, (actual, expected) in checks.items() if actual != expected]
@@ -541,8 +572,10 @@ def test_real_corpus_exercises_every_expectation_and_passes_the_shapes() -> None
     assert len(every) >= 25
     assert sum(len(e.links) for e in every) > 100 and sum(len(e.orcids) for e in every) >= 5
     assert sum(e.concept is not None for e in every) > 20 and sum(e.usage for e in every) > 20
-    assert {e.cls for e in every} == {SCHEMA.Dataset, SCHEMA.SoftwareSourceCode, SCHEMA.ScholarlyArticle,
-                                      SCHEMA.CreativeWork}
+    assert {c for e in every for c in e.cls} == {SCHEMA.Dataset, SCHEMA.SoftwareSourceCode, SCHEMA.ScholarlyArticle,
+                                                 SCHEMA.CreativeWork, SCHEMA.Report}
+    assert sum(e.whole != (None, None) and e.concept is not None for e in every) > 20
+    assert sum(bool(e.version_count) and e.concept is not None for e in every) >= 3
     for folder in FOLDERS:  # a record is in both folders: validate each folder on its own
         graphs = [g for p in FILES if p.values[0].parent == REALDATA / folder for g in load_file(p.values[0]).graphs]
         violations = shacl_violations(q for g in graphs for q in (*g.quads, *g.meta_quads()))

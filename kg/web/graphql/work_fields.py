@@ -5,18 +5,20 @@ holds nothing: the base of the :class:`kg.web.graphql.work.Work` interface."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from enum import Enum
 from html import escape
 from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
-from kg.batches import WorkRecord
-from kg.errors import NotFoundError
+from kg import ids
+from kg.batches import MetricsRecord, WorkRecord
+from kg.errors import IdentifierError, NotFoundError
 from kg.repositories import repository
-from kg.vocab import KG, SCHEMA
+from kg.vocab import KG, RDF, SCHEMA
 from kg.web.graphql.context import KgInfo, described
-from kg.web.graphql.filters import head, usage_figure
+from kg.web.graphql.filters import USAGE_SOURCES, head, usage_figure
 from kg.web.graphql.metadata import (
     Container,
     Contributor,
@@ -34,6 +36,18 @@ from kg.web.graphql.metadata import (
 
 if TYPE_CHECKING:
     from kg.web.graphql.repository import Repository
+
+
+def concept_figure(record: MetricsRecord, figure: str) -> int | None:
+    """A concept's ``views`` or ``downloads``: the all-versions figure of the newest observation of one of
+    its versions (Zenodo's record of every version repeats them: read, never summed over the versions);
+    None when there is none."""
+    found = [u for u in record.usage if u.work != record.item and u.work in record.versions
+             and u.source in USAGE_SOURCES and getattr(u, figure) is not None]
+    if not found:
+        return None
+    value: int = getattr(max(found, key=lambda u: (u.observed_at, u.graph)), figure)
+    return value
 
 
 @strawberry.enum(description="How formattedCitation is written: HTML (escaped) or plain text, as DataCite has it.")
@@ -55,9 +69,19 @@ class WorkMetadata:
     def type(self) -> str:
         return type(self).__name__
 
-    @described("The DOI, lower case (null for a node without one).")
+    @property
+    def _concept(self) -> bool:
+        """Whether the work is a concept (all versions of a work, named by its concept DOI)."""
+        return KG.Concept.value in self.record.values(RDF.type)
+
+    @described("The DOI, lower case (null for a node without one); of a work only cited (no record of its own), "
+               "the DOI its https://doi.org/ IRI names.")
     def doi(self) -> str | None:
-        return self.record.first(KG.doi)
+        found = self.record.first(KG.doi)
+        if found is None and self.record.iri.startswith(ids.DOI_BASE):
+            with suppress(IdentifierError):
+                return ids.doi_from_iri(self.record.iri)
+        return found
 
     @described("The landing page.")
     def url(self) -> str | None:
@@ -146,13 +170,19 @@ class WorkMetadata:
     async def funding_references(self, info: KgInfo) -> list[FundingReference]:
         return [FundingReference.from_domain(f) for f in await info.context.loaders.funding.load(self.record.iri)]
 
-    @described("Views of this version, as DataCite (else Zenodo) last reported them; null when no source did.")
+    @described("Views of this version, as DataCite (else Zenodo) last reported them; of a concept DOI, of all "
+               "its versions as Zenodo reported them (never a sum of its versions'); null when no source did.")
     async def view_count(self, info: KgInfo) -> int | None:
-        return usage_figure(await info.context.loaders.metrics.load(self.record.iri), "version_views")
+        record = await info.context.loaders.metrics.load(self.record.iri)
+        found = usage_figure(record, "version_views")
+        return concept_figure(record, "views") if found is None and self._concept else found
 
-    @described("Downloads of this version, as DataCite (else Zenodo) last reported them; null when no source did.")
+    @described("Downloads of this version, as DataCite (else Zenodo) last reported them; of a concept DOI, of "
+               "all its versions as Zenodo reported them (never a sum of its versions'); null when no source did.")
     async def download_count(self, info: KgInfo) -> int | None:
-        return usage_figure(await info.context.loaders.metrics.load(self.record.iri), "version_downloads")
+        record = await info.context.loaders.metrics.load(self.record.iri)
+        found = usage_figure(record, "version_downloads")
+        return concept_figure(record, "downloads") if found is None and self._concept else found
 
     @described("The work as a BibTeX entry, written from what kg holds (docs/api.md, Citations); null for a "
                "node kg knows only as a link target without a name.")

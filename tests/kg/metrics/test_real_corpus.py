@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 
+from kg import stats
 from kg.ids import graph_iri
-from kg.metrics import funder_metrics, item_metrics
+from kg.metrics import counting, funder_metrics, item_metrics, to_csv
+from kg.stats import store_stats
 from kg.store import Store
 from loaders.pipeline import load
 from loaders.read import read_paths
@@ -110,3 +114,146 @@ def test_nsf_by_funder_id_and_by_ror_is_one_funder(corpus: Store) -> None:
     assert set(by_ror.subjects) == set(by_funder_id.subjects) == {"https://ror.org/021nxhr62",
                                                                    "https://doi.org/10.13039/100000001"}
     assert by_ror.outputs == by_funder_id.outputs == len(expected)
+
+
+# -- kinds of works: books and reports are publications of their own kind, never "other works" ---------------
+
+#: the kind a work of each Crossref ``type`` and DataCite ``types.resourceTypeGeneral`` is counted as
+#: (docs/metrics.md, "Kinds of works"); any other type is an other work (CreativeWork)
+CROSSREF_KINDS = {
+    **{t: "ScholarlyArticle" for t in ("journal-article", "proceedings-article", "posted-content", "reference-entry",
+                                       "standard")},
+    **{t: "Book" for t in ("book", "monograph", "edited-book", "reference-book", "book-set", "book-chapter",
+                           "book-section", "book-part", "book-track")},
+    **{t: "Report" for t in ("report", "report-component", "dissertation")},
+    "dataset": "Dataset", "database": "Dataset"}
+DATACITE_KINDS = {
+    "Dataset": "Dataset", "Software": "SoftwareSourceCode", "ComputationalNotebook": "SoftwareSourceCode",
+    **{t: "ScholarlyArticle" for t in ("JournalArticle", "Preprint", "Text", "ConferencePaper", "DataPaper", "Standard",
+                                       "StudyRegistration")},
+    "Book": "Book", "BookChapter": "Book", "Report": "Report", "Dissertation": "Report"}
+#: most specific first: a work two sources type differently counts under the first
+KIND_ORDER = ("StructureEntry", "SoftwareSourceCode", "Dataset", "Book", "Report", "ScholarlyArticle", "CreativeWork")
+
+
+def _record_kinds() -> dict[str, str]:
+    """Each DOI of the corpus's single Crossref works and DataCite DOIs, with the kind its source's type field
+    gives it (a PDB entry's DOI is a structure entry; of two DataCite records of one DOI, the newer's type)."""
+    found: dict[str, set[str]] = {}
+    for path in sorted((REALDATA / "crossref" / "works").glob("*.json")):
+        message = json.loads(path.read_text("utf-8"))["message"]
+        doi = message["DOI"].lower()
+        kind = ("StructureEntry" if doi.startswith("10.2210/pdb")
+                else CROSSREF_KINDS.get(message["type"], "CreativeWork"))
+        found.setdefault(doi, set()).add(kind)
+    newest: dict[str, tuple[str, str]] = {}
+    for path in sorted((REALDATA / "datacite" / "dois").glob("*.json")):
+        attributes = json.loads(path.read_text("utf-8"))["data"]["attributes"]
+        general = (attributes.get("types") or {}).get("resourceTypeGeneral")
+        doi, updated = attributes["doi"].lower(), attributes.get("updated") or ""
+        if doi not in newest or newest[doi][0] < updated:
+            newest[doi] = (updated, DATACITE_KINDS.get(general or "", "CreativeWork"))
+    for doi, (_, kind) in newest.items():
+        found.setdefault(doi, set()).add(kind)
+    return {doi: next(k for k in KIND_ORDER if k in kinds) for doi, kinds in found.items()}
+
+
+@pytest.fixture(scope="module")
+def records() -> Store:
+    """The corpus's single Crossref works and DataCite DOIs alone (no link service types works besides)."""
+    if not REALDATA.is_dir():
+        pytest.skip(f"the real corpus is not at {REALDATA}")
+    s = Store.open(None)
+    load(s, read_paths([REALDATA / "crossref" / "works", REALDATA / "datacite" / "dois"]))
+    return s
+
+
+@pytest.mark.realdata
+def test_stats_count_books_and_reports_as_their_sources_type_them(records: Store) -> None:
+    expected: dict[str, int] = {}
+    for kind in _record_kinds().values():
+        expected[kind] = expected.get(kind, 0) + 1
+    assert expected["Book"] >= 5 and expected["Report"] >= 2  # monographs, chapters, a thesis, a report
+    assert store_stats(records).works_by_kind == dict(sorted(expected.items(), key=lambda kv: (
+        -kv[1], KIND_ORDER.index(kv[0]))))
+
+
+@pytest.mark.realdata
+def test_a_funders_book_and_thesis_are_counted_as_such(tmp_path: Path) -> None:
+    """Real Crossref records of a monograph, a chapter and a dissertation, each given a funder (the corpus has no
+    funded book): the funder's outputs count them as books and reports, with and without the metrics summary."""
+    if not REALDATA.is_dir():
+        pytest.skip(f"the real corpus is not at {REALDATA}")
+    names = ("10.1017_9781108348843", "10.14264_uql.2020.791", "10.1371_journal.ppat.1008184")
+    funder = {"DOI": "10.13039/501100001659", "name": "Deutsche Forschungsgemeinschaft", "doi-asserted-by": "publisher"}
+    expected: dict[str, int] = {}
+    for name in names:
+        document = json.loads((REALDATA / "crossref" / "works" / f"{name}.json").read_text("utf-8"))
+        document["message"]["funder"] = [funder]
+        (tmp_path / f"{name}.json").write_text(json.dumps(document), "utf-8")
+        kind = CROSSREF_KINDS.get(document["message"]["type"], "CreativeWork")
+        expected[kind] = expected.get(kind, 0) + 1
+    assert set(expected) == {"Book", "Report", "ScholarlyArticle"}
+    s = Store.open(None)
+    load(s, read_paths([tmp_path]))
+    with_summary = funder_metrics(s, "10.13039/501100001659")
+    with patch("kg.metrics.portfolio.summary_of", return_value=None), \
+            patch("kg.metrics.counting.summary_of", return_value=None):
+        from_queries = funder_metrics(s, "10.13039/501100001659")
+    assert with_summary.outputs_by_kind == from_queries.outputs_by_kind == dict(sorted(expected.items()))
+    assert "Book" in to_csv(with_summary)
+
+
+def test_stats_and_metrics_order_the_kinds_alike() -> None:
+    assert stats.KINDS == counting.KINDS == KIND_ORDER
+
+
+def _funded_kinds(funder_id: str, ror: str) -> dict[str, str]:
+    """The DOIs of the corpus's Crossref and DataCite records naming a funder by its Funder ID or ROR ID, each with
+    the kind its type field gives it (of two DataCite records of one DOI, the newer's type)."""
+    found: dict[str, set[str]] = {}
+    for path in REALDATA.glob("crossref/works*/*.json"):
+        document = json.loads(path.read_text("utf-8"))
+        message = document.get("message")
+        items = [message] if document.get("message-type") == "work" else (message or {}).get("items", [])
+        for item in items:
+            for funder in item.get("funder") or []:
+                named = [str(funder.get("DOI", "")).lower(), *(str(i.get("id", "")) for i in funder.get("id") or [])]
+                if any(n.endswith(funder_id) or ror in n for n in named):
+                    found.setdefault(item["DOI"].lower(), set()).add(CROSSREF_KINDS.get(item["type"], "CreativeWork"))
+    newest: dict[str, tuple[str, str]] = {}
+    for path in REALDATA.glob("datacite/dois*/*.json"):
+        data = json.loads(path.read_text("utf-8"))["data"]
+        for item in data if isinstance(data, list) else [data]:
+            attributes = item["attributes"]
+            if any(str(r.get("funderIdentifier") or "").endswith(funder_id) or ror in str(r.get("funderIdentifier"))
+                   for r in attributes.get("fundingReferences") or []):
+                general = (attributes.get("types") or {}).get("resourceTypeGeneral") or ""
+                doi, updated = attributes["doi"].lower(), attributes.get("updated") or ""
+                if doi not in newest or newest[doi][0] < updated:
+                    newest[doi] = (updated, DATACITE_KINDS.get(general, "CreativeWork"))
+    for doi, (_, kind) in newest.items():
+        found.setdefault(doi, set()).add(kind)
+    return {doi: next(k for k in KIND_ORDER if k in kinds) for doi, kinds in found.items()}
+
+
+#: the corpus's real funders: DFG, NSF, the European Commission, NIH, the Australian Research Council
+FUNDERS = [("10.13039/501100001659", "018mejw64"), ("10.13039/100000001", "021nxhr62"),
+           ("10.13039/501100000780", "00k4n6c32"), ("10.13039/100000002", "01cwqze88"),
+           ("10.13039/501100000923", "05mmh0f86")]
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(("funder_id", "ror"), FUNDERS)
+def test_a_funders_outputs_by_kind_are_its_records_types(corpus: Store, funder_id: str, ror: str) -> None:
+    funded = _funded_kinds(funder_id, ror)
+    expected: dict[str, int] = {}
+    for kind in funded.values():
+        expected[kind] = expected.get(kind, 0) + 1
+    m = funder_metrics(corpus, funder_id)
+    assert (m.outputs, m.outputs_by_kind) == (len(funded), dict(sorted(expected.items())))
+    # a reused output is cited by a work with a DOI: DataCite's template text cites none of DFG's data sets
+    assert all(t.iri.removeprefix("https://doi.org/") in funded for t in m.top)
+    assert m.reused == len(m.top) or len(m.top) == 10
+    for top in m.top:
+        assert any(c.iri.startswith("https://doi.org/") for c in item_metrics(corpus, top.iri).all_versions.citing)
