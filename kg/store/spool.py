@@ -37,7 +37,7 @@ from kg.errors import StoreError
 from kg.store.cuerows import PREDICATES, CueRow, record_cues
 from kg.store.records import META, RecordGraph, StoredVersion, WritePlan
 from kg.store.summary import summary_rows
-from kg.store.summary_terms import Row
+from kg.store.summary_terms import KEYS, Row
 from kg.vocab import KG
 
 if TYPE_CHECKING:
@@ -94,16 +94,18 @@ class Spool:
             self._files = (self._paths[0].open("wb"), self._paths[1].open("wb"))
         quads, hashes = self._files
         cues, summary = self._store.cues.built, self._store.metrics_summary.built
+        wanted = (PREDICATES if cues else frozenset()) | (KEYS if summary else frozenset())
         for r in records:
             g, meta = r.graph, r.meta_quads()
             quads.write("".join([*(f"{t} {g} .\n" for t in r.triples),
                                  *(f"{q} .\n" for q in meta if q.predicate != KG.contentHash)]).encode())
             hashes.write("".join(f"{q} .\n" for q in meta if q.predicate == KG.contentHash).encode())
             self.waiting[g.value] = StoredVersion(r.content_hash, r.meta.source_modified, r.meta.retrieved_at)
+            read = r.quads_with(wanted) if wanted else []  # the triples both read, parsed once
             if cues:
-                self._cues[g.value] = record_cues(r.quads_with(PREDICATES))
+                self._cues[g.value] = record_cues([q for q in read if q.predicate.value in PREDICATES])
             if summary:
-                self._summary[g.value] = summary_rows(r)
+                self._summary[g.value] = summary_rows(r, read)
             self.quads += len(r) + len(meta)
             self.graph_quads += len(r)
         if self.quads >= self._limit:

@@ -169,3 +169,18 @@ def _loaded(paths: list[Path]) -> Store:
     store = Store.open(None)
     load(store, read_paths(paths), batch_size=4)
     return store
+
+
+def test_a_store_failing_to_load_what_was_gathered_stops_the_load_and_the_report_says_so(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "store")
+
+    def failing(self: EmbeddedStore, path: Path) -> None:
+        raise OSError("No space left on device")
+
+    with patch.object(EmbeddedStore, "_load_file", failing):
+        report = load(store, read_paths([FIXTURES / "crossref" / "work-full.json"]))
+    assert report.failure == "writing to the store failed (No space left on device)"
+    assert (report.loaded, report.quads) == (0, 0)
+    assert [p.message for p in report.errors] == [f"{report.failure}; the load stopped"]
+    assert not _quads(store) and not list((tmp_path / "store").glob(spool.PREFIX + "*"))
+    assert load(store, read_paths([FIXTURES / "crossref" / "work-full.json"])).loaded == 1  # loaded again
