@@ -1,18 +1,16 @@
-"""Ingest speed and memory, measured against pyoxigraph's own bulk loader.
+"""Ingest speed and memory, measured against Oxigraph's own loader (``oxigraph load``).
 
 Replicates the real corpus (../shared/realdata: Crossref works and list pages, DataCite DOIs and
-list pages) to N records with fresh DOIs, writes them as JSON Lines files, then in one run:
+list pages) to N records with fresh DOIs, writes them as JSON Lines files, then for each size, one
+after the other: ``kg`` ingest (read -> map -> Store.write into an on-disk store, what ``kg load``
+does) in its own process, then ``oxigraph load`` of the very quads it stored (dumped as N-Quads)
+into a new store. Prints both times and CPU times, their ratio (issue 17's target: oxigraph's time
+/ kg's >= 0.8) and the peak memory of each (target: kg's flat as the input grows). Each store is
+deleted once measured; disk: about 400 bytes a quad (kg's store with its cue index and summary)
+and its gzipped N-Quads dump, at once, for the largest size (about 7.5 GB at 100,000 records).
+``--bulk-path`` also measures ``kg map`` + ``kg bulk-load`` of the largest size.
 
-1. ``kg`` ingest: read -> map -> store.write into an on-disk store (what ``kg load`` does);
-2. exports that store as N-Quads and bulk-loads the same quads into a fresh on-disk store with
-   ``pyoxigraph.Store.bulk_load`` — the ceiling;
-3. the bulk path over the same files: ``kg map --jobs 2`` then ``kg bulk-load``, and ``oxigraph load``
-   of the same quads: the ratio of their speeds (issue 17's target >= 0.8);
-
-and prints records/s, quads/s, the ratios of the speeds, and the peak memory of ``kg load`` and
-of the bulk path at N/4, N/2 and N records, each in its own process (target: flat).
-
-    python benchmarks/ingest.py                 # 100,000 records
+    python benchmarks/ingest.py --records 100000 --also 20000
     python benchmarks/ingest.py --records 20000
 """
 
@@ -20,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import copy
+import gzip
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,10 +31,11 @@ from pathlib import Path
 from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT))
+#: the checkout whose kg a child run measures (``--baseline``: another one, e.g. main's, in the same sitting)
+RUN = Path(sys.argv[sys.argv.index("--project") + 1]) if "--project" in sys.argv else PROJECT
+sys.path.insert(0, str(RUN))
 
 from pyoxigraph import RdfFormat  # noqa: E402
-from pyoxigraph import Store as OxStore  # noqa: E402
 
 from kg.store import Store  # noqa: E402
 from loaders.base import RawRecord  # noqa: E402
@@ -90,73 +91,99 @@ def ingest(input_dir: Path, store_dir: Path) -> dict[str, float]:
     report = load(store, read_paths([input_dir]))
     store.close()
     seconds = time.perf_counter() - start
-    return {"records": report.loaded + report.unchanged, "graphs": report.loaded, "rejected": report.rejected,
-            "quads": report.quads,
-            "seconds": seconds, "peak_rss_mb": peak_rss_mb()}
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    return {"records": report.loaded + report.unchanged + report.older, "graphs": report.loaded,
+            "rejected": report.rejected, "quads": report.quads, "seconds": seconds, "peak_rss_mb": peak_rss_mb(),
+            "cpu_s": cpu.ru_utime + cpu.ru_stime}
 
 
-def child(input_dir: Path, store_dir: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--child", str(input_dir), str(store_dir)],
-                         check=True, capture_output=True, text=True)
+def child(input_dir: Path, store_dir: Path, project: Path = PROJECT) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, "--child", str(input_dir), str(store_dir),
+                          "--project", str(project)], check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
+
+
+def oxigraph_load_file(nq: Path, work: Path) -> dict[str, float]:
+    """``oxigraph load`` of one N-Quads file into a new store: seconds, CPU seconds, peak memory."""
+    target = work / "oxigraph-load"
+    binary = Path(sys.executable).parent / "oxigraph"
+    start = time.perf_counter()
+    done = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", str(binary), "load", "--location", str(target),
+                           "--file", str(nq)], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        sys.exit(f"oxigraph load failed: {done.stderr[-2000:]}")
+    rss, user, system = done.stderr.split()[-3:]
+    shutil.rmtree(target)
+    return {"seconds": seconds, "peak_rss_mb": int(rss) / 1024, "cpu_s": float(user) + float(system)}
+
+
+def compare(work: Path, size: int, baseline: Path | None) -> dict[str, Any]:
+    """``kg load`` of ``size`` records (first by the ``baseline`` checkout's kg, when given), then ``oxigraph
+    load`` of the quads it stored (dumped as N-Quads), one after the other; each store deleted once measured."""
+    before = None
+    if baseline is not None:
+        before = child(work / f"in-{size}", work / f"before-{size}", baseline)
+        shutil.rmtree(work / f"before-{size}")
+    ours = child(work / f"in-{size}", work / f"store-{size}")
+    nq = work / f"store-{size}.nq.gz"  # gzipped (disk): oxigraph load reads it so, at ~2 % of its time
+    with gzip.open(nq, "wb", compresslevel=1) as f:
+        Store.open(work / f"store-{size}").dump(f, RdfFormat.N_QUADS)
+    shutil.rmtree(work / f"store-{size}")
+    with gzip.open(nq, "rb") as f:
+        quads = sum(1 for _ in f)
+    oxigraph = oxigraph_load_file(nq, work)
+    nq.unlink()
+    return {"size": size, "kg": ours, "before": before, "oxigraph": oxigraph, "quads": quads,
+            "ratio": oxigraph["seconds"] / ours["seconds"]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--also", type=int, action="append", default=[],
+                        help="also measure at this many records (memory: flat as the input grows); repeatable")
+    parser.add_argument("--bulk-path", action="store_true", help="also measure kg map + kg bulk-load")
+    parser.add_argument("--work", type=Path, help="a folder for the inputs and stores (default: a temporary one)")
+    parser.add_argument("--baseline", type=Path, help="also measure the kg of this checkout (e.g. main's), "
+                        "each size just before this one's")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(ingest(*args.child)))
         return
 
-    n = args.records
-    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+    sizes = sorted({*args.also, args.records})
+    with tempfile.TemporaryDirectory(prefix="kg-bench-", dir=args.work) as tmp:
         work = Path(tmp)
-        print(f"writing {n:,} replicated records ...", flush=True)
-        sizes = [n // 4, n // 2, n]
+        print(f"writing {', '.join(f'{n:,}' for n in sizes)} replicated records ...", flush=True)
         for size in sizes:
             write_input(work / f"in-{size}", size)
-
-        memory, bulk = {}, {}
-        for size in sizes[:-1]:
-            memory[size] = child(work / f"in-{size}", work / f"store-{size}")["peak_rss_mb"]
-        ours = child(work / f"in-{n}", work / "store")
-        memory[n] = ours["peak_rss_mb"]
-        for size in sizes:  # the bulk path: kg map --jobs 2, kg bulk-load (benchmarks/bulkpath.py)
-            mapped = map_dumps(work / f"in-{size}", work / f"shards-{size}", 2)
-            loaded = bulk_load(work / f"bulk-{size}", work / f"shards-{size}", cues=False)
-            bulk[size] = {"map_s": mapped["seconds"], "load_s": loaded["seconds"],
-                          "peak_rss_mb": max(mapped["peak_rss_mb"], loaded["peak_rss_mb"])}
-
-        nq = work / "all.nq"
-        with nq.open("wb") as f:
-            Store.open(work / "store").dump(f, RdfFormat.N_QUADS)
-        quads = sum(1 for _ in nq.open("rb"))
-        start = time.perf_counter()
-        ceiling = OxStore(str(work / "bulk"))
-        ceiling.bulk_load(path=str(nq), format=RdfFormat.N_QUADS)
-        ceiling.flush()
-        bulk_seconds = time.perf_counter() - start
-        oxigraph = oxigraph_load(work / f"shards-{n}", work)
-
-    ours_rate = ours["records"] / ours["seconds"]
-    print(f"kg ingest:        {ours['records']:,.0f} records ({ours['rejected']:.0f} rejected) into "
-          f"{ours['graphs']:,.0f} record graphs (the corpus repeats some DOIs across files),")
-    print(f"                  {quads:,} quads with provenance, in {ours['seconds']:.1f} s")
-    print(f"                  {ours_rate:,.0f} records/s, {quads / ours['seconds']:,.0f} quads/s")
-    print(f"bulk_load (same N-Quads): {bulk_seconds:.1f} s, {quads / bulk_seconds:,.0f} quads/s")
-    print(f"ratio kg / bulk_load speed: {bulk_seconds / ours['seconds']:.2f}   (target >= 0.5)")
-    b = bulk[n]
-    print(f"bulk path:        kg map --jobs 2 {b['map_s']:.1f} s, kg bulk-load {b['load_s']:.1f} s")
-    print(f"oxigraph load (same N-Quads): {oxigraph['seconds']:.1f} s, {oxigraph['quads'] / oxigraph['seconds']:,.0f} "
-          f"quads/s, peak {oxigraph['peak_rss_mb']:,} MB")
-    print(f"ratio to oxigraph load's speed: kg load {oxigraph['seconds'] / ours['seconds']:.2f}, "
-          f"kg bulk-load {oxigraph['seconds'] / b['load_s']:.2f}, "
-          f"kg map + bulk-load {oxigraph['seconds'] / (b['map_s'] + b['load_s']):.2f}   (target >= 0.8)")
-    print("peak memory (target: flat as the input grows):   kg load    bulk path (largest process)")
-    for size, mb in memory.items():
-        print(f"  {size:>9,} records:                            {mb:7,.0f} MB   {bulk[size]['peak_rss_mb']:7,.0f} MB")
+        print(f"{'records':>9} {'quads':>11} {'kg load':>9} {'(CPU)':>7} {'oxigraph load':>14} {'(CPU)':>7} "
+              f"{'ratio':>6} {'kg peak':>9} {'oxigraph peak':>14}", flush=True)
+        for size in sizes:
+            r = compare(work, size, args.baseline)
+            kg, ox, before = r["kg"], r["oxigraph"], r["before"]
+            if before is not None:
+                print(f"{'baseline':>9} {'':>11} {before['seconds']:>8.1f}s {before['cpu_s']:>6.0f}s {'':>13} "
+                      f"{'':>7} {ox['seconds'] / before['seconds']:>6.2f} {before['peak_rss_mb']:>6,.0f} MB "
+                      f"(CPU ratio {ox['cpu_s'] / before['cpu_s']:.2f})", flush=True)
+            print(f"{size:>9,} {r['quads']:>11,} {kg['seconds']:>8.1f}s {kg['cpu_s']:>6.0f}s {ox['seconds']:>13.1f}s "
+                  f"{ox['cpu_s']:>6.0f}s {r['ratio']:>6.2f} {kg['peak_rss_mb']:>6,.0f} MB "
+                  f"{ox['peak_rss_mb']:>11,.0f} MB (CPU ratio {ox['cpu_s'] / kg['cpu_s']:.2f})", flush=True)
+        print("ratio: oxigraph load's time / kg load's time (issue 17's target >= 0.8); kg peak: kg load's "
+              "process")
+        if args.bulk_path:
+            n = args.records
+            mapped = map_dumps(work / f"in-{n}", work / f"shards-{n}", 2)
+            loaded = bulk_load(work / f"bulk-{n}", work / f"shards-{n}", cues=False)
+            oxigraph = oxigraph_load(work / f"shards-{n}", work)
+            print(f"bulk path at {n:,}: kg map --jobs 2 {mapped['seconds']:.1f} s, "
+                  f"kg bulk-load {loaded['seconds']:.1f} s; "
+                  f"oxigraph load {oxigraph['seconds']:.1f} s: ratio kg bulk-load "
+                  f"{oxigraph['seconds'] / loaded['seconds']:.2f}, map + bulk-load "
+                  f"{oxigraph['seconds'] / (mapped['seconds'] + loaded['seconds']):.2f}")
 
 
 if __name__ == "__main__":

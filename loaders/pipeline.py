@@ -15,6 +15,7 @@ from itertools import islice
 
 from kg.errors import KgError, RecordError
 from kg.store import RecordGraph, Store, WriteResult
+from kg.store.spool import Spool
 from loaders import REGISTRY
 from loaders.base import Problem, RawRecord
 
@@ -137,16 +138,31 @@ def load(store: Store, items: Iterable[RawRecord | Problem], *, strict: bool = F
     """
     report = LoadReport()
     it = iter(items)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-write") as writer:
+    with store.gathering() as spool, ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-write") as writer:
         pending: _Pending | None = None
         while chunk := list(islice(it, batch_size)):
             batch = _map_chunk(chunk, report, strict, on_problem)
             if pending and not _finish(pending, report, progress, on_problem):
-                return report
+                break
             pending = _Pending(writer.submit(store.write, batch) if batch else None, batch, len(chunk))
-        if pending:
-            _finish(pending, report, progress, on_problem)
+        else:
+            if pending:
+                _finish(pending, report, progress, on_problem)
+        if spool is not None:
+            _load_gathered(spool, report, on_problem)
     return report
+
+
+def _load_gathered(spool: Spool, report: LoadReport, on_problem: Callable[[Problem], None] | None) -> None:
+    """Load the records the store gathered (:mod:`kg.store.spool`); when that fails, they are not
+    counted as loaded, and the report says why."""
+    waiting, quads = spool.records, spool.graph_quads
+    try:
+        spool.finish()
+    except (KgError, OSError, RuntimeError) as e:
+        report.loaded -= waiting
+        report.quads -= quads
+        _failed(report, f"writing to the store failed ({e})", on_problem)
 
 
 @dataclass
@@ -183,17 +199,21 @@ def _finish(pending: _Pending, report: LoadReport, progress: Callable[[int], Non
         try:
             result = pending.written.result()
         except (KgError, OSError, RuntimeError) as e:  # pyoxigraph raises RuntimeError for some I/O failures
-            report.failure = f"writing to the store failed ({e})"
-            failed = Problem("error", f"{report.failure}; the load stopped")
-            report.add(failed)
-            if on_problem:
-                on_problem(failed)
+            _failed(report, f"writing to the store failed ({e})", on_problem)
             return False
         count_written(report, result, pending.batch, on_problem)
         log.info("stored a batch of %d records (%d so far)", len(pending.batch), report.loaded + report.unchanged)
     if progress:
         progress(pending.records)
     return True
+
+
+def _failed(report: LoadReport, failure: str, on_problem: Callable[[Problem], None] | None) -> None:
+    report.failure = failure
+    failed = Problem("error", f"{failure}; the load stopped")
+    report.add(failed)
+    if on_problem:
+        on_problem(failed)
 
 
 def count_written(report: LoadReport, result: WriteResult, batch: list[RecordGraph],

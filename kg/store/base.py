@@ -45,6 +45,7 @@ from kg.store.kept import kept, kept_select, kept_triples
 from kg.store.limits import QueryRunner
 from kg.store.records import RecordGraph, Refusal, StoredVersion, WriteResult, plan_write, redate_update, replace_update
 from kg.store.revision import new_token
+from kg.store.spool import GathersWrites
 from kg.store.summary import summary_rows
 from kg.store.terms import Bindings, Dataset, SelectResult
 from kg.store.written import KeepsCues, update_keeping_cues
@@ -89,7 +90,7 @@ stops_queries='rows', sees_outside_writes=False, engine='oxigraph', cue_index='m
     cue_index: CueIndexPlace = "memory"
 
 
-class Store(KeepsCues, ABC):
+class Store(KeepsCues, GathersWrites, ABC):
     """A quad store holding record graphs and their provenance."""
 
     #: bumped after every write through this object: what is built from the store (the cue index)
@@ -297,14 +298,22 @@ class Store(KeepsCues, ABC):
         Each graph, with its provenance, is either wholly old or wholly new afterwards, whatever
         happens during the call.
         """
-        stored = self.stored_versions(list({r.graph.value: r.graph for r in records}.values()))
-        plan = plan_write(records, stored)
+        graphs = list({r.graph.value: r.graph for r in records}.values())
+        stored, spool = self.stored_versions(graphs), self._spool
+        plan = plan_write(records, spool.versions(stored) if spool else stored)
+        if spool is not None and spool.holds(plan):  # a graph waiting in the spool written again: loaded first
+            spool.load()
+            stored = self.stored_versions(graphs)
+            plan = plan_write(records, stored)
         new = [r for r in plan.write if r.graph.value not in stored]
         changed = [r for r in plan.write if r.graph.value in stored]
         refused: list[Refusal] = []
         cues, summary = self.cues, self.metrics_summary
         self.__dict__["_holding"] = True  # one revision published for the batch, at its end
         try:
+            if new and spool is not None:  # gathered: bulk-loaded later, with their rows (kg.store.spool)
+                spool.add(new)
+                new = []
             if new or changed:
                 # the one place the cue index and metrics summary follow the store: rows replaced per graph
                 kept, summary_kept = cues.built, summary.built
@@ -314,7 +323,7 @@ class Store(KeepsCues, ABC):
                     if changed:
                         refused += self._replace(changed) or ()
                     left_out = {(r.source, r.record_id) for r in refused}
-                    written = [r for r in plan.write if (r.meta.source, r.meta.record_id) not in left_out]
+                    written = [r for r in [*new, *changed] if (r.meta.source, r.meta.record_id) not in left_out]
                     if kept:
                         cues.replace({r.graph.value: record_cues(r.quads_with(PREDICATES)) for r in written})
                     if summary_kept:

@@ -35,6 +35,7 @@ from kg.store.base import Store, StoreProfile
 from kg.store.limits import InProcessRunner, QueryRunner
 from kg.store.records import META, RecordGraph
 from kg.store.revision import RevisionFile
+from kg.store.spool import Spool
 from kg.store.summary_build import scan_rows
 from kg.store.terms import Bindings, Dataset, with_values
 from kg.store.workers import ProcessRunner
@@ -214,6 +215,19 @@ class EmbeddedStore(Store):
             self._written()
             self.cues.mark_stale()  # quads the cue index did not see
             self.metrics_summary.mark_stale()
+
+    def _new_spool(self) -> Spool | None:
+        """On disk, new record graphs gather in the store's directory (:mod:`kg.store.spool`)."""
+        if self.path is None or self.read_only:
+            return None
+        self.open_now()  # this process holds the store's lock before the spool clears a leftover
+        return Spool(self, self.path)
+
+    def _load_file(self, path: Path) -> None:
+        """Bulk-load an N-Quads file of the spool (its rows are the spool's to write) and flush it to disk."""
+        self._refuse_read_only()
+        self.ox.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+        self.ox.flush()
 
     def _refuse_read_only(self) -> None:
         if self.read_only:

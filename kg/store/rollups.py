@@ -79,7 +79,7 @@ def affected(db: sqlite3.Connection, graphs: Sequence[int]) -> set[str]:
     touched: set[int] = set()
     for chunk in _chunks(set(graphs)):
         for s, o in db.execute(f"SELECT s, o FROM fact WHERE graph IN ({_marks(chunk)}) "  # noqa: S608
-                               f"AND p IN ({_FIGURES})", chunk):
+                               f"AND +p IN ({_FIGURES})", chunk):  # by the graphs' index
             touched.update((int(s), int(o)))
     if not touched:
         return set()

@@ -60,8 +60,11 @@ class SideDb:
         self.end_write()
 
     def begin_write(self) -> None:
-        """A store write begins whose rows ``replace`` writes next (:meth:`writing`)."""
+        """A store write begins whose rows ``replace`` writes next (:meth:`writing`). One marked begun
+        already was cut short (its process killed): stale, whatever this one's end says."""
         with self._lock:
+            if self._get("writing") == "1":
+                self._set("built", "0")
             self._set("writing", "1")
 
     def end_write(self) -> None:

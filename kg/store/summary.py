@@ -42,6 +42,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from pyoxigraph import Quad
+
 from kg.store import rollups, summary_cited
 from kg.store.kept import kept_in_view
 from kg.store.records import RecordGraph
@@ -86,12 +88,13 @@ CREATE INDEX IF NOT EXISTS fact_ps ON fact(p, s, o);
 _CHUNK = 5000
 
 
-def summary_rows(record: RecordGraph) -> list[Row]:
-    """The rows the summary keeps of one record graph: of its quads, and the work its record is about
+def summary_rows(record: RecordGraph, quads: Iterable[Quad] | None = None) -> list[Row]:
+    """The rows the summary keeps of one record graph: of its quads (``quads``: some of them, parsed
+    already, among them those of the predicates :data:`KEYS`), and the work its record is about
     (``schema:about`` in the meta graph: the graph itself is the row's subject)."""
     graph = record.graph.value
     rows = {(term_text(q.subject, graph), q.predicate.value, term_text(q.object, graph))
-            for q in record.quads_with(KEYS)}
+            for q in (record.quads_with(KEYS) if quads is None else quads) if q.predicate.value in KEYS}
     rows.add((graph, ABOUT, record.meta.about.value))
     return sorted(r for r in rows if keeps(r[1], r[2]))
 

@@ -1,0 +1,198 @@
+"""Gathered writes of new record graphs: what lets ``kg load`` on an embedded store on disk feed
+pyoxigraph's bulk loader a few large files instead of one small load per batch (issue 17: each
+``bulk_load`` is its own RocksDB ingestion, and hundreds of small ones cost compactions).
+
+While a load runs (:meth:`kg.store.Store.gathering`), :meth:`kg.store.Store.write` hands the record
+graphs that are NEW (no content hash stored) to a :class:`Spool` instead of loading them: their quads
+go, as N-Quads, to a temporary file in the store's directory, their cue and summary rows are kept,
+and the store loads them all at once when the spool holds :data:`SPOOL_QUADS` quads, when a later
+batch writes a graph that waits in it again, and at the end of the load. Records that replace
+stored ones keep the transactional path.
+
+Nothing stored is lost if the load dies, and the next load completes what it cut short:
+
+1. a graph's quads and its provenance except its content hash are loaded first (one ``bulk_load``);
+2. then the content hashes, in a load of their own (a few hundred thousand quads at most: one RocksDB
+   ingestion, applied atomically);
+3. then the cue index's and summary's rows, in one transaction each.
+
+The side databases are marked as being written (:meth:`kg.store.sidedb.SideDb.writing`) before
+step 1 and unmarked after step 3: a load cut short leaves them to be built again. A load cut short in
+step 1 leaves graphs (and provenance) without a content hash: the next load takes them for new, and
+clears what is there of them before spooling them again (:meth:`Spool.add`). A load cut short before
+step 1 leaves the store as it was (the spool file is deleted at the next load's start).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from pyoxigraph import NamedNode
+
+from kg.errors import StoreError
+from kg.store.cuerows import PREDICATES, CueRow, record_cues
+from kg.store.records import META, RecordGraph, StoredVersion, WritePlan
+from kg.store.summary import summary_rows
+from kg.store.summary_terms import KEYS, Row
+from kg.vocab import KG
+
+if TYPE_CHECKING:
+    from kg.store.base import Store
+
+log = logging.getLogger(__name__)
+
+#: quads gathered before the store loads them (a few bulk loads at 100,000 records, each a few GB of
+#: RocksDB files; the rows kept meanwhile bound the memory a load takes)
+SPOOL_QUADS = 4_000_000
+#: the name of a spool file in the store's directory (a leftover of a load cut short is deleted)
+PREFIX = ".kg-spool-"
+#: graphs asked about in one query
+_GRAPHS_A_QUERY = 500
+_HASH = f" {KG.contentHash} "
+
+
+class Spool:
+    """New record graphs waiting to be bulk-loaded into ``store`` (an embedded store on disk, whose
+    directory ``directory`` is) together: module docstring."""
+
+    def __init__(self, store: Store, directory: Path, limit: int | None = None) -> None:
+        self._store = store
+        self._limit = limit or SPOOL_QUADS
+        for old in directory.glob(PREFIX + "*"):  # a load cut short: its quads never went in
+            old.unlink(missing_ok=True)
+        self._paths = (directory / f"{PREFIX}quads.nq", directory / f"{PREFIX}hashes.nq")
+        self._files: tuple[BinaryIO, BinaryIO] | None = None
+        #: graph IRI -> the version waiting (what a later batch's plan weighs against)
+        self.waiting: dict[str, StoredVersion] = {}
+        self._cues: dict[str, list[CueRow]] = {}
+        self._summary: dict[str, list[Row]] = {}
+        #: quads waiting (provenance counted)
+        self.quads = 0
+        #: of which in the record graphs (provenance not counted, as a load report counts them)
+        self.graph_quads = 0
+        #: bulk loads done
+        self.loads = 0
+
+    def versions(self, stored: dict[str, StoredVersion]) -> dict[str, StoredVersion]:
+        """``stored`` with the versions waiting here (none of which is stored yet)."""
+        return {**self.waiting, **stored} if self.waiting else stored
+
+    def holds(self, plan: WritePlan) -> bool:
+        """Whether ``plan`` writes or redates a graph waiting here (then the store loads the spool first)."""
+        return bool(self.waiting) and (any(r.graph.value in self.waiting for r in plan.write)
+                                       or any(g.value in self.waiting for g in plan.redate))
+
+    def add(self, records: Sequence[RecordGraph]) -> None:
+        """Spool new record graphs (what the store has of them without a content hash is cleared first:
+        a load cut short), keeping their cue and summary rows; loaded once the spool is full."""
+        self._clear_leftovers([r.graph for r in records])
+        if self._files is None:
+            self._files = (self._paths[0].open("wb"), self._paths[1].open("wb"))
+        quads, hashes = self._files
+        cues, summary = self._store.cues.built, self._store.metrics_summary.built
+        wanted = (PREDICATES if cues else frozenset()) | (KEYS if summary else frozenset())
+        for r in records:
+            g, meta = r.graph, r.meta_quads()
+            quads.write("".join([*(f"{t} {g} .\n" for t in r.triples),
+                                 *(f"{q} .\n" for q in meta if q.predicate != KG.contentHash)]).encode())
+            hashes.write("".join(f"{q} .\n" for q in meta if q.predicate == KG.contentHash).encode())
+            self.waiting[g.value] = StoredVersion(r.content_hash, r.meta.source_modified, r.meta.retrieved_at)
+            read = r.quads_with(wanted) if wanted else []  # the triples both read, parsed once
+            if cues:
+                self._cues[g.value] = record_cues([q for q in read if q.predicate.value in PREDICATES])
+            if summary:
+                self._summary[g.value] = summary_rows(r, read)
+            self.quads += len(r) + len(meta)
+            self.graph_quads += len(r)
+        if self.quads >= self._limit:
+            self.load()
+
+    def _clear_leftovers(self, graphs: list[NamedNode]) -> None:
+        for at in range(0, len(graphs), _GRAPHS_A_QUERY):
+            values = " ".join(str(g) for g in graphs[at:at + _GRAPHS_A_QUERY])
+            found = self._store.select(f"SELECT DISTINCT ?g WHERE {{ VALUES ?g {{ {values} }} "
+                                       f"{{ GRAPH ?g {{ ?s ?p ?o }} }} UNION {{ GRAPH {META} {{ ?g ?p ?o }} }} }}").rows
+            if found:
+                self._store._update(" ;\n".join(
+                    f"DROP SILENT GRAPH {g} ; DELETE WHERE {{ GRAPH {META} {{ {g} ?p ?o }} }}" for (g,) in found))
+
+    def load(self) -> None:
+        """Load what waits: quads and provenance, then content hashes, then the side rows (module docstring)."""
+        if not self.waiting or self._files is None:
+            return
+        for f in self._files:
+            f.close()
+        self._files = None
+        store = self._store
+        cues, summary = store.cues, store.metrics_summary
+        kept, summary_kept = cues.built, summary.built  # (not while marked as being written)
+        log.info("bulk-loading %d gathered record graphs (%d quads)", len(self.waiting), self.quads)
+        try:
+            with cues.writing(), summary.writing():
+                store._load_file(self._paths[0])
+                store._load_file(self._paths[1])
+                if kept and self._cues:
+                    cues.replace(self._cues)
+                if summary_kept and self._summary:
+                    summary.replace(self._summary)
+        finally:
+            store._written()
+        self.loads += 1
+        self.waiting, self._cues, self._summary, self.quads, self.graph_quads = {}, {}, {}, 0, 0
+
+    @property
+    def records(self) -> int:
+        """Record graphs waiting."""
+        return len(self.waiting)
+
+    def finish(self) -> None:
+        """Load what waits and let the files go."""
+        try:
+            self.load()
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Let what waits go (deleting the files): the store stays as it was before it was spooled."""
+        if self._files is not None:
+            for f in self._files:
+                f.close()
+            self._files = None
+        for path in self._paths:
+            path.unlink(missing_ok=True)
+        self.waiting, self._cues, self._summary, self.quads, self.graph_quads = {}, {}, {}, 0, 0
+
+
+class GathersWrites:
+    """What :class:`kg.store.Store` has of gathered writes: :meth:`gathering`, and the spool in use."""
+
+    _spool: Spool | None = None
+
+    @contextmanager
+    def gathering(self) -> Iterator[Spool | None]:
+        """Within it, new record graphs written wait in a spool (None: this store writes each batch as
+        it comes) and are bulk-loaded together (module docstring); loaded at its end (``finish`` it
+        to see its failure first), let go if an exception ends it."""
+        spool = self._new_spool()
+        if spool is None:
+            yield None
+            return
+        self._spool = spool
+        try:
+            yield spool
+            spool.load()
+        finally:
+            self._spool = None
+            spool.discard()
+
+    def _new_spool(self) -> Spool | None:
+        """A spool for this store; None where writes are not gathered (in memory, a server)."""
+        return None
+
+    def _load_file(self, path: Path) -> None:
+        """Bulk-load an N-Quads file of a spool (a store that makes spools has this)."""
+        raise StoreError(f"{self!r} gathers no writes")
