@@ -41,6 +41,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="seconds of each cell")
     parser.add_argument("--items", type=int, default=200, help="distinct works asked about")
     parser.add_argument("--mixed", type=float, default=0, help="then all six kinds mixed, 32 clients, this long")
+    parser.add_argument("--before-options", default="--cache-mb 0",
+                        help="kg serve's options for the checkout compared with (a checkout older than the answer "
+                             "cache, 8b31265, has no --cache-mb: give '')")
+    parser.add_argument("--after-options", default="--cache-mb 0", help="kg serve's options for the checkout measured")
     args = parser.parse_args()
     store = Store.open_read_only(args.stores[1])
     citing = [d for d in (doi_from_iri(w.value) for w in sample_items(store, args.items, CITING)) if d]
@@ -51,13 +55,14 @@ def main() -> None:
     with ExitStack() as stack:
         bases: dict[str, str] = {}
         pids: dict[str, int] = {}
-        for label, project, path in (("before", args.before, args.stores[0]), ("after", args.after, args.stores[1])):
-            bases[label] = stack.enter_context(h.served(path, project, ["--cache-mb", "0"]))
+        for label, project, path, options in (("before", args.before, args.stores[0], args.before_options),
+                                              ("after", args.after, args.stores[1], args.after_options)):
+            bases[label] = stack.enter_context(h.served(path, project, options.split()))
             pids[label] = h.SERVER_PID[0]
         for base in bases.values():
             h.warm_every_item(base, kinds, 1, threads=1)  # each path once, before the clock starts
         turn = 0
-        for kind in [k.strip() for k in args.kinds.split(",")]:
+        for kind in [k.strip() for k in args.kinds.split(",") if k.strip()]:  # --kinds '': the mixed load only
             for clients in [int(n) for n in args.clients.split(",")]:
                 found: dict[str, tuple[h.Figures, float]] = {}
                 for label in (("before", "after") if turn % 2 == 0 else ("after", "before")):
