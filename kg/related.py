@@ -356,15 +356,7 @@ def _co_citation(store: Store, summary: MetricsSummaryDb | None, family: list[st
     those alike (tier, count, IRI), so no other could be kept, and a sample citing thousands costs less."""
     citing = reads.citing_works(store, summary, family)
     sample = citing[:CO_CITATION_SAMPLE]
-    # A version counts for each concept it is a version of (rolled up), else for itself.
-    citers, concepts = reads.co_citation(store, summary, sample)
-    by_other: dict[str, set[str]] = defaultdict(set)
-    for cited, citing_works in citers.items():
-        for other in concepts.get(cited, [cited]):
-            by_other[other].update(citing_works)
-    alone = sorted((o for o in by_other if o not in found and o not in family), key=lambda o: (-len(by_other[o]), o))
-    for other in [*(o for o in by_other if o in found and o not in family), *alone[:keep]]:
-        by = by_other[other]
+    for other, by in reads.co_citation(store, summary, sample, found.keys(), family, keep).items():
         found[other].append(Reason("co-citation", f"cited together by {_count_of_works(len(by))}", len(by),
                                    tuple(sorted(by))))
     return _Citers(len(citing), len(sample))
