@@ -31,8 +31,8 @@ from pyoxigraph import NamedNode
 from kg.queries import load_query
 from kg.store import Store, Term
 from kg.store.summary import CITES, HAS_VERSION, TYPE, MetricsSummaryDb
-from kg.store.summary_links import co_cited as co_cited_ids
 from kg.store.summary_links import kept, links
+from kg.store.summary_similar import similar as similar_ids
 from kg.vocab import KG
 
 _CONCEPT, _STRUCTURE, _RELIES_ON_DATA = KG.Concept.value, KG.StructureEntry.value, KG.reliesOnData.value
@@ -162,15 +162,20 @@ def concepts_of(store: Store, summary: MetricsSummaryDb | None, versions: list[s
     return select_rows(store, "related_concepts", {"version": [NamedNode(v) for v in versions]})
 
 
-def co_citation(store: Store, summary: MetricsSummaryDb | None, sample: list[str], known: Collection[str],
-                family: Collection[str], keep: int) -> dict[str, set[str]]:
-    """The works the ``sample`` of citing works cite, each with those of them citing it, a version counting
-    for each concept it is a version of (rolled up), else for itself: every one in ``known`` and the
-    ``keep`` most co-cited (then by IRI) of the others, none of ``family``. From the summary counted by
-    term id in SQLite (:func:`kg.store.summary_links.co_cited`: only those kept are read as text); else
-    from the store (:func:`co_cited`, :func:`concepts_of`), counted here."""
+def similar(store: Store, summary: MetricsSummaryDb | None, item: str, sample: list[str], known: Collection[str],
+            family: Collection[str], keep: int) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Bibliographic coupling and co-citation: the works citing what ``item`` cites, each with the shared
+    references, and the works the ``sample`` of its citers cite, each with those of them citing it (a
+    version counting for each concept it is a version of, rolled up, else for itself; none of ``family``).
+    Of the works with no reason in ``known``, only the ``keep`` with the most shared references and
+    co-citing works together (then by IRI), as :func:`kg.related._strongest` ranks them. From the summary
+    counted by term id in SQLite (:func:`kg.store.summary_similar.similar`); else from the store, where
+    every coupled work is kept and the co-cited ones are cut alone (the same candidates reach the ranking)."""
     if summary is not None:
-        return co_cited_ids(summary, sample, _CONCEPT, known, family, keep)
+        return similar_ids(summary, item, sample, _CONCEPT, known, [*family, item], keep)
+    coupled: dict[str, set[str]] = defaultdict(set)
+    for row in coupling(store, None, item):
+        coupled[row["other"]].add(row["shared"])
     citers = co_cited(store, None, sample)
     concepts: dict[str, set[str]] = defaultdict(set)
     for row in concepts_of(store, None, list(citers)):
@@ -179,8 +184,10 @@ def co_citation(store: Store, summary: MetricsSummaryDb | None, sample: list[str
     for cited, citing_works in citers.items():
         for other in sorted(concepts.get(cited, ())) or [cited]:
             by_other[other].update(citing_works)
-    alone = sorted((o for o in by_other if o not in known and o not in family), key=lambda o: (-len(by_other[o]), o))
-    return {o: by_other[o] for o in [*(o for o in by_other if o in known and o not in family), *alone[:keep]]}
+    held = {*known, *coupled}
+    alone = sorted((o for o in by_other if o not in held and o not in family), key=lambda o: (-len(by_other[o]), o))
+    return dict(coupled), {o: by_other[o] for o in [*(o for o in by_other if o in held and o not in family),
+                                                    *alone[:keep]]}
 
 
 def coupling(store: Store, summary: MetricsSummaryDb | None, item: str) -> list[dict[str, str]]:
