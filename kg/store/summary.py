@@ -101,8 +101,6 @@ class MetricsSummaryDb(SideDb):
 
     def __init__(self, path: Path | None, *, empty_store: bool = True, keeps_rollups: bool = True) -> None:
         super().__init__(path, _SCHEMA, empty_store=empty_store, fresh={"version": VERSION})
-        with self._lock:  # read through a memory map, no page copied (SQLite caps the size: 2 GB by default)
-            self._db.execute("PRAGMA mmap_size=8589934592")
         #: rollups computed on reading are kept (False: a store opened read-only, which writes nothing)
         self.keeps_rollups = keeps_rollups
 
