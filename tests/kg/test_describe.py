@@ -112,9 +112,10 @@ def test_the_statements_are_read_once_per_description(store: Store, monkeypatch:
     monkeypatch.setattr(store, "select", counting)
     describe(store, A0)
     assert asked.count(load_query("work_statements").text) == 1
-    # statements, incoming links, provenance, the work's and its linked works' summaries, funding, the names of
-    # the nodes its records leave unnamed (+ the CONSTRUCT)
-    assert len(asked) == 6
+    # statements, incoming links, provenance, funding, and one query for the work's and its linked works'
+    # summaries with the names of the nodes its records leave unnamed (+ the CONSTRUCT; no ASK: it has statements)
+    assert len(asked) == 5
+    assert load_query("node_names").text not in asked
 
 
 def test_unknown_and_malformed_identifiers_say_what_is_wrong(store: Store) -> None:
