@@ -12,6 +12,8 @@ from kg.errors import BadRequestError
 from kg.metrics.counting import (
     UNKNOWN,
     Citations,
+    CitingWork,
+    Incoming,
     citing_works,
     incoming,
     summarise_citations,
@@ -22,8 +24,8 @@ from kg.metrics.counting import (
 from kg.metrics.summarised import summary_of
 from kg.queries import load_query
 from kg.store import Store
-from kg.store.summary import STATUS
-from kg.vocab import KG
+from kg.store.summary import CITES, LINKS, STATUS
+from kg.vocab import KG, curie
 from kg.works import WorkStatus, resolve, statuses
 
 
@@ -194,7 +196,7 @@ def item_metrics(store: Store, identifier: str, citing_limit: int | None = CITIN
     scope = version_scopes(store, [node])[node.value]
     cited = citing_works(store, scope)
     reported = reported_counts(store, scope)
-    pointing = incoming(store, scope)  # once for both: the item's are among its scope's
+    pointing = _pointing(store, scope, cited)  # once for both: the item's are among its scope's
     own, every = (summarise_citations(store, nodes, cited, scope, pointing) for nodes in ([node.value], scope))
     end = None if citing_limit is None else citing_offset + citing_limit
     page = CitingPage(citing_offset, citing_limit, end if end is not None and end < max(own.total, every.total)
@@ -205,6 +207,19 @@ def item_metrics(store: Store, identifier: str, citing_limit: int | None = CITIN
         usage=usage(store, scope), source_counts=tuple(r for r in reported if r.metric == "citations"),
         source_reference_counts=tuple(r for r in reported if r.metric == "references"),
         statuses=_statuses(store, [*scope, *(c.iri for c in (*own.citing, *every.citing))]), page=page)
+
+
+def _pointing(store: Store, scope: Sequence[str], cited: dict[str, dict[str, CitingWork]]) -> set[Incoming]:
+    """:func:`~kg.metrics.counting.incoming` of ``scope``: from the metrics summary, its ``cito:cites`` links
+    are the citing pairs ``cited`` holds (the same rows, already read), not read again with their texts (a
+    much-cited item's every citer); the other relations read as ``incoming`` reads them."""
+    summary = summary_of(store)
+    if summary is None:
+        return incoming(store, scope)
+    links = summary.linking(scope, [p for p in LINKS if p != CITES])
+    names = {relation: curie(relation) for relation in {r for r, _, _ in links} | {CITES}}
+    return ({(names[relation], work, target) for relation, work, target in links}
+            | {(names[CITES], work, target) for target, works in cited.items() for work in works})
 
 
 def _statuses(store: Store, works: Sequence[str]) -> dict[str, tuple[WorkStatus, ...]]:
