@@ -5,10 +5,11 @@ readable: creator roles, agents, names).
 
 Catalogue queries per work: ``work_statements`` (once), ``work_description`` (what the work's own
 records say of the nodes they name, graph by graph: a publisher or funder named by a million records
-costs nothing more), ``node_names`` (the nodes its records leave unnamed, from every graph),
-``work_incoming_links``, ``graph_provenance``, ``work_summaries`` (the work and its linked works, one
-query; ``work_cited_as_references`` and ``cited_as_names`` for those without a record of their own)
-and ``work_funding``; a PDB entry one more, naming its publications and raw data (:mod:`kg.facts`).
+costs nothing more), ``work_incoming_links``, ``graph_provenance``, ``work_summaries`` (the work and
+its linked works, and the names every graph gives the nodes its records leave unnamed, one query;
+``work_cited_as_references`` and ``cited_as_names`` for those without a record of their own, or the
+metrics summary) and ``work_funding`` (of a work naming a funder or grant); a PDB entry one more,
+naming its publications and raw data (:mod:`kg.facts`). An ASK only for a work with no statements.
 What ``/works/{id}`` answers (HTML, JSON, JSON-LD, Turtle) is built from these.
 
 >>> from kg.store import Store
