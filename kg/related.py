@@ -146,10 +146,9 @@ def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int 
     summary = store.complete_summary()  # citations read there when complete (kg.related_reads)
     family, concepts = _versions_and_parts(store, summary, item, found)
     _direct_links(store, summary, item, concepts, found)
-    _coupling(store, summary, item, found)
     _shared_data(store, summary, item, found)
     _same_structure(store, summary, item, found)
-    item_citers = _co_citation(store, summary, family, found, max(CANDIDATES, 5 * limit))  # last: it cuts
+    item_citers = _similar(store, summary, item, family, found, max(CANDIDATES, 5 * limit))  # last: it cuts
     found.pop(item.value, None)
     if not found:
         return []
@@ -348,33 +347,24 @@ def _count_of_works(n: int) -> str:
     return f"{n} work" if n == 1 else f"{n} works"
 
 
-def _co_citation(store: Store, summary: MetricsSummaryDb | None, family: list[str],
-                 found: dict[str, list[Reason]], keep: int) -> _Citers:
-    """Adds co-citation reasons, counted among the first :data:`CO_CITATION_SAMPLE` works (by IRI) citing
-    the item or its version family; returns how many works cite those and how many were read. Of the works
-    with no other reason, only the ``keep`` most co-cited (then by IRI) are added: :func:`_strongest` ranks
-    those alike (tier, count, IRI), so no other could be kept, and a sample citing thousands costs less."""
+def _similar(store: Store, summary: MetricsSummaryDb | None, item: NamedNode, family: list[str],
+             found: dict[str, list[Reason]], keep: int) -> _Citers:
+    """Adds bibliographic coupling and co-citation reasons, co-citation counted among the first
+    :data:`CO_CITATION_SAMPLE` works (by IRI) citing the item or its version family; returns how many works
+    cite those and how many were read. Of the works with no other reason, only the ``keep`` with the most
+    shared references and co-citing works (then by IRI) are added (:func:`kg.related_reads.similar`):
+    :func:`_strongest` ranks those alike (tier, that sum, IRI), so no other could be kept, and an item
+    whose citers cite thousands, or whose references are cited by thousands, costs less."""
     citing = reads.citing_works(store, summary, family)
     sample = citing[:CO_CITATION_SAMPLE]
-    # A version counts for each concept it is a version of (rolled up), else for itself.
-    citers, concepts = reads.co_citation(store, summary, sample)
-    by_other: dict[str, set[str]] = defaultdict(set)
-    for cited, citing_works in citers.items():
-        for other in concepts.get(cited, [cited]):
-            by_other[other].update(citing_works)
-    alone = sorted((o for o in by_other if o not in found and o not in family), key=lambda o: (-len(by_other[o]), o))
-    for other in [*(o for o in by_other if o in found and o not in family), *alone[:keep]]:
-        by = by_other[other]
+    coupled, cocited = reads.similar(store, summary, item.value, sample, list(found), family, keep)
+    for other, refs in coupled.items():
+        found[other].append(Reason("coupling", f"cites {_count_of_works(len(refs))} it cites too", len(refs),
+                                   tuple(sorted(refs))))
+    for other, by in cocited.items():
         found[other].append(Reason("co-citation", f"cited together by {_count_of_works(len(by))}", len(by),
                                    tuple(sorted(by))))
     return _Citers(len(citing), len(sample))
-
-
-def _coupling(store: Store, summary: MetricsSummaryDb | None, item: NamedNode, found: dict[str, list[Reason]]
-              ) -> None:
-    for other, refs in _group_values(reads.coupling(store, summary, item.value), "other", "shared").items():
-        found[other].append(Reason("coupling", f"cites {_count_of_works(len(refs))} it cites too", len(refs),
-                                   tuple(refs)))
 
 
 def _shared_data(store: Store, summary: MetricsSummaryDb | None, item: NamedNode,

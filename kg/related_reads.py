@@ -24,13 +24,15 @@ summary's rows, and literals from the objects read (a link joins two nodes named
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from pyoxigraph import NamedNode
 
 from kg.queries import load_query
 from kg.store import Store, Term
 from kg.store.summary import CITES, HAS_VERSION, TYPE, MetricsSummaryDb
-from kg.store.summary_links import cited_by, kept, links
+from kg.store.summary_links import kept, links
+from kg.store.summary_similar import similar as similar_ids
 from kg.vocab import KG
 
 _CONCEPT, _STRUCTURE, _RELIES_ON_DATA = KG.Concept.value, KG.StructureEntry.value, KG.reliesOnData.value
@@ -160,24 +162,32 @@ def concepts_of(store: Store, summary: MetricsSummaryDb | None, versions: list[s
     return select_rows(store, "related_concepts", {"version": [NamedNode(v) for v in versions]})
 
 
-def co_citation(store: Store, summary: MetricsSummaryDb | None, sample: list[str]
-                ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """What the ``sample`` of citing works cite, each cited work with those of them citing it
-    (:func:`co_cited`), and the concepts of those cited works that are versions of one, sorted
-    (:func:`concepts_of`); from the summary in one statement."""
+def similar(store: Store, summary: MetricsSummaryDb | None, item: str, sample: list[str], known: Collection[str],
+            family: Collection[str], keep: int) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Bibliographic coupling and co-citation: the works citing what ``item`` cites, each with the shared
+    references, and the works the ``sample`` of its citers cite, each with those of them citing it (a
+    version counting for each concept it is a version of, rolled up, else for itself; none of ``family``).
+    Of the works with no reason in ``known``, only the ``keep`` with the most shared references and
+    co-citing works together (then by IRI), as :func:`kg.related._strongest` ranks them. From the summary
+    counted by term id in SQLite (:func:`kg.store.summary_similar.similar`); else from the store, where
+    every coupled work is kept and the co-cited ones are cut alone (the same candidates reach the ranking)."""
+    if summary is not None:
+        return similar_ids(summary, item, sample, _CONCEPT, known, [*family, item], keep)
+    coupled: dict[str, set[str]] = defaultdict(set)
+    for row in coupling(store, None, item):
+        coupled[row["other"]].add(row["shared"])
+    citers = co_cited(store, None, sample)
     concepts: dict[str, set[str]] = defaultdict(set)
-    if summary is None:
-        citers = co_cited(store, None, sample)
-        for row in concepts_of(store, None, list(citers)):
-            concepts[row["version"]].add(row["concept"])
-        return citers, {v: sorted(c) for v, c in concepts.items()}
-    found: dict[str, set[str]] = defaultdict(set)
-    for citing, cited, concept in cited_by(summary, sample, _CONCEPT):
-        if not citing.startswith("_:") and not cited.startswith("_:"):
-            found[cited].add(citing)
-            if concept is not None and not concept.startswith("_:"):
-                concepts[cited].add(concept)
-    return {c: sorted(w) for c, w in found.items()}, {v: sorted(c) for v, c in concepts.items()}
+    for row in concepts_of(store, None, list(citers)):
+        concepts[row["version"]].add(row["concept"])
+    by_other: dict[str, set[str]] = defaultdict(set)
+    for cited, citing_works in citers.items():
+        for other in sorted(concepts.get(cited, ())) or [cited]:
+            by_other[other].update(citing_works)
+    held = {*known, *coupled}
+    alone = sorted((o for o in by_other if o not in held and o not in family), key=lambda o: (-len(by_other[o]), o))
+    return dict(coupled), {o: by_other[o] for o in [*(o for o in by_other if o in held and o not in family),
+                                                    *alone[:keep]]}
 
 
 def coupling(store: Store, summary: MetricsSummaryDb | None, item: str) -> list[dict[str, str]]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping
+from itertools import product
 
 from kg.store.summary_terms import CITED_AS, PREDICATES, WORDING
 
@@ -89,12 +90,12 @@ def refresh(db: sqlite3.Connection, works: Mapping[int, str]) -> None:
             f"WHERE f.p = {_CITED_WORK} AND f.o = ? GROUP BY f.s ORDER BY t.text LIMIT {SAMPLE}", (work, work))
 
 
-def sample_rows(db: sqlite3.Connection, works: Iterable[str], wording: Iterable[int] = range(10, 17)
-                ) -> set[tuple[str, str, int, str | None]]:
+def sample_rows(db: sqlite3.Connection, works: Iterable[str], wording: Iterable[int] = range(10, 17),
+                references: bool = True) -> set[tuple[str, str, int, str | None]]:
     """(work, reference, code, value) of the references in the samples of ``works``, in one query: code 0
     (value None) for the reference itself, 9 with each work citing with it (``kg:citedAs``), and the codes
     ``wording`` (10-16: kg.store.summary_terms.WORDING, in order) with each value of that part of its
-    wording."""
+    wording; with ``references`` False, those of ``wording`` only (the rest read already)."""
     terms = sorted(set(works))
     parts = ", ".join(str(int(c)) for c in wording)
     found: set[tuple[str, str, int, str | None]] = set()
@@ -102,13 +103,14 @@ def sample_rows(db: sqlite3.Connection, works: Iterable[str], wording: Iterable[
         chunk = terms[start:start + _CHUNK]
         sampled = ("FROM term w CROSS JOIN cited_sample c ON c.work = w.id CROSS JOIN term r ON r.id = c.ref "
                    f"{{}}WHERE w.text IN ({','.join('?' * len(chunk))})")
-        found.update(db.execute(" UNION ALL ".join((
+        branches = [
             "SELECT w.text, r.text, 0, NULL " + sampled.format(""),
             "SELECT w.text, r.text, f.p, x.text " + sampled.format(
-                f"CROSS JOIN fact f ON f.p = {_CITED_AS} AND f.o = c.ref CROSS JOIN term x ON x.id = f.s "),
-            "SELECT w.text, r.text, f.p, x.text " + sampled.format(
-                f"CROSS JOIN fact f ON f.p IN ({parts}) AND f.s = c.ref CROSS JOIN term x ON x.id = f.o "))),
-            chunk * 3).fetchall())
+                f"CROSS JOIN fact f ON f.p = {_CITED_AS} AND f.o = c.ref CROSS JOIN term x ON x.id = f.s ")
+        ] if references else []
+        branches.append("SELECT w.text, r.text, f.p, x.text " + sampled.format(
+            f"CROSS JOIN fact f ON f.p IN ({parts}) AND f.s = c.ref CROSS JOIN term x ON x.id = f.o "))
+        found.update(db.execute(" UNION ALL ".join(branches), chunk * len(branches)).fetchall())
     return found
 
 
@@ -134,12 +136,11 @@ def sample_wordings(db: sqlite3.Connection, works: list[str]
     read(sample_rows(db, works, [first]))
     untitled = [w for w, found in refs.items() if not any(r in fields[0] for r in found)]
     if untitled:  # the references and their citing works were read with the titles
-        read({r for r in sample_rows(db, untitled, [PREDICATES[p] for p in WORDING[1:]]) if r[2] not in (0, cited_as)})
+        read(sample_rows(db, untitled, [PREDICATES[p] for p in WORDING[1:]], references=False))
     found: dict[str, list[tuple[str, Wording]]] = {}
-    for ref in (r for sampled in refs.values() for r in sampled):
-        combos: list[tuple[str | None, ...]] = [()]
-        for values in fields:
-            combos = [(*w, v) for w in combos for v in values.get(ref, [None])]
+    none: list[str | None] = [None]
+    for ref in {r for sampled in refs.values() for r in sampled}:
+        combos = list(product(*(values.get(ref, none) for values in fields)))  # each part's values, in order
         found[ref] = [(c, w) for c in sorted(citing.get(ref, ())) for w in combos]  # type: ignore[misc]
     return {work: sorted(set(sampled)) for work, sampled in refs.items()}, found
 
