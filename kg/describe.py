@@ -5,10 +5,11 @@ readable: creator roles, agents, names).
 
 Catalogue queries per work: ``work_statements`` (once), ``work_description`` (what the work's own
 records say of the nodes they name, graph by graph: a publisher or funder named by a million records
-costs nothing more), ``node_names`` (the nodes its records leave unnamed, from every graph),
-``work_incoming_links``, ``graph_provenance``, ``work_summaries`` (the work and its linked works, one
-query; ``work_cited_as_references`` and ``cited_as_names`` for those without a record of their own)
-and ``work_funding``; a PDB entry one more, naming its publications and raw data (:mod:`kg.facts`).
+costs nothing more), ``work_incoming_links``, ``graph_provenance``, ``work_summaries`` (the work and
+its linked works, and the names every graph gives the nodes its records leave unnamed, one query;
+``work_cited_as_references`` and ``cited_as_names`` for those without a record of their own, or the
+metrics summary) and ``work_funding`` (of a work naming a funder or grant); a PDB entry one more,
+naming its publications and raw data (:mod:`kg.facts`). An ASK only for a work with no statements.
 What ``/works/{id}`` answers (HTML, JSON, JSON-LD, Turtle) is built from these.
 
 >>> from kg.store import Store
@@ -187,9 +188,11 @@ def describe(store: Store, identifier: str | NamedNode) -> WorkDescription:
     :raises IdentifierError: the identifier is malformed
     :raises NotFoundError: the graph has nothing about it
     """
-    node = resolve(store, identifier)
+    node = resolve(store, identifier, check=False)
     own = store.select(load_query("work_statements").text, {"work": node}).rows
-    triples = _triples(store, node, own)
+    if not own:  # a work only cited, or nothing: asked only then (a work with statements is in the graph)
+        node = resolve(store, node)
+    described, unnamed = _described(store, node, own)
     statements: dict[tuple[str, str], set[str]] = {}
     for p, value, g in own:
         if p is not None and value is not None and isinstance(g, NamedNode):
@@ -202,7 +205,6 @@ def describe(store: Store, identifier: str | NamedNode) -> WorkDescription:
     graphs = sorted({g for gs in (*statements.values(), *incoming.values()) for g in gs})
     provenance = {g: (source, retrieved) for g, source, retrieved in store.select(
         load_query("graph_provenance").text, {"g": [NamedNode(g) for g in graphs]}).values() if g} if graphs else {}
-    names = _names(triples)
 
     def sources(gs: set[str]) -> tuple[str, ...]:
         return tuple(sorted({s for g in gs if (s := provenance.get(g, (None, None))[0])}))
@@ -212,8 +214,12 @@ def describe(store: Store, identifier: str | NamedNode) -> WorkDescription:
         ("out", statements), ("in", incoming))
     found_links = [(direction, p, o, gs) for direction, found in directions
                    for (p, o), gs in sorted(found.items()) if p in links]
-    # the work's own summary and its linked works' in one query
-    others = summaries(store, [node, *(NamedNode(o) for _, _, o, _ in found_links if o != node.value and "://" in o)])
+    # the work's own summary, its linked works' and the names of the nodes its records leave unnamed: one query
+    named_as: dict[NamedNode, set[Term]] = {n: set() for n in unnamed}
+    others = summaries(store, [node, *(NamedNode(o) for _, _, o, _ in found_links if o != node.value and "://" in o)],
+                       named_as)
+    triples = _sorted(node, described | {Triple(n, SCHEMA.name, name) for n, got in named_as.items() for name in got})
+    names = _names(triples)
 
     def link(direction: Lit["out", "in"], p: str, o: str, gs: set[str]) -> TypedLink:
         other = others.get(o) if o != node.value else None
@@ -250,15 +256,31 @@ def work_triples(store: Store, identifier: str | NamedNode) -> list[Triple]:
 def _triples(store: Store, node: NamedNode, own: Sequence[tuple[Term | None, ...]]) -> list[Triple]:
     """The work's statements, what its records say of the nodes they name (``work_description``), and the
     names every graph gives the nodes its records leave unnamed (``node_names``: linked works, mostly)."""
+    triples, unnamed = _described(store, node, own)
+    for other, name in store.select(load_query("node_names").text, {"node": list(unnamed)}).rows if unnamed else ():
+        if isinstance(other, NamedNode) and name is not None:
+            triples.add(Triple(other, SCHEMA.name, name))
+    return _sorted(node, triples)
+
+
+def _described(store: Store, node: NamedNode, own: Sequence[tuple[Term | None, ...]]
+               ) -> tuple[set[Triple], list[NamedNode]]:
+    """The work's statements and what its records say of the nodes they name (``work_description``), and
+    the nodes its records leave unnamed (sorted), which every graph's names name. A node minted in one of
+    the work's record graphs (``<graph#reference-1>``: docs/data-model.md) is stated by that graph alone,
+    which ``work_description`` read: it is not looked for in every graph (a work's references are most
+    of what its records leave unnamed, and each look costs a seek across the whole store)."""
     triples = {Triple(node, p, o) for p, o, _ in own if isinstance(p, NamedNode) and o is not None}
     triples.update(store.construct(load_query("work_description").text, {"work": node}))
     named = {t.subject for t in triples if t.predicate == SCHEMA.name}
     pointed = {o for _, o, _ in own if isinstance(o, NamedNode)}
     pointed |= {t.object for t in triples if t.predicate in _CREATOR_PROPERTIES and isinstance(t.object, NamedNode)}
-    unnamed: list[Term] = sorted(pointed - named - {node}, key=str)
-    for other, name in store.select(load_query("node_names").text, {"node": unnamed}).rows if unnamed else ():
-        if isinstance(other, NamedNode) and name is not None:
-            triples.add(Triple(other, SCHEMA.name, name))
+    minted = tuple({f"{g.value}#" for _, _, g in own if isinstance(g, NamedNode)})
+    return triples, sorted((n for n in pointed - named - {node}
+                            if isinstance(n, NamedNode) and not n.value.startswith(minted)), key=str)
+
+
+def _sorted(node: NamedNode, triples: Iterable[Triple]) -> list[Triple]:
     return sorted(triples, key=lambda t: (t.subject != node, str(t.subject), str(t.predicate), str(t.object)))
 
 

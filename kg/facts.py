@@ -108,7 +108,8 @@ def work_facts(store: Store, node: NamedNode, props: Mapping[str, tuple[str, ...
                out_links: Mapping[str, tuple[str, ...]]) -> WorkFacts:
     """The facts of a work from its statements (``props``: property IRI -> values), the names of the
     nodes it points to, and its outgoing typed links (property IRI -> targets); the funding with one
-    query (``gql_funding``), a structure entry's publications and raw data named with one more."""
+    query (``work_funding``: only of a work stating a funder or a grant), a structure entry's publications
+    and raw data named with one more."""
     def named(iri: str | None) -> Named | None:
         return None if iri is None else Named(iri, names.get(iri))
 
@@ -128,7 +129,8 @@ def work_facts(store: Store, node: NamedNode, props: Mapping[str, tuple[str, ...
             raw_data=tuple(Named(r, found[r].name) for r in raw))
     return WorkFacts(venues=props.get(KG.containerTitle.value, ()),
                      publishers=tuple(Named(p, names.get(p)) for p in props.get(SCHEMA.publisher.value, ())),
-                     funding=funding(store, node), structure=structure)
+                     funding=funding(store, node) if SCHEMA.funding.value in props or SCHEMA.funder.value in props
+                     else (), structure=structure)
 
 
 def funding(store: Store, node: NamedNode) -> tuple[Funding, ...]:

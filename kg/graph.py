@@ -70,8 +70,10 @@ class MetricsQueries:
         self._store = store
         self._answers = _Answers(store, cache)
 
-    def item(self, identifier: str | NamedNode) -> metrics.ItemMetrics:
-        """Citations of a work, alone and rolled up over all its versions, its usage and the sources' counts.
+    def item(self, identifier: str | NamedNode, citing_limit: int | None = metrics.CITING_PAGE,
+             citing_offset: int = 0) -> metrics.ItemMetrics:
+        """Citations of a work, alone and rolled up over all its versions, its usage and the sources' counts;
+        the citing works a page at a time, most recent first (``page.next``: the next ``citing_offset``).
 
         >>> import kg
         >>> kg.open(None).metrics.item("pmid:1")
@@ -79,7 +81,8 @@ class MetricsQueries:
         kg.errors.NotFoundError: nothing in the graph is named pmid:1; load or harvest its record first
         """
         key = _key(identifier)
-        return self._answers(("metrics.item", key), lambda: metrics.item_metrics(self._store, key))
+        return self._answers(("metrics.item", key, citing_limit, citing_offset), lambda: metrics.item_metrics(
+            self._store, key, citing_limit, citing_offset))
 
     def cited_by(self, iris: Iterable[str]) -> dict[str, metrics.CitedBy]:
         """How often each work is cited: by works in this graph, beside the counts its sources reported.

@@ -21,12 +21,12 @@ kg.errors.NotFoundError: nothing in the graph is named https://doi.org/10.1/noth
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, Triple
 
 from kg import ids
 from kg.cited_years import cited_years
@@ -178,14 +178,14 @@ def cited_as_name(rows: Iterable[CitedAsRow]) -> tuple[str, str] | None:
     return None
 
 
-def resolve(store: Store, identifier: str | NamedNode) -> NamedNode:
+def resolve(store: Store, identifier: str | NamedNode, check: bool = True) -> NamedNode:
     """The node an identifier names, in any form kg.ids accepts (or a full IRI, or the node).
 
     A PubMed, PMC or arXiv ID, which kg keeps as a property of the work's DOI node, names the work
     that carries it.
 
     Raises IdentifierError for malformed input and NotFoundError when the graph has nothing
-    about it."""
+    about it (``check=False``: not asked, for a caller reading the node's statements anyway)."""
     if isinstance(identifier, NamedNode):
         identifier = identifier.value
     try:
@@ -202,7 +202,7 @@ def resolve(store: Store, identifier: str | NamedNode) -> NamedNode:
         node = NamedNode(iri)
     except ValueError as e:  # a URL that is no IRI (a space, '<'): the user's mistake, not a server error
         raise IdentifierError("IRI", identifier, str(e)) from None
-    if not store.ask("ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }", {"node": node}):
+    if check and not store.ask("ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }", {"node": node}):
         raise NotFoundError(iri)
     return node
 
@@ -219,16 +219,23 @@ def _carrying(store: Store, parsed: ids.Identifier) -> NamedNode:
     return found[0]
 
 
-def summaries(store: Store, iris: Iterable[NamedNode]) -> dict[str, WorkSummary]:
+def summaries(store: Store, iris: Iterable[NamedNode], names_of: Mapping[NamedNode, set[Term]] | None = None
+              ) -> dict[str, WorkSummary]:
     """A summary of each work, with its display name, in one query however many works (and a
-    second for those without a title of their own, over the references that point at them)."""
+    second for those without a title of their own, over the references that point at them). Into
+    ``names_of`` (node -> a set), every name of each node from every graph, as ``node_names`` reads them,
+    by the same query (a lookup names the nodes its records leave unnamed so: linked works, mostly)."""
     nodes = list(dict.fromkeys(iris))
-    if not nodes:
-        return {}
+    names_of = names_of or {}
     found: dict[str, dict[str, list[str]]] = {n.value: {} for n in nodes}
-    for work, prop, value in store.select(load_query("work_summaries").text, {"work": nodes}).values():
-        if work is not None and prop is not None and value is not None:
-            found[work].setdefault(prop, []).append(value)
+    for work, prop, value in store.select(load_query("work_summaries").text, {"work": list(
+            dict.fromkeys([*nodes, *names_of]))}).rows if nodes or names_of else ():
+        if isinstance(work, NamedNode) and isinstance(prop, NamedNode) and value is not None:
+            if prop == SCHEMA.name and work in names_of:
+                names_of[work].add(value)
+            if work.value in found:  # the lexical values, as SelectResult.values() gives them
+                found[work.value].setdefault(prop.value, []).append(str(value) if isinstance(value, Triple)
+                                                                    else value.value)
     works = {iri: _summary(iri, props) for iri, props in found.items()}
     marked = [n for n in nodes if KG.status.value in found[n.value]]  # rare: asked only for works that have one
     for iri, marks in (statuses(store, marked) if marked else {}).items():

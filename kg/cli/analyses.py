@@ -44,14 +44,18 @@ def chain(ctx: Context, identifier: str, depth: int, fmt: str, all_citations: bo
 @click.argument("identifier")
 @output_format("json", "csv", "table", default="json",
                help="json: every figure; csv, table: rows of subject, metric, key, value.")
+@click.option("--citing-limit", type=click.IntRange(0), default=20, show_default=True,
+              help="item: citing works listed, most recent first (0: every one); the counts are of all.")
+@click.option("--citing-offset", type=click.IntRange(0), default=0, show_default=True,
+              help="item: citing works skipped before the list (the JSON's citing_page.next).")
 @pass_ctx
-def metrics(ctx: Context, kind: str, identifier: str, fmt: str) -> None:
+def metrics(ctx: Context, kind: str, identifier: str, fmt: str, citing_limit: int, citing_offset: int) -> None:
     """Reuse metrics of a work (versions rolled up), a funder, a facility or beamline, a publisher.
 
     See docs/metrics.md for what each figure counts and what it does not."""
     result: reuse.Metrics
     if kind == "item":
-        result = ctx.graph.metrics.item(identifier)
+        result = ctx.graph.metrics.item(identifier, citing_limit or None, citing_offset)
     elif kind == "funder":
         result = ctx.graph.metrics.funder(identifier)
     elif kind == "facility":

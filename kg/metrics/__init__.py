@@ -21,8 +21,10 @@ from kg.metrics.building import build_metrics_summary
 from kg.metrics.counting import EVIDENCE_EDGES, UNKNOWN, Citations, CitingWork, citing_works, version_scopes
 from kg.metrics.facility import EntryFigures, FacilityMetrics, facility_metrics
 from kg.metrics.item import (
+                             CITING_PAGE,
                              REPORTED_METRICS,
                              CitedBy,
+                             CitingPage,
                              ItemMetrics,
                              SourceCount,
                              UsageFigures,
@@ -44,7 +46,8 @@ from kg.metrics.portfolio import (
 from kg.metrics.table import CSV_COLUMNS, Metrics, metric_rows, named_iris, to_csv
 
 __all__ = [
-    "CSV_COLUMNS", "Award", "CitedBy", "EVIDENCE_EDGES", "REPORTED_METRICS", "TOP", "UNKNOWN", "Citations",
+    "CITING_PAGE", "CSV_COLUMNS", "Award", "CitedBy", "CitingPage",
+    "EVIDENCE_EDGES", "REPORTED_METRICS", "TOP", "UNKNOWN", "Citations",
     "CitingWork", "EntryFigures",
     "FacilityMetrics", "ItemMetrics", "Metrics", "OutputReuse", "PortfolioMetrics", "SourceCount", "UsageFigures",
     "build_metrics_summary", "cited_by", "citing_works", "facility_metrics", "funder_awards", "funder_metrics",

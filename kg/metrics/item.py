@@ -4,12 +4,16 @@ its usage (views, downloads) and the citation counts its sources reported, never
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pyoxigraph import NamedNode
 
+from kg.errors import BadRequestError
 from kg.metrics.counting import (
+    UNKNOWN,
     Citations,
+    CitingWork,
+    Incoming,
     citing_works,
     incoming,
     summarise_citations,
@@ -20,8 +24,8 @@ from kg.metrics.counting import (
 from kg.metrics.summarised import summary_of
 from kg.queries import load_query
 from kg.store import Store
-from kg.store.summary import STATUS
-from kg.vocab import KG
+from kg.store.summary import CITES, LINKS, STATUS
+from kg.vocab import KG, curie
 from kg.works import WorkStatus, resolve, statuses
 
 
@@ -91,11 +95,13 @@ class ItemMetrics:
     source_counts: tuple[SourceCount, ...] = ()
     #: reference counts as the sources reported them (Crossref ``reference-count``), for the item and each node
     source_reference_counts: tuple[SourceCount, ...] = ()
-    #: the statuses (retracted, withdrawn, ...) of the item, its versions and the works citing them,
+    #: the statuses (retracted, withdrawn, ...) of the item, its versions and the citing works listed,
     #: for those that have any: a citation from a retracted paper still counts, and says so
     statuses: dict[str, tuple[WorkStatus, ...]] = field(default_factory=dict)
     #: version counts as the sources reported them (Zenodo's of a concept), beside ``versions``, never in place
     source_version_counts: tuple[SourceCount, ...] = ()
+    #: the page of citing works listed (``citations.citing``, ``all_versions.citing``; the counts are of all)
+    page: CitingPage | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"item": self.item, "versions": list(self.versions), "citations": self.citations.as_dict(),
@@ -103,7 +109,36 @@ class ItemMetrics:
                 "source_counts": [s.as_dict() for s in self.source_counts],
                 "source_reference_counts": [s.as_dict() for s in self.source_reference_counts],
                 "statuses": {w: [m.as_dict() for m in marks] for w, marks in self.statuses.items()},
-                "source_version_counts": [s.as_dict() for s in self.source_version_counts]}
+                "source_version_counts": [s.as_dict() for s in self.source_version_counts],
+                "citing_page": self.page.as_dict() if self.page else None}
+
+
+#: citing works listed by default (``citing_limit``): the counts are of every one
+CITING_PAGE = 20
+
+
+@dataclass(frozen=True)
+class CitingPage:
+    """Which citing works an answer lists: the ``limit`` from ``offset`` on, most recent first (by year,
+    those without one last, then by IRI), in ``citations`` and in ``all_versions`` alike; ``next``, the
+    offset of the next page while either list goes on (None: none does). ``limit`` None: every one."""
+
+    offset: int = 0
+    limit: int | None = CITING_PAGE
+    next: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"offset": self.offset, "limit": self.limit, "next": self.next}
+
+    def cut(self, citations: Citations) -> Citations:
+        """The citations with only this page of their citing works listed (their counts untouched)."""
+        ordered = sorted(citations.citing, key=lambda w: (w.year == UNKNOWN, _newest(w.year), w.iri))
+        end = None if self.limit is None else self.offset + self.limit
+        return replace(citations, citing=tuple(ordered[self.offset:end]))
+
+
+def _newest(year: str) -> int:
+    return -int(year) if year.isdigit() else 0
 
 
 def usage(store: Store, works: Sequence[str]) -> tuple[UsageFigures, ...]:
@@ -139,32 +174,56 @@ def source_counts(store: Store, works: Sequence[str]) -> tuple[SourceCount, ...]
     return tuple(s for s in reported_counts(store, works) if s.metric == "citations")
 
 
-def item_metrics(store: Store, identifier: str) -> ItemMetrics:
+def item_metrics(store: Store, identifier: str, citing_limit: int | None = CITING_PAGE,
+                 citing_offset: int = 0) -> ItemMetrics:
     """Citations of one item, alone and rolled up over all versions of its concept, beside its
-    usage and the counts its sources reported.
+    usage and the counts its sources reported. Every count is of every citing work; the citing works
+    themselves are listed a page at a time (:class:`CitingPage`: ``citing_limit`` from ``citing_offset``,
+    most recent first; ``citing_limit=None`` lists every one).
 
     :param identifier: any form :func:`kg.works.resolve` accepts (DOI, PDB ID, IRI, ...)
     :raises NotFoundError: nothing in the graph is named so
     :raises IdentifierError: the identifier is malformed
+    :raises BadRequestError: ``citing_limit`` under 1 or ``citing_offset`` under 0
 
     >>> from kg.store import Store
     >>> item_metrics(Store.open(None), "not an id")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     kg.errors.IdentifierError: not a valid identifier: 'not an id' (...)
     """
+    if citing_limit is not None and citing_limit < 1:
+        raise BadRequestError("citing_limit", "must be 1 or more (None: every citing work)", citing_limit)
+    if citing_offset < 0:
+        raise BadRequestError("citing_offset", "must be 0 or more", citing_offset)
     node = resolve(store, identifier)
     scope = version_scopes(store, [node])[node.value]
     cited = citing_works(store, scope)
     reported = reported_counts(store, scope)
-    pointing = incoming(store, scope)  # once for both: the item's are among its scope's
+    pointing = _pointing(store, scope, cited)  # once for both: the item's are among its scope's
+    own, every = (summarise_citations(store, nodes, cited, scope, pointing) for nodes in ([node.value], scope))
+    end = None if citing_limit is None else citing_offset + citing_limit
+    page = CitingPage(citing_offset, citing_limit, end if end is not None and end < max(own.total, every.total)
+                      else None)
+    own, every = page.cut(own), page.cut(every)
     return ItemMetrics(
-        item=node.value, versions=scope,
-        citations=summarise_citations(store, [node.value], cited, scope, pointing),
-        all_versions=summarise_citations(store, scope, cited, scope, pointing),
+        item=node.value, versions=scope, citations=own, all_versions=every,
         usage=usage(store, scope), source_counts=tuple(r for r in reported if r.metric == "citations"),
         source_reference_counts=tuple(r for r in reported if r.metric == "references"),
-        statuses=_statuses(store, [*scope, *(c for works in cited.values() for c in works)]),
+        statuses=_statuses(store, [*scope, *(c.iri for c in (*own.citing, *every.citing))]), page=page,
         source_version_counts=tuple(r for r in reported if r.metric == "versions"))
+
+
+def _pointing(store: Store, scope: Sequence[str], cited: dict[str, dict[str, CitingWork]]) -> set[Incoming]:
+    """:func:`~kg.metrics.counting.incoming` of ``scope``: from the metrics summary, its ``cito:cites`` links
+    are the citing pairs ``cited`` holds (the same rows, already read), not read again with their texts (a
+    much-cited item's every citer); the other relations read as ``incoming`` reads them."""
+    summary = summary_of(store)
+    if summary is None:
+        return incoming(store, scope)
+    links = summary.linking(scope, [p for p in LINKS if p != CITES])
+    names = {relation: curie(relation) for relation in {r for r, _, _ in links} | {CITES}}
+    return ({(names[relation], work, target) for relation, work, target in links}
+            | {(names[CITES], work, target) for target, works in cited.items() for work in works})
 
 
 def _statuses(store: Store, works: Sequence[str]) -> dict[str, tuple[WorkStatus, ...]]:

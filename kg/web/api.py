@@ -29,6 +29,8 @@ MAX_DEPTH = 10
 #: related items and chain depth when the request does not say
 DEFAULT_LIMIT = 20
 DEFAULT_DEPTH = 5
+#: the highest ``citing_offset`` /api/metrics/item takes
+MAX_OFFSET = 1_000_000_000
 
 
 def routes() -> list[BaseRoute]:
@@ -97,8 +99,13 @@ def csv_names(graph: KnowledgeGraph, iris: list[str]) -> dict[str, str]:
 
 
 def item_metrics(request: Request) -> Response:
-    """``/api/metrics/item?id=&format=json|csv``: citations of a work, alone and over all its versions."""
-    return _metrics(request, "id", MetricsQueries.item, locate_first=True)
+    """``/api/metrics/item?id=&citing_limit=&citing_offset=&format=json|csv``: citations of a work, alone and
+    over all its versions; the citing works listed a page at a time, most recent first (the counts are of all)."""
+    _, settings = _state(request)
+    limit = whole_number(request, "citing_limit", min(DEFAULT_LIMIT, settings.max_page_size), 1,
+                         settings.max_page_size)
+    offset = whole_number(request, "citing_offset", 0, 0, MAX_OFFSET)
+    return _metrics(request, "id", lambda m, work: m.item(work, limit, offset), locate_first=True)
 
 
 def funder_metrics(request: Request) -> Response:

@@ -112,9 +112,33 @@ def test_the_statements_are_read_once_per_description(store: Store, monkeypatch:
     monkeypatch.setattr(store, "select", counting)
     describe(store, A0)
     assert asked.count(load_query("work_statements").text) == 1
-    # statements, incoming links, provenance, the work's and its linked works' summaries, funding, the names of
-    # the nodes its records leave unnamed (+ the CONSTRUCT)
-    assert len(asked) == 6
+    # statements, incoming links, provenance, and one query for the work's and its linked works' summaries with
+    # the names of the nodes its records leave unnamed (+ the CONSTRUCT; no ASK: it has statements; no
+    # work_funding: it states no funder or grant)
+    assert len(asked) == 4
+    assert load_query("node_names").text not in asked
+
+
+def test_what_a_work_points_to_is_named_as_every_graph_names_it(store: Store) -> None:
+    # a lookup names the nodes its records leave unnamed with the query that summarises its linked works, and
+    # leaves out the nodes minted in its own record graphs (its references), which no other graph states: the
+    # same triples as asking every graph (node_names) for every name of every unnamed node it points to
+    roles = {SCHEMA.author, SCHEMA.creator, SCHEMA.contributor, SCHEMA.editor}
+    works = [w for (w,) in store.select(f"SELECT DISTINCT ?w WHERE {{ GRAPH ?g {{ ?w <{KG.doi.value}> ?d }} }}").rows
+             if isinstance(w, NamedNode)]
+    minted = 0
+    for work in works:
+        own = store.select(load_query("work_statements").text, {"work": work}).rows
+        expected = {Triple(work, p, o) for p, o, _ in own if isinstance(p, NamedNode) and o is not None}
+        expected |= set(store.construct(load_query("work_description").text, {"work": work}))
+        pointed = {o for _, o, _ in own if isinstance(o, NamedNode)}
+        pointed |= {t.object for t in expected if t.predicate in roles and isinstance(t.object, NamedNode)}
+        unnamed = sorted(pointed - {t.subject for t in expected if t.predicate == SCHEMA.name} - {work}, key=str)
+        minted += sum("#reference-" in n.value for n in unnamed)
+        for node, name in store.select(load_query("node_names").text, {"node": unnamed}).rows if unnamed else ():
+            expected.add(Triple(node, SCHEMA.name, name))  # type: ignore[arg-type]
+        assert set(describe(store, work).triples) == expected, work
+    assert len(works) > 10 and minted > 10  # the sample's references were among the unnamed
 
 
 def test_unknown_and_malformed_identifiers_say_what_is_wrong(store: Store) -> None:

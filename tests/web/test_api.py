@@ -92,6 +92,15 @@ def test_item_metrics_count_the_four_works_citing_the_dataset(live: Live) -> Non
     assert body["citations"]["by_year"] == {"2021": 1, "2022": 2, "2023": 1}
 
 
+def test_item_metrics_list_the_citing_works_a_page_at_a_time(live: Live) -> None:
+    body = api(live, "/api/metrics/item", id="10.5555/kg-sample.data", citing_limit="3", citing_offset="1").json()
+    assert body["citations"]["total"] == 4  # the counts are of all four
+    assert [w["iri"] for w in body["citations"]["citing"]] == [
+        "https://doi.org/10.5555/kg-sample.p3", "https://doi.org/10.5555/kg-sample.p4", "https://doi.org/10.5555/kg-sample.p2"]
+    assert body["citing_page"] == {"offset": 1, "limit": 3, "next": None}
+    assert api(live, "/api/metrics/item", id="10.5555/kg-sample.data").json()["citing_page"]["limit"] == 20
+
+
 def test_item_metrics_roll_the_tool_up_over_its_versions(live: Live) -> None:
     body = api(live, "/api/metrics/item", id="10.5555/kg-sample.tool").json()
     assert body["all_versions"]["total"] == 4
@@ -172,6 +181,9 @@ def test_works_summarises_each_identifier_in_order_with_errors_in_place(live: Li
     ("/api/related", {}, "parameter 'id' is required"),
     ("/api/related", {"id": " "}, "parameter 'id' is required"),
     ("/api/metrics/item", {"id": "6gv0", "format": "xlsx"}, "parameter 'format' must be one of json, csv"),
+    ("/api/metrics/item", {"id": "6gv0", "citing_limit": "0"},
+     "parameter 'citing_limit' must be a whole number between 1 and 100"),
+    ("/api/metrics/item", {"id": "6gv0", "citing_offset": "-1"}, "parameter 'citing_offset' must be a whole number"),
     ("/api/metrics/publisher", {"id": "x"}, "parameter 'name' is required"),
     ("/api/works", {}, "parameter 'id' is required"),
     ("/api/works", {"id": ["6gv0"] * 101}, "parameter 'id' is given 101 times; at most 100 are accepted"),

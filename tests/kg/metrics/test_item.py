@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import IdentifierError, NotFoundError
-from kg.metrics import Citations, item_metrics
+from kg.errors import BadRequestError, IdentifierError, NotFoundError
+from kg.metrics import Citations, CitingPage, item_metrics
 from kg.store import Store
 from loaders.pipeline import load
 from loaders.read import read_paths
@@ -22,7 +22,7 @@ def test_dataset_citations_count_each_citing_paper_once_per_year_and_type(sample
     assert m.citations == Citations(
         total=4, by_year={"2021": 1, "2022": 2, "2023": 1}, by_kind={"ScholarlyArticle": 4},
         by_relation={"cito:cites": 4, "kg:isSupplementedBy": 1, "kg:reliesOnData": 1},
-        citing=citing_papers(("p2", "2021"), ("p3", "2022"), ("p4", "2022"), ("p5", "2023")))
+        citing=citing_papers(("p5", "2023"), ("p3", "2022"), ("p4", "2022"), ("p2", "2021")))  # most recent first
     # D has no versions: rolled up it is the same
     assert m.versions == (S + "data",)
     assert m.all_versions == m.citations
@@ -34,11 +34,11 @@ def test_software_citations_roll_up_over_all_versions_of_the_concept(sample: Sto
     assert m.versions == (S + "tool", S + "tool.v1", S + "tool.v2", S + "tool.v3")
     # T1 alone: P1 (2020) and P4 (2022); the concept's kg:hasVersion T1 is no reuse
     assert m.citations == Citations(2, {"2020": 1, "2022": 1}, {"ScholarlyArticle": 2}, {"cito:cites": 2},
-                                    citing_papers(("p1", "2020"), ("p4", "2022")))
+                                    citing_papers(("p4", "2022"), ("p1", "2020")))
     # T1 by P1, P4; T2 by P2; T3 by P3: four distinct citing works
     assert m.all_versions == Citations(
         4, {"2020": 1, "2021": 1, "2022": 2}, {"ScholarlyArticle": 4}, {"cito:cites": 4},
-        citing_papers(("p1", "2020"), ("p2", "2021"), ("p3", "2022"), ("p4", "2022")))
+        citing_papers(("p3", "2022"), ("p4", "2022"), ("p2", "2021"), ("p1", "2020")))
 
 
 def test_the_concept_rolls_up_the_same_as_any_of_its_versions(sample: Store) -> None:
@@ -57,7 +57,7 @@ def test_a_work_citing_two_versions_counts_once(tmp_path: Path) -> None:
     s = Store.open(None)
     load(s, read_paths([SAMPLES, tmp_path / "papers.json"]))
     m = item_metrics(s, "10.5555/kg-sample.tool.v2")
-    assert [w.iri for w in m.citations.citing] == [S + "p2", S + "p4"]
+    assert [w.iri for w in m.citations.citing] == [S + "p4", S + "p2"]
     assert m.all_versions.total == 4
 
 
@@ -66,3 +66,33 @@ def test_unknown_and_malformed_items_raise(sample: Store) -> None:
         item_metrics(sample, "10.5555/absent")
     with pytest.raises(IdentifierError, match="not a valid identifier"):
         item_metrics(sample, "no such thing")
+
+
+def test_citing_works_are_listed_a_page_at_a_time_most_recent_first_and_counted_in_full(sample: Store) -> None:
+    every = item_metrics(sample, "10.5555/kg-sample.data", citing_limit=None)
+    assert [w.iri for w in every.citations.citing] == [S + "p5", S + "p3", S + "p4", S + "p2"]
+    assert every.page == CitingPage(0, None, None)
+    first = item_metrics(sample, "10.5555/kg-sample.data", citing_limit=2)
+    second = item_metrics(sample, "10.5555/kg-sample.data", citing_limit=2, citing_offset=2)
+    assert [w.iri for w in first.citations.citing] == [S + "p5", S + "p3"] and first.page == CitingPage(0, 2, 2)
+    assert [w.iri for w in second.citations.citing] == [S + "p4", S + "p2"] and second.page == CitingPage(2, 2, None)
+    for page in (first, second):  # the counts are of every citing work, whichever page is listed
+        assert (page.citations.total, page.citations.by_year, page.citations.by_kind, page.citations.by_relation) == (
+            every.citations.total, every.citations.by_year, every.citations.by_kind, every.citations.by_relation)
+    assert item_metrics(sample, "10.5555/kg-sample.data", citing_offset=10).citations.citing == ()
+    assert first.as_dict()["citing_page"] == {"offset": 0, "limit": 2, "next": 2}
+
+
+def test_the_page_goes_on_while_either_list_does(sample: Store) -> None:
+    # T1 has 2 citing works of its own, 4 over all versions: the page after 2 lists only the roll-up's
+    m = item_metrics(sample, "10.5555/kg-sample.tool.v1", citing_limit=2)
+    assert m.page == CitingPage(0, 2, 2)
+    after = item_metrics(sample, "10.5555/kg-sample.tool.v1", citing_limit=2, citing_offset=2)
+    assert after.citations.citing == () and len(after.all_versions.citing) == 2 and after.page.next is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("limit", "offset", "message"), [
+    (0, 0, "parameter 'citing_limit' must be 1 or more"), (5, -1, "parameter 'citing_offset' must be 0 or more")])
+def test_a_page_out_of_range_says_which_parameter(sample: Store, limit: int, offset: int, message: str) -> None:
+    with pytest.raises(BadRequestError, match=message):
+        item_metrics(sample, "10.5555/kg-sample.data", citing_limit=limit, citing_offset=offset)

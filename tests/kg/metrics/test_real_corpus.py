@@ -40,7 +40,7 @@ def test_item_metrics_of_twenty_real_records_run(corpus: Store) -> None:
     dois = _first_dois("crossref/works", 8) + _first_dois("datacite/dois", 6) + _first_dois("zenodo/records", 6)
     assert len(dois) == 20
     for doi in dois:
-        m = item_metrics(corpus, doi)
+        m = item_metrics(corpus, doi, citing_limit=None)  # every citing work listed
         assert m.citations.total == len(m.citations.citing) <= m.all_versions.total, doi
         assert m.item in m.versions, doi
 
