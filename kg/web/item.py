@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from pyoxigraph import NamedNode
@@ -19,6 +20,7 @@ from kg.chains import Chain
 from kg.errors import KgError
 from kg.facts import side_by_side
 from kg.graph import KnowledgeGraph
+from kg.metrics import ItemMetrics
 from kg.related import RelatedItem
 from kg.repositories import repository
 from kg.web.svg import bar_chart, chain_svg
@@ -123,6 +125,51 @@ def versions_counted(work: dict[str, object], rolled_up: tuple[str, ...]) -> tup
     return len(rolled_up) - len(inside), bool(inside)
 
 
+@dataclass(frozen=True)
+class UsageLine:
+    """What one source reports of an item's usage: this version's views and downloads (DataCite's
+    viewCount and downloadCount, Zenodo's ``version_*``) and all versions' (Zenodo's ``views`` and
+    ``downloads``), each as the source gives it ("12 views, 3 downloads") or None when it gives neither."""
+
+    source: str
+    this_version: str | None
+    all_versions: str | None
+    #: when the records giving them were retrieved (YYYY-MM-DD), one date when both are the same
+    retrieved: tuple[str, ...]
+
+
+def _figures(views: int | None, downloads: int | None) -> str | None:
+    parts = [f"{n} {name}{'s' if n != 1 else ''}" for n, name in ((views, "view"), (downloads, "download"))
+             if n is not None]
+    return ", ".join(parts) or None
+
+
+def usage_lines(reuse: ItemMetrics) -> list[UsageLine]:
+    """One line per source: this version's figures from the item's own observation, all versions' from
+    the newest observation (of the item or any node rolled up) that gives them; a figure the source does
+    not give is left out, never shown as unknown.
+
+    >>> from kg.metrics import Citations, UsageFigures
+    >>> none = Citations()
+    >>> own = UsageFigures("v2", "datacite", "g", "2026-01-02T00:00:00", version_views=9, version_downloads=1)
+    >>> usage_lines(ItemMetrics("v2", ("v2",), none, none, usage=(own,)))
+    [UsageLine(source='datacite', this_version='9 views, 1 download', all_versions=None, retrieved=('2026-01-02',))]
+    """
+    lines = []
+    for source in sorted({u.source for u in reuse.usage}):
+        found = [u for u in reuse.usage if u.source == source]
+        own = next((u for u in found if u.work == reuse.item
+                    and _figures(u.version_views, u.version_downloads)), None)
+        whole = max((u for u in found if _figures(u.views, u.downloads)),
+                    key=lambda u: (u.observed_at, u.work == reuse.item, u.graph), default=None)
+        if own is None and whole is None:
+            continue
+        dates = tuple(dict.fromkeys(u.observed_at[:10] for u in (own, whole) if u is not None))
+        lines.append(UsageLine(source, _figures(own.version_views, own.version_downloads) if own else None,
+                               _figures(whole.views, whole.downloads) if whole else None, dates))
+    return lines
+
+
 def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object], *,
                  all_references: bool = False, all_links: bool = False) -> dict[str, object]:
     """Everything the item page shows beyond ``work`` (the work's JSON); ``all_references`` lists every
@@ -144,6 +191,7 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
         "chain_svg": chain_svg(chain, lambda w: work_path(w.iri)) if chain and chain.hops else None,
         "related_groups": grouped_related(related),
         "reuse": reuse,
+        "usage_lines": usage_lines(reuse) if reuse else [],
         "reuse_chart": bar_chart(sorted(reuse.all_versions.by_year.items()),
                                  "Works citing it or any of its versions, per year") if reuse else None,
         "claim_groups": [(CLAIM_GROUPS[k], by_kind[k][:CLAIMS_SHOWN], len(by_kind[k]))

@@ -60,6 +60,15 @@ def check_analyst_citations_over_time(d: dict[str, Any]) -> None:
         assert edge["provenance"][0]["retrievedAt"]
 
 
+def check_commons_related_content(d: dict[str, Any]) -> None:
+    # DataCite Commons' query, every filter null: D's four citing papers among everything related to it
+    work = d["work"]
+    assert work["doi"] == "10.5555/kg-sample.data" and work["types"]["resourceTypeGeneral"] == "Dataset"
+    citing = {n["doi"] for n in work["citations"]["nodes"]}
+    assert work["citations"]["totalCount"] == len(citing) == 4
+    assert citing <= {n["doi"] for n in work["allRelated"]["nodes"]}
+
+
 def check_funder_outputs_and_metrics(d: dict[str, Any]) -> None:
     funder = d["funder"]
     assert funder["id"] == NSF and funder["name"] == "National Science Foundation"

@@ -1,6 +1,7 @@
 """DataCite's filters of a list of works (``query``, ``resourceTypeId``, ``published``, ``hasCitations``,
-``hasViews``, ``hasDownloads``), applied to the IRIs of a list through the request's DataLoaders, and
-the work figures they filter on (``viewCount``, ``downloadCount``, ``citationCount``).
+``hasViews``, ``hasDownloads``, ``license``, ``repositoryId``; ``fieldOfScience``, ``language`` and
+``registrationAgency`` only as null: kg holds none), applied to the IRIs of a list through the request's
+DataLoaders, and the work figures they filter on (``viewCount``, ``downloadCount``, ``citationCount``).
 
 DataCite's ``query`` is Elasticsearch query text; kg reads the part of it its notebooks use: words
 that a title contains (``"Machine learning"``), joined by ``AND``, and the fields
@@ -16,12 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
+import strawberry
 from starlette.concurrency import run_in_threadpool
 
 from kg.batches import LinkRecord, MetricsRecord, WorkRecord
 from kg.errors import BadRequestError
+from kg.repositories import repositories, repository
 from kg.vocab import SCHEMA
 from kg.web.graphql.context import KgInfo
 from kg.web.graphql.links import CITATIONS, merge
@@ -33,6 +36,15 @@ T = TypeVar("T")
 QUERY_FIELDS = ("fundingReferences.awardNumber", "types.resourceTypeGeneral")
 #: the most terms a query may join with AND (each word is a search of every title)
 MAX_TERMS = 10
+#: DataCite's filters of a list kg holds no data for (DataCite Commons sends them, null unless chosen): given a
+#: value, a list answers an error naming the filter, never the unfiltered list
+NOT_HELD = {"field_of_science": ("fieldOfScience", "kg keeps no subject scheme (OECD fields of science)"),
+            "language": ("language", "kg keeps no language of works"),
+            "registration_agency": ("registrationAgency", "kg keeps no registration agency of works")}
+#: DataCite's ``license`` argument (a Python parameter ``licence``: ``license`` is a builtin)
+Licence = Annotated[str | None, strawberry.argument(
+    name="license", description="A licence: its URL or statement as the source gives it, or a Creative Commons "
+                                "licence's SPDX id (cc-by-4.0, cc0-1.0).")]
 #: the sources whose usage figures are DataCite's viewCount and downloadCount, preferred first
 USAGE_SOURCES = ("datacite", "zenodo")
 
@@ -76,11 +88,75 @@ class WorkFilters:
     has_citations: int | None = None
     has_views: int | None = None
     has_downloads: int | None = None
+    #: a licence: its URL or statement as the source gives it, or an SPDX id of a Creative Commons licence
+    license: str | None = None
+    #: a repository of kg's table, by DOI prefix (10.5061) or name (Dryad)
+    repository_id: str | None = None
+    field_of_science: str | None = None
+    language: str | None = None
+    registration_agency: str | None = None
 
     @property
     def empty(self) -> bool:
-        return all(v is None for v in (self.query, self.resource_type_id, self.published, self.has_citations,
-                                       self.has_views, self.has_downloads))
+        return all(v is None or v == "" for v in (
+            self.query, self.resource_type_id, self.published, self.has_citations, self.has_views,
+            self.has_downloads, self.license, self.repository_id, self.field_of_science, self.language,
+            self.registration_agency))
+
+
+def commons(query: str | None, resource_type_id: str | None, published: str | None, field_of_science: str | None,
+            language: str | None, licence: str | None, registration_agency: str | None,
+            repository_id: str | None) -> WorkFilters:
+    """The filters DataCite Commons sends on every connection of a work (citations, references, parts, ...)."""
+    return WorkFilters(query, resource_type_id, published, license=licence, repository_id=repository_id,
+                       field_of_science=field_of_science, language=language, registration_agency=registration_agency)
+
+
+def licence_matches(given: tuple[str, ...], wanted: str) -> bool:
+    """Whether a work's licences (URLs or statements) include ``wanted``: the same text (case-blind,
+    ``http``/``https`` and a final ``/`` aside), or an SPDX id and its spdx.org URL (Zenodo's) or, for a
+    Creative Commons licence (``cc-by-4.0``, ``cc0-1.0``), its creativecommons.org URL.
+
+    >>> licence_matches(("https://creativecommons.org/licenses/by/4.0/legalcode",), "CC-BY-4.0")
+    True
+    >>> licence_matches(("http://creativecommons.org/publicdomain/zero/1.0/",), "cc0-1.0")
+    True
+    >>> licence_matches(("https://spdx.org/licenses/CC-BY-4.0",), "cc-by-4.0")
+    True
+    >>> licence_matches(("https://creativecommons.org/licenses/by-nc/4.0",), "cc-by-4.0")
+    False
+    """
+    def plain(text: str) -> str:
+        return re.sub(r"^https?://", "", text.strip().lower()).rstrip("/")
+    want = plain(wanted)
+    spdx = re.fullmatch(r"cc-([a-z-]+)-(\d\.\d)", want)
+    path = (f"creativecommons.org/licenses/{spdx.group(1)}/{spdx.group(2)}" if spdx else
+            "creativecommons.org/publicdomain/zero/1.0" if want == "cc0-1.0" else None)
+    return any(plain(g) in (want, f"spdx.org/licenses/{want}")
+               or (path is not None and (plain(g) == path or plain(g).startswith(path + "/"))) for g in given)
+
+
+def repository_prefix(repository_id: str) -> str:
+    """The DOI prefix of a repository of kg's table, by prefix or name; an error naming ``repositoryId``
+    for others (DataCite's account IDs such as ``dryad.dryad`` name nothing kg holds)."""
+    table = repositories()
+    key = repository_id.strip()
+    if key in table:
+        return key
+    found = next((r for r in table.values() if r.name.lower() == key.lower()), None)
+    if found is None:
+        raise BadRequestError("repositoryId", "names no repository of kg's table (a DOI prefix such as 10.5061, "
+                                              "or a name such as Dryad; DataCite's account IDs are not kept)",
+                              repository_id)
+    return found.prefix
+
+
+def check_held(filters: WorkFilters) -> None:
+    """An error naming the first filter given a value that kg holds no data to apply."""
+    for name, (argument, why) in NOT_HELD.items():
+        value = getattr(filters, name)
+        if value:
+            raise BadRequestError(argument, f"cannot be applied: {why}", value)
 
 
 def usage_figure(record: MetricsRecord, figure: str) -> int | None:
@@ -110,13 +186,19 @@ def matches_type(record: WorkRecord, resource_type_id: str) -> bool:
 async def keep(info: KgInfo, iris: Sequence[str], filters: WorkFilters) -> list[str]:
     """The IRIs that pass every filter, in their order."""
     found = list(iris)
-    if filters.empty or not found:
+    if filters.empty:
+        return found
+    check_held(filters)
+    if filters.repository_id:
+        prefix = repository_prefix(filters.repository_id)
+        found = [i for i in found if (r := repository(i)) is not None and r.prefix == prefix]
+    if not found:
         return found
     parsed = parse_query(filters.query)
     for word in parsed.words:
         titled = set(await run_in_threadpool(info.context.graph.find, word))
         found = [i for i in found if i in titled]
-    if parsed.fields or filters.resource_type_id or filters.published:
+    if parsed.fields or filters.resource_type_id or filters.published or filters.license:
         records = {r.iri: r for r in await info.context.loaders.works.load_many(found)}
         types = [v for k, v in parsed.fields if k == "types.resourceTypeGeneral"]
         if filters.resource_type_id:
@@ -124,6 +206,8 @@ async def keep(info: KgInfo, iris: Sequence[str], filters: WorkFilters) -> list[
         found = [i for i in found if all(matches_type(records[i], t) for t in types)]
         if filters.published:
             found = [i for i in found if str(year_of(records[i])) == filters.published.strip()]
+        if filters.license:
+            found = [i for i in found if licence_matches(records[i].values(SCHEMA.license), filters.license)]
     awards = [v for k, v in parsed.fields if k == "fundingReferences.awardNumber"]
     if awards and found:
         funding = await info.context.loaders.funding.load_many(found)

@@ -25,7 +25,7 @@ from kg.web.graphql.claims import Claim
 from kg.web.graphql.connection import DEFAULT_FIRST, PageInfo, check_first, paginate
 from kg.web.graphql.context import KgInfo, described
 from kg.web.graphql.evidence import ChainNode, EvidenceChain, Hop, Reason, RelatedItem
-from kg.web.graphql.filters import WorkFilters, keep
+from kg.web.graphql.filters import Licence, WorkFilters, commons, keep
 from kg.web.graphql.limits import MAX_CHAIN_DEPTH
 from kg.web.graphql.links import (
     CITATIONS,
@@ -141,8 +141,11 @@ class Work(WorkMetadata):
     async def citations(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None,
                         query: str | None = None, resource_type_id: str | None = None,
                         published: str | None = None, has_citations: int | None = None,
-                        has_views: int | None = None, has_downloads: int | None = None) -> LinkConnection:
-        filters = WorkFilters(query, resource_type_id, published, has_citations, has_views, has_downloads)
+                        has_views: int | None = None, has_downloads: int | None = None,
+                        field_of_science: str | None = None, language: str | None = None, licence: Licence = None,
+                        registration_agency: str | None = None, repository_id: str | None = None) -> LinkConnection:
+        filters = WorkFilters(query, resource_type_id, published, has_citations, has_views, has_downloads,
+                              licence, repository_id, field_of_science, language, registration_agency)
         return await self._connection(info, CITATIONS, first, after, filters)
 
     @described("Distinct works citing this one (counted in this graph; the sources' counts are metrics.sourceCounts).")
@@ -155,40 +158,64 @@ class Work(WorkMetadata):
 
     @described("Works this one cites.")
     async def references(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None,
-                         resource_type_id: str | None = None) -> LinkConnection:
-        return await self._connection(info, REFERENCES, first, after, WorkFilters(resource_type_id=resource_type_id))
+            query: str | None = None, resource_type_id: str | None = None, published: str | None = None,
+            field_of_science: str | None = None, language: str | None = None, licence: Licence = None,
+            registration_agency: str | None = None, repository_id: str | None = None) -> LinkConnection:
+        return await self._connection(info, REFERENCES, first, after,
+            commons(query, resource_type_id, published, field_of_science, language, licence, registration_agency,
+                    repository_id))
 
     @strawberry.field
     async def reference_count(self, info: KgInfo) -> int:
         return len(await self._links(info, REFERENCES))
 
     @described("The versions of this work (of a concept DOI: all its versions).")
-    async def versions(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> LinkConnection:
-        return await self._connection(info, VERSIONS, first, after)
+    async def versions(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None,
+            query: str | None = None, resource_type_id: str | None = None, published: str | None = None,
+            field_of_science: str | None = None, language: str | None = None, licence: Licence = None,
+            registration_agency: str | None = None, repository_id: str | None = None) -> LinkConnection:
+        return await self._connection(info, VERSIONS, first, after,
+            commons(query, resource_type_id, published, field_of_science, language, licence, registration_agency,
+                    repository_id))
 
     @strawberry.field
     async def version_count(self, info: KgInfo) -> int:
         return len(await self._links(info, VERSIONS))
 
     @described("What this work is a version of (its concept DOI).")
-    async def version_of(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> LinkConnection:
-        return await self._connection(info, VERSION_OF, first, after)
+    async def version_of(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None,
+            query: str | None = None, resource_type_id: str | None = None, published: str | None = None,
+            field_of_science: str | None = None, language: str | None = None, licence: Licence = None,
+            registration_agency: str | None = None, repository_id: str | None = None) -> LinkConnection:
+        return await self._connection(info, VERSION_OF, first, after,
+            commons(query, resource_type_id, published, field_of_science, language, licence, registration_agency,
+                    repository_id))
 
     @described("How many works this one is a version of.")
     async def version_of_count(self, info: KgInfo) -> int:
         return len(await self._links(info, VERSION_OF))
 
     @strawberry.field
-    async def parts(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> LinkConnection:
-        return await self._connection(info, PARTS, first, after)
+    async def parts(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None,
+            query: str | None = None, resource_type_id: str | None = None, published: str | None = None,
+            field_of_science: str | None = None, language: str | None = None, licence: Licence = None,
+            registration_agency: str | None = None, repository_id: str | None = None) -> LinkConnection:
+        return await self._connection(info, PARTS, first, after,
+            commons(query, resource_type_id, published, field_of_science, language, licence, registration_agency,
+                    repository_id))
 
     @strawberry.field
     async def part_count(self, info: KgInfo) -> int:
         return len(await self._links(info, PARTS))
 
     @strawberry.field
-    async def part_of(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None) -> LinkConnection:
-        return await self._connection(info, PART_OF, first, after)
+    async def part_of(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None,
+            query: str | None = None, resource_type_id: str | None = None, published: str | None = None,
+            field_of_science: str | None = None, language: str | None = None, licence: Licence = None,
+            registration_agency: str | None = None, repository_id: str | None = None) -> LinkConnection:
+        return await self._connection(info, PART_OF, first, after,
+            commons(query, resource_type_id, published, field_of_science, language, licence, registration_agency,
+                    repository_id))
 
     @described("How many works this one is a part of.")
     async def part_of_count(self, info: KgInfo) -> int:
@@ -196,8 +223,12 @@ class Work(WorkMetadata):
 
     @described("Every work linked to this one, by any relation of the catalogue or a citation, either way.")
     async def all_related(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None,
-                          resource_type_id: str | None = None) -> LinkConnection:
-        return await self._connection(info, every_link(), first, after, WorkFilters(resource_type_id=resource_type_id))
+            query: str | None = None, resource_type_id: str | None = None, published: str | None = None,
+            field_of_science: str | None = None, language: str | None = None, licence: Licence = None,
+            registration_agency: str | None = None, repository_id: str | None = None) -> LinkConnection:
+        return await self._connection(info, every_link(), first, after,
+            commons(query, resource_type_id, published, field_of_science, language, licence, registration_agency,
+                    repository_id))
 
     @strawberry.field
     async def all_related_count(self, info: KgInfo) -> int:
@@ -205,8 +236,12 @@ class Work(WorkMetadata):
 
     @described("Works linked to this one other than by citations, references, versions and parts.")
     async def other_related(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None,
-                            resource_type_id: str | None = None) -> LinkConnection:
-        return await self._connection(info, other_links(), first, after, WorkFilters(resource_type_id=resource_type_id))
+            query: str | None = None, resource_type_id: str | None = None, published: str | None = None,
+            field_of_science: str | None = None, language: str | None = None, licence: Licence = None,
+            registration_agency: str | None = None, repository_id: str | None = None) -> LinkConnection:
+        return await self._connection(info, other_links(), first, after,
+            commons(query, resource_type_id, published, field_of_science, language, licence, registration_agency,
+                    repository_id))
 
     @strawberry.field
     async def other_related_count(self, info: KgInfo) -> int:

@@ -1,0 +1,103 @@
+"""DataCite Commons' "related content" query (graphql/examples/commons_related_content.graphql, its operation
+text as Commons sends it) over the real corpus (``../shared/realdata``): it validates, answers with every filter
+null, and each filter it sends either filters (``license``, ``repositoryId``) or, given a value kg holds no data
+for (``fieldOfScience``, ``language``, ``registrationAgency``, a DataCite account ID), answers an error naming
+the argument, never the unfiltered list. Expectations are read from the records' JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphql import parse, validate
+from kg.store import Store
+from kg.web.config import Settings
+from kg.web.graphql.schema import build_schema
+from loaders.pipeline import load
+from loaders.read import read_paths
+from tests.loaders.test_realdata import ABSENT, REALDATA
+from tests.web.test_graphql_datacite import execute
+
+QUERY = (Path(__file__).resolve().parents[2] / "graphql" / "examples" / "commons_related_content.graphql").read_text(
+    "utf-8")
+ELIFE = REALDATA / "crossref" / "works" / "10.7554_elife.01567.json"
+PANGAEA = REALDATA / "datacite" / "dois" / "10.1594_pangaea.836178.json"
+CONNECTIONS = ("allRelated", "citations", "references", "parts", "partOf", "otherRelated")
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Iterator[Store]:
+    if not REALDATA.is_dir():
+        pytest.skip(ABSENT)
+    store = Store.open(None)
+    load(store, read_paths([REALDATA]))
+    yield store
+
+
+def _answer(store: Store, **variables: Any) -> tuple[dict[str, Any] | None, list[str]]:
+    result = execute(store, QUERY, variables)
+    return (result.data or {}).get("work"), [e.message for e in result.errors or []]
+
+
+def _dois(connection: dict[str, Any]) -> set[str]:
+    return {n["doi"].lower() for n in connection["nodes"]}
+
+
+def test_the_commons_query_validates() -> None:
+    assert [e.message for e in validate(build_schema(Settings())._schema, parse(QUERY))] == []
+
+
+@pytest.mark.realdata
+def test_unfiltered_it_lists_what_the_records_state(corpus: Store) -> None:
+    elife: dict[str, Any] = json.loads(ELIFE.read_text("utf-8"))["message"]
+    work, errors = _answer(corpus, id=elife["DOI"])
+    assert errors == [] and work is not None
+    cited = {r["DOI"].lower() for r in elife["reference"] if r.get("DOI")}
+    assert work["references"]["totalCount"] == len(cited) and _dois(work["references"]) <= cited
+    pangaea: dict[str, Any] = json.loads(PANGAEA.read_text("utf-8"))["data"]
+    work, errors = _answer(corpus, id=pangaea["attributes"]["doi"])
+    assert errors == [] and work is not None
+    citing = {c["id"].lower() for c in pangaea["relationships"]["citations"]["data"]}
+    assert work["citations"]["totalCount"] == len(citing) == pangaea["attributes"]["citationCount"]
+    assert _dois(work["citations"]) == citing
+
+
+@pytest.mark.realdata
+def test_license_filters_by_url_or_spdx_id(corpus: Store) -> None:
+    elife: dict[str, Any] = json.loads(ELIFE.read_text("utf-8"))["message"]
+    (supplement,) = [r["id"] for r in elife["relation"]["is-supplemented-by"]]
+    (licence,) = {lc["URL"] for lc in elife["license"]}
+    assert licence == "http://creativecommons.org/licenses/by/3.0/"
+    for given, found in ((licence, {elife["DOI"].lower()}), ("CC-BY-3.0", {elife["DOI"].lower()}),
+                         ("cc-by-4.0", set())):
+        work, errors = _answer(corpus, id=supplement, license=given)
+        assert errors == [] and work is not None, given
+        assert _dois(work["citations"]) == found and work["citations"]["totalCount"] == len(found), given
+
+
+@pytest.mark.realdata
+def test_repository_id_filters_by_kgs_table_of_repositories(corpus: Store) -> None:
+    elife: dict[str, Any] = json.loads(ELIFE.read_text("utf-8"))["message"]
+    work, errors = _answer(corpus, id=elife["DOI"], repositoryId="Dryad")
+    assert errors == [] and work is not None
+    dryad = {r["DOI"].lower() for r in elife["reference"] if r.get("DOI", "").startswith("10.5061/")}
+    assert dryad and _dois(work["references"]) == dryad and work["references"]["totalCount"] == len(dryad)
+    assert all(d.startswith("10.5061/") for c in CONNECTIONS for d in _dois(work[c]))
+    same, errors = _answer(corpus, id=elife["DOI"], repositoryId="10.5061")
+    assert errors == [] and same == work
+    # DataCite's account IDs name nothing kg holds: an error naming the argument, not every related work
+    work, errors = _answer(corpus, id=elife["DOI"], repositoryId="dryad.dryad")
+    assert work is None and errors and all("'repositoryId'" in e and "dryad.dryad" in e for e in errors)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(("argument", "value"), [("fieldOfScience", "Biological sciences"), ("language", "en"),
+                                                 ("registrationAgency", "crossref")])
+def test_a_filter_kg_holds_no_data_for_names_itself(corpus: Store, argument: str, value: str) -> None:
+    work, errors = _answer(corpus, id="10.7554/elife.01567", **{argument: value})
+    assert work is None and errors  # the connections are non-null: the first error nulls the work
+    assert all(f"parameter {argument!r} cannot be applied" in e and value in e for e in errors)
