@@ -6,7 +6,9 @@ Each read has two sources giving the same rows. Where the store keeps its metric
 ``cito:cites``, ``kg:hasVersion`` and work classes, :mod:`kg.store.summary`), the rows come from its
 indexed SQLite tables: a lookup per bound term, whatever the size of the graph. Otherwise (a remote
 store: ``oxigraph serve``, Virtuoso, or a summary not built) the catalogue queries ``related_*.rq``
-are asked, one a read.
+are asked, one a read. Co-citation and bibliographic coupling are counted by term id in the summary
+(:func:`kg.store.summary_similar.similar`), else read with ``related_co_citation.rq``,
+``related_concepts.rq`` and ``related_bibliographic_coupling.rq`` (:func:`similar`).
 
 The citations (``cito:cites``), versions of concepts and work classes are kept by every summary; the
 other links (the catalogue's typed relations, the evidence edges) are read there when its version keeps
@@ -137,28 +139,19 @@ def citing_works(store: Store, summary: MetricsSummaryDb | None, targets: list[s
     return sorted({row["citing"] for row in rows})
 
 
-def co_cited(store: Store, summary: MetricsSummaryDb | None, sample: list[str]) -> dict[str, list[str]]:
+def _co_cited(store: Store, sample: list[str]) -> dict[str, list[str]]:
     """What the ``sample`` of citing works cite, each cited work with those of them citing it
     (``related_co_citation.rq``)."""
     if not sample:
         return {}
-    if summary is not None:
-        found: dict[str, list[str]] = defaultdict(list)
-        for citing, cited in _named(summary.objects(CITES, sample)):
-            found[cited].append(citing)
-        return dict(found)
     return {row["cited"]: row["citers"].split()
             for row in select_rows(store, "related_co_citation", {"citing": [NamedNode(c) for c in sample]})}
 
 
-def concepts_of(store: Store, summary: MetricsSummaryDb | None, versions: list[str]) -> list[dict[str, str]]:
+def _concepts_of(store: Store, versions: list[str]) -> list[dict[str, str]]:
     """Rows (version, concept) of ``related_concepts.rq``: the kg:Concept each work is a version of."""
     if not versions:
         return []
-    if summary is not None:
-        pairs = _named(summary.subjects(HAS_VERSION, versions))
-        typed = {c for c, cls in summary.objects(TYPE, {c for _, c in pairs}) if cls == KG.Concept.value}
-        return [{"version": v, "concept": c} for v, c in pairs if c in typed]
     return select_rows(store, "related_concepts", {"version": [NamedNode(v) for v in versions]})
 
 
@@ -174,11 +167,11 @@ def similar(store: Store, summary: MetricsSummaryDb | None, item: str, sample: l
     if summary is not None:
         return similar_ids(summary, item, sample, _CONCEPT, known, [*family, item], keep)
     coupled: dict[str, set[str]] = defaultdict(set)
-    for row in coupling(store, None, item):
+    for row in _coupling(store, item):
         coupled[row["other"]].add(row["shared"])
-    citers = co_cited(store, None, sample)
+    citers = _co_cited(store, sample)
     concepts: dict[str, set[str]] = defaultdict(set)
-    for row in concepts_of(store, None, list(citers)):
+    for row in _concepts_of(store, list(citers)):
         concepts[row["version"]].add(row["concept"])
     by_other: dict[str, set[str]] = defaultdict(set)
     for cited, citing_works in citers.items():
@@ -190,11 +183,6 @@ def similar(store: Store, summary: MetricsSummaryDb | None, item: str, sample: l
                                                     *alone[:keep]]}
 
 
-def coupling(store: Store, summary: MetricsSummaryDb | None, item: str) -> list[dict[str, str]]:
+def _coupling(store: Store, item: str) -> list[dict[str, str]]:
     """Rows (other, shared) of ``related_bibliographic_coupling.rq``: works citing what the item cites."""
-    if summary is None:
-        return select_rows(store, "related_bibliographic_coupling", {"item": NamedNode(item)})
-    refs = [r for _, r in _named(summary.objects(CITES, [item]))]
-    if not refs:
-        return []
-    return [{"other": o, "shared": s} for s, o in _named(summary.subjects(CITES, refs)) if o != item]
+    return select_rows(store, "related_bibliographic_coupling", {"item": NamedNode(item)})

@@ -25,7 +25,7 @@ from pyoxigraph import NamedNode
 
 from kg.queries import load_query
 from kg.store import Store
-from kg.store.summary import standing_rows
+from kg.store.summary_standing import standing_rows
 from kg.works import WORK_CLASSES
 
 #: the kinds of work that are data or software (a citation of one is a data or software citation)

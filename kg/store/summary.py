@@ -70,7 +70,6 @@ from kg.store.summary_terms import (
     keeps,
     term_text,
 )
-from kg.vocab import KG
 
 #: what the rows hold changes with this: a summary of another version is built again
 VERSION = "6"
@@ -367,35 +366,7 @@ class KeepsSummary:
 StandingRow = tuple[str, str, str, str, str, str]
 
 
-def standing_rows(summary: MetricsSummaryDb, works: Sequence[str]) -> list[StandingRow]:
-    """The rows ``work_standing.rq`` gives for ``works``, from the summary (classes: the kept ones)."""
-    def grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
-        found: dict[str, set[str]] = {}
-        for key, value in pairs:
-            found.setdefault(key, set()).add(value)
-        return found
-    citers, types = summary.citer_counts(works), grouped(summary.objects(TYPE, works))
-    concepts = [w for w in works if KG.Concept.value in types.get(w, ())]
-    if concepts:  # a concept's citers: of it or of any of its versions, each once
-        versions = grouped(summary.objects(HAS_VERSION, concepts))
-        cited = grouped((o, c) for o, c in summary.subjects(CITES, [*concepts, *(v for vs in versions.values()
-                                                                                 for v in vs)]))
-        for concept in concepts:
-            found = {c for node in (concept, *versions.get(concept, ())) for c in cited.get(node, ())}
-            citers[concept] = len(found)
-    references, dates = summary.counts(CITES, works, by="s"), summary.least_object(DATE, works)
-    records = summary.counts(ABOUT, works)
-    rows: list[StandingRow] = []
-    for work in works:
-        citing, cites, about = citers.get(work, 0), references.get(work, 0), records.get(work, 0)
-        classes = types.get(work, set())
-        if citing or cites or about or work in dates or classes:
-            rows.append((work, str(citing), str(cites), str(about), min(dates.get(work, "~"), "~"),
-                         " ".join(sorted(classes))))
-    return rows
-
-
 __all__ = ["ABOUT", "ADDED_IN_5", "CITED_AS", "CITED_WORK", "CITES", "CLASSES", "DATE", "FUNDER", "FUNDING",
            "HAS_VERSION", "IS_VERSION_OF", "KEYS", "LINKS", "PREDICATES", "STATUS", "TYPE", "VERSION", "WORDING",
-           "KeepsSummary", "MetricsSummaryDb", "Row", "StandingRow", "keeps", "standing_rows", "summary_rows",
+           "KeepsSummary", "MetricsSummaryDb", "Row", "StandingRow", "keeps", "summary_rows",
            "term_text"]
