@@ -33,7 +33,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from benchmarks import http_load as h  # noqa: E402
-from benchmarks.cold_beside import KINDS  # noqa: E402
+from benchmarks.cold_beside import KINDS, WRITTEN  # noqa: E402
 from benchmarks.queries import CITED, CITING, sample_items  # noqa: E402
 from kg.ids import doi_from_iri  # noqa: E402
 from kg.store import Store  # noqa: E402
@@ -41,7 +41,7 @@ from kg.store import Store  # noqa: E402
 RECORD = PROJECT.parent / "shared" / "realdata" / "crossref" / "works" / "10.1002_jor.1100150407.json"
 TOKEN = "cold-after-write"
 #: the DOIs the records written are loaded under
-PREFIX = "10.5555/cold."
+PREFIX = WRITTEN
 
 
 def write_record(record: dict[str, object], doi: str, folder: Path) -> Path:
