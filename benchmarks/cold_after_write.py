@@ -33,13 +33,15 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from benchmarks import http_load as h  # noqa: E402
-from benchmarks.cold_beside import KINDS  # noqa: E402
+from benchmarks.cold_beside import KINDS, WRITTEN  # noqa: E402
 from benchmarks.queries import CITED, CITING, sample_items  # noqa: E402
 from kg.ids import doi_from_iri  # noqa: E402
 from kg.store import Store  # noqa: E402
 
 RECORD = PROJECT.parent / "shared" / "realdata" / "crossref" / "works" / "10.1002_jor.1100150407.json"
 TOKEN = "cold-after-write"
+#: the DOIs the records written are loaded under
+PREFIX = WRITTEN
 
 
 def write_record(record: dict[str, object], doi: str, folder: Path) -> Path:
@@ -60,8 +62,11 @@ def main() -> None:
     parser.add_argument("--record", type=Path, default=RECORD, help="a Crossref work record, loaded under new DOIs")
     args = parser.parse_args()
     store = Store.open_read_only(args.stores[1])
-    citing = [d for d in (doi_from_iri(w.value) for w in sample_items(store, args.rounds, CITING)) if d]
-    cited = [d for d in (doi_from_iri(w.value) for w in sample_items(store, args.rounds, CITED)) if d]
+    # works of the store as copied (not the records an earlier run of this loaded into one copy only)
+    citing = [d for d in (doi_from_iri(w.value) for w in sample_items(store, args.rounds * 2, CITING))
+              if d and not d.startswith(PREFIX)][:args.rounds]
+    cited = [d for d in (doi_from_iri(w.value) for w in sample_items(store, args.rounds * 2, CITED))
+             if d and not d.startswith(PREFIX)][:args.rounds]
     store.close()
     record = json.loads(args.record.read_text())
     kinds = [k.strip() for k in KINDS.split(",")]
@@ -80,7 +85,7 @@ def main() -> None:
                     status, _ = sends[kind](random.Random(0), conn)
                     assert status == 200, (label, kind, status)
                 if label == "after":
-                    path = write_record(record, f"10.5555/cold.{r}.{time.time_ns()}", Path(folder))
+                    path = write_record(record, f"{PREFIX}{r}.{time.time_ns()}", Path(folder))
                     subprocess.run([sys.executable, "-m", "kg", "--store", str(args.stores[1]), "load", str(path)],
                                    cwd=args.after, check=True, capture_output=True)
                 else:

@@ -9,12 +9,24 @@ Store calls block: they run in the thread pool, never on the event loop.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
-from kg.batches import RecordFetches
+from kg.batches import (
+    AgentRecord,
+    CreatorRecord,
+    FundingRecord,
+    LinkRecord,
+    MetricsRecord,
+    ProvenanceRecord,
+    RecordFetches,
+    WorkRecord,
+)
+from kg.tracing import ClaimSummary
+from kg.works import WorkSummary
 
 T = TypeVar("T")
 
@@ -27,16 +39,47 @@ def _batch(fetch: Callable[[Sequence[str]], list[T]]) -> DataLoader[str, T]:
 
 
 class Loaders:
-    """The DataLoaders of one request, keyed by IRI."""
+    """The DataLoaders of one request, keyed by IRI; each made when first asked for (a request uses a few)."""
 
     def __init__(self, records: RecordFetches) -> None:
-        self.works = _batch(records.works)
-        self.creators = _batch(records.creators)
-        self.contributors = _batch(records.contributors)
-        self.funding = _batch(records.funding)
-        self.links = _batch(records.links)
-        self.provenance = _batch(records.provenance)
-        self.agents = _batch(records.agents)
-        self.metrics = _batch(records.metrics)
-        self.claims = _batch(records.claims)
-        self.names = _batch(records.names)
+        self._records = records
+
+    @cached_property
+    def works(self) -> DataLoader[str, WorkRecord]:
+        return _batch(self._records.works)
+
+    @cached_property
+    def creators(self) -> DataLoader[str, list[CreatorRecord]]:
+        return _batch(self._records.creators)
+
+    @cached_property
+    def contributors(self) -> DataLoader[str, list[CreatorRecord]]:
+        return _batch(self._records.contributors)
+
+    @cached_property
+    def funding(self) -> DataLoader[str, list[FundingRecord]]:
+        return _batch(self._records.funding)
+
+    @cached_property
+    def links(self) -> DataLoader[str, list[LinkRecord]]:
+        return _batch(self._records.links)
+
+    @cached_property
+    def provenance(self) -> DataLoader[str, ProvenanceRecord]:
+        return _batch(self._records.provenance)
+
+    @cached_property
+    def agents(self) -> DataLoader[str, AgentRecord]:
+        return _batch(self._records.agents)
+
+    @cached_property
+    def metrics(self) -> DataLoader[str, MetricsRecord]:
+        return _batch(self._records.metrics)
+
+    @cached_property
+    def claims(self) -> DataLoader[str, list[ClaimSummary]]:
+        return _batch(self._records.claims)
+
+    @cached_property
+    def names(self) -> DataLoader[str, WorkSummary]:
+        return _batch(self._records.names)
