@@ -22,12 +22,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import partial
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
-from pyoxigraph import DefaultGraph, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, serialize
+from pyoxigraph import DefaultGraph, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Triple, serialize
 from pyoxigraph import Store as OxStore
 
 from kg.errors import ReadOnlyStoreError, StoreError
@@ -37,10 +37,11 @@ from kg.store.records import META, RecordGraph
 from kg.store.revision import RevisionFile
 from kg.store.spool import Spool
 from kg.store.summary_build import scan_rows
-from kg.store.terms import Bindings, Dataset, with_values
+from kg.store.terms import Bindings, Dataset, SelectResult, with_values
 from kg.store.workers import ProcessRunner
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 #: read-only opens tried before a reader goes on with the open it has (the writer compacting meanwhile)
@@ -167,6 +168,25 @@ class EmbeddedStore(Store):
                 log.warning("a read of %s failed (%s); opening it again", self.path, e)
                 self._follow(force=True)
         return self._evaluate(text, dataset)
+
+    def _select(self, sparql: str, bindings: Bindings) -> SelectResult:
+        return self._read_again(lambda: super(EmbeddedStore, self)._select(sparql, bindings))
+
+    def _construct(self, sparql: str, bindings: Bindings) -> list[Triple]:
+        return self._read_again(lambda: super(EmbeddedStore, self)._construct(sparql, bindings))
+
+    def _read_again(self, read: Callable[[], _T]) -> _T:
+        """``read`` once more on a fresh open when it meets a file the writer replaced meanwhile: the rows
+        of an answer are read lazily, after :meth:`_query` evaluated it (a replica beside a writer that
+        compacts answered 500 with ``FileNotFoundError ... .sst`` so)."""
+        if not self.read_only or self._ox is None:
+            return read()
+        try:
+            return read()
+        except OSError as e:
+            log.warning("reading an answer from %s failed (%s); opening it again", self.path, e)
+            self._follow(force=True)
+            return read()
 
     def _evaluate(self, text: str, dataset: Dataset | None) -> QuerySolutions | QueryBoolean | QueryTriples:
         result: QuerySolutions | QueryBoolean | QueryTriples

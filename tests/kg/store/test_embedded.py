@@ -106,6 +106,38 @@ def test_a_read_while_another_thread_opens_again_waits_for_that_open(tmp_path: P
         reader.close()
 
 
+def test_a_read_only_open_answers_while_its_writer_writes_and_compacts(tmp_path: Path) -> None:
+    # the writer's bulk loads and compactions replace files a read-only open may not have read yet: a
+    # reader meeting one (FileNotFoundError while reading an answer's rows) reads again on a fresh open
+    location = tmp_path / "kg-data"
+    failures: list[BaseException] = []
+    done = threading.Event()
+    with Store.open(location) as writer:
+        writer.write([record("10.1/0", (SCHEMA.name, Literal("0")))])
+        reader = Store.open_read_only(location)
+
+        def read() -> None:
+            while not done.is_set():
+                try:
+                    reader.select("SELECT ?s ?o WHERE { ?s ?p ?o }")
+                    reader.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+                except BaseException as e:  # noqa: BLE001 (any failure is the test's finding)
+                    failures.append(e)
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        try:
+            for batch in range(1, 41):
+                writer.write([record(f"10.1/{batch}-{i}", (SCHEMA.name, Literal(f"{batch} {i}"))) for i in range(50)])
+        finally:
+            done.set()
+            thread.join(60)
+        assert failures == []
+        named = reader.select("SELECT DISTINCT ?s WHERE { ?s <http://schema.org/name> ?o }").rows
+        assert len(named) == 2001
+        reader.close()
+
+
 @pytest.mark.parametrize("write", ["update", "write", "bulk_load"])
 def test_a_read_only_store_refuses_writes_and_says_where_they_go(tmp_path: Path, write: str) -> None:
     location = tmp_path / "kg-data"
