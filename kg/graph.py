@@ -302,11 +302,11 @@ class KnowledgeGraph:
         changed by SPARQL Updates, a remote store written by others, or an index to check."""
         return tracing.build_cue_index(self._store)
 
-    def index_metrics(self) -> int:
+    def index_metrics(self, *, rollups: bool = False) -> int:
         """Build the metrics summary funder and item metrics are read from again from the whole store
-        (``kg index-metrics``); the number of record graphs it holds. Loads keep it current: this is for
-        a store bulk-loaded (``kg bulk-load``), changed by SPARQL Updates, or made before it existed."""
-        return metrics.build_metrics_summary(self._store)
+        (``kg index-metrics``); the number of record graphs it holds (loads keep it current). ``rollups``: only
+        the funders' rollups an earlier kg kept computed again (``--rollups``); the number of funders."""
+        return metrics.build_metrics_summary(self._store, rollups_only=rollups)
 
     def save_claims(self, found: tracing.TraceResult) -> tracing.TraceResult:
         """Store the claims of a trace run with ``store_claims=False`` (those resting on a work)."""

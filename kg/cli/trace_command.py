@@ -94,19 +94,22 @@ def index_cues(ctx: Context, fmt: str) -> None:
     click.echo(f"cue index of {ctx.shown_location}: {works:,} works, built in {time.perf_counter() - start:.1f} s")
 
 
-@click.command(name="index-metrics", epilog=examples("kg index-metrics", "kg index-metrics --json"))
+@click.command(name="index-metrics", epilog=examples("kg index-metrics", "kg index-metrics --json",
+                                                     "kg index-metrics --rollups"))
+@click.option("--rollups", is_flag=True, help="Only compute again the funders' rollups an earlier kg kept "
+              "(it counted works by other kinds); the summary's rows are kept. Minutes, not a full build.")
 @output_format("text", "json", default="text", help="text: one line; json: the store and its record graphs.")
 @pass_ctx
-def index_metrics(ctx: Context, fmt: str) -> None:
+def index_metrics(ctx: Context, rollups: bool, fmt: str) -> None:
     """Build the metrics summary again from the whole store: the funding, citation, date, version and
     class statements of every record graph that funder and item metrics are read from, beside the
     store (metrics.sqlite in its directory). Loads keep it current; run this after kg bulk-load or
     SPARQL Updates (until then metrics ask the store, slower, with the same answers). A remote store,
     which others write to, keeps none (0 graphs): its metrics always ask the server."""
     start = time.perf_counter()
-    graphs = ctx.graph.index_metrics()
+    graphs = ctx.graph.index_metrics(rollups=rollups)
     if fmt == "json":
-        echo_json({"store": ctx.shown_location, "graphs": graphs})
+        echo_json({"store": ctx.shown_location, "funders" if rollups else "graphs": graphs})
         return
-    click.echo(f"metrics summary of {ctx.shown_location}: {graphs:,} record graphs, built in "
-               f"{time.perf_counter() - start:.1f} s")
+    click.echo(f"metrics summary of {ctx.shown_location}: {graphs:,} {'funders' if rollups else 'record graphs'}"
+               f"{' computed again' if rollups else ''}, built in {time.perf_counter() - start:.1f} s")

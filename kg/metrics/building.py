@@ -15,12 +15,15 @@ from kg.metrics.summarised import build_summary_rows, upgrade_summary
 from kg.store import Store
 
 
-def build_metrics_summary(store: Store) -> int:
+def build_metrics_summary(store: Store, *, rollups_only: bool = False) -> int:
     """Build the store's metrics summary again from every record graph in it, then its funders'
     rollups; the number of record graphs with rows. Loads keep the summary current: this is for a store
     written around kg (``kg bulk-load``, SPARQL Updates) or opened with none. A store others write to (a
     remote one) keeps none: 0, nothing built. A complete summary of version 4 is upgraded in place instead
-    (its rows and rollups kept: minutes, not a full build)."""
+    (its rows and rollups kept: minutes, not a full build). ``rollups_only``: the summary's rows kept, only
+    the funders' rollups an earlier kg kept (counted by other kinds) computed again; the number of funders."""
+    if rollups_only:
+        return build_funder_rollups(store)
     if upgrade_summary(store):
         return store.metrics_summary.graph_count()
     graphs = build_summary_rows(store)
