@@ -92,7 +92,7 @@ def csl_item(record: WorkRecord) -> dict[str, object]:
         "DOI": record.doi, "URL": record.doi_url or record.url, "ISSN": record.issns[0] if record.issns else None,
         "version": record.version, "abstract": record.abstract,
         "keyword": ", ".join(record.keywords) if record.keywords else None,
-        "PMID": record.pmid, "PMCID": record.pmcid,
+        "PMID": record.pmid, "PMCID": record.pmcid, "note": record.cited_note,
     }
     item.update({k: v for k, v in fields.items() if v is not None})
     return item
@@ -188,6 +188,7 @@ def bibtex(record: WorkRecord) -> str:
         ("issn", record.issns[0] if record.issns else None),
         ("doi", _bibtex_escape(record.doi) if record.doi else None),
         ("url", _bibtex_escape(record.doi_url or record.url or "") or None),
+        ("note", _bibtex_escape(record.cited_note) if record.cited_note else None),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     return f"@{entry}{{{record.key},\n{body}\n}}"
@@ -210,5 +211,6 @@ def ris(record: WorkRecord) -> str:
     ]
     lines += [(tag, " ".join(value.split())) for tag, value in single if value]
     lines += [("KW", k) for k in record.keywords]
+    lines += [("N1", record.cited_note)] if record.cited_note else []
     lines.append(("ER", ""))
     return "\n".join(f"{tag}  - {value}".rstrip() for tag, value in lines) + "\n"

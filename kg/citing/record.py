@@ -19,7 +19,7 @@ from kg.errors import IdentifierError
 from kg.queries import load_query
 from kg.store import Store
 from kg.vocab import KG, RDF, SCHEMA, preferred_name
-from kg.works import resolve
+from kg.works import resolve, summaries
 
 #: the kinds of work a citation tells apart, from kg's classes, most specific first
 KINDS: tuple[tuple[NamedNode, str], ...] = (
@@ -85,6 +85,31 @@ class WorkRecord:
     pdb_id: str | None = None
     #: funders' names
     funders: tuple[str, ...] = ()
+    #: where the title came from when no record of the work gives one: "cited-as by <DOI>" (the wording of
+    #: a loaded record's reference to it, as :class:`kg.works.WorkSummary` reads it), else ""
+    title_source: str = ""
+    #: where the year came from when no record gives a date: "cited-as by <DOI>", else ""
+    year_source: str = ""
+
+    @property
+    def cited_note(self) -> str | None:
+        """A note saying which of the title and year are as a citing reference gives them, None when the
+        work's own record gives both.
+
+        >>> WorkRecord("urn:x", title="T", issued="2015", title_source="cited-as by 10.1/a",
+        ...            year_source="cited-as by 10.1/a").cited_note
+        'Title and year as cited by 10.1/a (no record of this work is loaded)'
+        """
+        title, year = self.title_source.removeprefix("cited-as by "), self.year_source.removeprefix("cited-as by ")
+        said = [f"{what} as cited by {by}" for what, by, source in (("title", title, self.title_source),
+                                                                    ("year", year, self.year_source))
+                if source.startswith("cited-as by ")]
+        if not said:
+            return None
+        if len(said) == 2 and title == year:
+            said = [f"title and year as cited by {title}"]
+        text = "; ".join(said)
+        return text[0].upper() + text[1:] + " (no record of this work is loaded)"
 
     @property
     def year(self) -> int | None:
@@ -152,6 +177,14 @@ def work_record(store: Store, identifier: str | NamedNode) -> WorkRecord:
 
     classes = set(props.get(RDF.type.value, []))
     title = preferred_name(props.get(SCHEMA.name.value, []))
+    issued = _issued(props.get(SCHEMA.datePublished.value, []))
+    title_source = year_source = ""
+    if title is None:  # a work only cited: its name and year as the citing references give them
+        summary = summaries(store, [node])[node.value]
+        if summary.name_source.startswith("cited-as by "):
+            title, title_source = summary.name, summary.name_source
+        if issued is None and summary.year is not None and summary.year_source.startswith("cited-as by "):
+            issued, year_source = str(summary.year), summary.year_source
     authors = tuple(p for p in people if p.role == "author") or tuple(p for p in people if p.role == "creator")
     return WorkRecord(
         iri=node.value, kind=next((kind for cls, kind in KINDS if cls.value in classes), None),
@@ -159,14 +192,15 @@ def work_record(store: Store, identifier: str | NamedNode) -> WorkRecord:
         doi=_doi(node.value, first(KG.doi)), title=title,
         subtitle=first(SCHEMA.alternativeHeadline), creators=authors,
         editors=tuple(p for p in people if p.role == "editor"),
-        issued=_issued(props.get(SCHEMA.datePublished.value, [])),
+        issued=issued,
         publishers=tuple(sorted({names[p] for p in props.get(SCHEMA.publisher.value, []) if p in names})),
         venue=first(KG.containerTitle), issns=tuple(sorted(set(props.get(KG.issn.value, [])))),
         url=first(SCHEMA.url), version=first(SCHEMA.version),
         licenses=tuple(sorted(set(props.get(SCHEMA.license.value, [])))), abstract=first(SCHEMA.abstract),
         keywords=tuple(sorted(set(props.get(SCHEMA.keywords.value, [])))), pmid=first(KG.pmid),
         pmcid=first(KG.pmcid), arxiv=first(KG.arxiv), pdb_id=first(KG.pdbId),
-        funders=tuple(sorted({names[f] for f in props.get(SCHEMA.funder.value, []) if f in names})))
+        funders=tuple(sorted({names[f] for f in props.get(SCHEMA.funder.value, []) if f in names})),
+        title_source=title_source, year_source=year_source)
 
 
 def _lexical(term: object) -> str | None:

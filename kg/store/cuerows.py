@@ -10,7 +10,10 @@ the store's answer to ``queries/trace_cue_rows.rq`` when the index is built agai
 - a venue is a ``kg:containerTitle``, a year the first four digits of a ``schema:datePublished``;
 - an author is the name of a ``schema:Role`` slot the work's ``schema:author`` or ``schema:creator``
   points to, with its position (the family name, and the given and family name as a ``person``);
-- an organisation is the name of a node the work's ``kg:facility`` or ``kg:instrument`` points to.
+- an organisation is the name of a node the work's ``kg:facility`` or ``kg:instrument`` points to;
+- an abstract is a ``schema:abstract`` or ``schema:description`` of a work typed there, kept as its
+  content words in their order (:func:`abstract_words`), so that a sentence quoted from it, or
+  lightly reworded, is found by its runs of words.
 
 >>> sorted(content_words("The crystal structures of insulin"))
 ['crystal', 'insulin', 'structure']
@@ -80,6 +83,25 @@ def title_words(title: str) -> frozenset[str]:
     return words if len(words) >= 2 else content_words(title)
 
 
+#: the most words of an abstract or description kept (a long description is cut)
+MAX_ABSTRACT_WORDS = 400
+
+
+def word_sequence(text: str) -> list[str]:
+    """The content words of ``text`` in their order, repeats kept (as :func:`content_words` folds them).
+
+    >>> word_sequence("Secondary growth of Arabidopsis hypocotyls creates a radial pattern")
+    ['secondary', 'growth', 'arabidopsis', 'hypocotyl', 'create', 'radial', 'pattern']
+    """
+    return [fold(w) for w in re.findall(r"[a-z0-9][a-z0-9\-]*[a-z0-9]|[a-z]", text.lower())
+            if w not in _STOPWORDS and not w.isdigit()]
+
+
+def abstract_words(text: str) -> str:
+    """An abstract's content words in their order, space-separated, :data:`MAX_ABSTRACT_WORDS` at most."""
+    return " ".join(word_sequence(text)[:MAX_ABSTRACT_WORDS])
+
+
 def family_given(name: str) -> tuple[str, str]:
     """("gillis", "mara") from "Gillis, Mara" or "Mara Gillis", lower case."""
     if "," in name:
@@ -114,10 +136,14 @@ def field_rows(work: str, field: str, value: str, position: str = "") -> list[Cu
         return rows
     if field == "organisation":
         return [CueRow(work, "organisation", _name(value))]
+    if field == "abstract":
+        sequence = abstract_words(value)
+        return [CueRow(work, "abstract", sequence)] if sequence.count(" ") >= 4 else []
     return []
 
 
-_FIELDS = {SCHEMA.name.value: "name", KG.containerTitle.value: "venue", SCHEMA.datePublished.value: "date"}
+_FIELDS = {SCHEMA.name.value: "name", KG.containerTitle.value: "venue", SCHEMA.datePublished.value: "date",
+           SCHEMA.abstract.value: "abstract", SCHEMA.description.value: "abstract"}
 _SLOTS = frozenset({SCHEMA.author.value, SCHEMA.creator.value})
 _PLACES = frozenset({KG.facility.value, KG.instrument.value})
 #: the predicates :func:`record_cues` reads
@@ -148,9 +174,9 @@ def record_cues(quads: Iterable[Quad]) -> list[CueRow]:
         if not key.startswith("<"):
             continue  # a blank node is no work
         work = key[1:-1]
-        if field == "name" and types.get(key, set()) & WORK_TYPES:
-            rows.extend(r for v in found for r in field_rows(work, "title", v))
-        elif field != "name":
+        if field in ("name", "abstract") and types.get(key, set()) & WORK_TYPES:
+            rows.extend(r for v in found for r in field_rows(work, "title" if field == "name" else field, v))
+        elif field not in ("name", "abstract"):
             rows.extend(r for v in found for r in field_rows(work, field, v))
     for key, field, node in dict.fromkeys(links):
         if not key.startswith("<"):

@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS cue(graph INTEGER NOT NULL, work INTEGER NOT NULL, ki
                                value TEXT NOT NULL, position TEXT NOT NULL, family TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS cue_graph ON cue(graph);
 CREATE INDEX IF NOT EXISTS cue_work ON cue(work, kind);
-CREATE INDEX IF NOT EXISTS cue_name ON cue(value, kind) WHERE kind != 'title';
+CREATE INDEX IF NOT EXISTS cue_name ON cue(value, kind) WHERE kind != 'title' AND kind != 'abstract';
 CREATE VIRTUAL TABLE IF NOT EXISTS title USING fts5(words, tokenize="unicode61 remove_diacritics 0 tokenchars '-'");
 CREATE VIRTUAL TABLE IF NOT EXISTS title_vocab USING fts5vocab(title, row);
 """
@@ -55,6 +55,15 @@ CREATE VIRTUAL TABLE IF NOT EXISTS title_vocab USING fts5vocab(title, row);
 _TITLES = ("INSERT INTO title(rowid, words) SELECT work, group_concat(value, ' ') FROM "
            "(SELECT DISTINCT work, value FROM cue WHERE kind = 'title' AND work IN ({works}) ORDER BY work, value) "
            "GROUP BY work")
+#: the abstracts' table, made by the first write (an index opened to read, as a read-only store's, is not
+#: written to: one made before abstracts were indexed has none until ``kg index-cues`` builds it again)
+_ABSTRACT_TABLE = ("CREATE VIRTUAL TABLE IF NOT EXISTS abstract USING fts5(words, "
+                   "tokenize=\"unicode61 remove_diacritics 0 tokenchars '-'\")")
+#: each work's abstract document: its abstracts' and descriptions' words, in their order
+_ABSTRACTS = ("INSERT INTO abstract(rowid, words) SELECT work, group_concat(value, ' ') FROM "
+              "(SELECT DISTINCT work, value FROM cue WHERE kind = 'abstract' AND work IN ({works}) "
+              "ORDER BY work, value) "
+              "GROUP BY work")
 
 
 class CueIndexDb(SideDb):
@@ -96,6 +105,7 @@ class CueIndexDb(SideDb):
     def replace(self, graphs: Mapping[str, Sequence[CueRow]]) -> None:
         """Replace the rows of each graph by its new ones (none: the graph is gone), in one transaction."""
         with self._lock, self._transaction() as db:
+            db.execute(_ABSTRACT_TABLE)
             affected: set[int] = set()
             added = 0
             for graph, rows in graphs.items():
@@ -135,6 +145,7 @@ class CueIndexDb(SideDb):
         removed = 0
         for work in works:
             db.execute("DELETE FROM title WHERE rowid = ?", (work,))
+            db.execute("DELETE FROM abstract WHERE rowid = ?", (work,))
             rows = db.execute("SELECT kind, value FROM cue WHERE work = ?", (work,)).fetchall()
             if not rows:
                 db.execute("DELETE FROM work WHERE id = ?", (work,))
@@ -142,6 +153,8 @@ class CueIndexDb(SideDb):
                 continue
             if any(kind == "title" for kind, _ in rows):
                 db.execute(_TITLES.format(works="?"), (work,))
+            if any(kind == "abstract" for kind, _ in rows):
+                db.execute(_ABSTRACTS.format(works="?"), (work,))
         return removed
 
     def rebuild(self, rows: Iterable[tuple[str, CueRow]], batch: int = 50_000) -> int:
@@ -150,7 +163,8 @@ class CueIndexDb(SideDb):
         mark = self.mark_reader() if self.mark_reader is not None else None  # before: later writes make it stale
         with self._lock:
             with self._transaction() as db:
-                for table in ("cue", "work", "graph", "title"):
+                db.execute(_ABSTRACT_TABLE)
+                for table in ("cue", "work", "graph", "title", "abstract"):
                     db.execute(f"DELETE FROM {table}")  # noqa: S608 (names of this module's tables)
                 db.execute("CREATE TEMP TABLE IF NOT EXISTS staged(graph TEXT, work TEXT, kind TEXT, value TEXT, "
                            "position TEXT, family TEXT)")
@@ -174,6 +188,7 @@ class CueIndexDb(SideDb):
                     if "CREATE INDEX" in statement:
                         db.execute(statement)
                 db.execute(_TITLES.format(works="SELECT id FROM work"))
+                db.execute(_ABSTRACTS.format(works="SELECT id FROM work"))
                 count = int(db.execute("SELECT count(*) FROM work").fetchone()[0])
                 self._set("works", str(count))
                 self._set("rebuilds", str(self.rebuilds + 1))
@@ -219,6 +234,38 @@ class CueIndexDb(SideDb):
             return [int(r[0]) for r in self._db.execute(
                 "SELECT rowid FROM title WHERE title MATCH ? ORDER BY rank LIMIT ?", (expression, limit))]
 
+    def abstract_candidates(self, words: Sequence[str], limit: int) -> list[int]:
+        """The works whose abstracts hold some run of two of ``words`` (content words in their order), best
+        first by FTS5's bm25, ``limit`` at most."""
+        pairs = list(dict.fromkeys(f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a and b))[:40]
+        if not pairs or not self._has_abstracts():
+            return []
+        expression = " OR ".join('"' + p.replace('"', '""') + '"' for p in pairs)
+        with self._lock:
+            return [int(r[0]) for r in self._db.execute(
+                "SELECT rowid FROM abstract WHERE abstract MATCH ? ORDER BY rank LIMIT ?", (expression, limit))]
+
+    def abstracts(self, ids: Iterable[int]) -> dict[int, list[str]]:
+        """For each work id with an abstract: its abstracts' words in their order."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[int, list[str]] = {}
+        if not self._has_abstracts():
+            return found
+        with self._lock:
+            for at in range(0, len(wanted), 500):
+                chunk = wanted[at:at + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update((int(w), str(t).split()) for w, t in self._db.execute(
+                    f"SELECT rowid, words FROM abstract WHERE rowid IN ({marks})", chunk))  # noqa: S608
+        return found
+
+    def _has_abstracts(self) -> bool:
+        if not self.__dict__.get("_abstracts"):
+            with self._lock:
+                self.__dict__["_abstracts"] = self._db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'abstract'").fetchone() is not None
+        return bool(self.__dict__["_abstracts"])
+
     def named(self, names: Iterable[str], limit: int, year: str | None = None) -> list[int]:
         """The works a venue, an author's family name or an organisation names, ``limit`` at most per
         name (with ``year``: those of that year)."""
@@ -226,12 +273,12 @@ class CueIndexDb(SideDb):
         with self._lock:
             for name in dict.fromkeys(names):
                 if year is None:
-                    sql = ("SELECT DISTINCT work FROM cue WHERE kind != 'title' AND value = ? "
+                    sql = ("SELECT DISTINCT work FROM cue WHERE kind != 'title' AND kind != 'abstract' AND value = ? "
                            "AND kind IN ('venue', 'author', 'organisation') LIMIT ?")
                     args: tuple[object, ...] = (name, limit)
                 else:
                     sql = ("SELECT DISTINCT c.work FROM cue c JOIN cue y ON y.work = c.work AND y.kind = 'year' "
-                           "AND y.value = ? WHERE c.kind != 'title' AND c.value = ? "
+                           "AND y.value = ? WHERE c.kind != 'title' AND c.kind != 'abstract' AND c.value = ? "
                            "AND c.kind IN ('venue', 'author', 'organisation') LIMIT ?")
                     args = (year, name, limit)
                 found.extend(int(r[0]) for r in self._db.execute(sql, args))
@@ -240,17 +287,20 @@ class CueIndexDb(SideDb):
     def family_of(self, name: str) -> str | None:
         """The family name of an author known by ``name`` (a family name, or given and family names)."""
         with self._lock:
-            row = self._db.execute("SELECT family FROM cue WHERE kind != 'title' AND value = ? AND kind = 'person' "
+            row = self._db.execute("SELECT family FROM cue WHERE kind != 'title' AND kind != 'abstract' "
+                                   "AND value = ? AND kind = 'person' "
                                    "LIMIT 1", (name,)).fetchone()
             if row is None:
-                row = self._db.execute("SELECT value FROM cue WHERE kind != 'title' AND value = ? AND kind = 'author' "
+                row = self._db.execute("SELECT value FROM cue WHERE kind != 'title' AND kind != 'abstract' "
+                                       "AND value = ? AND kind = 'author' "
                                        "LIMIT 1", (name,)).fetchone()
         return None if row is None else str(row[0])
 
     def venue_size(self, venue: str) -> int:
         """The number of works in ``venue``."""
         with self._lock:
-            row = self._db.execute("SELECT count(DISTINCT work) FROM cue WHERE kind != 'title' AND value = ? "
+            row = self._db.execute("SELECT count(DISTINCT work) FROM cue WHERE kind != 'title' AND kind != 'abstract' "
+                                   "AND value = ? "
                                    "AND kind = 'venue'", (venue,)).fetchone()
         return int(row[0])
 
@@ -269,7 +319,7 @@ class CueIndexDb(SideDb):
                     f"SELECT rowid, words FROM title WHERE rowid IN ({marks})", chunk))  # noqa: S608
                 for work, kind, value, position in self._db.execute(
                         f"SELECT work, kind, value, position FROM cue WHERE work IN ({marks}) "  # noqa: S608
-                        "AND kind != 'title'", chunk):
+                        "AND kind != 'title' AND kind != 'abstract'", chunk):
                     rows.setdefault(work, []).append((kind, value, position))
         return {w: (iris[w], words.get(w, []), rows.get(w, [])) for w in wanted if w in iris}
 
@@ -277,12 +327,13 @@ class CueIndexDb(SideDb):
         """Whether some venue, author or organisation name starts with ``text`` (lower case), and the
         labels (venue, author, organisation) of the names that are ``text`` itself."""
         with self._lock:
-            first = self._db.execute("SELECT value FROM cue WHERE kind != 'title' AND value >= ? AND value < ? "
+            first = self._db.execute("SELECT value FROM cue WHERE kind != 'title' AND kind != 'abstract' "
+                                     "AND value >= ? AND value < ? "
                                      "AND kind IN ('venue', 'author', 'person', 'organisation') ORDER BY value LIMIT 1",
                                      (text, text + "\U0010ffff")).fetchone()
             if first is None:
                 return False, set()
             kinds = {k for (k,) in self._db.execute(
-                "SELECT DISTINCT kind FROM cue WHERE kind != 'title' AND value = ? "
+                "SELECT DISTINCT kind FROM cue WHERE kind != 'title' AND kind != 'abstract' AND value = ? "
                 "AND kind IN ('venue', 'author', 'person', 'organisation')", (text,))}
         return True, {PHRASE_LABELS[k] for k in kinds}

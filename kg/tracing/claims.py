@@ -280,7 +280,8 @@ def _phrase_matcher(names: CueNames) -> Any:
 
 
 def extract(text: str, names: CueNames | NameFinder | None = None,
-            names_a_title: Callable[[frozenset[str]], bool] | None = None) -> Extraction:
+            names_a_title: Callable[[frozenset[str]], bool] | None = None,
+            quotes_an_abstract: Callable[[str], bool] | None = None) -> Extraction:
     """The claims of a plain text: each sentence carrying an identifier or a citation cue.
 
     A sentence that starts by referring back ("The study ...", "It ...", "They ...") and
@@ -290,6 +291,8 @@ def extract(text: str, names: CueNames | NameFinder | None = None,
         (:class:`CueNames`), or found by a :class:`NameFinder` (the store's cue index)
     :param names_a_title: whether a sentence's content words name a work's title (then it is a claim
         even without a word saying research)
+    :param quotes_an_abstract: whether a sentence says most of a sentence of some work's abstract (then
+        it is a claim too)
     """
     # one text at a time, the pipeline and its matchers built inside: functools.cache does not lock, so
     # two first traces at once each built a pipeline, and a matcher of one met a document of the other
@@ -310,8 +313,8 @@ def extract(text: str, names: CueNames | NameFinder | None = None,
         own_cues = tuple(cues[bisect_left(cue_starts, start):bisect_left(cue_starts, end)])
         words = content_words(text[start:end])
         research = bool(words & _research_words()) or (names_a_title is not None and names_a_title(words))
-        if not (own_mentions or any(c.kind in ("author-year", "venue", "author", "organisation") for c in own_cues)
-                or research):
+        cited = own_mentions or any(c.kind in ("author-year", "venue", "author", "organisation") for c in own_cues)
+        if not (cited or research or (quotes_an_abstract is not None and quotes_an_abstract(text[start:end]))):
             previous_end = -1
             continue
         stripped = text[start:end].strip()

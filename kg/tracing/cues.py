@@ -15,7 +15,11 @@ noisy-or (``1 - prod(1 - s)``), so two weak signals make a fair one and no signa
 - the venue: 0.5 divided by the square root of the number of works in it (a venue with one
   work says more than one with a hundred);
 - a facility or instrument the work was measured at: 0.4;
-- the year, only alongside another signal: 0.25.
+- the year, only alongside another signal: 0.25;
+- the abstract (or description): the share of the claim's content words that some run of two of them,
+  in the claim's order, also has in the work's abstract, scaled to 0.95 at :data:`FULL_ABSTRACT_SHARE`;
+  at least :data:`MIN_ABSTRACT_WORDS` words so covered. A sentence quoted from an abstract covers all
+  its words; one with a few words changed most of them; a sentence on the same subject in other words few.
 
 A claim naming years none of which is the work's year multiplies its score by 0.85. A work is
 matched when its score reaches :data:`MIN_SCORE` and is within 10% of the best.
@@ -36,7 +40,7 @@ from pyoxigraph import Literal, NamedNode
 
 from kg.queries import load_query
 from kg.store import Store
-from kg.store.cuerows import CueRow, field_rows
+from kg.store.cuerows import CueRow, field_rows, word_sequence
 from kg.store.cues import CueIndexDb
 from kg.tracing.claims import ClaimSpan
 
@@ -56,6 +60,12 @@ FULL_TITLE_WORDS = 3
 TITLE_CANDIDATES = 200
 #: the most works one venue, author or facility name selects
 NAME_CANDIDATES = 1000
+#: the most works a claim's runs of words select by their abstracts, best first by bm25
+ABSTRACT_CANDIDATES = 50
+#: the share of a claim's words covered by runs shared with an abstract that gives the abstract signal in full
+FULL_ABSTRACT_SHARE = 0.75
+#: the least number of a claim's words covered by runs shared with an abstract
+MIN_ABSTRACT_WORDS = 4
 #: the most tokens of a name found in text
 MAX_NAME_TOKENS = 16
 
@@ -72,6 +82,8 @@ class IndexedWork:
     first_authors: set[str] = field(default_factory=set)
     other_authors: set[str] = field(default_factory=set)
     organisations: set[str] = field(default_factory=set)
+    #: the runs of two words of its abstracts and descriptions
+    abstract_pairs: set[tuple[str, str]] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -98,6 +110,7 @@ class CueIndex:
         self.db = db
         self._phrases: dict[str, tuple[bool, set[str]]] = {}
         self._titled: dict[frozenset[str], bool] = {}
+        self._quoted: dict[tuple[str, ...], bool] = {}
         self._works: dict[int, IndexedWork] = {}
         self._idf: dict[str, float] = {}
         self._venue_size: dict[str, int] = {}
@@ -137,6 +150,17 @@ class CueIndex:
                                       and len(w.words & words) >= 0.6 * len(w.words) for w in works)
         return self._titled[words]
 
+    def quotes_an_abstract(self, text: str) -> bool:
+        """Whether ``text`` says most of some sentence of a work's abstract (then it is a claim even
+        without a word saying research)."""
+        sequence = tuple(word_sequence(text))
+        if len(sequence) < MIN_ABSTRACT_WORDS:
+            return False
+        if sequence not in self._quoted:
+            works = self._read(self.db.abstract_candidates(sequence, ABSTRACT_CANDIDATES))
+            self._quoted[sequence] = any(abstract_strength(sequence, w.abstract_pairs) >= MIN_SCORE for w in works)
+        return self._quoted[sequence]
+
     # -- matching ----------------------------------------------------------------------------
 
     def match(self, claim: ClaimSpan) -> list[CueMatch]:
@@ -152,6 +176,7 @@ class CueIndex:
 
     def _candidates(self, claim: ClaimSpan) -> list[int]:
         found = list(self.db.title_candidates(sorted(claim.words), TITLE_CANDIDATES))
+        found += self.db.abstract_candidates(word_sequence(claim.text), ABSTRACT_CANDIDATES)
         for cue in claim.cues:
             if cue.kind == "author-year":
                 name, _, year = cue.value.rpartition(" ")
@@ -171,6 +196,7 @@ class CueIndex:
 
     def _read(self, ids: Sequence[int]) -> list[IndexedWork]:
         missing = [i for i in dict.fromkeys(ids) if i not in self._works]
+        abstracts = self.db.abstracts(missing)
         for i, (iri, words, rows) in self.db.works(missing).items():
             work = IndexedWork(iri, set(words))
             for kind, value, position in rows:
@@ -182,6 +208,8 @@ class CueIndex:
                     (work.first_authors if position == "1" else work.other_authors).add(value)
                 elif kind == "organisation":
                     work.organisations.add(value)
+            sequence = abstracts.get(i, [])
+            work.abstract_pairs = set(zip(sequence, sequence[1:], strict=False))
             self._works[i] = work
         return [self._works[i] for i in dict.fromkeys(ids) if i in self._works]
 
@@ -206,6 +234,12 @@ class CueIndex:
             total = sum(self._idf.get(w, 0.0) for w in work.words) or 1.0
             signals["title"] = 0.9 * (weight / total) * min(1.0, len(shared) / FULL_TITLE_WORDS)
             matched.extend(sorted(shared))
+        if work.abstract_pairs:
+            sequence = word_sequence(claim.text)
+            strength = abstract_strength(sequence, work.abstract_pairs)
+            if strength > 0:
+                signals["abstract"] = strength
+                matched.extend(w for w in dict.fromkeys(_covered(sequence, work.abstract_pairs)) if w not in matched)
         years = {c.value for c in claim.cues if c.kind == "year"}
         for cue in claim.cues:
             strength = 0.0
@@ -238,9 +272,28 @@ class CueIndex:
         score = 1.0 - math.prod(1.0 - s for s in signals.values())
         if years and work.years and not years & work.years:
             score *= YEAR_MISMATCH  # the claim names years, none of them the work's
-        order = ("title", "author", "venue", "organisation", "year")
+        order = ("title", "abstract", "author", "venue", "organisation", "year")
         return CueMatch(work.iri, round(score, 3), tuple(s for s in order if s in signals),
                         tuple(dict.fromkeys(matched)))
+
+
+def _covered(sequence: Sequence[str], pairs: set[tuple[str, str]]) -> list[str]:
+    """The words of ``sequence`` that are in some run of two of its words found in ``pairs``."""
+    return [w for i, w in enumerate(sequence)
+            if (i + 1 < len(sequence) and (w, sequence[i + 1]) in pairs) or (i > 0 and (sequence[i - 1], w) in pairs)]
+
+
+def abstract_strength(sequence: Sequence[str], pairs: set[tuple[str, str]]) -> float:
+    """The abstract signal of a claim's content words (in order) against an abstract's runs of two words.
+
+    >>> pairs = set(zip("abcdefg", "bcdefgh", strict=False))  # the abstract "a b c d e f g h"
+    >>> abstract_strength("abcdef", pairs), abstract_strength("abxdeyz", pairs), abstract_strength("axcyez", pairs)
+    (0.95, 0.724, 0.0)
+    """
+    covered = len(_covered(sequence, pairs))
+    if covered < MIN_ABSTRACT_WORDS:
+        return 0.0
+    return round(0.95 * min(1.0, covered / len(sequence) / FULL_ABSTRACT_SHARE), 3)
 
 
 _BUILDING = threading.Lock()

@@ -66,7 +66,7 @@ def trace(store: Store, text: str, *, url: str | None = None, source_kind: str |
     kind = _source_kind(source_kind, url)
     plain = checked_text(text, html=html)
     index = cue_index(store)
-    extraction = extract(plain, index, index.names_a_title)
+    extraction = extract(plain, index, index.names_a_title, index.quotes_an_abstract)
     # a sentence repeated is one claim: its first occurrence, with a count of them all
     repeats: dict[str, list[ClaimSpan]] = {}
     for span in extraction.claims:

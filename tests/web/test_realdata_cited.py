@@ -184,6 +184,26 @@ def test_the_trace_page_names_a_mentioned_work_that_is_only_cited(real: Live, ta
     assert tab.errors == []
 
 
+def test_a_sentence_of_an_abstract_retold_by_a_story_finds_its_article_over_http(real: Live) -> None:
+    """A news story retells a sentence of the eLife 01567 abstract with a few words changed and names no
+    study: ``POST /api/trace`` (what the trace page and GraphQL call) finds the article by its abstract,
+    with its chain to the data set the record says supplements it."""
+    record = crossref(ELIFE)
+    sentence = next(s for s in re.split(r"(?<=\.)\s+", re.sub(r"<[^>]+>", " ", record["abstract"]).strip())
+                    if "atlas" in s)  # "Coupled with automated cell type recognition through machine learning, ..."
+    words = sentence.split()
+    words[0:2] = ["Together", "with"]  # "Coupled with" -> "Together with"
+    story = "Plants are harder to study than they look. " + " ".join(words)
+    answer = requests.post(real("/api/trace"), json={"text": story}, timeout=120)
+    assert answer.status_code == 200, answer.text[:500]
+    works = [w for c in answer.json()["claims"] for w in c["works"]]
+    article = "https://doi.org/" + record["DOI"].lower()
+    assert [w["iri"] for w in works] == [article]
+    assert "abstract" in works[0]["method"]
+    data = {"https://doi.org/" + r["id"].lower() for r in record["relation"]["is-supplemented-by"]}
+    assert data <= {h["to"] for h in works[0]["chain"]["hops"]}
+
+
 CHAINS = ["/works/10.1107/s0907444910035808", "/works/10.1371/journal.pone.0173989", "/works/10.7554/elife.33125",
           "/works/10.7554/elife.01567"]
 
