@@ -109,6 +109,7 @@ def citation_tallies(summary: MetricsSummaryDb, item: str, scope: Sequence[str],
         rank = (f"(SELECT MIN(CASE f.o {' '.join(f'WHEN {i} THEN {n}' for i, n in ranks)} END) FROM fact f "
                 f"WHERE f.p = {PREDICATES[TYPE]} AND f.s = c.s AND f.o IN ({','.join(str(i) for i, _ in ranks)}))"
                 if ranks else "NULL")
+        alone = set(scope) <= {item}  # no other version: every citer cites the item, one page lists both
         listed = "ORDER BY year IS NULL, CAST(year AS INTEGER) DESC, t.text LIMIT ? OFFSET ?"
         rows = db.execute(
             # CROSS JOIN: from the nodes to their citers by (p, o, s), not every citation by (p, s, o)
@@ -121,14 +122,14 @@ def citation_tallies(summary: MetricsSummaryDb, item: str, scope: Sequence[str],
             "SELECT 0, own, year, rank, inside, COUNT(*) FROM facts GROUP BY own, year, rank, inside "
             "UNION ALL SELECT * FROM (SELECT 1, 1, year, rank, NULL, t.text FROM facts CROSS JOIN term t ON t.id = "
             f"facts.s WHERE own {listed}) "
-            "UNION ALL SELECT * FROM (SELECT 2, 0, year, rank, NULL, t.text FROM facts CROSS JOIN term t ON t.id = "
-            f"facts.s {listed})",  # noqa: S608 (the codes and ids are integers of this module and the summary)
+            + ("" if alone else "UNION ALL SELECT * FROM (SELECT 2, 0, year, rank, NULL, t.text FROM facts "
+                               f"CROSS JOIN term t ON t.id = facts.s {listed})"),  # noqa: S608 (integers, ours)
             (ids.get(item, -1), json.dumps(sorted(ids[n] for n in scope if n in ids)),
              json.dumps(sorted(ids[n] for n in scope if n in ids)),
-             -1 if limit is None else limit, offset, -1 if limit is None else limit, offset)).fetchall()
+             *(-1 if limit is None else limit, offset) * (1 if alone else 2))).fetchall()
     found = [Tallies(0, {}, {}, 0, []), Tallies(0, {}, {}, 0, [])]
     for kind, own, year, rank, inside, value in rows:
-        for n in ((0, 1) if own else (1,)) if kind == 0 else ((kind - 1,)):
+        for n in ((0, 1) if own else (1,)) if kind == 0 else ((0, 1) if alone else (kind - 1,)):
             tally = found[n]
             if kind:
                 tally.page.append((str(value), year, rank))
