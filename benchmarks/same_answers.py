@@ -7,7 +7,9 @@ must leave them alone):
     python benchmarks/same_answers.py . /work/stores/q-1000000 /tmp/this.json
     cmp /tmp/main.json /tmp/this.json
 
-Arguments: checkout, store (opened read-only), output file, works sampled per kind (40). Per work: the
+Arguments: checkout, store (opened read-only), output file, works sampled per kind (40), and ``pages``
+to add each item's first two pages of 20 citing works as listed (in order, ``citing_page`` too: for two
+checkouts that both list a page at a time). Per work: the
 description's ``as_dict()``, its triples and ``work_triples``; per item: ``item_metrics`` with every
 citing work listed (sorted by IRI, so that code listing them in another order or a page at a time
 compares alike; ``citing_page`` left out). Unknown and malformed identifiers give their error's text.
@@ -25,6 +27,7 @@ from typing import Any
 def main() -> None:
     root, store_path, out = Path(sys.argv[1]).resolve(), Path(sys.argv[2]), Path(sys.argv[3])
     count = int(sys.argv[4]) if len(sys.argv) > 4 else 40
+    pages = sys.argv[5:6] == ["pages"]
     sys.path.insert(0, str(root))
     from benchmarks.queries import CITED, CITING, sample_items
     from kg.describe import describe, work_triples
@@ -55,6 +58,9 @@ def main() -> None:
         for scope in ("citations", "all_versions"):
             answer[scope]["citing"] = sorted(answer[scope]["citing"], key=lambda c: c["iri"])
         found["items"][item] = answer
+        if pages:
+            found["items"][item]["pages"] = [item_metrics(store, item, citing_limit=20, citing_offset=offset).as_dict()
+                                             for offset in (0, 20)]
     out.write_text(json.dumps(found, indent=0, sort_keys=True, default=str), "utf-8")
     print(f"{len(works)} works, {len(items)} items written to {out}")
 

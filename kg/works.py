@@ -32,7 +32,7 @@ from kg import ids
 from kg.cited_years import cited_years
 from kg.errors import IdentifierError, NotFoundError
 from kg.queries import load_query
-from kg.store import Store, Term
+from kg.store import Store, Term, summary_reads
 from kg.store.summary_cited import SAMPLE, Wording
 from kg.vocab import KG, RDF, SCHEMA, curie, preferred_name
 
@@ -272,7 +272,7 @@ def _cited_as_names(store: Store, nodes: list[NamedNode], years: dict[str, tuple
     ``years``, the year the same references give."""
     summary = store.complete_summary()
     if summary is not None:
-        refs, wordings = summary.cited_wordings([n.value for n in nodes])
+        refs, wordings = summary_reads.cited_wordings(summary, [n.value for n in nodes])
     else:
         sampled: dict[str, list[str]] = {}
         for work, listed in store.select(load_query("work_cited_as_references").text, {"work": nodes}).values():

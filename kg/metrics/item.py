@@ -13,9 +13,10 @@ from kg.metrics.counting import (
     UNKNOWN,
     Citations,
     CitingWork,
-    Incoming,
     citing_works,
     incoming,
+    most_specific_kind,
+    relation_counts,
     summarise_citations,
     term_int,
     term_text,
@@ -24,9 +25,10 @@ from kg.metrics.counting import (
 from kg.metrics.summarised import summary_of
 from kg.queries import load_query
 from kg.store import Store
-from kg.store.summary import CITES, LINKS, STATUS
+from kg.store.summary import CITES, LINKS, STATUS, MetricsSummaryDb
+from kg.store.summary_reads import Tallies, citation_tallies
 from kg.vocab import KG, curie
-from kg.works import WorkStatus, resolve, statuses
+from kg.works import WORK_CLASSES, WorkStatus, resolve, statuses
 
 
 @dataclass(frozen=True)
@@ -197,14 +199,19 @@ def item_metrics(store: Store, identifier: str, citing_limit: int | None = CITIN
         raise BadRequestError("citing_offset", "must be 0 or more", citing_offset)
     node = resolve(store, identifier)
     scope = version_scopes(store, [node])[node.value]
-    cited = citing_works(store, scope)
     reported = reported_counts(store, scope)
-    pointing = _pointing(store, scope, cited)  # once for both: the item's are among its scope's
-    own, every = (summarise_citations(store, nodes, cited, scope, pointing) for nodes in ([node.value], scope))
+    summary = summary_of(store)
+    if summary is not None:  # counted in SQLite, only the page's citing works read
+        own, every = _summarised(store, summary, node.value, scope, citing_limit, citing_offset)
+    else:
+        cited = citing_works(store, scope)
+        pointing = incoming(store, scope)  # once for both: the item's are among its scope's
+        own, every = (summarise_citations(store, nodes, cited, scope, pointing) for nodes in ([node.value], scope))
     end = None if citing_limit is None else citing_offset + citing_limit
     page = CitingPage(citing_offset, citing_limit, end if end is not None and end < max(own.total, every.total)
                       else None)
-    own, every = page.cut(own), page.cut(every)
+    if summary is None:
+        own, every = page.cut(own), page.cut(every)
     return ItemMetrics(
         item=node.value, versions=scope, citations=own, all_versions=every,
         usage=usage(store, scope), source_counts=tuple(r for r in reported if r.metric == "citations"),
@@ -213,17 +220,44 @@ def item_metrics(store: Store, identifier: str, citing_limit: int | None = CITIN
         source_version_counts=tuple(r for r in reported if r.metric == "versions"))
 
 
-def _pointing(store: Store, scope: Sequence[str], cited: dict[str, dict[str, CitingWork]]) -> set[Incoming]:
-    """:func:`~kg.metrics.counting.incoming` of ``scope``: from the metrics summary, its ``cito:cites`` links
-    are the citing pairs ``cited`` holds (the same rows, already read), not read again with their texts (a
-    much-cited item's every citer); the other relations read as ``incoming`` reads them."""
-    summary = summary_of(store)
-    if summary is None:
-        return incoming(store, scope)
+def _summarised(store: Store, summary: MetricsSummaryDb, item: str, scope: Sequence[str], limit: int | None, offset: int
+                ) -> tuple[Citations, Citations]:
+    """The item's citations and its scope's, from the metrics summary: the citing works counted in total, by
+    year and by class in SQLite (:func:`kg.store.summary_reads.citation_tallies`), the page of them listed
+    read as text, the other relations (``kg:isSupplementedBy``, ...) as :func:`~kg.metrics.counting.incoming`
+    reads them (few: no item is linked so as often as it is cited)."""
+    own, every = citation_tallies(summary, item, scope, _CLASSES, limit, offset)
     links = summary.linking(scope, [p for p in LINKS if p != CITES])
-    names = {relation: curie(relation) for relation in {r for r, _, _ in links} | {CITES}}
-    return ({(names[relation], work, target) for relation, work, target in links}
-            | {(names[CITES], work, target) for target, works in cited.items() for work in works})
+    names = {relation: curie(relation) for relation in {r for r, _, _ in links}}
+    rows = {(names[relation], work, target) for relation, work, target in links}
+    cites = curie(CITES)
+
+    def citations(tally: Tallies, nodes: Sequence[str]) -> Citations:
+        by_relation = relation_counts(store, nodes, scope, rows)
+        if tally.outside:
+            by_relation = {k: by_relation[k] if k != cites else tally.outside
+                           for k in sorted({*by_relation, cites})}
+        return Citations(tally.total, _ordered({_year(y): n for y, n in tally.by_year.items()}),
+                         _ordered({_kind(r): n for r, n in tally.by_rank.items()}), by_relation,
+                         tuple(CitingWork(iri, _year(year), _kind(rank)) for iri, year, rank in tally.page))
+    return citations(own, [item]), citations(every, scope)
+
+
+#: the work classes, most specific first, as the summary keeps them (a citing work's rank is its first)
+_CLASSES = [c.value for c in WORK_CLASSES]
+
+
+def _year(year: str | None) -> str:
+    return UNKNOWN if year is None else year
+
+
+def _kind(rank: int | None) -> str:
+    return UNKNOWN if rank is None else most_specific_kind([_CLASSES[rank]])
+
+
+def _ordered(counts: dict[str, int]) -> dict[str, int]:
+    """The counts with their keys sorted, the unknown bucket last (as :func:`~kg.metrics.counting.count_values`)."""
+    return {k: counts[k] for k in sorted(counts, key=lambda k: (k == UNKNOWN, k))}
 
 
 def _statuses(store: Store, works: Sequence[str]) -> dict[str, tuple[WorkStatus, ...]]:

@@ -38,7 +38,9 @@ statement = st.one_of(
     st.tuples(st.just(SCHEMA.funder), st.sampled_from(FUNDERS)),
     st.tuples(st.just(SCHEMA.funding), st.just(GRANT)),
     st.tuples(st.sampled_from([CITO.cites, KG.hasVersion, KG.isVersionOf]), st.sampled_from(DOIS).map(work)),
-    st.tuples(st.just(SCHEMA.datePublished), st.sampled_from(["2019-05-01", "2021", "n.d."]).map(Literal)),
+    # dates item metrics take a year of (its first four characters when digits: "999" too) or none of
+    st.tuples(st.just(SCHEMA.datePublished),
+              st.sampled_from(["2019-05-01", "2021", "n.d.", "999", "0999-1"]).map(Literal)),
     st.tuples(st.just(SCHEMA.name), st.just(Literal("a title"))),
     # typed relations and evidence edges (item metrics count them per relation), a status
     st.tuples(st.sampled_from([KG.isSupplementTo, KG.reliesOnData, KG.references]), st.sampled_from(DOIS).map(work)),
@@ -128,6 +130,9 @@ def _metrics(store: Store) -> list[object]:
     present = [d for d in DOIS if store.ask("ASK { { ?s ?p ?o } UNION { ?o ?p ?s } }", {"s": work(d)})]
     return [*(funder_metrics(store, f.value) for f in FUNDERS if store.ask("ASK { ?s ?p ?o }", {"o": f})),
             *(item_metrics(store, d) for d in present), summaries(store, [work(d) for d in present]),
+            # a page of the citing works, and every one: counted and ordered in SQLite from the summary
+            *(item_metrics(store, d, citing_limit=limit, citing_offset=offset) for d in present
+              for limit, offset in ((1, 1), (None, 0))),
             standings(store, [work(d) for d in present]), *(related_items(store, d) for d in present)]
 
 
