@@ -45,9 +45,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: quads gathered before the store loads them (a few bulk loads at 100,000 records, each a few GB of
-#: RocksDB files; the rows kept meanwhile bound the memory a load takes)
-SPOOL_QUADS = 4_000_000
+#: quads gathered before the store loads them: about what pyoxigraph's bulk loader ingests at once
+#: anyway (its batches are a million quads); the cue and summary rows kept meanwhile (about 250 bytes a
+#: quad in Python) and the loader's buffers bound the memory a load takes
+SPOOL_QUADS = 1_000_000
 #: the name of a spool file in the store's directory (a leftover of a load cut short is deleted)
 PREFIX = ".kg-spool-"
 #: graphs asked about in one query
