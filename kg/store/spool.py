@@ -26,6 +26,7 @@ step 1 leaves the store as it was (the spool file is deleted at the next load's 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,13 +57,23 @@ _GRAPHS_A_QUERY = 500
 _HASH = f" {KG.contentHash} "
 
 
+def _limit_from_environment() -> int:
+    """``KG_SPOOL_QUADS`` (a positive whole number), else :data:`SPOOL_QUADS`."""
+    text = os.environ.get("KG_SPOOL_QUADS", "")
+    if not text:
+        return SPOOL_QUADS
+    if not text.isdigit() or int(text) < 1:
+        raise StoreError(f"KG_SPOOL_QUADS must be a positive whole number, not {text!r}")
+    return int(text)
+
+
 class Spool:
     """New record graphs waiting to be bulk-loaded into ``store`` (an embedded store on disk, whose
     directory ``directory`` is) together: module docstring."""
 
     def __init__(self, store: Store, directory: Path, limit: int | None = None) -> None:
         self._store = store
-        self._limit = limit or SPOOL_QUADS
+        self._limit = limit or _limit_from_environment()
         for old in directory.glob(PREFIX + "*"):  # a load cut short: its quads never went in
             old.unlink(missing_ok=True)
         self._paths = (directory / f"{PREFIX}quads.nq", directory / f"{PREFIX}hashes.nq")
