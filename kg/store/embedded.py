@@ -240,7 +240,10 @@ class EmbeddedStore(Store):
         """On disk, new record graphs gather in the store's directory (:mod:`kg.store.spool`)."""
         if self.path is None or self.read_only:
             return None
-        self.open_now()  # this process holds the store's lock before the spool clears a leftover
+        try:
+            self.open_now()  # this process holds the store's lock before the spool clears a leftover
+        except StoreError:
+            return None  # (the first write fails as before, and the load's report says so)
         return Spool(self, self.path)
 
     def _load_file(self, path: Path) -> None:

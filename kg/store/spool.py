@@ -26,12 +26,13 @@ step 1 leaves the store as it was (the spool file is deleted at the next load's 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
 from kg.errors import StoreError
 from kg.store.cuerows import PREDICATES, CueRow, record_cues
@@ -45,14 +46,25 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: quads gathered before the store loads them (a few bulk loads at 100,000 records, each a few GB of
-#: RocksDB files; the rows kept meanwhile bound the memory a load takes)
-SPOOL_QUADS = 4_000_000
+#: quads gathered before the store loads them: about what pyoxigraph's bulk loader ingests at once
+#: anyway (its batches are a million quads); the cue and summary rows kept meanwhile (about 250 bytes a
+#: quad in Python) and the loader's buffers bound the memory a load takes
+SPOOL_QUADS = 1_000_000
 #: the name of a spool file in the store's directory (a leftover of a load cut short is deleted)
 PREFIX = ".kg-spool-"
 #: graphs asked about in one query
 _GRAPHS_A_QUERY = 500
 _HASH = f" {KG.contentHash} "
+
+
+def _limit_from_environment() -> int:
+    """``KG_SPOOL_QUADS`` (a positive whole number), else :data:`SPOOL_QUADS`."""
+    text = os.environ.get("KG_SPOOL_QUADS", "")
+    if not text:
+        return SPOOL_QUADS
+    if not text.isdigit() or int(text) < 1:
+        raise StoreError(f"KG_SPOOL_QUADS must be a positive whole number, not {text!r}")
+    return int(text)
 
 
 class Spool:
@@ -61,13 +73,18 @@ class Spool:
 
     def __init__(self, store: Store, directory: Path, limit: int | None = None) -> None:
         self._store = store
-        self._limit = limit or SPOOL_QUADS
+        self._limit = limit or _limit_from_environment()
         for old in directory.glob(PREFIX + "*"):  # a load cut short: its quads never went in
             old.unlink(missing_ok=True)
         self._paths = (directory / f"{PREFIX}quads.nq", directory / f"{PREFIX}hashes.nq")
-        self._files: tuple[BinaryIO, BinaryIO] | None = None
+        self._file: BinaryIO | None = None
         #: graph IRI -> the version waiting (what a later batch's plan weighs against)
         self.waiting: dict[str, StoredVersion] = {}
+        #: where each waiting graph's quads are in the file, and the places of versions replaced since
+        self._spans: dict[str, tuple[int, int]] = {}
+        self._replaced: list[tuple[int, int]] = []
+        #: record graphs written here (a graph written twice counted twice, as a load report counts it)
+        self.records = 0
         self._cues: dict[str, list[CueRow]] = {}
         self._summary: dict[str, list[Row]] = {}
         #: quads waiting (provenance counted)
@@ -82,24 +99,28 @@ class Spool:
         return {**self.waiting, **stored} if self.waiting else stored
 
     def holds(self, plan: WritePlan) -> bool:
-        """Whether ``plan`` writes or redates a graph waiting here (then the store loads the spool first)."""
-        return bool(self.waiting) and (any(r.graph.value in self.waiting for r in plan.write)
-                                       or any(g.value in self.waiting for g in plan.redate))
+        """Whether ``plan`` redates a graph waiting here (then the store loads the spool first; a waiting
+        graph written again is spooled again, its earlier version left out of the load)."""
+        return bool(self.waiting) and any(g.value in self.waiting for g in plan.redate)
 
     def add(self, records: Sequence[RecordGraph]) -> None:
         """Spool new record graphs (what the store has of them without a content hash is cleared first:
         a load cut short), keeping their cue and summary rows; loaded once the spool is full."""
         self._clear_leftovers([r.graph for r in records])
-        if self._files is None:
-            self._files = (self._paths[0].open("wb"), self._paths[1].open("wb"))
-        quads, hashes = self._files
+        if self._file is None:
+            self._file = self._paths[0].open("wb")
+        quads = self._file
         cues, summary = self._store.cues.built, self._store.metrics_summary.built
         wanted = (PREDICATES if cues else frozenset()) | (KEYS if summary else frozenset())
         for r in records:
             g, meta = r.graph, r.meta_quads()
+            if g.value in self._spans:  # written again: the version before is left out
+                self._replaced.append(self._spans[g.value])
+            start = quads.tell()
             quads.write("".join([*(f"{t} {g} .\n" for t in r.triples),
                                  *(f"{q} .\n" for q in meta if q.predicate != KG.contentHash)]).encode())
-            hashes.write("".join(f"{q} .\n" for q in meta if q.predicate == KG.contentHash).encode())
+            self._spans[g.value] = (start, quads.tell())
+            self.records += 1
             self.waiting[g.value] = StoredVersion(r.content_hash, r.meta.source_modified, r.meta.retrieved_at)
             read = r.quads_with(wanted) if wanted else []  # the triples both read, parsed once
             if cues:
@@ -122,11 +143,15 @@ class Spool:
 
     def load(self) -> None:
         """Load what waits: quads and provenance, then content hashes, then the side rows (module docstring)."""
-        if not self.waiting or self._files is None:
+        if not self.waiting or self._file is None:
             return
-        for f in self._files:
-            f.close()
-        self._files = None
+        self._file.close()
+        self._file = None
+        if self._replaced:
+            self._leave_out_replaced()
+        with self._paths[1].open("wb") as hashes:
+            hashes.write("".join(f"{g} {KG.contentHash} {Literal(v.content_hash)} {META} .\n"
+                                 for g_iri, v in self.waiting.items() for g in [NamedNode(g_iri)]).encode())
         store = self._store
         cues, summary = store.cues, store.metrics_summary
         kept, summary_kept = cues.built, summary.built  # (not while marked as being written)
@@ -142,12 +167,25 @@ class Spool:
         finally:
             store._written()
         self.loads += 1
-        self.waiting, self._cues, self._summary, self.quads, self.graph_quads = {}, {}, {}, 0, 0
+        self._forget()
 
-    @property
-    def records(self) -> int:
-        """Record graphs waiting."""
-        return len(self.waiting)
+    def _leave_out_replaced(self) -> None:
+        """The quads file again without the versions replaced since they were spooled."""
+        kept = self._paths[0].with_suffix(".kept")
+        with self._paths[0].open("rb") as source, kept.open("wb") as out:
+            at = 0
+            for start, end in sorted(self._replaced):
+                out.write(source.read(start - at))
+                source.seek(end)
+                at = end
+            while chunk := source.read(1 << 24):
+                out.write(chunk)
+        kept.replace(self._paths[0])
+        self._replaced = []
+
+    def _forget(self) -> None:
+        self.waiting, self._spans, self._replaced, self._cues, self._summary = {}, {}, [], {}, {}
+        self.quads = self.graph_quads = self.records = 0
 
     def finish(self) -> None:
         """Load what waits and let the files go."""
@@ -158,13 +196,12 @@ class Spool:
 
     def discard(self) -> None:
         """Let what waits go (deleting the files): the store stays as it was before it was spooled."""
-        if self._files is not None:
-            for f in self._files:
-                f.close()
-            self._files = None
-        for path in self._paths:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        for path in (*self._paths, self._paths[0].with_suffix(".kept")):
             path.unlink(missing_ok=True)
-        self.waiting, self._cues, self._summary, self.quads, self.graph_quads = {}, {}, {}, 0, 0
+        self._forget()
 
 
 class GathersWrites:

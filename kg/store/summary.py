@@ -88,9 +88,8 @@ _CHUNK = 5000
 
 
 def summary_rows(record: RecordGraph, quads: Iterable[Quad] | None = None) -> list[Row]:
-    """The rows the summary keeps of one record graph: of its quads (``quads``: some of them, parsed
-    already, among them those of the predicates :data:`KEYS`), and the work its record is about
-    (``schema:about`` in the meta graph: the graph itself is the row's subject)."""
+    """The rows the summary keeps of one record graph: of its quads (``quads``: parsed already, those of
+    :data:`KEYS` among them), and the work its record is about (the graph is that row's subject)."""
     graph = record.graph.value
     rows = {(term_text(q.subject, graph), q.predicate.value, term_text(q.object, graph))
             for q in (record.quads_with(KEYS) if quads is None else quads) if q.predicate.value in KEYS}
