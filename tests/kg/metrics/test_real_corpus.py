@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from unittest.mock import patch
 
 import pytest
@@ -81,10 +83,9 @@ def test_source_reported_counts_are_the_records_own(corpus: Store, source: str, 
         (source, graph_iri(source, doi), count)]
 
 
-def _funded_by(funder_id: str, ror: str) -> set[str]:
-    """The DOIs of the corpus's Crossref and DataCite records that name a funder by its Funder ID or its ROR ID,
-    read from the JSON."""
-    found: set[str] = set()
+def _crossref_funded(funder_id: str, ror: str) -> Iterator[dict[str, Any]]:
+    """The corpus's Crossref records naming a funder by its Funder ID or its ROR ID, read from the JSON (a
+    record once for each funder entry naming it)."""
     for path in REALDATA.glob("crossref/works*/*.json"):
         document = json.loads(path.read_text("utf-8"))
         message = document.get("message")
@@ -93,7 +94,13 @@ def _funded_by(funder_id: str, ror: str) -> set[str]:
             for funder in item.get("funder") or []:
                 named = [str(funder.get("DOI", "")).lower(), *(str(i.get("id", "")) for i in funder.get("id") or [])]
                 if any(n.endswith(funder_id) or ror in n for n in named):
-                    found.add(f"https://doi.org/{item['DOI'].lower()}")
+                    yield item
+
+
+def _funded_by(funder_id: str, ror: str) -> set[str]:
+    """The DOIs of the corpus's Crossref and DataCite records that name a funder by its Funder ID or its ROR ID,
+    read from the JSON."""
+    found = {f"https://doi.org/{item['DOI'].lower()}" for item in _crossref_funded(funder_id, ror)}
     for path in REALDATA.glob("datacite/dois*/*.json"):
         data = json.loads(path.read_text("utf-8"))["data"]
         for item in data if isinstance(data, list) else [data]:
@@ -212,15 +219,8 @@ def _funded_kinds(funder_id: str, ror: str) -> dict[str, str]:
     """The DOIs of the corpus's Crossref and DataCite records naming a funder by its Funder ID or ROR ID, each with
     the kind its type field gives it (of two DataCite records of one DOI, the newer's type)."""
     found: dict[str, set[str]] = {}
-    for path in REALDATA.glob("crossref/works*/*.json"):
-        document = json.loads(path.read_text("utf-8"))
-        message = document.get("message")
-        items = [message] if document.get("message-type") == "work" else (message or {}).get("items", [])
-        for item in items:
-            for funder in item.get("funder") or []:
-                named = [str(funder.get("DOI", "")).lower(), *(str(i.get("id", "")) for i in funder.get("id") or [])]
-                if any(n.endswith(funder_id) or ror in n for n in named):
-                    found.setdefault(item["DOI"].lower(), set()).add(CROSSREF_KINDS.get(item["type"], "CreativeWork"))
+    for item in _crossref_funded(funder_id, ror):
+        found.setdefault(item["DOI"].lower(), set()).add(CROSSREF_KINDS.get(item["type"], "CreativeWork"))
     newest: dict[str, tuple[str, str]] = {}
     for path in REALDATA.glob("datacite/dois*/*.json"):
         data = json.loads(path.read_text("utf-8"))["data"]
