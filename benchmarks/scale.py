@@ -14,7 +14,10 @@ For each size (quads, default 10M) prints:
   private database in --work, ``virtuoso-t`` of Debian's ``virtuoso-opensource``): load time,
   quads/s, peak memory of kg and of the server, disk, and the same questions' p50/p95 over it (with
   ``--queries STORE``, then those of an embedded store, in the same run), each question with the
-  catalogue queries its time went to.
+  catalogue queries its time went to;
+- with ``--virtuoso-files DIR``: instead of shards, the N-Quads files benchmarks/dumpstore.py --virtuoso
+  writes from an embedded store (taken as they come, ``--loaders`` ``rdf_loader_run()`` at once), the
+  quads counted against the dump's, then the same questions (docs/scaling.md, "Virtuoso at 100M").
 
     python benchmarks/scale.py --work /tmp/kg-scale                  # 10M quads
     python benchmarks/scale.py --work /tmp/kg-scale --sizes 10000000 100000000
