@@ -14,7 +14,10 @@ For each size (quads, default 10M) prints:
   private database in --work, ``virtuoso-t`` of Debian's ``virtuoso-opensource``): load time,
   quads/s, peak memory of kg and of the server, disk, and the same questions' p50/p95 over it (with
   ``--queries STORE``, then those of an embedded store, in the same run), each question with the
-  catalogue queries its time went to.
+  catalogue queries its time went to;
+- with ``--virtuoso-files DIR``: instead of shards, the N-Quads files benchmarks/dumpstore.py --virtuoso
+  writes from an embedded store (taken as they come, ``--loaders`` ``rdf_loader_run()`` at once), the
+  quads counted against the dump's, then the same questions (docs/scaling.md, "Virtuoso at 100M").
 
     python benchmarks/scale.py --work /tmp/kg-scale                  # 10M quads
     python benchmarks/scale.py --work /tmp/kg-scale --sizes 10000000 100000000
@@ -36,6 +39,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -54,6 +58,8 @@ from benchmarks.bulkpath import (  # noqa: E402
 )
 from benchmarks.queries import QUESTIONS, measure, p, timed_store  # noqa: E402
 from kg.store import EmbeddedStore, Store  # noqa: E402
+from kg.store.credentials import Credentials  # noqa: E402
+from kg.store.virtuoso_bulk import VirtuosoLoader  # noqa: E402
 from tests.conftest import running_virtuoso  # noqa: E402
 
 
@@ -197,6 +203,95 @@ def virtuoso(shards: Path, work: Path, items: int, buffers: int) -> dict[str, An
         return figures
 
 
+def virtuoso_files(files: Path, work: Path, items: int, buffers: int, loaders: int) -> dict[str, Any]:
+    """The gzipped N-Quads files in ``files`` (benchmarks/dumpstore.py --virtuoso: an embedded store's quads,
+    durations as kg writes them on Virtuoso) loaded by Virtuoso's own loader with ``loaders``
+    ``rdf_loader_run()`` at once, each file registered as soon as its writer closed it (the dump may still
+    be running: loading waits for it), then a checkpoint; the count of quads checked against the dump's,
+    then the questions. Without ``kg bulk-load``: these are not ``kg map`` shards (no index of records)."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None:
+        sys.exit("--virtuoso-files needs virtuoso-t: apt-get install -y virtuoso-opensource")
+    folder = work / "virtuoso"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    allowed = str(files.resolve())
+    # the server in a session of its own, as a service runs (Linux's autogroups share the CPU by session:
+    # otherwise the server and the dump feeding it would share one session's part)
+    (work / "virtuoso-t").write_text(f"#!/bin/sh\nexec setsid {binary} \"$@\"\n")
+    (work / "virtuoso-t").chmod(0o755)
+    binary = str(work / "virtuoso-t")
+    with running_virtuoso(folder, 1_000_000, binary=binary, timeout=300, stop_timeout=900, buffers=buffers,
+                          query_mem="2G", seconds=600, cost_seconds=4000,
+                          edit=lambda ini: ini.replace("DirsAllowed = ., ", f"DirsAllowed = ., {allowed}, ")) as server:
+        os.environ.update(KG_STORE_USER="dba", KG_STORE_PASSWORD="dba")
+        url = server.url.replace("dba:dba@", "")
+        print(f"virtuoso pid {server.process.pid}, {server.sql}, {url}", flush=True)
+        figures: dict[str, Any] = {"files": str(files), "loaders": loaders, "buffers": buffers}
+        figures.update(_load_files(VirtuosoLoader(url, Credentials("dba", "dba"), 600, str(files)), files, loaders))
+        figures["server_peak_rss_mb"] = _peak_rss_mb(server.process.pid)
+        store = Store.open(url)
+        start = time.perf_counter()
+        figures["quads"] = int(store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+                               .rows[0][0].value)  # type: ignore[union-attr]
+        figures["count_seconds"] = round(time.perf_counter() - start, 1)
+        dumped = json.loads((files / "dump.json").read_text())
+        figures["dumped_quads"] = dumped["quads"]
+        figures["dump"] = dumped
+        figures["store_mb"] = round(du_mb(folder))
+        print("virtuoso:", json.dumps(figures), flush=True)
+        (work / "virtuoso-load.json").write_text(json.dumps(figures, indent=1))
+        figures["queries"] = queries(store, items, "virtuoso")
+        figures["server_peak_rss_mb_after_queries"] = _peak_rss_mb(server.process.pid)
+        store.close()
+        return figures
+
+
+def _load_files(loader: VirtuosoLoader, files: Path, loaders: int) -> dict[str, Any]:
+    """Register each whole file of ``files`` as it comes while ``loaders`` threads run the loader, until
+    ``dump.json`` says the last is written and every file is loaded; then the checkpoint."""
+    start = time.perf_counter()
+    last, failed = threading.Event(), []
+
+    def run() -> None:
+        try:
+            while True:
+                final = last.is_set()
+                loader.run()
+                if final:
+                    return
+                time.sleep(5)
+        except Exception as e:  # noqa: BLE001 (told after the join)
+            failed.append(e)
+            last.set()
+
+    threads = [threading.Thread(target=run, daemon=True) for _ in range(loaders)]
+    for thread in threads:
+        thread.start()
+    registered: list[Path] = []
+    while not failed:
+        finished = (files / "dump.json").exists()
+        for path in sorted(files.glob("*.nq.gz")):
+            if path not in registered and (finished or Path(f"{path}.done").exists()):
+                loader.register(path)
+                registered.append(path)
+                print(f"{time.perf_counter() - start:7.0f} s  registered {path.name} ({len(registered)})", flush=True)
+        if finished and all(p in registered for p in files.glob("*.nq.gz")):
+            break
+        time.sleep(10)
+    waited = time.perf_counter() - start
+    last.set()
+    for thread in threads:
+        thread.join()
+    if failed:
+        raise failed[0]
+    loaded = time.perf_counter() - start
+    print(f"{loaded:7.0f} s  loaders done; checkpoint", flush=True)
+    loader.finish(registered)
+    return {"files_loaded": len(registered), "last_file_s": round(waited, 1), "loaders_s": round(loaded, 1),
+            "seconds": round(time.perf_counter() - start, 1)}
+
+
 def bulk_load_remote(url: str, shards: Path) -> dict[str, Any]:
     figures = kg("--store", url, "bulk-load", str(shards), "--json", "--no-indexes")
     figures["report"] = {k: v for k, v in json.loads(figures.pop("out")).items() if k != "problems"}
@@ -212,11 +307,21 @@ def _peak_rss_mb(pid: int) -> int:
 
 
 def report_virtuoso(f: dict[str, Any]) -> None:
-    b = f["bulk_load"]
-    print(f"\nVirtuoso: {f['quads']:,} quads from {f['shards']}")
-    print(f"  kg bulk-load:     {b['seconds']:8.1f} s  {f['quads'] / b['seconds']:9,.0f} quads/s    "
-          f"peak kg {b['peak_rss_mb']:,} MB, server {f['server_peak_rss_mb']:,} MB "
-          f"({f.get('server_peak_rss_mb_after_queries', 0):,} MB after the questions)   database {f['store_mb']:,} MB")
+    if "bulk_load" in f:
+        b = f["bulk_load"]
+        print(f"\nVirtuoso: {f['quads']:,} quads from {f['shards']}")
+        print(f"  kg bulk-load:     {b['seconds']:8.1f} s  {f['quads'] / b['seconds']:9,.0f} quads/s    "
+              f"peak kg {b['peak_rss_mb']:,} MB, server {f['server_peak_rss_mb']:,} MB "
+              f"({f.get('server_peak_rss_mb_after_queries', 0):,} MB after the questions)   "
+              f"database {f['store_mb']:,} MB")
+    else:
+        print(f"\nVirtuoso: {f['quads']:,} quads ({f['dumped_quads']:,} dumped: "
+              f"{'the same' if f['quads'] == f['dumped_quads'] else 'NOT THE SAME'}) from {f['files']}")
+        print(f"  loader ({f['loaders']} at once), from the first file to the checkpoint's end: "
+              f"{f['seconds']:8.1f} s  {f['quads'] / f['seconds']:9,.0f} quads/s (the last file written at "
+              f"{f['last_file_s']:,.0f} s)   server {f['server_peak_rss_mb']:,} MB "
+              f"({f.get('server_peak_rss_mb_after_queries', 0):,} MB after the questions)   "
+              f"database {f['store_mb']:,} MB")
     for name, q in f["queries"].items():
         print(f"  {name:<16} p50 {q['p50_ms']:8.1f} ms   p95 {q['p95_ms']:8.1f} ms")
 
@@ -259,17 +364,24 @@ def main() -> None:
     parser.add_argument("--virtuoso", type=Path, metavar="SHARDS",
                         help="only this (and --queries): bulk-load these shards into a Virtuoso started here, "
                              "and ask the questions")
+    parser.add_argument("--virtuoso-files", type=Path, metavar="DIR",
+                        help="only this (and --queries): load the N-Quads files benchmarks/dumpstore.py --virtuoso "
+                             "writes in DIR (as they come) into a Virtuoso started here, and ask the questions")
+    parser.add_argument("--loaders", type=int, default=1, help="rdf_loader_run() at once (--virtuoso-files)")
     parser.add_argument("--virtuoso-buffers", type=int, default=340_000, help="its NumberOfBuffers (8 KB each)")
     parser.add_argument("--queries", type=Path, nargs="+", metavar="STORE",
                         help="only this (and --virtuoso): ask the questions of these stores, opened read-only "
                              "(with the metrics summary beside a store when there is one, else asking the store)")
     args = parser.parse_args()
     SKIP.update(args.skip)
-    if args.virtuoso or args.queries:
+    if args.virtuoso or args.virtuoso_files or args.queries:
         # both given: the Virtuoso column and the embedded stores' questions in one run, back to back
         found: dict[str, Any] = {}
         if args.virtuoso:
             found["virtuoso"] = virtuoso(args.virtuoso, args.work, args.items, args.virtuoso_buffers)
+        if args.virtuoso_files:
+            found["virtuoso"] = virtuoso_files(args.virtuoso_files, args.work, args.items, args.virtuoso_buffers,
+                                               args.loaders)
         for path in args.queries or []:
             found[str(path)] = embedded_queries(path, args.items)
         if "virtuoso" in found:

@@ -12,6 +12,7 @@ server ends the connection after, closes its connection.
 from __future__ import annotations
 
 import http.client
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -95,8 +96,11 @@ class _Kept:
             if connection is None:
                 connection = connection_class(req.host, timeout=req.timeout, **kwargs)
                 connection.response_class = _KeptResponse
-            elif isinstance(req.timeout, (int, float)) and connection.sock is not None:
-                connection.sock.settimeout(req.timeout)
+            elif connection.sock is not None:
+                # this request's own limit (None: wait as long as it takes), not the one the connection was
+                # opened or last used with
+                connection.sock.settimeout(req.timeout if isinstance(req.timeout, (int, float, type(None)))
+                                           else socket.getdefaulttimeout())
             try:
                 try:
                     connection.request(req.get_method(), req.selector, req.data, headers,

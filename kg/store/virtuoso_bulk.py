@@ -50,27 +50,52 @@ def virtuoso_bulk_load(url: str, nquads: IO[bytes], engine: Engine, credentials:
         raise StoreError("kg bulk-load on Virtuoso needs the store's account (KG_STORE_USER, KG_STORE_PASSWORD)")
     name = f"kg-bulk-{new_token()}.nq.gz"
     path = Path(folder).resolve() / name
-    pattern = _sql(f"%{name}")
     try:
         with gzip.open(path, "wb", compresslevel=1) as out:
             for line in nquads:
                 out.write(engine.update_text(line.decode()).encode() if b"^^" in line else line)
         path.chmod(0o644)
-        sparql = _Sparql(url, credentials, timeout, name)
-        sparql.call(_exec(f"DELETE FROM DB.DBA.load_list WHERE ll_file LIKE '{pattern}'"))
-        sparql.call(f"sql:ld_dir({_literal(str(path.parent))}, {_literal(name)}, {_literal(_DEFAULT_GRAPH)})")
-        sparql.call("sql:rdf_loader_run()", wait=True)
-        sparql.call(_exec("checkpoint"))
-        # each raises (an HTTP 500 carrying the message) when the file failed or was not taken
-        sparql.call(_exec(f"SELECT signal('KGBLK', ll_error) FROM DB.DBA.load_list "
-                          f"WHERE ll_file LIKE '{pattern}' AND ll_error IS NOT NULL"))
-        # (the message names a column: signal() with constant arguments is run whatever the WHERE says)
-        sparql.call(_exec(f"SELECT signal('KGBLK', 'the server did not take the file (' || cast(loaded.n AS "
-                          f"varchar) || ' loaded): does the server see its folder, in its DirsAllowed?') FROM (SELECT "
-                          f"COUNT(*) AS n FROM DB.DBA.load_list WHERE ll_file LIKE '{pattern}' AND ll_state = 2) "
-                          f"AS loaded WHERE loaded.n = 0"))
+        loader = VirtuosoLoader(url, credentials, timeout, name)
+        loader.register(path)
+        loader.run()
+        loader.finish([path])
     finally:
         path.unlink(missing_ok=True)
+
+
+class VirtuosoLoader:
+    """Virtuoso's bulk loader driven through the store's SPARQL endpoint: files registered one by one
+    (``ld_dir``, each already written, in a folder the server reads, its durations as the profile writes
+    them), one or several ``rdf_loader_run()`` at once (each takes the next registered file until none is
+    left), then a checkpoint and the check that every file was taken whole."""
+
+    def __init__(self, url: str, credentials: Credentials, timeout: float = 60.0, name: str = "the files") -> None:
+        self.sparql = _Sparql(url, credentials, timeout, name)
+
+    def register(self, path: Path) -> None:
+        """Put ``path`` (a gzipped N-Quads file) on the loader's list, instead of a file of its name there."""
+        pattern = _sql(f"%{path.name}")
+        self.sparql.call(_exec(f"DELETE FROM DB.DBA.load_list WHERE ll_file LIKE '{pattern}'"))
+        self.sparql.call(f"sql:ld_dir({_literal(str(path.parent))}, {_literal(path.name)}, {_literal(_DEFAULT_GRAPH)})")
+
+    def run(self) -> None:
+        """One ``rdf_loader_run()``: returns when no registered file is left (call it from several threads
+        for several loaders at once)."""
+        self.sparql.call("sql:rdf_loader_run()", wait=True)
+
+    def finish(self, paths: list[Path]) -> None:
+        """A checkpoint, then StoreError if one of ``paths`` failed or was not taken."""
+        self.sparql.call(_exec("checkpoint"), wait=True)
+        for path in paths:
+            pattern = _sql(f"%{path.name}")
+            # each raises (an HTTP 500 carrying the message) when the file failed or was not taken
+            self.sparql.call(_exec(f"SELECT signal('KGBLK', ll_error) FROM DB.DBA.load_list "
+                                   f"WHERE ll_file LIKE '{pattern}' AND ll_error IS NOT NULL"))
+            # (the message names a column: signal() with constant arguments is run whatever the WHERE says)
+            self.sparql.call(_exec(f"SELECT signal('KGBLK', 'the server did not take the file (' || cast(loaded.n "
+                                   f"AS varchar) || ' loaded): does the server see its folder, in its DirsAllowed?') "
+                                   f"FROM (SELECT COUNT(*) AS n FROM DB.DBA.load_list WHERE ll_file LIKE '{pattern}' "
+                                   f"AND ll_state = 2) AS loaded WHERE loaded.n = 0"))
 
 
 class _Sparql:

@@ -10,6 +10,7 @@ import hashlib
 import json
 import secrets
 import threading
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ import pytest
 
 from kg.errors import StoreError
 from kg.store import RemoteStore
-from kg.store.credentials import digest_challenges
+from kg.store.credentials import Credentials, digest_challenges, install_digest
 
 REALM = "SPARQL"
 PASSWORD = "s3cret-pass"
@@ -56,6 +57,7 @@ class DigestServer:
     headers: list[str] = field(default_factory=list)
     clients: set[int] = field(default_factory=set)  # the client ports: one a TCP connection
     hang_up: bool = False  # close each connection after its answer, unannounced (a keep-alive timeout)
+    delay: float = 0.0  # seconds before each answer (a long call: Virtuoso's bulk loader)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def authorized(self, method: str, header: str | None) -> bool:
@@ -103,6 +105,7 @@ def digest_server() -> Iterator[tuple[str, DigestServer]]:
                 self.end_headers()
                 return
             query = urllib.parse.parse_qs(body.decode()).get("query", [""])[0]
+            time.sleep(seen.delay)
             answer = {"boolean": True} if "ASK" in query else {"head": {"vars": ["x"]},
                                                                  "results": {"bindings": [{"x": {"type": "literal",
                                                                                                  "value": "1"}}]}}
@@ -187,3 +190,23 @@ def test_a_kept_connection_the_server_closed_while_idle_is_replaced_unnoticed() 
             assert store.select("SELECT ?x WHERE { }").rows
         # the first connection answered three (the last before hanging up), then one a connection
         assert seen.answered == 7 and seen.challenges == 1 and len(seen.clients) == 5
+
+
+def test_a_call_without_a_time_limit_waits_on_a_kept_connection_opened_with_one() -> None:
+    """Virtuoso's bulk loader (kg/store/virtuoso_bulk.py) asks with a limit, then calls the loader without
+    one on the same kept connection: that call used to keep the connection's old limit and fail (a 100M
+    load cut after the first call's 600 s)."""
+    with digest_server() as (url, seen):
+        install_digest(url, Credentials("kg", PASSWORD))
+        body = urllib.parse.urlencode({"query": "SELECT ?x WHERE { }"}).encode()
+
+        def call(timeout: float | None) -> bytes:
+            request = urllib.request.Request(url, data=body, method="POST")
+            with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310 - a local server
+                return bytes(answer.read())
+
+        assert call(5.0)
+        assert call(0.5)  # the kept connection is left with this limit
+        seen.delay = 1.5  # an answer slower than that limit
+        assert call(None)  # waits for it
+        assert len(seen.clients) == 1
