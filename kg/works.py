@@ -251,14 +251,17 @@ def summaries(store: Store, iris: Iterable[NamedNode], names_of: Mapping[NamedNo
     return works
 
 
+VALUES_CHUNK = 1000  #: the works one query binds at most where a list can be long (a work's citers)
+
+
 def statuses(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[WorkStatus, ...]]:
-    """The statuses of the works that have any (``work_statuses.rq``), in one query."""
+    """The statuses of the works that have any, a query per :data:`VALUES_CHUNK` works (Virtuoso refuses more)."""
     found: dict[str, list[WorkStatus]] = {}
-    for work, status, date, reason, notice, superseded in store.select(
-            load_query("work_statuses").text, {"work": nodes}).values():
+    rows = (row for start in range(0, len(nodes), VALUES_CHUNK) for row in store.select(
+        load_query("work_statuses").text, {"work": nodes[start:start + VALUES_CHUNK]}).values())
+    for work, status, date, reason, notice, superseded in rows:
         if work is not None and status is not None:
-            mark = WorkStatus(status, date, reason, notice, superseded)
-            if mark not in found.setdefault(work, []):
+            if (mark := WorkStatus(status, date, reason, notice, superseded)) not in found.setdefault(work, []):
                 found[work].append(mark)
     return {work: tuple(marks) for work, marks in found.items()}
 
