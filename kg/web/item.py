@@ -97,15 +97,11 @@ def _iris(work: dict[str, object], key: str) -> list[str]:
     return [str(v) for v in found] if isinstance(found, list) else []
 
 
-#: the highest number a source gives a version of the work (Zenodo's, as ``kg:versionIndex``)
-_NUMBERED = ("SELECT (MAX(?n) AS ?numbered) WHERE { ?version <https://w3id.org/evidence-kg/ns#versionIndex> ?n }")
-
-
 def versions_numbered(graph: KnowledgeGraph, work: dict[str, object]) -> int | None:
     """The highest number a source gives one of the work's versions (``kg:versionIndex``): at least that
     many versions exist, however many of them are loaded (a Zenodo concept lists 18, one is loaded)."""
     versions = _iris(work, "versions")
-    found = graph.query(_NUMBERED, version=[NamedNode(v) for v in versions]).values() if versions else []
+    found = graph.query("versions_numbered", version=[NamedNode(v) for v in versions]).values() if versions else []
     return int(found[0][0]) if found and found[0][0] and found[0][0].isdigit() else None
 
 
