@@ -10,13 +10,12 @@ the earliest, with the first work (by IRI) citing it with that year, so that pag
 
 from __future__ import annotations
 
-from collections import Counter
-
 from pyoxigraph import NamedNode
 
 from kg.queries import load_query
 from kg.store import Store, Term
 from kg.store.summary_cited import Wording
+from kg.store.summary_names import best_years
 from kg.vocab import KG
 
 
@@ -31,15 +30,4 @@ def cited_years(store: Store, refs: dict[str, list[str]], wordings: dict[str, li
     else:
         bound: list[Term] = [NamedNode(r) for sampled in refs.values() for r in sampled]
         found_years = store.select(load_query("cited_years").text, {"ref": bound}).values() if bound else []
-    year_of: dict[str, set[int]] = {}
-    for ref, year in found_years:
-        if ref is not None and year is not None and year[:4].isdigit():
-            year_of.setdefault(ref, set()).add(int(year[:4]))
-    found: dict[str, tuple[int, str]] = {}
-    for work, sampled in refs.items():
-        if counts := Counter(y for r in sampled for y in year_of.get(r, ())):
-            best = min(counts, key=lambda y: (-counts[y], y))
-            citing = (c for r in sampled if best in year_of.get(r, ()) for c, _ in wordings.get(r, ()))
-            if by := min(citing, default=""):
-                found[work] = (best, by)
-    return found
+    return best_years(refs, wordings, found_years)  # type: ignore[arg-type]

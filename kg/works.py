@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -34,6 +33,7 @@ from kg.errors import IdentifierError, NotFoundError
 from kg.queries import load_query
 from kg.store import Store, Term, summary_reads
 from kg.store.summary_cited import SAMPLE, Wording
+from kg.store.summary_names import CitedAsRow, names_from
 from kg.vocab import KG, RDF, SCHEMA, curie, preferred_name
 
 #: identifier properties reported in summaries, by the name they are shown under
@@ -116,20 +116,6 @@ class WorkSummary:
                 "yearSource": self.year_source or None, "types": list(self.types)}
 
 
-class CitedAsRow(NamedTuple):
-    """One wording of references to a work (a row of ``cited_as_names.rq``)."""
-
-    cited_by: str
-    title: str | None
-    author: str | None
-    year: str | None
-    venue: str | None
-    volume: str | None
-    page: str | None
-    unstructured: str | None
-    references: int
-
-
 def identifier_name(iri: str, identifiers: dict[str, str]) -> str:
     """The work's identifier with its kind: its PDB ID, else its DOI, else another, else its IRI.
 
@@ -150,32 +136,7 @@ def identifier_name(iri: str, identifiers: dict[str, str]) -> str:
 def cited_as_wording(row: CitedAsRow) -> str | None:
     """A reference's wording without its title: "author year, venue volume:page" when it names an
     author or a venue, else the reference's whole text; None when it holds neither."""
-    if row.author or row.venue:
-        head = " ".join(x for x in (row.author, row.year) if x)
-        where = " ".join(x for x in (row.venue, row.volume) if x)
-        if row.page:
-            where = f"{where}:{row.page}" if row.volume else ", ".join(x for x in (where, f"p. {row.page}") if x)
-        return ", ".join(x for x in (head, where) if x)
-    return row.unstructured
-
-
-def cited_as_name(rows: Iterable[CitedAsRow]) -> tuple[str, str] | None:
-    """The display name citers give a work, and the first citing work (by IRI) naming it so: the
-    most frequent title, else the most frequent wording; ties go to the longest, then the first
-    in alphabetical order. None when no reference names it."""
-    rows = list(rows)
-    for pick in (lambda r: r.title, cited_as_wording):
-        counts: dict[str, int] = {}
-        by: dict[str, str] = {}
-        for row in rows:
-            text = pick(row)
-            if text:
-                counts[text] = counts.get(text, 0) + row.references
-                by[text] = min(by.get(text, row.cited_by), row.cited_by)
-        if counts:
-            best = min(counts, key=lambda t: (-counts[t], -len(t), t))
-            return best, by[best]
-    return None
+    return row.wording
 
 
 def resolve(store: Store, identifier: str | NamedNode, check: bool = True) -> NamedNode:
@@ -274,7 +235,12 @@ def _cited_as_names(store: Store, nodes: list[NamedNode], years: dict[str, tuple
     taken). A work cited a million times is named from as many references as one cited ten times. Into
     ``years``, the year the same references give."""
     summary = store.complete_summary()
-    if summary is not None:
+    if summary is not None:  # each work's name and year kept on write (kg.store.summary_names): one read
+        kept = summary_reads.cited_names(summary, [n.value for n in nodes])
+        if kept is not None:
+            if years is not None:
+                years.update((w, (y, yb)) for w, (_, _, y, yb) in kept.items() if y is not None and yb)
+            return {w: (n, b) for w, (n, b, _, _) in kept.items() if n is not None and b is not None}
         refs, wordings = summary_reads.cited_wordings(summary, [n.value for n in nodes])
     else:
         sampled: dict[str, list[str]] = {}
@@ -283,14 +249,9 @@ def _cited_as_names(store: Store, nodes: list[NamedNode], years: dict[str, tuple
                 sampled.setdefault(work, []).extend(listed.split())
         refs = {work: sorted(found)[:CITED_AS_SAMPLE] for work, found in sampled.items()}
         wordings = _store_wordings(store, refs)
-    rows: dict[str, list[CitedAsRow]] = {}
-    for work, found in refs.items():
-        for ref in found:
-            for citing, wording in wordings.get(ref, ()):
-                rows.setdefault(work, []).append(CitedAsRow(citing, *wording, 1))
     if years is not None:
         years.update(cited_years(store, refs, wordings))
-    return {work: name for work, found in rows.items() if (name := cited_as_name(found)) is not None}
+    return names_from(refs, wordings)
 
 
 #: a reference's wording: title, author, year, venue, volume, first page, whole text

@@ -44,7 +44,7 @@ from typing import Any
 
 from pyoxigraph import Quad
 
-from kg.store import rollups, summary_cited
+from kg.store import rollups, summary_cited, summary_names
 from kg.store.kept import kept_in_view
 from kg.store.records import RecordGraph
 from kg.store.sidedb import SideDb
@@ -82,7 +82,7 @@ CREATE TABLE IF NOT EXISTS fact(graph INTEGER NOT NULL, s INTEGER NOT NULL, p IN
 CREATE INDEX IF NOT EXISTS fact_graph ON fact(graph);
 CREATE INDEX IF NOT EXISTS fact_po ON fact(p, o, s);
 CREATE INDEX IF NOT EXISTS fact_ps ON fact(p, s, o);
-""" + rollups.TABLES + summary_cited.TABLE
+""" + rollups.TABLES + summary_cited.TABLE + summary_names.TABLE
 #: bound terms asked at once (SQLite's limit on parameters is far above)
 _CHUNK = 5000
 
@@ -101,7 +101,7 @@ class MetricsSummaryDb(SideDb):
     """The metrics summary of one store: a SQLite database at ``path`` (None: in memory)."""
 
     def __init__(self, path: Path | None, *, empty_store: bool = True, keeps_rollups: bool = True) -> None:
-        super().__init__(path, _SCHEMA, empty_store=empty_store, fresh={"version": VERSION})
+        super().__init__(path, _SCHEMA, empty_store=empty_store, fresh={"version": VERSION, summary_names.MARKER: "1"})
         #: rollups computed on reading are kept (False: a store opened read-only, which writes nothing)
         self.keeps_rollups = keeps_rollups
 
@@ -119,11 +119,13 @@ class MetricsSummaryDb(SideDb):
             written: list[int] = []
             cited: dict[int, str] = {}  # works the references written point at (kg.store.summary_cited)
             citers: dict[int, int] = {}  # how the cited works' citers change
+            named: set[int] = set()  # works whose cited-as names the rows written can change (summary_names)
             for graph, rows in graphs.items():
                 found = db.execute("SELECT id FROM graph WHERE iri = ?", (graph,)).fetchone()
                 if found is not None:
                     gid = int(found[0])
                     summary_cited.pointed(db, [gid], cited)
+                    summary_names.touched(db, [gid], named)
                     old = summary_cited.citing_pairs(db, gid)
                     if kept:  # what the old rows made true: forgotten (then what the new ones make)
                         rollups.forget(db, rollups.affected(db, [gid]))
@@ -142,6 +144,7 @@ class MetricsSummaryDb(SideDb):
                 rollups.forget(db, rollups.affected(db, written))
             summary_cited.refresh(db, summary_cited.pointed(db, written, cited))
             summary_cited.apply_counts(db, citers)
+            summary_names.refresh(db, summary_names.touched(db, written, named))
 
     @staticmethod
     def _insert(db: sqlite3.Connection, gid: int, rows: Sequence[Row]) -> None:
@@ -176,6 +179,17 @@ class MetricsSummaryDb(SideDb):
             added = upgrade(self._db, rows)
             self._set("version", VERSION)
         return added
+
+    @property
+    def lacks_names(self) -> bool:
+        """Complete, of this version, without the cited-as names kept (built by an earlier kg)."""
+        with self._lock:
+            return self.built and not summary_names.built(self._db)
+
+    def keep_names(self) -> None:
+        """Make the cited-as names from the rows and keep them from now on (:mod:`kg.store.summary_names`)."""
+        with self._lock:
+            summary_names.fill(self._db)
 
     @contextmanager
     def holding(self) -> Iterator[None]:

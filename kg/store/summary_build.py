@@ -10,6 +10,7 @@ numbered in Python (one dictionary, no lookups in the database), rows go in by l
 
 >>> import sqlite3
 >>> db = sqlite3.connect(":memory:", isolation_level=None)
+>>> db.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)") and None
 >>> fill(db, [("urn:g", "urn:a", CITES, "urn:b"), ("urn:g", "urn:a", "urn:p", "urn:c")])
 1
 >>> db.execute("SELECT COUNT(*) FROM fact").fetchone()[0]
@@ -24,7 +25,7 @@ from collections.abc import Collection, Iterable, Iterator
 from pyoxigraph import NamedNode
 from pyoxigraph import Store as OxStore
 
-from kg.store import rollups, summary_cited
+from kg.store import rollups, summary_cited, summary_names
 from kg.store.records import META
 from kg.store.summary_terms import ABOUT, CITES, CLASSES, PREDICATES, STATUS, TYPE, keeps, term_text
 
@@ -135,6 +136,7 @@ def fill(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str]], batc
     for index in INDEXES:
         db.execute(index)
     summary_cited.fill(db)
+    summary_names.fill(db)
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA cache_size=-2000")
     return len(graphs)
@@ -173,6 +175,7 @@ def upgrade(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str]], b
                 flush()
     flush()
     summary_cited.fill(db)
+    summary_names.fill(db)
     db.execute("PRAGMA cache_size=-2000")
     return added
 

@@ -21,65 +21,28 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from itertools import product
 from typing import NamedTuple
 
+from kg.store import summary_names
 from kg.store.summary import CITES, DATE, PREDICATES, TYPE, MetricsSummaryDb
 from kg.store.summary_cited import Wording
-from kg.store.summary_terms import CITED_AS, WORDING
-
-_CITED_AS, _PARTS = PREDICATES[CITED_AS], [PREDICATES[p] for p in WORDING]
-_TITLE = _PARTS[0]
 
 
 def cited_wordings(summary: MetricsSummaryDb, works: Iterable[str]
                    ) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, Wording]]]]:
     """What :meth:`MetricsSummaryDb.cited_wordings` answers (each of ``works``' sampled references, sorted,
-    and each reference's citing works with its wordings: titles, and every other part only of the
-    references of works none of whose sampled references gives a title), read in one pass by term id:
-    the samples, the references' citing works and every part of their wording as integers, then the
-    texts of those the answer holds in one statement."""
+    and each reference's citing works with its wordings), read in one pass by term id
+    (:func:`kg.store.summary_names.sample_wordings`)."""
     with summary._lock:
-        db = summary._db
-        ids = ids_of(db, works)
-        sample: dict[int, list[int]] = {}
-        for work, ref in db.execute("SELECT work, ref FROM cited_sample WHERE work IN (SELECT value FROM json_each(?))",
-                                    (json.dumps(sorted(ids.values())),)):
-            sample.setdefault(int(work), []).append(int(ref))
-        refs = sorted({r for found in sample.values() for r in found})
-        citing: dict[int, set[int]] = {}
-        parts: dict[int, dict[int, set[int]]] = {}  # ref -> part code -> values
-        if refs:
-            listed = json.dumps(refs)
-            for ref, citer in db.execute("SELECT o, s FROM fact WHERE p = ? AND o IN (SELECT value FROM json_each(?))",
-                                         (_CITED_AS, listed)):
-                citing.setdefault(int(ref), set()).add(int(citer))
-            _read_parts(db, refs, [_TITLE], parts)
-        # the title decides: the other parts count only for the references of works none of whose gives one
-        untitled = [w for w, found in sample.items() if not any(_TITLE in parts.get(r, {}) for r in found)]
-        wanted = {r for w in untitled for r in sample[w]}
-        if wanted:
-            _read_parts(db, sorted(wanted), _PARTS[1:], parts)
-        text = texts_of(db, {*sample, *refs, *(c for cs in citing.values() for c in cs),
-                             *(v for by in parts.values() for vs in by.values() for v in vs)})
-    # a reference in the samples of several works has its values once a work (as the rows were read before)
-    times = Counter(r for found in sample.values() for r in found)
-    times_untitled = Counter(r for w in untitled for r in sample[w])
-    none: list[str | None] = [None]
-    found: dict[str, list[tuple[str, Wording]]] = {}
-    for ref in refs:
-        by = parts.get(ref, {})
-        titles = sorted(text[v] for v in by.get(_TITLE, ())) * times[ref]
-        if ref in times_untitled:
-            fields = [titles or none, *(sorted(text[v] for v in by.get(code, ())) * times_untitled[ref] or none
-                                        for code in _PARTS[1:])]
-            combos: list[Wording] = list(product(*fields))  # type: ignore[arg-type]
-        else:  # the title alone (the other parts were not read)
-            combos = [(t, None, None, None, None, None, None) for t in titles or none]
-        found[text[ref]] = [(c, w) for c in sorted(text[c] for c in citing.get(ref, ())) for w in combos]
-    return {text[w]: sorted(text[r] for r in found_refs) for w, found_refs in sample.items()}, found
+        return summary_names.sample_wordings(summary._db, works)
+
+
+def cited_names(summary: MetricsSummaryDb, works: Iterable[str]) -> dict[str, summary_names.Named] | None:
+    """The cited-as name and year kept of each of ``works`` that has any (:mod:`kg.store.summary_names`),
+    one statement; None when the summary keeps none (built by an earlier kg: read the wordings)."""
+    with summary._lock:
+        return summary_names.read(summary._db, works) if summary_names.built(summary._db) else None
 
 
 class Tallies(NamedTuple):
@@ -139,15 +102,6 @@ def citation_tallies(summary: MetricsSummaryDb, item: str, scope: Sequence[str],
             tally.by_year[year] = tally.by_year.get(year, 0) + count
             tally.by_rank[rank] = tally.by_rank.get(rank, 0) + count
     return found[0], found[1]
-
-
-def _read_parts(db: sqlite3.Connection, refs: list[int], codes: list[int], into: dict[int, dict[int, set[int]]]
-                ) -> None:
-    """Into ``into`` (reference -> code -> values), the wording parts ``codes`` of ``refs``, as term ids."""
-    for ref, code, value in db.execute(
-            f"SELECT s, p, o FROM fact WHERE p IN ({','.join(str(c) for c in codes)}) "  # noqa: S608
-            "AND s IN (SELECT value FROM json_each(?))", (json.dumps(refs),)):
-        into.setdefault(int(ref), {}).setdefault(int(code), set()).add(int(value))
 
 
 def ids_of(db: sqlite3.Connection, texts: Iterable[str]) -> dict[str, int]:

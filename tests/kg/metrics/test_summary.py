@@ -22,7 +22,7 @@ from kg.metrics.portfolio import ROLLUP_KINDS
 from kg.metrics.summarised import summary_of
 from kg.related import related_items
 from kg.standing import standings
-from kg.store import RecordGraph, Store, summary_cited
+from kg.store import RecordGraph, Store, summary_cited, summary_names
 from kg.store.summary import ADDED_IN_5, PREDICATES, MetricsSummaryDb
 from kg.vocab import CITO, KG, RDF, SCHEMA
 from kg.works import summaries
@@ -97,12 +97,17 @@ def _record(doi: str, statements: list[Statement], step: int,
 
 
 def _contents(db: MetricsSummaryDb) -> set[tuple[str, ...]]:
-    """Its rows, and the cited-as sample and citer counts derived from them (kg.store.summary_cited)."""
+    """Its rows, and the cited-as sample, citer counts (kg.store.summary_cited) and cited-as names and years
+    (kg.store.summary_names) derived from them."""
     return set(db._db.execute("SELECT g.iri, s.text, f.p, o.text FROM fact f JOIN graph g ON g.id = f.graph "
                               "JOIN term s ON s.id = f.s JOIN term o ON o.id = f.o").fetchall()) | set(
         db._db.execute("SELECT 'sample', w.text, r.text FROM cited_sample c JOIN term w ON w.id = c.work "
                        "JOIN term r ON r.id = c.ref").fetchall()) | set(
-        db._db.execute("SELECT 'citers', w.text, c.n FROM cited_count c JOIN term w ON w.id = c.work").fetchall())
+        db._db.execute("SELECT 'citers', w.text, c.n FROM cited_count c JOIN term w ON w.id = c.work").fetchall()
+    ) | set(
+        db._db.execute("SELECT 'named', w.text, c.name, c.name_by, c.year, c.year_by FROM cited_name c "
+                       "JOIN term w ON w.id = c.work").fetchall()) | set(
+        db._db.execute("SELECT 'marker', key, value FROM meta WHERE key = 'cited names'").fetchall())
 
 
 @contextmanager
@@ -170,6 +175,15 @@ def _summary_answers_equal_the_stores(changes: list[tuple[str, str, list, bool, 
     _apply(store, changes)
     assert summary_of(store) is not None
     summarised = _metrics(store)
+    # a summary an earlier kg built, without the cited-as names kept: named from the samples' wordings
+    summary = store.metrics_summary
+    summary._db.execute("DELETE FROM meta WHERE key = ?", (summary_names.MARKER,))
+    summary._db.execute("DELETE FROM cited_name")
+    assert summary.lacks_names
+    assert _metrics(store) == summarised
+    assert KnowledgeGraph(store).index_metrics() == summary.graph_count()  # the names made, nothing else
+    assert not summary.lacks_names
+    assert _metrics(store) == summarised
     store.metrics_summary.mark_stale()
     assert summary_of(store) is None
     assert _metrics(store) == summarised
