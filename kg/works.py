@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -197,19 +197,15 @@ def summaries(store: Store, iris: Iterable[NamedNode], names_of: Mapping[NamedNo
             if work.value in found:  # the lexical values, as SelectResult.values() gives them
                 found[work.value].setdefault(prop.value, []).append(str(value) if isinstance(value, Triple)
                                                                     else value.value)
-    works = {iri: _summary(iri, props) for iri, props in found.items()}
     marked = [n for n in nodes if KG.status.value in found[n.value]]  # rare: asked only for works that have one
-    for iri, marks in (statuses(store, marked) if marked else {}).items():
-        works[iri] = replace(works[iri], status=marks)
-    nameless = [n for n in nodes if works[n.value].title is None]
-    if nameless:
-        years: dict[str, tuple[int, str]] = {}
-        for iri, (name, citing) in _cited_as_names(store, nameless, years).items():
-            works[iri] = replace(works[iri], name=name, name_source=f"cited-as by {ids.doi_or_iri(citing)}")
-        for iri, (year, citing) in years.items():
-            if works[iri].year is None:
-                works[iri] = replace(works[iri], year=year, year_source=f"cited-as by {ids.doi_or_iri(citing)}")
-    return works
+    marks = statuses(store, marked) if marked else {}
+    titles = {iri: preferred_name(props.get(SCHEMA.name.value, [])) for iri, props in found.items()}
+    nameless = [n for n in nodes if titles[n.value] is None]
+    years: dict[str, tuple[int, str]] = {}
+    named = _cited_as_names(store, nameless, years) if nameless else {}
+    # each made once, with its status and cited-as name and year (no copies: a lookup makes some 25)
+    return {iri: _summary(iri, props, titles[iri], marks.get(iri, ()), named.get(iri), years.get(iri))
+            for iri, props in found.items()}
 
 
 VALUES_CHUNK = 1000  #: the works one query binds at most where a list can be long (a work's citers)
@@ -283,18 +279,25 @@ def _ask_refs(store: Store, query: str, refs: list[str]) -> list[tuple[str | Non
     return store.select(load_query(query).text, {"ref": bound}).values() if bound else []
 
 
-def _summary(iri: str, props: dict[str, list[str]]) -> WorkSummary:
+def _summary(iri: str, props: dict[str, list[str]], title: str | None, status: tuple[WorkStatus, ...] = (),
+             named: tuple[str, str] | None = None, dated: tuple[int, str] | None = None) -> WorkSummary:
+    """The summary of a work from its properties: ``named`` and ``dated`` (what its citers call it and the
+    year they give, with the first citing work) count only for a work with no title or year of its own."""
     classes = set(props.get(RDF.type.value, []))
     kind = next((c.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for c in WORK_CLASSES if c.value in classes), None)
     years = sorted(int(d[:4]) for d in props.get(SCHEMA.datePublished.value, []) if d[:4].isdigit())
-    title = preferred_name(props.get(SCHEMA.name.value, []))
     identifiers = {name: sorted(props[p.value])[0] for name, p in IDENTIFIERS.items() if p.value in props}
     if "doi" not in identifiers and iri.startswith(ids.DOI_BASE):  # a work only cited: its DOI is its IRI's
         with suppress(IdentifierError):
             identifiers["doi"] = ids.doi_from_iri(iri)
     versions = props.get(SCHEMA.version.value)
-    return WorkSummary(iri, kind, title, years[0] if years else None, identifiers,
-                       versions[0] if versions else None, types=tuple(sorted(curie(c) for c in classes)))
+    named = named if title is None else None
+    dated = dated if not years else None
+    return WorkSummary(iri, kind, title, years[0] if years else dated[0] if dated else None, identifiers,
+                       versions[0] if versions else None, types=tuple(sorted(curie(c) for c in classes)),
+                       status=status, name=named[0] if named else "",
+                       name_source=f"cited-as by {ids.doi_or_iri(named[1])}" if named else "",
+                       year_source=f"cited-as by {ids.doi_or_iri(dated[1])}" if dated else "")
 
 
 def names(store: Store, iris: Iterable[str]) -> dict[str, str]:
