@@ -1,7 +1,8 @@
 """Standings (:mod:`kg.standing`) read from the metrics summary (:mod:`kg.store.summary`) by term id:
-the works' ids looked up once, then their citers (``cited_count``), references, record graphs, earliest
-date and kept classes in one SQLite statement over the integer indexes, only the dates and classes read
-as text (issue 18: related items ask this of about 100 candidates a call).
+the works' ids looked up once, then their citers (``cited_count``), references (``ref_count`` once
+filled, :mod:`kg.store.summary_refs`; else counted), record graphs, earliest date and kept classes in one
+SQLite statement over the integer indexes, only the dates and classes read as text (issue 18: related
+items ask this of about 100 candidates a call).
 
 >>> from kg.store.summary import CITES, MetricsSummaryDb
 >>> db = MetricsSummaryDb(None)
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
+from kg.store import summary_refs
 from kg.store.summary import ABOUT, CITES, DATE, HAS_VERSION, PREDICATES, TYPE, MetricsSummaryDb, StandingRow
 from kg.vocab import KG
 
@@ -24,7 +26,7 @@ _STATEMENT = f"""
 WITH w(id) AS (SELECT value FROM json_each(:ids))
 SELECT f.s, {_CLASS}, x.text FROM w CROSS JOIN fact f ON f.p = :type AND f.s = w.id CROSS JOIN term x ON x.id = f.o
 UNION ALL
-SELECT f.s, {_REFS}, COUNT(DISTINCT f.o) FROM w CROSS JOIN fact f ON f.p = :cites AND f.s = w.id GROUP BY f.s
+{{refs}}
 UNION ALL
 SELECT f.s, {_DATE}, MIN(x.text) FROM w CROSS JOIN fact f ON f.p = :date AND f.s = w.id
     CROSS JOIN term x ON x.id = f.o GROUP BY f.s
@@ -33,6 +35,10 @@ SELECT f.o, {_RECORDS}, COUNT(DISTINCT f.s) FROM w CROSS JOIN fact f ON f.p = :a
 UNION ALL
 SELECT c.work, {_CITERS}, c.n FROM w CROSS JOIN cited_count c ON c.work = w.id
 """
+#: a work's references: counted, or read from the counts kept (kg.store.summary_refs) once filled
+_COUNTED = (f"SELECT f.s, {_REFS}, COUNT(DISTINCT f.o) FROM w CROSS JOIN fact f ON f.p = :cites AND f.s = w.id "
+            "GROUP BY f.s")
+_KEPT = f"SELECT r.work, {_REFS}, r.n FROM w CROSS JOIN ref_count r ON r.work = w.id"
 
 
 def standing_rows(summary: MetricsSummaryDb, works: Sequence[str]) -> list[StandingRow]:
@@ -44,7 +50,8 @@ def standing_rows(summary: MetricsSummaryDb, works: Sequence[str]) -> list[Stand
             (json.dumps(sorted(set(works))),))}
         parts: list[dict[str, object]] = [{} for _ in range(5)]
         types: dict[str, set[str]] = {}
-        for work, part, value in db.execute(_STATEMENT, {
+        statement = _STATEMENT.format(refs=_KEPT if summary_refs.filled(db) else _COUNTED)
+        for work, part, value in db.execute(statement, {
                 "ids": json.dumps(sorted(ids)), "type": PREDICATES[TYPE], "cites": PREDICATES[CITES],
                 "date": PREDICATES[DATE], "about": PREDICATES[ABOUT]}) if ids else ():
             if part == _CLASS:

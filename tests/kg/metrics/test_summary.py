@@ -102,7 +102,8 @@ def _contents(db: MetricsSummaryDb) -> set[tuple[str, ...]]:
                               "JOIN term s ON s.id = f.s JOIN term o ON o.id = f.o").fetchall()) | set(
         db._db.execute("SELECT 'sample', w.text, r.text FROM cited_sample c JOIN term w ON w.id = c.work "
                        "JOIN term r ON r.id = c.ref").fetchall()) | set(
-        db._db.execute("SELECT 'citers', w.text, c.n FROM cited_count c JOIN term w ON w.id = c.work").fetchall())
+        db._db.execute("SELECT 'citers', w.text, c.n FROM cited_count c JOIN term w ON w.id = c.work").fetchall()
+    ) | set(db._db.execute("SELECT 'references', w.text, r.n FROM ref_count r JOIN term w ON w.id = r.work").fetchall())
 
 
 @contextmanager
