@@ -103,7 +103,9 @@ def _contents(db: MetricsSummaryDb) -> set[tuple[str, ...]]:
         db._db.execute("SELECT 'sample', w.text, r.text FROM cited_sample c JOIN term w ON w.id = c.work "
                        "JOIN term r ON r.id = c.ref").fetchall()) | set(
         db._db.execute("SELECT 'citers', w.text, c.n FROM cited_count c JOIN term w ON w.id = c.work").fetchall()
-    ) | set(db._db.execute("SELECT 'references', w.text, r.n FROM ref_count r JOIN term w ON w.id = r.work").fetchall())
+    ) | set(db._db.execute("SELECT 'references', w.text, r.n FROM ref_count r JOIN term w ON w.id = r.work").fetchall()
+            ) | {("tally", w, n, d, " ".join(sorted((c or "").split()))) for w, n, d, c in db._db.execute(
+                "SELECT w.text, t.records, t.date, t.classes FROM work_tally t JOIN term w ON w.id = t.work")}
 
 
 @contextmanager

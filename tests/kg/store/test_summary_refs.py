@@ -1,7 +1,7 @@
-"""The references counted per work in the metrics summary (kg/store/summary_refs.py): kept by every write
-equal to a count over the rows (tests/kg/metrics/test_summary.py compares the whole summary, these counts
-among it, with a full build), added to a summary of version 6 that lacks them by ``kg index-metrics``
-without a full build, and read by standings only once filled (the same standings either way)."""
+"""The counts kept per work in the metrics summary (kg/store/summary_refs.py, kg/store/summary_tally.py):
+kept by every write equal to counts over the store (tests/kg/metrics/test_summary.py compares the whole
+summary, these among it, with a full build), added to a summary of version 6 that lacks them by ``kg
+index-metrics`` without a full build, and read by standings only once filled (the same standings either way)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from kg.graph import KnowledgeGraph
 from kg.metrics.summarised import summary_of
 from kg.standing import standings
-from kg.store import Store, summary_refs
+from kg.store import Store, summary_refs, summary_tally
 from kg.store.summary import VERSION
 from tests.kg.metrics.test_summary import DOIS, _apply, _contents, change, work
 
@@ -37,13 +37,15 @@ def test_a_version_6_summary_without_reference_counts_is_upgraded_in_place(
     assert kept == _counted(store)  # the counts every write kept, against the store's own
     built, present = _contents(summary), [work(d) for d in DOIS]
     answers = standings(store, present)
-    db.execute("DROP TABLE ref_count")  # as a summary of version 6 before this table
-    db.execute("DELETE FROM meta WHERE key = ?", (summary_refs.MARKER,))
-    db.executescript(summary_refs.TABLE)
+    for kept in (summary_refs, summary_tally):  # as a summary of version 6 before these tables
+        db.execute(f"DROP TABLE {kept.MARKER}")
+        db.execute("DELETE FROM meta WHERE key = ?", (kept.MARKER,))
+        db.executescript(kept.TABLE)
     assert summary_of(store) is not None and summary.upgradable and not summary_refs.filled(db)
     assert standings(store, present) == answers  # counted from the rows meanwhile
     store.write([])  # a write meanwhile keeps the (unfilled) table as it may, unread
     assert KnowledgeGraph(store).index_metrics() == summary.graph_count()
-    assert summary_refs.filled(db) and not summary.upgradable and summary._get("version") == VERSION
+    assert summary_refs.filled(db) and summary_tally.filled(db)
+    assert not summary.upgradable and summary._get("version") == VERSION
     assert _contents(summary) == built
     assert standings(store, present) == answers
