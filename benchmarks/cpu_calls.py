@@ -9,8 +9,9 @@ load adds to it.
     python benchmarks/cpu_calls.py /tmp/kg-main /work/stores/q-50000000
     python benchmarks/cpu_calls.py . /work/stores/q-50000000
 
-Arguments: checkout, store, rounds (2), works sampled (20). Prints one line a question: p50 of CPU
-and of wall time, in ms.
+Arguments: checkout, store, rounds (2), works sampled (20), then the questions to ask (default: work
+lookup and item metrics; "related items" asks ``g.related(w, 20)`` of the cited works). Prints one line a
+question: p50 of CPU and of wall time, in ms.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def main() -> None:
     root, store_path = Path(sys.argv[1]).resolve(), Path(sys.argv[2])
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 2
     count = int(sys.argv[4]) if len(sys.argv) > 4 else 20
+    only = sys.argv[5:] or ["work lookup", "item metrics"]
     sys.path.insert(0, str(root))
     import kg
     from benchmarks.queries import CITED, CITING, sample_items
@@ -35,8 +37,9 @@ def main() -> None:
     store = Store.open_read_only(store_path)
     g = KnowledgeGraph(store)
     asked = {"work lookup": ([w.value for w in sample_items(store, count, CITING)], g.work),
-             "item metrics": ([w.value for w in sample_items(store, count, CITED)], g.metrics.item)}
-    for question, (works, call) in asked.items():
+             "item metrics": ([w.value for w in sample_items(store, count, CITED)], g.metrics.item),
+             "related items": ([w.value for w in sample_items(store, count, CITED)], lambda w: g.related(w, 20))}
+    for question, (works, call) in ((q, asked[q]) for q in only):
         call(works[0])
         cpu: list[float] = []
         wall: list[float] = []

@@ -7,6 +7,11 @@ must leave them alone):
     python benchmarks/same_answers.py . /work/stores/q-1000000 /tmp/this.json
     cmp /tmp/main.json /tmp/this.json
 
+Related items (``related``: ``g.related(w, 20)`` of the works sampled, cited and citing; ``related-all``: of
+every DOI named in the store, for the real corpus) instead of lookups and item metrics:
+
+    python benchmarks/same_answers.py . /work/stores/q-50000000 /tmp/this.json 40 related
+
 Arguments: checkout, store (opened read-only), output file, works sampled per kind (40), and ``pages``
 to add each item's first two pages of 20 citing works as listed (in order, ``citing_page`` too: for two
 checkouts that both list a page at a time). Per work: the
@@ -28,6 +33,9 @@ def main() -> None:
     root, store_path, out = Path(sys.argv[1]).resolve(), Path(sys.argv[2]), Path(sys.argv[3])
     count = int(sys.argv[4]) if len(sys.argv) > 4 else 40
     pages = sys.argv[5:6] == ["pages"]
+    if sys.argv[5:6] in (["related"], ["related-all"]):
+        related(root, store_path, out, count, sys.argv[5] == "related-all")
+        return
     sys.path.insert(0, str(root))
     from benchmarks.queries import CITED, CITING, sample_items
     from kg.describe import describe, work_triples
@@ -63,6 +71,27 @@ def main() -> None:
                                              for offset in (0, 20)]
     out.write_text(json.dumps(found, indent=0, sort_keys=True, default=str), "utf-8")
     print(f"{len(works)} works, {len(items)} items written to {out}")
+
+
+def related(root: Path, store_path: Path, out: Path, count: int, every: bool) -> None:
+    """Each work's related items (20) as JSON: of ``count`` cited and ``count`` citing works, or of every DOI named."""
+    sys.path.insert(0, str(root))
+    import kg
+    from benchmarks.queries import CITED, CITING, sample_items
+    from kg.related import related_items
+    from kg.store import Store
+
+    assert Path(kg.__file__).resolve().is_relative_to(root), f"kg imported from {kg.__file__}, not {root}"
+    store = Store.open_read_only(store_path)
+    if every:
+        works = sorted({str(w.value) for (w,) in store.select(
+            "SELECT DISTINCT ?w WHERE { GRAPH ?g { { ?w ?p ?o } UNION { ?s ?p ?w } } "
+            "FILTER(isIRI(?w) && STRSTARTS(STR(?w), 'https://doi.org/')) }").rows})
+    else:
+        works = [*dict.fromkeys(w.value for pattern in (CITED, CITING) for w in sample_items(store, count, pattern))]
+    found = {w: [r.as_dict() for r in related_items(store, w, 20)] for w in works}
+    out.write_text(json.dumps(found, indent=0, sort_keys=True, default=str), "utf-8")
+    print(f"{len(works)} works, {sum(map(len, found.values())):,} related items written to {out}")
 
 
 if __name__ == "__main__":

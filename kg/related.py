@@ -160,9 +160,11 @@ def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int 
     scored = sorted(((_tier(reasons), _score(reasons), iri) for iri, reasons in merged.items()),
                     key=lambda s: (_TIERS.index(s[0]), _inferred_only(merged[s[2]]), -s[1],
                                    *_standing_key(standing[s[2]]), s[2]))[:limit]
-    # summaries only for what is returned: they are the costliest part on large graphs
-    works = summaries(store, [item, *(NamedNode(iri) for *_, iri in scored)])
-    sibling = f"another version of the same {_NOUN.get(works[item.value].kind or '', 'work')}"
+    # summaries only for what is returned (they are the costliest part on large graphs); the item's own
+    # only when a sibling version's text names its kind
+    siblings = any(r.kind == "version" and not r.text for *_, iri in scored for r in merged[iri])
+    works = summaries(store, [*([item] if siblings else []), *(NamedNode(iri) for *_, iri in scored)])
+    sibling = f"another version of the same {_NOUN.get(works[item.value].kind or '', 'work')}" if siblings else ""
     ranked = []
     for tier, score, iri in scored:
         named = [replace(r, text=sibling) if r.kind == "version" and not r.text else r for r in merged[iri]]
@@ -257,7 +259,10 @@ def _strongest(item: str, found: dict[str, list[Reason]], keep: int) -> dict[str
     data = "/".join(item.split("/", 4)[:4]) in held
 
     def key(iri: str) -> tuple[int, float, str]:
-        reasons, linked = found[iri], any(r.kind == "link" for r in found[iri])
+        reasons = found[iri]
+        if len(reasons) == 1 and reasons[0].kind == "link":  # most candidates of a much-cited item: a citer
+            return (0 if data or "/".join(iri.split("/", 4)[:4]) in held else 2, -float(WEIGHTS["link"]), iri)
+        linked = any(r.kind == "link" for r in reasons)
         tier = "evidence" if linked and (data or "/".join(iri.split("/", 4)[:4]) in held) else _tier(reasons)
         score = sum(WEIGHTS[r.kind] * r.count for r in reasons if r.kind in _NORMALISED)
         return (_TIERS.index(tier), -score - _score([r for r in reasons if r.kind not in _NORMALISED]), iri)
@@ -324,16 +329,20 @@ def _direct_links(store: Store, summary: MetricsSummaryDb | None, item: NamedNod
     cites = catalogue[KG.cites.value]
     rels: list[Term] = [r.iri for r in catalogue.values() if r.role not in ("version", "part")]
     rels.append(CITO.cites)
+    made: dict[tuple[str, str, str], Reason] = {}  # one reason a relation, direction and node (frozen: shared)
     for row in reads.direct_links(store, summary, [item.value, *concepts], rels):
-        rel = cites if row["relation"] == CITO.cites.value else catalogue[row["relation"]]
-        outward = rel if row["direction"] == "out" else catalogue[rel.inverse.value]
-        back = catalogue[outward.inverse.value]  # from the related node to the item, as the text reads
-        kind: ReasonKind = "evidence" if back.role in _EVIDENCE_ROLES else "link"
-        if row["item"] == item.value:
-            found[row["other"]].append(Reason(kind, _reason_text(back), 1, (), back.iri.value, back.label))
-        else:
-            found[row["other"]].append(Reason(kind, _reason_text(back, "its concept"), 1, (row["item"],),
-                                              back.iri.value, back.label))
+        key = (row["relation"], row["direction"], row["item"])
+        reason = made.get(key)
+        if reason is None:
+            rel = cites if row["relation"] == CITO.cites.value else catalogue[row["relation"]]
+            outward = rel if row["direction"] == "out" else catalogue[rel.inverse.value]
+            back = catalogue[outward.inverse.value]  # from the related node to the item, as the text reads
+            kind: ReasonKind = "evidence" if back.role in _EVIDENCE_ROLES else "link"
+            reason = made[key] = (Reason(kind, _reason_text(back), 1, (), back.iri.value, back.label)
+                                  if row["item"] == item.value else
+                                  Reason(kind, _reason_text(back, "its concept"), 1, (row["item"],), back.iri.value,
+                                         back.label))
+        found[row["other"]].append(reason)
 
 
 def _group_values(rows: list[dict[str, str]], key: str, value: str) -> dict[str, list[str]]:

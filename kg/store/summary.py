@@ -10,7 +10,9 @@ about, and every typed relation and evidence edge (:data:`LINKS`, ``kg:hasVersio
 item metrics count per relation), as rows (graph, subject, predicate, object), terms interned in a
 table of their own. Derived from those rows and kept with them (:mod:`kg.store.summary_cited`): each
 cited work's first references by IRI, which name a work without a record of its own, and its count
-of citers, which standings read. Where it lives follows the cue index
+of citers, which standings read; and each citing work's count of references
+(:mod:`kg.store.summary_refs`) and each work's records, earliest date and classes
+(:mod:`kg.store.summary_tally`), both added to version 6 without a new version. Where it lives follows the cue index
 (:attr:`kg.store.StoreProfile.cue_index`): ``metrics.sqlite`` beside ``cues.sqlite`` in an embedded
 store's directory, in memory otherwise.
 
@@ -44,7 +46,7 @@ from typing import Any
 
 from pyoxigraph import Quad
 
-from kg.store import rollups, summary_cited, summary_names
+from kg.store import rollups, summary_cited, summary_names, summary_refs, summary_tally
 from kg.store.kept import kept_in_view
 from kg.store.records import RecordGraph
 from kg.store.sidedb import SideDb
@@ -82,7 +84,7 @@ CREATE TABLE IF NOT EXISTS fact(graph INTEGER NOT NULL, s INTEGER NOT NULL, p IN
 CREATE INDEX IF NOT EXISTS fact_graph ON fact(graph);
 CREATE INDEX IF NOT EXISTS fact_po ON fact(p, o, s);
 CREATE INDEX IF NOT EXISTS fact_ps ON fact(p, s, o);
-""" + rollups.TABLES + summary_cited.TABLE + summary_names.TABLE
+""" + rollups.TABLES + summary_cited.TABLE + summary_names.TABLE + summary_refs.TABLE + summary_tally.TABLE
 #: bound terms asked at once (SQLite's limit on parameters is far above)
 _CHUNK = 5000
 
@@ -101,7 +103,8 @@ class MetricsSummaryDb(SideDb):
     """The metrics summary of one store: a SQLite database at ``path`` (None: in memory)."""
 
     def __init__(self, path: Path | None, *, empty_store: bool = True, keeps_rollups: bool = True) -> None:
-        super().__init__(path, _SCHEMA, empty_store=empty_store, fresh={"version": VERSION, summary_names.MARKER: "1"})
+        super().__init__(path, _SCHEMA, empty_store=empty_store, fresh={"version": VERSION, summary_names.MARKER: "1",
+                                                         summary_refs.MARKER: "1", summary_tally.MARKER: "1"})
         #: rollups computed on reading are kept (False: a store opened read-only, which writes nothing)
         self.keeps_rollups = keeps_rollups
 
@@ -120,6 +123,8 @@ class MetricsSummaryDb(SideDb):
             cited: dict[int, str] = {}  # works the references written point at (kg.store.summary_cited)
             citers: dict[int, int] = {}  # how the cited works' citers change
             named: set[int] = set()  # works whose cited-as names the rows written can change (summary_names)
+            refs: dict[int, int] = {}  # how the citing works' references change (kg.store.summary_refs)
+            tallied: set[int] = set()  # works whose records, dates or classes may change (kg.store.summary_tally)
             for graph, rows in graphs.items():
                 found = db.execute("SELECT id FROM graph WHERE iri = ?", (graph,)).fetchone()
                 if found is not None:
@@ -127,6 +132,7 @@ class MetricsSummaryDb(SideDb):
                     summary_cited.pointed(db, [gid], cited)
                     summary_names.touched(db, [gid], named)
                     old = summary_cited.citing_pairs(db, gid)
+                    tallied |= summary_tally.affected(db, gid)
                     if kept:  # what the old rows made true: forgotten (then what the new ones make)
                         rollups.forget(db, rollups.affected(db, [gid]))
                     db.execute("DELETE FROM fact WHERE graph = ?", (gid,))
@@ -137,14 +143,19 @@ class MetricsSummaryDb(SideDb):
                     gid = int(db.execute("INSERT INTO graph(iri) VALUES (?) RETURNING id", (graph,)).fetchone()[0])
                 if rows:
                     self._insert(db, gid, rows)
+                    tallied |= summary_tally.affected(db, gid)
                     written.append(gid)
                 if found is not None or rows:
-                    summary_cited.count_citers(db, old, summary_cited.citing_pairs(db, gid) if rows else set(), citers)
+                    new = summary_cited.citing_pairs(db, gid) if rows else set()
+                    summary_cited.count_citers(db, old, new, citers)
+                    summary_refs.count_refs(db, old, new, refs)
             if kept:
                 rollups.forget(db, rollups.affected(db, written))
             summary_cited.refresh(db, summary_cited.pointed(db, written, cited))
             summary_cited.apply_counts(db, citers)
             summary_names.refresh(db, summary_names.touched(db, written, named))
+            summary_refs.apply_counts(db, refs)
+            summary_tally.refresh(db, tallied)
 
     @staticmethod
     def _insert(db: sqlite3.Connection, gid: int, rows: Sequence[Row]) -> None:
@@ -161,6 +172,8 @@ class MetricsSummaryDb(SideDb):
         with self._lock:
             self._set("built", "0")
             graphs = fill(self._db, rows)
+            summary_refs.fill(self._db)
+            summary_tally.fill(self._db)
             self._set("writing", "0")
             self._set("version", VERSION)
             self._set("built", "1")
@@ -168,15 +181,25 @@ class MetricsSummaryDb(SideDb):
 
     @property
     def upgradable(self) -> bool:
-        """Complete in version 4 or 5: :meth:`upgrade` brings it to this version without a full build."""
-        return self._get("built") == "1" and self._get("writing") != "1" and self._get("version") in ("4", "5")
+        """Complete in version 4 or 5, or in this one without a kept count (:mod:`kg.store.summary_refs`,
+        :mod:`kg.store.summary_tally`): :meth:`upgrade` brings it to this version, with them, without a full build."""
+        with self._lock:
+            old = self._get("version") in ("4", "5") or (self._get("version") == VERSION and not (
+                summary_refs.filled(self._db) and summary_tally.filled(self._db)))
+        return self._get("built") == "1" and self._get("writing") != "1" and old
 
     def upgrade(self, rows: Iterable[tuple[str, str, str, str]]) -> int:
         """Version 4 or 5 to this one (:func:`kg.store.summary_build.upgrade`), from ``rows`` of the
         predicates version 4 did not keep (:data:`ADDED_IN_5`: the whole store's); the rows added. Readers
-        of the old version go on meanwhile (its rows are left as they are); it is this version once done."""
+        of the old version go on meanwhile (its rows are left as they are); it is this version once done.
+        A summary of this version only gets the kept counts it lacks (:mod:`kg.store.summary_refs`,
+        :mod:`kg.store.summary_tally`)."""
         with self._lock:
-            added = upgrade(self._db, rows)
+            version = self._get("version")
+            added = upgrade(self._db, rows) if version != VERSION else 0
+            for kept in (summary_refs, summary_tally):
+                if version != VERSION or not kept.filled(self._db):
+                    kept.fill(self._db)
             self._set("version", VERSION)
         return added
 

@@ -1,7 +1,9 @@
 """Standings (:mod:`kg.standing`) read from the metrics summary (:mod:`kg.store.summary`) by term id:
-the works' ids looked up once, then their citers (``cited_count``), references, record graphs, earliest
-date and kept classes in one SQLite statement over the integer indexes, only the dates and classes read
-as text (issue 18: related items ask this of about 100 candidates a call).
+the works' ids looked up once, then, once the summary keeps them (:mod:`kg.store.summary_tally`,
+:mod:`kg.store.summary_refs`), each work's kept row of records, earliest date and classes, its references
+and citers (``cited_count``): three point lookups a work; else the citers, references (counted), record
+graphs, earliest date and kept classes in one SQLite statement over the integer indexes, only the dates
+and classes read as text (issue 18: related items ask this of about 100 candidates a call).
 
 >>> from kg.store.summary import CITES, MetricsSummaryDb
 >>> db = MetricsSummaryDb(None)
@@ -15,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
+from kg.store import summary_refs, summary_tally
 from kg.store.summary import ABOUT, CITES, DATE, HAS_VERSION, PREDICATES, TYPE, MetricsSummaryDb, StandingRow
 from kg.vocab import KG
 
@@ -24,7 +27,7 @@ _STATEMENT = f"""
 WITH w(id) AS (SELECT value FROM json_each(:ids))
 SELECT f.s, {_CLASS}, x.text FROM w CROSS JOIN fact f ON f.p = :type AND f.s = w.id CROSS JOIN term x ON x.id = f.o
 UNION ALL
-SELECT f.s, {_REFS}, COUNT(DISTINCT f.o) FROM w CROSS JOIN fact f ON f.p = :cites AND f.s = w.id GROUP BY f.s
+{{refs}}
 UNION ALL
 SELECT f.s, {_DATE}, MIN(x.text) FROM w CROSS JOIN fact f ON f.p = :date AND f.s = w.id
     CROSS JOIN term x ON x.id = f.o GROUP BY f.s
@@ -33,6 +36,10 @@ SELECT f.o, {_RECORDS}, COUNT(DISTINCT f.s) FROM w CROSS JOIN fact f ON f.p = :a
 UNION ALL
 SELECT c.work, {_CITERS}, c.n FROM w CROSS JOIN cited_count c ON c.work = w.id
 """
+#: a work's references: counted, or read from the counts kept (kg.store.summary_refs) once filled
+_COUNTED = (f"SELECT f.s, {_REFS}, COUNT(DISTINCT f.o) FROM w CROSS JOIN fact f ON f.p = :cites AND f.s = w.id "
+            "GROUP BY f.s")
+_KEPT = f"SELECT r.work, {_REFS}, r.n FROM w CROSS JOIN ref_count r ON r.work = w.id"
 
 
 def standing_rows(summary: MetricsSummaryDb, works: Sequence[str]) -> list[StandingRow]:
@@ -44,7 +51,16 @@ def standing_rows(summary: MetricsSummaryDb, works: Sequence[str]) -> list[Stand
             (json.dumps(sorted(set(works))),))}
         parts: list[dict[str, object]] = [{} for _ in range(5)]
         types: dict[str, set[str]] = {}
-        for work, part, value in db.execute(_STATEMENT, {
+        if ids and summary_refs.filled(db) and summary_tally.filled(db):  # three point lookups a work
+            for term, *kept, kinds in summary_tally.rows(db, sorted(ids)):  # records, date, refs, citers; classes
+                for part, value in zip((_RECORDS, _DATE, _REFS, _CITERS), kept, strict=True):
+                    if value or (part == _DATE and value is not None):
+                        parts[part][ids[term]] = value
+                if kinds:
+                    types[ids[term]] = set(str(kinds).split())
+            ids = {}
+        statement = _STATEMENT.format(refs=_KEPT if summary_refs.filled(db) else _COUNTED)
+        for work, part, value in db.execute(statement, {
                 "ids": json.dumps(sorted(ids)), "type": PREDICATES[TYPE], "cites": PREDICATES[CITES],
                 "date": PREDICATES[DATE], "about": PREDICATES[ABOUT]}) if ids else ():
             if part == _CLASS:

@@ -107,7 +107,10 @@ def _contents(db: MetricsSummaryDb) -> set[tuple[str, ...]]:
     ) | set(
         db._db.execute("SELECT 'named', w.text, c.name, c.name_by, c.year, c.year_by FROM cited_name c "
                        "JOIN term w ON w.id = c.work").fetchall()) | set(
-        db._db.execute("SELECT 'marker', key, value FROM meta WHERE key = 'cited names'").fetchall())
+        db._db.execute("SELECT 'marker', key, value FROM meta WHERE key = 'cited names'").fetchall()
+    ) | set(db._db.execute("SELECT 'references', w.text, r.n FROM ref_count r JOIN term w ON w.id = r.work").fetchall()
+            ) | {("tally", w, n, d, " ".join(sorted((c or "").split()))) for w, n, d, c in db._db.execute(
+                "SELECT w.text, t.records, t.date, t.classes FROM work_tally t JOIN term w ON w.id = t.work")}
 
 
 @contextmanager
