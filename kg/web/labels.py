@@ -1,7 +1,8 @@
 """How every page, chain box, widget and table names a work's class in words: one function,
-:func:`kind_name`, used by all (never the class's CamelCase name, never "Work" for a book or a thesis).
+:func:`kind_name`, used by all (never the class's CamelCase name, never "Work" for a book or a thesis, and
+no kind at all for a work no record describes: :func:`work_note` says what the graph knows of it instead).
 
->>> from kg.works import WorkSummary
+>>> from kg.works import WorkSummary, identifier_name
 >>> kind_name(WorkSummary("https://doi.org/10.1/x", kind="StructureEntry"))
 'PDB entry'
 >>> kind_name(WorkSummary("https://doi.org/10.1/b", kind="CreativeWork", types=("schema:Book", "schema:CreativeWork")))
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kg.repositories import repository
-from kg.works import WorkSummary
+from kg.works import WorkSummary, identifier_name
 
 #: how pages name a work's class: singular, plural (never the class's own CamelCase name)
 KIND_LABELS = {"ScholarlyArticle": ("Article", "articles"), "StructureEntry": ("PDB entry", "PDB entries"),
@@ -40,14 +41,48 @@ def type_label(kind: str | None, types: Iterable[str] = ()) -> str:
 
 def kind_name(work: WorkSummary) -> str:
     """How a page names a work's class (:func:`type_label`); a work no record describes, by its DOI's
-    repository if it has one (a data set cited by an article, its record not loaded, is not just "Work").
+    repository if it has one (a data set cited by an article, its record not loaded, is not just "Work"),
+    else by nothing: its kind is not known, and a bare "Work" would read like its name.
 
     >>> kind_name(WorkSummary("https://doi.org/10.5061/dryad.b835k")), kind_name(WorkSummary("https://doi.org/10.1/x"))
-    ('Dryad DOI', 'Work')
+    ('Dryad DOI', '')
     """
-    if work.kind is None and (found := repository(work.iri)) is not None:
-        return f"{found.name} DOI"
+    if work.kind is None:
+        found = repository(work.iri)
+        return f"{found.name} DOI" if found is not None else ""
     return type_label(work.kind, work.types)
+
+
+def described(work: WorkSummary) -> bool:
+    """Whether a loaded record describes the work (gives its title or its class), not only citers or links."""
+    return work.title is not None or work.kind is not None
+
+
+def work_note(work: WorkSummary, with_id: bool = True) -> str:
+    """What a list says of a work after its name: its kind and year when a record describes it; else
+    what the graph knows of it, said as such: the year its citers give ("as cited"), that no record of
+    it is loaded, and (``with_id``) its DOI unless its name is its DOI already; a kind only as its DOI's
+    repository gives it ("Dryad DOI"), never one no source gives.
+
+    >>> work_note(WorkSummary("https://doi.org/10.1/a", "ScholarlyArticle", "A", 2012))
+    'Article, 2012'
+    >>> work_note(WorkSummary("https://doi.org/10.1007/bf00994018", name="Support-vector Networks",
+    ...                       name_source="cited-as by 10.7554/elife.01567", year=1995,
+    ...                       year_source="cited-as by 10.7554/elife.01567", identifiers={"doi": "10.1007/bf00994018"}))
+    'as cited, 1995 · no record loaded · DOI 10.1007/bf00994018'
+    >>> work_note(WorkSummary("https://doi.org/10.5061/dryad.b835k", identifiers={"doi": "10.5061/dryad.b835k"}))
+    'Dryad DOI · no record loaded'
+    >>> work_note(WorkSummary("https://doi.org/10.1/x", identifiers={"doi": "10.1/x"}))
+    'no record loaded'
+    """
+    if described(work):
+        return ", ".join(p for p in (kind_name(work), year_label(work)) if p)
+    cited = work.name_source.startswith("cited-as") or work.year_source.startswith("cited-as")
+    parts = [kind_name(work), ", ".join(p for p in ("as cited" if cited else "", str(work.year) if work.year else "")
+                                        if p), "no record loaded"]
+    if with_id and work.name_source != "identifier":
+        parts.append(identifier_name(work.iri, work.identifiers))
+    return " · ".join(p for p in parts if p)
 
 
 def kind_label(kind: str | None, count: int | None = None) -> str:

@@ -23,7 +23,7 @@ import networkx as nx
 
 from kg import ids
 from kg.chains import ROLE_RANK, Chain, Hop
-from kg.web.labels import kind_name
+from kg.web.labels import described, kind_name, work_note
 from kg.works import WorkSummary
 
 #: fill colour per work class (light, so the dark labels keep a contrast ratio above 7:1)
@@ -51,11 +51,15 @@ def _label(work: WorkSummary) -> tuple[str, str]:
     no citer names it either.
 
     >>> _label(WorkSummary("https://doi.org/10.1002/arch.20056"))
-    ('Work · 10.1002/arch.20056', 'no record loaded')
+    ('10.1002/arch.20056', 'no record loaded')
+    >>> _label(WorkSummary("https://doi.org/10.1/b", name="Support-vector Networks", name_source="cited-as by x"))
+    ('10.1/b', 'as cited: Support-vector Netwo…')
     """
     ident = work.identifiers.get("pdb") or work.identifiers.get("doi") or ids.doi_or_iri(work.iri)
-    title = work.name if work.name_source != "identifier" else "no record loaded"
-    first = f"{kind_name(work)} · {ident}"
+    title = (work.name if described(work) or work.name_source == "record" else f"as cited: {work.name}"
+             ) if work.name_source != "identifier" else "no record loaded"
+    kind = kind_name(work)
+    first = f"{kind} · {ident}" if kind else ident
     # the identifier is never cut (it is what leads to the raw data): a long one stands alone
     return first if len(first) <= 31 else ident, title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS - 1] + "…"
 
@@ -166,9 +170,10 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
         status = f' data-status="{escape(node.work.status[0].status)}"' if marks else ""
         out.append(
             f'<a class="node{root}" href="{escape(href(node.work))}" data-iri="{escape(node.iri)}" '
-            f'data-kind="{escape(node.work.kind or "Work")}"'
+            f'data-kind="{escape(node.work.kind or "")}"'
             f'{status}>'
-            f'<title>{escape(node.work.name)} ({escape(node.iri)}){escape(f": {marks}" if marks else "")}</title>'
+            f'<title>{escape(node.work.name)} ({escape(node.iri)}){escape(f": {marks}" if marks else "")}'
+            f'{escape("" if described(node.work) else f": {work_note(node.work, with_id=False)}")}</title>'
             f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="8" fill="{fill}" '
             f'stroke="{stroke}" stroke-width="{3 if marks else 2 if root else 1}"/>'
             f'<text x="{x + 10}" y="{y + 21}" font-size="12" font-weight="bold" fill="#111"{_fit(first, BOLD_HOLDS)}>'
