@@ -23,6 +23,7 @@ from kg.graph import KnowledgeGraph
 from kg.metrics import ItemMetrics
 from kg.related import RelatedItem
 from kg.repositories import repository
+from kg.web.citing_years import citing_years
 from kg.web.svg import bar_chart, chain_svg
 from kg.web.urls import work_path
 from kg.works import WorkSummary
@@ -175,6 +176,7 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
     chain = _section(notes, "evidence chain", lambda: graph.chain(node, CHAIN_DEPTH))
     related = _section(notes, "list of related items", lambda: graph.related(node, RELATED_LIMIT)) or []
     reuse = _section(notes, "reuse metrics", lambda: graph.metrics.item(node))
+    years = _section(notes, "years of citing works", lambda: citing_years(graph, reuse)) if reuse else None
     claims = (_section(notes, "list of claims", lambda: graph.claims([node])) or {}).get(node.value, [])
     names = _section(notes, "names of linked works", lambda: _names(graph, work, chain)) or {}
     refs = _section(notes, "reference list", lambda: graph.references(node)) or []
@@ -188,8 +190,10 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
         "related_groups": grouped_related(related),
         "reuse": reuse,
         "usage_lines": usage_lines(reuse) if reuse else [],
-        "reuse_chart": bar_chart(sorted(reuse.all_versions.by_year.items()),
-                                 "Works citing it or any of its versions, per year") if reuse else None,
+        "reuse_chart": bar_chart(list(years.by_year.items()), "Works citing it or any of its versions, per year",
+                                 "citing works", years.notes(), "no citing work's year is known" if years.unknown
+                                 else "") if years else None,
+        "reuse_years": years,
         "claim_groups": [(CLAIM_GROUPS[k], by_kind[k][:CLAIMS_SHOWN], len(by_kind[k]))
                          for k in CLAIM_GROUPS if k in by_kind],
         "counts": side_by_side(reuse, refs) if reuse else None,

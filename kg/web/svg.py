@@ -16,7 +16,7 @@ that a rule of ours inferred (``basis`` "inferred") is drawn dashed, and its lab
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
 import networkx as nx
@@ -195,8 +195,10 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
     return "".join(out)
 
 
-def bar_chart(points: Sequence[tuple[str, int]], title: str, unit: str = "citations") -> str:
-    """A bar per (label, value), e.g. citations per year; an empty chart says there is nothing to draw.
+def bar_chart(points: Sequence[tuple[str, int]], title: str, unit: str = "citations",
+              notes: Mapping[str, str] | None = None, empty: str = "") -> str:
+    """A bar per (label, value), e.g. citations per year, each with a tooltip its ``notes`` (by label) add
+    to ("2017: 5 citing works (2 dated as cited)"); an empty chart says there is nothing to draw (or ``empty``).
 
     >>> svg = bar_chart([("2021", 1), ("2022", 2)], "Citations per year")
     >>> svg.count('class="bar"')
@@ -212,12 +214,13 @@ def bar_chart(points: Sequence[tuple[str, int]], title: str, unit: str = "citati
            f'<line x1="{pad}" y1="{pad + chart_h}" x2="{width - pad}" y2="{pad + chart_h}" stroke="#555"/>']
     if not points or top == 0:
         out.append(f'<text x="{width / 2:.0f}" y="{pad + chart_h / 2:.0f}" text-anchor="middle" font-size="13" '
-                   f'fill="#222">no {escape(unit)} yet</text>')
+                   f'fill="#222">{escape(empty or f"no {unit} yet")}</text>')
     for i, (label, value) in enumerate(points):
         h = chart_h * value / top if top else 0
         x = pad + gap / 2 + i * (bar_w + gap)
         out.append(f'<g class="bar" tabindex="0" data-label="{escape(label)}" data-value="{value}">'
-                   f'<title>{escape(label)}: {value} {escape(unit)}</title>'
+                   f'<title>{escape(label)}: {value} {escape(unit)}'
+                   f'{escape(f" ({notes[label]})" if notes and notes.get(label) else "")}</title>'
                    f'<rect x="{x:.0f}" y="{pad + chart_h - h:.0f}" width="{bar_w}" height="{h:.0f}" fill="#2c5fa8"/>'
                    f'<text x="{x + bar_w / 2:.0f}" y="{pad + chart_h - h - 4:.0f}" text-anchor="middle" '
                    f'font-size="12" fill="#111">{value}</text>'
