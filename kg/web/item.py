@@ -98,30 +98,6 @@ def _iris(work: dict[str, object], key: str) -> list[str]:
     return [str(v) for v in found] if isinstance(found, list) else []
 
 
-def versions_numbered(graph: KnowledgeGraph, work: dict[str, object]) -> int | None:
-    """The highest number a source gives one of the work's versions (``kg:versionIndex``): at least that
-    many versions exist, however many of them are loaded (a Zenodo concept lists 18, one is loaded)."""
-    versions = _iris(work, "versions")
-    found = graph.query("versions_numbered", version=[NamedNode(v) for v in versions]).values() if versions else []
-    return int(found[0][0]) if found and found[0][0] and found[0][0].isdigit() else None
-
-
-def versions_counted(work: dict[str, object], rolled_up: tuple[str, ...]) -> tuple[int, bool]:
-    """How many of the nodes a work's reuse is rolled up over are versions, and whether its concept
-    (Zenodo's "all versions" DOI) is among them: the concept is not a version of itself.
-
-    >>> versions_counted({"id": "v1", "versionOf": ["c"], "types": []}, ("v1", "c"))
-    (1, True)
-    >>> versions_counted({"id": "c", "versionOf": [], "types": ["kg:Concept"]}, ("c", "v1", "v2"))
-    (2, True)
-    """
-    types = work.get("types")
-    concepts = set(_iris(work, "versionOf")) | ({str(work.get("id"))} if isinstance(types, list)
-                                                and "kg:Concept" in types else set())
-    inside = [v for v in rolled_up if v in concepts]
-    return len(rolled_up) - len(inside), bool(inside)
-
-
 @dataclass(frozen=True)
 class UsageLine:
     """What one source reports of an item's usage: this version's views and downloads (DataCite's
@@ -205,8 +181,6 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
         "citation": _section(notes, "citation", lambda: graph.cite(node)),
         "names": names,
         "version_summaries": versions, "versions_shown": VERSIONS_SHOWN,
-        "versions_numbered": _section(notes, "numbers of versions", lambda: versions_numbered(graph, work)),
-        "versions_counted": versions_counted(work, reuse.versions) if reuse else (0, False),
         "creators_shown": CREATORS_SHOWN,
         # a work no record describes, with a data repository's DOI: the page says whose (Dryad, ...)
         "repository": None if work.get("kind") else repository(str(work.get("id", ""))),
