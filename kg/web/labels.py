@@ -11,7 +11,7 @@ no kind at all for a work no record describes: :func:`work_note` says what the g
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from kg.repositories import repository
 from kg.works import WorkSummary, identifier_name
@@ -20,7 +20,7 @@ from kg.works import WorkSummary, identifier_name
 KIND_LABELS = {"ScholarlyArticle": ("Article", "articles"), "StructureEntry": ("PDB entry", "PDB entries"),
                "SoftwareSourceCode": ("Software", "software"), "Dataset": ("Dataset", "datasets"),
                "Book": ("Book or chapter", "books and chapters"), "Report": ("Report or thesis", "reports and theses"),
-               "CreativeWork": ("Work", "other works")}
+               "CreativeWork": ("Other work", "other works")}
 
 #: how pages name a work a source says more of than its kind (schema.org classes written beside
 #: one of the five work classes: a Crossref "book-chapter" is a schema:Chapter and a schema:CreativeWork)
@@ -85,13 +85,33 @@ def work_note(work: WorkSummary, with_id: bool = True) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def source_type(work: Mapping[str, object]) -> tuple[str, tuple[str, ...]] | None:
+    """A work's type as its source words it (``schema:additionalType``: DataCite's ``resourceTypeGeneral``,
+    "Collection"), with the sources saying so, from the work's JSON (its ``statements``): what the item page
+    says when the work's class is only the generic ``schema:CreativeWork`` ("Other work").
+
+    >>> source_type({"kind": "CreativeWork", "types": ["schema:CreativeWork"], "statements": [
+    ...     {"property": "schema:additionalType", "value": "Collection", "sources": ["datacite"]}]})
+    ('Collection', ('datacite',))
+    """
+    kind, types, statements = work.get("kind"), work.get("types"), work.get("statements")
+    if kind != "CreativeWork" or type_label("CreativeWork", types if isinstance(types, list) else ()) != KIND_LABELS[
+            "CreativeWork"][0] or not isinstance(statements, list):
+        return None
+    for s in statements:
+        if isinstance(s, dict) and s.get("property") == "schema:additionalType" and s.get("value"):
+            sources = s.get("sources")
+            return str(s["value"]), tuple(str(x) for x in sources) if isinstance(sources, list) else ()
+    return None
+
+
 def kind_label(kind: str | None, count: int | None = None) -> str:
     """How a page names a class given by its short name: alone (capitalised), or after a ``count``.
 
     >>> kind_label("ScholarlyArticle"), kind_label("ScholarlyArticle", 3), kind_label("StructureEntry", 1)
     ('Article', '3 articles', '1 PDB entry')
     """
-    one, many = KIND_LABELS.get(kind or "", ("Work", "other works"))
+    one, many = KIND_LABELS.get(kind or "", ("Other work", "other works"))
     if count is None:
         return one
     return f"{count} {one.lower() if one != 'PDB entry' else one}" if count == 1 else f"{count} {many}"
