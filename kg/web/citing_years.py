@@ -27,7 +27,7 @@ from kg.metrics.counting import UNKNOWN
 AS_CITED = "as cited"
 CITATION_DATE = "OpenCitations' citation date"
 #: the most citing works without a year of their own a page dates (more are counted as year not known)
-DATED_AT_MOST = 2000
+DATED_AT_MOST = 500
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class CitingYears:
 
     def notes(self) -> dict[str, str]:
         """Per year, what its bar's tooltip adds: how many of its works were dated otherwise."""
-        return {year: "; ".join(f"{n} dated {how}" for how, n in sorted(ways.items()))
+        return {year: "; ".join(f"{n} dated {'' if how == AS_CITED else 'by '}{how}" for how, n in sorted(ways.items()))
                 for year, ways in self.dated.items()}
 
     def ways(self) -> dict[str, int]:
