@@ -31,12 +31,17 @@ SPECIFIC_LABELS = {"schema:Book": "Book", "schema:Chapter": "Book chapter", "sch
 
 
 def type_label(kind: str | None, types: Iterable[str] = ()) -> str:
-    """A work's type in words: the specific class a source gives it, else its kind.
+    """A work's type in words: the specific class a source gives it, else its kind; a concept (Zenodo's
+    "all versions" DOI, ``kg:Concept``), said so, since it is named by one of its versions' titles.
 
     >>> type_label("CreativeWork", ["schema:CreativeWork", "schema:Chapter"]), type_label("ScholarlyArticle")
     ('Book chapter', 'Article')
+    >>> type_label("SoftwareSourceCode", ["schema:SoftwareSourceCode", "kg:Concept"])
+    'Software, all versions'
     """
-    return next((SPECIFIC_LABELS[t] for t in types if t in SPECIFIC_LABELS), None) or kind_label(kind)
+    types = tuple(types)
+    found = next((SPECIFIC_LABELS[t] for t in types if t in SPECIFIC_LABELS), None) or kind_label(kind)
+    return f"{found}, all versions" if "kg:Concept" in types else found
 
 
 def kind_name(work: WorkSummary) -> str:

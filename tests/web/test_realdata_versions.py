@@ -64,7 +64,13 @@ def test_the_versions_are_counted_once_in_this_graph_beside_zenodos_count(real: 
                   rf" · a source numbers one of them {index}: at least {index} exist")
         assert re.fullmatch(rf"1 version in this graph and the concept{source} "
                             r"\(the records of the others are not loaded\)", line), line
+        # the concept, named by a version's title, is said to be all versions: on its page and its versions'
+        kind = json.loads(next(p for p in RECORDS if version(p)[0] == doi).read_text("utf-8"))["metadata"][
+            "resource_type"]["title"]  # Zenodo's words ("Software", "Report") are kg's here
+        assert tab.page.locator("article > dl > dt", has_text=re.compile("^Type$")).locator(
+            "xpath=following-sibling::dd[1]").inner_text().startswith(f"{kind}, all versions ("), concept
         tab.page.goto(real(f"/works/{doi}"))
+        assert tab.page.locator("ul.version-of li").inner_text().endswith(f"all versions (concept), DOI {concept}")
         rolled = tab.page.locator("dt", has_text=re.compile("^All versions$")).locator(
             "xpath=following-sibling::dd[1]").inner_text()
         assert re.fullmatch(rf"\d+ works?, over 1 version in this graph and the concept{source} "
