@@ -44,13 +44,16 @@ from kg.metrics.portfolio import (
                              publisher_metrics,
 )
 from kg.metrics.table import CSV_COLUMNS, Metrics, metric_rows, named_iris, to_csv
+from kg.metrics.versions import VersionCounts, version_counts
 
 __all__ = [
     "CITING_PAGE", "CSV_COLUMNS", "Award", "CitedBy", "CitingPage",
     "EVIDENCE_EDGES", "REPORTED_METRICS", "TOP", "UNKNOWN", "Citations",
     "CitingWork", "EntryFigures",
     "FacilityMetrics", "ItemMetrics", "Metrics", "OutputReuse", "PortfolioMetrics", "SourceCount", "UsageFigures",
+    "VersionCounts",
     "build_metrics_summary", "cited_by", "citing_works", "facility_metrics", "funder_awards", "funder_metrics",
     "item_metrics", "metric_rows",
-    "named_iris", "publisher_metrics", "reported_counts", "source_counts", "to_csv", "usage", "version_scopes",
+    "named_iris", "publisher_metrics", "reported_counts", "source_counts", "to_csv", "usage",
+    "version_counts", "version_scopes",
 ]

@@ -23,6 +23,7 @@ from kg.metrics.counting import (
     version_scopes,
 )
 from kg.metrics.summarised import summary_of
+from kg.metrics.versions import VersionCounts, version_counts
 from kg.queries import load_query
 from kg.store import Store
 from kg.store.summary import CITES, LINKS, STATUS, MetricsSummaryDb
@@ -104,6 +105,8 @@ class ItemMetrics:
     source_version_counts: tuple[SourceCount, ...] = ()
     #: the page of citing works listed (``citations.citing``, ``all_versions.citing``; the counts are of all)
     page: CitingPage | None = None
+    #: its versions counted: in this graph, beside the sources' count and numbers (one answer for every view)
+    version_counts: VersionCounts | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"item": self.item, "versions": list(self.versions), "citations": self.citations.as_dict(),
@@ -112,7 +115,8 @@ class ItemMetrics:
                 "source_reference_counts": [s.as_dict() for s in self.source_reference_counts],
                 "statuses": {w: [m.as_dict() for m in marks] for w, marks in self.statuses.items()},
                 "source_version_counts": [s.as_dict() for s in self.source_version_counts],
-                "citing_page": self.page.as_dict() if self.page else None}
+                "citing_page": self.page.as_dict() if self.page else None,
+                "version_counts": self.version_counts.as_dict() if self.version_counts else None}
 
 
 #: citing works listed by default (``citing_limit``): the counts are of every one
@@ -217,7 +221,8 @@ def item_metrics(store: Store, identifier: str, citing_limit: int | None = CITIN
         usage=usage(store, scope), source_counts=tuple(r for r in reported if r.metric == "citations"),
         source_reference_counts=tuple(r for r in reported if r.metric == "references"),
         statuses=_statuses(store, [*scope, *(c.iri for c in (*own.citing, *every.citing))]), page=page,
-        source_version_counts=tuple(r for r in reported if r.metric == "versions"))
+        source_version_counts=tuple(r for r in reported if r.metric == "versions"),
+        version_counts=version_counts(store, scope, [r for r in reported if r.metric == "versions"]))
 
 
 def _summarised(store: Store, summary: MetricsSummaryDb, item: str, scope: Sequence[str], limit: int | None, offset: int

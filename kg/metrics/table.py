@@ -53,6 +53,9 @@ def metric_rows(metrics: Metrics, names: Mapping[str, str] | None = None, awards
             for breakdown, table in (("by_year", c.by_year), ("by_kind", c.by_kind), ("by_relation", c.by_relation)):
                 rows.extend((s, f"{scope}.{breakdown}", k, v) for k, v in table.items())
         rows.extend((s, "versions", v, "") for v in metrics.versions)
+        if (counted := metrics.version_counts) is not None:
+            rows.append((s, "versions.in_graph", "", counted.in_graph))
+            rows.extend([(s, "versions.numbered", "", counted.numbered)] if counted.numbered is not None else [])
         for u in metrics.usage:
             for name in ("views", "downloads", "unique_views", "unique_downloads", "version_views",
                          "version_downloads"):

@@ -23,6 +23,7 @@ from kg.graph import KnowledgeGraph
 from kg.metrics import ItemMetrics
 from kg.related import RelatedItem
 from kg.repositories import repository
+from kg.web.citing_years import citing_years
 from kg.web.svg import bar_chart, chain_svg
 from kg.web.urls import work_path
 from kg.works import WorkSummary
@@ -97,30 +98,6 @@ def _iris(work: dict[str, object], key: str) -> list[str]:
     return [str(v) for v in found] if isinstance(found, list) else []
 
 
-def versions_numbered(graph: KnowledgeGraph, work: dict[str, object]) -> int | None:
-    """The highest number a source gives one of the work's versions (``kg:versionIndex``): at least that
-    many versions exist, however many of them are loaded (a Zenodo concept lists 18, one is loaded)."""
-    versions = _iris(work, "versions")
-    found = graph.query("versions_numbered", version=[NamedNode(v) for v in versions]).values() if versions else []
-    return int(found[0][0]) if found and found[0][0] and found[0][0].isdigit() else None
-
-
-def versions_counted(work: dict[str, object], rolled_up: tuple[str, ...]) -> tuple[int, bool]:
-    """How many of the nodes a work's reuse is rolled up over are versions, and whether its concept
-    (Zenodo's "all versions" DOI) is among them: the concept is not a version of itself.
-
-    >>> versions_counted({"id": "v1", "versionOf": ["c"], "types": []}, ("v1", "c"))
-    (1, True)
-    >>> versions_counted({"id": "c", "versionOf": [], "types": ["kg:Concept"]}, ("c", "v1", "v2"))
-    (2, True)
-    """
-    types = work.get("types")
-    concepts = set(_iris(work, "versionOf")) | ({str(work.get("id"))} if isinstance(types, list)
-                                                and "kg:Concept" in types else set())
-    inside = [v for v in rolled_up if v in concepts]
-    return len(rolled_up) - len(inside), bool(inside)
-
-
 @dataclass(frozen=True)
 class UsageLine:
     """What one source reports of an item's usage: this version's views and downloads (DataCite's
@@ -175,6 +152,7 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
     chain = _section(notes, "evidence chain", lambda: graph.chain(node, CHAIN_DEPTH))
     related = _section(notes, "list of related items", lambda: graph.related(node, RELATED_LIMIT)) or []
     reuse = _section(notes, "reuse metrics", lambda: graph.metrics.item(node))
+    years = _section(notes, "years of citing works", lambda: citing_years(graph, reuse)) if reuse else None
     claims = (_section(notes, "list of claims", lambda: graph.claims([node])) or {}).get(node.value, [])
     names = _section(notes, "names of linked works", lambda: _names(graph, work, chain)) or {}
     refs = _section(notes, "reference list", lambda: graph.references(node)) or []
@@ -188,8 +166,10 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
         "related_groups": grouped_related(related),
         "reuse": reuse,
         "usage_lines": usage_lines(reuse) if reuse else [],
-        "reuse_chart": bar_chart(sorted(reuse.all_versions.by_year.items()),
-                                 "Works citing it or any of its versions, per year") if reuse else None,
+        "reuse_chart": bar_chart(list(years.by_year.items()), "Works citing it or any of its versions, per year",
+                                 "citing works", years.notes(), "no citing work's year is known" if years.unknown
+                                 else "") if years else None,
+        "reuse_years": years,
         "claim_groups": [(CLAIM_GROUPS[k], by_kind[k][:CLAIMS_SHOWN], len(by_kind[k]))
                          for k in CLAIM_GROUPS if k in by_kind],
         "counts": side_by_side(reuse, refs) if reuse else None,
@@ -201,8 +181,6 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
         "citation": _section(notes, "citation", lambda: graph.cite(node)),
         "names": names,
         "version_summaries": versions, "versions_shown": VERSIONS_SHOWN,
-        "versions_numbered": _section(notes, "numbers of versions", lambda: versions_numbered(graph, work)),
-        "versions_counted": versions_counted(work, reuse.versions) if reuse else (0, False),
         "creators_shown": CREATORS_SHOWN,
         # a work no record describes, with a data repository's DOI: the page says whose (Dryad, ...)
         "repository": None if work.get("kind") else repository(str(work.get("id", ""))),

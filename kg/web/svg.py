@@ -16,14 +16,14 @@ that a rule of ours inferred (``basis`` "inferred") is drawn dashed, and its lab
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
 import networkx as nx
 
 from kg import ids
 from kg.chains import ROLE_RANK, Chain, Hop
-from kg.web.labels import kind_name
+from kg.web.labels import described, kind_name, work_note
 from kg.works import WorkSummary
 
 #: fill colour per work class (light, so the dark labels keep a contrast ratio above 7:1)
@@ -51,11 +51,15 @@ def _label(work: WorkSummary) -> tuple[str, str]:
     no citer names it either.
 
     >>> _label(WorkSummary("https://doi.org/10.1002/arch.20056"))
-    ('Work · 10.1002/arch.20056', 'no record loaded')
+    ('10.1002/arch.20056', 'no record loaded')
+    >>> _label(WorkSummary("https://doi.org/10.1/b", name="Support-vector Networks", name_source="cited-as by x"))
+    ('10.1/b', 'as cited: Support-vector Netwo…')
     """
     ident = work.identifiers.get("pdb") or work.identifiers.get("doi") or ids.doi_or_iri(work.iri)
-    title = work.name if work.name_source != "identifier" else "no record loaded"
-    first = f"{kind_name(work)} · {ident}"
+    title = (work.name if described(work) or work.name_source == "record" else f"as cited: {work.name}"
+             ) if work.name_source != "identifier" else "no record loaded"
+    kind = kind_name(work)
+    first = f"{kind} · {ident}" if kind else ident
     # the identifier is never cut (it is what leads to the raw data): a long one stands alone
     return first if len(first) <= 31 else ident, title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS - 1] + "…"
 
@@ -166,9 +170,10 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
         status = f' data-status="{escape(node.work.status[0].status)}"' if marks else ""
         out.append(
             f'<a class="node{root}" href="{escape(href(node.work))}" data-iri="{escape(node.iri)}" '
-            f'data-kind="{escape(node.work.kind or "Work")}"'
+            f'data-kind="{escape(node.work.kind or "")}"'
             f'{status}>'
-            f'<title>{escape(node.work.name)} ({escape(node.iri)}){escape(f": {marks}" if marks else "")}</title>'
+            f'<title>{escape(node.work.name)} ({escape(node.iri)}){escape(f": {marks}" if marks else "")}'
+            f'{escape("" if described(node.work) else f": {work_note(node.work, with_id=False)}")}</title>'
             f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="8" fill="{fill}" '
             f'stroke="{stroke}" stroke-width="{3 if marks else 2 if root else 1}"/>'
             f'<text x="{x + 10}" y="{y + 21}" font-size="12" font-weight="bold" fill="#111"{_fit(first, BOLD_HOLDS)}>'
@@ -190,8 +195,10 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
     return "".join(out)
 
 
-def bar_chart(points: Sequence[tuple[str, int]], title: str, unit: str = "citations") -> str:
-    """A bar per (label, value), e.g. citations per year; an empty chart says there is nothing to draw.
+def bar_chart(points: Sequence[tuple[str, int]], title: str, unit: str = "citations",
+              notes: Mapping[str, str] | None = None, empty: str = "") -> str:
+    """A bar per (label, value), e.g. citations per year, each with a tooltip its ``notes`` (by label) add
+    to ("2017: 5 citing works (2 dated as cited)"); an empty chart says there is nothing to draw (or ``empty``).
 
     >>> svg = bar_chart([("2021", 1), ("2022", 2)], "Citations per year")
     >>> svg.count('class="bar"')
@@ -207,12 +214,13 @@ def bar_chart(points: Sequence[tuple[str, int]], title: str, unit: str = "citati
            f'<line x1="{pad}" y1="{pad + chart_h}" x2="{width - pad}" y2="{pad + chart_h}" stroke="#555"/>']
     if not points or top == 0:
         out.append(f'<text x="{width / 2:.0f}" y="{pad + chart_h / 2:.0f}" text-anchor="middle" font-size="13" '
-                   f'fill="#222">no {escape(unit)} yet</text>')
+                   f'fill="#222">{escape(empty or f"no {unit} yet")}</text>')
     for i, (label, value) in enumerate(points):
         h = chart_h * value / top if top else 0
         x = pad + gap / 2 + i * (bar_w + gap)
         out.append(f'<g class="bar" tabindex="0" data-label="{escape(label)}" data-value="{value}">'
-                   f'<title>{escape(label)}: {value} {escape(unit)}</title>'
+                   f'<title>{escape(label)}: {value} {escape(unit)}'
+                   f'{escape(f" ({notes[label]})" if notes and notes.get(label) else "")}</title>'
                    f'<rect x="{x:.0f}" y="{pad + chart_h - h:.0f}" width="{bar_w}" height="{h:.0f}" fill="#2c5fa8"/>'
                    f'<text x="{x + bar_w / 2:.0f}" y="{pad + chart_h - h - 4:.0f}" text-anchor="middle" '
                    f'font-size="12" fill="#111">{value}</text>'

@@ -197,7 +197,7 @@ def test_every_catalogue_query_is_reached_from_the_python_api(g: KnowledgeGraph,
     g.scholix_links(target=A0)
     g.index_cues()
     g.query("stats_quads")
-    g.query("versions_numbered", version=[A0])  # the item page's "at least N versions"
+    g.query("citation_dates", citing=[A0], cited=[A0])  # the item page's chart: citing works dated by OpenCitations
     for example in analyst_queries():  # the /sparql editor's examples, asked as they are
         g.query(example.name)
     for fetch in (g.records.works, g.records.creators, g.records.contributors, g.records.funding, g.records.links,

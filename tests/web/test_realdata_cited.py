@@ -133,11 +133,74 @@ def test_the_item_page_and_the_widget_mark_a_cited_year(real: Live, tab: Tab) ->
         cited = items.nth(i).locator("a").first.get_attribute("href").removeprefix("/works/")  # type: ignore[union-attr]
         kind = items.nth(i).locator(".kind").inner_text()
         if cited in expected:
-            assert kind.endswith(f", {expected_year(expected[cited])[0]} (as cited)"), cited
+            assert kind.startswith(f"as cited, {expected_year(expected[cited])[0]} · no record loaded"), cited
             marked += 1
         else:
             assert "as cited" not in kind
     assert marked > 0
+    assert tab.errors == []
+
+
+#: the fields of a Crossref reference kg names a work only cited by (its title, its wording: kg.works.cited_as_name)
+WORDING = ("article-title", "volume-title", "series-title", "author", "journal-title", "unstructured")
+
+
+def cited_only(records: list[Path]) -> dict[str, bool]:
+    """Each DOI the records' references give that has no record here (lower case), and whether any
+    reference to it words it (a title, an author, a venue or its text) rather than giving its bare DOI."""
+    loaded = {crossref(p)["DOI"].lower() for p in CROSSREF_RECORDS} | {datacite(LIPICS)["doi"].lower()}
+    found: dict[str, bool] = {}
+    for path in records:
+        for ref in crossref(path).get("reference", []):
+            if ref.get("DOI") and ref["DOI"].lower() not in loaded:
+                doi = ref["DOI"].lower()
+                found[doi] = found.get(doi, False) or any(ref.get(k) for k in WORDING)
+    return found
+
+
+def test_a_work_only_cited_is_never_called_work_in_chain_boxes_or_the_widget(real: Live, tab: Tab) -> None:
+    """A book's bare-DOI references and an article's worded ones, none with a record here: the chain's boxes
+    and the widget say what the graph knows (the year and name as cited, that no record is loaded, the
+    DOI), and no kind; never "Work", which reads like a name."""
+    wording = cited_only(CROSSREF_RECORDS)
+    years = cited_years()
+    for path in (BOOK, ELIFE):
+        doi = crossref(path)["DOI"].lower()
+        tab.page.goto(real(f"/works/{doi}"))
+        tab.screenshot(f"real-chain-cited-only-{doi.replace('/', '_')}")
+        boxes = tab.page.locator("svg.chain a.node")
+        seen = 0
+        for i in range(boxes.count()):
+            iri = boxes.nth(i).get_attribute("data-iri") or ""
+            first, second = boxes.nth(i).locator("text").all_text_contents()[:2]
+            assert not first.startswith("Work"), first
+            cited = iri.removeprefix("https://doi.org/")
+            if cited in wording:
+                seen += 1
+                assert first.lower() in (cited, f"dryad doi · {cited}"), first
+                assert boxes.nth(i).get_attribute("data-kind") == ""
+                assert second.startswith("as cited: ") if wording[cited] else second == "no record loaded", cited
+        assert seen > 0, doi
+        tab.page.goto(real(f"/embed/related?id={doi}&limit=20"))
+        tab.screenshot(f"real-widget-cited-only-{doi.replace('/', '_')}")
+        items = tab.page.locator("section.kg-related li")
+        seen = 0
+        for i in range(items.count()):
+            link = items.nth(i).locator("a").first
+            cited = (link.get_attribute("href") or "").removeprefix("/works/")
+            # the article's data set, its DOI one of Dryad's, is said so first (test_realdata_records.py)
+            kind = items.nth(i).locator(".kind").inner_text().removeprefix("Dryad DOI · ")
+            assert "Work" not in kind, kind
+            if cited not in wording:
+                continue
+            seen += 1
+            year = f", {expected_year(years[cited])[0]}" if cited in years else ""
+            if wording[cited]:
+                assert kind.startswith(f"as cited{year} · no record loaded · ") and kind.endswith(f"DOI {cited}"), kind
+            else:
+                assert (link.inner_text(), kind) == (f"DOI {cited}", f"{'as cited' + year + ' · ' if year else ''}"
+                                                                     f"no record loaded"), cited
+        assert seen > 0, doi
     assert tab.errors == []
 
 
