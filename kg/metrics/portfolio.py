@@ -4,6 +4,7 @@ citations per year (versions rolled up) and the most cited."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -22,6 +23,8 @@ from kg.works import resolve
 
 #: how many outputs ``top`` lists
 TOP = 10
+#: what one award number in a list of several looks like: a digit, no more than two spaces
+_AWARD = re.compile(r"(?=[^ ]*\d|[^ ]* [^ ]*\d|[^ ]* [^ ]* [^ ]*\d)[^ ]+( [^ ]+){0,2}")
 #: the IRIs of Crossref Funder IDs: the nodes of the Funder Registry's hierarchy
 FUNDER_IDS = "https://doi.org/10.13039/"
 #: the kinds a kept rollup counts by: rollups kept before books and reports were told apart from other
@@ -270,8 +273,27 @@ class Award:
         return {"number": self.number, "title": self.title, "outputs": list(self.outputs)}
 
 
+def award_numbers(text: str) -> list[str]:
+    """The award numbers one award field holds, each once: a publisher may deposit several in one, joined by
+    commas or semicolons ("0833612, 0833612, 0848962"; 4% of the corpus's award fields). Split only when
+    every part looks like an award number (a digit, at most two spaces: "CMMI-1934438", "BE 1042/7-1"), so
+    that text with a comma ("Cluster of Excellence UniCat, EXC 314-2, grant STR") stays one award.
+
+    >>> award_numbers("0833612, 0833612, 0848962"), award_numbers("R13-MH066849, and R01 DA016558")
+    (['0833612', '0848962'], ['R13-MH066849', 'R01 DA016558'])
+    >>> award_numbers("Cluster of Excellence UniCat, EXC 314-2")
+    ['Cluster of Excellence UniCat, EXC 314-2']
+    """
+    whole = text.strip()
+    parts = [re.sub(r"^and\s+", "", p.strip()) for p in re.split(r"[,;]", whole)]
+    if len(parts) < 2 or not all(_AWARD.fullmatch(p) for p in parts):
+        return [whole]
+    return list(dict.fromkeys(parts))
+
+
 def funder_awards(store: Store, funder_id: str) -> list[Award]:
-    """Each award of a funder (over every node that names it) with the works it funded, most outputs first.
+    """Each award of a funder (over every node that names it) with the works it funded, most outputs first;
+    an award field listing several numbers is each of them (:func:`award_numbers`).
 
     :raises NotFoundError: the graph does not name the funder
     """
@@ -280,9 +302,11 @@ def funder_awards(store: Store, funder_id: str) -> list[Award]:
                                                    {"funder": list(funder_nodes(store, funder_id))}).values():
         if grant is None or work is None:
             continue
-        titles, works = found.setdefault((number or grant).strip(), (set(), set()))
-        titles.add(title)
-        works.add(work)
+        numbers = award_numbers(number) if number else [grant.strip()]
+        for key in numbers:
+            titles, works = found.setdefault(key, (set(), set()))
+            titles.add(title if len(numbers) == 1 else None)  # a title names the grant, not each award listed
+            works.add(work)
     awards = [Award(key, min((t for t in titles if t), default=None), tuple(sorted(works)))
               for key, (titles, works) in found.items()]
     return sorted(awards, key=lambda a: (-len(a.outputs), a.number))

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kg.metrics import funder_metrics, metric_rows
+from kg.metrics import funder_awards, funder_metrics, metric_rows
 from kg.metrics.summarised import summary_of
 from kg.store import Store
 from loaders.pipeline import load
@@ -184,3 +185,27 @@ def test_the_figures_with_descendants_are_kept_beside_the_funders_own(store: Sto
     for scope in (m.subjects, m.with_descendants.subjects):
         kept = None if summary is None else summary.rollup(" ".join(sorted(scope)))
         assert (kept is None) == (summary is None)  # no summary: nothing kept, asked of the store each time
+
+
+def test_an_award_field_listing_several_numbers_is_each_award(store: Store) -> None:
+    """Publishers deposit several NSF awards in one field ("0833612, 0833612, 0848962"): each is an award."""
+    joined: dict[str, set[str]] = {}  # an award number -> the DOIs whose joined field lists it
+    fields = set()
+    for path in REALDATA.glob("crossref/works*/*.json"):
+        document = _json(path)
+        message = document["message"]
+        assert isinstance(message, dict)
+        for item in [message] if document.get("message-type") == "work" else message.get("items", []):
+            for funder in item.get("funder") or []:
+                if str(funder.get("DOI") or "").endswith("10.13039/100000001"):
+                    for text in funder.get("award") or []:
+                        parts = [p.strip() for p in text.split(",")]
+                        if len(parts) > 1 and all(re.fullmatch(r"[A-Z]{0,4}-?\d{7}", p) for p in parts):
+                            fields.add(text)
+                            for part in parts:
+                                joined.setdefault(part, set()).add(f"https://doi.org/{item['DOI'].lower()}")
+    assert len(fields) >= 2 and any(len(set(f.split(", "))) < len(f.split(", ")) for f in fields)  # one repeats
+    awards = {a.number: set(a.outputs) for a in funder_awards(store, "10.13039/100000001")}
+    assert not fields & set(awards)
+    for number, dois in joined.items():
+        assert dois <= awards[number], number
