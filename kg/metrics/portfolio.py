@@ -70,6 +70,8 @@ class PortfolioMetrics:
     #: the same figures over the funder and its ``descendants`` together, each output once (None: the
     #: graph knows no funder below it)
     with_descendants: PortfolioMetrics | None = None
+    #: the funders above it in its hierarchy: their figures with descendants count its outputs too
+    ancestors: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         found: dict[str, object] = {
@@ -81,8 +83,8 @@ class PortfolioMetrics:
         if self.of == "funder":  # a funder's figures say whether any funder below it was rolled up
             rolled = None if self.with_descendants is None else {
                 k: v for k, v in self.with_descendants.as_dict().items()
-                if k not in ("descendants", "with_descendants")}
-            found.update(descendants=list(self.descendants), with_descendants=rolled)
+                if k not in ("descendants", "with_descendants", "ancestors")}
+            found.update(descendants=list(self.descendants), with_descendants=rolled, ancestors=list(self.ancestors))
         return found
 
 
@@ -91,7 +93,8 @@ def _portfolio_metrics(store: Store, of: Lit["funder", "publisher"], subjects: S
     if of == "publisher":
         return _figures(store, of, subjects, None)
     reported = funder_work_counts(store, subjects)
-    own = replace(_counted(store, subjects), source_counts=tuple(c for c in reported if c.metric == "works"))
+    own = replace(_counted(store, subjects), source_counts=tuple(c for c in reported if c.metric == "works"),
+                  ancestors=tuple(funder_ancestors(store, subjects)))
     below = funder_descendants(store, subjects)
     if not below:
         return own
@@ -105,6 +108,16 @@ def _counted(store: Store, funders: Sequence[NamedNode]) -> PortfolioMetrics:
     the store keeps a metrics summary, else asked of the store."""
     summary = summary_of(store)
     return _figures(store, "funder", funders, None) if summary is None else _rollup(store, summary, funders)
+
+
+def funder_ancestors(store: Store, funders: Sequence[NamedNode]) -> list[str]:
+    """The Funder IDs above a funder's nodes in the Funder Registry's hierarchy (``funder_ancestors``), by IRI."""
+    registered = [f for f in funders if f.value.startswith(FUNDER_IDS)]
+    if not registered:
+        return []
+    own = {f.value for f in funders}
+    return sorted({r.value for (r,) in store.select(load_query("funder_ancestors").text, {"funder": registered}).rows
+                   if isinstance(r, NamedNode)} - own)
 
 
 def funder_descendants(store: Store, funders: Sequence[NamedNode]) -> list[NamedNode]:

@@ -29,7 +29,7 @@ def named_iris(metrics: Metrics, awards: Sequence[Award] = ()) -> list[str]:
         found = [metrics.item, *metrics.versions]
     elif isinstance(metrics, PortfolioMetrics):
         rolled = metrics.with_descendants
-        found = [*metrics.subjects, *(t.iri for t in metrics.top), *metrics.descendants,
+        found = [*metrics.subjects, *(t.iri for t in metrics.top), *metrics.ancestors, *metrics.descendants,
                  *(t.iri for t in (rolled.top if rolled else ())), *(w for a in awards for w in a.outputs)]
     else:
         found = [*metrics.facilities, *(e.iri for e in metrics.entry_figures),
@@ -67,6 +67,7 @@ def metric_rows(metrics: Metrics, names: Mapping[str, str] | None = None, awards
     elif isinstance(metrics, PortfolioMetrics):
         s = " ".join(metrics.subjects)
         rows.extend(_portfolio_rows(s, metrics, "", years))
+        rows.extend((s, "ancestor", a, "") for a in metrics.ancestors)
         if metrics.with_descendants is not None:
             rows.extend((s, "descendant", d, "") for d in metrics.descendants)
             rows.extend(_portfolio_rows(s, metrics.with_descendants, "with_descendants.", years))

@@ -97,6 +97,9 @@ def funder(request: Request) -> Response:
         "title": title, "identifier": identifier, "m": figures,
         # the funders below it in the registry's hierarchy (descendants also lists their ROR IDs)
         "below": sum(1 for d in figures.descendants if d.startswith(FUNDER_IDS)),
+        # the funders above it, by name (a Funder ID no record names is shown as itself)
+        "above": [(a, found.get(a, a.removeprefix(ids.DOI_BASE)))
+                  for found in [graph.names(figures.ancestors)] for a in figures.ancestors],
         "chart": bar_chart(sorted(figures.citations_by_year.items()), f"Works citing outputs funded by {title}, "
                                                                        "per year"),
         "top": _top(graph, [(t.iri, t.citations, t.all_versions) for t in figures.top]),

@@ -88,3 +88,11 @@ def test_graphql_gives_the_figures_with_descendants(nsf: Live) -> None:
     assert metrics["outputCount"] == len(own)
     assert metrics["withDescendants"] == {"outputCount": len(rolled), "withDescendants": None}
     assert len(metrics["descendants"]) >= len(json.loads(FUNDER_FILE.read_text("utf-8"))["message"]["descendants"])
+
+
+def test_a_directorates_dashboard_names_the_funder_above_it(nsf: Live) -> None:
+    directorate = "100000086"  # Directorate for Mathematical and Physical Sciences
+    assert directorate in json.loads(FUNDER_FILE.read_text("utf-8"))["message"]["descendants"]
+    page = _get(nsf(f"/funders/10.13039/{directorate}"))
+    assert f'<p>Below <a href="/funders/10.13039/{NSF}">' in page
+    assert "in the Funder Registry: its outputs are counted there too" in page

@@ -167,6 +167,8 @@ def test_a_directorate_counts_its_own_outputs_not_its_parents(store: Store) -> N
     m = funder_metrics(store, f"10.13039/{directorate}")
     expected = _funded_by(_names({directorate}))
     assert expected and m.outputs == len(expected)
+    assert m.ancestors == (f"{FUNDER_DOI}100000001",)  # the NSF's record lists it: its figures count these too
+    assert funder_metrics(store, "10.13039/100000001").ancestors == ()
 
 
 def test_the_csv_labels_the_rolled_up_rows(store: Store) -> None:
