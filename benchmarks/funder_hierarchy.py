@@ -1,7 +1,7 @@
 """What rolling a funder's descendants up costs a funder's metrics: ``funder_metrics`` as it is (the funder's
-own figures, the hierarchy's two queries, and with descendants the rollup of the whole sub-tree) against the
-same call with the hierarchy not looked up (the figures before: own only), interleaved in one run on one store
-opened read-only. Prints p50/p95 of each and their ratio.
+own figures, the hierarchy's queries (descendants, their identities, ancestors), and with descendants the
+rollup of the whole sub-tree) against the same call with the hierarchy not looked up (the figures before: own
+only), interleaved in one run on one store opened read-only. Prints p50/p95 of each and their ratio.
 
     python benchmarks/funder_hierarchy.py --store /work/stores/q-50000000
     python benchmarks/funder_hierarchy.py --store /work/scratch-realfunders/db --keep --funders 10.13039/100000001
@@ -57,7 +57,8 @@ def main() -> None:
             m = funder_metrics(store, f)
             times["with hierarchy"].append(time.perf_counter() - start)
             rolled += m.with_descendants is not None
-            with patch.object(portfolio, "funder_descendants", lambda _store, _nodes: []):
+            with patch.object(portfolio, "funder_descendants", lambda _store, _nodes: []), \
+                    patch.object(portfolio, "funder_ancestors", lambda _store, _nodes: []):
                 start = time.perf_counter()
                 funder_metrics(store, f)
                 times["own only (before)"].append(time.perf_counter() - start)
