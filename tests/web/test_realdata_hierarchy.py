@@ -88,6 +88,12 @@ def test_graphql_gives_the_figures_with_descendants(nsf: Live) -> None:
     assert metrics["outputCount"] == len(own)
     assert metrics["withDescendants"] == {"outputCount": len(rolled), "withDescendants": None}
     assert len(metrics["descendants"]) >= len(json.loads(FUNDER_FILE.read_text("utf-8"))["message"]["descendants"])
+    query = '{ funder(id: "10.13039/100000086") { metrics { ancestors withDescendants { outputCount } } } }'
+    request = urllib.request.Request(nsf("/graphql"), json.dumps({"query": query}).encode(),
+                                     {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (a local server)
+        directorate = json.loads(response.read())["data"]["funder"]["metrics"]
+    assert directorate == {"ancestors": [f"https://doi.org/10.13039/{NSF}"], "withDescendants": None}
 
 
 def test_a_directorates_dashboard_names_the_funder_above_it(nsf: Live) -> None:

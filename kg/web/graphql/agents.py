@@ -154,6 +154,9 @@ class FunderMetrics:
     descendants: list[str] = strawberry.field(
         description="The funders below it in the Funder Registry's hierarchy, however deep (and their ROR IDs).",
         default_factory=list)
+    ancestors: list[str] = strawberry.field(
+        description="The funders above it in the Funder Registry's hierarchy: their withDescendants count its outputs "
+                    "too.", default_factory=list)
     with_descendants: FunderMetrics | None = strawberry.field(
         description="The same figures over the funder and every funder below it, each output once (null: the "
                     "graph knows no funder below it).", default=None)
@@ -169,7 +172,7 @@ class Funder(Agent):
         found = await run_in_threadpool(info.context.graph.metrics.funder, self.record.iri)
         rolled = None if found.with_descendants is None else await _funder_metrics(info, found.with_descendants)
         own = await _funder_metrics(info, found)
-        own.descendants, own.with_descendants = list(found.descendants), rolled
+        own.descendants, own.with_descendants, own.ancestors = list(found.descendants), rolled, list(found.ancestors)
         return own
 
 
