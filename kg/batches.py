@@ -193,6 +193,17 @@ def link_records(store: Store, keys: Sequence[str]) -> list[list[LinkRecord]]:
     return [found[k] for k in keys]
 
 
+#: how kg knows a work's registration agency, the surest first (``gql_registration_agencies``)
+AGENCY_EVIDENCE = ("doi", "record", "prefix")
+
+
+def registration_agencies(store: Store, keys: Sequence[str]) -> list[str | None]:
+    found: dict[str, dict[str, str]] = {k: {} for k in keys}
+    for row in _rows(store, "gql_registration_agencies", {"work": _nodes(keys)}):
+        found[row["work"]].setdefault(row["how"], row["agency"])
+    return [next((found[k][how] for how in AGENCY_EVIDENCE if how in found[k]), None) for k in keys]
+
+
 def provenance_records(store: Store, keys: Sequence[str]) -> list[ProvenanceRecord]:
     found = {row["g"]: ProvenanceRecord(row["g"], row.get("source"), row.get("retrieved"), row.get("derivedFrom"))
              for row in _rows(store, "gql_provenance", {"g": _nodes(keys)})}
@@ -307,6 +318,12 @@ class RecordFetches:
     def provenance(self, graphs: Sequence[str]) -> list[ProvenanceRecord]:
         """Source, retrieval time and origin of each record graph (``gql_provenance``)."""
         return provenance_records(self._store, graphs)
+
+    def agencies(self, iris: Sequence[str]) -> list[str | None]:
+        """Each work's DOI registration agency as kg knows it (``gql_registration_agencies``): its DOI's own
+        lookup, else a record of it from Crossref's or DataCite's API, else its DOI prefix's lookup; None
+        when kg knows none."""
+        return registration_agencies(self._store, iris)
 
     def agents(self, iris: Sequence[str]) -> list[AgentRecord]:
         """Every property of each person or organisation (``gql_agent_fields``)."""

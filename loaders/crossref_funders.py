@@ -8,8 +8,10 @@ node ``https://doi.org/10.13039/<id>``: a ``schema:Organization`` with its name,
 replaces and is replaced by (``dcterms:replaces``, ``dcterms:isReplacedBy``: one body under an
 old and a new ID, which reuse metrics count as one funder), its parent and direct children in the
 registry's hierarchy (``schema:parentOrganization``, ``schema:subOrganization``, each named as
-``hierarchy-names`` names it), and the number of works Crossref counts for it
-(``kg:sourceWorkCount``: the source's figure, never one kg computed).
+``hierarchy-names`` names it), its whole sub-tree (``descendants``: ``kg:descendantOrganization``,
+which funder metrics roll up), and the number of works Crossref counts for it and for it with its
+descendants (``kg:sourceWorkCount``, ``kg:sourceDescendantWorkCount``: the source's figures, never
+ones kg computed).
 
 >>> from datetime import datetime, UTC
 >>> funder = {"id": "100000001", "name": "National Science Foundation", "alt-names": ["NSF"],
@@ -82,10 +84,15 @@ class CrossrefFundersLoader(Loader):
                 other_node = _funder(f, key, value, b)
                 if other_node is not None and other_node != funder:
                     b.add(funder, prop, other_node)
-        count = f.integer("work-count")
-        if count is not None:
-            b.add(funder, KG.sourceWorkCount, Literal(count))
+        for key, prop in (("work-count", KG.sourceWorkCount), ("descendant-work-count", KG.sourceDescendantWorkCount)):
+            count = f.integer(key)
+            if count is not None:
+                b.add(funder, prop, Literal(count))
         _hierarchy(f, b, funder)
+        for value in f.strings("descendants"):
+            below = _funder(f, "descendants", value, b)
+            if below is not None and below != funder:
+                b.add(funder, KG.descendantOrganization, below)
         return b.build(raw)
 
     @classmethod

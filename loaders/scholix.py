@@ -57,6 +57,9 @@ DOI_LIKE = frozenset({"doi", "arxiv", "url", "handle", "purl", "w3id", ""})
 #: works, so they are left out with a warning rather than stored as relations
 SUGGESTIONS = frozenset({"hasamongtopnsimilardocuments", "isamongtopnsimilardocuments"})
 #: query parameters of /v3/Links that --filter may set; one of the first six is required
+#: publisher names ScholeXplorer gives where it knows none (OpenAIRE's placeholder data source): no publisher,
+#: not one body that published them all (354 of the 749 entities of its dump sample)
+NO_PUBLISHER = frozenset({"unknown repository"})
 FILTERS = ("sourcePid", "targetPid", "sourcePublisher", "targetPublisher", "sourceType", "targetType",
            "relation", "from", "to")
 
@@ -402,7 +405,7 @@ def _map_entity(f: Fields, raw: RawRecord) -> Mapped:
                 field_name=creator.path)
     for publisher in f.objs("publisher"):
         name = publisher.string("name")
-        if name:
+        if name and name.strip().lower() not in NO_PUBLISHER:
             node = b.shared("org", name)
             b.add(b.work, SCHEMA.publisher, node)
             b.add(node, RDF.type, SCHEMA.Organization)

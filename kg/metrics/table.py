@@ -28,7 +28,9 @@ def named_iris(metrics: Metrics, awards: Sequence[Award] = ()) -> list[str]:
     if isinstance(metrics, ItemMetrics):
         found = [metrics.item, *metrics.versions]
     elif isinstance(metrics, PortfolioMetrics):
-        found = [*metrics.subjects, *(t.iri for t in metrics.top), *(w for a in awards for w in a.outputs)]
+        rolled = metrics.with_descendants
+        found = [*metrics.subjects, *(t.iri for t in metrics.top), *metrics.ancestors, *metrics.descendants,
+                 *(t.iri for t in (rolled.top if rolled else ())), *(w for a in awards for w in a.outputs)]
     else:
         found = [*metrics.facilities, *(e.iri for e in metrics.entry_figures),
                  *(p for e in metrics.entry_figures for p in (*e.primary_publications, *e.raw_data))]
@@ -67,17 +69,11 @@ def metric_rows(metrics: Metrics, names: Mapping[str, str] | None = None, awards
         rows.extend(_reported(s, metrics.source_version_counts))
     elif isinstance(metrics, PortfolioMetrics):
         s = " ".join(metrics.subjects)
-        rows.append((s, "outputs", "", metrics.outputs))
-        rows.extend((s, "outputs.by_kind", k, v) for k, v in metrics.outputs_by_kind.items())
-        rows.append((s, "reused", "", metrics.reused))
-        rows.extend((s, "reused.by_kind", k, v) for k, v in metrics.reused_by_kind.items())
-        rows.append((s, "citing_works", "", metrics.citing_works))
-        rows.extend((s, "citing_works.by_year", k, v) for k, v in metrics.citations_by_year.items())
-        rows.extend((s, "top.all_versions", t.iri, t.all_versions) for t in metrics.top)
-        rows.extend((s, "top.citations", t.iri, t.citations) for t in metrics.top)
-        rows.extend((s, "top.kind", t.iri, t.kind) for t in metrics.top)
-        rows.extend((s, "top.year", t.iri, years[t.iri]) for t in metrics.top if years and t.iri in years)
-        rows.extend(_reported(s, metrics.source_counts))
+        rows.extend(_portfolio_rows(s, metrics, "", years))
+        rows.extend((s, "ancestor", a, "") for a in metrics.ancestors)
+        if metrics.with_descendants is not None:
+            rows.extend((s, "descendant", d, "") for d in metrics.descendants)
+            rows.extend(_portfolio_rows(s, metrics.with_descendants, "with_descendants.", years))
         for a in awards:
             rows.append((s, "award.title", a.number, a.title or ""))
             rows.extend((s, "award.output", a.number, w) for w in a.outputs)
@@ -97,6 +93,24 @@ def metric_rows(metrics: Metrics, names: Mapping[str, str] | None = None, awards
             rows.extend((s, "entry.primary_publication", e.iri, p) for p in e.primary_publications)
             rows.extend((s, "entry.raw_data", e.iri, r) for r in e.raw_data)
     return rows
+
+
+def _portfolio_rows(s: str, metrics: PortfolioMetrics, prefix: str, years: Mapping[str, int] | None
+                    ) -> list[tuple[str, str, str, object]]:
+    """A funder's or publisher's figures as rows, each metric's name after ``prefix`` (``with_descendants.``:
+    the figures with the funders below it rolled up)."""
+    rows: list[tuple[str, str, str, object]] = [(s, "outputs", "", metrics.outputs)]
+    rows.extend((s, "outputs.by_kind", k, v) for k, v in metrics.outputs_by_kind.items())
+    rows.append((s, "reused", "", metrics.reused))
+    rows.extend((s, "reused.by_kind", k, v) for k, v in metrics.reused_by_kind.items())
+    rows.append((s, "citing_works", "", metrics.citing_works))
+    rows.extend((s, "citing_works.by_year", k, v) for k, v in metrics.citations_by_year.items())
+    rows.extend((s, "top.all_versions", t.iri, t.all_versions) for t in metrics.top)
+    rows.extend((s, "top.citations", t.iri, t.citations) for t in metrics.top)
+    rows.extend((s, "top.kind", t.iri, t.kind) for t in metrics.top)
+    rows.extend((s, "top.year", t.iri, years[t.iri]) for t in metrics.top if years and t.iri in years)
+    rows.extend(_reported(s, metrics.source_counts))
+    return [(subject, prefix + metric, key, value) for subject, metric, key, value in rows]
 
 
 def to_csv(metrics: Metrics, names: Mapping[str, str] | None = None, awards: Sequence[Award] = (),

@@ -85,7 +85,8 @@ def _metrics(request: Request, parameter: str, compute: Callable[[MetricsQueries
         awards = graph.metrics.awards(subject) if compute is MetricsQueries.funder else []
         iris = metrics.named_iris(found, awards)
         years = {iri: s.year for iri, s in graph.summaries(
-            t.iri for t in found.top).items() if s.year} if isinstance(found, metrics.PortfolioMetrics) else {}
+            t.iri for t in (*found.top, *(found.with_descendants.top if found.with_descendants else ()))
+        ).items() if s.year} if isinstance(found, metrics.PortfolioMetrics) else {}
         return Response(metrics.to_csv(found, csv_names(graph, iris), awards, years), media_type="text/csv")
     return JSONResponse(found.as_dict())
 

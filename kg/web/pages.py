@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from kg import ids
 from kg.errors import IdentifierError, KgError, NotFoundError
 from kg.graph import KnowledgeGraph
+from kg.metrics.portfolio import FUNDER_IDS
 from kg.web.services import services
 from kg.web.svg import bar_chart
 from kg.web.templating import TEMPLATES, error_page
@@ -94,6 +95,11 @@ def funder(request: Request) -> Response:
     shown = list(dict.fromkeys(w for a in awards for w in a.outputs[:AWARD_OUTPUTS_SHOWN]))
     return TEMPLATES.TemplateResponse(request, "funder.html", {
         "title": title, "identifier": identifier, "m": figures,
+        # the funders below it in the registry's hierarchy (descendants also lists their ROR IDs)
+        "below": sum(1 for d in figures.descendants if d.startswith(FUNDER_IDS)),
+        # the funders above it, by name (a Funder ID no record names is shown as itself)
+        "above": [(a, found.get(a, a.removeprefix(ids.DOI_BASE)))
+                  for found in [graph.names(figures.ancestors)] for a in figures.ancestors],
         "chart": bar_chart(sorted(figures.citations_by_year.items()), f"Works citing outputs funded by {title}, "
                                                                        "per year"),
         "top": _top(graph, [(t.iri, t.citations, t.all_versions) for t in figures.top]),

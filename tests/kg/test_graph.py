@@ -201,6 +201,7 @@ def test_every_catalogue_query_is_reached_from_the_python_api(g: KnowledgeGraph,
     for example in analyst_queries():  # the /sparql editor's examples, asked as they are
         g.query(example.name)
     for fetch in (g.records.works, g.records.creators, g.records.contributors, g.records.funding, g.records.links,
+                  g.records.agencies,
                   g.records.provenance, g.records.agents, g.records.metrics, g.records.claims, g.records.names):
         fetch([A0])
     g.records.people(["sample"])

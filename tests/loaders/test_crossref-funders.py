@@ -51,6 +51,14 @@ def test_replaced_ids_and_the_hierarchy_around_the_funder() -> None:
                                                          NamedNode("https://doi.org/10.13039/501100001659")}
 
 
+def test_the_whole_sub_tree_and_its_work_count_are_kept() -> None:
+    data = funder()
+    m = Edges(CrossrefFundersLoader.map(raw("crossref-funders", data)))
+    assert m.objects(FUNDER, KG.descendantOrganization) == {NamedNode(f"https://doi.org/10.13039/{d}")
+                                                            for d in data["descendants"]}
+    assert m.values(FUNDER, KG.sourceDescendantWorkCount) == {str(data["descendant-work-count"])}
+
+
 def test_a_search_page_loads_the_good_funder_and_rejects_the_broken_id() -> None:
     store = Store.open(None)
     report = load(store, read_paths([FIXTURES / "crossref-funders" / "search-page.json"]))

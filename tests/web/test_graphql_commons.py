@@ -1,8 +1,9 @@
 """DataCite Commons' "related content" query (graphql/examples/commons_related_content.graphql, its operation
 text as Commons sends it) over the real corpus (``../shared/realdata``): it validates, answers with every filter
-null, and each filter it sends either filters (``license``, ``repositoryId``) or, given a value kg holds no data
-for (``fieldOfScience``, ``language``, ``registrationAgency``, a DataCite account ID), answers an error naming
-the argument, never the unfiltered list. Expectations are read from the records' JSON."""
+null, and each filter it sends either filters (``license``, ``repositoryId``, ``registrationAgency``: by the agency
+kg knows, saying how many works it knows none of) or, given a value kg holds no data for (``fieldOfScience``,
+``language``, a DataCite account ID), answers an error naming the argument, never the unfiltered list.
+Expectations are read from the records' JSON."""
 
 from __future__ import annotations
 
@@ -95,9 +96,67 @@ def test_repository_id_filters_by_kgs_table_of_repositories(corpus: Store) -> No
 
 
 @pytest.mark.realdata
-@pytest.mark.parametrize(("argument", "value"), [("fieldOfScience", "Biological sciences"), ("language", "en"),
-                                                 ("registrationAgency", "crossref")])
+@pytest.mark.parametrize(("argument", "value"), [("fieldOfScience", "Biological sciences"), ("language", "en")])
 def test_a_filter_kg_holds_no_data_for_names_itself(corpus: Store, argument: str, value: str) -> None:
     work, errors = _answer(corpus, id="10.7554/elife.01567", **{argument: value})
     assert work is None and errors  # the connections are non-null: the first error nulls the work
     assert all(f"parameter {argument!r} cannot be applied" in e and value in e for e in errors)
+
+
+AGENCY_QUERY = """query($id: ID!, $agency: String) { work(id: $id) {
+  references(first: 100, registrationAgency: $agency) { totalCount registrationAgencyUnknown nodes { doi } } } }"""
+
+
+def _agencies() -> dict[str, str]:
+    """DOI or DOI prefix -> registration agency, as the corpus says: doi-ra lookups of whole DOIs (``doi:``) and of
+    prefixes (``prefix:``), and the DOIs of records from Crossref's and DataCite's own APIs (``record:``)."""
+    found: dict[str, str] = {}
+    for path in (REALDATA / "doi-ra").glob("*.json"):
+        for item in json.loads(path.read_text("utf-8")):
+            if item.get("RA") and item["RA"] != "Unknown":
+                kind = "prefix" if "/" not in item["DOI"] else "doi"
+                found[f"{kind}:{item['DOI'].lower()}"] = item["RA"]
+    for path in [*(REALDATA / "crossref").glob("works*/*.json")]:
+        message = json.loads(path.read_text("utf-8"))["message"]
+        for item in message.get("items", []) if "items" in message else [message]:
+            found[f"record:{item['DOI'].lower()}"] = "Crossref"
+    for path in [*(REALDATA / "datacite").glob("dois*/*.json")]:
+        data = json.loads(path.read_text("utf-8"))["data"]
+        for item in data if isinstance(data, list) else [data]:
+            found[f"record:{item['attributes']['doi'].lower()}"] = "DataCite"
+    return found
+
+
+def _agency(doi: str, known: dict[str, str]) -> str | None:
+    """The first of: the DOI's own lookup, a record of it from Crossref or DataCite, its prefix's lookup."""
+    return next((known[k] for k in (f"doi:{doi}", f"record:{doi}", f"prefix:{doi.split('/', 1)[0]}") if k in known),
+                None)
+
+
+@pytest.mark.realdata
+def test_registration_agency_filters_by_the_agency_kg_knows_and_counts_the_unknown(corpus: Store) -> None:
+    elife: dict[str, Any] = json.loads(ELIFE.read_text("utf-8"))["message"]
+    cited = sorted({r["DOI"].lower() for r in elife["reference"] if r.get("DOI")})
+    known = _agencies()
+    by_agency = {d: _agency(d, known) for d in cited}
+    unknown = sum(1 for a in by_agency.values() if a is None)
+    assert unknown and {"Crossref", "DataCite"} <= set(by_agency.values())  # the filter has each case to tell apart
+    for given, agency in (("crossref", "Crossref"), ("datacite", "DataCite"), ("DataCite", "DataCite"),
+                          ("medra", "mEDRA")):
+        result = execute(corpus, AGENCY_QUERY, {"id": elife["DOI"], "agency": given})
+        assert result.errors is None, given
+        references = result.data["work"]["references"]  # type: ignore[index]
+        expected = {d for d, a in by_agency.items() if a == agency}
+        assert references["totalCount"] == len(expected), given
+        assert {n["doi"].lower() for n in references["nodes"]} == expected, given
+        assert references["registrationAgencyUnknown"] == unknown, given
+    unfiltered = execute(corpus, AGENCY_QUERY, {"id": elife["DOI"]})
+    assert unfiltered.data["work"]["references"]["registrationAgencyUnknown"] is None  # type: ignore[index]
+
+
+@pytest.mark.realdata
+def test_a_registration_agency_kg_does_not_know_of_names_the_argument(corpus: Store) -> None:
+    result = execute(corpus, AGENCY_QUERY, {"id": "10.7554/elife.01567", "agency": "handle.net"})
+    assert result.data is None or result.data["work"] is None
+    assert result.errors and "'registrationAgency'" in result.errors[0].message
+    assert "crossref, datacite" in result.errors[0].message

@@ -134,7 +134,10 @@ def test_counts_stand_side_by_side_with_their_source_and_date_in_the_page_and_th
 def test_the_funder_dashboard_shows_the_work_count_crossref_reports_beside_its_outputs() -> None:
     (page,) = _pages([FIXTURES / "crossref-funders" / "funder.json"], "/funders/10.13039/501100000780")
     assert "<dt>Outputs</dt><dd>0 in this graph" in page
-    assert '<span class="reported">Crossref counts 1234 works' in page
+    assert '<span class="reported">Crossref counts 1,234 works' in page
+    # its two descendants (the record's own list): the figures with them, and Crossref's count of those
+    rolled = page.split('<h2 id="with-descendants">With the 2 funders below it</h2>', 1)[1]
+    assert '<dt>Outputs</dt><dd>0 in this graph · <span class="reported">Crossref counts 2,000 works' in rolled
 
 
 def test_a_long_reference_list_is_collapsed_and_capped_unless_all_are_asked_for(

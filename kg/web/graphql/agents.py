@@ -12,6 +12,7 @@ import strawberry
 from starlette.concurrency import run_in_threadpool
 
 from kg.batches import AgentRecord, agent_works
+from kg.metrics import PortfolioMetrics
 from kg.vocab import OWL, SCHEMA, preferred_name
 from kg.web.graphql.connection import DEFAULT_FIRST
 from kg.web.graphql.context import KgInfo, described
@@ -150,6 +151,15 @@ class FunderMetrics:
     citing_work_count: int = strawberry.field(description="Distinct works citing any output or any version of one.")
     citations_over_time: list[YearTotal]
     top: list[OutputReuse]
+    descendants: list[str] = strawberry.field(
+        description="The funders below it in the Funder Registry's hierarchy, however deep (and their ROR IDs).",
+        default_factory=list)
+    ancestors: list[str] = strawberry.field(
+        description="The funders above it in the Funder Registry's hierarchy: their withDescendants count its outputs "
+                    "too.", default_factory=list)
+    with_descendants: FunderMetrics | None = strawberry.field(
+        description="The same figures over the funder and every funder below it, each output once (null: the "
+                    "graph knows no funder below it).", default=None)
 
 
 @strawberry.type(description="A funder (Crossref Funder ID or ROR).")
@@ -160,11 +170,18 @@ class Funder(Agent):
     @strawberry.field
     async def metrics(self, info: KgInfo) -> FunderMetrics:
         found = await run_in_threadpool(info.context.graph.metrics.funder, self.record.iri)
-        works = await works_of(info, [t.iri for t in found.top])
-        return FunderMetrics(
-            output_count=found.outputs, reused_count=found.reused, citing_work_count=found.citing_works,
-            outputs_by_kind=[KindCount(kind=k, count=n) for k, n in found.outputs_by_kind.items()],
-            citations_over_time=[YearTotal(year=int(y), total=n) for y, n in found.citations_by_year.items()
-                                 if y.isdigit()],
-            top=[OutputReuse(work=w, citation_count=t.citations, all_versions_citation_count=t.all_versions)
-                 for t, w in zip(found.top, works, strict=True)])
+        rolled = None if found.with_descendants is None else await _funder_metrics(info, found.with_descendants)
+        own = await _funder_metrics(info, found)
+        own.descendants, own.with_descendants, own.ancestors = list(found.descendants), rolled, list(found.ancestors)
+        return own
+
+
+async def _funder_metrics(info: KgInfo, found: PortfolioMetrics) -> FunderMetrics:
+    works = await works_of(info, [t.iri for t in found.top])
+    return FunderMetrics(
+        output_count=found.outputs, reused_count=found.reused, citing_work_count=found.citing_works,
+        outputs_by_kind=[KindCount(kind=k, count=n) for k, n in found.outputs_by_kind.items()],
+        citations_over_time=[YearTotal(year=int(y), total=n) for y, n in found.citations_by_year.items()
+                             if y.isdigit()],
+        top=[OutputReuse(work=w, citation_count=t.citations, all_versions_citation_count=t.all_versions)
+             for t, w in zip(found.top, works, strict=True)])

@@ -1,7 +1,8 @@
 """DataCite's filters of a list of works (``query``, ``resourceTypeId``, ``published``, ``hasCitations``,
-``hasViews``, ``hasDownloads``, ``license``, ``repositoryId``; ``fieldOfScience``, ``language`` and
-``registrationAgency`` only as null: kg holds none), applied to the IRIs of a list through the request's
-DataLoaders, and the work figures they filter on (``viewCount``, ``downloadCount``, ``citationCount``).
+``hasViews``, ``hasDownloads``, ``license``, ``repositoryId``, ``registrationAgency`` (the agency kg knows
+for a work: :meth:`kg.batches.RecordFetches.agencies`); ``fieldOfScience`` and ``language`` only as null: kg
+holds none), applied to the IRIs of a list through the request's DataLoaders, and the work figures they
+filter on (``viewCount``, ``downloadCount``, ``citationCount``).
 
 DataCite's ``query`` is Elasticsearch query text; kg reads the part of it its notebooks use: words
 that a title contains (``"Machine learning"``), joined by ``AND``, and the fields
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, TypeVar
 
 import strawberry
@@ -39,8 +40,10 @@ MAX_TERMS = 10
 #: DataCite's filters of a list kg holds no data for (DataCite Commons sends them, null unless chosen): given a
 #: value, a list answers an error naming the filter, never the unfiltered list
 NOT_HELD = {"field_of_science": ("fieldOfScience", "kg keeps no subject scheme (OECD fields of science)"),
-            "language": ("language", "kg keeps no language of works"),
-            "registration_agency": ("registrationAgency", "kg keeps no registration agency of works")}
+            "language": ("language", "kg keeps no language of works")}
+#: DataCite's ``registrationAgency`` values (its agencies' ids) and the names the DOI Foundation's lookup gives
+AGENCIES = {"crossref": "Crossref", "datacite": "DataCite", "medra": "mEDRA", "jalc": "JaLC", "kisti": "KISTI",
+            "istic": "ISTIC", "op": "OP", "airiti": "Airiti", "cnki": "CNKI"}
 #: DataCite's ``license`` argument (a Python parameter ``licence``: ``license`` is a builtin)
 Licence = Annotated[str | None, strawberry.argument(
     name="license", description="A licence: its URL or statement as the source gives it, or a Creative Commons "
@@ -183,17 +186,49 @@ def matches_type(record: WorkRecord, resource_type_id: str) -> bool:
     return wanted == general or wanted in own
 
 
+def agency_of(registration_agency: str) -> str:
+    """The agency DataCite's ``registrationAgency`` value names (its id, or the name, case-blind), as kg's
+    lookups name it; an error naming the argument for any other.
+
+    >>> agency_of("datacite"), agency_of(" mEDRA ")
+    ('DataCite', 'mEDRA')
+    """
+    wanted = registration_agency.strip().lower()
+    if wanted not in AGENCIES:
+        raise BadRequestError("registrationAgency", f"names no DOI registration agency; one of {', '.join(AGENCIES)}",
+                              registration_agency)
+    return AGENCIES[wanted]
+
+
+async def by_agency(info: KgInfo, iris: Sequence[str], registration_agency: str) -> tuple[list[str], int]:
+    """The IRIs of works the agency registered, in their order, and how many of ``iris`` have no agency kg
+    knows (left out: neither their DOI's nor its prefix's lookup nor a record from Crossref or DataCite)."""
+    wanted = agency_of(registration_agency)
+    agencies = await run_in_threadpool(info.context.graph.records.agencies, list(iris))
+    return [i for i, a in zip(iris, agencies, strict=True) if a == wanted], sum(1 for a in agencies if a is None)
+
+
 async def keep(info: KgInfo, iris: Sequence[str], filters: WorkFilters) -> list[str]:
     """The IRIs that pass every filter, in their order."""
+    return (await keep_counted(info, iris, filters))[0]
+
+
+async def keep_counted(info: KgInfo, iris: Sequence[str], filters: WorkFilters) -> tuple[list[str], int | None]:
+    """The IRIs that pass every filter, in their order, and how many of those passing the others were left out
+    because kg knows no registration agency of theirs (None: no ``registrationAgency`` given)."""
+    if filters.registration_agency:
+        agency_of(filters.registration_agency)  # a name of none answers its error before any work is done
+        others = await keep(info, iris, replace(filters, registration_agency=None))
+        return await by_agency(info, others, filters.registration_agency)
     found = list(iris)
     if filters.empty:
-        return found
+        return found, None
     check_held(filters)
     if filters.repository_id:
         prefix = repository_prefix(filters.repository_id)
         found = [i for i in found if (r := repository(i)) is not None and r.prefix == prefix]
     if not found:
-        return found
+        return found, None
     parsed = parse_query(filters.query)
     for word in parsed.words:
         titled = set(await run_in_threadpool(info.context.graph.find, word))
@@ -222,7 +257,7 @@ async def keep(info: KgInfo, iris: Sequence[str], filters: WorkFilters) -> list[
     if filters.has_citations and found:
         links = await info.context.loaders.links.load_many(found)
         found = [i for i, lk in zip(found, links, strict=True) if len(merge(lk, _cited)) >= filters.has_citations]
-    return found
+    return found, None
 
 
 def _cited(link: LinkRecord) -> bool:

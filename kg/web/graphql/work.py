@@ -25,7 +25,7 @@ from kg.web.graphql.claims import Claim
 from kg.web.graphql.connection import DEFAULT_FIRST, PageInfo, check_first, paginate
 from kg.web.graphql.context import KgInfo, described
 from kg.web.graphql.evidence import ChainNode, EvidenceChain, Hop, Reason, RelatedItem
-from kg.web.graphql.filters import Licence, WorkFilters, commons, keep
+from kg.web.graphql.filters import Licence, WorkFilters, commons, keep_counted
 from kg.web.graphql.limits import MAX_CHAIN_DEPTH
 from kg.web.graphql.links import (
     CITATIONS,
@@ -63,6 +63,9 @@ class LinkConnection:
     page_info: PageInfo
     nodes: list[Work]
     edges: list[Link]
+    registration_agency_unknown: int | None = strawberry.field(
+        default=None, description="Works left out by registrationAgency because kg knows no registration agency of "
+                                  "theirs (null: no registrationAgency given).")
 
 
 
@@ -123,8 +126,10 @@ class Work(WorkMetadata):
     async def _connection(self, info: KgInfo, kinds: Kinds, first: int, after: str | None,
                           filters: WorkFilters | None = None) -> LinkConnection:
         merged = await self._links(info, kinds)
+        unknown = None
         if filters is not None and not filters.empty:
-            kept = set(await keep(info, [m.other for m in merged], filters))
+            passed, unknown = await keep_counted(info, [m.other for m in merged], filters)
+            kept = set(passed)
             merged = [m for m in merged if m.other in kept]
         page = paginate(merged, first, after, info.context.settings)
         nodes = await works_of(info, [m.other for m in page.keys])
@@ -134,7 +139,8 @@ class Work(WorkMetadata):
             edges = [Link(cursor=page.cursor(i), node=node, relation_types=list(m.relations),
                           provenance=[provenance[g] for g in m.graphs])
                      for i, (m, node) in enumerate(zip(page.keys, nodes, strict=True))]
-        return LinkConnection(total_count=page.total, page_info=page.page_info(), nodes=nodes, edges=edges)
+        return LinkConnection(total_count=page.total, page_info=page.page_info(), nodes=nodes, edges=edges,
+                              registration_agency_unknown=unknown)
 
     @described("Works citing this one (cito:cites), each with the provenance of its citation; DataCite's "
                "filters narrow them (resourceTypeId: Dataset, Text, ...).")
