@@ -22,6 +22,7 @@ from pyoxigraph import Literal, NamedNode
 from kg import metrics, tracing, works
 from kg.queries import load_query
 from kg.store import Store, Term
+from kg.store.limits import select_chunked
 from kg.vocab import CITO, SCHEMA, relations
 from kg.works import WorkSummary
 
@@ -120,7 +121,7 @@ class MetricsRecord(Record):
 
 
 def _rows(store: Store, name: str, bindings: dict[str, Term | list[Term]]) -> list[dict[str, str]]:
-    result = store.select(load_query(name).text, bindings)
+    result = select_chunked(store, load_query(name).text, bindings)
     return [{k: str(getattr(t, "value", t)) for k, t in row.items()} for row in result.dicts()]
 
 

@@ -14,6 +14,7 @@ from pyoxigraph import NamedNode
 
 from kg.queries import load_query
 from kg.store import Store, Term
+from kg.store.limits import select_chunked
 from kg.store.summary_cited import Wording
 from kg.store.summary_names import best_years
 from kg.vocab import KG
@@ -29,5 +30,5 @@ def cited_years(store: Store, refs: dict[str, list[str]], wordings: dict[str, li
         found_years = list(summary.objects(KG.citedYear.value, (r for sampled in refs.values() for r in sampled)))
     else:
         bound: list[Term] = [NamedNode(r) for sampled in refs.values() for r in sampled]
-        found_years = store.select(load_query("cited_years").text, {"ref": bound}).values() if bound else []
+        found_years = select_chunked(store, load_query("cited_years").text, {"ref": bound}).values() if bound else []
     return best_years(refs, wordings, found_years)  # type: ignore[arg-type]

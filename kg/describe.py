@@ -30,6 +30,7 @@ from kg import ids
 from kg.facts import WorkFacts, work_facts
 from kg.queries import load_query
 from kg.store import Store, Term
+from kg.store.limits import select_chunked
 from kg.vocab import KG, RDF, SCHEMA, curie, evidence_edges, preferred_name, relations
 from kg.works import WorkSummary, resolve, summaries
 
@@ -203,8 +204,9 @@ def describe(store: Store, identifier: str | NamedNode) -> WorkDescription:
         if isinstance(other, NamedNode) and p is not None and isinstance(g, NamedNode):
             incoming.setdefault((text(p), other.value), set()).add(g.value)
     graphs = sorted({g for gs in (*statements.values(), *incoming.values()) for g in gs})
-    provenance = {g: (source, retrieved) for g, source, retrieved in store.select(
-        load_query("graph_provenance").text, {"g": [NamedNode(g) for g in graphs]}).values() if g} if graphs else {}
+    provenance = {g: (source, retrieved) for g, source, retrieved in select_chunked(
+        store, load_query("graph_provenance").text, {"g": [NamedNode(g) for g in graphs]}).values()
+        if g} if graphs else {}
 
     def sources(gs: set[str]) -> tuple[str, ...]:
         return tuple(sorted({s for g in gs if (s := provenance.get(g, (None, None))[0])}))
@@ -257,7 +259,8 @@ def _triples(store: Store, node: NamedNode, own: Sequence[tuple[Term | None, ...
     """The work's statements, what its records say of the nodes they name (``work_description``), and the
     names every graph gives the nodes its records leave unnamed (``node_names``: linked works, mostly)."""
     triples, unnamed = _described(store, node, own)
-    for other, name in store.select(load_query("node_names").text, {"node": list(unnamed)}).rows if unnamed else ():
+    names = select_chunked(store, load_query("node_names").text, {"node": list(unnamed)}).rows if unnamed else []
+    for other, name in names:
         if isinstance(other, NamedNode) and name is not None:
             triples.add(Triple(other, SCHEMA.name, name))
     return _sorted(node, triples)

@@ -34,6 +34,7 @@ from kg import ids
 from kg.errors import BadRequestError, IdentifierError
 from kg.queries import load_query
 from kg.store import Store
+from kg.store.limits import select_chunked
 from kg.vocab import CITO, relation_key, relations, relations_by_iri
 from kg.works import WorkSummary, summaries
 
@@ -132,7 +133,7 @@ def _ends(store: Store, iris: Sequence[str]) -> _Ends:
     if not iris:
         return found
     works = {"work": [NamedNode(i) for i in iris]}
-    for work, name in store.select(load_query("scholix_link_publishers").text, works).values():
+    for work, name in select_chunked(store, load_query("scholix_link_publishers").text, works).values():
         if work and name:
             found.publishers.setdefault(work, set()).add(name)
 
@@ -140,7 +141,7 @@ def _ends(store: Store, iris: Sequence[str]) -> _Ends:
         return int(position) if position and position.isdigit() else 1 << 30
 
     seen: set[tuple[str, str]] = set()
-    rows = store.select(load_query("scholix_link_creators").text, works).values()
+    rows = select_chunked(store, load_query("scholix_link_creators").text, works).values()
     # lowest place first, so an agent two sources list is kept at its first place
     for work, position, name, agent in sorted(rows, key=lambda r: (str(r[0]), place(r[1]), str(r[2]))):
         if work and name and agent and (work, agent) not in seen:

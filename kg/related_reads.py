@@ -32,6 +32,7 @@ from pyoxigraph import NamedNode
 
 from kg.queries import load_query
 from kg.store import Store, Term
+from kg.store.limits import select_chunked
 from kg.store.summary import CITES, HAS_VERSION, TYPE, MetricsSummaryDb
 from kg.store.summary_links import kept, links
 from kg.store.summary_similar import similar as similar_ids
@@ -42,7 +43,7 @@ _CONCEPT, _STRUCTURE, _RELIES_ON_DATA = KG.Concept.value, KG.StructureEntry.valu
 
 def select_rows(store: Store, name: str, bindings: dict[str, Term | list[Term]]) -> list[dict[str, str]]:
     """The rows of catalogue query ``name``, each term as its text."""
-    result = store.select(load_query(name).text, bindings)
+    result = select_chunked(store, load_query(name).text, bindings)
     return [{k: getattr(t, "value", str(t)) for k, t in row.items()} for row in result.dicts()]
 
 
@@ -50,7 +51,7 @@ def link_rows(store: Store, name: str, bindings: dict[str, Term | list[Term]]) -
     """The rows of ``related_direct_links.rq`` or ``related_versions_and_parts.rq`` as those queries
     leave them to the caller (no FILTER, which slowed Oxigraph): without the "out" rows to a literal
     (the caller drops a work's "sibling" row of itself)."""
-    result = store.select(load_query(name).text, bindings)
+    result = select_chunked(store, load_query(name).text, bindings)
     return [{k: getattr(t, "value", str(t)) for k, t in row.items()} for row in result.dicts()
             if isinstance(row["other"], NamedNode) or getattr(row["direction"], "value", None) != "out"]
 

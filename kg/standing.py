@@ -25,6 +25,7 @@ from pyoxigraph import NamedNode
 
 from kg.queries import load_query
 from kg.store import Store
+from kg.store.limits import select_chunked
 from kg.store.summary_standing import standing_rows
 from kg.works import WORK_CLASSES
 
@@ -63,7 +64,7 @@ def standings(store: Store, iris: Iterable[NamedNode]) -> dict[str, Standing]:
         return found
     summary = store.complete_summary()  # the same rows, kept beside the store (kg.store.summary)
     rows = (standing_rows(summary, [n.value for n in nodes]) if summary is not None else
-            store.select(load_query("work_standing").text, {"work": nodes}).values())
+            select_chunked(store, load_query("work_standing").text, {"work": nodes}).values())
     for work, citers, references, records, published, classes in rows:
         if work is None:
             continue

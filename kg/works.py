@@ -32,6 +32,7 @@ from kg.cited_years import cited_years
 from kg.errors import IdentifierError, NotFoundError
 from kg.queries import load_query
 from kg.store import Store, Term, summary_reads
+from kg.store.limits import select_chunked
 from kg.store.summary_cited import SAMPLE, Wording
 from kg.store.summary_names import CitedAsRow, names_from
 from kg.vocab import KG, RDF, SCHEMA, curie, preferred_name
@@ -189,7 +190,7 @@ def summaries(store: Store, iris: Iterable[NamedNode], names_of: Mapping[NamedNo
     nodes = list(dict.fromkeys(iris))
     names_of = names_of or {}
     found: dict[str, dict[str, list[str]]] = {n.value: {} for n in nodes}
-    for work, prop, value in store.select(load_query("work_summaries").text, {"work": list(
+    for work, prop, value in select_chunked(store, load_query("work_summaries").text, {"work": list(
             dict.fromkeys([*nodes, *names_of]))}).rows if nodes or names_of else ():
         if isinstance(work, NamedNode) and isinstance(prop, NamedNode) and value is not None:
             if prop == SCHEMA.name and work in names_of:
@@ -208,14 +209,11 @@ def summaries(store: Store, iris: Iterable[NamedNode], names_of: Mapping[NamedNo
             for iri, props in found.items()}
 
 
-VALUES_CHUNK = 1000  #: the works one query binds at most where a list can be long (a work's citers)
-
-
 def statuses(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[WorkStatus, ...]]:
-    """The statuses of the works that have any, a query per :data:`VALUES_CHUNK` works (Virtuoso refuses more)."""
+    """The statuses of the works that have any, a query per :data:`~kg.store.limits.VALUES_CHUNK` works
+    (Virtuoso refuses more)."""
     found: dict[str, list[WorkStatus]] = {}
-    rows = (row for start in range(0, len(nodes), VALUES_CHUNK) for row in store.select(
-        load_query("work_statuses").text, {"work": nodes[start:start + VALUES_CHUNK]}).values())
+    rows = select_chunked(store, load_query("work_statuses").text, {"work": nodes}).values()
     for work, status, date, reason, notice, superseded in rows:
         if work is not None and status is not None:
             if (mark := WorkStatus(status, date, reason, notice, superseded)) not in found.setdefault(work, []):
@@ -240,7 +238,8 @@ def _cited_as_names(store: Store, nodes: list[NamedNode], years: dict[str, tuple
         refs, wordings = summary_reads.cited_wordings(summary, [n.value for n in nodes])
     else:
         sampled: dict[str, list[str]] = {}
-        for work, listed in store.select(load_query("work_cited_as_references").text, {"work": nodes}).values():
+        listed_refs = select_chunked(store, load_query("work_cited_as_references").text, {"work": nodes}).values()
+        for work, listed in listed_refs:
             if work is not None and listed:
                 sampled.setdefault(work, []).extend(listed.split())
         refs = {work: sorted(found)[:CITED_AS_SAMPLE] for work, found in sampled.items()}
@@ -276,7 +275,7 @@ def _store_wordings(store: Store, refs: dict[str, list[str]]) -> dict[str, list[
 
 def _ask_refs(store: Store, query: str, refs: list[str]) -> list[tuple[str | None, ...]]:
     bound: list[Term] = [NamedNode(r) for r in refs]  # minted IRIs in the record graph (loaders/builder.py)
-    return store.select(load_query(query).text, {"ref": bound}).values() if bound else []
+    return select_chunked(store, load_query(query).text, {"ref": bound}).values() if bound else []
 
 
 def _summary(iri: str, props: dict[str, list[str]], title: str | None, status: tuple[WorkStatus, ...] = (),
@@ -309,7 +308,7 @@ def names(store: Store, iris: Iterable[str]) -> dict[str, str]:
     """
     nodes = [NamedNode(i) for i in dict.fromkeys(iris)]
     every: dict[str, list[str]] = {}
-    rows = store.select(load_query("node_names").text, {"node": nodes}).values() if nodes else []
+    rows = select_chunked(store, load_query("node_names").text, {"node": nodes}).values() if nodes else []
     for node, name in rows:
         if node is not None and name is not None:
             every.setdefault(node, []).append(name)

@@ -58,6 +58,7 @@ from kg.chains.model import (
 from kg.queries import load_query
 from kg.standing import Standing, standings
 from kg.store import Store
+from kg.store.limits import select_chunked
 from kg.vocab import curie, relations_by_iri
 from kg.works import WorkSummary, resolve, summaries
 
@@ -178,10 +179,11 @@ def _next_hops(store: Store, query: str, frontier: list[NamedNode], level: int) 
     catalogue = relations_by_iri()
     # (from, to, evidence) -> graph -> (source, retrieved, typed relations)
     found: dict[tuple[str, str, str], dict[str, tuple[str | None, str | None, dict[StatedRelation, None]]]] = {}
-    rows = store.select(query, {"node": list(frontier)}).values()
+    rows = select_chunked(store, query, {"node": list(frontier)}).values()
     graphs = sorted({g for *_, g, _rel, _fw in rows if g is not None})
-    provenance = {g: (source, retrieved) for g, source, retrieved in store.select(
-        load_query("graph_provenance").text, {"g": [NamedNode(g) for g in graphs]}).values() if g} if graphs else {}
+    provenance = {g: (source, retrieved) for g, source, retrieved in select_chunked(
+        store, load_query("graph_provenance").text, {"g": [NamedNode(g) for g in graphs]}).values()
+        if g} if graphs else {}
     for node, evidence, target, graph, rel, forward in rows:
         if node is None or evidence is None or target is None or graph is None or node == target:
             continue

@@ -11,6 +11,7 @@ from pyoxigraph import NamedNode
 from kg.metrics.summarised import citation_rows, summary_of, version_pairs
 from kg.queries import load_query
 from kg.store import Store, Term
+from kg.store.limits import select_chunked
 from kg.vocab import CITO, SCHEMA, curie, evidence_edges, relations
 from kg.works import WORK_CLASSES
 
@@ -32,8 +33,6 @@ SPECIFIC_KINDS = {SCHEMA.Book.value: "Book", SCHEMA.Chapter.value: "Book", SCHEM
                   SCHEMA.Thesis.value: "Report"}
 _CLASS_KINDS = {c.value: c.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for c in WORK_CLASSES}
 _CREATIVE = SCHEMA.CreativeWork.value
-#: works asked for their specific classes in one query
-_CHUNK = 2000
 
 
 def most_specific_kind(classes: Iterable[str]) -> str:
@@ -50,12 +49,11 @@ def specific_classes(store: Store, works: Iterable[str]) -> dict[str, set[str]]:
     """The classes among :data:`SPECIFIC_KINDS` that the graph gives ``works`` (those with any)."""
     wanted = sorted(set(works))
     found: dict[str, set[str]] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        rows = store.select(load_query("metrics_specific_classes").text,
-                            {"work": [NamedNode(w) for w in wanted[start:start + _CHUNK]]}).values()
-        for work, cls in rows:
-            if work is not None and cls is not None:
-                found.setdefault(work, set()).add(cls)
+    rows = select_chunked(store, load_query("metrics_specific_classes").text,
+                          {"work": [NamedNode(w) for w in wanted]}).values() if wanted else []
+    for work, cls in rows:
+        if work is not None and cls is not None:
+            found.setdefault(work, set()).add(cls)
     return found
 
 
@@ -131,7 +129,7 @@ def version_scopes(store: Store, items: Sequence[NamedNode]) -> dict[str, tuple[
     found: dict[str, set[str]] = {i.value: {i.value} for i in items}
     summary = summary_of(store)
     pairs = (version_pairs(summary, list(found)) if summary is not None else
-             store.select(load_query("metrics_version_scope").text, {"item": list(items)}).values())
+             select_chunked(store, load_query("metrics_version_scope").text, {"item": list(items)}).values())
     for item, node in pairs:
         if item is not None and node is not None:
             found[item].add(node)
@@ -147,7 +145,8 @@ def citing_works(store: Store, cited: Sequence[str]) -> dict[str, dict[str, Citi
     pairs: set[tuple[str, str]] = set()
     summary = summary_of(store)
     rows = (citation_rows(summary, cited) if summary is not None else
-            store.select(load_query("metrics_citations").text, {"cited": [NamedNode(c) for c in cited]}).values())
+            select_chunked(store, load_query("metrics_citations").text,
+                           {"cited": [NamedNode(c) for c in cited]}).values())
     for target, citing, when, cls in rows:
         if target is None or citing is None:
             continue
@@ -171,7 +170,8 @@ Incoming = tuple[str, str, str]
 def incoming(store: Store, targets: Sequence[str]) -> set[Incoming]:
     """The works pointing at ``targets``, per relation (typed relation or evidence edge): from the metrics
     summary when the store keeps one complete (it keeps every such link: no store query, and none that
-    grows with the targets' citations), else in one query."""
+    grows with the targets' citations), else asked of the store (a query per
+    :data:`~kg.store.limits.VALUES_CHUNK` targets)."""
     if not targets:
         return set()
     summary = summary_of(store)
@@ -182,8 +182,8 @@ def incoming(store: Store, targets: Sequence[str]) -> set[Incoming]:
     props = {getattr(p, "value", str(p)) for p in (*(r.iri for r in relations()), *EVIDENCE_EDGES)}
     # only ?target bound, the relations kept here: with ?relation bound too, Oxigraph read each
     # relation's every statement once several targets were bound (3.1 s for 238 versions at 50M, 31 ms so)
-    rows = store.select(load_query("metrics_incoming_relations").text,
-                        {"target": [NamedNode(t) for t in targets]}).values()
+    rows = select_chunked(store, load_query("metrics_incoming_relations").text,
+                          {"target": [NamedNode(t) for t in targets]}).values()
     return {(curie(relation), work, target) for relation, work, target in rows
             if relation is not None and relation in props and work is not None and target is not None}
 

@@ -26,6 +26,7 @@ from kg.metrics.summarised import summary_of
 from kg.metrics.versions import VersionCounts, version_counts
 from kg.queries import load_query
 from kg.store import Store
+from kg.store.limits import select_chunked
 from kg.store.summary import CITES, LINKS, STATUS, MetricsSummaryDb
 from kg.store.summary_reads import Tallies, citation_tallies
 from kg.vocab import KG, curie
@@ -152,7 +153,7 @@ def usage(store: Store, works: Sequence[str]) -> tuple[UsageFigures, ...]:
     if not works:
         return ()
     latest: dict[tuple[str, str], UsageFigures] = {}
-    for row in store.select(load_query("metrics_usage").text, {"work": [NamedNode(w) for w in works]}).rows:
+    for row in select_chunked(store, load_query("metrics_usage").text, {"work": [NamedNode(w) for w in works]}).rows:
         work, source, graph, observed = (term_text(t) for t in row[:4])
         if work is None or source is None or graph is None or observed is None:
             continue
@@ -168,8 +169,8 @@ def reported_counts(store: Store, works: Sequence[str]) -> tuple[SourceCount, ..
     if not works:
         return ()
     found = []
-    for work, metric, source, graph, count, retrieved in store.select(
-            load_query("metrics_source_counts").text, {"work": [NamedNode(w) for w in works]}).values():
+    for work, metric, source, graph, count, retrieved in select_chunked(
+            store, load_query("metrics_source_counts").text, {"work": [NamedNode(w) for w in works]}).values():
         if work is not None and metric is not None and source is not None and graph is not None and count is not None:
             found.append(SourceCount(work, source, graph, int(count), REPORTED_METRICS.get(metric, metric), retrieved))
     return tuple(sorted(found, key=lambda s: (s.work, s.metric, s.source, s.graph)))

@@ -23,6 +23,7 @@ b'{"head": {}, "boolean": true}'
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -51,10 +52,52 @@ from kg.store.answers import (
     write_solutions,
 )
 from kg.store.graphs import DEFAULT_GRAPH, drop_update, exists_query, graph_update
-from kg.store.terms import Bindings, Dataset
+from kg.store.terms import Bindings, Dataset, SelectResult, Term
 
 #: seconds our HTTP client waits past the limit for a remote server to stop the query itself
 REMOTE_MARGIN = 1.0
+
+
+#: the terms one query binds to a variable at most where a list can be long (a work's citers, a page of
+#: works): Virtuoso 7.2 refuses a ``VALUES`` of more than about 4,000 (``SP030 ... Too many arguments for
+#: standard built-in function in operator()``); :func:`select_chunked` sends longer lists a chunk a query
+VALUES_CHUNK = 1000
+
+
+class Selecting(Protocol):
+    """What :func:`select_chunked` needs of a store."""
+
+    def select(self, sparql: str, bindings: Bindings | None = None) -> SelectResult: ...
+
+
+def select_chunked(store: Selecting, sparql: str, bindings: Bindings) -> SelectResult:
+    """``store.select(sparql, bindings)``, each list of more than :data:`VALUES_CHUNK` terms bound a chunk a
+    query (every combination of chunks when several lists are that long), the rows of all in one answer.
+
+    Only for queries whose rows each come from one term of each list (the term among the row's columns, or
+    the caller merging the rows): nothing aggregated, ordered or limited across a list's terms.
+
+    >>> from pyoxigraph import Literal
+    >>> from kg.store import Store
+    >>> store = Store.open(None)
+    >>> n = [Literal(str(i)) for i in range(2500)]
+    >>> answer = select_chunked(store, "SELECT ?n WHERE { }", {"n": n})
+    >>> len(answer.rows), store.query_count
+    (2500, 3)
+    """
+    long = [(name, terms) for name, terms in bindings.items()
+            if isinstance(terms, (list, tuple)) and len(terms) > VALUES_CHUNK]
+    if not long:
+        return store.select(sparql, bindings)
+    chunks = [[(name, terms[start:start + VALUES_CHUNK]) for start in range(0, len(terms), VALUES_CHUNK)]
+              for name, terms in long]
+    variables: list[str] = []
+    rows: list[tuple[Term | None, ...]] = []
+    for combination in itertools.product(*chunks):
+        answer = store.select(sparql, {**bindings, **dict(combination)})
+        variables = answer.variables
+        rows.extend(answer.rows)
+    return SelectResult(variables, rows)
 
 
 class Queryable(Protocol):

@@ -11,10 +11,15 @@ The loader commits as it goes, so the server's ``MaxQueryExecutionTime`` does no
 ran whole under a limit of 1 s); the request waits for it without a time limit.
 
 Configured from the environment: ``KG_VIRTUOSO_BULK_DIR`` (required: a folder both kg and the
-server see, listed in the server's ``DirsAllowed``). The account must be allowed to run the loader
-(``dba``, or one granted ``EXECUTE`` on ``DB.DBA.ld_dir`` and ``DB.DBA.rdf_loader_run``). Literals are
-written as the engine's profile writes them in updates (:meth:`kg.store.engines.Engine.update_text`:
-durations).
+server see, listed in the server's ``DirsAllowed``) and ``KG_VIRTUOSO_LOADERS`` (``rdf_loader_run()``
+calls at once, default 1: with more, the quads are written in twice as many files, blocks of
+:data:`FILE_BLOCK` lines dealt in turn). Loaders at once deadlock on each other now and then
+(``40001 ... Transaction deadlock`` in ``load_list``, the file left part-loaded; Virtuoso 7.2 does not
+retry it): such files are put back on the list and loaded again (a quad is stored once), up to
+:data:`RETRIES` times, waiting 1, 2, 4 ... s before each round. The account must be allowed to run
+the loader (``dba``, or one granted ``EXECUTE`` on ``DB.DBA.ld_dir`` and ``DB.DBA.rdf_loader_run``,
+and ``UPDATE`` on ``DB.DBA.load_list`` for the retries). Literals are written as the engine's profile
+writes them in updates (:meth:`kg.store.engines.Engine.update_text`: durations).
 """
 
 from __future__ import annotations
@@ -23,9 +28,12 @@ import base64
 import gzip
 import os
 import re
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 
@@ -38,6 +46,12 @@ from kg.store.revision import new_token
 _DEFAULT_GRAPH = "urn:kg:bulk"
 
 
+#: lines of N-Quads written together in one file (several loaders: the files take blocks in turn)
+FILE_BLOCK = 100_000
+#: rounds of loading again the files a deadlock between loaders cut short
+RETRIES = 6
+
+
 def virtuoso_bulk_load(url: str, nquads: IO[bytes], engine: Engine, credentials: Credentials | None,
                        timeout: float = 60.0) -> None:
     """Load ``nquads`` into the Virtuoso server whose SPARQL endpoint is ``url``; ``timeout`` for each
@@ -48,19 +62,33 @@ def virtuoso_bulk_load(url: str, nquads: IO[bytes], engine: Engine, credentials:
                          "(in its DirsAllowed) where the N-Quads are put for its loader (docs/scaling.md)")
     if credentials is None:
         raise StoreError("kg bulk-load on Virtuoso needs the store's account (KG_STORE_USER, KG_STORE_PASSWORD)")
-    name = f"kg-bulk-{new_token()}.nq.gz"
-    path = Path(folder).resolve() / name
+    loaders = _loaders()
+    token = new_token()
+    paths = [Path(folder).resolve() / f"kg-bulk-{token}-{i}.nq.gz" for i in range(1 if loaders == 1 else 2 * loaders)]
     try:
-        with gzip.open(path, "wb", compresslevel=1) as out:
-            for line in nquads:
-                out.write(engine.update_text(line.decode()).encode() if b"^^" in line else line)
-        path.chmod(0o644)
-        loader = VirtuosoLoader(url, credentials, timeout, name)
-        loader.register(path)
-        loader.run()
-        loader.finish([path])
+        with ExitStack() as files:
+            outs = [files.enter_context(gzip.open(path, "wb", compresslevel=1)) for path in paths]
+            for number, line in enumerate(nquads):
+                outs[number // FILE_BLOCK % len(outs)].write(
+                    engine.update_text(line.decode()).encode() if b"^^" in line else line)
+        written = [path for path in paths if path.stat().st_size > 20]  # an empty gzip file is 20 bytes
+        for path in written:
+            path.chmod(0o644)
+        loader = VirtuosoLoader(url, credentials, timeout, f"kg-bulk-{token}")
+        for path in written:
+            loader.register(path)
+        loader.run_all(written, loaders)
+        loader.finish(written)
     finally:
-        path.unlink(missing_ok=True)
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+
+def _loaders() -> int:
+    text = os.environ.get("KG_VIRTUOSO_LOADERS", "1")
+    if not text.isdigit() or int(text) < 1:
+        raise StoreError(f"KG_VIRTUOSO_LOADERS must be a number of loaders (1 or more), not {text!r}")
+    return int(text)
 
 
 class VirtuosoLoader:
@@ -71,6 +99,8 @@ class VirtuosoLoader:
 
     def __init__(self, url: str, credentials: Credentials, timeout: float = 60.0, name: str = "the files") -> None:
         self.sparql = _Sparql(url, credentials, timeout, name)
+        #: rounds of files loaded again after a deadlock (:meth:`run_all`)
+        self.retries = 0
 
     def register(self, path: Path) -> None:
         """Put ``path`` (a gzipped N-Quads file) on the loader's list, instead of a file of its name there."""
@@ -82,6 +112,47 @@ class VirtuosoLoader:
         """One ``rdf_loader_run()``: returns when no registered file is left (call it from several threads
         for several loaders at once)."""
         self.sparql.call("sql:rdf_loader_run()", wait=True)
+
+    def run_all(self, paths: list[Path], loaders: int = 1) -> None:
+        """``loaders`` ``rdf_loader_run()`` at once until no registered file is left; then, while one of
+        ``paths`` failed on a deadlock with another loader, those put back on the list and loaded again
+        (at most :data:`RETRIES` rounds, waiting 1, 2, 4 ... s before each)."""
+        failed: list[StoreError] = []
+
+        def run() -> None:
+            try:
+                self.run()
+            except StoreError as e:  # a deadlock the call itself was told of: its file is retried below
+                if "40001" not in str(e) and "eadlock" not in str(e):
+                    failed.append(e)
+
+        for attempt in range(RETRIES + 1):
+            if attempt:
+                time.sleep(2 ** (attempt - 1))
+            threads = [threading.Thread(target=run, daemon=True) for _ in range(loaders)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            if failed:
+                raise failed[0]
+            if loaders == 1 or attempt == RETRIES or not self._deadlocked(paths):  # the last: finish() tells
+                return
+            self.retries += 1
+
+    def _deadlocked(self, paths: list[Path]) -> bool:
+        """Whether one of ``paths`` failed on a deadlock; those put back on the list to load again."""
+        where = " OR ".join(f"ll_file LIKE '{_sql(f'%{path.name}')}'" for path in paths)
+        deadlock = f"({where}) AND (ll_error LIKE '%40001%' OR ll_error LIKE '%eadlock%')"
+        try:
+            self.sparql.call(_exec(f"SELECT signal('KGBLK', ll_error) FROM DB.DBA.load_list WHERE {deadlock}"))
+        except StoreError as e:  # the message is the file's ll_error
+            if "40001" not in str(e) and "eadlock" not in str(e):
+                raise
+            self.sparql.call(_exec(f"UPDATE DB.DBA.load_list SET ll_state = 0, ll_error = NULL, ll_started = NULL, "
+                                   f"ll_done = NULL WHERE {deadlock}"))
+            return True
+        return False
 
     def finish(self, paths: list[Path]) -> None:
         """A checkpoint, then StoreError if one of ``paths`` failed or was not taken."""

@@ -21,6 +21,7 @@ from kg.chains import evidence_chain
 from kg.errors import KgError
 from kg.queries import load_query
 from kg.store import Store
+from kg.store.limits import select_chunked
 from kg.tracing.claims import MAX_INPUT_CHARS
 from kg.tracing.mentions import Mention
 from kg.works import summaries
@@ -122,7 +123,7 @@ def fetch_links(store: Store, resolver: Resolver, work: str) -> list[str]:
     """Fetch the works ``work`` relies on or cites that have no record of their own; the problems met."""
     chain = evidence_chain(store, NamedNode(work), max_depth=1)
     targets = list(dict.fromkeys(h.to for h in chain.hops))
-    recorded = {w for (w,) in store.select(load_query("trace_records_about").text,
+    recorded = {w for (w,) in select_chunked(store, load_query("trace_records_about").text,
                                            {"work": [NamedNode(t) for t in targets]}).values()} if targets else set()
     missing = [t for t in targets if t not in recorded and t.startswith(ids.DOI_BASE)]
     problems: list[str] = []

@@ -14,6 +14,7 @@ from kg import ids
 from kg.errors import KgError
 from kg.queries import load_query
 from kg.store import Store
+from kg.store.limits import select_chunked
 from kg.tracing.fetching import Resolver, fetch_mention, unfetchable
 from kg.tracing.mentions import Mention
 from kg.tracing.results import MentionResult
@@ -87,7 +88,7 @@ def _in_graph(store: Store, mentions: list[Mention]) -> dict[Mention, str]:
         else:
             by_value.setdefault(Literal(m.value), []).append(m)
     if by_value:
-        rows = store.select(load_query("trace_works_by_identifier").text, {"value": list(by_value)}).rows
+        rows = select_chunked(store, load_query("trace_works_by_identifier").text, {"value": list(by_value)}).rows
         for work, value in rows:
             if isinstance(work, NamedNode) and isinstance(value, (Literal, NamedNode)):
                 for m in by_value.get(value, []):
@@ -118,7 +119,8 @@ def _accession_nodes(store: Store, mentions: list[Mention]) -> dict[Mention, str
     if not every:
         return {}
     described = described_works(store, every)
-    rows = store.select(load_query("metrics_incoming_relations").text, {"target": [NamedNode(c) for c in every]})
+    rows = select_chunked(store, load_query("metrics_incoming_relations").text,
+                          {"target": [NamedNode(c) for c in every]})
     linked = {target for _, _, target in rows.values() if target is not None}
     found: dict[Mention, str] = {}
     for m in mentions:
@@ -133,7 +135,8 @@ def _linked(store: Store, iris: list[str]) -> set[str]:
     """Those of ``iris`` some statement of the graph points at (one query)."""
     if not iris:
         return set()
-    rows = store.select(load_query("metrics_incoming_relations").text, {"target": [NamedNode(i) for i in iris]})
+    rows = select_chunked(store, load_query("metrics_incoming_relations").text,
+                          {"target": [NamedNode(i) for i in iris]})
     return {target for _, _, target in rows.values() if target is not None}
 
 

@@ -22,6 +22,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from kg import ids
 from kg.queries import load_query
 from kg.store import GraphMeta, RecordGraph, Store
+from kg.store.limits import select_chunked
 from kg.tracing.results import ClaimSummary, TracedClaim, TraceResult
 from kg.vocab import CITO, KG, PROV, RDF, SCHEMA, XSD
 
@@ -104,7 +105,7 @@ def claims_about(store: Store, works: Iterable[str | NamedNode]) -> dict[str, li
     if not nodes:
         return out
     seen: set[tuple[str, str]] = set()
-    rows = store.select(load_query("claims_about_works").text, {"work": nodes}).values()
+    rows = select_chunked(store, load_query("claims_about_works").text, {"work": nodes}).values()
     for work, claim, text, kind, appearance, first, score, method, graph in rows:
         if work is None or claim is None or (work, claim) in seen or work not in out:
             continue

@@ -8,6 +8,7 @@ installed (in CI, which installs them, failed: tests.conftest.virtuoso_binary)."
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import subprocess
 import threading
@@ -18,7 +19,10 @@ from uuid import uuid4
 import pytest
 
 from kg.errors import StoreError
-from kg.store import Store
+from kg.store import Store, virtuoso_bulk
+from kg.store.credentials import Credentials
+from kg.store.engines import VIRTUOSO
+from kg.store.virtuoso_bulk import VirtuosoLoader, virtuoso_bulk_load
 from loaders.bulkload import bulk_load
 from loaders.bulkmap import map_inputs
 from loaders.pipeline import load
@@ -57,6 +61,58 @@ def test_bulk_load_into_virtuoso_equals_kg_load(tmp_path: Path, virtuoso: tuple[
     # Virtuoso writes date-times in its own form (".711920Z", not ".71192Z"): compared with kg load on it
     assert bulk_loaded == quads(remote)
     clear(remote)
+
+
+def test_two_loaders_at_once_load_what_one_loads(tmp_path: Path, virtuoso: tuple[str, str, Path],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # two rdf_loader_run() at once deadlocked on 2 of 3 files at 100M; the files cut short are loaded again
+    url, sql, folder = virtuoso
+    monkeypatch.setenv("KG_VIRTUOSO_BULK_DIR", str(folder))
+    monkeypatch.setattr(virtuoso_bulk, "FILE_BLOCK", 50)  # the samples' quads in 4 files, not 1
+    map_inputs([PROJECT / "samples"], tmp_path / "shards", jobs=1)
+    remote = Store.open(url)
+    clear(remote)
+    by_one = bulk_load(remote, tmp_path / "shards")
+    one = quads(remote)
+    clear(remote)
+    monkeypatch.setenv("KG_VIRTUOSO_LOADERS", "2")
+    by_two = bulk_load(remote, tmp_path / "shards")
+    assert summary(by_two) == summary(by_one)
+    assert quads(remote) == one and len(one) > 900
+    assert not list(folder.iterdir())  # the loader's 4 files are gone
+    clear(remote)
+
+
+def test_a_file_a_deadlock_cut_short_is_loaded_again(tmp_path: Path, virtuoso: tuple[str, str, Path]) -> None:
+    url, sql, folder = virtuoso
+    remote = Store.open(url)
+    clear(remote)
+    path = folder / "kg-test-deadlocked.nq.gz"
+    with gzip.open(path, "wb") as out:
+        out.write(f"<urn:x:a> <urn:x:b> \"c\" <{OURS}deadlocked> .\n".encode())
+    path.chmod(0o644)
+    loader = VirtuosoLoader(url.replace("dba:dba@", ""), Credentials("dba", "dba"))
+    loader.register(path)
+    # as Virtuoso leaves a file another loader deadlocked with: taken, failed, part-loaded (here: none of it)
+    loader.sparql.call(virtuoso_bulk._exec(
+        "UPDATE DB.DBA.load_list SET ll_state = 2, ll_error = '40001 SR172: Transaction deadlocked' "
+        f"WHERE ll_file LIKE '%{path.name}'"))
+    try:
+        loader.run_all([path], loaders=2)
+        loader.finish([path])
+    finally:
+        path.unlink()
+    assert loader.retries == 1
+    assert remote.ask(f"ASK {{ GRAPH <{OURS}deadlocked> {{ <urn:x:a> <urn:x:b> \"c\" }} }}")
+    clear(remote)
+
+
+def test_a_number_of_loaders_that_is_none_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("KG_VIRTUOSO_BULK_DIR", str(tmp_path))
+    monkeypatch.setenv("KG_VIRTUOSO_LOADERS", "two")
+    with pytest.raises(StoreError, match="KG_VIRTUOSO_LOADERS must be a number of loaders"):
+        virtuoso_bulk_load("http://127.0.0.1:9/sparql-auth", iter([]), VIRTUOSO,  # type: ignore[arg-type]
+                           Credentials("dba", "dba"))
 
 
 def test_without_a_folder_for_the_loader_it_says_what_to_set(tmp_path: Path, virtuoso: tuple[str, str, Path],
