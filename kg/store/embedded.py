@@ -11,6 +11,13 @@ its next read; a read that fails meanwhile (RocksDB leaves a read-only open unde
 process writes) is tried once more on a fresh open. Writes to it raise
 :class:`~kg.errors.ReadOnlyStoreError`.
 
+A served replica (:meth:`EmbeddedStore.open_now` on a read-only store: ``kg serve --read-only``, the
+workers of ``kg serve --workers N``) opens a snapshot of the store (:mod:`kg.store.snapshot`: hard links to
+its table files, which the writer's later compactions cannot take away) instead of the directory itself,
+and a thread of its own looks at the revision file every :data:`FOLLOW_EVERY` seconds and opens the new
+revision there, off the request path: a request finds it open already. The open before stays in use until
+the new one answered a query; one that fails is tried again at the next look.
+
 >>> store = Store.open(None)
 >>> store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 'o' } }")
 >>> store.ask("ASK { <urn:x:s> ?p ?o }"), store.profile.on_disk
@@ -20,6 +27,7 @@ process writes) is tried once more on a fresh open. Writes to it raise
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -31,6 +39,7 @@ from pyoxigraph import DefaultGraph, QueryBoolean, QuerySolutions, QueryTriples,
 from pyoxigraph import Store as OxStore
 
 from kg.errors import ReadOnlyStoreError, StoreError
+from kg.store import snapshot
 from kg.store.base import Store, StoreProfile
 from kg.store.limits import InProcessRunner, QueryRunner
 from kg.store.records import META, RecordGraph
@@ -46,6 +55,10 @@ _T = TypeVar("_T")
 
 #: read-only opens tried before a reader goes on with the open it has (the writer compacting meanwhile)
 _OPEN_TRIES = 5
+#: seconds between a served replica's looks at the revision file (a stat: cheap)
+FOLLOW_EVERY = 0.05
+#: seconds a replaced snapshot is kept after it went out of use (a request may still read from it)
+RETIRED_FOR = 60.0
 
 
 class EmbeddedStore(Store):
@@ -61,6 +74,12 @@ class EmbeddedStore(Store):
         self._reopening = threading.Lock()
         #: the revision file shared with other processes (on disk only: kg.store.revision)
         self._revision_file = RevisionFile(path) if path is not None else None
+        #: a served replica opens snapshots (kg.store.snapshot), the one in use here, and follows in a thread
+        self._snapshots = False
+        self._snapshot: Path | None = None
+        self._retired: list[tuple[float, OxStore, Path | None]] = []
+        self._following: threading.Thread | None = None
+        self._stop = threading.Event()
         self._fresh = path is None
         self._default_apart = True  # pyoxigraph's updates write to its own default graph
 
@@ -103,7 +122,54 @@ class EmbeddedStore(Store):
             self._revision_file.write(self.revision())
 
     def open_now(self) -> None:
+        """Open the store now. Read-only on disk (a served replica), open a snapshot and follow the writer's
+        revisions in a thread of its own (the module's docstring), until :meth:`close`."""
+        if self.read_only and self.path is not None and self._following is None:
+            self._snapshots = True
+            self._stop.clear()
+            self.ox  # noqa: B018 (opening is what is wanted)
+            self._following = threading.Thread(target=self._follow_writes, name="kg-store-follow", daemon=True)
+            self._following.start()
+            return
         self.ox  # noqa: B018 (opening is what is wanted)
+
+    def _follow_writes(self) -> None:
+        while not self._stop.wait(FOLLOW_EVERY):
+            try:
+                self._follow()
+                self._reap()
+            except Exception as e:  # noqa: BLE001 (the next look tries again; requests still reopen themselves)
+                log.warning("following the writes to %s: %s", self.path, e)
+
+    def _open_read_only(self) -> OxStore:
+        """A read-only open: of a new snapshot when serving (kept as :attr:`_snapshot` once in use), else of the
+        directory. A snapshot's open answers a query before it is used."""
+        assert self.path is not None
+        folder = snapshot.take(self.path) if self._snapshots else None
+        try:
+            opened = OxStore.read_only(str(folder or self.path))
+            if folder is not None:
+                opened.query("ASK { ?s ?p ?o }")
+        except BaseException:
+            if folder is not None:
+                snapshot.remove(folder)
+            raise
+        if self._ox is not None:
+            self._retired.append((time.monotonic(), self._ox, self._snapshot))
+        self._snapshot = folder
+        return opened
+
+    def _reap(self) -> None:
+        """Let go of the snapshots replaced more than :data:`RETIRED_FOR` seconds ago that no one holds."""
+        now, kept = time.monotonic(), []
+        for retired in self._retired:
+            # the list's tuple and getrefcount's argument: no request holds the open any more
+            if now - retired[0] > RETIRED_FOR and sys.getrefcount(retired[1]) <= 3:
+                if retired[2] is not None:
+                    snapshot.remove(retired[2])
+            else:
+                kept.append(retired)
+        self._retired = kept
 
     def query_runner(self, timeout_s: float, workers: int = 2, memory_mb: int = 0) -> QueryRunner:
         """On disk, worker processes that each open the store read-only (:mod:`kg.store.workers`); in
@@ -121,7 +187,7 @@ class EmbeddedStore(Store):
             try:
                 if self.read_only and self.path:
                     self._opened_at = self._revision_file.read() if self._revision_file else None
-                    self._ox = OxStore.read_only(str(self.path))
+                    self._ox = self._open_read_only()
                 else:
                     self._ox = OxStore(str(self.path)) if self.path else OxStore()
             except OSError as e:
@@ -147,7 +213,7 @@ class EmbeddedStore(Store):
                 return
             for attempt in range(_OPEN_TRIES):
                 try:
-                    self._ox = OxStore.read_only(str(self.path))
+                    self._ox = self._open_read_only()
                     self._opened_at = seen
                     return
                 # the writer replacing its files while they are opened: RocksDB says "Corruption: ... No such file"
@@ -267,8 +333,16 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         """Flush what was written (unless opened read-only) and let the store go; it reopens on next use."""
+        if self._following is not None:
+            self._stop.set()
+            self._following.join()
+            self._following = None
         if self._ox is not None:
             if not self.read_only:
                 self._ox.flush()
             self._ox = None
+        for folder in [*(retired[2] for retired in self._retired), self._snapshot]:
+            if folder is not None:
+                snapshot.remove(folder)
+        self._retired, self._snapshot, self._snapshots = [], None, False
         super().close()

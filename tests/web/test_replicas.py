@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -176,3 +177,42 @@ def test_read_only_is_refused_over_a_sparql_server() -> None:
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2
     assert "--read-only is for a store directory: over a SPARQL server, run as many kg serve" in done.stderr
+
+
+def test_a_replica_under_load_answers_every_request_while_kg_load_writes_beside_it(tmp_path: Path) -> None:
+    # the replica opens each new revision in a snapshot of its own, off the request path: the writer's
+    # compactions cannot take a file away from an open in use (500s with 'No such file ... .sst' else)
+    db = tmp_path / "db"
+    _early_store(db)
+    versions = sorted(LATE.iterdir())
+    assert len(versions) == 3
+    dois = [json.loads(v.read_text("utf-8"))["metadata"]["doi"] for v in versions]
+    failed: list[tuple[str, int, bytes]] = []
+    done = threading.Event()
+    with _served(str(db), tmp_path / "replica", "--read-only") as url:
+        paths = [f"/works/{LATE_DOI}", f"/api/works?id={LATE_DOI}&id={dois[1]}", f"/works/{dois[-1]}"]
+
+        def ask() -> None:
+            while not done.is_set():
+                for path in paths:
+                    status, body = _get(url + path)
+                    if status not in (200, 404):
+                        failed.append((path, status, body[:300]))
+
+        askers = [threading.Thread(target=ask) for _ in range(4)]
+        for asker in askers:
+            asker.start()
+        try:
+            for version, doi in zip(versions, dois, strict=True):
+                folder = tmp_path / version.stem
+                folder.mkdir()
+                (folder / version.name).write_bytes(version.read_bytes())
+                assert _kg_load(db, folder)["loaded"] == 1
+                # no answer from before the write once kg load returned: the version it loaded is known
+                status, body = _get(f"{url}/works/{doi}")
+                assert status == 200 and json.loads(body)["kind"] == "SoftwareSourceCode", body[:300]
+        finally:
+            done.set()
+            for asker in askers:
+                asker.join(60)
+    assert failed == []

@@ -28,7 +28,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.schema import validate_document
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from kg.errors import KgError, StoreError
 from kg.web.config import Settings
 from kg.web.graphql.cost import CostLimiter
@@ -87,9 +87,10 @@ class BoundedValidation(SchemaExtension):
                     while len(self.verdicts) > KEPT_DOCUMENTS:
                         self.verdicts.popitem(last=False)
             # the rules that read the variables (the cost limit) run every time, unless the others refused it,
-            # on the event loop: one pass over a document the expansion limit has bounded, no trip to a thread
+            # on the event loop: a document the expansion limit has bounded, no trip to a thread; a rule with a
+            # ``direct`` check gives its verdict without a validation pass
             if not errors and varying:
-                errors = validate_document(context.schema._schema, document, varying)
+                errors = _varying(context.schema._schema, document, varying)
             context.pre_execution_errors = list(errors)
         yield
 
@@ -103,6 +104,15 @@ class BoundedValidation(SchemaExtension):
         # abandoned on cancel: the request's deadline answers the client even if the thread runs on
         return await to_thread.run_sync(validate_document, self.execution_context.schema._schema, document, rules,
                                         abandon_on_cancel=True)
+
+
+def _varying(schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
+             ) -> list[GraphQLError]:
+    errors: list[GraphQLError] = []
+    for rule in rules:
+        direct = getattr(rule, "direct", None)
+        errors += direct(schema, document) if direct is not None else validate_document(schema, document, (rule,))
+    return errors
 
 
 def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
