@@ -35,10 +35,10 @@ from typing import TYPE_CHECKING, BinaryIO
 from pyoxigraph import Literal, NamedNode
 
 from kg.errors import StoreError
-from kg.store.cuerows import PREDICATES, CueRow, record_cues
+from kg.store.cuerows import CueRow
+from kg.store.prepared import PreparedGraph
 from kg.store.records import META, RecordGraph, StoredVersion, WritePlan
-from kg.store.summary import summary_rows
-from kg.store.summary_terms import KEYS, Row
+from kg.store.summary_terms import Row
 from kg.vocab import KG
 
 if TYPE_CHECKING:
@@ -111,23 +111,21 @@ class Spool:
             self._file = self._paths[0].open("wb")
         quads = self._file
         cues, summary = self._store.cues.built, self._store.metrics_summary.built
-        wanted = (PREDICATES if cues else frozenset()) | (KEYS if summary else frozenset())
         for r in records:
-            g, meta = r.graph, r.meta_quads()
+            g = r.graph
+            done = r if isinstance(r, PreparedGraph) and r.holds(cues, summary) else PreparedGraph.of(r, cues, summary)
             if g.value in self._spans:  # written again: the version before is left out
                 self._replaced.append(self._spans[g.value])
             start = quads.tell()
-            quads.write("".join([*(f"{t} {g} .\n" for t in r.triples),
-                                 *(f"{q} .\n" for q in meta if q.predicate != KG.contentHash)]).encode())
+            quads.write(done.text)
             self._spans[g.value] = (start, quads.tell())
             self.records += 1
             self.waiting[g.value] = StoredVersion(r.content_hash, r.meta.source_modified, r.meta.retrieved_at)
-            read = r.quads_with(wanted) if wanted else []  # the triples both read, parsed once
             if cues:
-                self._cues[g.value] = record_cues([q for q in read if q.predicate.value in PREDICATES])
+                self._cues[g.value] = done.cues or []
             if summary:
-                self._summary[g.value] = summary_rows(r, read)
-            self.quads += len(r) + len(meta)
+                self._summary[g.value] = done.summary or []
+            self.quads += len(r) + done.meta_count
             self.graph_quads += len(r)
         if self.quads >= self._limit:
             self.load()
