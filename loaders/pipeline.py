@@ -8,8 +8,10 @@ the rest of the batch loads; nothing already stored is touched by a rejected rec
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -18,6 +20,7 @@ from kg.store import RecordGraph, Store, WriteResult
 from kg.store.spool import Spool
 from loaders import REGISTRY
 from loaders.base import Problem, RawRecord
+from loaders.mapworkers import Mapped, mapped_batches
 
 log = logging.getLogger("kg.load")
 
@@ -124,7 +127,7 @@ def _record_id(raw: RawRecord) -> str:
 
 def load(store: Store, items: Iterable[RawRecord | Problem], *, strict: bool = False,
          batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None,
-         on_problem: Callable[[Problem], None] | None = None) -> LoadReport:
+         on_problem: Callable[[Problem], None] | None = None, jobs: int = 1) -> LoadReport:
     """Map and store every record; problems in the input are collected in the report.
 
     ``progress`` is called with the number of records done after each batch; ``on_problem``
@@ -133,24 +136,48 @@ def load(store: Store, items: Iterable[RawRecord | Problem], *, strict: bool = F
     Each batch is written in a writer thread while the next one is mapped here: the store loads
     without holding the GIL, so the two overlap on two cores. Batches are written one at a
     time, in input order, and at most one waits while the next is mapped, so memory stays
-    bounded. (Mapping in worker processes was measured slower on two cores than mapping here:
-    pickling and the store's own threads ate the gain.)
+    bounded. With ``jobs`` above 1, ``jobs`` worker processes map the batches (and prepare each
+    graph's spool text and cue and summary rows, :mod:`loaders.mapworkers`) while this process reads
+    the input and the writer thread plans and loads: the same store, rows and report as ``jobs`` 1.
     """
     report = LoadReport()
-    it = iter(items)
-    with store.gathering() as spool, ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-write") as writer:
+    with store.gathering() as spool, ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-write") as writer, \
+            closing(_mapped(store, spool is not None, items, batch_size, strict, jobs)) as batches:
         pending: _Pending | None = None
-        while chunk := list(islice(it, batch_size)):
-            batch = _map_chunk(chunk, report, strict, on_problem)
+        for chunk, mapped in batches:
+            batch = _count_mapped(mapped, report, on_problem)
             if pending and not _finish(pending, report, progress, on_problem):
                 break
-            pending = _Pending(writer.submit(store.write, batch) if batch else None, batch, len(chunk))
+            pending = _Pending(writer.submit(store.write, batch) if batch else None, batch, chunk)
         else:
             if pending:
                 _finish(pending, report, progress, on_problem)
         if spool is not None:
             _load_gathered(spool, report, on_problem)
     return report
+
+
+def _mapped(store: Store, gathering: bool, items: Iterable[RawRecord | Problem], batch_size: int, strict: bool,
+            jobs: int) -> Generator[tuple[int, Mapped]]:
+    """The input in batches of ``batch_size`` items, mapped here (``jobs`` 1) or by ``jobs`` worker
+    processes (:mod:`loaders.mapworkers`): each batch's size and its items mapped, in input order."""
+    it = iter(items)
+    chunks = iter(lambda: list(islice(it, batch_size)), [])
+    if jobs < 2:
+        for chunk in chunks:
+            yield len(chunk), [(None, [i]) if isinstance(i, Problem) else map_record(i, strict=strict) for i in chunk]
+        return
+    sizes: deque[int] = deque()
+
+    def counted() -> Iterator[list[RawRecord | Problem]]:
+        for chunk in chunks:
+            sizes.append(len(chunk))
+            yield chunk
+
+    cues = gathering and store.cues.built
+    summary = gathering and store.metrics_summary.built
+    for mapped in mapped_batches(counted(), map_record, jobs, strict=strict, cues=cues, summary=summary):
+        yield sizes.popleft(), mapped
 
 
 def _load_gathered(spool: Spool, report: LoadReport, on_problem: Callable[[Problem], None] | None) -> None:
@@ -174,11 +201,11 @@ class _Pending:
     records: int
 
 
-def _map_chunk(chunk: list[RawRecord | Problem], report: LoadReport, strict: bool,
-               on_problem: Callable[[Problem], None] | None) -> list[RecordGraph]:
+def _count_mapped(mapped: Mapped, report: LoadReport, on_problem: Callable[[Problem], None] | None
+                  ) -> list[RecordGraph]:
+    """The graphs of a mapped batch; its problems counted into ``report`` (and passed to ``on_problem``)."""
     batch: list[RecordGraph] = []
-    for item in chunk:
-        graph, problems = (None, [item]) if isinstance(item, Problem) else map_record(item, strict=strict)
+    for graph, problems in mapped:
         for p in problems:
             report.add(p)
             log.info("%s", p)

@@ -1,0 +1,86 @@
+"""A record graph made ready for the spool of a load (:mod:`kg.store.spool`): what ``kg load --jobs N``'s
+mapping processes (:mod:`loaders.mapworkers`) hand back, so that the loading process does no more
+with a new graph than append its text to the spool and keep its rows.
+
+A :class:`PreparedGraph` is a :class:`~kg.store.records.RecordGraph` (the same graph, provenance and
+content hash) that also holds the N-Quads text of its quads and of its provenance but the content hash
+(what the spool loads first), and its cue index and metrics summary rows. Pickled, it is that text and
+those rows as tuples, not one object a triple: its triples are read back from the text if asked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyoxigraph import NamedNode, Quad
+
+from kg.store.cuerows import PREDICATES, CueRow, record_cues
+from kg.store.records import GraphMeta, RecordGraph
+from kg.store.summary import summary_rows
+from kg.store.summary_terms import KEYS, Row
+from kg.vocab import KG
+
+
+class PreparedGraph(RecordGraph):
+    """A record graph with what the spool takes of it made ready: the text of its quads and provenance
+    but its content hash (``text``), its provenance's quads (``meta_count``), its cue and summary rows
+    (None: not made)."""
+
+    text: bytes
+    meta_count: int
+    cues: list[CueRow] | None
+    summary: list[Row] | None
+    _count: int
+
+    @classmethod
+    def of(cls, record: RecordGraph, cues: bool, summary: bool) -> PreparedGraph:
+        """``record`` prepared: its rows made where asked (``cues``, ``summary``), its triples parsed once for both."""
+        done = cls.__new__(cls)
+        g, meta = record.graph, record.meta_quads()
+        done.graph, done.meta, done.content_hash = g, record.meta, record.content_hash
+        done._triples, done._quads, done._count = record.triples, None, len(record)
+        done.text = "".join([*(f"{t} {g} .\n" for t in record.triples),
+                             *(f"{q} .\n" for q in meta if q.predicate != KG.contentHash)]).encode()
+        done.meta_count = len(meta)
+        wanted = (PREDICATES if cues else frozenset()) | (KEYS if summary else frozenset())
+        read = record.quads_with(wanted) if wanted else []  # the triples both read, parsed once
+        done.cues = record_cues([q for q in read if q.predicate.value in PREDICATES]) if cues else None
+        done.summary = summary_rows(record, read) if summary else None
+        return done
+
+    def holds(self, cues: bool, summary: bool) -> bool:
+        """Whether the rows asked for are made."""
+        return (not cues or self.cues is not None) and (not summary or self.summary is not None)
+
+    @property
+    def triples(self) -> list[str]:
+        """The graph's triples in N-Triples form (read back from the text after unpickling)."""
+        if self._triples is None:
+            cut = len(str(self.graph)) + 3  # " <graph> ."
+            self._triples = [line[:-cut] for line in self.text.decode().split("\n")[:self._count]]
+        return self._triples
+
+    @property
+    def quads(self) -> list[Quad]:
+        """The graph's quads."""
+        self.triples  # noqa: B018 (read back first)
+        found: list[Quad] = RecordGraph.quads.fget(self)  # type: ignore[attr-defined]
+        return found
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        cues = None if self.cues is None else [(r.work, r.kind, r.value, r.position, r.family) for r in self.cues]
+        return (_restore, (self.graph.value, self.meta, self.content_hash, self.text, self._count,
+                           self.meta_count, cues, self.summary))
+
+
+def _restore(graph: str, meta: GraphMeta, content_hash: str, text: bytes, count: int, meta_count: int,
+             cues: list[tuple[str, str, str, str, str]] | None, summary: list[Row] | None) -> PreparedGraph:
+    done = PreparedGraph.__new__(PreparedGraph)
+    done.graph, done.meta, done.content_hash = NamedNode(graph), meta, content_hash
+    done._triples, done._quads, done._count = None, None, count
+    done.text, done.meta_count, done.summary = text, meta_count, summary
+    done.cues = None if cues is None else [CueRow(*r) for r in cues]
+    return done
