@@ -194,22 +194,24 @@ def build_funder_rollups(store: Store) -> int:
     """Compute and keep the rollup of every funder the metrics summary names (``schema:funder`` objects,
     each with the nodes naming the same body, :func:`funder_nodes`), and of each with its descendants
     (:func:`funder_descendants`) when it has any: what ``kg index-metrics`` does
-    after building the summary. The number of rollups kept; 0 without a complete summary."""
+    after building the summary. The number of funders whose rollups were kept; 0 without a complete summary."""
     summary = summary_of(store)
     if summary is None:
         return 0
     done: set[str] = set()
+    funders = 0
     for funder in summary.funders():
         try:
             nodes = funder_nodes(store, funder)
         except (IdentifierError, NotFoundError):  # a node no identifier names (resolve refuses it): asked for by no one
             continue
+        funders += " ".join(sorted(n.value for n in nodes)) not in done
         for scope in (nodes, [*nodes, *funder_descendants(store, nodes)]):
             key = " ".join(sorted(n.value for n in scope))
             if key not in done:
                 done.add(key)
                 _rollup(store, summary, scope)
-    return len(done)
+    return funders
 
 
 def funder_work_counts(store: Store, funders: Sequence[NamedNode]) -> tuple[SourceCount, ...]:

@@ -211,3 +211,28 @@ def test_an_award_field_listing_several_numbers_is_each_award(store: Store) -> N
     assert not fields & set(awards)
     for number, dois in joined.items():
         assert dois <= awards[number], number
+
+
+def test_the_figures_with_descendants_stay_true_after_a_directorates_output_is_written(tmp_path: Path) -> None:
+    """The rollup with descendants is a maintained figure: writing a work funded by a directorate forgets it."""
+    works = sorted(REALDATA.glob("crossref/works-lists/funders_*100000001_works_*.json"))
+    with Store.open(str(tmp_path / "db")) as s:
+        load(s, read_paths([REALDATA / "crossref" / "funders" / "100000001.json", *works]))
+        summary = summary_of(s)
+        assert summary is not None
+        before = funder_metrics(s, "10.13039/100000001")
+        assert before.with_descendants is not None
+        key = " ".join(sorted(before.with_descendants.subjects))
+        assert summary.rollup(key) is not None  # kept at the first read
+        document = _json(works[0])
+        message = document["message"]
+        assert isinstance(message, dict)
+        item = {**message["items"][0], "DOI": "10.5555/kg-test.directorate-output",
+                "funder": [{"DOI": "10.13039/100000086", "name": "Directorate for Mathematical and Physical Sciences"}]}
+        new = tmp_path / "new.json"
+        new.write_text(json.dumps({"status": "ok", "message-type": "work", "message": item}), "utf-8")
+        assert load(s, read_paths([new])).loaded == 1
+        after = funder_metrics(s, "10.13039/100000001")
+        assert after.outputs == before.outputs
+        assert after.with_descendants is not None
+        assert after.with_descendants.outputs == before.with_descendants.outputs + 1
