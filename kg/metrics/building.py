@@ -20,8 +20,9 @@ def build_metrics_summary(store: Store, *, rollups_only: bool = False) -> int:
     rollups; the number of record graphs with rows. Loads keep the summary current: this is for a store
     written around kg (``kg bulk-load``, SPARQL Updates) or opened with none. A store others write to (a
     remote one) keeps none: 0, nothing built. A complete summary of version 4 is upgraded in place instead
-    (its rows and rollups kept: minutes, not a full build). ``rollups_only``: the summary's rows kept, only
-    the funders' rollups an earlier kg kept (counted by other kinds) computed again; the number of funders."""
+    (its rows and rollups kept: minutes, not a full build); one of this version without the kept cited-as
+    names gets only those (seconds). ``rollups_only``: the summary's rows kept, only the funders' rollups
+    an earlier kg kept (counted by other kinds) computed again; the number of funders."""
     if rollups_only:
         return build_funder_rollups(store)
     if upgrade_summary(store):

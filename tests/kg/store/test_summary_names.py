@@ -1,0 +1,54 @@
+"""The cited-as names and years the metrics summary keeps per cited work (kg/store/summary_names.py)
+equal those made afresh from its rows after each write, also where a reference's rows are stated by
+several record graphs (a citing work's ``kg:citedAs`` in another graph than the reference's own
+``kg:citedWork``), and equal what kg.works makes of the same references' wordings."""
+
+from __future__ import annotations
+
+from kg.store import summary_names
+from kg.store.summary import CITED_AS, CITED_WORK, WORDING, MetricsSummaryDb
+from kg.store.summary_names import CitedAsRow, best_years, cited_as_name
+
+TITLE, YEAR = WORDING[0], WORDING[2]
+
+
+def _kept(db: MetricsSummaryDb) -> dict[str, summary_names.Named]:
+    return summary_names.read(db._db, [str(t) for (t,) in db._db.execute("SELECT text FROM term")])
+
+
+def _afresh(db: MetricsSummaryDb) -> dict[str, summary_names.Named]:
+    summary_names.fill(db._db)
+    return _kept(db)
+
+
+def test_names_kept_on_write_equal_names_made_afresh() -> None:
+    db = MetricsSummaryDb(None)
+    assert summary_names.built(db._db)  # a new summary of an empty store keeps them from the start
+    db.replace({"urn:ga": [("urn:ga#r1", CITED_WORK, "urn:w"), ("urn:a", CITED_AS, "urn:ga#r1"),
+                           ("urn:ga#r1", TITLE, "Title A"), ("urn:ga#r1", YEAR, "1999")]})
+    assert _kept(db) == {"urn:w": ("Title A", "urn:a", 1999, "urn:a")}
+    # another graph names another citer of the same reference, and words a second one
+    writes = [
+        {"urn:gb": [("urn:b", CITED_AS, "urn:ga#r1"), ("urn:gb#r1", CITED_WORK, "urn:w"),
+                    ("urn:c", CITED_AS, "urn:gb#r1"), ("urn:gb#r1", TITLE, "Title B"), ("urn:gb#r1", YEAR, "2001")]},
+        {"urn:gb": [("urn:gb#r1", CITED_WORK, "urn:w"), ("urn:c", CITED_AS, "urn:gb#r1"),
+                    ("urn:gb#r1", TITLE, "Title B"), ("urn:gb#r1", YEAR, "2001")]},
+        {"urn:ga": []},  # the first reference gone: only the second names the work
+        {"urn:gb": []},  # nothing names it
+    ]
+    for write in writes:
+        db.replace(write)
+        kept = _kept(db)
+        assert kept == _afresh(db), write
+    assert _kept(db) == {}
+
+
+def test_the_name_and_year_are_those_kg_works_makes() -> None:
+    rows = [CitedAsRow("urn:b", "Short", *[None] * 6, 1), CitedAsRow("urn:a", "Longer title", *[None] * 6, 1),
+            CitedAsRow("urn:c", None, "Smith", "1999", "Nature", "12", "3", None, 1)]
+    assert cited_as_name(rows) == ("Longer title", "urn:a")  # a tie: the longest
+    assert cited_as_name(rows[2:]) == ("Smith 1999, Nature 12:3", "urn:c")
+    wordings = {"urn:r1": [("urn:b", ("T", None, None, None, None, None, None))],
+                "urn:r2": [("urn:a", ("T", None, None, None, None, None, None))]}
+    assert best_years({"urn:w": ["urn:r1", "urn:r2"]}, wordings,
+                      [("urn:r1", "2001"), ("urn:r2", "1999-05"), ("urn:r2", "n.d.")]) == {"urn:w": (1999, "urn:a")}
