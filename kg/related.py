@@ -1,13 +1,11 @@
 """Related items with reasons: what is linked to a work, its versions and parts, what is cited
-together with it, what cites the same works, and what relies on the same data, software or
-structure.
+together with it, what cites the same works, and what relies on the same data, software or structure.
 
-Each kind of reason is one catalogue query (``queries/related_*.rq``), a fixed number a call, or, where
-the store keeps its metrics summary complete, an indexed read of it with the same rows
-(:mod:`kg.related_reads`). Co-citation
-reads a sample of the item's citers (:data:`CO_CITATION_SAMPLE`); at most :data:`CANDIDATES` candidates
-are ranked with their standing (``queries/work_standing.rq``) and the best summarised: bounds that keep
-a much-cited item as cheap as a little-cited one (docs/data-model.md, "Bounds").
+Each kind of reason is one catalogue query (``queries/related_*.rq``), a fixed number a call, or, where the store
+keeps its metrics summary complete, an indexed read of it with the same rows (:mod:`kg.related_reads`). Co-citation
+reads a sample of the item's citers (:data:`CO_CITATION_SAMPLE`); at most :data:`CANDIDATES` candidates are ranked
+with their standing (``queries/work_standing.rq``) and the best summarised: bounds that keep a much-cited item as
+cheap as a little-cited one (docs/data-model.md, "Bounds").
 
 Ranking: evidence first. Each item falls in the tier of its strongest reason (:data:`TIER`):
 
@@ -145,10 +143,11 @@ def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int 
     found: dict[str, list[Reason]] = defaultdict(list)
     summary = store.complete_summary()  # citations read there when complete (kg.related_reads)
     family, concepts = _versions_and_parts(store, summary, item, found)
-    _direct_links(store, summary, item, concepts, found)
+    citers = _direct_links(store, summary, item, concepts, found)  # the item's own, read once (as text)
     _shared_data(store, summary, item, found)
     _same_structure(store, summary, item, found)
-    item_citers = _similar(store, summary, item, family, found, max(CANDIDATES, 5 * limit))  # last: it cuts
+    item_citers = _similar(store, summary, item, family, found, max(CANDIDATES, 5 * limit),  # last: it cuts
+                           citers if summary is not None and family == [item.value] else None)
     found.pop(item.value, None)
     if not found:
         return []
@@ -324,13 +323,15 @@ def _reason_text(rel: Relation, suffix: str = "it") -> str:
 
 
 def _direct_links(store: Store, summary: MetricsSummaryDb | None, item: NamedNode, concepts: list[str],
-                  found: dict[str, list[Reason]]) -> None:
+                  found: dict[str, list[Reason]]) -> list[str]:
+    """Adds the links between the item (or its concepts) and others; returns the works citing the item."""
     catalogue = relations_by_iri()
     cites = catalogue[KG.cites.value]
     rels: list[Term] = [r.iri for r in catalogue.values() if r.role not in ("version", "part")]
     rels.append(CITO.cites)
     made: dict[tuple[str, str, str], Reason] = {}  # one reason a relation, direction and node (frozen: shared)
-    for row in reads.direct_links(store, summary, [item.value, *concepts], rels):
+    rows = reads.direct_links(store, summary, [item.value, *concepts], rels)
+    for row in rows:
         key = (row["relation"], row["direction"], row["item"])
         reason = made.get(key)
         if reason is None:
@@ -338,11 +339,11 @@ def _direct_links(store: Store, summary: MetricsSummaryDb | None, item: NamedNod
             outward = rel if row["direction"] == "out" else catalogue[rel.inverse.value]
             back = catalogue[outward.inverse.value]  # from the related node to the item, as the text reads
             kind: ReasonKind = "evidence" if back.role in _EVIDENCE_ROLES else "link"
-            reason = made[key] = (Reason(kind, _reason_text(back), 1, (), back.iri.value, back.label)
-                                  if row["item"] == item.value else
-                                  Reason(kind, _reason_text(back, "its concept"), 1, (row["item"],), back.iri.value,
-                                         back.label))
+            shared, whose = ((), "it") if row["item"] == item.value else ((row["item"],), "its concept")
+            reason = made[key] = Reason(kind, _reason_text(back, whose), 1, shared, back.iri.value, back.label)
         found[row["other"]].append(reason)
+    mine = (CITO.cites.value, "in", item.value)
+    return sorted({r["other"] for r in rows if (r["relation"], r["direction"], r["item"]) == mine})
 
 
 def _group_values(rows: list[dict[str, str]], key: str, value: str) -> dict[str, list[str]]:
@@ -357,14 +358,14 @@ def _count_of_works(n: int) -> str:
 
 
 def _similar(store: Store, summary: MetricsSummaryDb | None, item: NamedNode, family: list[str],
-             found: dict[str, list[Reason]], keep: int) -> _Citers:
+             found: dict[str, list[Reason]], keep: int, citing: list[str] | None = None) -> _Citers:
     """Adds bibliographic coupling and co-citation reasons, co-citation counted among the first
     :data:`CO_CITATION_SAMPLE` works (by IRI) citing the item or its version family; returns how many works
     cite those and how many were read. Of the works with no other reason, only the ``keep`` with the most
     shared references and co-citing works (then by IRI) are added (:func:`kg.related_reads.similar`):
     :func:`_strongest` ranks those alike (tier, that sum, IRI), so no other could be kept, and an item
     whose citers cite thousands, or whose references are cited by thousands, costs less."""
-    citing = reads.citing_works(store, summary, family)
+    citing = reads.citing_works(store, summary, family) if citing is None else citing
     sample = citing[:CO_CITATION_SAMPLE]
     coupled, cocited = reads.similar(store, summary, item.value, sample, list(found), family, keep)
     for other, refs in coupled.items():

@@ -76,14 +76,19 @@ def _co_cited(db: sqlite3.Connection, sample: list[int], concept: int) -> dict[i
     if not sample:
         return by_other
     # the pairs first, then each cited work's concepts once (not once a citing work: at 50M quads the
-    # sampled citers are replicated copies citing the same works, ten lookups of each concept made one)
+    # sampled citers are replicated copies citing the same works), none where no term names the class
     rows = db.execute("SELECT DISTINCT s, o FROM fact WHERE p = ? AND s IN (SELECT value FROM json_each(?))",
                       (PREDICATES[CITES], json.dumps(sample))).fetchall()
     cited = sorted({o for _, o in rows})
     found = db.execute(
         "SELECT h.o, h.s FROM fact h WHERE h.p = ? AND h.o IN (SELECT value FROM json_each(?)) AND EXISTS "
         "(SELECT 1 FROM fact t WHERE t.p = ? AND t.s = h.s AND t.o = ?)",
-        (PREDICATES[HAS_VERSION], json.dumps(cited), PREDICATES[TYPE], concept)).fetchall() if cited else []
+        (PREDICATES[HAS_VERSION], json.dumps(cited), PREDICATES[TYPE], concept)
+    ).fetchall() if cited and concept >= 0 else []
+    if not found:  # no cited work is a concept's version: each counts for itself
+        for citer, cited_work in rows:
+            by_other.setdefault(cited_work, set()).add(citer)
+        return by_other
     concepts: dict[int, set[int]] = {}
     for version, of in found:
         concepts.setdefault(version, set()).add(of)
