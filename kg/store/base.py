@@ -42,7 +42,7 @@ from kg.errors import StoreError
 from kg.ids import META_GRAPH
 from kg.store.cuerows import PREDICATES, record_cues
 from kg.store.kept import kept, kept_select, kept_triples
-from kg.store.limits import QueryRunner
+from kg.store.limits import QueryRunner, select_chunked
 from kg.store.records import RecordGraph, Refusal, StoredVersion, WriteResult, plan_write, redate_update, replace_update
 from kg.store.revision import new_token
 from kg.store.spool import GathersWrites
@@ -268,15 +268,15 @@ class Store(KeepsCues, GathersWrites, ABC):
         return {g: v.content_hash for g, v in self.stored_versions(graphs).items()}
 
     def stored_versions(self, graphs: Sequence[NamedNode]) -> dict[str, StoredVersion]:
-        """The stored content hash and source date of each of ``graphs`` that is in the store, in one query."""
+        """The stored content hash and source date of each of ``graphs`` that is in the store, a query per
+        :data:`~kg.store.limits.VALUES_CHUNK` graphs."""
         if not graphs:
             return {}
-        sparql = (f"SELECT ?g ?h ?d ?r WHERE {{ VALUES ?g {{ {' '.join(str(g) for g in graphs)} }} "
-                  f"GRAPH <{META_GRAPH}> {{ ?g <{KG.contentHash.value}> ?h "
+        sparql = (f"SELECT ?g ?h ?d ?r WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{KG.contentHash.value}> ?h "
                   f"OPTIONAL {{ ?g <{KG.sourceModified.value}> ?d }} "
                   f"OPTIONAL {{ ?g <{PROV.generatedAtTime.value}> ?r }} }} }}")
-        return {g: StoredVersion(h, _date(d), _date(r)) for g, h, d, r in self.select(sparql).values()
-                if g is not None and h is not None}
+        return {g: StoredVersion(h, _date(d), _date(r)) for g, h, d, r in select_chunked(
+            self, sparql, {"g": list(graphs)}).values() if g is not None and h is not None}
 
     # -- writes ------------------------------------------------------------------------
 

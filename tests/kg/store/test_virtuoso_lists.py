@@ -19,14 +19,14 @@ from kg.cited_years import cited_years
 from kg.metrics import counting, item
 from kg.queries import load_query
 from kg.standing import standings
-from kg.store import Store
+from kg.store import META, Store
 from kg.store.limits import VALUES_CHUNK
 from kg.tracing.stored import claims_about
 from kg.vocab import relations
 from kg.works import names, summaries
 from loaders.pipeline import load
 from loaders.read import read_paths
-from tests.kg.store.test_virtuoso import SAMPLES, clear
+from tests.kg.store.test_virtuoso import OURS, SAMPLES, clear
 
 #: more than Virtuoso takes in one VALUES (it took 4,000 and refused 4,268 and 5,000)
 MISSING = 5000
@@ -122,3 +122,15 @@ def test_graphql_batch_loaders_of_thousands_of_works(stores: tuple[Store, Store]
 def test_claims_about_thousands_of_works(stores: tuple[Store, Store], many: list[str]) -> None:
     virtuoso, embedded = stores
     assert claims_about(virtuoso, many) == claims_about(embedded, many)  # claims_about_works
+
+
+def test_the_stored_versions_of_thousands_of_graphs(stores: tuple[Store, Store]) -> None:
+    # kg load --batch-size 5000 asks the versions of a batch's record graphs before writing it
+    virtuoso, embedded = stores
+    graphs = [g for (g,) in embedded.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH {META} {{ ?g ?p ?o }} }}").rows
+              if isinstance(g, NamedNode)]
+    assert len(graphs) >= 20
+    many = graphs + [NamedNode(f"{OURS}none/{i}") for i in range(MISSING)]
+    here = embedded.content_hashes(many)  # (each store has the times of its own load)
+    assert len(here) == len(graphs)
+    assert virtuoso.content_hashes(many) == here
