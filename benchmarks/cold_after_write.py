@@ -2,8 +2,9 @@
 write)"): each round asks every kind about one work (so this checkout keeps those answers), then writes one
 record, then asks the same requests again and times them: the answers kept under the old revision are not
 used (the write made them stale), so each is computed again, and the first one also pays whatever the write
-costs the reader (a read-only replica reopens the store). Prints each kind's p50/p99 of those first
-requests for both, and a table (docs/operations.md).
+costs the reader (a read-only replica opens the store again, in a thread of its own as soon as the writer
+published its revision: the request waits for that open only when it comes first). Prints each kind's
+p50/p99 of those first requests for both, and a table (docs/operations.md).
 
 This checkout is served as a read-only replica (``kg serve --read-only``, the answer cache on) and each
 write is ``kg load`` of one new record (a real Crossref record under a new DOI) into its store, from
@@ -110,7 +111,7 @@ def main() -> None:
     for kind in kinds:
         b, a = ms["before"][kind], ms["after"][kind]
         print(f"| {kind} | {h.pct(b, 50):,.1f} / {h.pct(b, 99):,.1f} | {h.pct(a, 50):,.1f} / {h.pct(a, 99):,.1f} |")
-    print(f"| the first request of a round (any kind; after: with the replica's reopen) | "
+    print(f"| the first request of a round (any kind; after: the replica reopened or reopening) | "
           f"{statistics.median(first['before']):,.1f} | {statistics.median(first['after']):,.1f} |")
 
 

@@ -164,7 +164,7 @@ class EmbeddedStore(Store):
         now, kept = time.monotonic(), []
         for retired in self._retired:
             # the list's tuple and getrefcount's argument: no request holds the open any more
-            if now - retired[0] > RETIRED_FOR and sys.getrefcount(retired[1]) <= 3:
+            if now - retired[0] > RETIRED_FOR and sys.getrefcount(retired[1]) <= 2:
                 if retired[2] is not None:
                     snapshot.remove(retired[2])
             else:
