@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 import strawberry
 
-from kg.vocab import CITO, SCHEMA
+from kg.repositories import repository
+from kg.vocab import CITO, KG, SCHEMA
 from kg.web.graphql.connection import Edge, PageInfo, paginate
 from kg.web.graphql.context import KgInfo, described
 from kg.web.graphql.filters import RegistrationAgency, WorkFilters, agencies, keep_counted, usage_figure
@@ -72,6 +73,14 @@ class WorkConnection:
     async def registration_agencies(self, info: KgInfo) -> list[Facet]:
         found = [RegistrationAgency.named(a) for a in await agencies(info, self.iris) if a is not None]
         return _facets(Counter((str(a.id), a.name) for a in found))
+
+    @described("Works per repository of kg's table, by DOI prefix (id: the prefix, title: the repository's name; "
+               "works under no prefix of the table are not counted; DataCite's ids are its account IDs).")
+    async def repositories(self, info: KgInfo) -> list[Facet]:
+        records = await info.context.loaders.works.load_many(self.iris)
+        found = Counter((r.prefix, r.name) for w in records
+                        if (doi := w.first(KG.doi)) is not None and (r := repository(doi)) is not None)
+        return _facets(found)
 
     @described("OECD fields of science: always empty, kg keeps no subject scheme.")
     def fields_of_science(self) -> list[Facet]:
