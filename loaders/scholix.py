@@ -403,11 +403,27 @@ def _map_entity(f: Fields, raw: RawRecord) -> Mapped:
         # "orcid_pending": an ORCID the source gave that ORCID has not confirmed (like Crossref's)
         b.agent(SCHEMA.creator, i, name=creator.string("name"), orcid=found.get("orcid") or found.get("orcid_pending"),
                 field_name=creator.path)
-    for publisher in f.objs("publisher"):
-        name = publisher.string("name")
-        if name and name.strip().lower() not in NO_PUBLISHER:
-            node = b.shared("org", name)
-            b.add(b.work, SCHEMA.publisher, node)
-            b.add(node, RDF.type, SCHEMA.Organization)
-            b.text(node, SCHEMA.name, name)
+    for name in publishers(f):
+        node = b.shared("org", name)
+        b.add(b.work, SCHEMA.publisher, node)
+        b.add(node, RDF.type, SCHEMA.Organization)
+        b.text(node, SCHEMA.name, name)
     return b.build(raw)
+
+
+def publishers(f: Fields) -> list[str]:
+    """An entity's publishers, without ScholeXplorer's placeholder and without the aggregators it names among
+    them: a publisher also named among the providers the entity was collected from (``collectedFrom``: Europe
+    PubMed Central, DOAJ, RECOLECTA, a repository holding a copy; ``DOAJ`` for ``DOAJ-Articles``) is where
+    ScholeXplorer found it, not who published it, when the entity names a publisher that is none of them (a
+    journal: Zootaxa beside ZENODO). A sole publisher, or publishers that are all providers, are kept."""
+    names = [n.strip() for p in f.objs("publisher") if (n := p.string("name")) and n.strip()
+             and n.strip().lower() not in NO_PUBLISHER]
+    providers = {(n or "").strip().lower() for c in f.objs("collectedFrom") if (p := c.obj("provider"))
+                 for n in [p.string("name")]}
+
+    def provided(name: str) -> bool:
+        return any(v == name.lower() or v.startswith(name.lower() + "-") for v in providers)
+
+    published = [n for n in names if not provided(n)]
+    return list(dict.fromkeys(published if published else names))

@@ -8,6 +8,7 @@ Expectations are read from the records' JSON."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -160,3 +161,66 @@ def test_a_registration_agency_kg_does_not_know_of_names_the_argument(corpus: St
     assert result.data is None or result.data["work"] is None
     assert result.errors and "'registrationAgency'" in result.errors[0].message
     assert "crossref, datacite" in result.errors[0].message
+
+
+FIELD_QUERY = """query($id: ID!) { work(id: $id) { registrationAgency { id name }
+  references(first: 100) { nodes { doi registrationAgency { id name } } } } }"""
+
+
+@pytest.mark.realdata
+def test_a_works_registration_agency_is_the_one_the_filter_reads(corpus: Store) -> None:
+    elife: dict[str, Any] = json.loads(ELIFE.read_text("utf-8"))["message"]
+    known = _agencies()
+    result = execute(corpus, FIELD_QUERY, {"id": elife["DOI"]})
+    assert result.errors is None
+    work = result.data["work"]  # type: ignore[index]
+    assert work["registrationAgency"] == {"id": "crossref", "name": "Crossref"}  # a record from Crossref's API
+    found = {n["doi"].lower(): n["registrationAgency"] for n in work["references"]["nodes"]}
+    cited = {r["DOI"].lower() for r in elife["reference"] if r.get("DOI")}
+    assert set(found) == cited
+    for doi, agency in found.items():
+        name = _agency(doi, known)
+        # DataCite's ids are its agencies' names, lower case (crossref, datacite, medra, jalc)
+        assert agency == (None if name is None else {"id": name.lower(), "name": name}), doi
+    assert None in found.values() and len({a["id"] for a in found.values() if a}) >= 2
+
+
+LIST_QUERY = """query($ids: [ID!], $agency: String) { works(ids: $ids, first: 100, registrationAgency: $agency) {
+  totalCount registrationAgencyUnknown registrationAgencies { id title count } nodes { doi } } }"""
+
+
+def _record_dois() -> list[str]:
+    """DOIs of works the corpus holds a record of: Crossref's, DataCite's and Zenodo's own (each a work kg
+    describes), at most 100 (a page of ids)."""
+    crossref = [json.loads(p.read_text("utf-8"))["message"]["DOI"] for p in sorted(
+        (REALDATA / "crossref" / "works").glob("*.json"))]
+    datacite = [json.loads(p.read_text("utf-8"))["data"]["attributes"]["doi"] for p in sorted(
+        (REALDATA / "datacite" / "dois").glob("*.json"))]
+    zenodo = [json.loads(p.read_text("utf-8"))["doi"] for p in sorted((REALDATA / "zenodo" / "records").glob("*.json"))]
+    return sorted({d.lower() for d in crossref[:40] + datacite[:40] + zenodo[:20]})
+
+
+@pytest.mark.realdata
+def test_a_root_list_filters_by_registration_agency_with_its_facet(corpus: Store) -> None:
+    dois = _record_dois()
+    known = _agencies()
+    by_agency = {d: _agency(d, known) for d in dois}
+    assert {"Crossref", "DataCite"} <= set(by_agency.values())
+    unknown = sum(1 for a in by_agency.values() if a is None)
+    every = execute(corpus, LIST_QUERY, {"ids": dois})
+    assert every.errors is None
+    works = every.data["works"]  # type: ignore[index]
+    assert works["totalCount"] == len(dois) and works["registrationAgencyUnknown"] is None
+    counts = Counter(a for a in by_agency.values() if a is not None)
+    assert works["registrationAgencies"] == [{"id": a.lower(), "title": a, "count": n}
+                                             for a, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    for given, agency in (("crossref", "Crossref"), ("DataCite", "DataCite")):
+        result = execute(corpus, LIST_QUERY, {"ids": dois, "agency": given})
+        assert result.errors is None, given
+        works = result.data["works"]  # type: ignore[index]
+        expected = {d for d, a in by_agency.items() if a == agency}
+        assert {n["doi"].lower() for n in works["nodes"]} == expected and works["totalCount"] == len(expected), given
+        assert works["registrationAgencyUnknown"] == unknown, given
+        assert works["registrationAgencies"] == [{"id": agency.lower(), "title": agency, "count": len(expected)}]
+    wrong = execute(corpus, LIST_QUERY, {"ids": dois, "agency": "handle.net"})
+    assert wrong.errors and "'registrationAgency'" in wrong.errors[0].message

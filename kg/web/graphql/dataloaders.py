@@ -81,5 +81,9 @@ class Loaders:
         return _batch(self._records.claims)
 
     @cached_property
+    def agencies(self) -> DataLoader[str, str | None]:
+        return _batch(self._records.agencies)
+
+    @cached_property
     def names(self) -> DataLoader[str, WorkSummary]:
         return _batch(self._records.names)

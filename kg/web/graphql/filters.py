@@ -200,12 +200,33 @@ def agency_of(registration_agency: str) -> str:
     return AGENCIES[wanted]
 
 
+@strawberry.type(description="A DOI registration agency (DataCite's RegistrationAgency): id crossref, datacite, medra, "
+                             "...; name Crossref, DataCite, mEDRA, ...")
+class RegistrationAgency:
+    id: strawberry.ID
+    name: str
+
+    @classmethod
+    def named(cls, name: str) -> RegistrationAgency:
+        """The agency as DataCite names it, from the name kg's lookups give (an agency DataCite has no id for
+        keeps its name, lower case, as id)."""
+        found = next((k for k, v in AGENCIES.items() if v.lower() == name.lower()), name.lower())
+        return cls(id=strawberry.ID(found), name=AGENCIES.get(found, name))
+
+
+async def agencies(info: KgInfo, iris: Sequence[str]) -> list[str | None]:
+    """Each work's DOI registration agency as kg knows it, by name (the request's ``agencies`` DataLoader:
+    :meth:`kg.batches.RecordFetches.agencies`, the one function the field, the facet and the filter read);
+    None for a work kg knows no agency of."""
+    return list(await info.context.loaders.agencies.load_many(list(iris)))
+
+
 async def by_agency(info: KgInfo, iris: Sequence[str], registration_agency: str) -> tuple[list[str], int]:
     """The IRIs of works the agency registered, in their order, and how many of ``iris`` have no agency kg
     knows (left out: neither their DOI's nor its prefix's lookup nor a record from Crossref or DataCite)."""
     wanted = agency_of(registration_agency)
-    agencies = await run_in_threadpool(info.context.graph.records.agencies, list(iris))
-    return [i for i, a in zip(iris, agencies, strict=True) if a == wanted], sum(1 for a in agencies if a is None)
+    found = await agencies(info, iris)
+    return [i for i, a in zip(iris, found, strict=True) if a == wanted], sum(1 for a in found if a is None)
 
 
 async def keep(info: KgInfo, iris: Sequence[str], filters: WorkFilters) -> list[str]:

@@ -33,6 +33,7 @@ from kg.errors import KgError, StoreError
 from kg.web.config import Settings
 from kg.web.graphql.cost import CostLimiter
 from kg.web.graphql.expansion import refusal
+from kg.web.graphql.unheld import explained
 
 #: what an unexpected error says
 MASKED = "the service failed to answer; the error is logged"
@@ -102,8 +103,9 @@ class BoundedValidation(SchemaExtension):
         if not rules:
             return []
         # abandoned on cancel: the request's deadline answers the client even if the thread runs on
-        return await to_thread.run_sync(validate_document, self.execution_context.schema._schema, document, rules,
-                                        abandon_on_cancel=True)
+        errors = await to_thread.run_sync(validate_document, self.execution_context.schema._schema, document, rules,
+                                          abandon_on_cancel=True)
+        return [explained(e) for e in errors]  # DataCite's fields kg holds no data for say so
 
 
 def _varying(schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 
 import strawberry
 
-from kg.vocab import CITO, SCHEMA
+from kg.repositories import repository
+from kg.vocab import CITO, KG, SCHEMA
 from kg.web.graphql.connection import Edge, PageInfo, paginate
 from kg.web.graphql.context import KgInfo, described
-from kg.web.graphql.filters import WorkFilters, keep, usage_figure
+from kg.web.graphql.filters import RegistrationAgency, WorkFilters, agencies, keep_counted, usage_figure
 from kg.web.graphql.metadata import Facet, resource_type_general, year_of
 from kg.web.graphql.work import Work, works_of
 
@@ -32,6 +33,9 @@ class WorkConnection:
     page_info: PageInfo
     nodes: list[Work]
     edges: list[Edge[Work]]
+    registration_agency_unknown: int | None = strawberry.field(
+        default=None, description="Works left out by registrationAgency because kg knows no registration agency of "
+                                  "theirs (null: no registrationAgency given).")
 
     async def _years(self, info: KgInfo) -> list[Facet]:
         records = await info.context.loaders.works.load_many(self.iris)
@@ -64,6 +68,20 @@ class WorkConnection:
         found = Counter(a for cs in creators for a in {(i, n or i) for c in cs for i, n in c.affiliations})
         return _facets(found)
 
+    @described("Works per DOI registration agency as kg knows it (id: DataCite's, crossref, datacite, ...; works "
+               "of no agency kg knows are not counted).")
+    async def registration_agencies(self, info: KgInfo) -> list[Facet]:
+        found = [RegistrationAgency.named(a) for a in await agencies(info, self.iris) if a is not None]
+        return _facets(Counter((str(a.id), a.name) for a in found))
+
+    @described("Works per repository of kg's table, by DOI prefix (id: the prefix, title: the repository's name; "
+               "works under no prefix of the table are not counted; DataCite's ids are its account IDs).")
+    async def repositories(self, info: KgInfo) -> list[Facet]:
+        records = await info.context.loaders.works.load_many(self.iris)
+        found = Counter((r.prefix, r.name) for w in records
+                        if (doi := w.first(KG.doi)) is not None and (r := repository(doi)) is not None)
+        return _facets(found)
+
     @described("OECD fields of science: always empty, kg keeps no subject scheme.")
     def fields_of_science(self) -> list[Facet]:
         return []
@@ -72,11 +90,12 @@ class WorkConnection:
 async def work_list(info: KgInfo, iris: Sequence[str], first: int, after: str | None,
                     filters: WorkFilters | None = None) -> WorkConnection:
     """One page of the works that pass ``filters``, with the facets of all of them."""
-    kept = await keep(info, iris, filters or WorkFilters())
+    kept, unknown = await keep_counted(info, iris, filters or WorkFilters())
     page = paginate(kept, first, after, info.context.settings)
     nodes = await works_of(info, page.keys)
     return WorkConnection(iris=kept, total_count=page.total, page_info=page.page_info(), nodes=nodes,
-                          edges=[Edge(cursor=page.cursor(i), node=n) for i, n in enumerate(nodes)])
+                          edges=[Edge(cursor=page.cursor(i), node=n) for i, n in enumerate(nodes)],
+                          registration_agency_unknown=unknown)
 
 
 async def summed_citations(info: KgInfo, iris: Sequence[str]) -> int:

@@ -30,7 +30,7 @@ from kg.web.config import Settings
 from kg.web.graphql.agents import Funder, Organization, Person
 from kg.web.graphql.connection import DEFAULT_FIRST, Connection, Edge, check_first, paginate
 from kg.web.graphql.context import KgInfo, described
-from kg.web.graphql.filters import WorkFilters, parse_query
+from kg.web.graphql.filters import Licence, WorkFilters, parse_query
 from kg.web.graphql.limits import extensions, should_mask
 from kg.web.graphql.lists import WorkConnection, work_list
 from kg.web.graphql.metadata import kind_of, text_type
@@ -110,9 +110,11 @@ async def _works(info: KgInfo, wanted: WorkFilter, ids: list[str] | None, first:
 
 
 def _filters(query: str | None, resource_type_id: str | None, has_citations: int | None, has_views: int | None,
-             has_downloads: int | None) -> WorkFilters:
+             has_downloads: int | None, registration_agency: str | None, licence: str | None,
+             field_of_science: str | None, language: str | None) -> WorkFilters:
     return WorkFilters(query=query, resource_type_id=resource_type_id, has_citations=has_citations,
-                       has_views=has_views, has_downloads=has_downloads)
+                       has_views=has_views, has_downloads=has_downloads, registration_agency=registration_agency,
+                       license=licence, field_of_science=field_of_science, language=language)
 
 
 IDS = list[strawberry.ID] | None
@@ -126,13 +128,18 @@ class WorkQueries:
 
     @described("Works by identifiers, or matching every filter given, in IRI order. query: DataCite query "
                "text (title words joined by AND, fundingReferences.awardNumber:..., types.resourceTypeGeneral:...);"
-               " resourceTypeId: DataCite's resourceTypeGeneral; type: kg's (StructureEntry too).")
+               " resourceTypeId: DataCite's resourceTypeGeneral; type: kg's (StructureEntry too); registrationAgency: "
+               "the agency kg knows (crossref, datacite, ...; works of none left out, counted in "
+               "registrationAgencyUnknown).")
     async def works(self, info: KgInfo, ids: IDS = None, query: str | None = None,
                     funder_id: str | None = None, type: str | None = None, published: str | None = None,
                     resource_type_id: str | None = None, has_citations: int | None = None,
                     has_views: int | None = None, has_downloads: int | None = None,
+                    registration_agency: str | None = None,
+                    licence: Licence = None, field_of_science: str | None = None, language: str | None = None,
                     first: int = DEFAULT_FIRST, after: str | None = None) -> WorkConnection | None:
-        filters = _filters(query, resource_type_id, has_citations, has_views, has_downloads)
+        filters = _filters(query, resource_type_id, has_citations, has_views, has_downloads, registration_agency,
+                           licence, field_of_science, language)
         return await _works(info, WorkFilter(None, funder_id, type, published), _strs(ids), first, after, filters)
 
     @described("A data set (or structure entry) by identifier.")
@@ -143,8 +150,11 @@ class WorkQueries:
     async def datasets(self, info: KgInfo, ids: IDS = None, query: str | None = None, funder_id: str | None = None,
                        published: str | None = None, has_citations: int | None = None,
                        has_views: int | None = None, has_downloads: int | None = None,
+                       registration_agency: str | None = None,
+                       licence: Licence = None, field_of_science: str | None = None, language: str | None = None,
                        first: int = DEFAULT_FIRST, after: str | None = None) -> WorkConnection | None:
-        filters = _filters(query, None, has_citations, has_views, has_downloads)
+        filters = _filters(query, None, has_citations, has_views, has_downloads, registration_agency,
+                           licence, field_of_science, language)
         return await _works(info, WorkFilter(None, funder_id, "Dataset", published), _strs(ids), first, after,
                             filters)
 
@@ -156,8 +166,11 @@ class WorkQueries:
     async def softwares(self, info: KgInfo, ids: IDS = None, query: str | None = None, funder_id: str | None = None,
                         published: str | None = None, has_citations: int | None = None,
                         has_views: int | None = None, has_downloads: int | None = None,
+                        registration_agency: str | None = None,
+                        licence: Licence = None, field_of_science: str | None = None, language: str | None = None,
                         first: int = DEFAULT_FIRST, after: str | None = None) -> WorkConnection | None:
-        filters = _filters(query, None, has_citations, has_views, has_downloads)
+        filters = _filters(query, None, has_citations, has_views, has_downloads, registration_agency,
+                           licence, field_of_science, language)
         return await _works(info, WorkFilter(None, funder_id, "Software", published), _strs(ids), first, after,
                             filters)
 
@@ -165,9 +178,11 @@ class WorkQueries:
     async def publications(self, info: KgInfo, ids: IDS = None, query: str | None = None,
                            funder_id: str | None = None, published: str | None = None,
                            has_citations: int | None = None, has_views: int | None = None,
-                           has_downloads: int | None = None, first: int = DEFAULT_FIRST,
-                           after: str | None = None) -> WorkConnection | None:
-        filters = _filters(query, None, has_citations, has_views, has_downloads)
+                           has_downloads: int | None = None, registration_agency: str | None = None,
+                           licence: Licence = None, field_of_science: str | None = None, language: str | None = None,
+                           first: int = DEFAULT_FIRST, after: str | None = None) -> WorkConnection | None:
+        filters = _filters(query, None, has_citations, has_views, has_downloads, registration_agency,
+                           licence, field_of_science, language)
         return await _works(info, WorkFilter(None, funder_id, "Text", published), _strs(ids), first, after,
                             filters)
 
@@ -175,8 +190,11 @@ class WorkQueries:
     async def dissertations(self, info: KgInfo, ids: IDS = None, query: str | None = None,
                             published: str | None = None, has_citations: int | None = None,
                             has_views: int | None = None, has_downloads: int | None = None,
+                            registration_agency: str | None = None,
+                            licence: Licence = None, field_of_science: str | None = None, language: str | None = None,
                             first: int = DEFAULT_FIRST, after: str | None = None) -> WorkConnection | None:
-        filters = _filters(query, "Dissertation", has_citations, has_views, has_downloads)
+        filters = _filters(query, "Dissertation", has_citations, has_views, has_downloads, registration_agency,
+                           licence, field_of_science, language)
         return await _works(info, WorkFilter(None, None, None, published), _strs(ids), first, after, filters)
 
 

@@ -18,7 +18,7 @@ from kg.errors import IdentifierError, NotFoundError
 from kg.repositories import repository
 from kg.vocab import KG, RDF, SCHEMA
 from kg.web.graphql.context import KgInfo, described
-from kg.web.graphql.filters import USAGE_SOURCES, head, usage_figure
+from kg.web.graphql.filters import USAGE_SOURCES, RegistrationAgency, agencies, head, usage_figure
 from kg.web.graphql.metadata import (
     Container,
     Contributor,
@@ -147,6 +147,12 @@ class WorkMetadata:
         doi = self.record.first(KG.doi)
         # the row itself: the Repository type answers from it (its module lists works, so imports this one)
         return cast("Repository | None", repository(doi) if doi else None)
+
+    @described("The agency that registered the work's DOI, as kg knows it: its DOI's own lookup (doi-ra), else a "
+               "record of it from Crossref's or DataCite's API, else its DOI prefix's lookup; null when kg knows none.")
+    async def registration_agency(self, info: KgInfo) -> RegistrationAgency | None:
+        name = (await agencies(info, [self.record.iri]))[0]
+        return None if name is None else RegistrationAgency.named(name)
 
     @described("Authors and creators in list order.")
     async def creators(self, info: KgInfo, first: int | None = None) -> list[Creator]:
