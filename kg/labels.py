@@ -91,6 +91,28 @@ def work_note(work: WorkSummary, with_id: bool = True) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def type_cell(work: WorkSummary) -> str:
+    """What a table's Type column says of a work (beside its year, in a column of its own): its kind when
+    known; else what the graph knows instead of a kind, never a blank cell: that no record of it is loaded
+    (after its DOI's repository, "Dryad DOI", when it has one), or that its record gives no class.
+
+    >>> type_cell(WorkSummary("https://doi.org/10.1/a", "Dataset", "A", 2012))
+    'Dataset'
+    >>> type_cell(WorkSummary("https://doi.org/10.1007/bf00994018", name="Support-vector Networks",
+    ...                       name_source="cited-as by 10.7554/elife.01567", year=1995))
+    'not known: no record loaded, only cited'
+    >>> type_cell(WorkSummary("https://doi.org/10.5061/dryad.b835k")), type_cell(WorkSummary("https://doi.org/10.1/x"))
+    ('Dryad DOI · no record loaded', 'not known: no record loaded')
+    """
+    kind = kind_name(work)
+    if described(work):
+        return kind or "not given by its record"
+    cited = work.name_source.startswith("cited-as") or work.year_source.startswith("cited-as")
+    if kind:
+        return f"{kind} · no record loaded"
+    return f"not known: no record loaded{', only cited' if cited else ''}"
+
+
 def source_type(work: Mapping[str, object]) -> tuple[str, tuple[str, ...]] | None:
     """A work's type as its source words it (``schema:additionalType``: DataCite's ``resourceTypeGeneral``,
     "Collection"), with the sources saying so, from the work's JSON (its ``statements``): what the item page

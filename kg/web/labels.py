@@ -10,10 +10,11 @@ from kg.labels import (
     kind_label,
     kind_name,
     source_type,
+    type_cell,
     type_label,
     work_note,
     year_label,
 )
 
-__all__ = ["KIND_LABELS", "SPECIFIC_LABELS", "described", "kind_label", "kind_name", "source_type", "type_label",
-           "work_note", "year_label"]
+__all__ = ["KIND_LABELS", "SPECIFIC_LABELS", "described", "kind_label", "kind_name", "source_type", "type_cell",
+           "type_label", "work_note", "year_label"]
