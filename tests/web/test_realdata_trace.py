@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import requests
 
 from tests.loaders.test_realdata import ABSENT, REALDATA
 from tests.web.conftest import Live, Tab, serving_records
@@ -20,7 +21,12 @@ pytestmark = [pytest.mark.realdata, pytest.mark.slow,
               pytest.mark.skipif(not REALDATA.is_dir(), reason=ABSENT)]
 
 WORKS = REALDATA / "crossref" / "works"
-RECORDS = [WORKS / "10.1098_rspb.2017.0132.json", ELIFE, WORKS / "10.16910_jemr.9.1.2.json"]
+PASTED = [WORKS / "10.1098_rspb.2017.0132.json", ELIFE, WORKS / "10.16910_jemr.9.1.2.json"]
+#: a story of one sentence of each abstract, in one paragraph, and the words that pick the sentence
+STORY = [(WORKS / "10.1038_srep16696.json", "Oligomers"), (WORKS / "10.1098_rspb.2017.0132.json", "In this study"),
+         (WORKS / "10.1002_jor.1100150407.json", "Each day"), (ELIFE, "hampered"),
+         (WORKS / "10.1101_097196.json", "This article presents")]
+RECORDS = sorted({*PASTED, *(p for p, _ in STORY)})
 
 
 def abstract(record: dict[str, object]) -> str:
@@ -36,7 +42,7 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
 
 def test_a_whole_articles_text_draws_each_works_chain_once(real: Live, tab: Tab) -> None:
-    records = [crossref(p) for p in RECORDS]
+    records = [crossref(p) for p in PASTED]
     tab.page.goto(real("/trace"))
     tab.page.fill("#trace-text", "\n\n".join(abstract(r) for r in records))
     tab.page.click("form.trace-form button")
@@ -66,3 +72,18 @@ def test_a_whole_articles_text_draws_each_works_chain_once(real: Live, tab: Tab)
         assert len(by) >= 1 and all(int(n) > first[iri] for n in by), iri
     assert tab.page.locator("svg.chain").count() == len(first)
     assert tab.errors == []
+
+
+def test_a_story_of_sentences_from_five_abstracts_finds_each_article(real: Live) -> None:
+    """One paragraph of five sentences, each from another article's abstract, the last starting "This
+    article presents ...": each is a claim finding its own article first (the last, referring back, was
+    joined to the one before it, and that one's article, eLife 01567, was lost)."""
+    sentences = []
+    for path, words in STORY:
+        found = [s for s in re.split(r"(?<=\.)\s+", abstract(crossref(path))) if words in s]
+        sentences.append((found[0], f"https://doi.org/{crossref(path)['DOI'].lower()}"))
+    answer = requests.post(real("/api/trace"), json={"text": " ".join(s for s, _ in sentences)}, timeout=300)
+    assert answer.status_code == 200
+    claims = answer.json()["claims"]
+    assert [c["text"] for c in claims] == [s for s, _ in sentences]
+    assert [c["works"][0]["iri"] for c in claims] == [iri for _, iri in sentences]
