@@ -12,9 +12,11 @@ Pure wording, no web library: the pages (``kg.web.labels``, which re-exports it)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 
 from kg.repositories import repository
+from kg.store.cuerows import fold
 from kg.works import WorkSummary, identifier_name
 
 #: how pages name a work's class: singular, plural (never the class's own CamelCase name)
@@ -156,3 +158,23 @@ def year_label(work: WorkSummary) -> str:
     if work.year is None:
         return ""
     return f"{work.year} (as cited)" if work.year_source.startswith("cited-as") else str(work.year)
+
+
+def said_as(matched: Sequence[str], text: str) -> list[str]:
+    """The words of a claim a work was matched by, as the claim writes them: the matcher's are lower case
+    with plurals folded ("processe", "specy"); a lone letter (the "s" of "Parkinson's") is left out.
+
+    >>> said_as(["processe", "within-specy", "s", "scientific reports", "2021"],
+    ...         "Processes within-species of Parkinson's, in Scientific Reports (2021)")
+    ['Processes', 'within-species', 'Scientific Reports', '2021']
+    """
+    words: dict[str, str] = {}
+    for word in re.findall(r"[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]", text):
+        words.setdefault(fold(word.lower()), word)
+    shown: list[str] = []
+    for m in matched:
+        at = text.lower().find(m)
+        word = words.get(m) or (text[at:at + len(m)] if at >= 0 else m)
+        if len(word) > 1 and word not in shown:
+            shown.append(word)
+    return shown

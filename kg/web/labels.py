@@ -9,6 +9,7 @@ from kg.labels import (
     described,
     kind_label,
     kind_name,
+    said_as,
     source_type,
     type_cell,
     type_label,
@@ -16,5 +17,5 @@ from kg.labels import (
     year_label,
 )
 
-__all__ = ["KIND_LABELS", "SPECIFIC_LABELS", "described", "kind_label", "kind_name", "source_type", "type_cell",
-           "type_label", "work_note", "year_label"]
+__all__ = ["KIND_LABELS", "SPECIFIC_LABELS", "described", "kind_label", "kind_name", "said_as", "source_type",
+           "type_cell", "type_label", "work_note", "year_label"]

@@ -2,7 +2,8 @@
 abstracts of three real articles (``../shared/realdata``), one paragraph each. Every sentence quoting an
 abstract is a claim that finds its article; each article's evidence chain is drawn once, under the first
 claim that finds it, the others pointing there (the page had as many copies of one chain as sentences of its
-abstract). Expectations come from the records' JSON."""
+abstract); the words a work was matched by are quoted as the claim writes them (not "processe", "specy").
+Expectations come from the records' JSON."""
 
 from __future__ import annotations
 
@@ -54,8 +55,12 @@ def test_a_whole_articles_text_draws_each_works_chain_once(real: Live, tab: Tab)
         number = i + 1
         claim = claims.nth(i)
         assert claim.get_attribute("id") == f"claim-{number}"
+        said = claim.locator("blockquote").inner_text()
         for item in claim.locator("li.work").all():
             iri = item.get_attribute("data-iri") or ""
+            # the words it was matched by, as the claim (a sentence of the abstract) writes them
+            words = re.findall(r"“([^”]+)”", item.locator(".muted").first.inner_text())
+            assert words and all(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", said) for w in words), (said, words)
             drawn = item.locator("svg.chain").count()
             if iri not in first:
                 first[iri] = number
