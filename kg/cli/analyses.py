@@ -9,7 +9,7 @@ import click
 from kg import metrics as reuse
 from kg.chains import to_graphml, to_node_link
 from kg.cli.context import Context, pass_ctx
-from kg.cli.output import echo_json, examples, format_chain_tree, format_rows, output_format
+from kg.cli.output import echo_json, examples, format_chain_tree, format_rows, output_format, work_line
 
 
 @click.command(epilog=examples("kg chain 10.1038/s41598-021-81251-2", "kg chain doi:10.1038/s41598-021-81251-2 --json",
@@ -95,7 +95,7 @@ def related(ctx: Context, identifier: str, limit: int, fmt: str) -> None:
         if fmt == "csv":
             rows.append([f"{r.score:.1f}", r.item.iri, r.item.kind or "", ident, r.item.title or "", reasons])
             continue
-        click.echo(f"{r.score:5.1f}  {r.item.kind or 'Work'} {ident}: {r.item.name}")
+        click.echo(f"{r.score:5.1f}  {work_line(r.item)}")
         click.echo(f"       {reasons}")
     if fmt == "csv":
         click.echo(format_rows(RELATED_COLUMNS, rows, fmt), nl=False)

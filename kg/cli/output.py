@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 from click.core import ParameterSource
 
+from kg.labels import described, kind_name, work_note, year_label
+
 if TYPE_CHECKING:
     from kg.chains import Chain
+    from kg.works import WorkSummary
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -79,17 +82,26 @@ def format_rows(columns: list[str], rows: list[list[str]], fmt: str) -> str:
     return "\n".join(lines) + f"\n({len(rows)} rows)\n"
 
 
+def work_line(work: WorkSummary) -> str:
+    """A work on one line, worded as the pages word it (:mod:`kg.labels`): its kind (in words) only when
+    known, its DOI (or PDB id), year and name; a work no record describes by its DOI, the name its citers
+    give, and what the graph knows of it ("as cited, 1995 · no record loaded"), never a bare "Work"."""
+    ident = work.identifiers.get("doi") or work.identifiers.get("pdb") or work.iri
+    marks = "".join(f" [{m.label}]" for m in work.status)
+    if described(work):
+        kind, year = kind_name(work), year_label(work)
+        return f"{f'{kind} ' if kind else ''}{ident}{f' ({year})' if year else ''}: {work.name}{marks}"
+    name = f": {work.name}" if work.name_source != "identifier" else ""
+    return f"{ident}{name} ({work_note(work, with_id=False)}){marks}"
+
+
 def format_chain_tree(found: Chain) -> str:
     """The chain as an indented tree: each work once, under the first hop that reaches it."""
     lines: list[str] = []
     seen: set[str] = set()
 
     def label(iri: str) -> str:
-        work = found.node(iri).work
-        ident = work.identifiers.get("doi") or work.identifiers.get("pdb") or iri
-        year = f" ({work.year})" if work.year else ""
-        marks = "".join(f" [{m.label}]" for m in work.status)
-        return f"{work.kind or 'Work'} {ident}{year}: {work.name}{marks}"
+        return work_line(found.node(iri).work)
 
     def walk(iri: str, indent: int) -> None:
         noted = False

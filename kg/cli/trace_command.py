@@ -11,6 +11,7 @@ import click
 
 from kg.cli.context import Context, pass_ctx
 from kg.cli.output import echo_json, examples, format_chain_tree, output_format
+from kg.labels import said_as
 from kg.tracing import fetch_page
 from loaders.http import HttpConfig
 
@@ -69,7 +70,7 @@ def trace_command(ctx: Context, text: str | None, file_: Any, url: str | None, s
         if not claim.works:
             click.echo("  (no work found)")
         for w in claim.works:
-            click.echo(f"  {w.score:.2f} {w.method} [{', '.join(w.matched)}]")
+            click.echo(f"  {w.score:.2f} {w.method} [{', '.join(said_as(w.matched, claim.text))}]")
             click.echo("\n".join("    " + line for line in format_chain_tree(result.chains[w.iri]).splitlines()))
         if claim.stored:
             click.echo(f"  stored as {claim.iri}")

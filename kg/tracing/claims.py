@@ -285,7 +285,8 @@ def extract(text: str, names: CueNames | NameFinder | None = None,
     """The claims of a plain text: each sentence carrying an identifier or a citation cue.
 
     A sentence that starts by referring back ("The study ...", "It ...", "They ...") and
-    follows a claim in the same paragraph joins that claim.
+    follows a claim in the same paragraph joins that claim, unless it quotes a work's abstract itself
+    (then it is a claim of its own: it may be another work's).
 
     :param names: the graph's venues, author names and organisations, matched as phrases: given
         (:class:`CueNames`), or found by a :class:`NameFinder` (the store's cue index)
@@ -314,13 +315,20 @@ def extract(text: str, names: CueNames | NameFinder | None = None,
         words = content_words(text[start:end])
         research = bool(words & _research_words()) or (names_a_title is not None and names_a_title(words))
         cited = own_mentions or any(c.kind in ("author-year", "venue", "author", "organisation") for c in own_cues)
-        if not (cited or research or (quotes_an_abstract is not None and quotes_an_abstract(text[start:end]))):
-            previous_end = -1
-            continue
+        quoted: bool | None = None  # whether it quotes some work's abstract: asked once, when needed
+        if not (cited or research):
+            quoted = quotes_an_abstract is not None and quotes_an_abstract(text[start:end])
+            if not quoted:
+                previous_end = -1
+                continue
         stripped = text[start:end].strip()
         same_paragraph = previous_end >= 0 and "\n\n" not in text[previous_end:start]
+        # a sentence quoting a work's abstract stands alone, though it starts "This ...": it has its own
+        # work ("This article presents a roadmap ..." after a sentence of another article's abstract)
         if (claims and same_paragraph and _ANAPHORA.match(stripped)
-                and end - claims[-1].start <= MAX_CLAIM_CHARS):
+                and end - claims[-1].start <= MAX_CLAIM_CHARS
+                and not (quoted if quoted is not None else
+                         quotes_an_abstract is not None and quotes_an_abstract(text[start:end]))):
             last = claims.pop()
             start = last.start
             own_mentions = last.mentions + own_mentions

@@ -13,7 +13,7 @@ from kg import ids
 from kg.errors import KgError
 from kg.web.caching import static_url
 from kg.web.errors import status_of
-from kg.web.labels import kind_label, kind_name, source_type, type_label, work_note, year_label
+from kg.web.labels import kind_label, kind_name, said_as, source_type, type_cell, type_label, work_note, year_label
 from kg.web.urls import facility_path, funder_path, work_key, work_path
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
@@ -69,6 +69,8 @@ TEMPLATES.env.filters["type_label"] = type_label
 TEMPLATES.env.filters["year_label"] = year_label
 TEMPLATES.env.filters["work_note"] = work_note
 TEMPLATES.env.filters["source_type"] = source_type
+TEMPLATES.env.filters["type_cell"] = type_cell
+TEMPLATES.env.filters["said_as"] = said_as
 TEMPLATES.env.filters["shown_id"] = shown_id
 TEMPLATES.env.filters["work_key"] = work_key
 TEMPLATES.env.filters["source_name"] = source_name

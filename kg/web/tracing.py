@@ -108,9 +108,16 @@ async def page(request: Request) -> Response:
         return TEMPLATES.TemplateResponse(request, "trace.html", {"kinds": SOURCE_KINDS, "form": fields,
                                                                   "problem": str(e)}, status_code=400)
     drawings = {iri: chain_svg(chain, lambda w: work_path(w.iri)) for iri, chain in result.chains.items()}
+    # a work several claims find (a whole article's sentences, each quoting one abstract) has its chain
+    # drawn once, under the first; the others point there
+    found_by: dict[str, list[int]] = {}
+    for number, claim in enumerate(result.claims, 1):
+        for w in claim.works:
+            found_by.setdefault(w.iri, []).append(number)
     # an identifier the graph only links to (cited, no record of its own) is named as its citers name it
     linked = {m.mention.iri for c in result.claims for m in c.mentions
               if m.status == "unresolved" and m.mention.iri and (m.reason or "").startswith(LINKED_ONLY)}
     cited = await run_in_threadpool(services(request).graph.summaries, sorted(linked)) if linked else {}
     return TEMPLATES.TemplateResponse(request, "trace.html", {
-        "kinds": SOURCE_KINDS, "form": fields, "result": result, "drawings": drawings, "cited": cited})
+        "kinds": SOURCE_KINDS, "form": fields, "result": result, "drawings": drawings, "cited": cited,
+        "found_by": found_by})

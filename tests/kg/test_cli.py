@@ -187,8 +187,8 @@ def test_chain_prints_the_tree_and_json(store_dir: Path) -> None:
     run("--store", str(store_dir), "load", str(SAMPLES))
     code, out, _ = run("--store", str(store_dir), "chain", "doi:10.1038/S41598-021-81251-2")
     lines = out.splitlines()
-    assert code == 0 and lines[0].startswith("ScholarlyArticle 10.1038/s41598-021-81251-2 (2021)")
-    assert lines[1].startswith("  └ uses structure [stated: pdbe] StructureEntry 10.2210/pdb6gv0/pdb")
+    assert code == 0 and lines[0].startswith("Article 10.1038/s41598-021-81251-2 (2021)")
+    assert lines[1].startswith("  └ uses structure [stated: pdbe] PDB entry 10.2210/pdb6gv0/pdb")
     assert lines[2].startswith("    └ derived from data [stated: pdbe] Dataset 10.5281/zenodo.4456817")
     code, out, _ = run("--store", str(store_dir), "chain", "10.1038/s41598-021-81251-2", "--format", "json")
     assert [h["to"] for h in json.loads(out)["hops"]] == ["https://doi.org/10.2210/pdb6gv0/pdb",

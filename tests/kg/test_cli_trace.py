@@ -36,9 +36,9 @@ def test_trace_prints_each_claim_its_works_with_scores_and_the_chain_as_a_tree(s
     lines = out.splitlines()
     assert lines[0] == ("claim 1: Insulin glulisine has had its crystal structure solved, researchers wrote in "
                         "Scientific Reports in 2021.")
-    assert lines[1] == "  0.96 cues:title+venue+year [crystal, glulisine, insulin, structure, Scientific Reports, 2021]"
-    assert lines[2].startswith("    ScholarlyArticle 10.1038/s41598-021-81251-2 (2021): ")
-    assert lines[3].startswith("      └ uses structure [stated: pdbe] StructureEntry 10.2210/pdb6gv0/pdb (2019): ")
+    assert lines[1] == "  0.96 cues:title+venue+year [crystal, glulisine, Insulin, structure, Scientific Reports, 2021]"
+    assert lines[2].startswith("    Article 10.1038/s41598-021-81251-2 (2021): ")
+    assert lines[3].startswith("      └ uses structure [stated: pdbe] PDB entry 10.2210/pdb6gv0/pdb (2019): ")
     assert lines[4].startswith("        └ derived from data [stated: pdbe] Dataset 10.5281/zenodo.4456817 (2021): ")
     assert lines[5].startswith("  stored as https://w3id.org/evidence-kg/claim/")
     assert lines[7:9] == ["  zenodo 4456817 -> https://doi.org/10.5281/zenodo.4456817",

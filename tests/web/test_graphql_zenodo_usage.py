@@ -82,3 +82,31 @@ def test_zenodos_version_count_is_a_source_count_beside_kgs(records: Store) -> N
         assert work["versionCount"] == 1  # kg counts the versions in this graph: the one record loaded
         counted += 1
     assert counted >= 3
+
+
+COUNTS = """query($id: ID!) { work(id: $id) { metrics { versionCounts {
+  inGraph concept numbered reported { work metric source count } } } } }"""
+
+
+@pytest.mark.realdata
+def test_version_counts_are_kgs_count_beside_zenodos_labelled(records: Store) -> None:
+    """``metrics.versionCounts``, the item page's one answer: the versions in this graph (one record of each
+    concept loaded), the concept, the number Zenodo gives the version (``index``, from 0) and Zenodo's count
+    of the concept's versions, apart; on the version's DOI and the concept's alike."""
+    checked = counted = 0
+    for record in _records():
+        relation = (((record.get("metadata") or {}).get("relations") or {}).get("version") or [{}])[0]
+        concept = record.get("conceptdoi")
+        if not concept or relation.get("index") is None:
+            continue
+        count = relation.get("count")
+        reported = [{"work": f"https://doi.org/{concept.lower()}", "metric": "versions", "source": "zenodo",
+                     "count": count}] if count else []
+        for doi in (record["doi"], concept):
+            result = execute(records, COUNTS, {"id": doi})
+            assert not result.errors and result.data is not None, result.errors
+            assert result.data["work"]["metrics"]["versionCounts"] == {
+                "inGraph": 1, "concept": True, "numbered": relation["index"] + 1, "reported": reported}, doi
+        checked += 1
+        counted += bool(count)
+    assert checked >= 10 and counted >= 3

@@ -126,3 +126,16 @@ def test_html_loses_scripts_and_styles_and_keeps_text_and_doi_links() -> None:
 def test_hostile_input_is_refused_with_a_clear_message(text: str, message: str) -> None:
     with pytest.raises(TraceInputError, match=f"^cannot trace this input: {message}"):
         checked_text(text)
+
+
+def test_a_sentence_referring_back_that_quotes_an_abstract_is_a_claim_of_its_own() -> None:
+    """"This article presents ..." quoted from one work's abstract, after a sentence of another's: two claims,
+    each to find its own work (joined, the first work was lost behind the second's stronger match)."""
+    quoted = ("Yet, even in model systems detailed analysis is hampered by their scale.",
+              "This article presents a practical roadmap for data repositories.")
+    found = extract(" ".join(quoted), quotes_an_abstract=lambda sentence: sentence.strip() in quoted)
+    assert [c.text for c in found.claims] == list(quoted)
+    # a sentence referring back that quotes no abstract still joins
+    found = extract(f"{quoted[0]} This study took years.",
+                    quotes_an_abstract=lambda sentence: sentence.strip() in quoted)
+    assert [c.text for c in found.claims] == [f"{quoted[0]} This study took years."]

@@ -1,0 +1,86 @@
+"""``kg chain`` and ``kg related`` on real records (``../shared/realdata``): a work's kind is worded as the
+pages word it (``kg.labels``), and a work only cited, no record of it loaded, is never called "Work": its line
+gives its DOI, the name its citers give, and what the graph knows of it ("as cited, 1995 · no record
+loaded"). Expectations come from the records' JSON (their references), never from kg's output."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from tests.loaders.test_realdata import ABSENT, REALDATA
+from tests.web.test_realdata_cited import (
+    BOOK,
+    CROSSREF_RECORDS,
+    ELIFE,
+    LIPICS,
+    cited_only,
+    cited_years,
+    crossref,
+    expected_year,
+)
+
+pytestmark = [pytest.mark.realdata, pytest.mark.skipif(not REALDATA.is_dir(), reason=ABSENT)]
+
+#: a hop line of the chain tree: "  └ cites [stated: crossref] <work>"
+HOP = re.compile(r"^\s*└ .+? \[[^]]+\] (?P<work>.+)$")
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    location = str(tmp_path_factory.mktemp("cli-real") / "store")
+    run("--store", location, "load", *(str(p) for p in [*CROSSREF_RECORDS, LIPICS]))
+    return location
+
+
+def assert_worded(work: str, doi: str, worded: bool, years: dict[str, dict[str, list[int]]]) -> None:
+    """A work only cited starts with its DOI (and ": " before the name its citers give, when a reference
+    words it) and ends with what the graph knows in brackets: its repository when its DOI names one (Dryad),
+    its year as cited, that no record is loaded."""
+    known = ", ".join(p for p in ("as cited" if worded or doi in years else "",
+                                  str(expected_year(years[doi])[0]) if doi in years else "") if p)
+    note = " · ".join(p for p in ("Dryad DOI" if doi.startswith("10.5061/dryad.") else "", known, "no record loaded")
+                      if p)
+    assert work.lower().startswith(f"{doi}: " if worded else f"{doi} (") and work.endswith(f"({note})"), work
+
+
+@pytest.mark.parametrize("path", [ELIFE, BOOK], ids=["article", "book"])
+def test_chain_and_related_word_kinds_as_the_pages_and_never_call_a_cited_work_work(store: str, path: Path) -> None:
+    record = crossref(path)
+    doi, title, year = record["DOI"].lower(), record["title"][0], record["issued"]["date-parts"][0][0]
+    kind = {"journal-article": "Article", "monograph": "Book", "book": "Book"}[record["type"]]
+    wording, years = cited_only(CROSSREF_RECORDS), cited_years()
+    lines = run("--store", store, "chain", doi, "--depth", "1").splitlines()
+    assert lines[0] == f"{kind} {doi} ({year}): {title}"
+    seen = 0
+    for line in lines[1:]:
+        hop = HOP.match(line)
+        if hop is None:
+            continue
+        work = hop["work"]
+        assert not work.startswith("Work"), line
+        cited = work.split(" ", 1)[0].rstrip(":").lower()
+        if cited in wording:
+            seen += 1
+            assert_worded(work, cited, wording[cited], years)
+    assert seen > 0
+    out = run("--store", store, "related", doi, "--limit", "20").splitlines()
+    seen = 0
+    for line in out[0::2]:  # two lines per work: the score and the work, then the reasons
+        work = line[7:]
+        assert not work.startswith("Work"), line
+        cited = work.split(" ", 1)[0].rstrip(":").lower()
+        if cited in wording:
+            seen += 1
+            assert_worded(work, cited, wording[cited], years)
+    assert seen > 0
