@@ -1,7 +1,7 @@
 """How every page, chain box, widget, table and CLI line names a work's class in words: one function,
 :func:`kind_name`, used by all (never the class's CamelCase name, never "Work" for a book or a thesis, and
 no kind at all for a work no record describes: :func:`work_note` says what the graph knows of it instead).
-Pure wording, no web library: the pages (``kg.web.labels``, which re-exports it) and the CLI read the same.
+Pure wording, no web library: the pages and the CLI read the same.
 
 >>> from kg.works import WorkSummary, identifier_name
 >>> kind_name(WorkSummary("https://doi.org/10.1/x", kind="StructureEntry"))

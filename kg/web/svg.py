@@ -23,7 +23,7 @@ import networkx as nx
 
 from kg import ids
 from kg.chains import ROLE_RANK, Chain, Hop
-from kg.web.labels import described, kind_name, work_note
+from kg.labels import described, kind_name, work_note
 from kg.works import WorkSummary
 
 #: fill colour per work class (light, so the dark labels keep a contrast ratio above 7:1)

@@ -1,5 +1,5 @@
 """The HTML pages' templates (Jinja2, autoescaped), the filters and tests they use, and the error page.
-Classes are named in words by :mod:`kg.web.labels`."""
+Classes are named in words by :mod:`kg.labels`."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from starlette.templating import Jinja2Templates
 
 from kg import ids
 from kg.errors import KgError
+from kg.labels import kind_label, kind_name, said_as, source_type, type_cell, type_label, work_note, year_label
 from kg.web.caching import static_url
 from kg.web.errors import status_of
-from kg.web.labels import kind_label, kind_name, said_as, source_type, type_cell, type_label, work_note, year_label
 from kg.web.urls import facility_path, funder_path, work_key, work_path
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
