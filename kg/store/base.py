@@ -268,8 +268,7 @@ class Store(KeepsCues, GathersWrites, ABC):
         return {g: v.content_hash for g, v in self.stored_versions(graphs).items()}
 
     def stored_versions(self, graphs: Sequence[NamedNode]) -> dict[str, StoredVersion]:
-        """The stored content hash and source date of each of ``graphs`` that is in the store, a query per
-        :data:`~kg.store.limits.VALUES_CHUNK` graphs."""
+        """The stored content hash and source date of each of ``graphs`` in the store (:func:`select_chunked`)."""
         if not graphs:
             return {}
         sparql = (f"SELECT ?g ?h ?d ?r WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{KG.contentHash.value}> ?h "
