@@ -26,6 +26,8 @@ For each size (quads, default 10M) prints:
         --built build-10000000.log /work/stores/q-10000000 BUILD/shards      # a store built before
     python benchmarks/scale.py --work /tmp/kg-scale --virtuoso /work/scratch-bulk/build-10000000/shards \
         --virtuoso-buffers 200000 --queries /work/stores/q-10000000      # both columns, one run
+    python benchmarks/scale.py --work /tmp/kg-scale --virtuoso SHARDS --virtuoso-buffers 200000 --loaded
+        # the questions again, of a server restarted on the database the run above left (no load)
 
 Timings on a shared machine are noisy: the ratios come from runs back to back.
 """
@@ -173,21 +175,27 @@ def embedded_queries(path: Path, items: int) -> dict[str, dict[str, float]]:
         opened.close()
 
 
-def virtuoso(shards: Path, work: Path, items: int, buffers: int, loaders: int = 1, restart: bool = False
-             ) -> dict[str, Any]:
+def virtuoso(shards: Path, work: Path, items: int, buffers: int, loaders: int = 1, restart: bool = False,
+             loaded: bool = False) -> dict[str, Any]:
     """``kg bulk-load`` of ``shards`` into a fresh Virtuoso started here (the tests' ini with memory for a
     10M-quad graph: ``buffers`` of 8 KB; no result cut below the largest answer kg asks), with ``loaders``
     ``rdf_loader_run()`` at once (``KG_VIRTUOSO_LOADERS``); its figures and query latency; with ``restart``,
-    the questions asked again of a server started afresh on the same database."""
+    the questions asked again of a server started afresh on the same database; with ``loaded``, only those
+    (the database an earlier run left in ``work``/virtuoso: the catalogue's questions asked again without a
+    load)."""
     binary = shutil.which("virtuoso-t")
     if binary is None:
         sys.exit("--virtuoso needs virtuoso-t: apt-get install -y virtuoso-opensource")
     folder = work / "virtuoso"
-    shutil.rmtree(folder, ignore_errors=True)
-    (folder / "load").mkdir(parents=True)
     # a checkpoint of a large database takes a while: two minutes to stop
     settings: dict[str, Any] = dict(binary=binary, timeout=300, stop_timeout=120, buffers=buffers, query_mem="2G",
                                     seconds=600, cost_seconds=4000)
+    if loaded:
+        if not (folder / "virtuoso.db").exists():
+            sys.exit(f"--loaded: no database in {folder} (run --virtuoso SHARDS --work {work} first)")
+        return {"shards": str(shards), "queries_restarted": _restarted(folder, settings, items)}
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "load").mkdir(parents=True)
     with running_virtuoso(folder, 1_000_000, **settings) as server:
         # the account reaches kg through the environment, not a command line (the default dba: a private server)
         os.environ.update(KG_STORE_USER="dba", KG_STORE_PASSWORD="dba", KG_VIRTUOSO_BULK_DIR=str(folder / "load"),
@@ -205,12 +213,21 @@ def virtuoso(shards: Path, work: Path, items: int, buffers: int, loaders: int = 
         figures["server_peak_rss_mb_after_queries"] = _peak_rss_mb(server.process.pid)
         store.close()
     if restart:
-        with running_virtuoso(folder, 1_000_000, **settings) as server:
-            store = Store.open(server.url.replace("dba:dba@", ""))
-            figures["queries_restarted"] = queries(store, items, "virtuoso restarted")
-            figures["server_peak_rss_mb_restarted"] = _peak_rss_mb(server.process.pid)
-            store.close()
+        figures["queries_restarted"] = _restarted(folder, settings, items, figures)
     return figures
+
+
+def _restarted(folder: Path, settings: dict[str, Any], items: int, figures: dict[str, Any] | None = None
+               ) -> dict[str, dict[str, float]]:
+    """The questions asked of a server started afresh on the database in ``folder``."""
+    with running_virtuoso(folder, 1_000_000, **settings) as server:
+        os.environ.update(KG_STORE_USER="dba", KG_STORE_PASSWORD="dba")
+        store = Store.open(server.url.replace("dba:dba@", ""))
+        found = queries(store, items, "virtuoso restarted")
+        if figures is not None:
+            figures["server_peak_rss_mb_restarted"] = _peak_rss_mb(server.process.pid)
+        store.close()
+        return found
 
 
 def virtuoso_files(files: Path, work: Path, items: int, buffers: int, loaders: int) -> dict[str, Any]:
@@ -317,7 +334,9 @@ def _peak_rss_mb(pid: int) -> int:
 
 
 def report_virtuoso(f: dict[str, Any]) -> None:
-    if "bulk_load" in f:
+    if "queries" not in f:  # --loaded: only a restarted server's
+        print(f"\nVirtuoso restarted on the database loaded from {f['shards']} before")
+    elif "bulk_load" in f:
         b = f["bulk_load"]
         print(f"\nVirtuoso: {f['quads']:,} quads from {f['shards']}")
         print(f"  kg bulk-load ({f.get('loaders', 1)} loaders at once): {b['seconds']:8.1f} s  "
@@ -333,8 +352,8 @@ def report_virtuoso(f: dict[str, Any]) -> None:
               f"{f['last_file_s']:,.0f} s)   server {f['server_peak_rss_mb']:,} MB "
               f"({f.get('server_peak_rss_mb_after_queries', 0):,} MB after the questions)   "
               f"database {f['store_mb']:,} MB")
-    for name, q in f["queries"].items():
-        again = f.get("queries_restarted", {}).get(name)
+    for name, q in f.get("queries", f["queries_restarted"]).items():
+        again = f.get("queries_restarted", {}).get(name) if "queries" in f else None
         print(f"  {name:<16} p50 {q['p50_ms']:8.1f} ms   p95 {q['p95_ms']:8.1f} ms" +
               (f"   restarted: p50 {again['p50_ms']:8.1f} ms   p95 {again['p95_ms']:8.1f} ms" if again else ""))
 
@@ -384,6 +403,9 @@ def main() -> None:
                         help="rdf_loader_run() at once (--virtuoso, --virtuoso-files)")
     parser.add_argument("--restart", action="store_true",
                         help="--virtuoso: then ask the questions again of a server started afresh on the database")
+    parser.add_argument("--loaded", action="store_true",
+                        help="--virtuoso: no load; only the questions of a server started on the database an "
+                             "earlier --virtuoso run left in --work")
     parser.add_argument("--virtuoso-buffers", type=int, default=340_000, help="its NumberOfBuffers (8 KB each)")
     parser.add_argument("--queries", type=Path, nargs="+", metavar="STORE",
                         help="only this (and --virtuoso): ask the questions of these stores, opened read-only "
@@ -395,7 +417,7 @@ def main() -> None:
         found: dict[str, Any] = {}
         if args.virtuoso:
             found["virtuoso"] = virtuoso(args.virtuoso, args.work, args.items, args.virtuoso_buffers, args.loaders,
-                                         args.restart)
+                                         args.restart, args.loaded)
         if args.virtuoso_files:
             found["virtuoso"] = virtuoso_files(args.virtuoso_files, args.work, args.items, args.virtuoso_buffers,
                                                args.loaders)

@@ -20,13 +20,17 @@ from kg.store.summary_names import best_years
 from kg.vocab import KG
 
 
-def cited_years(store: Store, refs: dict[str, list[str]], wordings: dict[str, list[tuple[str, Wording]]]
-                ) -> dict[str, tuple[int, str]]:
+def cited_years(store: Store, refs: dict[str, list[str]], wordings: dict[str, list[tuple[str, Wording]]],
+                asked: list[tuple[str | None, str | None]] | None = None) -> dict[str, tuple[int, str]]:
     """(year, first citing work) for each work of ``refs`` (work -> its sampled references) whose
-    references give a year; ``wordings`` gives each reference's citing works (``cited_years.rq``)."""
+    references give a year; ``wordings`` gives each reference's citing works (``cited_years.rq``).
+    ``asked``: the (reference, year) rows already read with the references' titles
+    (``work_cited_as_titles.rq``; on a remote store each term bound costs: the list is not sent twice)."""
     summary = store.complete_summary()
     found_years: list[tuple[str | None, ...]]
-    if summary is not None:  # the sample's years are kept there: no store query
+    if asked is not None:
+        found_years = list(asked)
+    elif summary is not None:  # the sample's years are kept there: no store query
         found_years = list(summary.objects(KG.citedYear.value, (r for sampled in refs.values() for r in sampled)))
     else:
         bound: list[Term] = [NamedNode(r) for sampled in refs.values() for r in sampled]

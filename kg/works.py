@@ -236,6 +236,7 @@ def _cited_as_names(store: Store, nodes: list[NamedNode], years: dict[str, tuple
                 years.update((w, (y, yb)) for w, (_, _, y, yb) in kept.items() if y is not None and yb)
             return {w: (n, b) for w, (n, b, _, _) in kept.items() if n is not None and b is not None}
         refs, wordings = summary_reads.cited_wordings(summary, [n.value for n in nodes])
+        asked_years: list[tuple[str | None, str | None]] | None = None
     else:
         sampled: dict[str, list[str]] = {}
         listed_refs = select_chunked(store, load_query("work_cited_as_references").text, {"work": nodes}).values()
@@ -243,9 +244,10 @@ def _cited_as_names(store: Store, nodes: list[NamedNode], years: dict[str, tuple
             if work is not None and listed:
                 sampled.setdefault(work, []).extend(listed.split())
         refs = {work: sorted(found)[:CITED_AS_SAMPLE] for work, found in sampled.items()}
-        wordings = _store_wordings(store, refs)
+        asked_years = []  # read with the titles: the same references not bound a second time
+        wordings = _store_wordings(store, refs, asked_years)
     if years is not None:
-        years.update(cited_years(store, refs, wordings))
+        years.update(cited_years(store, refs, wordings, asked_years))
     return names_from(refs, wordings)
 
 
@@ -253,15 +255,19 @@ def _cited_as_names(store: Store, nodes: list[NamedNode], years: dict[str, tuple
 _Wording = Wording
 
 
-def _store_wordings(store: Store, refs: dict[str, list[str]]) -> dict[str, list[tuple[str, _Wording]]]:
+def _store_wordings(store: Store, refs: dict[str, list[str]], years: list[tuple[str | None, str | None]]
+                    ) -> dict[str, list[tuple[str, _Wording]]]:
     """Each reference's citing work and wordings, asked of the store: titles first
-    (``work_cited_as_titles``); every part (``cited_as_names``) only of the references of works none of
-    whose references gives a title (the title decides otherwise)."""
+    (``work_cited_as_titles``, with the years, into ``years``); every part (``cited_as_names``) only of the
+    references of works none of whose references gives a title (the title decides otherwise)."""
     found: dict[str, list[tuple[str, _Wording]]] = {}
     every = [r for sampled in refs.values() for r in sampled]
-    for ref, citing, title in _ask_refs(store, "work_cited_as_titles", every):
-        if ref is not None and citing is not None:
-            found.setdefault(ref, []).append((citing, (title, None, None, None, None, None, None)))
+    for ref, citing, title, year in _ask_refs(store, "work_cited_as_titles", every):
+        if ref is not None and year is not None:
+            years.append((ref, year))
+        titled: tuple[str, _Wording] | None = (citing, (title, None, None, None, None, None, None)) if citing else None
+        if ref is not None and titled is not None and titled not in found.get(ref, ()):  # once, whatever its years
+            found.setdefault(ref, []).append(titled)
     untitled = [r for sampled in refs.values() if not any(w[0] for r in sampled for _, w in found.get(r, ()))
                 for r in sampled]
     if untitled:
