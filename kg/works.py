@@ -5,7 +5,8 @@ A work's display name (:attr:`WorkSummary.name`) is, in this order: its own titl
 ``schema:name`` any record gives the work); else the title its citers give it most often
 (``kg:citedTitle`` of the references pointing at it; ties: the longest, then the first in
 alphabetical order); else, the same way, a reference's wording: "author year, venue
-volume:page" from its parts when it names an author or a venue, else its whole text
+volume:page" from its parts when it names an author, "venue volume:page (year)" when it names
+a venue but no author, else its whole text
 (``kg:unstructured``); else its identifier with its kind ("DOI 10.1/x", "PDB 6GV0") or its IRI.
 
 >>> WorkSummary("https://doi.org/10.1/x").name
@@ -135,7 +136,8 @@ def identifier_name(iri: str, identifiers: dict[str, str]) -> str:
 
 def cited_as_wording(row: CitedAsRow) -> str | None:
     """A reference's wording without its title: "author year, venue volume:page" when it names an
-    author or a venue, else the reference's whole text; None when it holds neither."""
+    author, "venue volume:page (year)" when it names a venue but no author, else the reference's
+    whole text; None when it holds neither."""
     return row.wording
 
 

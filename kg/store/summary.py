@@ -101,7 +101,7 @@ class MetricsSummaryDb(SideDb):
     """The metrics summary of one store: a SQLite database at ``path`` (None: in memory)."""
 
     def __init__(self, path: Path | None, *, empty_store: bool = True, keeps_rollups: bool = True) -> None:
-        super().__init__(path, _SCHEMA, empty_store=empty_store, fresh={"version": VERSION, summary_names.MARKER: "1"})
+        super().__init__(path, _SCHEMA, empty_store=empty_store, fresh={"version": VERSION, **summary_names.FRESH})
         #: rollups computed on reading are kept (False: a store opened read-only, which writes nothing)
         self.keeps_rollups = keeps_rollups
 
@@ -119,7 +119,7 @@ class MetricsSummaryDb(SideDb):
             written: list[int] = []
             cited: dict[int, str] = {}  # works the references written point at (kg.store.summary_cited)
             citers: dict[int, int] = {}  # how the cited works' citers change
-            named: set[int] = set()  # works whose cited-as names the rows written can change (summary_names)
+            named = summary_names.begin(db)  # works whose cited-as names the rows written change (summary_names)
             for graph, rows in graphs.items():
                 found = db.execute("SELECT id FROM graph WHERE iri = ?", (graph,)).fetchone()
                 if found is not None:
