@@ -19,8 +19,9 @@ table would then be stale. So it is trusted only while kg's own code alone has c
 from, which triggers of the summary's own (:data:`TRIGGERS`, fired whichever kg writes) see: any write of
 a row it derives from (a reference's ``kg:citedWork``, ``kg:citedAs`` or wording) and any build (the meta
 key ``built`` set to "0") set the marker to "0", and only this module sets it back: a build's
-:func:`fill`, and a write of this kg, which :func:`begin` marks "writing" (the triggers leave that alone)
-and :func:`refresh` ends by naming the works it touched. A table left "0" is read past (the samples'
+:func:`fill`, and a write of this kg, which :func:`begin` marks "writing" (the fact table's triggers are
+dropped within its transaction: a check a row cost a fifth of a write's CPU) and :func:`refresh` ends by
+naming the works it touched and making them again. A table left "0" is read past (the samples'
 wordings) until ``kg index-metrics`` makes it again.
 
 >>> CitedAsRow("10.1/c", None, "Smith", "1999", "Nature", "12", "3", None, 1).wording
@@ -57,14 +58,16 @@ RULE_VERSION = "2"
 #: a new summary's meta values: the (empty) table kept from the start
 FRESH = {MARKER: "1", RULE: RULE_VERSION}
 _CODES = ", ".join(str(c) for c in (PREDICATES[CITED_WORK], PREDICATES[CITED_AS], *(PREDICATES[p] for p in WORDING)))
-_STALE = f"BEGIN UPDATE meta SET value = '0' WHERE key = '{MARKER}' AND value = '1'; END;"
+_KEPT = f"(SELECT value FROM meta WHERE key = '{MARKER}') = '1'"  # asked first: a write of this kg ends there
+_STALE = f"BEGIN UPDATE meta SET value = '0' WHERE key = '{MARKER}'; END;"
 #: any kg's write of a row the names derive from, or build, leaves them untrusted (see above)
+_ON_FACT = tuple(f"CREATE TRIGGER IF NOT EXISTS cited_name_{name} AFTER {event} ON fact WHEN {_KEPT} "
+                 f"AND {row}.p IN ({_CODES}) {_STALE}" for name, event, row in (("added", "INSERT", "new"),
+                                                                               ("removed", "DELETE", "old")))
 TRIGGERS = f"""
 CREATE TRIGGER IF NOT EXISTS cited_name_built AFTER INSERT ON meta WHEN new.key = 'built' AND new.value = '0'
-{_STALE}
-CREATE TRIGGER IF NOT EXISTS cited_name_added AFTER INSERT ON fact WHEN new.p IN ({_CODES}) {_STALE}
-CREATE TRIGGER IF NOT EXISTS cited_name_removed AFTER DELETE ON fact WHEN old.p IN ({_CODES}) {_STALE}
-"""
+AND {_KEPT} {_STALE}
+""" + "\n".join(_ON_FACT) + "\n"
 #: the table and its triggers (part of the summary's schema)
 TABLE = _TABLE + TRIGGERS
 #: a work's cited-as name and its first citing work, its cited year and its first citing work (or None)
@@ -174,6 +177,10 @@ def begin(db: sqlite3.Connection) -> set[int]:
     :func:`touched`."""
     if built(db):
         db.execute("UPDATE meta SET value = 'writing' WHERE key = ?", (MARKER,))
+    # the fact table's triggers are left out of this kg's own write (a check a row: a fifth of its CPU), made
+    # again by refresh in the same transaction (another process sees them throughout)
+    db.execute("DROP TRIGGER IF EXISTS cited_name_added")
+    db.execute("DROP TRIGGER IF EXISTS cited_name_removed")
     return set()
 
 
@@ -211,7 +218,10 @@ def touched(db: sqlite3.Connection, graphs: Iterable[int], into: set[int]) -> se
 
 
 def refresh(db: sqlite3.Connection, works: Iterable[int]) -> None:
-    """End a write :func:`begin` marked: take again the rows of ``works`` (term ids) and mark the table kept."""
+    """End a write :func:`begin` began: its triggers back, and when it was marked "writing", the rows of
+    ``works`` (term ids) taken again and the table marked kept."""
+    for trigger in _ON_FACT:
+        db.execute(trigger)
     row = db.execute("SELECT value FROM meta WHERE key = ?", (MARKER,)).fetchone()
     if row is not None and row[0] == "writing":
         if ids := sorted(set(works)):
