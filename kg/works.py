@@ -23,8 +23,8 @@ kg.errors.NotFoundError: nothing in the graph is named https://doi.org/10.1/noth
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -289,9 +289,8 @@ def _summary(iri: str, props: dict[str, list[str]], title: str | None, status: t
     kind = next((c.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for c in WORK_CLASSES if c.value in classes), None)
     years = sorted(int(d[:4]) for d in props.get(SCHEMA.datePublished.value, []) if d[:4].isdigit())
     identifiers = {name: sorted(props[p.value])[0] for name, p in IDENTIFIERS.items() if p.value in props}
-    if "doi" not in identifiers and iri.startswith(ids.DOI_BASE):  # a work only cited: its DOI is its IRI's
-        with suppress(IdentifierError):
-            identifiers["doi"] = ids.doi_from_iri(iri)
+    if "doi" not in identifiers and iri.startswith(ids.DOI_BASE) and (doi := _doi_of(iri)) is not None:
+        identifiers["doi"] = doi  # a work only cited: its DOI is its IRI's
     versions = props.get(SCHEMA.version.value)
     named = named if title is None else None
     dated = dated if not years else None
@@ -300,6 +299,15 @@ def _summary(iri: str, props: dict[str, list[str]], title: str | None, status: t
                        status=status, name=named[0] if named else "",
                        name_source=f"cited-as by {ids.doi_or_iri(named[1])}" if named else "",
                        year_source=f"cited-as by {ids.doi_or_iri(dated[1])}" if dated else "")
+
+
+@lru_cache(maxsize=1 << 16)
+def _doi_of(iri: str) -> str | None:
+    """The DOI of a DOI IRI (None: not a valid one), kept: 13 us a call, some 23 a lookup at 50M quads."""
+    try:
+        return ids.doi_from_iri(iri)
+    except IdentifierError:
+        return None
 
 
 def names(store: Store, iris: Iterable[str]) -> dict[str, str]:
