@@ -103,12 +103,9 @@ def build_summary_rows(store: Store) -> int:
 def upgrade_summary(store: Store) -> bool:
     """Bring a complete metrics summary of version 4 to this version in place (:meth:`MetricsSummaryDb.upgrade`:
     the rows of the predicates it lacked, scanned from the embedded store's indexes, and the cited-as
-    sample made from its rows), or one of this version without the cited-as names kept
-    (:meth:`MetricsSummaryDb.keep_names`: made from its rows); False, nothing done, when it is of no such
-    version or the store has no scan (then :func:`build_summary_rows` builds it whole)."""
-    if not store.profile.sees_outside_writes and store.metrics_summary.lacks_names:
-        store.metrics_summary.keep_names()
-        return True
+    sample made from its rows), or one of this version without a table an earlier kg did not keep (made from
+    its rows); False, nothing done, when it is of no such version or the store has no scan (then
+    :func:`build_summary_rows` builds it whole)."""
     if store.profile.sees_outside_writes or not store.metrics_summary.upgradable:
         return False
     rows = store.summary_scan(ADDED_IN_5)

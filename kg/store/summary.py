@@ -85,6 +85,8 @@ CREATE INDEX IF NOT EXISTS fact_graph ON fact(graph);
 CREATE INDEX IF NOT EXISTS fact_po ON fact(p, o, s);
 CREATE INDEX IF NOT EXISTS fact_ps ON fact(p, s, o);
 """ + rollups.TABLES + summary_cited.TABLE + summary_names.TABLE + summary_refs.TABLE + summary_tally.TABLE
+#: tables kept beside the rows by every write, each filled by a build or an upgrade, its meta key saying so
+_KEPT = (summary_names, summary_refs, summary_tally)
 #: bound terms asked at once (SQLite's limit on parameters is far above)
 _CHUNK = 5000
 
@@ -103,8 +105,8 @@ class MetricsSummaryDb(SideDb):
     """The metrics summary of one store: a SQLite database at ``path`` (None: in memory)."""
 
     def __init__(self, path: Path | None, *, empty_store: bool = True, keeps_rollups: bool = True) -> None:
-        super().__init__(path, _SCHEMA, empty_store=empty_store, fresh={"version": VERSION, summary_names.MARKER: "1",
-                                                         summary_refs.MARKER: "1", summary_tally.MARKER: "1"})
+        super().__init__(path, _SCHEMA, empty_store=empty_store, fresh={
+            "version": VERSION, **summary_names.FRESH, summary_refs.MARKER: "1", summary_tally.MARKER: "1"})
         #: rollups computed on reading are kept (False: a store opened read-only, which writes nothing)
         self.keeps_rollups = keeps_rollups
 
@@ -122,7 +124,7 @@ class MetricsSummaryDb(SideDb):
             written: list[int] = []
             cited: dict[int, str] = {}  # works the references written point at (kg.store.summary_cited)
             citers: dict[int, int] = {}  # how the cited works' citers change
-            named: set[int] = set()  # works whose cited-as names the rows written can change (summary_names)
+            named = summary_names.begin(db)  # works whose cited-as names the rows written change (summary_names)
             refs: dict[int, int] = {}  # how the citing works' references change (kg.store.summary_refs)
             tallied: set[int] = set()  # works whose records, dates or classes may change (kg.store.summary_tally)
             for graph, rows in graphs.items():
@@ -181,38 +183,25 @@ class MetricsSummaryDb(SideDb):
 
     @property
     def upgradable(self) -> bool:
-        """Complete in version 4 or 5, or in this one without a kept count (:mod:`kg.store.summary_refs`,
-        :mod:`kg.store.summary_tally`): :meth:`upgrade` brings it to this version, with them, without a full build."""
+        """Complete in version 4 or 5, or in this one without a table kept beside its rows (:data:`_KEPT`, an
+        earlier kg's): :meth:`upgrade` brings it to this version, with them, without a full build."""
         with self._lock:
-            old = self._get("version") in ("4", "5") or (self._get("version") == VERSION and not (
-                summary_refs.filled(self._db) and summary_tally.filled(self._db)))
+            old = self._get("version") in ("4", "5") or (self._get("version") == VERSION and not all(
+                kept.filled(self._db) for kept in _KEPT))
         return self._get("built") == "1" and self._get("writing") != "1" and old
 
     def upgrade(self, rows: Iterable[tuple[str, str, str, str]]) -> int:
         """Version 4 or 5 to this one (:func:`kg.store.summary_build.upgrade`), from ``rows`` of the
         predicates version 4 did not keep (:data:`ADDED_IN_5`: the whole store's); the rows added. Readers
         of the old version go on meanwhile (its rows are left as they are); it is this version once done.
-        A summary of this version only gets the kept counts it lacks (:mod:`kg.store.summary_refs`,
-        :mod:`kg.store.summary_tally`)."""
+        A summary of this version only gets the tables it lacks (:data:`_KEPT`), made from its rows."""
         with self._lock:
-            version = self._get("version")
-            added = upgrade(self._db, rows) if version != VERSION else 0
-            for kept in (summary_refs, summary_tally):
-                if version != VERSION or not kept.filled(self._db):
+            added = upgrade(self._db, rows) if self._get("version") != VERSION else 0
+            for kept in _KEPT:
+                if not kept.filled(self._db):
                     kept.fill(self._db)
             self._set("version", VERSION)
         return added
-
-    @property
-    def lacks_names(self) -> bool:
-        """Complete, of this version, without the cited-as names kept (built by an earlier kg)."""
-        with self._lock:
-            return self.built and not summary_names.built(self._db)
-
-    def keep_names(self) -> None:
-        """Make the cited-as names from the rows and keep them from now on (:mod:`kg.store.summary_names`)."""
-        with self._lock:
-            summary_names.fill(self._db)
 
     @contextmanager
     def holding(self) -> Iterator[None]:

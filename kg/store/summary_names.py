@@ -10,11 +10,24 @@ citing work giving it (:func:`cited_as_name`), and the year they give it with it
 derived from the rows of its sampled references (their ``kg:citedAs``, ``kg:citedWork`` and wording),
 so a write (new, replaced, deleted record graph) takes again the rows of every work a reference it
 touches (before or after) points at (:func:`touched`, :func:`refresh`), and a full build fills it whole
-(:func:`fill`). Its meta key :data:`MARKER` says it is filled: a summary without it (built by an
-earlier kg) is read as before, from the samples' wordings, with the same answers.
+(:func:`fill`). Its meta key :data:`MARKER` says it is filled and :data:`RULE` by which naming rule: a
+summary without them (built by an earlier kg) is read as before, from the samples' wordings, with the same
+answers.
+
+A kg that does not know the table may still write to the summary, or build it again (new term ids): the
+table would then be stale. So it is trusted only while kg's own code alone has changed what it derives
+from, which triggers of the summary's own (:data:`TRIGGERS`, fired whichever kg writes) see: any write of
+a row it derives from (a reference's ``kg:citedWork``, ``kg:citedAs`` or wording) and any build (the meta
+key ``built`` set to "0") set the marker to "0", and only this module sets it back: a build's
+:func:`fill`, and a write of this kg, which :func:`begin` marks "writing" (the fact table's triggers are
+dropped within its transaction: a check a row cost a fifth of a write's CPU) and :func:`refresh` ends by
+naming the works it touched and making them again. A table left "0" is read past (the samples'
+wordings) until ``kg index-metrics`` makes it again.
 
 >>> CitedAsRow("10.1/c", None, "Smith", "1999", "Nature", "12", "3", None, 1).wording
 'Smith 1999, Nature 12:3'
+>>> CitedAsRow("10.1/c", None, None, "2012", "Procedia Engineering", "45", "317", None, 1).wording
+'Procedia Engineering 45:317 (2012)'
 >>> cited_as_name([CitedAsRow("urn:b", "A", *[None] * 6, 1), CitedAsRow("urn:a", "A", *[None] * 6, 1)])
 ('A', 'urn:a')
 """
@@ -32,11 +45,31 @@ from kg.store.summary_cited import Wording
 from kg.store.summary_terms import CITED_AS, CITED_WORK, PREDICATES, WORDING
 
 #: the table: a cited work's term id, its name and the work first giving it, its year and the work first giving it
-TABLE = """
+_TABLE = """
 CREATE TABLE IF NOT EXISTS cited_name(work INTEGER PRIMARY KEY, name TEXT, name_by TEXT, year INTEGER, year_by TEXT);
 """
-#: the meta key saying the table is filled (and kept on write): "1"
+#: the meta key saying the table is filled and kept on write: "1" ("0": a write or build of another kg
+#: since; "writing": within a write of this one)
 MARKER = "cited names"
+#: the meta key giving the naming rule the names were made by (a table of another rule is made again)
+RULE = "cited names rule"
+#: this rule: "2" names a reference with a venue but no author "venue volume:page (year)"
+RULE_VERSION = "2"
+#: a new summary's meta values: the (empty) table kept from the start
+FRESH = {MARKER: "1", RULE: RULE_VERSION}
+_CODES = ", ".join(str(c) for c in (PREDICATES[CITED_WORK], PREDICATES[CITED_AS], *(PREDICATES[p] for p in WORDING)))
+_KEPT = f"(SELECT value FROM meta WHERE key = '{MARKER}') = '1'"  # asked first: a write of this kg ends there
+_STALE = f"BEGIN UPDATE meta SET value = '0' WHERE key = '{MARKER}'; END;"
+#: any kg's write of a row the names derive from, or build, leaves them untrusted (see above)
+_ON_FACT = tuple(f"CREATE TRIGGER IF NOT EXISTS cited_name_{name} AFTER {event} ON fact WHEN {_KEPT} "
+                 f"AND {row}.p IN ({_CODES}) {_STALE}" for name, event, row in (("added", "INSERT", "new"),
+                                                                               ("removed", "DELETE", "old")))
+TRIGGERS = f"""
+CREATE TRIGGER IF NOT EXISTS cited_name_built AFTER INSERT ON meta WHEN new.key = 'built' AND new.value = '0'
+AND {_KEPT} {_STALE}
+""" + "\n".join(_ON_FACT) + "\n"
+#: the table and its triggers (part of the summary's schema)
+TABLE = _TABLE + TRIGGERS
 #: a work's cited-as name and its first citing work, its cited year and its first citing work (or None)
 Named = tuple[str | None, str | None, int | None, str | None]
 
@@ -61,14 +94,16 @@ class CitedAsRow(NamedTuple):
 
     @property
     def wording(self) -> str | None:
-        """The wording without its title: "author year, venue volume:page" when it names an author or a
-        venue, else the reference's whole text; None when it holds neither."""
+        """The wording without its title: "author year, venue volume:page" when it names an author; "venue
+        volume:page (year)" when it names a venue but no author (not "2012, Procedia Engineering 45:317");
+        else the reference's whole text; None when it holds neither."""
         if self.author or self.venue:
-            head = " ".join(x for x in (self.author, self.year) if x)
             where = " ".join(x for x in (self.venue, self.volume) if x)
             if self.page:
                 where = f"{where}:{self.page}" if self.volume else ", ".join(x for x in (where, f"p. {self.page}") if x)
-            return ", ".join(x for x in (head, where) if x)
+            if not self.author:
+                return f"{where} ({self.year})" if self.year else where
+            return ", ".join(x for x in (" ".join(x for x in (self.author, self.year) if x), where) if x)
         return self.unstructured
 
 
@@ -129,10 +164,24 @@ def names_from(refs: Mapping[str, list[str]], wordings: Mapping[str, list[tuple[
     return {work: name for work, found in rows.items() if (name := cited_as_name(found)) is not None}
 
 
-def built(db: sqlite3.Connection) -> bool:
-    """Whether the table is filled and kept (its meta key)."""
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (MARKER,)).fetchone()
-    return row is not None and row[0] == "1"
+def filled(db: sqlite3.Connection) -> bool:
+    """Whether the table is filled by this rule and kept, no other kg having written or built the summary
+    since (its meta keys)."""
+    return bool(db.execute("SELECT COUNT(*) = 2 FROM meta WHERE key = ? AND value = '1' OR key = ? AND value = ?",
+                           (MARKER, RULE, RULE_VERSION)).fetchone()[0])
+
+
+def begin(db: sqlite3.Connection) -> set[int]:
+    """Within a write of the summary's rows (``db`` in its transaction), before any: when the table is kept,
+    mark it "writing" (the triggers leave it so; :func:`refresh` ends the write). An empty set, for
+    :func:`touched`."""
+    if filled(db):
+        db.execute("UPDATE meta SET value = 'writing' WHERE key = ?", (MARKER,))
+    # the fact table's triggers are left out of this kg's own write (a check a row: a fifth of its CPU), made
+    # again by refresh in the same transaction (another process sees them throughout)
+    db.execute("DROP TRIGGER IF EXISTS cited_name_added")
+    db.execute("DROP TRIGGER IF EXISTS cited_name_removed")
+    return set()
 
 
 def read(db: sqlite3.Connection, works: Iterable[str]) -> dict[str, Named]:
@@ -145,12 +194,12 @@ def read(db: sqlite3.Connection, works: Iterable[str]) -> dict[str, Named]:
 def fill(db: sqlite3.Connection) -> None:
     """Make the table again from the summary's rows, every cited work's (a full build, an upgrade), and mark
     it; ``db`` in autocommit mode (one transaction here)."""
-    db.executescript("DROP TABLE IF EXISTS cited_name;" + TABLE)
+    db.executescript("DROP TABLE IF EXISTS cited_name;" + TABLE)  # the fact table's triggers, after a build
     works = [int(w) for (w,) in db.execute("SELECT DISTINCT work FROM cited_sample ORDER BY work")]
     db.execute("BEGIN")
     for start in range(0, len(works), _CHUNK):
         _write(db, works[start:start + _CHUNK])
-    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (MARKER,))
+    db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", FRESH.items())
     db.execute("COMMIT")
 
 
@@ -169,10 +218,15 @@ def touched(db: sqlite3.Connection, graphs: Iterable[int], into: set[int]) -> se
 
 
 def refresh(db: sqlite3.Connection, works: Iterable[int]) -> None:
-    """Take again the rows of ``works`` (term ids), when the table is kept."""
-    ids = sorted(set(works))
-    if ids and built(db):
-        _write(db, ids)
+    """End a write :func:`begin` began: its triggers back, and when it was marked "writing", the rows of
+    ``works`` (term ids) taken again and the table marked kept."""
+    for trigger in _ON_FACT:
+        db.execute(trigger)
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (MARKER,)).fetchone()
+    if row is not None and row[0] == "writing":
+        if ids := sorted(set(works)):
+            _write(db, ids)
+        db.execute("UPDATE meta SET value = '1' WHERE key = ?", (MARKER,))
 
 
 def _write(db: sqlite3.Connection, ids: list[int]) -> None:

@@ -42,7 +42,7 @@ def cited_names(summary: MetricsSummaryDb, works: Iterable[str]) -> dict[str, su
     """The cited-as name and year kept of each of ``works`` that has any (:mod:`kg.store.summary_names`),
     one statement; None when the summary keeps none (built by an earlier kg: read the wordings)."""
     with summary._lock:
-        return summary_names.read(summary._db, works) if summary_names.built(summary._db) else None
+        return summary_names.read(summary._db, works) if summary_names.filled(summary._db) else None
 
 
 class Tallies(NamedTuple):

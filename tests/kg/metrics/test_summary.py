@@ -182,10 +182,10 @@ def _summary_answers_equal_the_stores(changes: list[tuple[str, str, list, bool, 
     summary = store.metrics_summary
     summary._db.execute("DELETE FROM meta WHERE key = ?", (summary_names.MARKER,))
     summary._db.execute("DELETE FROM cited_name")
-    assert summary.lacks_names
+    assert summary.upgradable
     assert _metrics(store) == summarised
     assert KnowledgeGraph(store).index_metrics() == summary.graph_count()  # the names made, nothing else
-    assert not summary.lacks_names
+    assert not summary.upgradable
     assert _metrics(store) == summarised
     store.metrics_summary.mark_stale()
     assert summary_of(store) is None

@@ -5,8 +5,10 @@ several record graphs (a citing work's ``kg:citedAs`` in another graph than the 
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from kg.store import summary_names
-from kg.store.summary import CITED_AS, CITED_WORK, WORDING, MetricsSummaryDb
+from kg.store.summary import CITED_AS, CITED_WORK, PREDICATES, WORDING, MetricsSummaryDb
 from kg.store.summary_names import CitedAsRow, best_years, cited_as_name
 
 TITLE, YEAR = WORDING[0], WORDING[2]
@@ -23,7 +25,7 @@ def _afresh(db: MetricsSummaryDb) -> dict[str, summary_names.Named]:
 
 def test_names_kept_on_write_equal_names_made_afresh() -> None:
     db = MetricsSummaryDb(None)
-    assert summary_names.built(db._db)  # a new summary of an empty store keeps them from the start
+    assert summary_names.filled(db._db)  # a new summary of an empty store keeps them from the start
     db.replace({"urn:ga": [("urn:ga#r1", CITED_WORK, "urn:w"), ("urn:a", CITED_AS, "urn:ga#r1"),
                            ("urn:ga#r1", TITLE, "Title A"), ("urn:ga#r1", YEAR, "1999")]})
     assert _kept(db) == {"urn:w": ("Title A", "urn:a", 1999, "urn:a")}
@@ -52,3 +54,45 @@ def test_the_name_and_year_are_those_kg_works_makes() -> None:
                 "urn:r2": [("urn:a", ("T", None, None, None, None, None, None))]}
     assert best_years({"urn:w": ["urn:r1", "urn:r2"]}, wordings,
                       [("urn:r1", "2001"), ("urn:r2", "1999-05"), ("urn:r2", "n.d.")]) == {"urn:w": (1999, "urn:a")}
+
+
+def _rows(db: MetricsSummaryDb) -> list[tuple[str, str, str, str]]:
+    return [(str(g), str(s), {c: p for p, c in PREDICATES.items()}[int(p)], str(o)) for g, s, p, o in db._db.execute(
+        "SELECT g.iri, s.text, f.p, o.text FROM fact f JOIN graph g ON g.id = f.graph JOIN term s ON s.id = f.s "
+        "JOIN term o ON o.id = f.o")]
+
+
+def test_a_write_or_build_by_a_kg_that_does_not_keep_the_names_leaves_them_untrusted() -> None:
+    """An earlier kg writes the summary's rows without naming the works they touch, and builds it again with
+    new term ids without the names: the triggers mark the table untrusted (read past), and only this kg's
+    build makes it trusted again."""
+    db = MetricsSummaryDb(None)
+    first = {"urn:ga": [("urn:ga#r1", CITED_WORK, "urn:w"), ("urn:a", CITED_AS, "urn:ga#r1"),
+                        ("urn:ga#r1", TITLE, "Title A")]}
+    db.replace(first)
+    assert summary_names.filled(db._db) and _kept(db) == {"urn:w": ("Title A", "urn:a", None, None)}
+    # an earlier kg's write: the rows replaced, the names not (no begin, no refresh)
+    with patch.object(summary_names, "begin", lambda db: set()), \
+            patch.object(summary_names, "refresh", lambda db, works: None):
+        db.replace({"urn:ga": [("urn:ga#r1", CITED_WORK, "urn:w"), ("urn:a", CITED_AS, "urn:ga#r1"),
+                               ("urn:ga#r1", TITLE, "Title B")]})
+    assert not summary_names.filled(db._db) and db.upgradable
+    db.replace(first)  # a write of this kg does not make it trusted again
+    assert not summary_names.filled(db._db)
+    db.upgrade([])  # kg index-metrics
+    assert summary_names.filled(db._db) and _kept(db) == {"urn:w": ("Title A", "urn:a", None, None)}
+    # an earlier kg's build: every term numbered again (in another order here), the names not made
+    rows = _rows(db)
+    with patch.object(summary_names, "fill", lambda db: None):
+        db.rebuild([("urn:gz", "urn:z", CITED_WORK, "urn:y"), *rows])
+    assert not summary_names.filled(db._db)
+    db.rebuild(rows)  # this kg's build
+    assert summary_names.filled(db._db) and _kept(db) == _afresh(db)
+
+
+def test_a_summary_kept_by_an_earlier_naming_rule_is_named_again() -> None:
+    db = MetricsSummaryDb(None)
+    db._db.execute("DELETE FROM meta WHERE key = ?", (summary_names.RULE,))  # the names kept by k-lookup's first rule
+    assert db.upgradable
+    db.upgrade([])
+    assert not db.upgradable and summary_names.filled(db._db)
