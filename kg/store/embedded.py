@@ -177,7 +177,7 @@ class EmbeddedStore(Store):
         if self.path is None:
             return InProcessRunner(self)
         refusal = ReadOnlyStoreError(str(self.path)) if self.read_only else None
-        return ProcessRunner(self, partial(Store.open_read_only, self.path), workers, memory_mb, refusal)
+        return ProcessRunner(self, partial(open_served, self.path), workers, memory_mb, refusal)
 
     @property
     def ox(self) -> OxStore:
@@ -346,3 +346,12 @@ class EmbeddedStore(Store):
                 snapshot.remove(folder)
         self._retired, self._snapshot, self._snapshots = [], None, False
         super().close()
+
+
+def open_served(path: str | Path) -> EmbeddedStore:
+    """The embedded store on disk at ``path`` opened read-only to serve: in a snapshot, following the writer's
+    revisions in a thread of its own (:meth:`EmbeddedStore.open_now`). Replicas and the ``/sparql`` query
+    workers open so: the writer's compactions cannot take a file from under their lazily read rows."""
+    store = EmbeddedStore(Path(path), read_only=True)
+    store.open_now()
+    return store

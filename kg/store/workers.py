@@ -1,8 +1,9 @@
 """Queries in worker processes that can be killed: the time limit of an embedded store on disk.
 
 ``workers`` processes (started with ``forkserver``: never ``fork`` a process holding RocksDB and
-threads) each open the store read-only and answer queries sent over a pipe, writing the answer
-themselves so that only bytes come back. A worker still busy at the limit is killed (SIGKILL) and
+threads) each open the store read-only (an embedded store on disk: in a snapshot of their own, as a
+replica does, :func:`kg.store.embedded.open_served`) and answer queries sent over a pipe, writing the
+answer themselves so that only bytes come back. A worker still busy at the limit is killed (SIGKILL) and
 replaced; the caller gets :class:`~kg.errors.QueryTimeoutError`. The caller's own process keeps the
 store open read-write, which holds RocksDB's lock: no other process can write while the workers
 read. A SPARQL Update runs in the caller's process once the queries in flight are done and the
@@ -86,8 +87,21 @@ def _serve_queries(open_store: Callable[[], Queryable], conn: Connection, memory
     limit_memory(memory_mb)
     try:
         store = open_store()
-        store.query("ASK { }")
     except Exception as e:  # RocksDB's "Corruption" while the writer compacts is a RuntimeError
+        conn.send(Failure("store", f"cannot open the store read-only: {e}"))
+        return
+    try:
+        _answer_jobs(store, conn)
+    finally:  # a snapshot the open made is removed (one left by a killed worker: by the next one's open)
+        close = getattr(store, "close", None)
+        if close is not None:
+            close()
+
+
+def _answer_jobs(store: Queryable, conn: Connection) -> None:
+    try:
+        store.query("ASK { }")
+    except Exception as e:  # said to the pool, which starts another
         conn.send(Failure("store", f"cannot open the store read-only: {e}"))
         return
     conn.send("ready")

@@ -15,6 +15,7 @@ from pyoxigraph import Literal
 from pyoxigraph import Store as OxStore
 
 from kg.store import EmbeddedStore, Store, embedded, snapshot
+from kg.store.limits import QueryJob
 from kg.store.revision import RevisionFile
 from kg.vocab import SCHEMA
 from tests.kg.store.conftest import data_quads, record
@@ -143,3 +144,33 @@ def test_a_snapshot_left_by_a_process_that_is_gone_is_removed(tmp_path: Path, mo
     assert not left.exists() and ours.is_dir()
     for made in (folder, ours):
         snapshot.remove(made)
+
+
+def test_a_query_worker_answers_every_row_after_the_writers_compaction_removed_files(tmp_path: Path) -> None:
+    location = tmp_path / "kg-data"
+    for session in range(20):  # a flush per session: many table files, most of them read lazily
+        with Store.open(location) as writer:
+            writer.write([record(f"10.1/{session}-{i}", (SCHEMA.name, Literal(f"{session} {i}")))
+                          for i in range(20)])
+    names = "SELECT ?o WHERE { ?s <http://schema.org/name> ?o }"
+    with Store.open_read_only(location) as replica:
+        runner = replica.query_runner(timeout_s=60, workers=1)
+        try:
+            every = runner.run(QueryJob("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "csv", None, ""))
+            assert int(every.body.split(b"\r\n")[1]) > 400  # the worker's open is in use
+            worker = runner._idle.queue[0].process.pid
+            made = list(Path(tempfile.gettempdir()).glob(f"{snapshot.PREFIX}{worker}-*"))
+            before = {t.name for t in location.glob("*.sst")}
+            assert len(made) == 1 and {t.name for t in made[0].glob("*.sst")} <= before  # links to the store's files
+            # the writer compacts (pyoxigraph's own open: no new revision is published, the worker's open stays)
+            compacting = OxStore(str(location))
+            compacting.optimize()
+            _until(lambda: not before <= {t.name for t in location.glob("*.sst")}, "the writer removes a file")
+            del compacting
+            answer = runner.run(QueryJob(names, "csv", None, "", timeout=60))
+        finally:
+            runner.close()
+    assert not made[0].exists()  # the worker removed its snapshot when it stopped
+    rows = answer.body.decode().split("\r\n")[1:-1]
+    assert sorted(rows) == sorted(f"{session} {i}" for session in range(20) for i in range(20))
+    assert _mine() == set()
