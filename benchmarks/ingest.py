@@ -21,7 +21,6 @@ import copy
 import gzip
 import inspect
 import json
-import os
 import resource
 import shutil
 import subprocess
@@ -156,8 +155,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="a folder for the inputs and stores (default: a temporary one)")
     parser.add_argument("--baseline", type=Path, help="also measure the kg of this checkout (e.g. main's), "
                         "each size just before this one's")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="kg load's mapping processes (default: the core count)")
+    parser.add_argument("--jobs", type=int, default=1, help="kg load's mapping processes (kg load --jobs)")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()

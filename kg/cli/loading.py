@@ -31,10 +31,12 @@ from loaders.read import read_paths
 @click.option("--report", type=click.Path(path_type=Path), help="Write every problem to this file.")
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True,
               help="Records per store transaction.")
+@click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
+              help="Processes mapping records (1: map in the loading process; see docs/loading.md, Performance).")
 @output_format("text", "json", default="text", help="Print the summary as text or JSON.")
 @pass_ctx
 def load(ctx: Context, paths: tuple[Path, ...], strict: bool, report: Path | None, fmt: str,
-         batch_size: int) -> None:
+         batch_size: int, jobs: int) -> None:
     """Load record files: API responses, list pages, JSON Lines, .gz, data dumps, directories.
 
     Exit status: 0 all loaded, 1 some records or files rejected (the rest loaded), 2 the load
@@ -43,7 +45,7 @@ def load(ctx: Context, paths: tuple[Path, ...], strict: bool, report: Path | Non
     store = ctx.writable_store()
     with problem_report(report) as on_problem, ProgressBar("loading") as bar:
         result = load_records(store, read_paths(paths, limits), strict=strict, batch_size=batch_size,
-                              progress=bar.update, on_problem=on_problem)
+                              progress=bar.update, on_problem=on_problem, jobs=jobs)
     print_load_report(result, report, fmt)
 
 

@@ -306,8 +306,7 @@ class Store(KeepsCues, GathersWrites, ABC):
             plan = plan_write(records, stored)
         new = [r for r in plan.write if r.graph.value not in stored]
         changed = [r for r in plan.write if r.graph.value in stored]
-        if spool is not None and (changed or plan.redate):  # never beside the spool's load in the background
-            spool.wait()
+        spool.wait() if spool is not None and (changed or plan.redate) else None  # not beside a load running
         refused: list[Refusal] = []
         cues, summary = self.cues, self.metrics_summary
         self.__dict__["_holding"] = True  # one revision published for the batch, at its end

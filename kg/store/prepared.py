@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from kg.store.cuerows import PREDICATES, CueRow, record_cues
 from kg.store.records import GraphMeta, RecordGraph
-from kg.store.summary import summary_rows
-from kg.store.summary_terms import KEYS, Row
+from kg.store.summary_terms import ABOUT, KEYS, Row, keeps, term_text
 from kg.vocab import KG
 
 
@@ -42,10 +41,8 @@ class PreparedGraph(RecordGraph):
         done.text = "".join([*(f"{t} {g} .\n" for t in record.triples),
                              *(f"{q} .\n" for q in meta if q.predicate != KG.contentHash)]).encode()
         done.meta_count = len(meta)
-        wanted = (PREDICATES if cues else frozenset()) | (KEYS if summary else frozenset())
-        read = record.quads_with(wanted) if wanted else []  # the triples both read, parsed once
-        done.cues = record_cues([q for q in read if q.predicate.value in PREDICATES]) if cues else None
-        done.summary = summary_rows(record, read) if summary else None
+        done.cues = record_cues(record.quads_with(PREDICATES)) if cues else None
+        done.summary = text_summary_rows(record) if summary else None
         return done
 
     def holds(self, cues: bool, summary: bool) -> bool:
@@ -74,6 +71,37 @@ class PreparedGraph(RecordGraph):
         cues = None if self.cues is None else [(r.work, r.kind, r.value, r.position, r.family) for r in self.cues]
         return (_restore, (self.graph.value, self.meta, self.content_hash, self.text, self._count,
                            self.meta_count, cues, self.summary))
+
+
+def text_summary_rows(record: RecordGraph) -> list[Row]:
+    """:func:`kg.store.summary.summary_rows` of ``record`` read from its triples' text, not parsed: an
+    IRI's text is between its brackets, a literal's between its quotes (a triple with an escape in it,
+    or a quoted triple, is parsed)."""
+    graph = record.graph.value
+    rows: set[Row] = set()
+    parsed: list[str] = []
+    for t in record.triples:
+        s, p, o = t.split(" ", 2)
+        if p[1:-1] not in KEYS:
+            continue
+        if "\\" in t or o.startswith("<<"):
+            parsed.append(t)
+            continue
+        rows.add((_text(s, graph), p[1:-1], _text(o, graph)))
+    if parsed:
+        rows.update((term_text(q.subject, graph), q.predicate.value, term_text(q.object, graph))
+                    for q in parse("".join(f"{t} .\n" for t in parsed), format=RdfFormat.N_TRIPLES))
+    rows.add((graph, ABOUT, record.meta.about.value))
+    return sorted(r for r in rows if keeps(r[1], r[2]))
+
+
+def _text(term: str, graph: str) -> str:
+    """:func:`kg.store.summary_terms.term_text` of a term in N-Triples form without an escape."""
+    if term[0] == "<":
+        return term[1:-1]
+    if term[0] == "_":
+        return f"_:{graph}#{term[2:]}"
+    return term[1:term.rindex('"')]
 
 
 def _restore(graph: str, meta: GraphMeta, content_hash: str, text: bytes, count: int, meta_count: int,

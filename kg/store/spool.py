@@ -5,9 +5,10 @@ pyoxigraph's bulk loader a few large files instead of one small load per batch (
 While a load runs (:meth:`kg.store.Store.gathering`), :meth:`kg.store.Store.write` hands the record
 graphs that are NEW (no content hash stored) to a :class:`Spool` instead of loading them: their quads
 go, as N-Quads, to a temporary file in the store's directory, their cue and summary rows are kept,
-and the store loads them all at once when the spool holds :data:`SPOOL_QUADS` quads, when a later
-batch writes a graph that waits in it again, and at the end of the load. Records that replace
-stored ones keep the transactional path.
+and the store loads them all at once when the spool holds :data:`SPOOL_QUADS` quads (in a thread of
+its own, while the next spool fills: one load at a time), when a later batch writes a graph that waits
+in it again, and at the end of the load. Records that replace stored ones keep the transactional path
+(after the load running, if one is).
 
 Nothing stored is lost if the load dies, and the next load completes what it cut short:
 

@@ -19,6 +19,7 @@ from kg.metrics.building import build_metrics_summary
 from kg.store import Store, spool
 from kg.store.embedded import EmbeddedStore
 from kg.tracing.cues import build_cue_index
+from kg.vocab import KG
 from loaders.pipeline import load
 from loaders.read import read_paths
 from tests.loaders.conftest import FIXTURES, fixture_json
@@ -195,3 +196,31 @@ def test_a_store_failing_to_load_what_was_gathered_stops_the_load_and_the_report
     assert [p.message for p in report.errors] == [f"{report.failure}; the load stopped"]
     assert not _quads(store) and not list((tmp_path / "store").glob(spool.PREFIX + "*"))
     assert load(store, read_paths([FIXTURES / "crossref" / "work-full.json"])).loaded == 1  # loaded again
+
+
+def test_a_spool_failing_to_load_in_the_background_stops_the_load_and_counts_only_what_went_in(
+        tmp_path: Path, reference: tuple[list[Path], tuple[set[str], set[tuple[str, ...]], set[tuple[str, ...]]]]
+) -> None:
+    """The second spool's load (in the background, while the third fills) fails: the load stops, the
+    report says why and counts as loaded the graphs the store holds; the same load again completes it."""
+    paths, expected = reference
+    store = Store.open(tmp_path / "store")
+    calls: list[Path] = []
+    real = EmbeddedStore._load_file
+
+    def failing(self: EmbeddedStore, path: Path) -> None:
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError("No space left on device")
+        real(self, path)
+
+    with patch.object(spool, "SPOOL_QUADS", 400), patch.object(EmbeddedStore, "_load_file", failing):
+        report = load(store, read_paths(paths), batch_size=4)
+    assert report.failure == "writing to the store failed (No space left on device)"
+    hashed = store.select(f"SELECT (COUNT(?g) AS ?n) WHERE {{ GRAPH ?m {{ ?g {KG.contentHash} ?h }} }}")
+    assert 0 < report.loaded == int(hashed.rows[0][0].value)  # type: ignore[union-attr]
+    assert not list((tmp_path / "store").glob(spool.PREFIX + "*"))
+    assert load(store, read_paths(paths), batch_size=4).failure is None
+    build_cue_index(store) if not store.cues.built else None
+    build_metrics_summary(store) if not store.metrics_summary.built else None
+    assert _state(store) == expected
