@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from pyoxigraph import Literal, NamedNode
 
+from kg.store.embedded import EmbeddedStore
 from loaders.base import Mapped, RawRecord
 from tests.loaders.replay import ReplayServer
 
@@ -55,3 +58,20 @@ def server() -> Iterator[ReplayServer]:
 def doi() -> Any:
     from kg.ids import doi_iri
     return lambda d: NamedNode(doi_iri(d))
+
+
+@contextmanager
+def counted_loads(fail_at: int | None = None) -> Iterator[list[Path]]:
+    """Every file an embedded store bulk-loads meanwhile, in order (the spool's quads, then its content
+    hashes); the ``fail_at``-th (from 1) fails instead, as a full disk would."""
+    loads: list[Path] = []
+    real = EmbeddedStore._load_file
+
+    def counted(self: EmbeddedStore, path: Path) -> None:
+        loads.append(path)
+        if len(loads) == fail_at:
+            raise OSError("No space left on device")
+        real(self, path)
+
+    with patch.object(EmbeddedStore, "_load_file", counted):
+        yield loads

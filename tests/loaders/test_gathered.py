@@ -22,7 +22,7 @@ from kg.tracing.cues import build_cue_index
 from kg.vocab import KG
 from loaders.pipeline import load
 from loaders.read import read_paths
-from tests.loaders.conftest import FIXTURES, fixture_json
+from tests.loaders.conftest import FIXTURES, counted_loads, fixture_json
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -85,14 +85,7 @@ def test_a_load_on_disk_gathers_new_graphs_and_ends_as_one_written_batch_by_batc
 ) -> None:
     paths, expected = reference
     store = Store.open(tmp_path / "store")
-    loads: list[int] = []
-    real = EmbeddedStore._load_file
-
-    def counted(self: EmbeddedStore, path: Path) -> None:
-        loads.append(1)
-        real(self, path)
-
-    with patch.object(spool, "SPOOL_QUADS", 400), patch.object(EmbeddedStore, "_load_file", counted):
+    with patch.object(spool, "SPOOL_QUADS", 400), counted_loads() as loads:
         report = load(store, read_paths(paths), batch_size=4)
     assert report.failure is None
     assert 2 < len(loads) < 2 * report.loaded  # several bulk loads (two files each), not one a batch
@@ -110,14 +103,7 @@ def test_a_load_ending_in_one_bulk_load_equals_one_written_batch_by_batch(
 ) -> None:
     paths, expected = reference
     store = Store.open(tmp_path / "store")
-    loads: list[Path] = []
-    real = EmbeddedStore._load_file
-
-    def counted(self: EmbeddedStore, path: Path) -> None:
-        loads.append(path)
-        real(self, path)
-
-    with patch.object(EmbeddedStore, "_load_file", counted):
+    with counted_loads() as loads:
         assert load(store, read_paths(paths), batch_size=4).failure is None
     # one load of quads, one of hashes: the record changed in a later batch was spooled again, its
     # first version left out of the load
@@ -205,16 +191,7 @@ def test_a_spool_failing_to_load_in_the_background_stops_the_load_and_counts_onl
     report says why and counts as loaded the graphs the store holds; the same load again completes it."""
     paths, expected = reference
     store = Store.open(tmp_path / "store")
-    calls: list[Path] = []
-    real = EmbeddedStore._load_file
-
-    def failing(self: EmbeddedStore, path: Path) -> None:
-        calls.append(path)
-        if len(calls) == 3:
-            raise OSError("No space left on device")
-        real(self, path)
-
-    with patch.object(spool, "SPOOL_QUADS", 400), patch.object(EmbeddedStore, "_load_file", failing):
+    with patch.object(spool, "SPOOL_QUADS", 400), counted_loads(fail_at=3):
         report = load(store, read_paths(paths), batch_size=4)
     assert report.failure == "writing to the store failed (No space left on device)"
     hashed = store.select(f"SELECT (COUNT(?g) AS ?n) WHERE {{ GRAPH ?m {{ ?g {KG.contentHash} ?h }} }}")

@@ -19,13 +19,13 @@ import pytest
 
 from kg.metrics.building import build_metrics_summary
 from kg.store import Store, spool
-from kg.store.embedded import EmbeddedStore
 from kg.store.prepared import text_summary_rows
 from kg.store.summary import summary_rows
 from kg.tracing.cues import build_cue_index
 from loaders.base import RawRecord
 from loaders.pipeline import LoadReport, load, map_record
 from loaders.read import read_paths
+from tests.loaders.conftest import counted_loads
 from tests.loaders.test_gathered import _quads, _state
 from tests.loaders.test_pipeline import crossref_work
 
@@ -75,14 +75,7 @@ def test_two_mapping_processes_make_the_store_one_makes(
         inputs: list[Path], one_job: tuple[tuple[object, ...], State], tmp_path: Path) -> None:
     report, state = one_job
     store = Store.open(tmp_path / "store")
-    loads: list[Path] = []
-    real = EmbeddedStore._load_file
-
-    def counted(self: EmbeddedStore, path: Path) -> None:
-        loads.append(path)
-        real(self, path)
-
-    with patch.object(EmbeddedStore, "_load_file", counted):
+    with counted_loads() as loads:
         two = _load(store, inputs, 2)
     assert _report(two) == report
     assert _state(store) == state

@@ -1,14 +1,19 @@
-"""What the tests of kg/store/ share: record graphs of a test source, and reading back what a store holds."""
+"""What the tests of kg/store/ share: record graphs of a test source, reading back what a store holds, and a
+real Virtuoso beside an embedded store holding the same samples."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.ids import META_GRAPH, doi_iri, graph_iri, normalize_doi
 from kg.store import GraphMeta, RecordGraph, Store
 from kg.vocab import KG, PROV, XSD
+from loaders.pipeline import load
+from loaders.read import read_paths
 
 META = NamedNode(META_GRAPH)
 RETRIEVED = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -80,3 +85,19 @@ def source_modified(store: Store, graph: NamedNode) -> datetime | None:
     assert isinstance(stamp, Literal)
     assert stamp.datatype == XSD.dateTime
     return datetime.fromisoformat(stamp.value)
+
+
+@pytest.fixture(scope="module")
+def stores(virtuoso_server: str) -> Iterator[tuple[Store, Store]]:
+    """A real Virtuoso and an embedded store, both holding the samples and asking their stores (no metrics
+    summary): the pair the Virtuoso comparisons ask alike."""
+    from tests.kg.store.test_virtuoso import SAMPLES, clear  # it reads this module's record graphs
+
+    virtuoso, embedded = Store.open(virtuoso_server), Store.open(None)
+    clear(virtuoso)
+    for store in (virtuoso, embedded):
+        assert load(store, read_paths([SAMPLES])).rejected == 0
+    embedded.metrics_summary.mark_stale()  # both ask the store
+    assert embedded.complete_summary() is None
+    yield virtuoso, embedded
+    clear(virtuoso)

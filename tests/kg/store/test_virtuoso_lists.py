@@ -7,8 +7,6 @@ hold, and wants the embedded store's answer (each of them fails with SP030 witho
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from pyoxigraph import NamedNode
 
@@ -24,24 +22,10 @@ from kg.store.limits import VALUES_CHUNK
 from kg.tracing.stored import claims_about
 from kg.vocab import relations
 from kg.works import names, summaries
-from loaders.pipeline import load
-from loaders.read import read_paths
-from tests.kg.store.test_virtuoso import OURS, SAMPLES, clear
+from tests.kg.store.test_virtuoso import OURS
 
 #: more than Virtuoso takes in one VALUES (it took 4,000 and refused 4,268 and 5,000)
 MISSING = 5000
-
-
-@pytest.fixture(scope="module")
-def stores(virtuoso_server: str) -> Iterator[tuple[Store, Store]]:
-    virtuoso, embedded = Store.open(virtuoso_server), Store.open(None)
-    clear(virtuoso)
-    for store in (virtuoso, embedded):
-        assert load(store, read_paths([SAMPLES])).rejected == 0
-    embedded.metrics_summary.mark_stale()  # both ask the store
-    assert embedded.complete_summary() is None
-    yield virtuoso, embedded
-    clear(virtuoso)
 
 
 @pytest.fixture(scope="module")

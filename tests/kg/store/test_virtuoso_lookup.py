@@ -3,8 +3,6 @@ embedded store asking its own store (no metrics summary), through the shapes iss
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from pyoxigraph import NamedNode
 
@@ -16,22 +14,10 @@ from kg.store import Store
 from kg.works import statuses, summaries
 from loaders.pipeline import load
 from loaders.read import read_paths
-from tests.kg.store.test_virtuoso import SAMPLES, clear
+from tests.kg.store.test_virtuoso import SAMPLES
 
 WORKS = ["10.5555/kg-sample.data", "10.5555/kg-sample.tool.v1", "10.1038/s41598-021-81251-2",
          "10.5555/kg-sample.p3", "10.2210/pdb6gv0/pdb"]
-
-
-@pytest.fixture(scope="module")
-def stores(virtuoso_server: str) -> Iterator[tuple[Store, Store]]:
-    virtuoso, embedded = Store.open(virtuoso_server), Store.open(None)
-    clear(virtuoso)
-    for store in (virtuoso, embedded):
-        assert load(store, read_paths([SAMPLES])).rejected == 0
-    embedded.metrics_summary.mark_stale()  # both ask the store
-    assert embedded.complete_summary() is None
-    yield virtuoso, embedded
-    clear(virtuoso)
 
 
 def _described(store: Store, work: str) -> dict[str, object]:

@@ -8,9 +8,6 @@ from pyoxigraph import NamedNode
 from kg.metrics import item_metrics
 from kg.queries import load_query
 from kg.store import Store
-from tests.kg.store.test_virtuoso_lookup import stores
-
-__all__ = ["stores"]
 
 
 def test_version_counts_are_alike_on_virtuoso(stores: tuple[Store, Store]) -> None:
