@@ -18,6 +18,7 @@ from kg.metrics.item import SourceCount
 from kg.metrics.summarised import funder_outputs, summary_of
 from kg.queries import load_query
 from kg.store import Store
+from kg.store.limits import select_chunked
 from kg.store.summary import MetricsSummaryDb
 from kg.works import resolve
 
@@ -110,14 +111,16 @@ def _counted(store: Store, funders: Sequence[NamedNode]) -> PortfolioMetrics:
     return _figures(store, "funder", funders, None) if summary is None else _rollup(store, summary, funders)
 
 
+#: levels of a funder hierarchy followed at most (a bound, should a hierarchy loop)
+LEVELS = 12
+
+
 def funder_ancestors(store: Store, funders: Sequence[NamedNode]) -> list[str]:
     """The Funder IDs above a funder's nodes in the Funder Registry's hierarchy (``funder_ancestors``), by IRI."""
     registered = [f for f in funders if f.value.startswith(FUNDER_IDS)]
     if not registered:
         return []
-    own = {f.value for f in funders}
-    return sorted({r.value for (r,) in store.select(load_query("funder_ancestors").text, {"funder": registered}).rows
-                   if isinstance(r, NamedNode)} - own)
+    return sorted(n.value for n in _walk(store, "funder_ancestors", registered) - {*funders})
 
 
 def funder_descendants(store: Store, funders: Sequence[NamedNode]) -> list[NamedNode]:
@@ -127,14 +130,26 @@ def funder_descendants(store: Store, funders: Sequence[NamedNode]) -> list[Named
     registered = [f for f in funders if f.value.startswith(FUNDER_IDS)]
     if not registered:
         return []
-    own = {f.value for f in funders}
-    below = [r for (r,) in store.select(load_query("funder_descendants").text, {"funder": registered}).rows
-             if isinstance(r, NamedNode) and r.value not in own]
+    below = sorted(_walk(store, "funder_descendants", registered) - {*funders}, key=lambda n: n.value)
     if not below:
         return []
     same = {r for (r,) in store.select(load_query("funder_identities").text, {"funder": below}).rows
             if isinstance(r, NamedNode)}
     return sorted({*below, *same} - {*funders}, key=lambda n: n.value)
+
+
+def _walk(store: Store, query: str, start: list[NamedNode]) -> set[NamedNode]:
+    """The funders ``query`` (one level of the hierarchy) reaches from ``start``, level by level, at most
+    :data:`LEVELS` deep: a transitive path bound by ``VALUES`` is refused by Virtuoso."""
+    found: set[NamedNode] = set()
+    level = list(start)
+    for _ in range(LEVELS):
+        rows = select_chunked(store, load_query(query).text, {"funder": level}).rows
+        level = list({r for (r,) in rows if isinstance(r, NamedNode)} - found - {*start})
+        if not level:
+            break
+        found.update(level)
+    return found
 
 
 def _rollup(store: Store, summary: MetricsSummaryDb, funders: Sequence[NamedNode]) -> PortfolioMetrics:
