@@ -157,7 +157,11 @@ def execute(store: Queryable, job: QueryJob, deadline: float | None = None) -> A
                 return write_boolean(bool(result), fmt)
             variables = [v.value for v in result.variables]
             rows = (tuple(solution[v] for v in variables) for solution in result)
-            answer = write_solutions(variables, rows, fmt, job.max_rows, deadline, job.timeout, job.max_bytes)
+            try:
+                answer = write_solutions(variables, rows, fmt, job.max_rows, deadline, job.timeout, job.max_bytes)
+            finally:  # pyoxigraph's solutions freed in this thread: a traceback kept them for a collection in
+                rows.close()  # another one, where pyoxigraph refuses to drop them ("unsendable"; RuntimeError)
+                del rows, result
             # the server's own row cap cut it (Virtuoso's ResultSetMaxRows): it says so as ours does
             return replace(answer, truncated=True) if store.cut_at() is not None else answer
         fmt = FORMATS.get(job.graph_format or "")
