@@ -105,8 +105,9 @@ def index_metrics(ctx: Context, rollups: bool, fmt: str) -> None:
     """Build the metrics summary again from the whole store: the funding, citation, date, version and
     class statements of every record graph that funder and item metrics are read from, beside the
     store (metrics.sqlite in its directory). Loads keep it current; run this after kg bulk-load or
-    SPARQL Updates (until then metrics ask the store, slower, with the same answers). A remote store,
-    which others write to, keeps none (0 graphs): its metrics always ask the server."""
+    SPARQL Updates (until then metrics ask the store, slower, with the same answers). A SPARQL server's
+    summary is a file on this machine (beside its cue index, in $KG_CUE_INDEX_DIR or ~/.cache/kg), read
+    while no other process has written to the server since: run this after their loads."""
     start = time.perf_counter()
     graphs = ctx.graph.index_metrics(rollups=rollups)
     if fmt == "json":

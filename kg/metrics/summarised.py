@@ -91,12 +91,9 @@ def citation_rows(summary: MetricsSummaryDb, cited: Iterable[str]
 
 def build_summary_rows(store: Store) -> int:
     """Build the store's metrics summary again from every record graph in it (the embedded store's index
-    scans, else one query read as it streams: ``metrics_summary_rows``); the number of record graphs
-    with rows. Loads keep the summary
-    current: this is for a store written around kg (``kg bulk-load``, SPARQL Updates) or opened with none.
-    A store others write to (a remote one) keeps none: 0, nothing built."""
-    if store.profile.sees_outside_writes:
-        return 0
+    scans, else ``metrics_summary_rows`` read a few graphs at a time: a server's); the number of record
+    graphs with rows. Loads keep the summary current: this is for a store written around kg (``kg
+    bulk-load``, SPARQL Updates, another process writing to a server) or opened with none."""
     return store.metrics_summary.rebuild(store.summary_scan() or _store_rows(store))
 
 
@@ -106,7 +103,7 @@ def upgrade_summary(store: Store) -> bool:
     sample made from its rows), or one of this version without a table an earlier kg did not keep (made from
     its rows); False, nothing done, when it is of no such version or the store has no scan (then
     :func:`build_summary_rows` builds it whole)."""
-    if store.profile.sees_outside_writes or not store.metrics_summary.upgradable:
+    if not store.metrics_summary.upgradable:
         return False
     rows = store.summary_scan(ADDED_IN_5)
     if rows is None:
@@ -116,7 +113,6 @@ def upgrade_summary(store: Store) -> bool:
 
 
 def _store_rows(store: Store) -> Iterator[tuple[str, str, str, str]]:
-    for solution in store.query(load_query("metrics_summary_rows").text):  # type: ignore[union-attr]
-        graph, s, p, o = (solution[v] for v in ("graph", "s", "p", "o"))
+    for graph, s, p, o in store.rows_by_graph(load_query("metrics_summary_rows").text, "graph"):
         if isinstance(graph, NamedNode) and s is not None and isinstance(p, NamedNode) and o is not None:
             yield graph.value, term_text(s, graph.value), p.value, term_text(o, graph.value)

@@ -316,6 +316,7 @@ class Store(KeepsCues, GathersWrites, ABC):
                 new = []
             if new or changed:
                 # the one place the cue index and metrics summary follow the store: rows replaced per graph
+                self._before_write()
                 kept, summary_kept = cues.built, summary.built
                 with cues.writing(), summary.writing():
                     if new:

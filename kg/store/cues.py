@@ -24,8 +24,7 @@ loaded) marks it stale; a stale or missing index is built again from the store o
 from __future__ import annotations
 
 import sqlite3
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from kg.store.cuerows import CueRow
@@ -72,28 +71,6 @@ class CueIndexDb(SideDb):
     def __init__(self, path: Path | None, *, empty_store: bool = True) -> None:
         # a file may be shared by processes (a remote store's): a writer waits for another's rebuild
         super().__init__(path, _SCHEMA, empty_store=empty_store, fresh={"works": "0"}, timeout=BUSY_TIMEOUT)
-
-    #: reads the store's mark (a remote store's: :data:`kg.store.revision.MARK_QUERY`), which the index
-    #: keeps as the one it is complete at; None: the store has no other writer (embedded)
-    mark_reader: Callable[[], str] | None = None
-    _checked = float("-inf")
-
-    def keep_mark(self) -> None:
-        """Note the store's mark now as the one the index is complete at (after this process's writes)."""
-        if self.mark_reader is not None and self.built:
-            mark = self.mark_reader()
-            with self._lock:
-                self._set("store_mark", mark)
-
-    def check_mark(self, every: float = 0.0) -> None:
-        """Mark the index stale when the store's mark is not the one it was complete at: the store was
-        written by another process meanwhile (or is another store at the same URL). Asked again at most
-        every ``every`` seconds."""
-        if self.mark_reader is None or time.monotonic() - self._checked < every:
-            return
-        self._checked = time.monotonic()
-        if self.built and self.mark_reader() != self._get("store_mark"):
-            self.mark_stale()
 
     @property
     def rebuilds(self) -> int:

@@ -231,7 +231,7 @@ class EmbeddedStore(Store):
             try:
                 return self._evaluate(text, dataset)
             except OSError as e:  # a file the writer replaced meanwhile: once more, on a fresh open
-                log.warning("a read of %s failed (%s); opening it again", self.path, e)
+                log.warning("a read of %s failed (%s); opening it again", self.path, _freed(e))
                 self._follow(force=True)
         return self._evaluate(text, dataset)
 
@@ -250,7 +250,7 @@ class EmbeddedStore(Store):
         try:
             return read()
         except OSError as e:
-            log.warning("reading an answer from %s failed (%s); opening it again", self.path, e)
+            log.warning("reading an answer from %s failed (%s); opening it again", self.path, _freed(e))
             self._follow(force=True)
             return read()
 
@@ -346,6 +346,14 @@ class EmbeddedStore(Store):
                 snapshot.remove(folder)
         self._retired, self._snapshot, self._snapshots = [], None, False
         super().close()
+
+
+def _freed(error: BaseException) -> str:
+    """The error's message, its traceback dropped: its frames hold pyoxigraph's answer being read, which must
+    be freed in this thread (pyoxigraph refuses to drop it in another: "unsendable"), not wherever a log
+    handler that kept the error lets it go."""
+    error.__traceback__ = None
+    return str(error)
 
 
 def open_served(path: str | Path) -> EmbeddedStore:

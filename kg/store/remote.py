@@ -4,7 +4,7 @@ with SPARQL Update.
 Others may write to the server too (:attr:`~kg.store.StoreProfile.sees_outside_writes`); its own
 time limit stops a query (``stops_queries == "server"``).
 
->>> store = Store.open("http://127.0.0.1:7878/query")
+>>> store = RemoteStore.open("http://127.0.0.1:7878/query")
 >>> store, store.update_url, store.profile.sees_outside_writes
 (RemoteStore('http://127.0.0.1:7878/query'), 'http://127.0.0.1:7878/update', True)
 """
@@ -19,7 +19,7 @@ import re
 import threading
 import time
 import urllib.error
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,14 +38,13 @@ from pyoxigraph import (
 )
 
 from kg.errors import QueryTimeoutError, StoreError
-from kg.store.base import Store, StoreProfile
+from kg.store.base import StoreProfile
 from kg.store.credentials import Credentials, credentials_of, install, install_digest
-from kg.store.cues import CueIndexDb
 from kg.store.engines import Engine, engine_of
 from kg.store.limits import REMOTE_MARGIN, QueryRunner, ServerRunner
 from kg.store.records import META, RecordGraph, Refusal
 from kg.store.remote_bulk import server_bulk_load
-from kg.store.remote_cues import cue_index_file
+from kg.store.remote_cues import FollowsMark
 from kg.store.remote_faults import (
     ConnectionLostError,
     FrozenServerError,
@@ -54,8 +53,7 @@ from kg.store.remote_faults import (
     accepts,
     answers,
 )
-from kg.store.remote_read import dump_quads, fix_results, fix_triples
-from kg.store.revision import MARK_QUERY, RemoteMark
+from kg.store.remote_read import GRAPH_BATCH, dump_quads, fix_results, fix_triples, graph_lists, rows_of_graphs
 from kg.store.terms import Bindings, Dataset, with_values
 from kg.store.updates import UpdateRefusedError, short, write_records
 
@@ -68,7 +66,7 @@ BACKOFF = 0.5
 FIRST_BYTE = 60.0
 
 
-class RemoteStore(Store):
+class RemoteStore(FollowsMark):
     """A SPARQL 1.1 server. ``url`` is its query endpoint; the update endpoint is derived.
 
     Oxigraph's ``/query`` pairs with ``/update``; an endpoint named ``/sparql`` (Virtuoso's
@@ -143,32 +141,6 @@ class RemoteStore(Store):
         return StoreProfile(backend="remote", on_disk=False, read_only_open=False, bulk_write=False,
                             stops_queries="server", sees_outside_writes=True, engine=engine,
                             cue_index="file" if self.cue_index_path() is not None else "memory")
-
-    def cue_index_path(self) -> Path | None:
-        """A file on this machine named after the server's URL (:mod:`kg.store.remote_cues`); None (in
-        memory) only when no folder for it can be made."""
-        if "_cue_file" not in self.__dict__:
-            self.__dict__["_cue_file"] = cue_index_file(self.url)
-        return self.__dict__["_cue_file"]  # type: ignore[no-any-return]
-
-    def _open_cues(self) -> CueIndexDb:
-        """The index, checked against the server's mark when this process opens it (another process
-        may have written to the server since it was complete)."""
-        opening = self._cues is None
-        cues = super()._open_cues()
-        if opening and cues.path is not None:
-            cues.mark_reader = self._read_mark
-            cues.check_mark()
-        return cues
-
-    def _publish(self) -> None:
-        """Note the server's mark with the cue index this write kept, so that a later check of it does not
-        take this process's own write for another's (:mod:`kg.store.remote_cues`)."""
-        if self._cues is not None and self._cues.path is not None:
-            try:
-                self._cues.keep_mark()
-            except StoreError as e:  # the server gone: the index is checked, and built, again later
-                log.warning("cannot read the mark of %s to keep with its cue index: %s", self.url, e)
 
     def query_runner(self, timeout_s: float, workers: int = 2, memory_mb: int = 0) -> QueryRunner:
         """The server's own limit stops a query (``oxigraph serve --timeout-s``); our client stops waiting
@@ -346,24 +318,6 @@ class RemoteStore(Store):
         w.queryString, w.queryType = text, "INSERT"
         self._send(w, self.update_url, "update")
 
-    @property
-    def _mark(self) -> RemoteMark:
-        found: RemoteMark | None = self.__dict__.get("_remote_mark")
-        if found is None:
-            found = self.__dict__["_remote_mark"] = RemoteMark(self._read_mark)
-        return found
-
-    def _read_mark(self) -> str:
-        result = self._query(MARK_QUERY, {})  # not counted in query_count: it asks nothing of the data
-        if not isinstance(result, QuerySolutions):
-            return "unmarked"
-        return "|".join(str(getattr(term, "value", "")) for solution in result for term in solution)
-
-    def revision(self) -> str:
-        """The mark of the server's records (read at most every few seconds: kg.store.revision) and this
-        object's own revision, which its writes change at once."""
-        return f"{self._mark.current()}.{super().revision()}"
-
     def _replace(self, records: Sequence[RecordGraph]) -> list[Refusal]:
         """Replace graphs in updates the engine takes (:mod:`kg.store.updates`); the records it refused."""
         return write_records(records, self._send_update, self._known_engine())
@@ -375,6 +329,12 @@ class RemoteStore(Store):
         finally:
             self._written()
             self.cues.mark_stale()
+
+    def rows_by_graph(self, sparql: str, variable: str) -> Iterator[tuple[Any, ...]]:
+        """A batch of graphs at a time (:func:`kg.store.remote_read.graph_lists`, cut answers split)."""
+        for graphs in graph_lists(self):
+            for start in range(0, len(graphs), GRAPH_BATCH):
+                yield from rows_of_graphs(self, sparql, variable, graphs[start:start + GRAPH_BATCH])
 
     def dump(self, output: IO[bytes], format: RdfFormat) -> None:
         """Write every quad (N-Quads, TriG) or every triple outside the meta graph (Turtle, N-Triples).

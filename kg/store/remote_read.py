@@ -28,10 +28,10 @@ GRAPHS = ("SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {filter} FILTER(S
           "ORDER BY STR(?g) LIMIT {size}")
 #: the quads of the graphs bound to ?g
 OF_GRAPHS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+#: graphs listed at once (fewer when the server's row cap is lower)
+GRAPH_LIST = 10_000
 #: graphs asked for at once
 GRAPH_BATCH = 64
-#: one graph's triples, in a stable order, a page at a time
-PAGE = "SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o LIMIT {size} OFFSET {start}"
 
 
 def fix_results(body: bytes, engine: Engine | None) -> bytes:
@@ -80,42 +80,57 @@ def fix_triples(triples: Iterable[Triple], engine: Engine | None) -> Iterator[Tr
 
 def dump_quads(store: RemoteStore) -> list[tuple[Any, ...]]:
     """Every quad outside the engine's own system graphs: in one answer, or, when the server cut it at
-    its row cap, graph by graph. The graphs are listed a cap at a time in IRI order (each list after the
-    last IRI of the one before: no OFFSET, which Virtuoso sorts all of), their quads asked for a few
-    graphs at a time, fewer when an answer is cut, one graph's a page at a time when it alone is past
-    the cap. What the server still refuses is a StoreError: an export is whole or fails."""
-    filter_ = store.engine.graph_filter("?g")
-    rows = store.select(ALL_QUADS.format(filter=filter_)).rows
+    its row cap, a few graphs at a time (:func:`graph_lists`, :func:`rows_of_graphs`). What the server
+    still refuses is a StoreError: an export is whole or fails."""
+    rows = store.select(ALL_QUADS.format(filter=store.engine.graph_filter("?g"))).rows
     cap = store.cut_at()
     if cap is None:
         return list(rows)
-    quads: list[tuple[Any, ...]] = []
+    return [row for graphs in graph_lists(store, cap) for start in range(0, len(graphs), GRAPH_BATCH)
+            for row in rows_of_graphs(store, OF_GRAPHS, "g", graphs[start:start + GRAPH_BATCH])]
+
+
+def graph_lists(store: RemoteStore, size: int = GRAPH_LIST) -> Iterator[list[NamedNode]]:
+    """Every named graph outside the engine's system graphs, ``size`` at a time (or the server's row cap,
+    when lower) in IRI order: each list after the last IRI of the one before (no OFFSET, which Virtuoso
+    sorts all of)."""
+    filter_ = store.engine.graph_filter("?g")
     after = ""
     while True:
-        listed = store.select(GRAPHS.format(filter=filter_, after=Literal(after), size=cap)).rows
+        listed = store.select(GRAPHS.format(filter=filter_, after=Literal(after), size=size)).rows
+        cap = store.cut_at()
+        if cap is not None and cap < size:  # cut shorter than asked: the same list again, a cap long
+            size = cap
+            continue
         graphs = [g for (g,) in listed if isinstance(g, NamedNode)]
-        for start in range(0, len(graphs), GRAPH_BATCH):
-            quads.extend(_quads_of(store, graphs[start:start + GRAPH_BATCH], cap))
-        if len(listed) < cap or not graphs:
-            return quads
+        if graphs:
+            yield graphs
+        if len(listed) < size or not graphs:
+            return
         after = graphs[-1].value
 
 
-def _quads_of(store: RemoteStore, graphs: list[NamedNode], cap: int) -> list[tuple[Any, ...]]:
-    rows = store.select(OF_GRAPHS, {"g": graphs}).rows
-    if store.cut_at() is None:
-        return list(rows)
+def rows_of_graphs(store: RemoteStore, sparql: str, variable: str, graphs: list[NamedNode]) -> list[tuple[Any, ...]]:
+    """The rows of ``sparql`` with ``variable`` bound to ``graphs``, each row of one graph: in one answer,
+    or, when the server cuts it at its row cap, half the graphs at a time, one graph's a page at a time
+    (``ORDER BY`` every column, ``LIMIT``, ``OFFSET``) when it alone is past the cap."""
+    answer = store.select(sparql, {variable: graphs})
+    cap = store.cut_at()
+    if cap is None:
+        return list(answer.rows)
     if len(graphs) > 1:
         half = len(graphs) // 2
-        return _quads_of(store, graphs[:half], cap) + _quads_of(store, graphs[half:], cap)
+        return (rows_of_graphs(store, sparql, variable, graphs[:half])
+                + rows_of_graphs(store, sparql, variable, graphs[half:]))
+    order = " ".join(f"?{name}" for name in answer.variables)
     pages: list[tuple[Any, ...]] = []
     while True:
         try:
-            page = store.select(PAGE.format(graph=graphs[0], size=cap, start=len(pages))).rows
+            page = store.select(f"{sparql}\nORDER BY {order} LIMIT {cap} OFFSET {len(pages)}", {variable: graphs}).rows
         except StoreError as e:
-            raise StoreError(f"the SPARQL server cut the export at {cap} rows (its ResultSetMaxRows) and refused "
+            raise StoreError(f"the SPARQL server cut an answer at {cap} rows (its ResultSetMaxRows) and refused "
                              f"to page through the graph {graphs[0].value} ({e}); raise ResultSetMaxRows or "
                              "MaxSortedTopRows in virtuoso.ini") from e
-        pages.extend((s, p, o, graphs[0]) for s, p, o in page)
+        pages.extend(page)
         if len(page) < cap:
             return pages

@@ -127,6 +127,11 @@ class RemoteMark:
             threading.Thread(target=self._refresh, name="kg-store-revision", daemon=True).start()
         return self._mark
 
+    def known(self, mark: str) -> None:
+        """The mark read just now by other means (after this process's write)."""
+        with self._lock:
+            self._mark, self._read_at = mark, time.monotonic()
+
     def _refresh(self) -> None:
         try:
             mark = self._read()

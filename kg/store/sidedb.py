@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,6 +51,38 @@ class SideDb:
         """The store changed in a way it did not see: build it again before using it."""
         with self._lock:
             self._set("built", "0")
+
+    #: reads the store's mark (a remote store's: :data:`kg.store.revision.MARK_QUERY`), which the database
+    #: keeps as the one it is complete at; None: the store has no other writer (embedded)
+    mark_reader: Callable[[], str] | None = None
+    _checked = float("-inf")
+
+    def keep_mark(self, mark: str | None = None) -> None:
+        """Note the store's mark (``mark``, else read now) as the one it is complete at (after this
+        process's writes)."""
+        if self.mark_reader is not None and self.built:
+            mark = mark if mark is not None else self.mark_reader()
+            with self._lock:
+                self._set("store_mark", mark)
+
+    def check_mark(self, every: float = 0.0, mark: str | None = None) -> None:
+        """Mark it stale when the store's mark (``mark``, else read now) is not the one it was complete at:
+        the store was written by another process meanwhile (or is another store at the same URL). Read
+        again at most every ``every`` seconds."""
+        if self.mark_reader is None or (mark is None and time.monotonic() - self._checked < every):
+            return
+        self._checked = time.monotonic()
+        if self.built and (mark if mark is not None else self.mark_reader()) != self._get("store_mark"):
+            self.mark_stale()
+
+    @property
+    def kept_mark(self) -> str | None:
+        """The store's mark it was last complete at (None: none kept)."""
+        return self._get("store_mark")
+
+    def at_mark(self, mark: str) -> bool:
+        """Whether it is complete, at the store's ``mark`` (a store with no other writer: complete)."""
+        return self.built and (self.mark_reader is None or self._get("store_mark") == mark)
 
     @contextmanager
     def writing(self) -> Iterator[None]:

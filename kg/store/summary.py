@@ -38,16 +38,13 @@ write of a record graph that can change them forgets them.
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from pyoxigraph import Quad
 
 from kg.store import rollups, summary_cited, summary_names, summary_refs, summary_tally
-from kg.store.kept import kept_in_view
 from kg.store.records import RecordGraph
 from kg.store.sidedb import SideDb
 from kg.store.summary_build import ADDED_IN_5, fill, upgrade
@@ -171,6 +168,7 @@ class MetricsSummaryDb(SideDb):
         """Replace everything by ``rows`` (graph, subject, predicate, object: the whole store's), the
         tables made again and indexed once filled (:func:`kg.store.summary_build.fill`); marked built at
         the end. The number of graphs it then holds."""
+        mark = self.mark_reader() if self.mark_reader is not None else None  # before: later writes make it stale
         with self._lock:
             self._set("built", "0")
             graphs = fill(self._db, rows)
@@ -178,6 +176,8 @@ class MetricsSummaryDb(SideDb):
             summary_tally.fill(self._db)
             self._set("writing", "0")
             self._set("version", VERSION)
+            if mark is not None:
+                self._set("store_mark", mark)
             self._set("built", "1")
         return graphs
 
@@ -321,77 +321,11 @@ def _ids(db: sqlite3.Connection, texts: set[str]) -> dict[str, int]:
     return ids
 
 
-#: one summary is opened for a store however many threads ask at once
-_OPENING = threading.RLock()
-
-
-class KeepsSummary:
-    """What :class:`kg.store.Store` holds of its metrics summary (opened on first use, beside the cue index)."""
-
-    _summary: MetricsSummaryDb | None = None
-    #: the store's writes through this object (:attr:`kg.store.Store.generation`)
-    generation: int = 0
-    #: created empty by this process (a store in memory): its new cue index and summary are complete
-    _fresh: bool = False
-
-    def cue_index_path(self) -> Path | None:
-        """Where the cue index is kept (None: in memory), as the profile's ``cue_index`` says."""
-        return None
-
-    def summary_scan(self, only: Collection[str] | None = None) -> Iterator[tuple[str, str, str, str]] | None:
-        """Every row the metrics summary keeps (graph, subject, predicate, object; of the predicates
-        ``only``) read from the store's own indexes (:func:`kg.store.summary_build.scan_rows`), or None:
-        this store has none to scan (a remote one), the rows are asked with ``metrics_summary_rows``."""
-        return None
-
-    def ask(self, sparql: str) -> bool:
-        raise NotImplementedError
-
-    @property
-    def metrics_summary(self) -> MetricsSummaryDb:
-        """The metrics summary of this store (:mod:`kg.store.summary`), opened on first use: a new one is
-        complete at once when the store is empty; otherwise it is built by ``kg index-metrics``. A store
-        others write to (a remote one) keeps none: an empty one, never complete, is all it has."""
-        with _OPENING:
-            if self._summary is None:
-                if self.profile.sees_outside_writes:  # never complete: one in memory, empty, never kept
-                    self._summary = MetricsSummaryDb(None, empty_store=False)
-                    return self._summary
-                cues = self.cue_index_path()
-                path = cues.with_name(cues.name.replace("cues", "metrics", 1)) if cues is not None else None
-                if path is not None and not path.exists() and getattr(self, "read_only", False):
-                    path = None  # a store opened read-only gets no file written beside it
-                empty = self._fresh or not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
-                self._summary = MetricsSummaryDb(path, empty_store=empty,
-                                                 keeps_rollups=not getattr(self, "read_only", False))
-            return self._summary
-
-    def complete_summary(self) -> MetricsSummaryDb | None:
-        """The metrics summary when it holds every record graph and no one else writes to the store
-        (a remote store's others write unseen): what questions may read instead of the store."""
-        if self.profile.sees_outside_writes:
-            return None
-        summary = self.metrics_summary
-        # asked by every part of a view (three SQLite reads, and under load a queue for its connection): once
-        built = kept_in_view(("summary built", id(self), self.generation), lambda: summary.built)
-        return summary if built else None
-
-    @property
-    def profile(self) -> Any:
-        raise NotImplementedError
-
-    def close_summary(self) -> None:
-        with _OPENING:
-            if self._summary is not None:
-                self._summary.close()
-                self._summary = None
-
-
 #: a row of ``work_standing.rq``: work, citers, references, records, earliest date ("~": none), classes
 StandingRow = tuple[str, str, str, str, str, str]
 
 
 __all__ = ["ABOUT", "ADDED_IN_5", "CITED_AS", "CITED_WORK", "CITES", "CLASSES", "DATE", "FUNDER", "FUNDING",
            "HAS_VERSION", "IS_VERSION_OF", "KEYS", "LINKS", "PREDICATES", "STATUS", "TYPE", "VERSION", "WORDING",
-           "KeepsSummary", "MetricsSummaryDb", "Row", "StandingRow", "keeps", "summary_rows",
+           "MetricsSummaryDb", "Row", "StandingRow", "keeps", "summary_rows",
            "term_text"]

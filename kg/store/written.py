@@ -33,7 +33,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 from kg.errors import StoreError
 from kg.store.cuerows import PREDICATES, CueRow, record_cues
 from kg.store.cues import CueIndexDb
-from kg.store.summary import KeepsSummary
+from kg.store.summary_keeps import KeepsSummary
 from kg.store.terms import SelectResult
 
 __all__ = ["Written", "graphs_written", "update_keeping_cues"]
@@ -300,6 +300,10 @@ class KeepsCues(KeepsSummary):
         complete at once when the store is empty; otherwise it is built from the store at its next use."""
         with _OPENING_CUES:
             return self._open_cues()
+
+    def _before_write(self) -> None:  # noqa: B027 (no one else writes to it)
+        """Before this process's rows go into the cue index and the metrics summary: a store others write
+        to checks them against its mark (:class:`kg.store.remote_cues.FollowsMark`)."""
 
     def _open_cues(self) -> CueIndexDb:
         if self._cues is None:

@@ -97,7 +97,8 @@ def stores(virtuoso_server: str) -> Iterator[tuple[Store, Store]]:
     clear(virtuoso)
     for store in (virtuoso, embedded):
         assert load(store, read_paths([SAMPLES])).rejected == 0
-    embedded.metrics_summary.mark_stale()  # both ask the store
-    assert embedded.complete_summary() is None
+    for store in (virtuoso, embedded):  # both ask the store
+        store.metrics_summary.mark_stale()
+        assert store.complete_summary() is None
     yield virtuoso, embedded
     clear(virtuoso)

@@ -1,0 +1,125 @@
+"""The metrics summary of a SPARQL server, kept on this machine (kg.store.remote_cues): built from the server
+a few graphs at a time (Virtuoso cuts the tests' answers at 500 rows), equal to the embedded store's; read
+only while the server's mark is the one it is complete at, so another machine's load turns it off until
+``kg index-metrics`` builds it again, while a write through a process on this machine keeps it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode
+
+from kg.graph import KnowledgeGraph
+from kg.metrics import funder_metrics, item_metrics
+from kg.store import Store
+from kg.store.records import RecordGraph
+from kg.vocab import CITO, SCHEMA
+from loaders.pipeline import load
+from loaders.read import read_paths
+from tests.kg.metrics.test_summary import _contents
+from tests.kg.store.conftest import record
+from tests.kg.store.test_virtuoso import SAMPLES, clear
+
+FUNDER = "10.13039/100000001"
+TOOL = "10.5555/kg-sample.tool.v1"
+#: references past the tests' Virtuoso row cap (500) in one record graph: its rows are read a page at a time
+MANY = 600
+
+
+def citing_many(doi: str) -> RecordGraph:
+    """A record funded by the samples' funder that cites the sample tool and ``MANY`` other works."""
+    cited = [(CITO.cites, NamedNode(f"https://doi.org/10.5555/cited.{i}")) for i in range(MANY)]
+    return record(doi, (SCHEMA.funder, NamedNode(f"https://doi.org/{FUNDER}")),
+                  (CITO.cites, NamedNode(f"https://doi.org/{TOOL}")), *cited)
+
+
+def answers(store: Store) -> list[object]:
+    return [funder_metrics(store, FUNDER), item_metrics(store, TOOL)]
+
+
+@pytest.fixture(params=["oxigraph", pytest.param("virtuoso", marks=pytest.mark.slow)])
+def server(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A server holding the samples and one record of many references (written by another machine: its summary
+    is not complete here), this machine's summary files in a folder of the test's own."""
+    url = request.getfixturevalue(f"{request.param}_server")
+    monkeypatch.setenv("KG_CUE_INDEX_DIR", str(tmp_path / "elsewhere"))
+    with Store.open(url) as store:
+        clear(store)
+        assert load(store, read_paths([SAMPLES])).rejected == 0
+        store.write([citing_many("10.5555/many")])
+    monkeypatch.setenv("KG_CUE_INDEX_DIR", str(tmp_path / "here"))
+    yield url
+    with Store.open(url) as store:
+        clear(store)
+
+
+@pytest.fixture
+def embedded() -> Iterator[Store]:
+    """The same records in an embedded store, its summary kept on every write."""
+    with Store.open(None) as store:
+        assert load(store, read_paths([SAMPLES])).rejected == 0
+        store.write([citing_many("10.5555/many")])
+        yield store
+
+
+def wait_until_off(store: Store, seconds: float = 20) -> None:
+    """Until the store no longer reads its summary (the server's mark is read again every few seconds)."""
+    deadline = time.monotonic() + seconds
+    while store.complete_summary() is not None:
+        assert time.monotonic() < deadline, "the summary is still read after another machine's load"
+        time.sleep(0.2)
+
+
+def test_a_servers_summary_is_built_a_few_graphs_at_a_time_equal_to_the_embedded_stores(
+        server: str, embedded: Store) -> None:
+    with Store.open(server) as remote:
+        assert remote.complete_summary() is None  # loaded by another machine: asked of the server
+        asked = answers(remote)
+        graphs = KnowledgeGraph(remote).index_metrics()
+        assert graphs == embedded.metrics_summary.graph_count()
+        assert _contents(remote.metrics_summary) == _contents(embedded.metrics_summary)
+        assert remote.complete_summary() is not None
+        assert answers(remote) == asked == answers(embedded)
+        assert funder_metrics(remote, FUNDER).outputs >= 2  # the samples' and the record of many references
+    with Store.open(server) as later:  # the next process on this machine: complete at the server's mark
+        assert later.complete_summary() is not None
+
+
+def test_another_machines_load_turns_the_summary_off_a_load_here_keeps_it(server: str, embedded: Store,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store.open(server) as here, Store.open(server) as beside:
+        KnowledgeGraph(here).index_metrics()
+        assert beside.complete_summary() is not None
+
+        # a process beside it on this machine writes through the same file: the summary stays complete
+        grant = record("10.5555/beside", (SCHEMA.funder, NamedNode(f"https://doi.org/{FUNDER}")))
+        beside.write([grant])
+        embedded.write([grant])
+        assert beside.complete_summary() is not None
+        deadline = time.monotonic() + 20
+        while here.complete_summary() is None:  # its mark read again within seconds: the same as the file's
+            assert time.monotonic() < deadline, "the summary is off after a write on this machine"
+            time.sleep(0.2)
+        assert answers(here) == answers(embedded)
+
+        # another machine loads: the server's mark moves past the summary's, which is read no more
+        monkeypatch.setenv("KG_CUE_INDEX_DIR", str(Path(str(here.cue_index_path())).parent.parent / "elsewhere"))
+        with Store.open(server) as elsewhere:
+            other = record("10.5555/elsewhere", (SCHEMA.funder, NamedNode(f"https://doi.org/{FUNDER}")))
+            elsewhere.write([other])
+            embedded.write([other])
+        wait_until_off(here)
+        assert answers(here) == answers(embedded)  # asked of the server meanwhile: the same answers
+        later = record("10.5555/later", (CITO.cites, NamedNode(f"https://doi.org/{TOOL}")))
+        here.write([later])  # its rows go in, but the summary lacks the other machine's record: still off
+        embedded.write([later])
+        assert here.complete_summary() is None and not here.metrics_summary.built
+        assert answers(here) == answers(embedded)
+
+        KnowledgeGraph(here).index_metrics()
+        assert here.complete_summary() is not None
+        assert _contents(here.metrics_summary) == _contents(embedded.metrics_summary)
+        assert answers(here) == answers(embedded)
