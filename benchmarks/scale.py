@@ -289,7 +289,7 @@ def virtuoso_files(files: Path, work: Path, items: int, buffers: int, loaders: i
         (work / "virtuoso-load.json").write_text(json.dumps(figures, indent=1))
         figures["queries"] = queries(store, items, "virtuoso")
         figures["server_peak_rss_mb_after_queries"] = _peak_rss_mb(server.process.pid)
-        if SUMMARY and not restart:  # else asked of the restarted server only
+        if SUMMARY:
             figures.update(with_summary(store, items))
         store.close()
         return figures
