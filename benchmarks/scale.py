@@ -194,7 +194,9 @@ def virtuoso(shards: Path, work: Path, items: int, buffers: int, loaders: int = 
     if loaded:
         if not (folder / "virtuoso.db").exists():
             sys.exit(f"--loaded: no database in {folder} (run --virtuoso SHARDS --work {work} first)")
-        return {"shards": str(shards), "queries_restarted": _restarted(folder, settings, items)}
+        figures = {"shards": str(shards)}
+        figures["queries_restarted"] = _restarted(folder, settings, items, figures)
+        return figures
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "load").mkdir(parents=True)
     with running_virtuoso(folder, 1_000_000, **settings) as server:
@@ -213,7 +215,7 @@ def virtuoso(shards: Path, work: Path, items: int, buffers: int, loaders: int = 
         figures["queries"] = queries(store, items, "virtuoso")
         figures["server_peak_rss_mb_after_queries"] = _peak_rss_mb(server.process.pid)
         if SUMMARY and not restart:  # else asked of the restarted server only
-            figures.update(with_summary(store, items))
+            with_summary(store, items, figures)
         store.close()
     if restart:
         figures["queries_restarted"] = _restarted(folder, settings, items, figures)
@@ -229,24 +231,23 @@ def _restarted(folder: Path, settings: dict[str, Any], items: int, figures: dict
         found = queries(store, items, "virtuoso restarted")
         if figures is not None:
             figures["server_peak_rss_mb_restarted"] = _peak_rss_mb(server.process.pid)
-        if SUMMARY:
-            summarised = with_summary(store, items)
-            found.update({f"{name} (summary)": q for name, q in summarised.pop("queries_summary").items()})
-            (figures if figures is not None else found).update(summarised)  # type: ignore[arg-type]
+        if SUMMARY and figures is not None:
+            with_summary(store, items, figures)
         store.close()
         return found
 
 
-def with_summary(store: Store, items: int) -> dict[str, Any]:
+def with_summary(store: Store, items: int, figures: dict[str, Any]) -> None:
     """The server's metrics summary built on this machine (``kg index-metrics``: its rows asked a few graphs at
     a time), then the same questions, read from it where the embedded store reads its own."""
     start = time.perf_counter()
     graphs = KnowledgeGraph(store).index_metrics()
-    built = {"seconds": round(time.perf_counter() - start, 1), "graphs": graphs,
-             "file_mb": round(store.metrics_summary.path.stat().st_size / 1e6 if store.metrics_summary.path else 0)}
-    print("summary built:", json.dumps(built), flush=True)
+    path = store.metrics_summary.path
+    figures["summary_build"] = {"seconds": round(time.perf_counter() - start, 1), "graphs": graphs,
+                                "file_mb": round(path.stat().st_size / 1e6 if path else 0)}
+    print("summary built:", json.dumps(figures["summary_build"]), flush=True)
     assert store.complete_summary() is not None
-    return {"summary_build": built, "queries_summary": queries(store, items, "virtuoso with its summary")}
+    figures["queries_summary"] = queries(store, items, "virtuoso with its summary")
 
 
 def virtuoso_files(files: Path, work: Path, items: int, buffers: int, loaders: int) -> dict[str, Any]:
@@ -378,11 +379,8 @@ def report_virtuoso(f: dict[str, Any]) -> None:
         print(f"  metrics summary (kg index-metrics): {b['seconds']:8.1f} s, {b['graphs']:,} record graphs, "
               f"{b['file_mb']:,} MB")
     for name, q in f.get("queries", f["queries_restarted"]).items():
-        if name.endswith(" (summary)"):
-            continue
         again = f.get("queries_restarted", {}).get(name) if "queries" in f else None
-        kept = f.get("queries_summary", f.get("queries_restarted", {})).get(
-            name if "queries_summary" in f else f"{name} (summary)")
+        kept = f.get("queries_summary", {}).get(name)
         print(f"  {name:<16} p50 {q['p50_ms']:8.1f} ms   p95 {q['p95_ms']:8.1f} ms" +
               (f"   restarted: p50 {again['p50_ms']:8.1f} ms   p95 {again['p95_ms']:8.1f} ms" if again else "") +
               (f"   with its summary: p50 {kept['p50_ms']:8.1f} ms   p95 {kept['p95_ms']:8.1f} ms" if kept else ""))

@@ -272,3 +272,26 @@ class SyncBusyError(KgError):
         held = f"{holder}; " if holder else ""
         super().__init__(f"another kg sync is running on this store ({held}lock file {lock_path}): "
                          "wait for it to finish, or stop it")
+
+
+def freed(error: BaseException) -> str:
+    """The error's message, with the tracebacks of it and of the errors that caused it dropped.
+
+    Their frames may hold pyoxigraph's answer being read, which must be freed in the thread that made it
+    (pyoxigraph refuses to drop it in another: "unsendable", and keeps it); a log handler that kept the
+    error, or another thread that reads it, would let it go elsewhere. For errors of threads that log and
+    go on.
+
+    >>> try:
+    ...     raise ValueError("bad")
+    ... except ValueError as e:
+    ...     freed(e), e.__traceback__
+    ('bad', None)
+    """
+    seen: set[int] = set()
+    found: BaseException | None = error
+    while found is not None and id(found) not in seen:
+        seen.add(id(found))
+        found.__traceback__ = None
+        found = found.__cause__ or found.__context__
+    return str(error)

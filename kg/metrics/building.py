@@ -19,10 +19,11 @@ def build_metrics_summary(store: Store, *, rollups_only: bool = False) -> int:
     """Build the store's metrics summary again from every record graph in it, then its funders'
     rollups; the number of record graphs with rows. Loads keep the summary current: this is for a store
     written around kg (``kg bulk-load``, SPARQL Updates, other processes writing to a server) or opened
-    with none; a server's is a file on this machine (:mod:`kg.store.remote_cues`). A complete summary of version 4 is upgraded in place instead
-    (its rows and rollups kept: minutes, not a full build); one of this version without the kept cited-as
-    names gets only those (seconds). ``rollups_only``: the summary's rows kept, only the funders' rollups
-    an earlier kg kept (counted by other kinds) computed again; the number of funders."""
+    with none; a server's is a file on this machine (:mod:`kg.store.remote_cues`). A complete summary of
+    version 4 is upgraded in place instead (its rows and rollups kept: minutes, not a full build); one of
+    this version without the kept cited-as names gets only those (seconds). ``rollups_only``: the
+    summary's rows kept, only the funders' rollups an earlier kg kept (counted by other kinds) computed
+    again; the number of funders."""
     if rollups_only:
         return build_funder_rollups(store)
     if upgrade_summary(store):

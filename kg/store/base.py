@@ -358,7 +358,7 @@ class Store(KeepsCues, GathersWrites, ABC):
         again by ``kg index-metrics``), unless ``meta_only``: it writes only kg's own bookkeeping in the
         meta graph (sync state), which has no cue or summary rows."""
         if not meta_only:
-            self.metrics_summary.mark_stale()
+            self.summary_stale()
             return update_keeping_cues(lambda: self.cues, sparql_update, self._update, self.select,
                                        default_apart=self._default_apart)
         self._update(sparql_update)

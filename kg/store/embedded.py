@@ -38,7 +38,7 @@ from typing import IO, TypeVar
 from pyoxigraph import DefaultGraph, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Triple, serialize
 from pyoxigraph import Store as OxStore
 
-from kg.errors import ReadOnlyStoreError, StoreError
+from kg.errors import ReadOnlyStoreError, StoreError, freed
 from kg.store import snapshot
 from kg.store.base import Store, StoreProfile
 from kg.store.limits import InProcessRunner, QueryRunner
@@ -231,7 +231,7 @@ class EmbeddedStore(Store):
             try:
                 return self._evaluate(text, dataset)
             except OSError as e:  # a file the writer replaced meanwhile: once more, on a fresh open
-                log.warning("a read of %s failed (%s); opening it again", self.path, _freed(e))
+                log.warning("a read of %s failed (%s); opening it again", self.path, freed(e))
                 self._follow(force=True)
         return self._evaluate(text, dataset)
 
@@ -250,7 +250,7 @@ class EmbeddedStore(Store):
         try:
             return read()
         except OSError as e:
-            log.warning("reading an answer from %s failed (%s); opening it again", self.path, _freed(e))
+            log.warning("reading an answer from %s failed (%s); opening it again", self.path, freed(e))
             self._follow(force=True)
             return read()
 
@@ -346,14 +346,6 @@ class EmbeddedStore(Store):
                 snapshot.remove(folder)
         self._retired, self._snapshot, self._snapshots = [], None, False
         super().close()
-
-
-def _freed(error: BaseException) -> str:
-    """The error's message, its traceback dropped: its frames hold pyoxigraph's answer being read, which must
-    be freed in this thread (pyoxigraph refuses to drop it in another: "unsendable"), not wherever a log
-    handler that kept the error lets it go."""
-    error.__traceback__ = None
-    return str(error)
 
 
 def open_served(path: str | Path) -> EmbeddedStore:

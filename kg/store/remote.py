@@ -329,6 +329,7 @@ class RemoteStore(FollowsMark):
         finally:
             self._written()
             self.cues.mark_stale()
+            self.summary_stale()
 
     def rows_by_graph(self, sparql: str, variable: str) -> Iterator[tuple[Any, ...]]:
         """A batch of graphs at a time (:func:`kg.store.remote_read.graph_lists`, cut answers split)."""

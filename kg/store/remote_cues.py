@@ -31,12 +31,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from pyoxigraph import QuerySolutions
 
-from kg.errors import StoreError
+from kg.errors import StoreError, freed
 from kg.store.base import Store
 from kg.store.cues import CueIndexDb
 from kg.store.revision import MARK_QUERY, RemoteMark
@@ -82,7 +83,7 @@ class FollowsMark(Store):
         opening = self._cues is None
         cues = super()._open_cues()
         if opening and cues.path is not None:
-            cues.mark_reader = self._read_mark
+            cues.mark_reader = self._mark_reader()
             cues.check_mark()
         return cues
 
@@ -92,11 +93,18 @@ class FollowsMark(Store):
         opening = self._summary is None
         summary = super()._open_summary()
         if opening:
-            summary.mark_reader = self._read_mark
+            summary.mark_reader = self._mark_reader()
             if summary.built and summary.kept_mark is None:
                 summary.keep_mark()
             summary.check_mark()
         return summary
+
+    def summary_stale(self) -> None:
+        """As for every store; but a summary this process has not opened and this machine has no file of is
+        left unmade (no request to the server): made later, it is complete only if the server is empty."""
+        path = self.summary_path()
+        if self._summary is not None or (path is not None and path.exists()):
+            super().summary_stale()
 
     def current_mark(self) -> str:
         return self._mark.current()
@@ -118,7 +126,8 @@ class FollowsMark(Store):
         try:
             mark = self._read_mark()
         except StoreError as e:  # the server gone: they are checked, and built, again later
-            log.warning("cannot read the mark of %s to keep with its cue index and metrics summary: %s", self.url, e)
+            log.warning("cannot read the mark of %s to keep with its cue index and metrics summary: %s", self.url,
+                        freed(e))
             return
         for db in kept:
             db.keep_mark(mark)
@@ -128,8 +137,21 @@ class FollowsMark(Store):
     def _mark(self) -> RemoteMark:
         found: RemoteMark | None = self.__dict__.get("_remote_mark")
         if found is None:
-            found = self.__dict__["_remote_mark"] = RemoteMark(self._read_mark)
+            found = self.__dict__["_remote_mark"] = RemoteMark(self._mark_reader())
         return found
+
+    def _mark_reader(self) -> Callable[[], str]:
+        """What reads the server's mark for what this store holds (its cue index, summary and revision),
+        without holding the store: no reference cycle keeps a store, its files and its answers alive until a
+        garbage collection, in whatever thread that runs (pyoxigraph refuses to free its answers elsewhere)."""
+        method, url = weakref.WeakMethod(self._read_mark), self.url
+
+        def read() -> str:
+            bound = method()
+            if bound is None:
+                raise StoreError(f"the store of {url} is closed")
+            return bound()
+        return read
 
     def _read_mark(self) -> str:
         result = self._query(MARK_QUERY, {})  # not counted in query_count: it asks nothing of the data

@@ -110,9 +110,12 @@ class _Kept:
                 answer = connection.getresponse()
             except (urllib.error.URLError, ConnectionError, http.client.HTTPException) as e:
                 connection.close()
-                cause = getattr(e, "reason", e)
                 resendable = req.data is None or isinstance(req.data, bytes)  # not a stream half sent
-                if reused and resendable and isinstance(cause, (ConnectionError, http.client.BadStatusLine)):
+                # (the error not kept in a local: its traceback holds this frame and, through the callers'
+                # frames, their answers, which a garbage collection would then free in whatever thread it
+                # runs; pyoxigraph refuses to free its answers elsewhere than where they were made)
+                if reused and resendable and isinstance(getattr(e, "reason", e),
+                                                        (ConnectionError, http.client.BadStatusLine)):
                     continue  # closed by the server while idle: a new connection
                 raise
             except BaseException:

@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from kg.errors import freed
 from kg.ids import META_GRAPH
 
 log = logging.getLogger(__name__)
@@ -136,7 +137,7 @@ class RemoteMark:
         try:
             mark = self._read()
         except Exception as e:  # noqa: BLE001 (a server down: keep the mark known, try again later)
-            log.warning("cannot read the store's revision: %s", e)
+            log.warning("cannot read the store's revision: %s", freed(e))
             mark = self._mark or "unread"
         with self._lock:
             self._mark, self._read_at, self._reading = mark, time.monotonic(), False

@@ -61,10 +61,19 @@ class KeepsSummary:
         with _OPENING:
             return self._open_summary()
 
+    def summary_path(self) -> Path | None:
+        """Where the metrics summary is kept: beside the cue index (None: in memory)."""
+        cues = self.cue_index_path()
+        return cues.with_name(cues.name.replace("cues", "metrics", 1)) if cues is not None else None
+
+    def summary_stale(self) -> None:
+        """The store changed in a way the summary cannot see into (a SPARQL Update, a bulk load): it is built
+        again (``kg index-metrics``) before questions read it."""
+        self.metrics_summary.mark_stale()
+
     def _open_summary(self) -> MetricsSummaryDb:
         if self._summary is None:
-            cues = self.cue_index_path()
-            path = cues.with_name(cues.name.replace("cues", "metrics", 1)) if cues is not None else None
+            path = self.summary_path()
             if path is not None and not path.exists() and getattr(self, "read_only", False):
                 path = None  # a store opened read-only gets no file written beside it
             empty = self._fresh or not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }")

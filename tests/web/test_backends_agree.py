@@ -150,7 +150,8 @@ def test_the_cli_answers_on_virtuoso_with_its_metrics_summary_as_on_the_embedded
         embedded, virtuoso = answers_of(stores["embedded"]), answers_of(stores["virtuoso"])
         for command, answer in embedded.items():
             if not command.startswith("export"):  # the traces stored by the test above: hashed with their moment
-                assert virtuoso[command] == answer, (command, set(virtuoso[command].splitlines()) ^ set(answer.splitlines()))
+                assert virtuoso[command] == answer, (command, set(virtuoso[command].splitlines()) ^ set(
+                    answer.splitlines()))
     finally:
         asking_the_store(stores["virtuoso"])
 

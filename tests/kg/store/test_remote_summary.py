@@ -5,6 +5,7 @@ only while the server's mark is the one it is complete at, so another machine's 
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,3 +124,17 @@ def test_another_machines_load_turns_the_summary_off_a_load_here_keeps_it(server
         assert here.complete_summary() is not None
         assert _contents(here.metrics_summary) == _contents(embedded.metrics_summary)
         assert answers(here) == answers(embedded)
+
+
+def test_a_sparql_update_or_a_bulk_load_through_this_process_turns_the_summary_off(server: str) -> None:
+    """kg cannot see into either: the summary is read again only once built again."""
+    with Store.open(server) as here:
+        KnowledgeGraph(here).index_metrics()
+        grant = f"<https://doi.org/10.5555/updated> <{SCHEMA.funder.value}> <https://doi.org/{FUNDER}>"
+        here.update(f"INSERT DATA {{ GRAPH <https://w3id.org/evidence-kg/graph/test/updated> {{ {grant} }} }}")
+        assert here.complete_summary() is None
+        KnowledgeGraph(here).index_metrics()
+        assert here.complete_summary() is not None
+        if here.profile.engine == "oxigraph":  # its POST /store (Virtuoso's loader needs a folder it reads)
+            here.bulk_load(io.BytesIO(f"{grant} <https://w3id.org/evidence-kg/graph/test/bulk> .\n".encode()))
+            assert here.complete_summary() is None and not here.metrics_summary.built
