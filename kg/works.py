@@ -45,6 +45,8 @@ IDENTIFIER_KINDS = {"doi": "DOI", "pdb": "PDB", "pmid": "PMID", "pmcid": "PMCID"
 #: the classes of works, most specific first
 WORK_CLASSES = (KG.StructureEntry, SCHEMA.SoftwareSourceCode, SCHEMA.Dataset, SCHEMA.ScholarlyArticle,
                 SCHEMA.CreativeWork)
+#: the work classes' IRIs by the short name a summary's ``kind`` gives them ("Dataset"), most specific first
+KIND_CLASSES = {c.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]: c.value for c in WORK_CLASSES}
 #: references read per work to name it from how it is cited (the first by IRI): the most frequent title
 #: among them wins (docs/data-model.md, "Display names"); the real corpus has at most 4 references to a
 #: work. The metrics summary keeps each work's sample (kg.store.summary_cited)
@@ -291,7 +293,7 @@ def _summary(iri: str, props: dict[str, list[str]], title: str | None, status: t
     """The summary of a work from its properties: ``named`` and ``dated`` (what its citers call it and the
     year they give, with the first citing work) count only for a work with no title or year of its own."""
     classes = set(props.get(RDF.type.value, []))
-    kind = next((c.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for c in WORK_CLASSES if c.value in classes), None)
+    kind = next((k for k, c in KIND_CLASSES.items() if c in classes), None)
     years = sorted(int(d[:4]) for d in props.get(SCHEMA.datePublished.value, []) if d[:4].isdigit())
     identifiers = {name: sorted(props[p.value])[0] for name, p in IDENTIFIERS.items() if p.value in props}
     if "doi" not in identifiers and iri.startswith(ids.DOI_BASE) and (doi := _doi_of(iri)) is not None:

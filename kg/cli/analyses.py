@@ -10,6 +10,8 @@ from kg import metrics as reuse
 from kg.chains import to_graphml, to_node_link
 from kg.cli.context import Context, pass_ctx
 from kg.cli.output import echo_json, examples, format_chain_tree, format_rows, output_format, work_line
+from kg.labels import kind_name
+from kg.works import KIND_CLASSES
 
 
 @click.command(epilog=examples("kg chain 10.1038/s41598-021-81251-2", "kg chain doi:10.1038/s41598-021-81251-2 --json",
@@ -71,8 +73,9 @@ def metrics(ctx: Context, kind: str, identifier: str, fmt: str, citing_limit: in
         echo_json(result.as_dict())
 
 
-#: the columns of ``kg related --format csv``
-RELATED_COLUMNS = ["score", "iri", "kind", "identifier", "title", "reasons"]
+#: the columns of ``kg related --format csv``: ``kind`` in words, as the text lines and the pages word it
+#: (:func:`kg.labels.kind_name`), and ``class``, the IRI of the work class it is worded from
+RELATED_COLUMNS = ["score", "iri", "kind", "class", "identifier", "title", "reasons"]
 
 
 @click.command(epilog=examples("kg related 10.5555/kg-sample.tool.v1", "kg related 10.5555/kg-sample.data --json",
@@ -80,7 +83,8 @@ RELATED_COLUMNS = ["score", "iri", "kind", "identifier", "title", "reasons"]
 @click.argument("identifier")
 @click.option("--limit", type=click.IntRange(1, 200), default=20, show_default=True)
 @output_format("text", "json", "csv", default="text",
-               help="text: two lines per work; json: every reason in full; csv: one row per work.")
+               help="text: two lines per work; json: every reason in full; csv: one row per work (its kind in "
+                    "words, its class as an IRI).")
 @pass_ctx
 def related(ctx: Context, identifier: str, limit: int, fmt: str) -> None:
     """Works related to a work, each with a score and the reasons why."""
@@ -93,7 +97,8 @@ def related(ctx: Context, identifier: str, limit: int, fmt: str) -> None:
         ident = r.item.identifiers.get("doi") or r.item.identifiers.get("pdb") or r.item.iri
         reasons = "; ".join(reason.text for reason in r.reasons)
         if fmt == "csv":
-            rows.append([f"{r.score:.1f}", r.item.iri, r.item.kind or "", ident, r.item.title or "", reasons])
+            rows.append([f"{r.score:.1f}", r.item.iri, kind_name(r.item), KIND_CLASSES.get(r.item.kind or "", ""),
+                         ident, r.item.title or "", reasons])
             continue
         click.echo(f"{r.score:5.1f}  {work_line(r.item)}")
         click.echo(f"       {reasons}")

@@ -401,10 +401,14 @@ def test_metrics_table_and_related_csv(sample_store: str) -> None:
     # 24 rows: with each top output's own citations and type, as the dashboard shows them
     assert code == 0 and lines[0].split(" | ")[1].strip() == "metric" and lines[-1] == "(24 rows)"
     code, out, _ = run("--store", sample_store, "related", "10.5555/kg-sample.tool.v1", "--format", "csv")
-    rows = list(csv.DictReader(io.StringIO(out)))
-    assert rows and rows[0].keys() == {"score", "iri", "kind", "identifier", "title", "reasons"}
-    data = next(r for r in rows if r["iri"] == "https://doi.org/10.5555/kg-sample.data")
-    assert (data["kind"], data["reasons"]) == ("Dataset", "cited together by 3 works")
+    assert out.splitlines()[0] == "score,iri,kind,class,identifier,title,reasons"
+    rows = {r["iri"]: r for r in csv.DictReader(io.StringIO(out))}
+    # the kind in words, as the text lines give it; the class the record states, as its IRI
+    data, tool = rows["https://doi.org/10.5555/kg-sample.data"], rows["https://doi.org/10.5555/kg-sample.tool.v2"]
+    assert (data["kind"], data["class"], data["reasons"]) == ("Dataset", "http://schema.org/Dataset",
+                                                              "cited together by 3 works")
+    assert (tool["kind"], tool["class"]) == ("Software", "http://schema.org/SoftwareSourceCode")
+    assert rows["https://doi.org/10.5555/kg-sample.tool"]["kind"] == "Software, all versions"
 
 
 # -- help and the CLI reference -----------------------------------------------------------------------

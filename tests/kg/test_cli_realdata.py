@@ -1,12 +1,17 @@
 """``kg chain`` and ``kg related`` on real records (``../shared/realdata``): a work's kind is worded as the
 pages word it (``kg.labels``), and a work only cited, no record of it loaded, is never called "Work": its line
 gives its DOI, the name its citers give, and what the graph knows of it ("as cited, 1995 · no record
-loaded"). Expectations come from the records' JSON (their references), never from kg's output."""
+loaded"). ``kg related --format csv`` words the kind as the text lines do, its class beside it as an IRI.
+Expectations come from the records' JSON (their references, their resource types), never from kg's output."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -84,3 +89,59 @@ def test_chain_and_related_word_kinds_as_the_pages_and_never_call_a_cited_work_w
             seen += 1
             assert_worded(work, cited, wording[cited], years)
     assert seen > 0
+
+
+ZENODO_RECORDS = sorted((REALDATA / "zenodo" / "records").glob("*.json")) if REALDATA.is_dir() else []
+SCHEMA = "http://schema.org/"
+#: a Zenodo resource type ("type", or "type/subtype" where the subtype decides) -> how the pages word the kind
+#: of its works (kg.labels) and the work class kg gives them
+ZENODO_KINDS = {"software": ("Software", f"{SCHEMA}SoftwareSourceCode"), "dataset": ("Dataset", f"{SCHEMA}Dataset"),
+                "publication/report": ("Report", f"{SCHEMA}CreativeWork"),
+                "poster": ("Other work", f"{SCHEMA}CreativeWork"),
+                "presentation": ("Other work", f"{SCHEMA}CreativeWork")}
+
+
+def zenodo(path: Path) -> dict[str, Any]:
+    found: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return found
+
+
+#: the records of a version, each with its concept ("all versions") DOI: kg relates the two
+VERSIONS = [p for p in ZENODO_RECORDS if zenodo(p).get("conceptdoi")]
+
+
+@pytest.fixture(scope="module")
+def zenodo_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    location = str(tmp_path_factory.mktemp("cli-zenodo") / "store")
+    run("--store", location, "load", str(REALDATA / "zenodo" / "records"))
+    return location
+
+
+def test_every_version_record_is_checked() -> None:
+    assert len(VERSIONS) >= 10 and {zenodo(p)["metadata"]["resource_type"]["type"] for p in VERSIONS} >= {
+        "software", "dataset", "publication"}
+
+
+@pytest.mark.parametrize("path", VERSIONS, ids=[p.stem for p in VERSIONS])
+def test_related_csv_words_the_kind_as_the_text_does_and_keeps_the_class(zenodo_store: str, path: Path) -> None:
+    record = zenodo(path)
+    resource = record["metadata"]["resource_type"]
+    kind, cls = ZENODO_KINDS.get(f"{resource['type']}/{resource.get('subtype')}") or ZENODO_KINDS[resource["type"]]
+    described = {d.lower() for p in ZENODO_RECORDS for d in (zenodo(p)["doi"], zenodo(p).get("conceptdoi")) if d}
+    out = run("--store", zenodo_store, "related", record["doi"], "--limit", "200", "--format", "csv")
+    assert out.splitlines()[0] == "score,iri,kind,class,identifier,title,reasons"
+    rows = list(csv.DictReader(io.StringIO(out)))
+    (concept,) = [r for r in rows if r["iri"] == f"https://doi.org/{record['conceptdoi']}"]
+    assert (concept["kind"], concept["class"]) == (f"{kind}, all versions", cls)
+    for row in rows:  # a work no record here describes: no class, a kind only as its DOI's repository gives it
+        if row["identifier"].lower() not in described:
+            zenodo_doi = row["identifier"].lower().startswith("10.5281/zenodo.")
+            assert (row["kind"], row["class"]) == ("Zenodo DOI" if zenodo_doi else "", ""), row
+    lines = run("--store", zenodo_store, "related", record["doi"], "--limit", "200").splitlines()[0::2]
+    assert len(lines) == len(rows)
+    for row, line in zip(rows, lines, strict=True):  # the text line: "  3.0  Dataset, all versions 10.5281/..."
+        work = line[7:]
+        if row["identifier"].lower() in described:
+            assert work.startswith(f"{row['kind']} {row['identifier']}"), (row, line)
+        else:
+            assert f"({row['kind']} · " in work if row["kind"] else "(no record loaded)" in work, (row, line)

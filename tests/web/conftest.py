@@ -5,6 +5,9 @@ the sample graph, on each backend: the embedded store on disk, and a real ``oxig
 read-only and shared by the session (its query time limit is short, its result cap small, so the
 limit tests do not wait); ``writable`` is a separate service, with an update token, on a store of
 its own.
+
+``corpus`` is the real corpus (``../shared/realdata``) in an in-memory store, for the GraphQL tests: loaded
+once a session and shared, so a test that writes to it fails.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from kg.store import Store
 from loaders.pipeline import load
 from loaders.read import read_paths
 from tests.conftest import _free_port, _oxigraph_binary, _wait_until_answering, stop
+from tests.loaders.test_realdata import ABSENT, REALDATA
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -168,6 +172,35 @@ def writable(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Live]:
     """A service that may be written to, of its own, on each backend."""
     with writable_service(request.param, tmp_path) as service:
         yield service
+
+
+# -- the real corpus, in memory, for the GraphQL tests ----------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _corpus_store() -> Store:
+    if not REALDATA.is_dir():
+        pytest.skip(ABSENT)
+    store = Store.open(None)
+    load(store, read_paths([REALDATA]))
+    return store
+
+
+@pytest.fixture
+def corpus(_corpus_store: Store) -> Iterator[Store]:
+    """The real corpus, loaded once a session. It is shared by every test that asks for it, so none may write
+    to it: one that does fails here (the store's generation moves with every write), before it changes the
+    others' answers unseen."""
+    before = _corpus_store.generation
+    yield _corpus_store
+    assert _corpus_store.generation == before, "a test wrote to the shared corpus: give it a store of its own"
+
+
+def unlisted_queries(folder: Path, names: list[str]) -> list[str]:
+    """Those of ``names`` (query files ``NAME.graphql`` in ``folder``) that the folder's README.md does not
+    list (as `` `NAME.graphql` ``, beside the query's source)."""
+    readme = (folder / "README.md").read_text("utf-8")
+    return [name for name in names if f"`{name}.graphql`" not in readme]
 
 
 # -- a real browser for the pages ------------------------------------------------------------------------

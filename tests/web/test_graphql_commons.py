@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,7 @@ from graphql import parse, validate
 from kg.store import Store
 from kg.web.config import Settings
 from kg.web.graphql.schema import build_schema
-from loaders.pipeline import load
-from loaders.read import read_paths
-from tests.loaders.test_realdata import ABSENT, REALDATA
+from tests.loaders.test_realdata import REALDATA
 from tests.web.test_graphql_datacite import execute
 
 QUERY = (Path(__file__).resolve().parents[2] / "graphql" / "examples" / "commons_related_content.graphql").read_text(
@@ -29,15 +26,6 @@ QUERY = (Path(__file__).resolve().parents[2] / "graphql" / "examples" / "commons
 ELIFE = REALDATA / "crossref" / "works" / "10.7554_elife.01567.json"
 PANGAEA = REALDATA / "datacite" / "dois" / "10.1594_pangaea.836178.json"
 CONNECTIONS = ("allRelated", "citations", "references", "parts", "partOf", "otherRelated")
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Iterator[Store]:
-    if not REALDATA.is_dir():
-        pytest.skip(ABSENT)
-    store = Store.open(None)
-    load(store, read_paths([REALDATA]))
-    yield store
 
 
 def _answer(store: Store, **variables: Any) -> tuple[dict[str, Any] | None, list[str]]:

@@ -10,7 +10,6 @@ import asyncio
 import html
 import json
 import re
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -27,8 +26,8 @@ from kg.web.graphql.context import Context
 from kg.web.graphql.schema import build_schema
 from loaders.pipeline import load
 from loaders.read import read_paths
-from tests.loaders.test_realdata import ABSENT, REALDATA
-from tests.web.conftest import SAMPLES, Live
+from tests.loaders.test_realdata import REALDATA
+from tests.web.conftest import SAMPLES, Live, unlisted_queries
 
 QUERIES = Path(__file__).parent / "datacite_queries"
 NAMES = sorted(p.stem for p in QUERIES.glob("*.graphql"))
@@ -65,10 +64,8 @@ def not_found(iri: str) -> str:
 
 
 def test_the_collection_holds_at_least_14_queries_each_with_its_source() -> None:
-    readme = (QUERIES / "README.md").read_text("utf-8")
     assert len(NAMES) >= 14
-    for name in NAMES:
-        assert f"`{name}.graphql`" in readme, name
+    assert unlisted_queries(QUERIES, NAMES) == []
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -137,15 +134,6 @@ def test_each_query_answers_on_the_sample(sample: Store, name: str) -> None:
 
 
 # -- the real corpus: expectations from the records' JSON --------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Iterator[Store]:
-    if not REALDATA.is_dir():
-        pytest.skip(ABSENT)
-    store = Store.open(None)
-    load(store, read_paths([REALDATA]))
-    yield store
 
 
 def _json(path: Path) -> Any:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +18,9 @@ from kg.web.config import Settings
 from kg.web.graphql.cost import Sizes, estimate
 from kg.web.graphql.schema import build_schema
 from kg.web.graphql.unheld import UNHELD
-from loaders.pipeline import load
-from loaders.read import read_paths
 from tests.kg.metrics.test_real_hierarchy import _funded_by
-from tests.loaders.test_realdata import ABSENT, REALDATA
+from tests.loaders.test_realdata import REALDATA
+from tests.web.conftest import unlisted_queries
 from tests.web.test_graphql_commons import _agencies, _agency
 from tests.web.test_graphql_datacite import execute
 
@@ -32,15 +30,6 @@ NAMES = sorted(p.stem for p in EXAMPLES.glob("*.graphql"))
 REFUSED = {"lupo_works_by_registration_agency": {"totalCountFromCrossref", "languages", "registered", "language"},
            "lupo_works_by_license": {"registered"},
            "commons_work_metadata": {"schemaOrg"}}
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Iterator[Store]:
-    if not REALDATA.is_dir():
-        pytest.skip(ABSENT)
-    store = Store.open(None)
-    load(store, read_paths([REALDATA]))
-    yield store
 
 
 def run(store: Store, name: str) -> tuple[dict[str, Any] | None, list[str]]:
@@ -57,10 +46,8 @@ def _datacite(doi: str) -> dict[str, Any]:
 
 
 def test_each_example_is_listed_with_its_source() -> None:
-    readme = (EXAMPLES / "README.md").read_text("utf-8")
     assert len(NAMES) >= 5
-    for name in NAMES:
-        assert f"`{name}.graphql`" in readme, name
+    assert unlisted_queries(EXAMPLES, NAMES) == []
 
 
 @pytest.mark.parametrize("name", NAMES)
