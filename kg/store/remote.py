@@ -19,7 +19,7 @@ import re
 import threading
 import time
 import urllib.error
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -331,9 +331,10 @@ class RemoteStore(FollowsMark):
             self.cues.mark_stale()
             self.summary_stale()
 
-    def rows_by_graph(self, sparql: str, variable: str) -> Iterator[tuple[Any, ...]]:
+    def rows_by_graph(self, sparql: str, variable: str, apart: Collection[str] = ()) -> Iterator[tuple[Any, ...]]:
         """A batch of graphs at a time (:func:`kg.store.remote_read.graph_lists`, cut answers split)."""
-        for graphs in graph_lists(self):
+        for listed in graph_lists(self):
+            graphs = [g for g in listed if g.value not in apart]
             for start in range(0, len(graphs), GRAPH_BATCH):
                 yield from rows_of_graphs(self, sparql, variable, graphs[start:start + GRAPH_BATCH])
 

@@ -47,9 +47,10 @@ class KeepsSummary:
     def select(self, sparql: str) -> SelectResult:
         raise NotImplementedError
 
-    def rows_by_graph(self, sparql: str, variable: str) -> Iterator[tuple[Any, ...]]:
+    def rows_by_graph(self, sparql: str, variable: str, apart: Collection[str] = ()) -> Iterator[tuple[Any, ...]]:
         """The rows of ``sparql`` over the whole store, each of one graph (bound to ``variable``): in one
-        answer, or, from a server, a few graphs at a time (memory bounded, whatever its row cap)."""
+        answer, or, from a server, a few graphs at a time (memory bounded, whatever its row cap), the graphs
+        ``apart`` not asked of (``sparql`` must leave their rows out itself)."""
         return iter(self.select(sparql).rows)
 
     @property
