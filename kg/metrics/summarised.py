@@ -26,6 +26,7 @@ from kg.store.summary import (
     FUNDING,
     HAS_VERSION,
     IS_VERSION_OF,
+    PREDICATES,
     TYPE,
     MetricsSummaryDb,
     term_text,
@@ -117,5 +118,6 @@ def _store_rows(store: Store) -> Iterator[tuple[str, str, str, str]]:
     # the meta graph's rows are not the summary's (the query leaves them out): not asked of, a server's
     # engine would read every statement of it (half a million at 10M quads) to find none
     for graph, s, p, o in store.rows_by_graph(load_query("metrics_summary_rows").text, "graph", apart=(META_GRAPH,)):
-        if isinstance(graph, NamedNode) and s is not None and isinstance(p, NamedNode) and o is not None:
+        if isinstance(graph, NamedNode) and s is not None and isinstance(p, NamedNode) and o is not None \
+                and p.value in PREDICATES:
             yield graph.value, term_text(s, graph.value), p.value, term_text(o, graph.value)

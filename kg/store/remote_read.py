@@ -10,19 +10,17 @@ b'XMLSchema#boolean", "value": "true"}}]}}'
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from kg.errors import QueryTimeoutError, StoreError, StoreNotAnsweringError
+from kg.errors import StoreError
 from kg.store.engines import STORED_DURATION, VIRTUOSO, XSD, Engine
 
 if TYPE_CHECKING:
     from kg.store.remote import RemoteStore
 
-log = logging.getLogger(__name__)
 
 #: every quad of every named graph
 ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {filter} }}"
@@ -115,16 +113,11 @@ def graph_lists(store: RemoteStore, size: int = GRAPH_LIST) -> Iterator[list[Nam
 
 def rows_of_graphs(store: RemoteStore, sparql: str, variable: str, graphs: list[NamedNode]) -> list[tuple[Any, ...]]:
     """The rows of ``sparql`` with ``variable`` bound to ``graphs``, each row of one graph: in one answer,
-    or, when the server cuts it at its row cap or stays silent past its time limits, half the graphs at a
-    time, one graph's a page at a time (``ORDER BY`` every column, ``LIMIT``, ``OFFSET``) when it alone is
-    past the cap."""
-    try:
-        answer = store.select(sparql, {variable: graphs})
-    except (QueryTimeoutError, StoreNotAnsweringError):
-        if len(graphs) == 1:
-            raise
-        log.warning("the SPARQL server took too long over %d graphs at once: asking half as many", len(graphs))
-        return _halves(store, sparql, variable, graphs)
+    or, when the server cuts it at its row cap, half the graphs at a time, one graph's a page at a time
+    (``ORDER BY`` every column, ``LIMIT``, ``OFFSET``) when it alone is past the cap. (A query the server
+    stays silent over is not split: Virtuoso goes on with a query its client gave up, so splitting slowed
+    it further.)"""
+    answer = store.select(sparql, {variable: graphs})
     cap = store.cut_at()
     if cap is None:
         return list(answer.rows)

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import re
 import socket
 import subprocess
 import threading
 import time
-import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal
 
 from kg.errors import QueryTimeoutError, StoreError
 from kg.store import RemoteStore, Store
 from kg.store.limits import REMOTE_MARGIN, ServerRunner
 from kg.store.remote import BACKOFF
 from kg.store.remote_faults import FrozenServerError
-from kg.store.remote_read import rows_of_graphs
 from kg.vocab import SCHEMA
 from loaders.base import RawRecord
 from loaders.pipeline import load
@@ -234,38 +231,3 @@ def test_a_load_to_a_server_killed_mid_load_stops_and_counts_what_was_written(tm
         stop(server)
     assert int(graphs.rows[0][0].value) == report.loaded  # type: ignore[union-attr]
 
-
-def _silent_over_more_than_two_graphs(connection: socket.socket, n: int) -> None:
-    """A server that answers a query over one or two graphs (a row a graph), and stays silent over more, or
-    over the graph g9."""
-    request = b""
-    while b"\r\n\r\n" not in request:
-        chunk = connection.recv(65536)
-        if not chunk:
-            return  # a connection only asking whether it is there
-        request += chunk
-    head, _, body = request.partition(b"\r\n\r\n")
-    length = int(re.search(rb"(?i)content-length: *(\d+)", head)[1])  # type: ignore[index]
-    while len(body) < length:
-        body += connection.recv(65536)
-    graphs = sorted(set(re.findall(r"<(urn:kg-test:g\d+)>", urllib.parse.unquote_plus(body.decode()))))
-    if len(graphs) > 2 or "urn:kg-test:g9" in graphs:
-        return  # held, never answered
-    answer = json.dumps({"head": {"vars": ["g"]}, "results": {"bindings": [
-        {"g": {"type": "uri", "value": g}} for g in graphs]}}).encode()
-    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-                       b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(answer), answer))
-    connection.close()
-
-
-def test_graphs_a_server_stays_silent_over_are_asked_again_in_halves() -> None:
-    """How a server's metrics summary is read (kg.store.remote_read.rows_of_graphs): a batch of graphs that
-    takes the server past its silence limit is split, down to the graphs it answers."""
-    graphs = [NamedNode(f"urn:kg-test:g{i}") for i in range(8)]
-    with _tcp_server(_silent_over_more_than_two_graphs) as url:
-        store = RemoteStore(url, timeout=30, first_byte=1)
-        rows = rows_of_graphs(store, "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "g", graphs)
-        assert sorted(g.value for (g,) in rows) == sorted(g.value for g in graphs)
-        with pytest.raises(FrozenServerError):  # a graph the server stays silent over alone: the failure
-            rows_of_graphs(store, "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "g",
-                           [NamedNode("urn:kg-test:g0"), NamedNode("urn:kg-test:g9")])
