@@ -21,7 +21,6 @@ from kg.store.engines import STORED_DURATION, VIRTUOSO, XSD, Engine
 if TYPE_CHECKING:
     from kg.store.remote import RemoteStore
 
-
 #: every quad of every named graph
 ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {filter} }}"
 #: the next graphs in IRI order
@@ -122,7 +121,9 @@ def rows_of_graphs(store: RemoteStore, sparql: str, variable: str, graphs: list[
     if cap is None:
         return list(answer.rows)
     if len(graphs) > 1:
-        return _halves(store, sparql, variable, graphs)
+        half = len(graphs) // 2
+        return (rows_of_graphs(store, sparql, variable, graphs[:half])
+                + rows_of_graphs(store, sparql, variable, graphs[half:]))
     order = " ".join(f"?{name}" for name in answer.variables)
     pages: list[tuple[Any, ...]] = []
     while True:
@@ -136,8 +137,3 @@ def rows_of_graphs(store: RemoteStore, sparql: str, variable: str, graphs: list[
         if len(page) < cap:
             return pages
 
-
-def _halves(store: RemoteStore, sparql: str, variable: str, graphs: list[NamedNode]) -> list[tuple[Any, ...]]:
-    half = len(graphs) // 2
-    return (rows_of_graphs(store, sparql, variable, graphs[:half])
-            + rows_of_graphs(store, sparql, variable, graphs[half:]))
