@@ -215,7 +215,7 @@ def virtuoso(shards: Path, work: Path, items: int, buffers: int, loaders: int = 
         figures["queries"] = queries(store, items, "virtuoso")
         figures["server_peak_rss_mb_after_queries"] = _peak_rss_mb(server.process.pid)
         if SUMMARY and not restart:  # else asked of the restarted server only
-            with_summary(store, items, figures)
+            with_summary(store, items, figures, shards)
         store.close()
     if restart:
         figures["queries_restarted"] = _restarted(folder, settings, items, figures)
@@ -232,16 +232,17 @@ def _restarted(folder: Path, settings: dict[str, Any], items: int, figures: dict
         if figures is not None:
             figures["server_peak_rss_mb_restarted"] = _peak_rss_mb(server.process.pid)
         if SUMMARY and figures is not None:
-            with_summary(store, items, figures)
+            with_summary(store, items, figures, Path(figures["shards"]))
         store.close()
         return found
 
 
-def with_summary(store: Store, items: int, figures: dict[str, Any]) -> None:
-    """The server's metrics summary built on this machine (``kg index-metrics``: its rows asked a few graphs at
-    a time), then the same questions, read from it where the embedded store reads its own."""
+def with_summary(store: Store, items: int, figures: dict[str, Any], shards: Path | None = None) -> None:
+    """The server's metrics summary built on this machine (``kg index-metrics --shards``: from the shards it
+    was loaded from; without ``shards`` its rows asked of it a few graphs at a time), then the same
+    questions, read from it where the embedded store reads its own."""
     start = time.perf_counter()
-    graphs = KnowledgeGraph(store).index_metrics()
+    graphs = KnowledgeGraph(store).index_metrics(shards=shards)
     path = store.metrics_summary.path
     figures["summary_build"] = {"seconds": round(time.perf_counter() - start, 1), "graphs": graphs,
                                 "file_mb": round(path.stat().st_size / 1e6 if path else 0)}
@@ -291,7 +292,7 @@ def virtuoso_files(files: Path, work: Path, items: int, buffers: int, loaders: i
         figures["queries"] = queries(store, items, "virtuoso")
         figures["server_peak_rss_mb_after_queries"] = _peak_rss_mb(server.process.pid)
         if SUMMARY:
-            figures.update(with_summary(store, items))
+            with_summary(store, items, figures)
         store.close()
         return figures
 
@@ -441,8 +442,8 @@ def main() -> None:
                         help="only this (and --virtuoso): ask the questions of these stores, opened read-only "
                              "(with the metrics summary beside a store when there is one, else asking the store)")
     parser.add_argument("--summary", action="store_true",
-                        help="--virtuoso: then build the server's metrics summary on this machine (kg index-metrics) "
-                             "and ask the questions again, read from it")
+                        help="--virtuoso: then build the server's metrics summary on this machine from the shards (kg "
+                             "index-metrics --shards) and ask the questions again, read from it")
     args = parser.parse_args()
     SKIP.update(args.skip)
     global SUMMARY

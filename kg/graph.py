@@ -19,19 +19,21 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
 
 from pyoxigraph import NamedNode, Triple
 
 from kg import chains, citing, facts, freshness, link_packages, metrics, related, search, stats, tracing, works
 from kg.answer_cache import AnswerCache
+from kg.answering import Answers, MetricsQueries, key_of
 from kg.batches import RecordFetches, agent_works
 from kg.describe import WorkDescription, describe, work_triples
 from kg.errors import NotFoundError
 from kg.questions import Answer, Value, ask
 from kg.store import Store
+from kg.store.summary_build import quad_rows
 from loaders.base import Problem
 from loaders.bulkload import bulk_load as bulk_load_shards
+from loaders.bulkload import loaded_quads
 from loaders.enrich import EnrichReport, enrich
 from loaders.http import HttpConfig
 from loaders.pipeline import BATCH_SIZE, LoadReport
@@ -39,77 +41,6 @@ from loaders.pipeline import load as load_records
 from loaders.read import read_paths
 from loaders.sync import SyncReport, SyncScope
 from loaders.sync import sync as sync_source
-
-T = TypeVar("T")
-
-
-def _key(identifier: str | NamedNode) -> str:
-    return identifier.value if isinstance(identifier, NamedNode) else identifier
-
-
-class _Answers:
-    """Asks a question once per store revision when a cache is given (:mod:`kg.answer_cache`)."""
-
-    def __init__(self, store: Store, cache: AnswerCache | None) -> None:
-        self._store, self.cache = store, cache
-
-    def __call__(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
-        if self.cache is None:
-            return compute()
-        found = self.cache.answer(self._store.revision(), key, compute)
-        # the kept answer is shared: a caller may change the list or dict it gets, never the kept one
-        if isinstance(found, (list, dict)):
-            return found.copy()  # type: ignore[return-value]
-        return found
-
-
-class MetricsQueries:
-    """Reuse metrics (``g.metrics``): see docs/metrics.md for what each figure counts."""
-
-    def __init__(self, store: Store, cache: AnswerCache | None = None) -> None:
-        self._store = store
-        self._answers = _Answers(store, cache)
-
-    def item(self, identifier: str | NamedNode, citing_limit: int | None = metrics.CITING_PAGE,
-             citing_offset: int = 0) -> metrics.ItemMetrics:
-        """Citations of a work, alone and rolled up over all its versions, its usage and the sources' counts;
-        the citing works a page at a time, most recent first (``page.next``: the next ``citing_offset``).
-
-        >>> import kg
-        >>> kg.open(None).metrics.item("pmid:1")
-        Traceback (most recent call last):
-        kg.errors.NotFoundError: nothing in the graph is named pmid:1; load or harvest its record first
-        """
-        key = _key(identifier)
-        return self._answers(("metrics.item", key, citing_limit, citing_offset), lambda: metrics.item_metrics(
-            self._store, key, citing_limit, citing_offset))
-
-    def cited_by(self, iris: Iterable[str]) -> dict[str, metrics.CitedBy]:
-        """How often each work is cited: by works in this graph, beside the counts its sources reported.
-
-        >>> import kg
-        >>> kg.open(None).metrics.cited_by(["https://doi.org/10.1/x"])["https://doi.org/10.1/x"].in_graph
-        0
-        """
-        return metrics.cited_by(self._store, list(iris))
-
-    def funder(self, funder_id: str) -> metrics.PortfolioMetrics:
-        """A funder's outputs and their reuse (a Crossref Funder ID, ``funder:...`` or a ROR ID)."""
-        return self._answers(("metrics.funder", funder_id), lambda: metrics.funder_metrics(self._store, funder_id))
-
-    def awards(self, funder_id: str) -> list[metrics.Award]:
-        """A funder's awards (over every node that names it), each with the works it funded."""
-        return self._answers(("metrics.awards", funder_id), lambda: metrics.funder_awards(self._store, funder_id))
-
-    def facility(self, facility_id: str) -> metrics.FacilityMetrics:
-        """Structures measured at a facility or instrument (its IRI, name or slug), their publications and reuse."""
-        return self._answers(("metrics.facility", facility_id),
-                             lambda: metrics.facility_metrics(self._store, facility_id))
-
-    def publisher(self, publisher: str) -> metrics.PortfolioMetrics:
-        """A publisher's works and their reuse (its name or IRI)."""
-        return self._answers(("metrics.publisher", publisher),
-                             lambda: metrics.publisher_metrics(self._store, publisher))
 
 
 class KnowledgeGraph:
@@ -128,7 +59,7 @@ class KnowledgeGraph:
 
     def __init__(self, store: Store, cache: AnswerCache | None = None) -> None:
         self._store = store
-        self._answers = _Answers(store, cache)
+        self._answers = Answers(store, cache)
         #: reuse metrics: ``g.metrics.item(id)``, ``.funder(id)``, ``.facility(id)``, ``.publisher(name)``
         self.metrics = MetricsQueries(store, cache)
         #: batch fetches of many works, agents or record graphs in one query each (what GraphQL uses)
@@ -182,14 +113,14 @@ class KnowledgeGraph:
         Traceback (most recent call last):
         kg.errors.NotFoundError: nothing in the graph is named https://doi.org/10.1/x; load or harvest its record first
         """
-        key = _key(identifier)
+        key = key_of(identifier)
         return self._answers(("resolve", key), lambda: works.resolve(self._store, key))
 
     def work(self, identifier: str | NamedNode) -> WorkDescription:
         """The full description of a work: summary, titles, creators, dates, identifiers, versions, typed
         links in and out, every statement with its sources, the provenance of the records, and its
         ``facts`` (venues, publishers, funders with their awards, a PDB entry's structure facts)."""
-        key = _key(identifier)
+        key = key_of(identifier)
         return self._answers(("work", key), lambda: describe(self._store, key))
 
     def counts(self, identifier: str | NamedNode) -> facts.CountsSideBySide:
@@ -202,12 +133,12 @@ class KnowledgeGraph:
         Traceback (most recent call last):
         kg.errors.NotFoundError: nothing in the graph is named https://doi.org/10.1/x; load or harvest its record first
         """
-        key = _key(identifier)
+        key = key_of(identifier)
         return self._answers(("counts", key), lambda: facts.counts(self._store, key))
 
     def triples(self, identifier: str | NamedNode) -> list[Triple]:
         """The RDF triples describing a work (its statements and the nodes that make them readable)."""
-        key = _key(identifier)
+        key = key_of(identifier)
         return self._answers(("triples", key), lambda: work_triples(self._store, key))
 
     def cite(self, identifier: str | NamedNode, format: str = "bibtex", style: str = "apa",
@@ -263,18 +194,18 @@ class KnowledgeGraph:
         """The evidence chain from a work down to the data, at most ``max_depth`` hops deep: its
         evidence hops first, then the 10 strongest plain citations of each work (all of them with
         ``all_citations``)."""
-        key = _key(identifier)
+        key = key_of(identifier)
         return self._answers(("chain", key, max_depth, fanout, all_citations), lambda: chains.evidence_chain(
             self._store, key, max_depth, fanout=fanout, all_citations=all_citations))
 
     def related(self, identifier: str | NamedNode, limit: int = 20) -> list[related.RelatedItem]:
         """Works related to a work, best first, each with its score and reasons."""
-        key = _key(identifier)
+        key = key_of(identifier)
         return self._answers(("related", key, limit), lambda: related.related_items(self._store, key, limit))
 
     def claims(self, iris: Iterable[str | NamedNode]) -> dict[str, list[tracing.ClaimSummary]]:
         """The stored claims citing each work as evidence, best match first."""
-        asked = tuple(_key(i) for i in iris)
+        asked = tuple(key_of(i) for i in iris)
         return self._answers(("claims", *asked), lambda: tracing.claims_about(self._store, asked))
 
     def trace(self, text: str, *, url: str | None = None, source_kind: str | None = None,
@@ -302,11 +233,14 @@ class KnowledgeGraph:
         changed by SPARQL Updates, a remote store written by others, or an index to check."""
         return tracing.build_cue_index(self._store)
 
-    def index_metrics(self, *, rollups: bool = False) -> int:
+    def index_metrics(self, *, rollups: bool = False, shards: str | Path | None = None) -> int:
         """Build the metrics summary funder and item metrics are read from again from the whole store
         (``kg index-metrics``); the number of record graphs it holds (loads keep it current). ``rollups``: only
-        the funders' rollups an earlier kg kept computed again (``--rollups``); the number of funders."""
-        return metrics.build_metrics_summary(self._store, rollups_only=rollups)
+        the funders' rollups an earlier kg kept computed again (``--rollups``); the number of funders.
+        ``shards``: from the shards an empty store was bulk-loaded from instead of from the store (a
+        SPARQL server's summary in minutes, not hours; :func:`loaders.bulkload.loaded_quads`)."""
+        rows = quad_rows(loaded_quads(Path(shards), self._store)) if shards is not None else None
+        return metrics.build_metrics_summary(self._store, rollups_only=rollups, rows=rows)
 
     def save_claims(self, found: tracing.TraceResult) -> tracing.TraceResult:
         """Store the claims of a trace run with ``store_claims=False`` (those resting on a work)."""
@@ -368,10 +302,12 @@ class KnowledgeGraph:
         """Load the shards ``kg map`` wrote (:func:`loaders.bulkmap.map_inputs`) with the engine's own bulk
         loader, then build the cue index and the metrics summary again (unless not ``indexes``); the store
         ends as :meth:`load` of the same inputs leaves it, and the report is the same."""
+        empty = not self._store.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
         report = bulk_load_shards(self._store, Path(shards), on_problem=on_problem)
         if indexes:
             self.index_cues()
-            self.index_metrics()
+            # a server's summary from the shards it now holds alone (the embedded store scans its indexes)
+            self.index_metrics(shards=shards if empty and self._store.summary_scan() is None else None)
         return report
 
     def sync(self, source: str, http: HttpConfig, *, scope: SyncScope | None = None, since: datetime | None = None,

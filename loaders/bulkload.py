@@ -24,8 +24,9 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
+from kg.errors import StoreError
 from kg.store import META, GraphMeta, RecordGraph, Store
 from kg.store.records import StoredVersion, date_literal, plan_write
 from kg.vocab import KG
@@ -58,11 +59,7 @@ def bulk_load(store: Store, shards: Path, *, on_problem: Callable[[Problem], Non
     inputs gives (the mapping's problems included)."""
     entries = list(iter_entries(shards))
     report = mapping_report(shards, entries, on_problem)
-    seen = Counter(row[1] for _, _, row in _rows(shards, entries))
-    stored = _stored(store, list(seen))
-    repeated = {g for g, n in seen.items() if n > 1} - stored
-    del seen
-    chosen = _choose(_rows(shards, entries, repeated), report)
+    stored, repeated, chosen = _plan(shards, entries, report, store)
     with tempfile.TemporaryFile(dir=shards, prefix=".replay-") as spill:
         feed = _Feed(_direct(shards, entries, stored, repeated, chosen, spill, report, progress))
         store.bulk_load(io.BufferedReader(feed, buffer_size=1 << 20))
@@ -70,6 +67,43 @@ def bulk_load(store: Store, shards: Path, *, on_problem: Callable[[Problem], Non
         for batch in _batches(spill):
             count_written(report, store.write(batch), batch, on_problem)
     return report
+
+
+def loaded_quads(shards: Path, store: Store) -> Iterator[Quad]:
+    """The quads :func:`bulk_load` of ``shards`` put into ``store`` when it was empty (of a graph the shards
+    hold twice, the version ``kg load`` keeps), read again from the shards: what a SPARQL server's metrics
+    summary is built from on this machine (``kg index-metrics --shards``), in minutes where asking the
+    server takes hours. ``store`` must hold the first graph of every shard (a check that these are the
+    shards it was loaded from); StoreError names the first it lacks."""
+    entries = list(iter_entries(shards))
+    _check_loaded(store, shards, entries)
+    _, repeated, chosen = _plan(shards, entries, LoadReport())
+    chunks = _direct(shards, entries, set(), repeated, chosen, io.BytesIO(), LoadReport(), None)
+    return parse(io.BufferedReader(_Feed(chunks), buffer_size=1 << 20), RdfFormat.N_QUADS)
+
+
+def _check_loaded(store: Store, shards: Path, entries: list[FileMap | Problem]) -> None:
+    """StoreError unless ``store`` holds the first graph of every shard."""
+    firsts = {row[1]: entry.key for entry in entries if isinstance(entry, FileMap)
+              for row in islice(_index(shards, entry), 1)}
+    graphs = list(firsts)
+    for i in range(0, len(graphs), _ASK):
+        held = set(store.stored_versions([NamedNode(g) for g in graphs[i:i + _ASK]]))
+        for graph in graphs[i:i + _ASK]:
+            if graph not in held:
+                raise StoreError(f"{store} does not hold the graph {graph} of the shard {firsts[graph]} in {shards}: "
+                                 "it was not loaded from these shards (kg index-metrics without --shards asks it)")
+
+
+def _plan(shards: Path, entries: list[FileMap | Problem], report: LoadReport, store: Store | None = None
+          ) -> tuple[set[str], set[str], dict[tuple[str, int], datetime | None]]:
+    """The graphs of ``shards`` ``store`` holds (None: an empty one), those the shards hold more than once
+    (and the store not), and the version of each of those ``kg load`` keeps (:func:`_choose`)."""
+    seen = Counter(row[1] for _, _, row in _rows(shards, entries))
+    stored = _stored(store, list(seen)) if store is not None else set()
+    repeated = {g for g, n in seen.items() if n > 1} - stored
+    del seen
+    return stored, repeated, _choose(_rows(shards, entries, repeated), report)
 
 
 def _index(shards: Path, done: FileMap) -> Iterator[list[Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import click
@@ -95,21 +96,26 @@ def index_cues(ctx: Context, fmt: str) -> None:
     click.echo(f"cue index of {ctx.shown_location}: {works:,} works, built in {time.perf_counter() - start:.1f} s")
 
 
-@click.command(name="index-metrics", epilog=examples("kg index-metrics", "kg index-metrics --json",
-                                                     "kg index-metrics --rollups"))
+@click.command(name="index-metrics", epilog=examples(
+    "kg index-metrics", "kg index-metrics --json", "kg index-metrics --rollups",
+    "kg --store http://db.example.org:8890/sparql index-metrics --shards shards/"))
 @click.option("--rollups", is_flag=True, help="Only compute again the funders' rollups an earlier kg kept "
               "(it counted works by other kinds); the summary's rows are kept. Minutes, not a full build.")
+@click.option("--shards", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Build it from the shards kg bulk-load loaded into the (then empty) store, not from the store: "
+                   "a SPARQL server's summary in minutes where asking the server takes hours.")
 @output_format("text", "json", default="text", help="text: one line; json: the store and its record graphs.")
 @pass_ctx
-def index_metrics(ctx: Context, rollups: bool, fmt: str) -> None:
+def index_metrics(ctx: Context, rollups: bool, shards: Path | None, fmt: str) -> None:
     """Build the metrics summary again from the whole store: the funding, citation, date, version and
     class statements of every record graph that funder and item metrics are read from, beside the
     store (metrics.sqlite in its directory). Loads keep it current; run this after kg bulk-load or
     SPARQL Updates (until then metrics ask the store, slower, with the same answers). A SPARQL server's
     summary is a file on this machine (beside its cue index, in $KG_CUE_INDEX_DIR or ~/.cache/kg), read
-    while no other process has written to the server since: run this after their loads."""
+    while no other process has written to the server since: run this after their loads, or, on each
+    machine that serves a server kg bulk-load filled when empty, with --shards."""
     start = time.perf_counter()
-    graphs = ctx.graph.index_metrics(rollups=rollups)
+    graphs = ctx.graph.index_metrics(rollups=rollups, shards=shards)
     if fmt == "json":
         echo_json({"store": ctx.shown_location, "funders" if rollups else "graphs": graphs})
         return

@@ -10,12 +10,15 @@ before, only what that version lacked (:func:`kg.metrics.summarised.upgrade_summ
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from kg.metrics.portfolio import build_funder_rollups
 from kg.metrics.summarised import build_summary_rows, upgrade_summary
 from kg.store import Store
 
 
-def build_metrics_summary(store: Store, *, rollups_only: bool = False) -> int:
+def build_metrics_summary(store: Store, *, rollups_only: bool = False,
+                          rows: Iterable[tuple[str, str, str, str]] | None = None) -> int:
     """Build the store's metrics summary again from every record graph in it, then its funders'
     rollups; the number of record graphs with rows. Loads keep the summary current: this is for a store
     written around kg (``kg bulk-load``, SPARQL Updates, other processes writing to a server) or opened
@@ -23,11 +26,11 @@ def build_metrics_summary(store: Store, *, rollups_only: bool = False) -> int:
     version 4 is upgraded in place instead (its rows and rollups kept: minutes, not a full build); one of
     this version without the kept cited-as names gets only those (seconds). ``rollups_only``: the
     summary's rows kept, only the funders' rollups an earlier kg kept (counted by other kinds) computed
-    again; the number of funders."""
+    again; the number of funders. ``rows``: built whole from these (:func:`build_summary_rows`)."""
     if rollups_only:
         return build_funder_rollups(store)
-    if upgrade_summary(store):
+    if rows is None and upgrade_summary(store):
         return store.metrics_summary.graph_count()
-    graphs = build_summary_rows(store)
+    graphs = build_summary_rows(store, rows)
     build_funder_rollups(store)
     return graphs

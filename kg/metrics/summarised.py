@@ -91,12 +91,13 @@ def citation_rows(summary: MetricsSummaryDb, cited: Iterable[str]
             for date in dates.get(citing, [None]) for cls in classes.get(citing, [None])]
 
 
-def build_summary_rows(store: Store) -> int:
+def build_summary_rows(store: Store, rows: Iterable[tuple[str, str, str, str]] | None = None) -> int:
     """Build the store's metrics summary again from every record graph in it (the embedded store's index
-    scans, else ``metrics_summary_rows`` read a few graphs at a time: a server's); the number of record
+    scans, else ``metrics_summary_rows`` read a few graphs at a time: a server's), or from ``rows`` (graph,
+    subject, predicate, object: those of the shards a server was loaded from); the number of record
     graphs with rows. Loads keep the summary current: this is for a store written around kg (``kg
     bulk-load``, SPARQL Updates, another process writing to a server) or opened with none."""
-    return store.metrics_summary.rebuild(store.summary_scan() or _store_rows(store))
+    return store.metrics_summary.rebuild(rows if rows is not None else store.summary_scan() or _store_rows(store))
 
 
 def upgrade_summary(store: Store) -> bool:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator
 
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, Quad
 from pyoxigraph import Store as OxStore
 
 from kg.store import rollups, summary_cited, summary_names
@@ -79,6 +79,22 @@ def scan_rows(ox: OxStore, only: Collection[str] | None = None) -> Iterator[tupl
         if isinstance(quad.subject, NamedNode):
             graph = quad.subject.value
             yield graph, graph, ABOUT, term_text(quad.object, graph)
+
+
+def quad_rows(quads: Iterable[Quad]) -> Iterator[tuple[str, str, str, str]]:
+    """The rows :func:`scan_rows` reads from a store holding ``quads``, taken from the quads themselves (the
+    N-Quads a store was bulk-loaded from: :func:`loaders.bulkload.loaded_quads`)."""
+    meta = META.value
+    for quad in quads:
+        name, predicate = quad.graph_name, quad.predicate.value
+        if not isinstance(name, NamedNode) or predicate not in PREDICATES:
+            continue
+        if name.value == meta:
+            if predicate == ABOUT and isinstance(quad.subject, NamedNode):
+                yield quad.subject.value, quad.subject.value, ABOUT, term_text(quad.object, quad.subject.value)
+        elif predicate != ABOUT and (predicate != TYPE or isinstance(quad.object, NamedNode)
+                                     and quad.object.value in CLASSES):
+            yield name.value, term_text(quad.subject, name.value), predicate, term_text(quad.object, name.value)
 
 
 def _scan(quads: Iterable[object], predicate: str) -> Iterator[tuple[str, str, str, str]]:

@@ -17,8 +17,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from kg import chains, metrics
+from kg.answering import MetricsQueries
 from kg.errors import BadRequestError, KgError
-from kg.graph import KnowledgeGraph, MetricsQueries
+from kg.graph import KnowledgeGraph
 from kg.web.config import Settings
 from kg.web.errors import status_of
 from kg.web.services import services

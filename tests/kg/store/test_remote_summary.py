@@ -13,16 +13,19 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode
 
+from kg.errors import StoreError
 from kg.graph import KnowledgeGraph
-from kg.metrics import funder_metrics, item_metrics
+from kg.metrics import funder_metrics, item_metrics, summarised
 from kg.store import Store
 from kg.store.records import RecordGraph
 from kg.vocab import CITO, SCHEMA
+from loaders.bulkmap import map_inputs
 from loaders.pipeline import load
 from loaders.read import read_paths
 from tests.kg.metrics.test_summary import _contents
 from tests.kg.store.conftest import record
 from tests.kg.store.test_virtuoso import SAMPLES, clear
+from tests.kg.test_chains import REALDATA
 
 FUNDER = "10.13039/100000001"
 TOOL = "10.5555/kg-sample.tool.v1"
@@ -138,3 +141,42 @@ def test_a_sparql_update_or_a_bulk_load_through_this_process_turns_the_summary_o
         if here.profile.engine == "oxigraph":  # its POST /store (Virtuoso's loader needs a folder it reads)
             here.bulk_load(io.BytesIO(f"{grant} <https://w3id.org/evidence-kg/graph/test/bulk> .\n".encode()))
             assert here.complete_summary() is None and not here.metrics_summary.built
+
+
+def test_a_server_bulk_loaded_when_empty_has_its_summary_from_the_shards(
+        oxigraph_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """kg bulk-load into an empty server builds the summary from the shards it sent (what the server then
+    holds, not asked of it); another machine builds its own from them with ``kg index-metrics --shards``;
+    shards the server was not loaded from are refused, naming a graph it lacks."""
+    inputs = [SAMPLES, sorted(SAMPLES.rglob("*.json"))[0]]  # one record twice: kg load's version of it is kept
+    map_inputs(inputs, tmp_path / "shards", jobs=1)
+    with Store.open(None) as embedded:
+        load(embedded, read_paths(inputs))
+        expected, graphs = _contents(embedded.metrics_summary), embedded.metrics_summary.graph_count()
+        asked = answers(embedded)
+    monkeypatch.setenv("KG_CUE_INDEX_DIR", str(tmp_path / "here"))
+
+    def rows_asked(store: Store) -> Iterator[tuple[str, str, str, str]]:
+        raise AssertionError("the summary's rows were asked of the server")
+
+    monkeypatch.setattr(summarised, "_store_rows", rows_asked)
+    with Store.open(oxigraph_server) as remote:
+        clear(remote)
+        try:
+            KnowledgeGraph(remote).bulk_load(tmp_path / "shards")
+            assert remote.complete_summary() is not None
+            assert _contents(remote.metrics_summary) == expected
+            assert answers(remote) == asked
+
+            monkeypatch.setenv("KG_CUE_INDEX_DIR", str(tmp_path / "another machine"))
+            with Store.open(oxigraph_server) as beside:
+                assert beside.complete_summary() is None
+                map_inputs([REALDATA / "crossref" / "works"], tmp_path / "other shards", jobs=1)
+                with pytest.raises(StoreError, match=r"does not hold the graph https://w3id.org/evidence-kg/graph/"
+                                                     r"crossref/\S+ of the shard"):
+                    KnowledgeGraph(beside).index_metrics(shards=tmp_path / "other shards")
+                assert KnowledgeGraph(beside).index_metrics(shards=tmp_path / "shards") == graphs
+                assert beside.complete_summary() is not None
+                assert _contents(beside.metrics_summary) == expected
+        finally:
+            clear(remote)
