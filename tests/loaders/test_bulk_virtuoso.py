@@ -19,6 +19,7 @@ from uuid import uuid4
 import pytest
 
 from kg.errors import StoreError
+from kg.graph import KnowledgeGraph
 from kg.store import Store, virtuoso_bulk
 from kg.store.credentials import Credentials
 from kg.store.engines import VIRTUOSO
@@ -28,6 +29,7 @@ from loaders.bulkmap import map_inputs
 from loaders.pipeline import load
 from loaders.read import read_paths
 from tests.conftest import running_virtuoso, virtuoso_binary
+from tests.kg.metrics.test_summary import _contents
 from tests.kg.store.test_virtuoso import OURS, clear
 from tests.loaders.test_bulk import PROJECT, quads, summary
 
@@ -50,10 +52,16 @@ def test_bulk_load_into_virtuoso_equals_kg_load(tmp_path: Path, virtuoso: tuple[
     monkeypatch.setenv("KG_VIRTUOSO_BULK_DIR", str(folder))
     samples = PROJECT / "samples"
     map_inputs([samples], tmp_path / "shards", jobs=1)
+    monkeypatch.setenv("KG_CUE_INDEX_DIR", str(tmp_path / "cues"))
     remote = Store.open(url)
     by_bulk = bulk_load(remote, tmp_path / "shards")
     assert not list(folder.iterdir())  # the loader's file is gone
-    assert summary(by_bulk) == summary(load(Store.open(None), read_paths([samples])))
+    embedded = Store.open(None)
+    assert summary(by_bulk) == summary(load(embedded, read_paths([samples])))
+    # its metrics summary from the shards it was loaded from: the embedded store's
+    KnowledgeGraph(remote).index_metrics(shards=tmp_path / "shards")
+    assert remote.complete_summary() is not None
+    assert _contents(remote.metrics_summary) == _contents(embedded.metrics_summary)
     assert load(remote, read_paths([samples])).loaded == 0
     bulk_loaded = quads(remote)
     clear(remote)
