@@ -271,9 +271,9 @@ class Store(KeepsCues, GathersWrites, ABC):
         """The stored content hash and source date of each of ``graphs`` in the store (:func:`select_chunked`)."""
         if not graphs:
             return {}
-        sparql = (f"SELECT ?g ?h ?d ?r WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{KG.contentHash.value}> ?h "
-                  f"OPTIONAL {{ ?g <{KG.sourceModified.value}> ?d }} "
-                  f"OPTIONAL {{ ?g <{PROV.generatedAtTime.value}> ?r }} }} }}")
+        m = f"GRAPH <{META_GRAPH}>"  # OPTIONAL inside it: Oxigraph read every graph's provenance, a batch
+        sparql = (f"SELECT ?g ?h ?d ?r WHERE {{ {m} {{ ?g <{KG.contentHash.value}> ?h }} OPTIONAL {{ {m} {{ "
+                  f"?g <{KG.sourceModified.value}> ?d }} }} OPTIONAL {{ {m} {{ ?g {PROV.generatedAtTime} ?r }} }} }}")
         return {g: StoredVersion(h, _date(d), _date(r)) for g, h, d, r in select_chunked(
             self, sparql, {"g": list(graphs)}).values() if g is not None and h is not None}
 
