@@ -45,10 +45,11 @@ def stats(ctx: Context, fmt: str) -> None:
         version = f", dump {sync.version}" if sync.version else ""
         click.echo(f"  sync {sync.source}{scope}: last {last}{lag}{version}{going}")
     click.echo(f"quads: {s.quads:,}  citations: {s.citations:,}  evidence edges: {s.evidence_edges:,}")
-    for name, n in s.graphs_by_source.items():
-        click.echo(f"  {name:<12} {n:>8,} records")
+    width = max(map(len, [*s.graphs_by_source, *(KIND_NAMES[k] for k in s.works_by_kind)]), default=0)
+    for name, n in s.graphs_by_source.items():  # the counts in one column, whatever the longest name
+        click.echo(f"  {name:<{width}} {n:>8,} records")
     for kind, n in s.works_by_kind.items():
-        click.echo(f"  {KIND_NAMES[kind]:<28} {n:>8,}")
+        click.echo(f"  {KIND_NAMES[kind]:<{width}} {n:>8,}")
 
 
 @click.command(epilog=examples("kg query stats_sources", "kg query queries/stats_sources.rq --format csv",

@@ -145,3 +145,16 @@ def test_related_csv_words_the_kind_as_the_text_does_and_keeps_the_class(zenodo_
             assert work.startswith(f"{row['kind']} {row['identifier']}"), (row, line)
         else:
             assert f"({row['kind']} · " in work if row["kind"] else "(no record loaded)" in work, (row, line)
+
+
+def test_stats_counts_stand_in_one_column_whatever_the_longest_source_name(tmp_path: Path) -> None:
+    """The sources' names are the records' own (Crossref's data citations: ``crossref-datacitations``), longer
+    than the column kg once gave them: every count ends where every other does."""
+    location = str(tmp_path / "store")
+    run("--store", location, "load", str(REALDATA / "crossref" / "beta-datacitations"), str(REALDATA / "ror"))
+    out = run("--store", location, "stats")
+    counted = [line.removesuffix(" records") for line in out.splitlines()
+               if line.startswith("  ") and not line.startswith("  sync ")]
+    # the sources, then the kinds of works (the data citations' targets are data sets)
+    assert [line.split()[0] for line in counted[:3]] == ["crossref-datacitations", "ror", "datasets"], out
+    assert len({len(line) for line in counted}) == 1, out
