@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kg.store import Store
-from loaders.syncstate import read_states
+from loaders.syncstate import SyncState, read_states
 
 
 @dataclass(frozen=True)
@@ -53,12 +53,13 @@ class Freshness:
                 "sources": [s.as_dict() for s in self.sources]}
 
 
-def freshness(store: Store, now: datetime | None = None) -> Freshness:
-    """Each source's sync state and lag at ``now``, read from the meta graph in one small query."""
+def freshness(store: Store, now: datetime | None = None, states: list[SyncState] | None = None) -> Freshness:
+    """Each source's sync state and lag at ``now``, read from the meta graph in one small query (or from
+    ``states``, read before)."""
     now = now or datetime.now(UTC)
     sources = [SourceSync(s.source, s.scope, s.watermark, s.last_sync,
                           None if s.watermark is None else (now - s.watermark).total_seconds(), s.in_progress,
                           s.version)
-               for s in read_states(store)]
+               for s in (read_states(store) if states is None else states)]
     marks = [s.watermark for s in sources if s.watermark is not None]
     return Freshness(sources, max(marks) if marks else None)

@@ -35,6 +35,7 @@ from kg.freshness import freshness
 from kg.store import Store
 from kg.web import healthd
 from kg.web.services import Services, services
+from loaders.syncstate import SyncState, read_states
 
 log = logging.getLogger(__name__)
 #: seconds between two pings of the store
@@ -96,8 +97,17 @@ class StoreWatch:
 
 
 def watch_store(store: Store) -> StoreWatch:
-    """The service's watch: pings ``store`` and reads each source's sync and lag (:mod:`kg.freshness`)."""
-    return StoreWatch(store.ping, details=lambda: freshness(store).as_dict())
+    """The service's watch: pings ``store`` and reads each source's sync and lag (:mod:`kg.freshness`), the
+    sync states asked of the store again only when its revision changed: an idle service asks it nothing
+    (``/healthz``'s ``store_queries`` counts the answers' queries)."""
+    kept: dict[str, tuple[str, list[SyncState]]] = {}
+
+    def details() -> dict[str, object]:
+        revision = store.revision()
+        if "states" not in kept or kept["states"][0] != revision:
+            kept["states"] = (revision, read_states(store))
+        return freshness(store, states=kept["states"][1]).as_dict()
+    return StoreWatch(store.ping, details=details)
 
 
 def health(state: Services) -> tuple[dict[str, object], int]:

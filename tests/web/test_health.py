@@ -12,6 +12,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,9 @@ from kg.errors import ConfigError, StoreError
 from kg.store import Store
 from kg.web import healthd
 from kg.web.config import Settings
-from kg.web.health import HealthProcess, StoreWatch
+from kg.web.health import HealthProcess, StoreWatch, watch_store
 from kg.web.services import Services
+from loaders.syncstate import SyncState, save_state
 from tests.conftest import _free_port, run_async, stop
 from tests.web.conftest import load_samples, serve
 
@@ -71,6 +73,33 @@ def _ask(url: str, method: str = "GET") -> tuple[int, bytes]:
             return answer.status, answer.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
+
+
+@pytest.mark.parametrize("location", ["embedded", "remote"])
+def test_an_idle_service_asks_the_store_nothing_and_a_sync_is_seen_at_the_next_check(
+        location: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """The watch pings (uncounted) and reads the sources' sync states only when the store changed, so
+    /healthz's ``store_queries`` counts the answers' queries alone; the lag is of the check's own time."""
+    url = str(tmp_path / "store") if location == "embedded" else request.getfixturevalue("oxigraph_server")
+    with Store.open(url) as store:
+        if location == "remote":
+            store.update("CLEAR ALL")
+        watch = watch_store(store)
+        watch.check()
+        asked = store.query_count
+        for _ in range(3):
+            watch.check()
+        assert store.query_count == asked and watch.details == {"graphAsOf": None, "sources": []}
+        synced = datetime(2026, 1, 2, tzinfo=UTC)
+        save_state(store, SyncState("crossref", watermark=synced, last_sync=synced))
+        watch.check()
+        assert [s["watermark"] for s in watch.details["sources"]] == [synced.isoformat()]  # type: ignore[union-attr]
+        lag = watch.details["sources"][0]["lagSeconds"]  # type: ignore[index]
+        time.sleep(1.1)
+        watch.check()
+        assert watch.details["sources"][0]["lagSeconds"] > lag  # type: ignore[index,operator]
+        if location == "remote":
+            store.update("CLEAR ALL")
 
 
 def test_kg_serve_answers_healthz_on_its_health_port_too(tmp_path: Path) -> None:
