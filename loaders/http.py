@@ -139,17 +139,21 @@ class HttpClient:
     :param mailto_param: also send ``mailto=`` as a query parameter (Crossref's polite pool).
     :param headers: extra request headers, overriding the defaults (e.g. ``Accept``).
     :param sleep: how to wait; tests pass a recorder.
+    :param clock: what tells the time between request starts; tests pass one that only their ``sleep``
+        moves on.
     """
 
     def __init__(self, source: str, config: HttpConfig, *, min_interval: float = 0.0,
                  session: requests.Session | None = None, mailto_param: bool = False,
                  headers: Mapping[str, str] | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.source = source
         self.config = config
         self.min_interval = min_interval
         self.mailto_param = mailto_param
         self._sleep = sleep
+        self._clock = clock
         self._own_session = session is None
         self._session = session if session is not None else requests.Session()
         contact = f"; mailto:{config.mailto}" if config.mailto else ""
@@ -387,10 +391,10 @@ class HttpClient:
     def _pause(self, wait: float) -> None:
         """Wait ``wait`` seconds, or longer when the rate limit asks, then mark a request start."""
         if self._last_start is not None:
-            wait = max(wait, self._last_start + self.interval - time.monotonic())
+            wait = max(wait, self._last_start + self.interval - self._clock())
         if wait > 0:
             self._sleep(wait)
-        self._last_start = time.monotonic()
+        self._last_start = self._clock()
 
     def _note_rate_limit(self, headers: Mapping[str, str]) -> None:
         """Follow Crossref's ``X-Rate-Limit-Limit: 50`` / ``X-Rate-Limit-Interval: 1s``."""
