@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Triple
 
 from kg.queries import load_query
-from kg.store import Store, Term
+from kg.store import Store, Term, read_here
 
 #: what may be bound to a variable: a term, a plain value, or a list of them
 Value = Term | str | int | float | bool
@@ -93,7 +93,10 @@ def ask(store: Store, name_or_text: str, **bindings: Value | Sequence[Value]) ->
             bound[name] = term_of(value)
         else:
             bound[name] = [term_of(v) for v in value]
-    result = store.query(query_text(name_or_text), bound)
+    return read_here(store.query(query_text(name_or_text), bound), _answer)
+
+
+def _answer(result: QuerySolutions | QueryBoolean | QueryTriples) -> Answer:
     if isinstance(result, QueryBoolean):
         return Answer(boolean=bool(result))
     if isinstance(result, QuerySolutions):

@@ -29,11 +29,11 @@ from kg.store.limits import QueryJob, QueryRunner
 from kg.store.records import MAPPER_VERSION, META, GraphMeta, RecordGraph, WriteResult, replace_update
 from kg.store.remote import RemoteStore
 from kg.store.remote_faults import RemoteQuerySyntaxError
-from kg.store.terms import Bindings, Dataset, SelectResult, Term, with_values
+from kg.store.terms import Bindings, Dataset, SelectResult, Term, read_here, with_values
 
 __all__ = [
     "FORMATS", "GRAPH_FORMATS", "MAPPER_VERSION", "META", "SOLUTION_FORMATS", "Answer", "Backend", "Bindings",
     "Dataset", "EmbeddedStore", "GraphMeta", "QueryJob", "QueryRunner", "QueryStop", "RecordGraph",
     "RemoteQuerySyntaxError", "RemoteStore", "ResultFormat", "SelectResult", "Store", "StoreProfile", "Term",
-    "WriteResult", "one_view", "replace_update", "with_values",
+    "WriteResult", "one_view", "read_here", "replace_update", "with_values",
 ]

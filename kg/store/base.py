@@ -47,7 +47,7 @@ from kg.store.records import RecordGraph, Refusal, StoredVersion, WriteResult, p
 from kg.store.revision import new_token
 from kg.store.spool import GathersWrites
 from kg.store.summary import summary_rows
-from kg.store.terms import Bindings, Dataset, SelectResult
+from kg.store.terms import Bindings, Dataset, SelectResult, read_here, read_solutions, read_triples
 from kg.store.written import KeepsCues, update_keeping_cues
 from kg.vocab import KG, PROV
 
@@ -223,12 +223,7 @@ class Store(KeepsCues, GathersWrites, ABC):
 
     def _select(self, sparql: str, bindings: Bindings) -> SelectResult:
         self.query_count += 1
-        result = self._query(sparql, bindings)
-        if not isinstance(result, QuerySolutions):
-            raise StoreError("select() needs a SELECT query")
-        # a solution iterates over its terms in the order of the variables (None where unbound): one
-        # C call a row, where looking each variable up by name was most of the rows' conversion
-        return SelectResult([v.value for v in result.variables], [tuple(solution) for solution in result])
+        return read_here(self._query(sparql, bindings), read_solutions)
 
     def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
         """Run an ASK query."""
@@ -247,10 +242,7 @@ class Store(KeepsCues, GathersWrites, ABC):
 
     def _construct(self, sparql: str, bindings: Bindings) -> list[Triple]:
         self.query_count += 1
-        result = self._query(sparql, bindings)
-        if not isinstance(result, QueryTriples):
-            raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
-        return list(result)
+        return read_here(self._query(sparql, bindings), read_triples)
 
     def query(self, sparql: str, bindings: Bindings | None = None, *, dataset: Dataset | None = None
               ) -> QuerySolutions | QueryBoolean | QueryTriples:
@@ -398,3 +390,4 @@ def _date(text: str | None) -> datetime | None:
     except ValueError:
         return None
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+

@@ -217,8 +217,8 @@ class EmbeddedStore(Store):
                     self._opened_at = seen
                     return
                 # the writer replacing its files while they are opened: RocksDB says "Corruption: ... No such file"
-                except (OSError, RuntimeError) as e:
-                    failed = e
+                except (OSError, RuntimeError) as e:  # its message only: the error itself and the frames of
+                    failed = freed(e)  # its traceback (a cycle) would keep the caller's pyoxigraph answers
                     time.sleep(0.05 * (attempt + 1))
             log.warning("cannot open %s read-only again (will retry at the next read): %s", self.path, failed)
 

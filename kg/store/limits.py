@@ -52,7 +52,7 @@ from kg.store.answers import (
     write_solutions,
 )
 from kg.store.graphs import DEFAULT_GRAPH, drop_update, exists_query, graph_update
-from kg.store.terms import Bindings, Dataset, SelectResult, Term
+from kg.store.terms import Bindings, Dataset, SelectResult, Term, read_here
 
 #: seconds our HTTP client waits past the limit for a remote server to stop the query itself
 REMOTE_MARGIN = 1.0
@@ -148,27 +148,25 @@ def execute(store: Queryable, job: QueryJob, deadline: float | None = None) -> A
         dataset = Dataset(tuple(DefaultGraph() if g == DEFAULT_GRAPH else NamedNode(g) for g in job.default_graphs),
                           tuple(NamedNode(g) for g in job.named_graphs))
     with client_errors("query", "answer a query", "evaluated"):
-        result = store.query(job.sparql, dataset=dataset)
-        if isinstance(result, QuerySolutions | QueryBoolean):
-            fmt = FORMATS.get(job.solutions_format or "")
-            if fmt is None:
-                raise NotAcceptableError(job.asked, [f.media_type for f in SOLUTION_FORMATS])
-            if isinstance(result, QueryBoolean):
-                return write_boolean(bool(result), fmt)
-            variables = [v.value for v in result.variables]
-            rows = (tuple(solution[v] for v in variables) for solution in result)
-            try:
-                answer = write_solutions(variables, rows, fmt, job.max_rows, deadline, job.timeout, job.max_bytes)
-            finally:  # pyoxigraph's solutions freed in this thread: a traceback kept them for a collection in
-                rows.close()  # another one, where pyoxigraph refuses to drop them ("unsendable"; RuntimeError)
-                del rows, result
-            # the server's own row cap cut it (Virtuoso's ResultSetMaxRows): it says so as ours does
-            return replace(answer, truncated=True) if store.cut_at() is not None else answer
-        fmt = FORMATS.get(job.graph_format or "")
+        answer = read_here(store.query(job.sparql, dataset=dataset), lambda result: _written(result, job, deadline))
+    # the server's own row cap cut it (Virtuoso's ResultSetMaxRows): it says so as ours does
+    return replace(answer, truncated=True) if store.cut_at() is not None else answer
+
+
+def _written(result: QuerySolutions | QueryBoolean | QueryTriples, job: QueryJob, deadline: float | None) -> Answer:
+    if isinstance(result, QuerySolutions | QueryBoolean):
+        fmt = FORMATS.get(job.solutions_format or "")
         if fmt is None:
-            raise NotAcceptableError(job.asked, [f.media_type for f in GRAPH_FORMATS])
-        answer = write_graph(result, fmt, job.max_rows, deadline, job.timeout, job.max_bytes)
-        return replace(answer, truncated=True) if store.cut_at() is not None else answer
+            raise NotAcceptableError(job.asked, [f.media_type for f in SOLUTION_FORMATS])
+        if isinstance(result, QueryBoolean):
+            return write_boolean(bool(result), fmt)
+        variables = [v.value for v in result.variables]
+        rows = (tuple(solution[v] for v in variables) for solution in result)
+        return write_solutions(variables, rows, fmt, job.max_rows, deadline, job.timeout, job.max_bytes)
+    fmt = FORMATS.get(job.graph_format or "")
+    if fmt is None:
+        raise NotAcceptableError(job.asked, [f.media_type for f in GRAPH_FORMATS])
+    return write_graph(result, fmt, job.max_rows, deadline, job.timeout, job.max_bytes)
 
 
 @contextmanager
@@ -252,14 +250,7 @@ class InProcessRunner(QueryRunner):
         self._writing = threading.Lock()
 
     def run(self, job: QueryJob) -> Answer:
-        try:
-            return execute(self.store, job, time.monotonic() + job.timeout)
-        except KgError as e:
-            failure = e
-        # pyoxigraph's result objects must be dropped in the thread that made them, and the frames of
-        # the traceback hold one: free them here, not in the event loop's thread that answers the error
-        failure.__traceback__ = None
-        raise failure
+        return execute(self.store, job, time.monotonic() + job.timeout)
 
     def writes(self) -> AbstractContextManager[None]:
         return _locked(self._writing)

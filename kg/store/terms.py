@@ -7,10 +7,17 @@ their N-Triples form, which pyoxigraph escapes.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+import traceback
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Triple
+
+from kg.errors import StoreError
+
+_R = TypeVar("_R")
+_T = TypeVar("_T")
 
 Term = NamedNode | BlankNode | Literal | Triple
 #: variable name -> the term it is bound to, or a list of terms (one solution each)
@@ -86,3 +93,47 @@ def with_values(sparql: str, bindings: Bindings) -> str:
     if body is None:
         return f"{sparql}\n{block}"
     return f"{sparql[:body.end()]} {block}{sparql[body.end():]}"
+
+
+def read_here(result: _R, read: Callable[[_R], _T]) -> _T:
+    """``read(result)``: pyoxigraph's answer ``result`` read, and freed in this thread whatever happens.
+
+    pyoxigraph refuses to drop an answer in another thread than the one that made it ("PyQueryTriples is
+    unsendable, but is being dropped on another thread": a RuntimeError raised wherever the garbage
+    collector happened to run, and the answer kept). An error raised while the answer is read carries a
+    traceback whose frames hold it, and whichever thread collects that error last would drop it; so the
+    frames below this one are cleared of their locals before the error goes on (its lines stay). The
+    caller passes the answer straight in, never keeping it in a variable of its own.
+
+    >>> from pyoxigraph import Store
+    >>> read_here(Store().query("SELECT ?x { VALUES ?x { 1 } }"), lambda answer: [s[0].value for s in answer])
+    ['1']
+    """
+    try:
+        return read(result)
+    except BaseException as error:
+        seen: set[int] = set()
+        found: BaseException | None = error
+        while found is not None and id(found) not in seen:  # and the errors it was raised from
+            seen.add(id(found))
+            traceback.clear_frames(found.__traceback__)
+            found = found.__cause__ or found.__context__
+        raise
+    finally:
+        del result
+
+
+def read_solutions(result: QuerySolutions | QueryBoolean | QueryTriples) -> SelectResult:
+    """A SELECT query's answer as a SelectResult (StoreError for another kind of query)."""
+    if not isinstance(result, QuerySolutions):
+        raise StoreError("select() needs a SELECT query")
+    # a solution iterates over its terms in the order of the variables (None where unbound): one
+    # C call a row, where looking each variable up by name was most of the rows' conversion
+    return SelectResult([v.value for v in result.variables], [tuple(solution) for solution in result])
+
+
+def read_triples(result: QuerySolutions | QueryBoolean | QueryTriples) -> list[Triple]:
+    """A CONSTRUCT or DESCRIBE query's triples (StoreError for another kind of query)."""
+    if not isinstance(result, QueryTriples):
+        raise StoreError("construct() needs a CONSTRUCT or DESCRIBE query")
+    return list(result)

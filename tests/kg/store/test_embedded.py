@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+import logging
 import re
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -135,6 +139,39 @@ def test_a_read_only_open_answers_while_its_writer_writes_and_compacts(tmp_path:
         assert failures == []
         named = reader.select("SELECT DISTINCT ?s WHERE { ?s <http://schema.org/name> ?o }").rows
         assert len(named) == 2001
+        reader.close()
+
+
+def test_an_open_that_fails_keeps_no_answer_of_the_reader_alive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the failed open's error, kept while retrying, made a cycle with the frames below it (the read that
+    # asked for the open, holding its pyoxigraph answer once done); the garbage collector of another
+    # thread dropped the answer there, and pyoxigraph raised "unsendable" in whichever test ran then
+    location = tmp_path / "kg-data"
+    unraisable: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda hook: unraisable.append(str(hook.exc_value)))
+    monkeypatch.setattr(logging.getLogger("kg.store.embedded"), "propagate", False)  # records kept by pytest
+    with Store.open(location) as writer:  # would keep what they hold alive
+        writer.write([record("10.1/a", (SCHEMA.name, Literal("A")))])
+        reader = Store.open_read_only(location)
+        assert isinstance(reader, EmbeddedStore)
+        assert len(reader.select("SELECT * WHERE { ?s ?p ?o }").rows) > 0
+        writer.write([record("10.1/b", (SCHEMA.name, Literal("B")))])  # the reader opens again at its next read
+
+        def refused() -> None:
+            raise OSError("No such file or directory: 000352.sst")
+
+        monkeypatch.setattr(reader, "_open_read_only", refused)
+        monkeypatch.setattr(time, "sleep", lambda seconds: None)
+
+        def read() -> None:
+            reader.select("SELECT * WHERE { ?s ?p ?o }")
+            reader.construct("CONSTRUCT WHERE { ?s ?p ?o }")
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        thread.join()
+        gc.collect()  # in this thread
+        assert unraisable == []
         reader.close()
 
 
