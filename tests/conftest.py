@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import psutil
 import pytest
 
 from kg.store import Store
@@ -73,15 +75,31 @@ def _wait_until_answering(url: str, process: subprocess.Popen[bytes], log: Path,
         if process.poll() is not None:
             pytest.fail(f"the server exited with status {process.returncode}:\n"
                         f"{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2):
-                return
-        except urllib.error.HTTPError as e:  # it answered, if oddly: it is up
-            e.close()
+        if answers(url + "?query=ASK%7B%7D", process):
             return
-        except OSError:
-            time.sleep(0.05)
+        time.sleep(0.05)
     pytest.fail(f"the server did not answer at {url} within {timeout}s:\n{log.read_text(errors='replace')}")
+
+
+def answers(url: str, process: subprocess.Popen[bytes]) -> bool:
+    """Whether ``process`` (or a process it started) listens on ``url``'s port and answers there, if only
+    with an error: an answer on the port before it listens is another server's that took the port."""
+    port = urllib.parse.urlsplit(url).port
+    try:
+        owner = psutil.Process(process.pid)
+        if not any(c.status == psutil.CONN_LISTEN and c.laddr.port == port
+                   for p in (owner, *owner.children(recursive=True)) for c in p.net_connections("tcp")):
+            return False
+    except psutil.NoSuchProcess:
+        return False
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except urllib.error.HTTPError as e:  # it answered, if oddly: it is up
+        e.close()
+        return True
+    except OSError:
+        return False
 
 
 def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:

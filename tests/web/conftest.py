@@ -17,8 +17,6 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -30,7 +28,7 @@ import pytest
 from kg.store import Store
 from loaders.pipeline import load
 from loaders.read import read_paths
-from tests.conftest import _free_port, _oxigraph_binary, _wait_until_answering, stop
+from tests.conftest import _free_port, _oxigraph_binary, _wait_until_answering, answers, stop
 from tests.loaders.test_realdata import ABSENT, REALDATA
 
 if TYPE_CHECKING:
@@ -61,21 +59,22 @@ def load_samples(location: str) -> None:
     assert report.rejected == 0, report.summary()
 
 
-def _start(command: list[str], url: str, log_path: Path) -> subprocess.Popen[bytes]:
+def _start(command: list[str], url: str, log_path: Path) -> subprocess.Popen[bytes] | None:
+    """``command`` started, once it answers at ``url``; None when it could not listen there (another
+    process took the port since it was found free)."""
+    start = log_path.stat().st_size if log_path.exists() else 0
     with log_path.open("ab") as log:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"{command[:4]} exited with {process.returncode}:\n{log_path.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return process
-        except urllib.error.HTTPError as e:
-            e.close()
+            said = log_path.read_bytes()[start:].decode(errors="replace")
+            if "address already in use" in said.lower():
+                return None
+            pytest.fail(f"{command[:4]} exited with {process.returncode}:\n{said}")
+        if answers(url, process):
             return process
-        except OSError:
-            time.sleep(0.1)
+        time.sleep(0.1)
     process.kill()
     pytest.fail(f"{command[:4]} did not answer at {url}:\n{log_path.read_text(errors='replace')}")
 
@@ -110,14 +109,18 @@ def remote_sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
 
 def serve(location: str, directory: Path, *options: str) -> tuple[subprocess.Popen[bytes], str, Path]:
     """Start ``kg --store LOCATION serve`` on a free loopback port; its base URL and log."""
-    url = f"http://127.0.0.1:{_free_port()}"
     log = directory / "kg-serve.log"
-    # every test client is 127.0.0.1, one client to the service: it may run as many queries at once as the
-    # tests send (the per-client limit has its own tests, in tests/hostile)
-    command = [sys.executable, "-m", "kg", "--store", location, "serve", "--port", url.rsplit(":", 1)[1],
-               "--query-timeout", str(QUERY_TIMEOUT), "--max-rows", str(MAX_ROWS), "--log-level", "warning",
-               "--queries-per-client", "16", *options]
-    return _start(command, url + "/healthz", log), url, log
+    for _ in range(3):
+        url = f"http://127.0.0.1:{_free_port()}"
+        # every test client is 127.0.0.1, one client to the service: it may run as many queries at once as
+        # the tests send (the per-client limit has its own tests, in tests/hostile)
+        command = [sys.executable, "-m", "kg", "--store", location, "serve", "--port", url.rsplit(":", 1)[1],
+                   "--query-timeout", str(QUERY_TIMEOUT), "--max-rows", str(MAX_ROWS), "--log-level", "warning",
+                   "--queries-per-client", "16", *options]
+        process = _start(command, url + "/healthz", log)
+        if process is not None:
+            return process, url, log
+    pytest.fail(f"three free ports were taken before kg serve could listen on them:\n{log.read_text(errors='replace')}")
 
 
 @contextmanager
