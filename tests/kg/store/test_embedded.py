@@ -142,7 +142,8 @@ def test_a_read_only_open_answers_while_its_writer_writes_and_compacts(tmp_path:
         reader.close()
 
 
-def test_an_open_that_fails_keeps_no_answer_of_the_reader_alive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_open_that_fails_keeps_no_answer_of_the_reader_alive(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the failed open's error, kept while retrying, made a cycle with the frames below it (the read that
     # asked for the open, holding its pyoxigraph answer once done); the garbage collector of another
     # thread dropped the answer there, and pyoxigraph raised "unsendable" in whichever test ran then
