@@ -8,8 +8,9 @@ would make of its cited-as sample (:mod:`kg.store.summary_cited`): the name cite
 citing work giving it (:func:`cited_as_name`), and the year they give it with its first citing work
 (:func:`best_years`); a work none of whose sampled references names or dates it has no row. It is
 derived from the rows of its sampled references (their ``kg:citedAs``, ``kg:citedWork`` and wording),
-so a write (new, replaced, deleted record graph) takes again the rows of every work a reference it
-touches (before or after) points at (:func:`touched`, :func:`refresh`), and a full build fills it whole
+so a write (new, replaced, deleted record graph) takes again the rows of every work whose sample holds a
+reference it touches (before or after: :func:`touched`, :func:`refresh`; a new citation of a much-cited
+work past its sample changes nothing), and a full build fills it whole
 (:func:`fill`). Its meta key :data:`MARKER` says it is filled and :data:`RULE` by which naming rule: a
 summary without them (built by an earlier kg) is read as before, from the samples' wordings, with the same
 answers.
@@ -205,14 +206,18 @@ def fill(db: sqlite3.Connection) -> None:
 
 def touched(db: sqlite3.Connection, graphs: Iterable[int], into: set[int]) -> set[int]:
     """Into ``into``, the works pointed at (by any graph's ``kg:citedWork``) by the references the rows of
-    ``graphs`` (as they are now) give a citing work, a wording or a cited work."""
+    ``graphs`` (as they are now) give a citing work, a wording or a cited work, where such a reference is in
+    the work's cited-as sample (as it is now): a name is made of its sample alone, so a work's is made again
+    when a reference of its sample changes, enters or leaves it (asked before a write's old rows go, and
+    after its samples are taken again), not for each of its citations (:mod:`kg.store.summary_cited`)."""
     ids = sorted(set(graphs))
     if ids:
         parts = ",".join(str(c) for c in (_CITED_WORK, *_PARTS))
         into.update(int(w) for (w,) in db.execute(
             "WITH ref(id) AS (SELECT CASE f.p WHEN ? THEN f.o ELSE f.s END FROM json_each(?) g CROSS JOIN fact f "
             f"ON f.graph = g.value WHERE +f.p IN (?, {parts})) "  # noqa: S608 (integers, ours)
-            "SELECT DISTINCT c.o FROM ref CROSS JOIN fact c ON c.p = ? AND c.s = ref.id",
+            "SELECT DISTINCT c.o FROM ref CROSS JOIN fact c ON c.p = ? AND c.s = ref.id "
+            "CROSS JOIN cited_sample s ON s.work = c.o AND s.ref = ref.id",
             (_CITED_AS, json.dumps(ids), _CITED_AS, _CITED_WORK)))
     return into
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from unittest.mock import patch
 
-from kg.store import summary_names
+from kg.store import summary_cited, summary_names
 from kg.store.summary import CITED_AS, CITED_WORK, PREDICATES, WORDING, MetricsSummaryDb
 from kg.store.summary_names import CitedAsRow, best_years, cited_as_name
 
@@ -43,6 +43,28 @@ def test_names_kept_on_write_equal_names_made_afresh() -> None:
         kept = _kept(db)
         assert kept == _afresh(db), write
     assert _kept(db) == {}
+
+
+def test_a_citation_that_does_not_enter_a_works_full_sample_leaves_its_name_as_it_is() -> None:
+    """A much-cited work's name is made of its sample (the first references by IRI): a write whose references
+    neither were nor are in it does not make the name again (a load of new citing records touched every
+    work they cite); one whose reference enters it, or leaves it, does."""
+    db = MetricsSummaryDb(None)
+    db.replace({f"urn:g{i:02}": [(f"urn:g{i:02}#r", CITED_WORK, "urn:w"), (f"urn:c{i:02}", CITED_AS, f"urn:g{i:02}#r"),
+                                 (f"urn:g{i:02}#r", TITLE, "Title A")] for i in range(summary_cited.SAMPLE + 2)})
+    named: list[list[int]] = []
+    write = summary_names._write
+    w = db._db.execute("SELECT id FROM term WHERE text = 'urn:w'").fetchone()[0]
+    late = {"urn:gz": [("urn:gz#r", CITED_WORK, "urn:w"), ("urn:cz", CITED_AS, "urn:gz#r"), ("urn:gz#r", TITLE, "B")]}
+    early = {"urn:a": [("urn:a#r", CITED_WORK, "urn:w"), ("urn:ca", CITED_AS, "urn:a#r"), ("urn:a#r", TITLE, "B")]}
+    with patch.object(summary_names, "_write", lambda db, ids: named.append(ids) or write(db, ids)):
+        for change, made_again in ((late, False), ({"urn:gz": []}, False), (early, True), ({"urn:a": []}, True),
+                                   ({"urn:g00": []}, True)):
+            named.clear()
+            db.replace(change)
+            assert any(w in ids for ids in named) == made_again, change
+            assert _kept(db) == _afresh(db), change
+    assert _kept(db) == {"urn:w": ("Title A", "urn:c01", None, None)}
 
 
 def test_the_name_and_year_are_those_kg_works_makes() -> None:
