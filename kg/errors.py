@@ -6,7 +6,7 @@ it learns which record, which field and which value were wrong, and what to do a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 
 class KgError(Exception):
@@ -288,10 +288,26 @@ def freed(error: BaseException) -> str:
     ...     freed(e), e.__traceback__
     ('bad', None)
     """
+    for found in raised_from(error):
+        found.__traceback__ = None
+    return str(error)
+
+
+def raised_from(error: BaseException) -> Iterator[BaseException]:
+    """``error`` and the errors it was raised from (its cause, else its context), each once.
+
+    >>> try:
+    ...     try:
+    ...         raise KeyError("inner")
+    ...     except KeyError as e:
+    ...         raise ValueError("outer") from e
+    ... except ValueError as e:
+    ...     [type(found).__name__ for found in raised_from(e)]
+    ['ValueError', 'KeyError']
+    """
     seen: set[int] = set()
     found: BaseException | None = error
     while found is not None and id(found) not in seen:
         seen.add(id(found))
-        found.__traceback__ = None
+        yield found
         found = found.__cause__ or found.__context__
-    return str(error)

@@ -390,4 +390,3 @@ def _date(text: str | None) -> datetime | None:
     except ValueError:
         return None
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-

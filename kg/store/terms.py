@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Triple
 
-from kg.errors import StoreError
+from kg.errors import StoreError, raised_from
 
 _R = TypeVar("_R")
 _T = TypeVar("_T")
@@ -112,12 +112,8 @@ def read_here(result: _R, read: Callable[[_R], _T]) -> _T:
     try:
         return read(result)
     except BaseException as error:
-        seen: set[int] = set()
-        found: BaseException | None = error
-        while found is not None and id(found) not in seen:  # and the errors it was raised from
-            seen.add(id(found))
+        for found in raised_from(error):
             traceback.clear_frames(found.__traceback__)
-            found = found.__cause__ or found.__context__
         raise
     finally:
         del result
