@@ -150,8 +150,9 @@ def test_an_open_that_fails_keeps_no_answer_of_the_reader_alive(
     location = tmp_path / "kg-data"
     unraisable: list[str] = []
     monkeypatch.setattr(sys, "unraisablehook", lambda hook: unraisable.append(str(hook.exc_value)))
-    monkeypatch.setattr(logging.getLogger("kg.store.embedded"), "propagate", False)  # records kept by pytest
-    with Store.open(location) as writer:  # would keep what they hold alive
+    # the warning's record not kept by pytest's log capture, which would keep alive what it holds
+    monkeypatch.setattr(logging.getLogger("kg.store.embedded"), "propagate", False)
+    with Store.open(location) as writer:
         writer.write([record("10.1/a", (SCHEMA.name, Literal("A")))])
         reader = Store.open_read_only(location)
         assert isinstance(reader, EmbeddedStore)
