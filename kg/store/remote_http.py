@@ -11,6 +11,7 @@ server ends the connection after, closes its connection.
 
 from __future__ import annotations
 
+import atexit
 import http.client
 import socket
 import threading
@@ -69,8 +70,17 @@ class _Pool:
                 return
         connection.close()
 
+    def close(self) -> None:
+        """Close every idle connection (at the process's exit: none is left to the garbage collector)."""
+        with self._lock:
+            idle, self._idle = self._idle, {}
+        for connections in idle.values():
+            for connection in connections:
+                connection.close()
+
 
 _pool = _Pool()
+atexit.register(_pool.close)
 
 
 def keep_alive(url: str) -> None:

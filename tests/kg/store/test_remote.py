@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -45,6 +46,17 @@ def test_open_an_http_url_is_a_remote_store(url: str, update_url: str) -> None:
     assert store.update_url == update_url
     assert repr(store) == f"RemoteStore({url!r})"
     assert RemoteStore(url, "https://example.org/other/update").update_url == "https://example.org/other/update"
+
+
+def test_a_process_that_asked_a_server_leaves_no_connection_to_the_garbage_collector(oxigraph_server: str) -> None:
+    # the kept-alive connections are closed when the process exits, not left to be collected unclosed
+    # ("ResourceWarning: unclosed <socket ...>": 50 lines at the end of every test run)
+    asking = ("import sys; from kg.store import Store; store = Store.open(sys.argv[1]); "
+              "store.select('SELECT * WHERE { ?s ?p ?o } LIMIT 1'); store.close()")
+    done = subprocess.run([sys.executable, "-X", "dev", "-c", asking, oxigraph_server], capture_output=True, text=True,
+                          cwd=SAMPLES.parent, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "ResourceWarning" not in done.stderr, done.stderr
 
 # -- errors -----------------------------------------------------------------------------------
 
