@@ -16,6 +16,7 @@ that a rule of ours inferred (``basis`` "inferred") is drawn dashed, and its lab
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
@@ -41,6 +42,8 @@ TITLE_CHARS = 31
 #: characters of a box's bold first line shown unsqueezed: at 12 px bold a character is 7.4 px wide on
 #: average, a digit 8.4; 'Dataset · 10.5281/zenodo.834781' (31) ran 8 px past its box in Chromium
 BOLD_HOLDS = 26
+#: characters of a hop's label the gap between two columns holds (11 px, 6 px a character on average)
+LABEL_HOLDS = 24
 #: the most works drawn in one column; the rest are counted under it
 MAX_PER_COLUMN = 25
 
@@ -68,6 +71,18 @@ def _fit(line: str, holds: int = 31) -> str:
     """Attributes squeezing a line longer than the box holds (``holds`` characters of average width) into
     it, so that it is shown whole and never runs past the box's edge."""
     return f' textLength="{NODE_W - 20}" lengthAdjust="spacingAndGlyphs"' if len(line) > holds else ""
+
+
+def _drawn(label: str) -> str:
+    """A hop's label as drawn between two columns: whole when the gap holds it, else without what its
+    inference rests on (in its tooltip), else cut.
+
+    >>> _drawn("cites data (inferred: figshare DOI typed data)"), _drawn("supplemented by data")
+    ('cites data (inferred)', 'supplemented by data')
+    """
+    if len(label) > LABEL_HOLDS:
+        label = re.sub(r" \(inferred: [^)]*\)$", " (inferred)", label)
+    return label if len(label) <= LABEL_HOLDS else label[:LABEL_HOLDS - 1] + "…"
 
 
 def _hop_text(hops: Sequence[Hop]) -> tuple[str, str, str]:
@@ -132,9 +147,11 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
         (x1, y1), (x2, y2) = position[source], position[target]
         if x2 > x1:  # to a later column: straight, right side to left side
             start, end, bend = (x1 + NODE_W, y1 + NODE_H / 2), (x2, y2 + NODE_H / 2), (0.0, 0.0)
-        else:  # within a column, or back (a cycle): a curve out to the right of the boxes
-            start, end = (x1 + NODE_W, y1 + NODE_H * 0.7), (x2 + NODE_W, y2 + NODE_H * 0.3)
-            bend = (COL_GAP * 0.6 + (x1 - x2) * 0.1, 0.0)
+        elif x2 < x1:  # back to an earlier column (a cycle: two works citing each other): left side to the
+            # target's right side, low, bowed under the straight hop the other way, its label under it
+            start, end, bend = (x1, y1 + NODE_H * 0.8), (x2 + NODE_W, y2 + NODE_H * 0.8), (0.0, ROW_GAP * 0.6)
+        else:  # within a column: a curve out to the right of the boxes
+            start, end, bend = (x1 + NODE_W, y1 + NODE_H * 0.7), (x2 + NODE_W, y2 + NODE_H * 0.3), (COL_GAP * 0.6, 0.0)
         label, relation, tip = _hop_text(hops)
         if all(h.is_citation for h in hops):
             label = ""  # counted once under the citing work: many "cites" labels would overlap
@@ -144,19 +161,22 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
             h.basis == "stated" and not h.is_citation for h in hops) else "stated"
         dashed = ' stroke-dasharray="6 4"' if basis == "inferred" else ""
         sources = sorted({s for h in hops for s in h.sources})
-        mid_x, mid_y = (start[0] + end[0]) / 2 + bend[0], (start[1] + end[1]) / 2
+        # a curve's control point 2 bends from the middle of its ends: the curve's middle is 1 bend from it
+        mid_x, mid_y = (start[0] + end[0]) / 2 + bend[0], (start[1] + end[1]) / 2 + bend[1]
         # labels of straight hops a third of the way along, so that crossing hops keep theirs apart
-        label_x, label_y = (mid_x, mid_y) if bend[0] else (start[0] + (end[0] - start[0]) * 0.4,
-                                                         start[1] + (end[1] - start[1]) * 0.4)
+        label_x, label_y = (mid_x, mid_y) if bend != (0.0, 0.0) else (start[0] + (end[0] - start[0]) * 0.4,
+                                                                    start[1] + (end[1] - start[1]) * 0.4)
+        label_y += 14 if bend[1] else -6  # under a hop bowed down, else over it
         out.append(
             f'<g class="hop" tabindex="0" data-from="{escape(source)}" data-to="{escape(target)}" '
             f'data-relation="{escape(relation)}" data-label="{escape(label)}" data-basis="{basis}" '
             f'data-sources="{escape(" ".join(sources))}">'
             f'<title>{escape(tip)}</title>'
-            f'<path d="M{start[0]:.0f},{start[1]:.0f} Q{mid_x + bend[0]:.0f},{mid_y:.0f} {end[0]:.0f},{end[1]:.0f}" '
-            f'fill="none" stroke="{colour}" stroke-width="2"{dashed} marker-end="url(#arrow)"/>'
-            f'<text x="{label_x:.0f}" y="{label_y - 6:.0f}" text-anchor="middle" font-size="11" '
-            f'fill="{colour}">{escape(label)}</text></g>')
+            f'<path d="M{start[0]:.0f},{start[1]:.0f} Q{mid_x + bend[0]:.0f},{mid_y + bend[1]:.0f} '
+            f'{end[0]:.0f},{end[1]:.0f}" fill="none" stroke="{colour}" stroke-width="2"{dashed} '
+            f'marker-end="url(#arrow)"/>'
+            f'<text x="{label_x:.0f}" y="{label_y:.0f}" text-anchor="middle" font-size="11" '
+            f'fill="{colour}">{escape(_drawn(label))}</text></g>')
     for node in chain.nodes:
         if node.iri not in position:
             continue

@@ -12,7 +12,7 @@ import pytest
 from kg.chains import evidence_chain
 from kg.metrics import item_metrics
 from kg.store import Store
-from kg.web.svg import bar_chart, chain_svg
+from kg.web.svg import NODE_W, bar_chart, chain_svg
 from tests.web.conftest import load_samples
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -80,8 +80,9 @@ def test_an_inferred_hop_is_dashed_and_labelled_inferred_a_stated_one_solid() ->
     drawing = ET.fromstring(chain_svg(evidence_chain(store, "10.1/a"), lambda w: "#"))
     hops = {h.attrib["data-to"]: h for h in drawing.iter(f"{SVG}g") if h.attrib.get("class") == "hop"}
     inferred, stated = hops["https://doi.org/10.5061/dryad.x"], hops["https://doi.org/10.1/d"]
-    assert (inferred.attrib["data-basis"], inferred.findtext(f"{SVG}text")) == (
-        "inferred", "cites data (inferred: Dryad DOI)")
+    # what the inference rests on is in the hop's tooltip and label attribute; drawn, the label fits the gap
+    assert (inferred.attrib["data-basis"], inferred.attrib["data-label"], inferred.findtext(f"{SVG}text")) == (
+        "inferred", "cites data (inferred: Dryad DOI)", "cites data (inferred)")
     assert inferred.find(f"{SVG}path").attrib["stroke-dasharray"] == "6 4"  # type: ignore[union-attr]
     assert "repository-prefix:10.5061" in (inferred.findtext(f"{SVG}title") or "")
     assert stated.attrib["data-basis"] == "stated"
@@ -96,6 +97,30 @@ def test_hops_between_works_at_one_depth_still_point_rightwards(samples: Store) 
     assert hops
     for hop in hops:
         assert x[hop.attrib["data-to"]] > x[hop.attrib["data-from"]], hop.attrib
+
+
+def test_two_works_citing_each_other_are_drawn_with_an_arrow_each_way_apart_from_the_other() -> None:
+    """A DataCite record listing the same dataset among its references and its citations (real: figshare
+    10.6084/m9.figshare.1449060 and Dryad 10.5061/dryad.b8gtht79c): the hop back to the root was drawn from
+    the far side of the cited box across it, its label under that box."""
+    store = Store.open(None)
+    store.update("PREFIX cito: <http://purl.org/spar/cito/> INSERT DATA { GRAPH <https://example.org/g> { "
+                 "<https://doi.org/10.6084/m9.figshare.1> cito:cites <https://doi.org/10.5061/dryad.x> . "
+                 "<https://doi.org/10.5061/dryad.x> cito:cites <https://doi.org/10.6084/m9.figshare.1> } }")
+    drawing = ET.fromstring(chain_svg(evidence_chain(store, "10.6084/m9.figshare.1"), lambda w: "#"))
+    box = {n.attrib["data-iri"]: _box_x(n) for n in drawing.iter(f"{SVG}a")}
+    root, dataset = "https://doi.org/10.6084/m9.figshare.1", "https://doi.org/10.5061/dryad.x"
+    assert box[dataset] > box[root]
+    hops = {(h.attrib["data-from"], h.attrib["data-to"]): h for h in drawing.iter(f"{SVG}g")
+            if h.attrib.get("class") == "hop"}
+    ends = {key: [float(v) for v in re.findall(r"-?[\d.]+", hop.find(f"{SVG}path").attrib["d"])]  # type: ignore[union-attr]
+            for key, hop in hops.items()}
+    for key, (x1, _, _, _, x2, _) in ends.items():  # each from one box's side to the facing side of the other
+        assert sorted((x1, x2)) == [box[root] + NODE_W, box[dataset]], key
+    (_, fy, _, _, _, _), (_, by, _, bend, _, _) = ends[(root, dataset)], ends[(dataset, root)]
+    assert by > fy and bend > by  # the way back below the way there, bowed further down
+    labels = {key: float(hop.find(f"{SVG}text").attrib["y"]) for key, hop in hops.items()}  # type: ignore[union-attr]
+    assert labels[(dataset, root)] > by > labels[(root, dataset)]  # one over its arrow, one under
 
 
 def test_the_bar_chart_holds_each_year_and_count(samples: Store) -> None:
