@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from kg import ids
 from kg.errors import IdentifierError, KgError, NotFoundError
 from kg.graph import KnowledgeGraph
+from kg.metrics.counting import UNKNOWN
 from kg.metrics.portfolio import FUNDER_IDS
 from kg.web.services import services
 from kg.web.svg import bar_chart
@@ -100,8 +101,7 @@ def funder(request: Request) -> Response:
         # the funders above it, by name (a Funder ID no record names is shown as itself)
         "above": [(a, found.get(a, a.removeprefix(ids.DOI_BASE)))
                   for found in [graph.names(figures.ancestors)] for a in figures.ancestors],
-        "chart": bar_chart(sorted(figures.citations_by_year.items()), f"Works citing outputs funded by {title}, "
-                                                                       "per year"),
+        **_over_time(figures.citations_by_year, f"Works citing outputs funded by {title}, per year"),
         "top": _top(graph, [(t.iri, t.citations, t.all_versions) for t in figures.top]),
         "awards": awards, "names": graph.names(shown),
         # what the sources count of each output shown, beside kg's figures (never added to them)
@@ -109,6 +109,15 @@ def funder(request: Request) -> Response:
         "reported_cited": sum(1 for counts in reported.values() if any(c.count for c in counts)),
         "outputs_shown": AWARD_OUTPUTS_SHOWN,
         "csv": f"/api/metrics/funder?id={quote(identifier, safe='')}&format=csv"})
+
+
+def _over_time(by_year: dict[str, int], title: str) -> dict[str, object]:
+    """A dashboard's chart of citing works per year, and how many have no year the graph knows: counted
+    beside the chart, never drawn as a bar called "unknown" (as on the item page, kg.web.citing_years)."""
+    unknown = by_year.get(UNKNOWN, 0)
+    return {"chart": bar_chart(sorted((y, n) for y, n in by_year.items() if y != UNKNOWN), title, "citing works",
+                               empty="no citing work's year is known" if unknown else ""),
+            "year_unknown": unknown}
 
 
 def facility(request: Request) -> Response:
@@ -125,8 +134,8 @@ def facility(request: Request) -> Response:
                                *(w for e in figures.entry_figures for w in (*e.primary_publications, *e.raw_data))])
     return TEMPLATES.TemplateResponse(request, "facility.html", {
         "title": title, "identifier": identifier, "m": figures,
-        "chart": bar_chart(sorted(figures.citations_by_year.items()),
-                           f"Works citing publications of structures measured at {title}, per year"),
+        **_over_time(figures.citations_by_year,
+                     f"Works citing publications of structures measured at {title}, per year"),
         "entries": [(e, entries[e.iri]) for e in figures.entry_figures], "names": entries,
         "csv": f"/api/metrics/facility?id={quote(identifier, safe='')}&format=csv"})
 

@@ -3,11 +3,13 @@ most CLAIMS_SHOWN each with the rest counted, so that many claims cannot swell e
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
+from kg.graph import KnowledgeGraph
 from kg.store import Store
 from kg.tracing import trace
 from kg.web import item
@@ -138,6 +140,26 @@ def test_the_funder_dashboard_shows_the_work_count_crossref_reports_beside_its_o
     # its two descendants (the record's own list): the figures with them, and Crossref's count of those
     rolled = page.split('<h2 id="with-descendants">With the 2 funders below it</h2>', 1)[1]
     assert '<dt>Outputs</dt><dd>0 in this graph · <span class="reported">Crossref counts 2,000 works' in rolled
+
+
+def test_a_dashboard_counts_the_citing_works_of_no_known_year_beside_its_chart_not_as_a_bar() -> None:
+    """As on the item page: a work known only as a citer (a link service names it, its record not loaded) has
+    no year; NSF's dashboard on the real corpus drew its two such citers as a bar called "unknown"."""
+    store = Store.open(None)
+    load(store, read_paths([SAMPLES]))
+    output = "https://doi.org/10.5555/kg-sample.data"
+    store.update("PREFIX cito: <http://purl.org/spar/cito/> INSERT DATA { GRAPH <https://example.org/links> { "
+                 f"<https://doi.org/10.9999/no-record-1> cito:cites <{output}> . "
+                 f"<https://doi.org/10.9999/no-record-2> cito:cites <{output}> }} }}")
+    by_year = KnowledgeGraph(store).metrics.funder("021nxhr62").citations_by_year
+    assert by_year.get("unknown", 0) >= 2
+    with TestClient(create_app(store)) as client:
+        page = client.get("/funders/021nxhr62", headers={"Accept": "text/html"}).text
+    chart = page[page.index('<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart"'):]
+    chart = chart[:chart.index("</svg>")]
+    assert re.findall(r'data-label="([^"]*)"', chart) == sorted(y for y in by_year if y != "unknown")
+    assert (f'<span class="year-unknown">Year not known: {by_year["unknown"]} citing works (not drawn).</span>'
+            in page)
 
 
 def test_a_long_reference_list_is_collapsed_and_capped_unless_all_are_asked_for(
