@@ -72,6 +72,16 @@ class Fields:
         value = self._typed(key, int, "a whole number")
         return int(value) if value is not None else None
 
+    def flag(self, key: str) -> bool:
+        """A true/false field, also written as text ("True": real Zenodo records); False when absent, and,
+        with a warning, when it is neither."""
+        value = self.data.get(key)
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        if value is not None and not isinstance(value, bool):
+            self.note(key, f"is {kind_of(value)}, expected true or false; read as false")
+        return value is True
+
     def array(self, key: str) -> list[Any]:
         """A list; one longer than :data:`MAX_ITEMS` is cut to its first items, with a note."""
         return self._capped(key, self._typed(key, list, "a list") or [])

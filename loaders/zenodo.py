@@ -404,9 +404,10 @@ def _map_context(top: Fields, md: Fields, b: RecordBuilder) -> None:
 
 def _map_versions(top: Fields, md: Fields, b: RecordBuilder, title: str | None) -> NamedNode | None:
     """The concept (all versions) and this version's place among them, in this record's graph; the
-    concept's node (None when the record names none). The legacy form's ``count`` (how many versions
-    Zenodo holds) is the concept's ``kg:sourceVersionCount``: Zenodo's figure, beside kg's own count of the
-    versions in this graph, never in place of it."""
+    concept's node (None when the record names none). How many versions Zenodo holds (the legacy form's
+    ``count``; else, of the latest version, its number: ``is_last``, ``is_latest``) is the concept's
+    ``kg:sourceVersionCount``: Zenodo's figure, beside kg's own count of the versions in this graph, never in
+    place of it."""
     versions = top.obj("versions")  # InvenioRDM: {"index": 3, "is_latest": true}, counted from 1
     relations = md.obj("relations")  # legacy: {"version": [{"index": 2, ...}]}, counted from 0
     legacy = relations.objs("version")[:1] if relations else []
@@ -426,6 +427,8 @@ def _map_versions(top: Fields, md: Fields, b: RecordBuilder, title: str | None) 
         return None
     concept = NamedNode(ids.doi_iri(concept_doi))
     count = legacy[0].integer("count") if legacy else None
+    if count is None and (versions.flag("is_latest") if versions else legacy and legacy[0].flag("is_last")):
+        count = index
     if count is not None and count > 0:
         b.add(concept, KG.sourceVersionCount, Literal(count))
     b.relate("IsVersionOf", concept, "conceptdoi")

@@ -201,6 +201,36 @@ def test_the_version_and_its_concept_link_in_the_versions_own_graph(name: str, w
     assert m.objects(work, KG.versionIndex) == {Literal(index)}
 
 
+@pytest.mark.parametrize(("is_last", "count", "warned"), [
+    (True, 2, False), ("True", 2, False),  # the last of index 1 (from 0): two versions; real records write "True"
+    (False, None, False), ("False", None, False), (None, None, False),
+    ("yes", None, True),  # neither: read as not the last, with a warning naming the field
+])
+def test_the_last_versions_number_is_zenodos_count_of_versions(is_last: object, count: int | None,
+                                                                warned: bool) -> None:
+    data = record("record-legacy")  # relations.version[0]: index 1, no count
+    version = data["metadata"]["relations"]["version"][0]
+    assert "count" not in version and version["index"] == 1
+    if is_last is None:
+        del version["is_last"]
+    else:
+        version["is_last"] = is_last
+    m = mapped(data)
+    assert m.objects(CONCEPT, KG.sourceVersionCount) == ({Literal(count)} if count else set())
+    assert m.objects(WORK, KG.versionIndex) == {Literal(2)}
+    notes = [n for n in m.mapped.warnings if "relations.version[0].is_last" in n]
+    assert notes == (["zenodo record 990001: field 'metadata.relations.version[0].is_last' is a string, "
+                      "expected true or false; read as false"] if warned else [])
+
+
+def test_the_latest_inveniordm_versions_number_is_zenodos_count_of_versions() -> None:
+    data = record("record-rdm")  # versions: index 3, is_latest
+    assert data["versions"]["is_latest"] is True
+    assert mapped(data).objects(RDM_CONCEPT, KG.sourceVersionCount) == {Literal(3)}
+    data["versions"]["is_latest"] = False
+    assert mapped(data).objects(RDM_CONCEPT, KG.sourceVersionCount) == set()
+
+
 USAGE = ("views", "downloads", "uniqueViews", "uniqueDownloads",
          "versionViews", "versionDownloads", "versionUniqueViews", "versionUniqueDownloads")
 
@@ -470,7 +500,8 @@ class Expected:
     usage: bool = False
     #: the views and downloads of all versions, as the record's form gives them (the concept's)
     whole: tuple[int | None, int | None] = (None, None)
-    #: how many versions Zenodo counts (the legacy form's relations.version[0].count)
+    #: how many versions Zenodo counts (the legacy form's relations.version[0].count; else the latest
+    #: version's number, counted from 1)
     version_count: int | None = None
 
 
@@ -515,9 +546,21 @@ def expect(item: dict[str, Any]) -> Expected:
         whole = {"views": stats.get("version_views"), "downloads": stats.get("version_downloads")}
     e.whole = (None if whole.get("views") is None else int(whole["views"]),
                None if whole.get("downloads") is None else int(whole["downloads"]))
-    version = (md.get("relations") or {}).get("version") or [{}]
-    e.version_count = version[0].get("count")
+    e.version_count = zenodos_count(item)
     return e
+
+
+def zenodos_count(item: dict[str, Any]) -> int | None:
+    """How many versions of its concept Zenodo holds, as a record says: the legacy form's ``count``, else the
+    number of the last version (``is_last``, from 0; "True" in real records; InvenioRDM's ``is_latest``, from
+    1); None when it does not say."""
+    version = ((item.get("metadata") or {}).get("relations") or {}).get("version") or [{}]
+    if version[0].get("count"):
+        return int(version[0]["count"])
+    if version[0].get("is_last") in (True, "True"):
+        return int(version[0]["index"]) + 1
+    latest = item.get("versions") or {}
+    return int(latest["index"]) if latest.get("is_latest") else None
 
 
 @pytest.mark.realdata
