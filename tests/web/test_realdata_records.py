@@ -29,7 +29,9 @@ HAEMOGLOBIN = CROSSREF / "10.2210_pdb4hhb_pdb.json"
 HEPDATA = REALDATA / "datacite" / "dois" / "10.17182_hepdata.77274.v1.json"
 XENON = REALDATA / "zenodo" / "records" / "1194353.json"
 OBSERVATORY = REALDATA / "datacite" / "dois" / "10.6071_z7wc73.json"
-RECORDS = [ELIFE, RSPB, CLIMATE, HAEMOGLOBIN, HEPDATA, XENON, OBSERVATORY]
+PHYLOGENY = REALDATA / "zenodo" / "records" / "8249989.json"
+LAKE = REALDATA / "datacite" / "dois" / "10.1594_pangaea.836178.json"
+RECORDS = [ELIFE, RSPB, CLIMATE, HAEMOGLOBIN, HEPDATA, XENON, OBSERVATORY, PHYLOGENY, LAKE]
 #: a page at 1280 px wide stays under this height, however long its lists
 MAX_HEIGHT = 6000
 ARC = "10.13039/501100000923"
@@ -262,3 +264,34 @@ def test_the_real_pages_pass_the_wcag_a_and_aa_checks_of_axe(real: Live, tab: Ta
     violations = tab.page.evaluate("""async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']}))
         .violations.map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""")
     assert violations == []
+
+
+@pytest.mark.parametrize("path", [PHYLOGENY, LAKE], ids=["zenodo-github-url", "pangaea-documented-by-urls"])
+def test_the_links_table_shows_who_states_each_link_beside_a_long_url(real: Live, tab: Tab, path: Path) -> None:
+    """A related identifier given as a long URL (a GitHub tree, a PANGAEA file) widened the links table past the
+    page's column: its last column, the source stating each link, was out of sight (10 of 55 real pages)."""
+    data = json.loads(path.read_text("utf-8"))
+    if "data" in data:  # DataCite
+        doi, source = data["data"]["id"].lower(), "datacite"
+        urls = [r["relatedIdentifier"] for r in data["data"]["attributes"]["relatedIdentifiers"]
+                if r["relatedIdentifier"].startswith("https://")]
+    else:  # Zenodo
+        doi, source = data["doi"].lower(), "zenodo"
+        urls = [r["identifier"] for r in data["metadata"]["related_identifiers"] if r["identifier"].startswith("https://")]
+    assert urls and max(map(len, urls)) > 50  # the record has the long URLs this is about
+    _open(tab, real(f"/works/{doi}"), f"real-links-{doi.replace('/', '_')}")
+    details = tab.page.locator("details:has(table)")
+    if details.get_attribute("open") is None:  # many links: folded until asked for
+        details.locator("summary").click()
+    table = details.locator("table")
+    cells = table.locator("tbody tr")
+    assert all(url in table.inner_text() for url in urls)
+    assert tab.page.evaluate("(e => e.scrollWidth <= e.clientWidth)(document.querySelector('details .scroll'))")
+    # every row's last cell names its source and is on the page, not scrolled out of sight
+    width = tab.page.evaluate("document.querySelector('main').getBoundingClientRect().right")
+    for row in range(cells.count()):
+        stated = cells.nth(row).locator("td").last
+        assert source in stated.inner_text()
+        box = stated.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width + 1
+    assert tab.errors == []
