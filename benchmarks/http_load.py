@@ -435,6 +435,9 @@ def sampled_dois(path: Path, quads: int, items: int) -> tuple[list[str], list[st
     ``quads`` quads, built first when absent): the works the load asks about."""
     store = build(path, quads)
     try:
+        if store.complete_summary() is None:  # kg load and kg bulk-load keep one; without it, the store path
+            print(f"{path}: no complete metrics summary: answers take the store path (kg --store {path} "
+                  "index-metrics)", flush=True)
         citing, cited = ([d for d in (doi_from_iri(w.value) for w in sample_items(store, items, pattern)) if d]
                          for pattern in (CITING, CITED))
         return citing, cited
