@@ -24,7 +24,7 @@ the store's answer to ``queries/trace_cue_rows.rq`` when the index is built agai
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
@@ -150,25 +150,40 @@ _PLACES = frozenset({KG.facility.value, KG.instrument.value})
 PREDICATES = frozenset({RDF.type.value, SCHEMA.position.value, *_FIELDS, *_SLOTS, *_PLACES})
 
 
+#: one triple as :func:`cue_rows` reads it: the subject's key (``<iri>`` or ``_:id``), the predicate's
+#: IRI, and the object's key if it is an IRI or a blank node, else None, and its value if it is a literal
+Term = tuple[str, str, str | None, str | None]
+
+
 def record_cues(quads: Iterable[Quad]) -> list[CueRow]:
     """The cue rows of one record graph's quads (joined within the graph, as ``trace_cue_rows.rq`` does)."""
+    return cue_rows(quad_terms(quads))
+
+
+def quad_terms(quads: Iterable[Quad]) -> Iterator[Term]:
+    """``quads`` as :func:`cue_rows` reads them."""
+    return ((_key(q.subject), q.predicate.value,
+             _key(q.object) if isinstance(q.object, NamedNode | BlankNode) else None,
+             q.object.value if isinstance(q.object, Literal) else None)
+            for q in quads if isinstance(q.subject, NamedNode | BlankNode))
+
+
+def cue_rows(triples: Iterable[Term]) -> list[CueRow]:
+    """The cue rows of one record graph's triples (:data:`Term`; those of other predicates than
+    :data:`PREDICATES` are passed over)."""
     types: dict[str, set[str]] = {}
     values: dict[tuple[str, str], list[str]] = {}
     links: list[tuple[str, str, str]] = []  # (work, "author"/"organisation", slot or place)
     positions: dict[str, list[str]] = {}
-    for q in quads:
-        s, p, o = q.subject, q.predicate.value, q.object
-        if not isinstance(s, NamedNode | BlankNode):
-            continue
-        key = _key(s)
-        if p == RDF.type.value and isinstance(o, NamedNode):
-            types.setdefault(key, set()).add(o.value)
-        elif p in _FIELDS and isinstance(o, Literal):
-            values.setdefault((key, _FIELDS[p]), []).append(o.value)
-        elif p == SCHEMA.position.value and isinstance(o, Literal):
-            positions.setdefault(key, []).append(o.value)
-        elif (p in _SLOTS or p in _PLACES) and isinstance(o, NamedNode | BlankNode):
-            links.append((key, "author" if p in _SLOTS else "organisation", _key(o)))
+    for key, p, node, literal in triples:
+        if p == RDF.type.value and node is not None and node[0] == "<":
+            types.setdefault(key, set()).add(node[1:-1])
+        elif p in _FIELDS and literal is not None:
+            values.setdefault((key, _FIELDS[p]), []).append(literal)
+        elif p == SCHEMA.position.value and literal is not None:
+            positions.setdefault(key, []).append(literal)
+        elif (p in _SLOTS or p in _PLACES) and node is not None:
+            links.append((key, "author" if p in _SLOTS else "organisation", node))
     rows: list[CueRow] = []
     for (key, field), found in values.items():
         if not key.startswith("<"):

@@ -14,7 +14,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
-from kg.store.cuerows import PREDICATES, CueRow, record_cues
+from kg.store.cuerows import PREDICATES, CueRow, Term, cue_rows, quad_terms
 from kg.store.records import GraphMeta, RecordGraph
 from kg.store.summary_terms import ABOUT, KEYS, Row, keeps, term_text
 from kg.vocab import KG
@@ -41,7 +41,7 @@ class PreparedGraph(RecordGraph):
         done.text = "".join([*(f"{t} {g} .\n" for t in record.triples),
                              *(f"{q} .\n" for q in meta if q.predicate != KG.contentHash)]).encode()
         done.meta_count = len(meta)
-        done.cues = record_cues(record.quads_with(PREDICATES)) if cues else None
+        done.cues = text_cue_rows(record) if cues else None
         done.summary = text_summary_rows(record) if summary else None
         return done
 
@@ -93,6 +93,25 @@ def text_summary_rows(record: RecordGraph) -> list[Row]:
                     for q in parse("".join(f"{t} .\n" for t in parsed), format=RdfFormat.N_TRIPLES))
     rows.add((graph, ABOUT, record.meta.about.value))
     return sorted(r for r in rows if keeps(r[1], r[2]))
+
+
+def text_cue_rows(record: RecordGraph) -> list[CueRow]:
+    """:func:`kg.store.cuerows.record_cues` of ``record`` read from its triples' text, not parsed (as
+    :func:`text_summary_rows`; a triple with an escape in it, or a quoted triple, is parsed)."""
+    terms: list[Term] = []
+    for t in record.triples:
+        if t.startswith("<<"):
+            continue  # (a quoted triple is no subject cue_rows reads)
+        s, p, o = t.split(" ", 2)
+        if p[1:-1] not in PREDICATES:
+            continue
+        if "\\" in t or o.startswith("<<"):
+            terms.extend(quad_terms(parse(f"{t} .\n", format=RdfFormat.N_TRIPLES)))
+        elif o[0] == '"':
+            terms.append((s, p[1:-1], None, o[1:o.rindex('"')]))
+        else:
+            terms.append((s, p[1:-1], o, None))
+    return cue_rows(terms)
 
 
 def _text(term: str, graph: str) -> str:

@@ -19,7 +19,8 @@ import pytest
 
 from kg.metrics.building import build_metrics_summary
 from kg.store import Store, spool
-from kg.store.prepared import text_summary_rows
+from kg.store.cuerows import PREDICATES, record_cues
+from kg.store.prepared import text_cue_rows, text_summary_rows
 from kg.store.summary import summary_rows
 from kg.tracing.cues import build_cue_index
 from loaders.base import RawRecord
@@ -101,7 +102,8 @@ from pathlib import Path
 from unittest.mock import patch
 from kg.store import Store, spool
 from kg.store.embedded import EmbeddedStore
-from kg.store.prepared import text_summary_rows
+from kg.store.cuerows import PREDICATES, record_cues
+from kg.store.prepared import text_cue_rows, text_summary_rows
 from kg.store.summary import summary_rows
 from loaders.pipeline import load
 from loaders.read import read_paths
@@ -135,9 +137,10 @@ def test_a_load_with_two_mapping_processes_killed_is_completed_by_the_next(
     assert _state(store) == state
 
 
-def test_summary_rows_read_from_the_triples_text_equal_those_of_the_parsed_triples() -> None:
-    """What the mapping processes make of each graph's text (escapes, languages, datatypes, blank nodes)
-    is what the summary makes of its parsed quads, on every record of the real corpus and one with escapes."""
+def test_summary_and_cue_rows_read_from_the_triples_text_equal_those_of_the_parsed_triples() -> None:
+    """What a load makes of each graph's text (escapes, languages, datatypes, blank nodes) is what the
+    summary and the cue index make of its parsed quads, on every record of the real corpus and one with
+    escapes."""
     folders = [REALDATA / f for f in ("crossref/works", "crossref/works-lists", "datacite/dois", "datacite/dois-lists")]
     graphs = [g for r in read_paths(folders) if isinstance(r, RawRecord) for g in [map_record(r)[0]] if g is not None]
     escaped = crossref_work("10.5555/jobs.escaped", title=['A "quoted"\\ title\nover two lines'],
@@ -146,3 +149,5 @@ def test_summary_rows_read_from_the_triples_text_equal_those_of_the_parsed_tripl
     assert len(graphs) > 1000 and any("\\" in t for t in graphs[-1].triples)
     for graph in graphs:
         assert text_summary_rows(graph) == summary_rows(graph), graph.graph
+        assert text_cue_rows(graph) == record_cues(graph.quads_with(PREDICATES)), graph.graph
+    assert any(r.kind == "title" for r in text_cue_rows(graphs[-1]))  # the escaped title, parsed
