@@ -57,7 +57,7 @@ def test_outputs_sharing_a_title_are_told_apart_by_their_doi(stage: Live, tab: T
     response = tab.page.goto(stage(f"/funders/{DFG}"))
     assert response is not None and response.status == 200
     tab.screenshot("real-funder-dfg")
-    row = tab.page.locator("#awards + table tbody tr", has=tab.page.locator("td", has_text=AWARD)).first
+    row = tab.page.locator("#awards + .scroll table tbody tr", has=tab.page.locator("td", has_text=AWARD)).first
     links = row.locator("td:nth-child(3) a")
     hrefs = links.evaluate_all("as => as.map(a => a.getAttribute('href'))")
     assert len(hrefs) == SHOWN and len(set(hrefs)) == SHOWN
@@ -67,7 +67,7 @@ def test_outputs_sharing_a_title_are_told_apart_by_their_doi(stage: Live, tab: T
     assert cell.endswith(f"and {len(expected) - SHOWN} more ({len(expected)} in all: the CSV lists them)")
     # the most reused outputs: no two rows read the same; none here, since no record is cited by a work with a
     # DOI (the 'IsCitedBy' bibcode they name is DataCite's template text, no work: it once 'cited' them all)
-    rows = tab.page.locator("#top + table tbody tr td:first-child").all_inner_texts()
+    rows = tab.page.locator("#top + .scroll table tbody tr td:first-child").all_inner_texts()
     assert len(set(rows)) == len(rows)
     assert len(rows) == len(cited_by_a_doi())
     assert tab.errors == []

@@ -220,7 +220,7 @@ def test_the_funder_dashboard_counts_outputs_in_words_and_names_them_without_mar
     _open(tab, real(f"/funders/{ARC}"), "real-funder-arc")
     figures = tab.page.locator("dl.figures dd").first.inner_text()
     assert figures.startswith(f"{len(outputs)} ({len(outputs)} articles) in this graph")
-    awards = tab.page.locator("#awards + table tbody tr").all_inner_texts()
+    awards = tab.page.locator("#awards + .scroll table tbody tr").all_inner_texts()
     # beside each output, what Crossref counts of its citations (its record's is-referenced-by-count), apart
     counted = {m["DOI"].lower(): m["is-referenced-by-count"] for m in outputs}
     expected = {(award, f"{decoded(m['title'][0])} (DOI {m['DOI'].lower()}) Crossref counts "
@@ -294,4 +294,42 @@ def test_the_links_table_shows_who_states_each_link_beside_a_long_url(real: Live
         assert source in stated.inner_text()
         box = stated.bounding_box()
         assert box is not None and box["x"] + box["width"] <= width + 1
+    assert tab.errors == []
+
+
+_LINES = """e => new Set([...(() => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects(); })()]
+    .map(b => Math.round(b.top))).size"""
+
+
+def test_a_funder_dashboards_tables_keep_words_whole_and_scroll_in_their_box_on_a_phone(real: Live, tab: Tab) -> None:
+    """Letting every table cell break anywhere (meant for the links table's long URLs) squeezed the dashboard's
+    columns to a letter: "Datas|et", "201|6" at 1280 px; on a phone its tables ran past the page's edge."""
+    attributes = json.loads(OBSERVATORY.read_text("utf-8"))["data"]["attributes"]
+    kind, year = attributes["types"]["resourceTypeGeneral"], str(attributes["publicationYear"])
+    assert attributes["fundingReferences"] and attributes["relatedIdentifiers"]  # funded, and cited
+    _open(tab, real(f"/works/{attributes['doi'].lower()}"), "real-funded-dataset")
+    funder = tab.page.locator("a[href*='/funders/']").first.get_attribute("href")
+    assert funder
+    _open(tab, real(funder), "real-funder-dashboard")
+    row = tab.page.locator("section[aria-labelledby=top] tbody tr").first
+    assert attributes["titles"][0]["title"] in row.inner_text()
+    for text in (kind, year):
+        assert row.locator("td", has_text=re.compile(f"^{text}$")).evaluate(_LINES) == 1, text
+    tab.page.set_viewport_size({"width": 390, "height": 800})
+    assert tab.page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert tab.page.evaluate("[...document.querySelectorAll('main table')].every(t => t.parentElement.matches('.scroll'))")
+    assert tab.errors == []
+
+
+def test_the_widget_wraps_items_named_by_a_long_url_on_a_phone(real: Live, tab: Tab) -> None:
+    """PANGAEA's related identifiers are long file URLs; in the widget on a 390 px phone they ran past its edge,
+    cut off mid-word."""
+    attributes = json.loads(LAKE.read_text("utf-8"))["data"]["attributes"]
+    longest = max(len(r["relatedIdentifier"]) for r in attributes["relatedIdentifiers"])
+    assert longest > 60
+    tab.page.set_viewport_size({"width": 390, "height": 800})
+    _open(tab, real(f"/embed/related?id={attributes['doi']}&limit=20"), "real-widget-long-urls-390")
+    names = tab.page.locator(".kg-related ol li a").all_inner_texts()
+    assert any(len(n) > 60 for n in names)  # an item named by its URL is shown
+    assert tab.page.evaluate("document.documentElement.scrollWidth") <= 390
     assert tab.errors == []
