@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Literal as Lit
 
 from pyoxigraph import Literal, NamedNode
@@ -23,7 +23,7 @@ from kg import metrics, tracing, works
 from kg.queries import load_query
 from kg.store import Store, Term
 from kg.store.limits import select_chunked
-from kg.vocab import CITO, SCHEMA, relations
+from kg.vocab import CITO, SCHEMA, preferred_name, relations
 from kg.works import WorkSummary
 
 
@@ -100,6 +100,8 @@ class ProvenanceRecord(Record):
 class AgentRecord(Record):
     iri: str
     props: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the name shown of its names (:func:`kg.works.names`: its own record's, else the most records')
+    name: str | None = None
 
     def first(self, prop: NamedNode) -> str | None:
         found = self.props.get(prop.value, ())
@@ -175,8 +177,16 @@ def funding_records(store: Store, keys: Sequence[str]) -> list[list[FundingRecor
     result = []
     for k in keys:
         granted = {f.funder for f in found[k] if f.grant}
-        kept = {(f.funder, f.award, f.award_title): f for f in found[k] if f.grant or f.funder not in granted}
-        result.append([kept[key] for key in sorted(kept, key=lambda t: tuple(x or "" for x in t))])
+        kept: dict[tuple[str | None, ...], FundingRecord] = {}
+        named: dict[tuple[str | None, ...], list[str]] = {}
+        for f in found[k]:
+            if f.grant or f.funder not in granted:
+                key = (f.funder, f.award, f.award_title)
+                kept.setdefault(key, f)
+                named.setdefault(key, []).extend([f.funder_name] if f.funder_name else [])
+        # two records of the work naming its funder differently: one name, whatever order the engine answered in
+        result.append([replace(kept[key], funder_name=preferred_name(named[key]))
+                       for key in sorted(kept, key=lambda t: tuple(x or "" for x in t))])
     return result
 
 
@@ -215,7 +225,9 @@ def agent_records(store: Store, keys: Sequence[str]) -> list[AgentRecord]:
     props: dict[str, dict[str, set[str]]] = {k: defaultdict(set) for k in keys}
     for row in _rows(store, "gql_agent_fields", {"agent": _nodes(keys)}):
         props[row["agent"]][row["p"]].add(row["value"])
-    return [AgentRecord(k, {p: tuple(sorted(v)) for p, v in props[k].items()}) for k in keys]
+    named = [k for k in keys if props[k].get(SCHEMA.name.value)]
+    shown = works.names(store, named) if named else {}
+    return [AgentRecord(k, {p: tuple(sorted(v)) for p, v in props[k].items()}, shown.get(k)) for k in keys]
 
 
 def metrics_records(store: Store, keys: Sequence[str]) -> list[MetricsRecord]:

@@ -260,7 +260,7 @@ def _triples(store: Store, node: NamedNode, own: Sequence[tuple[Term | None, ...
     names every graph gives the nodes its records leave unnamed (``node_names``: linked works, mostly)."""
     triples, unnamed = _described(store, node, own)
     names = select_chunked(store, load_query("node_names").text, {"node": list(unnamed)}).rows if unnamed else []
-    for other, name in names:
+    for other, name, *_ in names:
         if isinstance(other, NamedNode) and name is not None:
             triples.add(Triple(other, SCHEMA.name, name))
     return _sorted(node, triples)

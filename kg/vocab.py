@@ -13,7 +13,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,16 +24,26 @@ from pyoxigraph import NamedNode, RdfFormat, parse
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 
 
-def preferred_name(names: Iterable[str]) -> str | None:
+def preferred_name(names: Iterable[str] | Mapping[str, tuple[int, int]]) -> str | None:
     """The one name shown of a node that has several (two sources naming a funder, a work with a
-    title and its translation): the longest, and of the longest the first in Unicode code-point
-    order. Every view and every backend shows the same one, whatever order the engine answered in.
+    title and its translation). Given how many of its own records and how many records in all give
+    each name (a mapping): its own record's, then the one most records give (one record's slip, or a
+    project's name in a funder's place, does not outweigh the thirty records naming it right); then the
+    longest, and of the longest the first in Unicode code-point order. Every view and every backend
+    shows the same one, whatever order the engine answered in.
 
     >>> preferred_name(["NSF", "National Science Foundation", "Foundation National Science"])
     'Foundation National Science'
+    >>> preferred_name({"NSFC": (0, 1), "National Natural Science Foundation of China": (0, 29),
+    ...                 "key research project of Ministry of Science and Technology": (0, 1)})
+    'National Natural Science Foundation of China'
+    >>> preferred_name({"NSF (National Science Foundation)": (0, 3), "National Science Foundation": (1, 1)})
+    'National Science Foundation'
     >>> preferred_name([]) is None
     True
     """
+    if isinstance(names, Mapping):
+        return min(names, key=lambda name: (-names[name][0], -names[name][1], -len(name), name), default=None)
     return min(names, key=lambda name: (-len(name), name), default=None)
 
 

@@ -319,17 +319,18 @@ def _doi_of(iri: str) -> str | None:
 
 def names(store: Store, iris: Iterable[str]) -> dict[str, str]:
     """The name shown of each node that has one (funders, facilities, works, people): of its
-    names (``schema:name``), the longest, then the first in code-point order (:func:`kg.vocab.preferred_name`).
+    names (``schema:name``), its own record's, then the one most records give, then the longest, then
+    the first in code-point order (:func:`kg.vocab.preferred_name`).
 
     >>> names(Store.open(None), ["https://ror.org/000000000"])
     {}
     """
     nodes = [NamedNode(i) for i in dict.fromkeys(iris)]
-    every: dict[str, list[str]] = {}
+    every: dict[str, dict[str, tuple[int, int]]] = {}
     rows = select_chunked(store, load_query("node_names").text, {"node": nodes}).values() if nodes else []
-    for node, name in rows:
+    for node, name, records, own in rows:
         if node is not None and name is not None:
-            every.setdefault(node, []).append(name)
+            every.setdefault(node, {})[name] = (int(own or 0), int(records or 0))
     return {node: name for node, found in every.items() if (name := preferred_name(found)) is not None}
 
 

@@ -135,7 +135,7 @@ def test_what_a_work_points_to_is_named_as_every_graph_names_it(store: Store) ->
         pointed |= {t.object for t in expected if t.predicate in roles and isinstance(t.object, NamedNode)}
         unnamed = sorted(pointed - {t.subject for t in expected if t.predicate == SCHEMA.name} - {work}, key=str)
         minted += sum("#reference-" in n.value for n in unnamed)
-        for node, name in store.select(load_query("node_names").text, {"node": unnamed}).rows if unnamed else ():
+        for node, name, *_ in store.select(load_query("node_names").text, {"node": unnamed}).rows if unnamed else ():
             expected.add(Triple(node, SCHEMA.name, name))  # type: ignore[arg-type]
         assert set(describe(store, work).triples) == expected, work
     assert len(works) > 10 and minted > 10  # the sample's references were among the unnamed

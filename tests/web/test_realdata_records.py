@@ -297,8 +297,9 @@ def test_the_links_table_shows_who_states_each_link_beside_a_long_url(real: Live
     assert tab.errors == []
 
 
-_LINES = """e => new Set([...(() => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects(); })()]
-    .map(b => Math.round(b.top))).size"""
+#: the lines an element's text takes (the distinct tops of its text's boxes)
+_LINES = """e => { const r = document.createRange(); r.selectNodeContents(e);
+    return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }"""
 
 
 def test_a_funder_dashboards_tables_keep_words_whole_and_scroll_in_their_box_on_a_phone(real: Live, tab: Tab) -> None:
@@ -317,7 +318,8 @@ def test_a_funder_dashboards_tables_keep_words_whole_and_scroll_in_their_box_on_
         assert row.locator("td", has_text=re.compile(f"^{text}$")).evaluate(_LINES) == 1, text
     tab.page.set_viewport_size({"width": 390, "height": 800})
     assert tab.page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert tab.page.evaluate("[...document.querySelectorAll('main table')].every(t => t.parentElement.matches('.scroll'))")
+    assert tab.page.evaluate("[...document.querySelectorAll('main table')]"
+                             ".every(t => t.parentElement.matches('.scroll'))")
     assert tab.errors == []
 
 

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kg.batches import AgentRecord, agent_works
 from kg.metrics import PortfolioMetrics
-from kg.vocab import OWL, SCHEMA, preferred_name
+from kg.vocab import OWL, SCHEMA
 from kg.web.graphql.connection import DEFAULT_FIRST
 from kg.web.graphql.context import KgInfo, described
 from kg.web.graphql.filters import WorkFilters
@@ -71,7 +71,7 @@ class Agent:
 
     @strawberry.field
     def name(self) -> str | None:
-        return preferred_name(self.record.props.get(SCHEMA.name.value, ()))
+        return self.record.name
 
     @described("Other names any source gives.")
     def alternate_name(self) -> list[str]:
