@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pyoxigraph import Literal, NamedNode
 
@@ -20,6 +20,8 @@ from loaders.fields import Fields, date_literal, plain, strip_controls
 
 #: a year at the start of a reference's year text ("1999", "1999a", "2005-2006")
 _YEAR = re.compile(r"^\s*([12]\d{3})(?!\d)")
+#: a GitHub page of one release of a repository (owner, repository, tag): what Zenodo's GitHub integration archives
+_GITHUB_TREE = re.compile(r"https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/tree/(\S+?)/?", re.A)
 
 
 #: words from which a related identifier is a sentence, not an identifier (an ISBN may be written in five)
@@ -165,6 +167,12 @@ class RecordBuilder:
         if target == self.work:
             return rel
         self.add(self.work, rel.iri, target)
+        release = _GITHUB_TREE.fullmatch(target.value)
+        if release:  # a GitHub release: its repository and tag kept (docs/data-model.md, "GitHub releases")
+            self.add(self.work, SCHEMA.codeRepository, NamedNode(f"https://github.com/{release[1]}/{release[2]}"))
+            self.text(self.work, KG.releaseTag, unquote(release[3]))
+            if rel.iri == KG.isSupplementTo:  # Zenodo's GitHub integration: the record archives the release, which
+                return rel  # relies on nothing of it (the same code, not its user: it was the "reuse" of 29 records)
         evidence = rel.evidence_property
         if evidence is not None:
             relier, relied = (self.work, target) if rel.reliance == "subject" else (target, self.work)

@@ -22,7 +22,6 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
-from urllib.parse import unquote
 
 from pyoxigraph import Literal, NamedNode
 
@@ -68,7 +67,6 @@ SPDX = {i.lower(): i for i in (
     "Unlicense Zlib ODbL-1.0 ODC-By-1.0 PDDL-1.0 Artistic-2.0 BSL-1.0 WTFPL GPL-2.0 GPL-3.0 LGPL-3.0 "
     "AGPL-3.0 CECILL-2.1 OFL-1.1 Python-2.0").split()}
 _SPDX_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]*")
-_GITHUB_TREE = re.compile(r"https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/tree/(\S+?)/?", re.A)
 _ZENODO_DOI = re.compile(r"10\.5281/zenodo\.([0-9]+)")
 
 
@@ -330,10 +328,6 @@ def _map_related(rel: Fields, b: RecordBuilder) -> None:
     node = b.related_node(rel.string("scheme") or "url", value, rel.name("identifier"))
     if node is not None:
         b.relate(kind, node, rel.name(key), _class_of(_type_id(rel, "resource_type")))
-    release = _GITHUB_TREE.fullmatch(value.strip())
-    if release:
-        b.add(b.work, SCHEMA.codeRepository, NamedNode(f"https://github.com/{release[1]}/{release[2]}"))
-        b.text(b.work, KG.releaseTag, unquote(release[3]))
 
 
 def _map_identifier(ident: Fields, b: RecordBuilder) -> None:

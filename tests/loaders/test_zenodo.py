@@ -144,8 +144,8 @@ def test_related_identifiers_of_every_scheme_go_through_the_catalogue() -> None:
         NamedNode("https://github.com/example/kgtool/tree/v2.0.1")
     arxiv, pubmed = NamedNode("https://arxiv.org/abs/2101.00001"), NamedNode("https://pubmed.ncbi.nlm.nih.gov/33462295")
     assert m.objects(WORK, KG.isSupplementTo) == {article, release}
-    # the article relies on this record, which is software
-    assert m.objects(article, KG.reliesOnSoftware) == {WORK} and m.objects(release, KG.reliesOnSoftware) == {WORK}
+    # the article relies on this record, which is software; the GitHub release it archives does not
+    assert m.objects(article, KG.reliesOnSoftware) == {WORK} and m.objects(release, KG.reliesOnSoftware) == set()
     assert m.objects(WORK, KG.isDerivedFrom) == {data} and m.objects(WORK, KG.reliesOnData) == {data}
     assert m.objects(WORK, KG.cites) == {arxiv} and m.objects(WORK, KG.references) == {pubmed}
     assert m.objects(WORK, CITO.cites) == {arxiv, pubmed}
