@@ -262,12 +262,20 @@ def funder_metrics(store: Store, funder_id: str) -> PortfolioMetrics:
     return _portfolio_metrics(store, "funder", funder_nodes(store, funder_id))
 
 
+#: where the IRIs of funders are: Crossref Funder IDs, ROR IDs, and kg's nodes of funders named without either
+_FUNDER_BASES = ("https://doi.org/10.13039/", "https://ror.org/", "https://w3id.org/evidence-kg/")
+
+
 def funder_nodes(store: Store, funder_id: str) -> list[NamedNode]:
     """The nodes that name one funder: the one asked for first, then those ``funder_identities`` joins to it.
 
     :raises NotFoundError: the graph does not name the funder
+    :raises IdentifierError: the identifier names a work, not a funder (a mistyped ID answered zeros)
     """
     node = resolve(store, funder_id)
+    if not node.value.startswith(_FUNDER_BASES):
+        raise IdentifierError("funder", funder_id.strip(), "it names a work, not a funder: give a Crossref Funder "
+                                                            "ID (10.13039/...) or a ROR ID")
     same = {r.value for (r,) in store.select(load_query("funder_identities").text, {"funder": node}).rows
             if isinstance(r, NamedNode)}
     return [node, *(NamedNode(iri) for iri in sorted(same - {node.value}))]

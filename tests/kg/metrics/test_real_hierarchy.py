@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.errors import IdentifierError
 from kg.metrics import funder_awards, funder_metrics, metric_rows
 from kg.metrics.summarised import summary_of
 from kg.store import Store
@@ -236,3 +237,12 @@ def test_the_figures_with_descendants_stay_true_after_a_directorates_output_is_w
         assert after.outputs == before.outputs
         assert after.with_descendants is not None
         assert after.with_descendants.outputs == before.with_descendants.outputs + 1
+
+
+def test_a_works_doi_asked_as_a_funder_is_an_error_not_zeros(store: Store) -> None:
+    """A funded article's DOI given where a funder's ID belongs answered 200 with zero outputs: a mistyped funder
+    ID looked like a funder that funded nothing."""
+    funded = next(m for p in sorted((REALDATA / "crossref" / "works").glob("*.json"))
+                  for m in [_json(p)["message"]] if isinstance(m, dict) and m.get("funder"))
+    with pytest.raises(IdentifierError, match=re.escape(f"{funded['DOI']!r} (it names a work, not a funder")):
+        funder_metrics(store, str(funded["DOI"]))

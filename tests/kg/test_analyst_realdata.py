@@ -1,0 +1,39 @@
+"""The cookbook's analyst questions on the real corpus (``../shared/realdata``): PDB entries are data sets (a
+subclass the store does not infer), so "the most used datasets" lists the structures real works reference.
+Expectations are computed from the records' JSON, never from kg's output."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+
+import pytest
+
+from kg.graph import KnowledgeGraph
+from tests.loaders.test_realdata import ABSENT, REALDATA
+
+pytestmark = [pytest.mark.realdata, pytest.mark.skipif(not REALDATA.is_dir(), reason=ABSENT)]
+
+#: Crossref's data citations: articles referencing data sets, PDB entries among them
+LINKS = REALDATA / "crossref" / "beta-datacitations"
+
+
+@pytest.fixture(scope="module")
+def graph() -> Iterator[KnowledgeGraph]:
+    g = KnowledgeGraph.open(None)
+    g.load([LINKS])
+    yield g
+
+
+def test_the_most_used_datasets_include_the_structures_works_reference(graph: KnowledgeGraph) -> None:
+    citers: dict[str, set[str]] = defaultdict(set)
+    for path in sorted(LINKS.glob("*.json")):
+        for link in json.loads(path.read_text("utf-8"))["message"]["items"]:
+            if link["object"]["id"].lower().startswith("10.2210/pdb"):
+                citers[link["object"]["id"].lower()].add(link["subject"]["id"].lower())
+    assert citers  # (the case: a structure among the data sets referenced)
+    answer = graph.query("analyst_most_used_datasets")
+    rows = {d: int(n or 0) for d, _, _, n in answer.values() if d}
+    assert len(rows) < 100  # (the query's LIMIT cut nothing)
+    assert {d: rows.get(f"https://doi.org/{d}") for d in citers} == {d: len(c) for d, c in citers.items()}
