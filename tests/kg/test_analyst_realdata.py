@@ -37,3 +37,23 @@ def test_the_most_used_datasets_include_the_structures_works_reference(graph: Kn
     rows = {d: int(n or 0) for d, _, _, n in answer.values() if d}
     assert len(rows) < 100  # (the query's LIMIT cut nothing)
     assert {d: rows.get(f"https://doi.org/{d}") for d in citers} == {d: len(c) for d, c in citers.items()}
+
+
+def test_a_funders_dataset_citations_count_what_it_funded_under_its_ror_id_too() -> None:
+    """The question is asked by the NSF's Funder ID; a DataCite data set names the NSF by its ROR ID, which the
+    ROR record says is the same body (its Funder ID among its external IDs). The metrics API counted it; the
+    cookbook's query, asked by the Funder ID alone, answered nothing."""
+    dataset = REALDATA / "datacite" / "dois" / "10.6071_z7wc73.json"
+    ror = REALDATA / "ror" / "organizations" / "021nxhr62_v2.json"
+    attributes = json.loads(dataset.read_text("utf-8"))["data"]["attributes"]
+    assert {f["funderIdentifier"] for f in attributes["fundingReferences"]} == {"https://ror.org/021nxhr62"}
+    fundref = [e for e in json.loads(ror.read_text("utf-8"))["external_ids"] if e["type"] == "fundref"]
+    assert "100000001" in fundref[0]["all"]  # (the question's funder: 10.13039/100000001)
+    record = json.loads(dataset.read_text("utf-8"))["data"]
+    citers = {r["relatedIdentifier"].lower() for r in attributes["relatedIdentifiers"]
+              if r["relationType"] in ("IsCitedBy", "IsReferencedBy")}
+    citers |= {c["id"].lower() for c in record["relationships"]["citations"]["data"]}  # DataCite's citation events
+    g = KnowledgeGraph.open(None)
+    g.load([dataset, ror])
+    rows = g.query("analyst_funder_dataset_citations_by_year").values()
+    assert [(int(n or 0), int(m or 0)) for _, n, m in rows] == [(len(citers), 1)]
