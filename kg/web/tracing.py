@@ -108,6 +108,8 @@ async def page(request: Request) -> Response:
         return TEMPLATES.TemplateResponse(request, "trace.html", {"kinds": SOURCE_KINDS, "form": fields,
                                                                   "problem": str(e)}, status_code=400)
     drawings = {iri: chain_svg(chain, lambda w: work_path(w.iri)) for iri, chain in result.chains.items()}
+    # each chain's hops are listed too, with the sources asserting them: a drawing shows them only on hover
+    chain_names = {iri: {n.iri: n.work.name for n in chain.nodes} for iri, chain in result.chains.items()}
     # a work several claims find (a whole article's sentences, each quoting one abstract) has its chain
     # drawn once, under the first; the others point there
     found_by: dict[str, list[int]] = {}
@@ -120,4 +122,4 @@ async def page(request: Request) -> Response:
     cited = await run_in_threadpool(services(request).graph.summaries, sorted(linked)) if linked else {}
     return TEMPLATES.TemplateResponse(request, "trace.html", {
         "kinds": SOURCE_KINDS, "form": fields, "result": result, "drawings": drawings, "cited": cited,
-        "found_by": found_by})
+        "found_by": found_by, "chain_names": chain_names})

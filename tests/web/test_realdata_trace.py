@@ -92,3 +92,28 @@ def test_a_story_of_sentences_from_five_abstracts_finds_each_article(real: Live)
     claims = answer.json()["claims"]
     assert [c["text"] for c in claims] == [s for s, _ in sentences]
     assert [c["works"][0]["iri"] for c in claims] == [iri for _, iri in sentences]
+
+
+def test_a_traced_chain_fits_a_phone_and_lists_each_hop_with_its_source(real: Live, tab: Tab) -> None:
+    """On a 390 px phone the traced chain's drawing widened the whole page (848 px), and which source stated each
+    hop was only in the drawing's hover text, which a phone cannot open: the chain now scrolls in its own box,
+    and its hops are listed, each with its source, as on the work's page."""
+    record = crossref(ELIFE)
+    data = record["relation"]["is-supplemented-by"][0]["id"].lower()
+    tab.page.set_viewport_size({"width": 390, "height": 844})
+    tab.page.goto(real("/trace"))
+    tab.page.fill("#trace-text", f"New data (doi:{record['DOI']}) show what the sperm protein does.")
+    tab.page.click("form.trace-form button")
+    tab.page.wait_for_selector("section.trace-result")
+    assert tab.page.locator("svg.chain").count() == 1
+    assert tab.page.evaluate("document.documentElement.scrollWidth") <= 390
+    hops = tab.page.locator("details.hop-list")
+    hops.locator("summary").click()
+    tab.screenshot("real-trace-phone-hops")
+    listed = hops.locator("ol.hops > li").all_inner_texts()
+    cited = {r["DOI"].lower() for r in record["reference"] if r.get("DOI")}
+    assert len(listed) == tab.page.locator("svg.chain g.hop").count() and len(listed) <= len(cited) + 1
+    assert all("asserted by crossref" in h for h in listed)
+    assert hops.locator(f"ol.hops > li a[href='/works/{data}']").count() == 1  # its data first among the hops
+    assert hops.locator("ol.hops > li").first.locator(f"a[href='/works/{data}']").count() == 1
+    assert tab.errors == []
