@@ -23,6 +23,7 @@ from kg.graph import KnowledgeGraph
 from kg.metrics import ItemMetrics
 from kg.related import RelatedItem
 from kg.repositories import repository
+from kg.web.about import KEYWORDS_SHOWN, about
 from kg.web.citing_years import citing_years
 from kg.web.svg import bar_chart, chain_svg
 from kg.web.urls import work_path
@@ -161,6 +162,7 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
     for c in claims:
         by_kind.setdefault(c.source_kind, []).append(c)
     return {
+        "about": about(work), "keywords_shown": KEYWORDS_SHOWN,
         "chain": chain,
         "chain_svg": chain_svg(chain, lambda w: work_path(w.iri)) if chain and chain.hops else None,
         "related_groups": grouped_related(related),

@@ -335,3 +335,30 @@ def test_the_widget_wraps_items_named_by_a_long_url_on_a_phone(real: Live, tab: 
     assert any(len(n) > 60 for n in names)  # an item named by its URL is shown
     assert tab.page.evaluate("document.documentElement.scrollWidth") <= 390
     assert tab.errors == []
+
+
+def test_the_page_shows_the_abstract_descriptions_licence_and_keywords_the_record_gives(real: Live, tab: Tab) -> None:
+    """The graph held a work's abstract, descriptions, licence and keywords; its page showed none of them."""
+    attributes = json.loads(LAKE.read_text("utf-8"))["data"]["attributes"]
+    abstract = next(d["description"] for d in attributes["descriptions"] if d["descriptionType"] == "Abstract")
+    others = [d["description"] for d in attributes["descriptions"] if d["descriptionType"] != "Abstract"]
+    (rights,) = attributes["rightsList"]
+    _open(tab, real(f"/works/{attributes['doi'].lower()}"), "real-about-pangaea")
+    section = tab.page.locator("section.about")
+    assert section.locator("h2").inner_text() == "Abstract"
+    texts = section.locator("p.about-text")
+    assert texts.first.inner_text().startswith(abstract.strip()) and texts.count() == 1 + len(others)
+    section.locator("details summary").click()
+    assert all(any(t.startswith(o.strip()) for t in texts.all_inner_texts()) for o in others)
+    licence = tab.page.locator("article > dl > dt", has_text=re.compile("^Licence$")).locator(
+        "xpath=following-sibling::dd[1]//a")
+    assert licence.get_attribute("href") == rights["rightsUri"] and licence.inner_text() == "CC BY 3.0"
+    keywords = sorted((s["subject"] for s in attributes["subjects"]), key=str.casefold)
+    assert _figure(tab, "Keywords") == "; ".join(keywords)
+    message = crossref(ELIFE)
+    _open(tab, real(f"/works/{message['DOI'].lower()}"), "real-about-elife")
+    assert tab.page.locator("section.about h2").inner_text() == "Abstract"
+    words = re.sub(r"<[^>]+>", " ", message["abstract"]).split()
+    assert " ".join(words[:8]) in tab.page.locator("section.about p.about-text").first.inner_text()
+    assert _figure(tab, "Licence") == "CC BY 3.0" and message["license"][0]["URL"].endswith("/by/3.0/")
+    assert tab.errors == []
