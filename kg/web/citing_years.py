@@ -14,7 +14,7 @@ CitingYears(by_year={'2015': 2, '2016': 1}, dated={'2016': {'as cited': 1}}, unk
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
@@ -61,14 +61,19 @@ def undated_years(graph: KnowledgeGraph, reuse: ItemMetrics) -> dict[str, tuple[
     # the citing works without a year are listed last (kg.metrics.CitingPage): the last page of them
     listed = graph.metrics.item(NamedNode(reuse.item), citing_limit=unknown,
                                 citing_offset=max(0, reuse.all_versions.total - unknown))
-    iris = [c.iri for c in listed.all_versions.citing if c.year == UNKNOWN]
-    found = {iri: (str(s.year), AS_CITED) for iri, s in graph.summaries(iris).items()
+    return other_years(graph, [c.iri for c in listed.all_versions.citing if c.year == UNKNOWN], reuse.versions)
+
+
+def other_years(graph: KnowledgeGraph, citing: Sequence[str], cited: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """The year (and how it was found) of each of the ``citing`` works (its own record giving none) that the
+    graph knows otherwise: as other works' references cite it, else by OpenCitations' date of its citation
+    of one of ``cited`` (a work and its versions). GraphQL's ``citationsOverTime`` dates them so too."""
+    found = {iri: (str(s.year), AS_CITED) for iri, s in graph.summaries(list(citing)).items()
              if s.year and s.year_source.startswith("cited-as")}
-    if rest := [NamedNode(i) for i in iris if i not in found]:
-        for citing, created in graph.query("citation_dates", citing=rest,
-                                           cited=[NamedNode(v) for v in reuse.versions]).values():
-            if citing and created and created[:4].isdigit():
-                found[citing] = (created[:4], CITATION_DATE)
+    if rest := [NamedNode(i) for i in citing if i not in found]:
+        for work, created in graph.query("citation_dates", citing=rest, cited=[NamedNode(v) for v in cited]).values():
+            if work and created and created[:4].isdigit():
+                found[work] = (created[:4], CITATION_DATE)
     return found
 
 

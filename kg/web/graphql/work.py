@@ -21,6 +21,7 @@ from kg import ids
 from kg.batches import WorkRecord
 from kg.errors import BadRequestError
 from kg.vocab import CITO, KG, SCHEMA
+from kg.web.citing_years import DATED_AT_MOST, other_years
 from kg.web.graphql.claims import Claim
 from kg.web.graphql.connection import DEFAULT_FIRST, PageInfo, check_first, paginate
 from kg.web.graphql.context import KgInfo, described
@@ -106,12 +107,21 @@ async def works_of(info: KgInfo, iris: Sequence[str]) -> list[Work]:
     return [work_of(r) for r in await info.context.loaders.works.load_many(list(iris))]
 
 
-async def _years(info: KgInfo, iris: Sequence[str]) -> list[YearTotal]:
+async def _years(info: KgInfo, iris: Sequence[str], cited: str) -> list[YearTotal]:
+    """Works citing ``cited`` per year: a work's own year, else as the page's chart dates it (the year its
+    citers give it, else OpenCitations' citation date: :func:`kg.web.citing_years.other_years`)."""
     counts: dict[int, int] = {}
-    for record in await info.context.loaders.works.load_many(list(iris)):
+    undated = []
+    for iri, record in zip(iris, await info.context.loaders.works.load_many(list(iris)), strict=True):
         year = year_of(record)
-        if year is not None:
+        if year is None:
+            undated.append(iri)
+        else:
             counts[year] = counts.get(year, 0) + 1
+    if undated and len(undated) <= DATED_AT_MOST:  # (as the page: more are left out)
+        found = await run_in_threadpool(other_years, info.context.graph, undated, [cited])
+        for text, _ in found.values():
+            counts[int(text)] = counts.get(int(text), 0) + 1
     return [YearTotal(year=y, total=counts[y]) for y in sorted(counts)]
 
 
@@ -158,9 +168,10 @@ class Work(WorkMetadata):
     async def citation_count(self, info: KgInfo) -> int:
         return len(await self._links(info, CITATIONS))
 
-    @described("Citing works per year of publication (those without a date left out).")
+    @described("Citing works per year of publication (a citing work no record dates: the year its citers give it, "
+               "else OpenCitations' date of the citation; those with neither left out, counted in citationCount).")
     async def citations_over_time(self, info: KgInfo) -> list[YearTotal]:
-        return await _years(info, [m.other for m in await self._links(info, CITATIONS)])
+        return await _years(info, [m.other for m in await self._links(info, CITATIONS)], self.record.iri)
 
     @described("Works this one cites.")
     async def references(self, info: KgInfo, first: int = DEFAULT_FIRST, after: str | None = None,
