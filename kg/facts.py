@@ -192,7 +192,8 @@ class CountsSideBySide:
 
     def as_dict(self) -> dict[str, object]:
         def reported(found: tuple[SourceCount, ...]) -> list[dict[str, object]]:
-            return [{"source": s.source, "count": s.count, "retrieved": s.retrieved, "graph": s.graph} for s in found]
+            return [{"source": s.source, "count": s.count, "retrieved": s.retrieved, "asOf": s.as_of, "graph": s.graph}
+                    for s in found]
         return {
             "citedBy": {"inGraph": self.cited_by, "inGraphAllVersions": self.cited_by_all_versions,
                         "reported": reported(self.reported_citations)},

@@ -77,10 +77,13 @@ class SourceCount:
     metric: str = "citations"
     #: when the record reporting it was retrieved (ISO date-time), when the provenance says
     retrieved: str | None = None
+    #: when the source counted it, when that is not when it was retrieved: a Crossref record's counts are as
+    #: of its indexed date (``kg:sourceModified``), which may be years before a dump file was read
+    as_of: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {"work": self.work, "source": self.source, "graph": self.graph, "count": self.count,
-                "metric": self.metric, "retrieved": self.retrieved}
+                "metric": self.metric, "retrieved": self.retrieved, "as_of": self.as_of}
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,10 @@ def reported_counts(store: Store, works: Sequence[str]) -> tuple[SourceCount, ..
             store, load_query("metrics_source_counts").text, {"work": [NamedNode(w) for w in works]}).values():
         if work is not None and metric is not None and source is not None and graph is not None and count is not None:
             found.append(SourceCount(work, source, graph, int(count), REPORTED_METRICS.get(metric, metric), retrieved))
+    if indexed := sorted({s.graph for s in found if s.source == "crossref"}):
+        dated = {g: modified for g, modified in select_chunked(store, load_query("graph_modified").text,
+                                                               {"g": [NamedNode(g) for g in indexed]}).values()}
+        found = [replace(s, as_of=dated.get(s.graph)) if s.source == "crossref" else s for s in found]
     return tuple(sorted(found, key=lambda s: (s.work, s.metric, s.source, s.graph)))
 
 

@@ -12,6 +12,7 @@ from typing import Literal as Lit
 
 from pyoxigraph import Literal, NamedNode
 
+from kg import ids
 from kg.errors import IdentifierError, NotFoundError
 from kg.metrics.counting import citing_works, count_values, version_scopes, work_kinds
 from kg.metrics.item import SourceCount
@@ -262,8 +263,8 @@ def funder_metrics(store: Store, funder_id: str) -> PortfolioMetrics:
     return _portfolio_metrics(store, "funder", funder_nodes(store, funder_id))
 
 
-#: where the IRIs of funders are: Crossref Funder IDs, ROR IDs, and kg's nodes of funders named without either
-_FUNDER_BASES = ("https://doi.org/10.13039/", "https://ror.org/", "https://w3id.org/evidence-kg/")
+#: the DOIs of funders: Crossref Funder IDs (another DOI names a work; an organisation's other IRIs are asked)
+_FUNDER_DOIS = ids.DOI_BASE + "10.13039/"
 
 
 def funder_nodes(store: Store, funder_id: str) -> list[NamedNode]:
@@ -273,7 +274,7 @@ def funder_nodes(store: Store, funder_id: str) -> list[NamedNode]:
     :raises IdentifierError: the identifier names a work, not a funder (a mistyped ID answered zeros)
     """
     node = resolve(store, funder_id)
-    if not node.value.startswith(_FUNDER_BASES):
+    if node.value.startswith(ids.DOI_BASE) and not node.value.startswith(_FUNDER_DOIS):
         raise IdentifierError("funder", funder_id.strip(), "it names a work, not a funder: give a Crossref Funder "
                                                             "ID (10.13039/...) or a ROR ID")
     same = {r.value for (r,) in store.select(load_query("funder_identities").text, {"funder": node}).rows

@@ -17,9 +17,11 @@ CSV_COLUMNS = ("subject", "metric", "key", "value")
 
 
 def _reported(s: str, counts: tuple[SourceCount, ...]) -> list[tuple[str, str, str, object]]:
-    """Counts the sources reported, each keyed by what it counts, its source and its record's retrieval date."""
-    return [(s, f"source_reported_{c.metric}", " ".join(x for x in (c.work, c.source, (c.retrieved or "")[:10]) if x),
-             c.count) for c in counts]
+    """Counts the sources reported, each keyed by what it counts, its source and its date (as of the source's own
+    date for it, else its record's retrieval date)."""
+    return [(s, f"source_reported_{c.metric}",
+             " ".join(x for x in (c.work, c.source, (c.as_of or c.retrieved or "")[:10]) if x), c.count)
+            for c in counts]
 
 
 def named_iris(metrics: Metrics, awards: Sequence[Award] = ()) -> list[str]:

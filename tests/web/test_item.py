@@ -204,5 +204,5 @@ def test_the_widget_shows_each_items_citations_in_kg_and_as_its_sources_report_t
     item = widget[widget.index('<a href="/works/10.2210/pdb6gv0/pdb"'):]
     item = item[:item.index("</li>")]
     assert (f'<span class="cited">Cited by {entry["inGraph"]} in kg · <span class="reported">Crossref counts 1 '
-            f'({reported["retrieved"][:10]})</span></span>') in item
+            f'(retrieved {reported["retrieved"][:10]})</span></span>') in item
     assert widget.count('<span class="cited">Cited by ') == widget.count("<li>")

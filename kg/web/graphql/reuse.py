@@ -51,11 +51,14 @@ class SourceCount:
     count: int
     retrieved: str | None = strawberry.field(description="When the record reporting it was retrieved (ISO date-time).")
     graph: strawberry.ID = strawberry.field(description="The record graph stating it.")
+    as_of: str | None = strawberry.field(default=None, description=(
+        "When the source counted it, when that is not when it was retrieved: a Crossref record's counts are as "
+        "of its indexed date (ISO date-time)."))
 
     @classmethod
     def from_domain(cls, s: metrics.SourceCount) -> SourceCount:
         return cls(work=strawberry.ID(s.work), metric=s.metric, source=s.source, count=s.count,
-                   retrieved=s.retrieved, graph=strawberry.ID(s.graph))
+                   retrieved=s.retrieved, graph=strawberry.ID(s.graph), as_of=s.as_of)
 
 
 @strawberry.type(description="How many versions a work has: kg's count of the versions in this graph beside what "

@@ -257,3 +257,23 @@ def test_a_funders_outputs_by_kind_are_its_records_types(corpus: Store, funder_i
     assert m.reused == len(m.top) or len(m.top) == 10
     for top in m.top:
         assert any(c.iri.startswith("https://doi.org/") for c in item_metrics(corpus, top.iri).all_versions.citing)
+
+
+@pytest.mark.realdata
+def test_crossrefs_counts_are_dated_by_its_indexed_date_not_by_when_the_file_was_read(corpus: Store) -> None:
+    """A Crossref record's is-referenced-by-count is Crossref's as of its indexed date: the pages said
+    "(retrieved 2026-12-06)", the day a three-year-old file was loaded."""
+    checked = 0
+    for path in sorted((REALDATA / "crossref" / "works").glob("*.json"))[:20]:
+        message = json.loads(path.read_text("utf-8"))["message"]
+        doi = message["DOI"].lower()
+        reported = [s for s in item_metrics(corpus, doi).source_counts
+                    if s.source == "crossref" and s.work == f"https://doi.org/{doi}"]
+        if "is-referenced-by-count" not in message or not reported:
+            continue
+        indexed = message["indexed"]["date-time"]
+        assert [(s.count, (s.as_of or "")[:19]) for s in reported] == [
+            (message["is-referenced-by-count"], indexed[:19])], doi
+        assert all(s.retrieved and s.retrieved[:10] != indexed[:10] for s in reported)  # (read on another day)
+        checked += 1
+    assert checked >= 10
