@@ -23,13 +23,12 @@ from kg.errors import IdentifierError, RecordError
 from kg.vocab import KG, RDF, SCHEMA
 from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.builder import CitedAs, RecordBuilder
-from loaders.fields import Fields, date_literal, doi_in_text
+from loaders.fields import FOUND_IN_TEXT, Fields, date_literal, doi_in_text
 from loaders.http import HttpClient, Response
 from loaders.status import crossref_updates
 
 #: ``kg:doiAssertedBy`` of a reference whose DOI kg read from its ``unstructured`` text (Crossref's own
 #: values are "publisher" and "crossref")
-FOUND_IN_TEXT = "kg: found in the reference text"
 #: Crossref types of containers and records that are not themselves research outputs.
 CONTAINERS = ("journal", "journal-volume", "journal-issue", "book-series", "book-set", "proceedings",
               "proceedings-series", "report-series", "standard-series", "grant")

@@ -200,6 +200,8 @@ def date_literal(year: int, month: int | None = None, day: int | None = None) ->
     return Literal(f"{year:04d}", datatype=XSD.gYear)
 
 
+#: who asserts a cited DOI kg read from a reference's text (kg:doiAssertedBy)
+FOUND_IN_TEXT = "kg: found in the reference text"
 #: a DOI written in prose as a doi.org link or after "doi:", up to white space, a quote or a tag
 _DOI_IN_TEXT = re.compile(r"(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|\bdoi\s*:\s*)(10\.[0-9]+(?:\.[0-9]+)*/[^\s\"'<>]+)",
                           re.IGNORECASE)

@@ -15,7 +15,7 @@ from pyoxigraph import Literal, NamedNode
 from kg import ids
 from kg.chains import evidence_chain
 from kg.store import Store
-from loaders.crossref import FOUND_IN_TEXT
+from loaders.fields import FOUND_IN_TEXT
 from loaders.pipeline import load
 from loaders.read import read_paths
 from tests.loaders.test_realdata import ABSENT, PREFIXES, REALDATA, corpus_files, doi_written_in, load_file, raw_items

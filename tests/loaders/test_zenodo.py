@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -623,3 +624,36 @@ def test_real_corpus_exercises_every_expectation_and_passes_the_shapes() -> None
         graphs = [g for p in FILES if p.values[0].parent == REALDATA / folder for g in load_file(p.values[0]).graphs]
         violations = shacl_violations(q for g in graphs for q in (*g.quads, *g.meta_quads()))
         assert violations == [], "\n".join(violations)
+
+
+ZOOTAXA = REALDATA / "zenodo" / "records" / "15482.json"
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not ZOOTAXA.exists(), reason=ABSENT)
+def test_a_records_reference_list_is_its_references_each_citing_the_doi_its_text_names() -> None:
+    """The page said "0 references in this graph, 0 with a DOI · Zenodo lists 69" beside a chain citing 23 works."""
+    data = json.loads(ZOOTAXA.read_text("utf-8"))
+    texts = data["metadata"]["references"]
+    m = mapped(data)
+    work = NamedNode(f"https://doi.org/{data['doi'].lower()}")
+    nodes = {int(next(iter(m.values(n, SCHEMA.position)))): n for n in m.objects(work, KG.citedAs)}
+    assert sorted(nodes) == list(range(1, len(texts) + 1)) and len(texts) == 69
+    for position, text in enumerate(texts, start=1):
+        assert m.values(nodes[position], KG.unstructured) == {text.strip()}
+        link = re.search(r"(?:https?://(?:dx\.)?doi\.org/)(10\.\S+?)[.,;]?(?:\s|$)", text)
+        cited = {NamedNode(f"https://doi.org/{link.group(1).lower()}")} if link else set()
+        assert m.objects(nodes[position], KG.citedWork) == cited, text
+    with_doi = sum(1 for n in nodes.values() if m.objects(n, KG.citedWork))
+    assert m.objects(work, KG.unresolvedReferenceCount) == {Literal(len(texts) - with_doi)} and with_doi > 10
+
+
+def test_an_inveniordm_reference_is_read_from_its_reference_field() -> None:
+    data = record("record-rdm")
+    data["metadata"]["references"] = [{"reference": "Smith J (2020) Data. https://doi.org/10.5555/Ref.1"},
+                                      {"identifier": "no text"}, "Doe J (2019) Text only."]
+    m = mapped(data)
+    nodes = {int(next(iter(m.values(n, SCHEMA.position)))): n for n in m.objects(RDM, KG.citedAs)}
+    assert m.objects(nodes[1], KG.citedWork) == {NamedNode("https://doi.org/10.5555/ref.1")}
+    assert m.values(nodes[3], KG.unstructured) == {"Doe J (2019) Text only."}
+    assert m.values(nodes[2], KG.unstructured) == set() and m.objects(RDM, KG.referenceCount) == {Literal(3)}
