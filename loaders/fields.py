@@ -161,6 +161,13 @@ def strip_controls(value: str, fields: Fields) -> str:
 
 
 _BLOCK_TAG = re.compile(r"</?(?:[a-z]+:)?(?:p|br|div|li|ul|ol|sec|title|tr|td|h[1-6])\b[^>]{0,200}>", re.I)
+#: MathML's math, which readers see set apart from a word it touches ("in the<math>N=88</math>nucleus"), not
+#: from punctuation ("Dominant<math>M</math>-Matrices")
+_MATH_TAG = re.compile(r"</?(?:[a-z]+:)?math\b[^>]{0,200}>", re.I)
+_MATH_EDGE = re.compile(r"(?<=\w)\x00+(?=\w)")
+#: MathML's scripts written before their base (an isotope, ¹⁵³Tb): the prescripts put first, as read
+_PRESCRIPTS = re.compile(r"<(?:[a-z]+:)?mmultiscripts\b[^>]{0,200}>(.*?)<(?:[a-z]+:)?mprescripts\s*/>(.*?)"
+                         r"</(?:[a-z]+:)?mmultiscripts>", re.I | re.S)
 _TAG = re.compile(r"</?[a-z][a-z0-9:_-]*\b[^>]{0,200}>", re.I)
 _SPACE = re.compile(r"\s+")
 #: a tag whose angle brackets are still entities once decoded: markup escaped twice
@@ -178,8 +185,16 @@ def plain(text: str) -> str:
     'if a < b and c > d'
     >>> plain("The δ&amp;lt;sup&amp;gt;13&amp;lt;/sup&amp;gt;C decline &amp;amp; more")
     'The δ13C decline & more'
+    >>> plain('in the<mml:math><mml:mi>N</mml:mi><mml:mo>=</mml:mo><mml:mn>88</mml:mn></mml:math>nucleus<mml:math>'
+    ...       '<mml:mmultiscripts><mml:mi>Tb</mml:mi><mml:mprescripts /><mml:none /><mml:mn>153</mml:mn>'
+    ...       '</mml:mmultiscripts></mml:math>')
+    'in the N=88 nucleus 153Tb'
+    >>> plain('Dominant<mml:math><mml:mi>M</mml:mi></mml:math>-Matrices')
+    'Dominant M-Matrices'
     """
-    out = html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", text)))
+    math = _MATH_TAG.sub("\x00", _PRESCRIPTS.sub(r"\2\1", text.replace("\x00", "")))
+    out = html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", math)))
+    out = _MATH_EDGE.sub(" ", out).replace("\x00", "")
     for _ in range(2):
         if not _ESCAPED_TAG.search(out):
             break

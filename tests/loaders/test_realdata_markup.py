@@ -47,3 +47,24 @@ def test_a_title_escaped_twice_is_text_without_its_tags() -> None:
 def test_no_crossref_title_keeps_escaped_markup(path: Path) -> None:
     for name in names(path):
         assert not re.search(r"&lt;|&gt;|&amp;|</?(?:i|b|sup|sub|jats:\w+)>", name), (path.name, name)
+
+
+MATHML = [REALDATA / "crossref" / "works-lists" / "funders_10.13039_100000001_works_rows-5.json"]
+
+
+def test_mathml_in_a_title_reads_as_its_symbols_set_apart_from_the_words() -> None:
+    """A physics title wrote an isotope and a count in MathML, touching the words: it read "in theN=88nucleusTb153"
+    on the NSF dashboard. The math is set apart from a word it touches, a prescript (¹⁵³Tb) put before its base."""
+    items = json.loads(MATHML[0].read_text("utf-8"))["message"]["items"]
+    (work,) = [w for w in items if "<mml:mprescripts" in w["title"][0]]
+    title = work["title"][0]
+    assert "the<mml:math" in title and "</mml:math>nucleus" in title  # (the source: no space around the math)
+    loaded = load_file(MATHML[0])
+    rows = select(loaded.store, "SELECT ?name WHERE { GRAPH ?g { ?work schema:name ?name } }",
+                  work=NamedNode("https://doi.org/" + work["DOI"].lower()))
+    (name,) = [r["name"].value for r in rows]
+    isotope = re.search(r"<mml:mi[^>]*>(\w+)</mml:mi><mml:mprescripts />.*?<mml:mn>(\d+)</mml:mn>", title)
+    assert isotope is not None
+    base, prescript = isotope.groups()
+    tokens = re.findall(r"<mml:m[ion][^>]*>([^<]+)<", title.split("<mml:mmultiscripts")[0])  # N = 88
+    assert f"in the {''.join(tokens)} nucleus {prescript}{base}" in name, name
