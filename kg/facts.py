@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
 
+from kg import ids
 from kg.metrics import ItemMetrics, SourceCount, UsageFigures, item_metrics
 from kg.queries import load_query
 from kg.store import Store
@@ -76,15 +77,17 @@ class StructureFacts:
     beamline: Named | None = None
     #: the articles the entry supplements (kg:isSupplementTo)
     primary_publications: tuple[Named, ...] = ()
-    #: the raw data the entry was derived from (kg:isDerivedFrom)
+    #: the raw data the entry was derived from (kg:isDerivedFrom), its EM maps aside
     raw_data: tuple[Named, ...] = ()
+    #: the EMDB maps a cryo-EM model was built into (kg:isDerivedFrom too): processed maps, not raw data
+    em_maps: tuple[Named, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {"pdbId": self.pdb_id, "methods": list(self.methods), "resolution": self.resolution,
                 "deposited": self.deposited, "facility": self.facility.as_dict() if self.facility else None,
                 "beamline": self.beamline.as_dict() if self.beamline else None,
                 "primaryPublications": [p.as_dict() for p in self.primary_publications],
-                "rawData": [r.as_dict() for r in self.raw_data]}
+                "rawData": [r.as_dict() for r in self.raw_data], "emMaps": [m.as_dict() for m in self.em_maps]}
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,9 @@ def work_facts(store: Store, node: NamedNode, props: Mapping[str, tuple[str, ...
             facility=named(next(iter(props.get(KG.facility.value, ())), None)),
             beamline=named(next(iter(props.get(KG.instrument.value, ())), None)),
             primary_publications=tuple(Named(p, found[p].name) for p in papers),
-            raw_data=tuple(Named(r, found[r].name) for r in raw))
+            raw_data=tuple(Named(r, found[r].name) for r in raw if not r.startswith(ids.EMDB_BASE)),
+            em_maps=tuple(Named(r, found[r].name if found[r].title else r.removeprefix(ids.EMDB_BASE))
+                          for r in raw if r.startswith(ids.EMDB_BASE)))
     return WorkFacts(venues=props.get(KG.containerTitle.value, ()),
                      publishers=tuple(Named(p, names.get(p)) for p in props.get(SCHEMA.publisher.value, ())),
                      funding=funding(store, node) if SCHEMA.funding.value in props or SCHEMA.funder.value in props

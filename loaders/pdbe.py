@@ -304,7 +304,7 @@ def _map_summary(f: Fields, b: RecordBuilder, index: int) -> None:
         if not accession:
             continue
         if resource.upper() == "EMDB" and re.fullmatch(r"EMD-\d+", accession):
-            node: NamedNode | None = NamedNode(f"https://www.ebi.ac.uk/emdb/{accession}")
+            node: NamedNode | None = NamedNode(ids.EMDB_BASE + accession)
         else:
             node = b.related_node(resource or "other", accession, related.name("accession"))
         if node is None:

@@ -49,7 +49,7 @@ from kg.ids.doi import (
     pdb_id_from_doi,
     pdb_iri,
 )
-from kg.ids.iris import DOI_BASE, KG_BASE, META_GRAPH, ORCID_BASE, ROR_BASE, graph_iri, shared_iri
+from kg.ids.iris import DOI_BASE, EMDB_BASE, KG_BASE, META_GRAPH, ORCID_BASE, ROR_BASE, graph_iri, shared_iri
 from kg.ids.literature import (
     arxiv_doi,
     arxiv_doi_iri,
@@ -63,7 +63,8 @@ from kg.ids.literature import (
 from kg.ids.parse import Identifier, parse_identifier
 
 __all__ = [
-    "ARCHIVES", "DOI_BASE", "KG_BASE", "META_GRAPH", "ORCID_BASE", "PROSE_ORDER", "ROR_BASE", "Archive", "Identifier",
+    "ARCHIVES", "DOI_BASE", "EMDB_BASE", "KG_BASE", "META_GRAPH", "ORCID_BASE", "PROSE_ORDER", "ROR_BASE", "Archive",
+    "Identifier",
     "IdentifierError", "WrittenAccession", "accession_iri", "accession_iris", "arxiv_doi", "arxiv_doi_iri",
     "doi_from_iri", "doi_iri", "doi_or_iri", "doi_prefix", "doi_prefix_iri",
     "find_accessions", "funder_iri", "graph_iri", "normalize_accession",

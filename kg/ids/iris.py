@@ -19,6 +19,8 @@ DOI_BASE = "https://doi.org/"
 ORCID_BASE = "https://orcid.org/"
 ROR_BASE = "https://ror.org/"
 KG_BASE = "https://w3id.org/evidence-kg/"
+#: an EMDB map, <EMDB_BASE>EMD-1234: the density a cryo-EM model is built into (not raw data: its images are)
+EMDB_BASE = "https://www.ebi.ac.uk/emdb/"
 META_GRAPH = KG_BASE + "graph/meta"
 _SOURCE = re.compile(r"[a-z0-9][a-z0-9_-]*", re.A)
 _IRI_UNSAFE_ASCII = frozenset(' <>"{}|\\^`%#?[]')

@@ -10,6 +10,7 @@ from datetime import date
 
 from pyoxigraph import Literal, NamedNode
 
+from kg import ids
 from kg.errors import NotFoundError
 from kg.metrics.counting import citing_works, count_values
 from kg.queries import load_query
@@ -97,6 +98,7 @@ def facility_metrics(store: Store, facility_id: str) -> FacilityMetrics:
     for entry, dep, article, pub, data in rows:
         if entry is None:
             continue
+        data = None if data is not None and data.startswith(ids.EMDB_BASE) else data  # a map: not raw data
         for table, key, value in ((deposited, entry, dep), (articles, entry, article), (raw, entry, data),
                                   (published, article, pub)):
             if key is not None:

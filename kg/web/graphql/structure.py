@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from pyoxigraph import NamedNode
 
+from kg import ids
 from kg.batches import WorkRecord
 from kg.vocab import KG
 
@@ -39,11 +40,17 @@ class Structure:
     beamline: Place | None = strawberry.field(description="The beamline or instrument (an electron microscope).")
     raw_data: list[LazyLink] = strawberry.field(description="The raw data the entry was derived from.")
     primary_publications: list[LazyWork] = strawberry.field(description="The articles the entry supplements.")
+    em_maps: list[LazyLink] = strawberry.field(description=(
+        "The EMDB maps a cryo-EM model was built into (derived from them too): processed maps, not raw data."))
 
     @classmethod
-    def from_domain(cls, record: WorkRecord, raw_data: list[Link], papers: list[Work]) -> Structure:
+    def from_domain(cls, record: WorkRecord, derived: list[Link], papers: list[Work]) -> Structure:
+        """``derived``: what the entry was derived from, its EMDB maps put apart from its raw data."""
         resolution = record.first(KG.resolution)
+        def is_map(d: Link) -> bool:
+            return d.node.record.iri.startswith(ids.EMDB_BASE)
         return cls(pdb_id=record.first(KG.pdbId), methods=list(record.values(KG.experimentalMethod)),
                    resolution=float(resolution) if resolution else None,
                    deposition_date=record.first(KG.depositionDate), facility=_place(record, KG.facility),
-                   beamline=_place(record, KG.instrument), raw_data=raw_data, primary_publications=papers)
+                   beamline=_place(record, KG.instrument), raw_data=[d for d in derived if not is_map(d)],
+                   primary_publications=papers, em_maps=[d for d in derived if is_map(d)])
