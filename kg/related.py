@@ -156,13 +156,17 @@ def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int 
     merged = {iri: _normalised(_dedupe_reasons(_inferred(item.value, iri, reasons, standing)), standing[item.value],
                                standing[iri], item_citers)
               for iri, reasons in found.items()}
-    scored = sorted(((_tier(reasons), _score(reasons), iri) for iri, reasons in merged.items()),
-                    key=lambda s: (_TIERS.index(s[0]), _inferred_only(merged[s[2]]), -s[1],
-                                   *_standing_key(standing[s[2]]), s[2]))[:limit]
+    def key(s: tuple[Tier, float, str], year: int | None = None) -> tuple[object, ...]:
+        standing_key = _standing_key(replace(standing[s[2]], year=year or standing[s[2]].year))
+        return (_TIERS.index(s[0]), _inferred_only(merged[s[2]]), -s[1], *standing_key, s[2])
+
+    scored = sorted(((_tier(reasons), _score(reasons), iri) for iri, reasons in merged.items()), key=key)[:limit]
     # summaries only for what is returned (they are the costliest part on large graphs); the item's own
     # only when a sibling version's text names its kind
     siblings = any(r.kind == "version" and not r.text for *_, iri in scored for r in merged[iri])
     works = summaries(store, [*([item] if siblings else []), *(NamedNode(iri) for *_, iri in scored)])
+    # ties among works no record dates go to the newer by the year their citers give them (a summary's year)
+    scored.sort(key=lambda s: key(s, works[s[2]].year))
     sibling = f"another version of the same {_NOUN.get(works[item.value].kind or '', 'work')}" if siblings else ""
     ranked = []
     for tier, score, iri in scored:
