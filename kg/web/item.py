@@ -151,7 +151,8 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
     the first :data:`LINKS_SHOWN`."""
     notes: list[str] = []
     chain = _section(notes, "evidence chain", lambda: graph.chain(node, CHAIN_DEPTH))
-    related = _section(notes, "list of related items", lambda: graph.related(node, RELATED_LIMIT)) or []
+    # one more than shown: the page says when there are more (the JSON API lists them)
+    related = _section(notes, "list of related items", lambda: graph.related(node, RELATED_LIMIT + 1)) or []
     reuse = _section(notes, "reuse metrics", lambda: graph.metrics.item(node))
     years = _section(notes, "years of citing works", lambda: citing_years(graph, reuse)) if reuse else None
     claims = (_section(notes, "list of claims", lambda: graph.claims([node])) or {}).get(node.value, [])
@@ -165,7 +166,8 @@ def page_context(graph: KnowledgeGraph, node: NamedNode, work: dict[str, object]
         "about": about(work), "keywords_shown": KEYWORDS_SHOWN,
         "chain": chain,
         "chain_svg": chain_svg(chain, lambda w: work_path(w.iri)) if chain and chain.hops else None,
-        "related_groups": grouped_related(related),
+        "related_groups": grouped_related(related[:RELATED_LIMIT]),
+        "related_more": len(related) > RELATED_LIMIT, "related_shown": RELATED_LIMIT,
         "reuse": reuse,
         "usage_lines": usage_lines(reuse) if reuse else [],
         "reuse_chart": bar_chart(list(years.by_year.items()), "Works citing it or any of its versions, per year",

@@ -229,7 +229,7 @@ def _work(request: Request) -> Response:
         asked = request.query_params
         return TEMPLATES.TemplateResponse(request, "work.html", {
             "work": summary, "media_types": FORMATS, "format_labels": FORMAT_LABELS,
-            "citation_formats": CITATION_FORMATS, **page_context(
+            "citation_formats": CITATION_FORMATS, "max_page_size": state.settings.max_page_size, **page_context(
             state.graph, node, summary, all_references=asked.get("refs") == "all",
             all_links=asked.get("links") == "all")}, headers=vary)
     if name in CITATION_FORMATS:

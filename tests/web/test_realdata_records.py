@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from tests.loaders.test_realdata import ABSENT, REALDATA
 from tests.loaders.test_realdata_markup import decoded
@@ -363,4 +364,19 @@ def test_the_page_shows_the_abstract_descriptions_licence_and_keywords_the_recor
     words = re.sub(r"<[^>]+>", " ", message["abstract"]).split()
     assert " ".join(words[:8]) in tab.page.locator("section.about p.about-text").first.inner_text()
     assert _figure(tab, "Licence") == "CC BY 3.0" and message["license"][0]["URL"].endswith("/by/3.0/")
+    assert tab.errors == []
+
+
+def test_the_page_says_when_more_related_items_exist_than_it_shows(real: Live, tab: Tab) -> None:
+    """eLife's page listed 20 of its 28 related items and said nothing of the others."""
+    record = crossref(ELIFE)
+    linked = {r["DOI"].lower() for r in record["reference"] if r.get("DOI")} | {
+        i["id"].lower() for rel in record["relation"].values() for i in rel if i.get("id-type") == "doi"}
+    assert len(linked) > 20
+    _open(tab, real(f"/works/{record['DOI'].lower()}"), "real-elife-related-more")
+    shown = tab.page.locator("ul.related > li").count()
+    more = tab.page.locator("p.related-more a")
+    assert shown == 20 and more.count() == 1
+    listed = requests.get(more.get_attribute("href") or "", timeout=30).json()["items"]
+    assert len(listed) == min(len(linked), 100) > shown
     assert tab.errors == []
