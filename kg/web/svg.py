@@ -139,8 +139,8 @@ def chain_svg(chain: Chain, href: Callable[[WorkSummary], str]) -> str:
             grouped.setdefault((h.from_, h.to), []).append(h)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chain" viewBox="0 0 {width} {height}" '
            f'width="{width}" height="{height}" role="group" aria-labelledby="chain-title">',
-           f'<title id="chain-title">Evidence chain of {escape(chain.root)}: {len(chain.nodes)} works, '
-           f'{len(chain.hops)} hops</title>',
+           f'<title id="chain-title">Evidence chain of {escape(chain.root)}: {_counted(len(chain.nodes), "work")}, '
+           f'{_counted(len(chain.hops), "hop")}</title>',
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>']
     for (source, target), hops in grouped.items():
@@ -248,3 +248,8 @@ def bar_chart(points: Sequence[tuple[str, int]], title: str, unit: str = "citati
                    f'font-size="12" fill="#111">{escape(label)}</text></g>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _counted(n: int, noun: str) -> str:
+    """``1 hop``, ``2 hops``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from kg.errors import BadRequestError, KgError, TracesBusyError
-from kg.tracing import MAX_INPUT_CHARS, SOURCE_KINDS, TraceResult
+from kg.tracing import MAX_INPUT_CHARS, NOT_STORED, SOURCE_KINDS, TraceResult
 from kg.web.services import services
 from kg.web.svg import chain_svg
 from kg.web.templating import TEMPLATES, error_page
@@ -122,4 +122,6 @@ async def page(request: Request) -> Response:
     cited = await run_in_threadpool(services(request).graph.summaries, sorted(linked)) if linked else {}
     return TEMPLATES.TemplateResponse(request, "trace.html", {
         "kinds": SOURCE_KINDS, "form": fields, "result": result, "drawings": drawings, "cited": cited,
-        "found_by": found_by, "chain_names": chain_names})
+        "found_by": found_by, "chain_names": chain_names,
+        # the reader is not told how the service is run (its update token): the JSON API's callers are
+        "not_stored": NOT_STORED})

@@ -47,3 +47,10 @@ def test_an_entrys_em_map_is_its_map_not_its_raw_data(store: Store) -> None:
     assert found.errors is None and found.data is not None
     shown = found.data["work"]["structure"]
     assert [m["node"]["id"].rsplit("/", 1)[-1] for m in shown["emMaps"]] == maps and shown["rawData"] == []
+
+
+def test_a_chain_of_one_hop_says_one_hop(store: Store) -> None:
+    ((pdb, _),) = json.loads(SUMMARY.read_text("utf-8")).items()
+    with TestClient(create_app(store)) as client:
+        page = client.get(f"/works/10.2210/pdb{pdb}/pdb", headers={"Accept": "text/html"}).text
+    assert "2 works, 1 hop)" in page and ": 2 works, 1 hop</title>" in page  # the entry and its map

@@ -116,4 +116,6 @@ def test_a_traced_chain_fits_a_phone_and_lists_each_hop_with_its_source(real: Li
     assert all("asserted by crossref" in h for h in listed)
     assert hops.locator(f"ol.hops > li a[href='/works/{data}']").count() == 1  # its data first among the hops
     assert hops.locator("ol.hops > li").first.locator(f"a[href='/works/{data}']").count() == 1
+    # a reader is not told how the service is run ("stores traces sent with its update token (Authorization: ...)")
+    assert "Authorization" not in tab.page.locator("main").inner_text()
     assert tab.errors == []
