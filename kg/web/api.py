@@ -74,10 +74,11 @@ def chain(request: Request) -> Response:
 
 
 def _metrics(request: Request, parameter: str, compute: Callable[[MetricsQueries, str], metrics.Metrics],
-             locate_first: bool = False) -> Response:
+             locate_first: bool = False, what: str | None = None) -> Response:
     graph, _ = _state(request)
     shape = choice(request, "format", ("json", "csv"))
-    subject = checked_id(request.query_params.get(parameter), parameter)
+    given = request.query_params.get(parameter)
+    subject = checked_id(given, parameter, what) if what else checked_id(given, parameter)
     if locate_first:
         subject = graph.resolve(subject).value
     found = compute(graph.metrics, subject)
@@ -112,17 +113,17 @@ def item_metrics(request: Request) -> Response:
 
 def funder_metrics(request: Request) -> Response:
     """``/api/metrics/funder?id=``: a funder's outputs and their reuse (Crossref Funder ID or ROR ID)."""
-    return _metrics(request, "id", MetricsQueries.funder)
+    return _metrics(request, "id", MetricsQueries.funder, what="a Crossref Funder ID (10.13039/...) or a ROR ID")
 
 
 def facility_metrics(request: Request) -> Response:
     """``/api/metrics/facility?id=``: entries measured at a facility or instrument (IRI, name or slug)."""
-    return _metrics(request, "id", MetricsQueries.facility)
+    return _metrics(request, "id", MetricsQueries.facility, what="a facility's or instrument's name, slug or IRI")
 
 
 def publisher_metrics(request: Request) -> Response:
     """``/api/metrics/publisher?name=``: a publisher's works and their reuse (name or IRI)."""
-    return _metrics(request, "name", MetricsQueries.publisher)
+    return _metrics(request, "name", MetricsQueries.publisher, what="a publisher's name or IRI")
 
 
 def works(request: Request) -> Response:

@@ -21,15 +21,16 @@ MAX_ID_LENGTH = 2000
 _PATH_SAFE = "/!$&'()*+,;=:@"
 
 
-def checked_id(value: str | None, parameter: str = "id") -> str:
-    """The identifier text of a request, or BadRequestError when it is missing or too long.
+def checked_id(value: str | None, parameter: str = "id", what: str = "a DOI, a PDB ID, pmid:..., or an IRI") -> str:
+    """The identifier text of a request, or BadRequestError when it is missing (saying ``what`` to give) or
+    too long.
 
     >>> checked_id(None)
     Traceback (most recent call last):
     kg.errors.BadRequestError: parameter 'id' is required: give a DOI, a PDB ID, pmid:..., or an IRI
     """
     if value is None or not value.strip():
-        raise BadRequestError(parameter, "is required: give a DOI, a PDB ID, pmid:..., or an IRI")
+        raise BadRequestError(parameter, f"is required: give {what}")
     if len(value) > MAX_ID_LENGTH:
         raise BadRequestError(parameter, f"is {len(value)} characters long; at most {MAX_ID_LENGTH} are accepted")
     return value

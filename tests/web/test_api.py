@@ -184,7 +184,9 @@ def test_works_summarises_each_identifier_in_order_with_errors_in_place(live: Li
     ("/api/metrics/item", {"id": "6gv0", "citing_limit": "0"},
      "parameter 'citing_limit' must be a whole number between 1 and 100"),
     ("/api/metrics/item", {"id": "6gv0", "citing_offset": "-1"}, "parameter 'citing_offset' must be a whole number"),
-    ("/api/metrics/publisher", {"id": "x"}, "parameter 'name' is required"),
+    ("/api/metrics/publisher", {"id": "x"}, "parameter 'name' is required: give a publisher's name or IRI"),
+    ("/api/metrics/funder", {}, "parameter 'id' is required: give a Crossref Funder ID (10.13039/...) or a ROR ID"),
+    ("/api/metrics/facility", {}, "parameter 'id' is required: give a facility's or instrument's name, slug or IRI"),
     ("/api/works", {}, "parameter 'id' is required"),
     ("/api/works", {"id": ["6gv0"] * 101}, "parameter 'id' is given 101 times; at most 100 are accepted"),
     ("/api/related", {"id": "10.1/" + "x" * 10_000}, "parameter 'id' is 10005 characters long; at most 2000"),
@@ -196,6 +198,14 @@ def test_bad_parameters_are_400_naming_the_parameter(live: Live, path: str, para
     error = answer.json()["error"]
     assert error["type"] == "BadRequestError" and error["status"] == 400
     assert error["message"].startswith(message)
+
+
+def test_a_works_doi_asked_as_a_funder_is_a_400_saying_so(live: Live) -> None:
+    answer = api(live, "/api/metrics/funder", id="10.5555/kg-sample.data")
+    assert answer.status_code == 400
+    assert answer.json()["error"]["message"] == ("not a valid Crossref Funder ID: '10.5555/kg-sample.data' (it names "
+                                                 "a work, not a funder: give a Crossref Funder ID (10.13039/...) or a "
+                                                 "ROR ID)")
 
 
 def _snapshot(live: Live) -> list[object]:
