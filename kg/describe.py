@@ -250,9 +250,18 @@ def describe(store: Store, identifier: str | NamedNode) -> WorkDescription:
 
 def work_triples(store: Store, identifier: str | NamedNode) -> list[Triple]:
     """The work's statements and the nodes that make them readable, each once, in a stable order: what
-    its RDF formats hold (two queries; :func:`describe` gives them too, as ``triples``)."""
+    its RDF formats hold (two queries; :func:`describe` gives them too, as ``triples``). Of a work no
+    record describes, the statements linking to it (its citations, links to it; a third query), where
+    :func:`describe` has none."""
     node = resolve(store, identifier)
-    return _triples(store, node, store.select(load_query("work_statements").text, {"work": node}).rows)
+    found = _triples(store, node, store.select(load_query("work_statements").text, {"work": node}).rows)
+    if found:
+        return found
+    # no record describes it (a cited work): what the records citing or linking to it state of it, so that its
+    # RDF is not empty where its page lists them (at most INCOMING_LIMIT, as the page)
+    incoming = store.select(load_query("work_incoming_links").text, {"work": node}).rows
+    return sorted({Triple(other, p, node) for other, p, _ in incoming
+                   if isinstance(other, NamedNode) and isinstance(p, NamedNode)}, key=str)
 
 
 def _triples(store: Store, node: NamedNode, own: Sequence[tuple[Term | None, ...]]) -> list[Triple]:

@@ -380,3 +380,19 @@ def test_the_page_says_when_more_related_items_exist_than_it_shows(real: Live, t
     listed = requests.get(more.get_attribute("href") or "", timeout=30).json()["items"]
     assert len(listed) == min(len(linked), 100) > shown
     assert tab.errors == []
+
+
+def test_a_cited_works_linked_data_holds_the_statements_citing_it(real: Live) -> None:
+    """A work no loaded record describes answered its Turtle, N-Triples and JSON-LD links with 200 and nothing
+    (0 bytes, "@graph": []), while its page listed the works citing it."""
+    cited = next(r["DOI"].lower() for r in crossref(ELIFE)["reference"] if r.get("DOI"))
+    citing = {f"https://doi.org/{m['DOI'].lower()}" for p in RECORDS if "crossref" in p.parts
+              for m in [crossref(p)] if any((r.get("DOI") or "").lower() == cited for r in m.get("reference", []))}
+    assert citing and not any(f"{cited.replace('/', '_')}.json" == p.name for p in RECORDS)
+    answer = requests.get(real(f"/works/{cited}"), headers={"Accept": "application/n-triples"}, timeout=30)
+    assert answer.status_code == 200
+    cites = {line.split(" ")[0][1:-1] for line in answer.text.splitlines()
+             if f" <http://purl.org/spar/cito/cites> <https://doi.org/{cited}> ." in line}
+    assert cites == citing
+    graph = requests.get(real(f"/works/{cited}"), headers={"Accept": "application/ld+json"}, timeout=30).json()
+    assert graph["@graph"]
