@@ -179,6 +179,8 @@ class RecordBuilder:
             relied_class = self.work_class if relied == self.work else target_class
             if evidence == KG.reliesOnData and relied_class == SCHEMA.SoftwareSourceCode:
                 evidence = KG.reliesOnSoftware
+            elif evidence == KG.reliesOnSoftware and relied_class in (SCHEMA.Dataset, KG.StructureEntry):
+                evidence = KG.reliesOnData  # "requires" a data set: relies on it as data (283 real Scholix links)
             self.add(relier, evidence, relied)
         return rel
 
