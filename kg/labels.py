@@ -178,3 +178,27 @@ def said_as(matched: Sequence[str], text: str) -> list[str]:
         if len(word) > 1 and word not in shown:
             shown.append(word)
     return shown
+
+
+#: how an identifier named in a claim is worded for readers
+_IDENTIFIERS = {"doi": "DOI", "pdb": "PDB ID", "pmid": "PubMed ID", "pmcid": "PubMed Central ID", "arxiv": "arXiv ID",
+                "zenodo": "Zenodo record"}
+#: a matching signal of the cue index, for readers
+_SIGNALS = {"title": "its title's words", "abstract": "its abstract's wording", "author": "its author",
+            "venue": "its journal", "organisation": "its facility", "year": "its year"}
+
+
+def found_how(method: str) -> str:
+    """How a traced claim found a work, for a reader, after "found by" (the method itself,
+    "identifier:doi" or "cues:title+year", stays in the JSON and the score's tooltip).
+
+    >>> found_how("identifier:doi"), found_how("identifier:emdb")
+    ('its DOI in the text', 'its EMDB ID in the text')
+    >>> found_how("cues:title+abstract+year")
+    "its title's words, its abstract's wording and its year"
+    """
+    kind, _, detail = method.partition(":")
+    if kind == "identifier":
+        return f"its {_IDENTIFIERS.get(detail, detail.upper() + ' ID')} in the text"
+    parts = [_SIGNALS.get(signal, signal) for signal in detail.split("+") if signal]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts) or method

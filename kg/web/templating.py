@@ -11,7 +11,17 @@ from starlette.templating import Jinja2Templates
 
 from kg import ids
 from kg.errors import KgError
-from kg.labels import kind_label, kind_name, said_as, source_type, type_cell, type_label, work_note, year_label
+from kg.labels import (
+    found_how,
+    kind_label,
+    kind_name,
+    said_as,
+    source_type,
+    type_cell,
+    type_label,
+    work_note,
+    year_label,
+)
 from kg.web.caching import static_url
 from kg.web.errors import status_of
 from kg.web.urls import facility_path, funder_path, work_key, work_path
@@ -71,6 +81,7 @@ TEMPLATES.env.filters["work_note"] = work_note
 TEMPLATES.env.filters["source_type"] = source_type
 TEMPLATES.env.filters["type_cell"] = type_cell
 TEMPLATES.env.filters["said_as"] = said_as
+TEMPLATES.env.filters["found_how"] = found_how
 TEMPLATES.env.filters["shown_id"] = shown_id
 TEMPLATES.env.filters["work_key"] = work_key
 TEMPLATES.env.filters["source_name"] = source_name

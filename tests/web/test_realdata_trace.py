@@ -118,4 +118,7 @@ def test_a_traced_chain_fits_a_phone_and_lists_each_hop_with_its_source(real: Li
     assert hops.locator("ol.hops > li").first.locator(f"a[href='/works/{data}']").count() == 1
     # a reader is not told how the service is run ("stores traces sent with its update token (Authorization: ...)")
     assert "Authorization" not in tab.page.locator("main").inner_text()
+    # how the work was found, in words: its DOI in the claim's text (the method stays in the score's tooltip)
+    note = tab.page.locator("li.work .muted").first
+    assert "found by its DOI in the text" in note.inner_text() and "identifier:doi" not in note.inner_text()
     assert tab.errors == []
