@@ -5,17 +5,19 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
-from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat, serialize
+from pyoxigraph import Literal, QueryBoolean, QuerySolutions, RdfFormat, serialize
 
 from kg.cli.context import Context, pass_ctx
 from kg.cli.output import echo_json, examples, format_rows, output_format
 from kg.queries import load_query
 from kg.stats import KIND_NAMES
+from kg.vocab import XSD
 
 #: what ``kg query`` can print a CONSTRUCT or DESCRIBE result as, besides rows of subject, predicate, object
 GRAPH_FORMATS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "rdfxml": RdfFormat.RDF_XML,
@@ -58,7 +60,8 @@ def stats(ctx: Context, fmt: str) -> None:
 @click.argument("query")
 @output_format("table", "json", "csv", "tsv", *GRAPH_FORMATS, default="table",
                help="table, json, csv, tsv: rows (a CONSTRUCT gives subject, predicate, object; its table is "
-                    "Turtle). turtle, ntriples, rdfxml, jsonld: a CONSTRUCT or DESCRIBE result only.")
+                    "Turtle; json gives numbers and booleans as JSON's and unbound as null). turtle, ntriples, "
+                    "rdfxml, jsonld: a CONSTRUCT or DESCRIBE result only.")
 @pass_ctx
 def query(ctx: Context, query: str, fmt: str) -> None:
     """Run a SPARQL query: its text, a .rq file, or the name of a catalogue query."""
@@ -86,6 +89,9 @@ def query(ctx: Context, query: str, fmt: str) -> None:
         click.echo(json.dumps({"boolean": bool(result)}) if fmt == "json" else str(bool(result)).lower())
     else:
         variables = [v.value for v in result.variables]
+        if fmt == "json":  # typed: numbers and booleans as JSON's, unbound as null (text cannot say either)
+            echo_json([{v: _json_value(sol[v]) for v in variables} for sol in result])
+            return
         rows = [[_term_text(sol[v]) for v in variables] for sol in result]
         click.echo(format_rows(variables, rows, fmt), nl=False)
 
@@ -93,6 +99,39 @@ def query(ctx: Context, query: str, fmt: str) -> None:
 def _term_text(term: Any) -> str:
     """A cell of a result row: the term's value, empty when unbound."""
     return "" if term is None else str(term.value)
+
+
+#: XSD datatypes whose literals are JSON numbers
+_INTEGERS = {XSD[t].value for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                    "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt",
+                                    "unsignedLong", "unsignedShort", "unsignedByte")}
+_DECIMALS = {XSD[t].value for t in ("decimal", "double", "float")}
+
+
+def _json_value(term: Any) -> object:
+    """A cell of a JSON result row: a number or boolean literal as JSON's number or boolean, other terms as
+    their value (an IRI, a literal's text), unbound as null.
+
+    >>> from pyoxigraph import NamedNode
+    >>> [_json_value(t) for t in (Literal(27), Literal(0.5), Literal(True), Literal("27"), NamedNode("https://x.org/a"))]
+    [27, 0.5, True, '27', 'https://x.org/a']
+    >>> _json_value(None) is None
+    True
+    """
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        kind = term.datatype.value
+        try:
+            if kind in _INTEGERS:
+                return int(term.value)
+            if kind in _DECIMALS and math.isfinite(float(term.value)):
+                return float(term.value)
+        except ValueError:  # an ill-typed literal ("1.5"^^xsd:integer) stays text
+            return term.value
+        if kind == XSD.boolean.value and term.value in ("true", "false", "1", "0"):
+            return term.value in ("true", "1")
+    return str(term.value)
 
 
 @click.command(epilog=examples("kg export -o graph.nq", "kg export --format ttl > merged.ttl",

@@ -311,7 +311,7 @@ def _facts(name: str, found: object) -> object:
 EXPECTED = {
     "load": (0, 20, 0),
     "stats": {"crossref": 8, "datacite": 4, "pdbe": 4, "ror": 1, "zenodo": 3},
-    "query": [("crossref", "8"), ("datacite", "4"), ("pdbe", "4"), ("ror", "1"), ("zenodo", "3")],
+    "query": [("crossref", 8), ("datacite", 4), ("pdbe", 4), ("ror", 1), ("zenodo", 3)],
     "export": True,
     "chain": ["https://doi.org/10.2210/pdb6gv0/pdb", "https://doi.org/10.5281/zenodo.4456817"],
     "metrics": (6, 4, 5),
@@ -456,3 +456,14 @@ def test_export_scholix_writes_one_valid_link_package_per_line(store_dir: Path, 
     assert_valid(packages)
     code, out, _ = run("--store", str(store_dir), "export", "--format", "scholix")
     assert code == 0 and [json.loads(line) for line in out.splitlines()] == packages
+
+
+def test_query_json_gives_numbers_and_booleans_as_json_and_unbound_as_null(sample_store: str) -> None:
+    """`kg query --json` gave every value as a string ("graphs": "799", "true") and unbound as "", which an empty
+    literal also is."""
+    code, out, _ = run("--store", sample_store, "query", "stats_sources", "--json")
+    rows = json.loads(out)
+    assert code == 0 and rows and all(isinstance(r["graphs"], int) and r["graphs"] > 0 for r in rows)
+    code, out, _ = run("--store", sample_store, "query",
+                       'SELECT ?a ?b ?c ?d WHERE { BIND(true AS ?a) BIND(2.5 AS ?b) BIND("" AS ?c) }', "--json")
+    assert json.loads(out) == [{"a": True, "b": 2.5, "c": "", "d": None}]
