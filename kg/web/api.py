@@ -23,7 +23,7 @@ from kg.graph import KnowledgeGraph
 from kg.web.config import Settings
 from kg.web.errors import status_of
 from kg.web.services import services
-from kg.web.urls import base_of, checked_id, choice, whole_number, work_path
+from kg.web.urls import base_of, checked_id, choice, one, whole_number, work_path
 
 #: the deepest evidence chain asked for (each level is one query)
 MAX_DEPTH = 10
@@ -54,7 +54,7 @@ def related(request: Request) -> Response:
     """``/api/related?id=&limit=``: the works related to one, best first, each with its reasons."""
     graph, settings = _state(request)
     limit = whole_number(request, "limit", min(DEFAULT_LIMIT, settings.max_page_size), 1, settings.max_page_size)
-    node = graph.resolve(checked_id(request.query_params.get("id")))
+    node = graph.resolve(checked_id(one(request, "id")))
     base = base_of(request, settings)
     items = [{**r.as_dict(), "url": base + work_path(r.item.iri)} for r in graph.related(node, limit)]
     return JSONResponse({"id": node.value, "url": base + work_path(node.value), "limit": limit, "items": items})
@@ -67,7 +67,7 @@ def chain(request: Request) -> Response:
     depth = whole_number(request, "depth", DEFAULT_DEPTH, 0, MAX_DEPTH)
     fanout = whole_number(request, "fanout", settings.max_page_size, 1, settings.max_page_size)
     shape = choice(request, "format", ("json", "node-link"))
-    node = graph.resolve(checked_id(request.query_params.get("id")))
+    node = graph.resolve(checked_id(one(request, "id")))
     every = choice(request, "all_citations", ("false", "true")) == "true"
     found = graph.chain(node, depth, fanout=fanout, all_citations=every)
     return JSONResponse(chains.to_node_link(found) if shape == "node-link" else found.as_dict())
@@ -77,7 +77,7 @@ def _metrics(request: Request, parameter: str, compute: Callable[[MetricsQueries
              locate_first: bool = False, what: str | None = None) -> Response:
     graph, _ = _state(request)
     shape = choice(request, "format", ("json", "csv"))
-    given = request.query_params.get(parameter)
+    given = one(request, parameter)
     subject = checked_id(given, parameter, what) if what else checked_id(given, parameter)
     if locate_first:
         subject = graph.resolve(subject).value

@@ -84,9 +84,18 @@ def base_of(request: Request, settings: Settings) -> str:
     return (settings.base_url or str(request.base_url)).rstrip("/")
 
 
+def one(request: Request, name: str) -> str | None:
+    """The query parameter ``name`` (None when absent); given twice (``limit=5&limit=6``), a BadRequestError
+    rather than one of them taken silently (the SPARQL endpoint refuses a repeated parameter too)."""
+    given = request.query_params.getlist(name)
+    if len(given) > 1:
+        raise BadRequestError(name, f"is given {len(given)} times; give it once")
+    return given[0] if given else None
+
+
 def whole_number(request: Request, name: str, default: int, low: int, high: int) -> int:
     """The integer query parameter ``name`` (``default`` when absent), checked to lie in [low, high]."""
-    raw = request.query_params.get(name)
+    raw = one(request, name)
     if raw is None:
         return default
     try:
@@ -100,7 +109,7 @@ def whole_number(request: Request, name: str, default: int, low: int, high: int)
 
 def choice(request: Request, name: str, allowed: tuple[str, ...]) -> str:
     """The query parameter ``name``, one of ``allowed`` (the first when absent)."""
-    value = request.query_params.get(name, allowed[0])
+    value = one(request, name) or allowed[0]
     if value not in allowed:
         raise BadRequestError(name, f"must be one of {', '.join(allowed)}", value)
     return value

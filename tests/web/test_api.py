@@ -188,6 +188,8 @@ def test_works_summarises_each_identifier_in_order_with_errors_in_place(live: Li
     ("/api/metrics/funder", {}, "parameter 'id' is required: give a Crossref Funder ID (10.13039/...) or a ROR ID"),
     ("/api/metrics/facility", {}, "parameter 'id' is required: give a facility's or instrument's name, slug or IRI"),
     ("/api/works", {}, "parameter 'id' is required"),
+    ("/api/related", {"id": "6gv0", "limit": ["5", "6"]}, "parameter 'limit' is given 2 times; give it once"),
+    ("/api/chain", {"id": ["6gv0", "1cbs"]}, "parameter 'id' is given 2 times; give it once"),
     ("/api/works", {"id": ["6gv0"] * 101}, "parameter 'id' is given 101 times; at most 100 are accepted"),
     ("/api/related", {"id": "10.1/" + "x" * 10_000}, "parameter 'id' is 10005 characters long; at most 2000"),
 ])
