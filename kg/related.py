@@ -24,10 +24,10 @@ Ranking: evidence first. Each item falls in the tier of its strongest reason (:d
 3. ``link``: a plain citation (cites it, is cited by it) or another stated link (reviews,
    comments, corrections, related material).
 
-Within a tier, by score (the sum over all its reasons of :data:`WEIGHTS`: stated evidence link
-4, version or part 3, each shared item 2, inferred data citation 2, co-citation and coupling 1 x
-their cosine, plain link 1), then by how many works in the graph cite the item, then by year, newest first; the IRI only
-keeps the output stable where all of these tie, never the alphabet before them.
+Within a tier, by score (the sum over its reasons of :data:`WEIGHTS`: stated evidence link 4, version or part 3,
+each shared item 2, inferred data citation 2, co-citation and coupling 1 x their cosine, plain link 1), then by how
+many works in the graph cite the item, then by year, newest first (of a work no record dates, as its citers date
+it); the IRI only keeps the output stable where all of these tie, never the alphabet before them.
 
 >>> from kg.store import Store
 >>> related_items(Store.open(None), "10.1/absent")
@@ -156,17 +156,14 @@ def related_items(store: Store, identifier_or_node: str | NamedNode, limit: int 
     merged = {iri: _normalised(_dedupe_reasons(_inferred(item.value, iri, reasons, standing)), standing[item.value],
                                standing[iri], item_citers)
               for iri, reasons in found.items()}
-    def key(s: tuple[Tier, float, str], year: int | None = None) -> tuple[object, ...]:
-        standing_key = _standing_key(replace(standing[s[2]], year=year or standing[s[2]].year))
-        return (_TIERS.index(s[0]), _inferred_only(merged[s[2]]), -s[1], *standing_key, s[2])
 
+    def key(s: tuple[Tier, float, str], year: int | None = None) -> tuple[object, ...]:
+        return (_TIERS.index(s[0]), _inferred_only(merged[s[2]]), -s[1], *_standing_key(standing[s[2]], year), s[2])
     scored = sorted(((_tier(reasons), _score(reasons), iri) for iri, reasons in merged.items()), key=key)[:limit]
-    # summaries only for what is returned (they are the costliest part on large graphs); the item's own
-    # only when a sibling version's text names its kind
+    # summaries only of what is returned (costliest at scale); the item's own when a sibling's text names its kind
     siblings = any(r.kind == "version" and not r.text for *_, iri in scored for r in merged[iri])
     works = summaries(store, [*([item] if siblings else []), *(NamedNode(iri) for *_, iri in scored)])
-    # ties among works no record dates go to the newer by the year their citers give them (a summary's year)
-    scored.sort(key=lambda s: key(s, works[s[2]].year))
+    scored.sort(key=lambda s: key(s, works[s[2]].year))  # a work no record dates: as its citers date it
     sibling = f"another version of the same {_NOUN.get(works[item.value].kind or '', 'work')}" if siblings else ""
     ranked = []
     for tier, score, iri in scored:
@@ -189,8 +186,7 @@ def _inferred_only(reasons: list[Reason]) -> bool:
     >>> _inferred_only([Reason("inferred-evidence", "cites it as data"), Reason("version", "")])
     False
     """
-    evidence = {r.kind for r in reasons if TIER[r.kind] == "evidence"}
-    return evidence == {"inferred-evidence"}
+    return {r.kind for r in reasons if TIER[r.kind] == "evidence"} == {"inferred-evidence"}
 
 
 def _inferred(item: str, other: str, reasons: list[Reason], standing: dict[str, Standing]) -> list[Reason]:
@@ -213,9 +209,9 @@ def _inferred(item: str, other: str, reasons: list[Reason], standing: dict[str, 
     return out
 
 
-def _standing_key(s: Standing) -> tuple[int, int, bool]:
-    """Ties within a score: the more cited in the graph, then the newer, then one with a record."""
-    return (-s.citers, -(s.year or 0), s.records == 0)
+def _standing_key(s: Standing, year: int | None = None) -> tuple[int, int, bool]:
+    """Ties within a score: the more cited in the graph, the newer (``year``: as citers date it), one with a record."""
+    return (-s.citers, -(year or s.year or 0), s.records == 0)
 
 
 @dataclass(frozen=True)
