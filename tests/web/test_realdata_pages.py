@@ -56,12 +56,13 @@ def test_the_229_reference_article_page_is_short_and_counts_side_by_side(efsa: L
     assert page.get_by_role("link", name=f"Show all {len(references)} references").count() == 1
     # kg's counts beside Crossref's, each with its source and the record's retrieval date, never summed
     refs_line = page.locator("section[aria-labelledby=references-heading] p.counts").inner_text()
+    indexed = record["indexed"]["date-time"][:10]  # Crossref's counts are as of its indexed date
     assert re.fullmatch(rf"{len(references)} references in this graph, {len(with_doi)} with a DOI · "
-                        rf"Crossref lists {record['reference-count']} \(retrieved \d{{4}}-\d\d-\d\d\)", refs_line)
+                        rf"Crossref lists {record['reference-count']} \(as of {indexed}\)", refs_line)
     figures = dict(zip(page.locator("#reuse-heading + dl dt").all_inner_texts(),
                        page.locator("#reuse-heading + dl dd").all_inner_texts(), strict=True))
     assert re.fullmatch(rf"0 works in this graph · Crossref reports {record['is-referenced-by-count']} "
-                        r"\(retrieved \d{4}-\d\d-\d\d\)", figures["Cited by"])
+                        rf"\(as of {indexed}\)", figures["Cited by"])
     # the chain's evidence hops come before the citations, which are counted, the strongest shown
     caption = page.locator("figure.chain-figure figcaption").inner_text()
     assert f"It cites {len(with_doi)} works (the 10 strongest shown)." in caption
