@@ -122,3 +122,16 @@ def test_a_traced_chain_fits_a_phone_and_lists_each_hop_with_its_source(real: Li
     note = tab.page.locator("li.work .muted").first
     assert "found by its DOI in the text" in note.inner_text() and "identifier:doi" not in note.inner_text()
     assert tab.errors == []
+
+
+def test_a_claim_no_work_matches_says_what_would_find_one(real: Live, tab: Tab) -> None:
+    """A news sentence loosely paraphrasing a title found nothing and the page said only "No work in the graph
+    matches this claim": a journalist did not learn what would."""
+    tab.page.goto(real("/trace"))
+    tab.page.fill("#trace-text", "Researchers say the ocean's currents surprised everyone this winter.")
+    tab.page.click("form.trace-form button")
+    tab.page.wait_for_selector("section.trace-result")
+    hint = tab.page.locator("p.no-match").inner_text()
+    assert hint.startswith("No work in the graph matches this claim.")
+    assert "a DOI" in hint and "title" in hint and "Paste the article's DOI" in hint
+    assert tab.errors == []
