@@ -125,7 +125,8 @@ def evidence_chain(store: Store, identifier_or_node: str | NamedNode, max_depth:
         looked_up.update(n.value for n in frontier)
         found = _next_hops(store, query, frontier, level)
         standing.update(standings(store, [NamedNode(h.to) for h in found if h.is_citation and h.to not in standing]))
-        found = _strongest_citations(infer_citations(found, standing), standing, limit, cited)
+        found = infer_citations(found, standing)
+        found = _strongest_citations(found, standing, limit, cited, _cited_years(store, found, standing, limit))
         order = {n.value: i for i, n in enumerate(frontier)}
         found.sort(key=lambda h: (h.is_citation, BASIS_RANK[h.basis], ROLE_RANK[h.role], order[h.from_]))
         new = list(dict.fromkeys(h.to for h in found if h.to not in depth_of))
@@ -147,14 +148,32 @@ def evidence_chain(store: Store, identifier_or_node: str | NamedNode, max_depth:
                  tuple(hops), truncated, limit)
 
 
-def _strength(standing: Standing) -> tuple[bool, bool, int, int]:
+def _strength(standing: Standing, year: int | None = None) -> tuple[bool, bool, int, int]:
     """Sort key of a cited work, strongest first: data or software, with a record of its own,
-    most cited in the graph, most recent."""
-    return (not standing.is_data_or_software, standing.records == 0, -standing.citers, -(standing.year or 0))
+    most cited in the graph, most recent (``year``: of a work no record dates, as the citing work's reference
+    dates it)."""
+    return (not standing.is_data_or_software, standing.records == 0, -standing.citers,
+            -(standing.year or year or 0))
+
+
+def _cited_years(store: Store, found: list[Hop], standing: dict[str, Standing],
+                 limit: int | None) -> dict[tuple[str, str], int]:
+    """(citing, cited) -> the year the citing work's reference gives the cited one, for the works whose citations
+    are cut (more than ``limit``) and that cite works no record dates (``queries/chain_cited_years.rq``)."""
+    citing: dict[str, int] = {}
+    for h in found:
+        if h.is_citation:
+            citing[h.from_] = citing.get(h.from_, 0) + 1
+    cut = [NamedNode(w) for w, n in citing.items() if limit is not None and n > limit]
+    if not cut or not any(h.is_citation and standing[h.to].year is None for h in found):
+        return {}
+    return {(w, c): int(y[:4]) for w, c, y in select_chunked(store, load_query("chain_cited_years").text,
+                                                              {"work": cut}).values()
+            if w and c and y and y[:4].isdigit()}
 
 
 def _strongest_citations(found: list[Hop], standing: dict[str, Standing], limit: int | None,
-                         cited: dict[str, tuple[int, int]]) -> list[Hop]:
+                         cited: dict[str, tuple[int, int]], years: dict[tuple[str, str], int]) -> list[Hop]:
     """The evidence hops and, from each work, its strongest ``limit`` plain citations (all when
     None); records in ``cited`` how many works each work cites and how many are kept (a citation
     inferred to be of data is counted, and always kept, as an evidence hop)."""
@@ -167,7 +186,8 @@ def _strongest_citations(found: list[Hop], standing: dict[str, Standing], limit:
             inferred[h.from_] = inferred.get(h.from_, 0) + 1
     kept = [h for h in found if not h.is_citation]
     for work in dict.fromkeys([*by_work, *inferred]):
-        hops = sorted(by_work.get(work, []), key=lambda h: (_strength(standing.get(h.to, Standing(h.to))), h.to))
+        hops = sorted(by_work.get(work, []), key=lambda h: (
+            _strength(standing.get(h.to, Standing(h.to)), years.get((h.from_, h.to))), h.to))
         listed = hops if limit is None else hops[:limit]
         cited[work] = (len(hops) + inferred.get(work, 0), len(listed) + inferred.get(work, 0))
         kept.extend(listed)
@@ -215,7 +235,8 @@ def _in_chain_order(root: str, by_level: list[list[Hop]], works: dict[str, WorkS
     for found in by_level:
         found = sorted(found, key=lambda h: (index[h.from_], h.is_citation, BASIS_RANK[h.basis], ROLE_RANK[h.role],
                                              _KIND_RANK.get(works[h.to].kind or "", 2),
-                                             _strength(standing.get(h.to, Standing(h.to))), h.to, h.evidence))
+                                             _strength(standing.get(h.to, Standing(h.to)), works[h.to].year), h.to,
+                                             h.evidence))
         for h in found:
             index.setdefault(h.to, len(index))
         hops.extend(h if h.basis == "inferred" else replace(h, label=hop_label(h.role, h.relations, works[h.to].kind))

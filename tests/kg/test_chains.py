@@ -274,3 +274,20 @@ def test_a_work_first_met_as_a_citation_is_expanded_when_evidence_reaches_it() -
     assert [(h.from_, h.to, h.role, h.depth) for h in chain.hops] == [
         (a, d, "data", 1), (a, x, "citation", 1), (d, x, "data", 2), (x, raw, "data", 3)]
     assert chain.node(x).expanded and chain.node(x).depth == 1
+
+
+@pytest.mark.skipif(not REALDATA.is_dir(), reason="no ../shared/realdata")
+def test_the_citations_listed_at_the_cut_are_the_newest_as_the_references_date_them() -> None:
+    """eLife's chain lists 10 of its 27 citations, none of the cited works with a record: all tied, they went by
+    IRI (the 1989 and 1995 references listed, the 2013 ones left out), though "then the most recent" is the rule.
+    The year the article's own reference gives each now breaks the tie."""
+    path = REALDATA / "crossref" / "works" / "10.7554_elife.01567.json"
+    message = json.loads(path.read_text("utf-8"))["message"]
+    years = {f"https://doi.org/{r['DOI'].lower()}": int(r["year"][:4]) for r in message["reference"]
+             if r.get("DOI") and (r.get("year") or "")[:4].isdigit()}
+    store = Store.open(None)
+    load(store, read_paths([path]))
+    chain = evidence_chain(store, message["DOI"])
+    listed = [h.to for h in chain.hops if h.is_citation]
+    assert len(years) > len(listed) == chain.citation_limit == 10
+    assert listed == sorted(years, key=lambda w: (-years[w], w))[:10]

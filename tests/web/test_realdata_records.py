@@ -81,7 +81,9 @@ def test_the_data_set_an_article_is_supplemented_by_is_named_by_its_doi_first_in
     assert iris[1] == f"https://doi.org/{data_doi}"
     # the hops as a list: the root is "This work" (not its 110-character title on every line), the others named
     hops = tab.page.locator("ol.hops li").all_text_contents()
-    assert len(hops) == len(iris) - 1 and all(h.startswith("This work ") for h in hops)
+    # one hop to each work, and the data set, which the article also cites (its newest reference), a second time
+    assert len(hops) == len(iris) and all(h.startswith("This work ") for h in hops)
+    assert sum(1 for h in hops if "Data from:" in h) == 2 and data_doi in cited
     # no line of a box runs past its edge (real titles did)
     overflowing = tab.page.evaluate("""[...document.querySelectorAll('svg.chain a.node')].flatMap(a => {
         const r = a.querySelector('rect').getBBox();
