@@ -19,6 +19,7 @@ from kg.store import GraphMeta, RecordGraph, Store
 from kg.vocab import CITO, KG, SCHEMA
 from loaders.pipeline import load
 from loaders.read import read_paths
+from tests.kg.test_related import reference_years
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 REALDATA = (Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata").resolve()
@@ -281,12 +282,7 @@ def test_the_citations_listed_at_the_cut_are_the_newest_as_the_references_date_t
     """eLife's chain lists 10 of its 27 citations, none of the cited works with a record: all tied, they went by
     IRI (the 1989 and 1995 references listed, the 2013 ones left out), though "then the most recent" is the rule.
     The year the article's own reference gives each now breaks the tie."""
-    path = REALDATA / "crossref" / "works" / "10.7554_elife.01567.json"
-    message = json.loads(path.read_text("utf-8"))["message"]
-    years = {f"https://doi.org/{r['DOI'].lower()}": int(r["year"][:4]) for r in message["reference"]
-             if r.get("DOI") and (r.get("year") or "")[:4].isdigit()}
-    store = Store.open(None)
-    load(store, read_paths([path]))
+    message, years, store = reference_years("10.7554_elife.01567")
     chain = evidence_chain(store, message["DOI"])
     listed = [h.to for h in chain.hops if h.is_citation]
     assert len(years) > len(listed) == chain.citation_limit == 10

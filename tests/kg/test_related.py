@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pyoxigraph import NamedNode
@@ -263,16 +264,23 @@ def test_related_items_run_on_corpus_records(corpus: Store, index: int) -> None:
         assert related.score > 0 and related.reasons and related.item.iri != records[index]
 
 
+def reference_years(name: str) -> tuple[dict[str, Any], dict[str, int], Store]:
+    """A real Crossref work (``crossref/works/<name>.json``), the year its references give each work they cite by
+    DOI, and a store holding the work alone."""
+    path = REALDATA / "crossref" / "works" / f"{name}.json"
+    message: dict[str, Any] = json.loads(path.read_text("utf-8"))["message"]
+    years = {f"https://doi.org/{r['DOI'].lower()}": int(r["year"][:4]) for r in message["reference"]
+             if r.get("DOI") and (r.get("year") or "")[:4].isdigit()}
+    store = Store.open(None)
+    load(store, read_paths([path]))
+    return message, years, store
+
+
 @needs_realdata
 def test_ties_among_works_no_record_dates_go_to_the_newer_by_the_year_they_are_cited_with() -> None:
     """A real article's references (no record of their own) tied on score and citers came out in IRI order
     (2016, 1994, 2017, 2007): the year their citers give them now breaks the tie, newest first."""
-    path = REALDATA / "crossref" / "works" / "10.1371_journal.ppat.1008184.json"
-    message = json.loads(path.read_text("utf-8"))["message"]
-    years = {f"https://doi.org/{r['DOI'].lower()}": int(r["year"][:4]) for r in message["reference"]
-             if r.get("DOI") and (r.get("year") or "")[:4].isdigit()}
-    s = Store.open(None)
-    load(s, read_paths([path]))
+    message, years, s = reference_years("10.1371_journal.ppat.1008184")
     found = related_items(s, message["DOI"], limit=100)
     cited = [r for r in found if r.item.iri in years and r.tier == "link"]
     assert len(cited) > 10 and len({r.score for r in cited}) == 1  # all tied: one citer each, one score
