@@ -235,8 +235,8 @@ def _in_chain_order(root: str, by_level: list[list[Hop]], works: dict[str, WorkS
     for found in by_level:
         found = sorted(found, key=lambda h: (index[h.from_], h.is_citation, BASIS_RANK[h.basis], ROLE_RANK[h.role],
                                              _KIND_RANK.get(works[h.to].kind or "", 2),
-                                             _strength(standing.get(h.to, Standing(h.to)), works[h.to].year), h.to,
-                                             h.evidence))
+                                             _strength(standing.get(h.to, Standing(h.to)),
+                                                       works[h.to].year if h.is_citation else None), h.to, h.evidence))
         for h in found:
             index.setdefault(h.to, len(index))
         hops.extend(h if h.basis == "inferred" else replace(h, label=hop_label(h.role, h.relations, works[h.to].kind))

@@ -112,9 +112,11 @@ def test_a_traced_chain_fits_a_phone_and_lists_each_hop_with_its_source(real: Li
     tab.screenshot("real-trace-phone-hops")
     listed = hops.locator("ol.hops > li").all_inner_texts()
     cited = {r["DOI"].lower() for r in record["reference"] if r.get("DOI")}
-    assert len(listed) == tab.page.locator("svg.chain g.hop").count() and len(listed) <= len(cited) + 1
+    # every hop drawn is listed (the data set the article also cites is one arrow drawn, two hops listed)
+    assert tab.page.locator("svg.chain g.hop").count() <= len(listed) <= len(cited) + 1
     assert all("asserted by crossref" in h for h in listed)
-    assert hops.locator(f"ol.hops > li a[href='/works/{data}']").count() == 1  # its data first among the hops
+    # its data set first among the hops (supplemented by it; cited too, among its newest references, further down)
+    assert hops.locator(f"ol.hops > li a[href='/works/{data}']").count() == 2
     assert hops.locator("ol.hops > li").first.locator(f"a[href='/works/{data}']").count() == 1
     # a reader is not told how the service is run ("stores traces sent with its update token (Authorization: ...)")
     assert "Authorization" not in tab.page.locator("main").inner_text()
