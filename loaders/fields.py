@@ -192,9 +192,12 @@ def plain(text: str) -> str:
     >>> plain('Dominant<mml:math><mml:mi>M</mml:mi></mml:math>-Matrices')
     'Dominant M-Matrices'
     """
-    math = _MATH_TAG.sub("\x00", _PRESCRIPTS.sub(r"\2\1", text.replace("\x00", "")))
-    out = html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", math)))
-    out = _MATH_EDGE.sub(" ", out).replace("\x00", "")
+    math = "math" in text  # (MathML's tags are lower case; most texts have none: three passes saved)
+    if math:
+        text = _MATH_TAG.sub("\x00", _PRESCRIPTS.sub(r"\2\1", text.replace("\x00", "")))
+    out = html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", text)))
+    if math:
+        out = _MATH_EDGE.sub(" ", out).replace("\x00", "")
     for _ in range(2):
         if not _ESCAPED_TAG.search(out):
             break

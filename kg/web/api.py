@@ -23,7 +23,7 @@ from kg.graph import KnowledgeGraph
 from kg.web.config import Settings
 from kg.web.errors import status_of
 from kg.web.services import services
-from kg.web.urls import base_of, checked_id, choice, one, whole_number, work_path
+from kg.web.urls import ANY_ID, base_of, checked_id, choice, one, whole_number, work_path
 
 #: the deepest evidence chain asked for (each level is one query)
 MAX_DEPTH = 10
@@ -74,11 +74,10 @@ def chain(request: Request) -> Response:
 
 
 def _metrics(request: Request, parameter: str, compute: Callable[[MetricsQueries, str], metrics.Metrics],
-             locate_first: bool = False, what: str | None = None) -> Response:
+             locate_first: bool = False, what: str = ANY_ID) -> Response:
     graph, _ = _state(request)
     shape = choice(request, "format", ("json", "csv"))
-    given = one(request, parameter)
-    subject = checked_id(given, parameter, what) if what else checked_id(given, parameter)
+    subject = checked_id(one(request, parameter), parameter, what)
     if locate_first:
         subject = graph.resolve(subject).value
     found = compute(graph.metrics, subject)

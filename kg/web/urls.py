@@ -21,7 +21,11 @@ MAX_ID_LENGTH = 2000
 _PATH_SAFE = "/!$&'()*+,;=:@"
 
 
-def checked_id(value: str | None, parameter: str = "id", what: str = "a DOI, a PDB ID, pmid:..., or an IRI") -> str:
+#: what a request names a work by, as an error asking for one says
+ANY_ID = "a DOI, a PDB ID, pmid:..., or an IRI"
+
+
+def checked_id(value: str | None, parameter: str = "id", what: str = ANY_ID) -> str:
     """The identifier text of a request, or BadRequestError when it is missing (saying ``what`` to give) or
     too long.
 
