@@ -113,9 +113,9 @@ class CrossrefLoader(Loader):
         b.add(work, KG.doi, Literal(doi))
         if pdb:
             b.add(work, KG.pdbId, Literal(pdb))
-        titles = f.strings("title")
+        titles = f.strings("title") or f.strings("original-title")  # a title only in its own language
         b.text(work, SCHEMA.name, titles[0] if titles else None, markup=True)
-        for extra in [*titles[1:], *f.strings("original-title")]:
+        for extra in [*titles[1:], *(t for t in f.strings("original-title") if t not in titles)]:
             b.text(work, SCHEMA.alternateName, extra, markup=True)
         for subtitle in f.strings("subtitle"):
             b.text(work, SCHEMA.alternativeHeadline, subtitle, markup=True)

@@ -32,9 +32,11 @@ from loaders.arrays import HEAD, Item, array_items, opens_array
 from loaders.base import Loader, Problem, RawRecord
 from loaders.fields import kind_of
 from loaders.limits import Limits, default_limits
+from loaders.xmlread import HTML, looks_like_xml, xml_document
 
 #: file name endings read as records
-SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".json.gz", ".jsonl.gz", ".ndjson.gz", ".csv.gz")
+SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".xml", ".json.gz", ".jsonl.gz", ".ndjson.gz", ".csv.gz", ".xml.gz")
+XML = (".xml", ".xml.gz")
 LINES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 CSV = (".csv", ".csv.gz")
 
@@ -150,12 +152,14 @@ def read_file(path: Path, limits: Limits | None = None) -> Iterator[RawRecord | 
             stream = _open(path)
             yield from _read_array(path, stream, stream.read(HEAD), origin, retrieved, limits)
             return
+        xml = path.name.endswith(XML) or looks_like_xml(head)
         if size > limits.document_bytes or len(raw) > limits.document_bytes:
-            raise ReadError(str(path), f"holds more than {limits.document_bytes:,} bytes of JSON"
+            raise ReadError(str(path), f"holds more than {limits.document_bytes:,} bytes of {'XML' if xml else 'JSON'}"
                                        f"{' once decompressed' if path.name.endswith('.gz') else ''}; "
-                                       "the limit is KG_MAX_DOCUMENT_BYTES (or give the records as JSON Lines, "
-                                       "or as one JSON array of records, which is read record by record)")
-        document = parse_json(_text(raw, str(path)))
+                                       "the limit is KG_MAX_DOCUMENT_BYTES" + ("" if xml else
+                                       " (or give the records as JSON Lines, or as one JSON array of records, "
+                                       "which is read record by record)"))
+        document = xml_document(raw, str(path)) if xml else parse_json(_text(raw, str(path)))
     except (OSError, EOFError) as e:
         yield Problem("error", f"cannot read the file: {_why(e)}", str(path))
     except ReadError as e:
@@ -222,11 +226,9 @@ def parse_json(text: str) -> Any:
 
 
 def _not_json(e: json.JSONDecodeError, raw: bytes, *, whole: bool) -> str:
-    start = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:200].lower()
-    if start.startswith((b"<?xml", b"<!doctype", b"<html", b"<")):
-        kind = "HTML" if b"html" in start else "XML"
-        return (f"an {kind} document, not JSON: kg reads the sources' JSON (harvest the JSON API, "
-                "or save its JSON answers)")
+    if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return "an XML document, not JSON: kg reads XML records from .xml files, one document each" \
+            if looks_like_xml(raw[:HEAD]) else HTML
     where = f" at line {e.lineno} column {e.colno}" if whole else f" at column {e.colno}"
     hint = "; is the file truncated?" if whole else ""
     return f"not valid JSON ({e.msg}{where}{hint})"

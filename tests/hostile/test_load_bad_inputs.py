@@ -91,12 +91,37 @@ ROWS: list[Bad] = [
     whole("unterminated string", "a.json", '{"DOI": "10.1/x', r"not valid JSON \(Unterminated string"),
     whole("single quotes", "a.json", "{'DOI': '10.1/x'}", r"not valid JSON \(Expecting property name"),
     whole("trailing comma", "a.json", '{"DOI": "10.1/x",}', r"not valid JSON \(Illegal trailing comma|Expecting"),
-    whole("XML declaration", "a.json", '<?xml version="1.0"?><doi_records/>', r"an XML document, not JSON"),
-    whole("XML without declaration", "a.json", "<resource><identifier/></resource>", r"an XML document, not JSON"),
-    whole("XML behind a BOM", "a.json", b"\xef\xbb\xbf<?xml version='1.0'?><a/>", r"an XML document, not JSON"),
+    # -- XML: read as XML whatever the file's name, and refused with the reason ------------------
+    whole("XML declaration", "a.json", '<?xml version="1.0"?><doi_records/>', r"Crossref unixref XML that holds no work"),
+    whole("XML behind a BOM", "a.json", b"\xef\xbb\xbf<?xml version='1.0'?><a/>",
+          r"XML whose root element is <a>; kg reads Crossref unixsd, Crossref unixref, DataCite kernel XML"),
+    whole("an HTML page saved as .xml", "a.xml", "<html><body>502 Bad Gateway</body></html>", r"an HTML document, not a record"),
+    whole("truncated XML", "a.xml", "<doi_records><doi_record>", r"not well-formed XML \(no element found: line 1, column 25\)"),
+    whole("XML entity expansion (billion laughs)", "a.xml",
+          '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+          '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><resource>&c;</resource>',
+          r"XML that declares entities or external references \(EntitiesForbidden\); kg does not expand them"),
+    whole("XML external entity", "a.xml", '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><resource>&x;</resource>',
+          r"XML that declares entities or external references \(EntitiesForbidden\)"),
+    whole("a Crossref query DOI it does not know", "a.xml",
+          '<crossref_result xmlns="http://www.crossref.org/qrschema/3.0"><query_result><body><query status="unresolved">'
+          "<doi>10.5555/nothing</doi></query></body></query_result></crossref_result>",
+          r"Crossref unixsd XML that holds no work \(query status: unresolved\)"),
+    whole("XML over the document limit", "a.xml", "<doi_records>" + "<x/>" * 80_000 + "</doi_records>",
+          r"holds more than 300,000 bytes of XML; the limit is KG_MAX_DOCUMENT_BYTES"),
+    whole("a DataCite kernel record without identifier", "a.xml", "<resource><titles><title>T</title></titles></resource>",
+          r"datacite record \(no DOI\): field 'attributes"),
+    whole("a DataCite kernel record with a bad DOI", "a.xml",
+          '<resource xmlns="http://datacite.org/schema/kernel-4"><identifier identifierType="DOI">not a doi</identifier></resource>',
+          r"datacite record not a doi: field 'attributes.doi' is not a valid DOI"),
+    whole("a title nested 30,000 elements deep", "a.xml",
+          "<doi_records><doi_record><crossref><journal><journal_article><titles><title>" + "<i>" * 30_000 + "deep"
+          + "</i>" * 30_000 + "</title></titles><doi_data><doi>10.5555/deep</doi></doi_data></journal_article></journal>"
+          "</crossref></doi_record></doi_records>",
+          r"crossref record 10.5555/deep: field 'title' is 210,004 characters long; the limit is 100,000"),
     whole("HTML doctype", "a.json", "<!DOCTYPE html><html><body>Rate limited</body></html>",
-          r"an HTML document, not JSON"),
-    whole("HTML page", "a.json", "<html><head><title>502</title></head></html>", r"an HTML document, not JSON"),
+          r"an HTML document, not a record"),
+    whole("HTML page", "a.json", "<html><head><title>502</title></head></html>", r"an HTML document, not a record"),
     whole("Latin-1 bytes", "a.json", b'{"title": ["caf\xe9"]}', r"not valid UTF-8 \(byte 15: b'\\xe9'\)"),
     whole("UTF-16 file", "a.json", '{"DOI": "10.1/x"}'.encode("utf-16"), r"not valid UTF-8 \(byte 0"),
     whole("a number of 5,000 digits", "a.json", '{"DOI": "10.1/x", "n": ' + HUGE + "}",
@@ -160,7 +185,7 @@ ROWS: list[Bad] = [
     line("a line that is not JSON", "{not json}", r"not valid JSON \(Expecting property name enclosed in double quotes"
          r" at column 2\)"),
     line("a truncated line", '{"DOI": "10.1/x", ', r"not valid JSON \(Expecting property name"),
-    line("an XML line", "<record><doi>10.1/x</doi></record>", r"an XML document, not JSON"),
+    line("an XML line", "<record><doi>10.1/x</doi></record>", r"an XML document, not JSON: kg reads XML records from \.xml files"),
     line("a line that is not UTF-8", b'{"DOI": "10.1/\xff"}', r"not valid UTF-8 \(byte 14: b'\\xff'\)"),
     line("a line longer than the limit", json.dumps(work(3, abstract="x" * 400_000)),
          r"is longer than 300,000 bytes; the limit of one record is KG_MAX_RECORD_BYTES"),
@@ -321,7 +346,7 @@ def test_what_looks_odd_but_is_fine_loads(name: str, content: bytes, tmp_path: P
 
 @pytest.mark.parametrize(("file", "content"), [
     ("page.html", b"<html></html>"), ("blob.bin", b"\x00\x01"), ("dump.gz", b"not gzip"),
-    ("records.xml", b"<a/>"), ("notes.txt", b"hello"), ("data.tsv", b"a\tb\n"), ("records.json.bz2", b"BZh"),
+    ("notes.txt", b"hello"), ("data.tsv", b"a\tb\n"), ("records.json.bz2", b"BZh"),
 ])
 def test_a_file_in_a_folder_that_is_not_read_is_listed_with_why(file: str, content: bytes, tmp_path: Path) -> None:
     (tmp_path / "good.json").write_bytes(GOOD_1)
@@ -330,7 +355,7 @@ def test_a_file_in_a_folder_that_is_not_read_is_listed_with_why(file: str, conte
     report = run(tmp_path)
     assert report.loaded == 1
     assert shown(report.problems) == [f"skipped: {tmp_path / file}: not a record file: kg reads .json, .jsonl, "
-                                      ".ndjson, .csv, .json.gz, .jsonl.gz, .ndjson.gz, .csv.gz"]
+                                      ".ndjson, .csv, .xml, .json.gz, .jsonl.gz, .ndjson.gz, .csv.gz, .xml.gz"]
     assert report.summary() == "1 loaded, 0 unchanged, 0 rejected (0 warnings, 1 files skipped)"
 
 

@@ -169,7 +169,8 @@ def test_every_file_of_a_folder_not_read_is_listed_with_why(tmp_path: Path) -> N
     (folder / "broken.json.gz").write_bytes(b"not gzip either")
     run = kg(tmp_path, "load", str(folder))
     assert run.code == 1
-    kinds = "not a record file: kg reads .json, .jsonl, .ndjson, .csv, .json.gz, .jsonl.gz, .ndjson.gz, .csv.gz"
+    kinds = ("not a record file: kg reads .json, .jsonl, .ndjson, .csv, .xml, .json.gz, .jsonl.gz, .ndjson.gz, "
+             ".csv.gz, .xml.gz")
     assert run.err.strip().splitlines() == [
         f"skipped: {folder / 'blob.bin'}: {kinds}",
         f"skipped: {folder / 'old.gz'}: {kinds}",

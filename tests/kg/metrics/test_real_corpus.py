@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from kg.store import Store
 from loaders.pipeline import load
 from loaders.read import read_paths
 from tests.kg.metrics.conftest import REALDATA
+from tests.loaders.test_crossref_xml import API_TYPE as UNIXSD_TYPES
 
 
 @pytest.fixture(scope="module")
@@ -85,16 +87,29 @@ def test_source_reported_counts_are_the_records_own(corpus: Store, source: str, 
 
 def _crossref_funded(funder_id: str, ror: str) -> Iterator[dict[str, Any]]:
     """The corpus's Crossref records naming a funder by its Funder ID or its ROR ID, read from the JSON (a
-    record once for each funder entry naming it)."""
+    record once for each funder entry naming it), and from the unixsd XML of a DOI whose JSON, if the corpus
+    holds it, is not newer (its ``indexed`` date against the XML's ``last-update``)."""
+    indexed: dict[str, str] = {}
     for path in REALDATA.glob("crossref/works*/*.json"):
         document = json.loads(path.read_text("utf-8"))
         message = document.get("message")
         items = [message] if document.get("message-type") == "work" else (message or {}).get("items", [])
         for item in items:
+            doi = str(item.get("DOI", "")).lower()
+            indexed[doi] = max(indexed.get(doi, ""), (item.get("indexed") or {}).get("date-time", ""))
             for funder in item.get("funder") or []:
                 named = [str(funder.get("DOI", "")).lower(), *(str(i.get("id", "")) for i in funder.get("id") or [])]
                 if any(n.endswith(funder_id) or ror in n for n in named):
                     yield item
+    for path in REALDATA.glob("crossref/unixsd/*.xml"):
+        text = path.read_text("utf-8")
+        kind, doi = re.search(r'<doi type="([^"]+)">([^<]+)</doi>', text).groups()  # type: ignore[union-attr]
+        updated = re.search(r'<crm-item name="last-update" type="date">([^<]+)<', text)
+        if doi.lower() in indexed and (updated is None or updated[1] <= indexed[doi.lower()]):
+            continue  # the JSON is the newer version, which the store keeps
+        for named in re.findall(r'"funder_identifier"[^>]*>\s*([^<\s]+)', text):
+            if named.lower().endswith(funder_id) or ror in named:
+                yield {"DOI": doi, "type": UNIXSD_TYPES[kind]}
 
 
 def _funded_by(funder_id: str, ror: str) -> set[str]:
