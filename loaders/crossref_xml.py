@@ -6,7 +6,7 @@ Each ``<crossref>`` record's work is the element whose ``<doi_data>`` holds the 
 query's DOI in unixsd; in unixref the last DOI outside a component list): a journal article, a book
 or its chapter, a conference paper, a dissertation, a report, a dataset, a peer review, a preprint,
 a component. Its titles, contributors, dates, abstract, funding (FundRef), licences (Access
-Indicators), relations, updates (Crossmark) and citation list are read; the enclosing journal,
+Indicators), own relations, updates (Crossmark) and citation list are read; the enclosing journal,
 book or proceedings gives the container title, ISSN and, when the work has none, the date. The
 ``crm-item`` lines of unixsd give the publisher, member, citation count, and creation and
 last-update dates. Nothing is invented: what the XML lacks the JSON lacks.
@@ -61,17 +61,14 @@ def crossref_document(root: Element) -> dict[str, Any]:
     for query in _all(root, "query") or [root]:
         asked = _text(_child(query, "doi"))
         crm = {item.get("name"): item for item in _children(query, "crm-item")}
-        relations = [(item.get("claim"), item.get("type"), _text(item))
-                     for item in _children(query, "crm-item") if item.get("name") == "relation"]
         for record in _all(query, "crossref"):
             work = _work(record, asked)
             if work is not None:
-                items.append(_message(work, _parents(record), crm, relations))
+                items.append(_message(work, _parents(record), crm))
     return {"status": "ok", "message-type": "work-list", "message": {"items": items}}
 
 
-def _message(work: Element, parents: dict[Element, Element], crm: dict[str | None, Element],
-             crm_relations: list[tuple[str | None, str | None, str | None]]) -> dict[str, Any]:
+def _message(work: Element, parents: dict[Element, Element], crm: dict[str | None, Element]) -> dict[str, Any]:
     ancestors = list(_ancestors(work, parents))
     data = _child(work, "doi_data")
     message: dict[str, Any] = {"DOI": _text(_child(data, "doi")), "type": _type(work, ancestors)}
@@ -98,7 +95,7 @@ def _message(work: Element, parents: dict[Element, Element], crm: dict[str | Non
     _put(message, "funder", _funders(work))
     _put(message, "license", [{"URL": _text(ref), "content-version": ref.get("applies_to") or "unspecified"}
                               for ref in _own(work, "license_ref") if _text(ref)])
-    _put(message, "relation", _relations(work, crm_relations))
+    _put(message, "relation", _relations(work))
     _put(message, "update-to", [{"DOI": _text(u), "type": u.get("type") or "",
                                  **({"updated": {"date-time": u.get("date")}} if u.get("date") else {})}
                                 for u in _own(work, "update") if _text(u)])
@@ -236,13 +233,14 @@ def _funders(work: Element) -> list[dict[str, Any]]:
     return funders
 
 
-def _relations(work: Element, crm: list[tuple[str | None, str | None, str | None]]
-               ) -> dict[str, list[dict[str, str]]]:
-    """Crossref's relations (and unixsd's relation claims) keyed as the REST API keys them."""
+def _relations(work: Element) -> dict[str, list[dict[str, str]]]:
+    """The record's own relations, keyed as the REST API keys them. (unixsd's ``crm-item`` relation
+    claims are left out: most are another record's claim, in its direction, not this record's —
+    "isPreprintOf" a bioRxiv preprint on a Nature Genetics article.)"""
     found = [(r.get("relationship-type"), r.get("identifier-type"), _text(r))
              for name in ("inter_work_relation", "intra_work_relation") for r in _own(work, name)]
     relations: dict[str, list[dict[str, str]]] = {}
-    for kind, scheme, value in [*found, *crm]:
+    for kind, scheme, value in found:
         if kind and value:
             key = re.sub(r"(?<=[a-z])([A-Z])", r"-\1", kind).lower()
             target = {"id": value, "id-type": scheme or "uri"}
