@@ -96,13 +96,18 @@ class WorkFacts:
 
     #: the journals or books it appeared in, as each source names them
     venues: tuple[str, ...] = ()
+    #: where in the venue, as the records write them (the first of several)
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
     publishers: tuple[Named, ...] = ()
     funding: tuple[Funding, ...] = ()
     #: for a PDB entry (None for other works)
     structure: StructureFacts | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {"venues": list(self.venues), "publishers": [p.as_dict() for p in self.publishers],
+        return {"venues": list(self.venues), "volume": self.volume, "issue": self.issue, "pages": self.pages,
+                "publishers": [p.as_dict() for p in self.publishers],
                 "funding": [f.as_dict() for f in self.funding],
                 "structure": self.structure.as_dict() if self.structure else None}
 
@@ -132,7 +137,11 @@ def work_facts(store: Store, node: NamedNode, props: Mapping[str, tuple[str, ...
             raw_data=tuple(Named(r, found[r].name) for r in raw if not r.startswith(ids.EMDB_BASE)),
             em_maps=tuple(Named(r, found[r].name if found[r].title else r.removeprefix(ids.EMDB_BASE))
                           for r in raw if r.startswith(ids.EMDB_BASE)))
-    return WorkFacts(venues=props.get(KG.containerTitle.value, ()),
+    def one(prop: NamedNode) -> str | None:
+        return min(props.get(prop.value, ()), default=None)
+
+    return WorkFacts(venues=props.get(KG.containerTitle.value, ()), volume=one(SCHEMA.volumeNumber),
+                     issue=one(SCHEMA.issueNumber), pages=one(SCHEMA.pagination),
                      publishers=tuple(Named(p, names.get(p)) for p in props.get(SCHEMA.publisher.value, ())),
                      funding=funding(store, node) if SCHEMA.funding.value in props or SCHEMA.funder.value in props
                      else (), structure=structure)

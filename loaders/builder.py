@@ -102,6 +102,11 @@ class RecordBuilder:
             if value:
                 self.add(s, p, Literal(value))
 
+    def placed(self, volume: str | None, issue: str | None, pages: str | None) -> None:
+        """Where in its journal or book the work is: volume, issue and pages as the record writes them."""
+        for prop, value in ((SCHEMA.volumeNumber, volume), (SCHEMA.issueNumber, issue), (SCHEMA.pagination, pages)):
+            self.text(self.work, prop, value)
+
     def mint(self, kind: str, key: str | None = None) -> NamedNode:
         """A node local to this record graph (people without ORCID, grants, ...).
 

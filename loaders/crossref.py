@@ -128,6 +128,11 @@ class CrossrefLoader(Loader):
         if created is not None:
             b.add(work, SCHEMA.dateCreated, created)
         _map_publisher(f, b)
+        for title in f.strings("container-title")[:1]:
+            b.text(work, KG.containerTitle, title, markup=True)
+        for issn in f.strings("ISSN"):
+            b.text(work, KG.issn, issn)
+        b.placed(f.string("volume"), f.string("issue"), f.string("page"))
         for i, a in enumerate(f.objs("author"), start=1):
             _map_person(a, b, SCHEMA.author, i)
         for i, editor in enumerate(f.objs("editor"), start=1):
@@ -228,10 +233,6 @@ def _map_publisher(f: Fields, b: RecordBuilder) -> None:
         else b.shared("org", name or "")
     b.add(b.work, SCHEMA.publisher, node)
     b.add(node, SCHEMA.name, Literal(name)) if name else None
-    for title in f.strings("container-title")[:1]:
-        b.text(b.work, KG.containerTitle, title, markup=True)
-    for issn in f.strings("ISSN"):
-        b.text(b.work, KG.issn, issn)
 
 
 def _map_person(a: Fields, b: RecordBuilder, role: NamedNode, position: int) -> None:

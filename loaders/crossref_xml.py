@@ -5,7 +5,7 @@ the REST API's JSON shape so :class:`loaders.crossref.CrossrefLoader` maps them 
 Each ``<crossref>`` record's work is the element whose ``<doi_data>`` holds the record's DOI (the
 query's DOI in unixsd; in unixref the last DOI outside a component list): a journal article, a book
 or its chapter, a conference paper, a dissertation, a report, a dataset, a peer review, a preprint,
-a component. Its titles, contributors, dates, abstract, funding (FundRef), licences (Access
+a component. Its titles, contributors, dates, volume, issue and pages, abstract, funding (FundRef), licences (Access
 Indicators), own relations, updates (Crossmark) and citation list are read; the enclosing journal,
 book or proceedings gives the container title, ISSN and, when the work has none, the date. The
 ``crm-item`` lines of unixsd give the publisher, member, citation count, and creation and
@@ -29,6 +29,8 @@ from collections.abc import Iterator
 from html import escape
 from typing import Any
 from xml.etree.ElementTree import Element
+
+from loaders.fields import page_range
 
 _MATHML = "{http://www.w3.org/1998/Math/MathML}"
 #: the element whose <doi_data> names the work -> Crossref's type (a content item by its component_type)
@@ -111,6 +113,13 @@ def _message(work: Element, parents: dict[Element, Element], crm: dict[str | Non
         value = _text(crm.get(name))
         if value and value.isdigit():
             message[key] = value if key == "member" else int(value)
+    issue = next((i for a in ancestors for i in _children(a, "journal_issue")), None)
+    volume = _child(issue, "journal_volume")
+    pages = _child(work, "pages")
+    for key, value in (("volume", _text(_child(volume, "volume"))), ("issue", _text(_child(issue, "issue"))),
+                       ("page", page_range(_text(_child(pages, "first_page")), _text(_child(pages, "last_page"))))):
+        if value:
+            message[key] = value
     url = _text(_child(data, "resource"))
     if url:
         message["resource"] = {"primary": {"URL": url}}

@@ -23,7 +23,7 @@ from kg.errors import IdentifierError, RecordError
 from kg.vocab import CITO, KG, RDF, SCHEMA, relation
 from loaders.base import HarvestRequest, Loader, Mapped, RawRecord, first_date
 from loaders.builder import CitedAs, RecordBuilder
-from loaders.fields import Fields, parse_date
+from loaders.fields import Fields, page_range, parse_date
 from loaders.http import HttpClient, Response
 from loaders.status import datacite_state
 
@@ -129,6 +129,7 @@ class DataciteLoader(Loader):
             name = f"{f.name('relatedItems')}[{position - 1}]"
             if isinstance(item, dict):
                 _map_related_item(Fields(item, f.source, f.record_id, name), position, b)
+                _map_published_in(Fields(item, f.source, f.record_id, name), b)
             else:
                 b.warn(name, "is not an object and was left out")
         for ident in [*f.objs("identifiers"), *f.objs("alternateIdentifiers")]:
@@ -304,6 +305,27 @@ def _map_related_item(item: Fields, position: int, b: RecordBuilder) -> None:
     node = b.cited_as("related-item", position, target, cited)
     if rel is not None:
         b.add(node, KG.citedVia, rel.iri)
+
+
+def _map_published_in(item: Fields, b: RecordBuilder) -> None:
+    """The journal or book a related item the work ``IsPublishedIn`` names: its title and ISSN, and the
+    work's volume, issue and pages in it. A malformed part is left out with a warning."""
+    try:
+        if item.string("relationType") != "IsPublishedIn":
+            return
+        titles = item.objs("titles")
+        ident = item.obj("relatedItemIdentifier")
+        issn = ident.string("relatedItemIdentifier") \
+            if ident and ident.string("relatedItemIdentifierType") == "ISSN" else None
+        found = (titles[0].string("title") if titles else None, issn, item.string("volume"), item.string("issue"),
+                 page_range(item.string("firstPage"), item.string("lastPage")))
+    except RecordError as e:
+        b.warn(e.field, f"was left out: {e.problem}", e.value)
+        return
+    title, issn, volume, issue, pages = found
+    b.text(b.work, KG.containerTitle, title, markup=True)
+    b.text(b.work, KG.issn, issn)
+    b.placed(volume, issue, pages)
 
 
 def _map_identifier(ident: Fields, b: RecordBuilder) -> None:

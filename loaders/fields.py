@@ -205,6 +205,15 @@ def plain(text: str) -> str:
     return _SPACE.sub(" ", out).strip()
 
 
+def page_range(first: str | None, last: str | None) -> str | None:
+    """Pages as the REST APIs write them: ``181-186``, or the first page alone.
+
+    >>> page_range("181", "186"), page_range("e0214986", None), page_range(None, "9")
+    ('181-186', 'e0214986', None)
+    """
+    return None if not first else f"{first}-{last}" if last and last != first else first
+
+
 def date_literal(year: int, month: int | None = None, day: int | None = None) -> Literal:
     """The most precise XSD literal for a partial date.
 

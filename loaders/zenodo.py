@@ -401,7 +401,9 @@ def _map_context(top: Fields, md: Fields, b: RecordBuilder) -> None:
         b.text(b.work, KG.community, entry.string("slug"))
     custom = top.obj("custom_fields")
     journal = md.obj("journal") or (custom.obj("journal:journal") if custom else None)
-    b.text(b.work, KG.containerTitle, journal.string("title") if journal else None, markup=True)
+    if journal:
+        b.text(b.work, KG.containerTitle, journal.string("title"), markup=True)
+        b.placed(journal.string("volume"), journal.string("issue"), journal.string("pages"))
     imprint = md.obj("imprint")
     publisher = md.string("publisher") or (imprint.string("publisher") if imprint else None)
     if publisher:

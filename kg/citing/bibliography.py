@@ -88,7 +88,8 @@ def csl_item(record: WorkRecord) -> dict[str, object]:
         "author": [_csl_name(p) for p in record.creators if p.name or p.family] or None,
         "editor": [_csl_name(p) for p in record.editors if p.name or p.family] or None,
         "issued": {"date-parts": [record.date_parts]} if record.date_parts else None,
-        "container-title": record.venue, "publisher": record.publishers[0] if record.publishers else None,
+        "container-title": record.venue, "volume": record.volume, "issue": record.issue, "page": record.pages,
+        "publisher": record.publishers[0] if record.publishers else None,
         "DOI": record.doi, "URL": record.doi_url or record.url, "ISSN": record.issns[0] if record.issns else None,
         "version": record.version, "abstract": record.abstract,
         "keyword": ", ".join(record.keywords) if record.keywords else None,
@@ -205,6 +206,9 @@ def bibtex(record: WorkRecord) -> str:
         ("editor", " and ".join(_bibtex_name(p) for p in record.editors if p.name or p.family) or None),
         ("title", _bibtex_escape(record.title) if record.title else None),
         (container or "howpublished", _bibtex_escape(record.venue) if record.venue and container else None),
+        ("volume", _bibtex_escape(record.volume) if record.volume else None),
+        ("number", _bibtex_escape(record.issue) if record.issue else None),
+        ("pages", _bibtex_escape(record.pages).replace("-", "--") if record.pages else None),
         ("publisher", _bibtex_escape(record.publishers[0]) if record.publishers else None),
         ("year", str(parts[0]) if parts else None),
         ("month", _MONTHS[parts[1] - 1] if len(parts) > 1 and 1 <= parts[1] <= 12 else None),
@@ -228,7 +232,10 @@ def ris(record: WorkRecord) -> str:
     lines += [("ED", p.family_given() or "") for p in record.editors if p.name or p.family]
     parts = record.date_parts
     single: list[tuple[str, str | None]] = [
-        ("TI", record.title), ("T2", record.venue), ("PY", str(parts[0]) if parts else None),
+        ("TI", record.title), ("T2", record.venue), ("VL", record.volume), ("IS", record.issue),
+        ("SP", record.pages.split("-")[0] if record.pages else None),
+        ("EP", record.pages.split("-", 1)[1] if record.pages and "-" in record.pages else None),
+        ("PY", str(parts[0]) if parts else None),
         ("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) if len(parts) > 1 else None),
         ("PB", record.publishers[0] if record.publishers else None), ("SN", record.issns[0] if record.issns else None),
         ("ET", record.version), ("DO", record.doi), ("UR", record.doi_url or record.url), ("AB", record.abstract),

@@ -73,6 +73,10 @@ class WorkRecord:
     publishers: tuple[str, ...] = ()
     #: the journal or book the work appeared in
     venue: str | None = None
+    #: where in the venue: volume, issue and pages ("181-186", "e0214986") as the record writes them
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
     issns: tuple[str, ...] = ()
     url: str | None = None
     version: str | None = None
@@ -194,7 +198,8 @@ def work_record(store: Store, identifier: str | NamedNode) -> WorkRecord:
         editors=tuple(p for p in people if p.role == "editor"),
         issued=issued,
         publishers=tuple(sorted({names[p] for p in props.get(SCHEMA.publisher.value, []) if p in names})),
-        venue=first(KG.containerTitle), issns=tuple(sorted(set(props.get(KG.issn.value, [])))),
+        venue=first(KG.containerTitle), volume=first(SCHEMA.volumeNumber), issue=first(SCHEMA.issueNumber),
+        pages=first(SCHEMA.pagination), issns=tuple(sorted(set(props.get(KG.issn.value, [])))),
         url=first(SCHEMA.url), version=first(SCHEMA.version),
         licenses=tuple(sorted(set(props.get(SCHEMA.license.value, [])))), abstract=first(SCHEMA.abstract),
         keywords=tuple(sorted(set(props.get(SCHEMA.keywords.value, [])))), pmid=first(KG.pmid),
