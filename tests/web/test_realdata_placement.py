@@ -2,7 +2,7 @@
 ``issue`` and ``page``, a Zenodo record's ``journal``, a DataCite record's related item it ``IsPublishedIn``,
 and Crossref XML's journal issue and pages are the work's ``schema:volumeNumber``, ``schema:issueNumber``
 and ``schema:pagination``; the page shows them after the venue ("Heredity, 111(2), 122–130"), the JSON
-gives them, and the BibTeX, RIS and CSL-JSON citations carry them. Expectations are computed from the
+gives them (and GraphQL's ``container``), and the BibTeX, RIS and CSL-JSON citations carry them. Expectations are computed from the
 records' JSON (and, for the XML, its text)."""
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from kg.web.app import create_app
 from loaders.pipeline import load
 from loaders.read import read_paths
 from tests.loaders.test_realdata import ABSENT, REALDATA
+from tests.web.test_graphql_datacite import execute
 
 pytestmark = [pytest.mark.realdata, pytest.mark.skipif(not REALDATA.is_dir(), reason=ABSENT)]
 
@@ -129,3 +130,10 @@ def test_the_page_json_and_citations_say_where_in_the_journal() -> None:
     assert (record["volume"], record["number"], record["start_page"], record["end_page"]) == (
         volume, issue, first, last)
     assert (csl["volume"], csl["issue"], csl["page"]) == (volume, issue, page)
+    found = execute(store, '{ work(id: "%s") { container { title identifier identifierType volume issue firstPage '  # noqa: UP031
+                           "lastPage } } }" % message["DOI"])
+    assert found.errors is None and found.data is not None
+    assert found.data["work"]["container"] == {
+        "title": message["container-title"][0], "identifier": found.data["work"]["container"]["identifier"],
+        "identifierType": "ISSN", "volume": volume, "issue": issue, "firstPage": first, "lastPage": last}
+    assert found.data["work"]["container"]["identifier"] in message["ISSN"]

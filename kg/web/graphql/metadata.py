@@ -91,8 +91,12 @@ class Contributor:
 class Container:
     title: str | None
     type: str | None = strawberry.field(default=None, description="Null: kg keeps no container type.")
-    identifier: str | None = strawberry.field(default=None, description="Null: kg keeps no container identifier.")
+    identifier: str | None = strawberry.field(default=None, description="Its ISSN, when the record gives one.")
     identifier_type: str | None = None
+    volume: str | None = strawberry.field(default=None, description="The work's volume in it, as the record writes it.")
+    issue: str | None = None
+    first_page: str | None = None
+    last_page: str | None = None
 
 
 @strawberry.type(description="The work's type: DataCite's general type, the source's own, and schema.org's.")

@@ -167,10 +167,15 @@ class WorkMetadata:
         found = await info.context.loaders.contributors.load(self.record.iri)
         return head([Contributor.from_domain(c) for c in found], first)
 
-    @described("The journal or book the work appeared in, by title.")
+    @described("The journal or book the work appeared in: its title and ISSN, and the work's volume, issue and pages.")
     def container(self) -> Container | None:
-        title = self.record.first(KG.containerTitle)
-        return None if title is None else Container(title=title)
+        title, issn, pages = (self.record.first(p) for p in (KG.containerTitle, KG.issn, SCHEMA.pagination))
+        volume, issue = self.record.first(SCHEMA.volumeNumber), self.record.first(SCHEMA.issueNumber)
+        if not (title or issn or volume or issue or pages):
+            return None
+        first, _, last = (pages or "").partition("-")
+        return Container(title=title, identifier=issn, identifier_type="ISSN" if issn else None, volume=volume,
+                         issue=issue, first_page=first or None, last_page=last or None)
 
     @strawberry.field
     async def funding_references(self, info: KgInfo) -> list[FundingReference]:
