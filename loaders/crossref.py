@@ -120,8 +120,9 @@ class CrossrefLoader(Loader):
         for subtitle in f.strings("subtitle"):
             b.text(work, SCHEMA.alternativeHeadline, subtitle, markup=True)
         b.text(work, SCHEMA.abstract, f.string("abstract"), markup=True)
+        # a thesis has only its approval date, a preprint its posting date
         issued = _date(f, "issued") or _date(f, "published") or _date(f, "published-online") \
-            or _date(f, "published-print")
+            or _date(f, "published-print") or _date(f, "approved") or _date(f, "posted")
         if issued is not None:
             b.add(work, SCHEMA.datePublished, issued)
         created = _date(f, "created")
@@ -132,7 +133,8 @@ class CrossrefLoader(Loader):
             b.text(work, KG.containerTitle, title, markup=True)
         for issn in f.strings("ISSN"):
             b.text(work, KG.issn, issn)
-        b.placed(f.string("volume"), f.string("issue"), f.string("page"))
+        # an online-only article's number stands for its pages (Physical Review Letters' 117701, eLife's e01567)
+        b.placed(f.string("volume"), f.string("issue"), f.string("page") or f.string("article-number"))
         for i, a in enumerate(f.objs("author"), start=1):
             _map_person(a, b, SCHEMA.author, i)
         for i, editor in enumerate(f.objs("editor"), start=1):

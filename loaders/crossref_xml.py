@@ -116,8 +116,10 @@ def _message(work: Element, parents: dict[Element, Element], crm: dict[str | Non
     issue = next((i for a in ancestors for i in _children(a, "journal_issue")), None)
     volume = _child(issue, "journal_volume")
     pages = _child(work, "pages")
+    number = next((_text(n) for n in _own(work, "item_number") if n.get("item_number_type") == "article-number"), None)
     for key, value in (("volume", _text(_child(volume, "volume"))), ("issue", _text(_child(issue, "issue"))),
-                       ("page", page_range(_text(_child(pages, "first_page")), _text(_child(pages, "last_page"))))):
+                       ("page", page_range(_text(_child(pages, "first_page")), _text(_child(pages, "last_page")))),
+                       ("article-number", number)):
         if value:
             message[key] = value
     url = _text(_child(data, "resource"))

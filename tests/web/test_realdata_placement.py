@@ -1,5 +1,5 @@
 """A work's volume, issue and pages on real records (``../shared/realdata``): Crossref's ``volume``,
-``issue`` and ``page``, a Zenodo record's ``journal``, a DataCite record's related item it ``IsPublishedIn``,
+``issue`` and ``page`` (else its ``article-number``), a Zenodo record's ``journal``, a DataCite record's related item it ``IsPublishedIn``,
 and Crossref XML's journal issue and pages are the work's ``schema:volumeNumber``, ``schema:issueNumber``
 and ``schema:pagination``; the page shows them after the venue ("Heredity, 111(2), 122–130"), the JSON
 gives them (and GraphQL's ``container``), and the BibTeX, RIS and CSL-JSON citations carry them. Expectations are computed from the
@@ -35,8 +35,9 @@ PROPS = {"volume": SCHEMA.volumeNumber, "issue": SCHEMA.issueNumber, "pages": SC
 def _crossref() -> Iterator[tuple[str, dict[str, str]]]:
     for path in sorted((REALDATA / "crossref" / "works").glob("*.json")):
         message = json.loads(path.read_text("utf-8"))["message"]
-        yield message["DOI"], {k: message[key] for k, key in (("volume", "volume"), ("issue", "issue"),
-                                                               ("pages", "page")) if message.get(key)}
+        found = {"volume": message.get("volume"), "issue": message.get("issue"),
+                 "pages": message.get("page") or message.get("article-number")}  # an article number stands for pages
+        yield message["DOI"], {k: v for k, v in found.items() if v}
 
 
 def _zenodo() -> Iterator[tuple[str, dict[str, str]]]:
@@ -71,8 +72,11 @@ def _unixsd() -> Iterator[tuple[str, dict[str, str]]]:
                  "last": re.search(r"<last_page\b[^>]*>([^<]+)</last_page>", text.split("<citation_list>")[0])}
         got = {k: m[1].strip() for k, m in found.items() if m}
         first, last = got.pop("first", None), got.pop("last", None)
+        number = re.search(r'<item_number item_number_type="article-number">([^<]+)<', text)
         if first:
             got["pages"] = f"{first}-{last}" if last and last != first else first
+        elif number:
+            got["pages"] = number[1].strip()
         yield doi[1].strip(), got
 
 
