@@ -537,8 +537,7 @@ def test_every_mapped_link_and_entity_passes_the_shapes(corpus: dict[Path, Loade
 
 
 #: who relies on whom in a software-role relation, by the relation's name (DataCite's schema): the source or the target
-SOFTWARE_RELIER = {"Requires": "source", "IsRequiredBy": "target", "IsCompiledBy": "source", "Compiles": "target",
-                   "Documents": "source", "IsDocumentedBy": "target"}
+SOFTWARE_RELIER = {"Requires": "source", "IsRequiredBy": "target", "IsCompiledBy": "source", "Compiles": "target"}
 
 
 @pytest.mark.realdata
@@ -563,3 +562,23 @@ def test_a_software_relation_to_a_data_set_is_reliance_on_data() -> None:
         assert store.ask(f"ASK {{ <{ids.doi_iri(relier)}> {edge} <{ids.doi_iri(relied)}> }}"), x["identifier"]
         checked += 1
     assert checked > 50
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="no ../shared/realdata")
+def test_documentation_is_no_reliance_either_way() -> None:
+    """A data set's own supplementary-information file "documents" it (Bath's .docx): no evidence edge
+    either way, so it is not counted as the data set's reuse; the typed edge stays."""
+    path = CORPUS / "scholexplorer_dump_relationships_sample.json"
+    links = [x for x in json.loads(path.read_text("utf-8")) if x["relationType"] in ("Documents", "IsDocumentedBy")
+             and x["sourcePidType"] == ["doi"] and x["targetPidType"] == ["doi"]]
+    assert links
+    store = Store.open(None)
+    load(store, read_paths([path]))
+    for x in links:
+        a, b = (f"<{ids.doi_iri(x[end][0])}>" for end in ("sourcePid", "targetPid"))
+        assert not store.ask(f"ASK {{ {{ {a} ?p {b} }} UNION {{ {b} ?p {a} }} "
+                             f"FILTER(?p IN ({KG.reliesOnData}, {KG.reliesOnSoftware}, {KG.reliesOnMethod}, "
+                             f"{KG.reliesOn})) }}"), x["identifier"]
+        typed = KG.documents if x["relationType"] == "Documents" else KG.isDocumentedBy
+        assert store.ask(f"ASK {{ {a} {typed} {b} }}"), x["identifier"]
