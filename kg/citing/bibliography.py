@@ -184,6 +184,12 @@ def _bibtex_escape(value: str) -> str:
     return "".join(_BIBTEX_SPECIAL.get(c, c) for c in value)
 
 
+def _verbatim(value: str) -> str:
+    r"""A ``doi`` or ``url`` value: biblatex and hyperref read them verbatim, so ``\_`` would stay in the
+    link (``10.1007/978-3-319-75889-3\_1``); only braces, which would end the field, are encoded."""
+    return value.replace("{", "%7B").replace("}", "%7D")
+
+
 def _bibtex_name(person: Contributor) -> str:
     if person.family and not person.organization:
         # a family name of several words ("Ferreira de Araújo") is braced, or BibTeX splits it into von and last parts
@@ -214,8 +220,8 @@ def bibtex(record: WorkRecord) -> str:
         ("month", _MONTHS[parts[1] - 1] if len(parts) > 1 and 1 <= parts[1] <= 12 else None),
         ("version", _bibtex_escape(record.version) if record.version else None),
         ("issn", record.issns[0] if record.issns else None),
-        ("doi", _bibtex_escape(record.doi) if record.doi else None),
-        ("url", _bibtex_escape(record.doi_url or record.url or "") or None),
+        ("doi", _verbatim(record.doi) if record.doi else None),
+        ("url", _verbatim(record.doi_url or record.url or "") or None),
         ("note", _bibtex_escape(record.cited_note) if record.cited_note else None),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)

@@ -1,9 +1,10 @@
 """A work's volume, issue and pages on real records (``../shared/realdata``): Crossref's ``volume``,
-``issue`` and ``page`` (else its ``article-number``), a Zenodo record's ``journal``, a DataCite record's related item it ``IsPublishedIn``,
-and Crossref XML's journal issue and pages are the work's ``schema:volumeNumber``, ``schema:issueNumber``
-and ``schema:pagination``; the page shows them after the venue ("Heredity, 111(2), 122–130"), the JSON
-gives them (and GraphQL's ``container``), and the BibTeX, RIS and CSL-JSON citations carry them. Expectations are computed from the
-records' JSON (and, for the XML, its text)."""
+``issue`` and ``page`` (else its ``article-number``), a Zenodo record's ``journal``, a DataCite record's
+related item it ``IsPublishedIn``, and Crossref XML's journal issue and pages are the work's
+``schema:volumeNumber``, ``schema:issueNumber`` and ``schema:pagination``; the page shows them after the
+venue ("Heredity, 111(2), 122–130"), the JSON gives them (and GraphQL's ``container``), and the BibTeX,
+RIS and CSL-JSON citations carry them. Expectations are computed from the records' JSON (and, for the
+XML, its text)."""
 
 from __future__ import annotations
 
@@ -141,3 +142,13 @@ def test_the_page_json_and_citations_say_where_in_the_journal() -> None:
         "title": message["container-title"][0], "identifier": found.data["work"]["container"]["identifier"],
         "identifierType": "ISSN", "volume": volume, "issue": issue, "firstPage": first, "lastPage": last}
     assert found.data["work"]["container"]["identifier"] in message["ISSN"]
+
+
+def test_bibtex_gives_a_doi_with_an_underscore_as_it_is() -> None:
+    """biblatex reads ``doi`` and ``url`` verbatim: an escaped underscore would stay in the link."""
+    path = "crossref/works/10.1007_978-3-319-75889-3_1.json"
+    doi = json.loads((REALDATA / path).read_text("utf-8"))["message"]["DOI"]
+    assert "_" in doi
+    with TestClient(create_app(load_folder(path))) as client:
+        (entry,) = bibtexparser.parse_string(client.get(f"/works/{doi}", params={"format": "bibtex"}).text).entries
+    assert (entry["doi"], entry["url"]) == (doi, f"https://doi.org/{doi}")
