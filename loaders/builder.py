@@ -28,6 +28,12 @@ _GITHUB_TREE = re.compile(r"https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)(
 SENTENCE_WORDS = 4
 
 
+#: names that stand for no one: a list's "et al.", DataCite's standard values for unknown information
+#: (":unav" unavailable, ":unkn" unknown, ":tba", ...), and "Unknown"
+NO_ONE = frozenset({"et al.", "et al", "unknown", ":etal", ":unac", ":unal", ":unap", ":unas", ":unav", ":unkn",
+                    ":none", ":null", ":tba"})
+
+
 @dataclass(frozen=True)
 class CitedAs:
     """How a record names a work it cites: the reference's own metadata, as the citing record
@@ -199,8 +205,9 @@ class RecordBuilder:
     def agent(self, role: NamedNode, position: int, *, name: str | None, given: str | None = None,
               family: str | None = None, orcid: str | None = None, ror: str | None = None,
               organization: bool = False, affiliations: Sequence[tuple[str | None, str | None]] = (),
-              field_name: str, work: NamedNode | None = None) -> NamedNode:
-        """A creator, contributor or editor of the work, in the schema.org Role pattern.
+              field_name: str, work: NamedNode | None = None) -> NamedNode | None:
+        """A creator, contributor or editor of the work, in the schema.org Role pattern; None, and
+        nothing written, for a name that stands for no one (:data:`NO_ONE`: "et al.", DataCite's ":unav").
 
         ``<work> role <slot>``, and the slot (minted in this record graph, a ``schema:Role``)
         holds what is true of this person in this work: ``role <agent>``, ``schema:position``,
@@ -211,6 +218,8 @@ class RecordBuilder:
         ``work`` is the record's work unless another work described in the record is meant
         (e.g. a PDB entry's primary article).
         """
+        if not (orcid or ror or given or family) and (name or "").strip().lower() in NO_ONE:
+            return None
         agent = self._known(ids.orcid_iri, orcid, f"{field_name}.ORCID") if orcid else None
         if ror and agent is None:
             agent = self._known(ids.ror_iri, ror, f"{field_name}.ROR")
