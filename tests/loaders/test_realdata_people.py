@@ -48,12 +48,12 @@ def test_a_datacite_editor_is_the_works_editor_and_no_one_is_no_creator() -> Non
     for path in sorted((REALDATA / "datacite" / "dois").glob("*.json")):
         for attributes in _datacite(path):
             work = NamedNode(ids.doi_iri(attributes["doi"]))
-            expected = [_person(c) for c in attributes.get("contributors") or [] if c.get("contributorType") == "Editor"]
-            expected = [n for n in expected if n.strip().lower() not in NO_ONE]
+            named = [_person(c) for c in attributes.get("contributors") or [] if c.get("contributorType") == "Editor"]
+            expected = [n for n in named if n.lower() not in NO_ONE]
             assert _names(path, work, SCHEMA.editor) == expected, path.name
             editors += bool(expected)
             creators = [_person(c) for c in attributes.get("creators") or []]
-            kept = [n for n in creators if n.strip().lower() not in NO_ONE]
+            kept = [n for n in creators if n.lower() not in NO_ONE]
             placeholders += len(creators) - len(kept)
             assert _names(path, work, SCHEMA.creator) == kept, path.name
     assert editors and placeholders  # the corpus holds both
