@@ -30,7 +30,7 @@ def _names(path: Path, work: NamedNode, role: NamedNode) -> list[str]:
     """The names printed in the work's ``role`` slots, in their order."""
     quads = [q for g in load_file(path).graphs if g.graph.value.endswith(ids.doi_from_iri(work.value))
              for q in g.quads]
-    slots = {q.object for q in quads if q.subject == work and q.predicate == role}
+    slots: set[Any] = {q.object for q in quads if q.subject == work and q.predicate == role}
     position = {q.subject: int(q.object.value) for q in quads if q.subject in slots and q.predicate == SCHEMA.position
                 and isinstance(q.object, Literal)}
     names = {q.subject: q.object.value for q in quads if q.subject in slots and q.predicate == SCHEMA.name
