@@ -30,7 +30,7 @@ KIND_LABELS = {"ScholarlyArticle": ("Article", "articles"), "StructureEntry": ("
 SPECIFIC_LABELS = {"schema:Book": "Book", "schema:Chapter": "Book chapter", "schema:Thesis": "Thesis",
                    "schema:Report": "Report", "schema:Review": "Review", "schema:Periodical": "Journal",
                    "schema:PublicationVolume": "Journal volume", "schema:PublicationIssue": "Journal issue",
-                   "schema:BookSeries": "Book series", "schema:CreativeWorkSeries": "Series"}
+                   "schema:BookSeries": "Book series", "schema:CreativeWorkSeries": "Series", "kg:Preprint": "Preprint"}
 
 
 def type_label(kind: str | None, types: Iterable[str] = ()) -> str:

@@ -110,6 +110,8 @@ class CrossrefLoader(Loader):
         b.typed(KG.StructureEntry if pdb else CLASSES.get(kind, SCHEMA.CreativeWork), kind)
         if not pdb and kind in SPECIFIC:
             b.add(work, RDF.type, SPECIFIC[kind])
+        if kind == "posted-content" and f.string("subtype") == "preprint":
+            b.add(work, RDF.type, KG.Preprint)
         b.add(work, KG.doi, Literal(doi))
         if pdb:
             b.add(work, KG.pdbId, Literal(pdb))

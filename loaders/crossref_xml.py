@@ -74,6 +74,8 @@ def _message(work: Element, parents: dict[Element, Element], crm: dict[str | Non
     ancestors = list(_ancestors(work, parents))
     data = _child(work, "doi_data")
     message: dict[str, Any] = {"DOI": _text(_child(data, "doi")), "type": _type(work, ancestors)}
+    if _local(work.tag) == "posted_content" and work.get("type"):
+        message["subtype"] = work.get("type")  # preprint, working_paper, letter, ...
     titles = _child(work, "titles")
     for key, name in (("title", "title"), ("subtitle", "subtitle"), ("original-title", "original_language_title")):
         _put(message, key, [text for text in (_markup(t) for t in _children(titles, name)) if text])

@@ -41,7 +41,7 @@ CLASSES: dict[str, NamedNode] = {
 #: resourceTypeGeneral of texts that are not articles -> their schema.org class, written beside
 #: schema:CreativeWork (as Crossref's book, chapter, thesis, report and peer-review types are)
 SPECIFIC: dict[str, NamedNode] = {"Book": SCHEMA.Book, "BookChapter": SCHEMA.Chapter, "Dissertation": SCHEMA.Thesis,
-                                  "Report": SCHEMA.Report, "PeerReview": SCHEMA.Review}
+                                  "Report": SCHEMA.Report, "PeerReview": SCHEMA.Review, "Preprint": KG.Preprint}
 #: resourceTypeGeneral of the relation's target -> its class, where it tells the evidence role.
 TARGET_CLASSES = {"Dataset": SCHEMA.Dataset, "Software": SCHEMA.SoftwareSourceCode,
                   "ComputationalNotebook": SCHEMA.SoftwareSourceCode}

@@ -114,6 +114,8 @@ class ZenodoLoader(Loader):
         b.typed(SCHEMA.CreativeWork if specific else _class_of(kind) or SCHEMA.CreativeWork, kind)
         if specific:
             b.add(work, RDF.type, specific)
+        if (kind or "").lower() == "publication-preprint":
+            b.add(work, RDF.type, KG.Preprint)  # beside its article class
         b.add(work, KG.doi, Literal(doi))
         title = md.string("title")
         b.text(work, SCHEMA.name, title, markup=True)
