@@ -201,9 +201,11 @@ def _next_hops(store: Store, query: str, frontier: list[NamedNode], level: int) 
     found: dict[tuple[str, str, str], dict[str, tuple[str | None, str | None, dict[StatedRelation, None]]]] = {}
     rows = select_chunked(store, query, {"node": list(frontier)}).values()
     graphs = sorted({g for *_, g, _rel, _fw in rows if g is not None})
+    bound = {"g": [NamedNode(g) for g in graphs]}
     provenance = {g: (source, retrieved) for g, source, retrieved in select_chunked(
-        store, load_query("graph_provenance").text, {"g": [NamedNode(g) for g in graphs]}).values()
-        if g} if graphs else {}
+        store, load_query("graph_provenance").text, bound).values() if g} if graphs else {}
+    modified = {g: when for g, when in select_chunked(store, load_query("graph_modified").text, bound).values()
+                if g} if graphs else {}
     for node, evidence, target, graph, rel, forward in rows:
         if node is None or evidence is None or target is None or graph is None or node == target:
             continue
@@ -218,7 +220,7 @@ def _next_hops(store: Store, query: str, frontier: list[NamedNode], level: int) 
         elif forward == "false" and typed.reliance == "object":
             entry[2][StatedRelation(curie(typed.iri.value), target, node)] = None
     return [Hop(node, target, curie(evidence), EVIDENCE_ROLE[evidence], level,
-                tuple(Assertion(g, source, retrieved, tuple(sorted(rels, key=lambda r: r.property)))
+                tuple(Assertion(g, source, retrieved, tuple(sorted(rels, key=lambda r: r.property)), modified.get(g))
                       for g, (source, retrieved, rels) in sorted(per_graph.items())))
             for (node, target, evidence), per_graph in found.items()]
 

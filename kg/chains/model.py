@@ -51,9 +51,25 @@ class Assertion:
     source: str | None
     retrieved: str | None
     relations: tuple[StatedRelation, ...] = ()
+    #: when the source last changed the record (kg:sourceModified: Crossref's indexed date, DataCite's and
+    #: Zenodo's updated), None when the record does not say
+    modified: str | None = None
+
+    @property
+    def when(self) -> str:
+        """The date the assertion is as of, in words: the record's own date, else when it was retrieved.
+
+        >>> Assertion("g", "crossref", "2026-12-06T10:00:00Z", (), "2021-05-27T09:24:03Z").when
+        'its record of 2021-05-27'
+        >>> Assertion("g", "pdbe", "2026-12-06T10:00:00Z").when
+        'retrieved 2026-12-06'
+        """
+        if self.modified:
+            return f"its record of {self.modified[:10]}"
+        return f"retrieved {self.retrieved[:10]}" if self.retrieved else ""
 
     def as_dict(self) -> dict[str, object]:
-        return {"graph": self.graph, "source": self.source, "retrieved": self.retrieved,
+        return {"graph": self.graph, "source": self.source, "retrieved": self.retrieved, "modified": self.modified,
                 "relations": [r.as_dict() for r in self.relations]}
 
 

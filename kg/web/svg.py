@@ -97,7 +97,7 @@ def _hop_text(hops: Sequence[Hop]) -> tuple[str, str, str]:
         for a in h.assertions:
             rel = ", ".join(r.property for r in a.relations)
             lines.append(f"  asserted by {a.source or 'unknown source'}"
-                         f"{' on ' + a.retrieved[:10] if a.retrieved else ''}{': ' + rel if rel else ''}")
+                         f"{' (' + a.when + ')' if a.when else ''}{': ' + rel if rel else ''}")
     return best.label or best.evidence, relations[0] if relations else best.evidence, "\n".join(lines)
 
 
