@@ -17,6 +17,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, seriali
 from kg.citing.bibliography import BIBTEX_TYPES, RIS_TYPES, csl_type
 from kg.citing.record import Contributor, WorkRecord
 from kg.errors import BadRequestError
+from kg.facts import Funding
 from kg.vocab import DCAT, DCTERMS, FOAF, RDF, XSD
 
 #: DataCite's resourceTypeGeneral values among the sources' own types
@@ -75,9 +76,7 @@ def datacite(record: WorkRecord) -> dict[str, object]:
         "titles": [{"title": record.title}] + ([{"title": record.subtitle, "titleType": "Subtitle"}]
                                                if record.subtitle else []) if record.title else [],
         "publisher": record.publishers[0] if record.publishers else None,
-        "container": {"type": "Journal", "title": record.venue,
-                      **({"identifier": record.issns[0], "identifierType": "ISSN"} if record.issns else {})}
-        if record.venue else None,
+        "container": _container(record, csl) if record.venue else None,
         "contributors": [{**_datacite_name(p), "contributorType": "Editor"} for p in record.editors],
         "publicationYear": record.year,
         "dates": [{"date": record.issued, "dateType": "Issued"}] if record.issued else [],
@@ -85,10 +84,35 @@ def datacite(record: WorkRecord) -> dict[str, object]:
         "version": record.version,
         "rightsList": [{"rightsUri": lic} if lic.startswith("http") else {"rights": lic} for lic in record.licenses],
         "descriptions": [{"description": record.abstract, "descriptionType": "Abstract"}] if record.abstract else [],
-        "fundingReferences": [{"funderName": name} for name in record.funders],
+        "fundingReferences": [ref for f in record.funding for ref in _funding_references(f)],
         "schemaVersion": "http://datacite.org/schema/kernel-4",
     }
     return {k: v for k, v in attributes.items() if v is not None}
+
+
+#: the CSL type of a work -> the DataCite type of the container it appeared in
+_CONTAINER_TYPES = {"article-journal": "Journal", "chapter": "Book", "paper-conference": "Proceedings"}
+
+
+def _container(record: WorkRecord, csl: str) -> dict[str, object]:
+    """The journal or book, with the work's volume, issue and pages in it, as DataCite's ``container``."""
+    first, _, last = (record.pages or "").partition("-")
+    issn = record.issns[0] if record.issns else None
+    found = {"type": _CONTAINER_TYPES.get(csl), "title": record.venue, "identifier": issn,
+             "identifierType": "ISSN" if issn else None, "volume": record.volume, "issue": record.issue,
+             "firstPage": first or None, "lastPage": last or None}
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def _funding_references(funding: Funding) -> list[dict[str, object]]:
+    """One DataCite funding reference per award (one without an award when it names none): the funder's name
+    and its Crossref Funder ID or ROR ID, the award's number and title."""
+    scheme = "Crossref Funder ID" if (funding.funder or "").startswith("https://doi.org/10.13039/") else \
+        "ROR" if (funding.funder or "").startswith("https://ror.org/") else None
+    funder = {"funderName": funding.name, **({"funderIdentifier": funding.funder, "funderIdentifierType": scheme}
+                                             if scheme else {})}
+    awards = [{"awardNumber": a.number, "awardTitle": a.title} for a in funding.awards] or [{}]
+    return [{k: v for k, v in {**funder, **award}.items() if v is not None} for award in awards]
 
 
 def _schema_person(person: Contributor) -> dict[str, object]:

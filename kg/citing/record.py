@@ -16,6 +16,7 @@ from pyoxigraph import Literal, NamedNode
 from kg import ids
 from kg.describe import creators, text, work_triples
 from kg.errors import IdentifierError
+from kg.facts import Funding, funding
 from kg.queries import load_query
 from kg.store import Store
 from kg.vocab import KG, RDF, SCHEMA, preferred_name
@@ -89,6 +90,8 @@ class WorkRecord:
     pdb_id: str | None = None
     #: funders' names
     funders: tuple[str, ...] = ()
+    #: the funders with their IRIs and the awards the work names (:func:`kg.facts.funding`)
+    funding: tuple[Funding, ...] = ()
     #: where the title came from when no record of the work gives one: "cited-as by <DOI>" (the wording of
     #: a loaded record's reference to it, as :class:`kg.works.WorkSummary` reads it), else ""
     title_source: str = ""
@@ -205,6 +208,7 @@ def work_record(store: Store, identifier: str | NamedNode) -> WorkRecord:
         keywords=tuple(sorted(set(props.get(SCHEMA.keywords.value, [])))), pmid=first(KG.pmid),
         pmcid=first(KG.pmcid), arxiv=first(KG.arxiv), pdb_id=first(KG.pdbId),
         funders=tuple(sorted({names[f] for f in props.get(SCHEMA.funder.value, []) if f in names})),
+        funding=funding(store, node) if SCHEMA.funder.value in props or SCHEMA.funding.value in props else (),
         title_source=title_source, year_source=year_source)
 
 
