@@ -27,6 +27,8 @@ from kg.works import resolve
 TOP = 10
 #: what one award number in a list of several looks like: a digit, no more than two spaces
 _AWARD = re.compile(r"(?=[^ ]*\d|[^ ]* [^ ]*\d|[^ ]* [^ ]* [^ ]*\d)[^ ]+( [^ ]+){0,2}")
+#: a word of text in an award field: three or more lower-case letters ("program", "grant")
+_WORD = re.compile(r"(?<![^ ])[a-z]{3,}(?![^ ])")
 #: the IRIs of Crossref Funder IDs: the nodes of the Funder Registry's hierarchy
 FUNDER_IDS = "https://doi.org/10.13039/"
 #: the kinds a kept rollup counts by: rollups kept before books and reports were told apart from other
@@ -315,17 +317,24 @@ class Award:
 def award_numbers(text: str) -> list[str]:
     """The award numbers one award field holds, each once: a publisher may deposit several in one, joined by
     commas or semicolons ("0833612, 0833612, 0848962"; 4% of the corpus's award fields). Split only when
-    every part looks like an award number (a digit, at most two spaces: "CMMI-1934438", "BE 1042/7-1"), so
-    that text with a comma ("Cluster of Excellence UniCat, EXC 314-2, grant STR") stays one award.
+    every part looks like an award number (a digit, at most two spaces, no word in lower case:
+    "CMMI-1934438", "BE 1042/7-1"), so that text with a comma ("Cluster of Excellence UniCat, EXC 314-2,
+    grant STR") stays one award.
 
     >>> award_numbers("0833612, 0833612, 0848962"), award_numbers("R13-MH066849, and R01 DA016558")
     (['0833612', '0848962'], ['R13-MH066849', 'R01 DA016558'])
     >>> award_numbers("Cluster of Excellence UniCat, EXC 314-2")
     ['Cluster of Excellence UniCat, EXC 314-2']
+
+    A part holding a word in lower case is text, not a number (DFG's "Priority program SPP1613, grant
+    DA402/7-2" is one award):
+
+    >>> award_numbers("Priority program SPP1613, grant DA402/7-2")
+    ['Priority program SPP1613, grant DA402/7-2']
     """
     whole = text.strip()
     parts = [re.sub(r"^and\s+", "", p.strip()) for p in re.split(r"[,;]", whole)]
-    if len(parts) < 2 or not all(_AWARD.fullmatch(p) for p in parts):
+    if len(parts) < 2 or not all(_AWARD.fullmatch(p) and not _WORD.search(p) for p in parts):
         return [whole]
     return list(dict.fromkeys(parts))
 

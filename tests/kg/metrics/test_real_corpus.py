@@ -13,7 +13,7 @@ import pytest
 
 from kg import stats
 from kg.ids import graph_iri
-from kg.metrics import counting, funder_metrics, item_metrics, to_csv
+from kg.metrics import counting, funder_awards, funder_metrics, item_metrics, to_csv
 from kg.stats import store_stats
 from kg.store import Store
 from loaders.pipeline import load
@@ -292,3 +292,15 @@ def test_crossrefs_counts_are_dated_by_its_indexed_date_not_by_when_the_file_was
         assert all(s.retrieved and s.retrieved[:10] != indexed[:10] for s in reported)  # (read on another day)
         checked += 1
     assert checked >= 10
+
+
+@pytest.mark.realdata
+def test_an_award_field_of_words_and_numbers_is_one_award(corpus: Store) -> None:
+    """DFG's "Priority program SPP1613, grant DA402/7-2" is one award, as the record gives it: only a field
+    whose every comma-separated part is a number with no word in lower case lists several."""
+    worded = {text for item in _crossref_funded("10.13039/501100001659", "018mejw64")
+              for funder in item.get("funder") or [] if str(funder.get("DOI", "")).endswith("501100001659")
+              for text in funder.get("award") or [] if "," in text and re.search(r"(?<![^ ])[a-z]{3,}(?![^ ])", text)}
+    assert worded
+    numbers = {a.number for a in funder_awards(corpus, "10.13039/501100001659")}
+    assert worded <= numbers
