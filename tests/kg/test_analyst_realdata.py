@@ -57,3 +57,30 @@ def test_a_funders_dataset_citations_count_what_it_funded_under_its_ror_id_too()
     g.load([dataset, ror])
     rows = g.query("analyst_funder_dataset_citations_by_year").values()
     assert [(int(n or 0), int(m or 0)) for _, n, m in rows] == [(len(citers), 1)]
+
+
+ASCLEPIAS = sorted((REALDATA / "scholix").glob("asclepias_cornerpy-*.json")) + [
+    REALDATA / "scholix" / "asclepias_ads-events-1.json"]
+CORNER = "10.5281/zenodo.591491"
+
+
+def test_software_reuse_lists_every_version_of_a_software_concept() -> None:
+    """corner.py's concept has five versions; one is typed software (ADS says so), the others are known only as
+    its versions: each is listed with the works referencing it, as Asclepias' links say."""
+    versions: set[str] = set()
+    users: dict[str, set[str]] = defaultdict(set)
+    for path in ASCLEPIAS:
+        for link in json.loads(path.read_text("utf-8")):
+            source, target = (link[end]["Identifier"]["ID"].lower() for end in ("Source", "Target"))
+            kind = link["RelationshipType"].get("SubType") or link["RelationshipType"]["Name"]
+            if source == CORNER and kind == "HasVersion":
+                versions.add(target)
+            elif kind in ("References", "Cites"):
+                users[target].add(source)
+    assert len(versions) >= 5
+    g = KnowledgeGraph.open(None)
+    g.load(ASCLEPIAS)
+    rows = [r for r in g.query("analyst_software_reuse_across_versions").dicts()
+            if str(r["software"]) == f"https://doi.org/{CORNER}"]
+    assert {str(r["version"]).removeprefix("https://doi.org/"): int(str(r["usedBy"])) for r in rows} == {
+        v: len(users[v]) for v in versions}
