@@ -67,6 +67,8 @@ class CreatorRecord(Record):
     kind: str | None
     #: (IRI, name) of each affiliation
     affiliations: tuple[tuple[str, str | None], ...] = ()
+    #: the role's property, by its local name: "author", "creator", "editor", "contributor"
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,8 +144,9 @@ def work_records(store: Store, keys: Sequence[str]) -> list[WorkRecord]:
 
 
 def creator_records(store: Store, keys: Sequence[str], *, contributors: bool = False) -> list[list[CreatorRecord]]:
-    """Each work's authors and creators (or, with ``contributors``, its contributors) in list order."""
-    roles: list[Term] = [SCHEMA.contributor] if contributors else [SCHEMA.author, SCHEMA.creator]
+    """Each work's authors and creators (or, with ``contributors``, its editors and other contributors) in
+    list order."""
+    roles: list[Term] = [SCHEMA.editor, SCHEMA.contributor] if contributors else [SCHEMA.author, SCHEMA.creator]
     rows: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
     for row in _rows(store, "gql_creators", {"work": _nodes(keys), "property": roles}):
         rows[row["work"], row["role"]].append(row)
@@ -157,7 +160,7 @@ def creator_records(store: Store, keys: Sequence[str], *, contributors: bool = F
         found[work].append(CreatorRecord(
             first["agent"], int(position) if position and position.isdigit() else None,
             first.get("printed") or first.get("agentName"), first.get("given"), first.get("family"), kind,
-            tuple(affiliations)))
+            tuple(affiliations), first.get("property", "").rsplit("/", 1)[-1]))
     # places of one agent stated by two sources (DataCite and Zenodo) are one creator
     result = []
     for k in keys:

@@ -112,11 +112,8 @@ class DataciteLoader(Loader):
         _map_publisher(f, b)
         for i, c in enumerate(f.objs("creators"), start=1):
             _map_agent(c, b, SCHEMA.creator, i)
-        places = {SCHEMA.editor: 0, SCHEMA.contributor: 0}  # editors are the work's editors, in their order
-        for c in f.objs("contributors"):
-            role = SCHEMA.editor if c.string("contributorType") == "Editor" else SCHEMA.contributor
-            places[role] += 1
-            _map_agent(c, b, role, places[role])
+        for i, c in enumerate(f.objs("contributors"), start=1):  # an Editor is the work's editor, at its place
+            _map_agent(c, b, SCHEMA.editor if c.string("contributorType") == "Editor" else SCHEMA.contributor, i)
         b.text(work, SCHEMA.version, f.string("version"))
         for fund in f.objs("fundingReferences"):
             b.funding(name=fund.string("funderName"), funder_id=fund.string("funderIdentifier"),

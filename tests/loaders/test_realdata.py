@@ -89,9 +89,10 @@ DATACITE_CLASS: dict[str, NamedNode] = {
                      "Event", "OutputManagementPlan", "Award", "Project", "Other"), SCHEMA.CreativeWork),
 }
 
-#: DataCite's texts that are not articles: a CreativeWork with its own schema.org class
+#: DataCite types with a class of their own beside their class: texts that are not articles (a CreativeWork and a
+#: schema.org class), and a Preprint (kg:Preprint beside schema:ScholarlyArticle)
 DATACITE_OWN_CLASS = {"Book": SCHEMA.Book, "BookChapter": SCHEMA.Chapter, "Dissertation": SCHEMA.Thesis,
-                      "Report": SCHEMA.Report, "PeerReview": SCHEMA.Review}
+                      "Report": SCHEMA.Report, "PeerReview": SCHEMA.Review, "Preprint": KG.Preprint}
 
 AGENT_ROLES = (SCHEMA.author, SCHEMA.creator, SCHEMA.contributor, SCHEMA.editor)
 EVIDENCE = (KG.reliesOnData, KG.reliesOnSoftware, KG.reliesOnMethod)
@@ -172,7 +173,9 @@ def expect_crossref(item: dict[str, Any]) -> Expected:
     doi = ids.normalize_doi(item["DOI"])
     cls = KG.StructureEntry if ids.pdb_id_from_doi(doi) else \
         CROSSREF_CLASS.get(item.get("type") or "other", SCHEMA.CreativeWork)
-    own = None if ids.pdb_id_from_doi(doi) else CROSSREF_OWN_CLASS.get(item.get("type") or "other")
+    preprint = item.get("type") == "posted-content" and item.get("subtype") == "preprint"
+    own = None if ids.pdb_id_from_doi(doi) else \
+        CROSSREF_OWN_CLASS.get(item.get("type") or "other") or (KG.Preprint if preprint else None)
     e = Expected("crossref", doi, cls, own)
     e.references = {n for ref in item.get("reference") or []
                     if (n := doi_node(ref.get("DOI") or doi_written_in(ref.get("unstructured")), doi))}
@@ -227,8 +230,9 @@ def expect_datacite(item: dict[str, Any]) -> Expected:
         to_iri = {"CROSSREF FUNDER ID": ids.funder_iri, "ROR": ids.ror_iri}.get(kind)
         if to_iri and (n := named(to_iri, funding.get("funderIdentifier"))):
             e.funders.add(n)
-    for role, key in ((SCHEMA.creator, "creators"), (SCHEMA.contributor, "contributors")):
+    for default, key in ((SCHEMA.creator, "creators"), (SCHEMA.contributor, "contributors")):
         for agent in attributes.get(key) or []:
+            role = SCHEMA.editor if agent.get("contributorType") == "Editor" else default
             orcid = next((n for i in agent.get("nameIdentifiers") or [] if _is_orcid(i)
                           if (n := named(ids.orcid_iri, i.get("nameIdentifier")))), None)
             if orcid is not None:

@@ -22,7 +22,10 @@ pytestmark = [pytest.mark.realdata, pytest.mark.skipif(not REALDATA.is_dir(), re
 #: Crossref type -> how the item page's Type line names it
 WORDS = {"book-chapter": "Book chapter", "dissertation": "Thesis", "monograph": "Book", "book": "Book",
          "peer-review": "Review", "report": "Report", "journal-issue": "Journal issue", "journal": "Journal",
-         "journal-article": "Article", "posted-content": "Article", "dataset": "Dataset"}
+         "journal-article": "Article", "posted-content": "Article", "dataset": "Dataset",
+         "Preprint": "Preprint"}
+#: a posted content of subtype preprint is one (tests/web/test_realdata_preprints.py)
+PREPRINT = "Preprint"
 
 
 def one_per_type() -> dict[str, tuple[Path, str]]:
@@ -30,8 +33,9 @@ def one_per_type() -> dict[str, tuple[Path, str]]:
     found: dict[str, tuple[Path, str]] = {}
     for path in sorted((REALDATA / "crossref" / "works").glob("*.json")) if REALDATA.is_dir() else []:
         message = json.loads(path.read_text("utf-8"))["message"]
-        if message.get("type") in WORDS and not message["DOI"].lower().startswith("10.2210/"):
-            found.setdefault(message["type"], (path, message["DOI"].lower()))
+        kind = PREPRINT if message.get("subtype") == "preprint" else message.get("type")
+        if kind in WORDS and not message["DOI"].lower().startswith("10.2210/"):
+            found.setdefault(kind, (path, message["DOI"].lower()))
     return found
 
 

@@ -78,12 +78,14 @@ class Contributor:
     given_name: str | None
     family_name: str | None
     affiliation: list[Affiliation]
-    contributor_type: str | None = strawberry.field(description="Null: kg keeps no contributor type.")
+    contributor_type: str | None = strawberry.field(
+        description='"Editor" for an editor (a DataCite Editor, a Crossref editor); null for another contributor: '
+                    "kg keeps no other contributor type.")
 
     @classmethod
     def from_domain(cls, record: CreatorRecord) -> Contributor:
         return cls(id=strawberry.ID(record.agent), type=record.kind, name=record.name, given_name=record.given,
-                   family_name=record.family, contributor_type=None,
+                   family_name=record.family, contributor_type="Editor" if record.role == "editor" else None,
                    affiliation=[Affiliation(id=strawberry.ID(i), name=n) for i, n in record.affiliations])
 
 

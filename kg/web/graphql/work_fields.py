@@ -159,13 +159,12 @@ class WorkMetadata:
         found = await info.context.loaders.creators.load(self.record.iri)
         return head([Creator.from_domain(c) for c in found], first)
 
-    @described("Contributors in list order; contributorType: kg keeps none, so asking for one type answers none.")
+    @described("Editors and other contributors in list order; contributorType: kg knows only Editor, so asking for "
+               "another type answers none.")
     async def contributors(self, info: KgInfo, contributor_type: str | None = None,
                            first: int | None = None) -> list[Contributor]:
-        if contributor_type is not None:
-            return []
-        found = await info.context.loaders.contributors.load(self.record.iri)
-        return head([Contributor.from_domain(c) for c in found], first)
+        found = [Contributor.from_domain(c) for c in await info.context.loaders.contributors.load(self.record.iri)]
+        return head([c for c in found if contributor_type is None or c.contributor_type == contributor_type], first)
 
     @described("The journal or book the work appeared in: its title and ISSN, and the work's volume, issue and pages.")
     def container(self) -> Container | None:
