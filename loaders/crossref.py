@@ -11,6 +11,7 @@ public data file (many ``.json.gz`` files, each ``{"items": [...]}``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
@@ -57,6 +58,10 @@ SPECIFIC: dict[str, NamedNode] = {
     "book-series": SCHEMA.BookSeries,
     **{t: SCHEMA.CreativeWorkSeries for t in ("proceedings-series", "report-series", "standard-series")},
 }
+
+
+#: a JATS abstract's own heading, "Abstract", at its start
+_HEADING = re.compile(r"^\s*<jats:title>\s*abstract\s*</jats:title>", re.IGNORECASE)
 
 
 class CrossrefLoader(Loader):
@@ -121,7 +126,8 @@ class CrossrefLoader(Loader):
             b.text(work, SCHEMA.alternateName, extra, markup=True)
         for subtitle in f.strings("subtitle"):
             b.text(work, SCHEMA.alternativeHeadline, subtitle, markup=True)
-        b.text(work, SCHEMA.abstract, f.string("abstract"), markup=True)
+        # the heading a JATS abstract opens with ("<jats:title>Abstract</jats:title>This article ...") is no part of it
+        b.text(work, SCHEMA.abstract, _HEADING.sub("", f.string("abstract") or ""), markup=True)
         # a thesis has only its approval date, a preprint its posting date
         issued = _date(f, "issued") or _date(f, "published") or _date(f, "published-online") \
             or _date(f, "published-print") or _date(f, "approved") or _date(f, "posted")

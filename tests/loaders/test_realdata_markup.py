@@ -68,3 +68,21 @@ def test_mathml_in_a_title_reads_as_its_symbols_set_apart_from_the_words() -> No
     base, prescript = isotope.groups()
     tokens = re.findall(r"<mml:m[ion][^>]*>([^<]+)<", title.split("<mml:mmultiscripts")[0])  # N = 88
     assert f"in the {''.join(tokens)} nucleus {prescript}{base}" in name, name
+
+
+def test_an_abstracts_own_heading_is_no_part_of_it() -> None:
+    """Four real Crossref abstracts open with ``<jats:title>Abstract</jats:title>``: the page read "Abstract This
+    article presents ..."."""
+    found = 0
+    for path in sorted((REALDATA / "crossref" / "works").glob("*.json")):
+        message = json.loads(path.read_text("utf-8"))["message"]
+        heading = re.match(r"\s*<jats:title>\s*Abstract\s*</jats:title>\s*(<jats:p>)?\s*(\w+)",
+                           message.get("abstract", ""))
+        if heading is None:
+            continue
+        found += 1
+        rows = select(load_file(path).store, "SELECT ?a WHERE { ?work schema:abstract ?a }",
+                      work=NamedNode(f"https://doi.org/{message['DOI'].lower()}"))
+        (abstract,) = [r["a"].value for r in rows]
+        assert abstract.startswith(heading[2]), path.name  # its first word, not "Abstract"
+    assert found >= 4
