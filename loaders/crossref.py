@@ -28,11 +28,12 @@ from loaders.fields import FOUND_IN_TEXT, Fields, date_literal, doi_in_text
 from loaders.http import HttpClient, Response
 from loaders.status import crossref_updates
 
-#: ``kg:doiAssertedBy`` of a reference whose DOI kg read from its ``unstructured`` text (Crossref's own
-#: values are "publisher" and "crossref")
 #: Crossref types of containers and records that are not themselves research outputs.
 CONTAINERS = ("journal", "journal-volume", "journal-issue", "book-series", "book-set", "proceedings",
               "proceedings-series", "report-series", "standard-series", "grant")
+#: Crossref types of parts of a book or proceedings volume: their container-title lists the series before the
+#: book ("SpringerBriefs in Medical Earth Sciences", "Human Health and Physical Activity During Heat Exposure")
+IN_SERIES = ("book-chapter", "book-section", "book-part", "book-track", "proceedings-article", "reference-entry")
 #: Crossref work types -> class, the one of kg's five work classes that counts, pages and summaries use
 #: (kg.works.WORK_CLASSES). Every type Crossref lists at /types; others are CreativeWork.
 CLASSES: dict[str, NamedNode] = {
@@ -137,8 +138,10 @@ class CrossrefLoader(Loader):
         if created is not None:
             b.add(work, SCHEMA.dateCreated, created)
         _map_publisher(f, b)
-        for title in f.strings("container-title")[:1]:
-            b.text(work, KG.containerTitle, title, markup=True)
+        containers = f.strings("container-title")
+        # a chapter's or a proceedings paper's titles list the series first, its own book or volume last
+        b.text(work, KG.containerTitle, (containers[-1] if kind in IN_SERIES else containers[0]) if containers
+               else None, markup=True)
         for issn in f.strings("ISSN"):
             b.text(work, KG.issn, issn)
         # an online-only article's number stands for its pages (Physical Review Letters' 117701, eLife's e01567)

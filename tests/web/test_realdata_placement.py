@@ -8,6 +8,7 @@ XML, its text)."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -152,3 +153,27 @@ def test_bibtex_gives_a_doi_with_an_underscore_as_it_is() -> None:
     with TestClient(create_app(load_folder(path))) as client:
         (entry,) = bibtexparser.parse_string(client.get(f"/works/{doi}", params={"format": "bibtex"}).text).entries
     assert (entry["doi"], entry["url"]) == (doi, f"https://doi.org/{doi}")
+
+
+CHAPTERS = ("book-chapter", "book-section", "book-part", "book-track", "proceedings-article", "reference-entry")
+
+
+def test_a_chapters_venue_is_its_book_not_its_series() -> None:
+    """Crossref lists a chapter's or proceedings paper's container titles series first ("SpringerBriefs in Medical
+    Earth Sciences", then the book "Human Health and Physical Activity During Heat Exposure"): the venue, and
+    BibTeX's booktitle, are the book."""
+    found = []
+    for path in sorted((REALDATA / "crossref" / "works").glob("*.json")):
+        message = json.loads(path.read_text("utf-8"))["message"]
+        if message.get("type") in CHAPTERS and len(message.get("container-title") or []) > 1:
+            found.append((path, message))
+    assert found
+    store = load_folder(*(str(p.relative_to(REALDATA)) for p, _ in found))
+    with TestClient(create_app(store)) as client:
+        for path, message in found:
+            book = html.unescape(message["container-title"][-1])
+            facts = client.get(f"/works/{message['DOI']}", params={"format": "json"}).json()
+            assert facts["venues"] == [book], path.name
+            (entry,) = bibtexparser.parse_string(
+                client.get(f"/works/{message['DOI']}", params={"format": "bibtex"}).text).entries
+            assert entry["booktitle"].replace("\\&", "&") == book, path.name
