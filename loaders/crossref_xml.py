@@ -82,20 +82,18 @@ def _message(work: Element, parents: dict[Element, Element], crm: dict[str | Non
     containers = [_container(a, work) for a in [work, *ancestors]]
     _put(message, "container-title", [t for titles, _ in containers for t in titles])
     _put(message, "ISSN", [i for _, issns in containers for i in issns])
-    abstracts = [a for a in _own(work, "abstract")]
+    abstracts = list(_own(work, "abstract"))
     if abstracts:
         main = next((a for a in abstracts if not a.get("abstract-type")), abstracts[0])
         message["abstract"] = _markup(main)
-    for key, date in (("issued", _date(work, ancestors)), ("created", _crm_date(crm.get("created")))):
-        if date:
-            message[key] = date
+    _put(message, "issued", _date(work, ancestors))
+    _put(message, "created", _crm_date(crm.get("created")))
     updated = _text(crm.get("last-update"))
-    if updated:
-        message["indexed"] = {"date-time": updated}
+    _put(message, "indexed", {"date-time": updated} if updated else None)
     people = [p for c in [work, _child(work, "contributors")] if c is not None for p in c
               if _local(p.tag) in ("person_name", "organization")]
-    for role, key in (("author", "author"), ("editor", "editor")):
-        _put(message, key, [_person(p) for p in people if (p.get("contributor_role") or "author") == role])
+    for role in ("author", "editor"):
+        _put(message, role, [_person(p) for p in people if (p.get("contributor_role") or "author") == role])
     _put(message, "funder", _funders(work))
     _put(message, "license", [{"URL": _text(ref), "content-version": ref.get("applies_to") or "unspecified"}
                               for ref in _own(work, "license_ref") if _text(ref)])
@@ -104,13 +102,11 @@ def _message(work: Element, parents: dict[Element, Element], crm: dict[str | Non
                                  **({"updated": {"date-time": u.get("date")}} if u.get("date") else {})}
                                 for u in _own(work, "update") if _text(u)])
     references = [_reference(c) for c in _own(work, "citation")]
-    if references:
-        message["reference"] = references
-        message["reference-count"] = len(references)
+    _put(message, "reference", references)
+    _put(message, "reference-count", len(references))
     publisher = next((_text(_child(p, "publisher_name")) for a in [work, *ancestors] for m in [a, *_metadata(a)]
                       for p in _children(m, "publisher")), None) or _text(crm.get("publisher-name"))
-    if publisher:
-        message["publisher"] = publisher
+    _put(message, "publisher", publisher)
     for key, name in (("member", "member-id"), ("is-referenced-by-count", "citedby-count")):
         value = _text(crm.get(name))
         if value and value.isdigit():
@@ -122,11 +118,9 @@ def _message(work: Element, parents: dict[Element, Element], crm: dict[str | Non
     for key, value in (("volume", _text(_child(volume, "volume"))), ("issue", _text(_child(issue, "issue"))),
                        ("page", page_range(_text(_child(pages, "first_page")), _text(_child(pages, "last_page")))),
                        ("article-number", number)):
-        if value:
-            message[key] = value
+        _put(message, key, value)
     url = _text(_child(data, "resource"))
-    if url:
-        message["resource"] = {"primary": {"URL": url}}
+    _put(message, "resource", {"primary": {"URL": url}} if url else None)
     return message
 
 

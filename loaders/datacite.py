@@ -128,8 +128,9 @@ class DataciteLoader(Loader):
         for position, item in enumerate(f.array("relatedItems"), start=1):
             name = f"{f.name('relatedItems')}[{position - 1}]"
             if isinstance(item, dict):
-                _map_related_item(Fields(item, f.source, f.record_id, name), position, b)
-                _map_published_in(Fields(item, f.source, f.record_id, name), b)
+                related = Fields(item, f.source, f.record_id, name)
+                _map_related_item(related, position, b)
+                _map_published_in(related, b)
             else:
                 b.warn(name, "is not an object and was left out")
         for ident in [*f.objs("identifiers"), *f.objs("alternateIdentifiers")]:

@@ -2,8 +2,8 @@
 RIS, CSL-JSON, a formatted citation in any CSL style and locale, DataCite JSON, schema.org JSON-LD,
 and for datasets DCAT.
 
-Everything is written from what the graph holds about the work (:func:`work_record`, three
-queries); a field no record gives is left out, never invented.
+Everything is written from what the graph holds about the work (:func:`work_record`: three
+queries, a fourth for the awards of a funded work); a field no record gives is left out, never invented.
 
 * :mod:`kg.citing.record`: the metadata read from the graph
 * :mod:`kg.citing.bibliography`: BibTeX, RIS, CSL-JSON, formatted (citeproc-py)

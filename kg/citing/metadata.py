@@ -15,7 +15,7 @@ from __future__ import annotations
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from kg.citing.bibliography import BIBTEX_TYPES, RIS_TYPES, csl_type
-from kg.citing.record import Contributor, WorkRecord
+from kg.citing.record import Contributor, WorkRecord, page_bounds
 from kg.errors import BadRequestError
 from kg.facts import Funding
 from kg.vocab import DCAT, DCTERMS, FOAF, RDF, XSD
@@ -96,11 +96,11 @@ _CONTAINER_TYPES = {"article-journal": "Journal", "chapter": "Book", "paper-conf
 
 def _container(record: WorkRecord, csl: str) -> dict[str, object]:
     """The journal or book, with the work's volume, issue and pages in it, as DataCite's ``container``."""
-    first, _, last = (record.pages or "").partition("-")
+    first, last = page_bounds(record.pages)
     issn = record.issns[0] if record.issns else None
     found = {"type": _CONTAINER_TYPES.get(csl), "title": record.venue, "identifier": issn,
              "identifierType": "ISSN" if issn else None, "volume": record.volume, "issue": record.issue,
-             "firstPage": first or None, "lastPage": last or None}
+             "firstPage": first, "lastPage": last}
     return {k: v for k, v in found.items() if v is not None}
 
 

@@ -54,6 +54,16 @@ class Contributor:
         return self.name
 
 
+def page_bounds(pages: str | None) -> tuple[str | None, str | None]:
+    """The first and last page of pages as a record writes them.
+
+    >>> page_bounds("181-186"), page_bounds("e0214986"), page_bounds(None)
+    (('181', '186'), ('e0214986', None), (None, None))
+    """
+    first, _, last = (pages or "").partition("-")
+    return first or None, last or None
+
+
 @dataclass(frozen=True)
 class WorkRecord:
     """The metadata of one work that citations are written from."""

@@ -14,6 +14,7 @@ import strawberry
 
 from kg import ids
 from kg.batches import MetricsRecord, WorkRecord
+from kg.citing.record import page_bounds
 from kg.errors import IdentifierError, NotFoundError
 from kg.repositories import repository
 from kg.vocab import KG, RDF, SCHEMA
@@ -172,9 +173,9 @@ class WorkMetadata:
         volume, issue = self.record.first(SCHEMA.volumeNumber), self.record.first(SCHEMA.issueNumber)
         if not (title or issn or volume or issue or pages):
             return None
-        first, _, last = (pages or "").partition("-")
+        first, last = page_bounds(pages)
         return Container(title=title, identifier=issn, identifier_type="ISSN" if issn else None, volume=volume,
-                         issue=issue, first_page=first or None, last_page=last or None)
+                         issue=issue, first_page=first, last_page=last)
 
     @strawberry.field
     async def funding_references(self, info: KgInfo) -> list[FundingReference]:
